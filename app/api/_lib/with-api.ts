@@ -1,0 +1,72 @@
+import { auth } from "@/auth";
+import { AppError } from "@/lib/errors";
+import { actorForToken, actorForUser } from "@/lib/identity/service";
+import { requirePermission, type Actor } from "@/lib/identity/actor";
+import type { Permission } from "@/lib/identity/permissions";
+import { clientMeta, requestIdFrom } from "@/lib/http/request-meta";
+import { errorResponse, json } from "@/lib/http/responses";
+import { requestHash, withIdempotency } from "@/lib/http/idempotency";
+import { logger } from "@/lib/logger";
+
+export interface ApiContext<P> {
+  req: Request;
+  actor: Actor;
+  params: P;
+  requestId: string;
+}
+
+type Handler<P> = (ctx: ApiContext<P>) => Promise<Response | unknown>;
+
+/**
+ * The one wrapper every REST route uses: request id, authentication (session cookie or
+ * `Authorization: Bearer` token), permission check, Idempotency-Key replay on POSTs, and
+ * errors as problem+json. Ownership rules live in the services.
+ */
+export function withApi<P extends Record<string, string> = Record<string, never>>(
+  handler: Handler<P>,
+  opts: { permission?: Permission } = {},
+) {
+  return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
+    const requestId = requestIdFrom(req.headers);
+    const started = Date.now();
+    const path = new URL(req.url).pathname;
+    let response: Response;
+    try {
+      const actor = await resolveActor(req, requestId);
+      if (opts.permission) requirePermission(actor, opts.permission);
+      const params = ((await ctx?.params) ?? {}) as P;
+      const run = async () => {
+        const out = await handler({ req, actor, params, requestId });
+        return out instanceof Response ? out : json(out);
+      };
+      const key = req.headers.get("idempotency-key");
+      if (key && req.method === "POST") {
+        const body = await req.clone().text();
+        response = await withIdempotency(key, `${actor.type}:${actor.id ?? actor.name}:${path}`, requestHash(req.method, path, body), run);
+      } else {
+        response = await run();
+      }
+    } catch (e) {
+      response = errorResponse(e, requestId, path);
+    }
+    response.headers.set("x-request-id", requestId);
+    logger.info({ requestId, method: req.method, path, status: response.status, ms: Date.now() - started }, "api request");
+    return response;
+  };
+}
+
+async function resolveActor(req: Request, requestId: string): Promise<Actor> {
+  const meta = { requestId, ...clientMeta(req.headers) };
+  const header = req.headers.get("authorization");
+  if (header) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    const actor = m?.[1] ? await actorForToken(m[1], meta) : null;
+    if (!actor) throw new AppError("UNAUTHENTICATED", "The API token is invalid, expired or revoked.");
+    return actor;
+  }
+  const session = await auth();
+  const userId = session?.user?.id;
+  const actor = userId ? await actorForUser(userId, meta) : null;
+  if (!actor) throw new AppError("UNAUTHENTICATED", "Sign in or send an API token (Authorization: Bearer ...).");
+  return actor;
+}

@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+export const AUDIT_ACTIONS = [
+  "task.created",
+  "task.claimed",
+  "task.unclaimed",
+  "task.approved",
+  "task.rejected",
+  "task.decided",
+  "token.created",
+  "token.revoked",
+  "user.login",
+  "user.login_failed",
+] as const;
+
+export const auditQuerySchema = z.object({
+  actor: z.string().trim().max(200).optional(),
+  action: z.string().trim().max(100).optional(),
+  subjectType: z.string().trim().max(50).optional(),
+  subjectId: z.string().trim().max(100).optional(),
+  taskId: z.string().trim().max(100).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  q: z.string().trim().max(200).optional(),
+  cursor: z.string().regex(/^\d+$/, "cursor must come from a previous page").optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
+
+export const auditEntryDtoSchema = z.object({
+  seq: z.string(),
+  at: z.string(),
+  actorType: z.enum(["USER", "TOKEN", "WORKER", "SYSTEM"]),
+  actorId: z.string().nullable(),
+  actorName: z.string(),
+  onBehalfOfId: z.string().nullable(),
+  action: z.string(),
+  subjectType: z.string(),
+  subjectId: z.string(),
+  taskId: z.string().nullable(),
+  instanceId: z.string().nullable(),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+  reason: z.string().nullable(),
+  requestId: z.string().nullable(),
+  ip: z.string().nullable(),
+  hash: z.string().nullable(),
+});
+export type AuditEntryDto = z.infer<typeof auditEntryDtoSchema>;

@@ -1,0 +1,26 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient, Prisma } from "./generated/prisma/client";
+import { env } from "./env";
+
+export { Prisma };
+export type Db = PrismaClient;
+export type Tx = Prisma.TransactionClient;
+
+const globalForDb = globalThis as unknown as { batonDb?: PrismaClient };
+
+export function createDb(connectionString = env().DATABASE_URL, max = 10): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max }) });
+}
+
+/** The process-wide client (reused across Next.js hot reloads in development). */
+export function db(): PrismaClient {
+  if (!globalForDb.batonDb) globalForDb.batonDb = createDb();
+  return globalForDb.batonDb;
+}
+
+export async function disconnectDb(): Promise<void> {
+  if (globalForDb.batonDb) {
+    await globalForDb.batonDb.$disconnect();
+    globalForDb.batonDb = undefined;
+  }
+}

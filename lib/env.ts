@@ -1,0 +1,58 @@
+import { z } from "zod";
+
+// Validated once per process (web and worker). A bad or missing value ends the process with one
+// readable line instead of a stack trace deep in a driver.
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  DATABASE_URL: z
+    .string({ error: "is required (e.g. postgresql://postgres@127.0.0.1:5432/baton_dev)" })
+    .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL"),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// URL")
+    .default("redis://127.0.0.1:6379"),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -")
+    .default("baton"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  AUTH_SECRET: z.string({ error: "is required (generate one with: openssl rand -base64 32)" }).min(16, "must be at least 16 characters"),
+  AUTH_URL: z.url("must be a URL such as http://localhost:3000").optional(),
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  OUTBOX_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+export class EnvError extends Error {}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ");
+    throw new EnvError(`Invalid configuration: ${problems}. See .env.example.`);
+  }
+  return result.data;
+}
+
+export function env(): Env {
+  if (!cached) cached = parseEnv(process.env);
+  return cached;
+}
+
+/** For boot scripts: print one line and exit on bad configuration. */
+export function envOrExit(): Env {
+  try {
+    return env();
+  } catch (e) {
+    if (e instanceof EnvError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+}

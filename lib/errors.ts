@@ -1,0 +1,103 @@
+import { ZodError } from "zod";
+
+// One error model for the whole system. Services throw AppError with a stable code; the HTTP
+// layer maps codes to statuses and serialises RFC 9457 problem details; workers treat
+// "already done" codes as success.
+export const ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  SOD_VIOLATION: 403,
+  NOT_FOUND: 404,
+  TASK_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  TASK_ALREADY_DECIDED: 409,
+  TASK_CLAIMED_BY_OTHER: 409,
+  TASK_NOT_ACTIONABLE: 409,
+  IDEMPOTENCY_KEY_REUSED: 409,
+  VERSION_MISMATCH: 412,
+  PRECONDITION_REQUIRED: 428,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  VALIDATION_FAILED: 422,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  SERVICE_UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: Record<string, unknown>;
+  readonly fieldErrors?: FieldError[];
+
+  constructor(code: ErrorCode, message: string, opts: { details?: Record<string, unknown>; fieldErrors?: FieldError[] } = {}) {
+    super(message);
+    this.name = "AppError";
+    this.code = code;
+    this.details = opts.details;
+    this.fieldErrors = opts.fieldErrors;
+  }
+
+  get status(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export function isAppError(e: unknown, code?: ErrorCode): e is AppError {
+  return e instanceof AppError && (code === undefined || e.code === code);
+}
+
+export function fromZodError(err: ZodError, what = "Request"): AppError {
+  const fieldErrors = err.issues.map((i) => ({ path: i.path.join(".") || "(root)", message: i.message }));
+  const first = fieldErrors[0];
+  const summary = first ? `${first.path}: ${first.message}` : "invalid";
+  return new AppError("VALIDATION_FAILED", `${what} is invalid — ${summary}`, { fieldErrors });
+}
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ErrorCode;
+  errors?: FieldError[];
+  [key: string]: unknown;
+}
+
+const TITLES: Partial<Record<number, string>> = {
+  400: "Bad request",
+  401: "Authentication required",
+  403: "Forbidden",
+  404: "Not found",
+  405: "Method not allowed",
+  409: "Conflict",
+  412: "Precondition failed",
+  413: "Payload too large",
+  415: "Unsupported media type",
+  422: "Validation failed",
+  428: "Precondition required",
+  429: "Too many requests",
+  500: "Internal server error",
+  503: "Service unavailable",
+};
+
+export function toProblem(err: AppError, instance?: string): ProblemDetails {
+  return {
+    type: `https://baton.dev/problems/${err.code.toLowerCase().replace(/_/g, "-")}`,
+    title: TITLES[err.status] ?? "Error",
+    status: err.status,
+    detail: err.message,
+    code: err.code,
+    ...(instance ? { instance } : {}),
+    ...(err.fieldErrors ? { errors: err.fieldErrors } : {}),
+    ...(err.details ?? {}),
+  };
+}

@@ -1,0 +1,60 @@
+import { ZodError } from "zod";
+import { AppError, fromZodError, toProblem } from "../errors";
+import { logger } from "../logger";
+
+export function json(data: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
+  return new Response(JSON.stringify(data), {
+    status: init.status ?? 200,
+    headers: { "content-type": "application/json; charset=utf-8", ...init.headers },
+  });
+}
+
+export function problem(err: AppError, requestId?: string, instance?: string): Response {
+  const headers: Record<string, string> = { "content-type": "application/problem+json; charset=utf-8" };
+  if (requestId) headers["x-request-id"] = requestId;
+  const retryAfter = err.details?.retryAfterS;
+  if (err.code === "RATE_LIMITED" && typeof retryAfter === "number") headers["retry-after"] = String(Math.ceil(retryAfter));
+  return new Response(JSON.stringify(toProblem(err, instance)), { status: err.status, headers });
+}
+
+/** Maps anything thrown by a handler or service to a problem response; unknown errors are logged. */
+export function errorResponse(e: unknown, requestId?: string, instance?: string): Response {
+  if (e instanceof AppError) return problem(e, requestId, instance);
+  if (e instanceof ZodError) return problem(fromZodError(e), requestId, instance);
+  logger.error({ err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e), requestId }, "unhandled error");
+  return problem(new AppError("INTERNAL", "Something went wrong on our side. The error was logged; quote the request id when reporting it."), requestId, instance);
+}
+
+const MAX_JSON_BYTES = 1024 * 1024;
+
+/** Reads a JSON body: 415 for another content type, 413 when too large, 400 when malformed. */
+export async function readJson(req: Request, { optional = false } = {}): Promise<unknown> {
+  const text = await req.text();
+  if (text.length === 0) {
+    if (optional) return {};
+    throw new AppError("BAD_REQUEST", "A JSON body is required.");
+  }
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.");
+  }
+  if (text.length > MAX_JSON_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `The body must be at most ${MAX_JSON_BYTES / 1024} KB.`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("BAD_REQUEST", "The body is not valid JSON.");
+  }
+}
+
+/** Parses `If-Match: "7"` (or W/"7") into a version number. */
+export function parseIfMatch(req: Request): number | undefined {
+  const raw = req.headers.get("if-match");
+  if (!raw || raw.trim() === "*") return undefined;
+  const m = /^(?:W\/)?"?(\d+)"?$/.exec(raw.trim());
+  if (!m) throw new AppError("BAD_REQUEST", 'If-Match must be the ETag of the task, e.g. "3".');
+  return Number(m[1]);
+}
+
+export function etag(version: number): string {
+  return `"${version}"`;
+}

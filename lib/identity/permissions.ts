@@ -1,0 +1,38 @@
+import { z } from "zod";
+
+// Roles map to permissions; API tokens carry a role and may narrow it further with scopes.
+export const ROLES = ["ADMIN", "SUPERVISOR", "AUDITOR", "MEMBER"] as const;
+export const roleSchema = z.enum(ROLES);
+export type RoleName = z.infer<typeof roleSchema>;
+
+export const PERMISSIONS = [
+  "tasks:read",
+  "tasks:create",
+  "tasks:decide",
+  "tasks:assign",
+  "audit:read",
+  "tokens:manage",
+  "users:read",
+] as const;
+export const permissionSchema = z.enum(PERMISSIONS);
+export type Permission = z.infer<typeof permissionSchema>;
+
+export const ROLE_PERMISSIONS: Record<RoleName, readonly Permission[]> = {
+  ADMIN: PERMISSIONS,
+  SUPERVISOR: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "audit:read", "users:read"],
+  AUDITOR: ["tasks:read", "audit:read", "users:read"],
+  MEMBER: ["tasks:read", "tasks:decide", "users:read"],
+};
+
+export function permissionsFor(role: RoleName, scopes: readonly string[] = []): Set<Permission> {
+  const granted = new Set<Permission>(ROLE_PERMISSIONS[role]);
+  if (scopes.length === 0) return granted;
+  return new Set([...granted].filter((p) => scopes.includes(p)));
+}
+
+export const ROLE_LABELS: Record<RoleName, string> = {
+  ADMIN: "Admin",
+  SUPERVISOR: "Supervisor",
+  AUDITOR: "Auditor",
+  MEMBER: "Member",
+};

@@ -1,0 +1,33 @@
+import { db } from "../db";
+
+export function findUserByEmail(email: string) {
+  return db().user.findUnique({ where: { email } });
+}
+
+export function findUserById(id: string) {
+  return db().user.findUnique({ where: { id } });
+}
+
+/** The groups a user belongs to or supervises, and the people who report to them. */
+export async function loadUserScope(userId: string) {
+  const [memberships, supervised, reports] = await Promise.all([
+    db().groupMembership.findMany({ where: { userId }, select: { group: { select: { id: true, key: true, name: true } } } }),
+    db().group.findMany({ where: { supervisorId: userId }, select: { id: true } }),
+    db().user.findMany({ where: { supervisorId: userId }, select: { id: true } }),
+  ]);
+  return {
+    groups: memberships.map((m) => m.group),
+    groupIds: memberships.map((m) => m.group.id),
+    supervisedGroupIds: supervised.map((g) => g.id),
+    reportIds: reports.map((r) => r.id),
+  };
+}
+export type UserScope = Awaited<ReturnType<typeof loadUserScope>>;
+
+export function findTokenByHash(tokenHash: string) {
+  return db().apiToken.findUnique({ where: { tokenHash } });
+}
+
+export function touchToken(id: string) {
+  return db().apiToken.update({ where: { id }, data: { lastUsedAt: new Date() } });
+}

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { permissionSchema, roleSchema } from "./permissions";
+
+export const credentialsSchema = z.object({
+  email: z.email("Enter a valid e-mail address").max(254).transform((s) => s.toLowerCase().trim()),
+  password: z.string().min(1, "Enter your password").max(512),
+});
+export type Credentials = z.infer<typeof credentialsSchema>;
+
+export const createTokenSchema = z.object({
+  name: z.string().trim().min(1, "Name is required").max(80),
+  role: roleSchema,
+  scopes: z.array(permissionSchema).max(20).default([]),
+  expiresInDays: z.number().int().min(1).max(3650).optional(),
+});
+export type CreateTokenInput = z.input<typeof createTokenSchema>;
+
+export const tokenDtoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  prefix: z.string(),
+  role: roleSchema,
+  scopes: z.array(z.string()),
+  createdAt: z.string(),
+  createdBy: z.string().nullable(),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type TokenDto = z.infer<typeof tokenDtoSchema>;
+
+export const createdTokenSchema = tokenDtoSchema.extend({
+  /** The secret, shown once. */
+  token: z.string(),
+});
+export type CreatedTokenDto = z.infer<typeof createdTokenSchema>;
+
+export const userSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role: roleSchema,
+});
+export type UserSummary = z.infer<typeof userSummarySchema>;
+
+export const meSchema = userSummarySchema.extend({
+  permissions: z.array(permissionSchema),
+  groups: z.array(z.object({ id: z.string(), key: z.string(), name: z.string() })),
+  skills: z.array(z.string()),
+  counts: z.object({ mine: z.number(), group: z.number(), infoRequested: z.number(), unreadNotifications: z.number() }),
+});
+export type MeDto = z.infer<typeof meSchema>;

@@ -1,0 +1,179 @@
+import { createHash, randomBytes } from "node:crypto";
+import { db } from "../db";
+import { AppError, fromZodError } from "../errors";
+import { appendAuditEntry } from "../audit/service";
+import { requirePermission, type Actor } from "./actor";
+import { permissionsFor, type RoleName } from "./permissions";
+import { burnPasswordCheck, verifyPassword } from "./passwords";
+import { clearFailedLogins, lockedOutFor, recordFailedLogin } from "./login-throttle";
+import { findTokenByHash, findUserByEmail, findUserById, loadUserScope, touchToken } from "./repository";
+import { createTokenSchema, credentialsSchema, type CreatedTokenDto, type MeDto, type TokenDto } from "./schemas";
+
+export type LoginResult =
+  | { ok: true; user: { id: string; email: string; name: string; role: RoleName } }
+  | { ok: false; reason: "invalid" | "locked"; retryAfterS?: number };
+
+const systemActor = (name: string, meta: { ip?: string; userAgent?: string } = {}): Actor => ({
+  type: "SYSTEM",
+  id: null,
+  name,
+  role: "ADMIN",
+  permissions: new Set(),
+  ...meta,
+});
+
+/**
+ * Checks e-mail and password. Failures never say which part was wrong, take the same time for
+ * unknown e-mails, and lock the e-mail out for a growing while after repeated failures.
+ */
+export async function authenticateWithPassword(raw: unknown, meta: { ip?: string; userAgent?: string } = {}): Promise<LoginResult> {
+  const parsed = credentialsSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, reason: "invalid" };
+  const { email, password } = parsed.data;
+  const locked = await lockedOutFor(email);
+  if (locked > 0) return { ok: false, reason: "locked", retryAfterS: locked };
+  const user = await findUserByEmail(email);
+  const valid = user && user.active ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
+  if (!user || !valid) {
+    const lock = await recordFailedLogin(email);
+    await db().$transaction((tx) =>
+      appendAuditEntry(tx, systemActor("login", meta), { action: "user.login_failed", subjectType: "user", subjectId: user?.id ?? email, reason: "invalid credentials" }),
+    );
+    return lock > 0 ? { ok: false, reason: "locked", retryAfterS: lock } : { ok: false, reason: "invalid" };
+  }
+  await clearFailedLogins(email);
+  await db().$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+    await appendAuditEntry(
+      tx,
+      { type: "USER", id: user.id, name: user.name, role: user.role, permissions: new Set(), ...meta },
+      { action: "user.login", subjectType: "user", subjectId: user.id },
+    );
+  });
+  return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+}
+
+/** Builds the actor for a signed-in person from the database (role changes apply at once). */
+export async function actorForUser(userId: string, meta: Partial<Actor> = {}): Promise<Actor | null> {
+  const user = await findUserById(userId);
+  if (!user || !user.active) return null;
+  return { type: "USER", id: user.id, name: user.name, role: user.role, permissions: permissionsFor(user.role), ...meta };
+}
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export async function actorForToken(token: string, meta: Partial<Actor> = {}): Promise<Actor | null> {
+  if (!/^bat_[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const row = await findTokenByHash(hashToken(token));
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt < new Date())) return null;
+  // Recording last use is best effort and must not slow the request.
+  void touchToken(row.id).catch(() => undefined);
+  return { type: "TOKEN", id: row.id, name: `token:${row.name}`, role: row.role, permissions: permissionsFor(row.role, row.scopes), ...meta };
+}
+
+function toTokenDto(t: {
+  id: string;
+  name: string;
+  prefix: string;
+  role: RoleName;
+  scopes: string[];
+  createdAt: Date;
+  expiresAt: Date | null;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  createdBy?: { name: string } | null;
+}): TokenDto {
+  return {
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    role: t.role,
+    scopes: t.scopes,
+    createdAt: t.createdAt.toISOString(),
+    createdBy: t.createdBy?.name ?? null,
+    expiresAt: t.expiresAt?.toISOString() ?? null,
+    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    revokedAt: t.revokedAt?.toISOString() ?? null,
+  };
+}
+
+/** Creates an API token; the secret is returned once and only its hash is stored. */
+export async function createApiToken(actor: Actor, input: unknown): Promise<CreatedTokenDto> {
+  requirePermission(actor, "tokens:manage");
+  const parsed = createTokenSchema.safeParse(input);
+  if (!parsed.success) throw fromZodError(parsed.error, "Token");
+  const data = parsed.data;
+  const token = `bat_${randomBytes(32).toString("base64url")}`;
+  const row = await db().$transaction(async (tx) => {
+    const created = await tx.apiToken.create({
+      data: {
+        name: data.name,
+        prefix: token.slice(0, 12),
+        tokenHash: hashToken(token),
+        role: data.role,
+        scopes: data.scopes,
+        createdById: actor.type === "USER" ? actor.id : null,
+        expiresAt: data.expiresInDays ? new Date(Date.now() + data.expiresInDays * 86_400_000) : null,
+      },
+      include: { createdBy: { select: { name: true } } },
+    });
+    await appendAuditEntry(tx, actor, {
+      action: "token.created",
+      subjectType: "token",
+      subjectId: created.id,
+      after: { name: created.name, role: created.role, scopes: created.scopes, prefix: created.prefix, expiresAt: created.expiresAt?.toISOString() ?? null },
+    });
+    return created;
+  });
+  return { ...toTokenDto(row), token };
+}
+
+export async function listApiTokens(actor: Actor): Promise<{ data: TokenDto[] }> {
+  requirePermission(actor, "tokens:manage");
+  const rows = await db().apiToken.findMany({ orderBy: { createdAt: "desc" }, include: { createdBy: { select: { name: true } } }, take: 500 });
+  return { data: rows.map(toTokenDto) };
+}
+
+export async function revokeApiToken(actor: Actor, id: string): Promise<TokenDto> {
+  requirePermission(actor, "tokens:manage");
+  const row = await db().$transaction(async (tx) => {
+    const now = new Date();
+    const result = await tx.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now } });
+    const current = await tx.apiToken.findUnique({ where: { id }, include: { createdBy: { select: { name: true } } } });
+    if (!current) throw new AppError("NOT_FOUND", "Token not found.");
+    if (result.count === 0) throw new AppError("CONFLICT", "This token is already revoked.", { details: { revokedAt: current.revokedAt?.toISOString() } });
+    await appendAuditEntry(tx, actor, {
+      action: "token.revoked",
+      subjectType: "token",
+      subjectId: id,
+      before: { revokedAt: null },
+      after: { revokedAt: now.toISOString() },
+    });
+    return current;
+  });
+  return toTokenDto(row);
+}
+
+export async function getMe(actor: Actor): Promise<MeDto> {
+  if (actor.type !== "USER" || !actor.id) throw new AppError("FORBIDDEN", "Only people have a profile.");
+  const [user, scope] = await Promise.all([findUserById(actor.id), loadUserScope(actor.id)]);
+  if (!user) throw new AppError("UNAUTHENTICATED", "Your account no longer exists.");
+  const [mine, group, infoRequested, unreadNotifications] = await Promise.all([
+    db().task.count({ where: { assigneeId: user.id, status: "OPEN" } }),
+    db().task.count({ where: { assigneeId: null, status: "OPEN", candidateGroupId: { in: scope.groupIds } } }),
+    db().task.count({ where: { assigneeId: user.id, status: "INFO_REQUESTED" } }),
+    db().notification.count({ where: { userId: user.id, readAt: null } }),
+  ]);
+  return {
+    id: user.id,
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    permissions: [...actor.permissions],
+    groups: scope.groups,
+    skills: user.skills,
+    counts: { mine, group, infoRequested, unreadNotifications },
+  };
+}

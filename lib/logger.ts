@@ -1,0 +1,12 @@
+import pino from "pino";
+
+// Structured JSON logs. Level from LOG_LEVEL (read directly so logging works before env
+// validation has run, e.g. to report that validation failed).
+export const logger = pino({
+  level: process.env.LOG_LEVEL ?? "info",
+  base: { service: process.env.BATON_SERVICE ?? (/[\\/]workers[\\/]/.test(process.argv[1] ?? "") ? "worker" : "web") },
+  redact: { paths: ["password", "*.password", "token", "*.token", "authorization", "*.authorization"], remove: true },
+  timestamp: pino.stdTimeFunctions.isoTime,
+});
+
+export type Logger = typeof logger;

@@ -1,0 +1,35 @@
+import { db, type Prisma, type Tx } from "../db";
+import { queue, type JobName, type JobPayload, type QueueName } from "../queues";
+import { logger } from "../logger";
+
+// Transactional outbox: a state change writes the jobs it implies in its own transaction;
+// they are handed to BullMQ after commit, and a worker sweep re-dispatches anything a crash
+// left behind. Deterministic job ids make a double dispatch harmless (BullMQ ids may not contain ":", so they read "task-created.<id>").
+export async function enqueueInTx<N extends JobName>(
+  tx: Tx,
+  message: { queue: QueueName; name: N; jobId: string; payload: JobPayload<N> },
+): Promise<void> {
+  await tx.outboxMessage.create({
+    data: { queue: message.queue, jobName: message.name, jobId: message.jobId, payload: message.payload as Prisma.InputJsonObject },
+  });
+}
+
+/** Hands pending outbox messages to BullMQ. Returns how many were dispatched. */
+export async function dispatchOutbox(limit = 500): Promise<number> {
+  const pending = await db().outboxMessage.findMany({ where: { dispatchedAt: null }, orderBy: { id: "asc" }, take: limit });
+  if (pending.length === 0) return 0;
+  const byQueue = new Map<string, typeof pending>();
+  for (const m of pending) byQueue.set(m.queue, [...(byQueue.get(m.queue) ?? []), m]);
+  for (const [name, messages] of byQueue) {
+    await queue(name as QueueName).addBulk(
+      messages.map((m) => ({ name: m.jobName, data: m.payload as object, opts: { jobId: m.jobId } })),
+    );
+  }
+  await db().outboxMessage.updateMany({ where: { id: { in: pending.map((m) => m.id) }, dispatchedAt: null }, data: { dispatchedAt: new Date() } });
+  return pending.length;
+}
+
+/** Called after a commit on the request path; failures are left for the worker's sweep. */
+export function dispatchOutboxSoon(): void {
+  dispatchOutbox().catch((err: unknown) => logger.warn({ err: String(err) }, "outbox dispatch deferred to sweep"));
+}

@@ -1,0 +1,56 @@
+import { Queue, type JobsOptions } from "bullmq";
+import { z } from "zod";
+import { env } from "./env";
+import { createRedis } from "./redis";
+import type { Redis } from "ioredis";
+
+// Queue names and the payload schema of every job. Job data carries ids, never personal data.
+export const QUEUES = {
+  notifications: "notifications",
+  maintenance: "maintenance",
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export const JOB_SCHEMAS = {
+  "task-created": z.object({ taskId: z.string().min(1), requestId: z.string().optional() }),
+  "task-decided": z.object({ taskId: z.string().min(1), requestId: z.string().optional() }),
+  "dispatch-outbox": z.object({}).passthrough(),
+} as const;
+export type JobName = keyof typeof JOB_SCHEMAS;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;
+
+/** Completed jobs are kept for a day so a re-dispatched jobId is recognised as a duplicate. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: "exponential", delay: 1000 },
+  removeOnComplete: { age: 24 * 3600, count: 50_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+const globalForQueues = globalThis as unknown as { batonQueues?: Map<string, Queue>; batonQueueConn?: Redis };
+
+function connection(): Redis {
+  globalForQueues.batonQueueConn ??= createRedis({ forWorker: true });
+  return globalForQueues.batonQueueConn;
+}
+
+export function queue(name: QueueName): Queue {
+  globalForQueues.batonQueues ??= new Map();
+  let q = globalForQueues.batonQueues.get(name);
+  if (!q) {
+    q = new Queue(name, { connection: connection(), prefix: env().REDIS_PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    q.on("error", () => undefined);
+    globalForQueues.batonQueues.set(name, q);
+  }
+  return q;
+}
+
+export async function closeQueues(): Promise<void> {
+  const queues = globalForQueues.batonQueues;
+  globalForQueues.batonQueues = undefined;
+  if (queues) await Promise.all([...queues.values()].map((q) => q.close().catch(() => undefined)));
+  if (globalForQueues.batonQueueConn) {
+    await globalForQueues.batonQueueConn.quit().catch(() => undefined);
+    globalForQueues.batonQueueConn = undefined;
+  }
+}

@@ -1,0 +1,112 @@
+import { z } from "zod";
+
+// One schema per shape: used by the REST handlers, the browser forms and the DTOs.
+export const TASK_STATUSES = ["OPEN", "INFO_REQUESTED", "DECIDED", "CANCELLED"] as const;
+export const taskStatusSchema = z.enum(TASK_STATUSES);
+export type TaskStatus = z.infer<typeof taskStatusSchema>;
+
+export const TASK_PRIORITIES = ["LOW", "NORMAL", "HIGH", "URGENT"] as const;
+export const taskPrioritySchema = z.enum(TASK_PRIORITIES);
+export type TaskPriority = z.infer<typeof taskPrioritySchema>;
+
+export const OUTCOMES = ["approve", "reject"] as const;
+export const outcomeSchema = z.enum(OUTCOMES);
+export type Outcome = z.infer<typeof outcomeSchema>;
+
+const MAX_CONTEXT_BYTES = 64 * 1024;
+
+export const contextSchema = z
+  .record(z.string().max(100), z.unknown())
+  .refine((c) => JSON.stringify(c).length <= MAX_CONTEXT_BYTES, { message: `must be at most ${MAX_CONTEXT_BYTES / 1024} KB of JSON` });
+
+export const createTaskSchema = z
+  .object({
+    title: z.string().trim().min(1, "Title is required").max(200),
+    description: z.string().trim().max(5000).optional(),
+    context: contextSchema.default({}),
+    /** User id or e-mail of the person who should decide. */
+    assignee: z.string().trim().min(1).max(254).optional(),
+    /** Key of the group whose members may claim the task. */
+    candidateGroup: z.string().trim().min(1).max(100).optional(),
+    /** User id or e-mail of the person asking; they may not approve their own request. */
+    requestedBy: z.string().trim().min(1).max(254).optional(),
+    priority: taskPrioritySchema.default("NORMAL"),
+    dueAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time, e.g. 2026-12-01T17:00:00Z" }).optional(),
+  })
+  .strict()
+  .refine((t) => t.assignee || t.candidateGroup, {
+    message: "Name an assignee or a candidate group",
+    path: ["candidateGroup"],
+  });
+export type CreateTaskInput = z.input<typeof createTaskSchema>;
+
+export const decideTaskSchema = z
+  .object({
+    outcome: outcomeSchema,
+    reason: z.string().trim().max(2000).optional(),
+    /** The task version the decider saw; the If-Match header does the same. */
+    version: z.number().int().positive().optional(),
+  })
+  .strict()
+  .superRefine((d, ctx) => {
+    if (d.outcome === "reject" && !d.reason) {
+      ctx.addIssue({ code: "custom", path: ["reason"], message: "A reason is required to reject" });
+    }
+  });
+export type DecideTaskInput = z.input<typeof decideTaskSchema>;
+
+export const cancelTaskSchema = z
+  .object({ reason: z.string().trim().min(1, "A reason is required to cancel").max(2000), version: z.number().int().positive().optional() })
+  .strict();
+
+export const claimTaskSchema = z.object({ version: z.number().int().positive().optional() }).strict();
+
+export const TASK_VIEWS = ["inbox", "mine", "group", "decided", "all"] as const;
+export const taskListQuerySchema = z.object({
+  view: z.enum(TASK_VIEWS).default("inbox"),
+  status: taskStatusSchema.optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export type TaskListQuery = z.infer<typeof taskListQuerySchema>;
+
+const refSchema = z.object({ id: z.string(), name: z.string() });
+export const groupRefSchema = z.object({ id: z.string(), key: z.string(), name: z.string() });
+
+export const taskDtoSchema = z.object({
+  id: z.string(),
+  reference: z.string(),
+  title: z.string(),
+  description: z.string().nullable(),
+  context: z.record(z.string(), z.unknown()),
+  status: taskStatusSchema,
+  priority: taskPrioritySchema,
+  assignee: refSchema.nullable(),
+  candidateGroup: groupRefSchema.nullable(),
+  requestedBy: refSchema.nullable(),
+  claimedAt: z.string().nullable(),
+  dueAt: z.string().nullable(),
+  outcome: z.string().nullable(),
+  decidedBy: refSchema.nullable(),
+  decidedAt: z.string().nullable(),
+  reason: z.string().nullable(),
+  version: z.number().int(),
+  instanceId: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** What the caller may do now, and if not, why (for a read-only view). */
+  can: z.object({
+    claim: z.boolean(),
+    unclaim: z.boolean(),
+    decide: z.boolean(),
+    readOnlyReason: z.string().nullable(),
+  }),
+});
+export type TaskDto = z.infer<typeof taskDtoSchema>;
+
+export const taskPageSchema = z.object({ data: z.array(taskDtoSchema), nextCursor: z.string().nullable() });
+export type TaskPage = z.infer<typeof taskPageSchema>;
+
+export function taskReference(n: number): string {
+  return `TSK-${n}`;
+}

@@ -1,0 +1,445 @@
+import { db, type Prisma } from "../db";
+import { AppError, fromZodError } from "../errors";
+import { requirePermission, type Actor } from "../identity/actor";
+import { loadUserScope, type UserScope } from "../identity/repository";
+import { appendAuditEntry, toAuditDto } from "../audit/service";
+import { enqueueInTx, dispatchOutboxSoon } from "../outbox/service";
+import { QUEUES } from "../queues";
+import {
+  cancelTaskSchema,
+  claimTaskSchema,
+  createTaskSchema,
+  decideTaskSchema,
+  taskListQuerySchema,
+  taskReference,
+  type TaskDto,
+  type TaskPage,
+} from "./schemas";
+import { allowedFrom, assertTransition } from "./state-machine";
+import { findTask, findTasks, isGroupMember, resolveGroupKey, resolveUserRef, updateTaskIf, type TaskRow } from "./repository";
+
+const EMPTY_SCOPE: UserScope = { groups: [], groupIds: [], supervisedGroupIds: [], reportIds: [] };
+
+async function scopeOf(actor: Actor): Promise<UserScope> {
+  return actor.type === "USER" && actor.id ? loadUserScope(actor.id) : EMPTY_SCOPE;
+}
+
+/** Machines, admins and auditors see every task; people see their own, their groups' and their team's. */
+function seesEverything(actor: Actor): boolean {
+  return actor.type !== "USER" || actor.role === "ADMIN" || actor.role === "AUDITOR";
+}
+
+function visibilityWhere(actor: Actor, scope: UserScope): Prisma.TaskWhereInput {
+  if (seesEverything(actor)) return {};
+  const me = actor.id ?? "";
+  const groupIds = [...scope.groupIds, ...scope.supervisedGroupIds];
+  return {
+    OR: [
+      { assigneeId: me },
+      { requestedById: me },
+      { decidedById: me },
+      { candidateGroupId: { in: groupIds } },
+      ...(scope.reportIds.length ? [{ assigneeId: { in: scope.reportIds } }] : []),
+    ],
+  };
+}
+
+function canView(actor: Actor, scope: UserScope, t: TaskRow): boolean {
+  if (seesEverything(actor)) return true;
+  const me = actor.id;
+  return (
+    t.assigneeId === me ||
+    t.requestedById === me ||
+    t.decidedById === me ||
+    (t.candidateGroupId !== null && (scope.groupIds.includes(t.candidateGroupId) || scope.supervisedGroupIds.includes(t.candidateGroupId))) ||
+    (t.assigneeId !== null && scope.reportIds.includes(t.assigneeId))
+  );
+}
+
+/** What the actor may do with the task right now, and why not (shown on read-only views). */
+function capabilities(actor: Actor, scope: UserScope, t: TaskRow): TaskDto["can"] {
+  const none = (readOnlyReason: string) => ({ claim: false, unclaim: false, decide: false, readOnlyReason });
+  if (!actor.permissions.has("tasks:decide")) return none("Your role can view tasks but not decide them.");
+  if (t.status === "DECIDED") return none(`Decided (${t.outcome}) by ${t.decidedBy?.name ?? "someone"}.`);
+  if (t.status === "CANCELLED") return none("This task was cancelled.");
+  if (t.status === "INFO_REQUESTED") return none("Waiting for requested information.");
+  if (actor.type !== "USER") return { claim: false, unclaim: false, decide: true, readOnlyReason: null };
+  const isOwnRequest = t.requestedById !== null && t.requestedById === actor.id;
+  const inGroup = t.candidateGroupId !== null && scope.groupIds.includes(t.candidateGroupId);
+  if (t.assigneeId === actor.id) {
+    return {
+      claim: false,
+      unclaim: t.candidateGroupId !== null,
+      decide: !isOwnRequest,
+      readOnlyReason: isOwnRequest ? "You requested this, so someone else must decide it." : null,
+    };
+  }
+  if (t.assigneeId) return none(`Claimed by ${t.assignee?.name ?? "someone else"}.`);
+  if (!inGroup) return none("This task is in a queue you are not a member of.");
+  if (isOwnRequest) return { claim: false, unclaim: false, decide: false, readOnlyReason: "You requested this, so someone else must decide it." };
+  return { claim: true, unclaim: false, decide: true, readOnlyReason: null };
+}
+
+function iso(d: Date | null): string | null {
+  return d ? d.toISOString() : null;
+}
+
+export function toTaskDto(t: TaskRow, can: TaskDto["can"]): TaskDto {
+  return {
+    id: t.id,
+    reference: taskReference(t.number),
+    title: t.title,
+    description: t.description,
+    context: (t.context ?? {}) as Record<string, unknown>,
+    status: t.status,
+    priority: t.priority,
+    assignee: t.assignee,
+    candidateGroup: t.candidateGroup,
+    requestedBy: t.requestedBy,
+    claimedAt: iso(t.claimedAt),
+    dueAt: iso(t.dueAt),
+    outcome: t.outcome,
+    decidedBy: t.decidedBy,
+    decidedAt: iso(t.decidedAt),
+    reason: t.reason,
+    version: t.version,
+    instanceId: t.instanceId,
+    createdAt: t.createdAt.toISOString(),
+    updatedAt: t.updatedAt.toISOString(),
+    can,
+  };
+}
+
+function snapshot(t: Pick<TaskRow, "status" | "assigneeId" | "outcome" | "reason" | "version">) {
+  return { status: t.status, assigneeId: t.assigneeId, outcome: t.outcome, reason: t.reason, version: t.version };
+}
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import("zod").ZodError } }, input: unknown, what: string): T {
+  const r = schema.safeParse(input);
+  if (!r.success) throw fromZodError(r.error, what);
+  return r.data;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export async function createTask(actor: Actor, input: unknown): Promise<TaskDto> {
+  requirePermission(actor, "tasks:create");
+  const data = parse(createTaskSchema, input, "Task");
+  const created = await db().$transaction(async (tx) => {
+    const assignee = data.assignee ? await resolveUserRef(tx, data.assignee) : null;
+    if (data.assignee && (!assignee || !assignee.active)) {
+      throw new AppError("VALIDATION_FAILED", `No active user "${data.assignee}"`, { fieldErrors: [{ path: "assignee", message: "unknown user" }] });
+    }
+    const group = data.candidateGroup ? await resolveGroupKey(tx, data.candidateGroup) : null;
+    if (data.candidateGroup && !group) {
+      throw new AppError("VALIDATION_FAILED", `No group with key "${data.candidateGroup}"`, {
+        fieldErrors: [{ path: "candidateGroup", message: "unknown group" }],
+      });
+    }
+    const requester = data.requestedBy ? await resolveUserRef(tx, data.requestedBy) : null;
+    if (data.requestedBy && !requester) {
+      throw new AppError("VALIDATION_FAILED", `No user "${data.requestedBy}"`, { fieldErrors: [{ path: "requestedBy", message: "unknown user" }] });
+    }
+    const task = await tx.task.create({
+      data: {
+        title: data.title,
+        description: data.description ?? null,
+        context: data.context as Prisma.InputJsonObject,
+        priority: data.priority,
+        dueAt: data.dueAt ? new Date(data.dueAt) : null,
+        assigneeId: assignee?.id ?? null,
+        candidateGroupId: group?.id ?? null,
+        requestedById: requester?.id ?? (actor.type === "USER" ? actor.id : null),
+        createdByActor: `${actor.type.toLowerCase()}:${actor.id ?? actor.name}`,
+      },
+    });
+    await appendAuditEntry(tx, actor, {
+      action: "task.created",
+      subjectType: "task",
+      subjectId: task.id,
+      taskId: task.id,
+      after: {
+        title: task.title,
+        status: task.status,
+        priority: task.priority,
+        assigneeId: task.assigneeId,
+        candidateGroupId: task.candidateGroupId,
+        dueAt: iso(task.dueAt),
+      },
+    });
+    await enqueueInTx(tx, {
+      queue: QUEUES.notifications,
+      name: "task-created",
+      jobId: `task-created.${task.id}`,
+      payload: { taskId: task.id, requestId: actor.requestId },
+    });
+    return task;
+  });
+  dispatchOutboxSoon();
+  return getTask(actor, created.id);
+}
+
+export async function getTask(actor: Actor, id: string): Promise<TaskDto> {
+  requirePermission(actor, "tasks:read");
+  const [task, scope] = await Promise.all([findTask(id), scopeOf(actor)]);
+  if (!task || !canView(actor, scope, task)) throw new AppError("TASK_NOT_FOUND", "Task not found.");
+  return toTaskDto(task, capabilities(actor, scope, task));
+}
+
+interface Cursor {
+  k: string | null;
+  id: string;
+}
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString("base64url");
+}
+function decodeCursor(s: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(s, "base64url").toString("utf8")) as Cursor;
+    if (typeof c.id !== "string" || (c.k !== null && typeof c.k !== "string") || (c.k && Number.isNaN(Date.parse(c.k)))) throw new Error();
+    return c;
+  } catch {
+    throw new AppError("VALIDATION_FAILED", "cursor is invalid: pass the nextCursor of a previous page", {
+      fieldErrors: [{ path: "cursor", message: "invalid" }],
+    });
+  }
+}
+
+/**
+ * Keyset pagination over (sortField, id). Open work sorts by due date, soonest first, tasks
+ * without a due date last; decided work by decision time, newest first.
+ */
+function keyset(field: "dueAt" | "decidedAt", dir: "asc" | "desc", cursor: Cursor | null): Prisma.TaskWhereInput {
+  if (!cursor) return {};
+  if (cursor.k === null) return { [field]: null, id: { gt: cursor.id } };
+  const k = new Date(cursor.k);
+  const beyond = dir === "asc" ? { gt: k } : { lt: k };
+  return { OR: [{ [field]: beyond }, { [field]: k, id: { gt: cursor.id } }, { [field]: null }] };
+}
+
+export async function listTasks(actor: Actor, rawQuery: unknown): Promise<TaskPage> {
+  requirePermission(actor, "tasks:read");
+  const q = parse(taskListQuerySchema, rawQuery, "Query");
+  const scope = await scopeOf(actor);
+  const me = actor.id ?? "";
+  const cursor = q.cursor ? decodeCursor(q.cursor) : null;
+  let where: Prisma.TaskWhereInput;
+  let field: "dueAt" | "decidedAt" = "dueAt";
+  let dir: "asc" | "desc" = "asc";
+  const open = { status: { in: ["OPEN", "INFO_REQUESTED"] as ("OPEN" | "INFO_REQUESTED")[] } };
+  const mine: Prisma.TaskWhereInput = { assigneeId: me, ...open };
+  const groupQueue: Prisma.TaskWhereInput = { assigneeId: null, status: "OPEN", candidateGroupId: { in: scope.groupIds } };
+  switch (q.view) {
+    case "mine":
+      where = mine;
+      break;
+    case "group":
+      where = groupQueue;
+      break;
+    case "inbox":
+      where = { OR: [mine, groupQueue] };
+      break;
+    case "decided":
+      where = { decidedById: me, status: "DECIDED" };
+      field = "decidedAt";
+      dir = "desc";
+      break;
+    case "all":
+      where = visibilityWhere(actor, scope);
+      break;
+  }
+  if (q.status) where = { AND: [where, { status: q.status }] };
+  const rows = await findTasks({
+    where: { AND: [where, keyset(field, dir, cursor)] },
+    orderBy: [{ [field]: { sort: dir, nulls: "last" } }, { id: "asc" }],
+    take: q.limit + 1,
+  });
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    data: page.map((t) => toTaskDto(t, capabilities(actor, scope, t))),
+    nextCursor: rows.length > q.limit && last ? encodeCursor({ k: iso(last[field]), id: last.id }) : null,
+  };
+}
+
+/** The version the caller saw, from the body or the If-Match header; a mismatch is 412. */
+function checkExpectedVersion(task: TaskRow, expected: number | undefined): void {
+  if (expected !== undefined && expected !== task.version) {
+    throw new AppError("VERSION_MISMATCH", "This task changed since you opened it. Review the current state and try again.", {
+      details: { currentVersion: task.version, currentStatus: task.status, assignee: task.assignee?.name ?? null },
+    });
+  }
+}
+
+/** After a guarded update lost a race: explain what the winner did. */
+async function explainLostRace(id: string, action: "claim" | "unclaim" | "decide" | "cancel"): Promise<never> {
+  const current = await findTask(id);
+  if (!current) throw new AppError("TASK_NOT_FOUND", "Task not found.");
+  assertTransition(current.status, action, { decidedBy: current.decidedBy?.name ?? null, outcome: current.outcome });
+  if (current.assignee) {
+    throw new AppError("TASK_CLAIMED_BY_OTHER", `${current.assignee.name} has claimed this task.`, {
+      details: { assignee: current.assignee.name, currentVersion: current.version },
+    });
+  }
+  throw new AppError("VERSION_MISMATCH", "This task changed while you were acting on it. Try again.", { details: { currentVersion: current.version } });
+}
+
+async function loadForAction(actor: Actor, id: string) {
+  const [task, scope] = await Promise.all([findTask(id), scopeOf(actor)]);
+  if (!task || !canView(actor, scope, task)) throw new AppError("TASK_NOT_FOUND", "Task not found.");
+  return { task, scope };
+}
+
+export async function claimTask(actor: Actor, id: string, input: unknown = {}, ifMatch?: number): Promise<TaskDto> {
+  requirePermission(actor, "tasks:decide");
+  const body = parse(claimTaskSchema, input ?? {}, "Claim");
+  const { task, scope } = await loadForAction(actor, id);
+  if (actor.type !== "USER" || !actor.id) throw new AppError("FORBIDDEN", "Only people claim tasks.");
+  checkExpectedVersion(task, ifMatch ?? body.version);
+  assertTransition(task.status, "claim", { decidedBy: task.decidedBy?.name ?? null, outcome: task.outcome });
+  if (task.assigneeId === actor.id) return toTaskDto(task, capabilities(actor, scope, task));
+  if (task.assigneeId) {
+    throw new AppError("TASK_CLAIMED_BY_OTHER", `${task.assignee?.name ?? "Someone else"} has claimed this task.`, {
+      details: { assignee: task.assignee?.name ?? null, currentVersion: task.version },
+    });
+  }
+  if (!task.candidateGroupId || !scope.groupIds.includes(task.candidateGroupId)) {
+    throw new AppError("FORBIDDEN", "Only members of the task's group can claim it.");
+  }
+  await db().$transaction(async (tx) => {
+    const ok = await updateTaskIf(
+      tx,
+      { id, version: task.version, statuses: allowedFrom("claim"), assigneeId: null },
+      { assigneeId: actor.id, claimedAt: new Date() },
+    );
+    if (!ok) return explainLostRace(id, "claim");
+    await appendAuditEntry(tx, actor, {
+      action: "task.claimed",
+      subjectType: "task",
+      subjectId: id,
+      taskId: id,
+      instanceId: task.instanceId,
+      before: { assigneeId: null, version: task.version },
+      after: { assigneeId: actor.id, version: task.version + 1 },
+    });
+  });
+  return getTask(actor, id);
+}
+
+export async function unclaimTask(actor: Actor, id: string, input: unknown = {}, ifMatch?: number): Promise<TaskDto> {
+  requirePermission(actor, "tasks:decide");
+  const body = parse(claimTaskSchema, input ?? {}, "Unclaim");
+  const { task } = await loadForAction(actor, id);
+  checkExpectedVersion(task, ifMatch ?? body.version);
+  assertTransition(task.status, "unclaim");
+  if (task.assigneeId !== actor.id) throw new AppError("FORBIDDEN", "You can only release a task you have claimed.");
+  if (!task.candidateGroupId) throw new AppError("TASK_NOT_ACTIONABLE", "This task was assigned to you directly and has no queue to return to.");
+  await db().$transaction(async (tx) => {
+    const ok = await updateTaskIf(tx, { id, version: task.version, statuses: allowedFrom("unclaim"), assigneeId: actor.id }, { assigneeId: null, claimedAt: null });
+    if (!ok) return explainLostRace(id, "unclaim");
+    await appendAuditEntry(tx, actor, {
+      action: "task.unclaimed",
+      subjectType: "task",
+      subjectId: id,
+      taskId: id,
+      instanceId: task.instanceId,
+      before: { assigneeId: actor.id, version: task.version },
+      after: { assigneeId: null, version: task.version + 1 },
+    });
+  });
+  return getTask(actor, id);
+}
+
+export async function decideTask(actor: Actor, id: string, input: unknown, ifMatch?: number): Promise<TaskDto> {
+  requirePermission(actor, "tasks:decide");
+  const data = parse(decideTaskSchema, input, "Decision");
+  const { task } = await loadForAction(actor, id);
+  assertTransition(task.status, "decide", { decidedBy: task.decidedBy?.name ?? null, outcome: task.outcome });
+  checkExpectedVersion(task, ifMatch ?? data.version);
+
+  let assigneeAfter = task.assigneeId;
+  if (actor.type === "USER") {
+    if (task.requestedById && task.requestedById === actor.id) {
+      throw new AppError("SOD_VIOLATION", "You requested this, so someone else must decide it (separation of duties).");
+    }
+    if (task.assigneeId && task.assigneeId !== actor.id) {
+      throw new AppError("TASK_CLAIMED_BY_OTHER", `${task.assignee?.name ?? "Someone else"} has claimed this task.`, {
+        details: { assignee: task.assignee?.name ?? null, currentVersion: task.version },
+      });
+    }
+    if (!task.assigneeId) {
+      // Deciding an unclaimed group task claims it in the same guarded update.
+      if (!task.candidateGroupId || !(await isGroupMember(db(), actor.id!, task.candidateGroupId))) {
+        throw new AppError("FORBIDDEN", "Only members of the task's group can decide it.");
+      }
+      assigneeAfter = actor.id;
+    }
+  }
+  const now = new Date();
+  const action = data.outcome === "approve" ? "task.approved" : "task.rejected";
+  await db().$transaction(async (tx) => {
+    const ok = await updateTaskIf(
+      tx,
+      { id, version: task.version, statuses: allowedFrom("decide"), assigneeId: task.assigneeId },
+      {
+        status: "DECIDED",
+        outcome: data.outcome,
+        reason: data.reason ?? null,
+        decidedAt: now,
+        decidedById: actor.type === "USER" ? actor.id : null,
+        assigneeId: assigneeAfter,
+        ...(task.assigneeId ? {} : { claimedAt: now }),
+      },
+    );
+    if (!ok) return explainLostRace(id, "decide");
+    await appendAuditEntry(tx, actor, {
+      action,
+      subjectType: "task",
+      subjectId: id,
+      taskId: id,
+      instanceId: task.instanceId,
+      before: snapshot(task),
+      after: { status: "DECIDED", assigneeId: assigneeAfter, outcome: data.outcome, reason: data.reason ?? null, version: task.version + 1 },
+      reason: data.reason ?? null,
+    });
+    await enqueueInTx(tx, {
+      queue: QUEUES.notifications,
+      name: "task-decided",
+      jobId: `task-decided.${id}`,
+      payload: { taskId: id, requestId: actor.requestId },
+    });
+  });
+  dispatchOutboxSoon();
+  return getTask(actor, id);
+}
+
+/** Withdraws an open task (the work is no longer needed); admins, supervisors and machines. */
+export async function cancelTask(actor: Actor, id: string, input: unknown, ifMatch?: number): Promise<TaskDto> {
+  requirePermission(actor, "tasks:assign");
+  const data = parse(cancelTaskSchema, input, "Cancellation");
+  const { task } = await loadForAction(actor, id);
+  checkExpectedVersion(task, ifMatch ?? data.version);
+  assertTransition(task.status, "cancel");
+  await db().$transaction(async (tx) => {
+    const ok = await updateTaskIf(tx, { id, version: task.version, statuses: allowedFrom("cancel") }, { status: "CANCELLED", reason: data.reason });
+    if (!ok) return explainLostRace(id, "cancel");
+    await appendAuditEntry(tx, actor, {
+      action: "task.cancelled",
+      subjectType: "task",
+      subjectId: id,
+      taskId: id,
+      instanceId: task.instanceId,
+      before: snapshot(task),
+      after: { status: "CANCELLED", version: task.version + 1 },
+      reason: data.reason,
+    });
+  });
+  return getTask(actor, id);
+}
+
+/** The task's audit trail, oldest first. Anyone who can see the task can see its history. */
+export async function getTaskHistory(actor: Actor, id: string) {
+  const { task } = await loadForAction(actor, id);
+  const entries = await db().auditEntry.findMany({ where: { taskId: task.id }, orderBy: { seq: "asc" }, take: 500 });
+  return { data: entries.map(toAuditDto) };
+}

@@ -1,0 +1,130 @@
+// The demo organisation from shared/SCENARIOS.md: Acme's finance and onboarding teams.
+// Idempotent: does nothing if the demo admin already exists (use `npm run db:reset` to start over).
+import { loadEnvConfig } from "@next/env";
+loadEnvConfig(process.cwd());
+
+import { addHours, subHours } from "date-fns";
+import { db, disconnectDb } from "../lib/db";
+import { disconnectRedis } from "../lib/redis";
+import { closeQueues } from "../lib/queues";
+import { envOrExit } from "../lib/env";
+import { createTask, claimTask, cancelTask, decideTask } from "../lib/tasks/service";
+import { appendAuditEntry } from "../lib/audit/service";
+import { dispatchOutbox } from "../lib/outbox/service";
+import { createGroup, createUser, DEMO_PASSWORD, systemActor, userActor } from "./factories";
+
+export const DEMO_USERS = [
+  { key: "priya", email: "priya@acme.test", name: "Priya Raman", role: "ADMIN", title: "Operations analyst, process owner" },
+  { key: "sam", email: "sam@acme.test", name: "Sam Okafor", role: "SUPERVISOR", title: "Finance team lead" },
+  { key: "omar", email: "omar@acme.test", name: "Omar Haddad", role: "SUPERVISOR", title: "Onboarding team lead" },
+  { key: "ana", email: "ana@acme.test", name: "Ana Costa", role: "AUDITOR", title: "Internal auditor" },
+  { key: "maya", email: "maya@acme.test", name: "Maya Lindqvist", role: "MEMBER", title: "Accounts-payable clerk" },
+  { key: "dana", email: "dana@acme.test", name: "Dana Lee", role: "MEMBER", title: "Accounts-payable clerk" },
+  { key: "leo", email: "leo@acme.test", name: "Leo Martin", role: "MEMBER", title: "Accounts-payable clerk" },
+  { key: "chen", email: "chen@acme.test", name: "Chen Wei", role: "MEMBER", title: "Credit analyst", skills: ["credit"] },
+  { key: "tomas", email: "tomas@acme.test", name: "Tomás Ruiz", role: "MEMBER", title: "Credit analyst", skills: ["credit", "kyc"] },
+  { key: "rita", email: "rita@acme.test", name: "Rita Novak", role: "MEMBER", title: "Sales, requests refunds" },
+] as const;
+
+type Key = (typeof DEMO_USERS)[number]["key"];
+
+function invoice(n: number, vendor: string, amount: number, extra: Record<string, unknown> = {}) {
+  return {
+    invoiceNumber: `INV-${n}`,
+    vendor,
+    amount,
+    currency: "EUR",
+    poNumber: `PO-${n - 3000}`,
+    poMatch: "matched",
+    vendorRisk: "low",
+    receivedFrom: "ERP",
+    documentUrl: `https://erp.acme.test/invoices/INV-${n}.pdf`,
+    ...extra,
+  };
+}
+
+async function main() {
+  envOrExit();
+  const prisma = db();
+  if (await prisma.user.findUnique({ where: { email: "priya@acme.test" } })) {
+    console.log("Demo data already present — skipping seed.");
+    return;
+  }
+  const u = {} as Record<Key, Awaited<ReturnType<typeof createUser>>>;
+  for (const d of DEMO_USERS) {
+    u[d.key] = await createUser(prisma, { email: d.email, name: d.name, role: d.role, skills: "skills" in d ? [...d.skills] : [] });
+  }
+  for (const k of ["maya", "dana", "leo"] as const) await prisma.user.update({ where: { id: u[k].id }, data: { supervisorId: u.sam.id } });
+  for (const k of ["chen", "tomas"] as const) await prisma.user.update({ where: { id: u[k].id }, data: { supervisorId: u.omar.id } });
+  await prisma.user.update({ where: { id: u.maya.id }, data: { delegateId: u.dana.id } });
+
+  await createGroup(prisma, { key: "accounts-payable", name: "Accounts payable", supervisorId: u.sam.id, memberIds: [u.maya.id, u.dana.id, u.leo.id] });
+  await createGroup(prisma, { key: "finance-leads", name: "Finance team leads", supervisorId: u.sam.id, memberIds: [u.sam.id] });
+  await createGroup(prisma, { key: "credit-review", name: "Credit review", supervisorId: u.omar.id, memberIds: [u.chen.id, u.tomas.id] });
+  await createGroup(prisma, { key: "sales", name: "Sales", supervisorId: u.omar.id, memberIds: [u.rita.id] });
+  await createGroup(prisma, { key: "payments", name: "Payments", supervisorId: u.sam.id, memberIds: [u.dana.id, u.sam.id] });
+
+  const erp = { ...systemActor("ERP (seed)"), type: "TOKEN" as const };
+  const now = new Date();
+  const mk = (input: Parameters<typeof createTask>[1]) => createTask(erp, input);
+
+  // Maya's inbox: routine invoices assigned to her, one overdue, one due soon.
+  const mayaTasks = [
+    await mk({ title: "Approve invoice INV-4411 from Northwind Traders", assignee: u.maya.email, priority: "HIGH", dueAt: subHours(now, 1).toISOString(), context: invoice(4411, "Northwind Traders", 2300) }),
+    await mk({ title: "Approve invoice INV-4412 from Contoso Office Supply", assignee: u.maya.email, dueAt: addHours(now, 2).toISOString(), context: invoice(4412, "Contoso Office Supply", 486.5) }),
+    await mk({ title: "Approve invoice INV-4413 from Fabrikam Logistics", assignee: u.maya.email, dueAt: addHours(now, 6).toISOString(), context: invoice(4413, "Fabrikam Logistics", 7420, { poMatch: "price mismatch (+3.2%)" }) }),
+    await mk({ title: "Approve invoice INV-4414 from Tailspin Toys", assignee: u.maya.email, priority: "LOW", dueAt: addHours(now, 30).toISOString(), context: invoice(4414, "Tailspin Toys", 912) }),
+  ];
+  // The accounts-payable queue: anyone in the group can claim.
+  await mk({ title: "Approve invoice INV-4420 from Adventure Works", candidateGroup: "accounts-payable", dueAt: addHours(now, 4).toISOString(), context: invoice(4420, "Adventure Works", 3150) });
+  await mk({ title: "Approve invoice INV-4421 from Litware (new vendor)", candidateGroup: "accounts-payable", priority: "HIGH", dueAt: addHours(now, 3).toISOString(), context: invoice(4421, "Litware Inc.", 5600, { vendorRisk: "new vendor", fourEyes: true }) });
+  await mk({ title: "Approve invoice INV-4422 from Wide World Importers", candidateGroup: "accounts-payable", dueAt: addHours(now, 20).toISOString(), context: invoice(4422, "Wide World Importers", 1240) });
+  // Above 10,000: the team lead decides.
+  await mk({ title: "Approve invoice INV-4430 from Proseware (62,000 EUR)", candidateGroup: "finance-leads", priority: "URGENT", dueAt: subHours(now, 2).toISOString(), context: invoice(4430, "Proseware Ltd", 62000) });
+  // Onboarding: credit reviews for the credit-review group.
+  await mk({ title: "Credit review for Blue Yonder Airlines", candidateGroup: "credit-review", dueAt: addHours(now, 24).toISOString(), context: { customer: "Blue Yonder Airlines", requestedLimit: 50000, currency: "EUR", kycResult: "passed", salesOwner: "Rita Novak", crmUrl: "https://crm.acme.test/leads/8812" } });
+  await mk({ title: "Credit review for Margie's Travel", candidateGroup: "credit-review", priority: "HIGH", dueAt: addHours(now, 5).toISOString(), context: { customer: "Margie's Travel", requestedLimit: 15000, currency: "EUR", kycResult: "passed with notes", missingDocuments: ["2025 balance sheet"], salesOwner: "Rita Novak" } });
+  // A refund Rita asked for: she may not approve it herself.
+  await mk({ title: "Refund 1,800 EUR to Coho Winery", candidateGroup: "payments", requestedBy: u.rita.email, dueAt: addHours(now, 8).toISOString(), context: { customer: "Coho Winery", amount: 1800, currency: "EUR", reason: "Damaged shipment", orderNumber: "SO-55102" } });
+
+  // Decided work, with audit entries written by the real service calls.
+  const decided1 = await mk({ title: "Approve invoice INV-4401 from Northwind Traders", candidateGroup: "accounts-payable", context: invoice(4401, "Northwind Traders", 1890) });
+  await decideTask(userActor(u.dana), decided1.id, { outcome: "approve" });
+  const decided2 = await mk({ title: "Approve invoice INV-4402 from Duplicate Vendor GmbH", assignee: u.maya.email, context: invoice(4402, "Duplicate Vendor GmbH", 980, { poMatch: "no purchase order" }) });
+  await decideTask(userActor(u.maya), decided2.id, { outcome: "reject", reason: "No purchase order and the vendor is not on the approved list." });
+  const decided3 = await mk({ title: "Approve invoice INV-4403 from Proseware (54,300 EUR)", candidateGroup: "finance-leads", priority: "HIGH", context: invoice(4403, "Proseware Ltd", 54300) });
+  await decideTask(userActor(u.sam), decided3.id, { outcome: "approve", reason: "Matches the signed framework contract FC-2026-07." });
+  const claimed = await mk({ title: "Approve invoice INV-4423 from Trey Research", candidateGroup: "accounts-payable", dueAt: addHours(now, 7).toISOString(), context: invoice(4423, "Trey Research", 2750) });
+  await claimTask(userActor(u.leo), claimed.id);
+
+  // Waiting for information and cancelled: states the later issues' flows produce.
+  const waiting = await mk({ title: "Approve invoice INV-4415 from Graphic Design Institute", assignee: u.maya.email, context: invoice(4415, "Graphic Design Institute", 4100, { poMatch: "quantity mismatch" }) });
+  await prisma.$transaction(async (tx) => {
+    await tx.task.update({ where: { id: waiting.id }, data: { status: "INFO_REQUESTED", version: { increment: 1 } } });
+    await appendAuditEntry(tx, userActor(u.maya), {
+      action: "task.info_requested",
+      subjectType: "task",
+      subjectId: waiting.id,
+      taskId: waiting.id,
+      before: { status: "OPEN" },
+      after: { status: "INFO_REQUESTED" },
+      reason: "Delivery note shows 40 units, invoice bills 48. Please confirm with the vendor.",
+    });
+  });
+  const cancelled = await mk({ title: "Approve invoice INV-4399 (withdrawn by vendor)", candidateGroup: "accounts-payable", context: invoice(4399, "Southridge Video", 640) });
+  await cancelTask(systemActor("ERP (seed)"), cancelled.id, { reason: "Vendor withdrew the invoice (credit note CN-118)." });
+
+  await dispatchOutbox().catch(() => undefined);
+  console.log(`Seeded ${DEMO_USERS.length} people, 5 groups and ${mayaTasks.length + 14} tasks. Password for every demo login: ${DEMO_PASSWORD}`);
+}
+
+main()
+  .catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await closeQueues();
+    await disconnectRedis();
+    await disconnectDb();
+  });

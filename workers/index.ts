@@ -1,0 +1,97 @@
+// The worker process: turns queued jobs into domain calls. Start with `npm run worker`.
+import { loadEnvConfig } from "@next/env";
+loadEnvConfig(process.cwd());
+process.env.BATON_SERVICE ??= "worker";
+
+import http from "node:http";
+import { Worker, type Job } from "bullmq";
+import { envOrExit } from "../lib/env";
+import { logger } from "../lib/logger";
+import { createRedis, disconnectRedis } from "../lib/redis";
+import { closeQueues, queue, QUEUES } from "../lib/queues";
+import { db, disconnectDb } from "../lib/db";
+import { checkDependencies } from "../lib/health";
+import { processNotificationJob } from "./processors/notifications";
+import { processMaintenanceJob } from "./processors/maintenance";
+
+const env = envOrExit();
+const connection = createRedis({ forWorker: true });
+const started = Date.now();
+const stats = { completed: 0, failed: 0 };
+
+function startWorker(name: string, processor: (job: Job) => Promise<unknown>, concurrency: number): Worker {
+  const worker = new Worker(name, processor, { connection, prefix: env.REDIS_PREFIX, concurrency });
+  worker.on("completed", (job) => {
+    stats.completed++;
+    logger.debug({ queue: name, job: job.name, jobId: job.id }, "job completed");
+  });
+  worker.on("failed", (job, err) => {
+    stats.failed++;
+    logger.warn({ queue: name, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, "job failed");
+  });
+  worker.on("error", (err) => logger.error({ queue: name, err: err.message }, "worker error"));
+  return worker;
+}
+
+const workers = [
+  startWorker(QUEUES.notifications, processNotificationJob, env.WORKER_CONCURRENCY),
+  startWorker(QUEUES.maintenance, processMaintenanceJob, 1),
+];
+
+async function scheduleSweeps(): Promise<void> {
+  await queue(QUEUES.maintenance).upsertJobScheduler(
+    "dispatch-outbox",
+    { every: env.OUTBOX_SWEEP_MS },
+    { name: "dispatch-outbox", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+  );
+}
+
+const health = http.createServer((req, res) => {
+  if (req.url !== "/health") {
+    res.writeHead(404).end();
+    return;
+  }
+  void checkDependencies().then((deps) => {
+    const running = workers.every((w) => w.isRunning());
+    const ok = deps.ok && running && !shuttingDown;
+    res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
+    res.end(JSON.stringify({ status: ok ? "ok" : "degraded", ...deps, workersRunning: running, uptimeS: Math.round((Date.now() - started) / 1000), ...stats }));
+  });
+});
+
+let shuttingDown = false;
+async function shutdown(signal: string): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  logger.info({ signal }, "worker shutting down");
+  // Hard stop if a job refuses to finish.
+  const timer = setTimeout(() => {
+    logger.error("shutdown timed out, exiting");
+    process.exit(1);
+  }, 15_000);
+  timer.unref();
+  health.close();
+  await Promise.allSettled(workers.map((w) => w.close()));
+  await closeQueues();
+  await connection.quit().catch(() => undefined);
+  await disconnectRedis();
+  await disconnectDb();
+  logger.info("worker stopped");
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+
+async function main(): Promise<void> {
+  await db().$queryRaw`SELECT 1`;
+  await scheduleSweeps();
+  if (env.WORKER_HEALTH_PORT > 0) {
+    health.listen(env.WORKER_HEALTH_PORT, "127.0.0.1");
+  }
+  logger.info({ queues: Object.values(QUEUES), health: env.WORKER_HEALTH_PORT ? `http://127.0.0.1:${env.WORKER_HEALTH_PORT}/health` : "off" }, "worker ready");
+}
+
+main().catch((err: unknown) => {
+  logger.fatal({ err: err instanceof Error ? err.message : String(err) }, "worker failed to start");
+  process.exit(1);
+});
