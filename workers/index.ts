@@ -44,6 +44,11 @@ async function scheduleSweeps(): Promise<void> {
     { every: env.OUTBOX_SWEEP_MS },
     { name: "dispatch-outbox", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
   );
+  await queue(QUEUES.maintenance).upsertJobScheduler(
+    "seal-audit",
+    { every: env.AUDIT_SEAL_MS },
+    { name: "seal-audit", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+  );
 }
 
 const health = http.createServer((req, res) => {

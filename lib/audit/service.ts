@@ -2,8 +2,11 @@ import { db } from "../db";
 import type { Prisma } from "../db";
 import { requirePermission, type Actor } from "../identity/actor";
 import { auditWhere } from "./repository";
-import { auditQuerySchema, type AuditEntryDto } from "./schemas";
-import { AppError } from "../errors";
+import { loadUserScope } from "../identity/repository";
+import { sealAll, verifyAuditChain, type VerifyReport } from "./sealer";
+import { insertAuditEntry as insertEntry } from "./repository";
+import { auditQuerySchema, type AuditEntryDto, type AuditQuery } from "./schemas";
+import { AppError, fromZodError } from "../errors";
 
 export { insertAuditEntry as appendAuditEntry } from "./repository";
 
@@ -31,17 +34,145 @@ export function toAuditDto(row: Row): AuditEntryDto {
   };
 }
 
-/** Newest first, keyset-paginated on the sequence number. */
-export async function searchAuditLog(actor: Actor, rawQuery: unknown) {
-  requirePermission(actor, "audit:read");
-  const q = auditQuerySchema.parse(rawQuery);
+/**
+ * Who may read what: auditors, admins and machines with audit:read see everything; supervisors
+ * see entries about their teams' tasks and made by their team.
+ */
+async function readScope(actor: Actor): Promise<Prisma.AuditEntryWhereInput> {
+  if (actor.type !== "USER" || actor.role === "ADMIN" || actor.role === "AUDITOR") return {};
+  if (actor.role !== "SUPERVISOR" || !actor.id) throw new AppError("FORBIDDEN", "Your role cannot read the audit log.");
+  const scope = await loadUserScope(actor.id);
+  const team = [actor.id, ...scope.reportIds];
+  const tasks = await db().task.findMany({
+    where: {
+      OR: [
+        { candidateGroupId: { in: [...scope.supervisedGroupIds, ...scope.groupIds] } },
+        { assigneeId: { in: team } },
+        { decidedById: { in: team } },
+      ],
+    },
+    select: { id: true },
+  });
+  return { OR: [{ actorId: { in: team } }, { taskId: { in: tasks.map((t) => t.id) } }] };
+}
+
+function parseQuery(rawQuery: unknown): AuditQuery {
+  const parsed = auditQuerySchema.safeParse(rawQuery);
+  if (!parsed.success) throw fromZodError(parsed.error, "Query");
+  const q = parsed.data;
   if (q.from && q.to && new Date(q.from) >= new Date(q.to)) {
     throw new AppError("VALIDATION_FAILED", "`from` must be before `to`", { fieldErrors: [{ path: "from", message: "must be before to" }] });
   }
-  const rows = await db().auditEntry.findMany({ where: auditWhere(q), orderBy: { seq: "desc" }, take: q.limit + 1 });
+  return q;
+}
+
+/** Newest first, keyset-paginated on the sequence number. */
+export async function searchAuditLog(actor: Actor, rawQuery: unknown) {
+  requirePermission(actor, "audit:read");
+  const q = parseQuery(rawQuery);
+  const scope = await readScope(actor);
+  const rows = await db().auditEntry.findMany({ where: { AND: [auditWhere(q), scope] }, orderBy: { seq: "desc" }, take: q.limit + 1 });
   const page = rows.slice(0, q.limit);
   return {
     data: page.map(toAuditDto),
     nextCursor: rows.length > q.limit ? page[page.length - 1]!.seq.toString() : null,
   };
+}
+
+export const EXPORT_COLUMNS = [
+  "seq",
+  "chainIndex",
+  "at",
+  "actorType",
+  "actorId",
+  "actorName",
+  "onBehalfOfId",
+  "action",
+  "subjectType",
+  "subjectId",
+  "taskId",
+  "instanceId",
+  "reason",
+  "before",
+  "after",
+  "requestId",
+  "ip",
+  "userAgent",
+  "prevHash",
+  "hash",
+] as const;
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  const s = typeof value === "string" ? value : JSON.stringify(value);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * Streams the filtered log oldest first, in batches, so memory stays flat for millions of rows.
+ * Each line carries the chain fields, so an unfiltered export can be verified offline.
+ */
+export async function* exportAuditLog(actor: Actor, rawQuery: unknown, format: "csv" | "jsonl"): AsyncGenerator<string> {
+  requirePermission(actor, "audit:read");
+  const q = parseQuery({ ...(rawQuery as object), cursor: undefined, limit: 200 });
+  const scope = await readScope(actor);
+  const where = { AND: [auditWhere(q), scope] };
+  if (format === "csv") yield `${EXPORT_COLUMNS.join(",")}\r\n`;
+  let after: bigint | null = null;
+  for (;;) {
+    const rows: Row[] = await db().auditEntry.findMany({
+      where: after === null ? where : { AND: [where, { seq: { gt: after } }] },
+      orderBy: { seq: "asc" },
+      take: 1000,
+    });
+    if (rows.length === 0) return;
+    let chunk = "";
+    for (const r of rows) {
+      const record: Record<(typeof EXPORT_COLUMNS)[number], unknown> = {
+        seq: r.seq.toString(),
+        chainIndex: r.chainIndex?.toString() ?? null,
+        at: r.at.toISOString(),
+        actorType: r.actorType,
+        actorId: r.actorId,
+        actorName: r.actorName,
+        onBehalfOfId: r.onBehalfOfId,
+        action: r.action,
+        subjectType: r.subjectType,
+        subjectId: r.subjectId,
+        taskId: r.taskId,
+        instanceId: r.instanceId,
+        reason: r.reason,
+        before: r.before ?? null,
+        after: r.after ?? null,
+        requestId: r.requestId,
+        ip: r.ip,
+        userAgent: r.userAgent,
+        prevHash: r.prevHash,
+        hash: r.hash,
+      };
+      chunk += format === "csv" ? `${EXPORT_COLUMNS.map((c) => csvCell(record[c])).join(",")}\r\n` : `${JSON.stringify(record)}\n`;
+    }
+    yield chunk;
+    after = rows[rows.length - 1]!.seq;
+    if (rows.length < 1000) return;
+  }
+}
+
+/** Seals what is pending, verifies the whole chain, and records that a verification ran. */
+export async function runAuditVerification(actor: Actor): Promise<VerifyReport> {
+  requirePermission(actor, "audit:read");
+  if (actor.type === "USER" && actor.role !== "ADMIN" && actor.role !== "AUDITOR") {
+    throw new AppError("FORBIDDEN", "Only auditors and admins verify the audit chain.");
+  }
+  await sealAll();
+  const report = await verifyAuditChain();
+  await db().$transaction((tx) =>
+    insertEntry(tx, actor, {
+      action: "audit.verified",
+      subjectType: "audit",
+      subjectId: "chain",
+      after: { ok: report.ok, checked: report.checked, headIndex: report.headIndex, firstBroken: report.firstBroken },
+    }),
+  );
+  return report;
 }

@@ -1,8 +1,9 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import { dispatchOutbox } from "../../lib/outbox/service";
+import { sealAll } from "../../lib/audit/sealer";
 
 /** Repeating sweeps that keep Redis in step with PostgreSQL. */
-export async function processMaintenanceJob(job: Job): Promise<{ dispatched: number }> {
+export async function processMaintenanceJob(job: Job): Promise<{ dispatched: number } | { sealed: number }> {
   switch (job.name) {
     case "dispatch-outbox": {
       let total = 0;
@@ -14,6 +15,8 @@ export async function processMaintenanceJob(job: Job): Promise<{ dispatched: num
       }
       return { dispatched: total };
     }
+    case "seal-audit":
+      return { sealed: await sealAll() };
     default:
       throw new UnrecoverableError(`unknown maintenance job "${job.name}"`);
   }

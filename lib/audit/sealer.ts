@@ -1,0 +1,163 @@
+import { db } from "../db";
+import { logger } from "../logger";
+import { chainHash, GENESIS_HASH, verifyRun, type ChainProblem } from "./chain";
+
+// Writers never wait for the chain: an entry gets its sequence number in the writing
+// transaction, and this sealer (one at a time, behind an advisory lock) links committed entries
+// into the chain in the order it sees them. See docs/decisions/003-audit-hash-chain.md.
+const SEALER_LOCK_KEY = 424242001;
+const CHECKPOINT_EVERY = BigInt(1000);
+
+const contentSelect = {
+  seq: true,
+  at: true,
+  actorType: true,
+  actorId: true,
+  actorName: true,
+  onBehalfOfId: true,
+  action: true,
+  subjectType: true,
+  subjectId: true,
+  taskId: true,
+  instanceId: true,
+  before: true,
+  after: true,
+  reason: true,
+  requestId: true,
+  ip: true,
+  userAgent: true,
+} as const;
+
+/** Seals up to `limit` committed, unsealed entries. Returns how many it sealed (0 if another sealer runs). */
+export async function sealAuditChain(limit = 2000): Promise<number> {
+  return db().$transaction(
+    async (tx) => {
+      const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${SEALER_LOCK_KEY}) AS locked`;
+      if (!lock?.locked) return 0;
+      const pending = await tx.auditEntry.findMany({ where: { hash: null }, orderBy: { seq: "asc" }, take: limit, select: contentSelect });
+      if (pending.length === 0) return 0;
+      const head = await tx.auditEntry.findFirst({ where: { chainIndex: { not: null } }, orderBy: { chainIndex: "desc" }, select: { chainIndex: true, hash: true } });
+      let index = head?.chainIndex ?? BigInt(0);
+      let prev = head?.hash ?? GENESIS_HASH;
+      const seqs: string[] = [];
+      const indexes: string[] = [];
+      const hashes: string[] = [];
+      const prevs: string[] = [];
+      for (const e of pending) {
+        index += BigInt(1);
+        const hash = chainHash(prev, index, e);
+        seqs.push(e.seq.toString());
+        indexes.push(index.toString());
+        hashes.push(hash);
+        prevs.push(prev);
+        prev = hash;
+      }
+      await tx.$executeRaw`
+        UPDATE "AuditEntry" AS a
+           SET "chainIndex" = v.ci, "hash" = v.h, "prevHash" = v.p
+          FROM (SELECT unnest(${seqs}::text[])::bigint AS seq, unnest(${indexes}::text[])::bigint AS ci,
+                       unnest(${hashes}::text[]) AS h, unnest(${prevs}::text[]) AS p) AS v
+         WHERE a.seq = v.seq AND a."hash" IS NULL`;
+      const lastCheckpoint = await tx.auditCheckpoint.findFirst({ orderBy: { chainIndex: "desc" }, select: { chainIndex: true } });
+      if (!lastCheckpoint || index - lastCheckpoint.chainIndex >= CHECKPOINT_EVERY) {
+        await tx.auditCheckpoint.create({ data: { chainIndex: index, hash: prev } });
+      }
+      return pending.length;
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
+}
+
+/** Seals until nothing is left (used by the worker sweep and before a verification). */
+export async function sealAll(batch = 2000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await sealAuditChain(batch);
+    total += n;
+    if (n < batch) return total;
+  }
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  checked: number;
+  headIndex: string | null;
+  headHash: string | null;
+  unsealed: number;
+  checkpoint: { chainIndex: string; hash: string; matches: boolean } | null;
+  firstBroken: { seq: string; chainIndex: string | null; problem: ChainProblem; detail: string } | null;
+  ms: number;
+}
+
+const DETAIL: Record<ChainProblem, string> = {
+  gap: "an entry is missing before this one (deleted or re-numbered)",
+  prev_hash_mismatch: "this entry does not link to the one before it (entries were removed or reordered)",
+  hash_mismatch: "this entry's content no longer matches its hash (it was edited)",
+  checkpoint_mismatch: "the chain does not match the recorded checkpoint at this position",
+  truncated: "entries at the end of the chain were removed (the newest checkpoint is beyond the head)",
+};
+
+/** Walks the whole chain in order and reports the first entry that breaks it. */
+export async function verifyAuditChain(batchSize = 5000): Promise<VerifyReport> {
+  const started = Date.now();
+  const [checkpoint, unsealed] = await Promise.all([
+    db().auditCheckpoint.findFirst({ orderBy: { chainIndex: "desc" } }),
+    db().auditEntry.count({ where: { hash: null } }),
+  ]);
+  let state = { expectedIndex: BigInt(1), prevHash: GENESIS_HASH };
+  let checked = 0;
+  let checkpointHashSeen: string | null = null;
+  for (;;) {
+    const rows = await db().auditEntry.findMany({
+      where: { chainIndex: { gte: state.expectedIndex } },
+      orderBy: { chainIndex: "asc" },
+      take: batchSize,
+      select: { ...contentSelect, chainIndex: true, hash: true, prevHash: true },
+    });
+    const sealed = rows.map((r) => ({ ...r, chainIndex: r.chainIndex!, hash: r.hash ?? "", prevHash: r.prevHash ?? "" }));
+    const result = verifyRun(sealed, state);
+    if (result.problem) {
+      const at = result.at;
+      logger.warn({ seq: at.seq.toString(), chainIndex: String(at.chainIndex), problem: result.problem }, "audit chain broken");
+      return {
+        ok: false,
+        checked: checked + sealed.indexOf(at as (typeof sealed)[number]),
+        headIndex: null,
+        headHash: null,
+        unsealed,
+        checkpoint: checkpoint ? { chainIndex: checkpoint.chainIndex.toString(), hash: checkpoint.hash, matches: false } : null,
+        firstBroken: { seq: at.seq.toString(), chainIndex: String(at.chainIndex), problem: result.problem, detail: DETAIL[result.problem] },
+        ms: Date.now() - started,
+      };
+    }
+    if (checkpoint) {
+      const hit = sealed.find((r) => r.chainIndex === checkpoint.chainIndex);
+      if (hit) checkpointHashSeen = hit.hash;
+    }
+    checked += sealed.length;
+    state = result.next;
+    if (rows.length < batchSize) break;
+  }
+  const headIndex = state.expectedIndex - BigInt(1);
+  let firstBroken: VerifyReport["firstBroken"] = null;
+  let matches = true;
+  if (checkpoint) {
+    if (checkpoint.chainIndex > headIndex) {
+      matches = false;
+      firstBroken = { seq: "-", chainIndex: (headIndex + BigInt(1)).toString(), problem: "truncated", detail: DETAIL.truncated };
+    } else if (checkpointHashSeen !== checkpoint.hash) {
+      matches = false;
+      firstBroken = { seq: "-", chainIndex: checkpoint.chainIndex.toString(), problem: "checkpoint_mismatch", detail: DETAIL.checkpoint_mismatch };
+    }
+  }
+  return {
+    ok: firstBroken === null,
+    checked,
+    headIndex: headIndex > BigInt(0) ? headIndex.toString() : null,
+    headHash: headIndex > BigInt(0) ? state.prevHash : null,
+    unsealed,
+    checkpoint: checkpoint ? { chainIndex: checkpoint.chainIndex.toString(), hash: checkpoint.hash, matches } : null,
+    firstBroken,
+    ms: Date.now() - started,
+  };
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// `npm run demo`: install, migrate, seed the demo organisation, build, then run the web app and
+// the worker until Ctrl+C. Pass --no-build to reuse the last build.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { checkServices, ensureDatabase, ensureDependencies, loadEnv, prisma, root, run } from "./lib/preflight.mjs";
+
+ensureDependencies();
+await loadEnv();
+await checkServices();
+await ensureDatabase();
+console.log("› Generating the Prisma client and applying migrations…");
+prisma(["generate"]);
+prisma(["migrate", "deploy"]);
+console.log("› Seeding the demo organisation…");
+run(path.join(root, "node_modules", ".bin", "tsx"), ["prisma/seed.ts"]);
+if (!process.argv.includes("--no-build")) {
+  console.log("› Building the web app…");
+  run(path.join(root, "node_modules", ".bin", "next"), ["build"], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+}
+
+const port = process.env.PORT ?? "3000";
+const url = process.env.AUTH_URL ?? `http://localhost:${port}`;
+const children = [
+  spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", port], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } }),
+  spawn(path.join(root, "node_modules", ".bin", "tsx"), ["workers/index.ts"], { cwd: root, stdio: "inherit", env: { ...process.env, BATON_SERVICE: "worker" } }),
+];
+
+let stopping = false;
+function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 5000).unref();
+  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once("exit", r))))).then(() => process.exit(code));
+}
+for (const c of children) c.once("exit", (code) => !stopping && (console.error(`A Baton process exited (code ${code}); stopping.`), stop(code ?? 1)));
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+
+// Wait until the web app answers, then print how to get in.
+for (let i = 0; i < 120 && !stopping; i++) {
+  const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok).catch(() => false);
+  if (ok) break;
+  await new Promise((r) => setTimeout(r, 500));
+}
+console.log(`
+  Baton is running at ${url}
+
+  Demo logins (password for all: baton-demo)
+    maya@acme.test    Member      accounts-payable clerk with invoices to approve
+    dana@acme.test    Member      accounts-payable clerk
+    chen@acme.test    Member      credit analyst (skill: credit)
+    rita@acme.test    Member      sales, requests refunds
+    sam@acme.test     Supervisor  finance team lead
+    omar@acme.test    Supervisor  onboarding team lead
+    ana@acme.test     Auditor     internal audit, reads the audit log
+    priya@acme.test   Admin       process owner, manages API tokens
+
+  API token for scripts: npm run token -- --name my-script --role ADMIN
+  Press Ctrl+C to stop.
+`);
