@@ -1,0 +1,30 @@
+import type { ReactNode } from "react";
+import { auth } from "@/auth";
+import { actorForUser } from "@/lib/identity/service";
+import { AppHeader } from "@/components/shell/app-header";
+import type { NavItem } from "@/components/shell/nav-links";
+import { LoginRedirect } from "@/components/auth/login-redirect";
+
+export default async function AppLayout({ children }: { children: ReactNode }) {
+  const session = await auth();
+  const actor = session?.user?.id ? await actorForUser(session.user.id) : null;
+  // Every page calls requireActor(), which redirects (HTTP 307) to /login with its own
+  // callbackUrl; rendering the page is what lets that redirect happen on the server. The client
+  // redirect is a backstop for a page that forgot, and no header or user data is rendered.
+  if (!actor || !actor.id)
+    return (
+      <>
+        {children}
+        <LoginRedirect />
+      </>
+    );
+  const nav: NavItem[] = [{ href: "/inbox", label: "Inbox" }];
+  if (actor.permissions.has("audit:read")) nav.push({ href: "/audit", label: "Audit" });
+  if (actor.permissions.has("tokens:manage")) nav.push({ href: "/admin/tokens", label: "API tokens" });
+  return (
+    <div className="flex min-h-dvh flex-col">
+      <AppHeader user={{ name: actor.name, role: actor.role }} nav={nav} />
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,222 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import Link from "next/link";
+import { useSearchParams } from "next/navigation";
+import { addDays, format } from "date-fns";
+import { ArrowRight, FileSearch, RefreshCw, Search, TriangleAlert, X } from "lucide-react";
+import clsx from "clsx";
+import { AUDIT_ACTIONS, type AuditEntryDto } from "@/lib/audit/schemas";
+import { useAuditLog } from "@/components/data/queries";
+import { Button } from "@/components/ui/button";
+import { Input, Select } from "@/components/ui/input";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Skeleton } from "@/components/ui/skeleton";
+import { actionLabel, changeSummary } from "./describe";
+
+const FILTER_KEYS = ["actor", "action", "from", "to", "q"] as const;
+type Filters = Record<(typeof FILTER_KEYS)[number], string>;
+
+const ACTION_OPTIONS = [...new Set([...AUDIT_ACTIONS, "task.cancelled", "task.info_requested"])];
+
+function actionTone(action: string): BadgeTone {
+  if (action === "task.approved") return "success";
+  if (action === "task.rejected" || action === "user.login_failed" || action === "token.revoked") return "danger";
+  if (action.startsWith("token.")) return "brand";
+  if (action.startsWith("user.")) return "neutral";
+  return "info";
+}
+
+/** URL (dates as yyyy-MM-dd, local) → API query (ISO instants; `to` is inclusive of that day). */
+function toApiQuery(f: Filters): Record<string, string> {
+  const q: Record<string, string> = {};
+  if (f.actor) q.actor = f.actor;
+  if (f.action) q.action = f.action;
+  if (f.q) q.q = f.q;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(f.from)) q.from = new Date(`${f.from}T00:00:00`).toISOString();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(f.to)) q.to = addDays(new Date(`${f.to}T00:00:00`), 1).toISOString();
+  return q;
+}
+
+export function AuditView() {
+  const searchParams = useSearchParams();
+  const applied: Filters = Object.fromEntries(FILTER_KEYS.map((k) => [k, searchParams.get(k) ?? ""])) as Filters;
+  const appliedKey = FILTER_KEYS.map((k) => applied[k]).join("|");
+  return <AuditViewInner key={appliedKey} applied={applied} />;
+}
+
+function AuditViewInner({ applied }: { applied: Filters }) {
+  const [draft, setDraft] = useState<Filters>(applied);
+  const log = useAuditLog(toApiQuery(applied));
+  const entries = log.data?.pages.flatMap((p) => p.data) ?? [];
+  const hasFilters = FILTER_KEYS.some((k) => applied[k]);
+
+  function apply(next: Filters) {
+    const sp = new URLSearchParams();
+    for (const k of FILTER_KEYS) if (next[k]) sp.set(k, next[k]);
+    const qs = sp.toString();
+    window.history.pushState(null, "", `/audit${qs ? `?${qs}` : ""}`);
+  }
+
+  function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    apply(draft);
+  }
+
+  const set = (k: keyof Filters) => (e: { target: { value: string } }) => setDraft((d) => ({ ...d, [k]: e.target.value }));
+
+  return (
+    <main id="main" className="mx-auto w-full max-w-[1600px] flex-1 px-4 py-6 sm:px-6">
+      <div className="mb-4 flex flex-wrap items-end justify-between gap-2">
+        <div>
+          <h1 className="text-xl font-semibold text-slate-900">Audit log</h1>
+          <p className="text-sm text-slate-600">Every claim, decision, token and sign-in, newest first. Entries are append-only.</p>
+        </div>
+      </div>
+
+      <form onSubmit={onSubmit} role="search" aria-label="Filter the audit log" className="mb-4 grid grid-cols-2 gap-3 rounded-xl bg-white p-4 ring-1 ring-slate-200 md:grid-cols-3 xl:grid-cols-[1fr_1fr_10rem_10rem_1.5fr_auto]">
+        <Input label="Actor" name="actor" placeholder="Name or id" value={draft.actor} onChange={set("actor")} />
+        <Select label="Action" name="action" value={draft.action} onChange={set("action")}>
+          <option value="">Any action</option>
+          <option value="task.*">Any task action</option>
+          {ACTION_OPTIONS.map((a) => (
+            <option key={a} value={a}>
+              {actionLabel(a)}
+            </option>
+          ))}
+        </Select>
+        <Input label="From" name="from" type="date" value={draft.from} max={draft.to || undefined} onChange={set("from")} />
+        <Input label="To" name="to" type="date" value={draft.to} min={draft.from || undefined} onChange={set("to")} />
+        <Input label="Search" name="q" placeholder="Reason, actor, subject id…" value={draft.q} onChange={set("q")} className="col-span-2 md:col-span-1" />
+        <div className="col-span-2 flex items-end gap-2 md:col-span-1">
+          <Button type="submit" variant="primary">
+            <Search aria-hidden className="size-4" /> Apply
+          </Button>
+          {hasFilters && (
+            <Button variant="ghost" onClick={() => apply({ actor: "", action: "", from: "", to: "", q: "" })}>
+              <X aria-hidden className="size-4" /> Clear
+            </Button>
+          )}
+        </div>
+      </form>
+
+      <div className="overflow-hidden rounded-xl bg-white ring-1 ring-slate-200">
+        {log.isPending && (
+          <div aria-busy="true" aria-label="Loading audit entries" className="space-y-3 p-4">
+            {Array.from({ length: 8 }, (_, i) => (
+              <Skeleton key={i} className="h-6" />
+            ))}
+          </div>
+        )}
+        {log.isError && (
+          <EmptyState
+            tone="danger"
+            icon={<TriangleAlert aria-hidden className="size-6" />}
+            title="Couldn't load the audit log"
+            action={
+              <Button onClick={() => void log.refetch()}>
+                <RefreshCw aria-hidden className="size-4" /> Retry
+              </Button>
+            }
+          >
+            {log.error.message}
+          </EmptyState>
+        )}
+        {log.isSuccess && entries.length === 0 && (
+          <EmptyState
+            icon={<FileSearch aria-hidden className="size-6" />}
+            title={hasFilters ? "No entries match these filters" : "No audit entries yet"}
+            action={
+              hasFilters ? (
+                <Button onClick={() => apply({ actor: "", action: "", from: "", to: "", q: "" })}>Clear filters</Button>
+              ) : undefined
+            }
+          />
+        )}
+        {entries.length > 0 && (
+          <div className="overflow-x-auto">
+            <table className="w-full min-w-[900px] text-left text-sm" data-testid="audit-table">
+              <caption className="sr-only">Audit entries, newest first</caption>
+              <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
+                <tr>
+                  <th scope="col" className="px-4 py-2.5">Time</th>
+                  <th scope="col" className="px-4 py-2.5">Actor</th>
+                  <th scope="col" className="px-4 py-2.5">Action</th>
+                  <th scope="col" className="px-4 py-2.5">Subject</th>
+                  <th scope="col" className="px-4 py-2.5">Reason</th>
+                  <th scope="col" className="px-4 py-2.5">Change</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {entries.map((e) => (
+                  <AuditRow key={e.seq} entry={e} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {log.hasNextPage && (
+          <div className="border-t border-slate-100 p-3 text-center">
+            <Button size="sm" loading={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
+              Load more
+            </Button>
+          </div>
+        )}
+      </div>
+    </main>
+  );
+}
+
+function AuditRow({ entry }: { entry: AuditEntryDto }) {
+  const changes = changeSummary(entry);
+  const title = entry.action === "task.created" && entry.after && typeof entry.after === "object" ? (entry.after as { title?: unknown }).title : null;
+  return (
+    <tr className="align-top hover:bg-slate-50/60">
+      <td className="px-4 py-2.5 whitespace-nowrap text-slate-700">
+        <time dateTime={entry.at} title={entry.at}>
+          {format(new Date(entry.at), "d MMM yyyy HH:mm:ss")}
+        </time>
+      </td>
+      <td className="px-4 py-2.5">
+        <span className="font-medium text-slate-900">{entry.actorName}</span>
+        {entry.actorType !== "USER" && <span className="ml-1 text-xs text-slate-500">({entry.actorType.toLowerCase()})</span>}
+      </td>
+      <td className="px-4 py-2.5">
+        <Badge tone={actionTone(entry.action)}>{actionLabel(entry.action)}</Badge>
+      </td>
+      <td className="max-w-64 px-4 py-2.5">
+        {entry.taskId ? (
+          <Link href={`/tasks/${entry.taskId}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
+            {typeof title === "string" ? title : `Task ${entry.taskId.slice(-6)}`}
+          </Link>
+        ) : (
+          <span className="text-slate-600">
+            {entry.subjectType} <span className="font-mono text-xs">{entry.subjectId.length > 24 ? `…${entry.subjectId.slice(-8)}` : entry.subjectId}</span>
+          </span>
+        )}
+      </td>
+      <td className="max-w-72 px-4 py-2.5 text-slate-700">{entry.reason ?? <span className="text-slate-400">—</span>}</td>
+      <td className="px-4 py-2.5 text-xs text-slate-600">
+        {changes.length === 0 ? (
+          <span className="text-slate-400">—</span>
+        ) : (
+          <ul className="space-y-0.5">
+            {changes.slice(0, 4).map((c) => (
+              <li key={c.key} className={clsx("flex flex-wrap items-center gap-1")}>
+                <span className="text-slate-500">{c.label}:</span>
+                {c.from !== null && (
+                  <>
+                    <span>{c.from}</span>
+                    <ArrowRight aria-label="to" className="size-3" />
+                  </>
+                )}
+                <span className="font-medium text-slate-800">{c.to}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </td>
+    </tr>
+  );
+}

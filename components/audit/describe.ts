@@ -1,0 +1,66 @@
+import type { AuditEntryDto } from "@/lib/audit/schemas";
+import { humanizeKey } from "@/components/tasks/format";
+
+const ACTION_PHRASES: Record<string, string> = {
+  "task.created": "created the task",
+  "task.claimed": "claimed the task",
+  "task.unclaimed": "released the task to the queue",
+  "task.approved": "approved",
+  "task.rejected": "rejected",
+  "task.decided": "decided",
+  "task.cancelled": "cancelled the task",
+  "task.info_requested": "asked for more information",
+  "token.created": "created an API token",
+  "token.revoked": "revoked an API token",
+  "user.login": "signed in",
+  "user.login_failed": "failed to sign in",
+};
+
+export function actionPhrase(action: string): string {
+  return ACTION_PHRASES[action] ?? action.replace(/[._]/g, " ");
+}
+
+export const ACTION_LABELS: Record<string, string> = {
+  "task.created": "Task created",
+  "task.claimed": "Task claimed",
+  "task.unclaimed": "Task released",
+  "task.approved": "Task approved",
+  "task.rejected": "Task rejected",
+  "task.decided": "Task decided",
+  "task.cancelled": "Task cancelled",
+  "task.info_requested": "Info requested",
+  "token.created": "Token created",
+  "token.revoked": "Token revoked",
+  "user.login": "Signed in",
+  "user.login_failed": "Sign-in failed",
+};
+
+export function actionLabel(action: string): string {
+  return ACTION_LABELS[action] ?? action;
+}
+
+function show(key: string, v: unknown, entry: AuditEntryDto): string {
+  if (v === null || v === undefined || v === "") return "—";
+  if (key.endsWith("Id") && typeof v === "string") return v === entry.actorId ? entry.actorName : "another person";
+  if (typeof v === "string") return v.length > 40 ? `${v.slice(0, 37)}…` : v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  return JSON.stringify(v).slice(0, 40);
+}
+
+/** "Status: OPEN → DECIDED; Outcome: — → approve" from an entry's before/after snapshots. */
+export function changeSummary(entry: AuditEntryDto): { key: string; label: string; from: string | null; to: string }[] {
+  const before = (entry.before && typeof entry.before === "object" ? entry.before : {}) as Record<string, unknown>;
+  const after = (entry.after && typeof entry.after === "object" ? entry.after : {}) as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => k !== "version" && k !== "reason");
+  const out: { key: string; label: string; from: string | null; to: string }[] = [];
+  for (const k of keys) {
+    const a = before[k];
+    const b = after[k];
+    if (JSON.stringify(a) === JSON.stringify(b)) continue;
+    const from = entry.before ? show(k, a, entry) : null;
+    const to = show(k, b, entry);
+    if (from === to || (from === null && to === "—")) continue;
+    out.push({ key: k, label: humanizeKey(k.replace(/Id$/, "")), from, to });
+  }
+  return out;
+}

@@ -1,0 +1,85 @@
+"use client";
+
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import type { MeDto, TokenDto } from "@/lib/identity/schemas";
+import type { TaskDto, TaskPage } from "@/lib/tasks/schemas";
+import type { AuditEntryDto } from "@/lib/audit/schemas";
+import type { NotificationDto } from "@/lib/notifications/schemas";
+import { api } from "./api";
+
+export type InboxView = "inbox" | "mine" | "group" | "decided" | "all";
+
+export const queryKeys = {
+  me: ["me"] as const,
+  tasks: ["tasks"] as const,
+  taskList: (view: InboxView) => ["tasks", "list", view] as const,
+  task: (id: string) => ["task", id] as const,
+  history: (id: string) => ["task", id, "history"] as const,
+  notifications: ["notifications"] as const,
+  audit: (filters: Record<string, string>) => ["audit", filters] as const,
+  tokens: ["tokens"] as const,
+};
+
+export function useMe() {
+  return useQuery({ queryKey: queryKeys.me, queryFn: ({ signal }) => api<MeDto>("/api/v1/me", { signal }), refetchInterval: 15_000 });
+}
+
+const PAGE_SIZE = 50;
+
+export function useTaskList(view: InboxView) {
+  return useInfiniteQuery({
+    queryKey: queryKeys.taskList(view),
+    queryFn: ({ pageParam, signal }) => {
+      const qs = new URLSearchParams({ view, limit: String(PAGE_SIZE) });
+      if (pageParam) qs.set("cursor", pageParam);
+      return api<TaskPage>(`/api/v1/tasks?${qs}`, { signal });
+    },
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    // Others claim and decide too: keep the list close to live.
+    refetchInterval: 10_000,
+  });
+}
+
+export function useTask(id: string | null) {
+  return useQuery({
+    queryKey: queryKeys.task(id ?? "none"),
+    queryFn: ({ signal }) => api<TaskDto>(`/api/v1/tasks/${encodeURIComponent(id!)}`, { signal }),
+    enabled: !!id,
+    refetchInterval: 10_000,
+  });
+}
+
+export function useTaskHistory(id: string, version: number | undefined) {
+  return useQuery({
+    // The version in the key refetches the history whenever the task changes.
+    queryKey: [...queryKeys.history(id), version ?? 0],
+    queryFn: ({ signal }) => api<{ data: AuditEntryDto[] }>(`/api/v1/tasks/${encodeURIComponent(id)}/history`, { signal }),
+    placeholderData: (prev) => prev,
+  });
+}
+
+export function useNotifications() {
+  return useQuery({
+    queryKey: queryKeys.notifications,
+    queryFn: ({ signal }) => api<{ data: NotificationDto[]; unread: number }>("/api/v1/notifications", { signal }),
+    refetchInterval: 15_000,
+  });
+}
+
+export function useAuditLog(filters: Record<string, string>) {
+  return useInfiniteQuery({
+    queryKey: queryKeys.audit(filters),
+    queryFn: ({ pageParam, signal }) => {
+      const qs = new URLSearchParams({ ...filters, limit: "50" });
+      if (pageParam) qs.set("cursor", pageParam);
+      return api<{ data: AuditEntryDto[]; nextCursor: string | null }>(`/api/v1/audit?${qs}`, { signal });
+    },
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+  });
+}
+
+export function useTokens() {
+  return useQuery({ queryKey: queryKeys.tokens, queryFn: ({ signal }) => api<{ data: TokenDto[] }>("/api/v1/tokens", { signal }) });
+}

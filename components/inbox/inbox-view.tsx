@@ -1,0 +1,428 @@
+"use client";
+
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from "react";
+import { useSearchParams } from "next/navigation";
+import { useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import clsx from "clsx";
+import { Inbox, Keyboard, LoaderCircle, MousePointerClick, RefreshCw, TriangleAlert } from "lucide-react";
+import type { TaskDto, TaskPage } from "@/lib/tasks/schemas";
+import { queryKeys, useMe, useTask, useTaskList, type InboxView as ViewId } from "@/components/data/queries";
+import { useAnnouncer } from "@/components/announcer";
+import { useNow } from "@/components/use-now";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Skeleton } from "@/components/ui/skeleton";
+import { TaskDetail } from "@/components/tasks/task-detail";
+import { RejectDialog } from "@/components/tasks/reject-dialog";
+import { useTaskActions } from "@/components/tasks/use-task-actions";
+import { TaskRow } from "./task-row";
+import { ShortcutsDialog } from "./shortcuts-dialog";
+import { VIEWS, parseView } from "./views";
+
+const DESKTOP = "(min-width: 1024px)";
+const isDesktop = () => typeof window !== "undefined" && window.matchMedia(DESKTOP).matches;
+
+/** Updates ?view= / ?task= without a server round trip (Next keeps useSearchParams in sync). */
+function setUrl(patch: { view?: ViewId; task?: string | null }, mode: "push" | "replace" = "replace") {
+  const sp = new URLSearchParams(window.location.search);
+  if (patch.view !== undefined) {
+    if (patch.view === "inbox") sp.delete("view");
+    else sp.set("view", patch.view);
+  }
+  if (patch.task !== undefined) {
+    if (patch.task) sp.set("task", patch.task);
+    else sp.delete("task");
+  }
+  const qs = sp.toString();
+  const url = `${window.location.pathname}${qs ? `?${qs}` : ""}`;
+  if (mode === "push") window.history.pushState(null, "", url);
+  else window.history.replaceState(null, "", url);
+}
+
+function withoutTask(data: InfiniteData<TaskPage> | undefined, id: string): InfiniteData<TaskPage> | undefined {
+  if (!data) return data;
+  return { ...data, pages: data.pages.map((p) => ({ ...p, data: p.data.filter((t) => t.id !== id) })) };
+}
+
+function isTyping(el: EventTarget | null): boolean {
+  if (!(el instanceof HTMLElement)) return false;
+  return !!el.closest("input, textarea, select, [contenteditable=''], [contenteditable='true'], dialog");
+}
+
+export function InboxView({ allowAllView }: { allowAllView: boolean }) {
+  const searchParams = useSearchParams();
+  const view = parseView(searchParams.get("view"), allowAllView);
+  const selectedId = searchParams.get("task");
+  const viewDef = VIEWS.find((v) => v.id === view)!;
+
+  const qc = useQueryClient();
+  const me = useMe();
+  const list = useTaskList(view);
+  const selectedTask = useTask(selectedId).data;
+  const actions = useTaskActions();
+  const { alert } = useAnnouncer();
+  const now = useNow(30_000);
+
+  const rows = useMemo(() => list.data?.pages.flatMap((p) => p.data) ?? [], [list.data]);
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const rowEls = useRef(new Map<string, HTMLDivElement>());
+  const listRef = useRef<HTMLDivElement>(null);
+  const emptyRef = useRef<HTMLDivElement>(null);
+  const detailRef = useRef<HTMLElement>(null);
+  // Where focus should go once the list has re-rendered: a row id, null for the empty state.
+  const pendingFocus = useRef<string | null | undefined>(undefined);
+  const [focusTick, setFocusTick] = useState(0);
+
+  const active = rows.find((r) => r.id === activeId) ?? rows.find((r) => r.id === selectedId) ?? rows[0] ?? null;
+
+  const requestFocus = useCallback((id: string | null) => {
+    pendingFocus.current = id;
+    setFocusTick((n) => n + 1);
+  }, []);
+
+  useEffect(() => {
+    const target = pendingFocus.current;
+    if (target === undefined) return;
+    if (target === null) {
+      if (emptyRef.current) {
+        emptyRef.current.focus();
+        pendingFocus.current = undefined;
+      } else listRef.current?.focus();
+      return;
+    }
+    const el = rowEls.current.get(target);
+    if (el) {
+      el.focus();
+      el.scrollIntoView({ block: "nearest" });
+      pendingFocus.current = undefined;
+    }
+  }, [focusTick, rows]);
+
+  const select = useCallback((id: string | null, mode: "push" | "replace" = "replace") => setUrl({ task: id }, mode), []);
+
+  const moveBy = useCallback(
+    (delta: number) => {
+      if (rows.length === 0) return;
+      const idx = active ? rows.findIndex((r) => r.id === active.id) : -1;
+      // Coming from outside the list, the first j/k lands on the current row rather than skipping it.
+      const fromOutside = !listRef.current?.contains(document.activeElement) && idx >= 0 && Math.abs(delta) === 1;
+      const next = rows[fromOutside ? idx : Math.max(0, Math.min(rows.length - 1, idx + delta))]!;
+      setActiveId(next.id);
+      requestFocus(next.id);
+      // On a wide screen the detail pane follows the focused row.
+      if (isDesktop()) select(next.id);
+    },
+    [rows, active, requestFocus, select],
+  );
+
+  const openTask = useCallback(
+    (task: TaskDto) => {
+      setActiveId(task.id);
+      if (isDesktop()) {
+        select(task.id);
+      } else {
+        select(task.id, "push");
+        requestAnimationFrame(() => detailRef.current?.focus());
+      }
+    },
+    [select],
+  );
+
+  /** Decide with the row leaving at once; on refusal it comes back, focused, with the reason. */
+  const decide = useCallback(
+    async (task: TaskDto, outcome: "approve" | "reject", reason?: string) => {
+      if (!task.can.decide) {
+        alert(`Can't ${outcome} ${task.reference}: ${task.can.readOnlyReason ?? "you can't decide this task."}`);
+        return;
+      }
+      const key = queryKeys.taskList(view);
+      const idx = rows.findIndex((r) => r.id === task.id);
+      let snapshot: InfiniteData<TaskPage> | undefined;
+      if (idx >= 0 && view !== "all") {
+        await qc.cancelQueries({ queryKey: key });
+        snapshot = qc.getQueryData<InfiniteData<TaskPage>>(key);
+        qc.setQueryData(key, withoutTask(snapshot, task.id));
+        const neighbour = rows[idx + 1] ?? rows[idx - 1] ?? null;
+        setActiveId(neighbour?.id ?? null);
+        requestFocus(neighbour?.id ?? null);
+        if (selectedId === task.id) select(isDesktop() ? (neighbour?.id ?? null) : null);
+      }
+      const ok = await actions.run(task, outcome, reason);
+      if (!ok) {
+        if (snapshot) qc.setQueryData(key, snapshot);
+        setActiveId(task.id);
+        requestFocus(task.id);
+        select(task.id);
+      }
+    },
+    [alert, view, rows, qc, requestFocus, selectedId, select, actions],
+  );
+
+  const claim = useCallback(
+    (task: TaskDto) => {
+      if (!task.can.claim) {
+        const why = task.assignee && task.assignee.id === me.data?.id ? "it is already yours." : (task.can.readOnlyReason ?? "it can't be claimed.");
+        alert(`Can't claim ${task.reference}: ${why}`);
+        return;
+      }
+      void actions.run(task, "claim");
+    },
+    [actions, alert, me.data?.id],
+  );
+
+  const reject = useCallback(
+    (task: TaskDto) => {
+      if (!task.can.decide) {
+        alert(`Can't reject ${task.reference}: ${task.can.readOnlyReason ?? "you can't decide this task."}`);
+        return;
+      }
+      actions.openReject(task);
+    },
+    [actions, alert],
+  );
+
+  // The task a shortcut acts on: the focused row while the list has focus, else the open task.
+  const targetTask = useCallback((): TaskDto | null => {
+    const inList = listRef.current?.contains(document.activeElement);
+    if (!inList && selectedTask) return selectedTask;
+    if (active && selectedTask && active.id === selectedTask.id) return selectedTask;
+    return active;
+  }, [active, selectedTask]);
+
+  const onGlobalKey = useRef<(e: KeyboardEvent) => void>(() => undefined);
+  useEffect(() => {
+    onGlobalKey.current = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.metaKey || e.ctrlKey || e.altKey) return;
+      if (isTyping(e.target) || document.querySelector("dialog[open]")) return;
+      const t = targetTask();
+      switch (e.key) {
+        case "j":
+          e.preventDefault();
+          moveBy(1);
+          break;
+        case "k":
+          e.preventDefault();
+          moveBy(-1);
+          break;
+        case "Enter": {
+          const target = e.target as HTMLElement;
+          if (target !== document.body && !target.matches("[role=option]")) return;
+          if (active) {
+            e.preventDefault();
+            openTask(active);
+          }
+          break;
+        }
+        case "a":
+          if (t) {
+            e.preventDefault();
+            void decide(t, "approve");
+          }
+          break;
+        case "r":
+          if (t) {
+            e.preventDefault();
+            reject(t);
+          }
+          break;
+        case "c":
+          if (t) {
+            e.preventDefault();
+            claim(t);
+          }
+          break;
+        case "?":
+          e.preventDefault();
+          setHelpOpen(true);
+          break;
+      }
+    };
+  });
+  useEffect(() => {
+    const handler = (e: KeyboardEvent) => onGlobalKey.current(e);
+    document.addEventListener("keydown", handler);
+    return () => document.removeEventListener("keydown", handler);
+  }, []);
+
+  // Arrow keys, Home and End inside the listbox (WAI-ARIA listbox pattern).
+  const onListKey = (e: ReactKeyboardEvent) => {
+    if (e.key === "ArrowDown") moveBy(1);
+    else if (e.key === "ArrowUp") moveBy(-1);
+    else if (e.key === "Home") moveBy(-rows.length);
+    else if (e.key === "End") moveBy(rows.length);
+    else return;
+    e.preventDefault();
+  };
+
+  const changeView = (id: ViewId) => {
+    setActiveId(null);
+    setUrl({ view: id, task: null }, "push");
+  };
+
+  const cold = list.isPending;
+  const visibleViews = VIEWS.filter((v) => v.id !== "all" || allowAllView);
+
+  return (
+    <main id="main" className="mx-auto grid w-full max-w-[1600px] flex-1 grid-cols-1 lg:h-[calc(100dvh-3.5rem)] lg:grid-cols-[minmax(24rem,34rem)_1fr]">
+      <section
+        aria-label="Task list"
+        className={clsx("min-h-0 min-w-0 flex-col border-slate-200 bg-white lg:flex lg:border-r", selectedId ? "hidden" : "flex")}
+      >
+        <nav aria-label="Views" className="border-b border-slate-200 px-2 pt-2">
+          <ul className="-mb-px flex gap-1 overflow-x-auto">
+            {visibleViews.map((v) => {
+              const count = v.count && me.data ? v.count(me.data) : null;
+              const current = v.id === view;
+              return (
+                <li key={v.id}>
+                  <a
+                    href={v.id === "inbox" ? "/inbox" : `/inbox?view=${v.id}`}
+                    aria-current={current ? "page" : undefined}
+                    onClick={(e) => {
+                      e.preventDefault();
+                      changeView(v.id);
+                    }}
+                    className={clsx(
+                      "inline-flex items-center gap-1.5 rounded-t-md border-b-2 px-2 py-2 text-sm font-medium whitespace-nowrap",
+                      current ? "border-indigo-600 text-indigo-800" : "border-transparent text-slate-600 hover:border-slate-300 hover:text-slate-900",
+                    )}
+                  >
+                    {v.label}
+                    {count !== null && (
+                      <span
+                        className={clsx(
+                          "min-w-5 rounded-full px-1.5 text-center text-xs tabular-nums",
+                          current ? "bg-indigo-100 text-indigo-800" : "bg-slate-100 text-slate-600",
+                        )}
+                      >
+                        {count}
+                        <span className="sr-only"> tasks</span>
+                      </span>
+                    )}
+                  </a>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+        <div className="flex items-center gap-2 px-4 py-2 text-xs text-slate-500">
+          <h1 className="text-sm font-semibold text-slate-900">{viewDef.label}</h1>
+          {list.isFetching && !cold && <LoaderCircle aria-hidden className="size-3.5 animate-spin" />}
+          <button
+            type="button"
+            onClick={() => setHelpOpen(true)}
+            className="ml-auto inline-flex items-center gap-1 rounded px-1.5 py-1 hover:bg-slate-100 hover:text-slate-800"
+          >
+            <Keyboard aria-hidden className="size-3.5" /> Shortcuts <kbd className="font-mono">?</kbd>
+          </button>
+        </div>
+        <div className="min-h-0 flex-1 overflow-y-auto border-t border-slate-100">
+          {cold && (
+            <div aria-busy="true" aria-label="Loading tasks">
+              {Array.from({ length: 6 }, (_, i) => (
+                <div key={i} className="space-y-2 border-b border-slate-100 px-4 py-3.5">
+                  <Skeleton className="h-3 w-24" />
+                  <Skeleton className="h-4 w-4/5" />
+                  <Skeleton className="h-3 w-1/2" />
+                </div>
+              ))}
+            </div>
+          )}
+          {list.isError && rows.length === 0 && (
+            <EmptyState
+              ref={emptyRef}
+              tone="danger"
+              icon={<TriangleAlert aria-hidden className="size-6" />}
+              title="Couldn't load your tasks"
+              action={
+                <Button onClick={() => void list.refetch()} loading={list.isFetching}>
+                  <RefreshCw aria-hidden className="size-4" /> Retry
+                </Button>
+              }
+            >
+              {list.error?.message}
+            </EmptyState>
+          )}
+          {!cold && !list.isError && rows.length === 0 && (
+            <EmptyState ref={emptyRef} icon={<Inbox aria-hidden className="size-6" />} title={viewDef.empty.title}>
+              {viewDef.empty.body}
+            </EmptyState>
+          )}
+          {rows.length > 0 && (
+            <div
+              ref={listRef}
+              role="listbox"
+              aria-label={`${viewDef.label} tasks`}
+              aria-busy={list.isFetching && cold}
+              onKeyDown={onListKey}
+              data-testid="task-list"
+            >
+              {rows.map((task) => (
+                <TaskRow
+                  key={task.id}
+                  ref={(el) => {
+                    if (el) rowEls.current.set(task.id, el);
+                    else rowEls.current.delete(task.id);
+                  }}
+                  task={task}
+                  meId={me.data?.id}
+                  selected={task.id === selectedId}
+                  active={task.id === active?.id}
+                  decidedView={view === "decided"}
+                  now={now}
+                  onOpen={() => openTask(task)}
+                  onFocusRow={() => setActiveId(task.id)}
+                />
+              ))}
+            </div>
+          )}
+          {list.hasNextPage && (
+            <div className="p-3 text-center">
+              <Button variant="secondary" size="sm" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>
+                Load more
+              </Button>
+            </div>
+          )}
+        </div>
+      </section>
+
+      <section
+        aria-label="Task details"
+        className={clsx("min-h-0 min-w-0 overflow-y-auto bg-white px-4 py-5 sm:px-6 lg:block lg:bg-slate-50/40 lg:px-8", selectedId ? "block" : "hidden")}
+      >
+        {selectedId ? (
+          <div className="mx-auto max-w-3xl">
+            <TaskDetail
+              ref={detailRef}
+              key={selectedId}
+              taskId={selectedId}
+              actions={actions}
+              onApprove={(t) => void decide(t, "approve")}
+              showOpenLink
+              onBack={() => {
+                requestFocus(selectedId);
+                select(null);
+              }}
+            />
+          </div>
+        ) : (
+          <EmptyState icon={<MousePointerClick aria-hidden className="size-6" />} title="Select a task" className="h-full">
+            Pick a task from the list, or press <kbd className="rounded border border-slate-300 px-1 font-mono text-xs">j</kbd> and{" "}
+            <kbd className="rounded border border-slate-300 px-1 font-mono text-xs">k</kbd> to move through it.
+          </EmptyState>
+        )}
+      </section>
+
+      <RejectDialog
+        task={actions.rejecting}
+        onCancel={actions.closeReject}
+        onSubmit={(task, reason) => {
+          actions.closeReject();
+          void decide(task, "reject", reason);
+        }}
+      />
+      <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+    </main>
+  );
+}

@@ -1,0 +1,34 @@
+"use client";
+
+import { Dialog } from "@/components/ui/dialog";
+
+export const SHORTCUTS: [string, string][] = [
+  ["j", "Next task"],
+  ["k", "Previous task"],
+  ["↑ / ↓", "Move in the list (when it has focus)"],
+  ["Enter", "Open the task"],
+  ["a", "Approve"],
+  ["r", "Reject (asks for a reason)"],
+  ["c", "Claim"],
+  ["?", "Show these shortcuts"],
+  ["Esc", "Close a dialog"],
+];
+
+export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  return (
+    <Dialog open={open} onClose={onClose} title="Keyboard shortcuts" description="Single-key shortcuts work while you are not typing in a field.">
+      <table className="w-full text-sm">
+        <tbody>
+          {SHORTCUTS.map(([key, what]) => (
+            <tr key={key} className="border-t border-slate-100">
+              <td className="py-2 pr-4">
+                <kbd className="rounded border border-slate-300 bg-slate-50 px-1.5 py-0.5 font-mono text-xs text-slate-800 shadow-xs">{key}</kbd>
+              </td>
+              <td className="py-2 text-slate-700">{what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Dialog>
+  );
+}

@@ -1,0 +1,78 @@
+"use client";
+
+import { forwardRef } from "react";
+import clsx from "clsx";
+import type { TaskDto } from "@/lib/tasks/schemas";
+import { PriorityBadge, SlaText, StatusBadge } from "@/components/tasks/task-badges";
+import { relative, slaText, taskHeadline } from "@/components/tasks/format";
+
+interface TaskRowProps {
+  task: TaskDto;
+  meId: string | undefined;
+  selected: boolean;
+  active: boolean;
+  decidedView: boolean;
+  now: number;
+  onOpen: () => void;
+  onFocusRow: () => void;
+}
+
+function assignmentText(task: TaskDto, meId: string | undefined): string {
+  if (task.assignee) return task.assignee.id === meId ? "Assigned to you" : `Claimed by ${task.assignee.name}`;
+  if (task.candidateGroup) return `${task.candidateGroup.name} queue`;
+  return "Unassigned";
+}
+
+export const TaskRow = forwardRef<HTMLDivElement, TaskRowProps>(function TaskRow(
+  { task, meId, selected, active, decidedView, now, onOpen, onFocusRow },
+  ref,
+) {
+  const { party, amount } = taskHeadline(task);
+  const due = task.status === "OPEN" ? slaText(task.dueAt, now) : null;
+  // Short, distinguishing part first: reference, who, how much, when.
+  const label = [task.reference, task.title, party, amount, due, decidedView ? task.outcome : assignmentText(task, meId)].filter(Boolean).join(", ");
+  return (
+    <div
+      ref={ref}
+      role="option"
+      id={`task-row-${task.id}`}
+      data-task-id={task.id}
+      aria-selected={selected}
+      aria-label={label}
+      tabIndex={active ? 0 : -1}
+      onClick={onOpen}
+      onFocus={onFocusRow}
+      className={clsx(
+        "group relative cursor-pointer border-b border-slate-100 px-4 py-3 outline-none",
+        "focus-visible:z-10 focus-visible:ring-2 focus-visible:ring-indigo-600 focus-visible:ring-inset",
+        selected ? "bg-indigo-50/80" : "bg-white hover:bg-slate-50",
+      )}
+    >
+      {selected && <span aria-hidden className="absolute inset-y-0 left-0 w-1 bg-indigo-600" />}
+      <div className="flex items-center gap-2">
+        <span className="font-mono text-[11px] font-medium text-slate-500">{task.reference}</span>
+        <PriorityBadge priority={task.priority} hideNormal />
+        {task.status !== "OPEN" && <StatusBadge task={task} />}
+        <span className="ml-auto">
+          {decidedView && task.decidedAt ? (
+            <span className="text-xs text-slate-500">{relative(task.decidedAt)}</span>
+          ) : task.status === "OPEN" ? (
+            <SlaText dueAt={task.dueAt} />
+          ) : null}
+        </span>
+      </div>
+      <p className={clsx("mt-1 truncate text-sm text-slate-900", selected ? "font-semibold" : "font-medium")}>{task.title}</p>
+      <div className="mt-1 flex items-center gap-2 text-xs text-slate-600">
+        <span className="flex min-w-0 items-center gap-2">
+          {party && <span className="truncate">{party}</span>}
+          {party && amount && <span aria-hidden className="text-slate-300">·</span>}
+          {amount && <span className="shrink-0 font-semibold text-slate-800 tabular-nums">{amount}</span>}
+        </span>
+        <span className="ml-auto max-w-[45%] shrink-0 truncate text-slate-500">
+          {decidedView ? (task.decidedBy ? `by ${task.decidedBy.id === meId ? "you" : task.decidedBy.name}` : "") : assignmentText(task, meId)}
+        </span>
+      </div>
+      {decidedView && task.reason && <p className="mt-1 truncate text-xs text-slate-500 italic">“{task.reason}”</p>}
+    </div>
+  );
+});

@@ -1,0 +1,42 @@
+import Link from "next/link";
+import { ROLE_LABELS, type RoleName } from "@/lib/identity/permissions";
+import { NavLinks, type NavItem } from "./nav-links";
+import { NotificationBell } from "./notification-bell";
+import { SignOutButton } from "./sign-out-button";
+
+export interface HeaderUser {
+  name: string;
+  role: RoleName;
+}
+
+export function AppHeader({ user, nav }: { user: HeaderUser; nav: NavItem[] }) {
+  return (
+    <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/95 backdrop-blur">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow"
+      >
+        Skip to content
+      </a>
+      <div className="mx-auto flex h-14 max-w-[1600px] items-center gap-3 px-3 sm:gap-6 sm:px-5">
+        <Link href="/inbox" className="flex items-center gap-2 rounded font-semibold text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600">
+          <span aria-hidden className="grid size-7 place-items-center rounded-md bg-indigo-600 text-sm font-bold text-white">
+            B
+          </span>
+          <span className="hidden sm:inline">Baton</span>
+        </Link>
+        <NavLinks items={nav} />
+        <div className="ml-auto flex items-center gap-1 sm:gap-3">
+          <NotificationBell />
+          <div className="hidden text-right leading-tight md:block">
+            <div className="text-sm font-medium text-slate-900" data-testid="user-name">
+              {user.name}
+            </div>
+            <div className="text-xs text-slate-500">{ROLE_LABELS[user.role]}</div>
+          </div>
+          <SignOutButton />
+        </div>
+      </div>
+    </header>
+  );
+}

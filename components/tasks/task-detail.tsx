@@ -1,0 +1,223 @@
+"use client";
+
+import { forwardRef } from "react";
+import Link from "next/link";
+import { ArrowLeft, Check, CircleCheck, CircleX, Hand, Lock, TriangleAlert, Undo2, X, Maximize2, RefreshCw, SearchX } from "lucide-react";
+import type { TaskDto } from "@/lib/tasks/schemas";
+import { useTask } from "@/components/data/queries";
+import { isApiError } from "@/components/data/api";
+import { Button } from "@/components/ui/button";
+import { Skeleton } from "@/components/ui/skeleton";
+import { EmptyState } from "@/components/ui/empty-state";
+import { ContextView } from "./context-view";
+import { TaskHistory } from "./task-history";
+import { PriorityBadge, SlaText, StatusBadge } from "./task-badges";
+import { localDateTime, relative } from "./format";
+import type { TaskActions } from "./use-task-actions";
+
+interface TaskDetailProps {
+  taskId: string;
+  actions: TaskActions;
+  /** Approve: the inbox removes the row optimistically, the full page just decides. */
+  onApprove: (task: TaskDto) => void;
+  /** Phone layout: back to the list. */
+  onBack?: () => void;
+  /** Show a link to the task's own page (in the inbox pane). */
+  showOpenLink?: boolean;
+}
+
+export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function TaskDetail({ taskId, actions, onApprove, onBack, showOpenLink }, ref) {
+  const { data: task, isPending, isError, error, refetch } = useTask(taskId);
+
+  if (isPending) return <DetailSkeleton />;
+  if (isError || !task) {
+    const notFound = isApiError(error) && error.status === 404;
+    return (
+      <EmptyState
+        tone={notFound ? "neutral" : "danger"}
+        icon={notFound ? <SearchX aria-hidden className="size-6" /> : <TriangleAlert aria-hidden className="size-6" />}
+        title={notFound ? "Task not found" : "Couldn't load this task"}
+        action={
+          notFound ? undefined : (
+            <Button onClick={() => void refetch()}>
+              <RefreshCw aria-hidden className="size-4" /> Retry
+            </Button>
+          )
+        }
+      >
+        {notFound ? "It doesn't exist, or it isn't in a queue you can see." : (error as Error | null)?.message}
+      </EmptyState>
+    );
+  }
+
+  const notice = actions.notice?.taskId === task.id ? actions.notice.message : null;
+  const busy = actions.pending?.taskId === task.id ? actions.pending.action : null;
+  const open = task.status === "OPEN";
+  const canAct = task.can.claim || task.can.unclaim || task.can.decide;
+
+  return (
+    <article ref={ref} tabIndex={-1} aria-labelledby={`task-title-${task.id}`} className="outline-none" data-testid="task-detail">
+      {onBack && (
+        <Button variant="ghost" size="sm" onClick={onBack} className="mb-3 -ml-2 lg:hidden">
+          <ArrowLeft aria-hidden className="size-4" /> Back to list
+        </Button>
+      )}
+      <header className="border-b border-slate-200 pb-4">
+        <div className="flex flex-wrap items-center gap-2 text-sm">
+          <span className="font-mono text-xs font-medium text-slate-500" data-testid="task-reference">
+            {task.reference}
+          </span>
+          <StatusBadge task={task} />
+          <PriorityBadge priority={task.priority} />
+          {showOpenLink && (
+            <Link
+              href={`/tasks/${task.id}`}
+              className="ml-auto inline-flex items-center gap-1 rounded px-1.5 py-1 text-xs text-slate-500 hover:bg-slate-100 hover:text-slate-800"
+            >
+              <Maximize2 aria-hidden className="size-3.5" /> Open page
+            </Link>
+          )}
+        </div>
+        <h2 id={`task-title-${task.id}`} className="mt-2 text-lg leading-snug font-semibold text-slate-900 sm:text-xl">
+          {task.title}
+        </h2>
+        <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4">
+          <Meta label="Due">
+            {task.dueAt ? (
+              <>
+                <span className="block text-slate-900">{localDateTime(task.dueAt)}</span>
+                {open ? <SlaText dueAt={task.dueAt} /> : <span className="text-xs text-slate-500">{relative(task.dueAt)}</span>}
+              </>
+            ) : (
+              <span className="text-slate-500">No due date</span>
+            )}
+          </Meta>
+          <Meta label="Assignee">
+            {task.assignee ? task.assignee.name : <span className="text-slate-500">Unclaimed</span>}
+            {task.candidateGroup && <span className="block text-xs text-slate-500">Queue: {task.candidateGroup.name}</span>}
+          </Meta>
+          <Meta label="Requested by">{task.requestedBy?.name ?? <span className="text-slate-500">A system</span>}</Meta>
+          <Meta label="Created">
+            <span className="block">{localDateTime(task.createdAt)}</span>
+            <span className="text-xs text-slate-500">{relative(task.createdAt)}</span>
+          </Meta>
+        </dl>
+      </header>
+
+      {notice && (
+        <div data-testid="task-notice" className="mt-4 flex items-start gap-2 rounded-lg bg-amber-50 px-3 py-2.5 text-sm text-amber-900 ring-1 ring-amber-300 ring-inset">
+          <TriangleAlert aria-hidden className="mt-0.5 size-4 shrink-0" />
+          <div className="flex-1">
+            <p className="font-medium">{notice}</p>
+            <p className="text-amber-800">The task below shows its current state.</p>
+          </div>
+          <button type="button" onClick={actions.clearNotice} className="rounded p-0.5 hover:bg-amber-100" aria-label="Dismiss">
+            <X aria-hidden className="size-4" />
+          </button>
+        </div>
+      )}
+
+      {task.status === "DECIDED" && <DecisionPanel task={task} />}
+
+      {open && canAct && (
+        <div role="toolbar" aria-label="Task actions" className="mt-4 flex flex-wrap items-center gap-2">
+          {task.can.decide && (
+            <>
+              <Button variant="success" shortcut="a" loading={busy === "approve"} disabled={!!busy} onClick={() => onApprove(task)}>
+                {busy !== "approve" && <Check aria-hidden className="size-4" />} Approve
+              </Button>
+              <Button variant="danger" shortcut="r" loading={busy === "reject"} disabled={!!busy} onClick={() => actions.openReject(task)}>
+                {busy !== "reject" && <X aria-hidden className="size-4" />} Reject
+              </Button>
+            </>
+          )}
+          {task.can.claim && (
+            <Button shortcut="c" loading={busy === "claim"} disabled={!!busy} onClick={() => void actions.run(task, "claim")}>
+              {busy !== "claim" && <Hand aria-hidden className="size-4" />} Claim
+            </Button>
+          )}
+          {task.can.unclaim && (
+            <Button variant="ghost" loading={busy === "unclaim"} disabled={!!busy} onClick={() => void actions.run(task, "unclaim")}>
+              {busy !== "unclaim" && <Undo2 aria-hidden className="size-4" />} Release to queue
+            </Button>
+          )}
+        </div>
+      )}
+
+      {task.status !== "DECIDED" && task.can.readOnlyReason && (
+        <p data-testid="read-only-reason" className="mt-4 flex items-start gap-2 rounded-lg bg-slate-100 px-3 py-2.5 text-sm text-slate-700">
+          <Lock aria-hidden className="mt-0.5 size-4 shrink-0" />
+          <span>
+            <span className="font-medium">Read only.</span> {task.can.readOnlyReason}
+          </span>
+        </p>
+      )}
+
+      {task.description && <p className="mt-5 text-sm whitespace-pre-line text-slate-700">{task.description}</p>}
+
+      <section aria-labelledby={`details-${task.id}`} className="mt-6">
+        <h3 id={`details-${task.id}`} className="mb-3 text-sm font-semibold text-slate-900">
+          Details
+        </h3>
+        <ContextView context={task.context} />
+        <details className="mt-4 text-sm">
+          <summary className="cursor-pointer text-xs font-medium text-slate-500 hover:text-slate-800">Raw data (JSON)</summary>
+          <pre className="mt-2 max-h-80 overflow-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100">{JSON.stringify(task.context, null, 2)}</pre>
+        </details>
+      </section>
+
+      <TaskHistory taskId={task.id} version={task.version} />
+    </article>
+  );
+});
+
+function Meta({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs font-medium tracking-wide text-slate-500 uppercase">{label}</dt>
+      <dd className="mt-0.5 text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+function DecisionPanel({ task }: { task: TaskDto }) {
+  const approved = task.outcome === "approve";
+  return (
+    <div
+      data-testid="decision-panel"
+      className={
+        "mt-4 rounded-lg px-4 py-3 text-sm ring-1 ring-inset " +
+        (approved ? "bg-emerald-50 text-emerald-900 ring-emerald-200" : "bg-red-50 text-red-900 ring-red-200")
+      }
+    >
+      <p className="flex items-center gap-1.5 font-semibold">
+        {approved ? <CircleCheck aria-hidden className="size-4" /> : <CircleX aria-hidden className="size-4" />}
+        {approved ? "Approved" : task.outcome === "reject" ? "Rejected" : `Decided: ${task.outcome}`}
+        {task.decidedBy && <span className="font-normal"> by {task.decidedBy.name}</span>}
+      </p>
+      {task.decidedAt && (
+        <p className="mt-0.5 text-xs opacity-80">
+          <time dateTime={task.decidedAt}>{localDateTime(task.decidedAt)}</time> · {relative(task.decidedAt)}
+        </p>
+      )}
+      {task.reason && <p className="mt-2 whitespace-pre-line">“{task.reason}”</p>}
+    </div>
+  );
+}
+
+function DetailSkeleton() {
+  return (
+    <div aria-busy="true" aria-label="Loading task" className="space-y-4">
+      <Skeleton className="h-4 w-32" />
+      <Skeleton className="h-7 w-3/4" />
+      <div className="grid grid-cols-4 gap-4">
+        <Skeleton className="h-10" />
+        <Skeleton className="h-10" />
+        <Skeleton className="h-10" />
+        <Skeleton className="h-10" />
+      </div>
+      <Skeleton className="h-9 w-56" />
+      <Skeleton className="h-40" />
+    </div>
+  );
+}

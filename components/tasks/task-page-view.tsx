@@ -1,0 +1,30 @@
+"use client";
+
+import Link from "next/link";
+import { ArrowLeft } from "lucide-react";
+import { TaskDetail } from "./task-detail";
+import { RejectDialog } from "./reject-dialog";
+import { useTaskActions } from "./use-task-actions";
+
+/** A task on its own page (deep links, notifications, the audit log). */
+export function TaskPageView({ taskId }: { taskId: string }) {
+  const actions = useTaskActions();
+  return (
+    <main id="main" className="mx-auto w-full max-w-3xl flex-1 px-4 py-6 sm:px-6">
+      <Link href="/inbox" className="mb-4 inline-flex items-center gap-1 rounded text-sm text-slate-600 hover:text-slate-900">
+        <ArrowLeft aria-hidden className="size-4" /> Inbox
+      </Link>
+      <div className="rounded-xl bg-white p-5 shadow-xs ring-1 ring-slate-200 sm:p-7">
+        <TaskDetail taskId={taskId} actions={actions} onApprove={(t) => void actions.run(t, "approve")} />
+      </div>
+      <RejectDialog
+        task={actions.rejecting}
+        onCancel={actions.closeReject}
+        onSubmit={(task, reason) => {
+          actions.closeReject();
+          void actions.run(task, "reject", reason);
+        }}
+      />
+    </main>
+  );
+}

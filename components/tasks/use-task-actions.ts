@@ -1,0 +1,104 @@
+"use client";
+
+import { useCallback, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import type { TaskDto } from "@/lib/tasks/schemas";
+import { api, ApiError } from "@/components/data/api";
+import { queryKeys } from "@/components/data/queries";
+import { useAnnouncer } from "@/components/announcer";
+
+export type TaskAction = "claim" | "unclaim" | "approve" | "reject";
+
+export interface TaskNotice {
+  taskId: string;
+  message: string;
+}
+
+const DONE: Record<TaskAction, string> = { claim: "Claimed", unclaim: "Released", approve: "Approved", reject: "Rejected" };
+
+/** Turns a refused action into what changed, in the words of the person who changed it. */
+export function explainRefusal(e: unknown, task: TaskDto): string {
+  if (!(e instanceof ApiError)) return "Something went wrong. Try again.";
+  const p = e.problem;
+  switch (e.code) {
+    case "TASK_ALREADY_DECIDED": {
+      const by = typeof p.decidedBy === "string" ? ` by ${p.decidedBy}` : "";
+      const outcome = typeof p.outcome === "string" ? ` (${p.outcome})` : "";
+      return `This task was already decided${outcome}${by}.`;
+    }
+    case "TASK_CLAIMED_BY_OTHER":
+      return e.message;
+    case "VERSION_MISMATCH": {
+      if (p.currentStatus === "DECIDED") return "This task was decided by someone else while you had it open.";
+      if (p.currentStatus === "CANCELLED") return "This task was cancelled while you had it open.";
+      if (typeof p.assignee === "string" && p.assignee !== task.assignee?.name) return `${p.assignee} has claimed this task.`;
+      return "This task changed since you opened it. Review the current state and try again.";
+    }
+    default:
+      return e.message;
+  }
+}
+
+/**
+ * Claim, release and decide, always sending the version the person saw. On success the task
+ * cache is updated and lists refetch; on a refusal (409/412/403) the notice says what changed
+ * and the task is reloaded, so the screen shows the current state.
+ */
+export function useTaskActions() {
+  const qc = useQueryClient();
+  const { announce, alert } = useAnnouncer();
+  const [pending, setPending] = useState<{ taskId: string; action: TaskAction } | null>(null);
+  const [notice, setNotice] = useState<TaskNotice | null>(null);
+  const [rejecting, setRejecting] = useState<TaskDto | null>(null);
+
+  const refresh = useCallback(
+    (id: string) => {
+      void qc.invalidateQueries({ queryKey: queryKeys.tasks });
+      void qc.invalidateQueries({ queryKey: queryKeys.task(id) });
+      void qc.invalidateQueries({ queryKey: queryKeys.me });
+    },
+    [qc],
+  );
+
+  const run = useCallback(
+    async (task: TaskDto, action: TaskAction, reason?: string): Promise<boolean> => {
+      setPending({ taskId: task.id, action });
+      setNotice((n) => (n?.taskId === task.id ? null : n));
+      const id = encodeURIComponent(task.id);
+      try {
+        const updated =
+          action === "claim" || action === "unclaim"
+            ? await api<TaskDto>(`/api/v1/tasks/${id}/${action}`, { method: "POST", body: { version: task.version } })
+            : await api<TaskDto>(`/api/v1/tasks/${id}/decision`, {
+                method: "POST",
+                body: { outcome: action, reason: reason?.trim() || undefined, version: task.version },
+              });
+        qc.setQueryData(queryKeys.task(task.id), updated);
+        announce(`${DONE[action]} ${task.reference}`);
+        refresh(task.id);
+        return true;
+      } catch (e) {
+        const message = explainRefusal(e, task);
+        setNotice({ taskId: task.id, message });
+        alert(`${task.reference}: ${message}`);
+        refresh(task.id);
+        return false;
+      } finally {
+        setPending(null);
+      }
+    },
+    [qc, announce, alert, refresh],
+  );
+
+  return {
+    run,
+    pending,
+    notice,
+    clearNotice: useCallback(() => setNotice(null), []),
+    rejecting,
+    openReject: setRejecting,
+    closeReject: useCallback(() => setRejecting(null), []),
+  };
+}
+
+export type TaskActions = ReturnType<typeof useTaskActions>;
