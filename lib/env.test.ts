@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { EnvError, parseEnv } from "./env";
+
+const VALID = { DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/baton_dev", AUTH_SECRET: "0123456789abcdef0123" };
+
+function messageOf(source: Record<string, string | undefined>): string {
+  try {
+    parseEnv(source);
+  } catch (e) {
+    expect(e).toBeInstanceOf(EnvError);
+    return (e as Error).message;
+  }
+  throw new Error("expected parseEnv to throw");
+}
+
+describe("parseEnv", () => {
+  it("applies defaults to a minimal configuration", () => {
+    const env = parseEnv(VALID);
+    expect(env).toMatchObject({
+      NODE_ENV: "development",
+      REDIS_URL: "redis://127.0.0.1:6379",
+      REDIS_PREFIX: "baton",
+      PORT: 3000,
+      WORKER_HEALTH_PORT: 3001,
+      LOG_LEVEL: "info",
+    });
+  });
+
+  it("coerces numbers from strings", () => {
+    expect(parseEnv({ ...VALID, PORT: "3100", WORKER_HEALTH_PORT: "0" })).toMatchObject({ PORT: 3100, WORKER_HEALTH_PORT: 0 });
+  });
+
+  it("explains a missing DATABASE_URL in one readable line", () => {
+    const msg = messageOf({ AUTH_SECRET: VALID.AUTH_SECRET });
+    expect(msg).not.toContain("\n");
+    expect(msg).toBe(
+      "Invalid configuration: DATABASE_URL is required (e.g. postgresql://postgres@127.0.0.1:5432/baton_dev). See .env.example.",
+    );
+  });
+
+  it("names every bad variable at once", () => {
+    const msg = messageOf({ DATABASE_URL: "mysql://x", AUTH_SECRET: "short", REDIS_PREFIX: "has space", PORT: "99999" });
+    expect(msg).not.toContain("\n");
+    expect(msg).toContain("DATABASE_URL must be a postgresql:// URL");
+    expect(msg).toContain("AUTH_SECRET must be at least 16 characters");
+    expect(msg).toContain("REDIS_PREFIX must be 1-64 letters");
+    expect(msg).toContain("PORT");
+  });
+
+  it("rejects a non-URL AUTH_URL and an unknown log level", () => {
+    expect(messageOf({ ...VALID, AUTH_URL: "localhost" })).toContain("AUTH_URL must be a URL");
+    expect(messageOf({ ...VALID, LOG_LEVEL: "loud" })).toContain("LOG_LEVEL");
+  });
+});
+
+describe("envOrExit", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.restoreAllMocks();
+    vi.resetModules();
+  });
+
+  it("prints one line and exits 1 when DATABASE_URL is missing", async () => {
+    vi.stubEnv("DATABASE_URL", undefined);
+    vi.stubEnv("AUTH_SECRET", VALID.AUTH_SECRET);
+    const exit = vi.spyOn(process, "exit").mockImplementation(((code?: number) => {
+      throw new Error(`exit ${code}`);
+    }) as typeof process.exit);
+    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    vi.resetModules();
+    const { envOrExit } = await import("./env");
+    expect(() => envOrExit()).toThrow("exit 1");
+    expect(exit).toHaveBeenCalledWith(1);
+    expect(error).toHaveBeenCalledTimes(1);
+    const line = String(error.mock.calls[0]?.[0]);
+    expect(line).toMatch(/^Invalid configuration: DATABASE_URL is required/);
+    expect(line).not.toContain("\n");
+  });
+});

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { AppError } from "../errors";
+import { TASK_STATUSES, type TaskStatus } from "./schemas";
+import { allowedFrom, assertTransition, canTransition, isTerminal, type TaskAction } from "./state-machine";
+
+const ACTIONS: TaskAction[] = ["claim", "unclaim", "decide", "cancel"];
+
+// The whole lifecycle table: what each status allows.
+const EXPECTED: Record<TaskStatus, TaskAction[]> = {
+  OPEN: ["claim", "unclaim", "decide", "cancel"],
+  INFO_REQUESTED: ["cancel"],
+  DECIDED: [],
+  CANCELLED: [],
+};
+
+function thrown(fn: () => void): AppError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof AppError) return e;
+    throw e;
+  }
+  throw new Error("expected an AppError");
+}
+
+describe("task state machine", () => {
+  for (const status of TASK_STATUSES) {
+    for (const action of ACTIONS) {
+      const allowed = EXPECTED[status].includes(action);
+      it(`${allowed ? "allows" : "refuses"} ${action} from ${status}`, () => {
+        expect(canTransition(status, action)).toBe(allowed);
+        if (allowed) expect(() => assertTransition(status, action)).not.toThrow();
+        else expect(() => assertTransition(status, action)).toThrow(AppError);
+      });
+    }
+  }
+
+  it("reports a decided task as TASK_ALREADY_DECIDED (409) with who decided", () => {
+    const err = thrown(() => assertTransition("DECIDED", "decide", { decidedBy: "Dana Lee", outcome: "approve" }));
+    expect(err.code).toBe("TASK_ALREADY_DECIDED");
+    expect(err.status).toBe(409);
+    expect(err.details).toMatchObject({ currentStatus: "DECIDED", decidedBy: "Dana Lee", outcome: "approve" });
+  });
+
+  it("reports cancelled and waiting tasks as TASK_NOT_ACTIONABLE", () => {
+    expect(thrown(() => assertTransition("CANCELLED", "claim")).code).toBe("TASK_NOT_ACTIONABLE");
+    const waiting = thrown(() => assertTransition("INFO_REQUESTED", "decide"));
+    expect(waiting.code).toBe("TASK_NOT_ACTIONABLE");
+    expect(waiting.message).toMatch(/requested information/);
+  });
+
+  it("lists the statuses a guarded update may start from", () => {
+    expect(allowedFrom("decide")).toEqual(["OPEN"]);
+    expect(allowedFrom("cancel")).toEqual(["OPEN", "INFO_REQUESTED"]);
+  });
+
+  it("treats decided and cancelled as terminal", () => {
+    expect(TASK_STATUSES.filter(isTerminal)).toEqual(["DECIDED", "CANCELLED"]);
+  });
+});

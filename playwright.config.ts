@@ -1,0 +1,86 @@
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+// End-to-end tests against a production build (`next build` first; `npm test` does it) with the
+// worker running beside it. `npm test` points both at a freshly seeded database of its own; a
+// plain `npm run test:e2e` uses whatever .env says.
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const WORKER_HEALTH_PORT = Number(process.env.E2E_WORKER_HEALTH_PORT ?? 3101);
+const baseURL = `http://127.0.0.1:${PORT}`;
+// Never reuse a server in CI or inside `npm test` (it might be serving another database).
+const reuseExistingServer = !process.env.CI && !process.env.BATON_TEST_RUN;
+
+const serverEnv: Record<string, string> = {
+  ...(process.env as Record<string, string>),
+  PORT: String(PORT),
+  AUTH_URL: process.env.AUTH_URL ?? baseURL,
+  AUTH_TRUST_HOST: "true",
+  WORKER_HEALTH_PORT: String(WORKER_HEALTH_PORT),
+};
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: "test-results",
+  fullyParallel: false,
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  forbidOnly: !!process.env.CI,
+  timeout: 30_000,
+  expect: { timeout: 7_000 },
+  reporter: [
+    ["list"],
+    ["json", { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_FILE ?? path.join("playwright-report", "results.json") }],
+  ],
+  use: {
+    baseURL,
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      // Needed for Debian's Chromium as root on a closed network (see shared notes/stack.md).
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+      ],
+    },
+  },
+  projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts$/ },
+    {
+      name: "chromium",
+      testMatch: /.*\.spec\.ts$/,
+      dependencies: ["setup"],
+      use: { ...devices["Desktop Chrome"] },
+    },
+  ],
+  webServer: [
+    {
+      name: "web",
+      // The Next binary itself (not npx/npm), so stopping it stops next-server too.
+      command: `node_modules/.bin/next start -p ${PORT} -H 127.0.0.1`,
+      url: `${baseURL}/api/health`,
+      env: serverEnv,
+      reuseExistingServer,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+    },
+    {
+      name: "worker",
+      command: "node_modules/.bin/tsx workers/index.ts",
+      url: `http://127.0.0.1:${WORKER_HEALTH_PORT}/health`,
+      env: serverEnv,
+      reuseExistingServer,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+    },
+  ],
+});

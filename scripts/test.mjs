@@ -1,0 +1,342 @@
+#!/usr/bin/env node
+// `npm test`: everything a fresh clone needs to prove itself, in one command.
+//
+//   1. npm ci / npm install when node_modules is missing or older than package-lock.json
+//   2. checks PostgreSQL (DATABASE_URL's server, default 127.0.0.1:5432), Redis (REDIS_URL,
+//      default 127.0.0.1:6379) and, for e2e, Chromium (CHROMIUM_PATH or /usr/bin/chromium)
+//   3. creates this run's own databases baton_test_<yyyymmddhhmmss>_<pid> (integration) and
+//      <that>_e2e (e2e, seeded with the demo organisation) on that server, and Redis key
+//      prefixes <that> and <that>_e2e; prisma generate + migrate deploy
+//   4. runs the suites — unit (vitest), integration (vitest), e2e (next build + Playwright) —
+//      carrying on after a failure, then prints each suite's counts and `Summary: N passed, M failed`
+//   5. drops the databases and deletes the Redis keys it created (never anyone else's) and
+//      exits non-zero if anything failed.
+//
+// Environment:
+//   BATON_TEST_SUITES=unit,integration   run a subset (any of unit, integration, e2e; default all)
+//   BATON_TEST_SKIP_BUILD=1              e2e reuses the existing .next build (local iteration only)
+//   BATON_TEST_KEEP=1                    keep the databases and Redis keys for debugging
+//   DATABASE_URL / REDIS_URL             which servers to use (from the environment, else .env)
+//   CHROMIUM_PATH                        Chromium binary for Playwright
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+process.chdir(root);
+const bin = (name) => path.join(root, "node_modules", ".bin", name);
+const started = Date.now();
+const log = (msg) => console.log(`\n[test] ${msg}`);
+const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
+
+const ALL_SUITES = ["unit", "integration", "e2e"];
+const suites = (process.env.BATON_TEST_SUITES ?? ALL_SUITES.join(","))
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
+const unknown = suites.filter((s) => !ALL_SUITES.includes(s));
+if (unknown.length) fail(`Unknown suite(s) in BATON_TEST_SUITES: ${unknown.join(", ")} (choose from ${ALL_SUITES.join(", ")})`);
+const wants = (s) => suites.includes(s);
+
+function fail(line) {
+  console.error(line);
+  process.exit(1);
+}
+
+// --- configuration: the environment first, then .env / .env.local for the server addresses ----
+function readDotenv(file) {
+  const out = {};
+  if (!existsSync(file)) return out;
+  for (const line of readFileSync(file, "utf8").split(/\r?\n/)) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
+    if (m) out[m[1]] = m[2].replace(/^(['"])(.*)\1$/, "$2");
+  }
+  return out;
+}
+const dotenv = { ...readDotenv(path.join(root, ".env")), ...readDotenv(path.join(root, ".env.local")) };
+const baseDatabaseUrl = new URL(process.env.DATABASE_URL || dotenv.DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres");
+const redisUrl = process.env.REDIS_URL || dotenv.REDIS_URL || "redis://127.0.0.1:6379";
+
+// --- 1. dependencies ---------------------------------------------------------------------------
+function mtime(p) {
+  try {
+    return statSync(p).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+{
+  const lock = path.join(root, "package-lock.json");
+  const installed = path.join(root, "node_modules", ".package-lock.json");
+  const missing = !existsSync(path.join(root, "node_modules")) || !existsSync(bin("vitest"));
+  if (missing || (existsSync(lock) && mtime(installed) < mtime(lock))) {
+    const args = existsSync(lock) ? ["ci", "--no-audit", "--no-fund"] : ["install", "--no-audit", "--no-fund"];
+    log(`node_modules ${missing ? "is missing" : "is older than package-lock.json"}: npm ${args[0]}`);
+    const r = spawnSync("npm", args, { stdio: "inherit", cwd: root });
+    if (r.status !== 0) fail(`npm ${args[0]} failed (exit ${r.status}); fix the install and run npm test again`);
+  }
+}
+
+// --- 2. services -------------------------------------------------------------------------------
+function reachable(host, port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 3000 });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once("connect", () => done(true));
+    socket.once("timeout", () => done(false));
+    socket.once("error", () => done(false));
+  });
+}
+const pgHost = baseDatabaseUrl.hostname || "127.0.0.1";
+const pgPort = Number(baseDatabaseUrl.port || 5432);
+const redisParsed = new URL(redisUrl);
+const redisHost = redisParsed.hostname || "127.0.0.1";
+const redisPort = Number(redisParsed.port || 6379);
+if (!(await reachable(pgHost, pgPort))) {
+  fail(`PostgreSQL is not reachable at ${pgHost}:${pgPort} — start it (pg_ctlcluster 15 main start, or docker compose up -d postgres)`);
+}
+if (!(await reachable(redisHost, redisPort))) {
+  fail(`Redis is not reachable at ${redisHost}:${redisPort} — start it (redis-server --daemonize yes, or docker compose up -d redis)`);
+}
+const chromium = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+if (wants("e2e") && !existsSync(chromium)) fail("Chromium not found: apt-get install -y chromium (or set CHROMIUM_PATH)");
+
+// --- 3. this run's databases and Redis prefixes ------------------------------------------------
+const require = createRequire(path.join(root, "package.json"));
+const pg = require("pg");
+const { Redis } = require("ioredis");
+
+const now = new Date();
+const pad = (n) => String(n).padStart(2, "0");
+const stamp = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
+const runId = `baton_test_${stamp}_${process.pid}`;
+const dbs = { integration: runId, e2e: `${runId}_e2e` };
+const prefixes = { integration: runId, e2e: `${runId}_e2e` };
+const urlFor = (name) => {
+  const u = new URL(baseDatabaseUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+const adminUrl = urlFor("postgres");
+const reportDir = mkdtempSync(path.join(os.tmpdir(), `${runId}-`));
+
+async function withAdmin(fn) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+let cleanedUp = false;
+/** Drops every database this run created (including ones tests made, e.g. <run>_migrate) and its Redis keys. */
+async function cleanup() {
+  if (cleanedUp) return [];
+  cleanedUp = true;
+  const problems = [];
+  if (process.env.BATON_TEST_KEEP) {
+    console.log(`[test] BATON_TEST_KEEP set: keeping databases ${runId}* and Redis keys ${runId}:* / ${runId}_e2e:*`);
+    return problems;
+  }
+  try {
+    await withAdmin(async (c) => {
+      const { rows } = await c.query("SELECT datname FROM pg_database");
+      const ours = rows.map((r) => r.datname).filter((n) => n === runId || n.startsWith(`${runId}_`));
+      for (const name of ours) await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    });
+  } catch (e) {
+    problems.push(`could not drop databases ${runId}*: ${e.message}`);
+  }
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  redis.on("error", () => undefined);
+  try {
+    await redis.connect();
+    for (const prefix of Object.values(prefixes)) {
+      let cursor = "0";
+      do {
+        const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+        cursor = next;
+        if (keys.length) await redis.unlink(...keys);
+      } while (cursor !== "0");
+    }
+  } catch (e) {
+    problems.push(`could not delete Redis keys ${runId}:*: ${e.message}`);
+  } finally {
+    redis.disconnect();
+  }
+  rmSync(reportDir, { recursive: true, force: true });
+  return problems;
+}
+
+let currentChild;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    console.error(`\n[test] ${signal}: stopping and cleaning up`);
+    currentChild?.kill("SIGTERM");
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+/** Runs a command with inherited output; resolves with its exit code. */
+function run(cmd, args, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: "inherit", cwd: root, env: { ...process.env, ...env } });
+    currentChild = child;
+    child.on("exit", (code, signal) => {
+      currentChild = undefined;
+      resolve(code ?? (signal ? 1 : 0));
+    });
+    child.on("error", (e) => {
+      console.error(`[test] could not start ${cmd}: ${e.message}`);
+      resolve(1);
+    });
+  });
+}
+
+const results = [];
+function record(name, r) {
+  results.push({ name, ...r });
+  const counts = r.name === "build" && !r.failed ? "ok" : `${r.passed} passed, ${r.failed} failed, ${r.skipped ?? 0} skipped${r.note ? ` (${r.note})` : ""}`;
+  console.log(`[test] ${name}: ${counts} in ${seconds(r.ms)}`);
+}
+
+const common = {
+  CI: process.env.CI ?? "",
+  REDIS_URL: redisUrl,
+  AUTH_SECRET: "baton-test-secret-0123456789abcdef",
+  AUTH_TRUST_HOST: "true",
+  LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  NEXT_TELEMETRY_DISABLED: "1",
+  VITE_CONFIG_NATIVE_IGNORE_WARNING: "true",
+  BATON_TEST_RUN: runId,
+};
+const integrationEnv = { ...common, DATABASE_URL: urlFor(dbs.integration), REDIS_PREFIX: prefixes.integration };
+const e2eEnv = {
+  ...common,
+  DATABASE_URL: urlFor(dbs.e2e),
+  REDIS_PREFIX: prefixes.e2e,
+  PORT: "3100",
+  AUTH_URL: "http://127.0.0.1:3100",
+  WORKER_HEALTH_PORT: "3101",
+  CHROMIUM_PATH: chromium,
+  PLAYWRIGHT_JSON_OUTPUT_FILE: path.join(reportDir, "e2e.json"),
+};
+
+async function prepare() {
+  log(`run ${runId}: databases ${[wants("integration") && dbs.integration, wants("e2e") && dbs.e2e].filter(Boolean).join(", ") || "(none)"} on ${pgHost}:${pgPort}`);
+  if ((await run(process.execPath, ["scripts/prisma.mjs", "generate"], { DATABASE_URL: urlFor(dbs.integration) })) !== 0) return "prisma generate failed";
+  const needed = [wants("integration") && "integration", wants("e2e") && "e2e"].filter(Boolean);
+  await withAdmin(async (c) => {
+    for (const which of needed) await c.query(`CREATE DATABASE "${dbs[which]}"`);
+  });
+  for (const which of needed) {
+    log(`migrate deploy → ${dbs[which]}`);
+    if ((await run(process.execPath, ["scripts/prisma.mjs", "migrate", "deploy"], { DATABASE_URL: urlFor(dbs[which]) })) !== 0) return `migrate deploy on ${dbs[which]} failed`;
+  }
+  if (wants("e2e")) {
+    log(`seeding ${dbs.e2e} with the demo organisation`);
+    if ((await run(bin("tsx"), ["prisma/seed.ts"], e2eEnv)) !== 0) return "seeding the e2e database failed";
+  }
+  return null;
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+async function vitestSuite(project, env) {
+  log(`${project} tests (vitest --project ${project})`);
+  const out = path.join(reportDir, `${project}.json`);
+  const t0 = Date.now();
+  const code = await run(bin("vitest"), ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], env);
+  const ms = Date.now() - t0;
+  const report = readJson(out);
+  if (!report) return record(project, { passed: 0, failed: 1, ms, note: `vitest exited ${code} without a report` });
+  let failed = report.numFailedTests ?? 0;
+  let note;
+  if (failed === 0 && (report.numFailedTestSuites ?? 0) > 0) {
+    failed = report.numFailedTestSuites;
+    note = `${failed} file(s) failed to run`;
+  }
+  if (failed === 0 && code !== 0) {
+    failed = 1;
+    note = `vitest exited ${code} (unhandled errors?)`;
+  }
+  record(project, { passed: report.numPassedTests ?? 0, failed, skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0), ms, note });
+}
+
+async function e2eSuite() {
+  if (!process.env.BATON_TEST_SKIP_BUILD) {
+    log("next build");
+    const t0 = Date.now();
+    const code = await run(bin("next"), ["build"], e2eEnv);
+    const ms = Date.now() - t0;
+    if (code !== 0) {
+      record("build", { passed: 0, failed: 1, ms, note: `next build exited ${code}` });
+      record("e2e", { passed: 0, failed: 1, ms: 0, note: "not run: the build failed" });
+      return;
+    }
+    record("build", { passed: 0, failed: 0, ms, note: "next build ok" });
+  }
+  log("e2e tests (playwright)");
+  const t0 = Date.now();
+  const code = await run(bin("playwright"), ["test"], e2eEnv);
+  const ms = Date.now() - t0;
+  const report = readJson(e2eEnv.PLAYWRIGHT_JSON_OUTPUT_FILE);
+  if (!report?.stats) return record("e2e", { passed: 0, failed: 1, ms, note: `playwright exited ${code} without a report` });
+  const { expected = 0, unexpected = 0, flaky = 0, skipped = 0 } = report.stats;
+  let failed = unexpected;
+  const notes = [];
+  if (flaky) notes.push(`${flaky} flaky`);
+  if (report.errors?.length) notes.push(`${report.errors.length} global error(s): ${report.errors.map((e) => e.message?.split("\n")[0]).join("; ")}`);
+  if (failed === 0 && code !== 0) {
+    failed = 1;
+    notes.push(`playwright exited ${code}`);
+  }
+  record("e2e", { passed: expected + flaky, failed, skipped, ms, note: notes.join("; ") || undefined });
+}
+
+// --- 4. the suites -----------------------------------------------------------------------------
+let setupError = null;
+try {
+  setupError = await prepare();
+} catch (e) {
+  setupError = `setup failed: ${e.message}`;
+}
+if (setupError) {
+  console.error(`[test] ${setupError}`);
+  record("setup", { passed: 0, failed: 1, ms: 0, note: setupError });
+} else {
+  if (wants("unit")) await vitestSuite("unit", common);
+  if (wants("integration")) await vitestSuite("integration", integrationEnv);
+  if (wants("e2e")) await e2eSuite();
+}
+
+// --- 5. clean up and report --------------------------------------------------------------------
+const cleanupProblems = await cleanup();
+let passed = 0;
+let failed = 0;
+console.log("\n[test] ──────────────── results ────────────────");
+for (const r of results) {
+  passed += r.passed ?? 0;
+  failed += r.failed ?? 0;
+  const counts = r.name === "build" && !r.failed ? "ok" : `${r.passed ?? 0} passed, ${r.failed ?? 0} failed, ${r.skipped ?? 0} skipped`;
+  console.log(`  ${r.name.padEnd(12)} ${counts.padEnd(36)} ${seconds(r.ms).padStart(7)}${r.note && r.name !== "build" ? `  ${r.note}` : ""}`);
+}
+for (const p of cleanupProblems) console.log(`  cleanup: ${p}`);
+console.log(`  total time ${seconds(Date.now() - started)}; databases and Redis keys of ${runId} ${process.env.BATON_TEST_KEEP ? "kept" : "removed"}`);
+console.log(`Summary: ${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || cleanupProblems.length > 0 ? 1 : 0);

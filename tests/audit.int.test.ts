@@ -1,0 +1,90 @@
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createTask, decideTask } from "@/lib/tasks/service";
+import { auditFor, db, groupTask, makeTeam, uid, type Team } from "./helpers";
+
+let team: Team;
+beforeAll(async () => {
+  team = await makeTeam();
+});
+
+// Faults are injected with a throwaway trigger: a real database error in the middle of the
+// service's transaction, after the task row has already been changed.
+const faults: string[] = [];
+async function failInsertsInto(table: "OutboxMessage" | "AuditEntry", when: string): Promise<void> {
+  const name = `baton_test_fault_${uid()}`;
+  await db().$executeRawUnsafe(
+    `CREATE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN IF ${when} THEN RAISE EXCEPTION 'injected fault'; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql`,
+  );
+  await db().$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE INSERT ON "${table}" FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+  faults.push(`DROP TRIGGER ${name} ON "${table}"; DROP FUNCTION ${name}();`);
+}
+afterEach(async () => {
+  for (const sql of faults.splice(0)) for (const stmt of sql.split(";").filter((s) => s.trim())) await db().$executeRawUnsafe(stmt);
+});
+
+describe("audit entries commit with the change they record", () => {
+  it("a failure after the decision's UPDATE rolls back the task change and its audit entry", async () => {
+    const task = await groupTask(team);
+    await failInsertsInto("OutboxMessage", `NEW."jobId" = 'task-decided.${task.id}'`);
+
+    await expect(decideTask(team.as.alice, task.id, { outcome: "approve" })).rejects.toThrow(/injected fault/);
+
+    const row = await db().task.findUniqueOrThrow({ where: { id: task.id } });
+    expect(row).toMatchObject({ status: "OPEN", version: 1, outcome: null, decidedById: null, decidedAt: null, assigneeId: null });
+    expect((await auditFor(task.id)).map((a) => a.action)).toEqual(["task.created"]);
+    expect(await db().outboxMessage.count({ where: { jobId: `task-decided.${task.id}` } })).toBe(0);
+  });
+
+  it("a failing audit insert rolls back the task it describes", async () => {
+    const title = `Audit fault ${uid()}`;
+    await failInsertsInto("AuditEntry", `NEW."action" = 'task.created' AND NEW."after"->>'title' = '${title}'`);
+    await expect(createTask(team.as.supervisor, { title, candidateGroup: team.group.key })).rejects.toThrow(/injected fault/);
+    expect(await db().task.count({ where: { title } })).toBe(0);
+  });
+
+  it("records who, what, before and after", async () => {
+    const task = await groupTask(team);
+    await decideTask({ ...team.as.alice, requestId: "req-audit-0001", ip: "203.0.113.9" }, task.id, { outcome: "approve" });
+    const [, decision] = await auditFor(task.id);
+    expect(decision).toMatchObject({
+      action: "task.approved",
+      actorType: "USER",
+      actorId: team.users.alice.id,
+      actorName: team.users.alice.name,
+      subjectType: "task",
+      subjectId: task.id,
+      requestId: "req-audit-0001",
+      ip: "203.0.113.9",
+    });
+  });
+});
+
+describe("the audit table is append-only", () => {
+  async function someEntry() {
+    const task = await createTask(team.as.supervisor, { title: `Append-only ${uid()}`, candidateGroup: team.group.key });
+    const [entry] = await auditFor(task.id);
+    if (!entry) throw new Error("no audit entry");
+    return entry;
+  }
+
+  it("rejects changing an entry's content", async () => {
+    const entry = await someEntry();
+    await expect(db().$executeRaw`UPDATE "AuditEntry" SET "action" = 'task.approved' WHERE seq = ${entry.seq}`).rejects.toThrow(/content cannot change/);
+    await expect(db().auditEntry.update({ where: { seq: entry.seq }, data: { actorName: "Someone else" } })).rejects.toThrow();
+    expect(await db().auditEntry.findUniqueOrThrow({ where: { seq: entry.seq } })).toMatchObject({ action: "task.created", actorName: entry.actorName });
+  });
+
+  it("rejects DELETE", async () => {
+    const entry = await someEntry();
+    await expect(db().$executeRaw`DELETE FROM "AuditEntry" WHERE seq = ${entry.seq}`).rejects.toThrow(/append-only/);
+    await expect(db().auditEntry.deleteMany({ where: { seq: entry.seq } })).rejects.toThrow();
+    expect(await db().auditEntry.count({ where: { seq: entry.seq } })).toBe(1);
+  });
+
+  it("rejects TRUNCATE", async () => {
+    await someEntry();
+    const before = await db().auditEntry.count();
+    await expect(db().$executeRawUnsafe(`TRUNCATE "AuditEntry"`)).rejects.toThrow(/append-only/);
+    expect(await db().auditEntry.count()).toBe(before);
+  });
+});

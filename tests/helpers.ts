@@ -1,0 +1,62 @@
+// Shared builders for the integration suites. Every test makes its own people, groups and tasks
+// (random e-mails and keys), so the files can share one database without seeing each other's rows.
+import { randomUUID } from "node:crypto";
+import { db } from "@/lib/db";
+import { createApiToken } from "@/lib/identity/service";
+import type { RoleName } from "@/lib/identity/permissions";
+import type { CreateTaskInput } from "@/lib/tasks/schemas";
+import { createTask } from "@/lib/tasks/service";
+import { createGroup, createUser, userActor } from "@/prisma/factories";
+
+export { db };
+
+export function uid(): string {
+  return randomUUID().slice(0, 8);
+}
+
+/** An admin, a supervisor, an auditor, three members in one group and one outside it. */
+export async function makeTeam() {
+  const prisma = db();
+  const [admin, supervisor, auditor, alice, bob, carol, outsider] = await Promise.all([
+    createUser(prisma, { role: "ADMIN", name: "Admin" }),
+    createUser(prisma, { role: "SUPERVISOR", name: "Supervisor" }),
+    createUser(prisma, { role: "AUDITOR", name: "Auditor" }),
+    createUser(prisma, { name: "Alice" }),
+    createUser(prisma, { name: "Bob" }),
+    createUser(prisma, { name: "Carol" }),
+    createUser(prisma, { name: "Outsider" }),
+  ]);
+  const group = await createGroup(prisma, { memberIds: [alice.id, bob.id, carol.id], supervisorId: supervisor.id });
+  return {
+    group,
+    users: { admin, supervisor, auditor, alice, bob, carol, outsider },
+    as: {
+      admin: userActor(admin),
+      supervisor: userActor(supervisor),
+      auditor: userActor(auditor),
+      alice: userActor(alice),
+      bob: userActor(bob),
+      carol: userActor(carol),
+      outsider: userActor(outsider),
+    },
+  };
+}
+export type Team = Awaited<ReturnType<typeof makeTeam>>;
+
+/** A task in the team's group queue, created by the supervisor unless `input` says otherwise. */
+export function groupTask(team: Team, input: Partial<CreateTaskInput> = {}) {
+  return createTask(team.as.supervisor, { title: `Approve invoice ${uid()}`, candidateGroup: team.group.key, ...input });
+}
+
+export async function auditFor(taskId: string) {
+  return db().auditEntry.findMany({ where: { taskId }, orderBy: { seq: "asc" } });
+}
+
+export async function tokenFor(team: Team, role: RoleName, extra: { scopes?: string[]; expiresInDays?: number } = {}) {
+  return createApiToken(team.as.admin, { name: `it-${role.toLowerCase()}-${uid()}`, role, ...extra });
+}
+
+/** Settles every promise and returns what each did, for race tests. */
+export async function settle<T>(promises: Promise<T>[]) {
+  return Promise.allSettled(promises);
+}

@@ -1,0 +1,93 @@
+import { Worker, type Job } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { env } from "@/lib/env";
+import { dispatchOutbox } from "@/lib/outbox/service";
+import { queue, QUEUES } from "@/lib/queues";
+import { createRedis } from "@/lib/redis";
+import { decideTask } from "@/lib/tasks/service";
+import { processNotificationJob } from "@/workers/processors/notifications";
+import { db, groupTask, makeTeam, type Team } from "./helpers";
+
+let team: Team;
+beforeAll(async () => {
+  team = await makeTeam();
+});
+
+/** Dispatches until this message is handed over (a service's own dispatch may race us). */
+async function dispatched(jobId: string): Promise<Job> {
+  for (let i = 0; i < 50; i++) {
+    await dispatchOutbox();
+    const msg = await db().outboxMessage.findFirstOrThrow({ where: { jobId } });
+    const job = await queue(QUEUES.notifications).getJob(jobId);
+    if (msg.dispatchedAt && job) return job;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`outbox message ${jobId} was never dispatched`);
+}
+
+describe("outbox → BullMQ → notification job", () => {
+  it("a new group task notifies each member except the requester, exactly once even when the job runs twice", async () => {
+    const task = await groupTask(team, { requestedBy: team.users.carol.email });
+    const job = await dispatched(`task-created.${task.id}`);
+    expect(job.name).toBe("task-created");
+    expect(job.data).toMatchObject({ taskId: task.id });
+    // The job lives under this run's prefix only.
+    expect(job.queueQualifiedName).toBe(`${env().REDIS_PREFIX}:${QUEUES.notifications}`);
+
+    expect(await processNotificationJob(job)).toEqual({ notified: 2 });
+    expect(await processNotificationJob(job)).toEqual({ notified: 0 });
+
+    const notes = await db().notification.findMany({ where: { taskId: task.id }, orderBy: { userId: "asc" } });
+    expect(notes.map((n) => n.userId).sort()).toEqual([team.users.alice.id, team.users.bob.id].sort());
+    expect(notes.every((n) => n.kind === "task.assigned" && n.title.includes(task.reference))).toBe(true);
+  });
+
+  it("dispatching the same message twice keeps one job (deterministic job ids)", async () => {
+    const task = await groupTask(team);
+    const jobId = `task-created.${task.id}`;
+    await dispatched(jobId);
+    // Simulate a crash between addBulk and marking the row: dispatch again.
+    await db().outboxMessage.updateMany({ where: { jobId }, data: { dispatchedAt: null } });
+    expect(await dispatchOutbox()).toBeGreaterThanOrEqual(1);
+    const counts = await queue(QUEUES.notifications).getJobs(["waiting", "active", "completed", "delayed", "failed"]);
+    expect(counts.filter((j) => j.id === jobId)).toHaveLength(1);
+  });
+
+  it("a decision notifies the requester once", async () => {
+    const task = await groupTask(team, { requestedBy: team.users.carol.email });
+    await decideTask(team.as.bob, task.id, { outcome: "reject", reason: "Amount differs from PO" });
+    const job = await dispatched(`task-decided.${task.id}`);
+    await processNotificationJob(job);
+    await processNotificationJob(job);
+    const notes = await db().notification.findMany({ where: { taskId: task.id, kind: "task.decided" } });
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ userId: team.users.carol.id, body: "Amount differs from PO" });
+    expect(notes[0]?.title).toMatch(/rejected by Bob/);
+  });
+
+  describe("with a real BullMQ worker on this run's prefix", () => {
+    let worker: Worker | undefined;
+    afterAll(async () => {
+      await worker?.close();
+    });
+
+    it("processes dispatched jobs and writes the notifications", async () => {
+      const connection = createRedis({ forWorker: true });
+      worker = new Worker(QUEUES.notifications, processNotificationJob, { connection, prefix: env().REDIS_PREFIX, concurrency: 2 });
+      worker.on("error", () => undefined);
+      worker.on("closed", () => void connection.quit().catch(() => undefined));
+      const task = await groupTask(team, { assignee: team.users.alice.id, candidateGroup: undefined });
+      const jobId = `task-created.${task.id}`;
+      await dispatched(jobId);
+      for (let i = 0; i < 100; i++) {
+        const job = await queue(QUEUES.notifications).getJob(jobId);
+        if (job && (await job.isCompleted())) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const job = await queue(QUEUES.notifications).getJob(jobId);
+      expect(await job?.isCompleted()).toBe(true);
+      expect(job?.returnvalue).toEqual({ notified: 1 });
+      expect(await db().notification.count({ where: { taskId: task.id, userId: team.users.alice.id } })).toBe(1);
+    });
+  });
+});
