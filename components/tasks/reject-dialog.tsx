@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import type { TaskDto } from "@/lib/tasks/schemas";
 import { decideTaskSchema } from "@/lib/tasks/schemas";
 import { Dialog, useDialogClose } from "@/components/ui/dialog";
@@ -32,9 +32,6 @@ function RejectForm({ task, onSubmit }: { task: TaskDto; onSubmit: RejectDialogP
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => {
-    ref.current?.focus();
-  }, []);
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -51,6 +48,7 @@ function RejectForm({ task, onSubmit }: { task: TaskDto; onSubmit: RejectDialogP
     <form onSubmit={submit} noValidate className="space-y-4">
       <Textarea
         ref={ref}
+        data-autofocus
         label="Reason for rejecting"
         hint="The requester sees this, and it is kept in the audit log."
         name="reason"

@@ -44,6 +44,8 @@ export function Dialog({ open, onClose, title, description, children, className,
     if (open && !el.open) {
       opener.current = document.activeElement;
       el.showModal();
+      // showModal() focuses the first focusable element; a field marked data-autofocus wins.
+      el.querySelector<HTMLElement>("[data-autofocus]")?.focus();
     } else if (!open && el.open) {
       el.close();
     }
