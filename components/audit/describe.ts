@@ -1,3 +1,4 @@
+import { format } from "date-fns";
 import type { AuditEntryDto } from "@/lib/audit/schemas";
 import { humanizeKey } from "@/components/tasks/format";
 
@@ -41,7 +42,11 @@ export function actionLabel(action: string): string {
 
 function show(key: string, v: unknown, entry: AuditEntryDto): string {
   if (v === null || v === undefined || v === "") return "—";
-  if (key.endsWith("Id") && typeof v === "string") return v === entry.actorId ? entry.actorName : "another person";
+  if (key.endsWith("Id") && typeof v === "string") {
+    if (/group/i.test(key)) return "a group";
+    return v === entry.actorId ? entry.actorName : "another person";
+  }
+  if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v)) return format(new Date(v), "d MMM yyyy HH:mm");
   if (typeof v === "string") return v.length > 40 ? `${v.slice(0, 37)}…` : v;
   if (typeof v === "number" || typeof v === "boolean") return String(v);
   return JSON.stringify(v).slice(0, 40);
