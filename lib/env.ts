@@ -22,6 +22,8 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
   AUDIT_SEAL_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(0),
+  AUDIT_ARCHIVE_DIR: z.string().min(1).default("var/audit-archive"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -16,6 +16,7 @@ export const JOB_SCHEMAS = {
   "task-decided": z.object({ taskId: z.string().min(1), requestId: z.string().optional() }),
   "dispatch-outbox": z.object({}).passthrough(),
   "seal-audit": z.object({}).passthrough(),
+  "archive-audit": z.object({}).passthrough(),
 } as const;
 export type JobName = keyof typeof JOB_SCHEMAS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;

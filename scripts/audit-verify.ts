@@ -1,18 +1,21 @@
 // `npm run audit:verify` — seals pending entries, walks the audit hash chain in the database
 // named by DATABASE_URL and reports the first broken entry. Exit 0 intact, 1 broken.
-// `npm run audit:verify -- --file export.jsonl` checks a JSON Lines export offline instead.
+// `npm run audit:verify -- --file export.jsonl` checks a JSON Lines export (or a retention
+// archive, .jsonl.gz) offline instead.
 import { loadEnvConfig } from "@next/env";
 loadEnvConfig(process.cwd(), false, { info: () => {}, error: console.error });
 
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
+import { createGunzip } from "node:zlib";
 import { parseArgs } from "node:util";
 import { chainHash, type SealedEntry } from "../lib/audit/chain";
 
 async function verifyFile(file: string): Promise<number> {
   // Lines must be in chain order for the links to be checked; a filtered export still lets each
   // entry's own hash be checked against its stated predecessor.
-  const rl = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  const raw = createReadStream(file);
+  const rl = createInterface({ input: file.endsWith(".gz") ? raw.pipe(createGunzip()) : raw, crlfDelay: Infinity });
   let n = 0;
   let linked = 0;
   let prev: SealedEntry | null = null;

@@ -49,6 +49,15 @@ async function scheduleSweeps(): Promise<void> {
     { every: env.AUDIT_SEAL_MS },
     { name: "seal-audit", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
   );
+  if (env.AUDIT_RETENTION_DAYS > 0) {
+    await queue(QUEUES.maintenance).upsertJobScheduler(
+      "archive-audit",
+      { every: 60 * 60 * 1000 },
+      { name: "archive-audit", data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    );
+  } else {
+    await queue(QUEUES.maintenance).removeJobScheduler("archive-audit");
+  }
 }
 
 const health = http.createServer((req, res) => {

@@ -8,7 +8,7 @@ import { chainHash, GENESIS_HASH, verifyRun, type ChainProblem } from "./chain";
 const SEALER_LOCK_KEY = 424242001;
 const CHECKPOINT_EVERY = BigInt(1000);
 
-const contentSelect = {
+export const contentSelect = {
   seq: true,
   at: true,
   actorType: true,
@@ -83,6 +83,8 @@ export interface VerifyReport {
   checked: number;
   headIndex: string | null;
   headHash: string | null;
+  /** Entries up to this chain index were archived by retention and are verified from their file. */
+  archivedUpTo: string | null;
   unsealed: number;
   checkpoint: { chainIndex: string; hash: string; matches: boolean } | null;
   firstBroken: { seq: string; chainIndex: string | null; problem: ChainProblem; detail: string } | null;
@@ -100,11 +102,15 @@ const DETAIL: Record<ChainProblem, string> = {
 /** Walks the whole chain in order and reports the first entry that breaks it. */
 export async function verifyAuditChain(batchSize = 5000): Promise<VerifyReport> {
   const started = Date.now();
-  const [checkpoint, unsealed] = await Promise.all([
+  const [checkpoint, unsealed, archive] = await Promise.all([
     db().auditCheckpoint.findFirst({ orderBy: { chainIndex: "desc" } }),
     db().auditEntry.count({ where: { hash: null } }),
+    db().auditArchive.findFirst({ orderBy: { toIndex: "desc" } }),
   ]);
-  let state = { expectedIndex: BigInt(1), prevHash: GENESIS_HASH };
+  // Entries moved out by retention are vouched for by their archive record: the live chain
+  // must continue exactly where the newest archive ends.
+  let state = archive ? { expectedIndex: archive.toIndex + BigInt(1), prevHash: archive.lastHash } : { expectedIndex: BigInt(1), prevHash: GENESIS_HASH };
+  const firstLive = state.expectedIndex;
   let checked = 0;
   let checkpointHashSeen: string | null = null;
   for (;;) {
@@ -124,6 +130,7 @@ export async function verifyAuditChain(batchSize = 5000): Promise<VerifyReport> 
         checked: checked + sealed.indexOf(at as (typeof sealed)[number]),
         headIndex: null,
         headHash: null,
+        archivedUpTo: archive ? archive.toIndex.toString() : null,
         unsealed,
         checkpoint: checkpoint ? { chainIndex: checkpoint.chainIndex.toString(), hash: checkpoint.hash, matches: false } : null,
         firstBroken: { seq: at.seq.toString(), chainIndex: String(at.chainIndex), problem: result.problem, detail: DETAIL[result.problem] },
@@ -141,7 +148,7 @@ export async function verifyAuditChain(batchSize = 5000): Promise<VerifyReport> 
   const headIndex = state.expectedIndex - BigInt(1);
   let firstBroken: VerifyReport["firstBroken"] = null;
   let matches = true;
-  if (checkpoint) {
+  if (checkpoint && checkpoint.chainIndex >= firstLive) {
     if (checkpoint.chainIndex > headIndex) {
       matches = false;
       firstBroken = { seq: "-", chainIndex: (headIndex + BigInt(1)).toString(), problem: "truncated", detail: DETAIL.truncated };
@@ -155,6 +162,7 @@ export async function verifyAuditChain(batchSize = 5000): Promise<VerifyReport> 
     checked,
     headIndex: headIndex > BigInt(0) ? headIndex.toString() : null,
     headHash: headIndex > BigInt(0) ? state.prevHash : null,
+    archivedUpTo: archive ? archive.toIndex.toString() : null,
     unsealed,
     checkpoint: checkpoint ? { chainIndex: checkpoint.chainIndex.toString(), hash: checkpoint.hash, matches } : null,
     firstBroken,

@@ -102,6 +102,34 @@ export const EXPORT_COLUMNS = [
   "hash",
 ] as const;
 
+export type ExportRecord = Record<(typeof EXPORT_COLUMNS)[number], unknown>;
+
+/** One entry as exported and archived: every hashed field plus the chain fields. */
+export function toExportRecord(r: Row): ExportRecord {
+  return {
+    seq: r.seq.toString(),
+    chainIndex: r.chainIndex?.toString() ?? null,
+    at: r.at.toISOString(),
+    actorType: r.actorType,
+    actorId: r.actorId,
+    actorName: r.actorName,
+    onBehalfOfId: r.onBehalfOfId,
+    action: r.action,
+    subjectType: r.subjectType,
+    subjectId: r.subjectId,
+    taskId: r.taskId,
+    instanceId: r.instanceId,
+    reason: r.reason,
+    before: r.before ?? null,
+    after: r.after ?? null,
+    requestId: r.requestId,
+    ip: r.ip,
+    userAgent: r.userAgent,
+    prevHash: r.prevHash,
+    hash: r.hash,
+  };
+}
+
 function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
   const s = typeof value === "string" ? value : JSON.stringify(value);
@@ -128,28 +156,7 @@ export async function* exportAuditLog(actor: Actor, rawQuery: unknown, format: "
     if (rows.length === 0) return;
     let chunk = "";
     for (const r of rows) {
-      const record: Record<(typeof EXPORT_COLUMNS)[number], unknown> = {
-        seq: r.seq.toString(),
-        chainIndex: r.chainIndex?.toString() ?? null,
-        at: r.at.toISOString(),
-        actorType: r.actorType,
-        actorId: r.actorId,
-        actorName: r.actorName,
-        onBehalfOfId: r.onBehalfOfId,
-        action: r.action,
-        subjectType: r.subjectType,
-        subjectId: r.subjectId,
-        taskId: r.taskId,
-        instanceId: r.instanceId,
-        reason: r.reason,
-        before: r.before ?? null,
-        after: r.after ?? null,
-        requestId: r.requestId,
-        ip: r.ip,
-        userAgent: r.userAgent,
-        prevHash: r.prevHash,
-        hash: r.hash,
-      };
+      const record = toExportRecord(r);
       chunk += format === "csv" ? `${EXPORT_COLUMNS.map((c) => csvCell(record[c])).join(",")}\r\n` : `${JSON.stringify(record)}\n`;
     }
     yield chunk;

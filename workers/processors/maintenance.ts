@@ -1,9 +1,12 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import { dispatchOutbox } from "../../lib/outbox/service";
 import { sealAll } from "../../lib/audit/sealer";
+import { archiveAuditEntries, type ArchiveResult } from "../../lib/audit/archive";
+import { workerActor } from "../../lib/identity/actor";
+import { env } from "../../lib/env";
 
 /** Repeating sweeps that keep Redis in step with PostgreSQL. */
-export async function processMaintenanceJob(job: Job): Promise<{ dispatched: number } | { sealed: number }> {
+export async function processMaintenanceJob(job: Job): Promise<{ dispatched: number } | { sealed: number } | ArchiveResult> {
   switch (job.name) {
     case "dispatch-outbox": {
       let total = 0;
@@ -17,6 +20,15 @@ export async function processMaintenanceJob(job: Job): Promise<{ dispatched: num
     }
     case "seal-audit":
       return { sealed: await sealAll() };
+    case "archive-audit": {
+      const days = env().AUDIT_RETENTION_DAYS;
+      if (days === 0) return { archived: 0 };
+      return archiveAuditEntries({
+        olderThan: new Date(Date.now() - days * 86_400_000),
+        dir: env().AUDIT_ARCHIVE_DIR,
+        actor: workerActor("worker:audit-retention", job.id),
+      });
+    }
     default:
       throw new UnrecoverableError(`unknown maintenance job "${job.name}"`);
   }
