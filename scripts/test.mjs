@@ -18,6 +18,7 @@
 //   BATON_TEST_KEEP=1                    keep the databases and Redis keys for debugging
 //   DATABASE_URL / REDIS_URL             which servers to use (from the environment, else .env)
 //   CHROMIUM_PATH                        Chromium binary for Playwright
+//   E2E_PORT / E2E_WORKER_HEALTH_PORT    ports for next start and the worker's health (3100 / 3101)
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -137,11 +138,13 @@ async function withAdmin(fn) {
   }
 }
 
-let cleanedUp = false;
+let cleaning;
 /** Drops every database this run created (including ones tests made, e.g. <run>_migrate) and its Redis keys. */
-async function cleanup() {
-  if (cleanedUp) return [];
-  cleanedUp = true;
+function cleanup() {
+  cleaning ??= removeRunData();
+  return cleaning;
+}
+async function removeRunData() {
   const problems = [];
   if (process.env.BATON_TEST_KEEP) {
     console.log(`[test] BATON_TEST_KEEP set: keeping databases ${runId}* and Redis keys ${runId}:* / ${runId}_e2e:*`);
@@ -178,8 +181,11 @@ async function cleanup() {
 }
 
 let currentChild;
+let interrupted = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
     console.error(`\n[test] ${signal}: stopping and cleaning up`);
     currentChild?.kill("SIGTERM");
     void cleanup().finally(() => process.exit(130));
@@ -205,7 +211,7 @@ function run(cmd, args, env = {}) {
 const results = [];
 function record(name, r) {
   results.push({ name, ...r });
-  const counts = r.name === "build" && !r.failed ? "ok" : `${r.passed} passed, ${r.failed} failed, ${r.skipped ?? 0} skipped${r.note ? ` (${r.note})` : ""}`;
+  const counts = name === "build" && !r.failed ? "ok" : `${r.passed} passed, ${r.failed} failed, ${r.skipped ?? 0} skipped${r.note ? ` (${r.note})` : ""}`;
   console.log(`[test] ${name}: ${counts} in ${seconds(r.ms)}`);
 }
 
@@ -220,13 +226,17 @@ const common = {
   BATON_TEST_RUN: runId,
 };
 const integrationEnv = { ...common, DATABASE_URL: urlFor(dbs.integration), REDIS_PREFIX: prefixes.integration };
+const webPort = process.env.E2E_PORT || "3100";
+const workerPort = process.env.E2E_WORKER_HEALTH_PORT || "3101";
 const e2eEnv = {
   ...common,
   DATABASE_URL: urlFor(dbs.e2e),
   REDIS_PREFIX: prefixes.e2e,
-  PORT: "3100",
-  AUTH_URL: "http://127.0.0.1:3100",
-  WORKER_HEALTH_PORT: "3101",
+  PORT: webPort,
+  AUTH_URL: `http://127.0.0.1:${webPort}`,
+  WORKER_HEALTH_PORT: workerPort,
+  E2E_PORT: webPort,
+  E2E_WORKER_HEALTH_PORT: workerPort,
   CHROMIUM_PATH: chromium,
   PLAYWRIGHT_JSON_OUTPUT_FILE: path.join(reportDir, "e2e.json"),
 };
@@ -267,9 +277,13 @@ async function vitestSuite(project, env) {
   if (!report) return record(project, { passed: 0, failed: 1, ms, note: `vitest exited ${code} without a report` });
   let failed = report.numFailedTests ?? 0;
   let note;
-  if (failed === 0 && (report.numFailedTestSuites ?? 0) > 0) {
-    failed = report.numFailedTestSuites;
-    note = `${failed} file(s) failed to run`;
+  // A file that fails to load (import error, failing setup) has no failed test of its own: count it once.
+  const brokenFiles = (report.testResults ?? []).filter(
+    (f) => f.status === "failed" && !(f.assertionResults ?? []).some((a) => a.status === "failed"),
+  ).length;
+  if (brokenFiles > 0) {
+    failed += brokenFiles;
+    note = `${brokenFiles} file(s) failed to run`;
   }
   if (failed === 0 && code !== 0) {
     failed = 1;
@@ -279,6 +293,13 @@ async function vitestSuite(project, env) {
 }
 
 async function e2eSuite() {
+  for (const port of [e2eEnv.PORT, e2eEnv.WORKER_HEALTH_PORT]) {
+    if (await reachable("127.0.0.1", Number(port))) {
+      const note = `port ${port} is already in use (another npm test, or a next start / worker left running?)`;
+      console.error(`[test] ${note}`);
+      return record("e2e", { passed: 0, failed: 1, ms: 0, note });
+    }
+  }
   if (!process.env.BATON_TEST_SKIP_BUILD) {
     log("next build");
     const t0 = Date.now();
@@ -320,9 +341,9 @@ if (setupError) {
   console.error(`[test] ${setupError}`);
   record("setup", { passed: 0, failed: 1, ms: 0, note: setupError });
 } else {
-  if (wants("unit")) await vitestSuite("unit", common);
-  if (wants("integration")) await vitestSuite("integration", integrationEnv);
-  if (wants("e2e")) await e2eSuite();
+  if (wants("unit") && !interrupted) await vitestSuite("unit", common);
+  if (wants("integration") && !interrupted) await vitestSuite("integration", integrationEnv);
+  if (wants("e2e") && !interrupted) await e2eSuite();
 }
 
 // --- 5. clean up and report --------------------------------------------------------------------
@@ -339,4 +360,4 @@ for (const r of results) {
 for (const p of cleanupProblems) console.log(`  cleanup: ${p}`);
 console.log(`  total time ${seconds(Date.now() - started)}; databases and Redis keys of ${runId} ${process.env.BATON_TEST_KEEP ? "kept" : "removed"}`);
 console.log(`Summary: ${passed} passed, ${failed} failed`);
-process.exit(failed > 0 || cleanupProblems.length > 0 ? 1 : 0);
+process.exit(interrupted ? 130 : failed > 0 || cleanupProblems.length > 0 ? 1 : 0);
