@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { addDays, format } from "date-fns";
-import { ArrowRight, FileSearch, RefreshCw, Search, TriangleAlert, X } from "lucide-react";
+import { ArrowRight, Download, FileSearch, RefreshCw, Search, TriangleAlert, X } from "lucide-react";
 import clsx from "clsx";
 import { AUDIT_ACTIONS, type AuditEntryDto } from "@/lib/audit/schemas";
 import { useAuditLog } from "@/components/data/queries";
@@ -14,11 +14,18 @@ import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Skeleton } from "@/components/ui/skeleton";
 import { actionLabel, changeSummary } from "./describe";
+import { VerifyChainPanel } from "./verify-panel";
 
-const FILTER_KEYS = ["actor", "action", "from", "to", "q"] as const;
+const FILTER_KEYS = ["actor", "action", "from", "to", "q", "amountMin", "amountMax"] as const;
 type Filters = Record<(typeof FILTER_KEYS)[number], string>;
 
-const ACTION_OPTIONS = [...new Set([...AUDIT_ACTIONS, "task.cancelled", "task.info_requested"])];
+const ACTION_OPTIONS = [...new Set(AUDIT_ACTIONS)];
+const NO_FILTERS: Filters = { actor: "", action: "", from: "", to: "", q: "", amountMin: "", amountMax: "" };
+
+function exportHref(format: "csv" | "jsonl", filters: Filters): string {
+  const sp = new URLSearchParams({ format, ...toApiQuery(filters) });
+  return `/api/v1/audit/export?${sp.toString()}`;
+}
 
 function actionTone(action: string): BadgeTone {
   if (action === "task.approved") return "success";
@@ -34,19 +41,21 @@ function toApiQuery(f: Filters): Record<string, string> {
   if (f.actor) q.actor = f.actor;
   if (f.action) q.action = f.action;
   if (f.q) q.q = f.q;
+  if (f.amountMin && Number.isFinite(Number(f.amountMin))) q.amountMin = f.amountMin;
+  if (f.amountMax && Number.isFinite(Number(f.amountMax))) q.amountMax = f.amountMax;
   if (/^\d{4}-\d{2}-\d{2}$/.test(f.from)) q.from = new Date(`${f.from}T00:00:00`).toISOString();
   if (/^\d{4}-\d{2}-\d{2}$/.test(f.to)) q.to = addDays(new Date(`${f.to}T00:00:00`), 1).toISOString();
   return q;
 }
 
-export function AuditView() {
+export function AuditView({ canVerify = false }: { canVerify?: boolean }) {
   const searchParams = useSearchParams();
   const applied: Filters = Object.fromEntries(FILTER_KEYS.map((k) => [k, searchParams.get(k) ?? ""])) as Filters;
   const appliedKey = FILTER_KEYS.map((k) => applied[k]).join("|");
-  return <AuditViewInner key={appliedKey} applied={applied} />;
+  return <AuditViewInner key={appliedKey} applied={applied} canVerify={canVerify} />;
 }
 
-function AuditViewInner({ applied }: { applied: Filters }) {
+function AuditViewInner({ applied, canVerify }: { applied: Filters; canVerify: boolean }) {
   const [draft, setDraft] = useState<Filters>(applied);
   const log = useAuditLog(toApiQuery(applied));
   const entries = log.data?.pages.flatMap((p) => p.data) ?? [];
@@ -71,11 +80,21 @@ function AuditViewInner({ applied }: { applied: Filters }) {
       <div className="mb-4 flex flex-wrap items-end justify-between gap-2">
         <div>
           <h1 className="text-xl font-semibold text-slate-900">Audit log</h1>
-          <p className="text-sm text-slate-600">Every claim, decision, token and sign-in, newest first. Entries are append-only.</p>
+          <p className="text-sm text-slate-600">Every claim, decision, token and sign-in, newest first. Entries are append-only and hash-chained.</p>
+          <p className="mt-2 flex flex-wrap gap-3 text-sm">
+            <a className="inline-flex items-center gap-1 font-medium text-indigo-700 underline underline-offset-2" href={exportHref("csv", applied)} download>
+              <Download aria-hidden className="size-4" /> Export CSV
+            </a>
+            <a className="inline-flex items-center gap-1 font-medium text-indigo-700 underline underline-offset-2" href={exportHref("jsonl", applied)} download>
+              <Download aria-hidden className="size-4" /> Export JSON Lines
+            </a>
+            <span className="text-slate-500">{hasFilters ? "(the filtered entries, oldest first)" : "(all entries, oldest first)"}</span>
+          </p>
         </div>
+        {canVerify && <VerifyChainPanel />}
       </div>
 
-      <form onSubmit={onSubmit} role="search" aria-label="Filter the audit log" className="mb-4 grid grid-cols-2 gap-3 rounded-xl bg-white p-4 ring-1 ring-slate-200 md:grid-cols-3 xl:grid-cols-[1fr_1fr_10rem_10rem_1.5fr_auto]">
+      <form onSubmit={onSubmit} role="search" aria-label="Filter the audit log" className="mb-4 grid grid-cols-2 gap-3 rounded-xl bg-white p-4 ring-1 ring-slate-200 md:grid-cols-3 xl:grid-cols-[1fr_1fr_10rem_10rem_1.5fr_9rem_9rem_auto]">
         <Input label="Actor" name="actor" placeholder="Name or id" value={draft.actor} onChange={set("actor")} />
         <Select label="Action" name="action" value={draft.action} onChange={set("action")}>
           <option value="">Any action</option>
@@ -89,12 +108,14 @@ function AuditViewInner({ applied }: { applied: Filters }) {
         <Input label="From" name="from" type="date" value={draft.from} max={draft.to || undefined} onChange={set("from")} />
         <Input label="To" name="to" type="date" value={draft.to} min={draft.from || undefined} onChange={set("to")} />
         <Input label="Search" name="q" placeholder="Reason, actor, subject id…" value={draft.q} onChange={set("q")} className="col-span-2 md:col-span-1" />
+        <Input label="Amount at least" name="amountMin" type="number" inputMode="decimal" placeholder="e.g. 50000" value={draft.amountMin} onChange={set("amountMin")} />
+        <Input label="Amount at most" name="amountMax" type="number" inputMode="decimal" value={draft.amountMax} onChange={set("amountMax")} />
         <div className="col-span-2 flex items-end gap-2 md:col-span-1">
           <Button type="submit" variant="primary">
             <Search aria-hidden className="size-4" /> Apply
           </Button>
           {hasFilters && (
-            <Button variant="ghost" onClick={() => apply({ actor: "", action: "", from: "", to: "", q: "" })}>
+            <Button variant="ghost" onClick={() => apply(NO_FILTERS)}>
               <X aria-hidden className="size-4" /> Clear
             </Button>
           )}
@@ -129,7 +150,7 @@ function AuditViewInner({ applied }: { applied: Filters }) {
             title={hasFilters ? "No entries match these filters" : "No audit entries yet"}
             action={
               hasFilters ? (
-                <Button onClick={() => apply({ actor: "", action: "", from: "", to: "", q: "" })}>Clear filters</Button>
+                <Button onClick={() => apply(NO_FILTERS)}>Clear filters</Button>
               ) : undefined
             }
           />
@@ -188,7 +209,15 @@ function AuditRow({ entry }: { entry: AuditEntryDto }) {
       <td className="max-w-64 px-4 py-2.5">
         {entry.taskId ? (
           <Link href={`/tasks/${entry.taskId}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
-            {typeof title === "string" ? title : `Task ${entry.taskId.slice(-6)}`}
+            {entry.task ? (
+              <>
+                <span className="font-mono text-xs">{entry.task.reference}</span> {entry.task.title}
+              </>
+            ) : typeof title === "string" ? (
+              title
+            ) : (
+              `Task ${entry.taskId.slice(-6)}`
+            )}
           </Link>
         ) : (
           <span className="text-slate-600">

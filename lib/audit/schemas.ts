@@ -11,6 +11,10 @@ export const AUDIT_ACTIONS = [
   "token.revoked",
   "user.login",
   "user.login_failed",
+  "task.cancelled",
+  "task.info_requested",
+  "audit.verified",
+  "audit.archived",
 ] as const;
 
 export const auditQuerySchema = z.object({
@@ -22,6 +26,9 @@ export const auditQuerySchema = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   q: z.string().trim().max(200).optional(),
+  /** Entries about tasks whose context `amount` is at least / at most this (e.g. approvals above 50,000). */
+  amountMin: z.coerce.number().finite().optional(),
+  amountMax: z.coerce.number().finite().optional(),
   cursor: z.string().regex(/^\d+$/, "cursor must come from a previous page").optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -45,5 +52,7 @@ export const auditEntryDtoSchema = z.object({
   requestId: z.string().nullable(),
   ip: z.string().nullable(),
   hash: z.string().nullable(),
+  /** The task the entry is about, for display ("TSK-12 · Approve invoice …"). */
+  task: z.object({ reference: z.string(), title: z.string() }).nullable(),
 });
 export type AuditEntryDto = z.infer<typeof auditEntryDtoSchema>;

@@ -7,12 +7,27 @@ import { sealAll, verifyAuditChain, type VerifyReport } from "./sealer";
 import { insertAuditEntry as insertEntry } from "./repository";
 import { auditQuerySchema, type AuditEntryDto, type AuditQuery } from "./schemas";
 import { AppError, fromZodError } from "../errors";
+import { taskReference } from "../tasks/schemas";
 
 export { insertAuditEntry as appendAuditEntry } from "./repository";
 
 type Row = Prisma.AuditEntryGetPayload<object>;
 
+type TaskLabel = { reference: string; title: string };
+
+/** Reference and title of the tasks a page of entries is about (one query). */
+export async function taskLabels(rows: { taskId: string | null }[]): Promise<Map<string, TaskLabel>> {
+  const ids = [...new Set(rows.map((r) => r.taskId).filter((id): id is string => id !== null))];
+  if (ids.length === 0) return new Map();
+  const tasks = await db().task.findMany({ where: { id: { in: ids } }, select: { id: true, number: true, title: true } });
+  return new Map(tasks.map((t) => [t.id, { reference: taskReference(t.number), title: t.title }]));
+}
+
 export function toAuditDto(row: Row): AuditEntryDto {
+  return toAuditDtoLabelled(row, new Map());
+}
+
+export function toAuditDtoLabelled(row: Row, labels: Map<string, TaskLabel>): AuditEntryDto {
   return {
     seq: row.seq.toString(),
     at: row.at.toISOString(),
@@ -31,6 +46,7 @@ export function toAuditDto(row: Row): AuditEntryDto {
     requestId: row.requestId,
     ip: row.ip,
     hash: row.hash,
+    task: row.taskId ? (labels.get(row.taskId) ?? null) : null,
   };
 }
 
@@ -56,6 +72,17 @@ async function readScope(actor: Actor): Promise<Prisma.AuditEntryWhereInput> {
   return { OR: [{ actorId: { in: team } }, { taskId: { in: tasks.map((t) => t.id) } }] };
 }
 
+/** Restricts to entries about tasks whose context amount is in range (numeric JSON field). */
+async function amountFilter(q: AuditQuery): Promise<Prisma.AuditEntryWhereInput> {
+  if (q.amountMin === undefined && q.amountMax === undefined) return {};
+  const rows = await db().$queryRaw<{ id: string }[]>`
+    SELECT id FROM "Task"
+     WHERE jsonb_typeof(context->'amount') = 'number'
+       AND (${q.amountMin ?? null}::numeric IS NULL OR (context->>'amount')::numeric >= ${q.amountMin ?? null}::numeric)
+       AND (${q.amountMax ?? null}::numeric IS NULL OR (context->>'amount')::numeric <= ${q.amountMax ?? null}::numeric)`;
+  return { taskId: { in: rows.map((r) => r.id) } };
+}
+
 function parseQuery(rawQuery: unknown): AuditQuery {
   const parsed = auditQuerySchema.safeParse(rawQuery);
   if (!parsed.success) throw fromZodError(parsed.error, "Query");
@@ -70,11 +97,12 @@ function parseQuery(rawQuery: unknown): AuditQuery {
 export async function searchAuditLog(actor: Actor, rawQuery: unknown) {
   requirePermission(actor, "audit:read");
   const q = parseQuery(rawQuery);
-  const scope = await readScope(actor);
-  const rows = await db().auditEntry.findMany({ where: { AND: [auditWhere(q), scope] }, orderBy: { seq: "desc" }, take: q.limit + 1 });
+  const [scope, amount] = await Promise.all([readScope(actor), amountFilter(q)]);
+  const rows = await db().auditEntry.findMany({ where: { AND: [auditWhere(q), scope, amount] }, orderBy: { seq: "desc" }, take: q.limit + 1 });
   const page = rows.slice(0, q.limit);
+  const labels = await taskLabels(page);
   return {
-    data: page.map(toAuditDto),
+    data: page.map((r) => toAuditDtoLabelled(r, labels)),
     nextCursor: rows.length > q.limit ? page[page.length - 1]!.seq.toString() : null,
   };
 }
@@ -143,8 +171,8 @@ function csvCell(value: unknown): string {
 export async function* exportAuditLog(actor: Actor, rawQuery: unknown, format: "csv" | "jsonl"): AsyncGenerator<string> {
   requirePermission(actor, "audit:read");
   const q = parseQuery({ ...(rawQuery as object), cursor: undefined, limit: 200 });
-  const scope = await readScope(actor);
-  const where = { AND: [auditWhere(q), scope] };
+  const [scope, amount] = await Promise.all([readScope(actor), amountFilter(q)]);
+  const where = { AND: [auditWhere(q), scope, amount] };
   if (format === "csv") yield `${EXPORT_COLUMNS.join(",")}\r\n`;
   let after: bigint | null = null;
   for (;;) {

@@ -12,7 +12,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   if (!actor.permissions.has("audit:read")) return <NoAccess what="the audit log" permission="audit:read" />;
   return (
     <Suspense>
-      <AuditView />
+      {/* Verifying the chain is for auditors and admins; supervisors read their team's entries. */}
+      <AuditView canVerify={actor.role === "ADMIN" || actor.role === "AUDITOR"} />
     </Suspense>
   );
 }
