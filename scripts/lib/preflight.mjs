@@ -33,7 +33,9 @@ export async function loadEnv() {
     copyFileSync(path.join(root, ".env.example"), envFile);
     console.log("› Created .env from .env.example");
   }
-  const { loadEnvConfig } = await import("@next/env");
+  // @next/env is CommonJS: its named export arrives on `default` under ESM import.
+  const mod = await import("@next/env");
+  const loadEnvConfig = mod.loadEnvConfig ?? mod.default.loadEnvConfig;
   loadEnvConfig(root, false, { info: () => {}, error: console.error });
 }
 
