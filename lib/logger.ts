@@ -4,7 +4,7 @@ import pino from "pino";
 // validation has run, e.g. to report that validation failed).
 export const logger = pino({
   level: process.env.LOG_LEVEL ?? "info",
-  base: { service: process.env.BATON_SERVICE ?? (/[\\/]workers[\\/]/.test(process.argv[1] ?? "") ? "worker" : "web") },
+  base: { service: process.env.BATON_SERVICE ?? (/workers[\\/]index\.ts$/.test(process.argv[1] ?? "") ? "worker" : "web") },
   redact: { paths: ["password", "*.password", "token", "*.token", "authorization", "*.authorization"], remove: true },
   timestamp: pino.stdTimeFunctions.isoTime,
 });

@@ -12,8 +12,6 @@ export function createRedis(opts: { forWorker?: boolean } & RedisOptions = {}): 
   const { forWorker, ...rest } = opts;
   const client = new Redis(env().REDIS_URL, {
     maxRetriesPerRequest: forWorker ? null : 2,
-    enableOfflineQueue: forWorker ? true : true,
-    lazyConnect: false,
     ...rest,
   });
   client.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
