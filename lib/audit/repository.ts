@@ -37,6 +37,7 @@ export function auditWhere(q: AuditQuery): Prisma.AuditEntryWhereInput {
   if (q.subjectType) and.push({ subjectType: q.subjectType });
   if (q.subjectId) and.push({ subjectId: q.subjectId });
   if (q.taskId) and.push({ taskId: q.taskId });
+  if (q.instanceId) and.push({ instanceId: q.instanceId });
   if (q.from) and.push({ at: { gte: new Date(q.from) } });
   if (q.to) and.push({ at: { lt: new Date(q.to) } });
   if (q.q)

@@ -23,6 +23,9 @@ export const auditQuerySchema = z.object({
   subjectType: z.string().trim().max(50).optional(),
   subjectId: z.string().trim().max(100).optional(),
   taskId: z.string().trim().max(100).optional(),
+  instanceId: z.string().trim().max(100).optional(),
+  /** Entries about instances of this process definition key. */
+  process: z.string().trim().max(100).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   q: z.string().trim().max(200).optional(),

@@ -72,8 +72,17 @@ async function readScope(actor: Actor): Promise<Prisma.AuditEntryWhereInput> {
   return { OR: [{ actorId: { in: team } }, { taskId: { in: tasks.map((t) => t.id) } }] };
 }
 
-/** Restricts to entries about tasks whose context amount is in range (numeric JSON field). */
+/**
+ * Filters that need another table: the process (entries about its instances) and the task's
+ * context amount (numeric JSON field), e.g. "approvals above 50,000".
+ */
 async function amountFilter(q: AuditQuery): Promise<Prisma.AuditEntryWhereInput> {
+  if (q.process) {
+    const instances = await db().processInstance.findMany({ where: { definition: { key: q.process } }, select: { id: true } });
+    const byProcess: Prisma.AuditEntryWhereInput = { instanceId: { in: instances.map((i) => i.id) } };
+    if (q.amountMin === undefined && q.amountMax === undefined) return byProcess;
+    return { AND: [byProcess, await amountFilter({ ...q, process: undefined })] };
+  }
   if (q.amountMin === undefined && q.amountMax === undefined) return {};
   const rows = await db().$queryRaw<{ id: string }[]>`
     SELECT id FROM "Task"
