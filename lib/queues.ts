@@ -14,6 +14,9 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 export const JOB_SCHEMAS = {
   "task-created": z.object({ taskId: z.string().min(1), requestId: z.string().optional() }),
   "task-decided": z.object({ taskId: z.string().min(1), requestId: z.string().optional() }),
+  "task-info-requested": z.object({ taskId: z.string().min(1), commentId: z.string().min(1), requestId: z.string().optional() }),
+  "task-info-answered": z.object({ taskId: z.string().min(1), commentId: z.string().min(1), requestId: z.string().optional() }),
+  "task-commented": z.object({ taskId: z.string().min(1), commentId: z.string().min(1), requestId: z.string().optional() }),
   "dispatch-outbox": z.object({}).passthrough(),
   "seal-audit": z.object({}).passthrough(),
   "archive-audit": z.object({}).passthrough(),

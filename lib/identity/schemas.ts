@@ -47,6 +47,14 @@ export const meSchema = userSummarySchema.extend({
   permissions: z.array(permissionSchema),
   groups: z.array(z.object({ id: z.string(), key: z.string(), name: z.string() })),
   skills: z.array(z.string()),
-  counts: z.object({ mine: z.number(), group: z.number(), infoRequested: z.number(), unreadNotifications: z.number() }),
+  counts: z.object({
+    mine: z.number(),
+    group: z.number(),
+    /** My tasks waiting for someone's answer. */
+    infoRequested: z.number(),
+    /** Questions put to me. */
+    askedOfMe: z.number(),
+    unreadNotifications: z.number(),
+  }),
 });
 export type MeDto = z.infer<typeof meSchema>;

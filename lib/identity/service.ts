@@ -160,10 +160,11 @@ export async function getMe(actor: Actor): Promise<MeDto> {
   if (actor.type !== "USER" || !actor.id) throw new AppError("FORBIDDEN", "Only people have a profile.");
   const [user, scope] = await Promise.all([findUserById(actor.id), loadUserScope(actor.id)]);
   if (!user) throw new AppError("UNAUTHENTICATED", "Your account no longer exists.");
-  const [mine, group, infoRequested, unreadNotifications] = await Promise.all([
+  const [mine, group, infoRequested, askedOfMe, unreadNotifications] = await Promise.all([
     db().task.count({ where: { assigneeId: user.id, status: "OPEN" } }),
     db().task.count({ where: { assigneeId: null, status: "OPEN", candidateGroupId: { in: scope.groupIds } } }),
     db().task.count({ where: { assigneeId: user.id, status: "INFO_REQUESTED" } }),
+    db().task.count({ where: { infoRequestedOfId: user.id, status: "INFO_REQUESTED" } }),
     db().notification.count({ where: { userId: user.id, readAt: null } }),
   ]);
   return {
@@ -174,6 +175,6 @@ export async function getMe(actor: Actor): Promise<MeDto> {
     permissions: [...actor.permissions],
     groups: scope.groups,
     skills: user.skills,
-    counts: { mine, group, infoRequested, unreadNotifications },
+    counts: { mine, group, infoRequested, askedOfMe, unreadNotifications },
   };
 }

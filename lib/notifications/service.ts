@@ -2,6 +2,7 @@ import { db } from "../db";
 import { AppError, fromZodError } from "../errors";
 import type { Actor } from "../identity/actor";
 import { taskReference } from "../tasks/schemas";
+import { publishNotificationEvent } from "../live/publish";
 import { markReadSchema, type NotificationDto } from "./schemas";
 
 // In-app notifications. Written by worker jobs; dedupe keys make each job idempotent, so a
@@ -28,6 +29,7 @@ export async function notifyTaskCreated(taskId: string): Promise<number> {
     })),
     skipDuplicates: true,
   });
+  if (result.count > 0) publishNotificationEvent(userIds, taskId);
   return result.count;
 }
 
@@ -49,6 +51,7 @@ export async function notifyTaskDecided(taskId: string): Promise<number> {
     ],
     skipDuplicates: true,
   });
+  if (result.count > 0) publishNotificationEvent([task.requestedById], taskId);
   return result.count;
 }
 

@@ -6,6 +6,8 @@ export const taskInclude = {
   candidateGroup: { select: { id: true, key: true, name: true } },
   requestedBy: { select: { id: true, name: true } },
   decidedBy: { select: { id: true, name: true } },
+  infoRequestedOf: { select: { id: true, name: true } },
+  infoRequestedBy: { select: { id: true, name: true } },
 } satisfies Prisma.TaskInclude;
 
 export type TaskRow = Prisma.TaskGetPayload<{ include: typeof taskInclude }>;
@@ -25,7 +27,12 @@ export function findTasks(args: { where: Prisma.TaskWhereInput; orderBy: Prisma.
 export async function updateTaskIf(
   tx: Tx,
   guard: { id: string; version: number; statuses: readonly TaskStatus[]; assigneeId?: string | null },
-  data: Prisma.TaskUpdateManyMutationInput & { assigneeId?: string | null; decidedById?: string | null },
+  data: Prisma.TaskUpdateManyMutationInput & {
+    assigneeId?: string | null;
+    decidedById?: string | null;
+    infoRequestedOfId?: string | null;
+    infoRequestedById?: string | null;
+  },
 ): Promise<boolean> {
   const where: Prisma.TaskWhereInput = { id: guard.id, version: guard.version, status: { in: [...guard.statuses] } };
   if (guard.assigneeId !== undefined) where.assigneeId = guard.assigneeId;

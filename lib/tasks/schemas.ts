@@ -61,7 +61,25 @@ export const cancelTaskSchema = z
 
 export const claimTaskSchema = z.object({ version: z.number().int().positive().optional() }).strict();
 
-export const TASK_VIEWS = ["inbox", "mine", "group", "decided", "all"] as const;
+export const requestInfoSchema = z
+  .object({
+    question: z.string().trim().min(1, "Write the question you need answered").max(4000),
+    /** User id or e-mail of the person who should answer; defaults to the task's requester. */
+    askTo: z.string().trim().min(1).max(254).optional(),
+    version: z.number().int().positive().optional(),
+  })
+  .strict();
+export type RequestInfoInput = z.input<typeof requestInfoSchema>;
+
+export const answerInfoSchema = z
+  .object({
+    answer: z.string().trim().min(1, "Write your answer").max(4000),
+    version: z.number().int().positive().optional(),
+  })
+  .strict();
+export type AnswerInfoInput = z.input<typeof answerInfoSchema>;
+
+export const TASK_VIEWS = ["inbox", "mine", "group", "asked", "decided", "all"] as const;
 export const taskListQuerySchema = z.object({
   view: z.enum(TASK_VIEWS).default("inbox"),
   status: taskStatusSchema.optional(),
@@ -92,6 +110,10 @@ export const taskDtoSchema = z.object({
   reason: z.string().nullable(),
   version: z.number().int(),
   instanceId: z.string().nullable(),
+  /** Set while the task waits for information: who was asked, by whom, since when. */
+  infoRequest: z
+    .object({ askedOf: refSchema.nullable(), askedBy: refSchema.nullable(), askedAt: z.string().nullable() })
+    .nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   /** What the caller may do now, and if not, why (for a read-only view). */
@@ -99,6 +121,10 @@ export const taskDtoSchema = z.object({
     claim: z.boolean(),
     unclaim: z.boolean(),
     decide: z.boolean(),
+    /** Ask someone a question; the task waits in INFO_REQUESTED until they answer. */
+    requestInfo: z.boolean(),
+    /** Answer the open question (the person asked, an admin or a machine). */
+    answer: z.boolean(),
     readOnlyReason: z.string().nullable(),
   }),
 });

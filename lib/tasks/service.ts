@@ -15,17 +15,18 @@ import {
   type TaskDto,
   type TaskPage,
 } from "./schemas";
-import { allowedFrom, assertTransition } from "./state-machine";
+import { allowedFrom, assertTransition, type TaskAction } from "./state-machine";
+import { publishTaskEvent } from "../live/publish";
 import { findTask, findTasks, isGroupMember, resolveGroupKey, resolveUserRef, updateTaskIf, type TaskRow } from "./repository";
 
 const EMPTY_SCOPE: UserScope = { groups: [], groupIds: [], supervisedGroupIds: [], reportIds: [] };
 
-async function scopeOf(actor: Actor): Promise<UserScope> {
+export async function scopeOf(actor: Actor): Promise<UserScope> {
   return actor.type === "USER" && actor.id ? loadUserScope(actor.id) : EMPTY_SCOPE;
 }
 
 /** Machines, admins and auditors see every task; people see their own, their groups' and their team's. */
-function seesEverything(actor: Actor): boolean {
+export function seesEverything(actor: Actor): boolean {
   return actor.type !== "USER" || actor.role === "ADMIN" || actor.role === "AUDITOR";
 }
 
@@ -38,32 +39,42 @@ function visibilityWhere(actor: Actor, scope: UserScope): Prisma.TaskWhereInput 
       { assigneeId: me },
       { requestedById: me },
       { decidedById: me },
+      { infoRequestedOfId: me },
+      { participantIds: { has: me } },
       { candidateGroupId: { in: groupIds } },
       ...(scope.reportIds.length ? [{ assigneeId: { in: scope.reportIds } }] : []),
     ],
   };
 }
 
-function canView(actor: Actor, scope: UserScope, t: TaskRow): boolean {
+export function canView(actor: Actor, scope: UserScope, t: Omit<TaskRow, "assignee" | "candidateGroup" | "requestedBy" | "decidedBy" | "infoRequestedOf" | "infoRequestedBy">): boolean {
   if (seesEverything(actor)) return true;
   const me = actor.id;
+  if (!me) return false;
   return (
     t.assigneeId === me ||
     t.requestedById === me ||
     t.decidedById === me ||
+    t.infoRequestedOfId === me ||
+    t.participantIds.includes(me) ||
     (t.candidateGroupId !== null && (scope.groupIds.includes(t.candidateGroupId) || scope.supervisedGroupIds.includes(t.candidateGroupId))) ||
     (t.assigneeId !== null && scope.reportIds.includes(t.assigneeId))
   );
 }
 
 /** What the actor may do with the task right now, and why not (shown on read-only views). */
-function capabilities(actor: Actor, scope: UserScope, t: TaskRow): TaskDto["can"] {
-  const none = (readOnlyReason: string) => ({ claim: false, unclaim: false, decide: false, readOnlyReason });
+export function capabilities(actor: Actor, scope: UserScope, t: TaskRow): TaskDto["can"] {
+  const none = (readOnlyReason: string) => ({ claim: false, unclaim: false, decide: false, requestInfo: false, answer: false, readOnlyReason });
+  if (t.status === "INFO_REQUESTED") {
+    const answer = mayAnswer(actor, t);
+    if (answer) return { ...none(""), answer: true, readOnlyReason: null };
+    const who = t.infoRequestedOf?.name ?? "the person asked";
+    return none(t.infoRequestedById === actor.id ? `Waiting for ${who} to answer your question.` : `Waiting for ${who} to answer a question.`);
+  }
   if (!actor.permissions.has("tasks:decide")) return none("Your role can view tasks but not decide them.");
   if (t.status === "DECIDED") return none(`Decided (${t.outcome}) by ${t.decidedBy?.name ?? "someone"}.`);
   if (t.status === "CANCELLED") return none("This task was cancelled.");
-  if (t.status === "INFO_REQUESTED") return none("Waiting for requested information.");
-  if (actor.type !== "USER") return { claim: false, unclaim: false, decide: true, readOnlyReason: null };
+  if (actor.type !== "USER") return { claim: false, unclaim: false, decide: true, requestInfo: true, answer: false, readOnlyReason: null };
   const isOwnRequest = t.requestedById !== null && t.requestedById === actor.id;
   const inGroup = t.candidateGroupId !== null && scope.groupIds.includes(t.candidateGroupId);
   if (t.assigneeId === actor.id) {
@@ -71,13 +82,22 @@ function capabilities(actor: Actor, scope: UserScope, t: TaskRow): TaskDto["can"
       claim: false,
       unclaim: t.candidateGroupId !== null,
       decide: !isOwnRequest,
+      requestInfo: !isOwnRequest,
+      answer: false,
       readOnlyReason: isOwnRequest ? "You requested this, so someone else must decide it." : null,
     };
   }
   if (t.assigneeId) return none(`Claimed by ${t.assignee?.name ?? "someone else"}.`);
   if (!inGroup) return none("This task is in a queue you are not a member of.");
-  if (isOwnRequest) return { claim: false, unclaim: false, decide: false, readOnlyReason: "You requested this, so someone else must decide it." };
-  return { claim: true, unclaim: false, decide: true, readOnlyReason: null };
+  if (isOwnRequest) return { ...none("You requested this, so someone else must decide it.") };
+  return { claim: true, unclaim: false, decide: true, requestInfo: true, answer: false, readOnlyReason: null };
+}
+
+/** The person asked answers; an admin or a machine may answer for them. */
+export function mayAnswer(actor: Actor, t: Pick<TaskRow, "status" | "infoRequestedOfId">): boolean {
+  if (t.status !== "INFO_REQUESTED") return false;
+  if (actor.type === "USER") return actor.id === t.infoRequestedOfId || actor.role === "ADMIN";
+  return actor.permissions.has("tasks:decide");
 }
 
 function iso(d: Date | null): string | null {
@@ -104,17 +124,21 @@ export function toTaskDto(t: TaskRow, can: TaskDto["can"]): TaskDto {
     reason: t.reason,
     version: t.version,
     instanceId: t.instanceId,
+    infoRequest:
+      t.status === "INFO_REQUESTED"
+        ? { askedOf: t.infoRequestedOf, askedBy: t.infoRequestedBy, askedAt: iso(t.infoRequestedAt) }
+        : null,
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
     can,
   };
 }
 
-function snapshot(t: Pick<TaskRow, "status" | "assigneeId" | "outcome" | "reason" | "version">) {
+export function snapshot(t: Pick<TaskRow, "status" | "assigneeId" | "outcome" | "reason" | "version">) {
   return { status: t.status, assigneeId: t.assigneeId, outcome: t.outcome, reason: t.reason, version: t.version };
 }
 
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import("zod").ZodError } }, input: unknown, what: string): T {
+export function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import("zod").ZodError } }, input: unknown, what: string): T {
   const r = schema.safeParse(input);
   if (!r.success) throw fromZodError(r.error, what);
   return r.data;
@@ -176,6 +200,7 @@ export async function createTask(actor: Actor, input: unknown): Promise<TaskDto>
     return task;
   });
   dispatchOutboxSoon();
+  publishTaskEvent("task.created", created);
   return getTask(actor, created.id);
 }
 
@@ -229,6 +254,7 @@ export async function listTasks(actor: Actor, rawQuery: unknown): Promise<TaskPa
   const open = { status: { in: ["OPEN", "INFO_REQUESTED"] as ("OPEN" | "INFO_REQUESTED")[] } };
   const mine: Prisma.TaskWhereInput = { assigneeId: me, ...open };
   const groupQueue: Prisma.TaskWhereInput = { assigneeId: null, status: "OPEN", candidateGroupId: { in: scope.groupIds } };
+  const askedOfMe: Prisma.TaskWhereInput = { infoRequestedOfId: me, status: "INFO_REQUESTED" };
   switch (q.view) {
     case "mine":
       where = mine;
@@ -236,8 +262,11 @@ export async function listTasks(actor: Actor, rawQuery: unknown): Promise<TaskPa
     case "group":
       where = groupQueue;
       break;
+    case "asked":
+      where = askedOfMe;
+      break;
     case "inbox":
-      where = { OR: [mine, groupQueue] };
+      where = { OR: [mine, groupQueue, askedOfMe] };
       break;
     case "decided":
       where = { decidedById: me, status: "DECIDED" };
@@ -263,7 +292,7 @@ export async function listTasks(actor: Actor, rawQuery: unknown): Promise<TaskPa
 }
 
 /** The version the caller saw, from the body or the If-Match header; a mismatch is 412. */
-function checkExpectedVersion(task: TaskRow, expected: number | undefined): void {
+export function checkExpectedVersion(task: TaskRow, expected: number | undefined): void {
   if (expected !== undefined && expected !== task.version) {
     throw new AppError("VERSION_MISMATCH", "This task changed since you opened it. Review the current state and try again.", {
       details: { currentVersion: task.version, currentStatus: task.status, assignee: task.assignee?.name ?? null },
@@ -272,7 +301,7 @@ function checkExpectedVersion(task: TaskRow, expected: number | undefined): void
 }
 
 /** After a guarded update lost a race: explain what the winner did. */
-async function explainLostRace(id: string, action: "claim" | "unclaim" | "decide" | "cancel"): Promise<never> {
+export async function explainLostRace(id: string, action: TaskAction): Promise<never> {
   const current = await findTask(id);
   if (!current) throw new AppError("TASK_NOT_FOUND", "Task not found.");
   assertTransition(current.status, action, { decidedBy: current.decidedBy?.name ?? null, outcome: current.outcome });
@@ -284,7 +313,7 @@ async function explainLostRace(id: string, action: "claim" | "unclaim" | "decide
   throw new AppError("VERSION_MISMATCH", "This task changed while you were acting on it. Try again.", { details: { currentVersion: current.version } });
 }
 
-async function loadForAction(actor: Actor, id: string) {
+export async function loadForAction(actor: Actor, id: string) {
   const [task, scope] = await Promise.all([findTask(id), scopeOf(actor)]);
   if (!task || !canView(actor, scope, task)) throw new AppError("TASK_NOT_FOUND", "Task not found.");
   return { task, scope };
@@ -323,6 +352,7 @@ export async function claimTask(actor: Actor, id: string, input: unknown = {}, i
       after: { assigneeId: actor.id, version: task.version + 1 },
     });
   });
+  publishTaskEvent("task.claimed", { ...task, assigneeId: actor.id, version: task.version + 1 });
   return getTask(actor, id);
 }
 
@@ -347,7 +377,31 @@ export async function unclaimTask(actor: Actor, id: string, input: unknown = {},
       after: { assigneeId: null, version: task.version + 1 },
     });
   });
+  publishTaskEvent("task.unclaimed", { ...task, assigneeId: null, version: task.version + 1 }, [actor.id]);
   return getTask(actor, id);
+}
+
+/**
+ * Who may decide (or ask a question on the way to deciding): the assignee, or a member of the
+ * task's group, which claims it; never the requester (separation of duties). Machines may too.
+ * Returns the assignee after the action.
+ */
+export async function deciderAfter(actor: Actor, task: TaskRow): Promise<string | null> {
+  if (actor.type !== "USER") return task.assigneeId;
+  if (task.requestedById && task.requestedById === actor.id) {
+    throw new AppError("SOD_VIOLATION", "You requested this, so someone else must decide it (separation of duties).");
+  }
+  if (task.assigneeId && task.assigneeId !== actor.id) {
+    throw new AppError("TASK_CLAIMED_BY_OTHER", `${task.assignee?.name ?? "Someone else"} has claimed this task.`, {
+      details: { assignee: task.assignee?.name ?? null, currentVersion: task.version },
+    });
+  }
+  if (task.assigneeId) return task.assigneeId;
+  // Acting on an unclaimed group task claims it in the same guarded update.
+  if (!task.candidateGroupId || !(await isGroupMember(db(), actor.id!, task.candidateGroupId))) {
+    throw new AppError("FORBIDDEN", "Only members of the task's group can decide it.");
+  }
+  return actor.id;
 }
 
 export async function decideTask(actor: Actor, id: string, input: unknown, ifMatch?: number): Promise<TaskDto> {
@@ -357,24 +411,7 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
   assertTransition(task.status, "decide", { decidedBy: task.decidedBy?.name ?? null, outcome: task.outcome });
   checkExpectedVersion(task, ifMatch ?? data.version);
 
-  let assigneeAfter = task.assigneeId;
-  if (actor.type === "USER") {
-    if (task.requestedById && task.requestedById === actor.id) {
-      throw new AppError("SOD_VIOLATION", "You requested this, so someone else must decide it (separation of duties).");
-    }
-    if (task.assigneeId && task.assigneeId !== actor.id) {
-      throw new AppError("TASK_CLAIMED_BY_OTHER", `${task.assignee?.name ?? "Someone else"} has claimed this task.`, {
-        details: { assignee: task.assignee?.name ?? null, currentVersion: task.version },
-      });
-    }
-    if (!task.assigneeId) {
-      // Deciding an unclaimed group task claims it in the same guarded update.
-      if (!task.candidateGroupId || !(await isGroupMember(db(), actor.id!, task.candidateGroupId))) {
-        throw new AppError("FORBIDDEN", "Only members of the task's group can decide it.");
-      }
-      assigneeAfter = actor.id;
-    }
-  }
+  const assigneeAfter = await deciderAfter(actor, task);
   const now = new Date();
   const action = data.outcome === "approve" ? "task.approved" : "task.rejected";
   await db().$transaction(async (tx) => {
@@ -410,6 +447,12 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
     });
   });
   dispatchOutboxSoon();
+  publishTaskEvent("task.decided", {
+    ...task,
+    assigneeId: assigneeAfter,
+    decidedById: actor.type === "USER" ? actor.id : null,
+    version: task.version + 1,
+  });
   return getTask(actor, id);
 }
 
@@ -434,6 +477,7 @@ export async function cancelTask(actor: Actor, id: string, input: unknown, ifMat
       reason: data.reason,
     });
   });
+  publishTaskEvent("task.cancelled", { ...task, version: task.version + 1 });
   return getTask(actor, id);
 }
 

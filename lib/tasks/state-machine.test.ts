@@ -3,12 +3,12 @@ import { AppError } from "../errors";
 import { TASK_STATUSES, type TaskStatus } from "./schemas";
 import { allowedFrom, assertTransition, canTransition, isTerminal, type TaskAction } from "./state-machine";
 
-const ACTIONS: TaskAction[] = ["claim", "unclaim", "decide", "cancel"];
+const ACTIONS: TaskAction[] = ["claim", "unclaim", "decide", "cancel", "requestInfo", "answer"];
 
 // The whole lifecycle table: what each status allows.
 const EXPECTED: Record<TaskStatus, TaskAction[]> = {
-  OPEN: ["claim", "unclaim", "decide", "cancel"],
-  INFO_REQUESTED: ["cancel"],
+  OPEN: ["claim", "unclaim", "decide", "cancel", "requestInfo"],
+  INFO_REQUESTED: ["cancel", "answer"],
   DECIDED: [],
   CANCELLED: [],
 };
@@ -47,6 +47,12 @@ describe("task state machine", () => {
     const waiting = thrown(() => assertTransition("INFO_REQUESTED", "decide"));
     expect(waiting.code).toBe("TASK_NOT_ACTIONABLE");
     expect(waiting.message).toMatch(/requested information/);
+  });
+
+  it("says an already answered question is answered, not that the task is open", () => {
+    const err = thrown(() => assertTransition("OPEN", "answer"));
+    expect(err.code).toBe("TASK_NOT_ACTIONABLE");
+    expect(err.message).toMatch(/answered already/);
   });
 
   it("lists the statuses a guarded update may start from", () => {

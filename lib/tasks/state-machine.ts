@@ -3,13 +3,16 @@ import type { TaskStatus } from "./schemas";
 
 // The task lifecycle. Pure rules: the service combines them with a guarded UPDATE
 // (status + version in the WHERE clause) so concurrent requests cannot both pass.
-export type TaskAction = "claim" | "unclaim" | "decide" | "cancel";
+export type TaskAction = "claim" | "unclaim" | "decide" | "cancel" | "requestInfo" | "answer";
 
 const ALLOWED: Record<TaskAction, readonly TaskStatus[]> = {
   claim: ["OPEN"],
   unclaim: ["OPEN"],
   decide: ["OPEN"],
   cancel: ["OPEN", "INFO_REQUESTED"],
+  // Asking is part of deciding: the task waits, then the answer returns it to the same decider.
+  requestInfo: ["OPEN"],
+  answer: ["INFO_REQUESTED"],
 };
 
 export function allowedFrom(action: TaskAction): readonly TaskStatus[] {
@@ -27,6 +30,11 @@ export function assertTransition(status: TaskStatus, action: TaskAction, detail:
   }
   if (status === "CANCELLED") {
     throw new AppError("TASK_NOT_ACTIONABLE", "This task was cancelled.", { details: { currentStatus: status, ...detail } });
+  }
+  if (action === "answer" && status === "OPEN") {
+    throw new AppError("TASK_NOT_ACTIONABLE", "There is no open question on this task: it was answered already.", {
+      details: { currentStatus: status, ...detail },
+    });
   }
   if (status === "INFO_REQUESTED") {
     throw new AppError("TASK_NOT_ACTIONABLE", "This task is waiting for requested information.", {

@@ -1,0 +1,87 @@
+import { db } from "../db";
+import { AppError } from "../errors";
+import { requirePermission, type Actor } from "../identity/actor";
+import { appendAuditEntry } from "../audit/service";
+import { enqueueInTx, dispatchOutboxSoon } from "../outbox/service";
+import { QUEUES } from "../queues";
+import { publishTaskEvent } from "../live/publish";
+import { loadForAction, parse } from "../tasks/service";
+import { addParticipants, findComments, findUsersByRefs, insertComment } from "./repository";
+import { parseMentions } from "./mentions";
+import { createCommentSchema, type CommentDto, type PersonDto } from "./schemas";
+
+// Comments on a task. Anyone who can see the task may comment; people mentioned (@e-mail in the
+// body, or picked from the list) are notified and may see the task from then on, the way a
+// question brings in the person asked.
+
+export async function listComments(actor: Actor, taskId: string): Promise<{ data: CommentDto[] }> {
+  requirePermission(actor, "tasks:read");
+  const { task } = await loadForAction(actor, taskId);
+  return { data: await findComments(task.id) };
+}
+
+export async function addComment(actor: Actor, taskId: string, input: unknown): Promise<CommentDto> {
+  requirePermission(actor, "tasks:read");
+  const data = parse(createCommentSchema, input, "Comment");
+  const { task } = await loadForAction(actor, taskId);
+  const refs = [...new Set([...parseMentions(data.body), ...(data.mentions ?? []).map((m) => (m.includes("@") ? m.toLowerCase() : m))])];
+  if (refs.length > 20) throw new AppError("VALIDATION_FAILED", "Mention at most 20 people in one comment.", { fieldErrors: [{ path: "body", message: "too many mentions" }] });
+
+  const created = await db().$transaction(async (tx) => {
+    const users = refs.length ? await findUsersByRefs(tx, refs) : [];
+    const known = new Set(users.flatMap((u) => [u.id, u.email.toLowerCase()]));
+    const unknown = refs.filter((r) => !known.has(r));
+    if (unknown.length) {
+      throw new AppError("VALIDATION_FAILED", `No active user ${unknown.map((u) => `"${u}"`).join(", ")} to mention.`, {
+        fieldErrors: [{ path: "mentions", message: "unknown user" }],
+      });
+    }
+    const mentioned = users.map((u) => u.id).filter((u) => u !== actor.id);
+    const comment = await insertComment(tx, {
+      taskId,
+      kind: "comment",
+      body: data.body,
+      authorId: actor.type === "USER" ? actor.id : null,
+      authorName: actor.name,
+      mentionedUserIds: mentioned,
+    });
+    await addParticipants(tx, taskId, mentioned);
+    await appendAuditEntry(tx, actor, {
+      action: "task.commented",
+      subjectType: "task",
+      subjectId: taskId,
+      taskId,
+      instanceId: task.instanceId,
+      after: { commentId: comment.id, mentionedUserIds: mentioned, body: data.body },
+    });
+    if (mentioned.length) {
+      await enqueueInTx(tx, {
+        queue: QUEUES.notifications,
+        name: "task-commented",
+        jobId: `task-commented.${comment.id}`,
+        payload: { taskId, commentId: comment.id, requestId: actor.requestId },
+      });
+    }
+    return { comment, mentioned };
+  });
+  if (created.mentioned.length) dispatchOutboxSoon();
+  publishTaskEvent("task.commented", { ...task, participantIds: [...task.participantIds, ...created.mentioned] });
+  const all = await findComments(taskId);
+  return all.find((c) => c.id === created.comment.id)!;
+}
+
+/** Active people to ask or mention, by name or e-mail (everyone with `users:read`). */
+export async function listPeople(actor: Actor, query: { q?: string } = {}): Promise<{ data: PersonDto[] }> {
+  requirePermission(actor, "users:read");
+  const q = query.q?.trim().slice(0, 100);
+  const rows = await db().user.findMany({
+    where: {
+      active: true,
+      ...(q ? { OR: [{ name: { contains: q, mode: "insensitive" as const } }, { email: { contains: q, mode: "insensitive" as const } }] } : {}),
+    },
+    orderBy: { name: "asc" },
+    take: 200,
+    select: { id: true, name: true, email: true },
+  });
+  return { data: rows };
+}

@@ -1,0 +1,57 @@
+import { z } from "zod";
+
+// Live updates: the services publish a small event on Redis pub/sub after each commit; the SSE
+// route (GET /api/v1/stream) relays the ones a person may see. Browsers only learn *that* a task
+// changed (type, id, version) and refetch it through the normal, permission-checked API.
+export const LIVE_EVENT_TYPES = [
+  "task.created",
+  "task.claimed",
+  "task.unclaimed",
+  "task.decided",
+  "task.cancelled",
+  "task.info_requested",
+  "task.info_answered",
+  "task.commented",
+  "notification.created",
+] as const;
+export const liveEventTypeSchema = z.enum(LIVE_EVENT_TYPES);
+export type LiveEventType = z.infer<typeof liveEventTypeSchema>;
+
+/** What a browser receives. */
+export const liveEventSchema = z.object({
+  type: liveEventTypeSchema,
+  taskId: z.string().nullable(),
+  version: z.number().int().nullable(),
+});
+export type LiveEvent = z.infer<typeof liveEventSchema>;
+
+/** Who may receive an event: people by id and members/supervisors of groups by id. */
+export const audienceSchema = z.object({ userIds: z.array(z.string()), groupIds: z.array(z.string()) });
+export type Audience = z.infer<typeof audienceSchema>;
+
+/** What travels on Redis: the event plus its audience (never sent to browsers). */
+export const liveMessageSchema = z.object({ event: liveEventSchema, audience: audienceSchema });
+export type LiveMessage = z.infer<typeof liveMessageSchema>;
+
+export interface Viewer {
+  /** Machines, admins and auditors see every task. */
+  seesEverything: boolean;
+  userId: string | null;
+  groupIds: readonly string[];
+  reportIds: readonly string[];
+}
+
+/** The same rule as task visibility: own, asked/mentioned, group queue, or a report's task. */
+export function mayReceive(viewer: Viewer, audience: Audience, type: LiveEventType): boolean {
+  // Notifications are personal even for admins.
+  if (type === "notification.created") return viewer.userId !== null && audience.userIds.includes(viewer.userId);
+  if (viewer.seesEverything) return true;
+  if (viewer.userId && audience.userIds.includes(viewer.userId)) return true;
+  if (audience.groupIds.some((g) => viewer.groupIds.includes(g))) return true;
+  return audience.userIds.some((u) => viewer.reportIds.includes(u));
+}
+
+/** One SSE frame. */
+export function sseFrame(event: LiveEvent): string {
+  return `event: task\ndata: ${JSON.stringify(event)}\n\n`;
+}

@@ -1,0 +1,110 @@
+import type { Redis } from "ioredis";
+import type { Actor } from "../identity/actor";
+import { createRedis } from "../redis";
+import { logger } from "../logger";
+import { scopeOf, seesEverything } from "../tasks/service";
+import { liveMessageSchema, mayReceive, sseFrame, type Viewer } from "./events";
+import { liveChannel } from "./publish";
+
+const encoder = new TextEncoder();
+
+async function viewerOf(actor: Actor): Promise<Viewer> {
+  const scope = await scopeOf(actor);
+  return {
+    seesEverything: seesEverything(actor),
+    userId: actor.type === "USER" ? actor.id : null,
+    groupIds: [...scope.groupIds, ...scope.supervisedGroupIds],
+    reportIds: scope.reportIds,
+  };
+}
+
+/**
+ * The body of GET /api/v1/stream: its own Redis subscriber, the events this actor may see,
+ * a heartbeat comment (keeps proxies from closing an idle stream, and refreshes the actor's
+ * groups), and cleanup when the client goes away.
+ */
+export async function openLiveStream(actor: Actor, signal: AbortSignal, opts: { heartbeatMs?: number } = {}): Promise<Response> {
+  let viewer = await viewerOf(actor);
+  const heartbeatMs = opts.heartbeatMs ?? 20_000;
+  let sub: Redis | null = null;
+  let timer: ReturnType<typeof setInterval> | null = null;
+  let closed = false;
+  // Set in start() (which runs inside the constructor), used by cancel().
+  let cleanupRef: (() => Promise<void>) | null = null;
+
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (text: string) => {
+        if (closed) return;
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          void cleanup();
+        }
+      };
+      const cleanup = async () => {
+        if (closed) return;
+        closed = true;
+        if (timer) clearInterval(timer);
+        signal.removeEventListener("abort", onAbort);
+        const s = sub;
+        sub = null;
+        if (s) await s.quit().catch(() => s.disconnect());
+        try {
+          controller.close();
+        } catch {
+          // already closed by the client
+        }
+      };
+      const onAbort = () => void cleanup();
+      signal.addEventListener("abort", onAbort);
+      cleanupRef = cleanup;
+
+      sub = createRedis({ forWorker: true });
+      sub.on("message", (_channel: string, raw: string) => {
+        const parsed = liveMessageSchema.safeParse(safeJson(raw));
+        if (!parsed.success) return;
+        const { event, audience } = parsed.data;
+        if (mayReceive(viewer, audience, event.type)) send(sseFrame(event));
+      });
+      try {
+        await sub.subscribe(liveChannel());
+      } catch (err) {
+        logger.warn({ err: String(err) }, "live stream could not subscribe");
+        send("retry: 10000\n\n");
+        await cleanup();
+        return;
+      }
+      // The browser reconnects after 5 s if the stream drops; "ready" tells it events now flow.
+      send(`retry: 5000\nevent: ready\ndata: {}\n\n`);
+      timer = setInterval(() => {
+        send(`: heartbeat ${new Date().toISOString()}\n\n`);
+        viewerOf(actor)
+          .then((v) => (viewer = v))
+          .catch(() => undefined);
+      }, heartbeatMs);
+      if (signal.aborted) await cleanup();
+    },
+    async cancel() {
+      await cleanupRef?.();
+    },
+  });
+
+  return new Response(stream, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      // no-transform keeps compression middleware from buffering the stream.
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    },
+  });
+}
+
+function safeJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,143 @@
+import { db } from "../db";
+import { AppError } from "../errors";
+import { requirePermission, type Actor } from "../identity/actor";
+import { appendAuditEntry } from "../audit/service";
+import { enqueueInTx, dispatchOutboxSoon } from "../outbox/service";
+import { QUEUES } from "../queues";
+import { publishTaskEvent } from "../live/publish";
+import { addParticipants, insertComment } from "../comments/repository";
+import { answerInfoSchema, requestInfoSchema, type TaskDto } from "./schemas";
+import { allowedFrom, assertTransition } from "./state-machine";
+import { resolveUserRef, updateTaskIf } from "./repository";
+import { checkExpectedVersion, deciderAfter, explainLostRace, getTask, loadForAction, mayAnswer, parse, snapshot } from "./service";
+
+// "Request more information": the decider asks someone (the requester unless they name another
+// person) a question; the task waits in INFO_REQUESTED; the answer returns it to OPEN with the same
+// assignee. Question and answer are comments on the task, so they show in its timeline.
+
+/** Asks a question on an open task. Same rules as deciding it: assignee or group member, not the requester. */
+export async function requestInfo(actor: Actor, id: string, input: unknown, ifMatch?: number): Promise<TaskDto> {
+  requirePermission(actor, "tasks:decide");
+  const data = parse(requestInfoSchema, input, "Request for information");
+  const { task } = await loadForAction(actor, id);
+  assertTransition(task.status, "requestInfo", { decidedBy: task.decidedBy?.name ?? null, outcome: task.outcome });
+  checkExpectedVersion(task, ifMatch ?? data.version);
+  const assigneeAfter = await deciderAfter(actor, task);
+
+  const askRef = data.askTo ?? task.requestedById;
+  if (!askRef) {
+    throw new AppError("VALIDATION_FAILED", "This task has no requester: name who should answer (askTo).", {
+      fieldErrors: [{ path: "askTo", message: "name who should answer" }],
+    });
+  }
+  const asked = await resolveUserRef(db(), askRef);
+  if (!asked || !asked.active) {
+    throw new AppError("VALIDATION_FAILED", `No active user "${askRef}" to ask.`, { fieldErrors: [{ path: "askTo", message: "unknown user" }] });
+  }
+  if (actor.type === "USER" && asked.id === actor.id) {
+    throw new AppError("VALIDATION_FAILED", "Ask someone other than yourself.", { fieldErrors: [{ path: "askTo", message: "ask someone else" }] });
+  }
+
+  const now = new Date();
+  const askedById = actor.type === "USER" ? actor.id : null;
+  const comment = await db().$transaction(async (tx) => {
+    const ok = await updateTaskIf(
+      tx,
+      { id, version: task.version, statuses: allowedFrom("requestInfo"), assigneeId: task.assigneeId },
+      {
+        status: "INFO_REQUESTED",
+        assigneeId: assigneeAfter,
+        infoRequestedOfId: asked.id,
+        infoRequestedById: askedById,
+        infoRequestedAt: now,
+        ...(task.assigneeId || !assigneeAfter ? {} : { claimedAt: now }),
+      },
+    );
+    if (!ok) return explainLostRace(id, "requestInfo");
+    // The person asked may see the task from now on, also after answering.
+    await addParticipants(tx, id, [asked.id]);
+    const question = await insertComment(tx, {
+      taskId: id,
+      kind: "question",
+      body: data.question,
+      authorId: askedById,
+      authorName: actor.name,
+      mentionedUserIds: [asked.id],
+    });
+    await appendAuditEntry(tx, actor, {
+      action: "task.info_requested",
+      subjectType: "task",
+      subjectId: id,
+      taskId: id,
+      instanceId: task.instanceId,
+      before: snapshot(task),
+      after: { status: "INFO_REQUESTED", assigneeId: assigneeAfter, infoRequestedOfId: asked.id, commentId: question.id, version: task.version + 1 },
+      reason: data.question,
+    });
+    await enqueueInTx(tx, {
+      queue: QUEUES.notifications,
+      name: "task-info-requested",
+      jobId: `task-info-requested.${question.id}`,
+      payload: { taskId: id, commentId: question.id, requestId: actor.requestId },
+    });
+    return question;
+  });
+  dispatchOutboxSoon();
+  publishTaskEvent(
+    "task.info_requested",
+    { ...task, assigneeId: assigneeAfter, infoRequestedOfId: asked.id, participantIds: [...task.participantIds, asked.id], version: task.version + 1 },
+    [comment.authorId],
+  );
+  return getTask(actor, id);
+}
+
+/** The person asked answers; the task goes back to OPEN with the same assignee. */
+export async function answerInfoRequest(actor: Actor, id: string, input: unknown, ifMatch?: number): Promise<TaskDto> {
+  requirePermission(actor, "tasks:read");
+  const data = parse(answerInfoSchema, input, "Answer");
+  const { task } = await loadForAction(actor, id);
+  assertTransition(task.status, "answer", { decidedBy: task.decidedBy?.name ?? null, outcome: task.outcome });
+  if (!mayAnswer(actor, task)) {
+    throw new AppError("FORBIDDEN", `The question was put to ${task.infoRequestedOf?.name ?? "someone else"}; only they can answer it.`, {
+      details: { askedOf: task.infoRequestedOf?.name ?? null },
+    });
+  }
+  checkExpectedVersion(task, ifMatch ?? data.version);
+
+  const answer = await db().$transaction(async (tx) => {
+    const ok = await updateTaskIf(
+      tx,
+      { id, version: task.version, statuses: allowedFrom("answer"), assigneeId: task.assigneeId },
+      { status: "OPEN", infoRequestedOfId: null, infoRequestedById: null, infoRequestedAt: null },
+    );
+    if (!ok) return explainLostRace(id, "answer");
+    const row = await insertComment(tx, {
+      taskId: id,
+      kind: "answer",
+      body: data.answer,
+      authorId: actor.type === "USER" ? actor.id : null,
+      authorName: actor.name,
+      mentionedUserIds: [task.assigneeId ?? task.infoRequestedById].filter((u): u is string => !!u),
+    });
+    await appendAuditEntry(tx, actor, {
+      action: "task.info_answered",
+      subjectType: "task",
+      subjectId: id,
+      taskId: id,
+      instanceId: task.instanceId,
+      before: snapshot(task),
+      after: { status: "OPEN", assigneeId: task.assigneeId, commentId: row.id, version: task.version + 1 },
+      reason: data.answer,
+    });
+    await enqueueInTx(tx, {
+      queue: QUEUES.notifications,
+      name: "task-info-answered",
+      jobId: `task-info-answered.${row.id}`,
+      payload: { taskId: id, commentId: row.id, requestId: actor.requestId },
+    });
+    return row;
+  });
+  dispatchOutboxSoon();
+  publishTaskEvent("task.info_answered", { ...task, version: task.version + 1 }, [task.infoRequestedById, answer.authorId]);
+  return getTask(actor, id);
+}
