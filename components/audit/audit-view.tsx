@@ -94,7 +94,7 @@ function AuditViewInner({ applied, canVerify }: { applied: Filters; canVerify: b
         {canVerify && <VerifyChainPanel />}
       </div>
 
-      <form onSubmit={onSubmit} role="search" aria-label="Filter the audit log" className="mb-4 grid grid-cols-2 gap-3 rounded-xl bg-white p-4 ring-1 ring-slate-200 md:grid-cols-3 xl:grid-cols-[1fr_1fr_10rem_10rem_1.5fr_9rem_9rem_auto]">
+      <form onSubmit={onSubmit} role="search" aria-label="Filter the audit log" className="mb-4 grid grid-cols-2 gap-3 rounded-xl bg-white p-4 ring-1 ring-slate-200 md:grid-cols-4 xl:grid-cols-[1fr_1fr_10rem_10rem]">
         <Input label="Actor" name="actor" placeholder="Name or id" value={draft.actor} onChange={set("actor")} />
         <Select label="Action" name="action" value={draft.action} onChange={set("action")}>
           <option value="">Any action</option>
@@ -107,10 +107,10 @@ function AuditViewInner({ applied, canVerify }: { applied: Filters; canVerify: b
         </Select>
         <Input label="From" name="from" type="date" value={draft.from} max={draft.to || undefined} onChange={set("from")} />
         <Input label="To" name="to" type="date" value={draft.to} min={draft.from || undefined} onChange={set("to")} />
-        <Input label="Search" name="q" placeholder="Reason, actor, subject id…" value={draft.q} onChange={set("q")} className="col-span-2 md:col-span-1" />
+        <Input label="Search" name="q" placeholder="Reason, actor, subject id…" value={draft.q} onChange={set("q")} className="col-span-2" />
         <Input label="Amount at least" name="amountMin" type="number" inputMode="decimal" placeholder="e.g. 50000" value={draft.amountMin} onChange={set("amountMin")} />
         <Input label="Amount at most" name="amountMax" type="number" inputMode="decimal" value={draft.amountMax} onChange={set("amountMax")} />
-        <div className="col-span-2 flex items-end gap-2 md:col-span-1">
+        <div className="col-span-2 flex items-end justify-end gap-2 md:col-span-4 xl:col-span-4">
           <Button type="submit" variant="primary">
             <Search aria-hidden className="size-4" /> Apply
           </Button>
