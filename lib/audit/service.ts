@@ -27,7 +27,8 @@ export function toAuditDto(row: Row): AuditEntryDto {
   return toAuditDtoLabelled(row, new Map());
 }
 
-export function toAuditDtoLabelled(row: Row, labels: Map<string, TaskLabel>): AuditEntryDto {
+/** The entry's own fields as JSON-friendly values (bigints and dates as strings). */
+function plainFields(row: Row) {
   return {
     seq: row.seq.toString(),
     at: row.at.toISOString(),
@@ -45,9 +46,16 @@ export function toAuditDtoLabelled(row: Row, labels: Map<string, TaskLabel>): Au
     reason: row.reason,
     requestId: row.requestId,
     ip: row.ip,
+    userAgent: row.userAgent,
+    chainIndex: row.chainIndex?.toString() ?? null,
+    prevHash: row.prevHash,
     hash: row.hash,
-    task: row.taskId ? (labels.get(row.taskId) ?? null) : null,
   };
+}
+
+export function toAuditDtoLabelled(row: Row, labels: Map<string, TaskLabel>): AuditEntryDto {
+  const { userAgent: _ua, chainIndex: _ci, prevHash: _ph, ...shown } = plainFields(row);
+  return { ...shown, task: row.taskId ? (labels.get(row.taskId) ?? null) : null };
 }
 
 /**
@@ -143,28 +151,7 @@ export type ExportRecord = Record<(typeof EXPORT_COLUMNS)[number], unknown>;
 
 /** One entry as exported and archived: every hashed field plus the chain fields. */
 export function toExportRecord(r: Row): ExportRecord {
-  return {
-    seq: r.seq.toString(),
-    chainIndex: r.chainIndex?.toString() ?? null,
-    at: r.at.toISOString(),
-    actorType: r.actorType,
-    actorId: r.actorId,
-    actorName: r.actorName,
-    onBehalfOfId: r.onBehalfOfId,
-    action: r.action,
-    subjectType: r.subjectType,
-    subjectId: r.subjectId,
-    taskId: r.taskId,
-    instanceId: r.instanceId,
-    reason: r.reason,
-    before: r.before ?? null,
-    after: r.after ?? null,
-    requestId: r.requestId,
-    ip: r.ip,
-    userAgent: r.userAgent,
-    prevHash: r.prevHash,
-    hash: r.hash,
-  };
+  return plainFields(r);
 }
 
 function csvCell(value: unknown): string {
