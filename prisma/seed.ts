@@ -9,7 +9,8 @@ import { disconnectRedis } from "../lib/redis";
 import { closeQueues } from "../lib/queues";
 import { envOrExit } from "../lib/env";
 import { createTask, claimTask, cancelTask, decideTask } from "../lib/tasks/service";
-import { appendAuditEntry } from "../lib/audit/service";
+import { answerInfoRequest, requestInfo } from "../lib/tasks/info-requests";
+import { addComment } from "../lib/comments/service";
 import { dispatchOutbox } from "../lib/outbox/service";
 import { createGroup, createUser, DEMO_PASSWORD, systemActor, userActor } from "./factories";
 
@@ -99,23 +100,21 @@ async function main() {
 
   // Waiting for information and cancelled: states the later issues' flows produce.
   const waiting = await mk({ title: "Approve invoice INV-4415 from Graphic Design Institute", assignee: u.maya.email, context: invoice(4415, "Graphic Design Institute", 4100, { poMatch: "quantity mismatch" }) });
-  await prisma.$transaction(async (tx) => {
-    await tx.task.update({ where: { id: waiting.id }, data: { status: "INFO_REQUESTED", version: { increment: 1 } } });
-    await appendAuditEntry(tx, userActor(u.maya), {
-      action: "task.info_requested",
-      subjectType: "task",
-      subjectId: waiting.id,
-      taskId: waiting.id,
-      before: { status: "OPEN" },
-      after: { status: "INFO_REQUESTED" },
-      reason: "Delivery note shows 40 units, invoice bills 48. Please confirm with the vendor.",
-    });
+  // Maya asks Sam through the real service: status, question comment, audit entry and Sam's notification.
+  await requestInfo(userActor(u.maya), waiting.id, {
+    question: "Delivery note shows 40 units, invoice bills 48. Can you confirm with the vendor which is right?",
+    askTo: u.sam.email,
   });
+  // A finished round trip with a comment and a mention, for the timeline.
+  const answered = await mk({ title: "Approve invoice INV-4416 from Alpine Ski House", assignee: u.maya.email, dueAt: addHours(now, 26).toISOString(), context: invoice(4416, "Alpine Ski House", 3380, { poMatch: "matched", note: "split delivery" }) });
+  await requestInfo(userActor(u.maya), answered.id, { question: "Was the second half of the split delivery received?", askTo: u.dana.email });
+  await answerInfoRequest(userActor(u.dana), answered.id, { answer: "Yes, goods receipt GR-20931 on Monday covers the rest." });
+  await addComment(userActor(u.maya), answered.id, { body: "Thanks! @sam@acme.test FYI, approving once the PO is updated." });
   const cancelled = await mk({ title: "Approve invoice INV-4399 (withdrawn by vendor)", candidateGroup: "accounts-payable", context: invoice(4399, "Southridge Video", 640) });
   await cancelTask(systemActor("ERP (seed)"), cancelled.id, { reason: "Vendor withdrew the invoice (credit note CN-118)." });
 
   await dispatchOutbox().catch(() => undefined);
-  console.log(`Seeded ${DEMO_USERS.length} people, 5 groups and ${mayaTasks.length + 14} tasks. Password for every demo login: ${DEMO_PASSWORD}`);
+  console.log(`Seeded ${DEMO_USERS.length} people, 5 groups and ${mayaTasks.length + 15} tasks. Password for every demo login: ${DEMO_PASSWORD}`);
 }
 
 main()

@@ -5,9 +5,11 @@ import type { MeDto, TokenDto } from "@/lib/identity/schemas";
 import type { TaskDto, TaskPage } from "@/lib/tasks/schemas";
 import type { AuditEntryDto } from "@/lib/audit/schemas";
 import type { NotificationDto } from "@/lib/notifications/schemas";
+import type { CommentDto, PersonDto } from "@/lib/comments/schemas";
 import { api } from "./api";
+import { pollInterval, useLiveStatus } from "./live";
 
-export type InboxView = "inbox" | "mine" | "group" | "decided" | "all";
+export type InboxView = "inbox" | "mine" | "group" | "asked" | "decided" | "all";
 
 export const queryKeys = {
   me: ["me"] as const,
@@ -15,18 +17,22 @@ export const queryKeys = {
   taskList: (view: InboxView) => ["tasks", "list", view] as const,
   task: (id: string) => ["task", id] as const,
   history: (id: string) => ["task", id, "history"] as const,
+  comments: (id: string) => ["task", id, "comments"] as const,
+  people: ["people"] as const,
   notifications: ["notifications"] as const,
   audit: (filters: Record<string, string>) => ["audit", filters] as const,
   tokens: ["tokens"] as const,
 };
 
 export function useMe() {
-  return useQuery({ queryKey: queryKeys.me, queryFn: ({ signal }) => api<MeDto>("/api/v1/me", { signal }), refetchInterval: 15_000 });
+  const live = useLiveStatus();
+  return useQuery({ queryKey: queryKeys.me, queryFn: ({ signal }) => api<MeDto>("/api/v1/me", { signal }), refetchInterval: pollInterval(live, 15_000) });
 }
 
 const PAGE_SIZE = 50;
 
 export function useTaskList(view: InboxView) {
+  const live = useLiveStatus();
   return useInfiniteQuery({
     queryKey: queryKeys.taskList(view),
     queryFn: ({ pageParam, signal }) => {
@@ -36,17 +42,36 @@ export function useTaskList(view: InboxView) {
     },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
-    // Others claim and decide too: keep the list close to live.
-    refetchInterval: 10_000,
+    // Live events refresh the list; polling is the fallback when the stream is down.
+    refetchInterval: pollInterval(live, 10_000),
   });
 }
 
 export function useTask(id: string | null) {
+  const live = useLiveStatus();
   return useQuery({
     queryKey: queryKeys.task(id ?? "none"),
     queryFn: ({ signal }) => api<TaskDto>(`/api/v1/tasks/${encodeURIComponent(id!)}`, { signal }),
     enabled: !!id,
-    refetchInterval: 10_000,
+    refetchInterval: pollInterval(live, 10_000),
+  });
+}
+
+export function useTaskComments(id: string) {
+  return useQuery({
+    // Under ["task", id]: a live event for the task refetches its comments too.
+    queryKey: queryKeys.comments(id),
+    queryFn: ({ signal }) => api<{ data: CommentDto[] }>(`/api/v1/tasks/${encodeURIComponent(id)}/comments`, { signal }),
+    placeholderData: (prev) => prev,
+  });
+}
+
+export function usePeople(enabled = true) {
+  return useQuery({
+    queryKey: queryKeys.people,
+    queryFn: ({ signal }) => api<{ data: PersonDto[] }>("/api/v1/users", { signal }),
+    enabled,
+    staleTime: 5 * 60_000,
   });
 }
 
@@ -60,10 +85,11 @@ export function useTaskHistory(id: string, version: number | undefined) {
 }
 
 export function useNotifications() {
+  const live = useLiveStatus();
   return useQuery({
     queryKey: queryKeys.notifications,
     queryFn: ({ signal }) => api<{ data: NotificationDto[]; unread: number }>("/api/v1/notifications", { signal }),
-    refetchInterval: 15_000,
+    refetchInterval: pollInterval(live, 15_000),
   });
 }
 

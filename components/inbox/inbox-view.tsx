@@ -14,6 +14,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Skeleton } from "@/components/ui/skeleton";
 import { TaskDetail } from "@/components/tasks/task-detail";
 import { RejectDialog } from "@/components/tasks/reject-dialog";
+import { RequestInfoDialog } from "@/components/tasks/request-info-dialog";
 import { useTaskActions } from "@/components/tasks/use-task-actions";
 import { TaskRow } from "./task-row";
 import { ShortcutsDialog } from "./shortcuts-dialog";
@@ -159,6 +160,16 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
     [alert, view, rows, qc, requestFocus, selectedId, select, actions],
   );
 
+  /** Ask: the task stays in the list (now waiting); focus goes back to its row. */
+  const askAndMoveOn = useCallback(
+    async (task: TaskDto, question: string, askTo: string) => {
+      await actions.run(task, "requestInfo", question, { askTo });
+      setActiveId(task.id);
+      requestFocus(task.id);
+    },
+    [actions, requestFocus],
+  );
+
   const claim = useCallback(
     (task: TaskDto) => {
       if (!task.can.claim) {
@@ -178,6 +189,17 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
         return;
       }
       actions.openReject(task);
+    },
+    [actions, alert],
+  );
+
+  const askInfo = useCallback(
+    (task: TaskDto) => {
+      if (!task.can.requestInfo) {
+        alert(`Can't ask about ${task.reference}: ${task.can.readOnlyReason ?? "you can't decide this task."}`);
+        return;
+      }
+      actions.openAsk(task);
     },
     [actions, alert],
   );
@@ -224,6 +246,12 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
           if (t) {
             e.preventDefault();
             reject(t);
+          }
+          break;
+        case "i":
+          if (t) {
+            e.preventDefault();
+            askInfo(t);
           }
           break;
         case "c":
@@ -420,6 +448,15 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
         onSubmit={(task, reason) => {
           actions.closeReject();
           void decide(task, "reject", reason);
+        }}
+      />
+      <RequestInfoDialog
+        task={actions.asking}
+        meId={me.data?.id}
+        onCancel={actions.closeAsk}
+        onSubmit={(task, question, askTo) => {
+          actions.closeAsk();
+          void askAndMoveOn(task, question, askTo);
         }}
       />
       <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />

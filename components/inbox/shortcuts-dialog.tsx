@@ -9,6 +9,7 @@ export const SHORTCUTS: [string, string][] = [
   ["Enter", "Open the task"],
   ["a", "Approve"],
   ["r", "Reject (asks for a reason)"],
+  ["i", "Ask for more information"],
   ["c", "Claim"],
   ["?", "Show these shortcuts"],
   ["Esc", "Close a dialog"],

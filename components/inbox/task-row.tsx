@@ -18,6 +18,11 @@ interface TaskRowProps {
 }
 
 function assignmentText(task: TaskDto, meId: string | undefined): string {
+  const info = task.infoRequest;
+  if (info) {
+    if (info.askedOf?.id === meId) return `${info.askedBy?.name ?? "Someone"} asks you`;
+    return `Waiting for ${info.askedOf?.id === meId ? "you" : (info.askedOf?.name ?? "an answer")}`;
+  }
   if (task.assignee) return task.assignee.id === meId ? "Assigned to you" : `Claimed by ${task.assignee.name}`;
   if (task.candidateGroup) return `${task.candidateGroup.name} queue`;
   return "Unassigned";

@@ -12,7 +12,7 @@ export const VIEWS: ViewDef[] = [
   {
     id: "inbox",
     label: "Inbox",
-    count: (me) => me.counts.mine + me.counts.infoRequested + me.counts.group,
+    count: (me) => me.counts.mine + me.counts.infoRequested + me.counts.group + me.counts.askedOfMe,
     empty: { title: "All caught up", body: "Nothing is waiting for you or your groups. New work shows up here on its own." },
   },
   {
@@ -26,6 +26,12 @@ export const VIEWS: ViewDef[] = [
     label: "Group queue",
     count: (me) => me.counts.group,
     empty: { title: "The queue is empty", body: "No unclaimed tasks in your groups right now." },
+  },
+  {
+    id: "asked",
+    label: "Info requested of me",
+    count: (me) => me.counts.askedOfMe,
+    empty: { title: "No questions for you", body: "When someone asks you for more information on a task, it waits here for your answer." },
   },
   { id: "decided", label: "Recently decided", empty: { title: "No decisions yet", body: "Tasks you approve or reject are listed here." } },
   { id: "all", label: "All tasks", empty: { title: "No tasks", body: "There are no tasks you can see." } },

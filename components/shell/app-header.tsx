@@ -2,6 +2,7 @@ import Link from "next/link";
 import { ROLE_LABELS, type RoleName } from "@/lib/identity/permissions";
 import { NavLinks, type NavItem } from "./nav-links";
 import { NotificationBell } from "./notification-bell";
+import { LiveIndicator } from "./live-indicator";
 import { SignOutButton } from "./sign-out-button";
 
 export interface HeaderUser {
@@ -27,6 +28,7 @@ export function AppHeader({ user, nav }: { user: HeaderUser; nav: NavItem[] }) {
         </Link>
         <NavLinks items={nav} />
         <div className="ml-auto flex items-center gap-1 sm:gap-3">
+          <LiveIndicator />
           <NotificationBell />
           <div className="hidden text-right leading-tight md:block">
             <div className="text-sm font-medium text-slate-900" data-testid="user-name">

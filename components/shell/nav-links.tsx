@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import clsx from "clsx";
+import { useMe } from "@/components/data/queries";
 
 export interface NavItem {
   href: string;
@@ -11,6 +12,9 @@ export interface NavItem {
 
 export function NavLinks({ items }: { items: NavItem[] }) {
   const pathname = usePathname();
+  const me = useMe().data;
+  // Everything waiting on me: my tasks, my groups' queue and questions put to me (updates live).
+  const inboxCount = me ? me.counts.mine + me.counts.group + me.counts.askedOfMe : null;
   return (
     <nav aria-label="Main" className="flex items-center gap-0.5 overflow-x-auto">
       {items.map((item) => {
@@ -26,6 +30,12 @@ export function NavLinks({ items }: { items: NavItem[] }) {
             )}
           >
             {item.label}
+            {item.href === "/inbox" && inboxCount !== null && inboxCount > 0 && (
+              <span data-testid="inbox-count" className="ml-1.5 rounded-full bg-indigo-600 px-1.5 text-xs font-semibold text-white tabular-nums">
+                {inboxCount > 999 ? "999+" : inboxCount}
+                <span className="sr-only"> waiting</span>
+              </span>
+            )}
           </Link>
         );
       })}

@@ -1,16 +1,18 @@
 "use client";
 
-import { forwardRef } from "react";
+import { forwardRef, useState, type FormEvent } from "react";
 import Link from "next/link";
-import { ArrowLeft, Check, CircleCheck, CircleX, Hand, Lock, TriangleAlert, Undo2, X, Maximize2, RefreshCw, SearchX } from "lucide-react";
+import { ArrowLeft, Check, CircleCheck, CircleX, Hand, Lock, TriangleAlert, Undo2, X, Maximize2, RefreshCw, SearchX, MessageCircleQuestion, Hourglass } from "lucide-react";
 import type { TaskDto } from "@/lib/tasks/schemas";
-import { useTask } from "@/components/data/queries";
+import { answerInfoSchema } from "@/lib/tasks/schemas";
+import { useTask, useTaskComments } from "@/components/data/queries";
 import { isApiError } from "@/components/data/api";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ContextView } from "./context-view";
-import { TaskHistory } from "./task-history";
+import { TaskTimeline } from "./task-timeline";
+import { Textarea } from "@/components/ui/input";
 import { PriorityBadge, SlaText, StatusBadge } from "./task-badges";
 import { localDateTime, relative } from "./format";
 import type { TaskActions } from "./use-task-actions";
@@ -53,7 +55,7 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
   const notice = actions.notice?.taskId === task.id ? actions.notice.message : null;
   const busy = actions.pending?.taskId === task.id ? actions.pending.action : null;
   const open = task.status === "OPEN";
-  const canAct = task.can.claim || task.can.unclaim || task.can.decide;
+  const canAct = task.can.claim || task.can.unclaim || task.can.decide || task.can.requestInfo;
 
   return (
     <article ref={ref} tabIndex={-1} aria-labelledby={`task-title-${task.id}`} className="outline-none" data-testid="task-detail">
@@ -131,6 +133,11 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
               </Button>
             </>
           )}
+          {task.can.requestInfo && (
+            <Button shortcut="i" disabled={!!busy} loading={busy === "requestInfo"} onClick={() => actions.openAsk(task)}>
+              {busy !== "requestInfo" && <MessageCircleQuestion aria-hidden className="size-4" />} Ask for info
+            </Button>
+          )}
           {task.can.claim && (
             <Button shortcut="c" loading={busy === "claim"} disabled={!!busy} onClick={() => void actions.run(task, "claim")}>
               {busy !== "claim" && <Hand aria-hidden className="size-4" />} Claim
@@ -144,7 +151,9 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
         </div>
       )}
 
-      {task.status !== "DECIDED" && task.can.readOnlyReason && (
+      {task.status === "INFO_REQUESTED" && <InfoRequestPanel task={task} actions={actions} busy={busy === "answer"} />}
+
+      {task.status !== "DECIDED" && task.status !== "INFO_REQUESTED" && task.can.readOnlyReason && (
         <p data-testid="read-only-reason" className="mt-4 flex items-start gap-2 rounded-lg bg-slate-100 px-3 py-2.5 text-sm text-slate-700">
           <Lock aria-hidden className="mt-0.5 size-4 shrink-0" />
           <span>
@@ -166,7 +175,7 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
         </details>
       </section>
 
-      <TaskHistory taskId={task.id} version={task.version} />
+      <TaskTimeline taskId={task.id} version={task.version} canComment />
     </article>
   );
 });
@@ -202,6 +211,64 @@ function DecisionPanel({ task }: { task: TaskDto }) {
       )}
       {task.reason && <p className="mt-2 whitespace-pre-line">“{task.reason}”</p>}
     </div>
+  );
+}
+
+/** The open question: who was asked and what; the person asked answers right here. */
+function InfoRequestPanel({ task, actions, busy }: { task: TaskDto; actions: TaskActions; busy: boolean }) {
+  const comments = useTaskComments(task.id);
+  const question = [...(comments.data?.data ?? [])].reverse().find((c) => c.kind === "question");
+  const [answer, setAnswer] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const info = task.infoRequest;
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const parsed = answerInfoSchema.safeParse({ answer });
+    if (!parsed.success) {
+      setError(parsed.error.issues[0]?.message ?? "Write your answer");
+      return;
+    }
+    void actions.run(task, "answer", parsed.data.answer).then((ok) => ok && setAnswer(""));
+  }
+
+  return (
+    <section data-testid="info-request" aria-label="Question waiting for an answer" className="mt-4 rounded-lg bg-sky-50 px-4 py-3 text-sm text-sky-950 ring-1 ring-sky-200 ring-inset">
+      <p className="flex items-center gap-1.5 font-semibold">
+        <Hourglass aria-hidden className="size-4" />
+        {task.can.answer
+          ? `${info?.askedBy?.name ?? question?.authorName ?? "The decider"} asked ${info?.askedOf?.name ?? "for more information"}:`
+          : `Waiting for ${info?.askedOf?.name ?? "an answer"}`}
+        {info?.askedAt && <span className="font-normal text-sky-800">· since {relative(info.askedAt)}</span>}
+      </p>
+      {question ? (
+        <blockquote className="mt-1.5 border-l-2 border-sky-300 pl-2 whitespace-pre-line">{question.body}</blockquote>
+      ) : comments.isPending ? (
+        <Skeleton className="mt-2 h-4 w-2/3" />
+      ) : null}
+      {!task.can.answer && task.can.readOnlyReason && <p className="mt-1.5 text-sky-800">{task.can.readOnlyReason}</p>}
+      {task.can.answer && (
+        <form onSubmit={submit} noValidate className="mt-3 space-y-2">
+          <Textarea
+            label="Your answer"
+            hint="The task goes back to the decider with your answer attached."
+            name="answer"
+            maxLength={4000}
+            value={answer}
+            error={error}
+            onChange={(e) => {
+              setAnswer(e.target.value);
+              if (error) setError(null);
+            }}
+          />
+          <div className="flex justify-end">
+            <Button type="submit" variant="primary" loading={busy} disabled={busy}>
+              Send answer
+            </Button>
+          </div>
+        </form>
+      )}
+    </section>
   );
 }
 

@@ -4,11 +4,14 @@ import Link from "next/link";
 import { ArrowLeft } from "lucide-react";
 import { TaskDetail } from "./task-detail";
 import { RejectDialog } from "./reject-dialog";
+import { RequestInfoDialog } from "./request-info-dialog";
+import { useMe } from "@/components/data/queries";
 import { useTaskActions } from "./use-task-actions";
 
 /** A task on its own page (deep links, notifications, the audit log). */
 export function TaskPageView({ taskId }: { taskId: string }) {
   const actions = useTaskActions();
+  const me = useMe();
   return (
     <main id="main" className="mx-auto w-full max-w-3xl flex-1 px-4 py-6 sm:px-6">
       <Link href="/inbox" className="mb-4 inline-flex items-center gap-1 rounded text-sm text-slate-600 hover:text-slate-900">
@@ -23,6 +26,15 @@ export function TaskPageView({ taskId }: { taskId: string }) {
         onSubmit={(task, reason) => {
           actions.closeReject();
           void actions.run(task, "reject", reason);
+        }}
+      />
+      <RequestInfoDialog
+        task={actions.asking}
+        meId={me.data?.id}
+        onCancel={actions.closeAsk}
+        onSubmit={(task, question, askTo) => {
+          actions.closeAsk();
+          void actions.run(task, "requestInfo", question, { askTo });
         }}
       />
     </main>

@@ -7,14 +7,21 @@ import { api, ApiError } from "@/components/data/api";
 import { queryKeys } from "@/components/data/queries";
 import { useAnnouncer } from "@/components/announcer";
 
-export type TaskAction = "claim" | "unclaim" | "approve" | "reject";
+export type TaskAction = "claim" | "unclaim" | "approve" | "reject" | "requestInfo" | "answer";
 
 export interface TaskNotice {
   taskId: string;
   message: string;
 }
 
-const DONE: Record<TaskAction, string> = { claim: "Claimed", unclaim: "Released", approve: "Approved", reject: "Rejected" };
+const DONE: Record<TaskAction, string> = {
+  claim: "Claimed",
+  unclaim: "Released",
+  approve: "Approved",
+  reject: "Rejected",
+  requestInfo: "Asked for more information on",
+  answer: "Answered the question on",
+};
 
 /** Turns a refused action into what changed, in the words of the person who changed it. */
 export function explainRefusal(e: unknown, task: TaskDto): string {
@@ -27,6 +34,9 @@ export function explainRefusal(e: unknown, task: TaskDto): string {
       return `This task was already decided${outcome}${by}.`;
     }
     case "TASK_CLAIMED_BY_OTHER":
+      return e.message;
+    case "TASK_NOT_ACTIONABLE":
+      if (p.currentStatus === "INFO_REQUESTED") return "This task is waiting for an answer to a question.";
       return e.message;
     case "VERSION_MISMATCH": {
       if (p.currentStatus === "DECIDED") return "This task was decided by someone else while you had it open.";
@@ -50,6 +60,7 @@ export function useTaskActions() {
   const [pending, setPending] = useState<{ taskId: string; action: TaskAction } | null>(null);
   const [notice, setNotice] = useState<TaskNotice | null>(null);
   const [rejecting, setRejecting] = useState<TaskDto | null>(null);
+  const [asking, setAsking] = useState<TaskDto | null>(null);
 
   const refresh = useCallback(
     (id: string) => {
@@ -61,20 +72,30 @@ export function useTaskActions() {
   );
 
   const run = useCallback(
-    async (task: TaskDto, action: TaskAction, reason?: string): Promise<boolean> => {
+    async (task: TaskDto, action: TaskAction, reason?: string, extra: { askTo?: string } = {}): Promise<boolean> => {
       setPending({ taskId: task.id, action });
       setNotice((n) => (n?.taskId === task.id ? null : n));
       const id = encodeURIComponent(task.id);
       try {
-        const updated =
-          action === "claim" || action === "unclaim"
-            ? await api<TaskDto>(`/api/v1/tasks/${id}/${action}`, { method: "POST", body: { version: task.version } })
-            : await api<TaskDto>(`/api/v1/tasks/${id}/decision`, {
-                method: "POST",
-                body: { outcome: action, reason: reason?.trim() || undefined, version: task.version },
-              });
+        let updated: TaskDto;
+        if (action === "claim" || action === "unclaim") {
+          updated = await api<TaskDto>(`/api/v1/tasks/${id}/${action}`, { method: "POST", body: { version: task.version } });
+        } else if (action === "requestInfo") {
+          updated = await api<TaskDto>(`/api/v1/tasks/${id}/request-info`, {
+            method: "POST",
+            body: { question: reason ?? "", askTo: extra.askTo || undefined, version: task.version },
+          });
+        } else if (action === "answer") {
+          updated = await api<TaskDto>(`/api/v1/tasks/${id}/answer`, { method: "POST", body: { answer: reason ?? "", version: task.version } });
+        } else {
+          updated = await api<TaskDto>(`/api/v1/tasks/${id}/decision`, {
+            method: "POST",
+            body: { outcome: action, reason: reason?.trim() || undefined, version: task.version },
+          });
+        }
         qc.setQueryData(queryKeys.task(task.id), updated);
-        announce(`${DONE[action]} ${task.reference}`);
+        const who = action === "requestInfo" && updated.infoRequest?.askedOf ? ` (asked ${updated.infoRequest.askedOf.name})` : "";
+        announce(`${DONE[action]} ${task.reference}${who}`);
         refresh(task.id);
         return true;
       } catch (e) {
@@ -98,6 +119,9 @@ export function useTaskActions() {
     rejecting,
     openReject: setRejecting,
     closeReject: useCallback(() => setRejecting(null), []),
+    asking,
+    openAsk: setAsking,
+    closeAsk: useCallback(() => setAsking(null), []),
   };
 }
 
