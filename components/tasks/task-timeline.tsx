@@ -192,7 +192,7 @@ function CommentComposer({ taskId }: { taskId: string }) {
   }
 
   return (
-    <form onSubmit={submit} noValidate className="mt-6 space-y-2" aria-label="Add a comment">
+    <form onSubmit={submit} noValidate className="mt-6 space-y-2" aria-label="New comment">
       <Textarea
         ref={ref}
         label="Add a comment"
