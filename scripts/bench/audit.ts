@@ -1,6 +1,6 @@
 // npm run bench:audit — append throughput with the chain (20 concurrent writers, sealer running),
 // verify speed over 1,000,000 entries, and what the audit insert adds to a decide transaction.
-import { prepareBenchDatabase, dropBenchDatabase, percentile, printTable, round } from "./lib";
+import { cleanBenchRedis, prepareBenchDatabase, dropBenchDatabase, percentile, printTable, round } from "./lib";
 
 const WRITERS = 20;
 const APPEND_SECONDS = Number(process.env.BENCH_APPEND_SECONDS ?? 10);
@@ -136,12 +136,22 @@ async function main() {
       JSON.stringify({ bench: "audit", append_per_s: round(appendPerS), verify_per_s: round(verifyPerS), decide_overhead_pct: round(overheadPct) }),
     );
   } finally {
-    await disconnectDb();
+    // Dispatches started after commit by the decide calls may still be in flight: let them
+    // settle, then drop the database (FORCE ends any connection left behind) and leave.
+    await new Promise((r) => setTimeout(r, 500));
+    const { closeQueues } = await import("../../lib/queues");
+    const { disconnectRedis } = await import("../../lib/redis");
+    await closeQueues();
+    await disconnectRedis();
     await dropBenchDatabase(url);
+    await cleanBenchRedis();
+    await Promise.race([disconnectDb(), new Promise((r) => setTimeout(r, 2000))]);
   }
 }
 
-main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+main()
+  .then(() => process.exit(0))
+  .catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });

@@ -37,6 +37,24 @@ export async function dropBenchDatabase(url: string): Promise<void> {
   await client.end();
 }
 
+/** Deletes every Redis key under the bench's own prefix (jobs its service calls queued). */
+export async function cleanBenchRedis(): Promise<void> {
+  const prefix = process.env.REDIS_PREFIX;
+  if (!prefix?.startsWith("baton_bench_")) return;
+  const { Redis } = await import("ioredis");
+  const client = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", { maxRetriesPerRequest: 2 });
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await client.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length) await client.del(...keys);
+    } while (cursor !== "0");
+  } finally {
+    client.disconnect();
+  }
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
