@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   "user.login_failed",
   "task.cancelled",
   "task.info_requested",
+  "task.info_answered",
+  "task.commented",
   "audit.verified",
   "audit.archived",
 ] as const;
