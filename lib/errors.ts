@@ -21,6 +21,11 @@ export const ERROR_STATUS = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   VALIDATION_FAILED: 422,
+  // Decision tables: an invalid .dmn upload, an evaluation the table cannot answer (UNIQUE/ANY
+  // violation, input of the wrong type), and a publish blocked by failing test cases.
+  DMN_INVALID: 422,
+  DECISION_EVALUATION_FAILED: 422,
+  DECISION_TEST_CASES_FAILED: 409,
   RATE_LIMITED: 429,
   INTERNAL: 500,
   SERVICE_UNAVAILABLE: 503,
