@@ -5,7 +5,7 @@ import { PERMISSIONS, ROLES, permissionsFor, type Permission, type RoleName } fr
 
 // The role matrix, written out so a change to it is a deliberate, reviewed change.
 const MATRIX: Record<RoleName, Permission[]> = {
-  ADMIN: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "audit:read", "tokens:manage", "users:read"],
+  ADMIN: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "audit:read", "tokens:manage", "users:read", "rules:edit"],
   SUPERVISOR: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "audit:read", "users:read"],
   AUDITOR: ["tasks:read", "audit:read", "users:read"],
   MEMBER: ["tasks:read", "tasks:decide", "users:read"],
@@ -27,6 +27,10 @@ describe("permissionsFor", () => {
     expect(permissionsFor("AUDITOR").has("tasks:decide")).toBe(false);
     expect(permissionsFor("MEMBER").has("tasks:create")).toBe(false);
     expect(permissionsFor("MEMBER").has("audit:read")).toBe(false);
+  });
+
+  it("only admins edit and publish decision tables", () => {
+    expect(ROLES.filter((r) => permissionsFor(r).has("rules:edit"))).toEqual(["ADMIN"]);
   });
 
   it("scopes narrow a token's role", () => {

@@ -13,6 +13,8 @@ export const PERMISSIONS = [
   "audit:read",
   "tokens:manage",
   "users:read",
+  // Upload, test and publish decision tables (DMN); evaluating one through the API needs it too.
+  "rules:edit",
 ] as const;
 export const permissionSchema = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof permissionSchema>;
