@@ -8,6 +8,8 @@ import type { Redis } from "ioredis";
 export const QUEUES = {
   notifications: "notifications",
   maintenance: "maintenance",
+  // The process engine: one job a step transition (lib/engine, workers/processors/engine.ts).
+  engine: "engine",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -20,6 +22,10 @@ export const JOB_SCHEMAS = {
   "dispatch-outbox": z.object({}).passthrough(),
   "seal-audit": z.object({}).passthrough(),
   "archive-audit": z.object({}).passthrough(),
+  // Engine jobs (job ids: step.<stepRunId>[.<attempt>], human.<taskId>, wait-timeout.<stepRunId>).
+  "run-step": z.object({ instanceId: z.string().min(1), stepRunId: z.string().min(1), attempt: z.number().int().min(1).optional() }),
+  "human-decided": z.object({ taskId: z.string().min(1), requestId: z.string().optional() }),
+  "wait-timeout": z.object({ instanceId: z.string().min(1), stepRunId: z.string().min(1) }),
 } as const;
 export type JobName = keyof typeof JOB_SCHEMAS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;

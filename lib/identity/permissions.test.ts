@@ -5,7 +5,7 @@ import { PERMISSIONS, ROLES, permissionsFor, type Permission, type RoleName } fr
 
 // The role matrix, written out so a change to it is a deliberate, reviewed change.
 const MATRIX: Record<RoleName, Permission[]> = {
-  ADMIN: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "audit:read", "tokens:manage", "users:read", "rules:edit"],
+  ADMIN: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "audit:read", "tokens:manage", "users:read", "rules:edit", "processes:manage", "events:write"],
   SUPERVISOR: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "audit:read", "users:read"],
   AUDITOR: ["tasks:read", "audit:read", "users:read"],
   MEMBER: ["tasks:read", "tasks:decide", "users:read"],
@@ -31,6 +31,12 @@ describe("permissionsFor", () => {
 
   it("only admins edit and publish decision tables", () => {
     expect(ROLES.filter((r) => permissionsFor(r).has("rules:edit"))).toEqual(["ADMIN"]);
+  });
+
+  it("only admins manage processes and post events", () => {
+    expect(ROLES.filter((r) => permissionsFor(r).has("processes:manage"))).toEqual(["ADMIN"]);
+    expect(ROLES.filter((r) => permissionsFor(r).has("events:write"))).toEqual(["ADMIN"]);
+    expect([...permissionsFor("ADMIN", ["events:write"])]).toEqual(["events:write"]);
   });
 
   it("scopes narrow a token's role", () => {

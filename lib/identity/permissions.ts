@@ -15,6 +15,10 @@ export const PERMISSIONS = [
   "users:read",
   // Upload, test and publish decision tables (DMN); evaluating one through the API needs it too.
   "rules:edit",
+  // Upload, deprecate and operate process definitions and instances (start, retry).
+  "processes:manage",
+  // Post CloudEvents to /api/v1/events (machines: an ADMIN token, or one scoped to events:write).
+  "events:write",
 ] as const;
 export const permissionSchema = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof permissionSchema>;

@@ -7,10 +7,16 @@ import { logger } from "../logger";
 // left behind. Deterministic job ids make a double dispatch harmless (BullMQ ids may not contain ":", so they read "task-created.<id>").
 export async function enqueueInTx<N extends JobName>(
   tx: Tx,
-  message: { queue: QueueName; name: N; jobId: string; payload: JobPayload<N> },
+  message: { queue: QueueName; name: N; jobId: string; payload: JobPayload<N>; runAt?: Date },
 ): Promise<void> {
   await tx.outboxMessage.create({
-    data: { queue: message.queue, jobName: message.name, jobId: message.jobId, payload: message.payload as Prisma.InputJsonObject },
+    data: {
+      queue: message.queue,
+      jobName: message.name,
+      jobId: message.jobId,
+      payload: message.payload as Prisma.InputJsonObject,
+      availableAt: message.runAt ?? null,
+    },
   });
 }
 
@@ -22,7 +28,12 @@ export async function dispatchOutbox(limit = 500): Promise<number> {
   for (const m of pending) byQueue.set(m.queue, [...(byQueue.get(m.queue) ?? []), m]);
   for (const [name, messages] of byQueue) {
     await queue(name as QueueName).addBulk(
-      messages.map((m) => ({ name: m.jobName, data: m.payload as object, opts: { jobId: m.jobId } })),
+      messages.map((m) => ({
+        name: m.jobName,
+        data: m.payload as object,
+        // A delayed message (retry backoff, timeout) keeps whatever of its delay is left.
+        opts: { jobId: m.jobId, ...(m.availableAt ? { delay: Math.max(0, m.availableAt.getTime() - Date.now()) } : {}) },
+      })),
     );
   }
   await db().outboxMessage.updateMany({ where: { id: { in: pending.map((m) => m.id) }, dispatchedAt: null }, data: { dispatchedAt: new Date() } });
