@@ -17,6 +17,7 @@ import { auditEntryDtoSchema, auditQuerySchema } from "../audit/schemas";
 import { createTokenSchema, createdTokenSchema, meSchema, tokenDtoSchema } from "../identity/schemas";
 import { markReadSchema, notificationDtoSchema } from "../notifications/schemas";
 import { liveEventSchema } from "../live/events";
+import { decisionTablePaths } from "../rules/openapi";
 
 // The OpenAPI 3.1 description of /api/v1, generated from the same zod schemas the handlers,
 // forms and DTOs use. Served at GET /api/v1/openapi.json.
@@ -196,6 +197,7 @@ export const API_PATHS = {
       },
     }),
   },
+  ...decisionTablePaths(problems),
   "/api/v1/openapi.json": {
     get: op({ tags: ["meta"], summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1 document" } } }),
   },

@@ -1,0 +1,211 @@
+import { z } from "zod";
+
+// Decision tables (DMN 1.3). One schema per shape, used by the REST handlers, the browser and
+// the DTOs. No server imports: the table page renders these shapes.
+
+export const HIT_POLICIES = ["UNIQUE", "FIRST", "PRIORITY", "ANY", "COLLECT", "RULE ORDER", "OUTPUT ORDER"] as const;
+export const hitPolicySchema = z.enum(HIT_POLICIES);
+export type HitPolicy = z.infer<typeof hitPolicySchema>;
+
+export const AGGREGATIONS = ["SUM", "MIN", "MAX", "COUNT"] as const;
+export const aggregationSchema = z.enum(AGGREGATIONS);
+export type Aggregation = z.infer<typeof aggregationSchema>;
+
+/**
+ * The FEEL base types Baton checks cells and inputs against. DMN files spell them several ways
+ * (`integer`, `dateTime`, `date and time`, `dayTimeDuration`…); `normaliseTypeRef` maps them here.
+ * `any` means "no check" (no typeRef, or an item definition Baton does not interpret).
+ */
+export const FEEL_TYPES = ["string", "number", "boolean", "date", "time", "dateTime", "duration", "any"] as const;
+export type FeelType = (typeof FEEL_TYPES)[number];
+
+export const cellSchema = z.object({ id: z.string(), text: z.string() });
+export type Cell = z.infer<typeof cellSchema>;
+
+export const tableInputSchema = z.object({
+  id: z.string(),
+  label: z.string().nullable(),
+  /** The FEEL expression evaluated against the inputs, usually a variable name (`amount`). */
+  expression: z.string(),
+  expressionId: z.string().nullable(),
+  typeRef: z.string().nullable(),
+  /** Allowed values as FEEL unary tests, e.g. `"low","medium","high"`. */
+  inputValues: z.string().nullable(),
+});
+export type TableInput = z.infer<typeof tableInputSchema>;
+
+export const tableOutputSchema = z.object({
+  id: z.string(),
+  /** The key of this output in every result object. */
+  name: z.string(),
+  label: z.string().nullable(),
+  typeRef: z.string().nullable(),
+  /** Allowed values in priority order (PRIORITY and OUTPUT ORDER use the order). */
+  outputValues: z.string().nullable(),
+  /** FEEL expression used when no rule matches. */
+  defaultOutput: z.string().nullable(),
+});
+export type TableOutput = z.infer<typeof tableOutputSchema>;
+
+export const tableRuleSchema = z.object({
+  id: z.string(),
+  /** The rule's annotation (DMN `description`, or the first annotation column). */
+  annotation: z.string().nullable(),
+  inputEntries: z.array(cellSchema),
+  outputEntries: z.array(cellSchema),
+});
+export type TableRule = z.infer<typeof tableRuleSchema>;
+
+export const decisionTableModelSchema = z.object({
+  /** The DMN decision id: the table's key in Baton. */
+  key: z.string(),
+  name: z.string(),
+  /** Id of the `decisionTable` element (error messages point at it). */
+  tableId: z.string().nullable(),
+  hitPolicy: hitPolicySchema,
+  aggregation: aggregationSchema.nullable(),
+  inputs: z.array(tableInputSchema),
+  outputs: z.array(tableOutputSchema),
+  rules: z.array(tableRuleSchema),
+});
+export type DecisionTableModel = z.infer<typeof decisionTableModelSchema>;
+
+const MAX_INPUTS_BYTES = 64 * 1024;
+export const inputsSchema = z
+  .record(z.string().max(200), z.unknown())
+  .refine((c) => JSON.stringify(c).length <= MAX_INPUTS_BYTES, { message: `must be at most ${MAX_INPUTS_BYTES / 1024} KB of JSON` });
+
+export const evaluateSchema = z
+  .object({
+    inputs: inputsSchema,
+    /** Pin a version (a draft too, for trying it out); default: the latest published version. */
+    version: z.number().int().positive().optional(),
+  })
+  .strict();
+export type EvaluateInput = z.input<typeof evaluateSchema>;
+
+export const outputObjectSchema = z.record(z.string(), z.unknown());
+
+export const matchedRuleSchema = z.object({
+  id: z.string(),
+  /** 1-based row number in the table. */
+  index: z.number().int(),
+  annotation: z.string().nullable(),
+});
+export type MatchedRule = z.infer<typeof matchedRuleSchema>;
+
+export const evaluationResultSchema = z.object({
+  /** Always a list, even for single-result hit policies: one object (output name → value) per result. */
+  outputs: z.array(outputObjectSchema),
+  matchedRules: z.array(matchedRuleSchema),
+});
+export type EvaluationResult = z.infer<typeof evaluationResultSchema>;
+
+export const evaluationDtoSchema = evaluationResultSchema.extend({
+  key: z.string(),
+  version: z.number().int(),
+  status: z.enum(["DRAFT", "PUBLISHED"]),
+});
+export type EvaluationDto = z.infer<typeof evaluationDtoSchema>;
+
+export const testCaseSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    inputs: inputsSchema,
+    /** The outputs the table must answer, exactly (same list, same order). */
+    expected: z.array(outputObjectSchema).max(100),
+  })
+  .strict();
+export type TestCase = z.infer<typeof testCaseSchema>;
+
+export const testCasesSchema = z
+  .object({ testCases: z.array(testCaseSchema).max(200) })
+  .strict()
+  .superRefine((v, ctx) => {
+    const seen = new Set<string>();
+    v.testCases.forEach((t, i) => {
+      if (seen.has(t.name)) ctx.addIssue({ code: "custom", path: ["testCases", i, "name"], message: `Test case names must be unique ("${t.name}")` });
+      seen.add(t.name);
+    });
+  });
+
+export const testCaseResultSchema = z.object({
+  name: z.string(),
+  passed: z.boolean(),
+  expected: z.array(outputObjectSchema),
+  actual: z.array(outputObjectSchema).nullable(),
+  matchedRules: z.array(z.string()),
+  /** Why the table could not answer (UNIQUE violation, bad input…), when it could not. */
+  error: z.string().nullable(),
+});
+export type TestCaseResult = z.infer<typeof testCaseResultSchema>;
+
+export const ruleChangeSchema = z.object({
+  ruleId: z.string(),
+  change: z.enum(["added", "removed", "changed", "moved"]),
+  /** 1-based rows: before (published) and after (draft). */
+  before: z.number().int().nullable(),
+  after: z.number().int().nullable(),
+  /** The cells that differ, for `changed`: column label → [published, draft]. */
+  cells: z.array(z.object({ column: z.string(), before: z.string().nullable(), after: z.string().nullable() })),
+});
+export type RuleChange = z.infer<typeof ruleChangeSchema>;
+
+export const tableDiffSchema = z.object({
+  key: z.string(),
+  from: z.number().int().nullable(),
+  to: z.number().int().nullable(),
+  /** Changes to the table itself (hit policy, columns). */
+  table: z.array(z.string()),
+  rules: z.array(ruleChangeSchema),
+  summary: z.object({ added: z.number().int(), removed: z.number().int(), changed: z.number().int(), moved: z.number().int() }),
+});
+export type TableDiff = z.infer<typeof tableDiffSchema>;
+
+export const versionSummarySchema = z.object({
+  version: z.number().int(),
+  status: z.enum(["DRAFT", "PUBLISHED"]),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  publishedAt: z.string().nullable(),
+  rules: z.number().int(),
+  hitPolicy: hitPolicySchema,
+});
+export type VersionSummary = z.infer<typeof versionSummarySchema>;
+
+export const tableSummarySchema = z.object({
+  key: z.string(),
+  name: z.string(),
+  latestPublished: z.number().int().nullable(),
+  /** The newest version if it is not published yet. */
+  draft: z.number().int().nullable(),
+  versions: z.array(versionSummarySchema),
+});
+export type TableSummary = z.infer<typeof tableSummarySchema>;
+
+export const tableDetailSchema = tableSummarySchema.extend({
+  /** The version shown: the draft if there is one, else the latest published. */
+  current: z.object({ version: z.number().int(), status: z.enum(["DRAFT", "PUBLISHED"]), model: decisionTableModelSchema }),
+  published: z.object({ version: z.number().int(), model: decisionTableModelSchema }).nullable(),
+  testCases: z.array(testCaseSchema),
+  /** The current version run against the test cases. */
+  testResults: z.array(testCaseResultSchema),
+});
+export type TableDetail = z.infer<typeof tableDetailSchema>;
+
+export const uploadResultSchema = z.object({
+  tables: z.array(z.object({ key: z.string(), name: z.string(), version: z.number().int(), status: z.literal("DRAFT"), rules: z.number().int() })),
+});
+export type UploadResult = z.infer<typeof uploadResultSchema>;
+
+export const publishResultSchema = z.object({
+  key: z.string(),
+  version: z.number().int(),
+  publishedAt: z.string(),
+  diff: tableDiffSchema,
+  testResults: z.array(testCaseResultSchema),
+});
+export type PublishResult = z.infer<typeof publishResultSchema>;
+
+/** Optional body of POST …/publish: the draft version the publisher reviewed. */
+export const publishSchema = z.object({ version: z.number().int().positive().optional() }).strict();

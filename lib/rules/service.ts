@@ -1,0 +1,264 @@
+import { z } from "zod";
+import { db, type Prisma, type Tx } from "../db";
+import { AppError, fromZodError } from "../errors";
+import { requirePermission, type Actor } from "../identity/actor";
+import { appendAuditEntry } from "../audit/service";
+import { parseDmn } from "./dmn";
+import { diffTables } from "./diff";
+import { evaluateDecisionTable } from "./evaluate";
+import {
+  findLatestPublished,
+  findNewestVersion,
+  findTable,
+  findVersion,
+  findVersions,
+  insertVersion,
+  listTablesWithVersions,
+  lockTableKey,
+  publishVersionIf,
+  updateTestCases,
+  upsertTable,
+  type VersionRow,
+} from "./repository";
+import {
+  decisionTableModelSchema,
+  evaluateSchema,
+  publishSchema,
+  testCaseSchema,
+  testCasesSchema,
+  type DecisionTableModel,
+  type EvaluationDto,
+  type PublishResult,
+  type TableDetail,
+  type TableDiff,
+  type TableSummary,
+  type TestCase,
+  type TestCaseResult,
+  type UploadResult,
+  type VersionSummary,
+} from "./schemas";
+import { runTestCases } from "./test-cases";
+
+// Decision tables' use cases: upload a .dmn file as drafts, look at tables and versions, try
+// and evaluate them, keep test cases, diff a draft against what is published, publish. Every
+// change and every evaluation writes its audit entry in the same transaction.
+
+function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  const r = schema.safeParse(input);
+  if (!r.success) throw fromZodError(r.error, what);
+  return r.data;
+}
+
+function notFound(key: string): AppError {
+  return new AppError("NOT_FOUND", `No decision table "${key}".`);
+}
+
+const modelOf = (row: VersionRow): DecisionTableModel => decisionTableModelSchema.parse(row.model);
+const testCasesOf = (json: unknown): TestCase[] => z.array(testCaseSchema).parse(json ?? []);
+
+function summariseVersion(row: VersionRow): VersionSummary {
+  const model = modelOf(row);
+  return {
+    version: row.version,
+    status: row.status,
+    createdBy: row.createdByName,
+    createdAt: row.createdAt.toISOString(),
+    publishedAt: row.publishedAt?.toISOString() ?? null,
+    rules: model.rules.length,
+    hitPolicy: model.hitPolicy,
+  };
+}
+
+function summariseTable(table: { key: string; name: string }, versions: VersionRow[]): TableSummary {
+  const newest = versions[0];
+  return {
+    key: table.key,
+    name: table.name,
+    latestPublished: versions.find((v) => v.status === "PUBLISHED")?.version ?? null,
+    draft: newest?.status === "DRAFT" ? newest.version : null,
+    versions: versions.map(summariseVersion),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Reads a .dmn document and stores each of its decision tables as a new draft version. */
+export async function uploadDmn(actor: Actor, xml: string): Promise<UploadResult> {
+  requirePermission(actor, "rules:edit");
+  const models = await parseDmn(xml);
+  const tables = await db().$transaction(async (tx) => {
+    const out: UploadResult["tables"] = [];
+    for (const model of models) out.push(await storeDraft(tx, actor, model, xml));
+    return out;
+  });
+  return { tables };
+}
+
+async function storeDraft(tx: Tx, actor: Actor, model: DecisionTableModel, xml: string): Promise<UploadResult["tables"][number]> {
+  await lockTableKey(tx, model.key);
+  await upsertTable(tx, model.key, model.name);
+  const newest = await findNewestVersion(model.key, tx);
+  const row = await insertVersion(tx, {
+    tableKey: model.key,
+    version: (newest?.version ?? 0) + 1,
+    dmnXml: xml,
+    model: model as unknown as Prisma.InputJsonValue,
+    createdById: actor.type === "USER" ? actor.id : null,
+    createdByName: actor.name,
+  });
+  await appendAuditEntry(tx, actor, {
+    action: "decision_table.draft_created",
+    subjectType: "decision_table",
+    subjectId: model.key,
+    after: { version: row.version, name: model.name, hitPolicy: model.hitPolicy, rules: model.rules.length },
+  });
+  return { key: model.key, name: model.name, version: row.version, status: "DRAFT", rules: model.rules.length };
+}
+
+export async function listDecisionTables(actor: Actor): Promise<{ data: TableSummary[] }> {
+  requirePermission(actor, "rules:edit");
+  const tables = await listTablesWithVersions();
+  return { data: tables.map((t) => summariseTable(t, t.versions)) };
+}
+
+export async function getDecisionTable(actor: Actor, key: string): Promise<TableDetail> {
+  requirePermission(actor, "rules:edit");
+  const table = await findTable(key);
+  if (!table) throw notFound(key);
+  const versions = await findVersions(key);
+  const current = versions[0];
+  if (!current) throw notFound(key);
+  const published = versions.find((v) => v.status === "PUBLISHED") ?? null;
+  const testCases = testCasesOf(table.testCases);
+  const model = modelOf(current);
+  return {
+    ...summariseTable(table, versions),
+    current: { version: current.version, status: current.status, model },
+    published: published ? { version: published.version, model: modelOf(published) } : null,
+    testCases,
+    testResults: runTestCases(model, testCases),
+  };
+}
+
+/** The DMN XML a version was uploaded as. */
+export async function getDecisionTableXml(actor: Actor, key: string, version?: number): Promise<string> {
+  requirePermission(actor, "rules:edit");
+  const row = version
+    ? await db().decisionTableVersion.findUnique({ where: { tableKey_version: { tableKey: key, version } }, select: { dmnXml: true } })
+    : await db().decisionTableVersion.findFirst({ where: { tableKey: key }, orderBy: { version: "desc" }, select: { dmnXml: true } });
+  if (!row) throw notFound(key);
+  return row.dmnXml;
+}
+
+/**
+ * Evaluates a table for the API: the latest published version, or a pinned one (drafts too, so
+ * a draft can be tried before publishing). The evaluation is audited with its inputs, the
+ * matched rules and the outputs.
+ */
+export async function evaluateDecision(actor: Actor, key: string, input: unknown): Promise<EvaluationDto> {
+  requirePermission(actor, "rules:edit");
+  const body = parse(evaluateSchema, input, "Evaluation");
+  return db().$transaction((tx) => evaluateDecisionInTx(tx, actor, key, body.inputs, body.version));
+}
+
+/** The same inside the caller's transaction (routing and decision steps record it with their own change). */
+export async function evaluateDecisionInTx(tx: Tx, actor: Actor, key: string, inputs: Record<string, unknown>, version?: number, refs: { taskId?: string; instanceId?: string } = {}): Promise<EvaluationDto> {
+  const row = version ? await findVersion(key, version, tx) : await findLatestPublished(key, tx);
+  if (!row) {
+    if (!(await findTable(key, tx))) throw notFound(key);
+    throw new AppError("NOT_FOUND", version ? `Decision table "${key}" has no version ${version}.` : `Decision table "${key}" has no published version yet.`);
+  }
+  const result = evaluateDecisionTable(modelOf(row), inputs);
+  await appendAuditEntry(tx, actor, {
+    action: "decision_table.evaluated",
+    subjectType: "decision_table",
+    subjectId: key,
+    taskId: refs.taskId ?? null,
+    instanceId: refs.instanceId ?? null,
+    after: {
+      version: row.version,
+      status: row.status,
+      inputs: inputs as Prisma.InputJsonValue,
+      matchedRules: result.matchedRules.map((r) => r.id),
+      outputs: result.outputs as Prisma.InputJsonValue,
+    },
+  });
+  return { key, version: row.version, status: row.status, ...result };
+}
+
+/** What publishing would change: the newest draft against the latest published version. */
+export async function diffDecisionTable(actor: Actor, key: string): Promise<TableDiff> {
+  requirePermission(actor, "rules:edit");
+  const [newest, published] = await Promise.all([findNewestVersion(key), findLatestPublished(key)]);
+  if (!newest) throw notFound(key);
+  const draft = newest.status === "DRAFT" ? newest : null;
+  return diffTables(key, published ? { version: published.version, model: modelOf(published) } : null, draft ? { version: draft.version, model: modelOf(draft) } : null);
+}
+
+/** Replaces the table's test cases; answers with how the current version does on them. */
+export async function replaceTestCases(actor: Actor, key: string, input: unknown): Promise<{ testCases: TestCase[]; testResults: TestCaseResult[] }> {
+  requirePermission(actor, "rules:edit");
+  const { testCases } = parse(testCasesSchema, input, "Test cases");
+  return db().$transaction(async (tx) => {
+    await lockTableKey(tx, key);
+    const table = await findTable(key, tx);
+    const newest = table ? await findNewestVersion(key, tx) : null;
+    if (!table || !newest) throw notFound(key);
+    const before = testCasesOf(table.testCases);
+    await updateTestCases(tx, key, testCases as unknown as Prisma.InputJsonValue);
+    await appendAuditEntry(tx, actor, {
+      action: "decision_table.test_cases_updated",
+      subjectType: "decision_table",
+      subjectId: key,
+      before: { count: before.length, names: before.map((t) => t.name) },
+      after: { count: testCases.length, names: testCases.map((t) => t.name) },
+    });
+    return { testCases, testResults: runTestCases(modelOf(newest), testCases) };
+  });
+}
+
+/**
+ * Publishes the newest draft. Refused while any test case fails (the failing cases are in the
+ * problem body); `version`, when sent, must be the draft the publisher reviewed.
+ */
+export async function publishDecisionTable(actor: Actor, key: string, input: unknown = {}): Promise<PublishResult> {
+  requirePermission(actor, "rules:edit");
+  const body = parse(publishSchema, input ?? {}, "Publish");
+  return db().$transaction(async (tx) => {
+    await lockTableKey(tx, key);
+    const table = await findTable(key, tx);
+    const newest = table ? await findNewestVersion(key, tx) : null;
+    if (!table || !newest) throw notFound(key);
+    if (newest.status !== "DRAFT") {
+      throw new AppError("CONFLICT", `Nothing to publish: version ${newest.version} of "${key}" is already published. Upload a changed table first.`, {
+        details: { publishedVersion: newest.version },
+      });
+    }
+    if (body.version !== undefined && body.version !== newest.version) {
+      throw new AppError("VERSION_MISMATCH", `The draft is now version ${newest.version}, not ${body.version}: review it before publishing.`, { details: { draft: newest.version } });
+    }
+    const model = modelOf(newest);
+    const testCases = testCasesOf(table.testCases);
+    const testResults = runTestCases(model, testCases);
+    const failing = testResults.filter((r) => !r.passed);
+    if (failing.length > 0) {
+      throw new AppError(
+        "DECISION_TEST_CASES_FAILED",
+        `Version ${newest.version} fails ${failing.length} of ${testResults.length} test cases (${failing.map((f) => `"${f.name}"`).join(", ")}); fix the table or the test cases, then publish.`,
+        { details: { version: newest.version, failing } },
+      );
+    }
+    const published = await findLatestPublished(key, tx);
+    const diff = diffTables(key, published ? { version: published.version, model: modelOf(published) } : null, { version: newest.version, model });
+    const publishedAt = await publishVersionIf(tx, newest.id, { publishedById: actor.type === "USER" ? actor.id : null, testCases: testCases as unknown as Prisma.InputJsonValue });
+    if (!publishedAt) throw new AppError("CONFLICT", `Version ${newest.version} of "${key}" was published meanwhile.`);
+    await appendAuditEntry(tx, actor, {
+      action: "decision_table.published",
+      subjectType: "decision_table",
+      subjectId: key,
+      before: published ? { version: published.version } : null,
+      after: { version: newest.version, rules: model.rules.length, hitPolicy: model.hitPolicy, testCases: testCases.length, changes: diff.summary },
+    });
+    return { key, version: newest.version, publishedAt: publishedAt.toISOString(), diff, testResults };
+  });
+}
