@@ -11,6 +11,7 @@ import { createRedis, disconnectRedis } from "../lib/redis";
 import { closeQueues, queue, QUEUES } from "../lib/queues";
 import { db, disconnectDb } from "../lib/db";
 import { checkDependencies } from "../lib/health";
+import { metrics } from "../lib/metrics/registry";
 import { processNotificationJob } from "./processors/notifications";
 import { processMaintenanceJob } from "./processors/maintenance";
 
@@ -20,7 +21,19 @@ const started = Date.now();
 const stats = { completed: 0, failed: 0 };
 
 function startWorker(name: string, processor: (job: Job) => Promise<unknown>, concurrency: number): Worker {
-  const worker = new Worker(name, processor, { connection, prefix: env.REDIS_PREFIX, concurrency });
+  // Every job's run time goes to the worker's /metrics, by queue, job name and outcome.
+  const timed = async (job: Job) => {
+    const stop = metrics().jobDuration.startTimer({ queue: name, job: job.name });
+    try {
+      const result = await processor(job);
+      stop({ outcome: "completed" });
+      return result;
+    } catch (err) {
+      stop({ outcome: "failed" });
+      throw err;
+    }
+  };
+  const worker = new Worker(name, timed, { connection, prefix: env.REDIS_PREFIX, concurrency });
   worker.on("completed", (job) => {
     stats.completed++;
     logger.debug({ queue: name, job: job.name, jobId: job.id }, "job completed");
@@ -61,6 +74,14 @@ async function scheduleSweeps(): Promise<void> {
 }
 
 const health = http.createServer((req, res) => {
+  if (req.url === "/metrics") {
+    // Loopback only (the server binds 127.0.0.1): job timings of this worker process.
+    void metrics()
+      .registry.metrics()
+      .then((body) => res.writeHead(200, { "content-type": metrics().registry.contentType }).end(body))
+      .catch(() => res.writeHead(500).end());
+    return;
+  }
   if (req.url !== "/health") {
     res.writeHead(404).end();
     return;

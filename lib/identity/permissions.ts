@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   "processes:manage",
   // Post CloudEvents to /api/v1/events (machines: an ADMIN token, or one scoped to events:write).
   "events:write",
+  // Scrape GET /api/metrics (Prometheus): an ADMIN token, or one scoped to metrics:read.
+  "metrics:read",
 ] as const;
 export const permissionSchema = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof permissionSchema>;

@@ -7,6 +7,7 @@ import { clientMeta, requestIdFrom } from "@/lib/http/request-meta";
 import { errorResponse, json } from "@/lib/http/responses";
 import { requestHash, withIdempotency } from "@/lib/http/idempotency";
 import { logger } from "@/lib/logger";
+import { metrics, routePattern } from "@/lib/metrics/registry";
 
 export interface ApiContext<P> {
   req: Request;
@@ -50,7 +51,9 @@ export function withApi<P extends Record<string, string> = Record<string, never>
       response = errorResponse(e, requestId, path);
     }
     response.headers.set("x-request-id", requestId);
-    logger.info({ requestId, method: req.method, path, status: response.status, ms: Date.now() - started }, "api request");
+    const ms = Date.now() - started;
+    metrics().httpDuration.observe({ method: req.method, route: routePattern(path), status: String(response.status) }, ms / 1000);
+    logger.info({ requestId, method: req.method, path, status: response.status, ms }, "api request");
     return response;
   };
 }

@@ -1,0 +1,66 @@
+import client from "prom-client";
+
+// One Prometheus registry per process (web or worker), kept on globalThis so Next.js reloads in
+// development do not register the same metric twice.
+const g = globalThis as unknown as { batonMetrics?: ReturnType<typeof build> };
+
+function build() {
+  const registry = new client.Registry();
+  // A few process series of our own: prom-client's default set trips promtool's naming lint
+  // (gauges ending in _total), and the output must pass `promtool check metrics`.
+  new client.Gauge({
+    name: "baton_process_resident_memory_bytes",
+    help: "Resident set size of this process.",
+    registers: [registry],
+    collect() {
+      this.set(process.memoryUsage().rss);
+    },
+  });
+  new client.Gauge({
+    name: "baton_process_heap_used_bytes",
+    help: "V8 heap in use by this process.",
+    registers: [registry],
+    collect() {
+      this.set(process.memoryUsage().heapUsed);
+    },
+  });
+  new client.Gauge({
+    name: "baton_process_uptime_seconds",
+    help: "Seconds since this process started.",
+    registers: [registry],
+    collect() {
+      this.set(process.uptime());
+    },
+  });
+  const httpDuration = new client.Histogram({
+    name: "baton_http_request_duration_seconds",
+    help: "API request latency by method, route pattern and status code.",
+    labelNames: ["method", "route", "status"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const jobDuration = new client.Histogram({
+    name: "baton_job_duration_seconds",
+    help: "Worker job run time by queue, job name and outcome.",
+    labelNames: ["queue", "job", "outcome"] as const,
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60],
+    registers: [registry],
+  });
+  return { registry, httpDuration, jobDuration };
+}
+
+export function metrics() {
+  g.batonMetrics ??= build();
+  return g.batonMetrics;
+}
+
+/**
+ * Collapses ids in a path so routes, not individual tasks, label the latency histogram:
+ * /api/v1/tasks/cmwx…/decision → /api/v1/tasks/:id/decision.
+ */
+export function routePattern(path: string): string {
+  return path
+    .split("/")
+    .map((seg) => (/^(c[a-z0-9]{20,}|\d+|[0-9a-f-]{32,36}|[A-Za-z0-9_-]{24,})$/.test(seg) ? ":id" : seg))
+    .join("/");
+}
