@@ -48,7 +48,7 @@ export function findNewestVersion(key: string, client: Client = db()) {
 
 /** Takes a transaction-scoped lock on one table key, so two uploads or publishes of it queue up. */
 export async function lockTableKey(tx: Tx, key: string): Promise<void> {
-  await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`decision-table:${key}`}))`;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`decision-table:${key}`}))`;
 }
 
 export async function upsertTable(tx: Tx, key: string, name: string) {
