@@ -20,6 +20,12 @@ const connection = createRedis({ forWorker: true });
 const started = Date.now();
 const stats = { completed: 0, failed: 0 };
 
+/** The request id that caused the job travels in its payload, so one id follows the work. */
+function requestIdOf(job: Job): string | undefined {
+  const id = (job.data as { requestId?: unknown } | undefined)?.requestId;
+  return typeof id === "string" ? id : undefined;
+}
+
 function startWorker(name: string, processor: (job: Job) => Promise<unknown>, concurrency: number): Worker {
   // Every job's run time goes to the worker's /metrics, by queue, job name and outcome.
   const timed = async (job: Job) => {
@@ -36,11 +42,13 @@ function startWorker(name: string, processor: (job: Job) => Promise<unknown>, co
   const worker = new Worker(name, timed, { connection, prefix: env.REDIS_PREFIX, concurrency });
   worker.on("completed", (job) => {
     stats.completed++;
-    logger.debug({ queue: name, job: job.name, jobId: job.id }, "job completed");
+    // Sweeps run every second or two: keep them out of the info log.
+    const level = name === QUEUES.maintenance ? "debug" : "info";
+    logger[level]({ queue: name, job: job.name, jobId: job.id, requestId: requestIdOf(job) }, "job completed");
   });
   worker.on("failed", (job, err) => {
     stats.failed++;
-    logger.warn({ queue: name, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, "job failed");
+    logger.warn({ queue: name, job: job?.name, jobId: job?.id, requestId: job ? requestIdOf(job) : undefined, attempts: job?.attemptsMade, err: err.message }, "job failed");
   });
   worker.on("error", (err) => logger.error({ queue: name, err: err.message }, "worker error"));
   return worker;
