@@ -13,6 +13,10 @@ import { answerInfoRequest, requestInfo } from "../lib/tasks/info-requests";
 import { addComment } from "../lib/comments/service";
 import { dispatchOutbox } from "../lib/outbox/service";
 import { createGroup, createUser, DEMO_PASSWORD, systemActor, userActor } from "./factories";
+import type { Actor } from "../lib/identity/actor";
+import { publishDecisionTable, replaceTestCases, uploadDmn } from "../lib/rules/service";
+import { modelToDmnXml } from "../lib/rules/serialize";
+import { invoiceRoutingTable, invoiceRoutingTestCases } from "../lib/rules/examples/invoice-routing";
 
 export const DEMO_USERS = [
   { key: "priya", email: "priya@acme.test", name: "Priya Raman", role: "ADMIN", title: "Operations analyst, process owner" },
@@ -113,8 +117,36 @@ async function main() {
   const cancelled = await mk({ title: "Approve invoice INV-4399 (withdrawn by vendor)", candidateGroup: "accounts-payable", context: invoice(4399, "Southridge Video", 640) });
   await cancelTask(systemActor("ERP (seed)"), cancelled.id, { reason: "Vendor withdrew the invoice (credit note CN-118)." });
 
+  await seedDecisionTables(userActor(u.priya));
+
   await dispatchOutbox().catch(() => undefined);
   console.log(`Seeded ${DEMO_USERS.length} people, 5 groups and ${mayaTasks.length + 15} tasks. Password for every demo login: ${DEMO_PASSWORD}`);
+}
+
+// ── Decision tables ──────────────────────────────────────────────────────────────────────────
+// Priya's invoice routing (shared/SCENARIOS.md), through the real services: version 1 uploaded,
+// given its test cases and published; version 2, a change waiting as a draft (a second approver
+// above 50,000), so the table page shows a diff before publishing.
+async function seedDecisionTables(priya: Actor) {
+  await uploadDmn(priya, modelToDmnXml(invoiceRoutingTable));
+  await replaceTestCases(priya, invoiceRoutingTable.key, { testCases: invoiceRoutingTestCases });
+  await publishDecisionTable(priya, invoiceRoutingTable.key, { version: 1 });
+  const v2 = structuredClone(invoiceRoutingTable);
+  v2.rules[2]!.inputEntries[0]!.text = "(10000..50000]";
+  v2.rules.splice(3, 0, {
+    id: "invoice_routing_rule_large",
+    annotation: "Above 50,000: the team lead plus a second approver",
+    inputEntries: [
+      { id: "invoice_routing_rule_large_in_1", text: "> 50000" },
+      { id: "invoice_routing_rule_large_in_2", text: "false" },
+    ],
+    outputEntries: [
+      { id: "invoice_routing_rule_large_out_1", text: '"team-lead"' },
+      { id: "invoice_routing_rule_large_out_2", text: '"finance-leads"' },
+      { id: "invoice_routing_rule_large_out_3", text: "2" },
+    ],
+  });
+  await uploadDmn(priya, modelToDmnXml(v2));
 }
 
 main()
