@@ -14,6 +14,7 @@ import { checkDependencies } from "../lib/health";
 import { metrics } from "../lib/metrics/registry";
 import { processNotificationJob } from "./processors/notifications";
 import { processMaintenanceJob } from "./processors/maintenance";
+import { processEngineJob } from "./processors/engine";
 
 const env = envOrExit();
 const connection = createRedis({ forWorker: true });
@@ -57,6 +58,7 @@ function startWorker(name: string, processor: (job: Job) => Promise<unknown>, co
 const workers = [
   startWorker(QUEUES.notifications, processNotificationJob, env.WORKER_CONCURRENCY),
   startWorker(QUEUES.maintenance, processMaintenanceJob, 1),
+  startWorker(QUEUES.engine, processEngineJob, env.WORKER_CONCURRENCY),
 ];
 
 async function scheduleSweeps(): Promise<void> {

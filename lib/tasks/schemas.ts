@@ -136,3 +136,7 @@ export type TaskPage = z.infer<typeof taskPageSchema>;
 export function taskReference(n: number): string {
   return `TSK-${n}`;
 }
+
+/** Links a task to the process step that created it (set by the engine, never by the REST API). */
+export const taskProcessLinkSchema = z.object({ instanceId: z.string().min(1), stepRunId: z.string().min(1) }).strict();
+export type TaskProcessLink = z.infer<typeof taskProcessLinkSchema>;

@@ -1,4 +1,5 @@
 import { db, type Prisma } from "../db";
+import { taskProcessLinkSchema, type TaskProcessLink } from "./schemas";
 import { AppError, fromZodError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
 import { loadUserScope, type UserScope } from "../identity/repository";
@@ -146,7 +147,9 @@ export function parse<T>(schema: { safeParse(v: unknown): { success: true; data:
 
 // ---------------------------------------------------------------------------------------------
 
-export async function createTask(actor: Actor, input: unknown): Promise<TaskDto> {
+/** `link` ties the task to the process step that asked for it (the engine passes it; the REST API never does). */
+export async function createTask(actor: Actor, input: unknown, link?: TaskProcessLink): Promise<TaskDto> {
+  const processLink = link ? parse(taskProcessLinkSchema, link, "Process link") : null;
   requirePermission(actor, "tasks:create");
   const data = parse(createTaskSchema, input, "Task");
   const created = await db().$transaction(async (tx) => {
@@ -175,6 +178,8 @@ export async function createTask(actor: Actor, input: unknown): Promise<TaskDto>
         candidateGroupId: group?.id ?? null,
         requestedById: requester?.id ?? (actor.type === "USER" ? actor.id : null),
         createdByActor: `${actor.type.toLowerCase()}:${actor.id ?? actor.name}`,
+        instanceId: processLink?.instanceId ?? null,
+        stepRunId: processLink?.stepRunId ?? null,
       },
     });
     await appendAuditEntry(tx, actor, {
@@ -182,6 +187,7 @@ export async function createTask(actor: Actor, input: unknown): Promise<TaskDto>
       subjectType: "task",
       subjectId: task.id,
       taskId: task.id,
+      instanceId: task.instanceId,
       after: {
         title: task.title,
         status: task.status,
@@ -445,6 +451,10 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
       jobId: `task-decided.${id}`,
       payload: { taskId: id, requestId: actor.requestId },
     });
+    // A process's human step: the engine continues along the outcome's next step (lib/engine).
+    if (task.instanceId && task.stepRunId) {
+      await enqueueInTx(tx, { queue: QUEUES.engine, name: "human-decided", jobId: `human.${id}`, payload: { taskId: id, requestId: actor.requestId } });
+    }
   });
   dispatchOutboxSoon();
   publishTaskEvent("task.decided", {

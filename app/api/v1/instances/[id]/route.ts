@@ -1,0 +1,4 @@
+import { withApi } from "../../../_lib/with-api";
+import { getInstance } from "@/lib/engine/service";
+
+export const GET = withApi<{ id: string }>(async ({ actor, params }) => getInstance(actor, params.id), { permission: "processes:manage" });

@@ -1,0 +1,397 @@
+import { db, type Prisma } from "../db";
+import { appendAuditEntry } from "../audit/service";
+import { AppError, isAppError } from "../errors";
+import { workerActor, type Actor } from "../identity/actor";
+import { logger } from "../logger";
+import { dispatchOutbox, enqueueInTx } from "../outbox/service";
+import { QUEUES } from "../queues";
+import { createTask } from "../tasks/service";
+import { stepById } from "../processes/definition";
+import { evaluateGuard, evaluateValue, getPath, parseDurationMs, renderTemplate, setPath, type Variables } from "../processes/expressions";
+import type { DecisionStep, HttpStep, HumanStep, ProcessDocument, SetStep, Step, WaitStep } from "../processes/schemas";
+import { backoffDelayMs, idempotencyKeyFor, performHttpAttempt } from "./http-call";
+import {
+  StaleTransition,
+  appendAttempt,
+  asVariables,
+  finishStepInTx,
+  lockCorrelation,
+  scopeFor,
+  updateInstanceIf,
+  updateStepRunIf,
+  type InstanceRef,
+  type StepRunRef,
+} from "./transitions";
+
+// Worker side of the engine: turns one job into one guarded step transition. Every function is
+// idempotent: a duplicate or late job finds the step already moved on and does nothing.
+
+export type JobResult = { done: string };
+const engineActor = (requestId?: string): Actor => workerActor("engine", requestId);
+
+/** A step held RUNNING longer than this by a worker is taken over (the worker died mid-step). */
+const HUMAN_STALE_MS = 60_000;
+const HTTP_STALE_GRACE_MS = 30_000;
+
+interface Ctx {
+  instance: InstanceRef & { definition: { id: string; key: string; version: number; document: Prisma.JsonValue } };
+  stepRun: StepRunRef & { attemptStartedAt: Date | null; timeoutAt: Date | null; waitEventType: string | null; correlationKey: string | null };
+  doc: ProcessDocument;
+  step: Step;
+}
+
+async function loadCtx(stepRunId: string): Promise<Ctx | null> {
+  const stepRun = await db().stepRun.findUnique({ where: { id: stepRunId }, include: { instance: { include: { definition: true } } } });
+  if (!stepRun) return null;
+  const doc = stepRun.instance.definition.document as unknown as ProcessDocument;
+  const step = stepById(doc, stepRun.stepId);
+  if (!step) throw new AppError("INTERNAL", `step "${stepRun.stepId}" is not in ${stepRun.instance.definition.key} v${stepRun.instance.definition.version}`);
+  return { instance: stepRun.instance, stepRun, doc, step };
+}
+
+/** Commits `fn` and hands the jobs it wrote to BullMQ; a lost race is reported as done. */
+async function transition(what: string, fn: (tx: Prisma.TransactionClient) => Promise<unknown>): Promise<JobResult> {
+  try {
+    await db().$transaction(fn);
+  } catch (e) {
+    if (e instanceof StaleTransition) return { done: `skipped (${what}: already moved on)` };
+    throw e;
+  }
+  await dispatchOutbox().catch((err: unknown) => logger.warn({ err: String(err) }, "outbox dispatch deferred to sweep"));
+  return { done: what };
+}
+
+function mapOutput(mapping: Record<string, string>, source: unknown, variables: Variables): Variables {
+  let out = variables;
+  for (const [name, path] of Object.entries(mapping)) out = setPath(out, name, getPath(source, path) ?? null);
+  return out;
+}
+
+// ── run-step ──────────────────────────────────────────────────────────────────────────────────
+
+export async function runStep(stepRunId: string, requestId?: string): Promise<JobResult> {
+  const ctx = await loadCtx(stepRunId);
+  if (!ctx) return { done: "skipped (no such step run)" };
+  const { instance, stepRun, step } = ctx;
+  if (instance.status !== "RUNNING" && instance.status !== "WAITING") return { done: `skipped (instance ${instance.status})` };
+  const actor = engineActor(requestId);
+  switch (step.kind) {
+    case "end":
+      if (stepRun.status !== "PENDING") return { done: `skipped (step ${stepRun.status})` };
+      return transition("end", (tx) => finishStepInTx(tx, actor, ctx, ["PENDING"], { status: "COMPLETED", next: null, action: "step.completed" }));
+    case "set":
+      if (stepRun.status !== "PENDING") return { done: `skipped (step ${stepRun.status})` };
+      return runSet(ctx, step, actor);
+    case "decision":
+      if (stepRun.status !== "PENDING") return { done: `skipped (step ${stepRun.status})` };
+      return runDecision(ctx, step, actor);
+    case "http":
+      return runHttp(ctx, step, actor);
+    case "human":
+      return runHuman(ctx, step, actor);
+    case "wait":
+      if (stepRun.status !== "PENDING") return { done: `skipped (step ${stepRun.status})` };
+      return startWait(ctx, step, actor);
+  }
+}
+
+function runSet(ctx: Ctx, step: SetStep, actor: Actor) {
+  const scope = scopeFor(ctx.instance, ctx.instance.definition);
+  let variables = asVariables(ctx.instance.variables);
+  const assigned: Record<string, unknown> = {};
+  for (const [name, expr] of Object.entries(step.assign)) {
+    const value = evaluateValue(expr, scope);
+    assigned[name] = value;
+    variables = setPath(variables, name, value);
+  }
+  return transition("set", (tx) =>
+    finishStepInTx(tx, actor, ctx, ["PENDING"], { status: "COMPLETED", output: assigned as Prisma.InputJsonObject, variables, next: step.next, action: "step.completed" }),
+  );
+}
+
+function runDecision(ctx: Ctx, step: DecisionStep, actor: Actor) {
+  const scope = scopeFor(ctx.instance, ctx.instance.definition);
+  const i = step.branches.findIndex((b) => evaluateGuard(b.when, scope));
+  const next = i >= 0 ? step.branches[i]!.next : step.otherwise;
+  const output = { branch: i >= 0 ? i : "otherwise", next };
+  return transition("decision", (tx) =>
+    finishStepInTx(tx, actor, ctx, ["PENDING"], { status: "COMPLETED", output, next, action: "step.completed", auditAfter: { branch: output.branch } }),
+  );
+}
+
+/** Claims the step for this worker: PENDING → RUNNING, or takes over a RUNNING step whose worker died. */
+async function claim(ctx: Ctx, staleAfterMs: number): Promise<{ version: number; attempt: number } | "skip" | "busy"> {
+  const { stepRun } = ctx;
+  const stale = stepRun.status === "RUNNING" && (!stepRun.attemptStartedAt || Date.now() - stepRun.attemptStartedAt.getTime() > staleAfterMs);
+  if (stepRun.status !== "PENDING" && !stale) return stepRun.status === "RUNNING" ? "busy" : "skip";
+  const attempt = stepRun.attempts + 1;
+  try {
+    await db().$transaction((tx) =>
+      updateStepRunIf(tx, { id: stepRun.id, version: stepRun.version, statuses: [stepRun.status] }, {
+        status: "RUNNING",
+        attempts: attempt,
+        attemptStartedAt: new Date(),
+        nextAttemptAt: null,
+      }),
+    );
+  } catch (e) {
+    if (e instanceof StaleTransition) return "skip";
+    throw e;
+  }
+  return { version: stepRun.version + 1, attempt };
+}
+
+async function runHttp(ctx: Ctx, step: HttpStep, actor: Actor): Promise<JobResult> {
+  const timeoutMs = parseDurationMs(step.timeout) ?? 10_000;
+  const claimed = await claim(ctx, timeoutMs + HTTP_STALE_GRACE_MS);
+  if (claimed === "skip") return { done: `skipped (step ${ctx.stepRun.status})` };
+  // Another worker is mid-call: let BullMQ retry this job later; by then it has finished or is stale.
+  if (claimed === "busy") throw new Error(`step run ${ctx.stepRun.id} is running in another worker`);
+  const started = new Date();
+  const scope = scopeFor(ctx.instance, ctx.instance.definition);
+  const result = await performHttpAttempt(step, scope, idempotencyKeyFor(ctx.instance.id, step.id));
+  const stepRun = { ...ctx.stepRun, status: "RUNNING" as const, version: claimed.version, attempts: claimed.attempt };
+  const entry = {
+    n: claimed.attempt,
+    startedAt: started.toISOString(),
+    endedAt: new Date().toISOString(),
+    ms: result.ms,
+    ok: result.ok,
+    httpStatus: result.status,
+    ...(result.ok ? {} : { error: result.error }),
+  };
+  const attemptLog = appendAttempt(ctx.stepRun.attemptLog, entry);
+  const c = { ...ctx, stepRun };
+  if (result.ok) {
+    const variables = mapOutput(step.output, { status: result.status, body: result.body }, asVariables(ctx.instance.variables));
+    return transition("http ok", (tx) =>
+      finishStepInTx(tx, actor, c, ["RUNNING"], {
+        status: "COMPLETED",
+        output: { status: result.status, body: (result.body ?? null) as Prisma.InputJsonValue },
+        variables,
+        next: step.next,
+        action: "step.completed",
+        auditAfter: { attempts: claimed.attempt, httpStatus: result.status },
+        stepData: { attemptLog },
+      }),
+    );
+  }
+  const maxAttempts = step.retries.max + 1;
+  if (result.retryable && claimed.attempt < maxAttempts) {
+    const delay = Math.min(
+      Math.max(backoffDelayMs(step, claimed.attempt), result.retryAfterMs ?? 0),
+      parseDurationMs(step.retries.maxBackoff) ?? 300_000,
+    );
+    const runAt = new Date(Date.now() + delay);
+    return transition("http retry scheduled", async (tx) => {
+      await updateStepRunIf(tx, { id: stepRun.id, version: stepRun.version, statuses: ["RUNNING"] }, {
+        status: "PENDING",
+        error: result.error,
+        nextAttemptAt: runAt,
+        attemptLog,
+      });
+        await appendAuditEntry(tx, actor, {
+        action: "step.attempt_failed",
+        subjectType: "instance",
+        subjectId: ctx.instance.id,
+        instanceId: ctx.instance.id,
+        after: { stepId: step.id, stepRunId: stepRun.id, attempt: claimed.attempt, of: maxAttempts, error: result.error, retryAt: runAt.toISOString() },
+      });
+      await enqueueInTx(tx, {
+        queue: QUEUES.engine,
+        name: "run-step",
+        jobId: `step.${stepRun.id}.${claimed.attempt + 1}`,
+        payload: { instanceId: ctx.instance.id, stepRunId: stepRun.id, attempt: claimed.attempt + 1 },
+        runAt,
+      });
+    });
+  }
+  const error = `Step "${step.id}" failed after ${claimed.attempt} attempt${claimed.attempt === 1 ? "" : "s"}: ${result.error}`;
+  return transition("http failed", (tx) =>
+    finishStepInTx(tx, actor, c, ["RUNNING"], {
+      status: "FAILED",
+      error,
+      next: step.onError ?? null,
+      action: "step.failed",
+      auditAfter: { attempts: claimed.attempt, httpStatus: result.status, fallback: step.onError ?? null },
+      stepData: { attemptLog },
+    }),
+  );
+}
+
+async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<JobResult> {
+  const claimed = await claim(ctx, HUMAN_STALE_MS);
+  if (claimed === "skip") return { done: `skipped (step ${ctx.stepRun.status})` };
+  if (claimed === "busy") throw new Error(`step run ${ctx.stepRun.id} is being started by another worker`);
+  const stepRun = { ...ctx.stepRun, status: "RUNNING" as const, version: claimed.version, attempts: claimed.attempt };
+  const c = { ...ctx, stepRun };
+  const scope = scopeFor(ctx.instance, ctx.instance.definition);
+  // A worker that died after creating the task left it behind: reuse it rather than make a second.
+  let task = await db().task.findFirst({ where: { stepRunId: stepRun.id }, select: { id: true } });
+  if (!task) {
+    const context: Record<string, unknown> = {};
+    for (const path of step.context) context[path] = getPath(scope, path) ?? null;
+    const dueMs = step.due ? parseDurationMs(step.due) : null;
+    const render = (t: string | undefined) => (t === undefined ? undefined : renderTemplate(t, scope).trim() || undefined);
+    try {
+      task = await createTask(
+        actor,
+        {
+          title: render(step.title) ?? step.id,
+          description: render(step.description),
+          context,
+          candidateGroup: render(step.candidateGroup),
+          assignee: render(step.assignee),
+          requestedBy: render(step.requestedBy),
+          priority: step.priority,
+          dueAt: dueMs !== null ? new Date(Date.now() + dueMs).toISOString() : undefined,
+        },
+        { instanceId: ctx.instance.id, stepRunId: stepRun.id },
+      );
+    } catch (e) {
+      if (!isAppError(e) || e.status >= 500) throw e;
+      // A definition that names an unknown group or person: fail visibly, nobody would ever see the task.
+      const error = `Step "${step.id}" could not create its task: ${e.message}`;
+      return transition("human failed", (tx) => finishStepInTx(tx, actor, c, ["RUNNING"], { status: "FAILED", error, next: null, action: "step.failed" }));
+    }
+  }
+  const taskId = task.id;
+  return transition("human waiting", async (tx) => {
+    await updateStepRunIf(tx, { id: stepRun.id, version: stepRun.version, statuses: ["RUNNING"] }, { status: "WAITING", output: { taskId } });
+    await updateInstanceIf(tx, { id: ctx.instance.id, version: ctx.instance.version, statuses: ["RUNNING", "WAITING"] }, { status: "WAITING" });
+    await appendAuditEntry(tx, actor, {
+      action: "step.waiting",
+      subjectType: "instance",
+      subjectId: ctx.instance.id,
+      instanceId: ctx.instance.id,
+      taskId,
+      after: { stepId: step.id, stepRunId: stepRun.id, status: "WAITING", taskId },
+    });
+  });
+}
+
+/** A human step's task was decided: continue along the outcome's `next`. */
+export async function onTaskDecided(taskId: string, requestId?: string): Promise<JobResult> {
+  const task = await db().task.findUnique({ where: { id: taskId }, include: { decidedBy: { select: { name: true } } } });
+  if (!task?.stepRunId || !task.instanceId) return { done: "skipped (not a process task)" };
+  if (task.status !== "DECIDED" || !task.outcome) return { done: `skipped (task ${task.status})` };
+  const ctx = await loadCtx(task.stepRunId);
+  if (!ctx || ctx.step.kind !== "human") return { done: "skipped (no human step)" };
+  // The task can be decided before the worker that created it recorded WAITING: try again shortly.
+  if (ctx.stepRun.status === "RUNNING" || ctx.stepRun.status === "PENDING") throw new Error(`step run ${ctx.stepRun.id} is not waiting yet`);
+  if (ctx.stepRun.status !== "WAITING") return { done: `skipped (step ${ctx.stepRun.status})` };
+  const step = ctx.step;
+  const outcome = task.outcome as "approve" | "reject";
+  const decision = { outcome, reason: task.reason, decidedBy: task.decidedBy?.name ?? null, taskId };
+  const variables = setPath(asVariables(ctx.instance.variables), step.id, decision);
+  const next = step.next[outcome];
+  const actor = engineActor(requestId);
+  return transition(`human ${outcome}`, (tx) =>
+    finishStepInTx(tx, actor, ctx, ["WAITING"], {
+      status: next ? "COMPLETED" : "FAILED",
+      output: decision,
+      error: next ? null : `Outcome "${outcome}" has no next step`,
+      variables,
+      next: next ?? null,
+      action: next ? "step.completed" : "step.failed",
+      auditAfter: { outcome, taskId },
+    }),
+  );
+}
+
+// ── wait for an event ─────────────────────────────────────────────────────────────────────────
+
+export interface ReceivedEvent {
+  id: string;
+  eventId: string;
+  source: string;
+  type: string;
+  subject: string | null;
+  data: Prisma.JsonValue;
+}
+
+export function eventView(e: ReceivedEvent) {
+  return { id: e.eventId, source: e.source, type: e.type, subject: e.subject, data: e.data };
+}
+
+/** Delivers an event to a waiting (or just starting) wait step, inside the caller's transaction. */
+export async function deliverEventInTx(
+  tx: Prisma.TransactionClient,
+  actor: Actor,
+  ctx: { instance: InstanceRef; stepRun: StepRunRef; doc: ProcessDocument; step: WaitStep },
+  from: ("PENDING" | "WAITING")[],
+  event: ReceivedEvent,
+) {
+  await tx.eventReceipt.update({ where: { id: event.id }, data: { consumedAt: new Date(), stepRunId: ctx.stepRun.id } });
+  const view = eventView(event);
+  const variables =
+    Object.keys(ctx.step.output).length > 0
+      ? mapOutput(ctx.step.output, view, asVariables(ctx.instance.variables))
+      : setPath(asVariables(ctx.instance.variables), ctx.step.id, event.data);
+  return finishStepInTx(tx, actor, ctx, from, {
+    status: "COMPLETED",
+    output: view as Prisma.InputJsonObject,
+    variables,
+    next: ctx.step.next,
+    action: "step.completed",
+    auditAfter: { eventId: event.eventId, eventSource: event.source, eventType: event.type },
+  });
+}
+
+async function startWait(ctx: Ctx, step: WaitStep, actor: Actor): Promise<JobResult> {
+  const key = renderTemplate(step.correlationKey, scopeFor(ctx.instance, ctx.instance.definition));
+  const timeoutMs = step.timeout ? parseDurationMs(step.timeout) : null;
+  return transition("wait", async (tx) => {
+    await lockCorrelation(tx, step.event, key);
+    // An event that arrived before this wait started is delivered now.
+    const early = await tx.eventReceipt.findFirst({
+      where: { type: step.event, correlationKey: key, consumedAt: null },
+      orderBy: { receivedAt: "asc" },
+    });
+    const c = { ...ctx, step };
+    if (early) return deliverEventInTx(tx, actor, c, ["PENDING"], early);
+    const timeoutAt = timeoutMs !== null ? new Date(Date.now() + timeoutMs) : null;
+    await updateStepRunIf(tx, { id: ctx.stepRun.id, version: ctx.stepRun.version, statuses: ["PENDING"] }, {
+      status: "WAITING",
+      waitEventType: step.event,
+      correlationKey: key,
+      timeoutAt,
+    });
+    await updateInstanceIf(tx, { id: ctx.instance.id, version: ctx.instance.version, statuses: ["RUNNING", "WAITING"] }, { status: "WAITING" });
+    await appendAuditEntry(tx, actor, {
+      action: "step.waiting",
+      subjectType: "instance",
+      subjectId: ctx.instance.id,
+      instanceId: ctx.instance.id,
+      after: { stepId: step.id, stepRunId: ctx.stepRun.id, status: "WAITING", event: step.event, correlationKey: key, timeoutAt: timeoutAt?.toISOString() ?? null },
+    });
+    if (timeoutAt) {
+      await enqueueInTx(tx, {
+        queue: QUEUES.engine,
+        name: "wait-timeout",
+        jobId: `wait-timeout.${ctx.stepRun.id}`,
+        payload: { instanceId: ctx.instance.id, stepRunId: ctx.stepRun.id },
+        runAt: timeoutAt,
+      });
+    }
+  });
+}
+
+export async function onWaitTimeout(stepRunId: string, requestId?: string): Promise<JobResult> {
+  const ctx = await loadCtx(stepRunId);
+  if (!ctx || ctx.step.kind !== "wait") return { done: "skipped (no wait step)" };
+  if (ctx.stepRun.status !== "WAITING") return { done: `skipped (step ${ctx.stepRun.status})` };
+  if (ctx.stepRun.timeoutAt && ctx.stepRun.timeoutAt.getTime() > Date.now() + 1000) throw new Error("wait-timeout job ran early");
+  const step = ctx.step;
+  const actor = engineActor(requestId);
+  return transition("wait timed out", async (tx) => {
+    await lockCorrelation(tx, step.event, ctx.stepRun.correlationKey ?? "");
+    return finishStepInTx(tx, actor, ctx, ["WAITING"], {
+      status: "COMPLETED",
+      output: { timedOut: true },
+      next: step.onTimeout ?? null,
+      action: "step.timed_out",
+    });
+  });
+}
+

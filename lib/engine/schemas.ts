@@ -1,0 +1,68 @@
+import { z } from "zod";
+
+export const INSTANCE_STATUSES = ["RUNNING", "WAITING", "COMPLETED", "FAILED", "CANCELLED"] as const;
+export const instanceStatusSchema = z.enum(INSTANCE_STATUSES);
+export type InstanceStatusName = z.infer<typeof instanceStatusSchema>;
+
+export const startInstanceSchema = z
+  .object({
+    variables: z
+      .record(z.string().max(100), z.unknown())
+      .default({})
+      .refine((v) => JSON.stringify(v).length <= 64 * 1024, { message: "must be at most 64 KB of JSON" }),
+    businessKey: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
+export type StartInstanceInput = z.input<typeof startInstanceSchema>;
+
+export const instanceListQuerySchema = z.object({
+  status: instanceStatusSchema.optional(),
+  process: z.string().max(64).optional(),
+  cursor: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+export const retryStepSchema = z.object({ reason: z.string().trim().max(2000).optional() }).strict();
+
+export const stepRunDtoSchema = z.object({
+  id: z.string(),
+  stepId: z.string(),
+  type: z.string(),
+  status: z.string(),
+  attempts: z.number().int(),
+  attemptLog: z.array(z.record(z.string(), z.unknown())),
+  error: z.string().nullable(),
+  output: z.unknown(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+  waitEventType: z.string().nullable(),
+  correlationKey: z.string().nullable(),
+  timeoutAt: z.string().nullable(),
+});
+
+export const instanceSummaryDtoSchema = z.object({
+  id: z.string(),
+  process: z.object({ key: z.string(), version: z.number().int(), name: z.string() }),
+  businessKey: z.string().nullable(),
+  status: instanceStatusSchema,
+  currentStepId: z.string().nullable(),
+  error: z.string().nullable(),
+  startedByName: z.string().nullable(),
+  startedAt: z.string(),
+  endedAt: z.string().nullable(),
+  version: z.number().int(),
+});
+export type InstanceSummaryDto = z.infer<typeof instanceSummaryDtoSchema>;
+
+export const instanceDtoSchema = instanceSummaryDtoSchema.extend({
+  variables: z.record(z.string(), z.unknown()),
+  steps: z.array(stepRunDtoSchema),
+  tasks: z.array(z.object({ id: z.string(), reference: z.string(), title: z.string(), status: z.string(), outcome: z.string().nullable(), stepRunId: z.string().nullable() })),
+  can: z.object({ retry: z.boolean() }),
+});
+export type InstanceDto = z.infer<typeof instanceDtoSchema>;
+export type StepRunDto = z.infer<typeof stepRunDtoSchema>;
+
+export const instancePageSchema = z.object({ data: z.array(instanceSummaryDtoSchema), nextCursor: z.string().nullable() });
+export type InstancePage = z.infer<typeof instancePageSchema>;

@@ -1,0 +1,211 @@
+import { parse as parseYaml, YAMLParseError } from "yaml";
+import type { ZodError } from "zod";
+import { badTemplatePaths } from "./expressions";
+import {
+  STEP_KINDS,
+  STEP_SCHEMAS,
+  documentHeaderSchema,
+  type DefinitionError,
+  type ProcessDocument,
+  type Step,
+  type StepKind,
+} from "./schemas";
+
+export const MAX_DOCUMENT_BYTES = 256 * 1024;
+
+export type DefinitionResult = { ok: true; document: ProcessDocument } | { ok: false; errors: DefinitionError[] };
+
+/** YAML (a superset of JSON) text to a plain value; syntax errors name the line. */
+export function parseDefinitionText(text: string): { ok: true; value: unknown } | { ok: false; errors: DefinitionError[] } {
+  if (Buffer.byteLength(text, "utf8") > MAX_DOCUMENT_BYTES) {
+    return { ok: false, errors: [{ step: null, path: "(document)", message: `must be at most ${MAX_DOCUMENT_BYTES / 1024} KB` }] };
+  }
+  try {
+    // maxAliasCount guards against alias bombs ("billion laughs").
+    return { ok: true, value: parseYaml(text, { maxAliasCount: 50, prettyErrors: true }) as unknown };
+  } catch (e) {
+    const line = e instanceof YAMLParseError && e.linePos ? ` (line ${e.linePos[0].line})` : "";
+    const message = e instanceof Error ? e.message.split("\n")[0]! : String(e);
+    return { ok: false, errors: [{ step: null, path: "(document)", message: `not valid YAML or JSON${line}: ${message}` }] };
+  }
+}
+
+function zodErrors(err: ZodError, step: string | null, prefix: string): DefinitionError[] {
+  return err.issues.map((i) => {
+    const path = [prefix, ...i.path.map(String)].filter(Boolean).join(".");
+    return { step, path, message: step ? `Step "${step}": ${i.path.length ? `${i.path.join(".")} ` : ""}${i.message}` : `${path || "(document)"}: ${i.message}` };
+  });
+}
+
+/** The steps a step can go to, with the field that names each. */
+export function successors(step: Step): { field: string; target: string }[] {
+  switch (step.kind) {
+    case "http":
+      return [{ field: "next", target: step.next }, ...(step.onError ? [{ field: "onError", target: step.onError }] : [])];
+    case "set":
+      return [{ field: "next", target: step.next }];
+    case "decision":
+      return [...step.branches.map((b, i) => ({ field: `branches.${i}.next`, target: b.next })), { field: "otherwise", target: step.otherwise }];
+    case "human":
+      return Object.entries(step.next).map(([o, target]) => ({ field: `next.${o}`, target: target! }));
+    case "wait":
+      return [{ field: "next", target: step.next }, ...(step.onTimeout ? [{ field: "onTimeout", target: step.onTimeout }] : [])];
+    case "end":
+      return [];
+  }
+}
+
+function templatesOf(step: Step): { field: string; template: string }[] {
+  const out: { field: string; template: string }[] = [];
+  const walk = (v: unknown, field: string) => {
+    if (typeof v === "string") out.push({ field, template: v });
+    else if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${field}.${i}`));
+    else if (v && typeof v === "object") for (const [k, x] of Object.entries(v)) walk(x, `${field}.${k}`);
+  };
+  if (step.kind === "http") {
+    walk(step.url, "url");
+    walk(step.headers, "headers");
+    walk(step.body, "body");
+  } else if (step.kind === "set") walk(step.assign, "assign");
+  else if (step.kind === "human") {
+    for (const f of ["title", "description", "candidateGroup", "assignee", "requestedBy"] as const) if (step[f]) walk(step[f], f);
+  } else if (step.kind === "wait") walk(step.correlationKey, "correlationKey");
+  return out;
+}
+
+/** Strongly connected components (Tarjan) of the graph restricted to `nodes`. */
+function cyclesWithin(nodes: Set<string>, edges: Map<string, string[]>): string[][] {
+  let index = 0;
+  const idx = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const out: string[][] = [];
+  const visit = (v: string) => {
+    idx.set(v, index);
+    low.set(v, index);
+    index++;
+    stack.push(v);
+    onStack.add(v);
+    for (const w of edges.get(v) ?? []) {
+      if (!nodes.has(w)) continue;
+      if (!idx.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+    }
+    if (low.get(v) === idx.get(v)) {
+      const comp: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        comp.push(w);
+      } while (w !== v);
+      const selfLoop = (edges.get(v) ?? []).includes(v);
+      if (comp.length > 1 || selfLoop) out.push(comp.reverse());
+    }
+  };
+  for (const n of nodes) if (!idx.has(n)) visit(n);
+  return out;
+}
+
+/**
+ * Validates a parsed document: the header, each step against its kind's schema, then the graph
+ * (targets exist, every step reachable from the start, every cycle passes a wait or human step,
+ * so the engine can never spin). Every error names its step.
+ */
+export function validateDefinition(raw: unknown): DefinitionResult {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+    return { ok: false, errors: [{ step: null, path: "(document)", message: "a definition is an object with key, name and steps" }] };
+  }
+  const header = documentHeaderSchema.safeParse(raw);
+  if (!header.success) return { ok: false, errors: zodErrors(header.error, null, "") };
+
+  const errors: DefinitionError[] = [];
+  const steps: Step[] = [];
+  const seen = new Set<string>();
+  header.data.steps.forEach((rawStep, i) => {
+    const obj = rawStep && typeof rawStep === "object" && !Array.isArray(rawStep) ? (rawStep as Record<string, unknown>) : null;
+    const id = obj && typeof obj.id === "string" ? obj.id : null;
+    const label = id ?? `#${i + 1}`;
+    if (!obj || !id) {
+      errors.push({ step: label, path: `steps.${i}.id`, message: `Step ${label}: every step needs an id` });
+      return;
+    }
+    if (seen.has(id)) errors.push({ step: id, path: `steps.${i}.id`, message: `Step "${id}": the id is used by another step` });
+    seen.add(id);
+    const kind = obj.kind;
+    if (typeof kind !== "string" || !(STEP_KINDS as readonly string[]).includes(kind)) {
+      errors.push({ step: id, path: `steps.${i}.kind`, message: `Step "${id}": unknown step kind "${String(kind)}" (one of ${STEP_KINDS.join(", ")})` });
+      return;
+    }
+    const parsed = STEP_SCHEMAS[kind as StepKind].safeParse(obj);
+    if (!parsed.success) {
+      errors.push(...zodErrors(parsed.error, id, `steps.${i}`));
+      return;
+    }
+    const step = parsed.data as Step;
+    for (const t of templatesOf(step)) {
+      for (const bad of badTemplatePaths(t.template)) {
+        errors.push({ step: id, path: `steps.${i}.${t.field}`, message: `Step "${id}": ${t.field} refers to "{{${bad}}}", which is not a variable path` });
+      }
+    }
+    steps.push(step);
+  });
+  if (errors.length) return { ok: false, errors };
+
+  const byId = new Map(steps.map((s) => [s.id, s]));
+  const start = header.data.start ?? steps[0]!.id;
+  if (!byId.has(start)) errors.push({ step: null, path: "start", message: `start names unknown step "${start}"` });
+  const edges = new Map<string, string[]>();
+  steps.forEach((s, i) => {
+    const targets: string[] = [];
+    for (const { field, target } of successors(s)) {
+      if (!byId.has(target)) errors.push({ step: s.id, path: `steps.${i}.${field}`, message: `Step "${s.id}": ${field} points to unknown step "${target}"` });
+      else targets.push(target);
+    }
+    edges.set(s.id, targets);
+  });
+  if (errors.length) return { ok: false, errors };
+
+  const reached = new Set<string>([start]);
+  const queue = [start];
+  while (queue.length) {
+    for (const n of edges.get(queue.shift()!) ?? []) {
+      if (reached.has(n)) continue;
+      reached.add(n);
+      queue.push(n);
+    }
+  }
+  steps.forEach((s, i) => {
+    if (!reached.has(s.id)) errors.push({ step: s.id, path: `steps.${i}`, message: `Step "${s.id}" is unreachable from the start step "${start}"` });
+  });
+
+  // A cycle is safe only if it passes a step that waits for a person or an event.
+  const automated = new Set(steps.filter((s) => s.kind !== "human" && s.kind !== "wait").map((s) => s.id));
+  for (const cycle of cyclesWithin(automated, edges)) {
+    const i = steps.findIndex((s) => s.id === cycle[0]);
+    errors.push({
+      step: cycle[0]!,
+      path: `steps.${i}`,
+      message: `Step "${cycle[0]}" is in a cycle without a wait or human step (${[...cycle, cycle[0]].join(" → ")})`,
+    });
+  }
+  if (errors.length) return { ok: false, errors };
+  return { ok: true, document: { key: header.data.key, name: header.data.name, description: header.data.description, startOn: header.data.startOn, start, steps } };
+}
+
+/** Text (YAML or JSON) or an already parsed object to a validated document. */
+export function loadDefinition(input: string | object): DefinitionResult {
+  if (typeof input === "string") {
+    const parsed = parseDefinitionText(input);
+    if (!parsed.ok) return parsed;
+    return validateDefinition(parsed.value);
+  }
+  return validateDefinition(input);
+}
+
+export function stepById(doc: ProcessDocument, id: string): Step | undefined {
+  return doc.steps.find((s) => s.id === id);
+}

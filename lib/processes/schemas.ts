@@ -1,0 +1,195 @@
+import { z } from "zod";
+import { CONDITION_OPS, isPath, parseDurationMs } from "./expressions";
+
+// A process definition document (YAML or JSON). One schema per step kind; the graph rules
+// (targets exist, every step reachable, no cycle without a wait or human step) live in
+// definition.ts because zod sees one step at a time.
+
+export const STEP_KINDS = ["http", "set", "decision", "human", "wait", "end"] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+export const stepIdSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "must start with a letter: letters, digits, _ or -, at most 64");
+const durationSchema = z.string().refine((s) => parseDurationMs(s) !== null, "must be an ISO 8601 duration such as PT30S, PT8H or P2D");
+const pathSchema = z.string().refine(isPath, "must be a variable path such as amount or invoice.vendor");
+
+export const conditionSchema = z
+  .object({ var: pathSchema, op: z.enum(CONDITION_OPS), value: z.unknown().optional() })
+  .strict()
+  .superRefine((c, ctx) => {
+    if ((c.op === "in" || c.op === "not in") && !Array.isArray(c.value)) ctx.addIssue({ code: "custom", path: ["value"], message: `"${c.op}" needs a list value` });
+    if (c.op !== "exists" && c.op !== "not exists" && c.value === undefined) ctx.addIssue({ code: "custom", path: ["value"], message: `"${c.op}" needs a value` });
+  });
+export const guardSchema = z.union([
+  conditionSchema,
+  z.array(conditionSchema).min(1),
+  z.object({ all: z.array(conditionSchema).min(1) }).strict(),
+  z.object({ any: z.array(conditionSchema).min(1) }).strict(),
+]);
+
+const base = { id: stepIdSchema, name: z.string().max(200).optional() };
+/** Variable name ← path into the step's result (`{ status, body }` for http, the event for wait). */
+const outputSchema = z.record(pathSchema, pathSchema).default({});
+
+export const httpStepSchema = z
+  .object({
+    ...base,
+    kind: z.literal("http"),
+    method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).default("POST"),
+    url: z.string().min(1).max(2000),
+    headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, "must be a header name"), z.string().max(4000)).default({}),
+    body: z.unknown().optional(),
+    timeout: durationSchema.default("PT10S"),
+    retries: z
+      .object({
+        max: z.number().int().min(0).max(20).default(3),
+        backoff: durationSchema.default("PT1S"),
+        maxBackoff: durationSchema.default("PT5M"),
+      })
+      .strict()
+      .default({ max: 3, backoff: "PT1S", maxBackoff: "PT5M" }),
+    output: outputSchema,
+    next: stepIdSchema,
+    /** Where to go when retries are exhausted (a fallback branch); without it the instance fails. */
+    onError: stepIdSchema.optional(),
+  })
+  .strict();
+
+export const setStepSchema = z.object({ ...base, kind: z.literal("set"), assign: z.record(pathSchema, z.unknown()), next: stepIdSchema }).strict();
+
+export const decisionStepSchema = z
+  .object({
+    ...base,
+    kind: z.literal("decision"),
+    branches: z.array(z.object({ when: guardSchema, next: stepIdSchema }).strict()).min(1),
+    otherwise: stepIdSchema,
+  })
+  .strict();
+
+export const HUMAN_OUTCOMES = ["approve", "reject"] as const;
+export const humanStepSchema = z
+  .object({
+    ...base,
+    kind: z.literal("human"),
+    title: z.string().min(1).max(200),
+    description: z.string().max(5000).optional(),
+    /** Variables shown to the decider (the task's context). */
+    context: z.array(pathSchema).default([]),
+    candidateGroup: z.string().min(1).max(200).optional(),
+    assignee: z.string().min(1).max(254).optional(),
+    requestedBy: z.string().min(1).max(254).optional(),
+    priority: z.enum(["LOW", "NORMAL", "HIGH", "URGENT"]).default("NORMAL"),
+    outcomes: z.array(z.enum(HUMAN_OUTCOMES)).min(1).default(["approve", "reject"]),
+    next: z.partialRecord(z.enum(HUMAN_OUTCOMES), stepIdSchema),
+    due: durationSchema.optional(),
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (!s.candidateGroup && !s.assignee) ctx.addIssue({ code: "custom", path: ["candidateGroup"], message: "name a candidateGroup or an assignee" });
+    for (const o of s.outcomes) if (!s.next[o]) ctx.addIssue({ code: "custom", path: ["next", o], message: `outcome "${o}" has no next step` });
+    for (const o of Object.keys(s.next)) if (!s.outcomes.includes(o as never)) ctx.addIssue({ code: "custom", path: ["next", o], message: `"${o}" is not one of the step's outcomes` });
+  });
+
+export const waitStepSchema = z
+  .object({
+    ...base,
+    kind: z.literal("wait"),
+    /** CloudEvents type awaited. */
+    event: z.string().min(1).max(200),
+    /** Template over the variables; the event's `correlationkey` extension (else its subject) must equal it. */
+    correlationKey: z.string().min(1).max(500),
+    timeout: durationSchema.optional(),
+    onTimeout: stepIdSchema.optional(),
+    output: outputSchema,
+    next: stepIdSchema,
+  })
+  .strict()
+  .superRefine((s, ctx) => {
+    if (s.timeout && !s.onTimeout) ctx.addIssue({ code: "custom", path: ["onTimeout"], message: "a wait with a timeout needs onTimeout" });
+    if (s.onTimeout && !s.timeout) ctx.addIssue({ code: "custom", path: ["timeout"], message: "onTimeout needs a timeout" });
+  });
+
+export const endStepSchema = z.object({ ...base, kind: z.literal("end") }).strict();
+
+export const STEP_SCHEMAS = {
+  http: httpStepSchema,
+  set: setStepSchema,
+  decision: decisionStepSchema,
+  human: humanStepSchema,
+  wait: waitStepSchema,
+  end: endStepSchema,
+} as const;
+
+export type HttpStep = z.infer<typeof httpStepSchema>;
+export type SetStep = z.infer<typeof setStepSchema>;
+export type DecisionStep = z.infer<typeof decisionStepSchema>;
+export type HumanStep = z.infer<typeof humanStepSchema>;
+export type WaitStep = z.infer<typeof waitStepSchema>;
+export type EndStep = z.infer<typeof endStepSchema>;
+export type Step = HttpStep | SetStep | DecisionStep | HumanStep | WaitStep | EndStep;
+
+export const PROCESS_KEY_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+export const documentHeaderSchema = z
+  .object({
+    key: z.string().regex(PROCESS_KEY_RE, "must be 1-64 lowercase letters, digits, . _ or -"),
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(5000).optional(),
+    /** CloudEvents types that start an instance. */
+    startOn: z.array(z.string().min(1).max(200)).default([]),
+    /** The first step; defaults to the first in the list. */
+    start: stepIdSchema.optional(),
+    steps: z.array(z.unknown()).min(1, "a process needs at least one step").max(200),
+  })
+  .strict();
+
+export interface ProcessDocument {
+  key: string;
+  name: string;
+  description?: string;
+  startOn: string[];
+  start: string;
+  steps: Step[];
+}
+
+/** One validation error; `step` names the step it is about (null for the document itself). */
+export interface DefinitionError {
+  step: string | null;
+  path: string;
+  message: string;
+}
+
+// ── API shapes ────────────────────────────────────────────────────────────────────────────────
+
+export const processVersionDtoSchema = z.object({
+  id: z.string(),
+  key: z.string(),
+  version: z.number().int(),
+  name: z.string(),
+  status: z.enum(["ACTIVE", "DEPRECATED"]),
+  startOn: z.array(z.string()),
+  createdByName: z.string(),
+  createdAt: z.string(),
+  deprecatedAt: z.string().nullable(),
+  instanceCounts: z.record(z.string(), z.number().int()),
+});
+export type ProcessVersionDto = z.infer<typeof processVersionDtoSchema>;
+
+export const processSummaryDtoSchema = z.object({
+  key: z.string(),
+  name: z.string(),
+  latestVersion: z.number().int(),
+  activeVersion: z.number().int().nullable(),
+  startOn: z.array(z.string()),
+  versions: z.array(processVersionDtoSchema),
+  instanceCounts: z.record(z.string(), z.number().int()),
+});
+export type ProcessSummaryDto = z.infer<typeof processSummaryDtoSchema>;
+
+export const processDetailDtoSchema = processSummaryDtoSchema.extend({
+  /** The newest version's document. */
+  document: z.record(z.string(), z.unknown()),
+});
+export type ProcessDetailDto = z.infer<typeof processDetailDtoSchema>;
+
+/** `POST /api/v1/processes` with JSON: the document itself, or `{ "document": <object or YAML text> }`. */
+export const uploadDefinitionSchema = z.object({ document: z.union([z.string().min(1), z.record(z.string(), z.unknown())]) }).strict();

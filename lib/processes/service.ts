@@ -1,0 +1,156 @@
+import { db, type Prisma, type Tx } from "../db";
+import { AppError } from "../errors";
+import { requirePermission, type Actor } from "../identity/actor";
+import { appendAuditEntry } from "../audit/service";
+import { loadDefinition } from "./definition";
+import type { DefinitionError, ProcessDetailDto, ProcessDocument, ProcessSummaryDto, ProcessVersionDto } from "./schemas";
+import { PROCESS_KEY_RE } from "./schemas";
+
+// Versioned process definitions. Publishing writes a new immutable version; instances start on
+// the newest ACTIVE version and keep the version they started with; deprecating a version
+// stops new starts on it.
+
+type DefinitionRow = Prisma.ProcessDefinitionGetPayload<object>;
+
+export function definitionInvalid(errors: DefinitionError[]): AppError {
+  const first = errors[0];
+  return new AppError("VALIDATION_FAILED", `The definition is invalid — ${first?.message ?? "unknown error"}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}`, {
+    fieldErrors: errors.map((e) => ({ path: e.path, message: e.message })),
+    details: { steps: [...new Set(errors.map((e) => e.step).filter((s): s is string => s !== null))] },
+  });
+}
+
+export function documentOf(row: Pick<DefinitionRow, "document">): ProcessDocument {
+  return row.document as unknown as ProcessDocument;
+}
+
+async function countsByDefinition(definitionIds: string[]) {
+  if (definitionIds.length === 0) return new Map<string, Record<string, number>>();
+  const groups = await db().processInstance.groupBy({ by: ["definitionId", "status"], where: { definitionId: { in: definitionIds } }, _count: { _all: true } });
+  const out = new Map<string, Record<string, number>>();
+  for (const g of groups) {
+    const c = out.get(g.definitionId) ?? {};
+    c[g.status] = g._count._all;
+    out.set(g.definitionId, c);
+  }
+  return out;
+}
+
+function toVersionDto(d: DefinitionRow, counts: Record<string, number>): ProcessVersionDto {
+  return {
+    id: d.id,
+    key: d.key,
+    version: d.version,
+    name: d.name,
+    status: d.status,
+    startOn: d.startOn,
+    createdByName: d.createdByName,
+    createdAt: d.createdAt.toISOString(),
+    deprecatedAt: d.deprecatedAt?.toISOString() ?? null,
+    instanceCounts: counts,
+  };
+}
+
+function summarise(key: string, rows: DefinitionRow[], counts: Map<string, Record<string, number>>): ProcessSummaryDto {
+  const sorted = [...rows].sort((a, b) => b.version - a.version);
+  const latest = sorted[0]!;
+  const active = sorted.find((d) => d.status === "ACTIVE") ?? null;
+  const total: Record<string, number> = {};
+  for (const d of sorted) for (const [s, n] of Object.entries(counts.get(d.id) ?? {})) total[s] = (total[s] ?? 0) + n;
+  return {
+    key,
+    name: latest.name,
+    latestVersion: latest.version,
+    activeVersion: active?.version ?? null,
+    startOn: (active ?? latest).startOn,
+    versions: sorted.map((d) => toVersionDto(d, counts.get(d.id) ?? {})),
+    instanceCounts: total,
+  };
+}
+
+/** Validates and publishes a definition (YAML/JSON text or an object) as the key's next version. */
+export async function publishDefinition(actor: Actor, input: string | object): Promise<ProcessVersionDto> {
+  requirePermission(actor, "processes:manage");
+  const result = loadDefinition(input);
+  if (!result.ok) throw definitionInvalid(result.errors);
+  const doc = result.document;
+  const created = await db().$transaction(async (tx) => {
+    // Versions of one key are numbered one at a time.
+    await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended(${`process-definition\n${doc.key}`}, 0))`;
+    const last = await tx.processDefinition.findFirst({ where: { key: doc.key }, orderBy: { version: "desc" }, select: { version: true } });
+    const row = await tx.processDefinition.create({
+      data: {
+        key: doc.key,
+        version: (last?.version ?? 0) + 1,
+        name: doc.name,
+        document: doc as unknown as Prisma.InputJsonObject,
+        startOn: doc.startOn,
+        createdById: actor.type === "USER" ? actor.id : null,
+        createdByName: actor.name,
+      },
+    });
+    await appendAuditEntry(tx, actor, {
+      action: "process.published",
+      subjectType: "process",
+      subjectId: row.id,
+      after: { key: row.key, version: row.version, name: row.name, startOn: row.startOn, steps: doc.steps.length },
+    });
+    return row;
+  });
+  return toVersionDto(created, {});
+}
+
+export async function listProcesses(actor: Actor): Promise<{ data: ProcessSummaryDto[] }> {
+  requirePermission(actor, "processes:manage");
+  const rows = await db().processDefinition.findMany({ orderBy: [{ key: "asc" }, { version: "desc" }] });
+  const counts = await countsByDefinition(rows.map((r) => r.id));
+  const byKey = new Map<string, DefinitionRow[]>();
+  for (const r of rows) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
+  return { data: [...byKey.entries()].map(([key, list]) => summarise(key, list, counts)) };
+}
+
+export async function getProcess(actor: Actor, key: string): Promise<ProcessDetailDto> {
+  requirePermission(actor, "processes:manage");
+  const rows = PROCESS_KEY_RE.test(key) ? await db().processDefinition.findMany({ where: { key }, orderBy: { version: "desc" } }) : [];
+  if (rows.length === 0) throw new AppError("NOT_FOUND", `No process "${key}".`);
+  const counts = await countsByDefinition(rows.map((r) => r.id));
+  return { ...summarise(key, rows, counts), document: rows[0]!.document as Record<string, unknown> };
+}
+
+export async function deprecateVersion(actor: Actor, key: string, version: number): Promise<ProcessVersionDto> {
+  requirePermission(actor, "processes:manage");
+  if (!Number.isInteger(version) || version < 1) throw new AppError("NOT_FOUND", `No version ${version} of "${key}".`);
+  const row = await db().$transaction(async (tx) => {
+    const current = await tx.processDefinition.findUnique({ where: { key_version: { key, version } } });
+    if (!current) throw new AppError("NOT_FOUND", `No version ${version} of "${key}".`);
+    const now = new Date();
+    const r = await tx.processDefinition.updateMany({ where: { id: current.id, status: "ACTIVE" }, data: { status: "DEPRECATED", deprecatedAt: now } });
+    if (r.count !== 1) throw new AppError("CONFLICT", `Version ${version} of "${key}" is already deprecated.`);
+    await appendAuditEntry(tx, actor, {
+      action: "process.deprecated",
+      subjectType: "process",
+      subjectId: current.id,
+      before: { key, version, status: "ACTIVE" },
+      after: { key, version, status: "DEPRECATED" },
+    });
+    return { ...current, status: "DEPRECATED" as const, deprecatedAt: now };
+  });
+  const counts = await countsByDefinition([row.id]);
+  return toVersionDto(row, counts.get(row.id) ?? {});
+}
+
+/** The version new instances of `key` start on: the newest ACTIVE one. */
+export async function startableVersion(tx: Tx, key: string): Promise<DefinitionRow | null> {
+  return tx.processDefinition.findFirst({ where: { key, status: "ACTIVE" }, orderBy: { version: "desc" } });
+}
+
+/** For each process whose startable version subscribes to `type`, that version. */
+export async function versionsStartedBy(tx: Tx, type: string): Promise<DefinitionRow[]> {
+  const candidates = await tx.processDefinition.findMany({ where: { status: "ACTIVE", startOn: { has: type } }, select: { key: true }, distinct: ["key"] });
+  const out: DefinitionRow[] = [];
+  for (const { key } of candidates) {
+    const v = await startableVersion(tx, key);
+    if (v?.startOn.includes(type)) out.push(v);
+  }
+  return out;
+}

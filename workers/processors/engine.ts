@@ -1,0 +1,29 @@
+import { UnrecoverableError, type Job } from "bullmq";
+import { JOB_SCHEMAS } from "../../lib/queues";
+import { onTaskDecided, onWaitTimeout, runStep, type JobResult } from "../../lib/engine/runner";
+
+/**
+ * The process engine's queue: each job moves one instance one step. Idempotent: a duplicate or
+ * late job finds the step already moved on (guarded transitions) and returns "skipped".
+ */
+export async function processEngineJob(job: Job): Promise<JobResult> {
+  switch (job.name) {
+    case "run-step": {
+      const data = JOB_SCHEMAS["run-step"].safeParse(job.data);
+      if (!data.success) throw new UnrecoverableError(`invalid run-step payload: ${data.error.message}`);
+      return runStep(data.data.stepRunId, job.id);
+    }
+    case "human-decided": {
+      const data = JOB_SCHEMAS["human-decided"].safeParse(job.data);
+      if (!data.success) throw new UnrecoverableError(`invalid human-decided payload: ${data.error.message}`);
+      return onTaskDecided(data.data.taskId, data.data.requestId);
+    }
+    case "wait-timeout": {
+      const data = JOB_SCHEMAS["wait-timeout"].safeParse(job.data);
+      if (!data.success) throw new UnrecoverableError(`invalid wait-timeout payload: ${data.error.message}`);
+      return onWaitTimeout(data.data.stepRunId, job.id);
+    }
+    default:
+      throw new UnrecoverableError(`unknown engine job "${job.name}"`);
+  }
+}
