@@ -39,8 +39,8 @@ test.describe("decision tables", () => {
     await expect(page.getByTestId("diff")).toContainText("[1000..10000]");
 
     // What if an invoice of 1,500 arrives from a known vendor?
-    await page.getByLabel("Invoice amount").fill("1500");
-    await page.getByLabel("New vendor").selectOption("false");
+    await page.getByLabel("Invoice amount", { exact: true }).fill("1500");
+    await page.getByLabel("New vendor", { exact: true }).selectOption("false");
     await page.getByRole("button", { name: "Evaluate" }).click();
     const result = page.getByTestId("what-if-result");
     await expect(result).toContainText("Matched rule 1");
