@@ -58,7 +58,7 @@ const claimedTask = async () => {
 };
 
 const cases: { name: string; call: Call; status: number; actions: string[] }[] = [
-  { name: "create task (token)", call: { as: { token: () => supervisorToken }, route: createTask as Route, body: () => ({ title: `Cov ${uid()}`, candidateGroup: team.group.key }) }, status: 201, actions: ["task.created"] },
+  { name: "create task (token)", call: { as: { token: () => supervisorToken }, route: createTask as Route, body: () => ({ title: `Cov ${uid()}`, candidateGroup: team.group.key }) }, status: 201, actions: ["task.created", "task.routed"] },
   { name: "claim (person)", call: { as: { user: "alice" }, route: claim as Route, params: async () => ({ id: (await groupTask(team)).id }) }, status: 200, actions: ["task.claimed"] },
   { name: "unclaim (person)", call: { as: { user: "alice" }, route: unclaim as Route, params: claimedTask }, status: 200, actions: ["task.unclaimed"] },
   { name: "approve (person)", call: { as: { user: "bob" }, route: decide as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ outcome: "approve" }) }, status: 200, actions: ["task.approved"] },

@@ -31,7 +31,7 @@ describe("audit entries commit with the change they record", () => {
 
     const row = await db().task.findUniqueOrThrow({ where: { id: task.id } });
     expect(row).toMatchObject({ status: "OPEN", version: 1, outcome: null, decidedById: null, decidedAt: null, assigneeId: null });
-    expect((await auditFor(task.id)).map((a) => a.action)).toEqual(["task.created"]);
+    expect((await auditFor(task.id)).map((a) => a.action)).toEqual(["task.created", "task.routed"]);
     expect(await db().outboxMessage.count({ where: { jobId: `task-decided.${task.id}` } })).toBe(0);
   });
 
@@ -45,7 +45,7 @@ describe("audit entries commit with the change they record", () => {
   it("records who, what, before and after", async () => {
     const task = await groupTask(team);
     await decideTask({ ...team.as.alice, requestId: "req-audit-0001", ip: "203.0.113.9" }, task.id, { outcome: "approve" });
-    const [, decision] = await auditFor(task.id);
+    const [, , decision] = await auditFor(task.id);
     expect(decision).toMatchObject({
       action: "task.approved",
       actorType: "USER",

@@ -92,7 +92,7 @@ describe("request more information", () => {
     expect(back).toMatchObject({ status: "OPEN", assignee: { id: team.users.alice.id }, infoRequest: null, version: 3 });
     const answer = await db().comment.findFirstOrThrow({ where: { taskId: task.id, kind: "ANSWER" } });
     expect(answer.body).toBe("Cost centre 4410 (marketing).");
-    expect((await auditFor(task.id)).map((a) => a.action)).toEqual(["task.created", "task.info_requested", "task.info_answered"]);
+    expect((await auditFor(task.id)).map((a) => a.action)).toEqual(["task.created", "task.routed", "task.info_requested", "task.info_answered"]);
     expect(await runJob(`task-info-answered.${answer.id}`)).toBe(1);
     const toAlice = await db().notification.findFirstOrThrow({ where: { userId: team.users.alice.id, taskId: task.id, kind: "task.info_answered" } });
     expect(toAlice.title).toMatch(/Carol answered your question/);
@@ -137,7 +137,7 @@ describe("request more information", () => {
 
     const stale = await call(requestInfoRoute, "alice", claimed.id, { question: "?" }, { "if-match": '"7"' });
     expect(stale.status).toBe(412);
-    expect((await auditFor(claimed.id)).map((a) => a.action)).toEqual(["task.created"]);
+    expect((await auditFor(claimed.id)).map((a) => a.action)).toEqual(["task.created", "task.routed"]);
   });
 
   it("answer racing a decision attempt and a second answer: one answer, decide refused or after", async () => {
@@ -171,7 +171,7 @@ describe("request more information", () => {
         decideTask(team.as.bob, task.id, { outcome: "approve" }),
       ]);
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-      const actions = (await auditFor(task.id)).map((a) => a.action).filter((a) => a !== "task.created");
+      const actions = (await auditFor(task.id)).map((a) => a.action).filter((a) => a !== "task.created" && a !== "task.routed");
       expect(actions).toHaveLength(1);
       const row = await db().task.findUniqueOrThrow({ where: { id: task.id } });
       expect(row.version).toBe(2);

@@ -35,7 +35,7 @@ describe("createTask", () => {
     expect(row.context).toEqual({ amount: 2300, currency: "EUR" });
 
     const audit = await auditFor(dto.id);
-    expect(audit.map((a) => a.action)).toEqual(["task.created"]);
+    expect(audit.map((a) => a.action)).toEqual(["task.created", "task.routed"]);
     expect(audit[0]).toMatchObject({ actorType: "USER", actorId: team.users.supervisor.id, subjectType: "task", subjectId: dto.id });
 
     const outbox = await db().outboxMessage.findMany({ where: { jobId: `task-created.${dto.id}` } });
@@ -133,10 +133,10 @@ describe("claim, unclaim and decide", () => {
     expect(row.decidedAt).toBeInstanceOf(Date);
 
     const audit = await auditFor(task.id);
-    expect(audit.map((a) => a.action)).toEqual(["task.created", "task.claimed", "task.unclaimed", "task.rejected"]);
-    expect(audit[3]).toMatchObject({ actorId: team.users.bob.id, reason: "Duplicate of INV-4401" });
-    expect(audit[3]?.before).toMatchObject({ status: "OPEN", version: 3 });
-    expect(audit[3]?.after).toMatchObject({ status: "DECIDED", outcome: "reject", version: 4 });
+    expect(audit.map((a) => a.action)).toEqual(["task.created", "task.routed", "task.claimed", "task.unclaimed", "task.rejected"]);
+    expect(audit[4]).toMatchObject({ actorId: team.users.bob.id, reason: "Duplicate of INV-4401" });
+    expect(audit[4]?.before).toMatchObject({ status: "OPEN", version: 3 });
+    expect(audit[4]?.after).toMatchObject({ status: "DECIDED", outcome: "reject", version: 4 });
 
     const history = await getTaskHistory(team.as.bob, task.id);
     expect(history.data.map((h) => h.action)).toEqual(audit.map((a) => a.action));
@@ -181,7 +181,7 @@ describe("claim, unclaim and decide", () => {
     const cancelled = await cancelTask(team.as.supervisor, task.id, { reason: "Vendor withdrew the invoice" });
     expect(cancelled).toMatchObject({ status: "CANCELLED", reason: "Vendor withdrew the invoice", version: 2 });
     expect((await appError(decideTask(team.as.alice, task.id, { outcome: "approve" }))).code).toBe("TASK_NOT_ACTIONABLE");
-    expect((await auditFor(task.id)).map((a) => a.action)).toEqual(["task.created", "task.cancelled"]);
+    expect((await auditFor(task.id)).map((a) => a.action)).toEqual(["task.created", "task.routed", "task.cancelled"]);
   });
 });
 
@@ -196,7 +196,7 @@ describe("separation of duties", () => {
     expect(err.code).toBe("SOD_VIOLATION");
     expect(err.status).toBe(403);
     expect(await db().task.findUniqueOrThrow({ where: { id: task.id } })).toMatchObject({ status: "OPEN", version: 1, decidedById: null });
-    expect((await auditFor(task.id)).map((a) => a.action)).toEqual(["task.created"]);
+    expect((await auditFor(task.id)).map((a) => a.action)).toEqual(["task.created", "task.routed"]);
 
     // Someone else in the group may.
     await expect(decideTask(team.as.bob, task.id, { outcome: "approve" })).resolves.toMatchObject({ status: "DECIDED" });
@@ -219,7 +219,7 @@ describe("optimistic concurrency", () => {
 
     const row = await db().task.findUniqueOrThrow({ where: { id: task.id } });
     expect(row).toMatchObject({ status: "OPEN", version: 2, outcome: null, decidedById: null });
-    expect((await auditFor(task.id)).map((a) => a.action)).toEqual(["task.created", "task.claimed"]);
+    expect((await auditFor(task.id)).map((a) => a.action)).toEqual(["task.created", "task.routed", "task.claimed"]);
 
     // The version in the body works the same way; the right version goes through.
     expect((await appError(unclaimTask(team.as.alice, task.id, { version: 1 }))).code).toBe("VERSION_MISMATCH");

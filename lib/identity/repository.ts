@@ -10,12 +10,15 @@ export function findUserById(id: string) {
 
 /** The groups a user belongs to or supervises, and the people who report to them. */
 export async function loadUserScope(userId: string) {
-  const [memberships, supervised, reports] = await Promise.all([
+  const [memberships, supervised, reports, me] = await Promise.all([
     db().groupMembership.findMany({ where: { userId }, select: { group: { select: { id: true, key: true, name: true } } } }),
     db().group.findMany({ where: { supervisorId: userId }, select: { id: true } }),
     db().user.findMany({ where: { supervisorId: userId }, select: { id: true } }),
+    db().user.findUnique({ where: { id: userId }, select: { skills: true } }),
   ]);
   return {
+    /** The user's skills (tasks with required skills are only theirs to take if they have them all). */
+    skills: me?.skills ?? [],
     groups: memberships.map((m) => m.group),
     groupIds: memberships.map((m) => m.group.id),
     supervisedGroupIds: supervised.map((g) => g.id),

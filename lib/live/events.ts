@@ -8,6 +8,9 @@ export const LIVE_EVENT_TYPES = [
   "task.claimed",
   "task.unclaimed",
   "task.decided",
+  // Four-eyes: one approval given, more needed (the task goes back to its group queue).
+  "task.approval_recorded",
+  "task.reassigned",
   "task.cancelled",
   "task.info_requested",
   "task.info_answered",

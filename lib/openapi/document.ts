@@ -3,7 +3,10 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import { ERROR_STATUS } from "../errors";
 import {
   answerInfoSchema,
+  bulkActionSchema,
+  bulkResultSchema,
   cancelTaskSchema,
+  reassignTaskSchema,
   claimTaskSchema,
   createTaskSchema,
   decideTaskSchema,
@@ -18,6 +21,7 @@ import { createTokenSchema, createdTokenSchema, meSchema, tokenDtoSchema } from 
 import { markReadSchema, notificationDtoSchema } from "../notifications/schemas";
 import { liveEventSchema } from "../live/events";
 import { decisionTablePaths } from "../rules/openapi";
+import { savedFilterDtoSchema, savedFilterInputSchema, savedFilterListSchema } from "../saved-filters/schemas";
 
 // The OpenAPI 3.1 description of /api/v1, generated from the same zod schemas the handlers,
 // forms and DTOs use. Served at GET /api/v1/openapi.json.
@@ -94,7 +98,40 @@ export const API_PATHS = {
   },
   "/api/v1/tasks/{id}/claim": { post: taskCommand("Claim a group task", claimTaskSchema) },
   "/api/v1/tasks/{id}/unclaim": { post: taskCommand("Release a claimed task to its queue", claimTaskSchema) },
-  "/api/v1/tasks/{id}/decision": { post: taskCommand("Approve or reject (reject needs a reason)", decideTaskSchema) },
+  "/api/v1/tasks/{id}/decision": {
+    post: taskCommand(
+      "Decide: approve, reject (reason required) or a custom outcome the task declares, with its form values. Four-eyes tasks record each approval (409 DUPLICATE_APPROVAL for a second one by the same person) and are decided at the Nth",
+      decideTaskSchema,
+    ),
+  },
+  "/api/v1/tasks/{id}/reassign": {
+    post: taskCommand("Reassign to a person or a group queue, with a reason (tasks:assign; supervisors for their teams only)", reassignTaskSchema),
+  },
+  "/api/v1/tasks/bulk": {
+    post: op({
+      tags: ["tasks"],
+      summary: "Approve or reassign many tasks; each is changed and audited on its own, and the result says per task what happened",
+      requestBody: { ...json(bulkActionSchema), required: true },
+      responses: { ...ok(bulkResultSchema), ...problems(401, 403, 415, 422) },
+    }),
+  },
+  "/api/v1/saved-filters": {
+    get: op({ tags: ["inbox"], summary: "Your saved inbox filters", responses: { ...ok(savedFilterListSchema), ...problems(401, 403) } }),
+    post: op({
+      tags: ["inbox"],
+      summary: "Save (or replace by name) an inbox filter",
+      requestBody: { ...json(savedFilterInputSchema), required: true },
+      responses: { ...ok(savedFilterDtoSchema, "Saved", "201"), ...problems(401, 403, 409, 415, 422) },
+    }),
+  },
+  "/api/v1/saved-filters/{id}": {
+    delete: op({
+      tags: ["inbox"],
+      summary: "Delete one of your saved filters",
+      requestParams: { path: z.object({ id: z.string() }) },
+      responses: { "204": { description: "Deleted" }, ...problems(401, 403, 404) },
+    }),
+  },
   "/api/v1/tasks/{id}/cancel": { post: taskCommand("Cancel an open task", cancelTaskSchema) },
   "/api/v1/tasks/{id}/request-info": {
     post: taskCommand("Request more information: ask the requester (or askTo) a question; the task waits in INFO_REQUESTED", requestInfoSchema),

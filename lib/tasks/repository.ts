@@ -8,6 +8,8 @@ export const taskInclude = {
   decidedBy: { select: { id: true, name: true } },
   infoRequestedOf: { select: { id: true, name: true } },
   infoRequestedBy: { select: { id: true, name: true } },
+  delegatedFrom: { select: { id: true, name: true } },
+  approvals: { select: { approverId: true, approverName: true, outcome: true, reason: true, createdAt: true }, orderBy: { createdAt: "asc" } },
 } satisfies Prisma.TaskInclude;
 
 export type TaskRow = Prisma.TaskGetPayload<{ include: typeof taskInclude }>;
@@ -32,6 +34,8 @@ export async function updateTaskIf(
     decidedById?: string | null;
     infoRequestedOfId?: string | null;
     infoRequestedById?: string | null;
+    candidateGroupId?: string | null;
+    delegatedFromId?: string | null;
   },
 ): Promise<boolean> {
   const where: Prisma.TaskWhereInput = { id: guard.id, version: guard.version, status: { in: [...guard.statuses] } };

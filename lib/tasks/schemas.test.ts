@@ -9,7 +9,7 @@ describe("createTaskSchema", () => {
   it("accepts a minimal group task and fills defaults", () => {
     const r = createTaskSchema.safeParse({ title: "  Approve invoice  ", candidateGroup: "accounts-payable" });
     expect(r.success).toBe(true);
-    expect(r.data).toEqual({ title: "Approve invoice", candidateGroup: "accounts-payable", context: {}, priority: "NORMAL" });
+    expect(r.data).toEqual({ title: "Approve invoice", candidateGroup: "accounts-payable", context: {}, priority: "NORMAL", requiredSkills: [], approvalsRequired: 1 });
   });
 
   it("requires an assignee or a candidate group", () => {
@@ -63,8 +63,11 @@ describe("decideTaskSchema", () => {
     expect(decideTaskSchema.safeParse({ outcome: "reject", reason: "No purchase order" }).success).toBe(true);
   });
 
-  it("rejects unknown outcomes, non-positive versions and extra fields", () => {
-    expect(decideTaskSchema.safeParse({ outcome: "maybe" }).success).toBe(false);
+  it("rejects malformed outcome ids, non-positive versions and extra fields", () => {
+    // Whether an id is one the task offers (approve, reject or a custom outcome) is the service's check.
+    expect(decideTaskSchema.safeParse({ outcome: "maybe so" }).success).toBe(false);
+    expect(decideTaskSchema.safeParse({ outcome: "" }).success).toBe(false);
+    expect(decideTaskSchema.safeParse({ outcome: "approve_partial", reason: "half" }).success).toBe(true);
     expect(decideTaskSchema.safeParse({ outcome: "approve", version: 0 }).success).toBe(false);
     expect(decideTaskSchema.safeParse({ outcome: "approve", version: 1.5 }).success).toBe(false);
     expect(decideTaskSchema.safeParse({ outcome: "approve", decidedBy: "me" }).success).toBe(false);

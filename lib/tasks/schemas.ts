@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { routingSchema } from "../routing/schemas";
+import { formDefinitionSchema, formFieldSchema, outcomeDefinitionSchema, outcomeListSchema } from "./forms";
 
 // One schema per shape: used by the REST handlers, the browser forms and the DTOs.
 export const TASK_STATUSES = ["OPEN", "INFO_REQUESTED", "DECIDED", "CANCELLED"] as const;
@@ -32,9 +34,19 @@ export const createTaskSchema = z
     requestedBy: z.string().trim().min(1).max(254).optional(),
     priority: taskPrioritySchema.default("NORMAL"),
     dueAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time, e.g. 2026-12-01T17:00:00Z" }).optional(),
+    /** Who may take it beyond assignee/group: direct, group, round_robin, least_loaded or conditions. */
+    routing: routingSchema.optional(),
+    /** Skills a person needs to take the task (least_loaded picks among members having all). */
+    requiredSkills: z.array(z.string().trim().min(1).max(50)).max(10).default([]),
+    /** Four-eyes: distinct approvers needed before the task counts as approved. */
+    approvalsRequired: z.number().int().min(1).max(5).default(1),
+    /** Outcomes besides approve/reject, e.g. {id:"approve_partial", label:"Approve partially", requiresReason:true}. */
+    outcomes: outcomeListSchema.optional(),
+    /** Decision form: fields the decider fills in (validated on both sides by one schema). */
+    form: formDefinitionSchema.optional(),
   })
   .strict()
-  .refine((t) => t.assignee || t.candidateGroup, {
+  .refine((t) => t.assignee || t.candidateGroup || t.routing, {
     message: "Name an assignee or a candidate group",
     path: ["candidateGroup"],
   });
@@ -42,8 +54,11 @@ export type CreateTaskInput = z.input<typeof createTaskSchema>;
 
 export const decideTaskSchema = z
   .object({
-    outcome: outcomeSchema,
+    /** approve, reject, or one of the task's custom outcome ids. */
+    outcome: z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/, "an outcome id: approve, reject or one the task declares"),
     reason: z.string().trim().max(2000).optional(),
+    /** Values of the task's decision form (checked against the form's schema by the service). */
+    form: z.record(z.string(), z.unknown()).optional(),
     /** The task version the decider saw; the If-Match header does the same. */
     version: z.number().int().positive().optional(),
   })
@@ -79,10 +94,58 @@ export const answerInfoSchema = z
   .strict();
 export type AnswerInfoInput = z.input<typeof answerInfoSchema>;
 
+export const reassignTaskSchema = z
+  .object({
+    /** User id or e-mail of the new assignee. */
+    assignee: z.string().trim().min(1).max(254).optional(),
+    /** Key of the group whose queue the task moves to (unassigned). */
+    candidateGroup: z.string().trim().min(1).max(100).optional(),
+    reason: z.string().trim().min(1, "Say why you are reassigning it").max(2000),
+    version: z.number().int().positive().optional(),
+  })
+  .strict()
+  .refine((r) => r.assignee || r.candidateGroup, { message: "Name the new assignee or group", path: ["assignee"] });
+export type ReassignTaskInput = z.input<typeof reassignTaskSchema>;
+
+export const BULK_ACTIONS = ["approve", "reassign"] as const;
+export const bulkActionSchema = z
+  .object({
+    action: z.enum(BULK_ACTIONS),
+    taskIds: z.array(z.string().min(1).max(100)).min(1, "Select at least one task").max(100),
+    /** approve: optional note; reassign: required reason. */
+    reason: z.string().trim().max(2000).optional(),
+    assignee: z.string().trim().min(1).max(254).optional(),
+    candidateGroup: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.action === "reassign" && !b.assignee && !b.candidateGroup) ctx.addIssue({ code: "custom", path: ["assignee"], message: "Name the new assignee or group" });
+    if (b.action === "reassign" && !b.reason) ctx.addIssue({ code: "custom", path: ["reason"], message: "Say why you are reassigning them" });
+  });
+export type BulkActionInput = z.input<typeof bulkActionSchema>;
+export const bulkResultSchema = z.object({
+  data: z.array(z.object({ taskId: z.string(), ok: z.boolean(), code: z.string().optional(), detail: z.string().optional() })),
+  summary: z.object({ ok: z.number().int(), failed: z.number().int() }),
+});
+export type BulkResult = z.infer<typeof bulkResultSchema>;
+
 export const TASK_VIEWS = ["inbox", "mine", "group", "asked", "decided", "all"] as const;
+export const DUE_FILTERS = ["overdue", "today", "week"] as const;
+export const TASK_SORTS = ["due", "priority", "age"] as const;
+/** A comma list of priorities in a query string ("HIGH,URGENT"). */
+const priorityListSchema = z
+  .string()
+  .transform((s) => s.split(",").map((p) => p.trim().toUpperCase()).filter(Boolean))
+  .pipe(z.array(taskPrioritySchema).max(4));
 export const taskListQuerySchema = z.object({
   view: z.enum(TASK_VIEWS).default("inbox"),
   status: taskStatusSchema.optional(),
+  priority: priorityListSchema.optional(),
+  due: z.enum(DUE_FILTERS).optional(),
+  /** Words to find in the title or the context (all must occur, case-insensitive). */
+  q: z.string().trim().max(200).optional(),
+  /** due: soonest first; priority: most urgent first; age: oldest first. Decided view: newest decision first. */
+  sort: z.enum(TASK_SORTS).optional(),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
@@ -110,6 +173,17 @@ export const taskDtoSchema = z.object({
   reason: z.string().nullable(),
   version: z.number().int(),
   instanceId: z.string().nullable(),
+  requiredSkills: z.array(z.string()),
+  /** Out-of-office hand-over: the person the task was meant for (assignee is their delegate). */
+  delegatedFrom: refSchema.nullable(),
+  /** Four-eyes: approvals needed, and those given so far (votes of the task, oldest first). */
+  approvalsRequired: z.number().int(),
+  approvals: z.array(z.object({ approver: refSchema, outcome: z.string(), reason: z.string().nullable(), at: z.string() })),
+  /** Custom outcomes the task declares besides approve and reject. */
+  outcomes: z.array(outcomeDefinitionSchema),
+  form: z.array(formFieldSchema).nullable(),
+  /** Values submitted with the final decision. */
+  formValues: z.record(z.string(), z.unknown()).nullable(),
   /** Set while the task waits for information: who was asked, by whom, since when. */
   infoRequest: z
     .object({ askedOf: refSchema.nullable(), askedBy: refSchema.nullable(), askedAt: z.string().nullable() })

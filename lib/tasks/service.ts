@@ -18,9 +18,12 @@ import {
 } from "./schemas";
 import { allowedFrom, assertTransition, type TaskAction } from "./state-machine";
 import { publishTaskEvent } from "../live/publish";
-import { findTask, findTasks, isGroupMember, resolveGroupKey, resolveUserRef, updateTaskIf, type TaskRow } from "./repository";
+import { findTask, findTasks, isGroupMember, resolveUserRef, updateTaskIf, type TaskRow } from "./repository";
+import { routeTask } from "../routing/service";
+import { declaredForm, declaredOutcomes, planDecision, type DecisionPlan } from "./decisions";
+import { isPriority, priorityKeyset, taskFilterWhere, taskSortField } from "./filters";
 
-const EMPTY_SCOPE: UserScope = { groups: [], groupIds: [], supervisedGroupIds: [], reportIds: [] };
+const EMPTY_SCOPE: UserScope = { skills: [], groups: [], groupIds: [], supervisedGroupIds: [], reportIds: [] };
 
 export async function scopeOf(actor: Actor): Promise<UserScope> {
   return actor.type === "USER" && actor.id ? loadUserScope(actor.id) : EMPTY_SCOPE;
@@ -48,7 +51,7 @@ function visibilityWhere(actor: Actor, scope: UserScope): Prisma.TaskWhereInput 
   };
 }
 
-export function canView(actor: Actor, scope: UserScope, t: Omit<TaskRow, "assignee" | "candidateGroup" | "requestedBy" | "decidedBy" | "infoRequestedOf" | "infoRequestedBy">): boolean {
+export function canView(actor: Actor, scope: UserScope, t: Omit<TaskRow, "assignee" | "candidateGroup" | "requestedBy" | "decidedBy" | "infoRequestedOf" | "infoRequestedBy" | "delegatedFrom" | "approvals">): boolean {
   if (seesEverything(actor)) return true;
   const me = actor.id;
   if (!me) return false;
@@ -78,6 +81,9 @@ export function capabilities(actor: Actor, scope: UserScope, t: TaskRow): TaskDt
   if (actor.type !== "USER") return { claim: false, unclaim: false, decide: true, requestInfo: true, answer: false, readOnlyReason: null };
   const isOwnRequest = t.requestedById !== null && t.requestedById === actor.id;
   const inGroup = t.candidateGroupId !== null && scope.groupIds.includes(t.candidateGroupId);
+  if (t.approvals.some((a) => a.approverId === actor.id)) {
+    return none(`You approved this; it needs ${t.approvalsRequired - t.approvals.length} more approval(s) from someone else.`);
+  }
   if (t.assigneeId === actor.id) {
     return {
       claim: false,
@@ -91,7 +97,14 @@ export function capabilities(actor: Actor, scope: UserScope, t: TaskRow): TaskDt
   if (t.assigneeId) return none(`Claimed by ${t.assignee?.name ?? "someone else"}.`);
   if (!inGroup) return none("This task is in a queue you are not a member of.");
   if (isOwnRequest) return { ...none("You requested this, so someone else must decide it.") };
+  const missing = missingSkills(t, scope);
+  if (missing.length) return none(`Needs skills you do not have: ${missing.join(", ")}.`);
   return { claim: true, unclaim: false, decide: true, requestInfo: true, answer: false, readOnlyReason: null };
+}
+
+/** Required skills the person lacks (only matters for taking an unassigned task from a queue). */
+export function missingSkills(t: Pick<TaskRow, "requiredSkills">, scope: Pick<UserScope, "skills">): string[] {
+  return t.requiredSkills.filter((s) => !scope.skills.includes(s));
 }
 
 /** The person asked answers; an admin or a machine may answer for them. */
@@ -125,6 +138,13 @@ export function toTaskDto(t: TaskRow, can: TaskDto["can"]): TaskDto {
     reason: t.reason,
     version: t.version,
     instanceId: t.instanceId,
+    requiredSkills: t.requiredSkills,
+    delegatedFrom: t.delegatedFrom,
+    approvalsRequired: t.approvalsRequired,
+    approvals: t.approvals.map((a) => ({ approver: { id: a.approverId, name: a.approverName }, outcome: a.outcome, reason: a.reason, at: a.createdAt.toISOString() })),
+    outcomes: declaredOutcomes(t),
+    form: declaredForm(t),
+    formValues: (t.formValues ?? null) as Record<string, unknown> | null,
     infoRequest:
       t.status === "INFO_REQUESTED"
         ? { askedOf: t.infoRequestedOf, askedBy: t.infoRequestedBy, askedAt: iso(t.infoRequestedAt) }
@@ -153,19 +173,24 @@ export async function createTask(actor: Actor, input: unknown, link?: TaskProces
   requirePermission(actor, "tasks:create");
   const data = parse(createTaskSchema, input, "Task");
   const created = await db().$transaction(async (tx) => {
-    const assignee = data.assignee ? await resolveUserRef(tx, data.assignee) : null;
-    if (data.assignee && (!assignee || !assignee.active)) {
-      throw new AppError("VALIDATION_FAILED", `No active user "${data.assignee}"`, { fieldErrors: [{ path: "assignee", message: "unknown user" }] });
-    }
-    const group = data.candidateGroup ? await resolveGroupKey(tx, data.candidateGroup) : null;
-    if (data.candidateGroup && !group) {
-      throw new AppError("VALIDATION_FAILED", `No group with key "${data.candidateGroup}"`, {
-        fieldErrors: [{ path: "candidateGroup", message: "unknown group" }],
-      });
-    }
     const requester = data.requestedBy ? await resolveUserRef(tx, data.requestedBy) : null;
     if (data.requestedBy && !requester) {
       throw new AppError("VALIDATION_FAILED", `No user "${data.requestedBy}"`, { fieldErrors: [{ path: "requestedBy", message: "unknown user" }] });
+    }
+    const requestedById = requester?.id ?? (actor.type === "USER" ? actor.id : null);
+    // Who gets it (lib/routing): decided in this transaction and audited as task.routed below.
+    const routed = await routeTask(tx, {
+      assignee: data.assignee,
+      candidateGroup: data.candidateGroup,
+      requiredSkills: data.requiredSkills,
+      routing: data.routing,
+      context: data.context,
+      requesterId: requestedById,
+    });
+    if (data.approvalsRequired > 1 && !routed.candidateGroupId) {
+      throw new AppError("VALIDATION_FAILED", "A task needing several approvers must have a candidate group they come from.", {
+        fieldErrors: [{ path: "approvalsRequired", message: "needs a candidate group" }],
+      });
     }
     const task = await tx.task.create({
       data: {
@@ -174,9 +199,15 @@ export async function createTask(actor: Actor, input: unknown, link?: TaskProces
         context: data.context as Prisma.InputJsonObject,
         priority: data.priority,
         dueAt: data.dueAt ? new Date(data.dueAt) : null,
-        assigneeId: assignee?.id ?? null,
-        candidateGroupId: group?.id ?? null,
-        requestedById: requester?.id ?? (actor.type === "USER" ? actor.id : null),
+        assigneeId: routed.assigneeId,
+        candidateGroupId: routed.candidateGroupId,
+        delegatedFromId: routed.delegatedFromId,
+        requiredSkills: data.requiredSkills,
+        routing: (data.routing ?? undefined) as Prisma.InputJsonObject | undefined,
+        approvalsRequired: data.approvalsRequired,
+        outcomes: (data.outcomes ?? undefined) as Prisma.InputJsonArray | undefined,
+        form: (data.form ?? undefined) as Prisma.InputJsonArray | undefined,
+        requestedById,
         createdByActor: `${actor.type.toLowerCase()}:${actor.id ?? actor.name}`,
         instanceId: processLink?.instanceId ?? null,
         stepRunId: processLink?.stepRunId ?? null,
@@ -195,7 +226,16 @@ export async function createTask(actor: Actor, input: unknown, link?: TaskProces
         assigneeId: task.assigneeId,
         candidateGroupId: task.candidateGroupId,
         dueAt: iso(task.dueAt),
+        ...(task.approvalsRequired > 1 ? { approvalsRequired: task.approvalsRequired } : {}),
       },
+    });
+    await appendAuditEntry(tx, actor, {
+      action: "task.routed",
+      subjectType: "task",
+      subjectId: task.id,
+      taskId: task.id,
+      after: { ...routed.decision, assigneeId: task.assigneeId, candidateGroupId: task.candidateGroupId } as unknown as Prisma.InputJsonObject,
+      reason: routed.decision.reason,
     });
     await enqueueInTx(tx, {
       queue: QUEUES.notifications,
@@ -227,7 +267,7 @@ function encodeCursor(c: Cursor): string {
 function decodeCursor(s: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(s, "base64url").toString("utf8")) as Cursor;
-    if (typeof c.id !== "string" || (c.k !== null && typeof c.k !== "string") || (c.k && Number.isNaN(Date.parse(c.k)))) throw new Error();
+    if (typeof c.id !== "string" || (c.k !== null && typeof c.k !== "string") || (c.k && Number.isNaN(Date.parse(c.k)) && !isPriority(c.k))) throw new Error();
     return c;
   } catch {
     throw new AppError("VALIDATION_FAILED", "cursor is invalid: pass the nextCursor of a previous page", {
@@ -240,7 +280,7 @@ function decodeCursor(s: string): Cursor {
  * Keyset pagination over (sortField, id). Open work sorts by due date, soonest first, tasks
  * without a due date last; decided work by decision time, newest first.
  */
-function keyset(field: "dueAt" | "decidedAt", dir: "asc" | "desc", cursor: Cursor | null): Prisma.TaskWhereInput {
+function keyset(field: "dueAt" | "decidedAt" | "createdAt", dir: "asc" | "desc", cursor: Cursor | null): Prisma.TaskWhereInput {
   if (!cursor) return {};
   if (cursor.k === null) return { [field]: null, id: { gt: cursor.id } };
   const k = new Date(cursor.k);
@@ -255,11 +295,11 @@ export async function listTasks(actor: Actor, rawQuery: unknown): Promise<TaskPa
   const me = actor.id ?? "";
   const cursor = q.cursor ? decodeCursor(q.cursor) : null;
   let where: Prisma.TaskWhereInput;
-  let field: "dueAt" | "decidedAt" = "dueAt";
-  let dir: "asc" | "desc" = "asc";
+  const { field, dir } = taskSortField(q);
   const open = { status: { in: ["OPEN", "INFO_REQUESTED"] as ("OPEN" | "INFO_REQUESTED")[] } };
   const mine: Prisma.TaskWhereInput = { assigneeId: me, ...open };
-  const groupQueue: Prisma.TaskWhereInput = { assigneeId: null, status: "OPEN", candidateGroupId: { in: scope.groupIds } };
+  // A four-eyes task you approved waits for someone else: it leaves your queue.
+  const groupQueue: Prisma.TaskWhereInput = { assigneeId: null, status: "OPEN", candidateGroupId: { in: scope.groupIds }, approvals: { none: { approverId: me } } };
   const askedOfMe: Prisma.TaskWhereInput = { infoRequestedOfId: me, status: "INFO_REQUESTED" };
   switch (q.view) {
     case "mine":
@@ -276,24 +316,22 @@ export async function listTasks(actor: Actor, rawQuery: unknown): Promise<TaskPa
       break;
     case "decided":
       where = { decidedById: me, status: "DECIDED" };
-      field = "decidedAt";
-      dir = "desc";
       break;
     case "all":
       where = visibilityWhere(actor, scope);
       break;
   }
-  if (q.status) where = { AND: [where, { status: q.status }] };
+  const filters = await taskFilterWhere(q, { now: new Date(), openOnly: q.view !== "decided" && q.view !== "all" });
   const rows = await findTasks({
-    where: { AND: [where, keyset(field, dir, cursor)] },
-    orderBy: [{ [field]: { sort: dir, nulls: "last" } }, { id: "asc" }],
+    where: { AND: [where, ...filters, field === "priority" ? priorityKeyset(cursor) : keyset(field, dir, cursor)] },
+    orderBy: [field === "priority" ? { priority: dir } : { [field]: { sort: dir, nulls: "last" } }, { id: "asc" }],
     take: q.limit + 1,
   });
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   return {
     data: page.map((t) => toTaskDto(t, capabilities(actor, scope, t))),
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ k: iso(last[field]), id: last.id }) : null,
+    nextCursor: rows.length > q.limit && last ? encodeCursor({ k: field === "priority" ? last.priority : iso(last[field]), id: last.id }) : null,
   };
 }
 
@@ -340,6 +378,11 @@ export async function claimTask(actor: Actor, id: string, input: unknown = {}, i
   }
   if (!task.candidateGroupId || !scope.groupIds.includes(task.candidateGroupId)) {
     throw new AppError("FORBIDDEN", "Only members of the task's group can claim it.");
+  }
+  const missing = missingSkills(task, scope);
+  if (missing.length) throw new AppError("FORBIDDEN", `This task needs skills you do not have: ${missing.join(", ")}.`);
+  if (task.approvals.some((a) => a.approverId === actor.id)) {
+    throw new AppError("DUPLICATE_APPROVAL", "You have already approved this task; a different person must give the next approval.");
   }
   await db().$transaction(async (tx) => {
     const ok = await updateTaskIf(
@@ -407,6 +450,10 @@ export async function deciderAfter(actor: Actor, task: TaskRow): Promise<string 
   if (!task.candidateGroupId || !(await isGroupMember(db(), actor.id!, task.candidateGroupId))) {
     throw new AppError("FORBIDDEN", "Only members of the task's group can decide it.");
   }
+  if (task.requiredSkills.length) {
+    const missing = missingSkills(task, await scopeOf(actor));
+    if (missing.length) throw new AppError("FORBIDDEN", `This task needs skills you do not have: ${missing.join(", ")}.`);
+  }
   return actor.id;
 }
 
@@ -418,16 +465,21 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
   checkExpectedVersion(task, ifMatch ?? data.version);
 
   const assigneeAfter = await deciderAfter(actor, task);
+  const approverId = actor.type === "USER" ? actor.id : null;
+  // Custom outcomes, the decision form and four-eyes (lib/tasks/decisions.ts).
+  const plan = planDecision(task, data, approverId);
+  if (!plan.final) return recordApproval(actor, task, plan);
   const now = new Date();
-  const action = data.outcome === "approve" ? "task.approved" : "task.rejected";
+  const action = plan.outcome === "approve" ? "task.approved" : plan.outcome === "reject" ? "task.rejected" : "task.decided";
   await db().$transaction(async (tx) => {
     const ok = await updateTaskIf(
       tx,
       { id, version: task.version, statuses: allowedFrom("decide"), assigneeId: task.assigneeId },
       {
         status: "DECIDED",
-        outcome: data.outcome,
+        outcome: plan.outcome,
         reason: data.reason ?? null,
+        ...(plan.formValues ? { formValues: plan.formValues as Prisma.InputJsonObject } : {}),
         decidedAt: now,
         decidedById: actor.type === "USER" ? actor.id : null,
         assigneeId: assigneeAfter,
@@ -435,6 +487,7 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
       },
     );
     if (!ok) return explainLostRace(id, "decide");
+    if (approverId) await insertApproval(tx, id, actor, plan);
     await appendAuditEntry(tx, actor, {
       action,
       subjectType: "task",
@@ -442,7 +495,15 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
       taskId: id,
       instanceId: task.instanceId,
       before: snapshot(task),
-      after: { status: "DECIDED", assigneeId: assigneeAfter, outcome: data.outcome, reason: data.reason ?? null, version: task.version + 1 },
+      after: {
+        status: "DECIDED",
+        assigneeId: assigneeAfter,
+        outcome: plan.outcome,
+        reason: data.reason ?? null,
+        version: task.version + 1,
+        ...(plan.formValues ? { form: plan.formValues as Prisma.InputJsonObject } : {}),
+        ...(task.approvalsRequired > 1 ? { approvals: plan.approvalsAfter, approvalsRequired: task.approvalsRequired } : {}),
+      },
       reason: data.reason ?? null,
     });
     await enqueueInTx(tx, {
@@ -463,6 +524,55 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
     decidedById: actor.type === "USER" ? actor.id : null,
     version: task.version + 1,
   });
+  return getTask(actor, id);
+}
+
+function insertApproval(tx: Prisma.TransactionClient, taskId: string, actor: Actor, plan: DecisionPlan) {
+  return tx.taskApproval.create({
+    data: {
+      taskId,
+      approverId: actor.id!,
+      approverName: actor.name,
+      outcome: plan.outcome,
+      reason: plan.reason,
+      formValues: (plan.formValues ?? undefined) as Prisma.InputJsonObject | undefined,
+    },
+  });
+}
+
+/**
+ * Four-eyes: an approval that still leaves approvers missing. The vote is stored and audited, and
+ * the task returns to its group queue (unassigned) so a different member can give the next one.
+ */
+async function recordApproval(actor: Actor, task: TaskRow, plan: DecisionPlan): Promise<TaskDto> {
+  const id = task.id;
+  await db().$transaction(async (tx) => {
+    const ok = await updateTaskIf(
+      tx,
+      { id, version: task.version, statuses: allowedFrom("decide"), assigneeId: task.assigneeId },
+      { assigneeId: null, claimedAt: null },
+    );
+    if (!ok) return explainLostRace(id, "decide");
+    await insertApproval(tx, id, actor, plan);
+    await appendAuditEntry(tx, actor, {
+      action: "task.approval_recorded",
+      subjectType: "task",
+      subjectId: id,
+      taskId: id,
+      instanceId: task.instanceId,
+      before: snapshot(task),
+      after: {
+        status: task.status,
+        assigneeId: null,
+        approvals: plan.approvalsAfter,
+        approvalsRequired: task.approvalsRequired,
+        version: task.version + 1,
+        ...(plan.formValues ? { form: plan.formValues as Prisma.InputJsonObject } : {}),
+      },
+      reason: plan.reason,
+    });
+  });
+  publishTaskEvent("task.approval_recorded", { ...task, assigneeId: null, version: task.version + 1 }, [task.assigneeId, actor.id]);
   return getTask(actor, id);
 }
 

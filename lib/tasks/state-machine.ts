@@ -3,7 +3,7 @@ import type { TaskStatus } from "./schemas";
 
 // The task lifecycle. Pure rules: the service combines them with a guarded UPDATE
 // (status + version in the WHERE clause) so concurrent requests cannot both pass.
-export type TaskAction = "claim" | "unclaim" | "decide" | "cancel" | "requestInfo" | "answer";
+export type TaskAction = "claim" | "unclaim" | "decide" | "cancel" | "requestInfo" | "answer" | "reassign";
 
 const ALLOWED: Record<TaskAction, readonly TaskStatus[]> = {
   claim: ["OPEN"],
@@ -13,6 +13,8 @@ const ALLOWED: Record<TaskAction, readonly TaskStatus[]> = {
   // Asking is part of deciding: the task waits, then the answer returns it to the same decider.
   requestInfo: ["OPEN"],
   answer: ["INFO_REQUESTED"],
+  // Reassigning a task that waits for an answer would strand the question: answer or cancel first.
+  reassign: ["OPEN"],
 };
 
 export function allowedFrom(action: TaskAction): readonly TaskStatus[] {

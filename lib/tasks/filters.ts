@@ -1,0 +1,80 @@
+import { db, Prisma } from "../db";
+import type { TaskListQuery, TaskPriority } from "./schemas";
+
+// Inbox filters and sorting on top of a view's WHERE clause.
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Ends of "today" and "this week" in UTC (the week ends Monday 00:00). */
+export function dueWindow(due: NonNullable<TaskListQuery["due"]>, now: Date): Prisma.TaskWhereInput {
+  if (due === "overdue") return { dueAt: { lt: now } };
+  const startOfDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  if (due === "today") return { dueAt: { gte: startOfDay, lt: new Date(startOfDay.getTime() + DAY_MS) } };
+  const daysToMonday = (8 - startOfDay.getUTCDay()) % 7 || 7;
+  return { dueAt: { gte: startOfDay, lt: new Date(startOfDay.getTime() + daysToMonday * DAY_MS) } };
+}
+
+/** Search words: up to 8, each must occur in the title or the context (case-insensitive). */
+export function searchWords(q: string): string[] {
+  return q
+    .split(/\s+/)
+    .map((w) => w.trim())
+    .filter(Boolean)
+    .slice(0, 8);
+}
+
+function likePattern(word: string): string {
+  return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Ids of tasks whose title or context contains every word (ILIKE over title + context::text). */
+export async function searchTaskIds(words: string[], openOnly: boolean, cap = 5000): Promise<string[]> {
+  const patterns = words.map(likePattern);
+  const statusClause = openOnly ? Prisma.sql`AND "status" IN ('OPEN', 'INFO_REQUESTED')` : Prisma.empty;
+  const rows = await db().$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "Task"
+    WHERE ("title" || ' ' || "context"::text) ILIKE ALL (${patterns}::text[]) ${statusClause}
+    LIMIT ${cap}`;
+  return rows.map((r) => r.id);
+}
+
+/** The extra WHERE for priority, due and search filters. */
+export async function taskFilterWhere(q: TaskListQuery, opts: { now: Date; openOnly: boolean }): Promise<Prisma.TaskWhereInput[]> {
+  const and: Prisma.TaskWhereInput[] = [];
+  if (q.status) and.push({ status: q.status });
+  if (q.priority?.length) and.push({ priority: { in: q.priority } });
+  if (q.due) and.push(dueWindow(q.due, opts.now));
+  const words = q.q ? searchWords(q.q) : [];
+  if (words.length) and.push({ id: { in: await searchTaskIds(words, opts.openOnly) } });
+  return and;
+}
+
+export type SortField = "dueAt" | "decidedAt" | "createdAt" | "priority";
+
+/** The list's sort: its field and direction (decided work newest first unless asked otherwise). */
+export function taskSortField(q: TaskListQuery): { field: SortField; dir: "asc" | "desc" } {
+  switch (q.sort) {
+    case "priority":
+      return { field: "priority", dir: "desc" };
+    case "age":
+      return { field: "createdAt", dir: "asc" };
+    case "due":
+      return { field: "dueAt", dir: "asc" };
+    default:
+      return q.view === "decided" ? { field: "decidedAt", dir: "desc" } : { field: "dueAt", dir: "asc" };
+  }
+}
+
+const PRIORITY_ORDER: TaskPriority[] = ["LOW", "NORMAL", "HIGH", "URGENT"];
+
+/** Keyset continuation for the priority sort (most urgent first, then id). */
+export function priorityKeyset(cursor: { k: string | null; id: string } | null): Prisma.TaskWhereInput {
+  if (!cursor || !cursor.k) return {};
+  const k = cursor.k as TaskPriority;
+  const lower = PRIORITY_ORDER.slice(0, PRIORITY_ORDER.indexOf(k));
+  return { OR: [{ priority: { in: lower } }, { priority: k, id: { gt: cursor.id } }] };
+}
+
+export function isPriority(s: string): s is TaskPriority {
+  return (PRIORITY_ORDER as string[]).includes(s);
+}
