@@ -1,7 +1,8 @@
 import { withApi } from "../../_lib/with-api";
 import { AppError } from "@/lib/errors";
 import { json } from "@/lib/http/responses";
-import { MAX_EVENT_BYTES, parseCloudEvent, receiveEvent } from "@/lib/events/service";
+import { MAX_EVENT_BYTES, parseCloudEvent } from "@/lib/events/parse";
+import { receiveEvent } from "@/lib/events/service";
 
 /**
  * CloudEvents 1.0 intake, structured or binary HTTP mode. 202 with what happened (started,
