@@ -51,7 +51,7 @@ export function TestCasesPanel({
                   {show(testCases.find((t) => t.name === r.name)?.inputs)}
                 </p>
                 {!r.passed && (
-                  <div className="mt-1 space-y-0.5 text-xs">
+                  <div className="mt-1 space-y-0.5 text-xs [overflow-wrap:anywhere]">
                     <p className="text-slate-700">
                       expected <code className="font-mono">{show(r.expected)}</code>
                     </p>
