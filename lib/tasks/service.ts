@@ -324,7 +324,7 @@ export async function listTasks(actor: Actor, rawQuery: unknown): Promise<TaskPa
   const filters = await taskFilterWhere(q, { now: new Date(), openOnly: q.view !== "decided" && q.view !== "all" });
   const rows = await findTasks({
     where: { AND: [where, ...filters, field === "priority" ? priorityKeyset(cursor) : keyset(field, dir, cursor)] },
-    orderBy: [field === "priority" ? { priority: dir } : { [field]: { sort: dir, nulls: "last" } }, { id: "asc" }],
+    orderBy: [field === "priority" || field === "createdAt" ? { [field]: dir } : { [field]: { sort: dir, nulls: "last" } }, { id: "asc" }],
     take: q.limit + 1,
   });
   const page = rows.slice(0, q.limit);
