@@ -1,0 +1,230 @@
+// CloudEvents intake: starts, idempotency (sequential and concurrent), correlation to waiting
+// instances (also when the event arrives first), wait timeouts, and the HTTP route with a token.
+import { CloudEvent, HTTP } from "cloudevents";
+import { Worker } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as eventsRoute } from "@/app/api/v1/events/route";
+import { env } from "@/lib/env";
+import { dispatchOutbox } from "@/lib/outbox/service";
+import { QUEUES } from "@/lib/queues";
+import { createRedis } from "@/lib/redis";
+import { getInstance } from "@/lib/engine/service";
+import { receiveEvent } from "@/lib/events/service";
+import type { IncomingEvent } from "@/lib/events/parse";
+import { publishDefinition } from "@/lib/processes/service";
+import { processEngineJob } from "@/workers/processors/engine";
+import { db, makeTeam, tokenFor, uid, type Team } from "./helpers";
+
+let team: Team;
+let worker: Worker;
+beforeAll(async () => {
+  team = await makeTeam();
+  const connection = createRedis({ forWorker: true });
+  worker = new Worker(QUEUES.engine, processEngineJob, { connection, prefix: env().REDIS_PREFIX, concurrency: 4 });
+  worker.on("error", () => undefined);
+  worker.on("closed", () => void connection.quit().catch(() => undefined));
+});
+afterAll(async () => {
+  await worker?.close();
+});
+
+async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await dispatchOutbox().catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+const instanceIn = (id: string, ...statuses: string[]) =>
+  waitFor(`instance ${id} in ${statuses.join("/")}`, async () => {
+    const i = await getInstance(team.as.admin, id);
+    return statuses.includes(i.status) ? i : null;
+  });
+
+function event(type: string, data: Record<string, unknown>, extra: Partial<IncomingEvent> = {}): IncomingEvent {
+  return { id: `evt-${uid()}`, source: "urn:acme:erp", type, subject: null, correlationKey: null, data: data as never, ...extra };
+}
+
+/** invoice received → wait for payment settled (correlated by invoice number) → end. */
+async function settlementProcess(opts: { timeout?: string } = {}) {
+  const types = { start: `com.acme.invoice.received.${uid()}`, settled: `com.acme.payment.settled.${uid()}` };
+  const key = `ev-${uid()}`;
+  await publishDefinition(team.as.admin, {
+    key,
+    name: "Await settlement",
+    startOn: [types.start],
+    steps: [
+      {
+        id: "settled",
+        kind: "wait",
+        event: types.settled,
+        correlationKey: "{{invoiceNumber}}",
+        output: { paidAt: "data.paidAt", paymentId: "id" },
+        next: "done",
+        ...(opts.timeout ? { timeout: opts.timeout, onTimeout: "chase" } : {}),
+      },
+      // Reachable only through the timeout (validation rejects unreachable steps).
+      ...(opts.timeout ? [{ id: "chase", kind: "set", assign: { chased: true }, next: "done" }] : []),
+      { id: "done", kind: "end" },
+    ],
+  });
+  return { key, types };
+}
+
+describe("events that start processes", () => {
+  it("a matching startOn starts an instance with the event data as variables, audited", async () => {
+    const { key, types } = await settlementProcess();
+    const ev = event(types.start, { invoiceNumber: "INV-10", amount: 4200 }, { subject: "INV-10", correlationKey: "INV-10" });
+    const { duplicate, result } = await receiveEvent(team.as.admin, ev);
+    expect(duplicate).toBe(false);
+    expect(result.outcome).toBe("started");
+    expect(result.instances).toEqual([{ id: expect.any(String), process: key, version: 1 }]);
+    const inst = await instanceIn(result.instances![0]!.id, "WAITING");
+    expect(inst.variables).toEqual({ invoiceNumber: "INV-10", amount: 4200 });
+    expect(inst.businessKey).toBe("INV-10");
+    const receipt = await db().eventReceipt.findUniqueOrThrow({ where: { source_eventId: { source: ev.source, eventId: ev.id } } });
+    expect(receipt.consumedAt).not.toBeNull();
+    const audit = await db().auditEntry.findFirstOrThrow({ where: { action: "event.received", subjectId: receipt.id } });
+    expect(audit.after).toMatchObject({ type: types.start, outcome: "started" });
+  });
+
+  it("the same event twice starts one instance; the second answers with the first result", async () => {
+    const { key, types } = await settlementProcess();
+    const ev = event(types.start, { invoiceNumber: `INV-${uid()}` });
+    const first = await receiveEvent(team.as.admin, ev);
+    const second = await receiveEvent(team.as.admin, { ...ev, data: { tampered: true } as never });
+    expect(second).toEqual({ duplicate: true, result: first.result });
+    expect(await db().processInstance.count({ where: { definition: { key } } })).toBe(1);
+  });
+
+  it("the same event eight times concurrently starts one instance; every answer is the same", async () => {
+    const { key, types } = await settlementProcess();
+    const ev = event(types.start, { invoiceNumber: `INV-${uid()}` });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => receiveEvent(team.as.admin, ev)));
+    expect(answers.filter((a) => !a.duplicate)).toHaveLength(1);
+    for (const a of answers) expect(a.result).toEqual(answers[0]!.result);
+    expect(await db().processInstance.count({ where: { definition: { key } } })).toBe(1);
+    expect(await db().eventReceipt.count({ where: { source: ev.source, eventId: ev.id } })).toBe(1);
+  });
+
+  it("an event nobody subscribes to and without a correlation key is recorded as ignored", async () => {
+    const r = await receiveEvent(team.as.admin, event(`com.acme.unknown.${uid()}`, {}));
+    expect(r.result.outcome).toBe("ignored");
+  });
+
+  it("machines need events:write", async () => {
+    await expect(receiveEvent(team.as.supervisor, event("x", {}))).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
+
+describe("correlation to waiting instances", () => {
+  it("an event for a waiting instance completes its wait step, mapping the event into variables", async () => {
+    const { types } = await settlementProcess();
+    const started = await receiveEvent(team.as.admin, event(types.start, { invoiceNumber: "INV-20" }));
+    const id = started.result.instances![0]!.id;
+    const waiting = await instanceIn(id, "WAITING");
+    expect(waiting.steps[0]).toMatchObject({ stepId: "settled", status: "WAITING", waitEventType: types.settled, correlationKey: "INV-20" });
+
+    // Another invoice's payment does not wake it.
+    const other = await receiveEvent(team.as.admin, event(types.settled, { paidAt: "x" }, { subject: "INV-99", correlationKey: "INV-99" }));
+    expect(other.result.outcome).toBe("pending");
+    const pay = event(types.settled, { paidAt: "2026-11-26T10:00:00Z" }, { subject: "INV-20", correlationKey: "INV-20" });
+    const r = await receiveEvent(team.as.admin, pay);
+    expect(r.result).toMatchObject({ outcome: "correlated", instanceId: id, stepId: "settled" });
+    const done = await instanceIn(id, "COMPLETED");
+    expect(done.variables).toEqual({ invoiceNumber: "INV-20", paidAt: "2026-11-26T10:00:00Z", paymentId: pay.id });
+  });
+
+  it("an event that arrives before its wait step exists is kept and delivered when the wait starts", async () => {
+    const { types } = await settlementProcess();
+    const early = event(types.settled, { paidAt: "early" }, { correlationKey: "INV-30" });
+    expect((await receiveEvent(team.as.admin, early)).result.outcome).toBe("pending");
+    const started = await receiveEvent(team.as.admin, event(types.start, { invoiceNumber: "INV-30" }));
+    const done = await instanceIn(started.result.instances![0]!.id, "COMPLETED");
+    expect(done.variables).toMatchObject({ paidAt: "early", paymentId: early.id });
+    const receipt = await db().eventReceipt.findUniqueOrThrow({ where: { source_eventId: { source: early.source, eventId: early.id } } });
+    expect(receipt.stepRunId).toBe(done.steps[0]!.id);
+  });
+
+  it("events and wait starts racing each other: every instance gets its own event exactly once", async () => {
+    const { types } = await settlementProcess();
+    const n = 10;
+    const keys = Array.from({ length: n }, (_, i) => `INV-R${i}-${uid()}`);
+    await Promise.all(
+      keys.flatMap((k) => [
+        receiveEvent(team.as.admin, event(types.start, { invoiceNumber: k })),
+        receiveEvent(team.as.admin, event(types.settled, { paidAt: k }, { correlationKey: k })),
+      ]),
+    );
+    const ids = (await db().processInstance.findMany({ where: { variables: { path: ["invoiceNumber"], string_starts_with: "INV-R" }, definition: { startOn: { has: types.start } } }, select: { id: true } })).map((r) => r.id);
+    expect(ids).toHaveLength(n);
+    for (const id of ids) {
+      const done = await instanceIn(id, "COMPLETED");
+      expect(done.variables.paidAt).toBe(done.variables.invoiceNumber);
+    }
+    expect(await db().eventReceipt.count({ where: { type: types.settled, consumedAt: null } })).toBe(0);
+  });
+
+  it("a wait that times out takes onTimeout; a late event is then kept, not delivered", async () => {
+    const { types } = await settlementProcess({ timeout: "PT0.3S" });
+    const started = await receiveEvent(team.as.admin, event(types.start, { invoiceNumber: "INV-40" }));
+    const id = started.result.instances![0]!.id;
+    const done = await instanceIn(id, "COMPLETED");
+    expect(done.steps.map((s) => s.stepId)).toEqual(["settled", "chase", "done"]);
+    expect(done.steps[0]!.output).toEqual({ timedOut: true });
+    expect(done.variables).toMatchObject({ chased: true });
+    const late = await receiveEvent(team.as.admin, event(types.settled, {}, { correlationKey: "INV-40" }));
+    expect(late.result.outcome).toBe("pending");
+    const actions = (await db().auditEntry.findMany({ where: { instanceId: id }, orderBy: { seq: "asc" } })).map((a) => a.action);
+    expect(actions).toContain("step.timed_out");
+  });
+});
+
+describe("POST /api/v1/events", () => {
+  let token: string;
+  beforeAll(async () => {
+    token = (await tokenFor(team, "ADMIN", { scopes: ["events:write"] })).token;
+  });
+
+  function post(headers: Record<string, string>, body: string, auth = token) {
+    return eventsRoute(new Request("http://localhost:3000/api/v1/events", { method: "POST", headers: { ...headers, authorization: `Bearer ${auth}` }, body }), {
+      params: Promise.resolve({}),
+    });
+  }
+
+  it("structured and binary mode from the SDK: 202 with the outcome; a replay answers the same", async () => {
+    const { key, types } = await settlementProcess();
+    const ce = new CloudEvent({ id: `evt-${uid()}`, source: "urn:acme:erp", type: types.start, subject: "INV-50", data: { invoiceNumber: "INV-50" } });
+    const s = HTTP.structured(ce);
+    const res = await post(s.headers as Record<string, string>, s.body as string);
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as { outcome: string; duplicate: boolean; instances: { id: string }[] };
+    expect(body).toMatchObject({ outcome: "started", duplicate: false });
+    const again = await post(s.headers as Record<string, string>, s.body as string);
+    expect(again.status).toBe(202);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(await again.json()).toEqual({ ...body, duplicate: true });
+
+    const b = HTTP.binary(new CloudEvent({ id: `evt-${uid()}`, source: "urn:acme:erp", type: types.start, data: { invoiceNumber: "INV-51" } }));
+    const res2 = await post(b.headers as Record<string, string>, b.body as string);
+    expect(res2.status).toBe(202);
+    expect(await db().processInstance.count({ where: { definition: { key } } })).toBe(2);
+  });
+
+  it("bad events get a 4xx with a reason and start nothing", async () => {
+    const { key, types } = await settlementProcess();
+    const noId = await post({ "content-type": "application/cloudevents+json" }, JSON.stringify({ specversion: "1.0", source: "s", type: types.start, data: {} }));
+    expect(noId.status).toBe(400);
+    expect(((await noId.json()) as { detail: string }).detail).toMatch(/missing required attribute: id/);
+    const wrongType = await post({ "content-type": "text/plain" }, "hello");
+    expect(wrongType.status).toBe(415);
+    const big = await post({ "content-type": "application/cloudevents+json" }, JSON.stringify({ specversion: "1.0", id: "x", source: "s", type: types.start, data: { b: "x".repeat(300_000) } }));
+    expect(big.status).toBe(413);
+    const noAuth = await post({ "content-type": "application/cloudevents+json" }, "{}", "bat_nope");
+    expect(noAuth.status).toBe(401);
+    expect(await db().processInstance.count({ where: { definition: { key } } })).toBe(0);
+  });
+});
