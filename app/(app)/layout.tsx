@@ -21,6 +21,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   const nav: NavItem[] = [{ href: "/inbox", label: "Inbox" }];
   if (actor.permissions.has("audit:read")) nav.push({ href: "/audit", label: "Audit" });
   if (actor.permissions.has("rules:edit")) nav.push({ href: "/rules", label: "Rules" });
+  if (actor.permissions.has("processes:manage")) nav.push({ href: "/processes", label: "Processes" });
   if (actor.permissions.has("tokens:manage")) nav.push({ href: "/admin/tokens", label: "API tokens" });
   return (
     <div className="flex min-h-dvh flex-col">

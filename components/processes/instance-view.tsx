@@ -1,0 +1,166 @@
+"use client";
+
+import Link from "next/link";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { RotateCcw, TriangleAlert } from "lucide-react";
+import { format } from "date-fns";
+import { api } from "@/components/data/api";
+import { useAnnouncer } from "@/components/announcer";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Skeleton } from "@/components/ui/skeleton";
+import type { InstanceDto, StepRunDto } from "@/lib/engine/schemas";
+import { processKeys, useInstance } from "./queries";
+import { StatusBadge } from "./status-badge";
+
+const time = (iso: string | null) => (iso ? format(new Date(iso), "d MMM HH:mm:ss.SSS") : "—");
+
+export function InstanceView({ id }: { id: string }) {
+  const instance = useInstance(id);
+  if (instance.isPending)
+    return (
+      <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6" aria-busy="true">
+        <Skeleton className="h-40" />
+      </main>
+    );
+  if (instance.isError)
+    return (
+      <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">
+        <EmptyState tone="danger" icon={<TriangleAlert aria-hidden className="size-6" />} title="Couldn't load this instance">
+          {instance.error.message}
+        </EmptyState>
+      </main>
+    );
+  const i = instance.data;
+  return (
+    <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:px-6">
+      <p className="text-sm">
+        <Link href={`/processes/instances?process=${encodeURIComponent(i.process.key)}`} className="text-indigo-700 hover:underline">
+          ← {i.process.name} instances
+        </Link>
+      </p>
+      <header className="mt-1 mb-5 flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <h1 className="text-xl font-semibold text-slate-900">
+            {i.process.name} {i.businessKey && <span className="text-slate-600">· {i.businessKey}</span>}
+          </h1>
+          <p className="text-sm text-slate-600">
+            v{i.process.version} · started {time(i.startedAt)}
+            {i.startedByName && <> by {i.startedByName}</>}
+            {i.endedAt && <> · ended {time(i.endedAt)}</>}
+          </p>
+        </div>
+        <div className="flex items-center gap-2" data-testid="instance-status">
+          <StatusBadge status={i.status} />
+        </div>
+      </header>
+      {i.error && <FailurePanel instance={i} />}
+      <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
+        <section aria-labelledby="timeline" className="overflow-hidden rounded-xl bg-white ring-1 ring-slate-200">
+          <h2 id="timeline" className="border-b border-slate-100 px-4 py-3 text-sm font-semibold text-slate-900">
+            Step timeline
+          </h2>
+          <ol className="divide-y divide-slate-100" data-testid="step-timeline">
+            {i.steps.map((s) => (
+              <StepItem key={s.id} step={s} />
+            ))}
+          </ol>
+        </section>
+        <div className="space-y-6">
+          <section aria-labelledby="tasks" className="rounded-xl bg-white p-4 ring-1 ring-slate-200">
+            <h2 id="tasks" className="mb-2 text-sm font-semibold text-slate-900">
+              Tasks
+            </h2>
+            {i.tasks.length === 0 ? (
+              <p className="text-sm text-slate-500">No human tasks yet.</p>
+            ) : (
+              <ul className="space-y-1 text-sm">
+                {i.tasks.map((t) => (
+                  <li key={t.id}>
+                    <Link href={`/tasks/${t.id}`} className="font-medium text-indigo-700 hover:underline">
+                      {t.reference}
+                    </Link>{" "}
+                    {t.title} <span className="text-slate-500">({t.outcome ?? t.status.toLowerCase()})</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <section aria-labelledby="variables" className="rounded-xl bg-white p-4 ring-1 ring-slate-200">
+            <h2 id="variables" className="mb-2 text-sm font-semibold text-slate-900">
+              Variables
+            </h2>
+            <pre className="overflow-x-auto rounded bg-slate-50 p-2 text-xs text-slate-800" data-testid="instance-variables">
+              {JSON.stringify(i.variables, null, 2)}
+            </pre>
+          </section>
+        </div>
+      </div>
+    </main>
+  );
+}
+
+function FailurePanel({ instance }: { instance: InstanceDto }) {
+  const qc = useQueryClient();
+  const { announce } = useAnnouncer();
+  const retry = useMutation({
+    mutationFn: () => api<InstanceDto>(`/api/v1/instances/${instance.id}/retry`, { method: "POST", body: {} }),
+    onSuccess: (i) => {
+      announce("Retrying the failed step");
+      qc.setQueryData(processKeys.instance(i.id), i);
+    },
+  });
+  return (
+    <div role="alert" className="mb-5 flex flex-wrap items-start justify-between gap-3 rounded-xl bg-red-50 px-4 py-3 ring-1 ring-red-200">
+      <div>
+        <p className="text-sm font-semibold text-red-900">{instance.status === "FAILED" ? "This instance failed" : "Last error"}</p>
+        <p className="text-sm text-red-800">{instance.error}</p>
+        {retry.isError && <p className="mt-1 text-sm font-medium text-red-900">{retry.error.message}</p>}
+      </div>
+      {instance.can.retry && (
+        <Button variant="danger" loading={retry.isPending} onClick={() => retry.mutate()}>
+          <RotateCcw aria-hidden className="size-4" /> Retry failed step
+        </Button>
+      )}
+    </div>
+  );
+}
+
+function StepItem({ step }: { step: StepRunDto }) {
+  return (
+    <li className="px-4 py-3" data-testid={`step-${step.stepId}`}>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <p className="text-sm font-medium text-slate-900">
+          <code>{step.stepId}</code> <span className="text-xs text-slate-500">{step.type}</span>
+        </p>
+        <StatusBadge status={step.status} />
+      </div>
+      <p className="text-xs text-slate-500">
+        {time(step.startedAt)} → {time(step.endedAt)}
+        {step.attempts > 0 && <> · {step.attempts} attempt{step.attempts === 1 ? "" : "s"}</>}
+        {step.nextAttemptAt && step.status === "PENDING" && <> · next attempt {time(step.nextAttemptAt)}</>}
+        {step.waitEventType && step.status === "WAITING" && (
+          <>
+            {" "}
+            · waiting for <code>{step.waitEventType}</code> with key <code>{step.correlationKey}</code>
+            {step.timeoutAt && <> until {time(step.timeoutAt)}</>}
+          </>
+        )}
+      </p>
+      {step.error && <p className="mt-1 text-xs text-red-700">{step.error}</p>}
+      {step.attemptLog.length > 0 && (
+        <details className="mt-1 text-xs text-slate-600">
+          <summary className="cursor-pointer">Attempts</summary>
+          <ol className="mt-1 space-y-0.5 pl-4">
+            {step.attemptLog.map((a, n) => (
+              <li key={n}>
+                #{String(a.n)} {a.ok ? "ok" : "failed"} {a.httpStatus ? `(${String(a.httpStatus)})` : ""} in {String(a.ms)} ms
+                {typeof a.error === "string" && <span className="text-red-700"> — {a.error}</span>}
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,109 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import clsx from "clsx";
+import { ListChecks, TriangleAlert } from "lucide-react";
+import { format } from "date-fns";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Skeleton } from "@/components/ui/skeleton";
+import { INSTANCE_STATUSES } from "@/lib/engine/schemas";
+import { useInstances } from "./queries";
+import { StatusBadge } from "./status-badge";
+
+export function InstancesView() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const status = params.get("status") ?? "";
+  const process = params.get("process") ?? "";
+  const instances = useInstances({ status, process });
+  const href = (s: string) => {
+    const q = new URLSearchParams();
+    if (s) q.set("status", s);
+    if (process) q.set("process", process);
+    const qs = q.toString();
+    return qs ? `${pathname}?${qs}` : pathname;
+  };
+  return (
+    <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:px-6">
+      <p className="text-sm">
+        <Link href="/processes" className="text-indigo-700 hover:underline">
+          ← Processes
+        </Link>
+      </p>
+      <h1 className="mb-4 text-xl font-semibold text-slate-900">
+        Instances{process && <> of <code>{process}</code></>}
+      </h1>
+      <nav aria-label="Filter by state" className="mb-4 flex flex-wrap gap-1">
+        {["", ...INSTANCE_STATUSES].map((s) => (
+          <button
+            key={s || "all"}
+            type="button"
+            onClick={() => router.replace(href(s))}
+            aria-pressed={status === s}
+            className={clsx(
+              "rounded-full px-3 py-1 text-sm font-medium ring-1 ring-inset",
+              status === s ? "bg-indigo-600 text-white ring-indigo-600" : "bg-white text-slate-700 ring-slate-300 hover:bg-slate-50",
+            )}
+          >
+            {s ? s.charAt(0) + s.slice(1).toLowerCase() : "All"}
+          </button>
+        ))}
+      </nav>
+      <section className="overflow-hidden rounded-xl bg-white ring-1 ring-slate-200">
+        {instances.isPending && (
+          <div className="space-y-3 p-4" aria-busy="true" aria-label="Loading instances">
+            <Skeleton className="h-6" />
+            <Skeleton className="h-6" />
+          </div>
+        )}
+        {instances.isError && (
+          <EmptyState tone="danger" icon={<TriangleAlert aria-hidden className="size-6" />} title="Couldn't load instances">
+            {instances.error.message}
+          </EmptyState>
+        )}
+        {instances.data?.data.length === 0 && (
+          <EmptyState icon={<ListChecks aria-hidden className="size-6" />} title="No instances here">
+            {status ? "None in this state." : "Start one from the process list, or send an event."}
+          </EmptyState>
+        )}
+        {instances.data && instances.data.data.length > 0 && (
+          <div className="overflow-x-auto">
+            <table className="w-full min-w-[720px] text-left text-sm" data-testid="instances-table">
+              <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
+                <tr>
+                  <th scope="col" className="px-4 py-2.5">Instance</th>
+                  <th scope="col" className="px-4 py-2.5">Process</th>
+                  <th scope="col" className="px-4 py-2.5">State</th>
+                  <th scope="col" className="px-4 py-2.5">At step</th>
+                  <th scope="col" className="px-4 py-2.5">Started</th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {instances.data.data.map((i) => (
+                  <tr key={i.id}>
+                    <td className="px-4 py-2">
+                      <Link href={`/processes/instances/${i.id}`} className="font-medium text-indigo-700 hover:underline">
+                        {i.businessKey ?? i.id.slice(-8)}
+                      </Link>
+                    </td>
+                    <td className="px-4 py-2 text-slate-700">
+                      {i.process.name} <span className="text-slate-500">v{i.process.version}</span>
+                    </td>
+                    <td className="px-4 py-2">
+                      <StatusBadge status={i.status} />
+                      {i.error && <p className="mt-0.5 max-w-xs truncate text-xs text-red-700" title={i.error}>{i.error}</p>}
+                    </td>
+                    <td className="px-4 py-2 text-slate-700"><code>{i.currentStepId ?? "—"}</code></td>
+                    <td className="px-4 py-2 text-slate-600">{format(new Date(i.startedAt), "d MMM HH:mm:ss")}{i.startedByName && <> · {i.startedByName}</>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </main>
+  );
+}
