@@ -11,10 +11,15 @@ import { pollInterval, useLiveStatus } from "./live";
 
 export type InboxView = "inbox" | "mine" | "group" | "asked" | "decided" | "all";
 
+/** Inbox filters as they appear in the URL and the list API (q, priority, due, status, sort). */
+export type InboxFilters = Partial<Record<"q" | "priority" | "due" | "status" | "sort", string>>;
+export const FILTER_KEYS = ["q", "priority", "due", "status", "sort"] as const;
+
 export const queryKeys = {
   me: ["me"] as const,
   tasks: ["tasks"] as const,
-  taskList: (view: InboxView) => ["tasks", "list", view] as const,
+  taskList: (view: InboxView, filters: InboxFilters = {}) => ["tasks", "list", view, filters] as const,
+  savedFilters: ["saved-filters"] as const,
   task: (id: string) => ["task", id] as const,
   history: (id: string) => ["task", id, "history"] as const,
   comments: (id: string) => ["task", id, "comments"] as const,
@@ -31,12 +36,13 @@ export function useMe() {
 
 const PAGE_SIZE = 50;
 
-export function useTaskList(view: InboxView) {
+export function useTaskList(view: InboxView, filters: InboxFilters = {}) {
   const live = useLiveStatus();
   return useInfiniteQuery({
-    queryKey: queryKeys.taskList(view),
+    queryKey: queryKeys.taskList(view, filters),
     queryFn: ({ pageParam, signal }) => {
       const qs = new URLSearchParams({ view, limit: String(PAGE_SIZE) });
+      for (const [k, v] of Object.entries(filters)) if (v) qs.set(k, v);
       if (pageParam) qs.set("cursor", pageParam);
       return api<TaskPage>(`/api/v1/tasks?${qs}`, { signal });
     },
@@ -103,6 +109,14 @@ export function useAuditLog(filters: Record<string, string>) {
     },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
+  });
+}
+
+export function useSavedFilters() {
+  return useQuery({
+    queryKey: queryKeys.savedFilters,
+    queryFn: ({ signal }) => api<{ data: { id: string; name: string; query: string }[] }>("/api/v1/saved-filters", { signal }),
+    staleTime: 60_000,
   });
 }
 

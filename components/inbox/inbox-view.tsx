@@ -5,8 +5,9 @@ import { useSearchParams } from "next/navigation";
 import { useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import clsx from "clsx";
 import { Inbox, Keyboard, LoaderCircle, MousePointerClick, RefreshCw, TriangleAlert } from "lucide-react";
-import type { TaskDto, TaskPage } from "@/lib/tasks/schemas";
-import { queryKeys, useMe, useTask, useTaskList, type InboxView as ViewId } from "@/components/data/queries";
+import type { BulkResult, TaskDto, TaskPage } from "@/lib/tasks/schemas";
+import { FILTER_KEYS, queryKeys, useMe, useTask, useTaskList, type InboxFilters, type InboxView as ViewId } from "@/components/data/queries";
+import { api } from "@/components/data/api";
 import { useAnnouncer } from "@/components/announcer";
 import { useNow } from "@/components/use-now";
 import { Button } from "@/components/ui/button";
@@ -17,6 +18,8 @@ import { RejectDialog } from "@/components/tasks/reject-dialog";
 import { RequestInfoDialog } from "@/components/tasks/request-info-dialog";
 import { useTaskActions } from "@/components/tasks/use-task-actions";
 import { TaskRow } from "./task-row";
+import { FilterBar } from "./filter-bar";
+import { BulkBar } from "./bulk-bar";
 import { ShortcutsDialog } from "./shortcuts-dialog";
 import { VIEWS, parseView } from "./views";
 
@@ -40,6 +43,18 @@ function setUrl(patch: { view?: ViewId; task?: string | null }, mode: "push" | "
   else window.history.replaceState(null, "", url);
 }
 
+/** Writes filter changes (and a view, from a saved filter) into the URL. */
+function setFilterUrl(patch: InboxFilters & { view?: string }) {
+  const sp = new URLSearchParams(window.location.search);
+  for (const [k, v] of Object.entries(patch)) {
+    if (v && !(k === "view" && v === "inbox")) sp.set(k, v);
+    else sp.delete(k);
+  }
+  sp.delete("task");
+  const qs = sp.toString();
+  window.history.replaceState(null, "", `${window.location.pathname}${qs ? `?${qs}` : ""}`);
+}
+
 function withoutTask(data: InfiniteData<TaskPage> | undefined, id: string): InfiniteData<TaskPage> | undefined {
   if (!data) return data;
   return { ...data, pages: data.pages.map((p) => ({ ...p, data: p.data.filter((t) => t.id !== id) })) };
@@ -58,7 +73,16 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
 
   const qc = useQueryClient();
   const me = useMe();
-  const list = useTaskList(view);
+  const filterKey = FILTER_KEYS.map((k) => searchParams.get(k) ?? "").join("|");
+  const filters = useMemo<InboxFilters>(() => {
+    const f: InboxFilters = {};
+    const values = filterKey.split("|");
+    FILTER_KEYS.forEach((k, i) => {
+      if (values[i]) f[k] = values[i];
+    });
+    return f;
+  }, [filterKey]);
+  const list = useTaskList(view, filters);
   const selectedTask = useTask(selectedId).data;
   const actions = useTaskActions();
   const { alert } = useAnnouncer();
@@ -137,7 +161,13 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
         alert(`Can't ${outcome} ${task.reference}: ${task.can.readOnlyReason ?? "you can't decide this task."}`);
         return;
       }
-      const key = queryKeys.taskList(view);
+      if (outcome === "approve" && task.form?.length) {
+        // One key can't fill in a form: open the task on its decision form instead.
+        openTask(task);
+        alert(`${task.reference} needs its decision form filled in to approve.`);
+        return;
+      }
+      const key = queryKeys.taskList(view, filters);
       const idx = rows.findIndex((r) => r.id === task.id);
       let snapshot: InfiniteData<TaskPage> | undefined;
       if (idx >= 0 && view !== "all") {
@@ -157,7 +187,68 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
         select(task.id);
       }
     },
-    [alert, view, rows, qc, requestFocus, selectedId, select, actions],
+    [alert, view, filters, rows, qc, requestFocus, selectedId, select, actions, openTask],
+  );
+
+  // Multi-select for bulk actions: x toggles the focused row, shift-click ticks a range.
+  const [checked, setChecked] = useState<Set<string>>(() => new Set());
+  const anchor = useRef<string | null>(null);
+  const [bulkBusy, setBulkBusy] = useState(false);
+  const [bulkResults, setBulkResults] = useState<{ result: BulkResult; tasks: Map<string, TaskDto>; action: string } | null>(null);
+  const { announce } = useAnnouncer();
+  // A new view or filter starts with nothing ticked (state adjusted during render, not in an effect).
+  const scopeKey = `${view}|${filterKey}`;
+  const [checkedScope, setCheckedScope] = useState(scopeKey);
+  if (checkedScope !== scopeKey) {
+    setCheckedScope(scopeKey);
+    setChecked(new Set());
+  }
+
+  const toggle = useCallback(
+    (id: string, range: boolean) => {
+      setChecked((prev) => {
+        const next = new Set(prev);
+        if (range && anchor.current) {
+          const a = rows.findIndex((r) => r.id === anchor.current);
+          const b = rows.findIndex((r) => r.id === id);
+          if (a >= 0 && b >= 0) {
+            for (const r of rows.slice(Math.min(a, b), Math.max(a, b) + 1)) next.add(r.id);
+            return next;
+          }
+        }
+        if (next.has(id)) next.delete(id);
+        else next.add(id);
+        return next;
+      });
+      anchor.current = id;
+    },
+    [rows],
+  );
+  const selectedRows = useMemo(() => rows.filter((r) => checked.has(r.id)), [rows, checked]);
+
+  const runBulk = useCallback(
+    async (body: { action: "approve" } | { action: "reassign"; assignee: string; reason: string }) => {
+      const tasks = new Map(selectedRows.map((t) => [t.id, t]));
+      const label = body.action === "approve" ? `Approve ${tasks.size}` : `Reassign ${tasks.size}`;
+      setBulkBusy(true);
+      setBulkResults(null);
+      try {
+        const result = await api<BulkResult>("/api/v1/tasks/bulk", { method: "POST", body: { ...body, taskIds: [...tasks.keys()] } });
+        setBulkResults({ result, tasks, action: label });
+        // Keep the failed ones ticked so they can be looked at or retried.
+        setChecked(new Set(result.data.filter((r) => !r.ok).map((r) => r.taskId)));
+        const msg = `${label}: ${result.summary.ok} done, ${result.summary.failed} failed`;
+        if (result.summary.failed) alert(msg);
+        else announce(msg);
+      } catch (e) {
+        alert(`${label} failed: ${(e as Error).message}`);
+      } finally {
+        setBulkBusy(false);
+        void qc.invalidateQueries({ queryKey: queryKeys.tasks });
+        void qc.invalidateQueries({ queryKey: queryKeys.me });
+      }
+    },
+    [selectedRows, alert, announce, qc],
   );
 
   /** Ask: the task stays in the list (now waiting); focus goes back to its row. */
@@ -260,6 +351,12 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
             claim(t);
           }
           break;
+        case "x":
+          if (active) {
+            e.preventDefault();
+            toggle(active.id, e.shiftKey);
+          }
+          break;
         case "?":
           e.preventDefault();
           setHelpOpen(true);
@@ -345,6 +442,19 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
             <Keyboard aria-hidden className="size-3.5" /> Shortcuts <kbd className="font-mono">?</kbd>
           </button>
         </div>
+        <FilterBar filters={filters} view={view} onChange={setFilterUrl} />
+        {(checked.size > 0 || bulkResults) && (
+          <BulkBar
+            selected={selectedRows}
+            canAssign={!!me.data?.permissions.includes("tasks:assign")}
+            busy={bulkBusy}
+            results={bulkResults}
+            onApprove={() => void runBulk({ action: "approve" })}
+            onReassign={(assignee, reason) => void runBulk({ action: "reassign", assignee, reason })}
+            onClear={() => setChecked(new Set())}
+            onDismissResults={() => setBulkResults(null)}
+          />
+        )}
         <div className="min-h-0 flex-1 overflow-y-auto border-t border-slate-100">
           {cold && (
             <div aria-busy="true" aria-label="Loading tasks">
@@ -372,7 +482,19 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
               {list.error?.message}
             </EmptyState>
           )}
-          {!cold && !list.isError && rows.length === 0 && (
+          {!cold && !list.isError && rows.length === 0 && Object.keys(filters).length > 0 && (
+            <EmptyState
+              ref={emptyRef}
+              icon={<Inbox aria-hidden className="size-6" />}
+              title="No tasks match these filters"
+              action={
+                <Button onClick={() => setFilterUrl({ q: undefined, priority: undefined, due: undefined, status: undefined, sort: undefined })}>Clear filters</Button>
+              }
+            >
+              Try fewer words or a wider due date.
+            </EmptyState>
+          )}
+          {!cold && !list.isError && rows.length === 0 && Object.keys(filters).length === 0 && (
             <EmptyState ref={emptyRef} icon={<Inbox aria-hidden className="size-6" />} title={viewDef.empty.title}>
               {viewDef.empty.body}
             </EmptyState>
@@ -382,6 +504,7 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
               ref={listRef}
               role="listbox"
               aria-label={`${viewDef.label} tasks`}
+              aria-describedby="inbox-multiselect-hint"
               aria-busy={list.isFetching && cold}
               onKeyDown={onListKey}
               data-testid="task-list"
@@ -401,10 +524,15 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
                   now={now}
                   onOpen={() => openTask(task)}
                   onFocusRow={() => setActiveId(task.id)}
+                  checked={checked.has(task.id)}
+                  onToggle={(range) => toggle(task.id, range)}
                 />
               ))}
             </div>
           )}
+          <p id="inbox-multiselect-hint" className="sr-only">
+            Press x to tick a task for a bulk action; shift-click ticks a range.
+          </p>
           {list.hasNextPage && (
             <div className="p-3 text-center">
               <Button variant="secondary" size="sm" loading={list.isFetchingNextPage} onClick={() => void list.fetchNextPage()}>

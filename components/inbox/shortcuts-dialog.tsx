@@ -11,6 +11,7 @@ export const SHORTCUTS: [string, string][] = [
   ["r", "Reject (asks for a reason)"],
   ["i", "Ask for more information"],
   ["c", "Claim"],
+  ["x", "Tick the task for a bulk action (shift-click ticks a range)"],
   ["?", "Show these shortcuts"],
   ["Esc", "Close a dialog"],
 ];

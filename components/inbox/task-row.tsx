@@ -15,6 +15,9 @@ interface TaskRowProps {
   now: number;
   onOpen: () => void;
   onFocusRow: () => void;
+  /** Ticked for a bulk action (x toggles, shift-click ticks a range). */
+  checked: boolean;
+  onToggle: (range: boolean) => void;
 }
 
 function assignmentText(task: TaskDto, meId: string | undefined): string {
@@ -29,13 +32,16 @@ function assignmentText(task: TaskDto, meId: string | undefined): string {
 }
 
 export const TaskRow = forwardRef<HTMLDivElement, TaskRowProps>(function TaskRow(
-  { task, meId, selected, active, decidedView, now, onOpen, onFocusRow },
+  { task, meId, selected, active, decidedView, now, onOpen, onFocusRow, checked, onToggle },
   ref,
 ) {
   const { party, amount } = taskHeadline(task);
   const due = task.status === "OPEN" ? slaText(task.dueAt, now) : null;
   // Short, distinguishing part first: reference, who, how much, when.
-  const label = [task.reference, task.title, party, amount, due, decidedView ? task.outcome : assignmentText(task, meId)].filter(Boolean).join(", ");
+  const approvals = task.approvalsRequired > 1 ? `${task.approvals.filter((a) => a.outcome === "approve").length} of ${task.approvalsRequired} approvals` : null;
+  const label = [task.reference, task.title, party, amount, due, approvals, decidedView ? task.outcome : assignmentText(task, meId), checked ? "ticked for bulk action" : null]
+    .filter(Boolean)
+    .join(", ");
   return (
     <div
       ref={ref}
@@ -45,7 +51,12 @@ export const TaskRow = forwardRef<HTMLDivElement, TaskRowProps>(function TaskRow
       aria-selected={selected}
       aria-label={label}
       tabIndex={active ? 0 : -1}
-      onClick={onOpen}
+      onClick={(e) => {
+        if (e.shiftKey || e.metaKey || e.ctrlKey) {
+          e.preventDefault();
+          onToggle(e.shiftKey);
+        } else onOpen();
+      }}
       onFocus={onFocusRow}
       className={clsx(
         "group relative cursor-pointer border-b border-slate-100 px-4 py-3 outline-none",
@@ -55,9 +66,25 @@ export const TaskRow = forwardRef<HTMLDivElement, TaskRowProps>(function TaskRow
     >
       {selected && <span aria-hidden className="absolute inset-y-0 left-0 w-1 bg-indigo-600" />}
       <div className="flex items-center gap-2">
+        {/* A visual tick box: the row itself is the option, so the box is not a second control (x or shift-click toggle it). */}
+        <span
+          aria-hidden
+          data-testid="row-check"
+          onClick={(e) => {
+            e.stopPropagation();
+            onToggle(e.shiftKey);
+          }}
+          className={clsx(
+            "grid size-4 shrink-0 place-items-center rounded border text-[10px] leading-none",
+            checked ? "border-indigo-600 bg-indigo-600 text-white" : "border-slate-400 bg-white text-transparent",
+          )}
+        >
+          ✓
+        </span>
         <span className="font-mono text-[11px] font-medium text-slate-500">{task.reference}</span>
         <PriorityBadge priority={task.priority} hideNormal />
         {task.status !== "OPEN" && <StatusBadge task={task} />}
+        {approvals && <span className="rounded bg-indigo-50 px-1 text-[11px] text-indigo-800">{approvals}</span>}
         <span className="ml-auto">
           {decidedView && task.decidedAt ? (
             <span className="text-xs text-slate-500">{relative(task.decidedAt)}</span>

@@ -16,6 +16,7 @@ import { Textarea } from "@/components/ui/input";
 import { PriorityBadge, SlaText, StatusBadge } from "./task-badges";
 import { localDateTime, relative } from "./format";
 import type { TaskActions } from "./use-task-actions";
+import { approvalSummary, DecisionForm, FormValues } from "./decision-form";
 
 interface TaskDetailProps {
   taskId: string;
@@ -53,6 +54,7 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
   }
 
   const notice = actions.notice?.taskId === task.id ? actions.notice.message : null;
+  const hasForm = !!task.form?.length || task.outcomes.length > 0;
   const busy = actions.pending?.taskId === task.id ? actions.pending.action : null;
   const open = task.status === "OPEN";
   const canAct = task.can.claim || task.can.unclaim || task.can.decide || task.can.requestInfo;
@@ -96,6 +98,7 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
           </Meta>
           <Meta label="Assignee">
             {task.assignee ? task.assignee.name : <span className="text-slate-500">Unclaimed</span>}
+            {task.delegatedFrom && <span className="block text-xs text-slate-500">for {task.delegatedFrom.name} (out of office)</span>}
             {task.candidateGroup && <span className="block text-xs text-slate-500">Queue: {task.candidateGroup.name}</span>}
           </Meta>
           <Meta label="Requested by">{task.requestedBy?.name ?? <span className="text-slate-500">A system</span>}</Meta>
@@ -119,15 +122,26 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
         </div>
       )}
 
+      {task.approvalsRequired > 1 && (
+        <p data-testid="approvals" className="mt-4 flex items-center gap-2 rounded-lg bg-indigo-50 px-3 py-2 text-sm text-indigo-950 ring-1 ring-indigo-200 ring-inset">
+          <CircleCheck aria-hidden className="size-4 shrink-0" />
+          <span>
+            <span className="font-medium">Four-eyes:</span> {approvalSummary(task)}
+          </span>
+        </p>
+      )}
+
       {task.status === "DECIDED" && <DecisionPanel task={task} />}
 
       {open && canAct && (
         <div role="toolbar" aria-label="Task actions" className="mt-4 flex flex-wrap items-center gap-2">
           {task.can.decide && (
             <>
-              <Button variant="success" shortcut="a" loading={busy === "approve"} disabled={!!busy} onClick={() => onApprove(task)}>
-                {busy !== "approve" && <Check aria-hidden className="size-4" />} Approve
-              </Button>
+              {!hasForm && (
+                <Button variant="success" shortcut="a" loading={busy === "approve"} disabled={!!busy} onClick={() => onApprove(task)}>
+                  {busy !== "approve" && <Check aria-hidden className="size-4" />} Approve
+                </Button>
+              )}
               <Button variant="danger" shortcut="r" loading={busy === "reject"} disabled={!!busy} onClick={() => actions.openReject(task)}>
                 {busy !== "reject" && <X aria-hidden className="size-4" />} Reject
               </Button>
@@ -150,6 +164,8 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
           )}
         </div>
       )}
+
+      {open && task.can.decide && hasForm && <FormDecision key={task.version} task={task} actions={actions} busy={busy === "approve"} />}
 
       {task.status === "INFO_REQUESTED" && <InfoRequestPanel task={task} actions={actions} busy={busy === "answer"} />}
 
@@ -201,7 +217,7 @@ function DecisionPanel({ task }: { task: TaskDto }) {
     >
       <p className="flex items-center gap-1.5 font-semibold">
         {approved ? <CircleCheck aria-hidden className="size-4" /> : <CircleX aria-hidden className="size-4" />}
-        {approved ? "Approved" : task.outcome === "reject" ? "Rejected" : `Decided: ${task.outcome}`}
+        {approved ? "Approved" : task.outcome === "reject" ? "Rejected" : `Decided: ${task.outcomes.find((o) => o.id === task.outcome)?.label ?? task.outcome}`}
         {task.decidedBy && <span className="font-normal"> by {task.decidedBy.name}</span>}
       </p>
       {task.decidedAt && (
@@ -210,7 +226,20 @@ function DecisionPanel({ task }: { task: TaskDto }) {
         </p>
       )}
       {task.reason && <p className="mt-2 whitespace-pre-line">“{task.reason}”</p>}
+      <FormValues task={task} />
     </div>
+  );
+}
+
+function FormDecision({ task, actions, busy }: { task: TaskDto; actions: TaskActions; busy: boolean }) {
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
+  return (
+    <DecisionForm
+      task={task}
+      busy={busy}
+      serverErrors={serverErrors}
+      onSubmit={(d) => void actions.decideWith(task, d).then((r) => setServerErrors(r.fieldErrors))}
+    />
   );
 }
 

@@ -25,6 +25,24 @@ const ICONS: Record<string, ReactNode> = {
   "task.cancelled": <Ban aria-hidden className="size-3.5" />,
 };
 
+// Inbox actions the shared audit phrases don't name yet.
+const PHRASES: Record<string, string> = {
+  "task.routed": "routed the task",
+  "task.approval_recorded": "approved (more approvals needed)",
+  "task.reassigned": "reassigned the task",
+  "task.decided": "decided",
+};
+
+/** Form values, approval counts and the routing choice an entry carries in `after`. */
+function entryExtras(entry: AuditEntryDto): { form: [string, unknown][]; approvals: string | null; routedTo: string | null } {
+  const after = (entry.after ?? {}) as Record<string, unknown>;
+  const form = after.form && typeof after.form === "object" ? Object.entries(after.form as Record<string, unknown>) : [];
+  const approvals = typeof after.approvals === "number" && typeof after.approvalsRequired === "number" ? `${after.approvals} of ${after.approvalsRequired} approvals` : null;
+  const chosen = after.chosen as { name?: string } | null | undefined;
+  const routedTo = entry.action === "task.routed" ? `${String(after.strategy ?? "")}${chosen?.name ? ` → ${chosen.name}` : ""}` : null;
+  return { form, approvals, routedTo };
+}
+
 // Questions, answers and comments are shown as the comments themselves, not their audit lines.
 const SHOWN_AS_COMMENT = new Set(["task.commented", "task.info_requested", "task.info_answered"]);
 
@@ -95,15 +113,29 @@ function When({ at }: { at: string }) {
 
 function EntryItem({ entry }: { entry: AuditEntryDto }) {
   const changes = changeSummary(entry).filter((c) => !(entry.action === "task.created" && c.to === "—"));
+  const extras = { ...entryExtras(entry), outcome: entry.action === "task.decided" ? String((entry.after as Record<string, unknown> | null)?.outcome ?? "") : "" };
   return (
     <li className="relative">
       <Dot>{ICONS[entry.action] ?? <Circle aria-hidden className="size-2" />}</Dot>
       <p className="text-sm text-slate-900">
-        <span className="font-medium">{entry.actorName}</span> {actionPhrase(entry.action)}
+        <span className="font-medium">{entry.actorName}</span> {PHRASES[entry.action] ?? actionPhrase(entry.action)}
+        {extras.outcome && <span> ({extras.outcome})</span>}
+        {extras.routedTo && <span className="text-slate-600"> — {extras.routedTo.replace("_", " ")}</span>}
+        {extras.approvals && <span className="text-slate-600"> — {extras.approvals}</span>}
       </p>
       <When at={entry.at} />
       {entry.reason && <blockquote className="mt-1 border-l-2 border-slate-300 pl-2 text-sm text-slate-700 italic">“{entry.reason}”</blockquote>}
-      {changes.length > 0 && entry.action !== "task.created" && (
+      {extras.form.length > 0 && (
+        <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-3 text-xs text-slate-600" data-testid="history-form-values">
+          {extras.form.map(([k, v]) => (
+            <div key={k} className="contents">
+              <dt>{k}</dt>
+              <dd className="font-medium text-slate-800">{typeof v === "boolean" ? (v ? "yes" : "no") : String(v)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {changes.length > 0 && entry.action !== "task.created" && entry.action !== "task.routed" && (
         <ul className="mt-1 flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-slate-500">
           {changes.map((c) => (
             <li key={c.key} className="inline-flex items-center gap-1">

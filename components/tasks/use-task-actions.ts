@@ -44,6 +44,8 @@ export function explainRefusal(e: unknown, task: TaskDto): string {
       if (typeof p.assignee === "string" && p.assignee !== task.assignee?.name) return `${p.assignee} has claimed this task.`;
       return "This task changed since you opened it. Review the current state and try again.";
     }
+    case "DUPLICATE_APPROVAL":
+      return "You have already approved this task; it needs a different person's approval.";
     default:
       return e.message;
   }
@@ -111,8 +113,39 @@ export function useTaskActions() {
     [qc, announce, alert, refresh],
   );
 
+  /** A decision with a custom outcome and/or form values; returns the server's field errors if refused for them. */
+  const decideWith = useCallback(
+    async (task: TaskDto, d: { outcome: string; reason?: string; form?: Record<string, unknown> }): Promise<{ ok: boolean; fieldErrors: Record<string, string> }> => {
+      const action: TaskAction = d.outcome === "reject" ? "reject" : "approve";
+      setPending({ taskId: task.id, action });
+      setNotice((n) => (n?.taskId === task.id ? null : n));
+      try {
+        const updated = await api<TaskDto>(`/api/v1/tasks/${encodeURIComponent(task.id)}/decision`, { method: "POST", body: { ...d, version: task.version } });
+        qc.setQueryData(queryKeys.task(task.id), updated);
+        const label = task.outcomes.find((o) => o.id === d.outcome)?.label ?? DONE[action];
+        announce(updated.status === "DECIDED" ? `${label}: ${task.reference}` : `Approval recorded on ${task.reference}; it needs another approver`);
+        refresh(task.id);
+        return { ok: true, fieldErrors: {} };
+      } catch (e) {
+        if (e instanceof ApiError && e.code === "VALIDATION_FAILED") {
+          alert(`${task.reference}: ${e.message}`);
+          return { ok: false, fieldErrors: e.fieldErrors() };
+        }
+        const message = explainRefusal(e, task);
+        setNotice({ taskId: task.id, message });
+        alert(`${task.reference}: ${message}`);
+        refresh(task.id);
+        return { ok: false, fieldErrors: {} };
+      } finally {
+        setPending(null);
+      }
+    },
+    [qc, announce, alert, refresh],
+  );
+
   return {
     run,
+    decideWith,
     pending,
     notice,
     clearNotice: useCallback(() => setNotice(null), []),

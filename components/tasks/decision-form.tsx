@@ -1,0 +1,158 @@
+"use client";
+
+import { useRef, useState, type FormEvent } from "react";
+import { Check, ListChecks } from "lucide-react";
+import type { TaskDto } from "@/lib/tasks/schemas";
+import { buildFormSchema, formErrors, type FormField } from "@/lib/tasks/forms";
+import { Button } from "@/components/ui/button";
+import { Input, Select, Textarea } from "@/components/ui/input";
+
+export interface DecisionSubmit {
+  outcome: string;
+  reason?: string;
+  form?: Record<string, unknown>;
+}
+
+/**
+ * The task's decision form and its outcomes (approve plus any custom ones). Values are checked
+ * with the same zod schema the server uses (buildFormSchema); server field errors land on the
+ * same fields.
+ */
+export function DecisionForm({
+  task,
+  busy,
+  serverErrors,
+  onSubmit,
+}: {
+  task: TaskDto;
+  busy: boolean;
+  serverErrors: Record<string, string>;
+  onSubmit: (d: DecisionSubmit) => void;
+}) {
+  const fields = task.form ?? [];
+  const [values, setValues] = useState<Record<string, string | boolean>>(() =>
+    Object.fromEntries(fields.map((f) => [f.id, f.type === "boolean" ? false : ""])),
+  );
+  const [reason, setReason] = useState("");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const formRef = useRef<HTMLFormElement>(null);
+  const shown = { ...prefixless(serverErrors), ...errors };
+
+  function submitWith(outcome: string, requiresReason: boolean) {
+    const next: Record<string, string> = {};
+    let parsed: Record<string, unknown> | undefined;
+    if (fields.length) {
+      const r = buildFormSchema(fields).safeParse(values);
+      if (r.success) parsed = r.data as Record<string, unknown>;
+      else Object.assign(next, formErrors(r.error));
+    }
+    if (requiresReason && !reason.trim()) next.reason = "A reason is required";
+    setErrors(next);
+    if (Object.keys(next).length) {
+      const first = Object.keys(next)[0]!;
+      formRef.current?.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
+      return;
+    }
+    onSubmit({ outcome, reason: reason.trim() || undefined, form: parsed });
+  }
+
+  function onFormSubmit(e: FormEvent) {
+    e.preventDefault();
+    submitWith("approve", false);
+  }
+
+  return (
+    <form ref={formRef} onSubmit={onFormSubmit} noValidate data-testid="decision-form" aria-labelledby={`decision-form-${task.id}`} className="mt-4 space-y-3 rounded-lg bg-white p-4 ring-1 ring-slate-200">
+      <h3 id={`decision-form-${task.id}`} className="flex items-center gap-1.5 text-sm font-semibold text-slate-900">
+        <ListChecks aria-hidden className="size-4 text-slate-500" /> Decision
+      </h3>
+      {fields.map((f) => (
+        <FieldInput key={f.id} field={f} value={values[f.id]} error={shown[f.id] ?? null} onChange={(v) => setValues((s) => ({ ...s, [f.id]: v }))} />
+      ))}
+      <Textarea label="Note (optional unless the outcome needs a reason)" name="reason" maxLength={2000} rows={2} value={reason} error={shown.reason ?? null} onChange={(e) => setReason(e.target.value)} />
+      <div className="flex flex-wrap gap-2">
+        <Button type="submit" variant="success" loading={busy} disabled={busy}>
+          {!busy && <Check aria-hidden className="size-4" />} Approve
+        </Button>
+        {task.outcomes.map((o) => (
+          <Button key={o.id} type="button" disabled={busy} onClick={() => submitWith(o.id, o.requiresReason)} data-outcome={o.id}>
+            {o.label}
+          </Button>
+        ))}
+      </div>
+    </form>
+  );
+}
+
+function prefixless(errors: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(errors).map(([k, v]) => [k.replace(/^form\./, ""), v]));
+}
+
+function FieldInput({ field, value, error, onChange }: { field: FormField; value: string | boolean | undefined; error: string | null; onChange: (v: string | boolean) => void }) {
+  const label = (
+    <>
+      {field.label}
+      {field.required && <span className="text-red-700"> *</span>}
+      {field.required && <span className="sr-only"> (required)</span>}
+    </>
+  );
+  const common = { name: field.id, label, hint: field.help, error, "aria-required": field.required || undefined };
+  switch (field.type) {
+    case "select":
+      return (
+        <Select {...common} value={String(value ?? "")} onChange={(e) => onChange(e.target.value)}>
+          <option value="">Choose…</option>
+          {(field.options ?? []).map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </Select>
+      );
+    case "boolean":
+      return (
+        <label className="flex items-center gap-2 text-sm text-slate-800">
+          <input type="checkbox" name={field.id} checked={value === true} onChange={(e) => onChange(e.target.checked)} className="size-4 rounded border-slate-300" />
+          {field.label}
+          {error && <span className="text-xs font-medium text-red-700">{error}</span>}
+        </label>
+      );
+    case "number":
+      return <Input {...common} type="number" inputMode="decimal" min={field.min} max={field.max} step="any" value={String(value ?? "")} onChange={(e) => onChange(e.target.value)} />;
+    case "date":
+      return <Input {...common} type="date" value={String(value ?? "")} onChange={(e) => onChange(e.target.value)} />;
+    default:
+      return <Input {...common} type="text" maxLength={field.max} value={String(value ?? "")} onChange={(e) => onChange(e.target.value)} />;
+  }
+}
+
+/** "1 of 2 approvals — Dana Lee approved". */
+export function approvalSummary(task: Pick<TaskDto, "approvals" | "approvalsRequired">): string {
+  const approvals = task.approvals.filter((a) => a.outcome === "approve");
+  const who = approvals.map((a) => a.approver.name).join(", ");
+  return `${approvals.length} of ${task.approvalsRequired} approvals${who ? ` — ${who} approved` : ""}`;
+}
+
+/** The submitted form values with their labels, for the decision panel. */
+export function FormValues({ task }: { task: TaskDto }) {
+  if (!task.formValues || !task.form) return null;
+  const values = task.formValues;
+  return (
+    <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-sm" data-testid="form-values">
+      {task.form
+        .filter((f) => values[f.id] !== undefined)
+        .map((f) => (
+          <div key={f.id} className="contents">
+            <dt className="opacity-80">{f.label}</dt>
+            <dd className="font-medium">{display(f, values[f.id])}</dd>
+          </div>
+        ))}
+    </dl>
+  );
+}
+
+function display(f: FormField, v: unknown): string {
+  if (f.type === "boolean") return v ? "Yes" : "No";
+  if (f.type === "select") return f.options?.find((o) => o.value === v)?.label ?? String(v);
+  return String(v);
+}
