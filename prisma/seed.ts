@@ -17,6 +17,10 @@ import type { Actor } from "../lib/identity/actor";
 import { publishDecisionTable, replaceTestCases, uploadDmn } from "../lib/rules/service";
 import { modelToDmnXml } from "../lib/rules/serialize";
 import { invoiceRoutingTable, invoiceRoutingTestCases } from "../lib/rules/examples/invoice-routing";
+import { publishDefinition } from "../lib/processes/service";
+import { startInstance } from "../lib/engine/service";
+import { receiveEvent } from "../lib/events/service";
+import { demoErpUrl, INVOICE_RECEIVED, invoiceApprovalDefinition, vendorSyncDefinition } from "../lib/processes/examples/invoice-approval";
 
 export const DEMO_USERS = [
   { key: "priya", email: "priya@acme.test", name: "Priya Raman", role: "ADMIN", title: "Operations analyst, process owner" },
@@ -118,6 +122,7 @@ async function main() {
   await cancelTask(systemActor("ERP (seed)"), cancelled.id, { reason: "Vendor withdrew the invoice (credit note CN-118)." });
 
   await seedDecisionTables(userActor(u.priya));
+  await seedProcesses(userActor(u.priya), erp);
 
   await dispatchOutbox().catch(() => undefined);
   console.log(`Seeded ${DEMO_USERS.length} people, 5 groups and ${mayaTasks.length + 15} tasks. Password for every demo login: ${DEMO_PASSWORD}`);
@@ -147,6 +152,34 @@ async function seedDecisionTables(priya: Actor) {
     ],
   });
   await uploadDmn(priya, modelToDmnXml(v2));
+}
+
+// ── Processes (the engine, lib/engine) ─────────────────────────────────────────────────────────
+// Priya's invoice-approval definition, and invoices the ERP "sent" as CloudEvents through the real
+// intake. The worker runs them once it starts: INV-5001 (420 EUR) is approved by rule and posted,
+// INV-5002 waits for a clerk in accounts-payable, INV-5003 (48,000 EUR) for the team lead; the
+// vendor sync fails against an ERP endpoint that is down, so the retry can be shown. The ERP is
+// DEMO_ERP_URL, by default the app's own stand-in at /api/demo/erp.
+async function seedProcesses(priya: Actor, erp: Actor) {
+  const erpUrl = demoErpUrl();
+  await publishDefinition(priya, invoiceApprovalDefinition(erpUrl));
+  await publishDefinition(priya, vendorSyncDefinition(erpUrl));
+  const invoices = [
+    { n: 5001, vendor: "Contoso Office Supply", amount: 420 },
+    { n: 5002, vendor: "Northwind Traders", amount: 2300 },
+    { n: 5003, vendor: "Proseware Ltd", amount: 48000 },
+  ];
+  for (const i of invoices) {
+    await receiveEvent(erp, {
+      id: `erp-evt-${i.n}`,
+      source: "urn:acme:erp",
+      type: INVOICE_RECEIVED,
+      subject: `INV-${i.n}`,
+      correlationKey: `INV-${i.n}`,
+      data: invoice(i.n, i.vendor, i.amount),
+    });
+  }
+  await startInstance(priya, "vendor-master-sync", { variables: { since: "2026-11-25" }, businessKey: "nightly 2026-11-26" });
 }
 
 main()

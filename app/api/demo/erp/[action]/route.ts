@@ -27,6 +27,9 @@ export async function POST(req: Request, ctx: { params: Promise<{ action: string
       const id = `ERP-${createHash("sha256").update(key || JSON.stringify(body)).digest("hex").slice(0, 10).toUpperCase()}`;
       return reply({ postingId: id, status: "posted" }, 201);
     }
+    case "vendor-sync":
+      // Down on purpose: the seeded vendor sync fails visibly and can be retried from the UI.
+      return new Response(JSON.stringify({ error: "ERP maintenance window" }), { status: 503, headers: { "content-type": "application/json", "retry-after": "1" } });
     default:
       return reply({ error: `unknown ERP action "${action}"` }, 404);
   }

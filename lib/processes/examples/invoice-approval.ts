@@ -1,0 +1,93 @@
+// The invoice-approval process of shared/SCENARIOS.md as a definition document: an ERP event
+// starts it, the PO match and the posting are HTTP calls to the ERP, the amount decides who
+// approves. Used by the seed and the e2e suite. `erpUrl` is DEMO_ERP_URL (the seed defaults it
+// to the app's own stand-in at /api/demo/erp, so the demo runs offline).
+
+export const INVOICE_RECEIVED = "com.acme.invoice.received";
+
+export function demoErpUrl(env: Record<string, string | undefined> = process.env): string {
+  const base = env.DEMO_ERP_URL || `${(env.AUTH_URL || `http://localhost:${env.PORT || 3000}`).replace(/\/$/, "")}/api/demo/erp`;
+  return base.replace(/\/$/, "");
+}
+
+export function invoiceApprovalDefinition(erpUrl: string) {
+  const invoiceContext = ["invoiceNumber", "vendor", "amount", "currency", "poNumber", "poMatched", "documentUrl"];
+  return {
+    key: "invoice-approval",
+    name: "Invoice approval",
+    description: "ERP invoice → PO match → routed by amount → approval → posted to the ERP.",
+    startOn: [INVOICE_RECEIVED],
+    steps: [
+      {
+        id: "po-match",
+        kind: "http",
+        name: "Match the purchase order",
+        method: "POST",
+        url: `${erpUrl}/po-match`,
+        body: { invoiceNumber: "{{invoiceNumber}}", vendor: "{{vendor}}", amount: "{{amount}}", poNumber: "{{poNumber}}" },
+        timeout: "PT10S",
+        // Generous: at boot the worker can be up before the ERP (or the web app's stand-in).
+        retries: { max: 6, backoff: "PT2S", maxBackoff: "PT30S" },
+        output: { poMatched: "body.matched" },
+        next: "route-by-amount",
+      },
+      {
+        id: "route-by-amount",
+        kind: "decision",
+        name: "Route by amount",
+        branches: [
+          { when: { var: "amount", op: "<", value: 1000 }, next: "auto-approve" },
+          { when: { var: "amount", op: "<=", value: 10000 }, next: "clerk-approval" },
+        ],
+        otherwise: "lead-approval",
+      },
+      { id: "auto-approve", kind: "set", name: "Approve automatically (under 1,000)", assign: { approval: { outcome: "approve", by: "rule: under 1,000" } }, next: "post-to-erp" },
+      {
+        id: "clerk-approval",
+        kind: "human",
+        name: "Clerk approval",
+        title: "Approve invoice {{invoiceNumber}} from {{vendor}} ({{amount}} {{currency}})",
+        context: invoiceContext,
+        candidateGroup: "accounts-payable",
+        due: "PT8H",
+        next: { approve: "post-to-erp", reject: "rejected" },
+      },
+      {
+        id: "lead-approval",
+        kind: "human",
+        name: "Team lead approval (above 10,000)",
+        title: "Approve invoice {{invoiceNumber}} from {{vendor}} ({{amount}} {{currency}})",
+        context: invoiceContext,
+        candidateGroup: "finance-leads",
+        priority: "HIGH",
+        due: "PT8H",
+        next: { approve: "post-to-erp", reject: "rejected" },
+      },
+      {
+        id: "post-to-erp",
+        kind: "http",
+        name: "Post to the ERP",
+        method: "POST",
+        url: `${erpUrl}/postings`,
+        body: { invoiceNumber: "{{invoiceNumber}}", amount: "{{amount}}", currency: "{{currency}}" },
+        retries: { max: 6, backoff: "PT2S", maxBackoff: "PT30S" },
+        output: { erpPostingId: "body.postingId" },
+        next: "done",
+      },
+      { id: "rejected", kind: "end", name: "Rejected" },
+      { id: "done", kind: "end", name: "Posted" },
+    ],
+  };
+}
+
+/** A nightly vendor sync against an ERP endpoint that is down in the demo: shows a FAILED instance and its retry. */
+export function vendorSyncDefinition(erpUrl: string) {
+  return {
+    key: "vendor-master-sync",
+    name: "Vendor master sync",
+    steps: [
+      { id: "pull-vendors", kind: "http", method: "POST", url: `${erpUrl}/vendor-sync`, body: { since: "{{since}}" }, timeout: "PT5S", retries: { max: 2, backoff: "PT1S" }, next: "done" },
+      { id: "done", kind: "end" },
+    ],
+  };
+}
