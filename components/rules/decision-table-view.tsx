@@ -3,7 +3,7 @@
 import { useState } from "react";
 import Link from "next/link";
 import { format } from "date-fns";
-import { ArrowLeft, Download, Rocket, TriangleAlert } from "lucide-react";
+import { ArrowLeft, Download, Pencil, Rocket, TriangleAlert } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -13,6 +13,7 @@ import { DecisionTableGrid, hitPolicyLabel } from "./decision-table-grid";
 import { DiffPanel } from "./diff-panel";
 import { ProblemMessage } from "./problem-message";
 import { useDecisionTable, usePublish, useSaveTestCases } from "./queries";
+import { TableEditor } from "./table-editor";
 import { TestCasesPanel } from "./test-cases-panel";
 import { WhatIfTester } from "./what-if-tester";
 
@@ -21,6 +22,8 @@ export function DecisionTableView({ tableKey }: { tableKey: string }) {
   const publish = usePublish(tableKey);
   const saveTests = useSaveTestCases(tableKey);
   const [highlight, setHighlight] = useState<{ matched: string[]; conflicting: string[] }>({ matched: [], conflicting: [] });
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState<number | null>(null);
 
   if (table.isPending)
     return (
@@ -74,13 +77,18 @@ export function DecisionTableView({ tableKey }: { tableKey: string }) {
           </div>
         </div>
         <div className="flex items-center gap-2">
+          {!editing && (
+            <Button onClick={() => setEditing(true)}>
+              <Pencil aria-hidden className="size-4" /> Edit rules
+            </Button>
+          )}
           <a
             href={`/api/v1/decision-tables/${encodeURIComponent(t.key)}?format=dmn&version=${t.current.version}`}
             className="inline-flex h-9 items-center gap-2 rounded-md bg-white px-3.5 text-sm font-medium text-slate-800 ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
           >
             <Download aria-hidden className="size-4" /> .dmn
           </a>
-          {isDraft && (
+          {isDraft && !editing && (
             <Button
               variant="primary"
               loading={publish.isPending}
@@ -100,12 +108,29 @@ export function DecisionTableView({ tableKey }: { tableKey: string }) {
           Published version {publish.data.version}. New evaluations use it from now on.
         </p>
       )}
+      {saved !== null && !editing && (
+        <p role="status" className="mb-4 rounded-md bg-sky-50 px-3 py-2 text-sm text-sky-900 ring-1 ring-sky-200" data-testid="saved-draft">
+          Saved as draft version {saved}. Try it below, then publish.
+        </p>
+      )}
       {saveTests.isError && <ProblemMessage error={saveTests.error} title="Test cases not saved" className="mb-4" />}
 
       <div className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="min-w-0 space-y-4">
-          <DecisionTableGrid model={model} matched={highlight.matched} conflicting={highlight.conflicting} />
-          {isDraft && <DiffPanel tableKey={t.key} enabled={isDraft} />}
+          {editing ? (
+            <TableEditor
+              model={model}
+              onDone={(version) => {
+                setEditing(false);
+                setSaved(version);
+                setHighlight({ matched: [], conflicting: [] });
+                if (version !== null) publish.reset();
+              }}
+            />
+          ) : (
+            <DecisionTableGrid model={model} matched={highlight.matched} conflicting={highlight.conflicting} />
+          )}
+          {isDraft && !editing && <DiffPanel tableKey={t.key} enabled={isDraft} />}
         </div>
         <div className="space-y-4">
           <WhatIfTester key={t.current.version} tableKey={t.key} model={model} version={t.current.version} onResult={setHighlight} onSaveAsTestCase={keepAsTestCase} />
