@@ -6,7 +6,7 @@ import { MAX_EVENT_BYTES, parseCloudEvent } from "./parse";
 const attrs = { id: "evt-1", source: "urn:acme:erp", type: "com.acme.invoice.received", subject: "INV-4450", data: { invoiceNumber: "INV-4450", amount: 2300 } };
 
 function headersOf(h: Record<string, unknown>): Headers {
-  return new Headers(Object.entries(h).map(([k, v]) => [k, String(v)]));
+  return new Headers(Object.entries(h).map(([k, v]): [string, string] => [k, String(v)]));
 }
 
 function errorOf(fn: () => unknown): AppError {

@@ -21,6 +21,7 @@ import { createTokenSchema, createdTokenSchema, meSchema, tokenDtoSchema } from 
 import { markReadSchema, notificationDtoSchema } from "../notifications/schemas";
 import { liveEventSchema } from "../live/events";
 import { decisionTablePaths } from "../rules/openapi";
+import { processPaths } from "../engine/openapi";
 import { savedFilterDtoSchema, savedFilterInputSchema, savedFilterListSchema } from "../saved-filters/schemas";
 
 // The OpenAPI 3.1 description of /api/v1, generated from the same zod schemas the handlers,
@@ -235,6 +236,7 @@ export const API_PATHS = {
     }),
   },
   ...decisionTablePaths(problems),
+  ...processPaths(problems),
   "/api/v1/openapi.json": {
     get: op({ tags: ["meta"], summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1 document" } } }),
   },

@@ -1,0 +1,86 @@
+// Priya publishes a definition; the ERP posts a CloudEvent (cloudevents SDK, bearer token); the
+// approval appears in the accounts-payable inbox, Maya approves it, and the instance completes.
+import { CloudEvent, HTTP } from "cloudevents";
+import { expect, expectStatus, test } from "./fixtures";
+
+const unique = () => `${Date.now()}-${Math.floor(Math.random() * 1000)}`;
+
+test.describe("processes", () => {
+  test("Priya publishes a definition from the UI; an invalid one shows the error naming the step", async ({ asUser }) => {
+    const page = await asUser("priya");
+    await page.goto("/processes");
+    await expect(page.getByRole("heading", { name: "Processes", level: 1 })).toBeVisible();
+    // The seeded invoice process with its version.
+    await expect(page.getByTestId("process-invoice-approval")).toContainText("Invoice approval");
+
+    const key = `e2e-refund-${unique()}`;
+    const definition = page.getByLabel("Definition");
+    await definition.fill(
+      [
+        `key: ${key}`,
+        "name: E2E refund",
+        "steps:",
+        "  - id: approve",
+        "    kind: human",
+        '    title: "Refund {{amount}}"',
+        "    candidateGroup: payments",
+        "    next: { approve: done, reject: missing }",
+        "  - id: done",
+        "    kind: end",
+      ].join("\n"),
+    );
+    await page.getByRole("button", { name: "Publish" }).click();
+    await expect(page.getByTestId("publish-errors")).toContainText('Step "approve": next.reject points to unknown step "missing"');
+
+    await definition.fill((await definition.inputValue()).replace("reject: missing", "reject: done"));
+    await page.getByRole("button", { name: "Publish" }).click();
+    await expect(page.getByTestId("publish-result")).toContainText(`Published ${key} v1`);
+    await expect(page.getByTestId(`process-${key}`)).toContainText("v1");
+  });
+
+  test("an ERP CloudEvent starts the invoice process; Maya approves in her inbox; the instance completes", async ({ asUser, bearer, createToken }) => {
+    const token = await createToken("ADMIN", { scopes: ["events:write"] });
+    const erp = await bearer(token.token);
+    const invoiceNumber = `INV-E2E-${unique()}`;
+    const event = new CloudEvent({
+      id: `erp-${invoiceNumber}`,
+      source: "urn:acme:erp",
+      type: "com.acme.invoice.received",
+      subject: invoiceNumber,
+      data: { invoiceNumber, vendor: "Event Driven GmbH", amount: 2300, currency: "EUR", poNumber: "PO-E2E" },
+    });
+    const message = HTTP.binary(event);
+    const res = await erp.post("/api/v1/events", { headers: message.headers as Record<string, string>, data: message.body as string });
+    await expectStatus(res, 202);
+    const result = (await res.json()) as { outcome: string; instances: { id: string; process: string }[] };
+    expect(result.outcome).toBe("started");
+    const instanceId = result.instances.find((i) => i.process === "invoice-approval")!.id;
+
+    // The same event again is answered with the first result and starts nothing new.
+    const again = await erp.post("/api/v1/events", { headers: message.headers as Record<string, string>, data: message.body as string });
+    await expectStatus(again, 202);
+    expect(((await again.json()) as { instances: { id: string }[] }).instances[0]!.id).toBe(instanceId);
+
+    // The worker matched the PO (HTTP to the ERP stand-in) and routed 2,300 EUR to a clerk.
+    const maya = await asUser("maya");
+    await maya.goto("/inbox?view=group");
+    const title = `Approve invoice ${invoiceNumber} from Event Driven GmbH (2300 EUR)`;
+    const row = maya.getByRole("listbox").getByRole("option", { name: new RegExp(title.replace(/[()]/g, "\\$&")) });
+    await expect(row).toBeVisible({ timeout: 30_000 });
+    await row.click();
+    const detail = maya.getByTestId("task-detail");
+    await expect(detail).toContainText(title);
+    await detail.getByRole("button", { name: /Approve/ }).click();
+    await expect(row).toHaveCount(0);
+
+    const priya = await asUser("priya");
+    await priya.goto(`/processes/instances/${instanceId}`);
+    await expect(priya.getByTestId("instance-status")).toContainText("Completed", { timeout: 30_000 });
+    const timeline = priya.getByTestId("step-timeline");
+    for (const step of ["po-match", "route-by-amount", "clerk-approval", "post-to-erp", "done"]) {
+      await expect(timeline.getByTestId(`step-${step}`)).toContainText("Completed");
+    }
+    await expect(priya.getByTestId("instance-variables")).toContainText('"erpPostingId": "ERP-');
+    await expect(priya.getByRole("link", { name: /^TSK-\d+$/ })).toBeVisible();
+  });
+});

@@ -1,0 +1,94 @@
+import { z } from "zod";
+import type { ZodOpenApiPathsObject, ZodOpenApiResponseObject } from "zod-openapi";
+import { processDetailDtoSchema, processSummaryDtoSchema, processVersionDtoSchema, uploadDefinitionSchema } from "../processes/schemas";
+import { instanceDtoSchema, instanceListQuerySchema, instancePageSchema, retryStepSchema, startInstanceSchema } from "./schemas";
+
+// The process, instance and event routes in the OpenAPI document (lib/openapi/document.ts spreads these in).
+
+type Problems = (...statuses: number[]) => Record<string, ZodOpenApiResponseObject>;
+
+const json = (schema: z.ZodType) => ({ content: { "application/json": { schema } } });
+const ok = (schema: z.ZodType, description = "OK", status = "200") => ({ [status]: { description, ...json(schema) } });
+const keyParam = z.object({ key: z.string().meta({ description: "The process key" }) });
+const idParam = z.object({ id: z.string().meta({ description: "Instance id" }) });
+const idempotencyKey = z.object({ "idempotency-key": z.string().max(200).optional().meta({ description: "Replays the first response for the same key" }) });
+
+const eventResultSchema = z.object({
+  receiptId: z.string(),
+  outcome: z.enum(["started", "correlated", "pending", "ignored"]),
+  instances: z.array(z.object({ id: z.string(), process: z.string(), version: z.number().int() })).optional(),
+  instanceId: z.string().optional(),
+  stepId: z.string().optional(),
+  correlationKey: z.string().nullable().optional(),
+  reason: z.string().optional(),
+  duplicate: z.boolean().meta({ description: "true when this (source, id) was received before: the first result is returned" }),
+});
+
+export function processPaths(problems: Problems): ZodOpenApiPathsObject {
+  return {
+    "/api/v1/processes": {
+      get: { tags: ["processes"], summary: "Process definitions with versions and instance counts", responses: { ...ok(z.object({ data: z.array(processSummaryDtoSchema) })), ...problems(401, 403) } },
+      post: {
+        tags: ["processes"],
+        summary: "Publish a definition as the key's next version (YAML as application/yaml, or JSON)",
+        requestBody: {
+          required: true,
+          content: {
+            "application/json": { schema: z.union([uploadDefinitionSchema, z.record(z.string(), z.unknown())]) },
+            "application/yaml": { schema: z.string().meta({ description: "The definition as YAML" }) },
+          },
+        },
+        responses: { ...ok(processVersionDtoSchema, "Published", "201"), ...problems(400, 401, 403, 413, 415, 422) },
+      },
+    },
+    "/api/v1/processes/{key}": {
+      get: { tags: ["processes"], summary: "A process: versions and the newest document", requestParams: { path: keyParam }, responses: { ...ok(processDetailDtoSchema), ...problems(401, 403, 404) } },
+    },
+    "/api/v1/processes/{key}/versions/{n}/deprecate": {
+      post: {
+        tags: ["processes"],
+        summary: "Deprecate a version: no new instances start on it",
+        requestParams: { path: keyParam.extend({ n: z.string().meta({ description: "Version number" }) }) },
+        responses: { ...ok(processVersionDtoSchema), ...problems(401, 403, 404, 409) },
+      },
+    },
+    "/api/v1/processes/{key}/instances": {
+      post: {
+        tags: ["processes"],
+        summary: "Start an instance on the newest active version",
+        requestParams: { path: keyParam, header: idempotencyKey },
+        requestBody: { ...json(startInstanceSchema), required: false },
+        responses: { ...ok(instanceDtoSchema, "Started", "201"), ...problems(401, 403, 404, 409, 415, 422) },
+      },
+    },
+    "/api/v1/instances": {
+      get: { tags: ["processes"], summary: "Process instances, newest first", requestParams: { query: instanceListQuerySchema }, responses: { ...ok(instancePageSchema), ...problems(401, 403, 422) } },
+    },
+    "/api/v1/instances/{id}": {
+      get: { tags: ["processes"], summary: "An instance: variables, step runs and tasks", requestParams: { path: idParam }, responses: { ...ok(instanceDtoSchema), ...problems(401, 403, 404) } },
+    },
+    "/api/v1/instances/{id}/retry": {
+      post: {
+        tags: ["processes"],
+        summary: "Retry the failed step of a failed instance (audited)",
+        requestParams: { path: idParam },
+        requestBody: { ...json(retryStepSchema), required: false },
+        responses: { ...ok(instanceDtoSchema), ...problems(401, 403, 404, 409) },
+      },
+    },
+    "/api/v1/events": {
+      post: {
+        tags: ["events"],
+        summary: "Receive a CloudEvent 1.0 (structured or binary HTTP mode); idempotent on (source, id)",
+        requestBody: {
+          required: true,
+          content: {
+            "application/cloudevents+json": { schema: z.object({ specversion: z.literal("1.0"), id: z.string(), source: z.string(), type: z.string(), subject: z.string().optional(), data: z.unknown().optional() }).catchall(z.unknown()) },
+            "application/json": { schema: z.unknown().meta({ description: "Binary mode: the event data; attributes in ce-* headers" }) },
+          },
+        },
+        responses: { ...ok(eventResultSchema, "Accepted", "202"), ...problems(400, 401, 403, 413, 415) },
+      },
+    },
+  };
+}
