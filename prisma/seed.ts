@@ -86,15 +86,28 @@ async function main() {
   ];
   // The accounts-payable queue: anyone in the group can claim.
   await mk({ title: "Approve invoice INV-4420 from Adventure Works", candidateGroup: "accounts-payable", dueAt: addHours(now, 4).toISOString(), context: invoice(4420, "Adventure Works", 3150) });
-  await mk({ title: "Approve invoice INV-4421 from Litware (new vendor)", candidateGroup: "accounts-payable", priority: "HIGH", dueAt: addHours(now, 3).toISOString(), context: invoice(4421, "Litware Inc.", 5600, { vendorRisk: "new vendor", fourEyes: true }) });
+  // New vendor: four-eyes, two distinct clerks must approve.
+  await mk({ title: "Approve invoice INV-4421 from Litware (new vendor)", candidateGroup: "accounts-payable", approvalsRequired: 2, priority: "HIGH", dueAt: addHours(now, 3).toISOString(), context: invoice(4421, "Litware Inc.", 5600, { vendorRisk: "new vendor", fourEyes: true }) });
   await mk({ title: "Approve invoice INV-4422 from Wide World Importers", candidateGroup: "accounts-payable", dueAt: addHours(now, 20).toISOString(), context: invoice(4422, "Wide World Importers", 1240) });
   // Above 10,000: the team lead decides.
   await mk({ title: "Approve invoice INV-4430 from Proseware (62,000 EUR)", candidateGroup: "finance-leads", priority: "URGENT", dueAt: subHours(now, 2).toISOString(), context: invoice(4430, "Proseware Ltd", 62000) });
-  // Onboarding: credit reviews for the credit-review group.
-  await mk({ title: "Credit review for Blue Yonder Airlines", candidateGroup: "credit-review", dueAt: addHours(now, 24).toISOString(), context: { customer: "Blue Yonder Airlines", requestedLimit: 50000, currency: "EUR", kycResult: "passed", salesOwner: "Rita Novak", crmUrl: "https://crm.acme.test/leads/8812" } });
-  await mk({ title: "Credit review for Margie's Travel", candidateGroup: "credit-review", priority: "HIGH", dueAt: addHours(now, 5).toISOString(), context: { customer: "Margie's Travel", requestedLimit: 15000, currency: "EUR", kycResult: "passed with notes", missingDocuments: ["2025 balance sheet"], salesOwner: "Rita Novak" } });
+  // Onboarding: credit reviews go to the least-loaded analyst with the `credit` skill.
+  const creditRouting = { requiredSkills: ["credit"], routing: { strategy: "least_loaded" as const } };
+  await mk({ title: "Credit review for Blue Yonder Airlines", candidateGroup: "credit-review", ...creditRouting, dueAt: addHours(now, 24).toISOString(), context: { customer: "Blue Yonder Airlines", requestedLimit: 50000, currency: "EUR", kycResult: "passed", salesOwner: "Rita Novak", crmUrl: "https://crm.acme.test/leads/8812" } });
+  await mk({ title: "Credit review for Margie's Travel", candidateGroup: "credit-review", ...creditRouting, priority: "HIGH", dueAt: addHours(now, 5).toISOString(), context: { customer: "Margie's Travel", requestedLimit: 15000, currency: "EUR", kycResult: "passed with notes", missingDocuments: ["2025 balance sheet"], salesOwner: "Rita Novak" } });
   // A refund Rita asked for: she may not approve it herself.
-  await mk({ title: "Refund 1,800 EUR to Coho Winery", candidateGroup: "payments", requestedBy: u.rita.email, dueAt: addHours(now, 8).toISOString(), context: { customer: "Coho Winery", amount: 1800, currency: "EUR", reason: "Damaged shipment", orderNumber: "SO-55102" } });
+  // Decided through a form (refund reason, amount adjusted), with a partial-approval outcome.
+  await mk({
+    title: "Refund 1,800 EUR to Coho Winery",
+    candidateGroup: "payments",
+    requestedBy: u.rita.email,
+    outcomes: [{ id: "approve_partial", label: "Approve partially", requiresReason: true }],
+    form: [
+      { id: "refundReason", label: "Refund reason", type: "select", required: true, options: [{ value: "damaged", label: "Damaged shipment" }, { value: "late", label: "Late delivery" }, { value: "goodwill", label: "Goodwill" }] },
+      { id: "amount", label: "Amount to refund (EUR)", type: "number", required: true, min: 0, max: 1800 },
+      { id: "notifyCustomer", label: "Tell the customer", type: "boolean" },
+    ],
+    dueAt: addHours(now, 8).toISOString(), context: { customer: "Coho Winery", amount: 1800, currency: "EUR", reason: "Damaged shipment", orderNumber: "SO-55102" } });
 
   // Decided work, with audit entries written by the real service calls.
   const decided1 = await mk({ title: "Approve invoice INV-4401 from Northwind Traders", candidateGroup: "accounts-payable", context: invoice(4401, "Northwind Traders", 1890) });
