@@ -27,13 +27,17 @@ function likePattern(word: string): string {
   return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** Ids of tasks whose title or context contains every word (ILIKE over title + context::text). */
+/**
+ * Ids of tasks whose title or context contains every word. One ILIKE a word on the same
+ * expression as the trigram index (migration inbox_search_trgm): `ILIKE ALL (array)` would not
+ * use the index, separate clauses do (3 ms instead of 235 ms on 100,000 open tasks).
+ */
 export async function searchTaskIds(words: string[], openOnly: boolean, cap = 5000): Promise<string[]> {
-  const patterns = words.map(likePattern);
+  const clauses = words.map((w) => Prisma.sql`("title" || ' ' || "context"::text) ILIKE ${likePattern(w)}`);
   const statusClause = openOnly ? Prisma.sql`AND "status" IN ('OPEN', 'INFO_REQUESTED')` : Prisma.empty;
   const rows = await db().$queryRaw<{ id: string }[]>`
     SELECT "id" FROM "Task"
-    WHERE ("title" || ' ' || "context"::text) ILIKE ALL (${patterns}::text[]) ${statusClause}
+    WHERE ${Prisma.join(clauses, " AND ")} ${statusClause}
     LIMIT ${cap}`;
   return rows.map((r) => r.id);
 }
