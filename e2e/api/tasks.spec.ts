@@ -119,7 +119,7 @@ test.describe("tasks API", () => {
     await expectStatus(await dana.post(`/api/v1/tasks/${task.id}/claim`), 200);
     await expectStatus(await dana.post(`/api/v1/tasks/${task.id}/decision`, { data: { outcome: "reject", reason: "Duplicate invoice" } }), 200);
     const history = (await (await dana.get(`/api/v1/tasks/${task.id}/history`)).json()) as { data: { action: string; actorName: string }[] };
-    expect(history.data.map((h) => h.action)).toEqual(["task.created", "task.claimed", "task.rejected"]);
-    expect(history.data[2]?.actorName).toBe("Dana Lee");
+    expect(history.data.map((h) => h.action)).toEqual(["task.created", "task.routed", "task.claimed", "task.rejected"]);
+    expect(history.data[3]?.actorName).toBe("Dana Lee");
   });
 });
