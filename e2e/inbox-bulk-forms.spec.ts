@@ -16,6 +16,9 @@ async function expectNoSeriousViolations(page: Page, what: string) {
 }
 
 test.describe("inbox: bulk, forms, four-eyes, accessibility", () => {
+  // axe runs take a few seconds each on a full page.
+  test.describe.configure({ timeout: 90_000 });
+
   test("Maya ticks four invoices (x and shift-click) and approves them in bulk; the one she requested is reported, the rest are approved", async ({ asUser, createTask, api }) => {
     const word = `bulk${unique()}`;
     const mine = [];

@@ -206,10 +206,12 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
 
   const toggle = useCallback(
     (id: string, range: boolean) => {
+      // Read the anchor now: the state updater runs later, after it has moved to `id`.
+      const from = anchor.current;
       setChecked((prev) => {
         const next = new Set(prev);
-        if (range && anchor.current) {
-          const a = rows.findIndex((r) => r.id === anchor.current);
+        if (range && from) {
+          const a = rows.findIndex((r) => r.id === from);
           const b = rows.findIndex((r) => r.id === id);
           if (a >= 0 && b >= 0) {
             for (const r of rows.slice(Math.min(a, b), Math.max(a, b) + 1)) next.add(r.id);

@@ -10,7 +10,8 @@ const VARIANTS: Record<Variant, string> = {
   secondary: "bg-white text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:text-slate-400",
   ghost: "text-slate-700 hover:bg-slate-100 disabled:text-slate-400",
   danger: "bg-white text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 disabled:text-red-300",
-  success: "bg-emerald-600 text-white hover:bg-emerald-700 disabled:bg-emerald-300",
+  // emerald-700: white text on emerald-600 is 3.8:1, below WCAG AA (axe color-contrast, serious).
+  success: "bg-emerald-700 text-white hover:bg-emerald-800 disabled:bg-emerald-300",
 };
 
 const SIZES: Record<Size, string> = {
