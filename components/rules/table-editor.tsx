@@ -68,7 +68,7 @@ export function TableEditor({ model: initial, onDone }: { model: DecisionTableMo
 
   const cellClass = (id: string) =>
     clsx(
-      "w-full min-w-24 rounded border-0 bg-white px-2 py-1 font-mono text-[13px] ring-1 ring-inset focus:ring-2 focus:outline-none",
+      "min-w-24 rounded border-0 bg-white px-2 py-1 font-mono text-[13px] ring-1 ring-inset focus:ring-2 focus:outline-none",
       problems.has(id) || serverElement === id ? "ring-red-500 focus:ring-red-600" : "ring-slate-300 focus:ring-indigo-600",
     );
 
@@ -158,6 +158,8 @@ export function TableEditor({ model: initial, onDone }: { model: DecisionTableMo
                         aria-invalid={error ? true : undefined}
                         aria-describedby={error ? `${c.id}-error` : undefined}
                         className={cellClass(c.id)}
+                        // Cells grow with their text, so a range or a long string stays readable.
+                        style={{ width: `${Math.min(40, Math.max(8, c.text.length + 3))}ch` }}
                         value={c.text}
                         spellCheck={false}
                         onChange={(e) => update((m) => void ((kind === "in" ? m.rules[n]!.inputEntries : m.rules[n]!.outputEntries)[k]!.text = e.target.value))}
