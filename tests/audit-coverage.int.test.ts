@@ -14,6 +14,8 @@ const { POST: claim } = await import("@/app/api/v1/tasks/[id]/claim/route");
 const { POST: unclaim } = await import("@/app/api/v1/tasks/[id]/unclaim/route");
 const { POST: decide } = await import("@/app/api/v1/tasks/[id]/decision/route");
 const { POST: cancel } = await import("@/app/api/v1/tasks/[id]/cancel/route");
+const { POST: reassign } = await import("@/app/api/v1/tasks/[id]/reassign/route");
+const { POST: bulk } = await import("@/app/api/v1/tasks/bulk/route");
 const { POST: createToken } = await import("@/app/api/v1/tokens/route");
 const { DELETE: revokeToken } = await import("@/app/api/v1/tokens/[id]/route");
 const { POST: verify } = await import("@/app/api/v1/audit/verify/route");
@@ -51,6 +53,11 @@ async function send(c: Call, requestId: string): Promise<Response> {
   return c.route(req, { params: Promise.resolve((await c.params?.()) ?? {}) });
 }
 
+let bulkIds: string[] = [];
+beforeAll(async () => {
+  bulkIds = [(await groupTask(team)).id, (await groupTask(team)).id];
+});
+
 const claimedTask = async () => {
   const t = await groupTask(team);
   await send({ as: { user: "alice" }, route: claim as Route, params: async () => ({ id: t.id }) }, `setup-${uid()}`);
@@ -64,6 +71,9 @@ const cases: { name: string; call: Call; status: number; actions: string[] }[] =
   { name: "approve (person)", call: { as: { user: "bob" }, route: decide as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ outcome: "approve" }) }, status: 200, actions: ["task.approved"] },
   { name: "reject (person)", call: { as: { user: "carol" }, route: decide as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ outcome: "reject", reason: "Duplicate invoice" }) }, status: 200, actions: ["task.rejected"] },
   { name: "cancel (token)", call: { as: { token: () => supervisorToken }, route: cancel as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ reason: "Withdrawn" }) }, status: 200, actions: ["task.cancelled"] },
+  { name: "reassign (supervisor)", call: { as: { user: "supervisor" }, route: reassign as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ assignee: team.users.bob.id, reason: "Cover" }) }, status: 200, actions: ["task.reassigned"] },
+  { name: "four-eyes first approval (person)", call: { as: { user: "bob" }, route: decide as Route, params: async () => ({ id: (await groupTask(team, { approvalsRequired: 2 })).id }), body: () => ({ outcome: "approve" }) }, status: 200, actions: ["task.approval_recorded"] },
+  { name: "bulk approve, one entry a task (person)", call: { as: { user: "carol" }, route: bulk as Route, body: () => ({ action: "approve", taskIds: bulkIds }) }, status: 200, actions: ["task.approved", "task.approved"] },
   { name: "create API token (admin)", call: { as: { user: "admin" }, route: createToken as Route, body: () => ({ name: `cov-${uid()}`, role: "MEMBER" }) }, status: 201, actions: ["token.created"] },
   { name: "revoke API token (admin token)", call: { as: { token: () => adminToken }, route: revokeToken as Route, method: "DELETE", params: async () => ({ id: (await tokenFor(team, "MEMBER")).id }) }, status: 200, actions: ["token.revoked"] },
   { name: "verify the chain (auditor)", call: { as: { user: "auditor" }, route: verify as Route }, status: 200, actions: ["audit.verified"] },
@@ -71,6 +81,7 @@ const cases: { name: string; call: Call; status: number; actions: string[] }[] =
   { name: "decide a decided task (409)", call: { as: { user: "bob" }, route: decide as Route, params: async () => { const t = await groupTask(team); await send({ as: { user: "alice" }, route: decide as Route, params: async () => ({ id: t.id }), body: () => ({ outcome: "approve" }) }, `setup-${uid()}`); return { id: t.id }; }, body: () => ({ outcome: "approve" }) }, status: 409, actions: [] },
   { name: "reject without reason (422)", call: { as: { user: "bob" }, route: decide as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ outcome: "reject" }) }, status: 422, actions: [] },
   { name: "member creates a token (403)", call: { as: { user: "alice" }, route: createToken as Route, body: () => ({ name: "nope", role: "ADMIN" }) }, status: 403, actions: [] },
+  { name: "member reassigns a task (403)", call: { as: { user: "alice" }, route: reassign as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ assignee: team.users.bob.id, reason: "x" }) }, status: 403, actions: [] },
   { name: "member cancels a task (403)", call: { as: { user: "alice" }, route: cancel as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ reason: "x" }) }, status: 403, actions: [] },
 ];
 
