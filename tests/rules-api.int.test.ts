@@ -8,6 +8,7 @@ import { POST as evaluateRoute } from "@/app/api/v1/decision-tables/[key]/evalua
 import { POST as publishRoute } from "@/app/api/v1/decision-tables/[key]/publish/route";
 import { GET as diffRoute } from "@/app/api/v1/decision-tables/[key]/diff/route";
 import { PUT as testCasesRoute } from "@/app/api/v1/decision-tables/[key]/test-cases/route";
+import { GET as unusedRoute } from "@/app/api/v1/decision-tables/[key]/unused-rules/route";
 import { invoiceRoutingTable, invoiceRoutingTestCases } from "@/lib/rules/examples/invoice-routing";
 import { modelToDmnXml } from "@/lib/rules/serialize";
 import type { DecisionTableModel } from "@/lib/rules/schemas";
@@ -178,6 +179,24 @@ describe("upload → test cases → publish → evaluate", () => {
     const wrong = await call(evaluateRoute, { params: { key }, body: { version: 1, inputs: { amount: "lots", newVendor: false } } });
     expect(await wrong.json()).toMatchObject({ status: 422, elementId: "invoice_routing_input_1" });
     expect((await auditOf(key)).map((a) => a.action)).toEqual(["decision_table.draft_created"]);
+  });
+});
+
+describe("rules that never fired", () => {
+  it("lists the published rules no audited evaluation matched in the period", async () => {
+    const key = `invoice-routing-${uid()}`;
+    await upload(routingTable(key));
+    expect((await call(publishRoute, { params: { key } })).status).toBe(200);
+    for (const inputs of [{ amount: 25000, newVendor: false }, { amount: 5, newVendor: false }, { amount: 7, newVendor: false }]) {
+      expect((await call(evaluateRoute, { params: { key }, body: { inputs } })).status).toBe(200);
+    }
+    const req = (days: string) => unusedRoute(new Request(`http://localhost/api/v1/decision-tables/${key}/unused-rules?days=${days}`, { headers: { authorization: `Bearer ${admin}` } }), { params: Promise.resolve({ key }) });
+    const res = await req("30");
+    expect(res.status, await res.clone().text()).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ key, version: 1, days: 30 });
+    expect(body.rules.map((r: { index: number }) => r.index)).toEqual([2, 4, 5]);
+    expect((await req("0")).status).toBe(422);
   });
 });
 

@@ -15,6 +15,7 @@ import { ProblemMessage } from "./problem-message";
 import { useDecisionTable, usePublish, useSaveTestCases } from "./queries";
 import { TableEditor } from "./table-editor";
 import { TestCasesPanel } from "./test-cases-panel";
+import { UnusedRulesPanel } from "./unused-rules-panel";
 import { WhatIfTester } from "./what-if-tester";
 
 export function DecisionTableView({ tableKey }: { tableKey: string }) {
@@ -141,6 +142,7 @@ export function DecisionTableView({ tableKey }: { tableKey: string }) {
             saving={saveTests.isPending}
             onRemove={(name) => saveTests.mutate(t.testCases.filter((c) => c.name !== name))}
           />
+          {t.latestPublished && <UnusedRulesPanel tableKey={t.key} />}
         </div>
       </div>
     </main>

@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ApiError, type Problem } from "@/components/data/api";
-import type { EvaluationDto, PublishResult, TableDetail, TableDiff, TableSummary, TestCase, TestCaseResult, UploadResult } from "@/lib/rules/schemas";
+import type { EvaluationDto, PublishResult, TableDetail, TableDiff, TableSummary, TestCase, TestCaseResult, UnusedRules, UploadResult } from "@/lib/rules/schemas";
 
 // Decision tables over REST (TanStack Query), the one way the browser talks to Baton.
 
@@ -24,6 +24,14 @@ export function useDecisionTable(key: string) {
 
 export function useTableDiff(key: string) {
   return useQuery({ queryKey: rulesKeys.diff(key), queryFn: ({ signal }) => api<TableDiff>(path(key, "/diff"), { signal }) });
+}
+
+export function useUnusedRules(key: string, days: number, enabled: boolean) {
+  return useQuery({
+    queryKey: [...rulesKeys.table(key), "unused", days],
+    queryFn: ({ signal }) => api<UnusedRules>(path(key, `/unused-rules?days=${days}`), { signal }),
+    enabled,
+  });
 }
 
 export function useEvaluate(key: string) {

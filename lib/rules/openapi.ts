@@ -11,6 +11,8 @@ import {
   testCaseResultSchema,
   testCaseSchema,
   testCasesSchema,
+  unusedRulesQuerySchema,
+  unusedRulesSchema,
   uploadResultSchema,
 } from "./schemas";
 
@@ -69,6 +71,14 @@ export function decisionTablePaths(problems: Problems): ZodOpenApiPathsObject {
         summary: "Rules added, removed, changed and moved between the latest published version and the draft",
         requestParams: { path: keyParam },
         responses: { ...ok(tableDiffSchema), ...problems(401, 403, 404) },
+      },
+    },
+    "/api/v1/decision-tables/{key}/unused-rules": {
+      get: {
+        tags: ["decision tables"],
+        summary: "Rules of the latest published version that decided no audited evaluation in the last `days` days (default 90): candidates for pruning",
+        requestParams: { path: keyParam, query: unusedRulesQuerySchema },
+        responses: { ...ok(unusedRulesSchema), ...problems(401, 403, 404, 422) },
       },
     },
     "/api/v1/decision-tables/{key}/test-cases": {

@@ -72,3 +72,12 @@ export async function publishVersionIf(tx: Tx, id: string, data: { publishedById
 export function updateTestCases(tx: Tx, key: string, testCases: Prisma.InputJsonValue) {
   return tx.decisionTable.update({ where: { key }, data: { testCases } });
 }
+
+/** Rule ids that decided at least one audited evaluation of `key` since `since`. */
+export async function firedRuleIdsSince(key: string, since: Date): Promise<Set<string>> {
+  const rows = await db().$queryRaw<{ id: string }[]>`
+    SELECT DISTINCT jsonb_array_elements_text("after"->'matchedRules') AS id
+    FROM "AuditEntry"
+    WHERE "subjectType" = 'decision_table' AND "subjectId" = ${key} AND "action" = 'decision_table.evaluated' AND "at" >= ${since}`;
+  return new Set(rows.map((r) => r.id));
+}

@@ -209,3 +209,15 @@ export type PublishResult = z.infer<typeof publishResultSchema>;
 
 /** Optional body of POST …/publish: the draft version the publisher reviewed. */
 export const publishSchema = z.object({ version: z.number().int().positive().optional() }).strict();
+
+export const unusedRulesQuerySchema = z.object({ days: z.coerce.number().int().min(1).max(3650).default(90) });
+
+export const unusedRulesSchema = z.object({
+  key: z.string(),
+  version: z.number().int(),
+  days: z.number().int(),
+  since: z.string(),
+  /** Rules of that version that decided no audited evaluation in the period: candidates for pruning. */
+  rules: z.array(matchedRuleSchema),
+});
+export type UnusedRules = z.infer<typeof unusedRulesSchema>;

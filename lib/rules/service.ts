@@ -12,6 +12,7 @@ import {
   findTable,
   findVersion,
   findVersions,
+  firedRuleIdsSince,
   insertVersion,
   listTablesWithVersions,
   lockTableKey,
@@ -26,6 +27,7 @@ import {
   publishSchema,
   testCaseSchema,
   testCasesSchema,
+  unusedRulesQuerySchema,
   type DecisionTableModel,
   type EvaluationDto,
   type PublishResult,
@@ -34,6 +36,7 @@ import {
   type TableSummary,
   type TestCase,
   type TestCaseResult,
+  type UnusedRules,
   type UploadResult,
   type VersionSummary,
 } from "./schemas";
@@ -261,4 +264,21 @@ export async function publishDecisionTable(actor: Actor, key: string, input: unk
     });
     return { key, version: newest.version, publishedAt: publishedAt.toISOString(), diff, testResults };
   });
+}
+
+/** Rules of the latest published version that decided nothing in the last `days` days (from the audit log), so they can be pruned. */
+export async function listUnusedRules(actor: Actor, key: string, query: unknown, now = new Date()): Promise<UnusedRules> {
+  requirePermission(actor, "rules:edit");
+  const { days } = parse(unusedRulesQuerySchema, query, "Query");
+  const published = await findLatestPublished(key);
+  if (!published) {
+    if (!(await findTable(key))) throw notFound(key);
+    throw new AppError("NOT_FOUND", `Decision table "${key}" has no published version yet.`);
+  }
+  const since = new Date(now.getTime() - days * 24 * 60 * 60 * 1000);
+  const fired = await firedRuleIdsSince(key, since);
+  const rules = modelOf(published)
+    .rules.map((r, n) => ({ id: r.id, index: n + 1, annotation: r.annotation }))
+    .filter((r) => !fired.has(r.id));
+  return { key, version: published.version, days, since: since.toISOString(), rules };
 }
