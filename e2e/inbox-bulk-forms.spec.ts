@@ -122,7 +122,8 @@ test.describe("inbox: bulk, forms, four-eyes, accessibility", () => {
     await expect(page.locator("[aria-busy=true]")).toHaveCount(0);
     await expectNoSeriousViolations(page, "the inbox");
     await page.goto("/inbox");
-    const firstRow = page.getByRole("option").first();
+    // Scoped to the task list: the filter <select>s have options too.
+    const firstRow = page.getByRole("listbox", { name: /tasks/ }).getByRole("option").first();
     await firstRow.click();
     await expect(page.getByTestId("task-detail")).toBeVisible();
     await expectNoSeriousViolations(page, "the inbox with a task open");
