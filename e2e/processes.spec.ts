@@ -14,7 +14,7 @@ test.describe("processes", () => {
     await expect(page.getByTestId("process-invoice-approval")).toContainText("Invoice approval");
 
     const key = `e2e-refund-${unique()}`;
-    const definition = page.getByLabel("Definition");
+    const definition = page.getByRole("textbox", { name: "Definition", exact: true });
     await definition.fill(
       [
         `key: ${key}`,
@@ -82,5 +82,19 @@ test.describe("processes", () => {
     }
     await expect(priya.getByTestId("instance-variables")).toContainText('"erpPostingId": "ERP-');
     await expect(priya.getByRole("link", { name: /^TSK-\d+$/ })).toBeVisible();
+  });
+
+  test("the seeded vendor sync failed against a down ERP: the error is shown and Priya retries the step", async ({ asUser }) => {
+    const page = await asUser("priya");
+    await page.goto("/processes/instances?status=FAILED&process=vendor-master-sync");
+    const link = page.getByTestId("instances-table").getByRole("link", { name: "nightly 2026-11-26" });
+    await expect(link).toBeVisible({ timeout: 30_000 });
+    await link.click();
+    const alert = page.getByRole("alert").filter({ hasText: "This instance failed" });
+    await expect(alert).toContainText('Step "pull-vendors" failed after 3 attempts');
+    await expect(alert).toContainText("503");
+    await alert.getByRole("button", { name: "Retry failed step" }).click();
+    // A second run of the step appears in the timeline (the ERP is still down, so it fails again).
+    await expect(page.getByTestId("step-timeline").getByTestId("step-pull-vendors")).toHaveCount(2);
   });
 });
