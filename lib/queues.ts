@@ -26,6 +26,7 @@ export const JOB_SCHEMAS = {
   "run-step": z.object({ instanceId: z.string().min(1), stepRunId: z.string().min(1), attempt: z.number().int().min(1).optional() }),
   "human-decided": z.object({ taskId: z.string().min(1), requestId: z.string().optional() }),
   "wait-timeout": z.object({ instanceId: z.string().min(1), stepRunId: z.string().min(1) }),
+  "recover-engine": z.object({}).passthrough(),
 } as const;
 export type JobName = keyof typeof JOB_SCHEMAS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;

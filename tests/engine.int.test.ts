@@ -11,6 +11,7 @@ import { createRedis } from "@/lib/redis";
 import { decideTask } from "@/lib/tasks/service";
 import { getInstance, retryFailedStep, startInstance } from "@/lib/engine/service";
 import { runStep } from "@/lib/engine/runner";
+import { recoverEngineJobs } from "@/lib/engine/recovery";
 import { deprecateVersion, publishDefinition } from "@/lib/processes/service";
 import { isAppError } from "@/lib/errors";
 import { processEngineJob } from "@/workers/processors/engine";
@@ -397,5 +398,44 @@ describe("crash safety", () => {
     const jobs = await queue(QUEUES.engine).getJobs(["waiting", "active", "completed", "delayed", "failed"]);
     expect(jobs.filter((j) => j.id === `step.${run.id}`)).toHaveLength(1);
     expect(await auditActions(i.id)).toEqual(["instance.started", "step.completed", "instance.completed"]);
+  });
+
+  it("jobs Redis lost after dispatch are rebuilt from PostgreSQL by the recovery sweep", async () => {
+    const k = key();
+    await publishDefinition(team.as.admin, {
+      key: k,
+      name: "Lost jobs",
+      steps: [
+        { id: "approve", kind: "human", title: "Lost {{n}}", candidateGroup: team.group.key, next: { approve: "stamp", reject: "stamp" } },
+        { id: "stamp", kind: "set", assign: { ok: true }, next: "done" },
+        { id: "done", kind: "end" },
+      ],
+    });
+    await worker.pause();
+    try {
+      const i = await startInstance(team.as.admin, k, { variables: { n: 1 } });
+      const run = await db().stepRun.findFirstOrThrow({ where: { instanceId: i.id } });
+      // Dispatched, then lost in Redis: the outbox sweep has nothing left to send.
+      await waitFor("dispatch", async () => (await db().outboxMessage.findFirst({ where: { jobId: `step.${run.id}` } }))?.dispatchedAt);
+      await (await queue(QUEUES.engine).getJob(`step.${run.id}`))?.remove();
+      expect(await dispatchOutbox()).toBe(0);
+      expect((await recoverEngineJobs({ olderThanMs: 0 })).requeued).toBeGreaterThanOrEqual(1);
+      worker.resume();
+      const task = await taskOf(i.id);
+      await instanceIn(i.id, "WAITING");
+
+      // The decision's job is lost too.
+      await worker.pause();
+      await decideTask(team.as.alice, task.id, { outcome: "approve" });
+      await waitFor("dispatch", async () => (await db().outboxMessage.findFirst({ where: { jobId: `human.${task.id}` } }))?.dispatchedAt);
+      await (await queue(QUEUES.engine).getJob(`human.${task.id}`))?.remove();
+      await new Promise((r) => setTimeout(r, 20));
+      expect((await recoverEngineJobs({ olderThanMs: 0 })).requeued).toBeGreaterThanOrEqual(1);
+      worker.resume();
+      const done = await instanceIn(i.id, "COMPLETED");
+      expect(done.variables).toMatchObject({ ok: true });
+    } finally {
+      worker.resume();
+    }
   });
 });

@@ -72,6 +72,12 @@ async function scheduleSweeps(): Promise<void> {
     { every: env.AUDIT_SEAL_MS },
     { name: "seal-audit", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
   );
+  // The engine's jobs rebuilt from PostgreSQL when Redis lost them (lib/engine/recovery.ts).
+  await queue(QUEUES.engine).upsertJobScheduler(
+    "recover-engine",
+    { every: 60_000 },
+    { name: "recover-engine", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+  );
   if (env.AUDIT_RETENTION_DAYS > 0) {
     await queue(QUEUES.maintenance).upsertJobScheduler(
       "archive-audit",

@@ -1,12 +1,13 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import { JOB_SCHEMAS } from "../../lib/queues";
 import { onTaskDecided, onWaitTimeout, runStep, type JobResult } from "../../lib/engine/runner";
+import { recoverEngineJobs } from "../../lib/engine/recovery";
 
 /**
  * The process engine's queue: each job moves one instance one step. Idempotent: a duplicate or
  * late job finds the step already moved on (guarded transitions) and returns "skipped".
  */
-export async function processEngineJob(job: Job): Promise<JobResult> {
+export async function processEngineJob(job: Job): Promise<JobResult | { requeued: number }> {
   switch (job.name) {
     case "run-step": {
       const data = JOB_SCHEMAS["run-step"].safeParse(job.data);
@@ -23,6 +24,8 @@ export async function processEngineJob(job: Job): Promise<JobResult> {
       if (!data.success) throw new UnrecoverableError(`invalid wait-timeout payload: ${data.error.message}`);
       return onWaitTimeout(data.data.stepRunId, job.id);
     }
+    case "recover-engine":
+      return recoverEngineJobs();
     default:
       throw new UnrecoverableError(`unknown engine job "${job.name}"`);
   }
