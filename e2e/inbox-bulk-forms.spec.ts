@@ -115,6 +115,33 @@ test.describe("inbox: bulk, forms, four-eyes, accessibility", () => {
     await expect(page.getByTestId("approvals")).toContainText("2 of 2 approvals — Dana Lee, Maya Lindqvist approved");
   });
 
+  test("Sam reassigns Maya's invoice to Dana with a reason; it appears in Dana's inbox without a reload", async ({ asUser, createTask }) => {
+    const task = await createTask({ title: `Overdue invoice ${unique()} for reassignment`, assignee: "maya@acme.test", candidateGroup: "accounts-payable", context: { vendor: "Late Co", amount: 640 } });
+    const dana = await asUser("dana");
+    await dana.goto("/inbox?view=mine");
+    await expect(dana.getByRole("listbox", { name: /tasks/ }).or(dana.getByText("Nothing assigned to you"))).toBeVisible();
+    const danaRow = dana.getByRole("option", { name: new RegExp(task.reference) });
+    await expect(danaRow).toHaveCount(0);
+
+    const sam = await asUser("sam");
+    await sam.goto(`/tasks/${task.id}`);
+    await sam.getByRole("button", { name: "Reassign…" }).click();
+    const dialog = sam.getByRole("dialog", { name: `Reassign ${task.reference}` });
+    await dialog.getByRole("button", { name: "Reassign" }).click();
+    await expect(dialog).toContainText("Say why you are reassigning it");
+    await dialog.getByLabel("New assignee").selectOption({ label: "Dana Lee" });
+    await dialog.getByLabel("Reason").fill("Maya is out sick today");
+    await expectNoSeriousViolations(sam, "the reassign dialog");
+    await dialog.getByRole("button", { name: "Reassign" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(sam.getByTestId("task-detail")).toContainText("Dana Lee");
+    await expect(sam.getByTestId("task-history")).toContainText("reassigned the task");
+    await expect(sam.getByTestId("task-history")).toContainText("Maya is out sick today");
+
+    // Live: the task shows up in Dana's list without a reload.
+    await expect(danaRow).toBeVisible({ timeout: 15_000 });
+  });
+
   test("the inbox and a task page pass axe with filters in use", async ({ asUser }) => {
     const page = await asUser("maya");
     await page.goto("/inbox?priority=HIGH,URGENT&sort=priority");

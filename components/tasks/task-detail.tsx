@@ -2,10 +2,10 @@
 
 import { forwardRef, useState, type FormEvent } from "react";
 import Link from "next/link";
-import { ArrowLeft, Check, CircleCheck, CircleX, Hand, Lock, TriangleAlert, Undo2, X, Maximize2, RefreshCw, SearchX, MessageCircleQuestion, Hourglass } from "lucide-react";
+import { ArrowLeft, Check, CircleCheck, CircleX, Hand, Lock, TriangleAlert, Undo2, X, Maximize2, RefreshCw, SearchX, MessageCircleQuestion, Hourglass, UserRoundPen } from "lucide-react";
 import type { TaskDto } from "@/lib/tasks/schemas";
 import { answerInfoSchema } from "@/lib/tasks/schemas";
-import { useTask, useTaskComments } from "@/components/data/queries";
+import { useMe, useTask, useTaskComments } from "@/components/data/queries";
 import { isApiError } from "@/components/data/api";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -17,6 +17,7 @@ import { PriorityBadge, SlaText, StatusBadge } from "./task-badges";
 import { localDateTime, relative } from "./format";
 import type { TaskActions } from "./use-task-actions";
 import { approvalSummary, DecisionForm, FormValues } from "./decision-form";
+import { ReassignDialog } from "./reassign-dialog";
 
 interface TaskDetailProps {
   taskId: string;
@@ -31,6 +32,8 @@ interface TaskDetailProps {
 
 export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function TaskDetail({ taskId, actions, onApprove, onBack, showOpenLink }, ref) {
   const { data: task, isPending, isError, error, refetch } = useTask(taskId);
+  const me = useMe();
+  const [reassigning, setReassigning] = useState(false);
 
   if (isPending) return <DetailSkeleton />;
   if (isError || !task) {
@@ -57,7 +60,9 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
   const hasForm = !!task.form?.length || task.outcomes.length > 0;
   const busy = actions.pending?.taskId === task.id ? actions.pending.action : null;
   const open = task.status === "OPEN";
-  const canAct = task.can.claim || task.can.unclaim || task.can.decide || task.can.requestInfo;
+  // Supervisors (their teams) and admins; the server checks the team.
+  const canReassign = open && !!me.data?.permissions.includes("tasks:assign");
+  const canAct = task.can.claim || task.can.unclaim || task.can.decide || task.can.requestInfo || canReassign;
 
   return (
     <article ref={ref} tabIndex={-1} aria-labelledby={`task-title-${task.id}`} className="outline-none" data-testid="task-detail">
@@ -157,6 +162,11 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
               {busy !== "claim" && <Hand aria-hidden className="size-4" />} Claim
             </Button>
           )}
+          {canReassign && (
+            <Button variant="ghost" onClick={() => setReassigning(true)}>
+              <UserRoundPen aria-hidden className="size-4" /> Reassign…
+            </Button>
+          )}
           {task.can.unclaim && (
             <Button variant="ghost" loading={busy === "unclaim"} disabled={!!busy} onClick={() => void actions.run(task, "unclaim")}>
               {busy !== "unclaim" && <Undo2 aria-hidden className="size-4" />} Release to queue
@@ -192,6 +202,7 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
       </section>
 
       <TaskTimeline taskId={task.id} version={task.version} canComment />
+      {canReassign && <ReassignDialog task={task} open={reassigning} onClose={() => setReassigning(false)} />}
     </article>
   );
 });
