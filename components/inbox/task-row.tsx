@@ -81,13 +81,13 @@ export const TaskRow = forwardRef<HTMLDivElement, TaskRowProps>(function TaskRow
         >
           ✓
         </span>
-        <span className="font-mono text-[11px] font-medium text-slate-500">{task.reference}</span>
+        <span className="font-mono text-[11px] font-medium text-slate-600">{task.reference}</span>
         <PriorityBadge priority={task.priority} hideNormal />
         {task.status !== "OPEN" && <StatusBadge task={task} />}
         {approvals && <span className="rounded bg-indigo-50 px-1 text-[11px] text-indigo-800">{approvals}</span>}
         <span className="ml-auto">
           {decidedView && task.decidedAt ? (
-            <span className="text-xs text-slate-500">{relative(task.decidedAt)}</span>
+            <span className="text-xs text-slate-600">{relative(task.decidedAt)}</span>
           ) : task.status === "OPEN" ? (
             <SlaText dueAt={task.dueAt} />
           ) : null}
@@ -100,11 +100,11 @@ export const TaskRow = forwardRef<HTMLDivElement, TaskRowProps>(function TaskRow
           {party && amount && <span aria-hidden className="text-slate-300">·</span>}
           {amount && <span className="shrink-0 font-semibold text-slate-800 tabular-nums">{amount}</span>}
         </span>
-        <span className="ml-auto max-w-[45%] shrink-0 truncate text-slate-500">
+        <span className="ml-auto max-w-[45%] shrink-0 truncate text-slate-600">
           {decidedView ? (task.decidedBy ? `by ${task.decidedBy.id === meId ? "you" : task.decidedBy.name}` : "") : assignmentText(task, meId)}
         </span>
       </div>
-      {decidedView && task.reason && <p className="mt-1 truncate text-xs text-slate-500 italic">“{task.reason}”</p>}
+      {decidedView && task.reason && <p className="mt-1 truncate text-xs text-slate-600 italic">“{task.reason}”</p>}
     </div>
   );
 });

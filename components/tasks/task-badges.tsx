@@ -27,7 +27,7 @@ export function PriorityBadge({ priority, hideNormal = false }: { priority: Task
 export function SlaText({ dueAt, className }: { dueAt: string | null; className?: string }) {
   const now = useNow(30_000);
   const text = slaText(dueAt, now);
-  if (!text) return <span className={clsx("text-xs text-slate-500", className)}>No due date</span>;
+  if (!text) return <span className={clsx("text-xs text-slate-600", className)}>No due date</span>;
   const { state } = slaState(dueAt, now);
   return (
     <span
