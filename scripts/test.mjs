@@ -20,7 +20,7 @@
 //   CHROMIUM_PATH                        Chromium binary for Playwright
 //   E2E_PORT / E2E_WORKER_HEALTH_PORT    ports for next start and the worker's health (3100 / 3101)
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
@@ -74,7 +74,12 @@ function mtime(p) {
   const lock = path.join(root, "package-lock.json");
   const installed = path.join(root, "node_modules", ".package-lock.json");
   const missing = !existsSync(path.join(root, "node_modules")) || !existsSync(bin("vitest"));
-  if (missing || (existsSync(lock) && mtime(installed) < mtime(lock))) {
+  const linked = existsSync(path.join(root, "node_modules")) && lstatSync(path.join(root, "node_modules")).isSymbolicLink();
+  if (linked && !missing) {
+    // A copy of the tree that borrows another checkout's node_modules: `npm ci` here would empty
+    // the shared folder through the link, so leave installing to the checkout that owns it.
+    if (existsSync(lock) && mtime(installed) < mtime(lock)) log("node_modules is a link to another checkout: not reinstalling through it");
+  } else if (missing || (existsSync(lock) && mtime(installed) < mtime(lock))) {
     const args = existsSync(lock) ? ["ci", "--no-audit", "--no-fund"] : ["install", "--no-audit", "--no-fund"];
     log(`node_modules ${missing ? "is missing" : "is older than package-lock.json"}: npm ${args[0]}`);
     const r = spawnSync("npm", args, { stdio: "inherit", cwd: root });

@@ -1,7 +1,7 @@
 // Shared by `npm run demo` and `npm test`: install what is missing, load .env, and check that
 // PostgreSQL and Redis answer — each failure is one line that says how to fix it.
 import { spawnSync } from "node:child_process";
-import { existsSync, statSync, copyFileSync } from "node:fs";
+import { existsSync, lstatSync, statSync, copyFileSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,6 +22,9 @@ export function ensureDependencies() {
   const lock = path.join(root, "package-lock.json");
   const stale = !existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs);
   if (!stale) return;
+  const modules = path.join(root, "node_modules");
+  // Never `npm ci` through a linked node_modules: it would empty the checkout it belongs to.
+  if (existsSync(marker) && lstatSync(modules).isSymbolicLink()) return;
   console.log("› Installing dependencies…");
   run("npm", [existsSync(lock) ? "ci" : "install", "--no-audit", "--no-fund"]);
 }
