@@ -9,7 +9,12 @@ export type Tx = Prisma.TransactionClient;
 const globalForDb = globalThis as unknown as { batonDb?: PrismaClient };
 
 export function createDb(connectionString = env().DATABASE_URL, max = 10): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString, max }) });
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString, max }),
+    // Under a burst, waiting up to 10 s for a pooled connection beats failing after Prisma's
+    // default 2 s; a transaction itself may run 15 s before it is rolled back.
+    transactionOptions: { maxWait: 10_000, timeout: 15_000 },
+  });
 }
 
 /** The process-wide client (reused across Next.js hot reloads in development). */
