@@ -45,6 +45,8 @@ function visibilityWhere(actor: Actor, scope: UserScope): Prisma.TaskWhereInput 
       { decidedById: me },
       { infoRequestedOfId: me },
       { participantIds: { has: me } },
+      // Whoever created a task can always read it back (a supervisor assigning work outside their team).
+      { createdByActor: `user:${me}` },
       { candidateGroupId: { in: groupIds } },
       ...(scope.reportIds.length ? [{ assigneeId: { in: scope.reportIds } }] : []),
     ],
@@ -61,6 +63,7 @@ export function canView(actor: Actor, scope: UserScope, t: Omit<TaskRow, "assign
     t.decidedById === me ||
     t.infoRequestedOfId === me ||
     t.participantIds.includes(me) ||
+    t.createdByActor === `user:${me}` ||
     (t.candidateGroupId !== null && (scope.groupIds.includes(t.candidateGroupId) || scope.supervisedGroupIds.includes(t.candidateGroupId))) ||
     (t.assigneeId !== null && scope.reportIds.includes(t.assigneeId))
   );
