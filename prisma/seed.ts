@@ -135,10 +135,18 @@ async function main() {
   await cancelTask(systemActor("ERP (seed)"), cancelled.id, { reason: "Vendor withdrew the invoice (credit note CN-118)." });
 
   await seedDecisionTables(userActor(u.priya));
+  // Routed by Priya's published invoice-routing table (v1, rule 2: up to 10,000 → a clerk); its
+  // history shows the version and the rule that fired.
+  await mk({
+    title: "Approve invoice INV-4424 from Lucerne Publishing",
+    routing: { strategy: "decision_table", table: invoiceRoutingTable.key },
+    dueAt: addHours(now, 9).toISOString(),
+    context: invoice(4424, "Lucerne Publishing", 4820, { newVendor: false }),
+  });
   await seedProcesses(userActor(u.priya), erp);
 
   await dispatchOutbox().catch(() => undefined);
-  console.log(`Seeded ${DEMO_USERS.length} people, 5 groups and ${mayaTasks.length + 15} tasks. Password for every demo login: ${DEMO_PASSWORD}`);
+  console.log(`Seeded ${DEMO_USERS.length} people, 5 groups and ${mayaTasks.length + 16} tasks. Password for every demo login: ${DEMO_PASSWORD}`);
 }
 
 // ── Decision tables ──────────────────────────────────────────────────────────────────────────

@@ -39,7 +39,13 @@ function entryExtras(entry: AuditEntryDto): { form: [string, unknown][]; approva
   const form = after.form && typeof after.form === "object" ? Object.entries(after.form as Record<string, unknown>) : [];
   const approvals = typeof after.approvals === "number" && typeof after.approvalsRequired === "number" ? `${after.approvals} of ${after.approvalsRequired} approvals` : null;
   const chosen = after.chosen as { name?: string } | null | undefined;
-  const routedTo = entry.action === "task.routed" ? `${String(after.strategy ?? "")}${chosen?.name ? ` → ${chosen.name}` : ""}` : null;
+  // A decision table's choice names the version and the rule that fired (ADR 006).
+  const table = after.decisionTable as { key?: string; version?: number; matchedRules?: { id: string; index: number }[] } | undefined;
+  const rule = table?.matchedRules?.[0];
+  const byTable = table?.key ? ` · by ${table.key} v${table.version}, ${rule ? `rule ${rule.index} (${rule.id})` : "no rule matched"}` : "";
+  const group = after.group as { key?: string } | null | undefined;
+  const target = chosen?.name ?? (table ? group?.key : undefined);
+  const routedTo = entry.action === "task.routed" ? `${String(after.strategy ?? "").replace("_", " ")}${target ? ` → ${target}` : ""}${byTable}` : null;
   return { form, approvals, routedTo };
 }
 
@@ -120,7 +126,7 @@ function EntryItem({ entry }: { entry: AuditEntryDto }) {
       <p className="text-sm text-slate-900">
         <span className="font-medium">{entry.actorName}</span> {PHRASES[entry.action] ?? actionPhrase(entry.action)}
         {extras.outcome && <span> ({extras.outcome})</span>}
-        {extras.routedTo && <span className="text-slate-600"> — {extras.routedTo.replace("_", " ")}</span>}
+        {extras.routedTo && <span className="text-slate-600" data-testid="routed-to"> — {extras.routedTo}</span>}
         {extras.approvals && <span className="text-slate-600"> — {extras.approvals}</span>}
       </p>
       <When at={entry.at} />

@@ -242,6 +242,7 @@ async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<JobRes
           context,
           candidateGroup: render(step.candidateGroup),
           assignee: render(step.assignee),
+          routing: step.routing,
           requestedBy: render(step.requestedBy),
           priority: step.priority,
           dueAt: dueMs !== null ? new Date(Date.now() + dueMs).toISOString() : undefined,

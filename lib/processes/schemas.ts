@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { routingSchema } from "../routing/schemas";
 import { CONDITION_OPS, isPath, parseDurationMs } from "./expressions";
 
 // A process definition document (YAML or JSON). One schema per step kind; the graph rules
@@ -76,6 +77,8 @@ export const humanStepSchema = z
     context: z.array(pathSchema).default([]),
     candidateGroup: z.string().min(1).max(200).optional(),
     assignee: z.string().min(1).max(254).optional(),
+    /** How the task finds its person (lib/routing), e.g. `{ strategy: decision_table, table: invoice-routing }`; reads the task's context. */
+    routing: routingSchema.optional(),
     requestedBy: z.string().min(1).max(254).optional(),
     priority: z.enum(["LOW", "NORMAL", "HIGH", "URGENT"]).default("NORMAL"),
     outcomes: z.array(z.enum(HUMAN_OUTCOMES)).min(1).default(["approve", "reject"]),
@@ -84,7 +87,7 @@ export const humanStepSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (!s.candidateGroup && !s.assignee) ctx.addIssue({ code: "custom", path: ["candidateGroup"], message: "name a candidateGroup or an assignee" });
+    if (!s.candidateGroup && !s.assignee && !s.routing) ctx.addIssue({ code: "custom", path: ["candidateGroup"], message: "name a candidateGroup, an assignee or a routing" });
     for (const o of s.outcomes) if (!s.next[o]) ctx.addIssue({ code: "custom", path: ["next", o], message: `outcome "${o}" has no next step` });
     for (const o of Object.keys(s.next)) if (!s.outcomes.includes(o as never)) ctx.addIssue({ code: "custom", path: ["next", o], message: `"${o}" is not one of the step's outcomes` });
   });

@@ -3,7 +3,7 @@ import { z } from "zod";
 // How a task finds its person. Pure zod (no server imports): createTaskSchema embeds it, and the
 // audit entry `task.routed` records a RoutingDecision.
 
-export const ROUTING_STRATEGIES = ["direct", "group", "round_robin", "least_loaded", "conditions"] as const;
+export const ROUTING_STRATEGIES = ["direct", "group", "round_robin", "least_loaded", "conditions", "decision_table"] as const;
 export const routingStrategySchema = z.enum(ROUTING_STRATEGIES);
 export type RoutingStrategy = z.infer<typeof routingStrategySchema>;
 
@@ -56,6 +56,11 @@ export const routingSchema = z
     rules: z.array(routingRuleSchema).max(50).optional(),
     /** conditions: where the task goes when no rule matches (else the task's assignee/group). */
     otherwise: routingTargetSchema.optional(),
+    /** decision_table: the table's key; its latest published version decides unless `version` pins one. */
+    table: z.string().trim().min(1).max(200).optional(),
+    version: z.number().int().min(1).optional(),
+    /** decision_table: table input name → dotted path into the task context (default: the same name). */
+    inputs: z.record(z.string().trim().min(1).max(200), z.string().trim().min(1).max(200)).optional(),
   })
   .strict()
   .superRefine((r, ctx) => {
@@ -63,17 +68,39 @@ export const routingSchema = z
     if (r.strategy !== "conditions" && (r.rules || r.otherwise)) {
       ctx.addIssue({ code: "custom", path: ["rules"], message: "rules are only for the conditions strategy" });
     }
+    if (r.strategy === "decision_table") {
+      if (!r.table) ctx.addIssue({ code: "custom", path: ["table"], message: "name the decision table" });
+      if (r.assignee || r.group) ctx.addIssue({ code: "custom", path: ["group"], message: "the decision table chooses the group or assignee" });
+    } else if (r.table || r.version !== undefined || r.inputs) {
+      ctx.addIssue({ code: "custom", path: ["table"], message: "table, version and inputs are only for the decision_table strategy" });
+    }
   });
 export type RoutingSpec = z.infer<typeof routingSchema>;
 
 export const SKIP_REASONS = ["out_of_office", "missing_skills", "requester", "inactive"] as const;
+/** Output names a routing decision table may answer with (others are recorded but ignored). */
+export const DECISION_TABLE_OUTPUTS = ["route", "candidateGroup", "assignee", "approvals", "priority", "dueIn"] as const;
+/** `route` value meaning "no person needed": the task is created already approved. */
+export const AUTO_APPROVE_ROUTE = "auto-approve";
+
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /** What `task.routed` records: the choice and the inputs that led to it. */
 export interface RoutingDecision {
-  strategy: Exclude<RoutingStrategy, "conditions">;
+  /** auto_approve: a decision table said no person is needed. */
+  strategy: Exclude<RoutingStrategy, "conditions" | "decision_table"> | "auto_approve";
   /** Set when a conditions list chose the target: the index of the rule that matched (null: otherwise). */
   conditions?: { matchedRule: number | null; inputs: Record<string, unknown> };
+  /** Set when a decision table chose the target: the version that decided, the rules that fired, what they answered. */
+  decisionTable?: {
+    key: string;
+    version: number;
+    matchedRules: { id: string; index: number; annotation: string | null }[];
+    inputs: Record<string, unknown>;
+    /** The first output (the one applied); null when no rule matched. */
+    output: Record<string, unknown> | null;
+    autoApproved: boolean;
+  };
   group: { id: string; key: string } | null;
   chosen: { id: string; name: string } | null;
   /** Out-of-office hand-over: the person named and the delegate who got the work. */

@@ -1,8 +1,13 @@
 import type { Tx } from "../db";
-import { AppError } from "../errors";
+import { AppError, isAppError } from "../errors";
+import type { Actor } from "../identity/actor";
+import { parseDurationMs } from "../processes/expressions";
+import { findLatestPublished, findTable, findVersion } from "../rules/repository";
+import { decisionTableModelSchema } from "../rules/schemas";
+import { evaluateDecisionInTx } from "../rules/service";
 import { findGroup, findPerson, groupMembers, lockRoutingCursor, advanceRoutingCursor, openWorkByPriority, type PersonWithDelegate } from "./repository";
-import type { RoutingDecision, RoutingSpec, RoutingTarget } from "./schemas";
-import { eligibleMembers, firstMatchingRule, isOutOfOffice, leastLoaded, nextInTurn, weightedLoad } from "./select";
+import { AUTO_APPROVE_ROUTE, PRIORITY_WEIGHTS, type RoutingDecision, type RoutingSpec, type RoutingTarget } from "./schemas";
+import { eligibleMembers, firstMatchingRule, isOutOfOffice, leastLoaded, nextInTurn, readVar, weightedLoad } from "./select";
 
 // Routing runs inside the transaction that creates the task: the choice, the task row and the
 // `task.routed` audit entry commit together (or not at all).
@@ -15,6 +20,18 @@ export interface RoutingRequest {
   context: Record<string, unknown>;
   requesterId: string | null;
   now?: Date;
+  /** decision_table: who evaluates (the task's creator) and the ids its `decision_table.evaluated` entry carries. */
+  actor?: Actor;
+  refs?: { taskId?: string; instanceId?: string };
+}
+
+type Priority = keyof typeof PRIORITY_WEIGHTS;
+
+/** What a decision table set besides the person: applied to the task by createTask. */
+export interface RoutingOverrides {
+  approvalsRequired?: number;
+  priority?: Priority;
+  dueAt?: Date;
 }
 
 export interface RoutingResult {
@@ -22,6 +39,9 @@ export interface RoutingResult {
   candidateGroupId: string | null;
   delegatedFromId: string | null;
   decision: RoutingDecision;
+  overrides?: RoutingOverrides;
+  /** The decision table said no person is needed: the task is created already approved, with this reason. */
+  autoApprove?: { reason: string };
 }
 
 /** At most this many hops along delegate → delegate when several people are away. */
@@ -51,6 +71,7 @@ function resolveTarget(req: RoutingRequest): { target: Required<Pick<RoutingTarg
       conditions: { matchedRule: match.index, inputs: match.inputs },
     };
   }
+  if (r.strategy === "decision_table") throw new Error("decision_table routing is resolved by chooseByDecisionTable");
   return {
     target: { strategy: r.strategy, assignee: r.assignee ?? req.assignee, group: r.group ?? req.candidateGroup },
   };
@@ -71,23 +92,155 @@ async function availableDelegate(tx: Tx, person: PersonWithDelegate, now: Date):
 }
 
 export async function routeTask(tx: Tx, req: RoutingRequest): Promise<RoutingResult> {
+  if (req.routing?.strategy !== "decision_table") return routeToTarget(tx, req, resolveTarget(req));
   const now = req.now ?? new Date();
-  const { target, conditions } = resolveTarget(req);
+  const choice = await chooseByDecisionTable(tx, req, now);
+  if ("autoApprove" in choice) {
+    return {
+      assigneeId: null,
+      candidateGroupId: null,
+      delegatedFromId: null,
+      overrides: choice.overrides,
+      autoApprove: { reason: choice.autoApprove },
+      decision: { strategy: "auto_approve", decisionTable: choice.decisionTable, group: null, chosen: null, requiredSkills: req.requiredSkills, candidates: [], skipped: [], reason: choice.autoApprove },
+    };
+  }
+  const routed = await routeToTarget(tx, req, { target: choice.target, decisionTable: choice.decisionTable });
+  const rule = choice.decisionTable.matchedRules[0];
+  const by = `${choice.decisionTable.key} v${choice.decisionTable.version}${rule ? ` rule ${rule.id}` : " (no rule matched)"}`;
+  return { ...routed, overrides: choice.overrides, decision: { ...routed.decision, reason: `${by}: ${routed.decision.reason}` } };
+}
+
+type TableChoice = { decisionTable: NonNullable<RoutingDecision["decisionTable"]>; overrides: RoutingOverrides } & (
+  | { autoApprove: string }
+  | { target: Required<Pick<RoutingTarget, "strategy">> & RoutingTarget }
+);
+
+const SIMPLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Evaluates the routing table (latest published version, or the pinned one) in the creating
+ * transaction, so `decision_table.evaluated` commits with the task, and turns its first output
+ * into a target. Every way the table cannot answer is a 422 naming the table.
+ */
+async function chooseByDecisionTable(tx: Tx, req: RoutingRequest, now: Date): Promise<TableChoice> {
+  const spec = req.routing!;
+  const key = spec.table!;
+  const fail = (message: string, detail: string, path = "routing.table") =>
+    new AppError("VALIDATION_FAILED", `Routing by decision table "${key}": ${detail}`, { fieldErrors: [{ path, message }] });
+  if (!req.actor) throw new Error("decision_table routing needs the acting actor");
+
+  const row = spec.version ? await findVersion(key, spec.version, tx) : await findLatestPublished(key, tx);
+  if (!row) {
+    if (!(await findTable(key, tx))) throw fail("unknown decision table", "there is no such table.");
+    throw spec.version
+      ? fail("unknown version", `it has no version ${spec.version}.`, "routing.version")
+      : fail("no published version", "it has no published version yet; publish one before it routes work.");
+  }
+  if (row.status !== "PUBLISHED") throw fail("draft version", `version ${row.version} is a draft; publish it before it routes work.`, "routing.version");
+  const model = decisionTableModelSchema.parse(row.model);
+
+  let mapping = spec.inputs;
+  if (!mapping) {
+    mapping = {};
+    for (const input of model.inputs) {
+      const name = input.expression.trim();
+      if (!SIMPLE_NAME.test(name)) {
+        throw fail("map the table's inputs", `its input "${input.label ?? name}" is the expression "${name}"; name the context values it reads with routing.inputs.`, "routing.inputs");
+      }
+      mapping[name] = name;
+    }
+  }
+  const inputs: Record<string, unknown> = {};
+  const missing: string[] = [];
+  for (const [name, path] of Object.entries(mapping)) {
+    const value = readVar(req.context, path);
+    if (value === undefined || value === null) missing.push(name === path ? `"${name}"` : `"${name}" (context "${path}")`);
+    else inputs[name] = value;
+  }
+  if (missing.length) throw fail("missing input", `the task context has no value for ${missing.join(", ")}.`, "context");
+
+  let evaluation;
+  try {
+    evaluation = await evaluateDecisionInTx(tx, req.actor, key, inputs, row.version, req.refs);
+  } catch (e) {
+    if (!isAppError(e) || e.status >= 500) throw e;
+    throw new AppError(e.code === "DECISION_EVALUATION_FAILED" ? e.code : "VALIDATION_FAILED", `Routing by decision table "${key}" v${row.version}: ${e.message}`, {
+      details: e.details,
+      fieldErrors: [{ path: "routing.table", message: e.message }],
+    });
+  }
+
+  const output = evaluation.outputs[0] ?? null;
+  const decisionTable = { key, version: evaluation.version, matchedRules: evaluation.matchedRules, inputs, output, autoApproved: false };
+  const text = (name: string): string | undefined => {
+    const v = output?.[name];
+    return typeof v === "string" && v.trim() ? v.trim() : undefined;
+  };
+  const overrides: RoutingOverrides = {};
+  const approvals = output?.approvals;
+  if (approvals !== undefined && approvals !== null) {
+    if (typeof approvals !== "number" || !Number.isInteger(approvals) || approvals < 0 || approvals > 5) {
+      throw fail("invalid output", `its output approvals = ${JSON.stringify(approvals)} is not a whole number from 0 to 5.`);
+    }
+    if (approvals >= 1) overrides.approvalsRequired = approvals;
+  }
+  const priority = output?.priority;
+  if (priority !== undefined && priority !== null) {
+    if (typeof priority !== "string" || !(priority in PRIORITY_WEIGHTS)) throw fail("invalid output", `its output priority = ${JSON.stringify(priority)} is not LOW, NORMAL, HIGH or URGENT.`);
+    overrides.priority = priority as Priority;
+  }
+  const dueIn = output?.dueIn;
+  if (dueIn !== undefined && dueIn !== null) {
+    const ms = typeof dueIn === "string" ? parseDurationMs(dueIn) : null;
+    if (ms === null) throw fail("invalid output", `its output dueIn = ${JSON.stringify(dueIn)} is not an ISO 8601 duration such as PT8H.`);
+    overrides.dueAt = new Date(now.getTime() + ms);
+  }
+
+  const group = text("candidateGroup");
+  const assignee = text("assignee");
+  const rule = evaluation.matchedRules[0];
+  if (output && rule && (text("route") === AUTO_APPROVE_ROUTE || (!group && !assignee && approvals === 0))) {
+    const why = rule.annotation ? ` (${rule.annotation})` : "";
+    return {
+      decisionTable: { ...decisionTable, autoApproved: true },
+      overrides: { ...overrides, approvalsRequired: 1 },
+      autoApprove: `Auto-approved by ${key} v${evaluation.version} rule ${rule.id}${why}.`,
+    };
+  }
+  // No rule matched, or it named nobody: the task's own assignee / candidate group, if any.
+  const target = group || assignee ? { assignee, group } : { assignee: req.assignee, group: req.candidateGroup };
+  if (!target.assignee && !target.group) {
+    throw fail(
+      output ? "no target" : "no rule matched",
+      output ? `rule ${rule?.id ?? "?"} names no candidateGroup or assignee.` : `no rule matched ${JSON.stringify(inputs)}, and the task names no assignee or candidate group.`,
+    );
+  }
+  return { decisionTable, overrides, target: { ...target, strategy: target.assignee ? "direct" : "group" } };
+}
+
+async function routeToTarget(
+  tx: Tx,
+  req: RoutingRequest,
+  { target, conditions, decisionTable }: { target: Required<Pick<RoutingTarget, "strategy">> & RoutingTarget; conditions?: RoutingDecision["conditions"]; decisionTable?: RoutingDecision["decisionTable"] },
+): Promise<RoutingResult> {
+  const now = req.now ?? new Date();
   const fieldOf = (what: "assignee" | "group") =>
-    req.routing ? (conditions ? "routing.rules" : `routing.${what}`) : what === "assignee" ? "assignee" : "candidateGroup";
+    req.routing ? (decisionTable ? "routing.table" : conditions ? "routing.rules" : `routing.${what}`) : what === "assignee" ? "assignee" : "candidateGroup";
 
   const group = target.group ? await findGroup(tx, target.group) : null;
-  if (target.group && !group) throw invalid(fieldOf("group"), "unknown group", `No group with key "${target.group}"`);
+  if (target.group && !group) throw invalid(fieldOf("group"), "unknown group", `No group with key "${target.group}"${decisionTable ? ` (named by decision table "${decisionTable.key}" v${decisionTable.version})` : ""}`);
   const base = {
     group: group ? { id: group.id, key: group.key } : null,
     requiredSkills: req.requiredSkills,
     ...(conditions ? { conditions } : {}),
+    ...(decisionTable ? { decisionTable } : {}),
   };
 
   if (target.strategy === "direct") {
     if (!target.assignee) throw invalid(fieldOf("assignee"), "required for direct routing", "Direct routing needs an assignee.");
     const person = await findPerson(tx, target.assignee);
-    if (!person || !person.active) throw invalid(fieldOf("assignee"), "unknown user", `No active user "${target.assignee}"`);
+    if (!person || !person.active) throw invalid(fieldOf("assignee"), "unknown user", `No active user "${target.assignee}"${decisionTable ? ` (named by decision table "${decisionTable.key}" v${decisionTable.version})` : ""}`);
     const me = { id: person.id, name: person.name };
     if (!isOutOfOffice(person, now)) {
       return {

@@ -170,6 +170,11 @@ export function parse<T>(schema: { safeParse(v: unknown): { success: true; data:
 
 // ---------------------------------------------------------------------------------------------
 
+/** The system deciding on a decision table's word (an auto-approval), named after the table version. */
+function decisionTableActor(creator: Actor, table: string): Actor {
+  return { type: "SYSTEM", id: null, name: `decision table ${table}`, role: "ADMIN", permissions: new Set(), requestId: creator.requestId };
+}
+
 /** `link` ties the task to the process step that asked for it (the engine passes it; the REST API never does). */
 export async function createTask(actor: Actor, input: unknown, link?: TaskProcessLink): Promise<TaskDto> {
   const processLink = link ? parse(taskProcessLinkSchema, link, "Process link") : null;
@@ -182,29 +187,31 @@ export async function createTask(actor: Actor, input: unknown, link?: TaskProces
     }
     const requestedById = requester?.id ?? (actor.type === "USER" ? actor.id : null);
     // Who gets it (lib/routing): decided in this transaction and audited as task.routed below.
-    const routed = await routeTask(tx, {
-      assignee: data.assignee,
-      candidateGroup: data.candidateGroup,
-      requiredSkills: data.requiredSkills,
-      routing: data.routing,
-      context: data.context,
-      requesterId: requestedById,
-    });
-    if (data.approvalsRequired > 1 && !routed.candidateGroupId) {
-      throw new AppError("VALIDATION_FAILED", "A task needing several approvers must have a candidate group they come from.", {
-        fieldErrors: [{ path: "approvalsRequired", message: "needs a candidate group" }],
+    const route = (taskId?: string) =>
+      routeTask(tx, {
+        assignee: data.assignee,
+        candidateGroup: data.candidateGroup,
+        requiredSkills: data.requiredSkills,
+        routing: data.routing,
+        context: data.context,
+        requesterId: requestedById,
+        actor,
+        refs: { taskId, instanceId: processLink?.instanceId },
       });
-    }
-    const task = await tx.task.create({
+    // A decision table's evaluation is audited with the task's id, so the row comes first and
+    // takes the routing result right after (same transaction: nobody sees it in between).
+    const byTable = data.routing?.strategy === "decision_table";
+    const early = byTable ? null : await route();
+    const row = await tx.task.create({
       data: {
         title: data.title,
         description: data.description ?? null,
         context: data.context as Prisma.InputJsonObject,
         priority: data.priority,
         dueAt: data.dueAt ? new Date(data.dueAt) : null,
-        assigneeId: routed.assigneeId,
-        candidateGroupId: routed.candidateGroupId,
-        delegatedFromId: routed.delegatedFromId,
+        assigneeId: early?.assigneeId ?? null,
+        candidateGroupId: early?.candidateGroupId ?? null,
+        delegatedFromId: early?.delegatedFromId ?? null,
         requiredSkills: data.requiredSkills,
         routing: (data.routing ?? undefined) as Prisma.InputJsonObject | undefined,
         approvalsRequired: data.approvalsRequired,
@@ -216,6 +223,29 @@ export async function createTask(actor: Actor, input: unknown, link?: TaskProces
         stepRunId: processLink?.stepRunId ?? null,
       },
     });
+    const routed = early ?? (await route(row.id));
+    const approvalsRequired = routed.overrides?.approvalsRequired ?? data.approvalsRequired;
+    if (approvalsRequired > 1 && !routed.candidateGroupId) {
+      throw new AppError("VALIDATION_FAILED", "A task needing several approvers must have a candidate group they come from.", {
+        fieldErrors: [{ path: "approvalsRequired", message: "needs a candidate group" }],
+      });
+    }
+    const auto = routed.autoApprove ?? null;
+    const now = new Date();
+    const task = early
+      ? row
+      : await tx.task.update({
+          where: { id: row.id },
+          data: {
+            assigneeId: routed.assigneeId,
+            candidateGroupId: routed.candidateGroupId,
+            delegatedFromId: routed.delegatedFromId,
+            approvalsRequired,
+            ...(routed.overrides?.priority ? { priority: routed.overrides.priority } : {}),
+            ...(routed.overrides?.dueAt ? { dueAt: routed.overrides.dueAt } : {}),
+            ...(auto ? { status: "DECIDED" as const, outcome: "approve", reason: auto.reason, decidedAt: now } : {}),
+          },
+        });
     await appendAuditEntry(tx, actor, {
       action: "task.created",
       subjectType: "task",
@@ -224,7 +254,7 @@ export async function createTask(actor: Actor, input: unknown, link?: TaskProces
       instanceId: task.instanceId,
       after: {
         title: task.title,
-        status: task.status,
+        status: "OPEN",
         priority: task.priority,
         assigneeId: task.assigneeId,
         candidateGroupId: task.candidateGroupId,
@@ -240,6 +270,25 @@ export async function createTask(actor: Actor, input: unknown, link?: TaskProces
       after: { ...routed.decision, assigneeId: task.assigneeId, candidateGroupId: task.candidateGroupId } as unknown as Prisma.InputJsonObject,
       reason: routed.decision.reason,
     });
+    if (auto) {
+      // No person needed (ADR 006): the system approves it at once, with the rule as the reason,
+      // and a process's human step continues as if a person had approved.
+      const table = routed.decision.decisionTable;
+      await appendAuditEntry(tx, decisionTableActor(actor, table ? `${table.key} v${table.version}` : "routing"), {
+        action: "task.approved",
+        subjectType: "task",
+        subjectId: task.id,
+        taskId: task.id,
+        instanceId: task.instanceId,
+        before: { status: "OPEN", assigneeId: null, outcome: null, reason: null, version: task.version },
+        after: { status: "DECIDED", assigneeId: null, outcome: "approve", reason: auto.reason, version: task.version, autoApproved: true },
+        reason: auto.reason,
+      });
+      await enqueueInTx(tx, { queue: QUEUES.notifications, name: "task-decided", jobId: `task-decided.${task.id}`, payload: { taskId: task.id, requestId: actor.requestId } });
+      if (task.instanceId && task.stepRunId) {
+        await enqueueInTx(tx, { queue: QUEUES.engine, name: "human-decided", jobId: `human.${task.id}`, payload: { taskId: task.id, requestId: actor.requestId } });
+      }
+    }
     await enqueueInTx(tx, {
       queue: QUEUES.notifications,
       name: "task-created",
