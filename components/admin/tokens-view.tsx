@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Check, Copy, KeyRound, Plus, RefreshCw, TriangleAlert } from "lucide-react";
+import { Check, Copy, KeyRound, Plus, TriangleAlert } from "lucide-react";
 import { format } from "date-fns";
 import { createTokenSchema, type CreatedTokenDto, type TokenDto } from "@/lib/identity/schemas";
 import { PERMISSIONS, ROLES, ROLE_LABELS, type Permission, type RoleName } from "@/lib/identity/permissions";
@@ -14,6 +14,7 @@ import { Input, Select } from "@/components/ui/input";
 import { Badge } from "@/components/ui/badge";
 import { Dialog, useDialogClose } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
+import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import { relative } from "@/components/tasks/format";
 
@@ -43,18 +44,7 @@ export function TokensView() {
             </div>
           )}
           {tokens.isError && (
-            <EmptyState
-              tone="danger"
-              icon={<TriangleAlert aria-hidden className="size-6" />}
-              title="Couldn't load tokens"
-              action={
-                <Button onClick={() => void tokens.refetch()}>
-                  <RefreshCw aria-hidden className="size-4" /> Retry
-                </Button>
-              }
-            >
-              {tokens.error.message}
-            </EmptyState>
+            <LoadError what="tokens" error={tokens.error} onRetry={() => tokens.refetch()} />
           )}
           {tokens.data && tokens.data.data.length === 0 && (
             <EmptyState icon={<KeyRound aria-hidden className="size-6" />} title="No API tokens yet">

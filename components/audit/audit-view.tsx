@@ -4,7 +4,7 @@ import { useState, type FormEvent } from "react";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { addDays, format } from "date-fns";
-import { ArrowRight, Download, FileSearch, RefreshCw, Search, TriangleAlert, X } from "lucide-react";
+import { ArrowRight, Download, FileSearch, Search, X } from "lucide-react";
 import clsx from "clsx";
 import { AUDIT_ACTIONS, type AuditEntryDto } from "@/lib/audit/schemas";
 import { useAuditLog } from "@/components/data/queries";
@@ -12,6 +12,7 @@ import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
+import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import { actionLabel, changeSummary } from "./describe";
 import { VerifyChainPanel } from "./verify-panel";
@@ -131,18 +132,7 @@ function AuditViewInner({ applied, canVerify }: { applied: Filters; canVerify: b
           </div>
         )}
         {log.isError && (
-          <EmptyState
-            tone="danger"
-            icon={<TriangleAlert aria-hidden className="size-6" />}
-            title="Couldn't load the audit log"
-            action={
-              <Button onClick={() => void log.refetch()}>
-                <RefreshCw aria-hidden className="size-4" /> Retry
-              </Button>
-            }
-          >
-            {log.error.message}
-          </EmptyState>
+          <LoadError what="the audit log" error={log.error} onRetry={() => log.refetch()} />
         )}
         {log.isSuccess && entries.length === 0 && (
           <EmptyState

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent a
 import { useSearchParams } from "next/navigation";
 import { useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import clsx from "clsx";
-import { Inbox, Keyboard, LoaderCircle, MousePointerClick, RefreshCw, TriangleAlert } from "lucide-react";
+import { Inbox, Keyboard, LoaderCircle, MousePointerClick } from "lucide-react";
 import type { BulkResult, TaskDto, TaskPage } from "@/lib/tasks/schemas";
 import { FILTER_KEYS, queryKeys, useMe, useTask, useTaskList, type InboxFilters, type InboxView as ViewId } from "@/components/data/queries";
 import { api } from "@/components/data/api";
@@ -12,6 +12,7 @@ import { useAnnouncer } from "@/components/announcer";
 import { useNow } from "@/components/use-now";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
+import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import { TaskDetail } from "@/components/tasks/task-detail";
 import { RejectDialog } from "@/components/tasks/reject-dialog";
@@ -470,19 +471,7 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
             </div>
           )}
           {list.isError && rows.length === 0 && (
-            <EmptyState
-              ref={emptyRef}
-              tone="danger"
-              icon={<TriangleAlert aria-hidden className="size-6" />}
-              title="Couldn't load your tasks"
-              action={
-                <Button onClick={() => void list.refetch()} loading={list.isFetching}>
-                  <RefreshCw aria-hidden className="size-4" /> Retry
-                </Button>
-              }
-            >
-              {list.error?.message}
-            </EmptyState>
+            <LoadError ref={emptyRef} what="your tasks" error={list.error} onRetry={() => list.refetch()} retrying={list.isFetching} />
           )}
           {!cold && !list.isError && rows.length === 0 && Object.keys(filters).length > 0 && (
             <EmptyState

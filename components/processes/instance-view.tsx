@@ -2,12 +2,12 @@
 
 import Link from "next/link";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { RotateCcw, TriangleAlert } from "lucide-react";
+import { RotateCcw } from "lucide-react";
 import { format } from "date-fns";
 import { api } from "@/components/data/api";
 import { useAnnouncer } from "@/components/announcer";
 import { Button } from "@/components/ui/button";
-import { EmptyState } from "@/components/ui/empty-state";
+import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { InstanceDto, StepRunDto } from "@/lib/engine/schemas";
 import { processKeys, useInstance } from "./queries";
@@ -26,9 +26,7 @@ export function InstanceView({ id }: { id: string }) {
   if (instance.isError)
     return (
       <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6">
-        <EmptyState tone="danger" icon={<TriangleAlert aria-hidden className="size-6" />} title="Couldn't load this instance">
-          {instance.error.message}
-        </EmptyState>
+        <LoadError what="this instance" error={instance.error} onRetry={() => instance.refetch()} />
       </main>
     );
   const i = instance.data;

@@ -3,9 +3,10 @@
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import clsx from "clsx";
-import { ListChecks, TriangleAlert } from "lucide-react";
+import { ListChecks } from "lucide-react";
 import { format } from "date-fns";
 import { EmptyState } from "@/components/ui/empty-state";
+import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import { INSTANCE_STATUSES } from "@/lib/engine/schemas";
 import { useInstances } from "./queries";
@@ -59,9 +60,7 @@ export function InstancesView() {
           </div>
         )}
         {instances.isError && (
-          <EmptyState tone="danger" icon={<TriangleAlert aria-hidden className="size-6" />} title="Couldn't load instances">
-            {instances.error.message}
-          </EmptyState>
+          <LoadError what="instances" error={instances.error} onRetry={() => instances.refetch()} />
         )}
         {instances.data?.data.length === 0 && (
           <EmptyState icon={<ListChecks aria-hidden className="size-6" />} title="No instances here">

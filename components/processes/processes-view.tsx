@@ -3,13 +3,14 @@
 import Link from "next/link";
 import { useRef, useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Play, RefreshCw, TriangleAlert, Upload, Workflow } from "lucide-react";
+import { Play, Upload, Workflow } from "lucide-react";
 import { format } from "date-fns";
 import { api, ApiError } from "@/components/data/api";
 import { useAnnouncer } from "@/components/announcer";
 import { Button } from "@/components/ui/button";
 import { Input, Textarea } from "@/components/ui/input";
 import { EmptyState } from "@/components/ui/empty-state";
+import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { ProcessSummaryDto, ProcessVersionDto } from "@/lib/processes/schemas";
 import type { InstanceDto } from "@/lib/engine/schemas";
@@ -61,18 +62,7 @@ export function ProcessesView() {
             </div>
           )}
           {processes.isError && (
-            <EmptyState
-              tone="danger"
-              icon={<TriangleAlert aria-hidden className="size-6" />}
-              title="Couldn't load processes"
-              action={
-                <Button onClick={() => void processes.refetch()}>
-                  <RefreshCw aria-hidden className="size-4" /> Retry
-                </Button>
-              }
-            >
-              {processes.error.message}
-            </EmptyState>
+            <LoadError what="processes" error={processes.error} onRetry={() => processes.refetch()} />
           )}
           {processes.data?.data.length === 0 && (
             <EmptyState icon={<Workflow aria-hidden className="size-6" />} title="No processes yet">

@@ -3,10 +3,11 @@
 import { useRef, type ChangeEvent } from "react";
 import Link from "next/link";
 import { format } from "date-fns";
-import { FileUp, Table2, TriangleAlert } from "lucide-react";
+import { FileUp, Table2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
+import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useDecisionTables, useUploadDmn } from "./queries";
 import { ProblemMessage } from "./problem-message";
@@ -60,9 +61,7 @@ export function RulesList() {
             <Skeleton className="h-6 w-2/3" />
           </div>
         ) : tables.isError ? (
-          <EmptyState tone="danger" icon={<TriangleAlert className="size-6" />} title="Couldn't load the decision tables">
-            {tables.error.message}
-          </EmptyState>
+          <LoadError what="the decision tables" error={tables.error} onRetry={() => tables.refetch()} />
         ) : rows.length === 0 ? (
           <EmptyState icon={<Table2 className="size-6" />} title="No decision tables yet">
             Upload a .dmn file to add the first one.
