@@ -1,6 +1,6 @@
 import { expect, test, type TaskJson } from "./fixtures";
-import { invoiceRoutingTable, invoiceRoutingTestCases } from "../lib/rules/examples/invoice-routing";
-import { modelToDmnXml } from "../lib/rules/serialize";
+import { invoiceRoutingTestCases } from "../lib/rules/examples/invoice-routing";
+import { uploadRoutingTable } from "./helpers/rules";
 
 // Priya's journey (shared/SCENARIOS.md): she uploads a changed invoice-routing table, checks it
 // in the what-if tester, publishes it; the next invoice task routed by the table lands in the
@@ -12,13 +12,7 @@ test.describe("routing by a decision table", () => {
   test("a published change routes the next task, and the history names the version and the rule", async ({ api, asUser, createTask }) => {
     const key = `invoice-routing-dt-e2e-${Date.now()}`;
     const priya = await api("priya");
-    const upload = async (change?: (m: typeof invoiceRoutingTable) => void) => {
-      const m = structuredClone(invoiceRoutingTable);
-      m.key = key;
-      change?.(m);
-      const res = await priya.post("/api/v1/decision-tables", { data: modelToDmnXml(m), headers: { "content-type": "application/xml" } });
-      expect(res.status(), await res.text()).toBe(201);
-    };
+    const upload = (change?: Parameters<typeof uploadRoutingTable>[2]) => uploadRoutingTable(priya, key, change);
     await upload();
     // The 10,000 case is the one the change is about; the others hold before and after.
     const testCases = invoiceRoutingTestCases.filter((t) => !t.name.startsWith("10,000 still"));

@@ -1,6 +1,6 @@
 import { expect, test } from "./fixtures";
-import { invoiceRoutingTable, invoiceRoutingTestCases } from "../lib/rules/examples/invoice-routing";
-import { modelToDmnXml } from "../lib/rules/serialize";
+import { invoiceRoutingTestCases } from "../lib/rules/examples/invoice-routing";
+import { uploadRoutingTable } from "./helpers/rules";
 
 // Priya changes the invoice routing: she opens the draft, sees what changed, tries an invoice in
 // the what-if tester and sees the rule that matches, fixes the test case the change made
@@ -10,13 +10,7 @@ test.describe("decision tables", () => {
   test("Priya tries a draft in the what-if tester, updates a test case and publishes", async ({ api, asUser }) => {
     const key = `invoice-routing-e2e-${Date.now()}`;
     const priya = await api("priya");
-    const upload = async (change?: (m: typeof invoiceRoutingTable) => void) => {
-      const m = structuredClone(invoiceRoutingTable);
-      m.key = key;
-      change?.(m);
-      const res = await priya.post("/api/v1/decision-tables", { data: modelToDmnXml(m), headers: { "content-type": "application/xml" } });
-      expect(res.status(), await res.text()).toBe(201);
-    };
+    const upload = (change?: Parameters<typeof uploadRoutingTable>[2]) => uploadRoutingTable(priya, key, change);
     await upload();
     expect((await priya.put(`/api/v1/decision-tables/${key}/test-cases`, { data: { testCases: invoiceRoutingTestCases } })).status()).toBe(200);
     expect((await priya.post(`/api/v1/decision-tables/${key}/publish`, { data: { version: 1 } })).status()).toBe(200);

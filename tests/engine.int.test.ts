@@ -15,7 +15,7 @@ import { recoverEngineJobs } from "@/lib/engine/recovery";
 import { deprecateVersion, publishDefinition } from "@/lib/processes/service";
 import { isAppError } from "@/lib/errors";
 import { processEngineJob } from "@/workers/processors/engine";
-import { db, makeTeam, uid, type Team } from "./helpers";
+import { waitFor, db, makeTeam, uid, type Team } from "./helpers";
 
 // ── the ERP stand-in ─────────────────────────────────────────────────────────────────────────
 interface Call {
@@ -74,17 +74,6 @@ afterAll(async () => {
 });
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    // The worker dispatches the outbox after each transition; the sweep is not running in tests.
-    await dispatchOutbox().catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 function instanceIn(id: string, ...statuses: string[]) {
   return waitFor(`instance ${id} in ${statuses.join("/")}`, async () => {

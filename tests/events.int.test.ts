@@ -5,7 +5,6 @@ import { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as eventsRoute } from "@/app/api/v1/events/route";
 import { env } from "@/lib/env";
-import { dispatchOutbox } from "@/lib/outbox/service";
 import { QUEUES } from "@/lib/queues";
 import { createRedis } from "@/lib/redis";
 import { getInstance } from "@/lib/engine/service";
@@ -13,7 +12,7 @@ import { receiveEvent } from "@/lib/events/service";
 import type { IncomingEvent } from "@/lib/events/parse";
 import { publishDefinition } from "@/lib/processes/service";
 import { processEngineJob } from "@/workers/processors/engine";
-import { db, makeTeam, tokenFor, uid, type Team } from "./helpers";
+import { waitFor, db, makeTeam, tokenFor, uid, type Team } from "./helpers";
 
 let team: Team;
 let worker: Worker;
@@ -28,16 +27,6 @@ afterAll(async () => {
   await worker?.close();
 });
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await dispatchOutbox().catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 const instanceIn = (id: string, ...statuses: string[]) =>
   waitFor(`instance ${id} in ${statuses.join("/")}`, async () => {
     const i = await getInstance(team.as.admin, id);

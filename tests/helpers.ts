@@ -1,7 +1,10 @@
 // Shared builders for the integration suites. Every test makes its own people, groups and tasks
 // (random e-mails and keys), so the files can share one database without seeing each other's rows.
 import { randomUUID } from "node:crypto";
+import { expect } from "vitest";
 import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { dispatchOutbox } from "@/lib/outbox/service";
 import { createApiToken } from "@/lib/identity/service";
 import type { RoleName } from "@/lib/identity/permissions";
 import type { CreateTaskInput } from "@/lib/tasks/schemas";
@@ -59,4 +62,29 @@ export async function tokenFor(team: Team, role: RoleName, extra: { scopes?: str
 /** Settles every promise and returns what each did, for race tests. */
 export async function settle<T>(promises: Promise<T>[]) {
   return Promise.allSettled(promises);
+}
+
+/** The AppError a call rejects with (fails the test if it resolves or throws something else). */
+export async function appError(p: Promise<unknown>): Promise<AppError> {
+  const result = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(result).toBeInstanceOf(AppError);
+  return result as AppError;
+}
+
+/**
+ * Polls until `fn` returns something truthy. Dispatches the outbox between polls, because the
+ * worker's sweep does not run inside the tests.
+ */
+export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await dispatchOutbox().catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -6,12 +6,11 @@ import { POST as bulkRoute } from "@/app/api/v1/tasks/bulk/route";
 import { POST as reassignRoute } from "@/app/api/v1/tasks/[id]/reassign/route";
 import { GET as listFiltersRoute, POST as saveFilterRoute } from "@/app/api/v1/saved-filters/route";
 import { DELETE as deleteFilterRoute } from "@/app/api/v1/saved-filters/[id]/route";
-import { AppError } from "@/lib/errors";
 import { claimTask, createTask, decideTask, getTask, getTaskHistory, listTasks } from "@/lib/tasks/service";
 import { bulkAction, reassignTask } from "@/lib/tasks/reassign";
 import { deleteSavedFilter, listSavedFilters, saveFilter } from "@/lib/saved-filters/service";
 import { createGroup, createUser, userActor } from "@/prisma/factories";
-import { auditFor, db, groupTask, makeTeam, tokenFor, uid, type Team } from "./helpers";
+import { appError, auditFor, db, groupTask, makeTeam, tokenFor, uid, type Team } from "./helpers";
 
 let team: Team;
 let supervisorToken: string;
@@ -20,14 +19,6 @@ beforeAll(async () => {
   supervisorToken = (await tokenFor(team, "SUPERVISOR")).token;
 });
 
-async function appError(p: Promise<unknown>): Promise<AppError> {
-  const result = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(result).toBeInstanceOf(AppError);
-  return result as AppError;
-}
 
 function call<P>(route: (req: Request, ctx: { params: Promise<P> }) => Promise<Response>, opts: { method?: string; body?: unknown; params?: P; token?: string }) {
   const headers: Record<string, string> = { authorization: `Bearer ${opts.token ?? supervisorToken}` };

@@ -1,24 +1,15 @@
 // Routing (lib/routing): each strategy, out-of-office delegation, round-robin fairness under
 // concurrency, least-loaded with skills, conditions, and the task.routed audit entry.
 import { beforeAll, describe, expect, it } from "vitest";
-import { AppError } from "@/lib/errors";
 import { claimTask, createTask, decideTask } from "@/lib/tasks/service";
 import { createGroup, createUser, userActor } from "@/prisma/factories";
-import { auditFor, db, makeTeam, uid, type Team } from "./helpers";
+import { appError, auditFor, db, makeTeam, uid, type Team } from "./helpers";
 
 let team: Team;
 beforeAll(async () => {
   team = await makeTeam();
 });
 
-async function appError(p: Promise<unknown>): Promise<AppError> {
-  const result = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(result).toBeInstanceOf(AppError);
-  return result as AppError;
-}
 
 async function routedEntry(taskId: string) {
   const entries = await auditFor(taskId);

@@ -4,7 +4,6 @@
 // pinned version is honoured, "auto-approve" decides the task at once, and every way the table
 // cannot answer is a 422 that writes nothing.
 import { beforeAll, describe, expect, it } from "vitest";
-import { AppError } from "@/lib/errors";
 import { humanStepSchema } from "@/lib/processes/schemas";
 import { invoiceRoutingTable } from "@/lib/rules/examples/invoice-routing";
 import type { DecisionTableModel } from "@/lib/rules/schemas";
@@ -12,7 +11,7 @@ import { modelToDmnXml } from "@/lib/rules/serialize";
 import { publishDecisionTable, uploadDmn } from "@/lib/rules/service";
 import { createTask } from "@/lib/tasks/service";
 import { createGroup } from "@/prisma/factories";
-import { auditFor, db, makeTeam, uid, type Team } from "./helpers";
+import { appError, auditFor, db, makeTeam, uid, type Team } from "./helpers";
 
 let team: Team;
 let clerks: { key: string; id: string };
@@ -48,14 +47,6 @@ const invoice = (key: string, amount: number, newVendor = false, extra: Record<s
   ...extra,
 });
 
-async function appError(p: Promise<unknown>): Promise<AppError> {
-  const result = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(result).toBeInstanceOf(AppError);
-  return result as AppError;
-}
 
 describe("routing by a decision table", () => {
   it("routes by v1, then by a newly published v2, leaving earlier tasks as they were; the audit names version and rule", async () => {

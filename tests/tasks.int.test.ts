@@ -1,21 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { AppError } from "@/lib/errors";
 import { claimTask, createTask, decideTask, getTask, getTaskHistory, listTasks, unclaimTask, cancelTask } from "@/lib/tasks/service";
-import { auditFor, db, groupTask, makeTeam, uid, type Team } from "./helpers";
+import { appError, auditFor, db, groupTask, makeTeam, uid, type Team } from "./helpers";
 
 let team: Team;
 beforeAll(async () => {
   team = await makeTeam();
 });
 
-async function appError(p: Promise<unknown>): Promise<AppError> {
-  const result = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(result).toBeInstanceOf(AppError);
-  return result as AppError;
-}
 
 describe("createTask", () => {
   it("writes the task, an audit entry and an outbox message", async () => {
