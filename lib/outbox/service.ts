@@ -41,6 +41,22 @@ export async function dispatchOutbox(limit = 500): Promise<number> {
 }
 
 /** Called after a commit on the request path; failures are left for the worker's sweep. */
+// Coalesced per process: a burst of commits runs one dispatch at a time (plus one more for
+// whatever committed meanwhile) instead of one outbox scan per request.
+let running: Promise<void> | null = null;
+let again = false;
+
 export function dispatchOutboxSoon(): void {
-  dispatchOutbox().catch((err: unknown) => logger.warn({ err: String(err) }, "outbox dispatch deferred to sweep"));
+  if (running) {
+    again = true;
+    return;
+  }
+  running = (async () => {
+    do {
+      again = false;
+      await dispatchOutbox().catch((err: unknown) => logger.warn({ err: String(err) }, "outbox dispatch deferred to sweep"));
+    } while (again);
+  })().finally(() => {
+    running = null;
+  });
 }
