@@ -16,6 +16,8 @@
 //   BATON_TEST_SUITES=unit,integration   run a subset (any of unit, integration, e2e; default all)
 //   BATON_TEST_SKIP_BUILD=1              e2e reuses the existing .next build (local iteration only)
 //   BATON_TEST_KEEP=1                    keep the databases and Redis keys for debugging
+//   npm test -- <file filters…>          run only matching files: *.test.ts filters go to vitest,
+//                                        *.spec.ts filters to Playwright (auth setup always runs)
 //   DATABASE_URL / REDIS_URL             which servers to use (from the environment, else .env)
 //   CHROMIUM_PATH                        Chromium binary for Playwright
 //   E2E_PORT / E2E_WORKER_HEALTH_PORT    ports for next start and the worker's health (3100 / 3101)
@@ -41,7 +43,12 @@ const suites = (process.env.BATON_TEST_SUITES ?? ALL_SUITES.join(","))
   .filter(Boolean);
 const unknown = suites.filter((s) => !ALL_SUITES.includes(s));
 if (unknown.length) fail(`Unknown suite(s) in BATON_TEST_SUITES: ${unknown.join(", ")} (choose from ${ALL_SUITES.join(", ")})`);
-const wants = (s) => suites.includes(s);
+// `npm test -- tests/engine.int.test.ts e2e/inbox.spec.ts`: run only those files (local iteration).
+const fileFilters = process.argv.slice(2);
+const vitestFilters = fileFilters.filter((f) => !/\.spec\.ts$/.test(f));
+const playwrightFilters = fileFilters.filter((f) => /\.spec\.ts$/.test(f));
+const wants = (s) =>
+  suites.includes(s) && (!fileFilters.length || (s === "e2e" ? playwrightFilters.length > 0 : vitestFilters.length > 0));
 
 function fail(line) {
   console.error(line);
@@ -276,7 +283,7 @@ async function vitestSuite(project, env) {
   log(`${project} tests (vitest --project ${project})`);
   const out = path.join(reportDir, `${project}.json`);
   const t0 = Date.now();
-  const code = await run(bin("vitest"), ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], env);
+  const code = await run(bin("vitest"), ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`, ...(fileFilters.length ? ["--passWithNoTests", ...vitestFilters] : [])], env);
   const ms = Date.now() - t0;
   const report = readJson(out);
   if (!report) return record(project, { passed: 0, failed: 1, ms, note: `vitest exited ${code} without a report` });
@@ -319,7 +326,7 @@ async function e2eSuite() {
   }
   log("e2e tests (playwright)");
   const t0 = Date.now();
-  const code = await run(bin("playwright"), ["test"], e2eEnv);
+  const code = await run(bin("playwright"), ["test", ...(playwrightFilters.length ? ["e2e/auth.setup.ts", ...playwrightFilters] : [])], e2eEnv);
   const ms = Date.now() - t0;
   const report = readJson(e2eEnv.PLAYWRIGHT_JSON_OUTPUT_FILE);
   if (!report?.stats) return record("e2e", { passed: 0, failed: 1, ms, note: `playwright exited ${code} without a report` });
