@@ -77,3 +77,23 @@ describe("envOrExit", () => {
     expect(line).not.toContain("\n");
   });
 });
+
+describe("BATON_SECRETS_KEY", () => {
+  it("accepts 32 bytes as base64 or hex, and is optional", () => {
+    expect(parseEnv(VALID).BATON_SECRETS_KEY).toBeUndefined();
+    const b64 = Buffer.alloc(32, 7).toString("base64");
+    expect(parseEnv({ ...VALID, BATON_SECRETS_KEY: b64 }).BATON_SECRETS_KEY).toBe(b64);
+    expect(parseEnv({ ...VALID, BATON_SECRETS_KEY: "ab".repeat(32) }).BATON_SECRETS_KEY).toBe("ab".repeat(32));
+  });
+
+  it("explains a key of the wrong size in one line", () => {
+    const msg = messageOf({ ...VALID, BATON_SECRETS_KEY: Buffer.alloc(16).toString("base64") });
+    expect(msg).not.toContain("\n");
+    expect(msg).toContain("BATON_SECRETS_KEY must be 32 random bytes as base64 or hex (generate one with: openssl rand -base64 32)");
+  });
+
+  it("rate limit defaults to 6000 a minute and 0 turns it off", () => {
+    expect(parseEnv(VALID).API_RATE_LIMIT_PER_MINUTE).toBe(6000);
+    expect(parseEnv({ ...VALID, API_RATE_LIMIT_PER_MINUTE: "0" }).API_RATE_LIMIT_PER_MINUTE).toBe(0);
+  });
+});

@@ -1,5 +1,23 @@
 import { z } from "zod";
 
+/**
+ * A 32-byte AES-256 key as base64 (44 characters) or hex (64 characters). Returns null when the
+ * text is neither; used by the env schema and by lib/secrets.
+ */
+export function decodeSecretsKey(text: string): Buffer | null {
+  const t = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(t)) return Buffer.from(t, "hex");
+  if (/^[A-Za-z0-9+/_-]{42,44}={0,2}$/.test(t)) {
+    const b = Buffer.from(t.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    if (b.length === 32) return b;
+  }
+  return null;
+}
+const secretsKeySchema = z
+  .string()
+  .refine((s) => decodeSecretsKey(s) !== null, "must be 32 random bytes as base64 or hex (generate one with: openssl rand -base64 32)")
+  .optional();
+
 // Validated once per process (web and worker). A bad or missing value ends the process with one
 // readable line instead of a stack trace deep in a driver.
 const envSchema = z.object({
@@ -24,6 +42,12 @@ const envSchema = z.object({
   AUDIT_SEAL_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(0),
   AUDIT_ARCHIVE_DIR: z.string().min(1).default("var/audit-archive"),
+  // Named secrets (lib/secrets): the key that encrypts them; the previous key during a rotation.
+  // Without a key, named secrets are off (the API answers 503 and says how to turn them on).
+  BATON_SECRETS_KEY: secretsKeySchema,
+  BATON_SECRETS_KEY_PREVIOUS: secretsKeySchema,
+  // Requests a minute one API token may make (429 with Retry-After past it); 0 turns it off.
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(6000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

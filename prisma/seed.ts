@@ -7,7 +7,8 @@ import { addHours, subHours } from "date-fns";
 import { db, disconnectDb } from "../lib/db";
 import { disconnectRedis } from "../lib/redis";
 import { closeQueues } from "../lib/queues";
-import { envOrExit } from "../lib/env";
+import { env, envOrExit } from "../lib/env";
+import { randomBytes } from "node:crypto";
 import { createTask, claimTask, cancelTask, decideTask } from "../lib/tasks/service";
 import { answerInfoRequest, requestInfo } from "../lib/tasks/info-requests";
 import { addComment } from "../lib/comments/service";
@@ -18,6 +19,7 @@ import { publishDecisionTable, replaceTestCases, uploadDmn } from "../lib/rules/
 import { modelToDmnXml } from "../lib/rules/serialize";
 import { invoiceRoutingTable, invoiceRoutingTestCases } from "../lib/rules/examples/invoice-routing";
 import { publishDefinition } from "../lib/processes/service";
+import { createSecret } from "../lib/secrets/service";
 import { startInstance } from "../lib/engine/service";
 import { receiveEvent } from "../lib/events/service";
 import { demoErpUrl, INVOICE_RECEIVED, invoiceApprovalDefinition, vendorSyncDefinition } from "../lib/processes/examples/invoice-approval";
@@ -183,7 +185,10 @@ async function seedDecisionTables(priya: Actor) {
 // DEMO_ERP_URL, by default the app's own stand-in at /api/demo/erp.
 async function seedProcesses(priya: Actor, erp: Actor) {
   const erpUrl = demoErpUrl();
-  await publishDefinition(priya, invoiceApprovalDefinition(erpUrl));
+  // The ERP's API token is a named secret (encrypted; the worker sends it as a bearer token).
+  const withSecret = Boolean(env().BATON_SECRETS_KEY);
+  if (withSecret) await createSecret(priya, { name: "erp_token", value: `demo-erp-${randomBytes(12).toString("hex")}`, description: "Bearer token of the ERP API (demo stand-in)" });
+  await publishDefinition(priya, invoiceApprovalDefinition(erpUrl, { authSecret: withSecret ? "erp_token" : undefined }));
   await publishDefinition(priya, vendorSyncDefinition(erpUrl));
   const invoices = [
     { n: 5001, vendor: "Contoso Office Supply", amount: 420 },

@@ -231,6 +231,8 @@ const common = {
   CI: process.env.CI ?? "",
   REDIS_URL: redisUrl,
   AUTH_SECRET: "baton-test-secret-0123456789abcdef",
+  // Named secrets' key for test runs only (32 bytes, base64).
+  BATON_SECRETS_KEY: "dGVzdC1vbmx5LWJhdG9uLXNlY3JldHMta2V5LTMyYiE=",
   AUTH_TRUST_HOST: "true",
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   NEXT_TELEMETRY_DISABLED: "1",

@@ -37,6 +37,8 @@ const { POST: uploadTable } = await import("@/app/api/v1/decision-tables/route")
 const { PUT: putTestCases } = await import("@/app/api/v1/decision-tables/[key]/test-cases/route");
 const { POST: publishTable } = await import("@/app/api/v1/decision-tables/[key]/publish/route");
 const { POST: evaluateTable } = await import("@/app/api/v1/decision-tables/[key]/evaluate/route");
+const { POST: createSecretRoute } = await import("@/app/api/v1/secrets/route");
+const { PUT: rotateSecretRoute, DELETE: deleteSecretRoute } = await import("@/app/api/v1/secrets/[name]/route");
 
 type Route = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -116,7 +118,19 @@ const publishedTable = async () => {
   return { key };
 };
 
+const secretName = () => `cov_${uid().replace(/-/g, "")}`;
+const existingSecret = async () => {
+  const name = secretName();
+  const res = await send({ as: { token: () => adminToken }, route: createSecretRoute as Route, body: () => ({ name, value: "coverage-secret-value" }) }, `setup-${uid()}`);
+  expect(res.status, await res.clone().text()).toBe(201);
+  return { name };
+};
+
 const cases: { name: string; call: Call; status: number; actions: string[] }[] = [
+  { name: "create a named secret (admin)", call: { as: { user: "admin" }, route: createSecretRoute as Route, body: () => ({ name: secretName(), value: "coverage-secret-value" }) }, status: 201, actions: ["secret.created"] },
+  { name: "rotate a named secret (token)", call: { as: { token: () => adminToken }, route: rotateSecretRoute as Route, method: "PUT", params: existingSecret, body: () => ({ value: "rotated-secret-value" }) }, status: 200, actions: ["secret.rotated"] },
+  { name: "delete a named secret (admin)", call: { as: { user: "admin" }, route: deleteSecretRoute as Route, method: "DELETE", params: existingSecret }, status: 200, actions: ["secret.deleted"] },
+  { name: "member creates a secret (403)", call: { as: { user: "alice" }, route: createSecretRoute as Route, body: () => ({ name: secretName(), value: "nope-nope" }) }, status: 403, actions: [] },
   { name: "create task (token)", call: { as: { token: () => supervisorToken }, route: createTask as Route, body: () => ({ title: `Cov ${uid()}`, candidateGroup: team.group.key }) }, status: 201, actions: ["task.created", "task.routed"] },
   { name: "claim (person)", call: { as: { user: "alice" }, route: claim as Route, params: async () => ({ id: (await groupTask(team)).id }) }, status: 200, actions: ["task.claimed"] },
   { name: "unclaim (person)", call: { as: { user: "alice" }, route: unclaim as Route, params: claimedTask }, status: 200, actions: ["task.unclaimed"] },
@@ -193,6 +207,8 @@ const COVERED = new Set([
   "app/api/v1/decision-tables/[key]/test-cases/route.ts",
   "app/api/v1/decision-tables/[key]/publish/route.ts",
   "app/api/v1/decision-tables/[key]/evaluate/route.ts",
+  "app/api/v1/secrets/route.ts",
+  "app/api/v1/secrets/[name]/route.ts",
 ]);
 const EXEMPT: Record<string, string> = {
   "app/api/v1/notifications/read/route.ts": "marks the caller's own notifications read: personal state, not an audited subject",

@@ -1,5 +1,6 @@
 import { evaluateValue, parseDurationMs, renderTemplate } from "../processes/expressions";
 import type { HttpStep } from "../processes/schemas";
+import { renderHeaderTemplate } from "../secrets/references";
 
 // One attempt of an HTTP step. Runs only in the worker. Every call carries the step's
 // idempotency key, so a retried or repeated call is safe for a receiver that honours it.
@@ -51,7 +52,8 @@ async function readBody(res: Response): Promise<unknown> {
   return clipped;
 }
 
-export async function performHttpAttempt(step: HttpStep, scope: unknown, idempotencyKey: string): Promise<HttpAttemptResult> {
+/** `secrets`: the values of the named secrets the step's headers refer to (resolved by the caller, in the worker). */
+export async function performHttpAttempt(step: HttpStep, scope: unknown, idempotencyKey: string, secrets: Record<string, string> = {}): Promise<HttpAttemptResult> {
   const started = Date.now();
   const timeoutMs = parseDurationMs(step.timeout) ?? 10_000;
   const url = renderTemplate(step.url, scope);
@@ -63,7 +65,7 @@ export async function performHttpAttempt(step: HttpStep, scope: unknown, idempot
     return { ok: false, retryable: false, status: null, error: `url "${url}" is not an http(s) URL`, ms: 0 };
   }
   const headers: Record<string, string> = { "user-agent": "Baton-Engine/1" };
-  for (const [k, v] of Object.entries(step.headers)) headers[k.toLowerCase()] = renderTemplate(v, scope);
+  for (const [k, v] of Object.entries(step.headers)) headers[k.toLowerCase()] = renderHeaderTemplate(v, scope, secrets);
   headers["idempotency-key"] = idempotencyKey;
   let body: string | undefined;
   if (step.body !== undefined && step.method !== "GET") {

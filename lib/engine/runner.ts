@@ -9,7 +9,9 @@ import { createTask } from "../tasks/service";
 import { stepById } from "../processes/definition";
 import { evaluateGuard, evaluateValue, getPath, parseDurationMs, renderTemplate, setPath, type Variables } from "../processes/expressions";
 import type { DecisionStep, HttpStep, HumanStep, ProcessDocument, SetStep, Step, WaitStep } from "../processes/schemas";
-import { backoffDelayMs, idempotencyKeyFor, performHttpAttempt } from "./http-call";
+import { backoffDelayMs, idempotencyKeyFor, performHttpAttempt, type HttpAttemptResult } from "./http-call";
+import { resolveSecrets, secretNamesOfStep } from "../secrets/service";
+import { redactText, redactValue } from "../secrets/redact";
 import {
   StaleTransition,
   appendAttempt,
@@ -147,10 +149,22 @@ async function runHttp(ctx: Ctx, step: HttpStep, actor: Actor): Promise<JobResul
   if (claimed === "skip") return { done: `skipped (step ${ctx.stepRun.status})` };
   // Another worker is mid-call: let BullMQ retry this job later; by then it has finished or is stale.
   if (claimed === "busy") throw new Error(`step run ${ctx.stepRun.id} is running in another worker`);
+  const stepRun = { ...ctx.stepRun, status: "RUNNING" as const, version: claimed.version, attempts: claimed.attempt };
+  // Named secrets are decrypted here, at call time, and nowhere else; a missing one fails the step
+  // at once (no retry can fix it), naming the secret, never a value.
+  const secrets = await resolveSecrets(secretNamesOfStep(step));
+  if (!secrets.ok) {
+    const error = `Step "${step.id}" cannot call its API: ${secrets.error}`;
+    return transition("http failed (secret)", (tx) =>
+      finishStepInTx(tx, actor, { ...ctx, stepRun }, ["RUNNING"], { status: "FAILED", error, next: null, action: "step.failed", auditAfter: { attempts: claimed.attempt } }),
+    );
+  }
   const started = new Date();
   const scope = scopeFor(ctx.instance, ctx.instance.definition);
-  const result = await performHttpAttempt(step, scope, idempotencyKeyFor(ctx.instance.id, step.id));
-  const stepRun = { ...ctx.stepRun, status: "RUNNING" as const, version: claimed.version, attempts: claimed.attempt };
+  const secretValues = Object.values(secrets.values);
+  // Whatever the receiver answers (an echo of the headers, an error quoting them) is redacted
+  // before it reaches the step run, the variables, the audit log or a log line.
+  const result = redactAttemptResult(await performHttpAttempt(step, scope, idempotencyKeyFor(ctx.instance.id, step.id), secrets.values), secretValues);
   const entry = {
     n: claimed.attempt,
     startedAt: started.toISOString(),
@@ -217,6 +231,11 @@ async function runHttp(ctx: Ctx, step: HttpStep, actor: Actor): Promise<JobResul
       stepData: { attemptLog },
     }),
   );
+}
+
+function redactAttemptResult(result: HttpAttemptResult, values: string[]): HttpAttemptResult {
+  if (values.length === 0) return result;
+  return result.ok ? { ...result, body: redactValue(result.body, values) } : { ...result, error: redactText(result.error, values) };
 }
 
 async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<JobResult> {

@@ -13,6 +13,8 @@ export interface Actor {
   ip?: string;
   userAgent?: string;
   onBehalfOfId?: string;
+  /** API tokens: requests a minute (null: the installation's default; 0: not limited). */
+  rateLimitPerMinute?: number | null;
 }
 
 export function requirePermission(actor: Actor, permission: Permission): void {

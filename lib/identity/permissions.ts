@@ -21,6 +21,8 @@ export const PERMISSIONS = [
   "events:write",
   // Scrape GET /api/metrics (Prometheus): an ADMIN token, or one scoped to metrics:read.
   "metrics:read",
+  // Create, rotate and delete named secrets for HTTP steps (values are never readable).
+  "secrets:manage",
 ] as const;
 export const permissionSchema = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof permissionSchema>;

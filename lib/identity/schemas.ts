@@ -12,6 +12,8 @@ export const createTokenSchema = z.object({
   role: roleSchema,
   scopes: z.array(permissionSchema).max(20).default([]),
   expiresInDays: z.number().int().min(1).max(3650).optional(),
+  /** Requests a minute for this token (429 past it); omitted: the installation's API_RATE_LIMIT_PER_MINUTE; 0: not limited. */
+  rateLimitPerMinute: z.number().int().min(0).max(10_000_000).optional(),
 });
 export type CreateTokenInput = z.input<typeof createTokenSchema>;
 
@@ -26,6 +28,8 @@ export const tokenDtoSchema = z.object({
   expiresAt: z.string().nullable(),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
+  /** null: the installation's default limit; 0: not limited. */
+  rateLimitPerMinute: z.number().int().nullable(),
 });
 export type TokenDto = z.infer<typeof tokenDtoSchema>;
 

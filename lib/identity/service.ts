@@ -70,7 +70,7 @@ export async function actorForToken(token: string, meta: Partial<Actor> = {}): P
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt < new Date())) return null;
   // Recording last use is best effort and must not slow the request.
   void touchToken(row.id).catch(() => undefined);
-  return { type: "TOKEN", id: row.id, name: `token:${row.name}`, role: row.role, permissions: permissionsFor(row.role, row.scopes), ...meta };
+  return { type: "TOKEN", id: row.id, name: `token:${row.name}`, role: row.role, permissions: permissionsFor(row.role, row.scopes), rateLimitPerMinute: row.rateLimitPerMinute, ...meta };
 }
 
 function toTokenDto(t: {
@@ -83,6 +83,7 @@ function toTokenDto(t: {
   expiresAt: Date | null;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  rateLimitPerMinute?: number | null;
   createdBy?: { name: string } | null;
 }): TokenDto {
   return {
@@ -96,6 +97,7 @@ function toTokenDto(t: {
     expiresAt: t.expiresAt?.toISOString() ?? null,
     lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
     revokedAt: t.revokedAt?.toISOString() ?? null,
+    rateLimitPerMinute: t.rateLimitPerMinute ?? null,
   };
 }
 
@@ -116,6 +118,7 @@ export async function createApiToken(actor: Actor, input: unknown): Promise<Crea
         scopes: data.scopes,
         createdById: actor.type === "USER" ? actor.id : null,
         expiresAt: data.expiresInDays ? new Date(Date.now() + data.expiresInDays * 86_400_000) : null,
+        rateLimitPerMinute: data.rateLimitPerMinute ?? null,
       },
       include: { createdBy: { select: { name: true } } },
     });
@@ -123,7 +126,7 @@ export async function createApiToken(actor: Actor, input: unknown): Promise<Crea
       action: "token.created",
       subjectType: "token",
       subjectId: created.id,
-      after: { name: created.name, role: created.role, scopes: created.scopes, prefix: created.prefix, expiresAt: created.expiresAt?.toISOString() ?? null },
+      after: { name: created.name, role: created.role, scopes: created.scopes, prefix: created.prefix, expiresAt: created.expiresAt?.toISOString() ?? null, rateLimitPerMinute: created.rateLimitPerMinute },
     });
     return created;
   });

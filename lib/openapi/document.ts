@@ -22,6 +22,7 @@ import { markReadSchema, notificationDtoSchema } from "../notifications/schemas"
 import { liveEventSchema } from "../live/events";
 import { decisionTablePaths } from "../rules/openapi";
 import { processPaths } from "../engine/openapi";
+import { secretPaths } from "../secrets/openapi";
 import { savedFilterDtoSchema, savedFilterInputSchema, savedFilterListSchema } from "../saved-filters/schemas";
 
 // The OpenAPI 3.1 description of /api/v1, generated from the same zod schemas the handlers,
@@ -237,10 +238,35 @@ export const API_PATHS = {
   },
   ...decisionTablePaths(problems),
   ...processPaths(problems),
+  ...secretPaths(problems),
   "/api/v1/openapi.json": {
     get: op({ tags: ["meta"], summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1 document" } } }),
   },
 } satisfies ZodOpenApiPathsObject;
+
+/** Every operation an API token calls can answer 429 (per-token rate limit, lib/http/rate-limit.ts). */
+const rateLimited = {
+  description: "Too many requests from this API token: wait Retry-After seconds",
+  headers: z.object({
+    "retry-after": z.string().meta({ description: "Seconds until the token may call again" }),
+    "ratelimit-limit": z.string().meta({ description: "Requests a minute this token may make" }),
+    "ratelimit-remaining": z.string(),
+    "ratelimit-reset": z.string().meta({ description: "Seconds until the window resets" }),
+  }),
+  content: PROBLEM,
+};
+function withRateLimit(paths: ZodOpenApiPathsObject): ZodOpenApiPathsObject {
+  const out: ZodOpenApiPathsObject = {};
+  for (const [path, item] of Object.entries(paths)) {
+    const copy: Record<string, unknown> = { ...item };
+    for (const m of ["get", "post", "put", "patch", "delete"] as const) {
+      const o = item?.[m];
+      if (o && (o.security === undefined || o.security.length > 0)) copy[m] = { ...o, responses: { ...o.responses, "429": rateLimited } };
+    }
+    out[path] = copy as ZodOpenApiPathsObject[string];
+  }
+  return out;
+}
 
 let cached: ReturnType<typeof createDocument> | undefined;
 
@@ -257,7 +283,7 @@ export function openApiDocument() {
       },
       servers: [{ url: "/" }],
       security: [{ bearerAuth: [] }, { sessionCookie: [] }],
-      paths: API_PATHS,
+      paths: withRateLimit(API_PATHS),
       components: {
         securitySchemes: {
           bearerAuth: { type: "http", scheme: "bearer", description: "API token (bat_…), created by an admin" },

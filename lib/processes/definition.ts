@@ -1,6 +1,7 @@
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import type { ZodError } from "zod";
 import { badTemplatePaths } from "./expressions";
+import { mentionsSecrets, secretRefs } from "../secrets/references";
 import {
   STEP_KINDS,
   STEP_SCHEMAS,
@@ -149,6 +150,12 @@ export function validateDefinition(raw: unknown): DefinitionResult {
     for (const t of templatesOf(step)) {
       for (const bad of badTemplatePaths(t.template)) {
         errors.push({ step: id, path: `steps.${i}.${t.field}`, message: `Step "${id}": ${t.field} refers to "{{${bad}}}", which is not a variable path` });
+      }
+      // Named secrets go only into HTTP headers: never into a URL, a body or a task, where they would be stored or shown.
+      if (mentionsSecrets(t.template)) {
+        const inHeader = step.kind === "http" && t.field.startsWith("headers.");
+        if (!inHeader) errors.push({ step: id, path: `steps.${i}.${t.field}`, message: `Step "${id}": ${t.field} refers to a named secret; secrets can only be used in an http step's headers` });
+        else if (secretRefs(t.template).length !== (t.template.match(/\{\{\s*secrets\b/g) ?? []).length) errors.push({ step: id, path: `steps.${i}.${t.field}`, message: `Step "${id}": ${t.field} refers to a secret by a name that is not a secret name (lowercase letters, digits and _)` });
       }
     }
     steps.push(step);

@@ -3,6 +3,7 @@ import { AppError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
 import { appendAuditEntry } from "../audit/service";
 import { loadDefinition } from "./definition";
+import { missingSecretErrors } from "../secrets/service";
 import type { DefinitionError, ProcessDetailDto, ProcessDocument, ProcessSummaryDto, ProcessVersionDto } from "./schemas";
 import { PROCESS_KEY_RE } from "./schemas";
 
@@ -74,6 +75,8 @@ export async function publishDefinition(actor: Actor, input: string | object): P
   const result = loadDefinition(input);
   if (!result.ok) throw definitionInvalid(result.errors);
   const doc = result.document;
+  const secretErrors = await missingSecretErrors(doc);
+  if (secretErrors.length) throw definitionInvalid(secretErrors);
   const created = await db().$transaction(async (tx) => {
     // Versions of one key are numbered one at a time.
     await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended(${`process-definition\n${doc.key}`}, 0))`;

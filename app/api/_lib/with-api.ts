@@ -8,6 +8,7 @@ import { errorResponse, json } from "@/lib/http/responses";
 import { requestHash, withIdempotency } from "@/lib/http/idempotency";
 import { logger } from "@/lib/logger";
 import { metrics, routePattern } from "@/lib/metrics/registry";
+import { consumeRequest, rateLimitHeaders, type RateLimitState } from "@/lib/http/rate-limit";
 
 export interface ApiContext<P> {
   req: Request;
@@ -32,8 +33,11 @@ export function withApi<P extends Record<string, string> = Record<string, never>
     const started = Date.now();
     const path = new URL(req.url).pathname;
     let response: Response;
+    let rate: RateLimitState | null = null;
     try {
       const actor = await resolveActor(req, requestId);
+      // API tokens are limited per minute (429 + Retry-After past it); people are not.
+      rate = await consumeRequest(actor);
       if (opts.permission) requirePermission(actor, opts.permission);
       const params = ((await ctx?.params) ?? {}) as P;
       const run = async () => {
@@ -48,9 +52,11 @@ export function withApi<P extends Record<string, string> = Record<string, never>
         response = await run();
       }
     } catch (e) {
+      if (e instanceof AppError && e.code === "RATE_LIMITED") rate = (e.details?.rateLimit as RateLimitState | undefined) ?? null;
       response = errorResponse(e, requestId, path);
     }
     response.headers.set("x-request-id", requestId);
+    if (rate) for (const [k, v] of Object.entries(rateLimitHeaders(rate))) response.headers.set(k, v);
     const ms = Date.now() - started;
     metrics().httpDuration.observe({ method: req.method, route: routePattern(path), status: String(response.status) }, ms / 1000);
     logger.info({ requestId, method: req.method, path, status: response.status, ms }, "api request");

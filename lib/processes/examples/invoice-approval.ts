@@ -10,7 +10,9 @@ export function demoErpUrl(env: Record<string, string | undefined> = process.env
   return base.replace(/\/$/, "");
 }
 
-export function invoiceApprovalDefinition(erpUrl: string) {
+/** `authSecret`: the named secret (lib/secrets) sent as the ERP's bearer token, when the installation has one. */
+export function invoiceApprovalDefinition(erpUrl: string, opts: { authSecret?: string } = {}) {
+  const headers = opts.authSecret ? { headers: { Authorization: `Bearer {{secrets.${opts.authSecret}}}` } } : {};
   const invoiceContext = ["invoiceNumber", "vendor", "amount", "currency", "poNumber", "poMatched", "documentUrl"];
   return {
     key: "invoice-approval",
@@ -24,6 +26,7 @@ export function invoiceApprovalDefinition(erpUrl: string) {
         name: "Match the purchase order",
         method: "POST",
         url: `${erpUrl}/po-match`,
+        ...headers,
         body: { invoiceNumber: "{{invoiceNumber}}", vendor: "{{vendor}}", amount: "{{amount}}", poNumber: "{{poNumber}}" },
         timeout: "PT10S",
         // Generous: at boot the worker can be up before the ERP (or the web app's stand-in).
@@ -69,6 +72,7 @@ export function invoiceApprovalDefinition(erpUrl: string) {
         name: "Post to the ERP",
         method: "POST",
         url: `${erpUrl}/postings`,
+        ...headers,
         body: { invoiceNumber: "{{invoiceNumber}}", amount: "{{amount}}", currency: "{{currency}}" },
         retries: { max: 6, backoff: "PT2S", maxBackoff: "PT30S" },
         output: { erpPostingId: "body.postingId" },

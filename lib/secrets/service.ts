@@ -1,0 +1,224 @@
+import { db, type Prisma } from "../db";
+import { appendAuditEntry } from "../audit/service";
+import { env } from "../env";
+import { AppError, fromZodError } from "../errors";
+import { requirePermission, type Actor } from "../identity/actor";
+import type { DefinitionError, ProcessDocument, Step } from "../processes/schemas";
+import { SecretUnreadable, keyFrom, open, seal, type SecretsKey } from "./crypto";
+import { secretRefs } from "./references";
+import { SECRET_NAME_RE, createSecretSchema, rotateSecretSchema, type SecretDto, type SecretList } from "./schemas";
+
+// Named secrets: create, rotate, delete and list (names and metadata only: no route ever returns
+// a value), and, for the worker alone, resolve the values an HTTP step needs at call time.
+
+type Row = Prisma.SecretGetPayload<object>;
+
+function keys(): { current: SecretsKey | null; previous: SecretsKey | null } {
+  const e = env();
+  return { current: keyFrom(e.BATON_SECRETS_KEY), previous: keyFrom(e.BATON_SECRETS_KEY_PREVIOUS) };
+}
+
+function requireKey(): SecretsKey {
+  const k = keys().current;
+  if (!k) {
+    throw new AppError(
+      "SERVICE_UNAVAILABLE",
+      "Named secrets are off: set BATON_SECRETS_KEY (32 random bytes, e.g. `openssl rand -base64 32`) for the web app and the worker.",
+    );
+  }
+  return k;
+}
+
+/** The secret names a step refers to (only HTTP headers may). */
+export function secretNamesOfStep(step: Step): string[] {
+  if (step.kind !== "http") return [];
+  return [...new Set(Object.values(step.headers).flatMap(secretRefs))];
+}
+
+export function secretNamesOf(doc: ProcessDocument): string[] {
+  return [...new Set(doc.steps.flatMap(secretNamesOfStep))];
+}
+
+/** Publishing checks that every named secret exists; each error names the step. */
+export async function missingSecretErrors(doc: ProcessDocument): Promise<DefinitionError[]> {
+  const names = secretNamesOf(doc);
+  if (names.length === 0) return [];
+  const found = new Set((await db().secret.findMany({ where: { name: { in: names } }, select: { name: true } })).map((s) => s.name));
+  const errors: DefinitionError[] = [];
+  doc.steps.forEach((step, i) => {
+    for (const name of secretNamesOfStep(step)) {
+      if (!found.has(name)) errors.push({ step: step.id, path: `steps.${i}.headers`, message: `Step "${step.id}": headers refer to the secret "${name}", which does not exist (create it under Admin → Secrets)` });
+    }
+  });
+  return errors;
+}
+
+async function usage(): Promise<Map<string, { key: string; version: number }[]>> {
+  const defs = await db().processDefinition.findMany({ where: { status: "ACTIVE" }, select: { key: true, version: true, document: true }, orderBy: [{ key: "asc" }, { version: "asc" }] });
+  const out = new Map<string, { key: string; version: number }[]>();
+  for (const d of defs) {
+    for (const name of secretNamesOf(d.document as unknown as ProcessDocument)) out.set(name, [...(out.get(name) ?? []), { key: d.key, version: d.version }]);
+  }
+  return out;
+}
+
+function readable(row: Row): boolean {
+  const { current, previous } = keys();
+  return row.keyId === current?.id || row.keyId === previous?.id;
+}
+
+function toDto(row: Row, usedBy: Map<string, { key: string; version: number }[]>): SecretDto {
+  return {
+    name: row.name,
+    description: row.description,
+    revision: row.revision,
+    createdByName: row.createdByName,
+    createdAt: row.createdAt.toISOString(),
+    rotatedAt: row.rotatedAt?.toISOString() ?? null,
+    rotatedByName: row.rotatedByName,
+    lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
+    usedBy: usedBy.get(row.name) ?? [],
+    readable: readable(row),
+  };
+}
+
+export async function listSecrets(actor: Actor): Promise<SecretList> {
+  requirePermission(actor, "secrets:manage");
+  const rows = await db().secret.findMany({ orderBy: { name: "asc" } });
+  const used = await usage();
+  return { data: rows.map((r) => toDto(r, used)), enabled: keys().current !== null };
+}
+
+export async function createSecret(actor: Actor, input: unknown): Promise<SecretDto> {
+  requirePermission(actor, "secrets:manage");
+  const parsed = createSecretSchema.safeParse(input);
+  if (!parsed.success) throw fromZodError(parsed.error, "Secret");
+  const key = requireKey();
+  const { name, value, description } = parsed.data;
+  const row = await db().$transaction(async (tx) => {
+    if (await tx.secret.findUnique({ where: { name }, select: { id: true } })) {
+      throw new AppError("CONFLICT", `A secret named "${name}" exists; rotate it to change its value.`);
+    }
+    const created = await tx.secret.create({
+      data: { name, description, ...seal(name, value, key), createdById: actor.type === "USER" ? actor.id : null, createdByName: actor.name },
+    });
+    await appendAuditEntry(tx, actor, { action: "secret.created", subjectType: "secret", subjectId: created.id, after: { name, description, revision: 1, keyId: key.id } });
+    return created;
+  }).catch((e: unknown) => {
+    // Two creates of one name at once: the unique index answers for the second.
+    if (e && typeof e === "object" && "code" in e && e.code === "P2002") throw new AppError("CONFLICT", `A secret named "${name}" exists; rotate it to change its value.`);
+    throw e;
+  });
+  return toDto(row, await usage());
+}
+
+function notFound(name: string): AppError {
+  return new AppError("NOT_FOUND", `No secret named "${name}".`);
+}
+
+/** Replaces the value (and optionally the description); the revision goes up by one. */
+export async function rotateSecret(actor: Actor, name: string, input: unknown): Promise<SecretDto> {
+  requirePermission(actor, "secrets:manage");
+  if (!SECRET_NAME_RE.test(name)) throw notFound(name);
+  const parsed = rotateSecretSchema.safeParse(input);
+  if (!parsed.success) throw fromZodError(parsed.error, "Secret");
+  const key = requireKey();
+  const row = await db().$transaction(async (tx) => {
+    const current = await tx.secret.findUnique({ where: { name } });
+    if (!current) throw notFound(name);
+    const now = new Date();
+    const r = await tx.secret.updateMany({
+      where: { id: current.id, revision: current.revision },
+      data: {
+        ...seal(name, parsed.data.value, key),
+        ...(parsed.data.description !== undefined ? { description: parsed.data.description } : {}),
+        revision: current.revision + 1,
+        rotatedAt: now,
+        rotatedByName: actor.name,
+      },
+    });
+    if (r.count !== 1) throw new AppError("CONFLICT", `The secret "${name}" was rotated by someone else just now; reload and try again.`);
+    await appendAuditEntry(tx, actor, {
+      action: "secret.rotated",
+      subjectType: "secret",
+      subjectId: current.id,
+      before: { name, revision: current.revision, keyId: current.keyId },
+      after: { name, revision: current.revision + 1, keyId: key.id, ...(parsed.data.description !== undefined ? { description: parsed.data.description } : {}) },
+    });
+    return tx.secret.findUniqueOrThrow({ where: { id: current.id } });
+  });
+  return toDto(row, await usage());
+}
+
+/** Deletes a secret no ACTIVE process version refers to (deprecate those first). */
+export async function deleteSecret(actor: Actor, name: string): Promise<{ name: string; deleted: true }> {
+  requirePermission(actor, "secrets:manage");
+  if (!SECRET_NAME_RE.test(name)) throw notFound(name);
+  const usedBy = (await usage()).get(name) ?? [];
+  if (usedBy.length > 0) {
+    throw new AppError("CONFLICT", `The secret "${name}" is used by ${usedBy.map((u) => `${u.key} v${u.version}`).join(", ")}; deprecate those versions (or rotate the secret) first.`, {
+      details: { usedBy },
+    });
+  }
+  await db().$transaction(async (tx) => {
+    const current = await tx.secret.findUnique({ where: { name } });
+    if (!current) throw notFound(name);
+    await tx.secret.delete({ where: { id: current.id } });
+    await appendAuditEntry(tx, actor, { action: "secret.deleted", subjectType: "secret", subjectId: current.id, before: { name, revision: current.revision } });
+  });
+  return { name, deleted: true };
+}
+
+export type ResolvedSecrets = { ok: true; values: Record<string, string> } | { ok: false; error: string };
+
+/**
+ * For the worker, at call time: the values of the named secrets. A missing or unreadable secret is
+ * a readable error naming it (never a value); the step fails with it.
+ */
+export async function resolveSecrets(names: string[]): Promise<ResolvedSecrets> {
+  if (names.length === 0) return { ok: true, values: {} };
+  const { current, previous } = keys();
+  if (!current && !previous) return { ok: false, error: `named secrets are off (BATON_SECRETS_KEY is not set in the worker), so ${names.map((n) => `"${n}"`).join(", ")} cannot be used` };
+  const rows = await db().secret.findMany({ where: { name: { in: names } } });
+  const missing = names.filter((n) => !rows.some((r) => r.name === n));
+  if (missing.length) return { ok: false, error: `the secret${missing.length > 1 ? "s" : ""} ${missing.map((n) => `"${n}"`).join(", ")} ${missing.length > 1 ? "do" : "does"} not exist (deleted after the definition was published?)` };
+  const values: Record<string, string> = {};
+  try {
+    for (const r of rows) values[r.name] = open(r.name, r, [current, previous]);
+  } catch (e) {
+    if (e instanceof SecretUnreadable) return { ok: false, error: e.message };
+    throw e;
+  }
+  void db()
+    .secret.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { lastUsedAt: new Date() } })
+    .catch(() => undefined);
+  return { ok: true, values };
+}
+
+/**
+ * After BATON_SECRETS_KEY changed (old key kept as BATON_SECRETS_KEY_PREVIOUS): re-encrypts every
+ * secret that is not under the current key. `npm run secrets:rekey`.
+ */
+export async function reencryptSecrets(): Promise<{ reencrypted: number; alreadyCurrent: number }> {
+  const key = requireKey();
+  const { previous } = keys();
+  const rows = await db().secret.findMany();
+  let reencrypted = 0;
+  for (const r of rows) {
+    if (r.keyId === key.id) continue;
+    const value = open(r.name, r, [key, previous]);
+    await db().$transaction(async (tx) => {
+      const u = await tx.secret.updateMany({ where: { id: r.id, revision: r.revision, keyId: r.keyId }, data: seal(r.name, value, key) });
+      if (u.count !== 1) return;
+      await appendAuditEntry(tx, { type: "SYSTEM", id: null, name: "secrets:rekey", role: "ADMIN", permissions: new Set() }, {
+        action: "secret.reencrypted",
+        subjectType: "secret",
+        subjectId: r.id,
+        before: { name: r.name, keyId: r.keyId },
+        after: { name: r.name, keyId: key.id },
+      });
+      reencrypted++;
+    });
+  }
+  return { reencrypted, alreadyCurrent: rows.length - reencrypted };
+}

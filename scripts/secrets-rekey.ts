@@ -1,0 +1,14 @@
+// Re-encrypts every named secret under the current BATON_SECRETS_KEY after a key rotation (the
+// old key stays in BATON_SECRETS_KEY_PREVIOUS until this has run). Usage: npm run secrets:rekey
+import { envOrExit } from "../lib/env";
+import { disconnectDb } from "../lib/db";
+import { reencryptSecrets } from "../lib/secrets/service";
+
+envOrExit();
+reencryptSecrets()
+  .then((r) => console.log(`Re-encrypted ${r.reencrypted} secret(s); ${r.alreadyCurrent} already under the current key.`))
+  .catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exitCode = 1;
+  })
+  .finally(() => void disconnectDb());
