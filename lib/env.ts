@@ -48,6 +48,18 @@ const envSchema = z.object({
   BATON_SECRETS_KEY_PREVIOUS: secretsKeySchema,
   // Requests a minute one API token may make (429 with Retry-After past it); 0 turns it off.
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(6000),
+  // E-mail notifications: an SMTP server URL (smtp://user:pass@host:587, smtps://… for implicit
+  // TLS). Unset: e-mail is off and the settings page says so.
+  SMTP_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^smtps?:\/\/[^\s]+$/, "must be an smtp:// or smtps:// URL").optional()),
+  MAIL_FROM: z
+    .string()
+    .regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address such as "Baton <baton@example.com>"')
+    .default("Baton <baton@localhost>"),
+  // Outgoing webhooks: attempts per delivery, the first retry's delay (doubling after that) and
+  // the time a receiver has to answer.
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -10,11 +10,16 @@ export const QUEUES = {
   maintenance: "maintenance",
   // The process engine: one job a step transition (lib/engine, workers/processors/engine.ts).
   engine: "engine",
+  // Notification e-mails (one job a notification) and signed webhook deliveries (one job a
+  // delivery): their own queues, because their retries wait on other people's servers.
+  email: "email",
+  webhooks: "webhooks",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const JOB_SCHEMAS = {
-  "task-created": z.object({ taskId: z.string().min(1), requestId: z.string().optional() }),
+  // `cause` says why the task has a new owner (webhook event type; "created" when absent).
+  "task-created": z.object({ taskId: z.string().min(1), requestId: z.string().optional(), cause: z.enum(["created", "reassigned", "escalated"]).optional() }),
   "task-decided": z.object({ taskId: z.string().min(1), requestId: z.string().optional() }),
   "task-info-requested": z.object({ taskId: z.string().min(1), commentId: z.string().min(1), requestId: z.string().optional() }),
   "task-info-answered": z.object({ taskId: z.string().min(1), commentId: z.string().min(1), requestId: z.string().optional() }),
@@ -27,6 +32,9 @@ export const JOB_SCHEMAS = {
   "human-decided": z.object({ taskId: z.string().min(1), requestId: z.string().optional() }),
   "wait-timeout": z.object({ instanceId: z.string().min(1), stepRunId: z.string().min(1) }),
   "recover-engine": z.object({}).passthrough(),
+  // Notification delivery (job ids: email.<notificationId>, webhook.<deliveryId>).
+  "send-email": z.object({ notificationId: z.string().min(1) }),
+  "deliver-webhook": z.object({ deliveryId: z.string().min(1) }),
 } as const;
 export type JobName = keyof typeof JOB_SCHEMAS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;
@@ -39,6 +47,18 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
+/**
+ * Per-queue job options: e-mail and webhook deliveries retry for longer (their receivers may be
+ * down for minutes), webhooks with the backoff the admin configured.
+ */
+export function jobOptionsFor(name: QueueName): JobsOptions {
+  if (name === QUEUES.webhooks) {
+    return { ...DEFAULT_JOB_OPTIONS, attempts: env().WEBHOOK_MAX_ATTEMPTS, backoff: { type: "exponential", delay: env().WEBHOOK_RETRY_BASE_MS } };
+  }
+  if (name === QUEUES.email) return { ...DEFAULT_JOB_OPTIONS, attempts: 8, backoff: { type: "exponential", delay: 5000 } };
+  return DEFAULT_JOB_OPTIONS;
+}
+
 const globalForQueues = globalThis as unknown as { batonQueues?: Map<string, Queue>; batonQueueConn?: Redis };
 
 function connection(): Redis {
@@ -50,7 +70,7 @@ export function queue(name: QueueName): Queue {
   globalForQueues.batonQueues ??= new Map();
   let q = globalForQueues.batonQueues.get(name);
   if (!q) {
-    q = new Queue(name, { connection: connection(), prefix: env().REDIS_PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    q = new Queue(name, { connection: connection(), prefix: env().REDIS_PREFIX, defaultJobOptions: jobOptionsFor(name) });
     q.on("error", () => undefined);
     globalForQueues.batonQueues.set(name, q);
   }

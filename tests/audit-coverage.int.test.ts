@@ -39,6 +39,11 @@ const { POST: publishTable } = await import("@/app/api/v1/decision-tables/[key]/
 const { POST: evaluateTable } = await import("@/app/api/v1/decision-tables/[key]/evaluate/route");
 const { POST: createSecretRoute } = await import("@/app/api/v1/secrets/route");
 const { PUT: rotateSecretRoute, DELETE: deleteSecretRoute } = await import("@/app/api/v1/secrets/[name]/route");
+const { PUT: setOutOfOffice, DELETE: clearOutOfOffice } = await import("@/app/api/v1/team/members/[id]/out-of-office/route");
+const { PUT: putPreferences } = await import("@/app/api/v1/me/notification-preferences/route");
+const { POST: createWebhook } = await import("@/app/api/v1/webhooks/route");
+const { PATCH: updateWebhook, DELETE: deleteWebhook } = await import("@/app/api/v1/webhooks/[id]/route");
+const { POST: testWebhook } = await import("@/app/api/v1/webhooks/[id]/test/route");
 
 type Route = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -125,6 +130,18 @@ const existingSecret = async () => {
   expect(res.status, await res.clone().text()).toBe(201);
   return { name };
 };
+const awayWindow = () => ({ from: new Date().toISOString(), until: new Date(Date.now() + 3 * 86_400_000).toISOString(), delegate: team.users.bob.id, reason: "Holiday" });
+const carolAway = async () => {
+  const res = await send({ as: { user: "supervisor" }, route: setOutOfOffice as Route, method: "PUT", params: async () => ({ id: team.users.carol.id }), body: awayWindow }, `setup-${uid()}`);
+  expect(res.status, await res.clone().text()).toBe(200);
+  return { id: team.users.carol.id };
+};
+// Created inactive, so no other test's events are delivered to this address.
+const webhookEndpoint = async () => {
+  const res = await send({ as: { token: () => adminToken }, route: createWebhook as Route, body: () => ({ url: "http://127.0.0.1:9/coverage", active: false }) }, `setup-${uid()}`);
+  expect(res.status, await res.clone().text()).toBe(201);
+  return { id: ((await res.json()) as { id: string }).id };
+};
 
 const cases: { name: string; call: Call; status: number; actions: string[] }[] = [
   { name: "create a named secret (admin)", call: { as: { user: "admin" }, route: createSecretRoute as Route, body: () => ({ name: secretName(), value: "coverage-secret-value" }) }, status: 201, actions: ["secret.created"] },
@@ -154,7 +171,17 @@ const cases: { name: string; call: Call; status: number; actions: string[] }[] =
   { name: "replace its test cases (admin)", call: { as: { user: "admin" }, route: putTestCases as Route, method: "PUT", params: async () => ({ key: await draftTable() }), body: () => ({ testCases: [] }) }, status: 200, actions: ["decision_table.test_cases_updated"] },
   { name: "publish it (admin)", call: { as: { user: "admin" }, route: publishTable as Route, params: async () => ({ key: await draftTable() }), body: () => ({}) }, status: 200, actions: ["decision_table.published"] },
   { name: "evaluate it (token)", call: { as: { token: () => adminToken }, route: evaluateTable as Route, params: publishedTable, body: () => ({ inputs: { amount: 500, newVendor: false } }) }, status: 200, actions: ["decision_table.evaluated"] },
+  { name: "set a member's out of office (supervisor)", call: { as: { user: "supervisor" }, route: setOutOfOffice as Route, method: "PUT", params: async () => ({ id: team.users.carol.id }), body: awayWindow }, status: 200, actions: ["user.out_of_office_set"] },
+  { name: "end it (supervisor)", call: { as: { user: "supervisor" }, route: clearOutOfOffice as Route, method: "DELETE", params: carolAway }, status: 200, actions: ["user.out_of_office_cleared"] },
+  { name: "change notification preferences (person)", call: { as: { user: "alice" }, route: putPreferences as Route, method: "PUT", body: () => ({ preferences: [{ kind: "task.mentioned", channel: "EMAIL", enabled: true }] }) }, status: 200, actions: ["user.notification_preferences_updated"] },
+  { name: "add a webhook endpoint (admin)", call: { as: { user: "admin" }, route: createWebhook as Route, body: () => ({ url: "http://127.0.0.1:9/hook", active: false }) }, status: 201, actions: ["webhook.created"] },
+  { name: "change it (admin token)", call: { as: { token: () => adminToken }, route: updateWebhook as Route, method: "PATCH", params: webhookEndpoint, body: () => ({ description: "ERP", rotateSecret: true }) }, status: 200, actions: ["webhook.updated"] },
+  { name: "send it a test event (admin)", call: { as: { user: "admin" }, route: testWebhook as Route, params: webhookEndpoint }, status: 202, actions: ["webhook.test_sent"] },
+  { name: "delete it (admin)", call: { as: { user: "admin" }, route: deleteWebhook as Route, method: "DELETE", params: webhookEndpoint }, status: 200, actions: ["webhook.deleted"] },
   // Refused requests change nothing and write nothing.
+  { name: "member sets someone's out of office (403)", call: { as: { user: "alice" }, route: setOutOfOffice as Route, method: "PUT", params: async () => ({ id: team.users.bob.id }), body: awayWindow }, status: 403, actions: [] },
+  { name: "supervisor sets an outsider's out of office (403)", call: { as: { user: "supervisor" }, route: setOutOfOffice as Route, method: "PUT", params: async () => ({ id: team.users.outsider.id }), body: awayWindow }, status: 403, actions: [] },
+  { name: "member adds a webhook (403)", call: { as: { user: "alice" }, route: createWebhook as Route, body: () => ({ url: "http://127.0.0.1:9/hook" }) }, status: 403, actions: [] },
   { name: "decide a decided task (409)", call: { as: { user: "bob" }, route: decide as Route, params: async () => { const t = await groupTask(team); await send({ as: { user: "alice" }, route: decide as Route, params: async () => ({ id: t.id }), body: () => ({ outcome: "approve" }) }, `setup-${uid()}`); return { id: t.id }; }, body: () => ({ outcome: "approve" }) }, status: 409, actions: [] },
   { name: "reject without reason (422)", call: { as: { user: "bob" }, route: decide as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ outcome: "reject" }) }, status: 422, actions: [] },
   { name: "member creates a token (403)", call: { as: { user: "alice" }, route: createToken as Route, body: () => ({ name: "nope", role: "ADMIN" }) }, status: 403, actions: [] },
@@ -209,6 +236,11 @@ const COVERED = new Set([
   "app/api/v1/decision-tables/[key]/evaluate/route.ts",
   "app/api/v1/secrets/route.ts",
   "app/api/v1/secrets/[name]/route.ts",
+  "app/api/v1/team/members/[id]/out-of-office/route.ts",
+  "app/api/v1/me/notification-preferences/route.ts",
+  "app/api/v1/webhooks/route.ts",
+  "app/api/v1/webhooks/[id]/route.ts",
+  "app/api/v1/webhooks/[id]/test/route.ts",
 ]);
 const EXEMPT: Record<string, string> = {
   "app/api/v1/notifications/read/route.ts": "marks the caller's own notifications read: personal state, not an audited subject",

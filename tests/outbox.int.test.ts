@@ -34,12 +34,12 @@ describe("outbox → BullMQ → notification job", () => {
     // The job lives under this run's prefix only.
     expect(job.queueQualifiedName).toBe(`${env().REDIS_PREFIX}:${QUEUES.notifications}`);
 
-    expect(await processNotificationJob(job)).toEqual({ notified: 2 });
-    expect(await processNotificationJob(job)).toEqual({ notified: 0 });
+    expect(await processNotificationJob(job)).toMatchObject({ notified: 2 });
+    expect(await processNotificationJob(job)).toMatchObject({ notified: 0 });
 
     const notes = await db().notification.findMany({ where: { taskId: task.id }, orderBy: { userId: "asc" } });
     expect(notes.map((n) => n.userId).sort()).toEqual([team.users.alice.id, team.users.bob.id].sort());
-    expect(notes.every((n) => n.kind === "task.assigned" && n.title.includes(task.reference))).toBe(true);
+    expect(notes.every((n) => n.kind === "task.queued" && n.title.includes(task.reference))).toBe(true);
   });
 
   it("dispatching the same message twice keeps one job (deterministic job ids)", async () => {
@@ -86,7 +86,7 @@ describe("outbox → BullMQ → notification job", () => {
       }
       const job = await queue(QUEUES.notifications).getJob(jobId);
       expect(await job?.isCompleted()).toBe(true);
-      expect(job?.returnvalue).toEqual({ notified: 1 });
+      expect(job?.returnvalue).toMatchObject({ notified: 1 });
       expect(await db().notification.count({ where: { taskId: task.id, userId: team.users.alice.id } })).toBe(1);
     });
   });

@@ -15,6 +15,7 @@ import { metrics } from "../lib/metrics/registry";
 import { processNotificationJob } from "./processors/notifications";
 import { processMaintenanceJob } from "./processors/maintenance";
 import { processEngineJob } from "./processors/engine";
+import { processEmailJob, processWebhookJob } from "./processors/delivery";
 
 const env = envOrExit();
 const connection = createRedis({ forWorker: true });
@@ -59,6 +60,8 @@ const workers = [
   startWorker(QUEUES.notifications, processNotificationJob, env.WORKER_CONCURRENCY),
   startWorker(QUEUES.maintenance, processMaintenanceJob, 1),
   startWorker(QUEUES.engine, processEngineJob, env.WORKER_CONCURRENCY),
+  startWorker(QUEUES.email, processEmailJob, env.WORKER_CONCURRENCY),
+  startWorker(QUEUES.webhooks, processWebhookJob, env.WORKER_CONCURRENCY),
 ];
 
 async function scheduleSweeps(): Promise<void> {

@@ -15,6 +15,13 @@ const ACTION_PHRASES: Record<string, string> = {
   "token.revoked": "revoked an API token",
   "user.login": "signed in",
   "user.login_failed": "failed to sign in",
+  "user.out_of_office_set": "set an out-of-office window",
+  "user.out_of_office_cleared": "ended an out-of-office window",
+  "user.notification_preferences_updated": "changed notification preferences",
+  "webhook.created": "added a webhook endpoint",
+  "webhook.updated": "changed a webhook endpoint",
+  "webhook.deleted": "deleted a webhook endpoint",
+  "webhook.test_sent": "sent a webhook test event",
 };
 
 export function actionPhrase(action: string): string {
@@ -62,6 +69,13 @@ export const ACTION_LABELS: Record<string, string> = {
   "token.revoked": "Token revoked",
   "user.login": "Signed in",
   "user.login_failed": "Sign-in failed",
+  "user.out_of_office_set": "Out of office set",
+  "user.out_of_office_cleared": "Out of office ended",
+  "user.notification_preferences_updated": "Notification preferences",
+  "webhook.created": "Webhook added",
+  "webhook.updated": "Webhook changed",
+  "webhook.deleted": "Webhook deleted",
+  "webhook.test_sent": "Webhook test sent",
 };
 
 export function actionLabel(action: string): string {

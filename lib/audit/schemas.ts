@@ -40,6 +40,13 @@ export const AUDIT_ACTIONS = [
   "token.revoked",
   "user.login",
   "user.login_failed",
+  "user.out_of_office_set",
+  "user.out_of_office_cleared",
+  "user.notification_preferences_updated",
+  "webhook.created",
+  "webhook.updated",
+  "webhook.deleted",
+  "webhook.test_sent",
   "audit.verified",
   "audit.archived",
 ] as const;

@@ -23,13 +23,18 @@ export const PERMISSIONS = [
   "metrics:read",
   // Create, rotate and delete named secrets for HTTP steps (values are never readable).
   "secrets:manage",
+  // The supervisor console: see a team's load, move its work, set members' out-of-office.
+  // Supervisors for the teams they lead, admins for every team.
+  "team:manage",
+  // Outgoing webhook endpoints and their delivery log.
+  "webhooks:manage",
 ] as const;
 export const permissionSchema = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof permissionSchema>;
 
 export const ROLE_PERMISSIONS: Record<RoleName, readonly Permission[]> = {
   ADMIN: PERMISSIONS,
-  SUPERVISOR: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "audit:read", "users:read"],
+  SUPERVISOR: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "audit:read", "users:read", "team:manage"],
   AUDITOR: ["tasks:read", "audit:read", "users:read"],
   MEMBER: ["tasks:read", "tasks:decide", "users:read"],
 };

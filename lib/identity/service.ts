@@ -168,7 +168,7 @@ export async function getMe(actor: Actor): Promise<MeDto> {
     db().task.count({ where: { assigneeId: null, status: "OPEN", candidateGroupId: { in: scope.groupIds } } }),
     db().task.count({ where: { assigneeId: user.id, status: "INFO_REQUESTED" } }),
     db().task.count({ where: { infoRequestedOfId: user.id, status: "INFO_REQUESTED" } }),
-    db().notification.count({ where: { userId: user.id, readAt: null } }),
+    db().notification.count({ where: { userId: user.id, readAt: null, inApp: true } }),
   ]);
   return {
     id: user.id,

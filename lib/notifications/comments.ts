@@ -1,5 +1,5 @@
 import { db } from "../db";
-import { publishNotificationEvent } from "../live/publish";
+import { deliverNotifications } from "./deliver";
 import { taskReference } from "../tasks/schemas";
 
 // Notifications for questions, answers and @mentions. Written by worker jobs; one dedupe key per
@@ -21,8 +21,8 @@ async function notifyAboutComment(
   if (userIds.length === 0) return 0;
   const author = comment.author?.name ?? comment.authorName ?? "Someone";
   const ref = taskReference(comment.task.number);
-  const result = await db().notification.createMany({
-    data: userIds.map((userId) => ({
+  return deliverNotifications(
+    userIds.map((userId) => ({
       userId,
       dedupeKey: `${notificationKind}:${commentId}:${userId}`,
       kind: notificationKind,
@@ -30,10 +30,7 @@ async function notifyAboutComment(
       body: excerpt(comment.body),
       taskId: comment.taskId,
     })),
-    skipDuplicates: true,
-  });
-  if (result.count > 0) publishNotificationEvent(userIds, comment.taskId);
-  return result.count;
+  );
 }
 
 /** The person asked: "Maya Lindqvist asks you about TSK-12". */

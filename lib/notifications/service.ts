@@ -2,14 +2,22 @@ import { db } from "../db";
 import { AppError, fromZodError } from "../errors";
 import type { Actor } from "../identity/actor";
 import { taskReference } from "../tasks/schemas";
-import { publishNotificationEvent } from "../live/publish";
 import { markReadSchema, type NotificationDto } from "./schemas";
+import { deliverNotifications } from "./deliver";
 
-// In-app notifications. Written by worker jobs; dedupe keys make each job idempotent, so a
-// retried or re-dispatched job never notifies twice.
+// Notifications about tasks. Written by worker jobs through deliverNotifications (in-app and/or
+// e-mail, as each person chose); dedupe keys make each job idempotent, so a retried or
+// re-dispatched job never notifies twice.
 
-/** A new task: tell the assignee, or every member of the candidate group except the requester. */
-export async function notifyTaskCreated(taskId: string): Promise<number> {
+export type NewOwnerCause = "created" | "reassigned" | "escalated";
+
+/**
+ * A task with a new owner (created, reassigned or escalated): tell the assignee, or every member
+ * of the candidate group except the requester. `eventKey` tells one change from the next (the
+ * job id of the change), so a second reassignment to the same person notifies again.
+ */
+export async function notifyTaskCreated(taskId: string, opts: { cause?: NewOwnerCause; eventKey?: string } = {}): Promise<number> {
+  const cause = opts.cause ?? "created";
   const task = await db().task.findUnique({ where: { id: taskId }, include: { candidateGroup: { select: { name: true } } } });
   if (!task || task.status === "DECIDED" || task.status === "CANCELLED") return 0;
   let userIds: string[];
@@ -19,18 +27,19 @@ export async function notifyTaskCreated(taskId: string): Promise<number> {
     userIds = members.map((m) => m.userId).filter((id) => id !== task.requestedById);
   } else userIds = [];
   const ref = taskReference(task.number);
-  const result = await db().notification.createMany({
-    data: userIds.map((userId) => ({
-      userId,
-      dedupeKey: `task-created:${taskId}:${userId}`,
-      kind: "task.assigned",
-      title: task.assigneeId ? `${ref} assigned to you: ${task.title}` : `${ref} is waiting in ${task.candidateGroup?.name ?? "your group"}: ${task.title}`,
-      taskId,
-    })),
-    skipDuplicates: true,
-  });
-  if (result.count > 0) publishNotificationEvent(userIds, taskId);
-  return result.count;
+  // One key per event and person: the creating job's key, else the job id of the change.
+  const dedupeKey = (userId: string) => (cause === "created" ? `task-created:${taskId}:${userId}` : `${opts.eventKey ?? `task-${cause}.${taskId}.${task.version}`}:${userId}`);
+  const kind = cause === "escalated" ? "task.escalated" : task.assigneeId ? "task.assigned" : "task.queued";
+  const where = task.assigneeId ? "to you" : `to ${task.candidateGroup?.name ?? "your group"}`;
+  const title =
+    cause === "escalated"
+      ? `${ref} escalated ${where}: ${task.title}`
+      : cause === "reassigned"
+        ? `${ref} reassigned ${where}: ${task.title}`
+        : task.assigneeId
+          ? `${ref} assigned to you: ${task.title}`
+          : `${ref} is waiting in ${task.candidateGroup?.name ?? "your group"}: ${task.title}`;
+  return deliverNotifications(userIds.map((userId) => ({ userId, dedupeKey: dedupeKey(userId), kind, title, taskId })));
 }
 
 /** A decision: tell the requester what was decided and by whom. */
@@ -38,28 +47,23 @@ export async function notifyTaskDecided(taskId: string): Promise<number> {
   const task = await db().task.findUnique({ where: { id: taskId }, include: { decidedBy: { select: { name: true } } } });
   if (!task || task.status !== "DECIDED" || !task.requestedById || task.requestedById === task.decidedById) return 0;
   const verb = task.outcome === "approve" ? "approved" : task.outcome === "reject" ? "rejected" : `decided (${task.outcome})`;
-  const result = await db().notification.createMany({
-    data: [
-      {
-        userId: task.requestedById,
-        dedupeKey: `task-decided:${taskId}:${task.requestedById}`,
-        kind: "task.decided",
-        title: `${taskReference(task.number)} ${verb} by ${task.decidedBy?.name ?? "an automated step"}: ${task.title}`,
-        body: task.reason,
-        taskId,
-      },
-    ],
-    skipDuplicates: true,
-  });
-  if (result.count > 0) publishNotificationEvent([task.requestedById], taskId);
-  return result.count;
+  return deliverNotifications([
+    {
+      userId: task.requestedById,
+      dedupeKey: `task-decided:${taskId}:${task.requestedById}`,
+      kind: "task.decided",
+      title: `${taskReference(task.number)} ${verb} by ${task.decidedBy?.name ?? "an automated step"}: ${task.title}`,
+      body: task.reason,
+      taskId,
+    },
+  ]);
 }
 
 export async function listNotifications(actor: Actor): Promise<{ data: NotificationDto[]; unread: number }> {
   if (actor.type !== "USER" || !actor.id) throw new AppError("FORBIDDEN", "Only people receive notifications.");
   const [rows, unread] = await Promise.all([
-    db().notification.findMany({ where: { userId: actor.id }, orderBy: { createdAt: "desc" }, take: 30 }),
-    db().notification.count({ where: { userId: actor.id, readAt: null } }),
+    db().notification.findMany({ where: { userId: actor.id, inApp: true }, orderBy: { createdAt: "desc" }, take: 30 }),
+    db().notification.count({ where: { userId: actor.id, readAt: null, inApp: true } }),
   ]);
   return {
     data: rows.map((n) => ({

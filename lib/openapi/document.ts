@@ -23,6 +23,7 @@ import { liveEventSchema } from "../live/events";
 import { decisionTablePaths } from "../rules/openapi";
 import { processPaths } from "../engine/openapi";
 import { secretPaths } from "../secrets/openapi";
+import { teamAndNotificationPaths } from "../team/openapi";
 import { savedFilterDtoSchema, savedFilterInputSchema, savedFilterListSchema } from "../saved-filters/schemas";
 
 // The OpenAPI 3.1 description of /api/v1, generated from the same zod schemas the handlers,
@@ -239,6 +240,7 @@ export const API_PATHS = {
   ...decisionTablePaths(problems),
   ...processPaths(problems),
   ...secretPaths(problems),
+  ...teamAndNotificationPaths(problems),
   "/api/v1/openapi.json": {
     get: op({ tags: ["meta"], summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1 document" } } }),
   },

@@ -82,7 +82,7 @@ export async function reassignTask(actor: Actor, id: string, input: unknown, ifM
       queue: QUEUES.notifications,
       name: "task-created",
       jobId: `task-reassigned.${id}.${task.version + 1}`,
-      payload: { taskId: id, requestId: actor.requestId },
+      payload: { taskId: id, requestId: actor.requestId, cause: "reassigned" },
     });
   });
   dispatchOutboxSoon();

@@ -2,19 +2,31 @@ import { UnrecoverableError, type Job } from "bullmq";
 import { JOB_SCHEMAS } from "../../lib/queues";
 import { notifyTaskCreated, notifyTaskDecided } from "../../lib/notifications/service";
 import { notifyInfoAnswered, notifyInfoRequested, notifyMentioned } from "../../lib/notifications/comments";
+import { emitTaskWebhookEvent } from "../../lib/webhooks/service";
+import type { WebhookEventType } from "../../lib/webhooks/schemas";
 
-/** Writes in-app notifications. Idempotent: dedupe keys make a retry or a duplicate a no-op. */
-export async function processNotificationJob(job: Job): Promise<{ notified: number }> {
+/** The event id a job's webhook deliveries carry: the job id is already one per event. */
+const eventIdOf = (job: Job) => `evt_${job.id ?? `${job.name}.${job.timestamp}`}`;
+
+/**
+ * Writes notifications (in-app, and e-mail jobs as people chose) and records the matching webhook
+ * event. Idempotent: dedupe keys and (endpoint, event id) make a retry or a duplicate a no-op.
+ */
+export async function processNotificationJob(job: Job): Promise<{ notified: number; webhooks?: number }> {
   switch (job.name) {
     case "task-created": {
       const data = JOB_SCHEMAS["task-created"].safeParse(job.data);
       if (!data.success) throw new UnrecoverableError(`invalid task-created payload: ${data.error.message}`);
-      return { notified: await notifyTaskCreated(data.data.taskId) };
+      const cause = data.data.cause ?? "created";
+      const notified = await notifyTaskCreated(data.data.taskId, { cause, eventKey: String(job.id ?? job.timestamp) });
+      const webhooks = await emitTaskWebhookEvent(`task.${cause}` as WebhookEventType, data.data.taskId, eventIdOf(job));
+      return { notified, webhooks };
     }
     case "task-decided": {
       const data = JOB_SCHEMAS["task-decided"].safeParse(job.data);
       if (!data.success) throw new UnrecoverableError(`invalid task-decided payload: ${data.error.message}`);
-      return { notified: await notifyTaskDecided(data.data.taskId) };
+      const notified = await notifyTaskDecided(data.data.taskId);
+      return { notified, webhooks: await emitTaskWebhookEvent("task.decided", data.data.taskId, eventIdOf(job)) };
     }
     case "task-info-requested":
     case "task-info-answered":
@@ -22,7 +34,10 @@ export async function processNotificationJob(job: Job): Promise<{ notified: numb
       const data = JOB_SCHEMAS[job.name].safeParse(job.data);
       if (!data.success) throw new UnrecoverableError(`invalid ${job.name} payload: ${data.error.message}`);
       const notify = job.name === "task-info-requested" ? notifyInfoRequested : job.name === "task-info-answered" ? notifyInfoAnswered : notifyMentioned;
-      return { notified: await notify(data.data.commentId) };
+      const notified = await notify(data.data.commentId);
+      if (job.name === "task-commented") return { notified };
+      const type = job.name === "task-info-requested" ? "task.info_requested" : "task.info_answered";
+      return { notified, webhooks: await emitTaskWebhookEvent(type, data.data.taskId, eventIdOf(job)) };
     }
     default:
       throw new UnrecoverableError(`unknown notifications job "${job.name}"`);

@@ -1,0 +1,149 @@
+import nodemailer, { type Transporter } from "nodemailer";
+import { db } from "../db";
+import { env } from "../env";
+import { logger } from "../logger";
+import { taskReference } from "../tasks/schemas";
+import { kindInfo } from "./kinds";
+
+// Notification e-mails: plain text plus a simple HTML part, sent through SMTP_URL with nodemailer.
+// One job a notification (queue "email", job id email.<notificationId>); the row's emailStatus
+// (PENDING → SENT / FAILED) makes a duplicate job a no-op, and the Message-ID is derived from the
+// notification so a mail server can drop the rare resend after a crash between send and commit.
+
+export interface EmailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface EmailInput {
+  recipientName: string;
+  kind: string;
+  title: string;
+  body: string | null;
+  task: { reference: string; title: string; dueAt: Date | null; status: string } | null;
+  /** Absolute link to the task (or the inbox). */
+  url: string;
+  timeZone: string;
+  now?: Date;
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+/** "Thu 26 Nov 2026, 17:00 (Europe/Berlin), overdue" — in the person's own time zone. */
+export function formatDue(dueAt: Date, timeZone: string, now = new Date()): string {
+  let zone = timeZone;
+  let text: string;
+  try {
+    text = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: zone }).format(dueAt);
+  } catch {
+    zone = "UTC";
+    text = new Intl.DateTimeFormat("en-GB", { weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC" }).format(dueAt);
+  }
+  return `${text} (${zone})${dueAt.getTime() < now.getTime() ? ", overdue" : ""}`;
+}
+
+/** Pure: what the e-mail says. Says what the task is, why you got it, when it is due, and where to act. */
+export function renderNotificationEmail(input: EmailInput): EmailContent {
+  const because = kindInfo(input.kind).because;
+  const due = input.task?.dueAt ? formatDue(input.task.dueAt, input.timeZone, input.now) : null;
+  const facts: [string, string][] = [];
+  if (input.task) facts.push(["Task", `${input.task.reference}: ${input.task.title}`]);
+  if (input.task) facts.push(["Due", due ?? "no due time"]);
+  const subject = input.title.length > 180 ? `${input.title.slice(0, 177)}…` : input.title;
+  const text = [
+    `Hello ${input.recipientName},`,
+    "",
+    input.title,
+    ...(input.body ? ["", input.body] : []),
+    "",
+    ...facts.map(([k, v]) => `${k}: ${v}`),
+    "",
+    `Open it in Baton: ${input.url}`,
+    "",
+    "--",
+    because,
+    "Choose which notifications you receive by e-mail in Baton under Settings → Notifications.",
+  ].join("\n");
+  const row = ([k, v]: [string, string]) =>
+    `<tr><th align="left" style="padding:4px 12px 4px 0;color:#475569;font-weight:600">${escapeHtml(k)}</th><td style="padding:4px 0;color:#0f172a">${escapeHtml(v)}</td></tr>`;
+  const html = `<!doctype html>
+<html lang="en"><body style="margin:0;padding:24px;background:#f8fafc;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;font-size:14px;line-height:1.5;color:#0f172a">
+<div style="max-width:560px;margin:0 auto;background:#ffffff;border:1px solid #e2e8f0;border-radius:8px;padding:24px">
+<p style="margin:0 0 12px">Hello ${escapeHtml(input.recipientName)},</p>
+<h1 style="margin:0 0 12px;font-size:18px;line-height:1.4">${escapeHtml(input.title)}</h1>
+${input.body ? `<p style="margin:0 0 12px;white-space:pre-wrap">${escapeHtml(input.body)}</p>` : ""}
+${facts.length ? `<table role="presentation" style="border-collapse:collapse;margin:0 0 16px">${facts.map(row).join("")}</table>` : ""}
+<p style="margin:0 0 20px"><a href="${escapeHtml(input.url)}" style="display:inline-block;background:#4f46e5;color:#ffffff;text-decoration:none;padding:8px 14px;border-radius:6px;font-weight:600">Open in Baton</a></p>
+<p style="margin:0;color:#475569;font-size:12px">${escapeHtml(because)} Choose which notifications you receive by e-mail in Baton under Settings → Notifications.</p>
+</div></body></html>`;
+  return { subject, text, html };
+}
+
+const globalForMail = globalThis as unknown as { batonMailer?: Transporter };
+
+function mailer(): Transporter {
+  const url = env().SMTP_URL;
+  if (!url) throw new Error("SMTP_URL is not set");
+  globalForMail.batonMailer ??= nodemailer.createTransport(url);
+  return globalForMail.batonMailer;
+}
+
+/** The public base URL for links in e-mails. */
+export function appUrl(): string {
+  return (env().AUTH_URL ?? `http://localhost:${env().PORT}`).replace(/\/+$/, "");
+}
+
+export type EmailOutcome = "sent" | "skipped";
+
+/**
+ * Sends one notification's e-mail. Throws on an SMTP failure so the job is retried; on the last
+ * attempt (`final`) the row is marked FAILED with the error, for the person's and admins' view.
+ */
+export async function sendNotificationEmail(notificationId: string, opts: { final: boolean }): Promise<EmailOutcome> {
+  const n = await db().notification.findUnique({
+    where: { id: notificationId },
+    include: { user: { select: { name: true, email: true, active: true, timeZone: true } } },
+  });
+  if (!n || n.emailStatus !== "PENDING") return "skipped";
+  if (!n.user.active || !env().SMTP_URL) {
+    await db().notification.updateMany({ where: { id: n.id, emailStatus: "PENDING" }, data: { emailStatus: "FAILED", emailError: !env().SMTP_URL ? "SMTP_URL is not set" : "the person is deactivated" } });
+    return "skipped";
+  }
+  const task = n.taskId ? await db().task.findUnique({ where: { id: n.taskId }, select: { number: true, title: true, dueAt: true, status: true } }) : null;
+  const base = appUrl();
+  const content = renderNotificationEmail({
+    recipientName: n.user.name,
+    kind: n.kind,
+    title: n.title,
+    body: n.body,
+    task: task ? { reference: taskReference(task.number), title: task.title, dueAt: task.dueAt, status: task.status } : null,
+    url: n.taskId ? `${base}/tasks/${encodeURIComponent(n.taskId)}` : `${base}/inbox`,
+    timeZone: n.user.timeZone,
+  });
+  const host = new URL(base).hostname || "baton.local";
+  try {
+    const info = await mailer().sendMail({
+      from: env().MAIL_FROM,
+      to: { name: n.user.name, address: n.user.email },
+      subject: content.subject,
+      text: content.text,
+      html: content.html,
+      messageId: `<notification.${n.id}@${host}>`,
+      headers: { "X-Baton-Notification-Kind": n.kind, ...(n.taskId ? { "X-Baton-Task-Id": n.taskId } : {}) },
+    });
+    await db().notification.updateMany({
+      where: { id: n.id, emailStatus: "PENDING" },
+      data: { emailStatus: "SENT", emailSentAt: new Date(), emailAttempts: { increment: 1 }, emailError: null },
+    });
+    logger.debug({ notificationId: n.id, messageId: info.messageId }, "notification e-mail sent");
+    return "sent";
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await db().notification.updateMany({
+      where: { id: n.id, emailStatus: "PENDING" },
+      data: { emailAttempts: { increment: 1 }, emailError: message.slice(0, 500), ...(opts.final ? { emailStatus: "FAILED" } : {}) },
+    });
+    throw err;
+  }
+}

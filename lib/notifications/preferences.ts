@@ -1,0 +1,80 @@
+import { db, type Prisma } from "../db";
+import { AppError } from "../errors";
+import type { Actor } from "../identity/actor";
+import { appendAuditEntry } from "../audit/service";
+import { parse } from "../tasks/service";
+import { env } from "../env";
+import { KIND_INFO, kindInfo, NOTIFICATION_KINDS, type NotificationChannel } from "./kinds";
+import { updatePreferencesSchema, type PreferencesDto } from "./schemas";
+
+// Per-person choices: which kinds of notification arrive on which channel. A missing row means the
+// kind's default (lib/notifications/kinds.ts).
+
+/** Whether e-mail can be sent at all on this installation. */
+export function emailAvailable(): boolean {
+  return !!env().SMTP_URL;
+}
+
+/** Resolves the channels of many (person, kind) pairs with one query. */
+export async function channelsFor(pairs: { userId: string; kind: string }[]): Promise<Map<string, Record<NotificationChannel, boolean>>> {
+  const userIds = [...new Set(pairs.map((p) => p.userId))];
+  const kinds = [...new Set(pairs.map((p) => p.kind))];
+  const rows = userIds.length
+    ? await db().notificationPreference.findMany({ where: { userId: { in: userIds }, kind: { in: kinds } } })
+    : [];
+  const out = new Map<string, Record<NotificationChannel, boolean>>();
+  for (const p of pairs) out.set(`${p.userId}|${p.kind}`, { ...kindInfo(p.kind).defaults });
+  for (const r of rows) {
+    const c = out.get(`${r.userId}|${r.kind}`);
+    if (c) c[r.channel] = r.enabled;
+  }
+  return out;
+}
+
+function personOnly(actor: Actor): string {
+  if (actor.type !== "USER" || !actor.id) throw new AppError("FORBIDDEN", "Only people have notification preferences.");
+  return actor.id;
+}
+
+export async function getPreferences(actor: Actor): Promise<PreferencesDto> {
+  const userId = personOnly(actor);
+  const [user, channels] = await Promise.all([
+    db().user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } }),
+    channelsFor(NOTIFICATION_KINDS.map((kind) => ({ userId, kind }))),
+  ]);
+  return {
+    email: { available: emailAvailable(), address: user.email },
+    kinds: NOTIFICATION_KINDS.map((kind) => ({
+      kind,
+      label: KIND_INFO[kind].label,
+      description: KIND_INFO[kind].description,
+      channels: channels.get(`${userId}|${kind}`)!,
+    })),
+  };
+}
+
+/** Changes the given choices (audited as user.notification_preferences_updated) and returns all. */
+export async function updatePreferences(actor: Actor, input: unknown): Promise<PreferencesDto> {
+  const userId = personOnly(actor);
+  const data = parse(updatePreferencesSchema, input, "Preferences");
+  const before = await getPreferences(actor);
+  const was = (kind: string, channel: NotificationChannel) => before.kinds.find((k) => k.kind === kind)!.channels[channel];
+  const changed = data.preferences.filter((p) => was(p.kind, p.channel) !== p.enabled);
+  await db().$transaction(async (tx) => {
+    for (const p of data.preferences) {
+      await tx.notificationPreference.upsert({
+        where: { userId_kind_channel: { userId, kind: p.kind, channel: p.channel } },
+        create: { userId, kind: p.kind, channel: p.channel, enabled: p.enabled },
+        update: { enabled: p.enabled },
+      });
+    }
+    await appendAuditEntry(tx, actor, {
+      action: "user.notification_preferences_updated",
+      subjectType: "user",
+      subjectId: userId,
+      before: Object.fromEntries(changed.map((p) => [`${p.kind}.${p.channel}`, !p.enabled])) as Prisma.InputJsonObject,
+      after: Object.fromEntries(changed.map((p) => [`${p.kind}.${p.channel}`, p.enabled])) as Prisma.InputJsonObject,
+    });
+  });
+  return getPreferences(actor);
+}

@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { taskPrioritySchema, taskStatusSchema } from "../tasks/schemas";
+
+// The supervisor console: a team's people, load and queues (GET /api/v1/team), and members'
+// out-of-office windows (PUT/DELETE /api/v1/team/members/{id}/out-of-office).
+
+const personRef = z.object({ id: z.string(), name: z.string() });
+const groupRef = z.object({ id: z.string(), key: z.string(), name: z.string() });
+
+export const teamTaskSchema = z.object({
+  id: z.string(),
+  reference: z.string(),
+  title: z.string(),
+  status: taskStatusSchema,
+  priority: taskPrioritySchema,
+  dueAt: z.string().nullable(),
+  assignee: personRef.nullable(),
+  candidateGroup: groupRef.nullable(),
+  requestedBy: personRef.nullable(),
+  version: z.number().int(),
+});
+export type TeamTask = z.infer<typeof teamTaskSchema>;
+
+export const teamMemberSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  email: z.string(),
+  role: z.string(),
+  groups: z.array(groupRef),
+  /** The person's out-of-office window, if one is set and not over. */
+  outOfOffice: z.object({ from: z.string().nullable(), until: z.string().nullable(), activeNow: z.boolean() }).nullable(),
+  delegate: personRef.extend({ email: z.string() }).nullable(),
+  counts: z.object({ open: z.number().int(), overdue: z.number().int(), dueToday: z.number().int() }),
+  /** Open work weighted by priority (URGENT 4, HIGH 2, NORMAL 1, LOW 0.5), as least-loaded routing counts it. */
+  load: z.number(),
+  /** Open tasks, most urgent due time first. */
+  tasks: z.array(teamTaskSchema),
+});
+export type TeamMember = z.infer<typeof teamMemberSchema>;
+
+export const teamQueueSchema = z.object({
+  group: groupRef,
+  supervisor: personRef.nullable(),
+  counts: z.object({ unassigned: z.number().int(), overdue: z.number().int(), dueToday: z.number().int() }),
+  /** Unassigned open tasks waiting in the queue, oldest due time first (at most 50). */
+  tasks: z.array(teamTaskSchema),
+});
+
+export const teamViewSchema = z.object({
+  /** Whose teams: the supervisor, or null for an admin's view of every team. */
+  supervisor: personRef.nullable(),
+  timeZone: z.string(),
+  /** When "today" ends in that time zone (due-today counts up to here). */
+  todayEndsAt: z.string(),
+  totals: z.object({ open: z.number().int(), overdue: z.number().int(), dueToday: z.number().int(), unassigned: z.number().int() }),
+  members: z.array(teamMemberSchema),
+  queues: z.array(teamQueueSchema),
+});
+export type TeamView = z.infer<typeof teamViewSchema>;
+
+export const teamQuerySchema = z.object({
+  /** Admins: one supervisor's teams (id or e-mail) instead of every team. */
+  supervisor: z.string().trim().max(254).optional(),
+});
+
+export const outOfOfficeSchema = z
+  .object({
+    from: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }),
+    until: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }),
+    /** Who gets their direct work meanwhile (id or e-mail); null: nobody, tasks go to the queue. */
+    delegate: z.string().trim().min(1).max(254).nullable(),
+    reason: z.string().trim().max(500).optional(),
+  })
+  .strict()
+  .refine((v) => new Date(v.until) > new Date(v.from), { path: ["until"], message: "must be after the start" })
+  .refine((v) => new Date(v.until) > new Date(), { path: ["until"], message: "must be in the future" });
+export type OutOfOfficeInput = z.input<typeof outOfOfficeSchema>;
+
+export const clearOutOfOfficeSchema = z.object({ reason: z.string().trim().max(500).optional() }).strict();
+
+export const outOfOfficeDtoSchema = z.object({
+  userId: z.string(),
+  name: z.string(),
+  outOfOffice: z.object({ from: z.string().nullable(), until: z.string().nullable(), activeNow: z.boolean() }).nullable(),
+  delegate: personRef.extend({ email: z.string() }).nullable(),
+});
+export type OutOfOfficeDto = z.infer<typeof outOfOfficeDtoSchema>;

@@ -1,0 +1,84 @@
+import { Webhook } from "standardwebhooks";
+import { db, type Prisma } from "../db";
+import { env } from "../env";
+import type { DeliveryAttempt } from "./schemas";
+
+// Sends one webhook delivery, signed per the Standard Webhooks spec: `webhook-id` (the event id,
+// the same on every retry), `webhook-timestamp` (seconds) and `webhook-signature`
+// (v1,<base64 HMAC-SHA256 of "id.timestamp.body">). A 2xx answer is success; anything else, a
+// timeout or a network error is recorded in the delivery log and thrown, so BullMQ retries the job
+// with exponential backoff (WEBHOOK_RETRY_BASE_MS doubling, WEBHOOK_MAX_ATTEMPTS in all).
+
+export type WebhookOutcome = "delivered" | "skipped";
+
+export class WebhookAttemptError extends Error {}
+
+/** When the next attempt will run, as BullMQ's exponential backoff computes it. */
+export function nextAttemptDelay(attempt: number, baseMs: number): number {
+  return baseMs * 2 ** (attempt - 1);
+}
+
+export async function deliverWebhook(deliveryId: string, opts: { final: boolean }): Promise<WebhookOutcome> {
+  const d = await db().webhookDelivery.findUnique({ where: { id: deliveryId }, include: { endpoint: true } });
+  if (!d || d.status !== "PENDING") return "skipped";
+  const log = (d.attemptLog ?? []) as unknown as DeliveryAttempt[];
+  const n = d.attempts + 1;
+  // A test event goes to an inactive endpoint too (that is how one checks it before enabling).
+  if (!d.endpoint.active && d.eventType !== "webhook.test") {
+    const entry: DeliveryAttempt = { n, at: new Date().toISOString(), ms: 0, status: null, error: "endpoint is disabled" };
+    await db().webhookDelivery.updateMany({
+      where: { id: d.id, status: "PENDING" },
+      data: { status: "FAILED", attempts: n, lastError: entry.error, attemptLog: [...log, entry] as unknown as Prisma.InputJsonArray, nextAttemptAt: null },
+    });
+    return "skipped";
+  }
+
+  const body = JSON.stringify(d.payload);
+  const sentAt = new Date();
+  const signature = new Webhook(d.endpoint.secret).sign(d.eventId, sentAt, body);
+  const started = Date.now();
+  let status: number | null = null;
+  let error: string | null = null;
+  try {
+    const res = await fetch(d.endpoint.url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "user-agent": "Baton-Webhooks/1.0",
+        "webhook-id": d.eventId,
+        "webhook-timestamp": String(Math.floor(sentAt.getTime() / 1000)),
+        "webhook-signature": signature,
+      },
+      body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(env().WEBHOOK_TIMEOUT_MS),
+    });
+    status = res.status;
+    // Read (and drop) the body so the connection is released; keep a little of it for the log.
+    const text = await res.text().catch(() => "");
+    if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ""}`;
+  } catch (e) {
+    const err = e as Error;
+    error = err.name === "TimeoutError" ? `no answer within ${env().WEBHOOK_TIMEOUT_MS} ms` : `${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ""}`;
+  }
+  const entry: DeliveryAttempt = { n, at: sentAt.toISOString(), ms: Date.now() - started, status, error };
+  const attemptLog = [...log, entry] as unknown as Prisma.InputJsonArray;
+  if (!error) {
+    await db().webhookDelivery.updateMany({
+      where: { id: d.id, status: "PENDING" },
+      data: { status: "SUCCEEDED", attempts: n, attemptLog, lastStatusCode: status, lastError: null, deliveredAt: new Date(), nextAttemptAt: null },
+    });
+    return "delivered";
+  }
+  await db().webhookDelivery.updateMany({
+    where: { id: d.id, status: "PENDING" },
+    data: {
+      attempts: n,
+      attemptLog,
+      lastStatusCode: status,
+      lastError: error,
+      ...(opts.final ? { status: "FAILED", nextAttemptAt: null } : { nextAttemptAt: new Date(Date.now() + nextAttemptDelay(n, env().WEBHOOK_RETRY_BASE_MS)) }),
+    },
+  });
+  throw new WebhookAttemptError(`webhook delivery ${d.id} attempt ${n} failed: ${error}`);
+}

@@ -1,0 +1,235 @@
+import { randomBytes } from "node:crypto";
+import { db, type Prisma } from "../db";
+import { AppError } from "../errors";
+import { requirePermission, type Actor } from "../identity/actor";
+import { appendAuditEntry } from "../audit/service";
+import { enqueueInTx, dispatchOutboxSoon } from "../outbox/service";
+import { QUEUES } from "../queues";
+import { parse } from "../tasks/service";
+import { taskReference } from "../tasks/schemas";
+import { appUrl } from "../notifications/email";
+import {
+  createWebhookSchema,
+  deliveryQuerySchema,
+  updateWebhookSchema,
+  type DeliveryAttempt,
+  type DeliveryDto,
+  type DeliveryPage,
+  type WebhookDto,
+  type WebhookEventType,
+  type WebhookWithSecretDto,
+} from "./schemas";
+
+// Admin-managed webhook endpoints, and the events they receive. An event becomes one
+// WebhookDelivery row per subscribed endpoint plus one outbox job each, in one transaction; the
+// worker signs and sends it (lib/webhooks/deliver.ts).
+
+type EndpointRow = Prisma.WebhookEndpointGetPayload<object>;
+
+function newSecret(): string {
+  return `whsec_${randomBytes(32).toString("base64")}`;
+}
+
+async function statsFor(ids: string[]) {
+  const [groups, last] = await Promise.all([
+    db().webhookDelivery.groupBy({ by: ["endpointId", "status"], where: { endpointId: { in: ids } }, _count: { _all: true } }),
+    db().webhookDelivery.groupBy({ by: ["endpointId"], where: { endpointId: { in: ids } }, _max: { createdAt: true } }),
+  ]);
+  const out = new Map<string, WebhookDto["stats"]>();
+  for (const id of ids) out.set(id, { succeeded: 0, failed: 0, pending: 0, lastDeliveryAt: null });
+  for (const g of groups) {
+    const s = out.get(g.endpointId)!;
+    if (g.status === "SUCCEEDED") s.succeeded = g._count._all;
+    else if (g.status === "FAILED") s.failed = g._count._all;
+    else s.pending = g._count._all;
+  }
+  for (const l of last) out.get(l.endpointId)!.lastDeliveryAt = l._max.createdAt?.toISOString() ?? null;
+  return out;
+}
+
+function toDto(e: EndpointRow, stats: WebhookDto["stats"]): WebhookDto {
+  return {
+    id: e.id,
+    url: e.url,
+    description: e.description,
+    eventTypes: e.eventTypes,
+    active: e.active,
+    secretHint: `${e.secret.slice(0, 10)}…`,
+    createdBy: e.createdByName,
+    createdAt: e.createdAt.toISOString(),
+    updatedAt: e.updatedAt.toISOString(),
+    stats,
+  };
+}
+
+/** What the audit log keeps about an endpoint (never the secret). */
+const auditView = (e: EndpointRow) => ({ url: e.url, description: e.description, eventTypes: e.eventTypes, active: e.active });
+
+async function findEndpoint(id: string): Promise<EndpointRow> {
+  const e = await db().webhookEndpoint.findUnique({ where: { id } });
+  if (!e) throw new AppError("NOT_FOUND", "No such webhook endpoint.");
+  return e;
+}
+
+export async function listWebhooks(actor: Actor): Promise<{ data: WebhookDto[] }> {
+  requirePermission(actor, "webhooks:manage");
+  const rows = await db().webhookEndpoint.findMany({ orderBy: { createdAt: "desc" } });
+  const stats = await statsFor(rows.map((r) => r.id));
+  return { data: rows.map((r) => toDto(r, stats.get(r.id)!)) };
+}
+
+export async function getWebhook(actor: Actor, id: string): Promise<WebhookDto> {
+  requirePermission(actor, "webhooks:manage");
+  const e = await findEndpoint(id);
+  return toDto(e, (await statsFor([id])).get(id)!);
+}
+
+/** Creates an endpoint; the signing secret is in this response and never again. */
+export async function createWebhook(actor: Actor, input: unknown): Promise<WebhookWithSecretDto> {
+  requirePermission(actor, "webhooks:manage");
+  const data = parse(createWebhookSchema, input, "Webhook");
+  const secret = newSecret();
+  const row = await db().$transaction(async (tx) => {
+    const created = await tx.webhookEndpoint.create({
+      data: { ...data, secret, createdById: actor.type === "USER" ? actor.id : null, createdByName: actor.name },
+    });
+    await appendAuditEntry(tx, actor, { action: "webhook.created", subjectType: "webhook", subjectId: created.id, after: auditView(created) });
+    return created;
+  });
+  return { ...toDto(row, { succeeded: 0, failed: 0, pending: 0, lastDeliveryAt: null }), secret };
+}
+
+export async function updateWebhook(actor: Actor, id: string, input: unknown): Promise<WebhookDto | WebhookWithSecretDto> {
+  requirePermission(actor, "webhooks:manage");
+  const data = parse(updateWebhookSchema, input, "Webhook");
+  const before = await findEndpoint(id);
+  const { rotateSecret, ...fields } = data;
+  const secret = rotateSecret ? newSecret() : undefined;
+  const row = await db().$transaction(async (tx) => {
+    const updated = await tx.webhookEndpoint.update({ where: { id }, data: { ...fields, ...(secret ? { secret } : {}) } });
+    await appendAuditEntry(tx, actor, {
+      action: "webhook.updated",
+      subjectType: "webhook",
+      subjectId: id,
+      before: { ...auditView(before), ...(secret ? { secretHint: `${before.secret.slice(0, 10)}…` } : {}) },
+      after: { ...auditView(updated), ...(secret ? { secretHint: `${secret.slice(0, 10)}…` } : {}) },
+    });
+    return updated;
+  });
+  const dto = toDto(row, (await statsFor([id])).get(id)!);
+  return secret ? { ...dto, secret } : dto;
+}
+
+export async function deleteWebhook(actor: Actor, id: string): Promise<{ deleted: true }> {
+  requirePermission(actor, "webhooks:manage");
+  const before = await findEndpoint(id);
+  await db().$transaction(async (tx) => {
+    // Its delivery log goes with it (cascade); the audit entry keeps what it was.
+    await tx.webhookEndpoint.delete({ where: { id } });
+    await appendAuditEntry(tx, actor, { action: "webhook.deleted", subjectType: "webhook", subjectId: id, before: auditView(before) });
+  });
+  return { deleted: true };
+}
+
+function toDeliveryDto(d: Prisma.WebhookDeliveryGetPayload<object>): DeliveryDto {
+  return {
+    id: d.id,
+    eventId: d.eventId,
+    eventType: d.eventType,
+    status: d.status,
+    attempts: d.attempts,
+    lastStatusCode: d.lastStatusCode,
+    lastError: d.lastError,
+    nextAttemptAt: d.status === "PENDING" ? (d.nextAttemptAt?.toISOString() ?? null) : null,
+    deliveredAt: d.deliveredAt?.toISOString() ?? null,
+    createdAt: d.createdAt.toISOString(),
+    attemptLog: (d.attemptLog ?? []) as unknown as DeliveryAttempt[],
+    payload: d.payload,
+  };
+}
+
+/** The delivery log of one endpoint, newest first (cursor: the last delivery id of a page). */
+export async function listDeliveries(actor: Actor, endpointId: string, rawQuery: unknown): Promise<DeliveryPage> {
+  requirePermission(actor, "webhooks:manage");
+  const q = parse(deliveryQuerySchema, rawQuery, "Query");
+  await findEndpoint(endpointId);
+  const rows = await db().webhookDelivery.findMany({
+    where: { endpointId, ...(q.status ? { status: q.status } : {}) },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: q.limit + 1,
+    ...(q.cursor ? { cursor: { id: q.cursor }, skip: 1 } : {}),
+  });
+  const page = rows.slice(0, q.limit);
+  return { data: page.map(toDeliveryDto), nextCursor: rows.length > q.limit ? page[page.length - 1]!.id : null };
+}
+
+/** Sends a `webhook.test` event to one endpoint (active or not), through the normal delivery path. */
+export async function sendTestEvent(actor: Actor, endpointId: string): Promise<DeliveryDto> {
+  requirePermission(actor, "webhooks:manage");
+  const endpoint = await findEndpoint(endpointId);
+  const eventId = `evt_test_${randomBytes(8).toString("hex")}`;
+  const payload = { type: "webhook.test", timestamp: new Date().toISOString(), data: { message: "A test event from Baton.", endpointId, sentBy: actor.name } };
+  const delivery = await db().$transaction(async (tx) => {
+    const d = await tx.webhookDelivery.create({ data: { endpointId: endpoint.id, eventId, eventType: "webhook.test", payload } });
+    await enqueueInTx(tx, { queue: QUEUES.webhooks, name: "deliver-webhook", jobId: `webhook.${d.id}`, payload: { deliveryId: d.id } });
+    await appendAuditEntry(tx, actor, { action: "webhook.test_sent", subjectType: "webhook", subjectId: endpoint.id, after: { eventId } });
+    return d;
+  });
+  dispatchOutboxSoon();
+  return toDeliveryDto(delivery);
+}
+
+/** The event body for a task: what it is, where it is, and a link to it. */
+async function taskEventData(taskId: string): Promise<Record<string, unknown> | null> {
+  const t = await db().task.findUnique({
+    where: { id: taskId },
+    include: {
+      assignee: { select: { id: true, name: true, email: true } },
+      candidateGroup: { select: { key: true, name: true } },
+      decidedBy: { select: { id: true, name: true } },
+    },
+  });
+  if (!t) return null;
+  return {
+    taskId: t.id,
+    reference: taskReference(t.number),
+    title: t.title,
+    status: t.status,
+    priority: t.priority,
+    assignee: t.assignee,
+    candidateGroup: t.candidateGroup,
+    dueAt: t.dueAt?.toISOString() ?? null,
+    outcome: t.outcome,
+    decidedBy: t.decidedBy,
+    instanceId: t.instanceId,
+    version: t.version,
+    url: `${appUrl()}/tasks/${t.id}`,
+  };
+}
+
+/**
+ * Records a task event for every active endpoint subscribed to its type (deliveries + their jobs
+ * in one transaction). `eventId` identifies the event: the same id twice (a retried notification
+ * job) creates nothing new. Returns how many deliveries were created.
+ */
+export async function emitTaskWebhookEvent(type: WebhookEventType, taskId: string, eventId: string): Promise<number> {
+  const endpoints = await db().webhookEndpoint.findMany({
+    where: { active: true, OR: [{ eventTypes: { isEmpty: true } }, { eventTypes: { has: type } }] },
+    select: { id: true },
+  });
+  if (endpoints.length === 0) return 0;
+  const data = await taskEventData(taskId);
+  if (!data) return 0;
+  const payload = { type, timestamp: new Date().toISOString(), data } as Prisma.InputJsonObject;
+  const created = await db().$transaction(async (tx) => {
+    const rows = await tx.webhookDelivery.createManyAndReturn({
+      data: endpoints.map((e) => ({ endpointId: e.id, eventId, eventType: type, payload })),
+      skipDuplicates: true,
+      select: { id: true },
+    });
+    for (const r of rows) await enqueueInTx(tx, { queue: QUEUES.webhooks, name: "deliver-webhook", jobId: `webhook.${r.id}`, payload: { deliveryId: r.id } });
+    return rows.length;
+  });
+  if (created > 0) dispatchOutboxSoon();
+  return created;
+}
