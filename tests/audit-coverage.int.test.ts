@@ -32,6 +32,7 @@ const { POST: comment } = await import("@/app/api/v1/tasks/[id]/comments/route")
 const { POST: publishProcess } = await import("@/app/api/v1/processes/route");
 const { POST: startInstance } = await import("@/app/api/v1/processes/[key]/instances/route");
 const { POST: deprecate } = await import("@/app/api/v1/processes/[key]/versions/[n]/deprecate/route");
+const { POST: cancelInstance } = await import("@/app/api/v1/instances/[id]/cancel/route");
 const { POST: postEvent } = await import("@/app/api/v1/events/route");
 const { POST: uploadTable } = await import("@/app/api/v1/decision-tables/route");
 const { PUT: putTestCases } = await import("@/app/api/v1/decision-tables/[key]/test-cases/route");
@@ -165,6 +166,8 @@ const cases: { name: string; call: Call; status: number; actions: string[] }[] =
   { name: "comment (person)", call: { as: { user: "alice" }, route: comment as Route, params: async () => ({ id: (await aliceTask()).id }), body: () => ({ body: "Checked the delivery note." }) }, status: 201, actions: ["task.commented"] },
   { name: "publish a process (token)", call: { as: { token: () => adminToken }, route: publishProcess as Route, raw: () => ({ body: processYaml(`cov-${uid()}`), headers: { "content-type": "application/yaml" } }) }, status: 201, actions: ["process.published"] },
   { name: "start an instance (token)", call: { as: { token: () => adminToken }, route: startInstance as Route, params: async () => ({ key: await publishedProcess() }), body: () => ({ variables: { amount: 10 } }) }, status: 201, actions: ["instance.started"] },
+  { name: "cancel an instance (admin)", call: { as: { user: "admin" }, route: cancelInstance as Route, params: async () => { const key = await publishedProcess(); const res = await send({ as: { token: () => adminToken }, route: startInstance as Route, params: async () => ({ key }), body: () => ({}) }, `setup-${uid()}`); return { id: ((await res.json()) as { id: string }).id }; }, body: () => ({ reason: "Vendor withdrew the invoice" }) }, status: 200, actions: ["instance.cancelled"] },
+  { name: "cancel an instance without a reason (422)", call: { as: { user: "admin" }, route: cancelInstance as Route, params: async () => ({ id: "any" }), body: () => ({}) }, status: 422, actions: [] },
   { name: "deprecate a version (admin)", call: { as: { user: "admin" }, route: deprecate as Route, params: async () => ({ key: await publishedProcess(), n: "1" }), body: () => ({}) }, status: 200, actions: ["process.deprecated"] },
   { name: "post a CloudEvent nobody subscribes to (token)", call: { as: { token: () => adminToken }, route: postEvent as Route, raw: () => { const m = HTTP.structured(new CloudEvent({ id: `evt-${uid()}`, source: "urn:acme:erp", type: `com.acme.coverage.${uid()}`, data: { n: 1 } })); return { body: m.body as string, headers: m.headers as Record<string, string> }; } }, status: 202, actions: ["event.received"] },
   { name: "upload a decision table (token)", call: { as: { token: () => adminToken }, route: uploadTable as Route, raw: () => ({ body: tableXml(`cov_${uid().replace(/-/g, "")}`), headers: { "content-type": "application/xml" } }) }, status: 201, actions: ["decision_table.draft_created"] },
@@ -229,6 +232,7 @@ const COVERED = new Set([
   "app/api/v1/processes/route.ts",
   "app/api/v1/processes/[key]/instances/route.ts",
   "app/api/v1/processes/[key]/versions/[n]/deprecate/route.ts",
+  "app/api/v1/instances/[id]/cancel/route.ts",
   "app/api/v1/events/route.ts",
   "app/api/v1/decision-tables/route.ts",
   "app/api/v1/decision-tables/[key]/test-cases/route.ts",
@@ -248,6 +252,7 @@ const EXEMPT: Record<string, string> = {
   "app/api/v1/saved-filters/[id]/route.ts": "a person's saved inbox view: personal preference",
   "app/api/demo/erp/[action]/route.ts": "the demo's stand-in ERP, not Baton's state",
   "app/api/v1/instances/[id]/retry/route.ts": "needs a failed instance; its step.retried entry is asserted in tests/engine.int.test.ts",
+  "app/api/v1/instances/[id]/skip/route.ts": "needs a failed instance; its step.skipped entry is asserted in tests/engine-runtime.int.test.ts",
   "app/api/auth/[...nextauth]/route.ts": "sign-in; user.login and user.login_failed are asserted in tests/identity.int.test.ts",
 };
 

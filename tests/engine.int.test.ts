@@ -4,18 +4,15 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { env } from "@/lib/env";
 import { dispatchOutbox } from "@/lib/outbox/service";
 import { queue, QUEUES } from "@/lib/queues";
-import { createRedis } from "@/lib/redis";
 import { decideTask } from "@/lib/tasks/service";
 import { getInstance, retryFailedStep, startInstance } from "@/lib/engine/service";
 import { runStep } from "@/lib/engine/runner";
 import { recoverEngineJobs } from "@/lib/engine/recovery";
 import { deprecateVersion, publishDefinition } from "@/lib/processes/service";
 import { isAppError } from "@/lib/errors";
-import { processEngineJob } from "@/workers/processors/engine";
-import { waitFor, db, makeTeam, uid, type Team } from "./helpers";
+import { startEngineWorker, waitFor, db, makeTeam, uid, type Team } from "./helpers";
 
 // ── the ERP stand-in ─────────────────────────────────────────────────────────────────────────
 interface Call {
@@ -63,10 +60,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const connection = createRedis({ forWorker: true });
-  worker = new Worker(QUEUES.engine, processEngineJob, { connection, prefix: env().REDIS_PREFIX, concurrency: 4 });
-  worker.on("error", () => undefined);
-  worker.on("closed", () => void connection.quit().catch(() => undefined));
+  worker = await startEngineWorker();
 });
 afterAll(async () => {
   await worker?.close();

@@ -4,24 +4,17 @@ import { CloudEvent, HTTP } from "cloudevents";
 import { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as eventsRoute } from "@/app/api/v1/events/route";
-import { env } from "@/lib/env";
-import { QUEUES } from "@/lib/queues";
-import { createRedis } from "@/lib/redis";
 import { getInstance } from "@/lib/engine/service";
 import { receiveEvent } from "@/lib/events/service";
 import type { IncomingEvent } from "@/lib/events/parse";
 import { publishDefinition } from "@/lib/processes/service";
-import { processEngineJob } from "@/workers/processors/engine";
-import { waitFor, db, makeTeam, tokenFor, uid, type Team } from "./helpers";
+import { startEngineWorker, waitFor, db, makeTeam, tokenFor, uid, type Team } from "./helpers";
 
 let team: Team;
 let worker: Worker;
 beforeAll(async () => {
   team = await makeTeam();
-  const connection = createRedis({ forWorker: true });
-  worker = new Worker(QUEUES.engine, processEngineJob, { connection, prefix: env().REDIS_PREFIX, concurrency: 4 });
-  worker.on("error", () => undefined);
-  worker.on("closed", () => void connection.quit().catch(() => undefined));
+  worker = await startEngineWorker();
 });
 afterAll(async () => {
   await worker?.close();

@@ -1,7 +1,12 @@
 // Shared builders for the integration suites. Every test makes its own people, groups and tasks
 // (random e-mails and keys), so the files can share one database without seeing each other's rows.
 import { randomUUID } from "node:crypto";
+import { Worker } from "bullmq";
 import { expect } from "vitest";
+import { env } from "@/lib/env";
+import { QUEUES } from "@/lib/queues";
+import { createRedis } from "@/lib/redis";
+import { processEngineJob } from "@/workers/processors/engine";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { dispatchOutbox } from "@/lib/outbox/service";
@@ -87,4 +92,13 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | null | unde
     await dispatchOutbox().catch(() => undefined);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A BullMQ worker of the engine queue in this process, on this run's prefix (close it in afterAll). */
+export async function startEngineWorker(concurrency = 4): Promise<Worker> {
+  const connection = createRedis({ forWorker: true });
+  const worker = new Worker(QUEUES.engine, processEngineJob, { connection, prefix: env().REDIS_PREFIX, concurrency });
+  worker.on("error", () => undefined);
+  worker.on("closed", () => void connection.quit().catch(() => undefined));
+  return worker;
 }

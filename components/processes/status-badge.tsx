@@ -9,6 +9,7 @@ const TONES: Record<string, BadgeTone> = {
   PENDING: "neutral",
   SKIPPED: "neutral",
   COMPENSATED: "neutral",
+  COMPENSATING: "warning",
   ACTIVE: "success",
   DEPRECATED: "neutral",
 };

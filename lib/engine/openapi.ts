@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ZodOpenApiPathsObject, ZodOpenApiResponseObject } from "zod-openapi";
 import { processDetailDtoSchema, processSummaryDtoSchema, processVersionDtoSchema, uploadDefinitionSchema } from "../processes/schemas";
-import { instanceDtoSchema, instanceListQuerySchema, instancePageSchema, retryStepSchema, startInstanceSchema } from "./schemas";
+import { cancelInstanceSchema, instanceDtoSchema, instanceListQuerySchema, instancePageSchema, retryStepSchema, skipStepSchema, startInstanceSchema } from "./schemas";
 
 // The process, instance and event routes in the OpenAPI document (lib/openapi/document.ts spreads these in).
 
@@ -70,10 +70,28 @@ export function processPaths(problems: Problems): ZodOpenApiPathsObject {
     "/api/v1/instances/{id}/retry": {
       post: {
         tags: ["processes"],
-        summary: "Retry the failed step of a failed instance (audited)",
+        summary: "Retry the failed step (of a failed instance, or a failed branch while the others go on); audited",
         requestParams: { path: idParam },
         requestBody: { ...json(retryStepSchema), required: false },
         responses: { ...ok(instanceDtoSchema), ...problems(401, 403, 404, 409) },
+      },
+    },
+    "/api/v1/instances/{id}/skip": {
+      post: {
+        tags: ["processes"],
+        summary: "Skip the failed step and continue at its next step (a skipped compensation moves to the next one); reason required, audited",
+        requestParams: { path: idParam },
+        requestBody: { ...json(skipStepSchema), required: true },
+        responses: { ...ok(instanceDtoSchema), ...problems(401, 403, 404, 409, 422) },
+      },
+    },
+    "/api/v1/instances/{id}/cancel": {
+      post: {
+        tags: ["processes"],
+        summary: "Cancel the instance: pending steps stop, open tasks are cancelled; reason required, audited",
+        requestParams: { path: idParam },
+        requestBody: { ...json(cancelInstanceSchema), required: true },
+        responses: { ...ok(instanceDtoSchema), ...problems(401, 403, 404, 409, 422) },
       },
     },
     "/api/v1/events": {

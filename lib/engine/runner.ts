@@ -7,20 +7,24 @@ import { dispatchOutbox, enqueueInTx } from "../outbox/service";
 import { QUEUES } from "../queues";
 import { createTask } from "../tasks/service";
 import { stepById } from "../processes/definition";
-import { evaluateGuard, evaluateValue, getPath, parseDurationMs, renderTemplate, setPath, type Variables } from "../processes/expressions";
-import type { DecisionStep, HttpStep, HumanStep, ProcessDocument, SetStep, Step, WaitStep } from "../processes/schemas";
+import { evaluateGuard, evaluateValue, getPath, parseDurationMs, renderTemplate } from "../processes/expressions";
+import type { DecisionStep, HttpStep, HumanStep, ParallelStep, ProcessDocument, SetStep, Step, WaitStep } from "../processes/schemas";
 import { backoffDelayMs, idempotencyKeyFor, performHttpAttempt, type HttpAttemptResult } from "./http-call";
 import { resolveSecrets, secretNamesOfStep } from "../secrets/service";
 import { redactText, redactValue } from "../secrets/redact";
 import {
   StaleTransition,
   appendAttempt,
-  asVariables,
   finishStepInTx,
+  forkInTx,
+  liveStatusesFor,
   lockCorrelation,
-  scopeFor,
+  lockInstanceIn,
+  refreshActivityInTx,
+  scopeForRun,
   updateInstanceIf,
   updateStepRunIf,
+  type Assignment,
   type InstanceRef,
   type StepRunRef,
 } from "./transitions";
@@ -63,10 +67,17 @@ async function transition(what: string, fn: (tx: Prisma.TransactionClient) => Pr
   return { done: what };
 }
 
-function mapOutput(mapping: Record<string, string>, source: unknown, variables: Variables): Variables {
-  let out = variables;
-  for (const [name, path] of Object.entries(mapping)) out = setPath(out, name, getPath(source, path) ?? null);
-  return out;
+function mapOutput(mapping: Record<string, string>, source: unknown): Assignment[] {
+  return Object.entries(mapping).map(([name, path]) => [name, getPath(source, path) ?? null]);
+}
+
+const scopeOf = (ctx: Pick<Ctx, "instance" | "stepRun">) => scopeForRun(ctx.instance, ctx.stepRun, ctx.instance.definition);
+
+/** The run now waits (for a person, an event): the instance waits too, unless another branch is busy. */
+async function markWaitingInTx(tx: Prisma.TransactionClient, ctx: Pick<Ctx, "instance" | "stepRun">) {
+  const inst = await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
+  if (ctx.stepRun.parallelRunId) await refreshActivityInTx(tx, inst);
+  else if (inst.status !== "WAITING") await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["RUNNING", "WAITING"] }, { status: "WAITING" });
 }
 
 // ── run-step ──────────────────────────────────────────────────────────────────────────────────
@@ -75,7 +86,7 @@ export async function runStep(stepRunId: string, requestId?: string): Promise<Jo
   const ctx = await loadCtx(stepRunId);
   if (!ctx) return { done: "skipped (no such step run)" };
   const { instance, stepRun, step } = ctx;
-  if (instance.status !== "RUNNING" && instance.status !== "WAITING") return { done: `skipped (instance ${instance.status})` };
+  if (!liveStatusesFor(stepRun).includes(instance.status)) return { done: `skipped (instance ${instance.status})` };
   const actor = engineActor(requestId);
   switch (step.kind) {
     case "end":
@@ -94,25 +105,35 @@ export async function runStep(stepRunId: string, requestId?: string): Promise<Jo
     case "wait":
       if (stepRun.status !== "PENDING") return { done: `skipped (step ${stepRun.status})` };
       return startWait(ctx, step, actor);
+    case "parallel":
+      if (stepRun.status !== "PENDING") return { done: `skipped (step ${stepRun.status})` };
+      return runParallel(ctx, step, actor);
+    case "join":
+      // Joins complete inside the transaction of the last branch to arrive; they never run as jobs.
+      return { done: "skipped (a join completes when its branches arrive)" };
   }
 }
 
+function runParallel(ctx: Ctx, step: ParallelStep, actor: Actor) {
+  return transition("fork", (tx) => forkInTx(tx, { doc: ctx.doc, actor }, ctx.instance.id, ctx.stepRun, step));
+}
+
 function runSet(ctx: Ctx, step: SetStep, actor: Actor) {
-  const scope = scopeFor(ctx.instance, ctx.instance.definition);
-  let variables = asVariables(ctx.instance.variables);
+  const scope = scopeOf(ctx);
   const assigned: Record<string, unknown> = {};
+  const assign: Assignment[] = [];
   for (const [name, expr] of Object.entries(step.assign)) {
     const value = evaluateValue(expr, scope);
     assigned[name] = value;
-    variables = setPath(variables, name, value);
+    assign.push([name, value]);
   }
   return transition("set", (tx) =>
-    finishStepInTx(tx, actor, ctx, ["PENDING"], { status: "COMPLETED", output: assigned as Prisma.InputJsonObject, variables, next: step.next, action: "step.completed" }),
+    finishStepInTx(tx, actor, ctx, ["PENDING"], { status: "COMPLETED", output: assigned as Prisma.InputJsonObject, assign, next: step.next ?? null, action: "step.completed" }),
   );
 }
 
 function runDecision(ctx: Ctx, step: DecisionStep, actor: Actor) {
-  const scope = scopeFor(ctx.instance, ctx.instance.definition);
+  const scope = scopeOf(ctx);
   const i = step.branches.findIndex((b) => evaluateGuard(b.when, scope));
   const next = i >= 0 ? step.branches[i]!.next : step.otherwise;
   const output = { branch: i >= 0 ? i : "otherwise", next };
@@ -160,7 +181,7 @@ async function runHttp(ctx: Ctx, step: HttpStep, actor: Actor): Promise<JobResul
     );
   }
   const started = new Date();
-  const scope = scopeFor(ctx.instance, ctx.instance.definition);
+  const scope = scopeOf(ctx);
   const secretValues = Object.values(secrets.values);
   // Whatever the receiver answers (an echo of the headers, an error quoting them) is redacted
   // before it reaches the step run, the variables, the audit log or a log line.
@@ -177,13 +198,13 @@ async function runHttp(ctx: Ctx, step: HttpStep, actor: Actor): Promise<JobResul
   const attemptLog = appendAttempt(ctx.stepRun.attemptLog, entry);
   const c = { ...ctx, stepRun };
   if (result.ok) {
-    const variables = mapOutput(step.output, { status: result.status, body: result.body }, asVariables(ctx.instance.variables));
+    const assign = mapOutput(step.output, { status: result.status, body: result.body });
     return transition("http ok", (tx) =>
       finishStepInTx(tx, actor, c, ["RUNNING"], {
         status: "COMPLETED",
         output: { status: result.status, body: (result.body ?? null) as Prisma.InputJsonValue },
-        variables,
-        next: step.next,
+        assign,
+        next: step.next ?? null,
         action: "step.completed",
         auditAfter: { attempts: claimed.attempt, httpStatus: result.status },
         stepData: { attemptLog },
@@ -225,9 +246,9 @@ async function runHttp(ctx: Ctx, step: HttpStep, actor: Actor): Promise<JobResul
     finishStepInTx(tx, actor, c, ["RUNNING"], {
       status: "FAILED",
       error,
-      next: step.onError ?? null,
+      next: (!ctx.stepRun.compensationOf && step.onError) || null,
       action: "step.failed",
-      auditAfter: { attempts: claimed.attempt, httpStatus: result.status, fallback: step.onError ?? null },
+      auditAfter: { attempts: claimed.attempt, httpStatus: result.status, fallback: (!ctx.stepRun.compensationOf && step.onError) || null },
       stepData: { attemptLog },
     }),
   );
@@ -244,7 +265,7 @@ async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<JobRes
   if (claimed === "busy") throw new Error(`step run ${ctx.stepRun.id} is being started by another worker`);
   const stepRun = { ...ctx.stepRun, status: "RUNNING" as const, version: claimed.version, attempts: claimed.attempt };
   const c = { ...ctx, stepRun };
-  const scope = scopeFor(ctx.instance, ctx.instance.definition);
+  const scope = scopeOf(ctx);
   // A worker that died after creating the task left it behind: reuse it rather than make a second.
   let task = await db().task.findFirst({ where: { stepRunId: stepRun.id }, select: { id: true } });
   if (!task) {
@@ -277,8 +298,9 @@ async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<JobRes
   }
   const taskId = task.id;
   return transition("human waiting", async (tx) => {
+    await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
     await updateStepRunIf(tx, { id: stepRun.id, version: stepRun.version, statuses: ["RUNNING"] }, { status: "WAITING", output: { taskId } });
-    await updateInstanceIf(tx, { id: ctx.instance.id, version: ctx.instance.version, statuses: ["RUNNING", "WAITING"] }, { status: "WAITING" });
+    await markWaitingInTx(tx, c);
     await appendAuditEntry(tx, actor, {
       action: "step.waiting",
       subjectType: "instance",
@@ -303,18 +325,19 @@ export async function onTaskDecided(taskId: string, requestId?: string): Promise
   const step = ctx.step;
   const outcome = task.outcome as "approve" | "reject";
   const decision = { outcome, reason: task.reason, decidedBy: task.decidedBy?.name ?? null, taskId };
-  const variables = setPath(asVariables(ctx.instance.variables), step.id, decision);
   const next = step.next[outcome];
+  const compensate = outcome === "reject" && step.compensateOnReject;
   const actor = engineActor(requestId);
   return transition(`human ${outcome}`, (tx) =>
     finishStepInTx(tx, actor, ctx, ["WAITING"], {
-      status: next ? "COMPLETED" : "FAILED",
+      status: next || compensate ? "COMPLETED" : "FAILED",
       output: decision,
-      error: next ? null : `Outcome "${outcome}" has no next step`,
-      variables,
+      error: next || compensate ? null : `Outcome "${outcome}" has no next step`,
+      assign: [[step.id, decision]],
       next: next ?? null,
-      action: next ? "step.completed" : "step.failed",
-      auditAfter: { outcome, taskId },
+      compensate,
+      action: next || compensate ? "step.completed" : "step.failed",
+      auditAfter: { outcome, taskId, ...(compensate ? { compensate: true } : {}) },
     }),
   );
 }
@@ -344,14 +367,11 @@ export async function deliverEventInTx(
 ) {
   await tx.eventReceipt.update({ where: { id: event.id }, data: { consumedAt: new Date(), stepRunId: ctx.stepRun.id } });
   const view = eventView(event);
-  const variables =
-    Object.keys(ctx.step.output).length > 0
-      ? mapOutput(ctx.step.output, view, asVariables(ctx.instance.variables))
-      : setPath(asVariables(ctx.instance.variables), ctx.step.id, event.data);
+  const assign: Assignment[] = Object.keys(ctx.step.output).length > 0 ? mapOutput(ctx.step.output, view) : [[ctx.step.id, event.data]];
   return finishStepInTx(tx, actor, ctx, from, {
     status: "COMPLETED",
     output: view as Prisma.InputJsonObject,
-    variables,
+    assign,
     next: ctx.step.next,
     action: "step.completed",
     auditAfter: { eventId: event.eventId, eventSource: event.source, eventType: event.type },
@@ -359,7 +379,7 @@ export async function deliverEventInTx(
 }
 
 async function startWait(ctx: Ctx, step: WaitStep, actor: Actor): Promise<JobResult> {
-  const key = renderTemplate(step.correlationKey, scopeFor(ctx.instance, ctx.instance.definition));
+  const key = renderTemplate(step.correlationKey, scopeOf(ctx));
   const timeoutMs = step.timeout ? parseDurationMs(step.timeout) : null;
   return transition("wait", async (tx) => {
     await lockCorrelation(tx, step.event, key);
@@ -371,13 +391,14 @@ async function startWait(ctx: Ctx, step: WaitStep, actor: Actor): Promise<JobRes
     const c = { ...ctx, step };
     if (early) return deliverEventInTx(tx, actor, c, ["PENDING"], early);
     const timeoutAt = timeoutMs !== null ? new Date(Date.now() + timeoutMs) : null;
+    await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
     await updateStepRunIf(tx, { id: ctx.stepRun.id, version: ctx.stepRun.version, statuses: ["PENDING"] }, {
       status: "WAITING",
       waitEventType: step.event,
       correlationKey: key,
       timeoutAt,
     });
-    await updateInstanceIf(tx, { id: ctx.instance.id, version: ctx.instance.version, statuses: ["RUNNING", "WAITING"] }, { status: "WAITING" });
+    await markWaitingInTx(tx, ctx);
     await appendAuditEntry(tx, actor, {
       action: "step.waiting",
       subjectType: "instance",

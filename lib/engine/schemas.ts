@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-export const INSTANCE_STATUSES = ["RUNNING", "WAITING", "COMPLETED", "FAILED", "CANCELLED"] as const;
+export const INSTANCE_STATUSES = ["RUNNING", "WAITING", "COMPLETED", "FAILED", "CANCELLED", "COMPENSATING", "COMPENSATED"] as const;
 export const instanceStatusSchema = z.enum(INSTANCE_STATUSES);
 export type InstanceStatusName = z.infer<typeof instanceStatusSchema>;
 
@@ -23,6 +23,9 @@ export const instanceListQuerySchema = z.object({
 });
 
 export const retryStepSchema = z.object({ reason: z.string().trim().max(2000).optional() }).strict();
+/** Skipping a failed step and cancelling an instance need a reason (it goes to the audit trail). */
+export const skipStepSchema = z.object({ reason: z.string().trim().min(1, "say why").max(2000) }).strict();
+export const cancelInstanceSchema = z.object({ reason: z.string().trim().min(1, "say why").max(2000) }).strict();
 
 export const stepRunDtoSchema = z.object({
   id: z.string(),
@@ -39,6 +42,13 @@ export const stepRunDtoSchema = z.object({
   waitEventType: z.string().nullable(),
   correlationKey: z.string().nullable(),
   timeoutAt: z.string().nullable(),
+  /** Parallel branches: the parallel step's run and the branch this run belongs to. */
+  parallelRunId: z.string().nullable(),
+  branch: z.string().nullable(),
+  /** Saga: the run this run compensates. */
+  compensationOf: z.string().nullable(),
+  /** Queued because this host's circuit breaker is open (until nextAttemptAt). */
+  circuitHost: z.string().nullable(),
 });
 
 export const instanceSummaryDtoSchema = z.object({
@@ -59,7 +69,9 @@ export const instanceDtoSchema = instanceSummaryDtoSchema.extend({
   variables: z.record(z.string(), z.unknown()),
   steps: z.array(stepRunDtoSchema),
   tasks: z.array(z.object({ id: z.string(), reference: z.string(), title: z.string(), status: z.string(), outcome: z.string().nullable(), stepRunId: z.string().nullable() })),
-  can: z.object({ retry: z.boolean() }),
+  can: z.object({ retry: z.boolean(), skip: z.boolean(), cancel: z.boolean() }),
+  /** The failed step an operator can retry or skip (null when none). */
+  failedStep: z.object({ stepRunId: z.string(), stepId: z.string(), error: z.string().nullable(), skipTo: z.string().nullable() }).nullable(),
 });
 export type InstanceDto = z.infer<typeof instanceDtoSchema>;
 export type StepRunDto = z.infer<typeof stepRunDtoSchema>;

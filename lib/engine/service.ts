@@ -1,13 +1,37 @@
-import { db, type Prisma } from "../db";
+import { db, type Prisma, type Tx } from "../db";
 import { AppError, fromZodError } from "../errors";
-import { requirePermission, type Actor } from "../identity/actor";
+import { requirePermission, workerActor, type Actor } from "../identity/actor";
+import { publishTaskEvent } from "../live/publish";
 import { appendAuditEntry } from "../audit/service";
 import { dispatchOutboxSoon } from "../outbox/service";
 import { taskReference } from "../tasks/schemas";
 import { stepById } from "../processes/definition";
 import { documentOf, startableVersion } from "../processes/service";
-import { instanceListQuerySchema, retryStepSchema, startInstanceSchema, type InstanceDto, type InstancePage, type InstanceSummaryDto } from "./schemas";
-import { createStepRunInTx, startInstanceInTx, updateInstanceIf } from "./transitions";
+import type { ProcessDocument, Step } from "../processes/schemas";
+import {
+  cancelInstanceSchema,
+  instanceListQuerySchema,
+  retryStepSchema,
+  skipStepSchema,
+  startInstanceSchema,
+  type InstanceDto,
+  type InstancePage,
+  type InstanceSummaryDto,
+} from "./schemas";
+import {
+  advanceInTx,
+  cancelActiveRunsInTx,
+  createStepRunInTx,
+  lockInstance,
+  nextCompensationInTx,
+  parallelStateOf,
+  reopenBranchInTx,
+  startInstanceInTx,
+  updateInstanceIf,
+  updateStepRunIf,
+  writesOf,
+  type InstanceStatus,
+} from "./transitions";
 
 // The API side of the engine: start instances, read them, retry a failed step. Steps themselves
 // only ever run in the worker (lib/engine/runner.ts).
@@ -78,14 +102,17 @@ export async function getInstance(actor: Actor, id: string): Promise<InstanceDto
   const i = await db().processInstance.findUnique({
     where: { id },
     include: {
-      ...summaryInclude,
+      definition: { select: { key: true, version: true, name: true, document: true } },
       stepRuns: { orderBy: [{ startedAt: "asc" }, { id: "asc" }] },
       tasks: { select: { id: true, number: true, title: true, status: true, outcome: true, stepRunId: true }, orderBy: { createdAt: "asc" } },
     },
   });
   if (!i) throw new AppError("NOT_FOUND", "Instance not found.");
+  const doc = documentOf(i.definition);
+  const failed = await openFailure(db() as unknown as Tx, i);
+  const manage = actor.permissions.has("processes:manage");
   return {
-    ...toSummary(i),
+    ...toSummary({ ...i, definition: { key: i.definition.key, version: i.definition.version, name: i.definition.name } }),
     variables: (i.variables ?? {}) as Record<string, unknown>,
     steps: i.stepRuns.map((s) => ({
       id: s.id,
@@ -102,37 +129,180 @@ export async function getInstance(actor: Actor, id: string): Promise<InstanceDto
       waitEventType: s.waitEventType,
       correlationKey: s.correlationKey,
       timeoutAt: s.timeoutAt?.toISOString() ?? null,
+      parallelRunId: s.parallelRunId,
+      branch: s.branch,
+      compensationOf: s.compensationOf,
+      circuitHost: s.circuitHost,
     })),
     tasks: i.tasks.map((t) => ({ id: t.id, reference: taskReference(t.number), title: t.title, status: t.status, outcome: t.outcome, stepRunId: t.stepRunId })),
-    can: { retry: i.status === "FAILED" && actor.permissions.has("processes:manage") },
+    can: { retry: manage && !!failed, skip: manage && canSkip(failed, doc), cancel: manage && CANCELLABLE.includes(i.status) },
+    failedStep: failed ? { stepRunId: failed.id, stepId: failed.stepId, error: failed.error, skipTo: failed.compensationOf ? null : skipTarget(stepById(doc, failed.stepId)) } : null,
   };
 }
 
-/** An operator retries the failed step of a FAILED instance: a fresh step run of the same step, audited. */
+type FailedRun = Prisma.StepRunGetPayload<object>;
+
+/**
+ * The failed run an operator can act on: the newest failed run of a FAILED instance, or a failed
+ * branch of an instance whose other branches go on (its parallel step waits for it).
+ */
+async function openFailure(tx: Tx, instance: { id: string; status: string }): Promise<FailedRun | null> {
+  if (instance.status === "FAILED") {
+    return tx.stepRun.findFirst({ where: { instanceId: instance.id, status: "FAILED", type: { not: "parallel" } }, orderBy: [{ startedAt: "desc" }, { id: "desc" }] });
+  }
+  if (instance.status !== "RUNNING" && instance.status !== "WAITING") return null;
+  const parallels = await tx.stepRun.findMany({ where: { instanceId: instance.id, type: "parallel", status: "WAITING" }, select: { output: true } });
+  for (const p of parallels) {
+    const failed = parallelStateOf(p.output).branches.find((b) => b.status === "failed" && b.runId);
+    if (failed) return tx.stepRun.findUnique({ where: { id: failed.runId! } });
+  }
+  return null;
+}
+
+/** Where skipping a failed step continues: its `next` (a decision: `otherwise`); null when that is ambiguous. */
+function skipTarget(step: Step | undefined): string | null {
+  if (!step) return null;
+  switch (step.kind) {
+    case "http":
+    case "set":
+      return step.next ?? null;
+    case "wait":
+      return step.next;
+    case "decision":
+      return step.otherwise;
+    default:
+      return null;
+  }
+}
+
+function canSkip(run: FailedRun | null, doc: ProcessDocument): boolean {
+  if (!run) return false;
+  return !!run.compensationOf || skipTarget(stepById(doc, run.stepId)) !== null;
+}
+
+async function loadForOperator(tx: Tx, instanceId: string) {
+  const locked = await lockInstance(tx, instanceId);
+  if (!locked) throw new AppError("NOT_FOUND", "Instance not found.");
+  const definition = await tx.processDefinition.findUniqueOrThrow({ where: { id: locked.definitionId } });
+  return { inst: locked, doc: documentOf(definition) };
+}
+
+/** A FAILED instance runs (or compensates) again; a running one with a failed branch loses its error. */
+async function resumeInTx(tx: Tx, inst: { id: string; version: number; status: string }, compensating: boolean, data: Prisma.ProcessInstanceUpdateManyMutationInput = {}) {
+  if (inst.status === "FAILED") {
+    await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["FAILED"] }, { status: compensating ? "COMPENSATING" : "RUNNING", error: null, endedAt: null, ...data });
+  } else {
+    await tx.processInstance.update({ where: { id: inst.id }, data: { error: null, version: { increment: 1 } } });
+  }
+}
+
+/**
+ * An operator retries the failed step: a fresh run of the same step in the same place (its
+ * branch, or the compensation it was doing), audited. A failed branch can be retried while the
+ * other branches go on.
+ */
 export async function retryFailedStep(actor: Actor, instanceId: string, input: unknown = {}): Promise<InstanceDto> {
   requirePermission(actor, "processes:manage");
   const data = parse(retryStepSchema, input ?? {}, "Retry");
   await db().$transaction(async (tx) => {
-    const instance = await tx.processInstance.findUnique({ where: { id: instanceId }, include: { definition: true } });
-    if (!instance) throw new AppError("NOT_FOUND", "Instance not found.");
-    if (instance.status !== "FAILED") throw new AppError("CONFLICT", `Only a failed instance can be retried; this one is ${instance.status.toLowerCase()}.`);
-    const failed = await tx.stepRun.findFirst({ where: { instanceId, status: "FAILED" }, orderBy: [{ startedAt: "desc" }, { id: "desc" }] });
-    const step = failed ? stepById(documentOf(instance.definition), failed.stepId) : undefined;
-    if (!failed || !step) throw new AppError("CONFLICT", "This instance has no failed step to retry.");
-    await updateInstanceIf(tx, { id: instance.id, version: instance.version, statuses: ["FAILED"] }, { status: "RUNNING", error: null, endedAt: null, currentStepId: step.id }).catch(() => {
-      throw new AppError("CONFLICT", "The instance changed while you were retrying it. Reload and try again.");
+    const { inst, doc } = await loadForOperator(tx, instanceId);
+    const failed = await openFailure(tx, inst);
+    const step = failed ? stepById(doc, failed.stepId) : undefined;
+    if (!failed || !step) {
+      throw new AppError("CONFLICT", inst.status === "FAILED" ? "This instance has no failed step to retry." : `Only a failed step can be retried; this instance is ${inst.status.toLowerCase()}.`);
+    }
+    const compensating = !!failed.compensationOf;
+    await resumeInTx(tx, inst, compensating, { currentStepId: step.id });
+    if (!compensating) await reopenBranchInTx(tx, failed);
+    const run = await createStepRunInTx(tx, inst.id, step, {
+      parallelRunId: failed.parallelRunId,
+      branch: failed.branch,
+      branchWrites: writesOf(failed.branchWrites),
+      compensationOf: failed.compensationOf,
     });
-    const run = await createStepRunInTx(tx, instance.id, step);
     await appendAuditEntry(tx, actor, {
       action: "step.retried",
       subjectType: "instance",
-      subjectId: instance.id,
-      instanceId: instance.id,
-      before: { status: "FAILED", stepId: step.id, stepRunId: failed.id, error: failed.error },
-      after: { status: "RUNNING", stepId: step.id, stepRunId: run.id },
+      subjectId: inst.id,
+      instanceId: inst.id,
+      before: { status: inst.status, stepId: step.id, stepRunId: failed.id, error: failed.error },
+      after: { status: inst.status === "FAILED" ? (compensating ? "COMPENSATING" : "RUNNING") : inst.status, stepId: step.id, stepRunId: run.id, ...(failed.branch ? { branch: failed.branch } : {}) },
       reason: data.reason ?? null,
     });
   });
   dispatchOutboxSoon();
   return getInstance(actor, instanceId);
 }
+
+/**
+ * An operator skips the failed step: it is marked SKIPPED (with the reason) and the instance
+ * continues at the step's `next` (a decision's `otherwise`); a skipped compensation moves on to
+ * the next compensation. Audited as step.skipped.
+ */
+export async function skipFailedStep(actor: Actor, instanceId: string, input: unknown): Promise<InstanceDto> {
+  requirePermission(actor, "processes:manage");
+  const data = parse(skipStepSchema, input ?? {}, "Skip");
+  await db().$transaction(async (tx) => {
+    const { inst, doc } = await loadForOperator(tx, instanceId);
+    const failed = await openFailure(tx, inst);
+    if (!failed) throw new AppError("CONFLICT", `Only a failed step can be skipped; this instance is ${inst.status.toLowerCase()} and has none.`);
+    const step = stepById(doc, failed.stepId);
+    const to = skipTarget(step);
+    if (!failed.compensationOf && !to) {
+      throw new AppError("CONFLICT", `Step "${failed.stepId}" is a ${step?.kind ?? "unknown"} step with no single next step to continue at; retry it or cancel the instance.`);
+    }
+    await updateStepRunIf(tx, { id: failed.id, version: failed.version, statuses: ["FAILED"] }, { status: "SKIPPED" }).catch(() => {
+      throw new AppError("CONFLICT", "The step changed while you were skipping it. Reload and try again.");
+    });
+    const compensating = !!failed.compensationOf;
+    await appendAuditEntry(tx, actor, {
+      action: "step.skipped",
+      subjectType: "instance",
+      subjectId: inst.id,
+      instanceId: inst.id,
+      before: { status: inst.status, stepId: failed.stepId, stepRunId: failed.id, error: failed.error },
+      after: { stepId: failed.stepId, stepRunId: failed.id, status: "SKIPPED", next: compensating ? null : to, ...(failed.branch ? { branch: failed.branch } : {}), ...(compensating ? { compensates: failed.compensationOf } : {}) },
+      reason: data.reason,
+    });
+    await resumeInTx(tx, inst, compensating);
+    const fresh = (await lockInstance(tx, inst.id))!;
+    const e = { doc, actor: workerActor("engine", actor.requestId) };
+    if (compensating) {
+      await nextCompensationInTx(tx, e, fresh);
+      return;
+    }
+    await reopenBranchInTx(tx, failed);
+    await advanceInTx(tx, e, fresh, failed, to, []);
+  });
+  dispatchOutboxSoon();
+  return getInstance(actor, instanceId);
+}
+
+/**
+ * An operator cancels an instance: its pending, running and waiting steps stop (CANCELLED), its
+ * open tasks are cancelled, and the instance ends CANCELLED; one audit entry per change, with the reason.
+ */
+export async function cancelInstance(actor: Actor, instanceId: string, input: unknown): Promise<InstanceDto> {
+  requirePermission(actor, "processes:manage");
+  const data = parse(cancelInstanceSchema, input ?? {}, "Cancellation");
+  const cancelledTasks = await db().$transaction(async (tx) => {
+    const { inst } = await loadForOperator(tx, instanceId);
+    if (!CANCELLABLE.includes(inst.status)) throw new AppError("CONFLICT", `This instance is ${inst.status.toLowerCase()}; only a running, waiting, failed or compensating instance can be cancelled.`);
+    const cancelled = await cancelActiveRunsInTx(tx, actor, inst.id, `Instance cancelled: ${data.reason}`);
+    await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: CANCELLABLE }, { status: "CANCELLED", endedAt: new Date() });
+    await appendAuditEntry(tx, actor, {
+      action: "instance.cancelled",
+      subjectType: "instance",
+      subjectId: inst.id,
+      instanceId: inst.id,
+      before: { status: inst.status },
+      after: { status: "CANCELLED", cancelledStepRuns: cancelled.runs, cancelledTasks: cancelled.tasks.map((t) => t.id) },
+      reason: data.reason,
+    });
+    return cancelled.tasks;
+  });
+  for (const t of cancelledTasks) publishTaskEvent("task.cancelled", t);
+  return getInstance(actor, instanceId);
+}
+
+const CANCELLABLE: InstanceStatus[] = ["RUNNING", "WAITING", "FAILED", "COMPENSATING"];

@@ -3,17 +3,20 @@ import { appendAuditEntry } from "../audit/service";
 import type { Actor } from "../identity/actor";
 import { enqueueInTx } from "../outbox/service";
 import { QUEUES } from "../queues";
-import { stepById } from "../processes/definition";
-import type { ProcessDocument, Step } from "../processes/schemas";
-import type { Variables } from "../processes/expressions";
+import { compensationOf, stepById } from "../processes/definition";
+import type { ParallelStep, ProcessDocument, Step } from "../processes/schemas";
+import { setPath, type Variables } from "../processes/expressions";
 
-// The engine's state changes. Each runs inside the caller's transaction and is guarded by
-// (status, version): a zero row count means another worker (or a duplicate job) got there
-// first, and the whole transaction rolls back with StaleTransition, which callers treat as done.
+// The engine's state changes. Each runs inside the caller's transaction. A step run is guarded by
+// (status, version): a zero row count means another worker (or a duplicate job) got there first,
+// and the whole transaction rolls back with StaleTransition, which callers treat as done. The
+// instance row is locked (SELECT … FOR UPDATE) by every transition that touches it, so parallel
+// branches of one instance serialise on it and always see its current status and variables.
 // The job the change implies is written to the outbox in the same transaction.
 
-type StepRunStatus = "PENDING" | "RUNNING" | "WAITING" | "COMPLETED" | "FAILED" | "SKIPPED" | "COMPENSATED";
-type InstanceStatus = "RUNNING" | "WAITING" | "COMPLETED" | "FAILED" | "CANCELLED";
+export type StepRunStatus = "PENDING" | "RUNNING" | "WAITING" | "COMPLETED" | "FAILED" | "SKIPPED" | "COMPENSATED" | "CANCELLED";
+export type InstanceStatus = "RUNNING" | "WAITING" | "COMPLETED" | "FAILED" | "CANCELLED" | "COMPENSATING" | "COMPENSATED";
+export const ACTIVE_RUN_STATUSES: StepRunStatus[] = ["PENDING", "RUNNING", "WAITING"];
 
 export class StaleTransition extends Error {
   constructor(what: string) {
@@ -37,15 +40,43 @@ export interface StepRunRef {
   stepId: string;
   attempts: number;
   attemptLog: Prisma.JsonValue;
+  parallelRunId?: string | null;
+  branch?: string | null;
+  branchWrites?: Prisma.JsonValue | null;
+  compensationOf?: string | null;
 }
+
+/** A variable write: [path, value]. Branches collect theirs and apply them at the join. */
+export type Assignment = [path: string, value: unknown];
 
 export function asVariables(v: Prisma.JsonValue): Variables {
   return v && typeof v === "object" && !Array.isArray(v) ? (v as Variables) : {};
 }
 
+export function writesOf(v: Prisma.JsonValue | null | undefined): Assignment[] {
+  return Array.isArray(v) ? (v as unknown as Assignment[]) : [];
+}
+
+export function applyWrites(vars: Variables, writes: Assignment[]): Variables {
+  let out = vars;
+  for (const [path, value] of writes) out = setPath(out, path, value);
+  return out;
+}
+
 /** What templates and conditions see: the variables, plus `$instance`. */
 export function scopeFor(instance: Pick<InstanceRef, "id" | "businessKey" | "variables">, definition?: { key: string; version: number }): Variables {
   return { ...asVariables(instance.variables), $instance: { id: instance.id, businessKey: instance.businessKey, process: definition?.key, version: definition?.version } };
+}
+
+/** A step run's view of the variables: the instance's, plus its branch's writes so far. */
+export function scopeForRun(
+  instance: Pick<InstanceRef, "id" | "businessKey" | "variables">,
+  run: Pick<StepRunRef, "branchWrites">,
+  definition?: { key: string; version: number },
+): Variables {
+  const writes = writesOf(run.branchWrites);
+  const variables = writes.length ? applyWrites(asVariables(instance.variables), writes) : instance.variables;
+  return scopeFor({ ...instance, variables: variables as Prisma.JsonValue }, definition);
 }
 
 export async function updateStepRunIf(
@@ -72,9 +103,47 @@ export async function updateInstanceIf(
   if (r.count !== 1) throw new StaleTransition(`instance ${guard.id}`);
 }
 
+/** Locks the instance row for the rest of the transaction and reads its current state. */
+export async function lockInstance(tx: Tx, id: string): Promise<InstanceRef | null> {
+  const rows = await tx.$queryRaw<InstanceRef[]>`
+    SELECT id, version, status::text AS status, variables, "businessKey", "definitionId"
+    FROM "ProcessInstance" WHERE id = ${id} FOR UPDATE`;
+  return rows[0] ?? null;
+}
+
+/** Locks the instance and checks it is in one of `statuses`; otherwise the transition is stale. */
+export async function lockInstanceIn(tx: Tx, id: string, statuses: InstanceStatus[]): Promise<InstanceRef> {
+  const inst = await lockInstance(tx, id);
+  if (!inst || !statuses.includes(inst.status)) throw new StaleTransition(`instance ${id}`);
+  return inst;
+}
+
+/** The instance statuses in which a run may move: compensation runs only while compensating. */
+export function liveStatusesFor(run: Pick<StepRunRef, "compensationOf">): InstanceStatus[] {
+  return run.compensationOf ? ["COMPENSATING"] : ["RUNNING", "WAITING"];
+}
+
+interface RunPlacement {
+  parallelRunId?: string | null;
+  branch?: string | null;
+  branchWrites?: Assignment[] | null;
+  compensationOf?: string | null;
+}
+
 /** A new step run for `step`, and the job that runs it (job id `step.<stepRunId>`). */
-export async function createStepRunInTx(tx: Tx, instanceId: string, step: Step) {
-  const run = await tx.stepRun.create({ data: { instanceId, stepId: step.id, type: step.kind, status: "PENDING" } });
+export async function createStepRunInTx(tx: Tx, instanceId: string, step: Step, placement: RunPlacement = {}) {
+  const run = await tx.stepRun.create({
+    data: {
+      instanceId,
+      stepId: step.id,
+      type: step.kind,
+      status: "PENDING",
+      parallelRunId: placement.parallelRunId ?? null,
+      branch: placement.branch ?? null,
+      branchWrites: placement.branchWrites ? (placement.branchWrites as Prisma.InputJsonArray) : undefined,
+      compensationOf: placement.compensationOf ?? null,
+    },
+  });
   await enqueueInTx(tx, { queue: QUEUES.engine, name: "run-step", jobId: `step.${run.id}`, payload: { instanceId, stepRunId: run.id } });
   return run;
 }
@@ -122,70 +191,385 @@ export interface StepOutcome {
   status: "COMPLETED" | "FAILED";
   output?: Prisma.InputJsonValue;
   error?: string | null;
-  variables?: Variables;
+  /** Variable writes of the step (applied to the instance, or collected by its branch). */
+  assign?: Assignment[];
   /** The next step; null ends the instance (COMPLETED, or FAILED when the step failed). */
   next: string | null;
+  /** A human rejection that compensates (saga) instead of continuing. */
+  compensate?: boolean;
   action: string;
   auditAfter?: Record<string, Prisma.InputJsonValue | null>;
   stepData?: Prisma.StepRunUpdateManyMutationInput;
 }
 
+type EngineCtx = { doc: ProcessDocument; actor: Actor };
+const instanceBase = (id: string) => ({ subjectType: "instance", subjectId: id, instanceId: id }) as const;
+
 /**
- * Finishes the instance's current step and moves on: the step run's guarded change, the
- * instance's guarded change (variables, current step, status), the next step run and its job,
- * and the audit entries: all in the caller's transaction.
+ * Finishes a step run and moves on: the step run's guarded change, the instance's change
+ * (variables, current step, status), the next step run and its job, and the audit entries, all
+ * in the caller's transaction. Inside a branch, writes are collected for the join; a permanent
+ * failure compensates (when completed steps declare compensation), fails the branch, or fails
+ * the instance.
  */
 export async function finishStepInTx(
   tx: Tx,
   actor: Actor,
-  ctx: { instance: InstanceRef; stepRun: StepRunRef; doc: ProcessDocument },
+  ctx: { instance: Pick<InstanceRef, "id">; stepRun: StepRunRef; doc: ProcessDocument },
   from: StepRunStatus[],
   outcome: StepOutcome,
 ): Promise<{ nextStepRunId: string | null }> {
-  const { instance, stepRun, doc } = ctx;
-  const now = new Date();
+  const { stepRun, doc } = ctx;
+  const inst = await lockInstanceIn(tx, ctx.instance.id, liveStatusesFor(stepRun));
   await updateStepRunIf(tx, { id: stepRun.id, version: stepRun.version, statuses: from }, {
     status: outcome.status,
     output: outcome.output ?? undefined,
     error: outcome.error ?? null,
-    endedAt: now,
+    endedAt: new Date(),
     ...outcome.stepData,
   });
-  const variables = outcome.variables ?? asVariables(instance.variables);
-  const base = { subjectType: "instance", subjectId: instance.id, instanceId: instance.id } as const;
   await appendAuditEntry(tx, actor, {
-    ...base,
+    ...instanceBase(inst.id),
     action: outcome.action,
     before: { stepId: stepRun.stepId, status: stepRun.status },
-    after: { stepId: stepRun.stepId, stepRunId: stepRun.id, status: outcome.status, next: outcome.next, ...(outcome.error ? { error: outcome.error } : {}), ...outcome.auditAfter },
+    after: {
+      stepId: stepRun.stepId,
+      stepRunId: stepRun.id,
+      status: outcome.status,
+      next: outcome.next,
+      ...(stepRun.branch ? { branch: stepRun.branch } : {}),
+      ...(stepRun.compensationOf ? { compensates: stepRun.compensationOf } : {}),
+      ...(outcome.error ? { error: outcome.error } : {}),
+      ...outcome.auditAfter,
+    },
   });
-  const nextStep = outcome.next ? stepById(doc, outcome.next) : undefined;
+  const e: EngineCtx = { doc, actor };
+  if (stepRun.compensationOf) return afterCompensationRunInTx(tx, e, inst, stepRun, outcome);
+  if (outcome.compensate) {
+    await startCompensationInTx(tx, e, inst, `Step "${stepRun.stepId}" was rejected`);
+    return { nextStepRunId: null };
+  }
+  if (outcome.status === "FAILED" && !outcome.next) {
+    await failRunInTx(tx, e, inst, stepRun, outcome.error ?? `Step "${stepRun.stepId}" failed`);
+    return { nextStepRunId: null };
+  }
+  return advanceInTx(tx, e, inst, stepRun, outcome.next, outcome.assign ?? []);
+}
+
+/**
+ * Moves on from `from` (a finished, skipped or joined run) to `next` with the step's writes: in a
+ * branch, to the next step of the branch or its arrival at the join; in the main flow, to the next
+ * step or the end of the instance.
+ */
+export async function advanceInTx(
+  tx: Tx,
+  e: EngineCtx,
+  inst: InstanceRef,
+  from: Pick<StepRunRef, "id" | "stepId" | "parallelRunId" | "branch" | "branchWrites">,
+  next: string | null,
+  writes: Assignment[],
+): Promise<{ nextStepRunId: string | null }> {
+  if (from.parallelRunId) {
+    const parRun = await tx.stepRun.findUniqueOrThrow({ where: { id: from.parallelRunId } });
+    const par = stepById(e.doc, parRun.stepId) as ParallelStep;
+    const branchWrites = [...writesOf(from.branchWrites), ...writes];
+    if (!next || next === par.join) {
+      await arriveAtJoinInTx(tx, e, inst, parRun, par, from.branch!, branchWrites);
+      return { nextStepRunId: null };
+    }
+    const nextStep = stepById(e.doc, next)!;
+    await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["RUNNING", "WAITING"] }, { status: "RUNNING", currentStepId: nextStep.id });
+    const run = await createStepRunInTx(tx, inst.id, nextStep, { parallelRunId: parRun.id, branch: from.branch, branchWrites });
+    return { nextStepRunId: run.id };
+  }
+  const variables = applyWrites(asVariables(inst.variables), writes);
+  const nextStep = next ? stepById(e.doc, next) : undefined;
   if (!nextStep) {
-    const failed = outcome.status === "FAILED";
-    await updateInstanceIf(tx, { id: instance.id, version: instance.version, statuses: ["RUNNING", "WAITING"] }, {
-      status: failed ? "FAILED" : "COMPLETED",
+    await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["RUNNING", "WAITING"] }, {
+      status: "COMPLETED",
       variables: variables as Prisma.InputJsonObject,
-      endedAt: now,
-      error: failed ? (outcome.error ?? "failed") : null,
-      currentStepId: stepRun.stepId,
+      endedAt: new Date(),
+      error: null,
+      currentStepId: from.stepId,
     });
-    await appendAuditEntry(tx, actor, {
-      ...base,
-      action: failed ? "instance.failed" : "instance.completed",
-      before: { status: instance.status },
-      after: { status: failed ? "FAILED" : "COMPLETED", lastStep: stepRun.stepId, ...(failed ? { error: outcome.error ?? "failed" } : {}) },
-      reason: failed ? (outcome.error ?? null) : null,
+    await appendAuditEntry(tx, e.actor, {
+      ...instanceBase(inst.id),
+      action: "instance.completed",
+      before: { status: inst.status },
+      after: { status: "COMPLETED", lastStep: from.stepId },
     });
     return { nextStepRunId: null };
   }
-  await updateInstanceIf(tx, { id: instance.id, version: instance.version, statuses: ["RUNNING", "WAITING"] }, {
+  await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["RUNNING", "WAITING"] }, {
     status: "RUNNING",
     variables: variables as Prisma.InputJsonObject,
     currentStepId: nextStep.id,
     error: null,
   });
-  const run = await createStepRunInTx(tx, instance.id, nextStep);
+  const run = await createStepRunInTx(tx, inst.id, nextStep);
   return { nextStepRunId: run.id };
+}
+
+// ── parallel branches ─────────────────────────────────────────────────────────────────────────
+
+export interface BranchState {
+  name: string;
+  status: "running" | "completed" | "failed";
+  /** completed: the branch's own writes, applied at the join in branch order. */
+  writes?: Assignment[];
+  /** failed: the run that failed and why. */
+  runId?: string;
+  error?: string;
+}
+export interface ParallelState {
+  branches: BranchState[];
+}
+
+export function parallelStateOf(output: Prisma.JsonValue | null | undefined): ParallelState {
+  const o = output as unknown as ParallelState | null;
+  return { branches: Array.isArray(o?.branches) ? o.branches.map((b) => ({ ...b })) : [] };
+}
+
+/** A parallel step's run: WAITING with one running branch per declared branch, each started. */
+export async function forkInTx(tx: Tx, e: EngineCtx, instanceId: string, run: StepRunRef, par: ParallelStep): Promise<void> {
+  const inst = await lockInstanceIn(tx, instanceId, ["RUNNING", "WAITING"]);
+  const state: ParallelState = { branches: par.branches.map((b) => ({ name: b.name, status: "running" })) };
+  await updateStepRunIf(tx, { id: run.id, version: run.version, statuses: ["PENDING"] }, { status: "WAITING", output: state as unknown as Prisma.InputJsonObject });
+  const inherited = writesOf(run.branchWrites);
+  const started: Record<string, string> = {};
+  for (const b of par.branches) {
+    const child = await createStepRunInTx(tx, instanceId, stepById(e.doc, b.start)!, { parallelRunId: run.id, branch: b.name, branchWrites: inherited });
+    started[b.name] = child.id;
+  }
+  await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["RUNNING", "WAITING"] }, { status: "RUNNING", currentStepId: par.id });
+  await appendAuditEntry(tx, e.actor, {
+    ...instanceBase(instanceId),
+    action: "step.forked",
+    after: { stepId: par.id, stepRunId: run.id, join: par.join, branches: started, ...(run.branch ? { branch: run.branch } : {}) },
+  });
+}
+
+async function saveParallelState(tx: Tx, parRunId: string, state: ParallelState, data: Prisma.StepRunUpdateManyMutationInput = {}) {
+  // The instance row lock serialises every change to a parallel run's state.
+  await tx.stepRun.update({ where: { id: parRunId }, data: { output: state as unknown as Prisma.InputJsonObject, version: { increment: 1 }, ...data } });
+}
+
+type ParRun = { id: string; stepId: string; status: string; output: Prisma.JsonValue; parallelRunId: string | null; branch: string | null; branchWrites: Prisma.JsonValue; version: number; attempts: number; attemptLog: Prisma.JsonValue };
+
+async function arriveAtJoinInTx(tx: Tx, e: EngineCtx, inst: InstanceRef, parRun: ParRun, par: ParallelStep, branch: string, branchWrites: Assignment[]) {
+  const state = parallelStateOf(parRun.output);
+  const own = branchWrites.slice(writesOf(parRun.branchWrites).length);
+  state.branches = state.branches.map((b) => (b.name === branch ? { name: b.name, status: "completed", writes: own } : b));
+  await saveParallelState(tx, parRun.id, state);
+  await settleParallelInTx(tx, e, inst, { ...parRun, output: state as unknown as Prisma.JsonValue }, par, state);
+}
+
+/** After a branch settled: wait for the others, join when all completed, fail when one failed. */
+async function settleParallelInTx(tx: Tx, e: EngineCtx, inst: InstanceRef, parRun: ParRun, par: ParallelStep, state: ParallelState) {
+  if (state.branches.some((b) => b.status === "running")) {
+    await refreshActivityInTx(tx, inst);
+    return;
+  }
+  const failed = state.branches.filter((b) => b.status === "failed");
+  const fresh = (await lockInstance(tx, inst.id))!;
+  if (failed.length) {
+    const error = `Step "${par.id}": ${failed.map((b) => `branch "${b.name}" failed (${b.error ?? "error"})`).join("; ")}`;
+    await saveParallelState(tx, parRun.id, state, { status: "FAILED", error, endedAt: new Date() });
+    await appendAuditEntry(tx, e.actor, { ...instanceBase(inst.id), action: "step.failed", after: { stepId: par.id, stepRunId: parRun.id, status: "FAILED", error } });
+    await failRunInTx(tx, e, fresh, parRun, error, { compensationChecked: true });
+    return;
+  }
+  // Deterministic merge: the branches' writes in declaration order (later branch wins).
+  const merged: Assignment[] = [];
+  for (const b of par.branches) merged.push(...(state.branches.find((s) => s.name === b.name)?.writes ?? []));
+  const now = new Date();
+  await saveParallelState(tx, parRun.id, state, { status: "COMPLETED", endedAt: now });
+  const join = stepById(e.doc, par.join)!;
+  const joinRun = await tx.stepRun.create({
+    data: {
+      instanceId: inst.id,
+      stepId: join.id,
+      type: "join",
+      status: "COMPLETED",
+      endedAt: now,
+      output: { branches: par.branches.map((b) => b.name), writes: merged.length } as Prisma.InputJsonObject,
+      parallelRunId: parRun.parallelRunId,
+      branch: parRun.branch,
+      branchWrites: parRun.branchWrites ?? undefined,
+    },
+  });
+  await appendAuditEntry(tx, e.actor, {
+    ...instanceBase(inst.id),
+    action: "step.joined",
+    after: { stepId: join.id, stepRunId: joinRun.id, parallel: par.id, branches: par.branches.map((b) => b.name), variablesWritten: [...new Set(merged.map(([p]) => p))] },
+  });
+  await advanceInTx(tx, e, fresh, joinRun, join.kind === "join" ? join.next : null, merged);
+}
+
+/** RUNNING while any run is pending or running, WAITING when every active run waits (for a person, an event). */
+export async function refreshActivityInTx(tx: Tx, inst: InstanceRef): Promise<void> {
+  const busy = await tx.stepRun.count({ where: { instanceId: inst.id, status: { in: ["PENDING", "RUNNING"] } } });
+  const status = busy > 0 ? "RUNNING" : "WAITING";
+  const fresh = (await lockInstance(tx, inst.id))!;
+  if (fresh.status !== status && (fresh.status === "RUNNING" || fresh.status === "WAITING")) {
+    await updateInstanceIf(tx, { id: fresh.id, version: fresh.version, statuses: ["RUNNING", "WAITING"] }, { status });
+  }
+}
+
+/**
+ * A run failed for good (no fallback): compensate when completed steps declare compensation;
+ * inside a branch, the branch fails (the join fails once the other branches settled); in the
+ * main flow, the instance fails.
+ */
+async function failRunInTx(
+  tx: Tx,
+  e: EngineCtx,
+  inst: InstanceRef,
+  run: Pick<StepRunRef, "id" | "stepId" | "parallelRunId" | "branch">,
+  error: string,
+  opts: { compensationChecked?: boolean } = {},
+): Promise<void> {
+  if (!opts.compensationChecked && (await nextCompensableRun(tx, e.doc, inst.id))) {
+    await startCompensationInTx(tx, e, inst, error);
+    return;
+  }
+  if (run.parallelRunId) {
+    const parRun = await tx.stepRun.findUniqueOrThrow({ where: { id: run.parallelRunId } });
+    const par = stepById(e.doc, parRun.stepId) as ParallelStep;
+    const state = parallelStateOf(parRun.output);
+    state.branches = state.branches.map((b) => (b.name === run.branch ? { name: b.name, status: "failed", runId: run.id, error } : b));
+    await saveParallelState(tx, parRun.id, state);
+    // The error shows on the instance while the other branches go on; an operator can retry or skip.
+    await tx.processInstance.update({ where: { id: inst.id }, data: { error, version: { increment: 1 } } });
+    const fresh = (await lockInstance(tx, inst.id))!;
+    await settleParallelInTx(tx, e, fresh, { ...parRun, output: state as unknown as Prisma.JsonValue }, par, state);
+    return;
+  }
+  await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["RUNNING", "WAITING"] }, {
+    status: "FAILED",
+    endedAt: new Date(),
+    error,
+    currentStepId: run.stepId,
+  });
+  await appendAuditEntry(tx, e.actor, {
+    ...instanceBase(inst.id),
+    action: "instance.failed",
+    before: { status: inst.status },
+    after: { status: "FAILED", lastStep: run.stepId, error },
+    reason: error,
+  });
+}
+
+/** Reopens the parallel runs above a failed branch run that an operator retries or skips. */
+export async function reopenBranchInTx(tx: Tx, run: Pick<StepRunRef, "parallelRunId" | "branch">): Promise<void> {
+  let cur: { parallelRunId?: string | null; branch?: string | null } = run;
+  while (cur.parallelRunId) {
+    const parRun = await tx.stepRun.findUniqueOrThrow({ where: { id: cur.parallelRunId } });
+    const state = parallelStateOf(parRun.output);
+    state.branches = state.branches.map((b) => (b.name === cur.branch ? { name: b.name, status: "running" } : b));
+    await saveParallelState(tx, parRun.id, state, parRun.status === "FAILED" ? { status: "WAITING", error: null, endedAt: null } : {});
+    if (parRun.status !== "FAILED") return;
+    cur = parRun;
+  }
+}
+
+// ── compensation (saga) ───────────────────────────────────────────────────────────────────────
+
+/** The newest completed run whose step names a compensation that has not run (or been skipped) yet. */
+export async function nextCompensableRun(tx: Tx, doc: ProcessDocument, instanceId: string) {
+  const compensable = new Set(doc.steps.filter((s) => compensationOf(s)).map((s) => s.id));
+  if (compensable.size === 0) return null;
+  const runs = await tx.stepRun.findMany({
+    where: { instanceId, OR: [{ status: "COMPLETED", stepId: { in: [...compensable] }, compensationOf: null }, { compensationOf: { not: null }, status: { in: ["COMPLETED", "SKIPPED"] } }] },
+    orderBy: [{ endedAt: "desc" }, { id: "desc" }],
+    select: { id: true, stepId: true, compensationOf: true, endedAt: true },
+  });
+  const done = new Set(runs.filter((r) => r.compensationOf).map((r) => r.compensationOf!));
+  const candidate = runs.find((r) => !r.compensationOf && !done.has(r.id));
+  return candidate ? { run: candidate, step: stepById(doc, compensationOf(stepById(doc, candidate.stepId)!)!)! } : null;
+}
+
+/** Stops every active run of the instance (and cancels their open tasks), audited per task. */
+export interface CancelledTask {
+  id: string;
+  version: number;
+  assigneeId: string | null;
+  candidateGroupId: string | null;
+  requestedById: string | null;
+  decidedById: string | null;
+}
+
+export async function cancelActiveRunsInTx(tx: Tx, actor: Actor, instanceId: string, reason: string): Promise<{ runs: string[]; tasks: CancelledTask[] }> {
+  const active = await tx.stepRun.findMany({ where: { instanceId, status: { in: ACTIVE_RUN_STATUSES } }, select: { id: true } });
+  if (active.length === 0) return { runs: [], tasks: [] };
+  const ids = active.map((r) => r.id);
+  await tx.stepRun.updateMany({ where: { id: { in: ids } }, data: { status: "CANCELLED", endedAt: new Date(), error: reason, version: { increment: 1 } } });
+  const open = await tx.task.findMany({
+    where: { stepRunId: { in: ids }, status: { in: ["OPEN", "INFO_REQUESTED"] } },
+    select: { id: true, status: true, version: true, assigneeId: true, candidateGroupId: true, requestedById: true, decidedById: true },
+  });
+  for (const t of open) {
+    const r = await tx.task.updateMany({ where: { id: t.id, version: t.version }, data: { status: "CANCELLED", reason, version: { increment: 1 } } });
+    if (r.count !== 1) throw new StaleTransition(`task ${t.id}`);
+    await appendAuditEntry(tx, actor, {
+      action: "task.cancelled",
+      subjectType: "task",
+      subjectId: t.id,
+      taskId: t.id,
+      instanceId,
+      before: { status: t.status, version: t.version },
+      after: { status: "CANCELLED", version: t.version + 1 },
+      reason,
+    });
+  }
+  return { runs: ids, tasks: open.map(({ status: _status, ...t }) => ({ ...t, version: t.version + 1 })) };
+}
+
+/** Saga: stop the other branches, then undo the completed steps newest first, one run at a time. */
+export async function startCompensationInTx(tx: Tx, e: EngineCtx, inst: InstanceRef, reason: string): Promise<void> {
+  const cancelled = await cancelActiveRunsInTx(tx, e.actor, inst.id, `Compensating: ${reason}`);
+  const fresh = (await lockInstance(tx, inst.id))!;
+  await updateInstanceIf(tx, { id: fresh.id, version: fresh.version, statuses: ["RUNNING", "WAITING", "FAILED"] }, { status: "COMPENSATING", error: reason });
+  await appendAuditEntry(tx, e.actor, {
+    ...instanceBase(inst.id),
+    action: "instance.compensating",
+    before: { status: fresh.status },
+    after: { status: "COMPENSATING", cancelledStepRuns: cancelled.runs, cancelledTasks: cancelled.tasks.map((t) => t.id) },
+    reason,
+  });
+  await nextCompensationInTx(tx, e, (await lockInstance(tx, inst.id))!);
+}
+
+/** Starts the next compensation run, or ends the instance COMPENSATED when none is left. */
+export async function nextCompensationInTx(tx: Tx, e: EngineCtx, inst: InstanceRef): Promise<void> {
+  const next = await nextCompensableRun(tx, e.doc, inst.id);
+  if (next) {
+    const run = await createStepRunInTx(tx, inst.id, next.step, { compensationOf: next.run.id });
+    await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["COMPENSATING"] }, { currentStepId: next.step.id });
+    await appendAuditEntry(tx, e.actor, {
+      ...instanceBase(inst.id),
+      action: "step.compensation_started",
+      after: { stepId: next.step.id, stepRunId: run.id, compensates: next.run.stepId, compensatedRunId: next.run.id },
+    });
+    return;
+  }
+  await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["COMPENSATING"] }, { status: "COMPENSATED", endedAt: new Date() });
+  await appendAuditEntry(tx, e.actor, { ...instanceBase(inst.id), action: "instance.compensated", before: { status: "COMPENSATING" }, after: { status: "COMPENSATED" } });
+}
+
+async function afterCompensationRunInTx(tx: Tx, e: EngineCtx, inst: InstanceRef, run: StepRunRef, outcome: StepOutcome): Promise<{ nextStepRunId: null }> {
+  if (outcome.status === "COMPLETED") {
+    const variables = applyWrites(asVariables(inst.variables), outcome.assign ?? []);
+    await tx.stepRun.updateMany({ where: { id: run.compensationOf!, status: "COMPLETED" }, data: { status: "COMPENSATED", version: { increment: 1 } } });
+    await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["COMPENSATING"] }, { variables: variables as Prisma.InputJsonObject });
+    await appendAuditEntry(tx, e.actor, { ...instanceBase(inst.id), action: "step.compensated", after: { stepRunId: run.compensationOf!, by: run.stepId, compensationRunId: run.id } });
+    await nextCompensationInTx(tx, e, (await lockInstance(tx, inst.id))!);
+    return { nextStepRunId: null };
+  }
+  const error = `Compensation "${run.stepId}" failed: ${outcome.error ?? "error"}`;
+  await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["COMPENSATING"] }, { status: "FAILED", endedAt: new Date(), error, currentStepId: run.stepId });
+  await appendAuditEntry(tx, e.actor, { ...instanceBase(inst.id), action: "instance.failed", before: { status: "COMPENSATING" }, after: { status: "FAILED", lastStep: run.stepId, error }, reason: error });
+  return { nextStepRunId: null };
 }
 
 /** Serialises an event and a wait step on the same (type, key), so neither misses the other. */

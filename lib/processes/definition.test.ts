@@ -49,7 +49,7 @@ describe("validateDefinition", () => {
   it("rejects an unknown step kind, naming the step", () => {
     const errors = errorsOf(doc([{ id: "charge", kind: "script", next: "done" }, { id: "done", kind: "end" }]));
     expect(errors).toEqual([expect.objectContaining({ step: "charge", path: "steps.0.kind" })]);
-    expect(errors[0]!.message).toBe('Step "charge": unknown step kind "script" (one of http, set, decision, human, wait, end)');
+    expect(errors[0]!.message).toBe('Step "charge": unknown step kind "script" (one of http, set, decision, human, wait, parallel, join, end)');
   });
 
   it("rejects a next that points nowhere, naming the step and field", () => {
@@ -124,5 +124,118 @@ describe("validateDefinition", () => {
     const errors = errorsOf({ key: "Bad Key", name: "", steps: [] });
     expect(errors.every((e) => e.step === null)).toBe(true);
     expect(errors.map((e) => e.path)).toEqual(expect.arrayContaining(["key", "name", "steps"]));
+  });
+});
+
+describe("parallel branches, joins and compensation", () => {
+  const par = (extra: Record<string, unknown> = {}) => ({
+    id: "checks",
+    kind: "parallel",
+    branches: [
+      { name: "credit", start: "credit-check" },
+      { name: "fraud", start: "fraud-check" },
+    ],
+    join: "checked",
+    ...extra,
+  });
+  const parallelDoc = (over: Record<string, Record<string, unknown>> = {}, more: unknown[] = []) =>
+    doc([
+      par(over.checks),
+      { id: "credit-check", kind: "http", url: "http://credit.test/score", output: { score: "body.score" }, next: "checked", ...over["credit-check"] },
+      { id: "fraud-check", kind: "set", assign: { fraud: false }, next: "fraud-review", ...over["fraud-check"] },
+      human("fraud-review", { approve: "checked", reject: "checked" }),
+      { id: "checked", kind: "join", next: "done", ...over.checked },
+      { id: "done", kind: "end" },
+      ...more,
+    ]);
+
+  it("accepts branches that each reach their join", () => {
+    const r = validateDefinition(parallelDoc());
+    expect(r.ok, JSON.stringify(!r.ok && r.errors)).toBe(true);
+  });
+
+  it("rejects a branch start that points nowhere, naming the parallel step", () => {
+    const errors = errorsOf(parallelDoc({ checks: { branches: [{ name: "credit", start: "credit-check" }, { name: "fraud", start: "nope" }] } }));
+    expect(errors).toEqual([{ step: "checks", path: "steps.0.branches.1.start", message: 'Step "checks": branches.1.start points to unknown step "nope"' }]);
+  });
+
+  it("rejects a join that is not a join step", () => {
+    const errors = errorsOf(parallelDoc({ checks: { join: "done" } }));
+    expect(errors[0]).toMatchObject({ step: "checks", message: 'Step "checks": join "done" is a end step, not a join' });
+  });
+
+  it("rejects a branch that ends the process instead of reaching its join", () => {
+    const errors = errorsOf(parallelDoc({ "credit-check": { next: "done" } }));
+    expect(errors.map((e) => e.message)).toEqual([
+      'Step "done": branch "credit" of parallel "checks" reaches this end step; a branch must finish at its join "checked"',
+      'Step "checks": branch "credit" of parallel "checks" never reaches the join "checked"',
+    ]);
+  });
+
+  it("rejects a step shared by two branches", () => {
+    const errors = errorsOf(parallelDoc({ "credit-check": { next: "fraud-review" } }));
+    expect(errors[0]!.message).toBe('Step "fraud-review" is reached from branch "credit" of parallel "checks" and from branch "fraud" of parallel "checks"; a step belongs to one branch');
+  });
+
+  it("rejects a main-flow step that jumps into a join", () => {
+    const errors = errorsOf(doc([{ id: "a", kind: "set", assign: { x: 1 }, next: "checked" }, par(), { id: "credit-check", kind: "set", assign: {}, next: "checked" }, { id: "fraud-check", kind: "set", assign: {}, next: "checked" }, { id: "checked", kind: "join", next: "done" }, { id: "done", kind: "end" }]));
+    expect(errors.map((e) => e.step)).toContain("checked");
+  });
+
+  it("rejects a cycle without a wait inside a branch", () => {
+    const errors = errorsOf(parallelDoc({ "credit-check": { onError: "credit-check" } }));
+    expect(errors.some((e) => e.step === "credit-check" && /cycle without a wait/.test(e.message))).toBe(true);
+  });
+
+  it("accepts nested parallels", () => {
+    const r = validateDefinition(
+      doc([
+        par({ branches: [{ name: "a", start: "inner" }, { name: "b", start: "b1" }] }),
+        { id: "inner", kind: "parallel", branches: [{ name: "x", start: "x1" }, { name: "y", start: "y1" }], join: "inner-done" },
+        { id: "x1", kind: "set", assign: { x: 1 }, next: "inner-done" },
+        { id: "y1", kind: "set", assign: { y: 1 }, next: "inner-done" },
+        { id: "inner-done", kind: "join", next: "checked" },
+        { id: "b1", kind: "set", assign: { b: 1 }, next: "checked" },
+        { id: "checked", kind: "join", next: "done" },
+        { id: "done", kind: "end" },
+      ]),
+    );
+    expect(r.ok, JSON.stringify(!r.ok && r.errors)).toBe(true);
+  });
+
+  it("accepts compensating steps outside the flow and checks them", () => {
+    const steps = (compensator: Record<string, unknown>) =>
+      doc([
+        { id: "reserve", kind: "http", url: "http://erp.test/reserve", compensate: "release", next: "approve" },
+        { id: "approve", kind: "human", title: "t", candidateGroup: "g", compensateOnReject: true, next: { approve: "done" } },
+        { id: "done", kind: "end" },
+        { id: "release", kind: "http", url: "http://erp.test/release", ...compensator },
+      ]);
+    const r = validateDefinition(steps({}));
+    expect(r.ok, JSON.stringify(!r.ok && r.errors)).toBe(true);
+    expect(errorsOf(steps({ next: "done" }))[0]!.message).toBe('Step "release" compensates "reserve" and runs alone: remove its next');
+    const wrongKind = errorsOf(
+      doc([
+        { id: "reserve", kind: "http", url: "http://erp.test/reserve", compensate: "done", next: "done" },
+        { id: "done", kind: "end" },
+      ]),
+    );
+    expect(wrongKind[0]!.message).toBe('Step "reserve": compensate "done" must be an http or set step, not end');
+  });
+
+  it("a human step that compensates on reject needs no reject target, and may not have one", () => {
+    const bad = errorsOf(doc([{ id: "approve", kind: "human", title: "t", candidateGroup: "g", compensateOnReject: true, next: { approve: "done", reject: "done" } }, { id: "done", kind: "end" }]));
+    expect(bad[0]!.message).toMatch(/compensates \(compensateOnReject\); remove next.reject/);
+  });
+
+  it("a decision step may evaluate a decision table and branch on its output", () => {
+    const r = validateDefinition(
+      doc([
+        { id: "route", kind: "decision", table: { key: "invoice-routing", version: 2, inputs: { amount: "invoice.amount" } }, branches: [{ when: { var: "route.route", op: "==", value: "auto-approve" }, next: "done" }], otherwise: "done" },
+        { id: "done", kind: "end" },
+      ]),
+    );
+    expect(r.ok, JSON.stringify(!r.ok && r.errors)).toBe(true);
+    expect(errorsOf(doc([{ id: "route", kind: "decision", otherwise: "done" }, { id: "done", kind: "end" }]))[0]!.message).toMatch(/at least one branch/);
   });
 });

@@ -7,6 +7,7 @@ import {
   STEP_SCHEMAS,
   documentHeaderSchema,
   type DefinitionError,
+  type ParallelStep,
   type ProcessDocument,
   type Step,
   type StepKind,
@@ -42,18 +43,42 @@ function zodErrors(err: ZodError, step: string | null, prefix: string): Definiti
 export function successors(step: Step): { field: string; target: string }[] {
   switch (step.kind) {
     case "http":
-      return [{ field: "next", target: step.next }, ...(step.onError ? [{ field: "onError", target: step.onError }] : [])];
+      return [
+        ...(step.next ? [{ field: "next", target: step.next }] : []),
+        ...(step.onError ? [{ field: "onError", target: step.onError }] : []),
+        ...(step.onCircuitOpen ? [{ field: "onCircuitOpen", target: step.onCircuitOpen }] : []),
+      ];
     case "set":
-      return [{ field: "next", target: step.next }];
+      return step.next ? [{ field: "next", target: step.next }] : [];
     case "decision":
       return [...step.branches.map((b, i) => ({ field: `branches.${i}.next`, target: b.next })), { field: "otherwise", target: step.otherwise }];
     case "human":
       return Object.entries(step.next).map(([o, target]) => ({ field: `next.${o}`, target: target! }));
     case "wait":
       return [{ field: "next", target: step.next }, ...(step.onTimeout ? [{ field: "onTimeout", target: step.onTimeout }] : [])];
+    case "parallel":
+      // The join is reached through the branches; it is not a direct successor.
+      return step.branches.map((b, i) => ({ field: `branches.${i}.start`, target: b.start }));
+    case "join":
+      return [{ field: "next", target: step.next }];
     case "end":
       return [];
   }
+}
+
+/** The step that compensates `step` (saga), if it names one. */
+export function compensationOf(step: Step): string | undefined {
+  return step.kind === "http" || step.kind === "set" || step.kind === "human" ? step.compensate : undefined;
+}
+
+/**
+ * Where each step of the flow belongs: the main flow, or one branch of a parallel step (nested
+ * parallels: the innermost branch). A step belongs to exactly one region.
+ */
+export interface Region {
+  /** null: the main flow. */
+  parallel: string | null;
+  branch: string | null;
 }
 
 function templatesOf(step: Step): { field: string; template: string }[] {
@@ -126,6 +151,10 @@ export function validateDefinition(raw: unknown): DefinitionResult {
   const errors: DefinitionError[] = [];
   const steps: Step[] = [];
   const seen = new Set<string>();
+  // Steps named by a `compensate` run alone and have no next; every other http or set step needs one.
+  const namedCompensators = new Set(
+    header.data.steps.map((r) => (r && typeof r === "object" ? (r as Record<string, unknown>).compensate : undefined)).filter((c): c is string => typeof c === "string"),
+  );
   header.data.steps.forEach((rawStep, i) => {
     const obj = rawStep && typeof rawStep === "object" && !Array.isArray(rawStep) ? (rawStep as Record<string, unknown>) : null;
     const id = obj && typeof obj.id === "string" ? obj.id : null;
@@ -147,6 +176,9 @@ export function validateDefinition(raw: unknown): DefinitionResult {
       return;
     }
     const step = parsed.data as Step;
+    if ((step.kind === "http" || step.kind === "set") && !step.next && !namedCompensators.has(id)) {
+      errors.push({ step: id, path: `steps.${i}.next`, message: `Step "${id}": next is required (only a step named by another step's compensate runs without one)` });
+    }
     for (const t of templatesOf(step)) {
       for (const bad of badTemplatePaths(t.template)) {
         errors.push({ step: id, path: `steps.${i}.${t.field}`, message: `Step "${id}": ${t.field} refers to "{{${bad}}}", which is not a variable path` });
@@ -163,6 +195,7 @@ export function validateDefinition(raw: unknown): DefinitionResult {
   if (errors.length) return { ok: false, errors };
 
   const byId = new Map(steps.map((s) => [s.id, s]));
+  const indexOf = new Map(steps.map((s, i) => [s.id, i]));
   const start = header.data.start ?? steps[0]!.id;
   if (!byId.has(start)) errors.push({ step: null, path: "start", message: `start names unknown step "${start}"` });
   const edges = new Map<string, string[]>();
@@ -174,19 +207,91 @@ export function validateDefinition(raw: unknown): DefinitionResult {
     }
     edges.set(s.id, targets);
   });
+  // Parallel steps: their join exists, is a join, and belongs to this parallel only.
+  const joinOwner = new Map<string, string>();
+  steps.forEach((s, i) => {
+    if (s.kind !== "parallel") return;
+    const join = byId.get(s.join);
+    if (!join) errors.push({ step: s.id, path: `steps.${i}.join`, message: `Step "${s.id}": join points to unknown step "${s.join}"` });
+    else if (join.kind !== "join") errors.push({ step: s.id, path: `steps.${i}.join`, message: `Step "${s.id}": join "${s.join}" is a ${join.kind} step, not a join` });
+    else if (joinOwner.has(s.join)) errors.push({ step: s.id, path: `steps.${i}.join`, message: `Step "${s.id}": join "${s.join}" already joins parallel "${joinOwner.get(s.join)}"` });
+    else joinOwner.set(s.join, s.id);
+  });
+  // Compensating steps: http or set, outside the flow, without a next.
+  const compensators = new Set<string>();
+  steps.forEach((s, i) => {
+    const c = compensationOf(s);
+    if (!c) return;
+    const target = byId.get(c);
+    if (!target) errors.push({ step: s.id, path: `steps.${i}.compensate`, message: `Step "${s.id}": compensate points to unknown step "${c}"` });
+    else if (target.kind !== "http" && target.kind !== "set") errors.push({ step: s.id, path: `steps.${i}.compensate`, message: `Step "${s.id}": compensate "${c}" must be an http or set step, not ${target.kind}` });
+    else if (target.next) errors.push({ step: c, path: `steps.${indexOf.get(c)}.next`, message: `Step "${c}" compensates "${s.id}" and runs alone: remove its next` });
+    else compensators.add(c);
+  });
   if (errors.length) return { ok: false, errors };
 
-  const reached = new Set<string>([start]);
-  const queue = [start];
-  while (queue.length) {
-    for (const n of edges.get(queue.shift()!) ?? []) {
-      if (reached.has(n)) continue;
-      reached.add(n);
-      queue.push(n);
+  // Regions: the main flow from the start, and each branch from its start up to its join. A
+  // parallel step is crossed to its join within its own region; its branches are regions of their own.
+  const region = new Map<string, string>();
+  const regionName = (r: Region) => (r.parallel ? `branch "${r.branch}" of parallel "${r.parallel}"` : "the main flow");
+  const walk = (from: string, r: Region, join: string | null) => {
+    const label = regionName(r);
+    let reachedJoin = false;
+    const queue = [from];
+    const seen = new Set<string>();
+    while (queue.length) {
+      const id = queue.shift()!;
+      if (id === join) {
+        reachedJoin = true;
+        continue;
+      }
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const step = byId.get(id)!;
+      const i = indexOf.get(id)!;
+      const other = region.get(id);
+      if (other !== undefined && other !== label) {
+        errors.push({ step: id, path: `steps.${i}`, message: `Step "${id}" is reached from ${other} and from ${label}; a step belongs to one branch` });
+        continue;
+      }
+      if (r.parallel && step.kind === "end") {
+        errors.push({ step: id, path: `steps.${i}`, message: `Step "${id}": ${label} reaches this end step; a branch must finish at its join "${join}"` });
+        continue;
+      }
+      region.set(id, label);
+      if (step.kind === "join") {
+        errors.push({ step: id, path: `steps.${i}`, message: `Step "${id}" is the join of parallel "${joinOwner.get(id) ?? "?"}" but is reached from ${label}, outside that parallel's branches` });
+        continue;
+      }
+      if (r.parallel && id === r.parallel) {
+        errors.push({ step: id, path: `steps.${i}`, message: `Step "${id}": ${label} leads back to its own parallel step` });
+        continue;
+      }
+      if (compensators.has(id)) {
+        errors.push({ step: id, path: `steps.${i}`, message: `Step "${id}" compensates another step and cannot also be part of ${label}` });
+        continue;
+      }
+      if (step.kind === "parallel") {
+        for (const b of step.branches) walk(b.start, { parallel: step.id, branch: b.name }, step.join);
+        const joinStep = byId.get(step.join);
+        if (joinStep?.kind === "join") {
+          region.set(joinStep.id, label);
+          queue.push(joinStep.next);
+        }
+        continue;
+      }
+      for (const n of edges.get(id) ?? []) queue.push(n);
     }
-  }
+    if (join && !reachedJoin) {
+      const p = indexOf.get(r.parallel!)!;
+      errors.push({ step: r.parallel, path: `steps.${p}.branches`, message: `Step "${r.parallel}": ${label} never reaches the join "${join}"` });
+    }
+  };
+  walk(start, { parallel: null, branch: null }, null);
+  if (errors.length) return { ok: false, errors };
+
   steps.forEach((s, i) => {
-    if (!reached.has(s.id)) errors.push({ step: s.id, path: `steps.${i}`, message: `Step "${s.id}" is unreachable from the start step "${start}"` });
+    if (!region.has(s.id) && !compensators.has(s.id)) errors.push({ step: s.id, path: `steps.${i}`, message: `Step "${s.id}" is unreachable from the start step "${start}"` });
   });
 
   // A cycle is safe only if it passes a step that waits for a person or an event.
@@ -215,4 +320,9 @@ export function loadDefinition(input: string | object): DefinitionResult {
 
 export function stepById(doc: ProcessDocument, id: string): Step | undefined {
   return doc.steps.find((s) => s.id === id);
+}
+
+/** The parallel step a join step joins. */
+export function parallelOfJoin(doc: ProcessDocument, joinId: string): ParallelStep | undefined {
+  return doc.steps.find((s): s is ParallelStep => s.kind === "parallel" && s.join === joinId);
 }

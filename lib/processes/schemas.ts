@@ -6,7 +6,7 @@ import { CONDITION_OPS, isPath, parseDurationMs } from "./expressions";
 // (targets exist, every step reachable, no cycle without a wait or human step) live in
 // definition.ts because zod sees one step at a time.
 
-export const STEP_KINDS = ["http", "set", "decision", "human", "wait", "end"] as const;
+export const STEP_KINDS = ["http", "set", "decision", "human", "wait", "parallel", "join", "end"] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 export const stepIdSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "must start with a letter: letters, digits, _ or -, at most 64");
@@ -28,6 +28,12 @@ export const guardSchema = z.union([
 ]);
 
 const base = { id: stepIdSchema, name: z.string().max(200).optional() };
+/**
+ * Saga: the step that undoes this one (an http or set step outside the flow, without `next`). When
+ * a later step fails for good, or a human step with `compensateOnReject` is rejected, the completed
+ * steps that name one are compensated in reverse order of completion.
+ */
+const compensate = { compensate: stepIdSchema.optional() };
 /** Variable name ← path into the step's result (`{ status, body }` for http, the event for wait). */
 const outputSchema = z.record(pathSchema, pathSchema).default({});
 
@@ -49,22 +55,48 @@ export const httpStepSchema = z
       .strict()
       .default({ max: 3, backoff: "PT1S", maxBackoff: "PT5M" }),
     output: outputSchema,
-    next: stepIdSchema,
+    /** Required in the flow; a compensating step has none (it runs alone). */
+    next: stepIdSchema.optional(),
     /** Where to go when retries are exhausted (a fallback branch); without it the instance fails. */
     onError: stepIdSchema.optional(),
+    /**
+     * Where to go when the circuit breaker of the target host is open. Without it the step is
+     * queued until the breaker is due to half-open (no attempt is spent against an open breaker).
+     */
+    onCircuitOpen: stepIdSchema.optional(),
+    ...compensate,
   })
   .strict();
 
-export const setStepSchema = z.object({ ...base, kind: z.literal("set"), assign: z.record(pathSchema, z.unknown()), next: stepIdSchema }).strict();
+export const setStepSchema = z
+  .object({ ...base, kind: z.literal("set"), assign: z.record(pathSchema, z.unknown()), next: stepIdSchema.optional(), ...compensate })
+  .strict();
+
+/** A decision step's DMN decision table (lib/rules): latest published version unless pinned. */
+export const decisionTableRefSchema = z
+  .object({
+    key: z.string().trim().min(1).max(200),
+    version: z.number().int().min(1).optional(),
+    /** Table input name → variable path (default: the same name). */
+    inputs: z.record(z.string().trim().min(1).max(200), pathSchema).optional(),
+    /** Where the first matching output goes (default: the step's id); branches read it, e.g. `{ var: check.route, ... }`. */
+    output: pathSchema.optional(),
+  })
+  .strict();
 
 export const decisionStepSchema = z
   .object({
     ...base,
     kind: z.literal("decision"),
-    branches: z.array(z.object({ when: guardSchema, next: stepIdSchema }).strict()).min(1),
+    /** Evaluate a decision table first; its output is a variable the branches can test. */
+    table: decisionTableRefSchema.optional(),
+    branches: z.array(z.object({ when: guardSchema, next: stepIdSchema }).strict()).default([]),
     otherwise: stepIdSchema,
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    if (!s.table && s.branches.length === 0) ctx.addIssue({ code: "custom", path: ["branches"], message: "a decision needs at least one branch (or a decision table)" });
+  });
 
 export const HUMAN_OUTCOMES = ["approve", "reject"] as const;
 export const humanStepSchema = z
@@ -84,11 +116,18 @@ export const humanStepSchema = z
     outcomes: z.array(z.enum(HUMAN_OUTCOMES)).min(1).default(["approve", "reject"]),
     next: z.partialRecord(z.enum(HUMAN_OUTCOMES), stepIdSchema),
     due: durationSchema.optional(),
+    /** A rejection compensates the completed steps (saga) instead of following `next.reject`. */
+    compensateOnReject: z.boolean().default(false),
+    ...compensate,
   })
   .strict()
   .superRefine((s, ctx) => {
     if (!s.candidateGroup && !s.assignee && !s.routing) ctx.addIssue({ code: "custom", path: ["candidateGroup"], message: "name a candidateGroup, an assignee or a routing" });
-    for (const o of s.outcomes) if (!s.next[o]) ctx.addIssue({ code: "custom", path: ["next", o], message: `outcome "${o}" has no next step` });
+    if (s.compensateOnReject) {
+      if (!s.outcomes.includes("reject")) ctx.addIssue({ code: "custom", path: ["compensateOnReject"], message: 'needs "reject" among the outcomes' });
+      if (s.next.reject) ctx.addIssue({ code: "custom", path: ["next", "reject"], message: "a rejection compensates (compensateOnReject); remove next.reject" });
+    }
+    for (const o of s.outcomes) if (!s.next[o] && !(o === "reject" && s.compensateOnReject)) ctx.addIssue({ code: "custom", path: ["next", o], message: `outcome "${o}" has no next step` });
     for (const o of Object.keys(s.next)) if (!s.outcomes.includes(o as never)) ctx.addIssue({ code: "custom", path: ["next", o], message: `"${o}" is not one of the step's outcomes` });
   });
 
@@ -111,6 +150,33 @@ export const waitStepSchema = z
     if (s.onTimeout && !s.timeout) ctx.addIssue({ code: "custom", path: ["timeout"], message: "onTimeout needs a timeout" });
   });
 
+/**
+ * Parallel branches: every branch starts at its `start` and runs until it reaches `join` (a step of
+ * kind join). The join continues once every branch arrived. Steps inside a branch see the
+ * variables as they were at the fork plus what their own branch wrote; at the join the branches'
+ * writes are applied in the order the branches are declared (a later branch wins on the same path).
+ */
+export const parallelStepSchema = z
+  .object({
+    ...base,
+    kind: z.literal("parallel"),
+    branches: z
+      .array(z.object({ name: stepIdSchema, start: stepIdSchema }).strict())
+      .min(2, "a parallel step needs at least two branches")
+      .max(10)
+      .superRefine((bs, ctx) => {
+        const seen = new Set<string>();
+        bs.forEach((b, i) => {
+          if (seen.has(b.name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `branch name "${b.name}" is used twice` });
+          seen.add(b.name);
+        });
+      }),
+    join: stepIdSchema,
+  })
+  .strict();
+
+export const joinStepSchema = z.object({ ...base, kind: z.literal("join"), next: stepIdSchema }).strict();
+
 export const endStepSchema = z.object({ ...base, kind: z.literal("end") }).strict();
 
 export const STEP_SCHEMAS = {
@@ -119,6 +185,8 @@ export const STEP_SCHEMAS = {
   decision: decisionStepSchema,
   human: humanStepSchema,
   wait: waitStepSchema,
+  parallel: parallelStepSchema,
+  join: joinStepSchema,
   end: endStepSchema,
 } as const;
 
@@ -127,8 +195,10 @@ export type SetStep = z.infer<typeof setStepSchema>;
 export type DecisionStep = z.infer<typeof decisionStepSchema>;
 export type HumanStep = z.infer<typeof humanStepSchema>;
 export type WaitStep = z.infer<typeof waitStepSchema>;
+export type ParallelStep = z.infer<typeof parallelStepSchema>;
+export type JoinStep = z.infer<typeof joinStepSchema>;
 export type EndStep = z.infer<typeof endStepSchema>;
-export type Step = HttpStep | SetStep | DecisionStep | HumanStep | WaitStep | EndStep;
+export type Step = HttpStep | SetStep | DecisionStep | HumanStep | WaitStep | ParallelStep | JoinStep | EndStep;
 
 export const PROCESS_KEY_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 

@@ -1,0 +1,304 @@
+// The engine's runtime beyond a straight line: parallel branches that join, compensation (saga),
+// operator skip and cancel. Real PostgreSQL, a real BullMQ worker on this run's prefix, and a
+// local HTTP server standing in for the ERP.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Worker } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decideTask } from "@/lib/tasks/service";
+import { cancelInstance, getInstance, retryFailedStep, skipFailedStep, startInstance } from "@/lib/engine/service";
+import { publishDefinition } from "@/lib/processes/service";
+import { startEngineWorker, waitFor, db, makeTeam, uid, type Team } from "./helpers";
+
+interface Call {
+  path: string;
+  at: number;
+  idempotencyKey: string | undefined;
+}
+const calls: Call[] = [];
+const hits = new Map<string, number>();
+let server: http.Server;
+let base = "";
+
+function serve(req: http.IncomingMessage, res: http.ServerResponse) {
+  const url = new URL(req.url ?? "/", "http://x");
+  const n = (hits.get(url.pathname) ?? 0) + 1;
+  hits.set(url.pathname, n);
+  calls.push({ path: url.pathname, at: Date.now(), idempotencyKey: req.headers["idempotency-key"] as string | undefined });
+  const send = (status: number, payload: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(payload));
+  const [, kind] = url.pathname.split("/");
+  if (kind === "ok") return send(200, { n, score: Number(url.searchParams.get("score") ?? 0) });
+  if (kind === "flaky") return n <= Number(url.searchParams.get("fail") ?? 1) ? send(503, { error: "busy" }) : send(200, { n });
+  if (kind === "bad") return send(422, { error: "refused" });
+  if (kind === "slow") {
+    const t = setTimeout(() => send(200, { late: true }), Number(url.searchParams.get("ms") ?? 300));
+    res.on("close", () => clearTimeout(t));
+    return;
+  }
+  send(404, {});
+}
+
+let team: Team;
+let worker: Worker;
+beforeAll(async () => {
+  team = await makeTeam();
+  server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => serve(req, res));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  worker = await startEngineWorker();
+});
+afterAll(async () => {
+  await worker?.close();
+  await new Promise((r) => server?.close(r));
+});
+
+function instanceIn(id: string, ...statuses: string[]) {
+  return waitFor(`instance ${id} in ${statuses.join("/")}`, async () => {
+    const i = await getInstance(team.as.admin, id);
+    return statuses.includes(i.status) ? i : null;
+  });
+}
+const openTask = (instanceId: string, title?: string) =>
+  waitFor(`an open task for ${instanceId}`, () => db().task.findFirst({ where: { instanceId, status: "OPEN", ...(title ? { title } : {}) } }));
+const actionsOf = async (instanceId: string) => (await db().auditEntry.findMany({ where: { instanceId }, orderBy: { seq: "asc" } })).map((r) => r.action);
+const key = () => `rt-${uid()}`;
+
+describe("parallel branches", () => {
+  it("runs the branches concurrently, joins when all arrived, and merges their variables in branch order", async () => {
+    const k = key();
+    await publishDefinition(team.as.admin, {
+      key: k,
+      name: "Onboarding checks",
+      steps: [
+        { id: "checks", kind: "parallel", branches: [{ name: "credit", start: "credit-check" }, { name: "review", start: "review" }], join: "checked" },
+        // Both branches write `verdict`: the later-declared branch (review) wins, whatever finishes first.
+        { id: "credit-check", kind: "http", url: `${base}/slow/${k}-credit?ms=50`, output: { creditLate: "body.late" }, next: "credit-verdict" },
+        { id: "credit-verdict", kind: "set", assign: { verdict: "credit", creditSeen: "{{creditLate}}" }, next: "checked" },
+        { id: "review", kind: "human", title: "Review {{vendor}}", candidateGroup: team.group.key, next: { approve: "review-verdict", reject: "review-verdict" } },
+        { id: "review-verdict", kind: "set", assign: { verdict: "review" }, next: "checked" },
+        { id: "checked", kind: "join", next: "summary" },
+        { id: "summary", kind: "set", assign: { summary: "{{verdict}}" }, next: "done" },
+        { id: "done", kind: "end" },
+      ],
+    });
+    const i = await startInstance(team.as.admin, k, { variables: { vendor: "Contoso" } });
+    const task = await openTask(i.id);
+    // The credit branch finishes while the review waits: the instance waits, nothing merged yet.
+    const waiting = await waitFor("credit branch at the join", async () => {
+      const x = await getInstance(team.as.admin, i.id);
+      return x.steps.some((s) => s.stepId === "credit-verdict" && s.status === "COMPLETED") && x.status === "WAITING" ? x : null;
+    });
+    expect(waiting.variables).toEqual({ vendor: "Contoso" });
+    expect(waiting.steps.filter((s) => s.branch).map((s) => [s.stepId, s.branch])).toEqual(
+      expect.arrayContaining([
+        ["credit-check", "credit"],
+        ["credit-verdict", "credit"],
+        ["review", "review"],
+      ]),
+    );
+    await decideTask(team.as.alice, task.id, { outcome: "approve" });
+    const done = await instanceIn(i.id, "COMPLETED");
+    expect(done.variables).toMatchObject({ vendor: "Contoso", creditLate: true, creditSeen: true, verdict: "review", summary: "review", review: { outcome: "approve" } });
+    const joins = done.steps.filter((s) => s.stepId === "checked");
+    expect(joins).toHaveLength(1);
+    expect(done.steps.find((s) => s.stepId === "checks")!.status).toBe("COMPLETED");
+    const actions = await actionsOf(i.id);
+    expect(actions.filter((a) => a === "step.forked" || a === "step.joined")).toEqual(["step.forked", "step.joined"]);
+    expect(actions.at(-1)).toBe("instance.completed");
+  });
+
+  it("a failed branch shows on the instance while the other goes on; the join fails once both settled; retry resumes only that branch", async () => {
+    const k = key();
+    await publishDefinition(team.as.admin, {
+      key: k,
+      name: "Branch failure",
+      steps: [
+        { id: "fork", kind: "parallel", branches: [{ name: "a", start: "a-call" }, { name: "b", start: "b-ask" }], join: "joined" },
+        { id: "a-call", kind: "http", url: `${base}/flaky/${k}-a?fail=1`, retries: { max: 0 }, output: { aN: "body.n" }, next: "joined" },
+        { id: "b-ask", kind: "human", title: "B {{n}}", candidateGroup: team.group.key, next: { approve: "joined", reject: "joined" } },
+        { id: "joined", kind: "join", next: "done" },
+        { id: "done", kind: "end" },
+      ],
+    });
+    const i = await startInstance(team.as.admin, k, { variables: { n: 1 } });
+    const failing = await waitFor("branch a failed", async () => {
+      const x = await getInstance(team.as.admin, i.id);
+      return x.error && x.status === "WAITING" ? x : null;
+    });
+    expect(failing.error).toMatch(/Step "a-call" failed after 1 attempt/);
+    expect(failing.can.retry).toBe(true);
+    expect(failing.failedStep).toMatchObject({ stepId: "a-call", skipTo: "joined" });
+    // Retry while branch b still waits: a fresh run in branch a; the ERP now answers.
+    await retryFailedStep(team.as.admin, i.id, { reason: "ERP back" });
+    await waitFor("branch a done", async () => (await db().stepRun.findFirst({ where: { instanceId: i.id, stepId: "a-call", status: "COMPLETED" } })) ?? null);
+    await decideTask(team.as.bob, (await openTask(i.id)).id, { outcome: "approve" });
+    const done = await instanceIn(i.id, "COMPLETED");
+    expect(done.variables).toMatchObject({ aN: 2 });
+    expect(done.steps.filter((s) => s.stepId === "a-call").map((s) => [s.status, s.branch])).toEqual([
+      ["FAILED", "a"],
+      ["COMPLETED", "a"],
+    ]);
+    expect(done.error).toBeNull();
+  });
+
+  it("without a retry the join fails once the other branch settled, and the instance fails", async () => {
+    const k = key();
+    await publishDefinition(team.as.admin, {
+      key: k,
+      name: "Join failure",
+      steps: [
+        { id: "fork", kind: "parallel", branches: [{ name: "a", start: "a-call" }, { name: "b", start: "b-set" }], join: "joined" },
+        { id: "a-call", kind: "http", url: `${base}/bad/${k}`, retries: { max: 0 }, next: "joined" },
+        { id: "b-set", kind: "set", assign: { b: true }, next: "joined" },
+        { id: "joined", kind: "join", next: "done" },
+        { id: "done", kind: "end" },
+      ],
+    });
+    const i = await startInstance(team.as.admin, k, {});
+    const failed = await instanceIn(i.id, "FAILED");
+    expect(failed.error).toMatch(/^Step "fork": branch "a" failed/);
+    expect(failed.steps.find((s) => s.stepId === "fork")!.status).toBe("FAILED");
+    expect(failed.steps.find((s) => s.stepId === "b-set")!.status).toBe("COMPLETED");
+    expect(failed.failedStep).toMatchObject({ stepId: "a-call" });
+    // Skipping the failed branch step continues the branch at its join: the instance completes.
+    await expect(skipFailedStep(team.as.admin, i.id, {})).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    await skipFailedStep(team.as.admin, i.id, { reason: "Vendor registered by phone" });
+    const done = await instanceIn(i.id, "COMPLETED");
+    expect(done.steps.find((s) => s.stepId === "a-call")!.status).toBe("SKIPPED");
+    expect(done.variables).toEqual({ b: true });
+    const skipped = await db().auditEntry.findFirstOrThrow({ where: { instanceId: i.id, action: "step.skipped" } });
+    expect(skipped).toMatchObject({ actorId: team.users.admin.id, reason: "Vendor registered by phone" });
+  });
+});
+
+describe("compensation (saga)", () => {
+  const saga = (k: string, failAt: string) => ({
+    key: k,
+    name: "Order saga",
+    steps: [
+      { id: "reserve", kind: "http", url: `${base}/ok/${k}-reserve`, compensate: "release", next: "charge" },
+      { id: "charge", kind: "http", url: `${base}/ok/${k}-charge`, compensate: "refund", output: { charged: "body.n" }, next: "ship" },
+      { id: "note", kind: "set", assign: { noted: true }, next: "ship" },
+      { id: "ship", kind: "http", url: `${base}${failAt}`, retries: { max: 0 }, next: "done" },
+      { id: "done", kind: "end" },
+      { id: "release", kind: "http", url: `${base}/ok/${k}-release` },
+      // The refund fails once: compensation retries like any http step.
+      { id: "refund", kind: "http", url: `${base}/flaky/${k}-refund?fail=1`, retries: { max: 2, backoff: "PT0.05S" }, output: { refunded: "body.n" } },
+    ],
+  });
+
+  it("a permanent failure compensates the completed steps in reverse order, each a step run, audited", async () => {
+    const k = key();
+    const doc = saga(k, `/bad/${k}-ship`);
+    doc.steps = doc.steps.filter((s) => s.id !== "note");
+    await publishDefinition(team.as.admin, doc);
+    const i = await startInstance(team.as.admin, k, {});
+    const done = await instanceIn(i.id, "COMPENSATED");
+    expect(done.steps.map((s) => [s.stepId, s.status, s.compensationOf ? "comp" : ""])).toEqual([
+      ["reserve", "COMPENSATED", ""],
+      ["charge", "COMPENSATED", ""],
+      ["ship", "FAILED", ""],
+      ["refund", "COMPLETED", "comp"],
+      ["release", "COMPLETED", "comp"],
+    ]);
+    expect(done.steps.find((s) => s.stepId === "refund")!.attempts).toBe(2);
+    expect(done.variables).toMatchObject({ charged: 1, refunded: 2 });
+    // The ERP saw refund before release.
+    const order = calls.filter((c) => c.path.startsWith(`/ok/${k}`) || c.path.startsWith(`/flaky/${k}`)).map((c) => c.path.replace(`${k}-`, ""));
+    expect(order).toEqual(["/ok/reserve", "/ok/charge", "/flaky/refund", "/flaky/refund", "/ok/release"]);
+    expect(calls.find((c) => c.path === `/ok/${k}-release`)!.idempotencyKey).toBe(`${i.id}.release`);
+    const actions = await actionsOf(i.id);
+    expect(actions.filter((a) => a.startsWith("instance.") || a.startsWith("step.compens"))).toEqual([
+      "instance.started",
+      "instance.compensating",
+      "step.compensation_started",
+      "step.compensated",
+      "step.compensation_started",
+      "step.compensated",
+      "instance.compensated",
+    ]);
+    expect(done.error).toMatch(/Step "ship" failed/);
+  });
+
+  it("a human rejection with compensateOnReject compensates; open tasks of other branches are cancelled", async () => {
+    const k = key();
+    await publishDefinition(team.as.admin, {
+      key: k,
+      name: "Reject saga",
+      steps: [
+        { id: "reserve", kind: "http", url: `${base}/ok/${k}-reserve`, compensate: "release", next: "fork" },
+        { id: "fork", kind: "parallel", branches: [{ name: "manager", start: "manager" }, { name: "finance", start: "finance" }], join: "both" },
+        { id: "manager", kind: "human", title: "Manager", candidateGroup: team.group.key, compensateOnReject: true, next: { approve: "both" } },
+        { id: "finance", kind: "human", title: "Finance", candidateGroup: team.group.key, next: { approve: "both", reject: "both" } },
+        { id: "both", kind: "join", next: "done" },
+        { id: "done", kind: "end" },
+        { id: "release", kind: "set", assign: { released: true } },
+      ],
+    });
+    const i = await startInstance(team.as.admin, k, {});
+    const manager = await openTask(i.id, "Manager");
+    const finance = await openTask(i.id, "Finance");
+    await decideTask(team.as.alice, manager.id, { outcome: "reject", reason: "Not in budget" });
+    const done = await instanceIn(i.id, "COMPENSATED");
+    expect(done.variables).toMatchObject({ released: true });
+    expect((await db().task.findUniqueOrThrow({ where: { id: finance.id } })).status).toBe("CANCELLED");
+    expect(done.steps.find((s) => s.stepId === "finance")!.status).toBe("CANCELLED");
+    expect(done.steps.find((s) => s.stepId === "reserve")!.status).toBe("COMPENSATED");
+  });
+});
+
+describe("operator actions", () => {
+  it("cancel stops pending steps and cancels open tasks, audited with the reason", async () => {
+    const k = key();
+    await publishDefinition(team.as.admin, {
+      key: k,
+      name: "Cancel me",
+      steps: [
+        { id: "ask", kind: "human", title: "Cancel {{n}}", candidateGroup: team.group.key, next: { approve: "done", reject: "done" } },
+        { id: "done", kind: "end" },
+      ],
+    });
+    const i = await startInstance(team.as.admin, k, { variables: { n: 1 } });
+    const task = await openTask(i.id);
+    await instanceIn(i.id, "WAITING");
+    await expect(cancelInstance(team.as.alice, i.id, { reason: "x" })).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(cancelInstance(team.as.admin, i.id, { reason: " " })).rejects.toMatchObject({ code: "VALIDATION_FAILED" });
+    const cancelled = await cancelInstance(team.as.admin, i.id, { reason: "Duplicate order" });
+    expect(cancelled).toMatchObject({ status: "CANCELLED", can: { retry: false, skip: false, cancel: false } });
+    expect(cancelled.steps[0]!.status).toBe("CANCELLED");
+    expect((await db().task.findUniqueOrThrow({ where: { id: task.id } })).status).toBe("CANCELLED");
+    const entry = await db().auditEntry.findFirstOrThrow({ where: { instanceId: i.id, action: "instance.cancelled" } });
+    expect(entry).toMatchObject({ actorId: team.users.admin.id, reason: "Duplicate order" });
+    expect(await db().auditEntry.count({ where: { taskId: task.id, action: "task.cancelled" } })).toBe(1);
+    await expect(cancelInstance(team.as.admin, i.id, { reason: "again" })).rejects.toMatchObject({ code: "CONFLICT" });
+    // A late decision of the cancelled task changes nothing.
+    await expect(decideTask(team.as.alice, task.id, { outcome: "approve" })).rejects.toMatchObject({ message: "This task was cancelled." });
+  });
+
+  it("skip continues a failed main-flow step at its next step; a step with no single next cannot be skipped", async () => {
+    const k = key();
+    await publishDefinition(team.as.admin, {
+      key: k,
+      name: "Skip me",
+      steps: [
+        { id: "sync", kind: "http", url: `${base}/bad/${k}`, retries: { max: 0 }, next: "stamp" },
+        { id: "stamp", kind: "set", assign: { stamped: true }, next: "done" },
+        { id: "done", kind: "end" },
+      ],
+    });
+    const i = await startInstance(team.as.admin, k, {});
+    const failed = await instanceIn(i.id, "FAILED");
+    expect(failed.can).toEqual({ retry: true, skip: true, cancel: true });
+    await skipFailedStep(team.as.admin, i.id, { reason: "Synced by hand" });
+    const done = await instanceIn(i.id, "COMPLETED");
+    expect(done.steps.map((s) => [s.stepId, s.status])).toEqual([
+      ["sync", "SKIPPED"],
+      ["stamp", "COMPLETED"],
+      ["done", "COMPLETED"],
+    ]);
+    await expect(skipFailedStep(team.as.admin, i.id, { reason: "again" })).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+});
