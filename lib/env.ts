@@ -60,6 +60,12 @@ const envSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  // Circuit breaker per target host of HTTP steps (shared by every worker through Redis): it opens
+  // after this many failures (network errors, timeouts, 5xx) within the window, and lets one probe
+  // through after the cool-down.
+  CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+  CIRCUIT_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  CIRCUIT_COOLDOWN_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -1,10 +1,19 @@
 // The engine's runtime beyond a straight line: parallel branches that join, compensation (saga),
 // operator skip and cancel. Real PostgreSQL, a real BullMQ worker on this run's prefix, and a
 // local HTTP server standing in for the ERP.
+// A small breaker for the tests: three failures open it, for one second.
+import { vi } from "vitest";
+vi.hoisted(() => {
+  process.env.CIRCUIT_FAILURE_THRESHOLD = "3";
+  process.env.CIRCUIT_COOLDOWN_MS = "1000";
+});
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Worker } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { acquireBreaker, listBreakers, recordBreakerFailure, recordBreakerSuccess } from "@/lib/engine/circuit-breaker";
+import { listCircuitBreakers } from "@/lib/engine/service";
+import { redis, redisKey } from "@/lib/redis";
 import { decideTask } from "@/lib/tasks/service";
 import { cancelInstance, getInstance, retryFailedStep, skipFailedStep, startInstance } from "@/lib/engine/service";
 import { publishDefinition } from "@/lib/processes/service";
@@ -16,6 +25,7 @@ interface Call {
   idempotencyKey: string | undefined;
 }
 const calls: Call[] = [];
+const down = new Set<string>();
 const hits = new Map<string, number>();
 let server: http.Server;
 let base = "";
@@ -30,6 +40,7 @@ function serve(req: http.IncomingMessage, res: http.ServerResponse) {
   if (kind === "ok") return send(200, { n, score: Number(url.searchParams.get("score") ?? 0) });
   if (kind === "flaky") return n <= Number(url.searchParams.get("fail") ?? 1) ? send(503, { error: "busy" }) : send(200, { n });
   if (kind === "bad") return send(422, { error: "refused" });
+  if (kind === "toggle") return down.has(url.pathname) ? send(503, { error: "down" }) : send(200, { n });
   if (kind === "slow") {
     const t = setTimeout(() => send(200, { late: true }), Number(url.searchParams.get("ms") ?? 300));
     res.on("close", () => clearTimeout(t));
@@ -49,6 +60,11 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   worker = await startEngineWorker();
+});
+const host = () => new URL(base).host;
+// Every test starts with a closed breaker for the test server (they all share its host).
+beforeEach(async () => {
+  await redis().del(redisKey("breaker", host()), redisKey("breaker", host(), "failures"));
 });
 afterAll(async () => {
   await worker?.close();
@@ -300,5 +316,91 @@ describe("operator actions", () => {
       ["done", "COMPLETED"],
     ]);
     await expect(skipFailedStep(team.as.admin, i.id, { reason: "again" })).rejects.toMatchObject({ code: "CONFLICT" });
+  });
+});
+
+describe("circuit breaker per host", () => {
+  it("opens after N failures, queues the step without spending attempts, probes after the cool-down and closes on success", async () => {
+    const k = key();
+    const path = `/toggle/${k}`;
+    down.add(path);
+    await publishDefinition(team.as.admin, {
+      key: k,
+      name: "Breaker",
+      steps: [
+        { id: "sync", kind: "http", url: `${base}${path}`, retries: { max: 6, backoff: "PT0.05S", maxBackoff: "PT0.1S" }, output: { n: "body.n" }, next: "done" },
+        { id: "done", kind: "end" },
+      ],
+    });
+    const i = await startInstance(team.as.admin, k, {});
+    // Three 503s open the breaker; the fourth attempt is not made: the step waits for the breaker.
+    const queued = await waitFor("queued behind the breaker", async () => {
+      const x = await getInstance(team.as.admin, i.id);
+      return x.steps[0]?.circuitHost ? x : null;
+    });
+    expect(queued.status).toBe("RUNNING");
+    expect(queued.steps[0]).toMatchObject({ status: "PENDING", attempts: 3, circuitHost: host() });
+    expect(queued.steps[0]!.error).toMatch(new RegExp(`^Waiting: circuit open for ${host().replace(/\./g, "\\.")} until `));
+    const until = new Date(queued.steps[0]!.nextAttemptAt!).getTime();
+    expect(until - Date.now()).toBeGreaterThan(0);
+    expect(until - Date.now()).toBeLessThan(2000);
+    const listed = (await listCircuitBreakers(team.as.admin)).data.find((b) => b.host === host());
+    expect(listed).toMatchObject({ state: "open", queuedSteps: 1 });
+    expect(hits.get(path)).toBe(3);
+    await expect(listCircuitBreakers(team.as.alice)).rejects.toMatchObject({ code: "FORBIDDEN" });
+
+    // The host recovers; after the cool-down one probe goes through and closes the breaker.
+    down.delete(path);
+    const done = await instanceIn(i.id, "COMPLETED");
+    expect(done.steps[0]).toMatchObject({ status: "COMPLETED", attempts: 4, circuitHost: null });
+    expect(hits.get(path)).toBe(4);
+    expect((await listBreakers()).find((b) => b.host === host())).toMatchObject({ state: "closed", failures: 0 });
+    const actions = await actionsOf(i.id);
+    expect(actions.filter((a) => a === "step.attempt_failed")).toHaveLength(3);
+    expect(actions).toContain("step.circuit_open");
+  });
+
+  it("an open breaker takes the step's onCircuitOpen branch without calling the host", async () => {
+    const k = key();
+    for (let n = 0; n < 3; n++) await recordBreakerFailure(host(), "test: down");
+    await publishDefinition(team.as.admin, {
+      key: k,
+      name: "Breaker fallback",
+      steps: [
+        { id: "sync", kind: "http", url: `${base}/ok/${k}`, onCircuitOpen: "later", next: "done" },
+        { id: "later", kind: "set", assign: { deferred: true }, next: "done" },
+        { id: "done", kind: "end" },
+      ],
+    });
+    const i = await startInstance(team.as.admin, k, {});
+    const done = await instanceIn(i.id, "COMPLETED");
+    expect(done.steps.map((s) => [s.stepId, s.status, s.attempts])).toEqual([
+      ["sync", "FAILED", 0],
+      ["later", "COMPLETED", 0],
+      ["done", "COMPLETED", 0],
+    ]);
+    expect(done.steps[0]!.error).toMatch(/^Circuit open for .* took onCircuitOpen$/);
+    expect(done.variables).toEqual({ deferred: true });
+    expect(hits.get(`/ok/${k}`)).toBeUndefined();
+  });
+
+  it("half-open lets exactly one probe through; a failed probe opens it again", async () => {
+    const h = `probe-${uid()}.test:443`;
+    const t0 = Date.now();
+    for (let n = 0; n < 3; n++) await recordBreakerFailure(h, "503", t0);
+    expect(await acquireBreaker(h, 5000, t0 + 10)).toMatchObject({ allowed: false, state: "open" });
+    // After the cool-down, concurrent callers: one probe, the others wait for it.
+    const gates = await Promise.all([1, 2, 3].map(() => acquireBreaker(h, 5000, t0 + 1100)));
+    expect(gates.filter((g) => g.allowed)).toEqual([{ allowed: true, probe: true }]);
+    expect(await recordBreakerFailure(h, "still 503", t0 + 1200)).toBe("reopened");
+    expect(await acquireBreaker(h, 5000, t0 + 1300)).toMatchObject({ allowed: false, state: "open" });
+    // The next probe succeeds: closed, and calls flow again.
+    expect(await acquireBreaker(h, 5000, t0 + 2300)).toEqual({ allowed: true, probe: true });
+    await recordBreakerSuccess(h);
+    expect(await acquireBreaker(h, 5000, t0 + 2400)).toEqual({ allowed: true, probe: false });
+    // Failures older than the window do not add up.
+    expect(await recordBreakerFailure(h, "503", t0 + 3000)).toBe("closed");
+    expect(await recordBreakerFailure(h, "503", t0 + 3000 + 61_000)).toBe("closed");
+    expect(await recordBreakerFailure(h, "503", t0 + 3000 + 61_001)).toBe("closed");
   });
 });

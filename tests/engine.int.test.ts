@@ -3,7 +3,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Worker } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { redis, redisKey } from "@/lib/redis";
 import { dispatchOutbox } from "@/lib/outbox/service";
 import { queue, QUEUES } from "@/lib/queues";
 import { decideTask } from "@/lib/tasks/service";
@@ -61,6 +62,11 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   worker = await startEngineWorker();
+});
+// The tests share the stand-in's host: each starts with its circuit breaker closed.
+beforeEach(async () => {
+  const host = new URL(base).host;
+  await redis().del(redisKey("breaker", host), redisKey("breaker", host, "failures"));
 });
 afterAll(async () => {
   await worker?.close();

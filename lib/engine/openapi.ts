@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ZodOpenApiPathsObject, ZodOpenApiResponseObject } from "zod-openapi";
 import { processDetailDtoSchema, processSummaryDtoSchema, processVersionDtoSchema, uploadDefinitionSchema } from "../processes/schemas";
-import { cancelInstanceSchema, instanceDtoSchema, instanceListQuerySchema, instancePageSchema, retryStepSchema, skipStepSchema, startInstanceSchema } from "./schemas";
+import { cancelInstanceSchema, circuitBreakerListSchema, instanceDtoSchema, instanceListQuerySchema, instancePageSchema, retryStepSchema, skipStepSchema, startInstanceSchema } from "./schemas";
 
 // The process, instance and event routes in the OpenAPI document (lib/openapi/document.ts spreads these in).
 
@@ -74,6 +74,13 @@ export function processPaths(problems: Problems): ZodOpenApiPathsObject {
         requestParams: { path: idParam },
         requestBody: { ...json(retryStepSchema), required: false },
         responses: { ...ok(instanceDtoSchema), ...problems(401, 403, 404, 409) },
+      },
+    },
+    "/api/v1/circuit-breakers": {
+      get: {
+        tags: ["processes"],
+        summary: "Circuit breakers of HTTP steps' target hosts (state shared by every worker), with the step runs queued behind each",
+        responses: { ...ok(circuitBreakerListSchema), ...problems(401, 403) },
       },
     },
     "/api/v1/instances/{id}/skip": {

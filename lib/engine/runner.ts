@@ -9,6 +9,7 @@ import { createTask } from "../tasks/service";
 import { stepById } from "../processes/definition";
 import { evaluateGuard, evaluateValue, getPath, parseDurationMs, renderTemplate } from "../processes/expressions";
 import type { DecisionStep, HttpStep, HumanStep, ParallelStep, ProcessDocument, SetStep, Step, WaitStep } from "../processes/schemas";
+import { acquireBreaker, breakerHost, recordBreakerFailure, recordBreakerSuccess } from "./circuit-breaker";
 import { backoffDelayMs, idempotencyKeyFor, performHttpAttempt, type HttpAttemptResult } from "./http-call";
 import { resolveSecrets, secretNamesOfStep } from "../secrets/service";
 import { redactText, redactValue } from "../secrets/redact";
@@ -155,6 +156,7 @@ async function claim(ctx: Ctx, staleAfterMs: number): Promise<{ version: number;
         attempts: attempt,
         attemptStartedAt: new Date(),
         nextAttemptAt: null,
+        circuitHost: null,
       }),
     );
   } catch (e) {
@@ -164,8 +166,62 @@ async function claim(ctx: Ctx, staleAfterMs: number): Promise<{ version: number;
   return { version: stepRun.version + 1, attempt };
 }
 
+/** The target host's breaker is open: take the step's onCircuitOpen branch, or wait (no attempt spent) until it is due to half-open. */
+function deferForOpenCircuit(ctx: Ctx, step: HttpStep, actor: Actor, host: string, until: Date): Promise<JobResult> {
+  const at = until.toISOString();
+  if (step.onCircuitOpen && !ctx.stepRun.compensationOf) {
+    return transition("circuit open: fallback", (tx) =>
+      finishStepInTx(tx, actor, ctx, ["PENDING"], {
+        status: "FAILED",
+        error: `Circuit open for ${host} until ${at}: took onCircuitOpen`,
+        next: step.onCircuitOpen!,
+        action: "step.circuit_open",
+        auditAfter: { host, until: at, fallback: step.onCircuitOpen! },
+        stepData: { circuitHost: host },
+      }),
+    );
+  }
+  // A little jitter so the steps queued behind one host do not all arrive at the probe together.
+  const runAt = new Date(until.getTime() + 50 + Math.round(Math.random() * 450));
+  const { stepRun } = ctx;
+  return transition("circuit open: queued", async (tx) => {
+    await updateStepRunIf(tx, { id: stepRun.id, version: stepRun.version, statuses: ["PENDING"] }, {
+      nextAttemptAt: runAt,
+      circuitHost: host,
+      error: `Waiting: circuit open for ${host} until ${at}`,
+    });
+    await appendAuditEntry(tx, actor, {
+      action: "step.circuit_open",
+      subjectType: "instance",
+      subjectId: ctx.instance.id,
+      instanceId: ctx.instance.id,
+      after: { stepId: step.id, stepRunId: stepRun.id, host, until: at, queuedUntil: runAt.toISOString() },
+    });
+    await enqueueInTx(tx, {
+      queue: QUEUES.engine,
+      name: "run-step",
+      jobId: `step.${stepRun.id}.c${stepRun.version + 1}`,
+      payload: { instanceId: ctx.instance.id, stepRunId: stepRun.id },
+      runAt,
+    });
+  });
+}
+
+/** What a call's result says about its host: an answer below 500 means the host is up. */
+async function recordForBreaker(host: string | null, result: HttpAttemptResult): Promise<void> {
+  if (!host) return;
+  const up = result.ok || (result.status !== null && result.status < 500);
+  await (up ? recordBreakerSuccess(host) : recordBreakerFailure(host, result.error)).catch((err: unknown) => logger.warn({ err: String(err), host }, "circuit breaker not updated"));
+}
+
 async function runHttp(ctx: Ctx, step: HttpStep, actor: Actor): Promise<JobResult> {
   const timeoutMs = parseDurationMs(step.timeout) ?? 10_000;
+  // The breaker is asked before anything is claimed: an open one costs no attempt.
+  const host = breakerHost(renderTemplate(step.url, scopeOf(ctx)));
+  if (host && ctx.stepRun.status === "PENDING") {
+    const gate = await acquireBreaker(host, timeoutMs + HTTP_STALE_GRACE_MS);
+    if (!gate.allowed) return deferForOpenCircuit(ctx, step, actor, host, gate.until);
+  }
   const claimed = await claim(ctx, timeoutMs + HTTP_STALE_GRACE_MS);
   if (claimed === "skip") return { done: `skipped (step ${ctx.stepRun.status})` };
   // Another worker is mid-call: let BullMQ retry this job later; by then it has finished or is stale.
@@ -186,6 +242,7 @@ async function runHttp(ctx: Ctx, step: HttpStep, actor: Actor): Promise<JobResul
   // Whatever the receiver answers (an echo of the headers, an error quoting them) is redacted
   // before it reaches the step run, the variables, the audit log or a log line.
   const result = redactAttemptResult(await performHttpAttempt(step, scope, idempotencyKeyFor(ctx.instance.id, step.id), secrets.values), secretValues);
+  await recordForBreaker(host, result);
   const entry = {
     n: claimed.attempt,
     startedAt: started.toISOString(),

@@ -78,3 +78,16 @@ export type StepRunDto = z.infer<typeof stepRunDtoSchema>;
 
 export const instancePageSchema = z.object({ data: z.array(instanceSummaryDtoSchema), nextCursor: z.string().nullable() });
 export type InstancePage = z.infer<typeof instancePageSchema>;
+
+export const circuitBreakerDtoSchema = z.object({
+  host: z.string(),
+  state: z.enum(["closed", "open", "half_open"]),
+  failures: z.number().int().meta({ description: "Failures counted in the current window" }),
+  openedAt: z.string().nullable(),
+  openUntil: z.string().nullable().meta({ description: "When an open breaker lets its half-open probe through" }),
+  lastError: z.string().nullable(),
+  /** Step runs queued behind this host's breaker. */
+  queuedSteps: z.number().int(),
+});
+export type CircuitBreakerDto = z.infer<typeof circuitBreakerDtoSchema>;
+export const circuitBreakerListSchema = z.object({ data: z.array(circuitBreakerDtoSchema) });

@@ -2,6 +2,7 @@ import { db, type Prisma, type Tx } from "../db";
 import { AppError, fromZodError } from "../errors";
 import { requirePermission, workerActor, type Actor } from "../identity/actor";
 import { publishTaskEvent } from "../live/publish";
+import { listBreakers } from "./circuit-breaker";
 import { appendAuditEntry } from "../audit/service";
 import { dispatchOutboxSoon } from "../outbox/service";
 import { taskReference } from "../tasks/schemas";
@@ -14,6 +15,7 @@ import {
   retryStepSchema,
   skipStepSchema,
   startInstanceSchema,
+  type CircuitBreakerDto,
   type InstanceDto,
   type InstancePage,
   type InstanceSummaryDto,
@@ -306,3 +308,14 @@ export async function cancelInstance(actor: Actor, instanceId: string, input: un
 }
 
 const CANCELLABLE: InstanceStatus[] = ["RUNNING", "WAITING", "FAILED", "COMPENSATING"];
+
+/** The circuit breakers of HTTP steps' hosts, with how many step runs wait behind each. */
+export async function listCircuitBreakers(actor: Actor): Promise<{ data: CircuitBreakerDto[] }> {
+  requirePermission(actor, "processes:manage");
+  const [views, queued] = await Promise.all([
+    listBreakers(),
+    db().stepRun.groupBy({ by: ["circuitHost"], where: { status: "PENDING", circuitHost: { not: null } }, _count: { _all: true } }),
+  ]);
+  const count = new Map(queued.map((q) => [q.circuitHost, q._count._all]));
+  return { data: views.map((v) => ({ ...v, queuedSteps: count.get(v.host) ?? 0 })) };
+}

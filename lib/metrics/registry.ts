@@ -1,4 +1,5 @@
 import client from "prom-client";
+import { registerBreakerMetrics } from "../engine/circuit-breaker";
 
 // One Prometheus registry per process (web or worker), kept on globalThis so Next.js reloads in
 // development do not register the same metric twice.
@@ -46,6 +47,7 @@ function build() {
     buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60],
     registers: [registry],
   });
+  registerBreakerMetrics(registry);
   return { registry, httpDuration, jobDuration };
 }
 
