@@ -4,4 +4,10 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { envOrExit } = await import("./lib/env");
   envOrExit();
+  // OpenTelemetry tracing, off unless the standard OTEL_* variables ask for it (lib/tracing.ts).
+  const { tracingEnabled } = await import("./lib/tracing");
+  if (tracingEnabled()) {
+    const { registerOTel } = await import("@vercel/otel");
+    registerOTel({ serviceName: process.env.OTEL_SERVICE_NAME ?? "baton-web" });
+  }
 }

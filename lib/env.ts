@@ -66,6 +66,14 @@ const envSchema = z.object({
   CIRCUIT_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
   CIRCUIT_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   CIRCUIT_COOLDOWN_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  // How often the worker refreshes the KPI rollups behind the dashboard (milliseconds).
+  KPI_REFRESH_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+  // OpenTelemetry tracing (off unless an exporter is named or an OTLP endpoint is set; the
+  // SDKs read these themselves, validated here so a typo stops the boot).
+  OTEL_SDK_DISABLED: z.enum(["true", "false"]).optional(),
+  OTEL_TRACES_EXPORTER: z.string().regex(/^(otlp|console|none)(,(otlp|console|none))*$/, "must be otlp, console or none").optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url("must be a URL such as http://127.0.0.1:4318").optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -1,4 +1,5 @@
 import pino from "pino";
+import { currentRequestId } from "./request-context";
 
 // Structured JSON logs. Level from LOG_LEVEL (read directly so logging works before env
 // validation has run, e.g. to report that validation failed).
@@ -7,6 +8,11 @@ export const logger = pino({
   base: { service: process.env.BATON_SERVICE ?? (/workers[\\/]index\.ts$/.test(process.argv[1] ?? "") ? "worker" : "web") },
   redact: { paths: ["password", "*.password", "token", "*.token", "authorization", "*.authorization"], remove: true },
   timestamp: pino.stdTimeFunctions.isoTime,
+  // Every line written while serving a request or running a job carries its request id.
+  mixin() {
+    const requestId = currentRequestId();
+    return requestId ? { requestId } : {};
+  },
 });
 
 export type Logger = typeof logger;

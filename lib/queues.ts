@@ -27,6 +27,8 @@ export const JOB_SCHEMAS = {
   "dispatch-outbox": z.object({}).passthrough(),
   "seal-audit": z.object({}).passthrough(),
   "archive-audit": z.object({}).passthrough(),
+  // KPI rollups (lib/kpi/rollup.ts): recompute the days touched since the last run, or all history.
+  "refresh-kpis": z.object({ rebuild: z.boolean().optional() }).passthrough(),
   // Engine jobs (job ids: step.<stepRunId>[.<attempt>], human.<taskId>, wait-timeout.<stepRunId>).
   "run-step": z.object({ instanceId: z.string().min(1), stepRunId: z.string().min(1), attempt: z.number().int().min(1).optional() }),
   "human-decided": z.object({ taskId: z.string().min(1), requestId: z.string().optional() }),

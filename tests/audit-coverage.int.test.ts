@@ -9,7 +9,7 @@ import { createTask as createTaskService } from "@/lib/tasks/service";
 import { invoiceRoutingTable } from "@/lib/rules/examples/invoice-routing";
 import { modelToDmnXml } from "@/lib/rules/serialize";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { db, groupTask, makeTeam, tokenFor, uid, type Team } from "./helpers";
+import { db, failedMaintenanceJob, groupTask, makeTeam, tokenFor, uid, type Team } from "./helpers";
 
 // People reach the API with a next-auth session; the session lookup is replaced by a variable
 // the test sets (the database, Redis and services stay real).
@@ -45,6 +45,9 @@ const { PUT: putPreferences } = await import("@/app/api/v1/me/notification-prefe
 const { POST: createWebhook } = await import("@/app/api/v1/webhooks/route");
 const { PATCH: updateWebhook, DELETE: deleteWebhook } = await import("@/app/api/v1/webhooks/[id]/route");
 const { POST: testWebhook } = await import("@/app/api/v1/webhooks/[id]/test/route");
+const { PUT: setSplit, DELETE: clearSplit } = await import("@/app/api/v1/processes/[key]/split/route");
+const { POST: retryJob } = await import("@/app/api/v1/queues/[queue]/jobs/[id]/retry/route");
+const { DELETE: removeJob } = await import("@/app/api/v1/queues/[queue]/jobs/[id]/route");
 
 type Route = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -110,6 +113,20 @@ const publishedProcess = async () => {
   expect(res.status).toBe(201);
   return key;
 };
+/** A process with two active versions (for an A/B split). */
+const twoVersionProcess = async () => {
+  const key = await publishedProcess();
+  const res = await send({ as: { token: () => adminToken }, route: publishProcess as Route, raw: () => ({ body: processYaml(key), headers: { "content-type": "application/yaml" } }) }, `setup-${uid()}`);
+  expect(res.status).toBe(201);
+  return key;
+};
+const splitProcess = async () => {
+  const key = await twoVersionProcess();
+  const res = await send({ as: { token: () => adminToken }, route: setSplit as Route, method: "PUT", params: async () => ({ key }), body: () => ({ versionA: 1, versionB: 2, percentB: 10 }) }, `setup-${uid()}`);
+  expect(res.status, await res.clone().text()).toBe(200);
+  return { key };
+};
+const failedJob = async () => ({ queue: "maintenance", id: await failedMaintenanceJob() });
 const tableXml = (key: string) => modelToDmnXml({ ...structuredClone(invoiceRoutingTable), key });
 const draftTable = async () => {
   const key = `cov_${uid().replace(/-/g, "")}`;
@@ -185,6 +202,13 @@ const cases: { name: string; call: Call; status: number; actions: string[] }[] =
   { name: "member sets someone's out of office (403)", call: { as: { user: "alice" }, route: setOutOfOffice as Route, method: "PUT", params: async () => ({ id: team.users.bob.id }), body: awayWindow }, status: 403, actions: [] },
   { name: "supervisor sets an outsider's out of office (403)", call: { as: { user: "supervisor" }, route: setOutOfOffice as Route, method: "PUT", params: async () => ({ id: team.users.outsider.id }), body: awayWindow }, status: 403, actions: [] },
   { name: "member adds a webhook (403)", call: { as: { user: "alice" }, route: createWebhook as Route, body: () => ({ url: "http://127.0.0.1:9/hook" }) }, status: 403, actions: [] },
+  { name: "set an A/B version split (admin)", call: { as: { user: "admin" }, route: setSplit as Route, method: "PUT", params: async () => ({ key: await twoVersionProcess() }), body: () => ({ versionA: 1, versionB: 2, percentB: 10 }) }, status: 200, actions: ["process.split_set"] },
+  { name: "remove it (token)", call: { as: { token: () => adminToken }, route: clearSplit as Route, method: "DELETE", params: splitProcess }, status: 204, actions: ["process.split_cleared"] },
+  { name: "retry a failed job (admin)", call: { as: { user: "admin" }, route: retryJob as Route, params: failedJob }, status: 200, actions: ["queue.job_retried"] },
+  { name: "remove a failed job (token)", call: { as: { token: () => adminToken }, route: removeJob as Route, method: "DELETE", params: failedJob }, status: 200, actions: ["queue.job_removed"] },
+  // Refused requests change nothing and write nothing.
+  { name: "supervisor removes a failed job (403)", call: { as: { user: "supervisor" }, route: removeJob as Route, method: "DELETE", params: failedJob }, status: 403, actions: [] },
+  { name: "split with a missing version (422)", call: { as: { user: "admin" }, route: setSplit as Route, method: "PUT", params: async () => ({ key: await publishedProcess() }), body: () => ({ versionA: 1, versionB: 7, percentB: 50 }) }, status: 422, actions: [] },
   { name: "decide a decided task (409)", call: { as: { user: "bob" }, route: decide as Route, params: async () => { const t = await groupTask(team); await send({ as: { user: "alice" }, route: decide as Route, params: async () => ({ id: t.id }), body: () => ({ outcome: "approve" }) }, `setup-${uid()}`); return { id: t.id }; }, body: () => ({ outcome: "approve" }) }, status: 409, actions: [] },
   { name: "reject without reason (422)", call: { as: { user: "bob" }, route: decide as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ outcome: "reject" }) }, status: 422, actions: [] },
   { name: "member creates a token (403)", call: { as: { user: "alice" }, route: createToken as Route, body: () => ({ name: "nope", role: "ADMIN" }) }, status: 403, actions: [] },
@@ -245,6 +269,9 @@ const COVERED = new Set([
   "app/api/v1/webhooks/route.ts",
   "app/api/v1/webhooks/[id]/route.ts",
   "app/api/v1/webhooks/[id]/test/route.ts",
+  "app/api/v1/processes/[key]/split/route.ts",
+  "app/api/v1/queues/[queue]/jobs/[id]/retry/route.ts",
+  "app/api/v1/queues/[queue]/jobs/[id]/route.ts",
 ]);
 const EXEMPT: Record<string, string> = {
   "app/api/v1/notifications/read/route.ts": "marks the caller's own notifications read: personal state, not an audited subject",

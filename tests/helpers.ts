@@ -102,3 +102,32 @@ export async function startEngineWorker(concurrency = 4): Promise<Worker> {
   worker.on("closed", () => void connection.quit().catch(() => undefined));
   return worker;
 }
+
+/**
+ * A failed job in the maintenance queue (no worker runs in the integration suites): taken with a
+ * manual worker and failed with its lock token, as BullMQ documents for manual processing.
+ */
+export async function failedMaintenanceJob(): Promise<string> {
+  const { Worker } = await import("bullmq");
+  const { queue, QUEUES } = await import("@/lib/queues");
+  const { createRedis } = await import("@/lib/redis");
+  const { env } = await import("@/lib/env");
+  const jobId = `cov-fail-${randomUUID()}`;
+  await queue(QUEUES.maintenance).add("refresh-kpis", { test: jobId }, { jobId, attempts: 1 });
+  const connection = createRedis({ forWorker: true });
+  const worker = new Worker(QUEUES.maintenance, null, { connection, prefix: env().REDIS_PREFIX, autorun: false });
+  worker.on("error", () => undefined);
+  try {
+    const token = randomUUID();
+    for (let i = 0; i < 20; i++) {
+      const job = await worker.getNextJob(token);
+      if (!job) break;
+      await job.moveToFailed(new Error(job.id === jobId ? "test: the job failed" : "test: drained"), token, false);
+      if (job.id === jobId) return jobId;
+    }
+    throw new Error("the test job never became active");
+  } finally {
+    await worker.close();
+    await connection.quit().catch(() => undefined);
+  }
+}

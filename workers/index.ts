@@ -12,6 +12,8 @@ import { closeQueues, queue, QUEUES } from "../lib/queues";
 import { db, disconnectDb } from "../lib/db";
 import { checkDependencies } from "../lib/health";
 import { metrics } from "../lib/metrics/registry";
+import { runWithRequestId } from "../lib/request-context";
+import { inJobSpan, startWorkerTracing } from "../lib/tracing";
 import { processNotificationJob } from "./processors/notifications";
 import { processMaintenanceJob } from "./processors/maintenance";
 import { processEngineJob } from "./processors/engine";
@@ -33,7 +35,12 @@ function startWorker(name: string, processor: (job: Job) => Promise<unknown>, co
   const timed = async (job: Job) => {
     const stop = metrics().jobDuration.startTimer({ queue: name, job: job.name });
     try {
-      const result = await processor(job);
+      // The job runs under the request id that caused it: its logs, audit entries and the
+      // jobs it enqueues carry the same id (lib/request-context.ts).
+      const requestId = requestIdOf(job);
+      const result = await runWithRequestId(requestId, () =>
+        inJobSpan(`${name} ${job.name}`, { "baton.queue": name, "baton.job": job.name, "baton.job_id": job.id, "baton.request_id": requestId }, (job.data as { trace?: unknown } | undefined)?.trace, () => processor(job)),
+      );
       stop({ outcome: "completed" });
       return result;
     } catch (err) {
@@ -75,6 +82,14 @@ async function scheduleSweeps(): Promise<void> {
     { every: env.AUDIT_SEAL_MS },
     { name: "seal-audit", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
   );
+  // KPI rollups for the dashboard: the days touched since the last run (lib/kpi/rollup.ts); one
+  // run right at start so a fresh install or a restored database shows numbers at once.
+  await queue(QUEUES.maintenance).upsertJobScheduler(
+    "refresh-kpis",
+    { every: env.KPI_REFRESH_MS },
+    { name: "refresh-kpis", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+  );
+  await queue(QUEUES.maintenance).add("refresh-kpis", {}, { removeOnComplete: true, removeOnFail: 100 });
   // The engine's jobs rebuilt from PostgreSQL when Redis lost them (lib/engine/recovery.ts).
   await queue(QUEUES.engine).upsertJobScheduler(
     "recover-engine",
@@ -114,6 +129,7 @@ const health = http.createServer((req, res) => {
 });
 
 let shuttingDown = false;
+let stopTracing: () => Promise<void> = async () => undefined;
 async function shutdown(signal: string): Promise<void> {
   if (shuttingDown) return;
   shuttingDown = true;
@@ -130,6 +146,7 @@ async function shutdown(signal: string): Promise<void> {
   await connection.quit().catch(() => undefined);
   await disconnectRedis();
   await disconnectDb();
+  await stopTracing().catch(() => undefined);
   logger.info("worker stopped");
   process.exit(0);
 }
@@ -137,6 +154,7 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
 async function main(): Promise<void> {
+  stopTracing = await startWorkerTracing();
   await db().$queryRaw`SELECT 1`;
   await scheduleSweeps();
   if (env.WORKER_HEALTH_PORT > 0) {

@@ -12,8 +12,8 @@ import { pollInterval, useLiveStatus } from "./live";
 export type InboxView = "inbox" | "mine" | "group" | "asked" | "decided" | "all";
 
 /** Inbox filters as they appear in the URL and the list API (q, priority, due, status, sort). */
-export type InboxFilters = Partial<Record<"q" | "priority" | "due" | "status" | "sort", string>>;
-export const FILTER_KEYS = ["q", "priority", "due", "status", "sort"] as const;
+export type InboxFilters = Partial<Record<(typeof FILTER_KEYS)[number], string>>;
+export const FILTER_KEYS = ["q", "priority", "due", "status", "sort", "process", "step", "outcome", "decidedBy", "decidedFrom", "decidedTo", "breached"] as const;
 
 export const queryKeys = {
   me: ["me"] as const,

@@ -1,6 +1,7 @@
 import type { Prisma, Tx } from "../db";
 import type { Actor } from "../identity/actor";
 import type { AuditQuery } from "./schemas";
+import { currentRequestId } from "../request-context";
 
 export interface AuditInput {
   action: string;
@@ -25,7 +26,7 @@ export async function insertAuditEntry(tx: Tx, actor: Actor, input: AuditInput):
                               "taskId", "instanceId", "before", "after", "reason", "requestId", "ip", "userAgent")
     VALUES (${actor.type}::"ActorType", ${actor.id}, ${actor.name}, ${actor.onBehalfOfId ?? null}, ${input.action}, ${input.subjectType},
             ${input.subjectId}, ${input.taskId ?? null}, ${input.instanceId ?? null}, ${json(input.before)}::jsonb, ${json(input.after)}::jsonb,
-            ${input.reason ?? null}, ${actor.requestId ?? null}, ${actor.ip ?? null}, ${actor.userAgent ?? null})
+            ${input.reason ?? null}, ${actor.requestId ?? currentRequestId() ?? null}, ${actor.ip ?? null}, ${actor.userAgent ?? null})
     RETURNING "seq"`;
   return { seq: BigInt(rows[0]!.seq) };
 }

@@ -15,9 +15,21 @@ export const startInstanceSchema = z
   .strict();
 export type StartInstanceInput = z.input<typeof startInstanceSchema>;
 
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, "must be an ISO date (YYYY-MM-DD) or UTC time");
 export const instanceListQuerySchema = z.object({
   status: instanceStatusSchema.optional(),
   process: z.string().max(64).optional(),
+  // Drill-down from the KPI dashboard (lib/kpi): a version, start/end windows (from inclusive,
+  // to exclusive), instances with a run of `step` (in `stepStatus`) that ended in the end
+  // window, and reworked instances (looped back to a completed step or asked for information).
+  version: z.coerce.number().int().min(1).optional(),
+  startedFrom: isoDay.optional(),
+  startedTo: isoDay.optional(),
+  endedFrom: isoDay.optional(),
+  endedTo: isoDay.optional(),
+  step: z.string().max(100).optional(),
+  stepStatus: z.enum(["COMPLETED", "FAILED"]).optional(),
+  rework: z.enum(["true"]).optional(),
   cursor: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });

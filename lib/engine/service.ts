@@ -34,6 +34,13 @@ import {
   writesOf,
   type InstanceStatus,
 } from "./transitions";
+import { drillDownWhere } from "../kpi/drill-down";
+
+/** Operators, and the people who read the KPI dashboard (metrics:read) drilling down into it. */
+function requireInstanceRead(actor: Actor): void {
+  if (!actor.permissions.has("metrics:read")) requirePermission(actor, "processes:manage");
+}
+
 
 // The API side of the engine: start instances, read them, retry a failed step. Steps themselves
 // only ever run in the worker (lib/engine/runner.ts).
@@ -81,11 +88,12 @@ export async function startInstance(actor: Actor, key: string, input: unknown): 
 }
 
 export async function listInstances(actor: Actor, rawQuery: unknown): Promise<InstancePage> {
-  requirePermission(actor, "processes:manage");
+  requireInstanceRead(actor);
   const q = parse(instanceListQuerySchema, rawQuery, "Query");
   const where: Prisma.ProcessInstanceWhereInput = {
     ...(q.status ? { status: q.status } : {}),
-    ...(q.process ? { definition: { key: q.process } } : {}),
+    ...(q.process ? { definition: { key: q.process, ...(q.version ? { version: q.version } : {}) } } : {}),
+    ...(await drillDownWhere(q)),
   };
   // Newest first; the cursor is the id of the last row of the previous page.
   const rows = await db().processInstance.findMany({
@@ -100,7 +108,7 @@ export async function listInstances(actor: Actor, rawQuery: unknown): Promise<In
 }
 
 export async function getInstance(actor: Actor, id: string): Promise<InstanceDto> {
-  requirePermission(actor, "processes:manage");
+  requireInstanceRead(actor);
   const i = await db().processInstance.findUnique({
     where: { id },
     include: {

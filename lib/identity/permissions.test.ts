@@ -5,9 +5,9 @@ import { PERMISSIONS, ROLES, permissionsFor, type Permission, type RoleName } fr
 
 // The role matrix, written out so a change to it is a deliberate, reviewed change.
 const MATRIX: Record<RoleName, Permission[]> = {
-  ADMIN: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "audit:read", "tokens:manage", "users:read", "rules:edit", "processes:manage", "events:write", "metrics:read", "secrets:manage"],
-  SUPERVISOR: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "audit:read", "users:read"],
-  AUDITOR: ["tasks:read", "audit:read", "users:read"],
+  ADMIN: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "audit:read", "tokens:manage", "users:read", "rules:edit", "processes:manage", "events:write", "metrics:read", "secrets:manage", "team:manage", "webhooks:manage"],
+  SUPERVISOR: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "audit:read", "users:read", "team:manage", "metrics:read"],
+  AUDITOR: ["tasks:read", "audit:read", "users:read", "metrics:read"],
   MEMBER: ["tasks:read", "tasks:decide", "users:read"],
 };
 

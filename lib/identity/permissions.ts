@@ -19,7 +19,8 @@ export const PERMISSIONS = [
   "processes:manage",
   // Post CloudEvents to /api/v1/events (machines: an ADMIN token, or one scoped to events:write).
   "events:write",
-  // Scrape GET /api/metrics (Prometheus): an ADMIN token, or one scoped to metrics:read.
+  // Scrape GET /api/metrics (Prometheus): an ADMIN token, or one scoped to metrics:read. People with
+  // it (admins, supervisors, auditors) read the KPI dashboard, queue health and the instances behind them.
   "metrics:read",
   // Create, rotate and delete named secrets for HTTP steps (values are never readable).
   "secrets:manage",
@@ -34,8 +35,8 @@ export type Permission = z.infer<typeof permissionSchema>;
 
 export const ROLE_PERMISSIONS: Record<RoleName, readonly Permission[]> = {
   ADMIN: PERMISSIONS,
-  SUPERVISOR: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "audit:read", "users:read", "team:manage"],
-  AUDITOR: ["tasks:read", "audit:read", "users:read"],
+  SUPERVISOR: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "audit:read", "users:read", "team:manage", "metrics:read"],
+  AUDITOR: ["tasks:read", "audit:read", "users:read", "metrics:read"],
   MEMBER: ["tasks:read", "tasks:decide", "users:read"],
 };
 

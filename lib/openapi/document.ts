@@ -24,6 +24,7 @@ import { decisionTablePaths } from "../rules/openapi";
 import { processPaths } from "../engine/openapi";
 import { secretPaths } from "../secrets/openapi";
 import { teamAndNotificationPaths } from "../team/openapi";
+import { observabilityPaths } from "../kpi/openapi";
 import { savedFilterDtoSchema, savedFilterInputSchema, savedFilterListSchema } from "../saved-filters/schemas";
 
 // The OpenAPI 3.1 description of /api/v1, generated from the same zod schemas the handlers,
@@ -241,6 +242,7 @@ export const API_PATHS = {
   ...processPaths(problems),
   ...secretPaths(problems),
   ...teamAndNotificationPaths(problems),
+  ...observabilityPaths(problems),
   "/api/v1/openapi.json": {
     get: op({ tags: ["meta"], summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1 document" } } }),
   },

@@ -1,6 +1,8 @@
 import { db, type Prisma, type Tx } from "../db";
 import { queue, type JobName, type JobPayload, type QueueName } from "../queues";
 import { logger } from "../logger";
+import { currentRequestId } from "../request-context";
+import { traceCarrier } from "../tracing";
 
 // Transactional outbox: a state change writes the jobs it implies in its own transaction;
 // they are handed to BullMQ after commit, and a worker sweep re-dispatches anything a crash
@@ -14,10 +16,21 @@ export async function enqueueInTx<N extends JobName>(
       queue: message.queue,
       jobName: message.name,
       jobId: message.jobId,
-      payload: message.payload as Prisma.InputJsonObject,
+      // The request id of the work that implied the job travels with it (lib/request-context.ts).
+      payload: withRequestId(message.payload as Prisma.InputJsonObject),
       availableAt: message.runAt ?? null,
     },
   });
+}
+
+function withRequestId(payload: Prisma.InputJsonObject): Prisma.InputJsonObject {
+  const requestId = currentRequestId();
+  const trace = traceCarrier();
+  return {
+    ...payload,
+    ...(requestId && payload.requestId === undefined ? { requestId } : {}),
+    ...(trace.traceparent ? { trace } : {}),
+  };
 }
 
 /** Hands pending outbox messages to BullMQ. Returns how many were dispatched. */

@@ -6,6 +6,7 @@ import { loadDefinition } from "./definition";
 import { missingSecretErrors } from "../secrets/service";
 import type { DefinitionError, ProcessDetailDto, ProcessDocument, ProcessSummaryDto, ProcessVersionDto } from "./schemas";
 import { PROCESS_KEY_RE } from "./schemas";
+import { splitVersionFor } from "./split";
 
 // Versioned process definitions. Publishing writes a new immutable version; instances start on
 // the newest ACTIVE version and keep the version they started with; deprecating a version
@@ -142,8 +143,10 @@ export async function deprecateVersion(actor: Actor, key: string, version: numbe
   return toVersionDto(row, counts.get(row.id) ?? {});
 }
 
-/** The version new instances of `key` start on: the newest ACTIVE one. */
+/** The version new instances of `key` start on: the A/B split's pick if set (lib/processes/split.ts), else the newest ACTIVE one. */
 export async function startableVersion(tx: Tx, key: string): Promise<DefinitionRow | null> {
+  const split = await splitVersionFor(tx, key);
+  if (split) return split;
   return tx.processDefinition.findFirst({ where: { key, status: "ACTIVE" }, orderBy: { version: "desc" } });
 }
 

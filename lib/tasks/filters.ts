@@ -42,14 +42,46 @@ export async function searchTaskIds(words: string[], openOnly: boolean, cap = 50
   return rows.map((r) => r.id);
 }
 
+/**
+ * The KPI dashboard's drill-down (lib/kpi): process / step, outcome, decider ("" = decided by
+ * Baton itself), decision window, and SLA breach — a task that ended after its due time.
+ */
+function drillDownWhere(q: TaskListQuery): Prisma.TaskWhereInput[] {
+  const and: Prisma.TaskWhereInput[] = [];
+  if (q.process) and.push({ instance: { definition: { key: q.process } } });
+  if (q.step) and.push({ stepRun: { stepId: q.step } });
+  if (q.outcome) and.push({ outcome: q.outcome, status: "DECIDED" });
+  if (q.decidedBy !== undefined) and.push({ decidedById: q.decidedBy === "" || q.decidedBy === "none" ? null : q.decidedBy, status: "DECIDED" });
+  if (q.decidedFrom) and.push({ decidedAt: { gte: new Date(`${q.decidedFrom}T00:00:00Z`) } });
+  if (q.decidedTo) and.push({ decidedAt: { lt: new Date(`${q.decidedTo}T00:00:00Z`) } });
+  if (q.breached) and.push({ dueAt: { not: null }, status: { in: ["DECIDED", "CANCELLED"] } });
+  return and;
+}
+
+/** SLA breach needs a column comparison (decidedAt > dueAt), which Prisma cannot express: ids. */
+async function breachedIds(q: TaskListQuery, cap = 5000): Promise<string[]> {
+  const from = q.decidedFrom ? new Date(`${q.decidedFrom}T00:00:00Z`) : null;
+  const to = q.decidedTo ? new Date(`${q.decidedTo}T00:00:00Z`) : null;
+  const rows = await db().$queryRaw<{ id: string }[]>`
+    SELECT t.id FROM "Task" t
+     WHERE t."dueAt" IS NOT NULL AND COALESCE(t."decidedAt", t."updatedAt") > t."dueAt" AND t.status IN ('DECIDED', 'CANCELLED')
+       AND (${from}::timestamp IS NULL OR t."decidedAt" >= ${from}::timestamp)
+       AND (${to}::timestamp IS NULL OR t."decidedAt" < ${to}::timestamp)
+     ORDER BY t."decidedAt" DESC NULLS LAST
+     LIMIT ${cap}`;
+  return rows.map((r) => r.id);
+}
+
 /** The extra WHERE for priority, due and search filters. */
 export async function taskFilterWhere(q: TaskListQuery, opts: { now: Date; openOnly: boolean }): Promise<Prisma.TaskWhereInput[]> {
   const and: Prisma.TaskWhereInput[] = [];
   if (q.status) and.push({ status: q.status });
   if (q.priority?.length) and.push({ priority: { in: q.priority } });
   if (q.due) and.push(dueWindow(q.due, opts.now));
+  and.push(...drillDownWhere(q));
   const words = q.q ? searchWords(q.q) : [];
   if (words.length) and.push({ id: { in: await searchTaskIds(words, opts.openOnly) } });
+  if (q.breached) and.push({ id: { in: await breachedIds(q) } });
   return and;
 }
 

@@ -146,6 +146,15 @@ export const taskListQuerySchema = z.object({
   q: z.string().trim().max(200).optional(),
   /** due: soonest first; priority: most urgent first; age: oldest first. Decided view: newest decision first. */
   sort: z.enum(TASK_SORTS).optional(),
+  // Drill-down from the KPI dashboard (lib/kpi): tasks of a process (and step), decided with an
+  // outcome, by a person, in a window of days (from inclusive, to exclusive), or past their due time.
+  process: z.string().max(64).optional(),
+  step: z.string().max(100).optional(),
+  outcome: z.string().max(100).optional(),
+  decidedBy: z.string().max(100).optional(),
+  decidedFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD").optional(),
+  decidedTo: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD").optional(),
+  breached: z.enum(["true"]).optional(),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });

@@ -3,6 +3,12 @@ import { JOB_SCHEMAS } from "../../lib/queues";
 import { onTaskDecided, onWaitTimeout, runStep, type JobResult } from "../../lib/engine/runner";
 import { recoverEngineJobs } from "../../lib/engine/recovery";
 
+/** The request that started the work (copied by the outbox), else the job's own id. */
+function requestIdOf(job: Job): string | undefined {
+  const id = (job.data as { requestId?: unknown } | undefined)?.requestId;
+  return typeof id === "string" ? id : job.id;
+}
+
 /**
  * The process engine's queue: each job moves one instance one step. Idempotent: a duplicate or
  * late job finds the step already moved on (guarded transitions) and returns "skipped".
@@ -12,7 +18,7 @@ export async function processEngineJob(job: Job): Promise<JobResult | { requeued
     case "run-step": {
       const data = JOB_SCHEMAS["run-step"].safeParse(job.data);
       if (!data.success) throw new UnrecoverableError(`invalid run-step payload: ${data.error.message}`);
-      return runStep(data.data.stepRunId, job.id);
+      return runStep(data.data.stepRunId, requestIdOf(job));
     }
     case "human-decided": {
       const data = JOB_SCHEMAS["human-decided"].safeParse(job.data);
@@ -22,7 +28,7 @@ export async function processEngineJob(job: Job): Promise<JobResult | { requeued
     case "wait-timeout": {
       const data = JOB_SCHEMAS["wait-timeout"].safeParse(job.data);
       if (!data.success) throw new UnrecoverableError(`invalid wait-timeout payload: ${data.error.message}`);
-      return onWaitTimeout(data.data.stepRunId, job.id);
+      return onWaitTimeout(data.data.stepRunId, requestIdOf(job));
     }
     case "recover-engine":
       return recoverEngineJobs();

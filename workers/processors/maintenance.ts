@@ -4,9 +4,11 @@ import { sealAll } from "../../lib/audit/sealer";
 import { archiveAuditEntries, type ArchiveResult } from "../../lib/audit/archive";
 import { workerActor } from "../../lib/identity/actor";
 import { env } from "../../lib/env";
+import { JOB_SCHEMAS } from "../../lib/queues";
+import { refreshKpiRollups, type RefreshResult } from "../../lib/kpi/rollup";
 
 /** Repeating sweeps that keep Redis in step with PostgreSQL. */
-export async function processMaintenanceJob(job: Job): Promise<{ dispatched: number } | { sealed: number } | ArchiveResult> {
+export async function processMaintenanceJob(job: Job): Promise<{ dispatched: number } | { sealed: number } | ArchiveResult | RefreshResult> {
   switch (job.name) {
     case "dispatch-outbox": {
       let total = 0;
@@ -28,6 +30,11 @@ export async function processMaintenanceJob(job: Job): Promise<{ dispatched: num
         dir: env().AUDIT_ARCHIVE_DIR,
         actor: workerActor("worker:audit-retention", job.id),
       });
+    }
+    case "refresh-kpis": {
+      const data = JOB_SCHEMAS["refresh-kpis"].safeParse(job.data ?? {});
+      if (!data.success) throw new UnrecoverableError(`invalid refresh-kpis payload: ${data.error.message}`);
+      return refreshKpiRollups({ rebuild: data.data.rebuild });
     }
     default:
       throw new UnrecoverableError(`unknown maintenance job "${job.name}"`);

@@ -7,6 +7,7 @@ import { clientMeta, requestIdFrom } from "@/lib/http/request-meta";
 import { errorResponse, json } from "@/lib/http/responses";
 import { requestHash, withIdempotency } from "@/lib/http/idempotency";
 import { logger } from "@/lib/logger";
+import { runWithRequestId } from "@/lib/request-context";
 import { metrics, routePattern } from "@/lib/metrics/registry";
 import { consumeRequest, rateLimitHeaders, type RateLimitState } from "@/lib/http/rate-limit";
 
@@ -30,6 +31,10 @@ export function withApi<P extends Record<string, string> = Record<string, never>
 ) {
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
     const requestId = requestIdFrom(req.headers);
+    return runWithRequestId(requestId, () => serve(req, ctx, requestId));
+  };
+
+  async function serve(req: Request, ctx: { params: Promise<P> }, requestId: string): Promise<Response> {
     const started = Date.now();
     const path = new URL(req.url).pathname;
     let response: Response;
@@ -59,9 +64,9 @@ export function withApi<P extends Record<string, string> = Record<string, never>
     if (rate) for (const [k, v] of Object.entries(rateLimitHeaders(rate))) response.headers.set(k, v);
     const ms = Date.now() - started;
     metrics().httpDuration.observe({ method: req.method, route: routePattern(path), status: String(response.status) }, ms / 1000);
-    logger.info({ requestId, method: req.method, path, status: response.status, ms }, "api request");
+    logger.info({ method: req.method, path, status: response.status, ms }, "api request");
     return response;
-  };
+  }
 }
 
 async function resolveActor(req: Request, requestId: string): Promise<Actor> {

@@ -1,0 +1,363 @@
+import { db } from "../db";
+import { AppError, fromZodError } from "../errors";
+import { requirePermission, type Actor } from "../identity/actor";
+import { countOf, emptyHistogram, mergeInto, percentiles } from "./histogram";
+import { rollupState, type InstanceAgg, type StepAgg } from "./rollup";
+import { kpiQuerySchema, type DurationKpi, type KpiDashboard, type KpiQuery, type ProcessKpis, type RateKpi, type SeriesPoint, type StepKpis } from "./schemas";
+import { listVersionSplits } from "../processes/split";
+
+// The KPI dashboard, read from the rollup tables only (lib/kpi/rollup.ts): a 30-day view reads
+// one row per process version and day, one per step and day, and the decisions grouped in SQL.
+// Definitions of every number: docs/decisions/007-kpi-rollups.md and README "Observability".
+
+const DAY_MS = 86_400_000;
+/** Step kinds that are not automated work: a person decides, an event is awaited, or the instance ends. */
+const NOT_AUTOMATED = new Set(["human", "wait", "end"]);
+/** Maximum period a dashboard covers (rollups are daily; a year is 365 rows per version). */
+const MAX_DAYS = 366;
+
+// Rows as read back: bigint sums arrive as bigint, histograms may be empty arrays.
+type InstanceRow = Omit<InstanceAgg, "cycleSumMs" | "cycleHist"> & { cycleSumMs: bigint | number; cycleHist: number[] | null };
+type StepRow = Omit<StepAgg, "durationSumMs" | "durationHist" | "handoffSumMs" | "handoffHist" | "firstActionSumMs" | "firstActionHist"> & {
+  durationSumMs: bigint | number;
+  durationHist: number[] | null;
+  handoffSumMs: bigint | number;
+  handoffHist: number[] | null;
+  firstActionSumMs: bigint | number;
+  firstActionHist: number[] | null;
+};
+
+export function resolvePeriod(q: Pick<KpiQuery, "from" | "to">, now = new Date()): { from: Date; to: Date; days: number } {
+  const to = q.to ? new Date(`${q.to}T00:00:00Z`) : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const from = q.from ? new Date(`${q.from}T00:00:00Z`) : new Date(to.getTime() - 29 * DAY_MS);
+  if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new AppError("VALIDATION_FAILED", "`from` and `to` must be valid dates.", { fieldErrors: [{ path: "from", message: "invalid date" }] });
+  const days = Math.round((to.getTime() - from.getTime()) / DAY_MS) + 1;
+  if (days < 1) throw new AppError("VALIDATION_FAILED", "`from` must not be after `to`.", { fieldErrors: [{ path: "from", message: "must not be after to" }] });
+  if (days > MAX_DAYS) throw new AppError("VALIDATION_FAILED", `A period covers at most ${MAX_DAYS} days.`, { fieldErrors: [{ path: "from", message: `at most ${MAX_DAYS} days` }] });
+  return { from, to, days };
+}
+
+export function parseKpiQuery(raw: unknown): KpiQuery {
+  const r = kpiQuerySchema.safeParse(raw);
+  if (!r.success) throw fromZodError(r.error, "Query");
+  if (r.data.version !== undefined && !r.data.process) {
+    throw new AppError("VALIDATION_FAILED", "`version` needs `process`.", { fieldErrors: [{ path: "version", message: "needs process" }] });
+  }
+  return r.data;
+}
+
+function duration(count: number, sumMs: number, hist: number[]): DurationKpi {
+  const p = countOf(hist) > 0 ? percentiles(hist) : { p50: null, p90: null, p99: null };
+  return { count, meanMs: count > 0 ? sumMs / count : null, p50Ms: p.p50, p90Ms: p.p90, p99Ms: p.p99 };
+}
+
+const rate = (count: number, total: number): RateKpi => ({ total, count, rate: total > 0 ? count / total : null });
+
+/** Count, sum and histogram of one duration KPI, merged over rows. */
+class DurationAcc {
+  count = 0;
+  sum = 0;
+  hist = emptyHistogram();
+  add(count: number, sumMs: bigint | number, hist: number[] | null) {
+    this.count += count;
+    this.sum += Number(sumMs);
+    mergeInto(this.hist, hist);
+  }
+  result(): DurationKpi {
+    return duration(this.count, this.sum, this.hist);
+  }
+}
+
+/** What processes and steps both count from step rows. */
+class StepCounts {
+  handoff = new DurationAcc();
+  firstAction = new DurationAcc();
+  slaTasks = 0;
+  slaBreached = 0;
+  tasks = 0;
+  escalated = 0;
+  addStep(r: StepRow) {
+    this.handoff.add(r.handoffCount, r.handoffSumMs, r.handoffHist);
+    this.firstAction.add(r.firstActionCount, r.firstActionSumMs, r.firstActionHist);
+    this.slaTasks += r.slaTasks;
+    this.slaBreached += r.slaBreached;
+    this.tasks += r.tasks;
+    this.escalated += r.escalated;
+  }
+}
+
+/** Accumulates rollup rows into process-level KPIs. */
+class ProcessAcc extends StepCounts {
+  started = 0;
+  completed = 0;
+  failed = 0;
+  cancelled = 0;
+  reworked = 0;
+  cycle = new DurationAcc();
+  autoRuns = 0;
+  autoFailed = 0;
+  decisions = 0;
+
+  addInstance(r: InstanceRow) {
+    this.started += r.started;
+    this.completed += r.completed;
+    this.failed += r.failed;
+    this.cancelled += r.cancelled;
+    this.reworked += r.reworked;
+    this.cycle.add(r.cycleCount, r.cycleSumMs, r.cycleHist);
+  }
+
+  override addStep(r: StepRow) {
+    super.addStep(r);
+    if (!NOT_AUTOMATED.has(r.stepType)) {
+      this.autoRuns += r.runs;
+      this.autoFailed += r.failed;
+    }
+  }
+
+  result(days: number): ProcessKpis {
+    const ended = this.completed + this.failed + this.cancelled;
+    return {
+      started: this.started,
+      completed: this.completed,
+      failed: this.failed,
+      cancelled: this.cancelled,
+      throughputPerDay: days > 0 ? this.completed / days : 0,
+      cycleTime: this.cycle.result(),
+      firstAction: this.firstAction.result(),
+      handoff: this.handoff.result(),
+      slaBreach: rate(this.slaBreached, this.slaTasks),
+      automatedErrors: rate(this.autoFailed, this.autoRuns),
+      rework: rate(this.reworked, ended),
+      escalation: rate(this.escalated, this.tasks),
+      decisions: this.decisions,
+    };
+  }
+}
+
+class StepAcc extends StepCounts {
+  runs = 0;
+  failed = 0;
+  attempts = 0;
+  duration = new DurationAcc();
+  infoRequested = 0;
+  constructor(
+    readonly stepId: string,
+    readonly stepType: string,
+  ) {
+    super();
+  }
+
+  override addStep(r: StepRow) {
+    super.addStep(r);
+    this.runs += r.runs;
+    this.failed += r.failed;
+    this.attempts += r.attempts;
+    this.duration.add(r.runs, r.durationSumMs, r.durationHist);
+    this.infoRequested += r.infoRequested;
+  }
+
+  result(): StepKpis {
+    return {
+      stepId: this.stepId,
+      stepType: this.stepType,
+      runs: this.runs,
+      failed: this.failed,
+      errorRate: NOT_AUTOMATED.has(this.stepType) || this.runs === 0 ? null : this.failed / this.runs,
+      attempts: this.attempts,
+      duration: this.duration.result(),
+      handoff: this.handoff.result(),
+      firstAction: this.firstAction.result(),
+      tasks: this.tasks,
+      slaBreach: rate(this.slaBreached, this.slaTasks),
+      escalation: rate(this.escalated, this.tasks),
+      infoRequested: this.infoRequested,
+    };
+  }
+}
+
+/** "3 h 20 min" style, for the bottleneck sentence. */
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 60) return `${m} min`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
+  const d = Math.floor(h / 24);
+  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+}
+
+/** The step with the longest mean time from start to end (the end step is instantaneous). */
+export function findBottleneck(steps: StepKpis[], cycle: DurationKpi) {
+  const candidates = steps.filter((s) => s.stepType !== "end" && s.duration.meanMs !== null && s.runs > 0);
+  if (candidates.length === 0) return null;
+  const top = candidates.reduce((a, b) => ((b.duration.meanMs ?? 0) > (a.duration.meanMs ?? 0) ? b : a));
+  const meanMs = top.duration.meanMs ?? 0;
+  const share = cycle.meanMs ? Math.min(1, meanMs / cycle.meanMs) : null;
+  const kind = top.stepType === "human" ? "a person's decision" : top.stepType === "wait" ? "waiting for an event" : `an automated ${top.stepType} step`;
+  const text =
+    `"${top.stepId}" (${kind}) is the slowest step: ${formatDuration(meanMs)} on average` +
+    (top.duration.p90Ms !== null ? `, p90 ${formatDuration(top.duration.p90Ms)}` : "") +
+    (share !== null ? ` — ${Math.round(share * 100)} % of the average cycle time.` : ".") +
+    (top.stepType === "human" && top.firstAction.meanMs !== null ? ` Its tasks wait ${formatDuration(top.firstAction.meanMs)} on average before anyone acts.` : "");
+  return { stepId: top.stepId, stepType: top.stepType, meanMs, p90Ms: top.duration.p90Ms, shareOfCycle: share, text };
+}
+
+export async function kpiDashboard(actor: Actor, raw: unknown, now = new Date()): Promise<KpiDashboard> {
+  requirePermission(actor, "metrics:read");
+  const q = parseKpiQuery(raw);
+  const { from, to, days } = resolvePeriod(q, now);
+  const toExclusive = new Date(to.getTime() + DAY_MS);
+  const key = q.process ?? null;
+  const version = q.version ?? null;
+
+  const [instanceRows, stepRows, decisionRows, names, splits, state] = await Promise.all([
+    db().$queryRaw<InstanceRow[]>`
+      SELECT "definitionId", "processKey", version, to_char(day, 'YYYY-MM-DD') AS day, started, completed, failed, cancelled,
+             reworked, "cycleCount", "cycleSumMs", "cycleHist"
+        FROM "KpiInstanceDay"
+       WHERE day >= ${from}::date AND day < ${toExclusive}::date
+         AND (${key}::text IS NULL OR "processKey" = ${key}) AND (${version}::int IS NULL OR version = ${version}::int)`,
+    db().$queryRaw<StepRow[]>`
+      SELECT "processKey", version, "stepId", "stepType", to_char(day, 'YYYY-MM-DD') AS day, runs, failed, attempts,
+             "durationSumMs", "durationHist", "handoffCount", "handoffSumMs", "handoffHist", tasks, "firstActionCount",
+             "firstActionSumMs", "firstActionHist", "slaTasks", "slaBreached", escalated, "infoRequested"
+        FROM "KpiStepDay"
+       WHERE day >= ${from}::date AND day < ${toExclusive}::date
+         AND (${key}::text IS NULL OR "processKey" = ${key}) AND (${version}::int IS NULL OR version = ${version}::int)`,
+    db().$queryRaw<{ processKey: string; version: number; outcome: string; deciderId: string; name: string; n: bigint }[]>`
+      SELECT "processKey", version, outcome, "deciderId", max("deciderName") AS name, sum(count) AS n
+        FROM "KpiDecisionDay"
+       WHERE day >= ${from}::date AND day < ${toExclusive}::date
+         AND (${key}::text IS NULL OR "processKey" = ${key}) AND (${version}::int IS NULL OR version = ${version}::int)
+       GROUP BY 1, 2, 3, 4`,
+    db().$queryRaw<{ key: string; name: string }[]>`
+      SELECT DISTINCT ON (key) key, name FROM "ProcessDefinition"
+       WHERE (${key}::text IS NULL OR key = ${key}) ORDER BY key, version DESC`,
+    listVersionSplits(key),
+    rollupState(),
+  ]);
+
+  const totals = new ProcessAcc();
+  const byProcess = new Map<string, { acc: ProcessAcc; versions: Map<number, ProcessAcc>; steps: Map<string, StepAcc> }>();
+  const proc = (k: string) => {
+    let p = byProcess.get(k);
+    if (!p) {
+      p = { acc: new ProcessAcc(), versions: new Map(), steps: new Map() };
+      byProcess.set(k, p);
+    }
+    return p;
+  };
+  const ver = (k: string, v: number) => {
+    const p = proc(k);
+    let a = p.versions.get(v);
+    if (!a) {
+      a = new ProcessAcc();
+      p.versions.set(v, a);
+    }
+    return a;
+  };
+
+  // Daily series over the selection.
+  const series = new Map<string, { started: number; completed: number; failed: number; hist: number[]; sla: number; breached: number; runs: number; runFailed: number }>();
+  for (let t = from.getTime(); t <= to.getTime(); t += DAY_MS) {
+    series.set(new Date(t).toISOString().slice(0, 10), { started: 0, completed: 0, failed: 0, hist: emptyHistogram(), sla: 0, breached: 0, runs: 0, runFailed: 0 });
+  }
+
+  for (const r of instanceRows) {
+    totals.addInstance(r);
+    proc(r.processKey).acc.addInstance(r);
+    ver(r.processKey, r.version).addInstance(r);
+    const s = series.get(r.day);
+    if (s) {
+      s.started += r.started;
+      s.completed += r.completed;
+      s.failed += r.failed;
+      mergeInto(s.hist, r.cycleHist);
+    }
+  }
+  for (const r of stepRows) {
+    totals.addStep(r);
+    const p = proc(r.processKey);
+    p.acc.addStep(r);
+    ver(r.processKey, r.version).addStep(r);
+    let st = p.steps.get(r.stepId);
+    if (!st) {
+      st = new StepAcc(r.stepId, r.stepType);
+      p.steps.set(r.stepId, st);
+    }
+    st.addStep(r);
+    const s = series.get(r.day);
+    if (s) {
+      s.sla += r.slaTasks;
+      s.breached += r.slaBreached;
+      if (!NOT_AUTOMATED.has(r.stepType)) {
+        s.runs += r.runs;
+        s.runFailed += r.failed;
+      }
+    }
+  }
+
+  const outcomes = new Map<string, number>();
+  const people = new Map<string, { deciderId: string; name: string; total: number; byOutcome: Record<string, number> }>();
+  for (const r of decisionRows) {
+    const c = Number(r.n);
+    totals.decisions += c;
+    proc(r.processKey).acc.decisions += c;
+    ver(r.processKey, r.version).decisions += c;
+    outcomes.set(r.outcome, (outcomes.get(r.outcome) ?? 0) + c);
+    const person = people.get(r.deciderId) ?? { deciderId: r.deciderId, name: r.name, total: 0, byOutcome: {} };
+    person.total += c;
+    person.byOutcome[r.outcome] = (person.byOutcome[r.outcome] ?? 0) + c;
+    people.set(r.deciderId, person);
+  }
+
+  // Processes without history in the period are listed too (zeros), so the page says so.
+  for (const n of names) proc(n.key);
+  const nameOf = new Map(names.map((n) => [n.key, n.name]));
+  const splitOf = new Map(splits.map((s) => [s.processKey, s]));
+
+  const processes = [...byProcess.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, p]) => {
+      const kpis = p.acc.result(days);
+      const steps = [...p.steps.values()].map((s) => s.result()).sort((a, b) => (b.duration.meanMs ?? 0) - (a.duration.meanMs ?? 0));
+      return {
+        key: k,
+        name: nameOf.get(k) ?? k,
+        kpis,
+        steps,
+        bottleneck: findBottleneck(steps, kpis.cycleTime),
+        versions: [...p.versions.entries()].sort(([a], [b]) => b - a).map(([v, a]) => ({ version: v, kpis: a.result(days) })),
+        split: splitOf.get(k) ?? null,
+      };
+    });
+
+  const seriesOut: SeriesPoint[] = [...series.entries()].map(([d, s]) => {
+    const p = countOf(s.hist) > 0 ? percentiles(s.hist) : { p50: null, p90: null, p99: null };
+    return {
+      day: d,
+      started: s.started,
+      completed: s.completed,
+      failed: s.failed,
+      cycleP50Ms: p.p50,
+      cycleP90Ms: p.p90,
+      cycleP99Ms: p.p99,
+      slaBreachRate: s.sla > 0 ? s.breached / s.sla : null,
+      errorRate: s.runs > 0 ? s.runFailed / s.runs : null,
+    };
+  });
+
+  return {
+    period: { from: from.toISOString().slice(0, 10), to: to.toISOString().slice(0, 10), days },
+    refreshedAt: state?.lastRunAt ?? null,
+    totals: totals.result(days),
+    processes,
+    series: seriesOut,
+    decisions: {
+      byOutcome: [...outcomes.entries()].map(([outcome, count]) => ({ outcome, count })).sort((a, b) => b.count - a.count),
+      byPerson: [...people.values()].sort((a, b) => b.total - a.total).slice(0, 50),
+    },
+  };
+}

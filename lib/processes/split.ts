@@ -1,0 +1,84 @@
+import { db, type Prisma, type Tx } from "../db";
+import { AppError, fromZodError } from "../errors";
+import { requirePermission, type Actor } from "../identity/actor";
+import { appendAuditEntry } from "../audit/service";
+import { versionSplitSchema, type VersionSplitDto } from "../kpi/schemas";
+
+// A/B split: new instances of a process go to versionB with probability percentB %, otherwise
+// to versionA (both must be ACTIVE when the split is set; if one is deprecated later, starts
+// fall back to the newest ACTIVE version). The instance records the version it got
+// (ProcessInstance.definitionId), so the KPI dashboard can compare the two.
+
+type SplitRow = Prisma.ProcessVersionSplitGetPayload<object>;
+
+function toDto(s: SplitRow): VersionSplitDto {
+  return { processKey: s.processKey, versionA: s.versionA, versionB: s.versionB, percentB: s.percentB, updatedByName: s.updatedByName, updatedAt: s.updatedAt.toISOString() };
+}
+
+/** The version one start gets under a split; `roll` is uniform in [0, 1). */
+export function chooseSplitVersion(split: { versionA: number; versionB: number; percentB: number }, roll: number): number {
+  return roll * 100 < split.percentB ? split.versionB : split.versionA;
+}
+
+/** The split's pick for this start, if the process has a split and the picked version is ACTIVE. */
+export async function splitVersionFor(tx: Tx, key: string, roll = Math.random()) {
+  const split = await tx.processVersionSplit.findUnique({ where: { processKey: key } });
+  if (!split) return null;
+  return tx.processDefinition.findFirst({ where: { key, version: chooseSplitVersion(split, roll), status: "ACTIVE" } });
+}
+
+export async function listVersionSplits(key: string | null): Promise<VersionSplitDto[]> {
+  const rows = await db().processVersionSplit.findMany({ where: key ? { processKey: key } : {} });
+  return rows.map(toDto);
+}
+
+export async function getVersionSplit(actor: Actor, key: string): Promise<VersionSplitDto | null> {
+  requirePermission(actor, "processes:manage");
+  const row = await db().processVersionSplit.findUnique({ where: { processKey: key } });
+  return row ? toDto(row) : null;
+}
+
+export async function setVersionSplit(actor: Actor, key: string, input: unknown): Promise<VersionSplitDto> {
+  requirePermission(actor, "processes:manage");
+  const parsed = versionSplitSchema.safeParse(input);
+  if (!parsed.success) throw fromZodError(parsed.error, "Split");
+  const s = parsed.data;
+  return db().$transaction(async (tx) => {
+    const versions = await tx.processDefinition.findMany({ where: { key, version: { in: [s.versionA, s.versionB] } }, select: { id: true, version: true, status: true } });
+    const any = versions.length > 0 || (await tx.processDefinition.findFirst({ where: { key }, select: { id: true } }));
+    if (!any) throw new AppError("NOT_FOUND", `No process "${key}".`);
+    for (const [field, v] of [["versionA", s.versionA], ["versionB", s.versionB]] as const) {
+      const row = versions.find((x) => x.version === v);
+      if (!row) throw new AppError("VALIDATION_FAILED", `"${key}" has no version ${v}.`, { fieldErrors: [{ path: field, message: `no version ${v}` }] });
+      if (row.status !== "ACTIVE") throw new AppError("VALIDATION_FAILED", `Version ${v} of "${key}" is deprecated; a split needs two active versions.`, { fieldErrors: [{ path: field, message: "deprecated" }] });
+    }
+    const before = await tx.processVersionSplit.findUnique({ where: { processKey: key } });
+    const data = { versionA: s.versionA, versionB: s.versionB, percentB: s.percentB, updatedById: actor.type === "USER" ? actor.id : null, updatedByName: actor.name };
+    const row = await tx.processVersionSplit.upsert({ where: { processKey: key }, create: { processKey: key, ...data }, update: data });
+    await appendAuditEntry(tx, actor, {
+      action: "process.split_set",
+      subjectType: "process",
+      subjectId: key,
+      before: before ? { versionA: before.versionA, versionB: before.versionB, percentB: before.percentB } : null,
+      after: { versionA: row.versionA, versionB: row.versionB, percentB: row.percentB },
+    });
+    return toDto(row);
+  });
+}
+
+export async function clearVersionSplit(actor: Actor, key: string): Promise<void> {
+  requirePermission(actor, "processes:manage");
+  await db().$transaction(async (tx) => {
+    const before = await tx.processVersionSplit.findUnique({ where: { processKey: key } });
+    if (!before) throw new AppError("NOT_FOUND", `"${key}" has no version split.`);
+    const r = await tx.processVersionSplit.deleteMany({ where: { processKey: key, updatedAt: before.updatedAt } });
+    if (r.count !== 1) throw new AppError("CONFLICT", "The split changed meanwhile. Reload and try again.");
+    await appendAuditEntry(tx, actor, {
+      action: "process.split_cleared",
+      subjectType: "process",
+      subjectId: key,
+      before: { versionA: before.versionA, versionB: before.versionB, percentB: before.percentB },
+      after: null,
+    });
+  });
+}
