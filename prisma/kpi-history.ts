@@ -15,6 +15,8 @@ export interface HistoryTask {
   outcome?: string;
   decidedById?: string | null;
   candidateGroupId?: string | null;
+  /** The task was escalated (its first escalation level fired at this minute). */
+  escalatedMin?: number;
   /** Someone asked a question on the task (counts as information requested). */
   question?: { authorId: string; authorName: string; atMin: number; body: string };
 }
@@ -96,6 +98,7 @@ export async function insertHistory(db: PrismaClient, h: HistoryInstance): Promi
           context: (h.variables ?? {}) as object,
           createdAt: t(k.createdMin ?? s.startMin),
           createdByActor: "history",
+          ...(k.escalatedMin !== undefined ? { escalationLevel: 1, escalatedAt: t(k.escalatedMin) } : {}),
         },
       });
       taskIds.push(task.id);

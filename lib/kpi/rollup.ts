@@ -270,7 +270,7 @@ async function recomputeDays(tx: Tx, from: Date, to: Date) {
             LEAST(t."claimedAt", CASE WHEN t."decidedById" IS NOT NULL THEN t."decidedAt" END, t."infoRequestedAt",
                   (SELECT min(a.at) FROM "AuditEntry" a WHERE a."taskId" = t.id AND a."actorType" IN ('USER', 'TOKEN')
                       AND a.action IN (${actions}))) AS first_action,
-            EXISTS (SELECT 1 FROM "AuditEntry" a WHERE a."taskId" = t.id AND a.action LIKE 'task.escalat%') AS escalated,
+            (t."escalationLevel" > 0 OR t."escalatedAt" IS NOT NULL) AS escalated,
             EXISTS (SELECT 1 FROM "Comment" c WHERE c."taskId" = t.id AND c.kind = 'QUESTION') AS info_requested
        FROM runs r JOIN "Task" t ON t."instanceId" = r."instanceId" AND t."stepRunId" = r.id
       WHERE r.type = 'human'`,
