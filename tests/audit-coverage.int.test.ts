@@ -39,6 +39,8 @@ const { PUT: putTestCases } = await import("@/app/api/v1/decision-tables/[key]/t
 const { POST: publishTable } = await import("@/app/api/v1/decision-tables/[key]/publish/route");
 const { POST: evaluateTable } = await import("@/app/api/v1/decision-tables/[key]/evaluate/route");
 const { POST: createSecretRoute } = await import("@/app/api/v1/secrets/route");
+const { POST: migrateRoute } = await import("@/app/api/v1/processes/[key]/migrations/route");
+const { POST: previewMigrationRoute } = await import("@/app/api/v1/processes/[key]/migrations/preview/route");
 const { PUT: rotateSecretRoute, DELETE: deleteSecretRoute } = await import("@/app/api/v1/secrets/[name]/route");
 const { PUT: setOutOfOffice, DELETE: clearOutOfOffice } = await import("@/app/api/v1/team/members/[id]/out-of-office/route");
 const { PUT: putPreferences } = await import("@/app/api/v1/me/notification-preferences/route");
@@ -161,7 +163,33 @@ const webhookEndpoint = async () => {
   return { id: ((await res.json()) as { id: string }).id };
 };
 
+/** A process with versions 1 and 2 and one instance of v1 (its first step pending: no worker runs here). */
+const instanceOnV1 = async () => {
+  const key = await publishedProcess();
+  const started = await send({ as: { token: () => adminToken }, route: startInstance as Route, params: async () => ({ key }), body: () => ({ variables: {} }) }, `setup-${uid()}`);
+  const instance = (await started.json()) as { id: string; version: number };
+  const v2 = await send({ as: { token: () => adminToken }, route: publishProcess as Route, raw: () => ({ body: processYaml(key), headers: { "content-type": "application/yaml" } }) }, `setup-${uid()}`);
+  expect(v2.status).toBe(201);
+  return { key, instance };
+};
+let migrationTarget: { key: string; instance: { id: string; version: number } };
+
 const cases: { name: string; call: Call; status: number; actions: string[] }[] = [
+  { name: "preview a migration: changes nothing (admin)", call: { as: { user: "admin" }, route: previewMigrationRoute as Route, params: async () => ({ key: (await instanceOnV1()).key }), body: () => ({ targetVersion: 2 }) }, status: 200, actions: [] },
+  {
+    name: "migrate an instance to v2 (token)",
+    call: {
+      as: { token: () => adminToken },
+      route: migrateRoute as Route,
+      params: async () => {
+        migrationTarget = await instanceOnV1();
+        return { key: migrationTarget.key };
+      },
+      body: () => ({ targetVersion: 2, instances: [{ id: migrationTarget.instance.id, version: migrationTarget.instance.version }] }),
+    },
+    status: 200,
+    actions: ["instance.migrated"],
+  },
   { name: "create a named secret (admin)", call: { as: { user: "admin" }, route: createSecretRoute as Route, body: () => ({ name: secretName(), value: "coverage-secret-value" }) }, status: 201, actions: ["secret.created"] },
   { name: "rotate a named secret (token)", call: { as: { token: () => adminToken }, route: rotateSecretRoute as Route, method: "PUT", params: existingSecret, body: () => ({ value: "rotated-secret-value" }) }, status: 200, actions: ["secret.rotated"] },
   { name: "delete a named secret (admin)", call: { as: { user: "admin" }, route: deleteSecretRoute as Route, method: "DELETE", params: existingSecret }, status: 200, actions: ["secret.deleted"] },
@@ -263,6 +291,8 @@ const COVERED = new Set([
   "app/api/v1/decision-tables/[key]/publish/route.ts",
   "app/api/v1/decision-tables/[key]/evaluate/route.ts",
   "app/api/v1/secrets/route.ts",
+  "app/api/v1/processes/[key]/migrations/route.ts",
+  "app/api/v1/processes/[key]/migrations/preview/route.ts",
   "app/api/v1/secrets/[name]/route.ts",
   "app/api/v1/team/members/[id]/out-of-office/route.ts",
   "app/api/v1/me/notification-preferences/route.ts",
