@@ -10,7 +10,9 @@ import { Button } from "@/components/ui/button";
 import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { InstanceDto, StepRunDto } from "@/lib/engine/schemas";
-import { processKeys, useInstance } from "./queries";
+import type { ProcessDocument } from "@/lib/processes/schemas";
+import { ProcessDiagram, stepStates } from "./process-diagram";
+import { processKeys, useInstance, useProcess } from "./queries";
 import { StatusBadge } from "./status-badge";
 
 const time = (iso: string | null) => (iso ? format(new Date(iso), "d MMM HH:mm:ss.SSS") : "—");
@@ -53,6 +55,7 @@ export function InstanceView({ id }: { id: string }) {
         </div>
       </header>
       {i.error && <FailurePanel instance={i} />}
+      <InstanceDiagram instance={i} />
       <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
         <section aria-labelledby="timeline" className="overflow-hidden rounded-xl bg-white ring-1 ring-slate-200">
           <h2 id="timeline" className="border-b border-slate-100 px-4 py-3 text-sm font-semibold text-slate-900">
@@ -95,6 +98,34 @@ export function InstanceView({ id }: { id: string }) {
         </div>
       </div>
     </main>
+  );
+}
+
+function InstanceDiagram({ instance }: { instance: InstanceDto }) {
+  const definition = useProcess(instance.process.key, instance.process.version);
+  const details: Record<string, string> = {};
+  for (const s of instance.steps) {
+    if (s.status === "WAITING" && s.waitEventType) details[s.stepId] = `waiting for ${s.waitEventType}`;
+    else if (s.status === "WAITING") details[s.stepId] = "waiting for a person";
+    else if (s.status === "PENDING" && s.nextAttemptAt) details[s.stepId] = `retry #${s.attempts + 1} scheduled`;
+    else if (s.attempts > 1) details[s.stepId] = `${s.attempts} attempts`;
+  }
+  return (
+    <section aria-labelledby="instance-diagram" className="mb-6 rounded-xl bg-white p-4 ring-1 ring-slate-200">
+      <h2 id="instance-diagram" className="mb-3 text-sm font-semibold text-slate-900">
+        Where it is (v{instance.process.version})
+      </h2>
+      {definition.isPending && <Skeleton className="h-64" />}
+      {definition.isError && <LoadError what="the process diagram" error={definition.error} onRetry={() => definition.refetch()} />}
+      {definition.data && (
+        <ProcessDiagram
+          document={definition.data.document as unknown as ProcessDocument}
+          states={stepStates(instance.steps)}
+          details={details}
+          label={`Diagram of ${instance.process.name} version ${instance.process.version} with this instance's steps`}
+        />
+      )}
+    </section>
   );
 }
 

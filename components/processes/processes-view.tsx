@@ -83,7 +83,11 @@ function ProcessCard({ process }: { process: ProcessSummaryDto }) {
     <article className="rounded-xl bg-white ring-1 ring-slate-200" data-testid={`process-${process.key}`}>
       <header className="flex flex-wrap items-start justify-between gap-3 border-b border-slate-100 px-4 py-3">
         <div>
-          <h3 className="font-semibold text-slate-900">{process.name}</h3>
+          <h3 className="font-semibold text-slate-900">
+            <Link href={`/processes/${encodeURIComponent(process.key)}`} className="hover:underline">
+              {process.name}
+            </Link>
+          </h3>
           <p className="text-xs text-slate-500">
             <code>{process.key}</code>
             {process.startOn.length > 0 && <> · starts on {process.startOn.map((t) => <code key={t} className="mx-0.5">{t}</code>)}</>}
@@ -132,7 +136,12 @@ function VersionRow({ version }: { version: ProcessVersionDto }) {
   });
   return (
     <tr>
-      <td className="px-4 py-2 font-medium">v{version.version}</td>
+      <td className="px-4 py-2 font-medium">
+        <Link href={`/processes/${encodeURIComponent(version.key)}?version=${version.version}`} className="text-indigo-700 hover:underline">
+          v{version.version}
+          <span className="sr-only"> diagram</span>
+        </Link>
+      </td>
       <td className="px-4 py-2"><StatusBadge status={version.status} /></td>
       <td className="px-4 py-2 text-slate-600">
         {format(new Date(version.createdAt), "d MMM yyyy HH:mm")} {version.createdByName && <>by {version.createdByName}</>}

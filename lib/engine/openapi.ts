@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { ZodOpenApiPathsObject, ZodOpenApiResponseObject } from "zod-openapi";
 import { processDetailDtoSchema, processSummaryDtoSchema, processVersionDtoSchema, uploadDefinitionSchema } from "../processes/schemas";
 import { cancelInstanceSchema, circuitBreakerListSchema, instanceDtoSchema, instanceListQuerySchema, instancePageSchema, retryStepSchema, skipStepSchema, startInstanceSchema } from "./schemas";
+import { processDetailQuerySchema } from "../processes/schemas";
 
 // The process, instance and event routes in the OpenAPI document (lib/openapi/document.ts spreads these in).
 
@@ -42,7 +43,7 @@ export function processPaths(problems: Problems): ZodOpenApiPathsObject {
       },
     },
     "/api/v1/processes/{key}": {
-      get: { tags: ["processes"], summary: "A process: versions and the newest document", requestParams: { path: keyParam }, responses: { ...ok(processDetailDtoSchema), ...problems(401, 403, 404) } },
+      get: { tags: ["processes"], summary: "A process: versions and the newest document (or ?version=N's)", requestParams: { path: keyParam, query: processDetailQuerySchema }, responses: { ...ok(processDetailDtoSchema), ...problems(401, 403, 404) } },
     },
     "/api/v1/processes/{key}/versions/{n}/deprecate": {
       post: {

@@ -259,9 +259,12 @@ export const processSummaryDtoSchema = z.object({
 export type ProcessSummaryDto = z.infer<typeof processSummaryDtoSchema>;
 
 export const processDetailDtoSchema = processSummaryDtoSchema.extend({
-  /** The newest version's document. */
+  /** The newest version's document (or the one `?version=` asked for). */
   document: z.record(z.string(), z.unknown()),
+  /** The version `document` belongs to. */
+  documentVersion: z.number().int(),
 });
+export const processDetailQuerySchema = z.object({ version: z.coerce.number().int().min(1).optional() });
 export type ProcessDetailDto = z.infer<typeof processDetailDtoSchema>;
 
 /** `POST /api/v1/processes` with JSON: the document itself, or `{ "document": <object or YAML text> }`. */

@@ -113,12 +113,15 @@ export async function listProcesses(actor: Actor): Promise<{ data: ProcessSummar
   return { data: [...byKey.entries()].map(([key, list]) => summarise(key, list, counts)) };
 }
 
-export async function getProcess(actor: Actor, key: string): Promise<ProcessDetailDto> {
+/** A process with its versions, and the document of the newest version or of `version`. */
+export async function getProcess(actor: Actor, key: string, version?: number): Promise<ProcessDetailDto> {
   requirePermission(actor, "processes:manage");
   const rows = PROCESS_KEY_RE.test(key) ? await db().processDefinition.findMany({ where: { key }, orderBy: { version: "desc" } }) : [];
   if (rows.length === 0) throw new AppError("NOT_FOUND", `No process "${key}".`);
+  const shown = version === undefined ? rows[0]! : rows.find((r) => r.version === version);
+  if (!shown) throw new AppError("NOT_FOUND", `No version ${version} of "${key}".`);
   const counts = await countsByDefinition(rows.map((r) => r.id));
-  return { ...summarise(key, rows, counts), document: rows[0]!.document as Record<string, unknown> };
+  return { ...summarise(key, rows, counts), document: shown.document as Record<string, unknown>, documentVersion: shown.version };
 }
 
 export async function deprecateVersion(actor: Actor, key: string, version: number): Promise<ProcessVersionDto> {
