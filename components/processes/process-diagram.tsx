@@ -143,7 +143,9 @@ export function ProcessDiagram({ document, states, details, label }: ProcessDiag
           label: e.label ?? undefined,
           focusable: false,
           markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: travelled ? "#4338ca" : "#64748b" },
-          style: { stroke: travelled ? "#4338ca" : "#64748b", strokeWidth: travelled ? 2.5 : 1.5, strokeDasharray: e.back ? "6 4" : undefined },
+          style: e.compensation
+            ? { stroke: "#b45309", strokeWidth: 1.5, strokeDasharray: "2 4" }
+            : { stroke: travelled ? "#4338ca" : "#64748b", strokeWidth: travelled ? 2.5 : 1.5, strokeDasharray: e.back ? "6 4" : undefined },
           labelStyle: { fontSize: 11, fill: "#1e293b" },
           labelBgStyle: { fill: "#ffffff" },
           labelBgPadding: [4, 2] as [number, number],
@@ -196,6 +198,14 @@ export function ProcessDiagram({ document, states, details, label }: ProcessDiag
           </svg>
           Loops back
         </span>
+        {graph.edges.some((e) => e.compensation) && (
+          <span className="inline-flex items-center gap-1.5">
+            <svg width="28" height="8" aria-hidden>
+              <line x1="0" y1="4" x2="28" y2="4" stroke="#b45309" strokeWidth="1.5" strokeDasharray="2 4" />
+            </svg>
+            Compensated by (runs when a later step fails)
+          </span>
+        )}
         <span className="text-slate-500">Tab moves between steps.</span>
       </figcaption>
     </figure>

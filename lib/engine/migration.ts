@@ -71,7 +71,8 @@ export function assess(i: InstanceRow, target: Target): MigrationCandidate {
   };
   const no = (reason: string): MigrationCandidate => ({ ...base, canMove: false, reason });
   if (i.definition.key !== target.key) return no(`It is an instance of "${i.definition.key}", not "${target.key}".`);
-  if (i.status === "COMPLETED" || i.status === "CANCELLED") return no(`It has already finished (${i.status.toLowerCase()}).`);
+  if (i.status === "COMPENSATING") return no("It is being compensated (undoing its completed steps).");
+  if (i.status !== "RUNNING" && i.status !== "WAITING" && i.status !== "FAILED") return no(`It has already finished (${i.status.toLowerCase()}).`);
   if (i.definition.version === target.version) return no(`It is already on v${target.version}.`);
   if (i.definition.version > target.version) return no(`It is on v${i.definition.version}, newer than v${target.version}.`);
   if (steps.length === 0) return no(i.status === "FAILED" ? "It has no failed step to continue from." : "No step is in progress right now; preview again in a moment.");

@@ -69,4 +69,28 @@ describe("definition graph", () => {
     expect(guardLabel({ any: [{ var: "vip", op: "==", value: true }, { var: "country", op: "in", value: ["DE", "AT"] }] })).toBe('vip == true or country in ["DE","AT"]');
     expect(guardLabel([{ var: "po", op: "exists" }, { var: "amount", op: ">", value: 5 }])).toBe("po exists and amount > 5");
   });
+
+  it("draws parallel branches that join, labelled by branch, and compensation apart", () => {
+    const g = layoutDefinition(
+      doc({
+        key: "par",
+        name: "Parallel",
+        steps: [
+          { id: "fork", kind: "parallel", branches: [{ name: "credit", start: "check-credit" }, { name: "stock", start: "check-stock" }], join: "joined" },
+          { id: "check-credit", kind: "set", assign: { credit: true }, next: "joined", compensate: "undo-credit" },
+          { id: "check-stock", kind: "set", assign: { stock: true }, next: "joined" },
+          { id: "joined", kind: "join", next: "done" },
+          { id: "undo-credit", kind: "set", assign: { credit: false } },
+          { id: "done", kind: "end" },
+        ],
+      }),
+    );
+    const layer = Object.fromEntries(g.nodes.map((n) => [n.id, n.layer]));
+    expect(layer["check-credit"]).toBe(1);
+    expect(layer["check-stock"]).toBe(1);
+    expect(layer.joined).toBe(2);
+    expect(g.edges.find((e) => e.source === "fork" && e.target === "check-credit")!.label).toBe("branch credit");
+    const undo = g.edges.find((e) => e.target === "undo-credit")!;
+    expect(undo).toMatchObject({ label: "compensated by", compensation: true });
+  });
 });

@@ -1,4 +1,4 @@
-import { successors } from "./definition";
+import { compensationOf, successors } from "./definition";
 import type { Guard } from "./expressions";
 import type { ProcessDocument, Step } from "./schemas";
 
@@ -21,6 +21,8 @@ export interface GraphEdge {
   label: string | null;
   /** An edge that goes back up (a loop through a wait or human step). */
   back: boolean;
+  /** Not a transition: the step that compensates the source (saga), drawn apart. */
+  compensation?: boolean;
 }
 
 export interface PositionedNode extends GraphNode {
@@ -54,6 +56,13 @@ export function edgeLabel(step: Step, field: string): string | null {
   if (field === "next") return null;
   if (field === "onError") return "on error";
   if (field === "onTimeout") return "on timeout";
+  if (field === "onCircuitOpen") return "circuit open";
+  if (field === "compensate") return "compensated by";
+  const parallel = /^branches\.(\d+)\.start$/.exec(field);
+  if (parallel && step.kind === "parallel") {
+    const b = step.branches[Number(parallel[1])];
+    return b ? `branch ${b.name}` : null;
+  }
   if (field === "otherwise") return "otherwise";
   const branch = /^branches\.(\d+)\.next$/.exec(field);
   if (branch && step.kind === "decision") {
@@ -75,6 +84,8 @@ export function definitionGraph(doc: ProcessDocument): { start: string; nodes: G
       if (!ids.has(target)) continue;
       edges.push({ id: `${s.id}->${target}:${field}`, source: s.id, target, label: edgeLabel(s, field) });
     }
+    const undo = compensationOf(s);
+    if (undo && ids.has(undo)) edges.push({ id: `${s.id}->${undo}:compensate`, source: s.id, target: undo, label: "compensated by", compensation: true });
   }
   return { start: doc.start ?? doc.steps[0]?.id ?? "", nodes, edges };
 }
