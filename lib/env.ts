@@ -74,6 +74,8 @@ const envSchema = z.object({
   OTEL_TRACES_EXPORTER: z.string().regex(/^(otlp|console|none)(,(otlp|console|none))*$/, "must be otlp, console or none").optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url("must be a URL such as http://127.0.0.1:4318").optional(),
   OTEL_SERVICE_NAME: z.string().min(1).max(100).optional(),
+  // Undo window of decisions made in the inbox (ADR 008); 0 turns it off.
+  UNDO_WINDOW_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

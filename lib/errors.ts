@@ -18,6 +18,8 @@ export const ERROR_STATUS = {
   // Four-eyes: the same person tried to give a second approval.
   DUPLICATE_APPROVAL: 409,
   IDEMPOTENCY_KEY_REUSED: 409,
+  // Undo window: the decision already took effect (its window closed), or there is nothing to undo.
+  UNDO_WINDOW_CLOSED: 409,
   VERSION_MISMATCH: 412,
   PRECONDITION_REQUIRED: 428,
   PAYLOAD_TOO_LARGE: 413,

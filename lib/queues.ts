@@ -37,6 +37,9 @@ export const JOB_SCHEMAS = {
   // Notification delivery (job ids: email.<notificationId>, webhook.<deliveryId>).
   "send-email": z.object({ notificationId: z.string().min(1) }),
   "deliver-webhook": z.object({ deliveryId: z.string().min(1) }),
+  // Undo window (lib/tasks/held-decisions.ts): job id commit-decision.<taskId>.<version>, delayed to the end of the window.
+  "commit-decision": z.object({ taskId: z.string().min(1) }),
+  "commit-held-decisions": z.object({}).passthrough(),
 } as const;
 export type JobName = keyof typeof JOB_SCHEMAS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;

@@ -23,6 +23,7 @@ const { POST: decide } = await import("@/app/api/v1/tasks/[id]/decision/route");
 const { POST: cancel } = await import("@/app/api/v1/tasks/[id]/cancel/route");
 const { POST: reassign } = await import("@/app/api/v1/tasks/[id]/reassign/route");
 const { POST: bulk } = await import("@/app/api/v1/tasks/bulk/route");
+const { POST: undo } = await import("@/app/api/v1/tasks/[id]/undo/route");
 const { POST: createToken } = await import("@/app/api/v1/tokens/route");
 const { DELETE: revokeToken } = await import("@/app/api/v1/tokens/[id]/route");
 const { POST: verify } = await import("@/app/api/v1/audit/verify/route");
@@ -98,6 +99,14 @@ beforeAll(async () => {
 const claimedTask = async () => {
   const t = await groupTask(team);
   await send({ as: { user: "alice" }, route: claim as Route, params: async () => ({ id: t.id }) }, `setup-${uid()}`);
+  return { id: t.id };
+};
+
+/** A group task Bob approved with the undo window open. */
+const heldTask = async () => {
+  const t = await groupTask(team);
+  const res = await send({ as: { user: "bob" }, route: decide as Route, params: async () => ({ id: t.id }), body: () => ({ outcome: "approve", hold: true }) }, `setup-${uid()}`);
+  expect(res.status).toBe(200);
   return { id: t.id };
 };
 
@@ -200,6 +209,8 @@ const cases: { name: string; call: Call; status: number; actions: string[] }[] =
   { name: "approve (person)", call: { as: { user: "bob" }, route: decide as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ outcome: "approve" }) }, status: 200, actions: ["task.approved"] },
   { name: "reject (person)", call: { as: { user: "carol" }, route: decide as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ outcome: "reject", reason: "Duplicate invoice" }) }, status: 200, actions: ["task.rejected"] },
   { name: "cancel (token)", call: { as: { token: () => supervisorToken }, route: cancel as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ reason: "Withdrawn" }) }, status: 200, actions: ["task.cancelled"] },
+  { name: "approve with the undo window (person)", call: { as: { user: "bob" }, route: decide as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ outcome: "approve", hold: true }) }, status: 200, actions: ["task.approved"] },
+  { name: "undo within the window (person)", call: { as: { user: "bob" }, route: undo as Route, params: heldTask }, status: 200, actions: ["task.decision_undone"] },
   { name: "reassign (supervisor)", call: { as: { user: "supervisor" }, route: reassign as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ assignee: team.users.bob.id, reason: "Cover" }) }, status: 200, actions: ["task.reassigned"] },
   { name: "four-eyes first approval (person)", call: { as: { user: "bob" }, route: decide as Route, params: async () => ({ id: (await groupTask(team, { approvalsRequired: 2 })).id }), body: () => ({ outcome: "approve" }) }, status: 200, actions: ["task.approval_recorded"] },
   { name: "bulk approve, one entry a task (person)", call: { as: { user: "carol" }, route: bulk as Route, body: () => ({ action: "approve", taskIds: bulkIds }) }, status: 200, actions: ["task.approved", "task.approved"] },
@@ -238,6 +249,8 @@ const cases: { name: string; call: Call; status: number; actions: string[] }[] =
   { name: "supervisor removes a failed job (403)", call: { as: { user: "supervisor" }, route: removeJob as Route, method: "DELETE", params: failedJob }, status: 403, actions: [] },
   { name: "split with a missing version (422)", call: { as: { user: "admin" }, route: setSplit as Route, method: "PUT", params: async () => ({ key: await publishedProcess() }), body: () => ({ versionA: 1, versionB: 7, percentB: 50 }) }, status: 422, actions: [] },
   { name: "decide a decided task (409)", call: { as: { user: "bob" }, route: decide as Route, params: async () => { const t = await groupTask(team); await send({ as: { user: "alice" }, route: decide as Route, params: async () => ({ id: t.id }), body: () => ({ outcome: "approve" }) }, `setup-${uid()}`); return { id: t.id }; }, body: () => ({ outcome: "approve" }) }, status: 409, actions: [] },
+  { name: "undo someone else's decision (403)", call: { as: { user: "carol" }, route: undo as Route, params: heldTask }, status: 403, actions: [] },
+  { name: "undo a decision without a window (409)", call: { as: { user: "bob" }, route: undo as Route, params: async () => { const t = await groupTask(team); await send({ as: { user: "bob" }, route: decide as Route, params: async () => ({ id: t.id }), body: () => ({ outcome: "approve" }) }, `setup-${uid()}`); return { id: t.id }; } }, status: 409, actions: [] },
   { name: "reject without reason (422)", call: { as: { user: "bob" }, route: decide as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ outcome: "reject" }) }, status: 422, actions: [] },
   { name: "member creates a token (403)", call: { as: { user: "alice" }, route: createToken as Route, body: () => ({ name: "nope", role: "ADMIN" }) }, status: 403, actions: [] },
   { name: "member reassigns a task (403)", call: { as: { user: "alice" }, route: reassign as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ assignee: team.users.bob.id, reason: "x" }) }, status: 403, actions: [] },
@@ -278,6 +291,7 @@ const COVERED = new Set([
   "app/api/v1/tasks/[id]/answer/route.ts",
   "app/api/v1/tasks/[id]/comments/route.ts",
   "app/api/v1/tasks/bulk/route.ts",
+  "app/api/v1/tasks/[id]/undo/route.ts",
   "app/api/v1/tokens/route.ts",
   "app/api/v1/tokens/[id]/route.ts",
   "app/api/v1/audit/verify/route.ts",
@@ -306,6 +320,7 @@ const COVERED = new Set([
 const EXEMPT: Record<string, string> = {
   "app/api/v1/notifications/read/route.ts": "marks the caller's own notifications read: personal state, not an audited subject",
   "app/api/v1/saved-filters/route.ts": "a person's saved inbox view: personal preference",
+  "app/api/v1/me/settings/route.ts": "a person's own preferences (shortcuts on/off, time zone): personal preference",
   "app/api/v1/saved-filters/[id]/route.ts": "a person's saved inbox view: personal preference",
   "app/api/demo/erp/[action]/route.ts": "the demo's stand-in ERP, not Baton's state",
   "app/api/v1/instances/[id]/retry/route.ts": "needs a failed instance; its step.retried entry is asserted in tests/engine.int.test.ts",

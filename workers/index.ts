@@ -90,6 +90,12 @@ async function scheduleSweeps(): Promise<void> {
     { name: "refresh-kpis", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
   );
   await queue(QUEUES.maintenance).add("refresh-kpis", {}, { removeOnComplete: true, removeOnFail: 100 });
+  // Held decisions whose delayed commit job Redis lost (lib/tasks/held-decisions.ts).
+  await queue(QUEUES.maintenance).upsertJobScheduler(
+    "commit-held-decisions",
+    { every: 5000 },
+    { name: "commit-held-decisions", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+  );
   // The engine's jobs rebuilt from PostgreSQL when Redis lost them (lib/engine/recovery.ts).
   await queue(QUEUES.engine).upsertJobScheduler(
     "recover-engine",

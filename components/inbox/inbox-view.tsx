@@ -18,6 +18,7 @@ import { TaskDetail } from "@/components/tasks/task-detail";
 import { RejectDialog } from "@/components/tasks/reject-dialog";
 import { RequestInfoDialog } from "@/components/tasks/request-info-dialog";
 import { useTaskActions } from "@/components/tasks/use-task-actions";
+import { UndoToast } from "@/components/tasks/undo-toast";
 import { TaskRow } from "./task-row";
 import { FilterBar } from "./filter-bar";
 import { BulkBar } from "./bulk-bar";
@@ -96,6 +97,7 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
   const listRef = useRef<HTMLDivElement>(null);
   const emptyRef = useRef<HTMLDivElement>(null);
   const detailRef = useRef<HTMLElement>(null);
+  const mainRef = useRef<HTMLElement>(null);
   // Where focus should go once the list has re-rendered: a row id, null for the empty state.
   const pendingFocus = useRef<string | null | undefined>(undefined);
   const [focusTick, setFocusTick] = useState(0);
@@ -190,6 +192,20 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
     },
     [alert, view, filters, rows, qc, requestFocus, selectedId, select, actions, openTask],
   );
+
+  /** z / the toast's Undo: the task comes back, focused and open, as it was before the decision. */
+  const afterUndo = useCallback(
+    (id: string) => {
+      setActiveId(id);
+      requestFocus(id);
+      if (isDesktop()) select(id);
+    },
+    [requestFocus, select],
+  );
+  const undoLast = useCallback(async () => {
+    const t = await actions.undo();
+    if (t) afterUndo(t.id);
+  }, [actions, afterUndo]);
 
   // Multi-select for bulk actions: x toggles the focused row, shift-click ticks a range.
   const [checked, setChecked] = useState<Set<string>>(() => new Set());
@@ -311,6 +327,12 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
     onGlobalKey.current = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.metaKey || e.ctrlKey || e.altKey) return;
       if (isTyping(e.target) || document.querySelector("dialog[open]")) return;
+      // WCAG 2.1.4: single-letter keys only while the inbox has focus (not the header, the
+      // notifications, a toast), and not at all for people who switched them off (/settings).
+      const singleLetter = e.key.length === 1;
+      if (singleLetter && me.data?.settings.shortcutsEnabled === false) return;
+      const focus = document.activeElement;
+      if (singleLetter && focus && focus !== document.body && !mainRef.current?.contains(focus)) return;
       const t = targetTask();
       switch (e.key) {
         case "j":
@@ -360,6 +382,12 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
             toggle(active.id, e.shiftKey);
           }
           break;
+        case "z":
+          if (actions.held) {
+            e.preventDefault();
+            void undoLast();
+          }
+          break;
         case "?":
           e.preventDefault();
           setHelpOpen(true);
@@ -392,7 +420,7 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
   const visibleViews = VIEWS.filter((v) => v.id !== "all" || allowAllView);
 
   return (
-    <main id="main" className="mx-auto grid w-full max-w-[1600px] flex-1 grid-cols-1 lg:h-[calc(100dvh-3.5rem)] lg:grid-cols-[minmax(24rem,34rem)_1fr]">
+    <main ref={mainRef} id="main" className="mx-auto grid w-full max-w-[1600px] flex-1 grid-cols-1 lg:h-[calc(100dvh-3.5rem)] lg:grid-cols-[minmax(24rem,34rem)_1fr]">
       <section
         aria-label="Task list"
         className={clsx("min-h-0 min-w-0 flex-col border-slate-200 bg-white lg:flex lg:border-r", selectedId ? "hidden" : "flex")}
@@ -579,6 +607,7 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
         }}
       />
       <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+      <UndoToast actions={actions} onUndone={afterUndo} />
     </main>
   );
 }

@@ -11,6 +11,7 @@ export const SHORTCUTS: [string, string][] = [
   ["r", "Reject (asks for a reason)"],
   ["i", "Ask for more information"],
   ["c", "Claim"],
+  ["z", "Undo your last decision (for a few seconds after it)"],
   ["x", "Tick the task for a bulk action (shift-click ticks a range)"],
   ["?", "Show these shortcuts"],
   ["Esc", "Close a dialog"],
@@ -18,7 +19,7 @@ export const SHORTCUTS: [string, string][] = [
 
 export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   return (
-    <Dialog open={open} onClose={onClose} title="Keyboard shortcuts" description="Single-key shortcuts work while you are not typing in a field.">
+    <Dialog open={open} onClose={onClose} title="Keyboard shortcuts" description="Single-key shortcuts work while the inbox has focus and you are not typing in a field. Ctrl+K (⌘K) opens the command menu. You can switch single-key shortcuts off in Settings.">
       <table className="w-full text-sm">
         <tbody>
           {SHORTCUTS.map(([key, what]) => (

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Settings } from "lucide-react";
 import { ROLE_LABELS, type RoleName } from "@/lib/identity/permissions";
 import { NavLinks, type NavItem } from "./nav-links";
 import { NotificationBell } from "./notification-bell";
@@ -30,12 +31,20 @@ export function AppHeader({ user, nav }: { user: HeaderUser; nav: NavItem[] }) {
         <div className="ml-auto flex items-center gap-1 sm:gap-3">
           <LiveIndicator />
           <NotificationBell />
-          <div className="hidden text-right leading-tight md:block">
-            <div className="text-sm font-medium text-slate-900" data-testid="user-name">
-              {user.name}
-            </div>
-            <div className="text-xs text-slate-500">{ROLE_LABELS[user.role]}</div>
-          </div>
+          <Link
+            href="/settings"
+            title="Your settings"
+            className="flex items-center gap-2 rounded-md px-1.5 py-1 text-right leading-tight hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+          >
+            <span className="hidden md:block">
+              <span className="block text-sm font-medium text-slate-900" data-testid="user-name">
+                {user.name}
+              </span>
+              <span className="block text-xs text-slate-500">{ROLE_LABELS[user.role]}</span>
+            </span>
+            <Settings aria-hidden className="size-4 text-slate-500" />
+            <span className="sr-only">Settings</span>
+          </Link>
           <SignOutButton />
         </div>
       </div>

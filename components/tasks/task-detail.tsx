@@ -15,6 +15,8 @@ import { TaskTimeline } from "./task-timeline";
 import { Textarea } from "@/components/ui/input";
 import { PriorityBadge, SlaText, StatusBadge } from "./task-badges";
 import { localDateTime, relative } from "./format";
+import { format } from "date-fns";
+import { useNow } from "@/components/use-now";
 import type { TaskActions } from "./use-task-actions";
 import { approvalSummary, DecisionForm, FormValues } from "./decision-form";
 import { ReassignDialog } from "./reassign-dialog";
@@ -136,7 +138,7 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
         </p>
       )}
 
-      {task.status === "DECIDED" && <DecisionPanel task={task} />}
+      {task.status === "DECIDED" && <DecisionPanel task={task} onUndo={task.can.undo ? () => void actions.undo(task) : undefined} />}
 
       {open && canAct && (
         <div role="toolbar" aria-label="Task actions" className="mt-4 flex flex-wrap items-center gap-2">
@@ -216,7 +218,10 @@ function Meta({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-function DecisionPanel({ task }: { task: TaskDto }) {
+function DecisionPanel({ task, onUndo }: { task: TaskDto; onUndo?: () => void }) {
+  // The undo window closes on its own: re-render each second while it is open.
+  const now = useNow(task.hold ? 1000 : 3_600_000);
+  const holding = task.hold && new Date(task.hold.until).getTime() > now;
   const approved = task.outcome === "approve";
   return (
     <div
@@ -238,6 +243,19 @@ function DecisionPanel({ task }: { task: TaskDto }) {
       )}
       {task.reason && <p className="mt-2 whitespace-pre-line">“{task.reason}”</p>}
       <FormValues task={task} />
+      {holding && task.hold && (
+        <p className="mt-2 flex flex-wrap items-center gap-2 text-xs">
+          <span>
+            Takes effect at {format(new Date(task.hold.until), "HH:mm:ss")}
+            {onUndo ? "; until then you can undo it." : "."}
+          </span>
+          {onUndo && (
+            <Button size="sm" variant="secondary" shortcut="z" onClick={onUndo}>
+              <Undo2 aria-hidden className="size-4" /> Undo
+            </Button>
+          )}
+        </p>
+      )}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { useEffect } from "react";
 import Link from "next/link";
 import { ArrowLeft } from "lucide-react";
 import { TaskDetail } from "./task-detail";
@@ -7,11 +8,24 @@ import { RejectDialog } from "./reject-dialog";
 import { RequestInfoDialog } from "./request-info-dialog";
 import { useMe } from "@/components/data/queries";
 import { useTaskActions } from "./use-task-actions";
+import { UndoToast } from "./undo-toast";
 
 /** A task on its own page (deep links, notifications, the audit log). */
 export function TaskPageView({ taskId }: { taskId: string }) {
   const actions = useTaskActions();
   const me = useMe();
+  const { held, undo } = actions;
+  // z undoes your decision while its window is open (the inbox has the full key map).
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "z" || e.metaKey || e.ctrlKey || e.altKey || !held) return;
+      if (e.target instanceof HTMLElement && e.target.closest("input, textarea, select, [contenteditable], dialog")) return;
+      e.preventDefault();
+      void undo();
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [held, undo]);
   return (
     <main id="main" className="mx-auto w-full max-w-3xl flex-1 px-4 py-6 sm:px-6">
       <Link href="/inbox" className="mb-4 inline-flex items-center gap-1 rounded text-sm text-slate-600 hover:text-slate-900">
@@ -28,6 +42,7 @@ export function TaskPageView({ taskId }: { taskId: string }) {
           void actions.run(task, "reject", reason);
         }}
       />
+      <UndoToast actions={actions} />
       <RequestInfoDialog
         task={actions.asking}
         meId={me.data?.id}

@@ -23,6 +23,7 @@ const ICONS: Record<string, ReactNode> = {
   "task.approved": <CircleCheck aria-hidden className="size-3.5 text-emerald-700" />,
   "task.rejected": <CircleX aria-hidden className="size-3.5 text-red-700" />,
   "task.cancelled": <Ban aria-hidden className="size-3.5" />,
+  "task.decision_undone": <Undo2 aria-hidden className="size-3.5" />,
 };
 
 // Inbox actions the shared audit phrases don't name yet.

@@ -9,6 +9,15 @@ import { useAnnouncer } from "@/components/announcer";
 
 export type TaskAction = "claim" | "unclaim" | "approve" | "reject" | "requestInfo" | "answer";
 
+/** A decision of yours inside its undo window (the server holds it; z or the toast's Undo cancels it). */
+export interface HeldDecision {
+  task: TaskDto;
+  label: string;
+  until: number;
+  /** How long the window still had when the answer arrived (drives the countdown bar). */
+  ms: number;
+}
+
 export interface TaskNotice {
   taskId: string;
   message: string;
@@ -44,6 +53,8 @@ export function explainRefusal(e: unknown, task: TaskDto): string {
       if (typeof p.assignee === "string" && p.assignee !== task.assignee?.name) return `${p.assignee} has claimed this task.`;
       return "This task changed since you opened it. Review the current state and try again.";
     }
+    case "UNDO_WINDOW_CLOSED":
+      return "Too late to undo: the decision has taken effect.";
     case "DUPLICATE_APPROVAL":
       return "You have already approved this task; it needs a different person's approval.";
     default:
@@ -63,6 +74,18 @@ export function useTaskActions() {
   const [notice, setNotice] = useState<TaskNotice | null>(null);
   const [rejecting, setRejecting] = useState<TaskDto | null>(null);
   const [asking, setAsking] = useState<TaskDto | null>(null);
+  const [held, setHeld] = useState<HeldDecision | null>(null);
+
+  /** Decisions from the UI ask the server to hold them for the undo window. */
+  const remember = useCallback(
+    (updated: TaskDto, label: string): string => {
+      if (updated.status !== "DECIDED" || !updated.hold?.mine) return "";
+      const until = new Date(updated.hold.until).getTime();
+      setHeld({ task: updated, label, until, ms: Math.max(0, until - Date.now()) });
+      return " Press z to undo.";
+    },
+    [],
+  );
 
   const refresh = useCallback(
     (id: string) => {
@@ -71,6 +94,17 @@ export function useTaskActions() {
       void qc.invalidateQueries({ queryKey: queryKeys.me });
     },
     [qc],
+  );
+
+  /** A refused action: say what changed, in place and as an alert, and reload the task. */
+  const refused = useCallback(
+    (e: unknown, task: TaskDto) => {
+      const message = explainRefusal(e, task);
+      setNotice({ taskId: task.id, message });
+      alert(`${task.reference}: ${message}`);
+      refresh(task.id);
+    },
+    [alert, refresh],
   );
 
   const run = useCallback(
@@ -92,25 +126,22 @@ export function useTaskActions() {
         } else {
           updated = await api<TaskDto>(`/api/v1/tasks/${id}/decision`, {
             method: "POST",
-            body: { outcome: action, reason: reason?.trim() || undefined, version: task.version },
+            body: { outcome: action, reason: reason?.trim() || undefined, version: task.version, hold: true },
           });
         }
         qc.setQueryData(queryKeys.task(task.id), updated);
         const who = action === "requestInfo" && updated.infoRequest?.askedOf ? ` (asked ${updated.infoRequest.askedOf.name})` : "";
-        announce(`${DONE[action]} ${task.reference}${who}`);
+        announce(`${DONE[action]} ${task.reference}${who}.${remember(updated, `${DONE[action]} ${task.reference}`)}`);
         refresh(task.id);
         return true;
       } catch (e) {
-        const message = explainRefusal(e, task);
-        setNotice({ taskId: task.id, message });
-        alert(`${task.reference}: ${message}`);
-        refresh(task.id);
+        refused(e, task);
         return false;
       } finally {
         setPending(null);
       }
     },
-    [qc, announce, alert, refresh],
+    [qc, announce, refused, refresh, remember],
   );
 
   /** A decision with a custom outcome and/or form values; returns the server's field errors if refused for them. */
@@ -120,10 +151,14 @@ export function useTaskActions() {
       setPending({ taskId: task.id, action });
       setNotice((n) => (n?.taskId === task.id ? null : n));
       try {
-        const updated = await api<TaskDto>(`/api/v1/tasks/${encodeURIComponent(task.id)}/decision`, { method: "POST", body: { ...d, version: task.version } });
+        const updated = await api<TaskDto>(`/api/v1/tasks/${encodeURIComponent(task.id)}/decision`, { method: "POST", body: { ...d, version: task.version, hold: true } });
         qc.setQueryData(queryKeys.task(task.id), updated);
         const label = task.outcomes.find((o) => o.id === d.outcome)?.label ?? DONE[action];
-        announce(updated.status === "DECIDED" ? `${label}: ${task.reference}` : `Approval recorded on ${task.reference}; it needs another approver`);
+        announce(
+          updated.status === "DECIDED"
+            ? `${label}: ${task.reference}.${remember(updated, `${label}: ${task.reference}`)}`
+            : `Approval recorded on ${task.reference}; it needs another approver`,
+        );
         refresh(task.id);
         return { ok: true, fieldErrors: {} };
       } catch (e) {
@@ -131,19 +166,39 @@ export function useTaskActions() {
           alert(`${task.reference}: ${e.message}`);
           return { ok: false, fieldErrors: e.fieldErrors() };
         }
-        const message = explainRefusal(e, task);
-        setNotice({ taskId: task.id, message });
-        alert(`${task.reference}: ${message}`);
-        refresh(task.id);
+        refused(e, task);
         return { ok: false, fieldErrors: {} };
       } finally {
         setPending(null);
       }
     },
-    [qc, announce, alert, refresh],
+    [qc, announce, alert, refused, refresh, remember],
+  );
+
+  /** Cancels your held decision (the newest, or the given task's); the task is open again. */
+  const undo = useCallback(
+    async (task?: TaskDto): Promise<TaskDto | null> => {
+      const target = task ?? held?.task;
+      if (!target) return null;
+      setHeld((h) => (h?.task.id === target.id ? null : h));
+      try {
+        const updated = await api<TaskDto>(`/api/v1/tasks/${encodeURIComponent(target.id)}/undo`, { method: "POST", body: {} });
+        qc.setQueryData(queryKeys.task(target.id), updated);
+        announce(`Undone: ${target.reference} is open again.`);
+        refresh(target.id);
+        return updated;
+      } catch (e) {
+        refused(e, target);
+        return null;
+      }
+    },
+    [held, qc, announce, refused, refresh],
   );
 
   return {
+    held,
+    undo,
+    dismissHeld: useCallback(() => setHeld(null), []),
     run,
     decideWith,
     pending,

@@ -1,4 +1,4 @@
-import type { Prisma, Tx } from "../db";
+import { Prisma, type Tx } from "../db";
 import type { Actor } from "../identity/actor";
 import type { AuditQuery } from "./schemas";
 import { currentRequestId } from "../request-context";
@@ -20,15 +20,24 @@ export interface AuditInput {
  * most of its cost (see npm run bench:audit).
  */
 export async function insertAuditEntry(tx: Tx, actor: Actor, input: AuditInput): Promise<{ seq: bigint }> {
-  const json = (v: Prisma.InputJsonValue | null | undefined) => (v === undefined || v === null ? null : JSON.stringify(v));
   const rows = await tx.$queryRaw<{ seq: bigint }[]>`
-    INSERT INTO "AuditEntry" ("actorType", "actorId", "actorName", "onBehalfOfId", "action", "subjectType", "subjectId",
-                              "taskId", "instanceId", "before", "after", "reason", "requestId", "ip", "userAgent")
-    VALUES (${actor.type}::"ActorType", ${actor.id}, ${actor.name}, ${actor.onBehalfOfId ?? null}, ${input.action}, ${input.subjectType},
-            ${input.subjectId}, ${input.taskId ?? null}, ${input.instanceId ?? null}, ${json(input.before)}::jsonb, ${json(input.after)}::jsonb,
-            ${input.reason ?? null}, ${actor.requestId ?? currentRequestId() ?? null}, ${actor.ip ?? null}, ${actor.userAgent ?? null})
+    INSERT INTO "AuditEntry" ${AUDIT_COLUMNS} ${auditEntrySelect(actor, input)}
     RETURNING "seq"`;
   return { seq: BigInt(rows[0]!.seq) };
+}
+
+export const AUDIT_COLUMNS = Prisma.sql`("actorType", "actorId", "actorName", "onBehalfOfId", "action", "subjectType", "subjectId",
+  "taskId", "instanceId", "before", "after", "reason", "requestId", "ip", "userAgent")`;
+
+/**
+ * `SELECT <the entry's values>`, for `INSERT INTO "AuditEntry" ${AUDIT_COLUMNS} ${select} [FROM …]`:
+ * lets a single-statement state change (a data-modifying CTE) write its entry in the same statement.
+ */
+export function auditEntrySelect(actor: Actor, input: AuditInput): Prisma.Sql {
+  const json = (v: Prisma.InputJsonValue | null | undefined) => (v === undefined || v === null ? null : JSON.stringify(v));
+  return Prisma.sql`SELECT ${actor.type}::"ActorType", ${actor.id}, ${actor.name}, ${actor.onBehalfOfId ?? null}, ${input.action}, ${input.subjectType},
+            ${input.subjectId}, ${input.taskId ?? null}, ${input.instanceId ?? null}, ${json(input.before)}::jsonb, ${json(input.after)}::jsonb,
+            ${input.reason ?? null}, ${actor.requestId ?? currentRequestId() ?? null}, ${actor.ip ?? null}, ${actor.userAgent ?? null}`;
 }
 
 export function auditWhere(q: AuditQuery): Prisma.AuditEntryWhereInput {

@@ -11,6 +11,7 @@ export const AUDIT_ACTIONS = [
   "task.approved",
   "task.rejected",
   "task.decided",
+  "task.decision_undone",
   "task.info_requested",
   "task.info_answered",
   "task.commented",

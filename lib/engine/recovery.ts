@@ -46,7 +46,8 @@ export async function recoverEngineJobs(opts: { olderThanMs?: number; limit?: nu
   for (const s of expiredWaits) jobs.push({ name: "wait-timeout", data: { instanceId: s.instanceId, stepRunId: s.id }, opts: { jobId: `wait-timeout.${s.id}.r${s.version}` } });
 
   const decided = await db().task.findMany({
-    where: { status: "DECIDED", decidedAt: { lt: cutoff }, stepRun: { status: "WAITING" } },
+    // A decision inside its undo window has not taken effect yet (lib/tasks/held-decisions.ts).
+    where: { status: "DECIDED", decidedAt: { lt: cutoff }, stepRun: { status: "WAITING" }, heldDecision: { is: null } },
     select: { id: true, stepRun: { select: { version: true } } },
     take: limit,
   });

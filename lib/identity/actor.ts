@@ -15,6 +15,8 @@ export interface Actor {
   onBehalfOfId?: string;
   /** API tokens: requests a minute (null: the installation's default; 0: not limited). */
   rateLimitPerMinute?: number | null;
+  /** A person's IANA time zone (their setting): "today" and "this week" in due filters. */
+  timeZone?: string;
 }
 
 export function requirePermission(actor: Actor, permission: Permission): void {

@@ -47,6 +47,31 @@ export const userSummarySchema = z.object({
 });
 export type UserSummary = z.infer<typeof userSummarySchema>;
 
+/** An IANA time zone this runtime knows ("Europe/Berlin"); due filters and times use it. */
+export const timeZoneSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "must be an IANA time zone such as Europe/Berlin");
+
+/** A person's own preferences (/settings). Other sections (notifications…) add their own shapes. */
+export const userSettingsSchema = z.object({
+  /** WCAG 2.1.4: single-letter inbox shortcuts (j k a r i c x z ?) can be switched off. */
+  shortcutsEnabled: z.boolean(),
+  /** "Today" and "this week" in the inbox's due filter are computed in this zone. */
+  timeZone: timeZoneSchema,
+});
+export type UserSettings = z.infer<typeof userSettingsSchema>;
+export const updateUserSettingsSchema = userSettingsSchema.partial().strict();
+
 export const meSchema = userSummarySchema.extend({
   permissions: z.array(permissionSchema),
   groups: z.array(z.object({ id: z.string(), key: z.string(), name: z.string() })),
@@ -60,5 +85,6 @@ export const meSchema = userSummarySchema.extend({
     askedOfMe: z.number(),
     unreadNotifications: z.number(),
   }),
+  settings: userSettingsSchema,
 });
 export type MeDto = z.infer<typeof meSchema>;

@@ -7,7 +7,7 @@ import { permissionsFor, type RoleName } from "./permissions";
 import { burnPasswordCheck, verifyPassword } from "./passwords";
 import { clearFailedLogins, lockedOutFor, recordFailedLogin } from "./login-throttle";
 import { findTokenByHash, findUserByEmail, findUserById, loadUserScope, touchToken } from "./repository";
-import { createTokenSchema, credentialsSchema, type CreatedTokenDto, type MeDto, type TokenDto } from "./schemas";
+import { createTokenSchema, credentialsSchema, updateUserSettingsSchema, type CreatedTokenDto, type MeDto, type TokenDto, type UserSettings } from "./schemas";
 
 export type LoginResult =
   | { ok: true; user: { id: string; email: string; name: string; role: RoleName } }
@@ -57,7 +57,7 @@ export async function authenticateWithPassword(raw: unknown, meta: { ip?: string
 export async function actorForUser(userId: string, meta: Partial<Actor> = {}): Promise<Actor | null> {
   const user = await findUserById(userId);
   if (!user || !user.active) return null;
-  return { type: "USER", id: user.id, name: user.name, role: user.role, permissions: permissionsFor(user.role), ...meta };
+  return { type: "USER", id: user.id, name: user.name, role: user.role, permissions: permissionsFor(user.role), timeZone: user.timeZone, ...meta };
 }
 
 export function hashToken(token: string): string {
@@ -179,5 +179,22 @@ export async function getMe(actor: Actor): Promise<MeDto> {
     groups: scope.groups,
     skills: user.skills,
     counts: { mine, group, infoRequested, askedOfMe, unreadNotifications },
+    settings: { shortcutsEnabled: user.shortcutsEnabled, timeZone: user.timeZone },
   };
+}
+
+export async function getMySettings(actor: Actor): Promise<UserSettings> {
+  if (actor.type !== "USER" || !actor.id) throw new AppError("FORBIDDEN", "Only people have settings.");
+  const user = await db().user.findUnique({ where: { id: actor.id }, select: { shortcutsEnabled: true, timeZone: true } });
+  if (!user) throw new AppError("UNAUTHENTICATED", "Your account no longer exists.");
+  return user;
+}
+
+/** Changes the signed-in person's own preferences (personal state: not audited, like saved filters). */
+export async function updateMySettings(actor: Actor, input: unknown): Promise<UserSettings> {
+  if (actor.type !== "USER" || !actor.id) throw new AppError("FORBIDDEN", "Only people have settings.");
+  const parsed = updateUserSettingsSchema.safeParse(input);
+  if (!parsed.success) throw fromZodError(parsed.error, "Settings");
+  const user = await db().user.update({ where: { id: actor.id }, data: parsed.data, select: { shortcutsEnabled: true, timeZone: true } });
+  return user;
 }

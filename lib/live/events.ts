@@ -8,6 +8,8 @@ export const LIVE_EVENT_TYPES = [
   "task.claimed",
   "task.unclaimed",
   "task.decided",
+  // A decision undone within its undo window: the task is open again.
+  "task.decision_undone",
   // Four-eyes: one approval given, more needed (the task goes back to its group queue).
   "task.approval_recorded",
   "task.reassigned",

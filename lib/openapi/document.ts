@@ -109,6 +109,15 @@ export const API_PATHS = {
       decideTaskSchema,
     ),
   },
+  "/api/v1/tasks/{id}/undo": {
+    post: op({
+      tags: ["tasks"],
+      summary:
+        "Undo your own decision made with `hold: true` while its undo window is open (UNDO_WINDOW_SECONDS, default 5): the task is open again as before, audited task.decision_undone. 409 UNDO_WINDOW_CLOSED once the decision has taken effect",
+      requestParams: { path: idParam },
+      responses: { ...taskOk, ...problems(401, 403, 404, 409) },
+    }),
+  },
   "/api/v1/tasks/{id}/reassign": {
     post: taskCommand("Reassign to a person or a group queue, with a reason (tasks:assign; supervisors for their teams only)", reassignTaskSchema),
   },

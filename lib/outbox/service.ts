@@ -1,4 +1,4 @@
-import { db, type Prisma, type Tx } from "../db";
+import { db, Prisma, type Tx } from "../db";
 import { queue, type JobName, type JobPayload, type QueueName } from "../queues";
 import { logger } from "../logger";
 import { currentRequestId } from "../request-context";
@@ -31,6 +31,21 @@ function withRequestId(payload: Prisma.InputJsonObject): Prisma.InputJsonObject 
     ...(requestId && payload.requestId === undefined ? { requestId } : {}),
     ...(trace.traceparent ? { trace } : {}),
   };
+}
+
+export type OutboxInput<N extends JobName = JobName> = { queue: QueueName; name: N; jobId: string; payload: JobPayload<N>; runAt?: Date };
+
+/**
+ * `INSERT INTO "OutboxMessage" … SELECT … FROM <from>` for a single-statement state change: the
+ * rows are written only if `from` (a CTE of the guarded UPDATE) returned a row.
+ */
+export function outboxInsertSql(messages: OutboxInput[], from: Prisma.Sql): Prisma.Sql {
+  const rows = messages.map(
+    (m) =>
+      Prisma.sql`SELECT ${m.queue}, ${m.name}, ${m.jobId}, ${JSON.stringify(withRequestId(m.payload as Prisma.InputJsonObject))}::jsonb, ${m.runAt ? m.runAt.toISOString() : null}::timestamptz AT TIME ZONE 'UTC'`,
+  );
+  return Prisma.sql`INSERT INTO "OutboxMessage" ("queue", "jobName", "jobId", "payload", "availableAt")
+    SELECT m.* FROM (${Prisma.join(rows, " UNION ALL ")}) m WHERE EXISTS (SELECT 1 FROM ${from})`;
 }
 
 /** Hands pending outbox messages to BullMQ. Returns how many were dispatched. */

@@ -1,17 +1,19 @@
 import { db, Prisma } from "../db";
 import type { TaskListQuery, TaskPriority } from "./schemas";
+import { TZDate } from "@date-fns/tz";
+import { addDays, addWeeks, startOfDay, startOfISOWeek } from "date-fns";
 
 // Inbox filters and sorting on top of a view's WHERE clause.
 
-const DAY_MS = 24 * 3600 * 1000;
-
-/** Ends of "today" and "this week" in UTC (the week ends Monday 00:00). */
-export function dueWindow(due: NonNullable<TaskListQuery["due"]>, now: Date): Prisma.TaskWhereInput {
+/**
+ * "Today" and "this week" (ISO week: it ends Monday 00:00) in the person's time zone — their
+ * setting, UTC for machines. Day and week boundaries follow the zone's DST changes.
+ */
+export function dueWindow(due: NonNullable<TaskListQuery["due"]>, now: Date, timeZone = "UTC"): Prisma.TaskWhereInput {
   if (due === "overdue") return { dueAt: { lt: now } };
-  const startOfDay = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
-  if (due === "today") return { dueAt: { gte: startOfDay, lt: new Date(startOfDay.getTime() + DAY_MS) } };
-  const daysToMonday = (8 - startOfDay.getUTCDay()) % 7 || 7;
-  return { dueAt: { gte: startOfDay, lt: new Date(startOfDay.getTime() + daysToMonday * DAY_MS) } };
+  const dayStart = startOfDay(new TZDate(now.getTime(), timeZone));
+  if (due === "today") return { dueAt: { gte: new Date(dayStart.getTime()), lt: new Date(addDays(dayStart, 1).getTime()) } };
+  return { dueAt: { gte: new Date(dayStart.getTime()), lt: new Date(addWeeks(startOfISOWeek(dayStart), 1).getTime()) } };
 }
 
 /** Search words: up to 8, each must occur in the title or the context (case-insensitive). */
@@ -73,11 +75,11 @@ async function breachedIds(q: TaskListQuery, cap = 5000): Promise<string[]> {
 }
 
 /** The extra WHERE for priority, due and search filters. */
-export async function taskFilterWhere(q: TaskListQuery, opts: { now: Date; openOnly: boolean }): Promise<Prisma.TaskWhereInput[]> {
+export async function taskFilterWhere(q: TaskListQuery, opts: { now: Date; openOnly: boolean; timeZone?: string }): Promise<Prisma.TaskWhereInput[]> {
   const and: Prisma.TaskWhereInput[] = [];
   if (q.status) and.push({ status: q.status });
   if (q.priority?.length) and.push({ priority: { in: q.priority } });
-  if (q.due) and.push(dueWindow(q.due, opts.now));
+  if (q.due) and.push(dueWindow(q.due, opts.now, opts.timeZone));
   and.push(...drillDownWhere(q));
   const words = q.q ? searchWords(q.q) : [];
   if (words.length) and.push({ id: { in: await searchTaskIds(words, opts.openOnly) } });

@@ -61,6 +61,12 @@ export const decideTaskSchema = z
     form: z.record(z.string(), z.unknown()).optional(),
     /** The task version the decider saw; the If-Match header does the same. */
     version: z.number().int().positive().optional(),
+    /**
+     * Undo window: hold the decision for UNDO_WINDOW_SECONDS (default 5) before notifications go
+     * out and the process moves on; POST /tasks/{id}/undo cancels it meanwhile. The inbox asks
+     * for it; without it a decision commits at once.
+     */
+    hold: z.boolean().optional(),
   })
   .strict()
   .superRefine((d, ctx) => {
@@ -197,6 +203,8 @@ export const taskDtoSchema = z.object({
   infoRequest: z
     .object({ askedOf: refSchema.nullable(), askedBy: refSchema.nullable(), askedAt: z.string().nullable() })
     .nullable(),
+  /** A decision inside its undo window: until when, and whether the caller may undo it. */
+  hold: z.object({ until: z.string(), mine: z.boolean() }).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   /** What the caller may do now, and if not, why (for a read-only view). */
@@ -208,6 +216,8 @@ export const taskDtoSchema = z.object({
     requestInfo: z.boolean(),
     /** Answer the open question (the person asked, an admin or a machine). */
     answer: z.boolean(),
+    /** Undo your own decision while its undo window is open. */
+    undo: z.boolean(),
     readOnlyReason: z.string().nullable(),
   }),
 });

@@ -1,10 +1,14 @@
-import { db, type Prisma } from "../db";
+import { db, Prisma } from "../db";
 import { taskProcessLinkSchema, type TaskProcessLink } from "./schemas";
 import { AppError, fromZodError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
 import { loadUserScope, type UserScope } from "../identity/repository";
+import { randomUUID } from "node:crypto";
 import { appendAuditEntry, toAuditDto } from "../audit/service";
-import { enqueueInTx, dispatchOutboxSoon } from "../outbox/service";
+import { AUDIT_COLUMNS, auditEntrySelect } from "../audit/repository";
+import { env } from "../env";
+import { enqueueInTx, dispatchOutboxSoon, outboxInsertSql } from "../outbox/service";
+import { commitDecisionMessage, decisionConsequences } from "./consequences";
 import { QUEUES } from "../queues";
 import {
   cancelTaskSchema,
@@ -69,8 +73,23 @@ export function canView(actor: Actor, scope: UserScope, t: Omit<TaskRow, "assign
   );
 }
 
+/** How a held decision names who may undo it (and how tasks name their creator). */
+export function actorKey(actor: Actor): string {
+  return `${actor.type.toLowerCase()}:${actor.id ?? actor.name}`;
+}
+
+/** The decision is inside its undo window and the actor made it. */
+export function mayUndo(actor: Actor, t: Pick<TaskRow, "heldDecision">, now = new Date()): boolean {
+  const h = t.heldDecision;
+  return !!h && h.heldBy === actorKey(actor) && h.heldUntil > now;
+}
+
 /** What the actor may do with the task right now, and why not (shown on read-only views). */
 export function capabilities(actor: Actor, scope: UserScope, t: TaskRow): TaskDto["can"] {
+  return { ...capabilitiesBeforeUndo(actor, scope, t), undo: mayUndo(actor, t) };
+}
+
+function capabilitiesBeforeUndo(actor: Actor, scope: UserScope, t: TaskRow): Omit<TaskDto["can"], "undo"> {
   const none = (readOnlyReason: string) => ({ claim: false, unclaim: false, decide: false, requestInfo: false, answer: false, readOnlyReason });
   if (t.status === "INFO_REQUESTED") {
     const answer = mayAnswer(actor, t);
@@ -152,10 +171,16 @@ export function toTaskDto(t: TaskRow, can: TaskDto["can"]): TaskDto {
       t.status === "INFO_REQUESTED"
         ? { askedOf: t.infoRequestedOf, askedBy: t.infoRequestedBy, askedAt: iso(t.infoRequestedAt) }
         : null,
+    hold: t.heldDecision ? { until: t.heldDecision.heldUntil.toISOString(), mine: can.undo } : null,
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
     can,
   };
+}
+
+/** The fields every audit entry about a task change shares. */
+function taskEntry(task: Pick<TaskRow, "id" | "instanceId" | "status" | "assigneeId" | "outcome" | "reason" | "version">, action: string) {
+  return { action, subjectType: "task", subjectId: task.id, taskId: task.id, instanceId: task.instanceId, before: snapshot(task) };
 }
 
 export function snapshot(t: Pick<TaskRow, "status" | "assigneeId" | "outcome" | "reason" | "version">) {
@@ -218,7 +243,7 @@ export async function createTask(actor: Actor, input: unknown, link?: TaskProces
         outcomes: (data.outcomes ?? undefined) as Prisma.InputJsonArray | undefined,
         form: (data.form ?? undefined) as Prisma.InputJsonArray | undefined,
         requestedById,
-        createdByActor: `${actor.type.toLowerCase()}:${actor.id ?? actor.name}`,
+        createdByActor: actorKey(actor),
         instanceId: processLink?.instanceId ?? null,
         stepRunId: processLink?.stepRunId ?? null,
       },
@@ -373,7 +398,7 @@ export async function listTasks(actor: Actor, rawQuery: unknown): Promise<TaskPa
       where = visibilityWhere(actor, scope);
       break;
   }
-  const filters = await taskFilterWhere(q, { now: new Date(), openOnly: q.view !== "decided" && q.view !== "all" });
+  const filters = await taskFilterWhere(q, { now: new Date(), openOnly: q.view !== "decided" && q.view !== "all", timeZone: actor.timeZone });
   const rows = await findTasks({
     where: { AND: [where, ...filters, field === "priority" ? priorityKeyset(cursor) : keyset(field, dir, cursor)] },
     orderBy: [field === "priority" || field === "createdAt" ? { [field]: dir } : { [field]: { sort: dir, nulls: "last" } }, { id: "asc" }],
@@ -487,7 +512,7 @@ export async function unclaimTask(actor: Actor, id: string, input: unknown = {},
  * task's group, which claims it; never the requester (separation of duties). Machines may too.
  * Returns the assignee after the action.
  */
-export async function deciderAfter(actor: Actor, task: TaskRow): Promise<string | null> {
+export async function deciderAfter(actor: Actor, task: TaskRow, knownScope?: UserScope): Promise<string | null> {
   if (actor.type !== "USER") return task.assigneeId;
   if (task.requestedById && task.requestedById === actor.id) {
     throw new AppError("SOD_VIOLATION", "You requested this, so someone else must decide it (separation of duties).");
@@ -499,11 +524,12 @@ export async function deciderAfter(actor: Actor, task: TaskRow): Promise<string 
   }
   if (task.assigneeId) return task.assigneeId;
   // Acting on an unclaimed group task claims it in the same guarded update.
-  if (!task.candidateGroupId || !(await isGroupMember(db(), actor.id!, task.candidateGroupId))) {
+  const member = knownScope ? task.candidateGroupId !== null && knownScope.groupIds.includes(task.candidateGroupId) : task.candidateGroupId !== null && (await isGroupMember(db(), actor.id!, task.candidateGroupId));
+  if (!member) {
     throw new AppError("FORBIDDEN", "Only members of the task's group can decide it.");
   }
   if (task.requiredSkills.length) {
-    const missing = missingSkills(task, await scopeOf(actor));
+    const missing = missingSkills(task, knownScope ?? (await scopeOf(actor)));
     if (missing.length) throw new AppError("FORBIDDEN", `This task needs skills you do not have: ${missing.join(", ")}.`);
   }
   return actor.id;
@@ -512,71 +538,97 @@ export async function deciderAfter(actor: Actor, task: TaskRow): Promise<string 
 export async function decideTask(actor: Actor, id: string, input: unknown, ifMatch?: number): Promise<TaskDto> {
   requirePermission(actor, "tasks:decide");
   const data = parse(decideTaskSchema, input, "Decision");
-  const { task } = await loadForAction(actor, id);
+  const { task, scope } = await loadForAction(actor, id);
   assertTransition(task.status, "decide", { decidedBy: task.decidedBy?.name ?? null, outcome: task.outcome });
   checkExpectedVersion(task, ifMatch ?? data.version);
 
-  const assigneeAfter = await deciderAfter(actor, task);
+  const assigneeAfter = await deciderAfter(actor, task, scope);
   const approverId = actor.type === "USER" ? actor.id : null;
   // Custom outcomes, the decision form and four-eyes (lib/tasks/decisions.ts).
   const plan = planDecision(task, data, approverId);
   if (!plan.final) return recordApproval(actor, task, plan);
   const now = new Date();
+  const holdMs = data.hold ? env().UNDO_WINDOW_SECONDS * 1000 : 0;
+  const heldUntil = holdMs > 0 ? new Date(now.getTime() + holdMs) : null;
   const action = plan.outcome === "approve" ? "task.approved" : plan.outcome === "reject" ? "task.rejected" : "task.decided";
-  await db().$transaction(async (tx) => {
-    const ok = await updateTaskIf(
-      tx,
-      { id, version: task.version, statuses: allowedFrom("decide"), assigneeId: task.assigneeId },
-      {
-        status: "DECIDED",
-        outcome: plan.outcome,
-        reason: data.reason ?? null,
-        ...(plan.formValues ? { formValues: plan.formValues as Prisma.InputJsonObject } : {}),
-        decidedAt: now,
-        decidedById: actor.type === "USER" ? actor.id : null,
-        assigneeId: assigneeAfter,
-        ...(task.assigneeId ? {} : { claimedAt: now }),
-      },
-    );
-    if (!ok) return explainLostRace(id, "decide");
-    if (approverId) await insertApproval(tx, id, actor, plan);
-    await appendAuditEntry(tx, actor, {
-      action,
-      subjectType: "task",
-      subjectId: id,
-      taskId: id,
-      instanceId: task.instanceId,
-      before: snapshot(task),
-      after: {
-        status: "DECIDED",
-        assigneeId: assigneeAfter,
-        outcome: plan.outcome,
-        reason: data.reason ?? null,
-        version: task.version + 1,
-        ...(plan.formValues ? { form: plan.formValues as Prisma.InputJsonObject } : {}),
-        ...(task.approvalsRequired > 1 ? { approvals: plan.approvalsAfter, approvalsRequired: task.approvalsRequired } : {}),
-      },
-      reason: data.reason ?? null,
-    });
-    await enqueueInTx(tx, {
-      queue: QUEUES.notifications,
-      name: "task-decided",
-      jobId: `task-decided.${id}`,
-      payload: { taskId: id, requestId: actor.requestId },
-    });
-    // A process's human step: the engine continues along the outcome's next step (lib/engine).
-    if (task.instanceId && task.stepRunId) {
-      await enqueueInTx(tx, { queue: QUEUES.engine, name: "human-decided", jobId: `human.${id}`, payload: { taskId: id, requestId: actor.requestId } });
+  const approvalId = approverId ? randomUUID() : null;
+  const reason = data.reason ?? null;
+  // One statement, one round trip: the guarded UPDATE, and only if it matched, the vote, the
+  // audit entry, the outbox rows and (with an undo window) the held decision.
+  const applied = await db().$queryRaw<{ n: number }[]>`
+    WITH u AS (
+      UPDATE "Task" SET
+        "status" = 'DECIDED'::"TaskStatus", "outcome" = ${plan.outcome}, "reason" = ${reason},
+        "formValues" = ${plan.formValues ? JSON.stringify(plan.formValues) : null}::jsonb,
+        "decidedAt" = ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC',
+        "decidedById" = ${approverId},
+        "assigneeId" = ${assigneeAfter},
+        "claimedAt" = CASE WHEN "assigneeId" IS NULL THEN ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC' ELSE "claimedAt" END,
+        "version" = "version" + 1,
+        "updatedAt" = ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'
+      WHERE "id" = ${id} AND "version" = ${task.version} AND "status" = 'OPEN'::"TaskStatus" AND "assigneeId" IS NOT DISTINCT FROM ${task.assigneeId}
+      RETURNING "id"
+    )${
+      approvalId
+        ? Prisma.sql`, ap AS (
+      INSERT INTO "TaskApproval" ("id", "taskId", "approverId", "approverName", "outcome", "reason", "formValues", "createdAt")
+      SELECT ${approvalId}, u."id", ${approverId}, ${actor.name}, ${plan.outcome}, ${plan.reason},
+             ${plan.formValues ? JSON.stringify(plan.formValues) : null}::jsonb, ${now.toISOString()}::timestamptz AT TIME ZONE 'UTC' FROM u
+    )`
+        : Prisma.empty
+    }, au AS (
+      INSERT INTO "AuditEntry" ${AUDIT_COLUMNS} ${auditEntrySelect(actor, {
+        ...taskEntry(task, action),
+        after: {
+          status: "DECIDED",
+          assigneeId: assigneeAfter,
+          outcome: plan.outcome,
+          reason,
+          version: task.version + 1,
+          ...(plan.formValues ? { form: plan.formValues as Prisma.InputJsonObject } : {}),
+          ...(task.approvalsRequired > 1 ? { approvals: plan.approvalsAfter, approvalsRequired: task.approvalsRequired } : {}),
+          ...(heldUntil ? { undoableUntil: heldUntil.toISOString() } : {}),
+        },
+        reason,
+      })} FROM u
+    ), ob AS (
+      ${outboxInsertSql(heldUntil ? [commitDecisionMessage(id, task.version + 1, heldUntil)] : decisionConsequences(task, actor.requestId), Prisma.sql`u`)}
+    )${
+      heldUntil
+        ? Prisma.sql`, hd AS (
+      INSERT INTO "HeldDecision" ("taskId", "version", "heldUntil", "heldBy", "prevAssigneeId", "prevClaimedAt", "approvalId")
+      SELECT u."id", ${task.version + 1}, ${heldUntil.toISOString()}::timestamptz AT TIME ZONE 'UTC', ${actorKey(actor)}, ${task.assigneeId},
+             ${task.claimedAt ? task.claimedAt.toISOString() : null}::timestamptz AT TIME ZONE 'UTC', ${approvalId} FROM u
+    )`
+        : Prisma.empty
     }
-  });
+    SELECT count(*)::int AS "n" FROM u`;
+  if (Number(applied[0]?.n ?? 0) !== 1) return explainLostRace(id, "decide");
   dispatchOutboxSoon();
-  publishTaskEvent("task.decided", {
+  const decidedById = actor.type === "USER" ? actor.id : null;
+  publishTaskEvent("task.decided", { ...task, assigneeId: assigneeAfter, decidedById, version: task.version + 1 });
+  // The task as it now is, from what we know (no re-read): the caller gets it back at once.
+  const me = actor.type === "USER" && actor.id ? { id: actor.id, name: actor.name } : null;
+  const after: TaskRow = {
     ...task,
+    status: "DECIDED",
+    outcome: plan.outcome,
+    reason,
+    formValues: (plan.formValues ?? null) as TaskRow["formValues"],
+    decidedAt: now,
+    decidedById,
+    decidedBy: me,
     assigneeId: assigneeAfter,
-    decidedById: actor.type === "USER" ? actor.id : null,
+    assignee: assigneeAfter === task.assigneeId ? task.assignee : me,
+    claimedAt: task.assigneeId ? task.claimedAt : now,
     version: task.version + 1,
-  });
-  return getTask(actor, id);
+    updatedAt: now,
+    approvals: approverId
+      ? [...task.approvals, { approverId, approverName: actor.name, outcome: plan.outcome, reason: plan.reason, createdAt: now }]
+      : task.approvals,
+    heldDecision: heldUntil ? { heldUntil, heldBy: actorKey(actor), version: task.version + 1 } : null,
+  };
+  return toTaskDto(after, capabilities(actor, scope, after));
 }
 
 function insertApproval(tx: Prisma.TransactionClient, taskId: string, actor: Actor, plan: DecisionPlan) {
@@ -607,12 +659,7 @@ async function recordApproval(actor: Actor, task: TaskRow, plan: DecisionPlan): 
     if (!ok) return explainLostRace(id, "decide");
     await insertApproval(tx, id, actor, plan);
     await appendAuditEntry(tx, actor, {
-      action: "task.approval_recorded",
-      subjectType: "task",
-      subjectId: id,
-      taskId: id,
-      instanceId: task.instanceId,
-      before: snapshot(task),
+      ...taskEntry(task, "task.approval_recorded"),
       after: {
         status: task.status,
         assigneeId: null,

@@ -6,9 +6,10 @@ import { workerActor } from "../../lib/identity/actor";
 import { env } from "../../lib/env";
 import { JOB_SCHEMAS } from "../../lib/queues";
 import { refreshKpiRollups, type RefreshResult } from "../../lib/kpi/rollup";
+import { commitDueHeldDecisions, commitHeldDecision } from "../../lib/tasks/held-decisions";
 
 /** Repeating sweeps that keep Redis in step with PostgreSQL. */
-export async function processMaintenanceJob(job: Job): Promise<{ dispatched: number } | { sealed: number } | ArchiveResult | RefreshResult> {
+export async function processMaintenanceJob(job: Job): Promise<{ dispatched: number } | { sealed: number } | ArchiveResult | RefreshResult | { committed: number | string }> {
   switch (job.name) {
     case "dispatch-outbox": {
       let total = 0;
@@ -20,6 +21,17 @@ export async function processMaintenanceJob(job: Job): Promise<{ dispatched: num
       }
       return { dispatched: total };
     }
+    case "commit-decision": {
+      // The undo window of a held decision closed: commit it unless it was undone.
+      const data = JOB_SCHEMAS["commit-decision"].safeParse(job.data);
+      if (!data.success) throw new UnrecoverableError(`invalid commit-decision payload: ${data.error.message}`);
+      const result = await commitHeldDecision(data.data.taskId, job.id);
+      // Clocks of Redis and PostgreSQL may differ by a little: retry (backoff) until it is due.
+      if (result === "not_due") throw new Error("held decision not due yet");
+      return { committed: result };
+    }
+    case "commit-held-decisions":
+      return { committed: await commitDueHeldDecisions() };
     case "seal-audit":
       return { sealed: await sealAll() };
     case "archive-audit": {
