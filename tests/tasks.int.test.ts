@@ -63,7 +63,7 @@ describe("listTasks and getTask", () => {
     const inbox = await listTasks(team.as.bob, { view: "inbox", limit: "100" });
     expect(inbox.data.map((t) => t.id)).toContain(task.id);
     const mine = inbox.data.find((t) => t.id === task.id);
-    expect(mine?.can).toEqual({ claim: true, unclaim: false, decide: true, requestInfo: true, answer: false, readOnlyReason: null });
+    expect(mine?.can).toEqual({ claim: true, unclaim: false, decide: true, requestInfo: true, answer: false, undo: false, readOnlyReason: null });
 
     const outsiderView = await listTasks(team.as.outsider, { view: "all" });
     expect(outsiderView.data.map((t) => t.id)).not.toContain(task.id);
