@@ -5,6 +5,8 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["bullmq", "ioredis", "@node-rs/argon2", "pino", "pg", "@prisma/adapter-pg", "prom-client"],
   poweredByHeader: false,
   typedRoutes: false,
+  // forbidden() in server pages: a real HTTP 403 with the segment's forbidden.tsx (e.g. /team for members).
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

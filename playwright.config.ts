@@ -1,5 +1,6 @@
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { E2E_SMTP_PORT } from "./e2e/helpers/ports";
 
 // End-to-end tests against a production build (`next build` first; `npm test` does it) with the
 // worker running beside it. `npm test` points both at a freshly seeded database of its own; a
@@ -16,6 +17,9 @@ const serverEnv: Record<string, string> = {
   AUTH_URL: process.env.AUTH_URL ?? baseURL,
   AUTH_TRUST_HOST: "true",
   WORKER_HEALTH_PORT: String(WORKER_HEALTH_PORT),
+  // Notification e-mail goes to the SMTP server e2e/supervisor-console.spec.ts starts in the
+  // Playwright process on this loopback port (until it runs, sends fail and are retried).
+  SMTP_URL: `smtp://127.0.0.1:${E2E_SMTP_PORT}`,
 };
 
 export default defineConfig({

@@ -10,6 +10,7 @@ import { closeQueues } from "../lib/queues";
 import { env, envOrExit } from "../lib/env";
 import { randomBytes } from "node:crypto";
 import { createTask, claimTask, cancelTask, decideTask } from "../lib/tasks/service";
+import { setOutOfOffice } from "../lib/team/service";
 import { answerInfoRequest, requestInfo } from "../lib/tasks/info-requests";
 import { addComment } from "../lib/comments/service";
 import { dispatchOutbox } from "../lib/outbox/service";
@@ -146,9 +147,36 @@ async function main() {
     context: invoice(4424, "Lucerne Publishing", 4820, { newVendor: false }),
   });
   await seedProcesses(userActor(u.priya), erp);
+  const teamTasks = await seedTeams(u, mk, now);
 
   await dispatchOutbox().catch(() => undefined);
-  console.log(`Seeded ${DEMO_USERS.length} people, 5 groups and ${mayaTasks.length + 16} tasks. Password for every demo login: ${DEMO_PASSWORD}`);
+  console.log(`Seeded ${DEMO_USERS.length} people, 5 groups and ${mayaTasks.length + 16 + teamTasks} tasks. Password for every demo login: ${DEMO_PASSWORD}`);
+}
+
+// ── Supervisor console ───────────────────────────────────────────────────────────────────────
+// Sam's and Omar's teams each have overdue and due-today work spread over their people, and
+// Tomás is out of office this week with Chen covering (set by Omar through the real service, so
+// it is audited) — with one of his tasks still open, waiting to be reassigned.
+async function seedTeams(u: Record<Key, Awaited<ReturnType<typeof createUser>>>, mk: (input: Parameters<typeof createTask>[1]) => Promise<unknown>, now: Date): Promise<number> {
+  // Due later today, whatever time the demo is seeded (at least 20 minutes ahead).
+  const laterToday = (hours: number) => {
+    const endOfDay = new Date(now);
+    endOfDay.setUTCHours(23, 59, 0, 0);
+    return new Date(Math.max(Math.min(addHours(now, hours).getTime(), endOfDay.getTime()), now.getTime() + 20 * 60_000)).toISOString();
+  };
+  await mk({ title: "Approve invoice INV-4417 from Coho Vineyard", assignee: u.dana.email, priority: "HIGH", dueAt: subHours(now, 3).toISOString(), context: invoice(4417, "Coho Vineyard", 3920) });
+  await mk({ title: "Approve invoice INV-4418 from Fourth Coffee", assignee: u.dana.email, dueAt: laterToday(3), context: invoice(4418, "Fourth Coffee", 615.4) });
+  await mk({ title: "Approve invoice INV-4419 from Humongous Insurance", assignee: u.leo.email, dueAt: laterToday(5), context: invoice(4419, "Humongous Insurance", 8800, { poMatch: "matched", note: "annual premium" }) });
+  await mk({ title: "Credit review for Fabrikam Residences", assignee: u.chen.email, requiredSkills: ["credit"], priority: "HIGH", dueAt: subHours(now, 4).toISOString(), context: { customer: "Fabrikam Residences", requestedLimit: 80000, currency: "EUR", kycResult: "passed", salesOwner: "Rita Novak" } });
+  await mk({ title: "KYC follow-up for Wingtip Toys", assignee: u.tomas.email, requiredSkills: ["kyc"], dueAt: laterToday(2), context: { customer: "Wingtip Toys", kycResult: "documents expired", missingDocuments: ["passport copy of the director"], salesOwner: "Rita Novak" } });
+  await mk({ title: "Credit review for Northwind Health", candidateGroup: "credit-review", requiredSkills: ["credit"], dueAt: subHours(now, 1).toISOString(), context: { customer: "Northwind Health", requestedLimit: 25000, currency: "EUR", kycResult: "passed" } });
+  await setOutOfOffice(userActor(u.omar), u.tomas.id, {
+    from: subHours(now, 20).toISOString(),
+    until: addHours(now, 24 * 5).toISOString(),
+    delegate: u.chen.email,
+    reason: "Annual leave",
+  });
+  return 6;
 }
 
 // ── Decision tables ──────────────────────────────────────────────────────────────────────────

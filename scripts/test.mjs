@@ -21,6 +21,7 @@
 //   DATABASE_URL / REDIS_URL             which servers to use (from the environment, else .env)
 //   CHROMIUM_PATH                        Chromium binary for Playwright
 //   E2E_PORT / E2E_WORKER_HEALTH_PORT    ports for next start and the worker's health (3100 / 3101)
+//   E2E_SMTP_PORT                        loopback SMTP server of the e2e specs (default E2E_PORT + 25)
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -251,6 +252,8 @@ const e2eEnv = {
   WORKER_HEALTH_PORT: workerPort,
   E2E_PORT: webPort,
   E2E_WORKER_HEALTH_PORT: workerPort,
+  // The loopback SMTP server the e2e specs start; the worker's SMTP_URL points at it (playwright.config.ts).
+  E2E_SMTP_PORT: process.env.E2E_SMTP_PORT || String(Number(webPort) + 25),
   CHROMIUM_PATH: chromium,
   PLAYWRIGHT_JSON_OUTPUT_FILE: path.join(reportDir, "e2e.json"),
 };

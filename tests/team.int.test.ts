@@ -49,6 +49,20 @@ describe("team view", () => {
     expect(view.queues.some((q) => q.group.id === other.group.id)).toBe(false);
   });
 
+  it("lists the team's escalated work, including what was escalated to the supervisor", async () => {
+    // lib/sla records an escalation by moving the task and stamping escalationLevel/escalatedAt.
+    const toLead = await assigned(team.users.supervisor, { dueAt: subHours(new Date(), 4).toISOString() });
+    const toMember = await assigned(team.users.bob, { dueAt: subHours(new Date(), 2).toISOString() });
+    const foreign = await createTask(other.as.admin, { title: `Foreign ${uid()}`, assignee: other.users.alice.id });
+    for (const [t, minutes] of [[toLead, 5], [toMember, 1], [foreign, 1]] as const) {
+      await db().task.update({ where: { id: t.id }, data: { escalationLevel: 1, escalatedAt: new Date(Date.now() - minutes * 60_000) } });
+    }
+    const view = await getTeamView(team.as.supervisor);
+    expect(view.escalated.map((t) => t.id)).toEqual([toMember.id, toLead.id]);
+    expect(view.escalated[0]).toMatchObject({ escalationLevel: 1, assignee: { id: team.users.bob.id } });
+    expect(view.totals.escalated).toBe(2);
+  });
+
   it("admins see every team, or one supervisor's", async () => {
     const all = await getTeamView(team.as.admin);
     expect(all.supervisor).toBeNull();

@@ -3,7 +3,7 @@
 import { useEffect, useId, useRef, useState } from "react";
 import Link from "next/link";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Bell, CheckCheck } from "lucide-react";
+import { Bell, CheckCheck, Settings } from "lucide-react";
 import clsx from "clsx";
 import { api } from "@/components/data/api";
 import { queryKeys, useNotifications } from "@/components/data/queries";
@@ -130,6 +130,15 @@ export function NotificationBell() {
               })}
             </ul>
           )}
+          <div className="border-t border-slate-100 px-4 py-2">
+            <Link
+              href="/settings/notifications"
+              onClick={() => setOpen(false)}
+              className="inline-flex items-center gap-1.5 rounded px-1 py-0.5 text-xs font-medium text-slate-700 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-indigo-600"
+            >
+              <Settings aria-hidden className="size-3.5" /> Notification settings
+            </Link>
+          </div>
         </div>
       )}
     </div>

@@ -18,6 +18,9 @@ export const teamTaskSchema = z.object({
   candidateGroup: groupRef.nullable(),
   requestedBy: personRef.nullable(),
   version: z.number().int(),
+  /** Escalation levels fired so far (0: none), and when it last moved to a new owner by escalation. */
+  escalationLevel: z.number().int(),
+  escalatedAt: z.string().nullable(),
 });
 export type TeamTask = z.infer<typeof teamTaskSchema>;
 
@@ -52,8 +55,10 @@ export const teamViewSchema = z.object({
   timeZone: z.string(),
   /** When "today" ends in that time zone (due-today counts up to here). */
   todayEndsAt: z.string(),
-  totals: z.object({ open: z.number().int(), overdue: z.number().int(), dueToday: z.number().int(), unassigned: z.number().int() }),
+  totals: z.object({ open: z.number().int(), overdue: z.number().int(), dueToday: z.number().int(), escalated: z.number().int(), unassigned: z.number().int() }),
   members: z.array(teamMemberSchema),
+  /** Open tasks of the team (or escalated to the supervisor) that escalated, newest escalation first. */
+  escalated: z.array(teamTaskSchema),
   queues: z.array(teamQueueSchema),
 });
 export type TeamView = z.infer<typeof teamViewSchema>;

@@ -11,7 +11,8 @@ import { clearOutOfOfficeSchema, outOfOfficeSchema, teamQuerySchema, type OutOfO
 
 // The supervisor console (docs: README "Supervisor console"). A supervisor's team is every member
 // of the groups they supervise plus the people who report to them; an admin sees every team (or
-// one supervisor's with ?supervisor=). Moving work reuses lib/tasks/reassign.ts (reassign, bulk),
+// one supervisor's with ?supervisor=). The escalated queue is the team's open work that an
+// escalation moved (lib/sla sets escalatedAt), including what was escalated to the supervisor. Moving work reuses lib/tasks/reassign.ts (reassign, bulk),
 // so the same rules, audit entries, notifications and live events apply.
 
 const OPEN_STATUSES = ["OPEN", "INFO_REQUESTED"] as const;
@@ -64,6 +65,8 @@ const taskSelect = {
   priority: true,
   dueAt: true,
   version: true,
+  escalationLevel: true,
+  escalatedAt: true,
   assigneeId: true,
   assignee: { select: { id: true, name: true } },
   candidateGroup: { select: { id: true, key: true, name: true } },
@@ -83,6 +86,8 @@ function toTeamTask(t: TaskPick): TeamTask {
     candidateGroup: t.candidateGroup,
     requestedBy: t.requestedBy,
     version: t.version,
+    escalationLevel: t.escalationLevel,
+    escalatedAt: t.escalatedAt?.toISOString() ?? null,
   };
 }
 
@@ -111,7 +116,14 @@ export async function getTeamView(actor: Actor, rawQuery: unknown = {}, now = ne
   const timeZone = viewer?.timeZone ?? "UTC";
   const todayEnds = endOfToday(now, timeZone);
 
-  const [people, memberTasks, queueTasks, groups] = await Promise.all([
+  const escalatedWhere: Prisma.TaskWhereInput = {
+    status: { in: [...OPEN_STATUSES] },
+    escalatedAt: { not: null },
+    ...(scope.supervisor
+      ? { OR: [{ assigneeId: { in: [...scope.memberIds, scope.supervisor.id] } }, { candidateGroupId: { in: scope.groupIds } }] }
+      : {}),
+  };
+  const [people, memberTasks, queueTasks, groups, escalated, escalatedCount] = await Promise.all([
     db().user.findMany({
       where: { id: { in: scope.memberIds } },
       orderBy: { name: "asc" },
@@ -129,6 +141,8 @@ export async function getTeamView(actor: Actor, rawQuery: unknown = {}, now = ne
     db().task.findMany({ where: { assigneeId: { in: scope.memberIds }, status: { in: [...OPEN_STATUSES] } }, orderBy: byDue, select: taskSelect }),
     db().task.findMany({ where: { candidateGroupId: { in: scope.groupIds }, assigneeId: null, status: "OPEN" }, orderBy: byDue, select: { ...taskSelect, candidateGroupId: true } }),
     db().group.findMany({ where: { id: { in: scope.groupIds } }, orderBy: { name: "asc" }, select: { id: true, key: true, name: true, supervisor: { select: { id: true, name: true } } } }),
+    db().task.findMany({ where: escalatedWhere, orderBy: [{ escalatedAt: "desc" }, { number: "asc" }], take: TASKS_PER_LIST, select: taskSelect }),
+    db().task.count({ where: escalatedWhere }),
   ]);
 
   const isOverdue = (t: { dueAt: Date | null }) => t.dueAt !== null && t.dueAt < now;
@@ -173,9 +187,11 @@ export async function getTeamView(actor: Actor, rawQuery: unknown = {}, now = ne
       open: memberTasks.length + queueTasks.length,
       overdue: memberTasks.filter(isOverdue).length + queueTasks.filter(isOverdue).length,
       dueToday: memberTasks.filter(isDueToday).length + queueTasks.filter(isDueToday).length,
+      escalated: escalatedCount,
       unassigned: queueTasks.length,
     },
     members,
+    escalated: escalated.map(toTeamTask),
     queues,
   };
 }
