@@ -97,3 +97,16 @@ describe("BATON_SECRETS_KEY", () => {
     expect(parseEnv({ ...VALID, API_RATE_LIMIT_PER_MINUTE: "0" }).API_RATE_LIMIT_PER_MINUTE).toBe(0);
   });
 });
+
+describe("notification settings", () => {
+  it("leaves e-mail off when SMTP_URL is unset or empty, and checks it and MAIL_FROM otherwise", () => {
+    expect(parseEnv(VALID).SMTP_URL).toBeUndefined();
+    expect(parseEnv({ ...VALID, SMTP_URL: "" }).SMTP_URL).toBeUndefined();
+    expect(parseEnv({ ...VALID, SMTP_URL: "smtps://u:p@mail.example.com:465" }).SMTP_URL).toBe("smtps://u:p@mail.example.com:465");
+    expect(messageOf({ ...VALID, SMTP_URL: "http://mail.example.com" })).toMatch(/SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/);
+    expect(parseEnv({ ...VALID, MAIL_FROM: "Acme Approvals <approvals@acme.test>" }).MAIL_FROM).toBe("Acme Approvals <approvals@acme.test>");
+    expect(messageOf({ ...VALID, MAIL_FROM: "not an address" })).toMatch(/MAIL_FROM/);
+    expect(messageOf({ ...VALID, WEBHOOK_MAX_ATTEMPTS: "0" })).toMatch(/WEBHOOK_MAX_ATTEMPTS/);
+  });
+});
+

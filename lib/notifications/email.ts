@@ -30,7 +30,7 @@ export interface EmailInput {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
-/** "Thu 26 Nov 2026, 17:00 (Europe/Berlin), overdue" — in the person's own time zone. */
+/** "Thu, 26 Nov 2026, 17:00 (Europe/Berlin), overdue" — in the person's own time zone. */
 export function formatDue(dueAt: Date, timeZone: string, now = new Date()): string {
   let zone = timeZone;
   let text: string;
