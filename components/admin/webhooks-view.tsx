@@ -107,7 +107,7 @@ function AddForm({ onCreated }: { onCreated: (e: WebhookWithSecretDto) => void }
                 type="checkbox"
                 checked={types.includes(t)}
                 onChange={(e) => setTypes((s) => (e.target.checked ? [...s, t] : s.filter((x) => x !== t)))}
-                className="size-4 rounded border-slate-300 text-indigo-600"
+                className="size-4 rounded border-slate-300 accent-indigo-600"
               />
               <code className="text-xs">{t}</code>
             </label>

@@ -101,7 +101,7 @@ export function NotificationPreferences() {
                             checked={k.channels[c]}
                             disabled={disabled}
                             onChange={(e) => save.mutate({ kind: k.kind, channel: c, enabled: e.target.checked })}
-                            className="size-4 rounded border-slate-300 text-indigo-600 focus-visible:outline-2 focus-visible:outline-indigo-600 disabled:opacity-50"
+                            className="size-4 rounded border-slate-300 accent-indigo-600 focus-visible:outline-2 focus-visible:outline-indigo-600 disabled:opacity-50"
                           />
                         </td>
                       );

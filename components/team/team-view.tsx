@@ -340,7 +340,7 @@ function TaskList({
             checked={selected.has(t.id)}
             onChange={() => onToggle(t.id)}
             aria-label={`Select ${t.reference}`}
-            className="size-4 rounded border-slate-300 text-indigo-600 focus-visible:outline-2 focus-visible:outline-indigo-600"
+            className="size-4 rounded border-slate-300 accent-indigo-600 focus-visible:outline-2 focus-visible:outline-indigo-600"
           />
           <Link href={`/tasks/${t.id}`} className="min-w-0 flex-1 rounded focus-visible:outline-2 focus-visible:outline-indigo-600">
             <span className="mr-2 font-mono text-xs text-slate-600">{t.reference}</span>
