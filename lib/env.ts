@@ -39,6 +39,12 @@ const envSchema = z.object({
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+  // Escalation (lib/sla): how often the worker sweeps PostgreSQL for levels whose timer did not
+  // fire, how overdue a level must be before the sweep takes it from its timer, and how many
+  // timer jobs wait on a batch at once.
+  ESCALATION_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  ESCALATION_SWEEP_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
+  ESCALATION_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(300),
   AUDIT_SEAL_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(0),
   AUDIT_ARCHIVE_DIR: z.string().min(1).default("var/audit-archive"),

@@ -14,6 +14,8 @@ export const QUEUES = {
   // delivery): their own queues, because their retries wait on other people's servers.
   email: "email",
   webhooks: "webhooks",
+  // Escalation timers: one delayed job per level of a task's policy (lib/sla, ADR 007).
+  escalations: "escalations",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
@@ -40,6 +42,9 @@ export const JOB_SCHEMAS = {
   // Undo window (lib/tasks/held-decisions.ts): job id commit-decision.<taskId>.<version>, delayed to the end of the window.
   "commit-decision": z.object({ taskId: z.string().min(1) }),
   "commit-held-decisions": z.object({}).passthrough(),
+  // Escalation timer (job id escalate.<taskId>.<level>.<atMs>) and the notification it implies.
+  escalate: z.object({ taskId: z.string().min(1), level: z.number().int().min(1) }),
+  "task-escalated": z.object({ taskId: z.string().min(1), level: z.number().int().min(1) }),
 } as const;
 export type JobName = keyof typeof JOB_SCHEMAS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;

@@ -51,6 +51,7 @@ const { POST: testWebhook } = await import("@/app/api/v1/webhooks/[id]/test/rout
 const { PUT: setSplit, DELETE: clearSplit } = await import("@/app/api/v1/processes/[key]/split/route");
 const { POST: retryJob } = await import("@/app/api/v1/queues/[queue]/jobs/[id]/retry/route");
 const { DELETE: removeJob } = await import("@/app/api/v1/queues/[queue]/jobs/[id]/route");
+const { PUT: putCalendar } = await import("@/app/api/v1/groups/[key]/calendar/route");
 
 type Route = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -237,6 +238,7 @@ const cases: { name: string; call: Call; status: number; actions: string[] }[] =
   { name: "change it (admin token)", call: { as: { token: () => adminToken }, route: updateWebhook as Route, method: "PATCH", params: webhookEndpoint, body: () => ({ description: "ERP", rotateSecret: true }) }, status: 200, actions: ["webhook.updated"] },
   { name: "send it a test event (admin)", call: { as: { user: "admin" }, route: testWebhook as Route, params: webhookEndpoint }, status: 202, actions: ["webhook.test_sent"] },
   { name: "delete it (admin)", call: { as: { user: "admin" }, route: deleteWebhook as Route, method: "DELETE", params: webhookEndpoint }, status: 200, actions: ["webhook.deleted"] },
+  { name: "set a group's business calendar (admin)", call: { as: { user: "admin" }, route: putCalendar as Route, method: "PUT", params: async () => ({ key: team.group.key }), body: () => ({ timeZone: "Europe/Berlin", workingDays: [1, 2, 3, 4, 5], start: "09:00", end: "17:00" }) }, status: 200, actions: ["calendar.updated"] },
   // Refused requests change nothing and write nothing.
   { name: "member sets someone's out of office (403)", call: { as: { user: "alice" }, route: setOutOfOffice as Route, method: "PUT", params: async () => ({ id: team.users.bob.id }), body: awayWindow }, status: 403, actions: [] },
   { name: "supervisor sets an outsider's out of office (403)", call: { as: { user: "supervisor" }, route: setOutOfOffice as Route, method: "PUT", params: async () => ({ id: team.users.outsider.id }), body: awayWindow }, status: 403, actions: [] },
@@ -254,6 +256,7 @@ const cases: { name: string; call: Call; status: number; actions: string[] }[] =
   { name: "reject without reason (422)", call: { as: { user: "bob" }, route: decide as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ outcome: "reject" }) }, status: 422, actions: [] },
   { name: "member creates a token (403)", call: { as: { user: "alice" }, route: createToken as Route, body: () => ({ name: "nope", role: "ADMIN" }) }, status: 403, actions: [] },
   { name: "member reassigns a task (403)", call: { as: { user: "alice" }, route: reassign as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ assignee: team.users.bob.id, reason: "x" }) }, status: 403, actions: [] },
+  { name: "supervisor sets a calendar (403)", call: { as: { user: "supervisor" }, route: putCalendar as Route, method: "PUT", params: async () => ({ key: team.group.key }), body: () => ({ timeZone: "UTC", workingDays: [1], start: "09:00", end: "17:00" }) }, status: 403, actions: [] },
   { name: "member cancels a task (403)", call: { as: { user: "alice" }, route: cancel as Route, params: async () => ({ id: (await groupTask(team)).id }), body: () => ({ reason: "x" }) }, status: 403, actions: [] },
 ];
 
@@ -316,6 +319,7 @@ const COVERED = new Set([
   "app/api/v1/processes/[key]/split/route.ts",
   "app/api/v1/queues/[queue]/jobs/[id]/retry/route.ts",
   "app/api/v1/queues/[queue]/jobs/[id]/route.ts",
+  "app/api/v1/groups/[key]/calendar/route.ts",
 ]);
 const EXEMPT: Record<string, string> = {
   "app/api/v1/notifications/read/route.ts": "marks the caller's own notifications read: personal state, not an audited subject",

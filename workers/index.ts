@@ -18,6 +18,7 @@ import { processNotificationJob } from "./processors/notifications";
 import { processMaintenanceJob } from "./processors/maintenance";
 import { processEngineJob } from "./processors/engine";
 import { processEmailJob, processWebhookJob } from "./processors/delivery";
+import { startEscalations } from "./processors/escalations";
 
 const env = envOrExit();
 const connection = createRedis({ forWorker: true });
@@ -30,16 +31,16 @@ function requestIdOf(job: Job): string | undefined {
   return typeof id === "string" ? id : undefined;
 }
 
-function startWorker(name: string, processor: (job: Job) => Promise<unknown>, concurrency: number): Worker {
-  // Every job's run time goes to the worker's /metrics, by queue, job name and outcome.
-  const timed = async (job: Job) => {
+// Every job's run time goes to the worker's /metrics, by queue, job name and outcome.
+function timed(name: string, processor: (job: Job, token?: string) => Promise<unknown>) {
+  return async (job: Job, token?: string) => {
     const stop = metrics().jobDuration.startTimer({ queue: name, job: job.name });
     try {
       // The job runs under the request id that caused it: its logs, audit entries and the
       // jobs it enqueues carry the same id (lib/request-context.ts).
       const requestId = requestIdOf(job);
       const result = await runWithRequestId(requestId, () =>
-        inJobSpan(`${name} ${job.name}`, { "baton.queue": name, "baton.job": job.name, "baton.job_id": job.id, "baton.request_id": requestId }, (job.data as { trace?: unknown } | undefined)?.trace, () => processor(job)),
+        inJobSpan(`${name} ${job.name}`, { "baton.queue": name, "baton.job": job.name, "baton.job_id": job.id, "baton.request_id": requestId }, (job.data as { trace?: unknown } | undefined)?.trace, () => processor(job, token)),
       );
       stop({ outcome: "completed" });
       return result;
@@ -48,7 +49,10 @@ function startWorker(name: string, processor: (job: Job) => Promise<unknown>, co
       throw err;
     }
   };
-  const worker = new Worker(name, timed, { connection, prefix: env.REDIS_PREFIX, concurrency });
+}
+
+function startWorker(name: string, processor: (job: Job) => Promise<unknown>, concurrency: number): Worker {
+  const worker = new Worker(name, timed(name, processor), { connection, prefix: env.REDIS_PREFIX, concurrency });
   worker.on("completed", (job) => {
     stats.completed++;
     // Sweeps run every second or two: keep them out of the info log.
@@ -63,12 +67,23 @@ function startWorker(name: string, processor: (job: Job) => Promise<unknown>, co
   return worker;
 }
 
+// Escalation timers (batched) and the sweep that fires what Redis lost (lib/sla, ADR 007).
+const escalations = startEscalations({
+  connection,
+  prefix: env.REDIS_PREFIX,
+  concurrency: env.ESCALATION_CONCURRENCY,
+  sweepMs: env.ESCALATION_SWEEP_MS,
+  graceMs: env.ESCALATION_SWEEP_GRACE_MS,
+  wrap: timed,
+});
+
 const workers = [
   startWorker(QUEUES.notifications, processNotificationJob, env.WORKER_CONCURRENCY),
   startWorker(QUEUES.maintenance, processMaintenanceJob, 1),
   startWorker(QUEUES.engine, processEngineJob, env.WORKER_CONCURRENCY),
   startWorker(QUEUES.email, processEmailJob, env.WORKER_CONCURRENCY),
   startWorker(QUEUES.webhooks, processWebhookJob, env.WORKER_CONCURRENCY),
+  escalations.worker,
 ];
 
 async function scheduleSweeps(): Promise<void> {
@@ -147,7 +162,7 @@ async function shutdown(signal: string): Promise<void> {
   }, 15_000);
   timer.unref();
   health.close();
-  await Promise.allSettled(workers.map((w) => w.close()));
+  await Promise.allSettled([escalations.close(), ...workers.map((w) => w.close())]);
   await closeQueues();
   await connection.quit().catch(() => undefined);
   await disconnectRedis();

@@ -40,6 +40,26 @@ export function auditEntrySelect(actor: Actor, input: AuditInput): Prisma.Sql {
             ${input.reason ?? null}, ${actor.requestId ?? currentRequestId() ?? null}, ${actor.ip ?? null}, ${actor.userAgent ?? null}`;
 }
 
+/**
+ * Appends many entries by one actor in one statement (the escalation batch writes hundreds per
+ * transaction). Same columns and semantics as insertAuditEntry; entries keep the array's order.
+ */
+export async function insertAuditEntries(tx: Tx, actor: Actor, inputs: AuditInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  const json = (v: Prisma.InputJsonValue | null | undefined) => (v === undefined || v === null ? null : JSON.stringify(v));
+  const col = <T>(f: (i: AuditInput) => T) => inputs.map(f);
+  await tx.$executeRaw`
+    INSERT INTO "AuditEntry" ("actorType", "actorId", "actorName", "onBehalfOfId", "action", "subjectType", "subjectId",
+                              "taskId", "instanceId", "before", "after", "reason", "requestId", "ip", "userAgent")
+    SELECT ${actor.type}::"ActorType", ${actor.id}, ${actor.name}, ${actor.onBehalfOfId ?? null}, v.action, v.subject_type, v.subject_id,
+           v.task_id, v.instance_id, v.before::jsonb, v.after::jsonb, v.reason, ${actor.requestId ?? currentRequestId() ?? null}, ${actor.ip ?? null}, ${actor.userAgent ?? null}
+    FROM unnest(${col((i) => i.action)}::text[], ${col((i) => i.subjectType)}::text[], ${col((i) => i.subjectId)}::text[],
+                ${col((i) => i.taskId ?? null)}::text[], ${col((i) => i.instanceId ?? null)}::text[], ${col((i) => json(i.before))}::text[],
+                ${col((i) => json(i.after))}::text[], ${col((i) => i.reason ?? null)}::text[])
+         WITH ORDINALITY AS v(action, subject_type, subject_id, task_id, instance_id, before, after, reason, n)
+    ORDER BY v.n`;
+}
+
 export function auditWhere(q: AuditQuery): Prisma.AuditEntryWhereInput {
   const and: Prisma.AuditEntryWhereInput[] = [];
   if (q.actor) and.push({ OR: [{ actorId: q.actor }, { actorName: { contains: q.actor, mode: "insensitive" } }] });

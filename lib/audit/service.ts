@@ -9,7 +9,7 @@ import { auditQuerySchema, type AuditEntryDto, type AuditQuery } from "./schemas
 import { AppError, fromZodError } from "../errors";
 import { taskReference } from "../tasks/schemas";
 
-export { insertAuditEntry as appendAuditEntry } from "./repository";
+export { insertAuditEntry as appendAuditEntry, insertAuditEntries as appendAuditEntries } from "./repository";
 
 type Row = Prisma.AuditEntryGetPayload<object>;
 

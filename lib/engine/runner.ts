@@ -328,7 +328,6 @@ async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<JobRes
   if (!task) {
     const context: Record<string, unknown> = {};
     for (const path of step.context) context[path] = getPath(scope, path) ?? null;
-    const dueMs = step.due ? parseDurationMs(step.due) : null;
     const render = (t: string | undefined) => (t === undefined ? undefined : renderTemplate(t, scope).trim() || undefined);
     try {
       task = await createTask(
@@ -342,7 +341,8 @@ async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<JobRes
           routing: step.routing,
           requestedBy: render(step.requestedBy),
           priority: step.priority,
-          dueAt: dueMs !== null ? new Date(Date.now() + dueMs).toISOString() : undefined,
+          dueIn: step.due,
+          escalation: step.escalation,
         },
         { instanceId: ctx.instance.id, stepRunId: stepRun.id },
       );
@@ -373,12 +373,18 @@ async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<JobRes
 export async function onTaskDecided(taskId: string, requestId?: string): Promise<JobResult> {
   const task = await db().task.findUnique({ where: { id: taskId }, include: { decidedBy: { select: { name: true } } } });
   if (!task?.stepRunId || !task.instanceId) return { done: "skipped (not a process task)" };
-  if (task.status !== "DECIDED" || !task.outcome) return { done: `skipped (task ${task.status})` };
+  const failedBySla = task.status === "CANCELLED" && (await db().taskEscalation.count({ where: { taskId, action: "fail" } })) > 0;
+  if (!failedBySla && (task.status !== "DECIDED" || !task.outcome)) return { done: `skipped (task ${task.status})` };
   const ctx = await loadCtx(task.stepRunId);
   if (!ctx || ctx.step.kind !== "human") return { done: "skipped (no human step)" };
   // The task can be decided before the worker that created it recorded WAITING: try again shortly.
   if (ctx.stepRun.status === "RUNNING" || ctx.stepRun.status === "PENDING") throw new Error(`step run ${ctx.stepRun.id} is not waiting yet`);
   if (ctx.stepRun.status !== "WAITING") return { done: `skipped (step ${ctx.stepRun.status})` };
+  if (failedBySla) {
+    // The escalation policy's last level: no decision in time fails the step (ADR 007).
+    const error = `Step "${ctx.step.id}": ${task.reason ?? "no decision within the deadline"}`;
+    return transition("human expired", (tx) => finishStepInTx(tx, engineActor(requestId), ctx, ["WAITING"], { status: "FAILED", error, next: null, action: "step.failed", auditAfter: { taskId } }));
+  }
   const step = ctx.step;
   const outcome = task.outcome as "approve" | "reject";
   const decision = { outcome, reason: task.reason, decidedBy: task.decidedBy?.name ?? null, taskId };

@@ -17,6 +17,8 @@ export const LIVE_EVENT_TYPES = [
   "task.info_requested",
   "task.info_answered",
   "task.commented",
+  // An escalation level fired (reminder, new owner, automatic decision or failure).
+  "task.escalated",
   "notification.created",
 ] as const;
 export const liveEventTypeSchema = z.enum(LIVE_EVENT_TYPES);

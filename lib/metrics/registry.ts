@@ -48,7 +48,15 @@ function build() {
     registers: [registry],
   });
   registerBreakerMetrics(registry);
-  return { registry, httpDuration, jobDuration };
+  // Due time of an escalation level to its commit (lib/sla): how late deadlines are enforced.
+  const escalationLateness = new client.Histogram({
+    name: "baton_escalation_lateness_seconds",
+    help: "Time from an escalation level's due time to its commit, by action and by what fired it (timer or sweep).",
+    labelNames: ["action", "fired_by"] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300],
+    registers: [registry],
+  });
+  return { registry, httpDuration, jobDuration, escalationLateness };
 }
 
 export function metrics() {

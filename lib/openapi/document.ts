@@ -26,6 +26,7 @@ import { secretPaths } from "../secrets/openapi";
 import { teamAndNotificationPaths } from "../team/openapi";
 import { observabilityPaths } from "../kpi/openapi";
 import { migrationPaths } from "../engine/migration-openapi";
+import { slaPaths } from "../sla/openapi";
 import { savedFilterDtoSchema, savedFilterInputSchema, savedFilterListSchema } from "../saved-filters/schemas";
 
 // The OpenAPI 3.1 description of /api/v1, generated from the same zod schemas the handlers,
@@ -254,6 +255,7 @@ export const API_PATHS = {
   ...teamAndNotificationPaths(problems),
   ...observabilityPaths(problems),
   ...migrationPaths(problems),
+  ...slaPaths(problems),
   "/api/v1/openapi.json": {
     get: op({ tags: ["meta"], summary: "This document", security: [], responses: { "200": { description: "OpenAPI 3.1 document" } } }),
   },

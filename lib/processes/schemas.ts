@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { routingSchema } from "../routing/schemas";
 import { CONDITION_OPS, isPath, parseDurationMs } from "./expressions";
+import { escalationPolicySchema } from "../sla/schemas";
 
 // A process definition document (YAML or JSON). One schema per step kind; the graph rules
 // (targets exist, every step reachable, no cycle without a wait or human step) live in
@@ -119,9 +120,14 @@ export const humanStepSchema = z
     /** A rejection compensates the completed steps (saga) instead of following `next.reject`. */
     compensateOnReject: z.boolean().default(false),
     ...compensate,
+    /** Escalation levels (lib/sla); `businessHours` also makes `due` count working time. */
+    escalation: escalationPolicySchema.optional(),
   })
   .strict()
   .superRefine((s, ctx) => {
+    s.escalation?.levels.forEach((l, i) => {
+      if (l.action === "auto_decide" && !s.outcomes.includes(l.outcome as never)) ctx.addIssue({ code: "custom", path: ["escalation", "levels", i, "outcome"], message: `"${l.outcome}" is not one of the step's outcomes` });
+    });
     if (!s.candidateGroup && !s.assignee && !s.routing) ctx.addIssue({ code: "custom", path: ["candidateGroup"], message: "name a candidateGroup, an assignee or a routing" });
     if (s.compensateOnReject) {
       if (!s.outcomes.includes("reject")) ctx.addIssue({ code: "custom", path: ["compensateOnReject"], message: 'needs "reject" among the outcomes' });

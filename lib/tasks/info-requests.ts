@@ -9,6 +9,7 @@ import { addParticipants, insertComment } from "../comments/repository";
 import { answerInfoSchema, requestInfoSchema, type TaskDto } from "./schemas";
 import { allowedFrom, assertTransition } from "./state-machine";
 import { resolveUserRef, updateTaskIf } from "./repository";
+import { armEscalationTimerInTx, pauseSla, resumeSla } from "../sla/service";
 import { checkExpectedVersion, deciderAfter, explainLostRace, getTask, loadForAction, mayAnswer, parse, snapshot } from "./service";
 
 // "Request more information": the decider asks someone (the requester unless they name another
@@ -50,6 +51,8 @@ export async function requestInfo(actor: Actor, id: string, input: unknown, ifMa
         infoRequestedOfId: asked.id,
         infoRequestedById: askedById,
         infoRequestedAt: now,
+        // The SLA clock stops while the task waits for the answer (ADR 007).
+        ...pauseSla(now),
         ...(task.assigneeId || !assigneeAfter ? {} : { claimedAt: now }),
       },
     );
@@ -104,13 +107,16 @@ export async function answerInfoRequest(actor: Actor, id: string, input: unknown
   }
   checkExpectedVersion(task, ifMatch ?? data.version);
 
+  // The SLA clock restarts: due time and the next escalation level move by the paused time.
+  const sla = resumeSla(task, new Date());
   const answer = await db().$transaction(async (tx) => {
     const ok = await updateTaskIf(
       tx,
       { id, version: task.version, statuses: allowedFrom("answer"), assigneeId: task.assigneeId },
-      { status: "OPEN", infoRequestedOfId: null, infoRequestedById: null, infoRequestedAt: null },
+      { status: "OPEN", infoRequestedOfId: null, infoRequestedById: null, infoRequestedAt: null, ...sla.data },
     );
     if (!ok) return explainLostRace(id, "answer");
+    if (sla.timer) await armEscalationTimerInTx(tx, id, sla.timer.level, sla.timer.at);
     const row = await insertComment(tx, {
       taskId: id,
       kind: "answer",
@@ -126,7 +132,13 @@ export async function answerInfoRequest(actor: Actor, id: string, input: unknown
       taskId: id,
       instanceId: task.instanceId,
       before: snapshot(task),
-      after: { status: "OPEN", assigneeId: task.assigneeId, commentId: row.id, version: task.version + 1 },
+      after: {
+        status: "OPEN",
+        assigneeId: task.assigneeId,
+        commentId: row.id,
+        version: task.version + 1,
+        ...(sla.pausedMs > 0 ? { slaPausedMs: sla.pausedMs, dueAt: sla.data.dueAt?.toISOString() ?? null, nextEscalationAt: sla.data.nextEscalationAt?.toISOString() ?? null } : {}),
+      },
       reason: data.answer,
     });
     await enqueueInTx(tx, {

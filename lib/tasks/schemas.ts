@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { routingSchema } from "../routing/schemas";
 import { formDefinitionSchema, formFieldSchema, outcomeDefinitionSchema, outcomeListSchema } from "./forms";
+import { escalationPolicySchema, slaDtoSchema } from "../sla/schemas";
+import { parseDurationMs } from "../processes/expressions";
 
 // One schema per shape: used by the REST handlers, the browser forms and the DTOs.
 export const TASK_STATUSES = ["OPEN", "INFO_REQUESTED", "DECIDED", "CANCELLED"] as const;
@@ -34,6 +36,13 @@ export const createTaskSchema = z
     requestedBy: z.string().trim().min(1).max(254).optional(),
     priority: taskPrioritySchema.default("NORMAL"),
     dueAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time, e.g. 2026-12-01T17:00:00Z" }).optional(),
+    /** Due this long after creation (ISO 8601 duration; working time when escalation.businessHours). */
+    dueIn: z
+      .string()
+      .refine((d) => parseDurationMs(d) !== null, "must be an ISO 8601 duration such as PT8H or P2D")
+      .optional(),
+    /** What happens as time passes: levels of remind / reassign / supervisor / group / auto_decide / fail (ADR 007). */
+    escalation: escalationPolicySchema.optional(),
     /** Who may take it beyond assignee/group: direct, group, round_robin, least_loaded or conditions. */
     routing: routingSchema.optional(),
     /** Skills a person needs to take the task (least_loaded picks among members having all). */
@@ -49,7 +58,8 @@ export const createTaskSchema = z
   .refine((t) => t.assignee || t.candidateGroup || t.routing, {
     message: "Name an assignee or a candidate group",
     path: ["candidateGroup"],
-  });
+  })
+  .refine((t) => !(t.dueAt && t.dueIn), { message: "Give dueAt or dueIn, not both", path: ["dueIn"] });
 export type CreateTaskInput = z.input<typeof createTaskSchema>;
 
 export const decideTaskSchema = z
@@ -205,6 +215,8 @@ export const taskDtoSchema = z.object({
     .nullable(),
   /** A decision inside its undo window: until when, and whether the caller may undo it. */
   hold: z.object({ until: z.string(), mine: z.boolean() }).nullable(),
+  /** Deadline and escalation state: running, paused (waiting for information), overdue, escalated (level N). */
+  sla: slaDtoSchema,
   createdAt: z.string(),
   updatedAt: z.string(),
   /** What the caller may do now, and if not, why (for a read-only view). */

@@ -26,6 +26,7 @@ import { findTask, findTasks, isGroupMember, resolveUserRef, updateTaskIf, type 
 import { routeTask } from "../routing/service";
 import { declaredForm, declaredOutcomes, planDecision, type DecisionPlan } from "./decisions";
 import { isPriority, priorityKeyset, taskFilterWhere, taskSortField } from "./filters";
+import { armEscalationTimerInTx, slaAtCreation, slaOf } from "../sla/service";
 
 const EMPTY_SCOPE: UserScope = { skills: [], groups: [], groupIds: [], supervisedGroupIds: [], reportIds: [] };
 
@@ -172,6 +173,7 @@ export function toTaskDto(t: TaskRow, can: TaskDto["can"]): TaskDto {
         ? { askedOf: t.infoRequestedOf, askedBy: t.infoRequestedBy, askedAt: iso(t.infoRequestedAt) }
         : null,
     hold: t.heldDecision ? { until: t.heldDecision.heldUntil.toISOString(), mine: can.undo } : null,
+    sla: slaOf(t),
     createdAt: t.createdAt.toISOString(),
     updatedAt: t.updatedAt.toISOString(),
     can,
@@ -257,7 +259,7 @@ export async function createTask(actor: Actor, input: unknown, link?: TaskProces
     }
     const auto = routed.autoApprove ?? null;
     const now = new Date();
-    const task = early
+    let task = early
       ? row
       : await tx.task.update({
           where: { id: row.id },
@@ -271,6 +273,24 @@ export async function createTask(actor: Actor, input: unknown, link?: TaskProces
             ...(auto ? { status: "DECIDED" as const, outcome: "approve", reason: auto.reason, decidedAt: now } : {}),
           },
         });
+    // Deadline and escalation plan (lib/sla): counted from creation, on the routed group's
+    // calendar when in business hours; the first level's timer goes out through the outbox.
+    if (data.dueIn || data.escalation) {
+      const sla = await slaAtCreation(tx, {
+        now: row.createdAt,
+        dueAt: task.dueAt,
+        dueIn: task.dueAt ? undefined : data.dueIn,
+        escalation: data.escalation,
+        candidateGroupId: task.candidateGroupId,
+        outcomes: ["approve", "reject", ...(data.outcomes ?? []).map((o) => o.id)],
+      });
+      const plan = auto || !sla.escalationPolicy?.levels.length ? null : sla.escalationPolicy;
+      task = await tx.task.update({
+        where: { id: task.id },
+        data: { dueAt: sla.dueAt, escalationPolicy: (plan ?? undefined) as Prisma.InputJsonObject | undefined, nextEscalationAt: plan ? sla.nextEscalationAt : null },
+      });
+      if (plan && task.nextEscalationAt) await armEscalationTimerInTx(tx, task.id, 1, task.nextEscalationAt);
+    }
     await appendAuditEntry(tx, actor, {
       action: "task.created",
       subjectType: "task",
@@ -285,6 +305,7 @@ export async function createTask(actor: Actor, input: unknown, link?: TaskProces
         candidateGroupId: task.candidateGroupId,
         dueAt: iso(task.dueAt),
         ...(task.approvalsRequired > 1 ? { approvalsRequired: task.approvalsRequired } : {}),
+        ...(task.nextEscalationAt ? { escalationLevels: data.escalation?.levels.length ?? 0, nextEscalationAt: iso(task.nextEscalationAt), businessHours: data.escalation?.businessHours ?? false } : {}),
       },
     });
     await appendAuditEntry(tx, actor, {

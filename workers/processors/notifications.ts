@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import { JOB_SCHEMAS } from "../../lib/queues";
 import { notifyTaskCreated, notifyTaskDecided } from "../../lib/notifications/service";
+import { notifyTaskEscalated } from "../../lib/notifications/escalations";
 import { notifyInfoAnswered, notifyInfoRequested, notifyMentioned } from "../../lib/notifications/comments";
 import { emitTaskWebhookEvent } from "../../lib/webhooks/service";
 import type { WebhookEventType } from "../../lib/webhooks/schemas";
@@ -38,6 +39,11 @@ export async function processNotificationJob(job: Job): Promise<{ notified: numb
       if (job.name === "task-commented") return { notified };
       const type = job.name === "task-info-requested" ? "task.info_requested" : "task.info_answered";
       return { notified, webhooks: await emitTaskWebhookEvent(type, data.data.taskId, eventIdOf(job)) };
+    }
+    case "task-escalated": {
+      const data = JOB_SCHEMAS["task-escalated"].safeParse(job.data);
+      if (!data.success) throw new UnrecoverableError(`invalid task-escalated payload: ${data.error.message}`);
+      return { notified: await notifyTaskEscalated(data.data.taskId, data.data.level) };
     }
     default:
       throw new UnrecoverableError(`unknown notifications job "${job.name}"`);

@@ -1,0 +1,4 @@
+import { withApi } from "../../../../_lib/with-api";
+import { getTaskEscalations } from "@/lib/sla/service";
+
+export const GET = withApi<{ id: string }>(async ({ actor, params }) => getTaskEscalations(actor, params.id));

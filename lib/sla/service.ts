@@ -1,0 +1,253 @@
+import { db, type Prisma, type Tx } from "../db";
+import { AppError, fromZodError } from "../errors";
+import { requirePermission, type Actor } from "../identity/actor";
+import { appendAuditEntry } from "../audit/service";
+import { enqueueInTx } from "../outbox/service";
+import { QUEUES } from "../queues";
+import { defaultCalendar, type Calendar } from "./calendar";
+import { getTask } from "../tasks/service";
+import { addDuration, buildPlan, escalationJobId, levelDueAt, parsePlan, type SlaClock } from "./plan";
+import {
+  calendarInputSchema,
+  fromMinute,
+  toMinute,
+  type CalendarDto,
+  type EscalationDto,
+  type EscalationPlan,
+  type EscalationPolicy,
+  type SlaDto,
+  type TaskEscalationsDto,
+} from "./schemas";
+
+// Deadlines and escalation around a task's life: the plan at creation, the SLA pause while a
+// question waits for its answer, business calendars, and what a task shows of it (ADR 007).
+
+/** A group's calendar (its own row, else Monday-Friday 09:00-17:00 in the group's time zone). */
+export async function calendarOf(tx: Tx, groupId: string | null): Promise<Calendar> {
+  if (!groupId) return defaultCalendar();
+  const group = await tx.group.findUnique({ where: { id: groupId }, select: { timeZone: true, calendar: true } });
+  if (!group) return defaultCalendar();
+  const c = group.calendar;
+  return c ? { timeZone: c.timeZone, workingDays: c.workingDays, startMinute: c.startMinute, endMinute: c.endMinute, holidays: c.holidays } : defaultCalendar(group.timeZone);
+}
+
+export interface SlaAtCreation {
+  dueAt: Date | null;
+  escalationPolicy: EscalationPlan | null;
+  nextEscalationAt: Date | null;
+}
+
+/**
+ * The due time and escalation plan of a new task, inside its creating transaction. `dueIn` and
+ * every level's `after` count from `now`, in working time of the calendar when the policy says
+ * businessHours. Targets the policy names are checked here, so a typo is a 422, not a silent
+ * no-op hours later.
+ */
+export async function slaAtCreation(
+  tx: Tx,
+  input: { now: Date; dueAt: Date | null; dueIn?: string; businessHours?: boolean; escalation?: EscalationPolicy; candidateGroupId: string | null; outcomes: string[] },
+): Promise<SlaAtCreation> {
+  const policy = input.escalation;
+  const businessHours = policy?.businessHours ?? input.businessHours ?? false;
+  let calendarGroupId = input.candidateGroupId;
+  if (policy?.calendar) {
+    const g = await tx.group.findUnique({ where: { key: policy.calendar }, select: { id: true } });
+    if (!g) throw new AppError("VALIDATION_FAILED", `No group with key "${policy.calendar}" for the calendar`, { fieldErrors: [{ path: "escalation.calendar", message: "unknown group" }] });
+    calendarGroupId = g.id;
+  }
+  const needsCalendar = businessHours && (input.dueIn !== undefined || policy !== undefined);
+  const clock: SlaClock = { businessHours, calendar: needsCalendar ? await calendarOf(tx, calendarGroupId) : defaultCalendar() };
+  const dueAt = input.dueAt ?? (input.dueIn ? addDuration(input.now, input.dueIn, clock) : null);
+  if (!policy) return { dueAt, escalationPolicy: null, nextEscalationAt: null };
+
+  for (const [i, level] of policy.levels.entries()) {
+    const path = `escalation.levels.${i}`;
+    if (level.action === "reassign") {
+      const ref = level.to.includes("@") ? { email: level.to.toLowerCase() } : { id: level.to };
+      const user = await tx.user.findFirst({ where: ref, select: { active: true } });
+      if (!user?.active) throw new AppError("VALIDATION_FAILED", `No active user "${level.to}" to reassign to`, { fieldErrors: [{ path: `${path}.to`, message: "unknown user" }] });
+    }
+    if (level.action === "group" && !(await tx.group.findUnique({ where: { key: level.group }, select: { id: true } }))) {
+      throw new AppError("VALIDATION_FAILED", `No group with key "${level.group}"`, { fieldErrors: [{ path: `${path}.group`, message: "unknown group" }] });
+    }
+    if (level.action === "auto_decide" && !input.outcomes.includes(level.outcome)) {
+      throw new AppError("VALIDATION_FAILED", `Outcome "${level.outcome}" is not one this task offers (${input.outcomes.join(", ")})`, {
+        fieldErrors: [{ path: `${path}.outcome`, message: `one of: ${input.outcomes.join(", ")}` }],
+      });
+    }
+  }
+  const plan = buildPlan(policy, input.now, clock, calendarGroupId);
+  return { dueAt, escalationPolicy: plan, nextEscalationAt: levelDueAt(plan, 0, 0) };
+}
+
+/** The timer of the task's next level, through the outbox (committed with the change that implies it). */
+export async function armEscalationTimerInTx(tx: Tx, taskId: string, level: number, at: Date): Promise<void> {
+  await enqueueInTx(tx, {
+    queue: QUEUES.escalations,
+    name: "escalate",
+    jobId: escalationJobId(taskId, level, at),
+    payload: { taskId, level },
+    runAt: at,
+  });
+}
+
+/** Fields that stop the SLA clock when a task starts waiting for information. */
+export function pauseSla(now: Date): { slaPausedAt: Date } {
+  return { slaPausedAt: now };
+}
+
+/**
+ * Fields that restart the clock when the answer arrives: the due time and the next level move
+ * by the paused time; the caller arms the returned timer in its transaction.
+ */
+export function resumeSla(
+  task: { slaPausedAt: Date | null; slaPausedMs: bigint; dueAt: Date | null; escalationPolicy: Prisma.JsonValue; escalationLevel: number },
+  now: Date,
+): { data: { slaPausedAt: null; slaPausedMs?: bigint; dueAt?: Date | null; nextEscalationAt?: Date | null }; timer: { level: number; at: Date } | null; pausedMs: number } {
+  if (!task.slaPausedAt) return { data: { slaPausedAt: null }, timer: null, pausedMs: 0 };
+  const paused = Math.max(0, now.getTime() - task.slaPausedAt.getTime());
+  const totalPaused = Number(task.slaPausedMs) + paused;
+  const plan = parsePlan(task.escalationPolicy);
+  const next = plan ? levelDueAt(plan, task.escalationLevel, totalPaused) : null;
+  return {
+    data: {
+      slaPausedAt: null,
+      slaPausedMs: BigInt(totalPaused),
+      dueAt: task.dueAt ? new Date(task.dueAt.getTime() + paused) : null,
+      ...(plan ? { nextEscalationAt: next } : {}),
+    },
+    timer: next ? { level: task.escalationLevel + 1, at: next } : null,
+    pausedMs: paused,
+  };
+}
+
+// ── what a task shows ─────────────────────────────────────────────────────────────────────────
+
+interface SlaFields {
+  status: string;
+  dueAt: Date | null;
+  escalationPolicy: Prisma.JsonValue;
+  escalationLevel: number;
+  nextEscalationAt: Date | null;
+  escalatedAt: Date | null;
+  slaPausedAt: Date | null;
+  slaPausedMs: bigint;
+}
+
+export function slaOf(t: SlaFields, now = new Date()): SlaDto {
+  const plan = parsePlan(t.escalationPolicy);
+  const levels = plan?.levels.length ?? 0;
+  const nextDef = plan?.levels[t.escalationLevel];
+  const closed = t.status === "DECIDED" || t.status === "CANCELLED";
+  const state: SlaDto["state"] = closed
+    ? "closed"
+    : t.slaPausedAt && (plan || t.dueAt)
+      ? "paused"
+      : t.escalatedAt
+        ? "escalated"
+        : t.dueAt && t.dueAt.getTime() < now.getTime()
+          ? "overdue"
+          : plan || t.dueAt
+            ? "running"
+            : "none";
+  return {
+    state,
+    level: t.escalationLevel,
+    levels,
+    pausedSince: t.slaPausedAt?.toISOString() ?? null,
+    pausedMs: Number(t.slaPausedMs),
+    businessHours: plan?.businessHours ?? false,
+    next: nextDef && !closed ? { level: t.escalationLevel + 1, action: nextDef.action, at: t.slaPausedAt ? null : (t.nextEscalationAt?.toISOString() ?? null) } : null,
+    escalatedAt: t.escalatedAt?.toISOString() ?? null,
+  };
+}
+
+export async function escalationHistory(taskId: string): Promise<EscalationDto[]> {
+  const rows = await db().taskEscalation.findMany({ where: { taskId }, orderBy: { level: "asc" } });
+  const userIds = [...new Set(rows.map((r) => r.toAssigneeId).filter((u): u is string => !!u))];
+  const groupIds = [...new Set(rows.map((r) => r.toGroupId).filter((g): g is string => !!g))];
+  const [users, groups] = await Promise.all([
+    userIds.length ? db().user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } }) : [],
+    groupIds.length ? db().group.findMany({ where: { id: { in: groupIds } }, select: { id: true, key: true, name: true } }) : [],
+  ]);
+  return rows.map((r) => ({
+    level: r.level,
+    action: r.action as EscalationDto["action"],
+    scheduledAt: r.scheduledAt.toISOString(),
+    firedAt: r.firedAt.toISOString(),
+    latenessMs: r.latenessMs,
+    firedBy: r.firedBy === "sweep" ? "sweep" : "timer",
+    toAssignee: users.find((u) => u.id === r.toAssigneeId) ?? null,
+    toGroup: groups.find((g) => g.id === r.toGroupId) ?? null,
+    outcome: r.outcome,
+    note: r.note,
+  }));
+}
+
+/** GET /tasks/{id}/escalations: the SLA state and every fired level, for anyone who may see the task. */
+export async function getTaskEscalations(actor: Actor, taskId: string): Promise<TaskEscalationsDto> {
+  const task = await getTask(actor, taskId);
+  return { sla: task.sla, dueAt: task.dueAt, data: await escalationHistory(task.id) };
+}
+
+// ── business calendars (admin API) ─────────────────────────────────────────────────────────────
+
+async function groupByKey(key: string) {
+  const group = await db().group.findUnique({ where: { key }, select: { id: true, key: true, name: true, timeZone: true, calendar: true } });
+  if (!group) throw new AppError("NOT_FOUND", `No group with key "${key}".`);
+  return group;
+}
+
+function toCalendarDto(group: Awaited<ReturnType<typeof groupByKey>>): CalendarDto {
+  const c = group.calendar;
+  const cal = c ?? { ...defaultCalendar(group.timeZone), updatedAt: null };
+  return {
+    group: { id: group.id, key: group.key, name: group.name },
+    timeZone: cal.timeZone,
+    workingDays: [...cal.workingDays].sort(),
+    start: fromMinute(cal.startMinute),
+    end: fromMinute(cal.endMinute),
+    holidays: cal.holidays,
+    custom: c !== null,
+    updatedAt: c?.updatedAt.toISOString() ?? null,
+  };
+}
+
+export async function getCalendar(actor: Actor, key: string): Promise<CalendarDto> {
+  requirePermission(actor, "tasks:read");
+  return toCalendarDto(await groupByKey(key));
+}
+
+export async function listCalendars(actor: Actor): Promise<{ data: CalendarDto[] }> {
+  requirePermission(actor, "tasks:read");
+  const groups = await db().group.findMany({ orderBy: { name: "asc" }, select: { id: true, key: true, name: true, timeZone: true, calendar: true } });
+  return { data: groups.map(toCalendarDto) };
+}
+
+/** Sets a group's working time (admins: processes:manage). Applies to tasks created from now on. */
+export async function setCalendar(actor: Actor, key: string, input: unknown): Promise<CalendarDto> {
+  requirePermission(actor, "processes:manage");
+  const parsed = calendarInputSchema.safeParse(input);
+  if (!parsed.success) throw fromZodError(parsed.error, "Calendar");
+  const data = parsed.data;
+  const group = await groupByKey(key);
+  const before = toCalendarDto(group);
+  const row = {
+    timeZone: data.timeZone,
+    workingDays: [...new Set(data.workingDays)].sort(),
+    startMinute: toMinute(data.start),
+    endMinute: toMinute(data.end),
+    holidays: [...new Set(data.holidays)].sort(),
+  };
+  await db().$transaction(async (tx) => {
+    await tx.businessCalendar.upsert({ where: { groupId: group.id }, create: { groupId: group.id, ...row }, update: row });
+    await appendAuditEntry(tx, actor, {
+      action: "calendar.updated",
+      subjectType: "group",
+      subjectId: group.id,
+      before: { timeZone: before.timeZone, workingDays: before.workingDays, start: before.start, end: before.end, holidays: before.holidays, custom: before.custom },
+      after: { timeZone: row.timeZone, workingDays: row.workingDays, start: data.start, end: data.end, holidays: row.holidays },
+    });
+  });
+  return toCalendarDto(await groupByKey(key));
+}
