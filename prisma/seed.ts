@@ -11,6 +11,8 @@ import { env, envOrExit } from "../lib/env";
 import { randomBytes } from "node:crypto";
 import { createTask, claimTask, cancelTask, decideTask } from "../lib/tasks/service";
 import { setOutOfOffice } from "../lib/team/service";
+import { setCalendar } from "../lib/sla/service";
+import { fireDueEscalations } from "../lib/sla/escalate";
 import { answerInfoRequest, requestInfo } from "../lib/tasks/info-requests";
 import { addComment } from "../lib/comments/service";
 import { dispatchOutbox } from "../lib/outbox/service";
@@ -148,9 +150,10 @@ async function main() {
   });
   await seedProcesses(userActor(u.priya), erp);
   const teamTasks = await seedTeams(u, mk, now);
+  await seedEscalations(userActor(u.priya), erp, u);
 
   await dispatchOutbox().catch(() => undefined);
-  console.log(`Seeded ${DEMO_USERS.length} people, 5 groups and ${mayaTasks.length + 16 + teamTasks} tasks. Password for every demo login: ${DEMO_PASSWORD}`);
+  console.log(`Seeded ${DEMO_USERS.length} people, 5 groups and ${mayaTasks.length + 19 + teamTasks} tasks. Password for every demo login: ${DEMO_PASSWORD}`);
 }
 
 // ── Supervisor console ───────────────────────────────────────────────────────────────────────
@@ -177,6 +180,52 @@ async function seedTeams(u: Record<Key, Awaited<ReturnType<typeof createUser>>>,
     reason: "Annual leave",
   });
   return 6;
+}
+
+// ── Deadlines and escalation ─────────────────────────────────────────────────────────────────
+// Business calendars for the finance groups (Berlin) and credit review (London), set through the
+// admin service (audited), and three invoices whose deadlines the real escalation code enforces:
+// their levels are seconds long, so the seed waits for them and fires them with the same batch the
+// worker's timers use. Sam finds INV-4440 escalated to him; INV-4441 reminded its queue and
+// escalates to the team leads within the hour; INV-4442's SLA is paused while Dana waits for Rita.
+async function seedEscalations(priya: Actor, erp: Actor, u: Record<Key, Awaited<ReturnType<typeof createUser>>>) {
+  const holidays = ["2026-12-24", "2026-12-25", "2026-12-26", "2026-12-31", "2027-01-01"];
+  for (const key of ["accounts-payable", "finance-leads", "payments"]) {
+    await setCalendar(priya, key, { timeZone: "Europe/Berlin", workingDays: [1, 2, 3, 4, 5], start: "09:00", end: "17:00", holidays });
+  }
+  await setCalendar(priya, "credit-review", { timeZone: "Europe/London", workingDays: [1, 2, 3, 4, 5], start: "08:30", end: "17:30", holidays: ["2026-12-25", "2026-12-28", "2027-01-01"] });
+
+  const escalated = await createTask(erp, {
+    title: "Approve invoice INV-4440 from Relecloud",
+    assignee: u.maya.email,
+    priority: "HIGH",
+    dueIn: "PT2S",
+    escalation: { levels: [{ after: "PT1S", action: "remind" }, { after: "PT2S", action: "supervisor" }, { after: "P1D", action: "group", group: "finance-leads" }] },
+    context: invoice(4440, "Relecloud", 8900, { poMatch: "matched" }),
+  });
+  const reminded = await createTask(erp, {
+    title: "Approve invoice INV-4441 from Woodgrove Bank",
+    candidateGroup: "accounts-payable",
+    dueIn: "PT1H",
+    escalation: { levels: [{ after: "PT1S", action: "remind" }, { after: "PT1H", action: "group", group: "finance-leads" }] },
+    context: invoice(4441, "Woodgrove Bank", 2650),
+  });
+  const paused = await createTask(erp, {
+    title: "Approve invoice INV-4442 from VanArsdel Ltd",
+    assignee: u.dana.email,
+    requestedBy: u.rita.email,
+    dueIn: "PT4H",
+    escalation: { levels: [{ after: "PT3H", action: "remind" }, { after: "PT4H", action: "supervisor" }] },
+    context: invoice(4442, "VanArsdel Ltd", 1320, { poMatch: "no PO number on the invoice" }),
+  });
+  await requestInfo(userActor(u.dana), paused.id, { question: "Which purchase order does this belong to?", askTo: u.rita.email });
+  const ids = [escalated.id, reminded.id];
+  for (let i = 0; i < 10; i++) {
+    await new Promise((r) => setTimeout(r, 600));
+    await fireDueEscalations({ taskIds: ids, by: "timer" });
+    const levels = await db().task.findMany({ where: { id: { in: ids } }, select: { escalationLevel: true } });
+    if (levels.reduce((s, t) => s + t.escalationLevel, 0) >= 3) break;
+  }
 }
 
 // ── Decision tables ──────────────────────────────────────────────────────────────────────────

@@ -6,6 +6,7 @@ import type { TaskDto, TaskPage } from "@/lib/tasks/schemas";
 import type { AuditEntryDto } from "@/lib/audit/schemas";
 import type { NotificationDto } from "@/lib/notifications/schemas";
 import type { CommentDto, PersonDto } from "@/lib/comments/schemas";
+import type { TaskEscalationsDto } from "@/lib/sla/schemas";
 import { api } from "./api";
 import { pollInterval, useLiveStatus } from "./live";
 
@@ -22,6 +23,7 @@ export const queryKeys = {
   savedFilters: ["saved-filters"] as const,
   task: (id: string) => ["task", id] as const,
   history: (id: string) => ["task", id, "history"] as const,
+  escalations: (id: string) => ["task", id, "escalations"] as const,
   comments: (id: string) => ["task", id, "comments"] as const,
   people: ["people"] as const,
   notifications: ["notifications"] as const,
@@ -86,6 +88,15 @@ export function useTaskHistory(id: string, version: number | undefined) {
     // The version in the key refetches the history whenever the task changes.
     queryKey: [...queryKeys.history(id), version ?? 0],
     queryFn: ({ signal }) => api<{ data: AuditEntryDto[] }>(`/api/v1/tasks/${encodeURIComponent(id)}/history`, { signal }),
+    placeholderData: (prev) => prev,
+  });
+}
+
+/** The task's SLA state and fired escalation levels; refetched whenever the task's version moves. */
+export function useTaskEscalations(id: string, version: number | undefined) {
+  return useQuery({
+    queryKey: [...queryKeys.escalations(id), version ?? 0],
+    queryFn: ({ signal }) => api<TaskEscalationsDto>(`/api/v1/tasks/${encodeURIComponent(id)}/escalations`, { signal }),
     placeholderData: (prev) => prev,
   });
 }

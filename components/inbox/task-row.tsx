@@ -3,7 +3,7 @@
 import { forwardRef } from "react";
 import clsx from "clsx";
 import type { TaskDto } from "@/lib/tasks/schemas";
-import { PriorityBadge, SlaText, StatusBadge } from "@/components/tasks/task-badges";
+import { EscalationBadge, PriorityBadge, SlaText, StatusBadge, escalationText } from "@/components/tasks/task-badges";
 import { relative, slaText, taskHeadline } from "@/components/tasks/format";
 
 interface TaskRowProps {
@@ -39,7 +39,7 @@ export const TaskRow = forwardRef<HTMLDivElement, TaskRowProps>(function TaskRow
   const due = task.status === "OPEN" ? slaText(task.dueAt, now) : null;
   // Short, distinguishing part first: reference, who, how much, when.
   const approvals = task.approvalsRequired > 1 ? `${task.approvals.filter((a) => a.outcome === "approve").length} of ${task.approvalsRequired} approvals` : null;
-  const label = [task.reference, task.title, party, amount, due, approvals, decidedView ? task.outcome : assignmentText(task, meId), checked ? "ticked for bulk action" : null]
+  const label = [task.reference, task.title, party, amount, due, escalationText(task.sla), approvals, decidedView ? task.outcome : assignmentText(task, meId), checked ? "ticked for bulk action" : null]
     .filter(Boolean)
     .join(", ");
   return (
@@ -84,6 +84,7 @@ export const TaskRow = forwardRef<HTMLDivElement, TaskRowProps>(function TaskRow
         <span className="font-mono text-[11px] font-medium text-slate-600">{task.reference}</span>
         <PriorityBadge priority={task.priority} hideNormal />
         {task.status !== "OPEN" && <StatusBadge task={task} />}
+        {!decidedView && <EscalationBadge sla={task.sla} />}
         {approvals && <span className="rounded bg-indigo-50 px-1 text-[11px] text-indigo-800">{approvals}</span>}
         <span className="ml-auto">
           {decidedView && task.decidedAt ? (

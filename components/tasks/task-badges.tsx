@@ -1,6 +1,6 @@
 "use client";
 
-import { ArrowDown, Clock, Flag, TriangleAlert, CircleCheck, CircleX, Ban, Hourglass } from "lucide-react";
+import { ArrowDown, Clock, Flag, TriangleAlert, CircleCheck, CircleX, Ban, Hourglass, ChevronsUp, CirclePause, BellRing } from "lucide-react";
 import type { TaskDto } from "@/lib/tasks/schemas";
 import { Badge } from "@/components/ui/badge";
 import { useNow } from "@/components/use-now";
@@ -65,4 +65,34 @@ export function StatusBadge({ task }: { task: Pick<TaskDto, "status" | "outcome"
       </Badge>
     );
   return <Badge tone="brand">Open</Badge>;
+}
+
+/** "Escalated · level 2" / "SLA paused": the escalation state in words, never colour alone. */
+export function EscalationBadge({ sla }: { sla: TaskDto["sla"] }) {
+  if (sla.state === "paused")
+    return (
+      <Badge tone="info" icon={<CirclePause aria-hidden className="size-3" />}>
+        SLA paused
+      </Badge>
+    );
+  if (sla.level > 0 && sla.state !== "closed" && sla.lastAction === "remind")
+    return (
+      <Badge tone="neutral" icon={<BellRing aria-hidden className="size-3" />}>
+        Reminder sent · level {sla.level}
+      </Badge>
+    );
+  if (sla.level > 0 && sla.state !== "closed")
+    return (
+      <Badge tone="warning" icon={<ChevronsUp aria-hidden className="size-3" />}>
+        Escalated · level {sla.level}
+      </Badge>
+    );
+  return null;
+}
+
+/** The same state as plain text, for screen-reader labels. */
+export function escalationText(sla: TaskDto["sla"]): string | null {
+  if (sla.state === "paused") return "SLA paused";
+  if (sla.level > 0 && sla.state !== "closed") return sla.lastAction === "remind" ? `reminder sent, level ${sla.level}` : `escalated, level ${sla.level}`;
+  return null;
 }

@@ -12,8 +12,9 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ContextView } from "./context-view";
 import { TaskTimeline } from "./task-timeline";
+import { EscalationPanel } from "./escalation-panel";
 import { Textarea } from "@/components/ui/input";
-import { PriorityBadge, SlaText, StatusBadge } from "./task-badges";
+import { EscalationBadge, PriorityBadge, SlaText, StatusBadge } from "./task-badges";
 import { localDateTime, relative } from "./format";
 import { format } from "date-fns";
 import { useNow } from "@/components/use-now";
@@ -80,6 +81,7 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
           </span>
           <StatusBadge task={task} />
           <PriorityBadge priority={task.priority} />
+          <EscalationBadge sla={task.sla} />
           {showOpenLink && (
             <Link
               href={`/tasks/${task.id}`}
@@ -202,6 +204,8 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
           <pre className="mt-2 max-h-80 overflow-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100">{JSON.stringify(task.context, null, 2)}</pre>
         </details>
       </section>
+
+      <EscalationPanel task={task} />
 
       <TaskTimeline taskId={task.id} version={task.version} canComment />
       {canReassign && <ReassignDialog task={task} open={reassigning} onClose={() => setReassigning(false)} />}

@@ -141,8 +141,9 @@ export type EscalationDto = z.infer<typeof escalationDtoSchema>;
 /** The task's SLA state: its clock, the level reached and what comes next. */
 export const slaDtoSchema = z.object({
   state: z.enum(["none", "running", "paused", "overdue", "escalated", "closed"]),
-  /** Levels fired so far (0: none). */
+  /** Levels fired so far (0: none), and what the last one did. */
   level: z.number().int(),
+  lastAction: z.enum(ESCALATION_ACTIONS).nullable(),
   levels: z.number().int(),
   pausedSince: z.string().nullable(),
   pausedMs: z.number().int(),

@@ -153,6 +153,7 @@ export function slaOf(t: SlaFields, now = new Date()): SlaDto {
   return {
     state,
     level: t.escalationLevel,
+    lastAction: plan?.levels[t.escalationLevel - 1]?.action ?? null,
     levels,
     pausedSince: t.slaPausedAt?.toISOString() ?? null,
     pausedMs: Number(t.slaPausedMs),

@@ -53,6 +53,8 @@ export function invoiceApprovalDefinition(erpUrl: string, opts: { authSecret?: s
         context: invoiceContext,
         candidateGroup: "accounts-payable",
         due: "PT8H",
+        // Due in 8 business hours of the group's calendar: remind at 6, escalate to the supervisor at 8.
+        escalation: { businessHours: true, levels: [{ after: "PT6H", action: "remind" }, { after: "PT8H", action: "supervisor" }] },
         next: { approve: "post-to-erp", reject: "rejected" },
       },
       {
@@ -64,6 +66,7 @@ export function invoiceApprovalDefinition(erpUrl: string, opts: { authSecret?: s
         candidateGroup: "finance-leads",
         priority: "HIGH",
         due: "PT8H",
+        escalation: { businessHours: true, levels: [{ after: "PT6H", action: "remind" }] },
         next: { approve: "post-to-erp", reject: "rejected" },
       },
       {
