@@ -1,10 +1,10 @@
 import { db } from "../db";
-import { publishNotificationEvent } from "../live/publish";
+import { deliverNotifications } from "./deliver";
 import { taskReference } from "../tasks/schemas";
 import { escalationMessage } from "../sla/escalate";
 import { ESCALATION_ACTIONS, type EscalationAction } from "../sla/schemas";
 
-// Tells the people an escalation level concerns: the holder for a reminder, the new owner for a
+// Tells the people an escalation level concerns (kinds task.reminder, task.escalated, task.decided): the holder for a reminder, the new owner for a
 // reassignment or escalation (every member for a group queue), the previous holder and the
 // requester when the task was decided automatically or expired. One dedupe key per task, level
 // and person, so a retried job never notifies twice.
@@ -27,10 +27,6 @@ export async function notifyTaskEscalated(taskId: string, level: number): Promis
   userIds = [...new Set(userIds)];
   if (userIds.length === 0) return 0;
   const message = escalationMessage(action, taskReference(esc.task.number), esc.task.title, esc.note);
-  const result = await db().notification.createMany({
-    data: userIds.map((userId) => ({ userId, dedupeKey: `task-escalated:${taskId}:${level}:${userId}`, kind: message.kind, title: message.title, body: esc.note, taskId })),
-    skipDuplicates: true,
-  });
-  if (result.count > 0) publishNotificationEvent(userIds, taskId);
-  return result.count;
+  // Through the person's chosen channels (in-app and/or e-mail), like every notification.
+  return deliverNotifications(userIds.map((userId) => ({ userId, dedupeKey: `task-escalated:${taskId}:${level}:${userId}`, kind: message.kind, title: message.title, body: esc.note, taskId })));
 }

@@ -321,7 +321,7 @@ export function escalationMessage(action: EscalationAction, ref: string, title: 
     case "auto_decide":
       return { kind: "task.decided", title: `${ref} ${note.toLowerCase()} after its deadline: ${title}` };
     case "fail":
-      return { kind: "task.expired", title: `${ref} expired without a decision: ${title}` };
+      return { kind: "task.decided", title: `${ref} expired without a decision: ${title}` };
   }
 }
 
