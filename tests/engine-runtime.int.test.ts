@@ -17,6 +17,9 @@ import { redis, redisKey } from "@/lib/redis";
 import { decideTask } from "@/lib/tasks/service";
 import { cancelInstance, getInstance, retryFailedStep, skipFailedStep, startInstance } from "@/lib/engine/service";
 import { publishDefinition } from "@/lib/processes/service";
+import { invoiceRoutingTable } from "@/lib/rules/examples/invoice-routing";
+import { modelToDmnXml } from "@/lib/rules/serialize";
+import { publishDecisionTable, uploadDmn } from "@/lib/rules/service";
 import { startEngineWorker, waitFor, db, makeTeam, uid, type Team } from "./helpers";
 
 interface Call {
@@ -402,5 +405,65 @@ describe("circuit breaker per host", () => {
     expect(await recordBreakerFailure(h, "503", t0 + 3000)).toBe("closed");
     expect(await recordBreakerFailure(h, "503", t0 + 3000 + 61_000)).toBe("closed");
     expect(await recordBreakerFailure(h, "503", t0 + 3000 + 61_001)).toBe("closed");
+  });
+});
+
+describe("decision steps with a DMN decision table", () => {
+  async function publishTable(key: string, version: number, change?: (rules: typeof invoiceRoutingTable.rules) => void) {
+    const m = structuredClone(invoiceRoutingTable);
+    m.key = key;
+    change?.(m.rules);
+    await uploadDmn(team.as.admin, modelToDmnXml(m));
+    await publishDecisionTable(team.as.admin, key, { version });
+  }
+
+  it("evaluates the latest or a pinned version, branches on the output, and records version, rules, inputs and outputs", async () => {
+    const table = `rt_${uid().replace(/-/g, "")}`;
+    await publishTable(table, 1);
+    // v2 sends everything up to 10,000 (known vendor) to auto-approve.
+    await publishTable(table, 2, (rules) => {
+      rules[1]!.outputEntries[0]!.text = '"auto-approve"';
+    });
+    const k = key();
+    const steps = (version?: number) => [
+      { id: "route", kind: "decision", table: { key: table, ...(version ? { version } : {}), inputs: { amount: "invoice.amount", newVendor: "invoice.newVendor" } }, branches: [{ when: { var: "route.route", op: "==", value: "auto-approve" }, next: "auto" }], otherwise: "manual" },
+      { id: "auto", kind: "set", assign: { path: "auto" }, next: "done" },
+      { id: "manual", kind: "set", assign: { path: "manual" }, next: "done" },
+      { id: "done", kind: "end" },
+    ];
+    await publishDefinition(team.as.admin, { key: k, name: "Table decision", steps: steps() });
+    const latest = await startInstance(team.as.admin, k, { variables: { invoice: { amount: 5000, newVendor: false } } });
+    const a = await instanceIn(latest.id, "COMPLETED");
+    expect(a.variables).toMatchObject({ path: "auto", route: { route: "auto-approve", approvals: 1 } });
+    expect(a.steps[0]!.output).toMatchObject({ table, version: 2, matchedRules: [expect.objectContaining({ id: "invoice_routing_rule_2", index: 2 })], inputs: { amount: 5000, newVendor: false }, branch: 0, next: "auto" });
+
+    const k2 = key();
+    await publishDefinition(team.as.admin, { key: k2, name: "Pinned decision", steps: steps(1) });
+    const pinned = await startInstance(team.as.admin, k2, { variables: { invoice: { amount: 5000, newVendor: false } } });
+    const b = await instanceIn(pinned.id, "COMPLETED");
+    expect(b.variables).toMatchObject({ path: "manual", route: { route: "clerk", candidateGroup: "accounts-payable" } });
+    expect(b.steps[0]!.output).toMatchObject({ version: 1, branch: "otherwise" });
+    const evaluated = await db().auditEntry.findFirstOrThrow({ where: { instanceId: pinned.id, action: "decision_table.evaluated" } });
+    expect(evaluated.after).toMatchObject({ version: 1, inputs: { amount: 5000, newVendor: false }, matchedRules: [expect.any(String)], outputs: [expect.objectContaining({ route: "clerk" })] });
+    const completed = await db().auditEntry.findFirstOrThrow({ where: { instanceId: pinned.id, action: "step.completed" } });
+    expect(completed.after).toMatchObject({ stepId: "route", table, tableVersion: 1, matchedRules: [expect.any(String)] });
+  });
+
+  it("a table that cannot answer fails the step, naming the table; skip takes otherwise", async () => {
+    const k = key();
+    await publishDefinition(team.as.admin, {
+      key: k,
+      name: "Missing table",
+      steps: [
+        { id: "route", kind: "decision", table: { key: "no-such-table" }, otherwise: "done" },
+        { id: "done", kind: "end" },
+      ],
+    });
+    const i = await startInstance(team.as.admin, k, {});
+    const failed = await instanceIn(i.id, "FAILED");
+    expect(failed.error).toBe('Step "route": decision table "no-such-table" has no published version');
+    expect(failed.failedStep).toMatchObject({ stepId: "route", skipTo: "done" });
+    await skipFailedStep(team.as.admin, i.id, { reason: "Table retired" });
+    await instanceIn(i.id, "COMPLETED");
   });
 });

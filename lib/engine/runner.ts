@@ -7,7 +7,10 @@ import { dispatchOutbox, enqueueInTx } from "../outbox/service";
 import { QUEUES } from "../queues";
 import { createTask } from "../tasks/service";
 import { stepById } from "../processes/definition";
-import { evaluateGuard, evaluateValue, getPath, parseDurationMs, renderTemplate } from "../processes/expressions";
+import { evaluateGuard, evaluateValue, getPath, parseDurationMs, renderTemplate, setPath } from "../processes/expressions";
+import { findLatestPublished, findVersion } from "../rules/repository";
+import { decisionTableModelSchema } from "../rules/schemas";
+import { evaluateDecisionInTx } from "../rules/service";
 import type { DecisionStep, HttpStep, HumanStep, ParallelStep, ProcessDocument, SetStep, Step, WaitStep } from "../processes/schemas";
 import { acquireBreaker, breakerHost, recordBreakerFailure, recordBreakerSuccess } from "./circuit-breaker";
 import { backoffDelayMs, idempotencyKeyFor, performHttpAttempt, type HttpAttemptResult } from "./http-call";
@@ -135,12 +138,74 @@ function runSet(ctx: Ctx, step: SetStep, actor: Actor) {
 
 function runDecision(ctx: Ctx, step: DecisionStep, actor: Actor) {
   const scope = scopeOf(ctx);
+  if (step.table) return runTableDecision(ctx, step, step.table, scope, actor);
   const i = step.branches.findIndex((b) => evaluateGuard(b.when, scope));
   const next = i >= 0 ? step.branches[i]!.next : step.otherwise;
   const output = { branch: i >= 0 ? i : "otherwise", next };
   return transition("decision", (tx) =>
     finishStepInTx(tx, actor, ctx, ["PENDING"], { status: "COMPLETED", output, next, action: "step.completed", auditAfter: { branch: output.branch } }),
   );
+}
+
+const SIMPLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A decision step with a DMN table (lib/rules): the latest published version, or the pinned one,
+ * evaluated in the step's transaction (audited as decision_table.evaluated with the inputs, the
+ * matched rules and the outputs). The first output lands in a variable the branches then test;
+ * the step run records the version and the rules that decided. A table that cannot answer fails
+ * the step, naming the table.
+ */
+function runTableDecision(ctx: Ctx, step: DecisionStep, table: NonNullable<DecisionStep["table"]>, scope: Record<string, unknown>, actor: Actor) {
+  const fail = (tx: Prisma.TransactionClient, why: string) =>
+    finishStepInTx(tx, actor, ctx, ["PENDING"], { status: "FAILED", error: `Step "${step.id}": decision table "${table.key}" ${why}`, next: null, action: "step.failed" });
+  return transition("decision (table)", async (tx) => {
+    const row = table.version ? await findVersion(table.key, table.version, tx) : await findLatestPublished(table.key, tx);
+    if (!row) return fail(tx, table.version ? `has no version ${table.version}` : "has no published version");
+    if (row.status !== "PUBLISHED") return fail(tx, `version ${row.version} is a draft; publish it first`);
+    const model = decisionTableModelSchema.parse(row.model);
+    let mapping = table.inputs;
+    if (!mapping) {
+      mapping = {};
+      for (const input of model.inputs) {
+        const name = input.expression.trim();
+        if (!SIMPLE_NAME.test(name)) return fail(tx, `input "${input.label ?? name}" is the expression "${name}"; map it with table.inputs`);
+        mapping[name] = name;
+      }
+    }
+    const inputs: Record<string, unknown> = {};
+    for (const [name, path] of Object.entries(mapping)) inputs[name] = getPath(scope, path) ?? null;
+    let evaluation;
+    try {
+      evaluation = await evaluateDecisionInTx(tx, actor, table.key, inputs, row.version, { instanceId: ctx.instance.id });
+    } catch (e) {
+      if (!isAppError(e) || e.status >= 500) throw e;
+      return fail(tx, `v${row.version} could not decide: ${e.message}`);
+    }
+    const value = evaluation.outputs.length > 1 ? evaluation.outputs : (evaluation.outputs[0] ?? null);
+    const outPath = table.output ?? step.id;
+    const decided = setPath(scope, outPath, value);
+    const i = step.branches.findIndex((b) => evaluateGuard(b.when, decided));
+    const next = i >= 0 ? step.branches[i]!.next : step.otherwise;
+    const matchedRules = evaluation.matchedRules.map((r) => r.id);
+    const output = {
+      table: table.key,
+      version: evaluation.version,
+      matchedRules: evaluation.matchedRules as unknown as Prisma.InputJsonArray,
+      inputs: inputs as Prisma.InputJsonObject,
+      outputs: evaluation.outputs as Prisma.InputJsonArray,
+      branch: i >= 0 ? i : "otherwise",
+      next,
+    };
+    return finishStepInTx(tx, actor, ctx, ["PENDING"], {
+      status: "COMPLETED",
+      output,
+      assign: [[outPath, value]],
+      next,
+      action: "step.completed",
+      auditAfter: { table: table.key, tableVersion: evaluation.version, matchedRules, branch: output.branch },
+    });
+  });
 }
 
 /** Claims the step for this worker: PENDING → RUNNING, or takes over a RUNNING step whose worker died. */
