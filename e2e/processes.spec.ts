@@ -93,8 +93,35 @@ test.describe("processes", () => {
     const alert = page.getByRole("alert").filter({ hasText: "This instance failed" });
     await expect(alert).toContainText('Step "pull-vendors" failed after 3 attempts');
     await expect(alert).toContainText("503");
-    await alert.getByRole("button", { name: "Retry failed step" }).click();
+    const actions = page.getByTestId("operator-actions");
+    await actions.getByRole("button", { name: "Retry step" }).click();
+    const retry = page.getByRole("dialog", { name: 'Retry step "pull-vendors"?' });
+    await retry.getByLabel("Reason (optional)").fill("ERP team restarted the service");
+    await retry.getByRole("button", { name: "Retry step" }).click();
+    await expect(retry).toBeHidden();
     // A second run of the step appears in the timeline (the ERP is still down, so it fails again).
     await expect(page.getByTestId("step-timeline").getByTestId("step-pull-vendors")).toHaveCount(2);
+  });
+
+  test("Priya cancels a running instance from its page: a reason is required, its open task leaves the inbox", async ({ asUser, api }) => {
+    const started = await (await api("priya")).post("/api/v1/processes/invoice-approval/instances", {
+      data: { variables: { invoiceNumber: "INV-E2E-CANCEL", vendor: "Tailspin Toys", amount: 2400, currency: "EUR", poNumber: "PO-1" }, businessKey: "INV-E2E-CANCEL" },
+    });
+    expect(started.status()).toBe(201);
+    const { id } = (await started.json()) as { id: string };
+    const page = await asUser("priya");
+    await page.goto(`/processes/instances/${id}`);
+    await expect(page.getByTestId("instance-status")).toContainText("Waiting", { timeout: 30_000 });
+    await page.getByTestId("operator-actions").getByRole("button", { name: "Cancel instance" }).click();
+    const dialog = page.getByRole("dialog", { name: "Cancel this instance?" });
+    await dialog.getByRole("button", { name: "Cancel instance" }).click();
+    await expect(dialog.getByText("Say why, for the audit log.")).toBeVisible();
+    await dialog.getByLabel("Why cancel it?").fill("Duplicate of INV-5002");
+    await dialog.getByRole("button", { name: "Cancel instance" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId("instance-status")).toContainText("Cancelled");
+    await expect(page.getByTestId("step-timeline").getByTestId("step-clerk-approval")).toContainText("Cancelled");
+    await expect(page.getByTestId("operator-actions")).toHaveCount(0);
+    await page.screenshot({ path: "test-results/instance-cancelled.png", fullPage: true });
   });
 });

@@ -1,18 +1,14 @@
 "use client";
 
 import Link from "next/link";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { RotateCcw } from "lucide-react";
 import { format } from "date-fns";
-import { api } from "@/components/data/api";
-import { useAnnouncer } from "@/components/announcer";
-import { Button } from "@/components/ui/button";
 import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { InstanceDto, StepRunDto } from "@/lib/engine/schemas";
 import type { ProcessDocument } from "@/lib/processes/schemas";
+import { OperatorActions } from "./operator-actions";
 import { ProcessDiagram, stepStates } from "./process-diagram";
-import { processKeys, useInstance, useProcess } from "./queries";
+import { useInstance, useProcess } from "./queries";
 import { StatusBadge } from "./status-badge";
 
 const time = (iso: string | null) => (iso ? format(new Date(iso), "d MMM HH:mm:ss.SSS") : "—");
@@ -50,12 +46,16 @@ export function InstanceView({ id }: { id: string }) {
             {i.endedAt && <> · ended {time(i.endedAt)}</>}
           </p>
         </div>
-        <div className="flex items-center gap-2" data-testid="instance-status">
-          <StatusBadge status={i.status} />
+        <div className="flex flex-col items-end gap-2">
+          <div className="flex items-center gap-2" data-testid="instance-status">
+            <StatusBadge status={i.status} />
+          </div>
+          <OperatorActions instance={i} />
         </div>
       </header>
       {i.error && <FailurePanel instance={i} />}
       <InstanceDiagram instance={i} />
+      <CircuitNotice steps={i.steps} />
       <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
         <section aria-labelledby="timeline" className="overflow-hidden rounded-xl bg-white ring-1 ring-slate-200">
           <h2 id="timeline" className="border-b border-slate-100 px-4 py-3 text-sm font-semibold text-slate-900">
@@ -63,7 +63,7 @@ export function InstanceView({ id }: { id: string }) {
           </h2>
           <ol className="divide-y divide-slate-100" data-testid="step-timeline">
             {i.steps.map((s) => (
-              <StepItem key={s.id} step={s} />
+              <StepItem key={s.id} step={s} all={i.steps} />
             ))}
           </ol>
         </section>
@@ -130,44 +130,67 @@ function InstanceDiagram({ instance }: { instance: InstanceDto }) {
 }
 
 function FailurePanel({ instance }: { instance: InstanceDto }) {
-  const qc = useQueryClient();
-  const { announce } = useAnnouncer();
-  const retry = useMutation({
-    mutationFn: () => api<InstanceDto>(`/api/v1/instances/${instance.id}/retry`, { method: "POST", body: {} }),
-    onSuccess: (i) => {
-      announce("Retrying the failed step");
-      qc.setQueryData(processKeys.instance(i.id), i);
-    },
-  });
+  const heading =
+    instance.status === "FAILED"
+      ? "This instance failed"
+      : instance.status === "COMPENSATING" || instance.status === "COMPENSATED"
+        ? "Rolled back (compensation) because"
+        : instance.failedStep
+          ? "A branch failed; the other branches go on"
+          : "Last error";
+  const tone = instance.status === "COMPENSATED" ? "bg-amber-50 ring-amber-200 text-amber-900" : "bg-red-50 ring-red-200 text-red-900";
   return (
-    <div role="alert" className="mb-5 flex flex-wrap items-start justify-between gap-3 rounded-xl bg-red-50 px-4 py-3 ring-1 ring-red-200">
-      <div>
-        <p className="text-sm font-semibold text-red-900">{instance.status === "FAILED" ? "This instance failed" : "Last error"}</p>
-        <p className="text-sm text-red-800">{instance.error}</p>
-        {retry.isError && <p className="mt-1 text-sm font-medium text-red-900">{retry.error.message}</p>}
-      </div>
-      {instance.can.retry && (
-        <Button variant="danger" loading={retry.isPending} onClick={() => retry.mutate()}>
-          <RotateCcw aria-hidden className="size-4" /> Retry failed step
-        </Button>
+    <div role="alert" className={`mb-5 rounded-xl px-4 py-3 ring-1 ${tone}`} data-testid="failure-panel">
+      <p className="text-sm font-semibold">{heading}</p>
+      <p className="text-sm">{instance.error}</p>
+      {instance.failedStep && (instance.can.retry || instance.can.skip) && (
+        <p className="mt-1 text-xs">
+          Failed step <code>{instance.failedStep.stepId}</code>: retry it, skip it{instance.failedStep.skipTo ? <> (continue at <code>{instance.failedStep.skipTo}</code>)</> : null}, or cancel the instance.
+        </p>
       )}
     </div>
   );
 }
 
-function StepItem({ step }: { step: StepRunDto }) {
+/** Steps queued behind an open circuit breaker: which host, and until when. */
+function CircuitNotice({ steps }: { steps: StepRunDto[] }) {
+  const waiting = steps.filter((s) => s.status === "PENDING" && s.circuitHost);
+  if (waiting.length === 0) return null;
   return (
-    <li className="px-4 py-3" data-testid={`step-${step.stepId}`}>
+    <div role="status" className="mb-5 rounded-xl bg-amber-50 px-4 py-3 text-sm text-amber-900 ring-1 ring-amber-200" data-testid="circuit-notice">
+      {waiting.map((s) => (
+        <p key={s.id}>
+          <span className="font-semibold">Waiting: circuit open</span> for host <code>{s.circuitHost}</code> until {time(s.nextAttemptAt)} (step <code>{s.stepId}</code>; no attempt is spent while it is open).
+        </p>
+      ))}
+    </div>
+  );
+}
+
+function StepItem({ step, all }: { step: StepRunDto; all: StepRunDto[] }) {
+  const compensates = step.compensationOf ? all.find((s) => s.id === step.compensationOf) : undefined;
+  const parallel = step.parallelRunId ? all.find((s) => s.id === step.parallelRunId) : undefined;
+  return (
+    <li className={`px-4 py-3 ${step.branch ? "border-l-4 border-indigo-200" : ""} ${step.compensationOf ? "border-l-4 border-amber-300 bg-amber-50/40" : ""}`} data-testid={`step-${step.stepId}`}>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <p className="text-sm font-medium text-slate-900">
           <code>{step.stepId}</code> <span className="text-xs text-slate-500">{step.type}</span>
+          {step.branch && (
+            <span className="ml-2 rounded bg-indigo-50 px-1.5 py-0.5 text-xs font-normal text-indigo-800">
+              branch {step.branch}
+              {parallel && <> of {parallel.stepId}</>}
+            </span>
+          )}
+          {step.compensationOf && (
+            <span className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs font-normal text-amber-900">compensates {compensates?.stepId ?? "a step"}</span>
+          )}
         </p>
         <StatusBadge status={step.status} />
       </div>
       <p className="text-xs text-slate-500">
         {time(step.startedAt)} → {time(step.endedAt)}
         {step.attempts > 0 && <> · {step.attempts} attempt{step.attempts === 1 ? "" : "s"}</>}
-        {step.nextAttemptAt && step.status === "PENDING" && <> · next attempt {time(step.nextAttemptAt)}</>}
+        {step.nextAttemptAt && step.status === "PENDING" && (step.circuitHost ? <> · waiting: circuit open for host {step.circuitHost} until {time(step.nextAttemptAt)}</> : <> · next attempt {time(step.nextAttemptAt)}</>)}
         {step.waitEventType && step.status === "WAITING" && (
           <>
             {" "}

@@ -38,6 +38,6 @@ export function useInstance(id: string) {
   return useQuery({
     queryKey: processKeys.instance(id),
     queryFn: ({ signal }) => api<InstanceDto>(`/api/v1/instances/${id}`, { signal }),
-    refetchInterval: (q) => (q.state.data && ["COMPLETED", "CANCELLED"].includes(q.state.data.status) ? false : 1500),
+    refetchInterval: (q) => (q.state.data && ["COMPLETED", "CANCELLED", "COMPENSATED"].includes(q.state.data.status) ? false : 1500),
   });
 }
