@@ -82,6 +82,11 @@ const envSchema = z.object({
   OTEL_SERVICE_NAME: z.string().min(1).max(100).optional(),
   // Undo window of decisions made in the inbox (ADR 008); 0 turns it off.
   UNDO_WINDOW_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
+  // Crash recovery of the engine: a RUNNING step whose worker died is taken over once its timeout
+  // plus this grace has passed; the recovery sweep (every ENGINE_RECOVERY_MS) re-queues such steps
+  // and anything else Redis lost.
+  ENGINE_STALE_GRACE_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  ENGINE_RECOVERY_MS: z.coerce.number().int().min(200).max(3_600_000).default(60_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

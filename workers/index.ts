@@ -114,7 +114,7 @@ async function scheduleSweeps(): Promise<void> {
   // The engine's jobs rebuilt from PostgreSQL when Redis lost them (lib/engine/recovery.ts).
   await queue(QUEUES.engine).upsertJobScheduler(
     "recover-engine",
-    { every: 60_000 },
+    { every: env.ENGINE_RECOVERY_MS },
     { name: "recover-engine", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
   );
   if (env.AUDIT_RETENTION_DAYS > 0) {

@@ -1,4 +1,5 @@
 import { db } from "../db";
+import { env } from "../env";
 import { queue, QUEUES } from "../queues";
 import { parseDurationMs } from "../processes/expressions";
 import { stepById } from "../processes/definition";
@@ -10,10 +11,8 @@ import type { ProcessDocument } from "../processes/schemas";
 // died mid-step), waits past their timeout, and human steps whose task was decided. Job ids carry
 // the step run's version, so a sweep adds at most one job per state of a step run.
 
-const GRACE_MS = 30_000;
-
 export async function recoverEngineJobs(opts: { olderThanMs?: number; limit?: number } = {}): Promise<{ requeued: number }> {
-  const grace = opts.olderThanMs ?? GRACE_MS;
+  const grace = opts.olderThanMs ?? env().ENGINE_STALE_GRACE_MS;
   const limit = opts.limit ?? 500;
   const cutoff = new Date(Date.now() - grace);
   const q = queue(QUEUES.engine);

@@ -1,4 +1,5 @@
 import { db, type Prisma } from "../db";
+import { env } from "../env";
 import { appendAuditEntry } from "../audit/service";
 import { AppError, isAppError } from "../errors";
 import { workerActor, type Actor } from "../identity/actor";
@@ -41,7 +42,6 @@ const engineActor = (requestId?: string): Actor => workerActor("engine", request
 
 /** A step held RUNNING longer than this by a worker is taken over (the worker died mid-step). */
 const HUMAN_STALE_MS = 60_000;
-const HTTP_STALE_GRACE_MS = 30_000;
 
 interface Ctx {
   instance: InstanceRef & { definition: { id: string; key: string; version: number; document: Prisma.JsonValue } };
@@ -284,10 +284,10 @@ async function runHttp(ctx: Ctx, step: HttpStep, actor: Actor): Promise<JobResul
   // The breaker is asked before anything is claimed: an open one costs no attempt.
   const host = breakerHost(renderTemplate(step.url, scopeOf(ctx)));
   if (host && ctx.stepRun.status === "PENDING") {
-    const gate = await acquireBreaker(host, timeoutMs + HTTP_STALE_GRACE_MS);
+    const gate = await acquireBreaker(host, timeoutMs + env().ENGINE_STALE_GRACE_MS);
     if (!gate.allowed) return deferForOpenCircuit(ctx, step, actor, host, gate.until);
   }
-  const claimed = await claim(ctx, timeoutMs + HTTP_STALE_GRACE_MS);
+  const claimed = await claim(ctx, timeoutMs + env().ENGINE_STALE_GRACE_MS);
   if (claimed === "skip") return { done: `skipped (step ${ctx.stepRun.status})` };
   // Another worker is mid-call: let BullMQ retry this job later; by then it has finished or is stale.
   if (claimed === "busy") throw new Error(`step run ${ctx.stepRun.id} is running in another worker`);

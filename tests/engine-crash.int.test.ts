@@ -1,0 +1,121 @@
+// Crash safety with real processes: a worker process (node --import tsx workers/index.ts, on this
+// run's database and Redis prefix) is killed with SIGKILL while an HTTP step waits on a slow
+// receiver; a second worker process takes the step over. The step completes exactly once, the
+// receiver saw the repeated call only with the same Idempotency-Key, and nothing is lost.
+import { spawn, type ChildProcess } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getInstance, startInstance } from "@/lib/engine/service";
+import { publishDefinition } from "@/lib/processes/service";
+import { db, makeTeam, uid, waitFor, type Team } from "./helpers";
+
+const calls: { at: number; idempotencyKey: string | undefined }[] = [];
+let server: http.Server;
+let base = "";
+let team: Team;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  team = await makeTeam();
+  server = http.createServer((req, res) => {
+    req.resume();
+    calls.push({ at: Date.now(), idempotencyKey: req.headers["idempotency-key"] as string | undefined });
+    // The first call hangs (the worker is killed while it waits); later calls answer at once.
+    if (calls.length === 1) return;
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ postingId: `P-${calls.length}` }));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+/** A worker process on this run's database and prefix; resolves once it logged "worker ready". */
+function startWorkerProcess(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("workers/index.ts")], {
+    cwd: path.resolve("."),
+    env: {
+      ...process.env,
+      WORKER_HEALTH_PORT: "0",
+      LOG_LEVEL: "info",
+      // Take a dead worker's step over soon after its timeout, and sweep every second.
+      ENGINE_STALE_GRACE_MS: "500",
+      ENGINE_RECOVERY_MS: "1000",
+      OUTBOX_SWEEP_MS: "500",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${out}`)), 45_000);
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      if (out.includes("worker ready")) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${out}`)));
+  });
+}
+
+describe("a worker process killed mid-step", () => {
+  it("another worker process completes the step exactly once, with the same Idempotency-Key", async () => {
+    const k = `crash-${uid()}`;
+    await publishDefinition(team.as.admin, {
+      key: k,
+      name: "Crash and resume",
+      steps: [
+        { id: "post", kind: "http", url: `${base}/postings`, timeout: "PT2S", retries: { max: 3, backoff: "PT0.1S" }, output: { postingId: "body.postingId" }, next: "stamp" },
+        { id: "stamp", kind: "set", assign: { stamped: true }, next: "done" },
+        { id: "done", kind: "end" },
+      ],
+    });
+    const first = await startWorkerProcess();
+    const i = await startInstance(team.as.admin, k, {});
+    await waitFor("the first call to reach the receiver", async () => calls.length >= 1, 30_000);
+    const running = await db().stepRun.findFirstOrThrow({ where: { instanceId: i.id, stepId: "post" } });
+    expect(running).toMatchObject({ status: "RUNNING", attempts: 1 });
+
+    first.kill("SIGKILL");
+    await new Promise((r) => first.once("exit", r));
+    expect(first.signalCode).toBe("SIGKILL");
+
+    const second = await startWorkerProcess();
+    const done = await waitFor(
+      "the instance to complete in the second worker",
+      async () => {
+        const x = await getInstance(team.as.admin, i.id);
+        return x.status === "COMPLETED" ? x : null;
+      },
+      40_000,
+    );
+    second.kill("SIGTERM");
+
+    // Exactly one run of the step, completed once, by the second attempt (the first died with its worker).
+    const runs = await db().stepRun.findMany({ where: { instanceId: i.id, stepId: "post" } });
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ status: "COMPLETED", attempts: 2 });
+    expect((runs[0]!.attemptLog as { n: number; ok: boolean }[]).map((a) => [a.n, a.ok])).toEqual([[2, true]]);
+    expect(done.variables).toEqual({ postingId: "P-2", stamped: true });
+    expect(done.steps.map((s) => [s.stepId, s.status])).toEqual([
+      ["post", "COMPLETED"],
+      ["stamp", "COMPLETED"],
+      ["done", "COMPLETED"],
+    ]);
+    // The receiver saw the call twice, both times with the step's idempotency key; nothing else.
+    expect(calls.map((c) => c.idempotencyKey)).toEqual([`${i.id}.post`, `${i.id}.post`]);
+    const completions = await db().auditEntry.count({ where: { instanceId: i.id, action: "step.completed" } });
+    expect(completions).toBe(3);
+    expect(await db().auditEntry.count({ where: { instanceId: i.id, action: "instance.completed" } })).toBe(1);
+    await new Promise((r) => second.once("exit", r));
+  }, 120_000);
+});
