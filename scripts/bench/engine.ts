@@ -1,0 +1,224 @@
+// npm run bench:engine — the process engine under load, with a built `next start` and one worker
+// process on this machine: (1) CloudEvents accepted per second by POST /api/v1/events (concurrent,
+// autocannon), both events kept for correlation and events that start an instance; (2) instances
+// completed end to end per second for a three-step process: automated (HTTP) → human task
+// approved through the API → automated (HTTP). Ends with one JSON line.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import autocannon from "autocannon";
+import { cleanBenchRedis, dropBenchDatabase, percentile, prepareBenchDatabase, printTable, round } from "./lib";
+
+const PORT = Number(process.env.BENCH_PORT ?? 3220);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const INTAKE_SECONDS = Number(process.env.BENCH_INTAKE_SECONDS ?? 10);
+const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1000);
+const APPROVERS = Number(process.env.BENCH_APPROVERS ?? 16);
+const WORKER_CONCURRENCY = process.env.BENCH_WORKER_CONCURRENCY ?? "32";
+const START_TYPE = "com.acme.bench.order.received";
+const base = `http://127.0.0.1:${PORT}`;
+const children: ChildProcess[] = [];
+
+function start(cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: (out: string) => boolean, what: string): Promise<ChildProcess> {
+  const child = spawn(cmd, args, { env, stdio: ["ignore", "pipe", "pipe"], cwd: process.cwd() });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${out.slice(-2000)}`)), 90_000);
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      if (out.length > 100_000) out = out.slice(-20_000);
+      if (ready(out)) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`${what} exited (${code}):\n${out.slice(-2000)}`)));
+  });
+}
+
+async function waitForHttp(url: string) {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer`);
+}
+
+function cloudEvent(type: string, extra: Record<string, unknown>) {
+  return JSON.stringify({ specversion: "1.0", id: "[<id>]", source: "urn:acme:bench", type, datacontenttype: "application/json", ...extra });
+}
+
+async function cannon(opts: { body: string; seconds?: number; amount?: number; token: string }) {
+  const result = await autocannon({
+    url: `${base}/api/v1/events`,
+    method: "POST",
+    connections: CONNECTIONS,
+    ...(opts.amount ? { amount: opts.amount } : { duration: opts.seconds }),
+    idReplacement: true,
+    headers: { "content-type": "application/cloudevents+json", authorization: `Bearer ${opts.token}` },
+    body: opts.body,
+  });
+  const ok = result["2xx"];
+  const seconds = result.duration;
+  return { ok, non2xx: result.non2xx + result.errors, seconds, perS: ok / seconds, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+async function main() {
+  const url = await prepareBenchDatabase("engine");
+  const { db, disconnectDb } = await import("../../lib/db");
+  const { createApiToken } = await import("../../lib/identity/service");
+  const { publishDefinition } = await import("../../lib/processes/service");
+  const { createGroup, createUser, userActor } = await import("../../prisma/factories");
+  const { closeQueues } = await import("../../lib/queues");
+  const { disconnectRedis } = await import("../../lib/redis");
+
+  // The "ERP": answers at once, counting calls.
+  let erpCalls = 0;
+  const erp = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      erpCalls++;
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, id: erpCalls }));
+    });
+  });
+  await new Promise<void>((r) => erp.listen(0, "127.0.0.1", r));
+  const erpUrl = `http://127.0.0.1:${(erp.address() as AddressInfo).port}`;
+
+  try {
+    const admin = await createUser(db(), { role: "ADMIN", name: "Bench Admin" });
+    const actor = userActor({ id: admin.id, name: admin.name, role: "ADMIN" });
+    const group = await createGroup(db(), { key: "bench-approvers", name: "Bench approvers", memberIds: [admin.id] });
+    const { token } = await createApiToken(actor, { name: "bench", role: "ADMIN" });
+    await publishDefinition(actor, {
+      key: "bench-order",
+      name: "Bench order",
+      startOn: [START_TYPE],
+      steps: [
+        { id: "reserve", kind: "http", url: `${erpUrl}/reserve`, body: { order: "{{order}}" }, output: { reservation: "body.id" }, retries: { max: 2, backoff: "PT0.2S" }, next: "approve" },
+        { id: "approve", kind: "human", title: "Approve order {{order}}", candidateGroup: group.key, next: { approve: "ship", reject: "rejected" } },
+        { id: "ship", kind: "http", url: `${erpUrl}/ship`, body: { order: "{{order}}" }, retries: { max: 2, backoff: "PT0.2S" }, next: "done" },
+        { id: "rejected", kind: "end" },
+        { id: "done", kind: "end" },
+      ],
+    });
+
+    if (!existsSync(path.join(".next", "BUILD_ID"))) {
+      console.log("No production build (.next/BUILD_ID): running next build first…");
+      await new Promise<void>((resolve, reject) => {
+        const b = spawn(path.join("node_modules", ".bin", "next"), ["build"], { stdio: "inherit" });
+        b.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build exited ${code}`))));
+      });
+    }
+    const childEnv = { ...process.env, LOG_LEVEL: "warn", API_RATE_LIMIT_PER_MINUTE: "0", PORT: String(PORT), AUTH_URL: base, NODE_ENV: "production" as const };
+    await start(path.join("node_modules", ".bin", "next"), ["start", "-p", String(PORT), "-H", "127.0.0.1"], childEnv, (o) => /Ready|started server|Local:/i.test(o), "next start");
+    await waitForHttp(`${base}/api/health`);
+
+    // Warm the routes (first requests compile nothing in production, but open pools and caches).
+    await cannon({ body: cloudEvent("com.acme.bench.warmup", { subject: "warm", data: { n: 1 } }), amount: 200, token });
+
+    // 1a. Intake: events kept for correlation (nobody subscribes to the type; each has a key).
+    const kept = await cannon({ body: cloudEvent("com.acme.bench.payment.settled", { subject: "ORD-[<id>]", data: { amount: 12.5 } }), seconds: INTAKE_SECONDS, token });
+    // 1b. Intake of events that each start an instance (instance, first step run, outbox, audit in
+    // the request's transaction). These instances are the ones phase 2 completes.
+    const starts = await cannon({ body: cloudEvent(START_TYPE, { subject: "ORD-[<id>]", data: { order: "ORD-[<id>]", amount: 99 } }), amount: INSTANCES, token });
+    const started = await db().processInstance.count();
+
+    // 2. End to end: one worker process runs the steps; approvers decide each task through the API.
+    const t0 = Date.now();
+    await start(process.execPath, ["--import", "tsx", "workers/index.ts"], { ...childEnv, WORKER_HEALTH_PORT: "0", WORKER_CONCURRENCY }, (o) => o.includes("worker ready"), "worker");
+    const decideLatency: number[] = [];
+    let decided = 0;
+    let decideErrors = 0;
+    let done = false;
+    const seen = new Set<string>();
+    const queue: string[] = [];
+    const approver = async () => {
+      while (!done) {
+        const id = queue.shift();
+        if (!id) {
+          await new Promise((r) => setTimeout(r, 20));
+          continue;
+        }
+        const s = Date.now();
+        const res = await fetch(`${base}/api/v1/tasks/${id}/decision`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+          body: JSON.stringify({ outcome: "approve" }),
+        });
+        await res.arrayBuffer();
+        decideLatency.push(Date.now() - s);
+        if (res.ok) decided++;
+        else decideErrors++;
+      }
+    };
+    const approvers = Array.from({ length: APPROVERS }, approver);
+    // The harness finds new tasks in the database (a person would see them in the inbox).
+    let completed = 0;
+    const deadline = Date.now() + 300_000;
+    while (completed < started && Date.now() < deadline) {
+      const open = await db().task.findMany({ where: { status: "OPEN" }, select: { id: true }, take: 2000 });
+      for (const t of open) {
+        if (seen.has(t.id)) continue;
+        seen.add(t.id);
+        queue.push(t.id);
+      }
+      completed = await db().processInstance.count({ where: { status: "COMPLETED" } });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const e2eS = (Date.now() - t0) / 1000;
+    done = true;
+    await Promise.all(approvers);
+    const failed = await db().processInstance.count({ where: { status: { in: ["FAILED", "COMPENSATED", "CANCELLED"] } } });
+    const instancesPerS = completed / e2eS;
+    const sorted = [...decideLatency].sort((a, b) => a - b);
+
+    printTable("bench:engine — events accepted (POST /api/v1/events, next start, 2-core machine)", [
+      ["connections", CONNECTIONS],
+      ["kept for correlation: accepted/s", round(kept.perS)],
+      ["  p50 / p99 latency (ms)", `${kept.p50} / ${kept.p99}`],
+      ["  non-2xx + errors", kept.non2xx],
+      ["starting an instance: accepted/s", round(starts.perS)],
+      ["  p50 / p99 latency (ms)", `${starts.p50} / ${starts.p99}`],
+      ["  non-2xx + errors", starts.non2xx],
+    ]);
+    printTable("bench:engine — instances end to end (http → human approved via API → http)", [
+      ["instances", started],
+      ["completed", completed],
+      ["failed / other", failed],
+      ["seconds (worker start → last completed)", round(e2eS, 2)],
+      ["instances completed/s", round(instancesPerS)],
+      ["worker concurrency / approvers", `${WORKER_CONCURRENCY} / ${APPROVERS}`],
+      ["decisions ok / errors", `${decided} / ${decideErrors}`],
+      ["decision p50 / p99 (ms)", `${percentile(sorted, 50)} / ${percentile(sorted, 99)}`],
+      ["ERP calls (2 per instance)", erpCalls],
+    ]);
+    console.log(JSON.stringify({ bench: "engine", events_per_s: round(kept.perS), events_starting_instance_per_s: round(starts.perS), instances_per_s: round(instancesPerS) }));
+  } finally {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
+    await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+    erp.close();
+    await closeQueues();
+    await disconnectRedis();
+    await disconnectDb();
+    await cleanBenchRedis();
+    await dropBenchDatabase(url);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    for (const c of children) c.kill("SIGKILL");
+    process.exit(1);
+  },
+);
