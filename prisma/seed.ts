@@ -25,7 +25,7 @@ import { publishDefinition } from "../lib/processes/service";
 import { createSecret } from "../lib/secrets/service";
 import { startInstance } from "../lib/engine/service";
 import { receiveEvent } from "../lib/events/service";
-import { demoErpUrl, INVOICE_RECEIVED, invoiceApprovalDefinition, vendorSyncDefinition } from "../lib/processes/examples/invoice-approval";
+import { demoErpUrl, INVOICE_RECEIVED, invoiceApprovalDefinition, vendorOnboardingDefinition, vendorSyncDefinition } from "../lib/processes/examples/invoice-approval";
 
 export const DEMO_USERS = [
   { key: "priya", email: "priya@acme.test", name: "Priya Raman", role: "ADMIN", title: "Operations analyst, process owner" },
@@ -267,6 +267,9 @@ async function seedProcesses(priya: Actor, erp: Actor) {
   if (withSecret) await createSecret(priya, { name: "erp_token", value: `demo-erp-${randomBytes(12).toString("hex")}`, description: "Bearer token of the ERP API (demo stand-in)" });
   await publishDefinition(priya, invoiceApprovalDefinition(erpUrl, { authSecret: withSecret ? "erp_token" : undefined }));
   await publishDefinition(priya, vendorSyncDefinition(erpUrl));
+  // Parallel checks that join, and a saga: Fabrikam onboards; Litware's screening service is down,
+  // so the reserved vendor number is released (compensation) and the instance ends COMPENSATED.
+  await publishDefinition(priya, vendorOnboardingDefinition(erpUrl));
   const invoices = [
     { n: 5001, vendor: "Contoso Office Supply", amount: 420 },
     { n: 5002, vendor: "Northwind Traders", amount: 2300 },
@@ -283,6 +286,8 @@ async function seedProcesses(priya: Actor, erp: Actor) {
     });
   }
   await startInstance(priya, "vendor-master-sync", { variables: { since: "2026-11-25" }, businessKey: "nightly 2026-11-26" });
+  await startInstance(priya, "vendor-onboarding", { variables: { vendor: "Fabrikam Inc.", iban: "DE89370400440532013000", sanctionsUrl: `${erpUrl}/po-match` }, businessKey: "Fabrikam Inc." });
+  await startInstance(priya, "vendor-onboarding", { variables: { vendor: "Litware Ltd", iban: "GB33BUKB20201555555555", sanctionsUrl: `${erpUrl}/vendor-sync` }, businessKey: "Litware Ltd" });
 }
 
 main()

@@ -98,3 +98,36 @@ export function vendorSyncDefinition(erpUrl: string) {
     ],
   };
 }
+
+/**
+ * Vendor onboarding: reserves a vendor number in the ERP, then checks bank details and sanctions
+ * in parallel before activating the vendor. `sanctionsUrl` lets the demo show both outcomes: a
+ * screening service that answers (the branches join, the vendor is activated) and one that is down
+ * (the step fails for good and the reserved vendor number is released: compensation).
+ */
+export function vendorOnboardingDefinition(erpUrl: string) {
+  return {
+    key: "vendor-onboarding",
+    name: "Vendor onboarding",
+    description: "Reserve a vendor number → bank check ∥ sanctions screening → activate; the reservation is released if onboarding fails.",
+    steps: [
+      { id: "reserve-number", kind: "http", name: "Reserve a vendor number", method: "POST", url: `${erpUrl}/postings`, body: { vendor: "{{vendor}}", kind: "vendor-number" }, output: { vendorNumber: "body.postingId" }, compensate: "release-number", next: "checks" },
+      {
+        id: "checks",
+        kind: "parallel",
+        name: "Checks",
+        branches: [
+          { name: "bank", start: "bank-check" },
+          { name: "sanctions", start: "sanctions-screening" },
+        ],
+        join: "checks-done",
+      },
+      { id: "bank-check", kind: "http", name: "Verify the bank account", method: "POST", url: `${erpUrl}/po-match`, body: { poNumber: "{{iban}}" }, output: { bankVerified: "body.matched" }, next: "checks-done" },
+      { id: "sanctions-screening", kind: "http", name: "Sanctions screening", method: "POST", url: "{{sanctionsUrl}}", body: { vendor: "{{vendor}}" }, timeout: "PT5S", retries: { max: 1, backoff: "PT1S" }, output: { screenedAt: "body.checkedAt" }, next: "checks-done" },
+      { id: "checks-done", kind: "join", name: "Both checks done", next: "activate" },
+      { id: "activate", kind: "set", name: "Activate the vendor", assign: { active: true }, next: "done" },
+      { id: "done", kind: "end" },
+      { id: "release-number", kind: "set", name: "Release the vendor number", assign: { vendorNumberReleased: true } },
+    ],
+  };
+}
