@@ -14,7 +14,7 @@ export const QUEUES = {
   // delivery): their own queues, because their retries wait on other people's servers.
   email: "email",
   webhooks: "webhooks",
-  // Escalation timers: one delayed job per level of a task's policy (lib/sla, ADR 007).
+  // Escalation timers: one delayed job per level of a task's policy (lib/sla, ADR 009).
   escalations: "escalations",
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

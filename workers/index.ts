@@ -67,7 +67,7 @@ function startWorker(name: string, processor: (job: Job) => Promise<unknown>, co
   return worker;
 }
 
-// Escalation timers (batched) and the sweep that fires what Redis lost (lib/sla, ADR 007).
+// Escalation timers (batched) and the sweep that fires what Redis lost (lib/sla, ADR 009).
 const escalations = startEscalations({
   connection,
   prefix: env.REDIS_PREFIX,

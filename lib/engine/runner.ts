@@ -446,7 +446,7 @@ export async function onTaskDecided(taskId: string, requestId?: string): Promise
   if (ctx.stepRun.status === "RUNNING" || ctx.stepRun.status === "PENDING") throw new Error(`step run ${ctx.stepRun.id} is not waiting yet`);
   if (ctx.stepRun.status !== "WAITING") return { done: `skipped (step ${ctx.stepRun.status})` };
   if (failedBySla) {
-    // The escalation policy's last level: no decision in time fails the step (ADR 007).
+    // The escalation policy's last level: no decision in time fails the step (ADR 009).
     const error = `Step "${ctx.step.id}": ${task.reason ?? "no decision within the deadline"}`;
     return transition("human expired", (tx) => finishStepInTx(tx, engineActor(requestId), ctx, ["WAITING"], { status: "FAILED", error, next: null, action: "step.failed", auditAfter: { taskId } }));
   }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseDurationMs } from "../processes/expressions";
 
-// Deadlines and escalation policies (ADR 007). One schema per shape: the REST body of
+// Deadlines and escalation policies (ADR 009). One schema per shape: the REST body of
 // POST /api/v1/tasks, a process's human step, the calendar admin API and the DTOs.
 
 const durationSchema = z.string().refine((s) => parseDurationMs(s) !== null, "must be an ISO 8601 duration such as PT30M, PT8H or P2D");

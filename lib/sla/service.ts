@@ -20,7 +20,7 @@ import {
 } from "./schemas";
 
 // Deadlines and escalation around a task's life: the plan at creation, the SLA pause while a
-// question waits for its answer, business calendars, and what a task shows of it (ADR 007).
+// question waits for its answer, business calendars, and what a task shows of it (ADR 009).
 
 /** A group's calendar (its own row, else Monday-Friday 09:00-17:00 in the group's time zone). */
 export async function calendarOf(tx: Tx, groupId: string | null): Promise<Calendar> {

@@ -51,7 +51,7 @@ export async function requestInfo(actor: Actor, id: string, input: unknown, ifMa
         infoRequestedOfId: asked.id,
         infoRequestedById: askedById,
         infoRequestedAt: now,
-        // The SLA clock stops while the task waits for the answer (ADR 007).
+        // The SLA clock stops while the task waits for the answer (ADR 009).
         ...pauseSla(now),
         ...(task.assigneeId || !assigneeAfter ? {} : { claimedAt: now }),
       },

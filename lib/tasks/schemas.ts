@@ -41,7 +41,7 @@ export const createTaskSchema = z
       .string()
       .refine((d) => parseDurationMs(d) !== null, "must be an ISO 8601 duration such as PT8H or P2D")
       .optional(),
-    /** What happens as time passes: levels of remind / reassign / supervisor / group / auto_decide / fail (ADR 007). */
+    /** What happens as time passes: levels of remind / reassign / supervisor / group / auto_decide / fail (ADR 009). */
     escalation: escalationPolicySchema.optional(),
     /** Who may take it beyond assignee/group: direct, group, round_robin, least_loaded or conditions. */
     routing: routingSchema.optional(),
