@@ -8,7 +8,7 @@ import { cleanBenchRedis, dropBenchDatabase, percentile, prepareBenchDatabase, p
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 10_000);
 /** Seconds before the first task falls due: seeding and the outbox dispatch of every timer happen before it. */
-const LEAD_S = Number(process.env.BENCH_LEAD_SECONDS ?? 20);
+const LEAD_S = Number(process.env.BENCH_LEAD_SECONDS ?? 45);
 const WINDOW_MS = 60_000;
 
 async function main() {
