@@ -48,6 +48,7 @@ const { PUT: putPreferences } = await import("@/app/api/v1/me/notification-prefe
 const { POST: createWebhook } = await import("@/app/api/v1/webhooks/route");
 const { PATCH: updateWebhook, DELETE: deleteWebhook } = await import("@/app/api/v1/webhooks/[id]/route");
 const { POST: testWebhook } = await import("@/app/api/v1/webhooks/[id]/test/route");
+const { POST: redeliverWebhook } = await import("@/app/api/v1/webhooks/[id]/deliveries/[deliveryId]/redeliver/route");
 const { PUT: setSplit, DELETE: clearSplit } = await import("@/app/api/v1/processes/[key]/split/route");
 const { POST: retryJob } = await import("@/app/api/v1/queues/[queue]/jobs/[id]/retry/route");
 const { DELETE: removeJob } = await import("@/app/api/v1/queues/[queue]/jobs/[id]/route");
@@ -184,6 +185,16 @@ const instanceOnV1 = async () => {
 };
 let migrationTarget: { key: string; instance: { id: string; version: number } };
 
+/** A delivery that failed for good (its endpoint is inactive, so nothing else sends it). */
+const failedDelivery = async () => {
+  const { id } = await webhookEndpoint();
+  const res = await send({ as: { token: () => adminToken }, route: testWebhook as Route, params: async () => ({ id }) }, `setup-${uid()}`);
+  expect(res.status, await res.clone().text()).toBe(202);
+  const deliveryId = ((await res.json()) as { id: string }).id;
+  await db().webhookDelivery.update({ where: { id: deliveryId }, data: { status: "FAILED", attempts: 8, lastError: "HTTP 503" } });
+  return { id, deliveryId };
+};
+
 const cases: { name: string; call: Call; status: number; actions: string[] }[] = [
   { name: "preview a migration: changes nothing (admin)", call: { as: { user: "admin" }, route: previewMigrationRoute as Route, params: async () => ({ key: (await instanceOnV1()).key }), body: () => ({ targetVersion: 2 }) }, status: 200, actions: [] },
   {
@@ -237,6 +248,7 @@ const cases: { name: string; call: Call; status: number; actions: string[] }[] =
   { name: "add a webhook endpoint (admin)", call: { as: { user: "admin" }, route: createWebhook as Route, body: () => ({ url: "http://127.0.0.1:9/hook", active: false }) }, status: 201, actions: ["webhook.created"] },
   { name: "change it (admin token)", call: { as: { token: () => adminToken }, route: updateWebhook as Route, method: "PATCH", params: webhookEndpoint, body: () => ({ description: "ERP", rotateSecret: true }) }, status: 200, actions: ["webhook.updated"] },
   { name: "send it a test event (admin)", call: { as: { user: "admin" }, route: testWebhook as Route, params: webhookEndpoint }, status: 202, actions: ["webhook.test_sent"] },
+  { name: "redeliver a failed delivery (admin)", call: { as: { user: "admin" }, route: redeliverWebhook as Route, params: failedDelivery }, status: 202, actions: ["webhook.redelivered"] },
   { name: "delete it (admin)", call: { as: { user: "admin" }, route: deleteWebhook as Route, method: "DELETE", params: webhookEndpoint }, status: 200, actions: ["webhook.deleted"] },
   { name: "set a group's business calendar (admin)", call: { as: { user: "admin" }, route: putCalendar as Route, method: "PUT", params: async () => ({ key: team.group.key }), body: () => ({ timeZone: "Europe/Berlin", workingDays: [1, 2, 3, 4, 5], start: "09:00", end: "17:00" }) }, status: 200, actions: ["calendar.updated"] },
   // Refused requests change nothing and write nothing.
@@ -316,6 +328,7 @@ const COVERED = new Set([
   "app/api/v1/webhooks/route.ts",
   "app/api/v1/webhooks/[id]/route.ts",
   "app/api/v1/webhooks/[id]/test/route.ts",
+  "app/api/v1/webhooks/[id]/deliveries/[deliveryId]/redeliver/route.ts",
   "app/api/v1/processes/[key]/split/route.ts",
   "app/api/v1/queues/[queue]/jobs/[id]/retry/route.ts",
   "app/api/v1/queues/[queue]/jobs/[id]/route.ts",

@@ -26,7 +26,7 @@ const { reassignTask } = await import("@/lib/tasks/reassign");
 const { listNotifications } = await import("@/lib/notifications/service");
 const { getPreferences, updatePreferences } = await import("@/lib/notifications/preferences");
 const { sendNotificationEmail } = await import("@/lib/notifications/email");
-const { createWebhook, listDeliveries, updateWebhook } = await import("@/lib/webhooks/service");
+const { createWebhook, listDeliveries, redeliver, updateWebhook } = await import("@/lib/webhooks/service");
 const { processNotificationJob } = await import("@/workers/processors/notifications");
 const { processEmailJob, processWebhookJob } = await import("@/workers/processors/delivery");
 
@@ -198,6 +198,28 @@ describe("signed webhooks", () => {
     }
   });
 
+  it("an escalation that fires is a task.escalated event, with its level and action", async () => {
+    const endpoint = await createWebhook(team.as.admin, { url, eventTypes: ["task.escalated"] });
+    try {
+      const task = await groupTask(team);
+      // What lib/sla records when a level fires (the timer itself is tested in escalation.int.test.ts).
+      await db().task.update({ where: { id: task.id }, data: { assigneeId: team.users.supervisor.id, escalationLevel: 1, escalatedAt: new Date() } });
+      await db().taskEscalation.create({
+        data: { taskId: task.id, level: 1, action: "supervisor", scheduledAt: new Date(), latenessMs: 12, firedBy: "timer", toAssigneeId: team.users.supervisor.id, note: "Escalated to Supervisor" },
+      });
+      const fake = { name: "task-escalated", id: `task-escalated.${task.id}.1`, timestamp: Date.now(), data: { taskId: task.id, level: 1 } } as unknown as Job;
+      expect(await processNotificationJob(fake)).toMatchObject({ notified: 1, webhooks: 1 });
+      const delivery = await waitFor("the escalation delivery", async () => db().webhookDelivery.findFirst({ where: { endpointId: endpoint.id, status: "SUCCEEDED" } }), 20_000);
+      const body = requests.find((r) => r.headers["webhook-id"] === delivery.eventId && r.answered === 204)!.body;
+      const payload = new Webhook(endpoint.secret).verify(body, requests.find((r) => r.body === body)!.headers as Record<string, string>) as { type: string; data: Record<string, unknown> };
+      expect(payload).toMatchObject({ type: "task.escalated", data: { taskId: task.id, escalationLevel: 1, escalation: { level: 1, action: "supervisor" }, assignee: { id: team.users.supervisor.id } } });
+      // The supervisor's notification went through their channels (in-app and e-mail by default).
+      expect(await db().notification.findFirst({ where: { taskId: task.id, userId: team.users.supervisor.id, kind: "task.escalated" } })).toMatchObject({ inApp: true, emailStatus: "PENDING" });
+    } finally {
+      await updateWebhook(team.as.admin, endpoint.id, { active: false });
+    }
+  });
+
   it("gives up after the last attempt and records why", async () => {
     const dead = await createWebhook(team.as.admin, { url: "http://127.0.0.1:9/nobody-listens", eventTypes: ["task.reassigned"] });
     try {
@@ -211,6 +233,11 @@ describe("signed webhooks", () => {
       const after = await db().webhookDelivery.findUniqueOrThrow({ where: { id: d.id } });
       expect(after.status).toBe("FAILED");
       expect(after.lastError).toMatch(/ECONNREFUSED|fetch failed|connect/i);
+      // An admin can send it again: same event, fresh attempts; only once it failed.
+      const again = await redeliver(team.as.admin, dead.id, d.id);
+      expect(again).toMatchObject({ status: "PENDING", eventId: d.eventId });
+      expect((await appError(redeliver(team.as.admin, dead.id, d.id))).code).toBe("CONFLICT");
+      expect(await db().outboxMessage.count({ where: { jobId: `webhook.${d.id}.r${after.attempts}` } })).toBe(1);
     } finally {
       await updateWebhook(team.as.admin, dead.id, { active: false });
     }

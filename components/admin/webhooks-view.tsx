@@ -309,6 +309,15 @@ function DeliveryLog({ endpointId }: { endpointId: string }) {
 }
 
 function DeliveryRow({ d, open, onToggle }: { d: DeliveryPage["data"][number]; open: boolean; onToggle: () => void }) {
+  const qc = useQueryClient();
+  const { announce } = useAnnouncer();
+  const retry = useMutation({
+    mutationFn: () => api(`/api/v1/webhooks/${d.endpointId}/deliveries/${d.id}/redeliver`, { method: "POST" }),
+    onSuccess: () => {
+      announce(`${d.eventType} queued to be sent again`);
+      void qc.invalidateQueries({ queryKey: ["webhooks"] });
+    },
+  });
   return (
     <>
       <tr data-testid="webhook-delivery">
@@ -321,6 +330,16 @@ function DeliveryRow({ d, open, onToggle }: { d: DeliveryPage["data"][number]; o
         <td className="px-2 py-1.5">
           <Badge tone={STATUS_TONE[d.status]}>{STATUS_TEXT[d.status]}</Badge>
           {d.status === "PENDING" && d.nextAttemptAt && <span className="ml-1 text-xs text-slate-600">next {relative(d.nextAttemptAt)}</span>}
+          {d.status === "FAILED" && (
+            <Button size="sm" variant="ghost" className="ml-1" loading={retry.isPending} onClick={() => retry.mutate()} aria-label={`Send ${d.eventType} again`}>
+              Send again
+            </Button>
+          )}
+          {retry.isError && (
+            <span role="alert" className="ml-1 text-xs font-medium text-red-700">
+              {retry.error.message}
+            </span>
+          )}
         </td>
         <td className="px-2 py-1.5 tabular-nums">{d.attempts}</td>
         <td className="max-w-xs truncate px-2 py-1.5 text-xs text-slate-700" title={d.lastError ?? undefined}>

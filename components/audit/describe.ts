@@ -26,6 +26,7 @@ const ACTION_PHRASES: Record<string, string> = {
   "webhook.updated": "changed a webhook endpoint",
   "webhook.deleted": "deleted a webhook endpoint",
   "webhook.test_sent": "sent a webhook test event",
+  "webhook.redelivered": "sent a failed webhook delivery again",
 };
 
 export function actionPhrase(action: string): string {
@@ -97,6 +98,7 @@ export const ACTION_LABELS: Record<string, string> = {
   "webhook.updated": "Webhook changed",
   "webhook.deleted": "Webhook deleted",
   "webhook.test_sent": "Webhook test sent",
+  "webhook.redelivered": "Webhook redelivered",
 };
 
 export function actionLabel(action: string): string {

@@ -64,6 +64,7 @@ export const AUDIT_ACTIONS = [
   "webhook.updated",
   "webhook.deleted",
   "webhook.test_sent",
+  "webhook.redelivered",
   "audit.verified",
   "audit.archived",
 ] as const;

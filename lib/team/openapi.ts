@@ -95,6 +95,14 @@ export function teamAndNotificationPaths(problems: Problems): ZodOpenApiPathsObj
         responses: { ...ok(deliveryPageSchema), ...problems(401, 403, 404, 422) },
       },
     },
+    "/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+      post: {
+        tags: ["webhooks"],
+        summary: "Send a FAILED delivery again: same webhook-id and payload, a fresh signature and attempts (409 unless it failed). Audited webhook.redelivered",
+        requestParams: { path: webhookParam.extend({ deliveryId: z.string().meta({ description: "Delivery id" }) }) },
+        responses: { ...ok(deliveryDtoSchema, "Queued", "202"), ...problems(401, 403, 404, 409) },
+      },
+    },
     "/api/v1/webhooks/{id}/test": {
       post: {
         tags: ["webhooks"],

@@ -82,6 +82,7 @@ export type DeliveryAttempt = z.infer<typeof attemptSchema>;
 
 export const deliveryDtoSchema = z.object({
   id: z.string(),
+  endpointId: z.string(),
   eventId: z.string(),
   eventType: z.string(),
   status: deliveryStatusSchema,

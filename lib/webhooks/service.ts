@@ -134,6 +134,7 @@ export async function deleteWebhook(actor: Actor, id: string): Promise<{ deleted
 function toDeliveryDto(d: Prisma.WebhookDeliveryGetPayload<object>): DeliveryDto {
   return {
     id: d.id,
+    endpointId: d.endpointId,
     eventId: d.eventId,
     eventType: d.eventType,
     status: d.status,
@@ -179,6 +180,27 @@ export async function sendTestEvent(actor: Actor, endpointId: string): Promise<D
   return toDeliveryDto(delivery);
 }
 
+/**
+ * Sends a failed delivery again, as it was (same webhook-id, same payload, a fresh signature and
+ * a fresh set of attempts). Only FAILED deliveries: 409 otherwise. Audited as webhook.redelivered.
+ */
+export async function redeliver(actor: Actor, endpointId: string, deliveryId: string): Promise<DeliveryDto> {
+  requirePermission(actor, "webhooks:manage");
+  const d = await db().webhookDelivery.findFirst({ where: { id: deliveryId, endpointId } });
+  if (!d) throw new AppError("NOT_FOUND", "No such delivery for this endpoint.");
+  if (d.status !== "FAILED") throw new AppError("CONFLICT", d.status === "PENDING" ? "This delivery is still being retried." : "This delivery already succeeded.", { details: { currentStatus: d.status } });
+  const updated = await db().$transaction(async (tx) => {
+    const n = await tx.webhookDelivery.updateMany({ where: { id: d.id, status: "FAILED" }, data: { status: "PENDING", nextAttemptAt: new Date() } });
+    if (n.count === 0) throw new AppError("CONFLICT", "The delivery changed meanwhile; reload the log.");
+    // A new job id: the failed job is kept (for a while) under the old one.
+    await enqueueInTx(tx, { queue: QUEUES.webhooks, name: "deliver-webhook", jobId: `webhook.${d.id}.r${d.attempts}`, payload: { deliveryId: d.id } });
+    await appendAuditEntry(tx, actor, { action: "webhook.redelivered", subjectType: "webhook", subjectId: endpointId, after: { deliveryId: d.id, eventId: d.eventId, eventType: d.eventType } });
+    return tx.webhookDelivery.findUniqueOrThrow({ where: { id: d.id } });
+  });
+  dispatchOutboxSoon();
+  return toDeliveryDto(updated);
+}
+
 /** The event body for a task: what it is, where it is, and a link to it. */
 async function taskEventData(taskId: string): Promise<Record<string, unknown> | null> {
   const t = await db().task.findUnique({
@@ -199,6 +221,8 @@ async function taskEventData(taskId: string): Promise<Record<string, unknown> | 
     assignee: t.assignee,
     candidateGroup: t.candidateGroup,
     dueAt: t.dueAt?.toISOString() ?? null,
+    escalationLevel: t.escalationLevel,
+    escalatedAt: t.escalatedAt?.toISOString() ?? null,
     outcome: t.outcome,
     decidedBy: t.decidedBy,
     instanceId: t.instanceId,
@@ -212,7 +236,7 @@ async function taskEventData(taskId: string): Promise<Record<string, unknown> | 
  * in one transaction). `eventId` identifies the event: the same id twice (a retried notification
  * job) creates nothing new. Returns how many deliveries were created.
  */
-export async function emitTaskWebhookEvent(type: WebhookEventType, taskId: string, eventId: string): Promise<number> {
+export async function emitTaskWebhookEvent(type: WebhookEventType, taskId: string, eventId: string, extra: Record<string, unknown> = {}): Promise<number> {
   const endpoints = await db().webhookEndpoint.findMany({
     where: { active: true, OR: [{ eventTypes: { isEmpty: true } }, { eventTypes: { has: type } }] },
     select: { id: true },
@@ -220,7 +244,7 @@ export async function emitTaskWebhookEvent(type: WebhookEventType, taskId: strin
   if (endpoints.length === 0) return 0;
   const data = await taskEventData(taskId);
   if (!data) return 0;
-  const payload = { type, timestamp: new Date().toISOString(), data } as Prisma.InputJsonObject;
+  const payload = { type, timestamp: new Date().toISOString(), data: { ...data, ...extra } } as Prisma.InputJsonObject;
   const created = await db().$transaction(async (tx) => {
     const rows = await tx.webhookDelivery.createManyAndReturn({
       data: endpoints.map((e) => ({ endpointId: e.id, eventId, eventType: type, payload })),

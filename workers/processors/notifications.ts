@@ -1,5 +1,6 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import { JOB_SCHEMAS } from "../../lib/queues";
+import { db } from "../../lib/db";
 import { notifyTaskCreated, notifyTaskDecided } from "../../lib/notifications/service";
 import { notifyTaskEscalated } from "../../lib/notifications/escalations";
 import { notifyInfoAnswered, notifyInfoRequested, notifyMentioned } from "../../lib/notifications/comments";
@@ -43,7 +44,11 @@ export async function processNotificationJob(job: Job): Promise<{ notified: numb
     case "task-escalated": {
       const data = JOB_SCHEMAS["task-escalated"].safeParse(job.data);
       if (!data.success) throw new UnrecoverableError(`invalid task-escalated payload: ${data.error.message}`);
-      return { notified: await notifyTaskEscalated(data.data.taskId, data.data.level) };
+      const notified = await notifyTaskEscalated(data.data.taskId, data.data.level);
+      // Every fired level (reminders included) is a task.escalated event for webhook receivers.
+      const esc = await db().taskEscalation.findUnique({ where: { taskId_level: { taskId: data.data.taskId, level: data.data.level } }, select: { action: true, note: true } });
+      const escalation = { level: data.data.level, action: esc?.action ?? null, note: esc?.note ?? null };
+      return { notified, webhooks: await emitTaskWebhookEvent("task.escalated", data.data.taskId, eventIdOf(job), { escalation }) };
     }
     default:
       throw new UnrecoverableError(`unknown notifications job "${job.name}"`);
