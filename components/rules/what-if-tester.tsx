@@ -1,8 +1,10 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { useMutation, useQuery } from "@tanstack/react-query";
 import { FlaskConical, Save } from "lucide-react";
-import { isApiError } from "@/components/data/api";
+import { api, isApiError } from "@/components/data/api";
+import type { InstanceDto, InstancePage } from "@/lib/engine/schemas";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
 import { normaliseTypeRef } from "@/lib/rules/feel";
@@ -54,6 +56,80 @@ export function buildInputs(model: DecisionTableModel, values: Record<string, st
   return inputs;
 }
 
+function getPath(obj: unknown, path: string): unknown {
+  let cur = obj;
+  for (const p of path.split(".").map((x) => x.trim())) {
+    if (!cur || typeof cur !== "object" || !Object.prototype.hasOwnProperty.call(cur, p)) return undefined;
+    cur = (cur as Record<string, unknown>)[p];
+  }
+  return cur;
+}
+
+/** The field values a past instance's variables give the table's inputs, and the inputs it lacks. */
+export function valuesFromVariables(model: DecisionTableModel, variables: Record<string, unknown>): { values: Record<string, string>; missing: string[] } {
+  const values: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const i of model.inputs) {
+    if (!PATH.test(i.expression)) continue;
+    const v = getPath(variables, i.expression);
+    if (v === undefined || v === null) {
+      missing.push(i.label ?? i.expression);
+      continue;
+    }
+    values[i.id] = typeof v === "object" ? JSON.stringify(v) : String(v);
+  }
+  return { values, missing };
+}
+
+/** Pick a past process instance: its variables fill the inputs (same names as the columns' expressions). */
+function InstancePicker({ model, onPick }: { model: DecisionTableModel; onPick: (values: Record<string, string>) => void }) {
+  const [chosen, setChosen] = useState("");
+  const [note, setNote] = useState<string | null>(null);
+  const instances = useQuery({
+    queryKey: ["what-if-instances"],
+    queryFn: ({ signal }) => api<InstancePage>("/api/v1/instances?limit=50", { signal }),
+    staleTime: 30_000,
+  });
+  const load = useMutation({
+    mutationFn: (id: string) => api<InstanceDto>(`/api/v1/instances/${encodeURIComponent(id)}`),
+    onSuccess: (i) => {
+      const { values, missing } = valuesFromVariables(model, i.variables);
+      onPick(values);
+      const name = i.businessKey ?? i.id;
+      setNote(
+        `Filled ${Object.keys(values).length} input${Object.keys(values).length === 1 ? "" : "s"} from ${name}${missing.length ? `; it has no ${missing.join(", ")} (left empty)` : ""}.`,
+      );
+    },
+    onError: (e) => setNote(e.message),
+  });
+  if (instances.isError) return <p className="text-xs text-slate-500">Past instances are not available to you ({instances.error.message}).</p>;
+  return (
+    <div>
+      <Select
+        label="Fill from a past process instance"
+        value={chosen}
+        disabled={instances.isPending || (instances.data?.data.length ?? 0) === 0}
+        hint={instances.data && instances.data.data.length === 0 ? "No process instances yet." : "Its variables become the inputs."}
+        onChange={(e) => {
+          setChosen(e.target.value);
+          setNote(null);
+          if (e.target.value) load.mutate(e.target.value);
+        }}
+      >
+        <option value="">{instances.isPending ? "Loading instances…" : "Choose an instance…"}</option>
+        {instances.data?.data.map((i) => (
+          <option key={i.id} value={i.id}>
+            {i.businessKey ?? i.id.slice(0, 10)} · {i.process.name} v{i.process.version} · {i.status.toLowerCase()}
+          </option>
+        ))}
+      </Select>
+      <p aria-live="polite" className="mt-1 text-xs text-slate-600" data-testid="what-if-instance-note">
+        {load.isPending ? "Loading its variables…" : note}
+      </p>
+    </div>
+  );
+}
+
 export function WhatIfTester({
   tableKey,
   model,
@@ -93,6 +169,7 @@ export function WhatIfTester({
       </h2>
       <p className="mt-0.5 text-sm text-slate-600">Enter inputs to see which rules match version {version}.</p>
       <form onSubmit={onSubmit} className="mt-3 space-y-3" aria-label="What-if inputs">
+        <InstancePicker model={model} onPick={(v) => setValues(v)} />
         {model.inputs
           .filter((i) => PATH.test(i.expression))
           .map((i) => {
