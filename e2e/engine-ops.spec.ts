@@ -14,12 +14,15 @@ interface InstanceJson {
 }
 
 test.describe("process operations", () => {
+  // Pages with the diagram load a larger bundle; give a busy 2-core machine room.
+  test.describe.configure({ timeout: 90_000 });
   test("the diagram of a version: steps, labelled branches, keyboard-focusable nodes", async ({ asUser }) => {
     const page = await asUser("priya");
     await page.goto("/processes/invoice-approval");
-    await expect(page.getByRole("heading", { name: "Invoice approval", level: 1 })).toBeVisible();
+    // The first page of a run on a busy machine can take a while.
+    await expect(page.getByRole("heading", { name: "Invoice approval", level: 1 })).toBeVisible({ timeout: 30_000 });
     const diagram = page.getByTestId("process-diagram");
-    await expect(diagram).toBeVisible();
+    await expect(diagram).toBeVisible({ timeout: 30_000 });
     await expect(page.getByTestId("diagram-step-po-match")).toContainText("Match the purchase order");
     await expect(diagram.getByText("amount < 1000")).toBeVisible();
     await expect(diagram.getByText("otherwise")).toBeVisible();
@@ -43,7 +46,7 @@ test.describe("process operations", () => {
     await expect.poll(async () => (waiting = await find("INV-5002", "WAITING")) !== null, { timeout: 20_000 }).toBe(true);
     const page = await asUser("priya");
     await page.goto(`/processes/instances/${waiting!.id}`);
-    await expect(page.getByTestId("diagram-step-po-match")).toHaveAttribute("data-state", "done");
+    await expect(page.getByTestId("diagram-step-po-match")).toHaveAttribute("data-state", "done", { timeout: 30_000 });
     await expect(page.getByTestId("diagram-step-po-match")).toContainText("Done");
     await expect(page.getByTestId("diagram-step-clerk-approval")).toHaveAttribute("data-state", "current");
     await expect(page.getByTestId("diagram-step-clerk-approval")).toContainText("Current");
@@ -54,7 +57,7 @@ test.describe("process operations", () => {
     let failed: InstanceJson | null = null;
     await expect.poll(async () => (failed = await find("nightly 2026-11-26", "FAILED")) !== null, { timeout: 30_000 }).toBe(true);
     await page.goto(`/processes/instances/${failed!.id}`);
-    await expect(page.getByTestId("diagram-step-pull-vendors")).toHaveAttribute("data-state", "failed");
+    await expect(page.getByTestId("diagram-step-pull-vendors")).toHaveAttribute("data-state", "failed", { timeout: 30_000 });
     await expect(page.getByTestId("diagram-step-pull-vendors")).toContainText("Failed");
     await page.screenshot({ path: "test-results/instance-diagram-failed.png", fullPage: true });
   });
@@ -89,7 +92,7 @@ test.describe("process operations", () => {
 
     const page = await asUser("priya");
     await page.goto(`/processes/${key}`);
-    await expect(page.getByRole("link", { name: "v2", exact: true })).toHaveAttribute("aria-current", "page");
+    await expect(page.getByRole("link", { name: "v2", exact: true })).toHaveAttribute("aria-current", "page", { timeout: 30_000 });
     const panel = page.getByTestId("migration-panel");
     await panel.getByRole("button", { name: "Preview" }).click();
     await expect(panel.getByTestId("migration-summary")).toHaveText("1 can move to v2; 1 cannot.");
@@ -131,13 +134,14 @@ test.describe("process operations", () => {
 });
 
 test.describe("decision table columns", () => {
+  test.describe.configure({ timeout: 90_000 });
   test("Priya adds an input column in the editor, saves a valid draft, and tries it with a past instance's variables", async ({ api, asUser }) => {
     const key = `invoice-routing-cols-${Date.now()}`;
     const priya = await api("priya");
     await uploadRoutingTable(priya, key);
     const page = await asUser("priya");
     await page.goto(`/rules/${key}`);
-    await page.getByRole("button", { name: "Edit rules" }).click();
+    await page.getByRole("button", { name: "Edit rules" }).click({ timeout: 30_000 });
     const columns = page.getByTestId("columns-editor");
     await columns.locator("summary").click();
     await columns.getByRole("button", { name: "Add input" }).click();

@@ -68,13 +68,13 @@ function StepNode({ data }: NodeProps<StepNodeType>) {
       data-state={state ?? undefined}
     >
       <Handle type="target" position={Position.Top} isConnectable={false} className="size-1.5! border-0! bg-slate-400!" />
-      <div className="flex items-center justify-between gap-2 text-[11px] font-medium tracking-wide uppercase opacity-80">
-        <span>
+      <div className="flex items-center justify-between gap-2 text-[11px] font-medium tracking-wide whitespace-nowrap uppercase opacity-80">
+        <span className="truncate">
           {KIND_LABELS[data.kind] ?? data.kind}
           {data.isStart && " · start"}
         </span>
         {state && (
-          <span className="inline-flex items-center gap-0.5 normal-case">
+          <span className="inline-flex shrink-0 items-center gap-0.5 normal-case">
             <StateIcon state={state} />
             {STATE_TEXT[state]}
           </span>

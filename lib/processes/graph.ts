@@ -91,7 +91,7 @@ export function definitionGraph(doc: ProcessDocument): { start: string; nodes: G
 }
 
 export const NODE_W = 200;
-export const NODE_H = 64;
+export const NODE_H = 76;
 const GAP_X = 56;
 const GAP_Y = 72;
 
