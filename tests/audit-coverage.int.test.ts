@@ -337,6 +337,7 @@ const COVERED = new Set([
 const EXEMPT: Record<string, string> = {
   "app/api/v1/notifications/read/route.ts": "marks the caller's own notifications read: personal state, not an audited subject",
   "app/api/v1/saved-filters/route.ts": "a person's saved inbox view: personal preference",
+  "app/api/v1/tasks/[id]/presence/route.ts": "presence heartbeats: ephemeral (Redis, gone after 30 s), no record changes",
   "app/api/v1/me/settings/route.ts": "a person's own preferences (shortcuts on/off, time zone): personal preference",
   "app/api/v1/saved-filters/[id]/route.ts": "a person's saved inbox view: personal preference",
   "app/api/demo/erp/[action]/route.ts": "the demo's stand-in ERP, not Baton's state",

@@ -41,17 +41,27 @@ function createInvalidator(qc: QueryClient) {
   const tasks = new Set<string>();
   let lists = false;
   let notifications = false;
+  const presence = new Set<string>();
   const flush = () => {
     timer = null;
     if (lists) void qc.invalidateQueries({ queryKey: queryKeys.tasks });
     if (lists || notifications) void qc.invalidateQueries({ queryKey: queryKeys.me });
     if (notifications) void qc.invalidateQueries({ queryKey: queryKeys.notifications });
     for (const id of tasks) void qc.invalidateQueries({ queryKey: queryKeys.task(id) });
+    for (const id of presence) void qc.invalidateQueries({ queryKey: queryKeys.presence(id) });
+    if (presence.size) void qc.invalidateQueries({ queryKey: queryKeys.presenceRows });
     tasks.clear();
+    presence.clear();
     lists = false;
     notifications = false;
   };
   return (e: LiveEvent) => {
+    // Someone opened or closed a task: only who is viewing changed, not the task or the lists.
+    if (e.type === "task.presence") {
+      if (e.taskId) presence.add(e.taskId);
+      timer ??= setTimeout(flush, 150);
+      return;
+    }
     if (e.type === "notification.created") notifications = true;
     else lists = true;
     if (e.taskId) tasks.add(e.taskId);

@@ -29,6 +29,9 @@ export const queryKeys = {
   notifications: ["notifications"] as const,
   audit: (filters: Record<string, string>) => ["audit", filters] as const,
   tokens: ["tokens"] as const,
+  // Who is viewing a task (not under "task": a presence change must not refetch the task).
+  presence: (id: string) => ["presence", "task", id] as const,
+  presenceRows: ["presence", "rows"] as const,
 };
 
 export function useMe() {

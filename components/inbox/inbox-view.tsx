@@ -1,14 +1,15 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from "react";
-import { useSearchParams } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import clsx from "clsx";
-import { Inbox, Keyboard, LoaderCircle, MousePointerClick } from "lucide-react";
+import { ArrowDown, ArrowUp, BookOpen, Check, CircleHelp, Command as CommandIcon, Hand, Inbox, Keyboard, ListChecks, LoaderCircle, MessageCircleQuestion, MousePointerClick, PanelRightOpen, Settings, Undo2, X } from "lucide-react";
 import type { BulkResult, TaskDto, TaskPage } from "@/lib/tasks/schemas";
 import { FILTER_KEYS, queryKeys, useMe, useTask, useTaskList, type InboxFilters, type InboxView as ViewId } from "@/components/data/queries";
 import { api } from "@/components/data/api";
 import { useAnnouncer } from "@/components/announcer";
+import { useRowsPresence } from "@/components/data/presence";
 import { useNow } from "@/components/use-now";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -23,6 +24,7 @@ import { TaskRow } from "./task-row";
 import { FilterBar } from "./filter-bar";
 import { BulkBar } from "./bulk-bar";
 import { ShortcutsDialog } from "./shortcuts-dialog";
+import { CommandMenu, type MenuCommand } from "./command-menu";
 import { VIEWS, parseView } from "./views";
 
 const DESKTOP = "(min-width: 1024px)";
@@ -91,8 +93,12 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
   const now = useNow(30_000);
 
   const rows = useMemo(() => list.data?.pages.flatMap((p) => p.data) ?? [], [list.data]);
+  const presence = useRowsPresence(useMemo(() => rows.filter((r) => r.status === "OPEN" || r.status === "INFO_REQUESTED").map((r) => r.id), [rows]));
   const [activeId, setActiveId] = useState<string | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
+  // Ctrl+K / ⌘K: the task the menu acts on is the one in focus when it opened.
+  const [menu, setMenu] = useState<MenuCommand[] | null>(null);
+  const router = useRouter();
   const rowEls = useRef(new Map<string, HTMLDivElement>());
   const listRef = useRef<HTMLDivElement>(null);
   const emptyRef = useRef<HTMLDivElement>(null);
@@ -322,9 +328,52 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
     return active;
   }, [active, selectedTask]);
 
+  const changeView = (id: ViewId) => {
+    setActiveId(null);
+    setUrl({ view: id, task: null }, "push");
+  };
+
+  /** The command menu's entries for the task in focus now (built when it opens, in the event handler). */
+  const buildCommands = (menuTask: TaskDto | null): MenuCommand[] => {
+    const cmds: MenuCommand[] = [];
+    const icon = (I: typeof Check) => <I className="size-4" />;
+    if (menuTask) {
+      const g = `Task ${menuTask.reference}`;
+      cmds.push(
+        { id: "open", group: g, label: "Open the task", shortcut: "Enter", icon: icon(PanelRightOpen), run: () => openTask(menuTask) },
+        { id: "approve", group: g, label: "Approve", shortcut: "a", keywords: ["accept", "ok"], icon: icon(Check), run: () => void decide(menuTask, "approve") },
+        { id: "reject", group: g, label: "Reject…", shortcut: "r", keywords: ["decline", "deny"], icon: icon(X), run: () => reject(menuTask) },
+        { id: "ask", group: g, label: "Ask for more information…", shortcut: "i", keywords: ["question", "info"], icon: icon(MessageCircleQuestion), run: () => askInfo(menuTask) },
+        { id: "claim", group: g, label: "Claim", shortcut: "c", keywords: ["take", "assign to me"], icon: icon(Hand), run: () => claim(menuTask) },
+        { id: "tick", group: g, label: checked.has(menuTask.id) ? "Untick for bulk action" : "Tick for a bulk action", shortcut: "x", keywords: ["select", "bulk"], icon: icon(ListChecks), run: () => toggle(menuTask.id, false) },
+      );
+    }
+    if (actions.held) {
+      cmds.push({ id: "undo", group: "Decision", label: `Undo: ${actions.held.label}`, shortcut: "z", icon: icon(Undo2), run: () => void undoLast() });
+    }
+    cmds.push(
+      { id: "next", group: "Move", label: "Next task", shortcut: "j", icon: icon(ArrowDown), run: () => moveBy(1) },
+      { id: "prev", group: "Move", label: "Previous task", shortcut: "k", icon: icon(ArrowUp), run: () => moveBy(-1) },
+    );
+    for (const v of VIEWS.filter((x) => x.id !== "all" || allowAllView)) {
+      cmds.push({ id: `view-${v.id}`, group: "Views", label: `Show ${v.label}`, icon: icon(Inbox), run: () => changeView(v.id) });
+    }
+    cmds.push(
+      { id: "shortcuts", group: "Help", label: "Keyboard shortcuts", shortcut: "?", icon: icon(CircleHelp), run: () => setHelpOpen(true) },
+      { id: "settings", group: "Go to", label: "Settings (shortcuts, time zone)", keywords: ["preferences"], icon: icon(Settings), run: () => router.push("/settings") },
+      { id: "api-docs", group: "Go to", label: "API documentation", keywords: ["openapi", "rest"], icon: icon(BookOpen), run: () => router.push("/api/docs") },
+    );
+    return cmds;
+  };
+
   const onGlobalKey = useRef<(e: KeyboardEvent) => void>(() => undefined);
   useEffect(() => {
     onGlobalKey.current = (e: KeyboardEvent) => {
+      if (!e.defaultPrevented && (e.metaKey || e.ctrlKey) && !e.altKey && e.key.toLowerCase() === "k" && !document.querySelector("dialog[open]")) {
+        e.preventDefault();
+        setMenu(buildCommands(targetTask()));
+        return;
+      }
       if (e.defaultPrevented || e.metaKey || e.ctrlKey || e.altKey) return;
       if (isTyping(e.target) || document.querySelector("dialog[open]")) return;
       // WCAG 2.1.4: single-letter keys only while the inbox has focus (not the header, the
@@ -411,10 +460,6 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
     e.preventDefault();
   };
 
-  const changeView = (id: ViewId) => {
-    setActiveId(null);
-    setUrl({ view: id, task: null }, "push");
-  };
 
   const cold = list.isPending;
   const visibleViews = VIEWS.filter((v) => v.id !== "all" || allowAllView);
@@ -467,8 +512,15 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
           {list.isFetching && !cold && <LoaderCircle aria-hidden className="size-3.5 animate-spin" />}
           <button
             type="button"
-            onClick={() => setHelpOpen(true)}
+            onClick={() => setMenu(buildCommands(targetTask()))}
             className="ml-auto inline-flex items-center gap-1 rounded px-1.5 py-1 hover:bg-slate-100 hover:text-slate-800"
+          >
+            <CommandIcon aria-hidden className="size-3.5" /> Commands <kbd className="font-mono">Ctrl K</kbd>
+          </button>
+          <button
+            type="button"
+            onClick={() => setHelpOpen(true)}
+            className="inline-flex items-center gap-1 rounded px-1.5 py-1 hover:bg-slate-100 hover:text-slate-800"
           >
             <Keyboard aria-hidden className="size-3.5" /> Shortcuts <kbd className="font-mono">?</kbd>
           </button>
@@ -545,6 +597,7 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
                   onFocusRow={() => setActiveId(task.id)}
                   checked={checked.has(task.id)}
                   onToggle={(range) => toggle(task.id, range)}
+                  viewers={presence[task.id]}
                 />
               ))}
             </div>
@@ -608,6 +661,7 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
       />
       <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
       <UndoToast actions={actions} onUndone={afterUndo} />
+      <CommandMenu open={menu !== null} onClose={() => setMenu(null)} commands={menu ?? []} />
     </main>
   );
 }

@@ -14,6 +14,7 @@ export const SHORTCUTS: [string, string][] = [
   ["z", "Undo your last decision (for a few seconds after it)"],
   ["x", "Tick the task for a bulk action (shift-click ticks a range)"],
   ["?", "Show these shortcuts"],
+  ["Ctrl K / ⌘K", "Command menu: every action, searchable"],
   ["Esc", "Close a dialog"],
 ];
 

@@ -5,6 +5,9 @@ import clsx from "clsx";
 import type { TaskDto } from "@/lib/tasks/schemas";
 import { EscalationBadge, PriorityBadge, SlaText, StatusBadge, escalationText } from "@/components/tasks/task-badges";
 import { relative, slaText, taskHeadline } from "@/components/tasks/format";
+import { Eye } from "lucide-react";
+import type { Viewer } from "@/lib/live/presence-schemas";
+import { viewingText } from "@/components/data/presence";
 
 interface TaskRowProps {
   task: TaskDto;
@@ -15,6 +18,8 @@ interface TaskRowProps {
   now: number;
   onOpen: () => void;
   onFocusRow: () => void;
+  /** Others who have the task open right now. */
+  viewers?: Viewer[];
   /** Ticked for a bulk action (x toggles, shift-click ticks a range). */
   checked: boolean;
   onToggle: (range: boolean) => void;
@@ -32,7 +37,7 @@ function assignmentText(task: TaskDto, meId: string | undefined): string {
 }
 
 export const TaskRow = forwardRef<HTMLDivElement, TaskRowProps>(function TaskRow(
-  { task, meId, selected, active, decidedView, now, onOpen, onFocusRow, checked, onToggle },
+  { task, meId, selected, active, decidedView, now, onOpen, onFocusRow, checked, onToggle, viewers = [] },
   ref,
 ) {
   const { party, amount } = taskHeadline(task);
@@ -86,6 +91,12 @@ export const TaskRow = forwardRef<HTMLDivElement, TaskRowProps>(function TaskRow
         {task.status !== "OPEN" && <StatusBadge task={task} />}
         {!decidedView && <EscalationBadge sla={task.sla} />}
         {approvals && <span className="rounded bg-indigo-50 px-1 text-[11px] text-indigo-800">{approvals}</span>}
+        {viewers.length > 0 && (
+          <span data-testid="row-presence" title={viewingText(viewers) ?? undefined} className="inline-flex min-w-0 items-center gap-1 truncate text-[11px] text-amber-900">
+            <Eye aria-hidden className="size-3 shrink-0" />
+            <span className="truncate">{viewers.length === 1 ? viewers[0]!.name.split(" ")[0] : `${viewers.length} viewing`}</span>
+          </span>
+        )}
         <span className="ml-auto">
           {decidedView && task.decidedAt ? (
             <span className="text-xs text-slate-600">{relative(task.decidedAt)}</span>

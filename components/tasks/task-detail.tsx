@@ -2,10 +2,11 @@
 
 import { forwardRef, useState, type FormEvent } from "react";
 import Link from "next/link";
-import { ArrowLeft, Check, CircleCheck, CircleX, Hand, Lock, TriangleAlert, Undo2, X, Maximize2, RefreshCw, SearchX, MessageCircleQuestion, Hourglass, UserRoundPen } from "lucide-react";
+import { ArrowLeft, Check, Eye, CircleCheck, CircleX, Hand, Lock, TriangleAlert, Undo2, X, Maximize2, RefreshCw, SearchX, MessageCircleQuestion, Hourglass, UserRoundPen } from "lucide-react";
 import type { TaskDto } from "@/lib/tasks/schemas";
 import { answerInfoSchema } from "@/lib/tasks/schemas";
 import { useMe, useTask, useTaskComments } from "@/components/data/queries";
+import { useTaskPresence, viewingText } from "@/components/data/presence";
 import { isApiError } from "@/components/data/api";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -37,6 +38,8 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
   const { data: task, isPending, isError, error, refetch } = useTask(taskId);
   const me = useMe();
   const [reassigning, setReassigning] = useState(false);
+  // Who else has this task open (a warning, not a lock; plain text, never announced).
+  const viewers = useTaskPresence(isPending || isError ? null : taskId);
 
   if (isPending) return <DetailSkeleton />;
   if (isError || !task) {
@@ -82,6 +85,12 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
           <StatusBadge task={task} />
           <PriorityBadge priority={task.priority} />
           <EscalationBadge sla={task.sla} />
+          {viewingText(viewers) && (
+            <span data-testid="presence" title={viewers.map((v) => v.name).join(", ")} className="inline-flex items-center gap-1 rounded-full bg-amber-50 px-2 py-0.5 text-xs font-medium text-amber-900 ring-1 ring-amber-200 ring-inset">
+              <Eye aria-hidden className="size-3.5" />
+              {viewingText(viewers)}
+            </span>
+          )}
           {showOpenLink && (
             <Link
               href={`/tasks/${task.id}`}

@@ -20,6 +20,8 @@ export const LIVE_EVENT_TYPES = [
   // An escalation level fired (reminder, new owner, automatic decision or failure).
   "task.escalated",
   "notification.created",
+  // Someone opened or closed a task (lib/live/presence.ts): refetch its viewers, nothing else.
+  "task.presence",
 ] as const;
 export const liveEventTypeSchema = z.enum(LIVE_EVENT_TYPES);
 export type LiveEventType = z.infer<typeof liveEventTypeSchema>;

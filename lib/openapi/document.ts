@@ -17,9 +17,10 @@ import {
 } from "../tasks/schemas";
 import { commentDtoSchema, commentListSchema, createCommentSchema, peopleListSchema } from "../comments/schemas";
 import { auditEntryDtoSchema, auditQuerySchema } from "../audit/schemas";
-import { createTokenSchema, createdTokenSchema, meSchema, tokenDtoSchema } from "../identity/schemas";
+import { createTokenSchema, createdTokenSchema, meSchema, tokenDtoSchema, updateUserSettingsSchema, userSettingsSchema } from "../identity/schemas";
 import { markReadSchema, notificationDtoSchema } from "../notifications/schemas";
 import { liveEventSchema } from "../live/events";
+import { presenceListQuerySchema, presenceMapSchema, presenceSchema } from "../live/presence-schemas";
 import { decisionTablePaths } from "../rules/openapi";
 import { processPaths } from "../engine/openapi";
 import { secretPaths } from "../secrets/openapi";
@@ -119,6 +120,19 @@ export const API_PATHS = {
       responses: { ...taskOk, ...problems(401, 403, 404, 409) },
     }),
   },
+  "/api/v1/tasks/{id}/presence": {
+    get: op({ tags: ["inbox"], summary: "Who else is viewing the task now (heartbeat within 30 s); you are left out", requestParams: { path: idParam }, responses: { ...ok(presenceSchema), ...problems(401, 403, 404) } }),
+    post: op({
+      tags: ["inbox"],
+      summary: "Heartbeat: you are viewing the task (send every 10 s while it is open); returns the others viewing it. Arrivals and departures go out on the stream as task.presence",
+      requestParams: { path: idParam },
+      responses: { ...ok(presenceSchema), ...problems(401, 403, 404) },
+    }),
+    delete: op({ tags: ["inbox"], summary: "You closed the task: others see you gone at once", requestParams: { path: idParam }, responses: { "204": { description: "Gone" }, ...problems(401, 403) } }),
+  },
+  "/api/v1/presence": {
+    get: op({ tags: ["inbox"], summary: "Viewers of many tasks at once (the inbox rows), only tasks you may see", requestParams: { query: presenceListQuerySchema }, responses: { ...ok(presenceMapSchema), ...problems(401, 403, 422) } }),
+  },
   "/api/v1/tasks/{id}/reassign": {
     post: taskCommand("Reassign to a person or a group queue, with a reason (tasks:assign; supervisors for their teams only)", reassignTaskSchema),
   },
@@ -216,6 +230,15 @@ export const API_PATHS = {
     }),
   },
   "/api/v1/me": { get: op({ tags: ["people"], summary: "Your profile, groups and inbox counts", responses: { ...ok(meSchema), ...problems(401, 403) } }) },
+  "/api/v1/me/settings": {
+    get: op({ tags: ["people"], summary: "Your preferences: single-letter shortcuts on/off, time zone", responses: { ...ok(userSettingsSchema), ...problems(401, 403) } }),
+    patch: op({
+      tags: ["people"],
+      summary: "Change your preferences (any subset); the time zone must be an IANA name such as Europe/Berlin",
+      requestBody: { ...json(updateUserSettingsSchema), required: true },
+      responses: { ...ok(userSettingsSchema), ...problems(401, 403, 415, 422) },
+    }),
+  },
   "/api/v1/users": {
     get: op({
       tags: ["people"],

@@ -1,0 +1,105 @@
+// The command menu (Ctrl/⌘+K) teaches the keys; single-letter shortcuts can be switched off
+// (WCAG 2.1.4); the API documentation page renders the OpenAPI document.
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+
+const unique = () => `${Date.now()}-${Math.floor(Math.random() * 1000)}`;
+
+async function expectNoSeriousViolations(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), `axe on ${what}`).toEqual([]);
+}
+
+test.describe("command menu, shortcut settings, API docs", () => {
+  test.describe.configure({ timeout: 90_000 });
+
+  test("Ctrl+K lists the actions with their keys; approve and undo from the menu", async ({ asUser, createTask }) => {
+    const title = `Approve invoice INV-CMDK-${unique()} from Menu Driven Ltd`;
+    const task = await createTask({ title, assignee: "maya@acme.test", context: { vendor: "Menu Driven Ltd", amount: 77 } });
+    const page = await asUser("maya");
+    await page.goto(`/inbox?task=${task.id}`);
+    const row = page.getByRole("listbox").getByRole("option", { name: new RegExp(title) });
+    await row.click();
+
+    await page.keyboard.press("Control+k");
+    const menu = page.getByRole("dialog", { name: "Command menu" });
+    await expect(menu).toBeVisible();
+    await expect(menu.getByRole("combobox")).toBeFocused();
+    // Every action shows the key that does the same.
+    const approve = menu.getByRole("option", { name: /^Approve shortcut a$/ });
+    await expect(approve).toBeVisible();
+    await expect(menu.getByRole("option", { name: /Reject… shortcut r/ })).toBeVisible();
+    await expect(menu.getByRole("option", { name: /Next task shortcut j/ })).toBeVisible();
+    await expect(menu.getByRole("option", { name: /Keyboard shortcuts shortcut \?/ })).toBeVisible();
+    await expect(menu).toContainText(`Task ${task.reference}`);
+    await expectNoSeriousViolations(page, "the command menu");
+
+    await menu.getByRole("combobox").fill("approve");
+    await page.keyboard.press("Enter");
+    await expect(menu).toBeHidden();
+    await expect(row).toHaveCount(0);
+    await expect(page.getByRole("status")).toContainText(`Approved ${task.reference}`);
+
+    await page.keyboard.press("Control+k");
+    await expect(menu.getByRole("option", { name: new RegExp(`Undo: Approved ${task.reference} shortcut z`) })).toBeVisible();
+    await menu.getByRole("combobox").fill("undo");
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("status")).toContainText(`Undone: ${task.reference} is open again.`);
+    await expect(row).toBeVisible();
+  });
+
+  test("Sam switches single-letter shortcuts off in Settings: letters do nothing, Ctrl+K still works", async ({ asUser, api }) => {
+    const sam = await api("sam");
+    try {
+      const page = await asUser("sam");
+      await page.goto("/settings");
+      await expect(page.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
+      const toggle = page.getByRole("checkbox", { name: /Single-letter shortcuts/ });
+      await expect(toggle).toBeChecked();
+      await expectNoSeriousViolations(page, "the settings page");
+      await page.screenshot({ path: "test-results/settings.png", fullPage: true });
+      await toggle.uncheck();
+      await expect(page.getByRole("status")).toContainText("Settings saved.");
+      await expect(page.getByText("Off: letters typed in the inbox do nothing.")).toBeVisible();
+
+      await page.goto("/inbox");
+      await expect(page.getByRole("heading", { name: "Inbox", level: 1 })).toBeVisible();
+      await page.keyboard.press("?");
+      await page.waitForTimeout(300);
+      await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeHidden();
+      await page.keyboard.press("Control+k");
+      await expect(page.getByRole("dialog", { name: "Command menu" })).toBeVisible();
+      await page.keyboard.press("Escape");
+
+      // The API took the change; switching back on restores the keys.
+      expect(((await (await sam.get("/api/v1/me/settings")).json()) as { shortcutsEnabled: boolean }).shortcutsEnabled).toBe(false);
+    } finally {
+      const res = await sam.patch("/api/v1/me/settings", { data: { shortcutsEnabled: true } });
+      expect(res.status()).toBe(200);
+    }
+    const bad = await sam.patch("/api/v1/me/settings", { data: { timeZone: "Mars/Olympus_Mons" } });
+    expect(bad.status()).toBe(422);
+  });
+
+  test("the API documentation page lists operations, parameters, schemas and error codes", async ({ browser }) => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto("/api/docs");
+    await expect(page.getByRole("heading", { name: /Baton API/, level: 1 })).toBeVisible();
+    const decide = page.locator("#op-post-api-v1-tasks-id-decision");
+    await expect(decide).toContainText("/api/v1/tasks/{id}/decision");
+    await expect(decide).toContainText("if-match");
+    await expect(decide).toContainText("hold");
+    await expect(decide).toContainText("412");
+    await expect(page.locator("#op-post-api-v1-tasks-id-undo")).toContainText("UNDO_WINDOW_CLOSED");
+    await expect(page.locator("#errors")).toContainText("TASK_ALREADY_DECIDED");
+    await expect(page.locator("#schema-task")).toContainText("approvalsRequired");
+    await page.getByRole("navigation", { name: "API contents" }).getByRole("link", { name: "Error codes" }).click();
+    await expect(page).toHaveURL(/#errors$/);
+    await expectNoSeriousViolations(page, "the API docs");
+    await page.screenshot({ path: "test-results/api-docs.png" });
+    await context.close();
+  });
+});
