@@ -20,6 +20,9 @@ const serverEnv: Record<string, string> = {
   // Notification e-mail goes to the SMTP server e2e/supervisor-console.spec.ts starts in the
   // Playwright process on this loopback port (until it runs, sends fail and are retried).
   SMTP_URL: `smtp://127.0.0.1:${E2E_SMTP_PORT}`,
+  // A wider undo window than the default 5 s: a test's "decide, then undo" must not lose the race
+  // against the window on a loaded CI machine (e2e/inbox-undo.spec.ts waits for the commit).
+  UNDO_WINDOW_SECONDS: "15",
 };
 
 export default defineConfig({

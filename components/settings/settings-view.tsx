@@ -54,11 +54,20 @@ function useSaveSettings() {
   const { announce, alert } = useAnnouncer();
   return useMutation({
     mutationFn: (patch: Partial<UserSettings>) => api<UserSettings>("/api/v1/me/settings", { method: "PATCH", body: patch }),
+    // Optimistic: the control shows the new value at once and goes back if the save fails.
+    onMutate: (patch) => {
+      const before = qc.getQueryData<MeDto>(queryKeys.me);
+      if (before) qc.setQueryData<MeDto>(queryKeys.me, { ...before, settings: { ...before.settings, ...patch } });
+      return { before };
+    },
     onSuccess: (settings) => {
       qc.setQueryData<MeDto>(queryKeys.me, (me) => (me ? { ...me, settings } : me));
       announce("Settings saved.");
     },
-    onError: (e) => alert(`Settings not saved: ${(e as Error).message}`),
+    onError: (e, _patch, ctx) => {
+      if (ctx?.before) qc.setQueryData(queryKeys.me, ctx.before);
+      alert(`Settings not saved: ${(e as Error).message}`);
+    },
   });
 }
 
