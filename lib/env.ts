@@ -87,6 +87,8 @@ const envSchema = z.object({
   // and anything else Redis lost.
   ENGINE_STALE_GRACE_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   ENGINE_RECOVERY_MS: z.coerce.number().int().min(200).max(3_600_000).default(60_000),
+  // Append the JSON log lines to this file instead of stdout (the logger reads it directly).
+  LOG_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -17,6 +17,9 @@ import { answerInfoRequest, requestInfo } from "../lib/tasks/info-requests";
 import { addComment } from "../lib/comments/service";
 import { dispatchOutbox } from "../lib/outbox/service";
 import { createGroup, createUser, DEMO_PASSWORD, systemActor, userActor } from "./factories";
+import { seedKpiHistory } from "./seed-kpi-history";
+import { refreshKpiRollups } from "../lib/kpi/rollup";
+import { setVersionSplit } from "../lib/processes/split";
 import type { Actor } from "../lib/identity/actor";
 import { publishDecisionTable, replaceTestCases, uploadDmn } from "../lib/rules/service";
 import { modelToDmnXml } from "../lib/rules/serialize";
@@ -151,9 +154,13 @@ async function main() {
   await seedProcesses(userActor(u.priya), erp);
   const teamTasks = await seedTeams(u, mk, now);
   await seedEscalations(userActor(u.priya), erp, u);
+  // Thirty days of finished history for the dashboard, and its rollups right away (the worker
+  // refreshes them every minute from then on).
+  const history = await seedKpiHistory(prisma, { clerks: [u.maya, u.dana, u.leo], lead: u.sam, asked: u.dana });
+  await refreshKpiRollups({ rebuild: true });
 
   await dispatchOutbox().catch(() => undefined);
-  console.log(`Seeded ${DEMO_USERS.length} people, 5 groups and ${mayaTasks.length + 19 + teamTasks} tasks. Password for every demo login: ${DEMO_PASSWORD}`);
+  console.log(`Seeded ${DEMO_USERS.length} people, 5 groups, ${mayaTasks.length + 19 + teamTasks} tasks and ${history} finished process instances of history. Password for every demo login: ${DEMO_PASSWORD}`);
 }
 
 // ── Supervisor console ───────────────────────────────────────────────────────────────────────
@@ -270,6 +277,13 @@ async function seedProcesses(priya: Actor, erp: Actor) {
   // Parallel checks that join, and a saga: Fabrikam onboards; Litware's screening service is down,
   // so the reserved vendor number is released (compensation) and the instance ends COMPENSATED.
   await publishDefinition(priya, vendorOnboardingDefinition(erpUrl));
+  // Version 2 gives clerks a 4-hour due time; Priya tries it on 30 % of new invoices (A/B split),
+  // and the dashboard compares the two versions.
+  const v2 = invoiceApprovalDefinition(erpUrl, { authSecret: withSecret ? "erp_token" : undefined });
+  v2.description = "As version 1, with a 4-hour due time for clerk approvals.";
+  for (const s of v2.steps) if (s.id === "clerk-approval") (s as { due?: string }).due = "PT4H";
+  await publishDefinition(priya, v2);
+  await setVersionSplit(priya, "invoice-approval", { versionA: 1, versionB: 2, percentB: 30 });
   const invoices = [
     { n: 5001, vendor: "Contoso Office Supply", amount: 420 },
     { n: 5002, vendor: "Northwind Traders", amount: 2300 },

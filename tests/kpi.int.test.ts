@@ -10,6 +10,7 @@ import { setVersionSplit } from "@/lib/processes/split";
 import { listInstances, startInstance } from "@/lib/engine/service";
 import { insertHistory } from "@/prisma/kpi-history";
 import { appError, db, makeTeam, uid, type Team } from "./helpers";
+import type { Tx } from "@/lib/db";
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -166,18 +167,15 @@ describe("A/B version split", () => {
     await publishDefinition(team.as.admin, simple);
     await setVersionSplit(team.as.admin, key, { versionA: 1, versionB: 2, percentB: 10 });
     // The version every start takes comes from startableVersion (manual starts and event starts
-    // both call it); 1,000 of them in one transaction keep the test fast on a busy machine.
-    const picks = await db().$transaction(async (tx) => {
-      const out: number[] = [];
-      for (let i = 0; i < 1000; i++) out.push((await startableVersion(tx, key))!.version);
-      return out;
-    }, { timeout: 60_000 });
+    // both call it): 1,000 picks through it, without the rest of a start, keep the test short.
+    const picks: number[] = [];
+    for (let i = 0; i < 1000; i++) picks.push((await startableVersion(db() as unknown as Tx, key))!.version);
     const b = picks.filter((v) => v === 2).length;
     expect(picks.filter((v) => v === 1).length + b).toBe(1000);
     // Binomial(1000, 0.1): mean 100, sd 9.5; ±40 is more than 4 sd.
     expect(b).toBeGreaterThanOrEqual(60);
     expect(b).toBeLessThanOrEqual(140);
-  }, 90_000);
+  }, 240_000);
 
   it("real starts under a 50/50 split land on both versions, and each instance records its own", async () => {
     const key = `ab-${uid()}`;

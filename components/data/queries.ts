@@ -14,7 +14,7 @@ export type InboxView = "inbox" | "mine" | "group" | "asked" | "decided" | "all"
 
 /** Inbox filters as they appear in the URL and the list API (q, priority, due, status, sort). */
 export type InboxFilters = Partial<Record<(typeof FILTER_KEYS)[number], string>>;
-export const FILTER_KEYS = ["q", "priority", "due", "status", "sort", "process", "step", "outcome", "decidedBy", "decidedFrom", "decidedTo", "breached"] as const;
+export const FILTER_KEYS = ["q", "priority", "due", "status", "sort", "process", "step", "outcome", "decidedBy", "decidedFrom", "decidedTo", "breached", "escalated"] as const;
 
 export const queryKeys = {
   me: ["me"] as const,

@@ -12,17 +12,35 @@ import { INSTANCE_STATUSES } from "@/lib/engine/schemas";
 import { useInstances } from "./queries";
 import { StatusBadge } from "./status-badge";
 
+const DRILL_DOWN_KEYS = ["version", "startedFrom", "startedTo", "endedFrom", "endedTo", "step", "stepStatus", "rework"] as const;
+
+/** "version 2 · ended 2026-10-28 – 2026-11-26 · reworked" (the window's `to` is exclusive). */
+function describeDrillDown(d: Record<string, string>): string {
+  const last = (to: string) => new Date(new Date(`${to}T00:00:00Z`).getTime() - 86_400_000).toISOString().slice(0, 10);
+  const parts: string[] = [];
+  if (d.version) parts.push(`version ${d.version}`);
+  if (d.step) parts.push(`step ${d.step}${d.stepStatus ? ` ${d.stepStatus.toLowerCase()}` : ""}`);
+  else if (d.stepStatus) parts.push(`a step ${d.stepStatus.toLowerCase()}`);
+  if (d.startedFrom || d.startedTo) parts.push(`started ${d.startedFrom ?? "…"} – ${d.startedTo ? last(d.startedTo) : "…"}`);
+  if (d.endedFrom || d.endedTo) parts.push(`${d.step || d.stepStatus ? "step ended" : "ended"} ${d.endedFrom ?? "…"} – ${d.endedTo ? last(d.endedTo) : "…"}`);
+  if (d.rework) parts.push("reworked (looped back or information requested)");
+  return parts.join(" · ");
+}
+
 export function InstancesView() {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
   const status = params.get("status") ?? "";
   const process = params.get("process") ?? "";
-  const instances = useInstances({ status, process });
-  const href = (s: string) => {
+  // Drill-down filters from the dashboard (kept when the state filter changes).
+  const drill = Object.fromEntries(DRILL_DOWN_KEYS.map((k) => [k, params.get(k) ?? ""]).filter(([, v]) => v)) as Record<string, string>;
+  const instances = useInstances({ status, process, ...drill });
+  const href = (s: string, keepDrill = true) => {
     const q = new URLSearchParams();
     if (s) q.set("status", s);
     if (process) q.set("process", process);
+    if (keepDrill) for (const [k, v] of Object.entries(drill)) q.set(k, v);
     const qs = q.toString();
     return qs ? `${pathname}?${qs}` : pathname;
   };
@@ -36,6 +54,15 @@ export function InstancesView() {
       <h1 className="mb-4 text-xl font-semibold text-slate-900">
         Instances{process && <> of <code>{process}</code></>}
       </h1>
+      {Object.keys(drill).length > 0 && (
+        <p className="mb-3 flex flex-wrap items-center gap-2 rounded-lg bg-indigo-50 px-3 py-2 text-sm text-indigo-950 ring-1 ring-indigo-200" data-testid="drill-down">
+          <span className="font-medium">From the dashboard:</span>
+          {describeDrillDown(drill)}
+          <button type="button" onClick={() => router.replace(href(status, false))} className="ml-auto font-medium text-indigo-700 hover:underline">
+            Clear
+          </button>
+        </p>
+      )}
       <nav aria-label="Filter by state" className="mb-4 flex flex-wrap gap-1">
         {["", ...INSTANCE_STATUSES].map((s) => (
           <button

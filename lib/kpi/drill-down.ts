@@ -15,9 +15,9 @@ export async function drillDownWhere(q: Query): Promise<Prisma.ProcessInstanceWh
   const and: Prisma.ProcessInstanceWhereInput[] = [];
   if (q.startedFrom) and.push({ startedAt: { gte: at(q.startedFrom) } });
   if (q.startedTo) and.push({ startedAt: { lt: at(q.startedTo) } });
-  if (q.step) {
+  if (q.step || q.stepStatus) {
     const endedAt = { ...(q.endedFrom ? { gte: at(q.endedFrom) } : {}), ...(q.endedTo ? { lt: at(q.endedTo) } : {}) };
-    and.push({ stepRuns: { some: { stepId: q.step, ...(q.stepStatus ? { status: q.stepStatus } : { status: { in: ["COMPLETED", "FAILED", "SKIPPED"] } }), ...(q.endedFrom || q.endedTo ? { endedAt } : {}) } } });
+    and.push({ stepRuns: { some: { ...(q.step ? { stepId: q.step } : {}), ...(q.stepStatus ? { status: q.stepStatus } : { status: { in: ["COMPLETED", "FAILED", "SKIPPED"] } }), ...(q.endedFrom || q.endedTo ? { endedAt } : {}) } } });
   } else {
     if (q.endedFrom) and.push({ endedAt: { gte: at(q.endedFrom) } });
     if (q.endedTo) and.push({ endedAt: { lt: at(q.endedTo) } });

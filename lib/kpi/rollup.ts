@@ -2,7 +2,7 @@ import { db, type Tx } from "../db";
 import { logger } from "../logger";
 import { bucketOf, bucketSql, emptyHistogram } from "./histogram";
 
-// Incremental KPI rollups (docs/decisions/007-kpi-rollups.md). A refresh recomputes whole UTC
+// Incremental KPI rollups (docs/decisions/010-kpi-rollups.md). A refresh recomputes whole UTC
 // days, from the day of the previous run's watermark (minus a safety margin for transactions
 // that committed late) through today: it deletes those days' rollup rows and rebuilds them from
 // the source tables, using indexes on startedAt / endedAt / decidedAt, in one transaction.
@@ -26,34 +26,47 @@ export interface RefreshResult {
 
 const utcDay = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 
+/** Days recomputed per transaction: a rebuild of a year's history commits in bounded pieces. */
+const CHUNK_DAYS = 7;
+
 /** Recomputes the days touched since the last refresh (all history with `rebuild`, or from `since`). */
 export async function refreshKpiRollups(opts: { rebuild?: boolean; since?: Date; now?: Date } = {}): Promise<RefreshResult> {
   const started = Date.now();
   const now = opts.now ?? new Date();
-  return db().$transaction(
-    async (tx) => {
-      // One refresh at a time (the worker, the seed and a bench may all ask).
-      await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended('kpi-rollup-refresh', 0))`;
-      const state = await tx.kpiRollupState.findUnique({ where: { name: STATE } });
-      let from: Date;
-      if (opts.since) from = utcDay(opts.since);
-      else if (opts.rebuild || !state) from = await earliestDay(tx, now);
-      else from = utcDay(new Date(state.watermark.getTime() - SAFETY_MARGIN_MS));
-      const to = new Date(utcDay(now).getTime() + DAY_MS);
-      const counts = await recomputeDays(tx, from, to);
-      const days = Math.round((to.getTime() - from.getTime()) / DAY_MS);
-      const ms = Date.now() - started;
-      await tx.kpiRollupState.upsert({
-        where: { name: STATE },
-        create: { name: STATE, watermark: now, lastRunAt: new Date(), lastDurationMs: ms, daysRefreshed: days },
-        update: { watermark: now, lastRunAt: new Date(), lastDurationMs: ms, daysRefreshed: days },
-      });
-      const result = { from: from.toISOString().slice(0, 10), to: to.toISOString().slice(0, 10), days, ...counts, ms };
-      logger.debug(result, "kpi rollups refreshed");
-      return result;
-    },
-    { timeout: 30 * 60_000, maxWait: 30_000 },
-  );
+  const state = await db().kpiRollupState.findUnique({ where: { name: STATE } });
+  let from: Date;
+  if (opts.since) from = utcDay(opts.since);
+  else if (opts.rebuild || !state) from = await earliestDay(now);
+  else from = utcDay(new Date(state.watermark.getTime() - SAFETY_MARGIN_MS));
+  const to = new Date(utcDay(now).getTime() + DAY_MS);
+  const counts = { instanceRows: 0, stepRows: 0, decisionRows: 0 };
+  for (let lo = from.getTime(); lo < to.getTime(); lo += CHUNK_DAYS * DAY_MS) {
+    const hi = Math.min(to.getTime(), lo + CHUNK_DAYS * DAY_MS);
+    const c = await db().$transaction(
+      async (tx) => {
+        // One refresh of a day range at a time (the worker, the seed and a bench may all ask);
+        // the same days recomputed twice give the same rows.
+        await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended('kpi-rollup-refresh', 0))`;
+        return recomputeDays(tx, new Date(lo), new Date(hi));
+      },
+      { timeout: 10 * 60_000, maxWait: 60_000 },
+    );
+    counts.instanceRows += c.instanceRows;
+    counts.stepRows += c.stepRows;
+    counts.decisionRows += c.decisionRows;
+  }
+  const days = Math.round((to.getTime() - from.getTime()) / DAY_MS);
+  const ms = Date.now() - started;
+  // The watermark only moves forward (a `since` refresh of old days must not move it back).
+  const watermark = state && state.watermark > now ? state.watermark : now;
+  await db().kpiRollupState.upsert({
+    where: { name: STATE },
+    create: { name: STATE, watermark, lastRunAt: new Date(), lastDurationMs: ms, daysRefreshed: days },
+    update: { watermark, lastRunAt: new Date(), lastDurationMs: ms, daysRefreshed: days },
+  });
+  const result = { from: from.toISOString().slice(0, 10), to: to.toISOString().slice(0, 10), days, ...counts, ms };
+  logger.debug(result, "kpi rollups refreshed");
+  return result;
 }
 
 /** When the rollups were last refreshed (shown on the dashboard), or null if never. */
@@ -62,8 +75,8 @@ export async function rollupState(): Promise<{ lastRunAt: string; watermark: str
   return s ? { lastRunAt: s.lastRunAt.toISOString(), watermark: s.watermark.toISOString(), lastDurationMs: s.lastDurationMs } : null;
 }
 
-async function earliestDay(tx: Tx, now: Date): Promise<Date> {
-  const rows = await tx.$queryRaw<{ first: Date | null }[]>`SELECT min("startedAt") AS first FROM "ProcessInstance"`;
+async function earliestDay(now: Date): Promise<Date> {
+  const rows = await db().$queryRaw<{ first: Date | null }[]>`SELECT min("startedAt") AS first FROM "ProcessInstance"`;
   return utcDay(rows[0]?.first ?? now);
 }
 

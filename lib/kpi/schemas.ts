@@ -65,7 +65,7 @@ export const bottleneckSchema = z.object({
   stepType: z.string(),
   meanMs: z.number(),
   p90Ms: z.number().nullable(),
-  shareOfCycle: z.number().nullable(),
+  shareOfCycle: z.number().nullable().meta({ description: "Step time (mean × runs) over the total cycle time of completed instances" }),
   text: z.string(),
 });
 

@@ -5,10 +5,11 @@ import { countOf, emptyHistogram, mergeInto, percentiles } from "./histogram";
 import { rollupState, type InstanceAgg, type StepAgg } from "./rollup";
 import { kpiQuerySchema, type DurationKpi, type KpiDashboard, type KpiQuery, type ProcessKpis, type RateKpi, type SeriesPoint, type StepKpis } from "./schemas";
 import { listVersionSplits } from "../processes/split";
+import { formatDuration } from "./format";
 
 // The KPI dashboard, read from the rollup tables only (lib/kpi/rollup.ts): a 30-day view reads
 // one row per process version and day, one per step and day, and the decisions grouped in SQL.
-// Definitions of every number: docs/decisions/007-kpi-rollups.md and README "Observability".
+// Definitions of every number: docs/decisions/010-kpi-rollups.md and README "Observability".
 
 const DAY_MS = 86_400_000;
 /** Step kinds that are not automated work: a person decides, an event is awaited, or the instance ends. */
@@ -176,30 +177,20 @@ class StepAcc extends StepCounts {
   }
 }
 
-/** "3 h 20 min" style, for the bottleneck sentence. */
-export function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.round(s / 60);
-  if (m < 60) return `${m} min`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return m % 60 ? `${h} h ${m % 60} min` : `${h} h`;
-  const d = Math.floor(h / 24);
-  return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
-}
-
 /** The step with the longest mean time from start to end (the end step is instantaneous). */
 export function findBottleneck(steps: StepKpis[], cycle: DurationKpi) {
   const candidates = steps.filter((s) => s.stepType !== "end" && s.duration.meanMs !== null && s.runs > 0);
   if (candidates.length === 0) return null;
   const top = candidates.reduce((a, b) => ((b.duration.meanMs ?? 0) > (a.duration.meanMs ?? 0) ? b : a));
   const meanMs = top.duration.meanMs ?? 0;
-  const share = cycle.meanMs ? Math.min(1, meanMs / cycle.meanMs) : null;
+  // Share of all the time completed instances spent in the process that went into this step.
+  const totalCycle = (cycle.meanMs ?? 0) * cycle.count;
+  const share = totalCycle > 0 ? Math.min(1, (meanMs * top.runs) / totalCycle) : null;
   const kind = top.stepType === "human" ? "a person's decision" : top.stepType === "wait" ? "waiting for an event" : `an automated ${top.stepType} step`;
   const text =
     `"${top.stepId}" (${kind}) is the slowest step: ${formatDuration(meanMs)} on average` +
     (top.duration.p90Ms !== null ? `, p90 ${formatDuration(top.duration.p90Ms)}` : "") +
-    (share !== null ? ` — ${Math.round(share * 100)} % of the average cycle time.` : ".") +
+    (share !== null ? `; ${Math.round(share * 100)} % of all the time instances spent in this process went into it.` : ".") +
     (top.stepType === "human" && top.firstAction.meanMs !== null ? ` Its tasks wait ${formatDuration(top.firstAction.meanMs)} on average before anyone acts.` : "");
   return { stepId: top.stepId, stepType: top.stepType, meanMs, p90Ms: top.duration.p90Ms, shareOfCycle: share, text };
 }

@@ -45,18 +45,20 @@ export async function searchTaskIds(words: string[], openOnly: boolean, cap = 50
 }
 
 /**
- * The KPI dashboard's drill-down (lib/kpi): process / step, outcome, decider ("" = decided by
+ * The KPI dashboard's drill-down (lib/kpi): process ("*": any process) / step, outcome, decider ("" = decided by
  * Baton itself), decision window, and SLA breach — a task that ended after its due time.
  */
 function drillDownWhere(q: TaskListQuery): Prisma.TaskWhereInput[] {
   const and: Prisma.TaskWhereInput[] = [];
-  if (q.process) and.push({ instance: { definition: { key: q.process } } });
+  if (q.process === "*") and.push({ instanceId: { not: null } });
+  else if (q.process) and.push({ instance: { definition: { key: q.process } } });
   if (q.step) and.push({ stepRun: { stepId: q.step } });
   if (q.outcome) and.push({ outcome: q.outcome, status: "DECIDED" });
   if (q.decidedBy !== undefined) and.push({ decidedById: q.decidedBy === "" || q.decidedBy === "none" ? null : q.decidedBy, status: "DECIDED" });
   if (q.decidedFrom) and.push({ decidedAt: { gte: new Date(`${q.decidedFrom}T00:00:00Z`) } });
   if (q.decidedTo) and.push({ decidedAt: { lt: new Date(`${q.decidedTo}T00:00:00Z`) } });
   if (q.breached) and.push({ dueAt: { not: null }, status: { in: ["DECIDED", "CANCELLED"] } });
+  if (q.escalated) and.push({ OR: [{ escalationLevel: { gt: 0 } }, { escalatedAt: { not: null } }] });
   return and;
 }
 

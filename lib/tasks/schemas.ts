@@ -171,6 +171,7 @@ export const taskListQuerySchema = z.object({
   decidedFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD").optional(),
   decidedTo: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD").optional(),
   breached: z.enum(["true"]).optional(),
+  escalated: z.enum(["true"]).optional(),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });

@@ -8,6 +8,6 @@ export const metadata: Metadata = { title: "Process instance" };
 export default async function InstancePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const actor = await requireActor(`/processes/instances/${id}`);
-  if (!actor.permissions.has("processes:manage")) return <NoAccess what="process instances" permission="processes:manage" />;
+  if (!actor.permissions.has("processes:manage") && !actor.permissions.has("metrics:read")) return <NoAccess what="process instances" permission="processes:manage" />;
   return <InstanceView id={id} />;
 }
