@@ -1,0 +1,238 @@
+// npm run bench:inbox — the inbox under load, over real HTTP against the production build.
+// Seeds 1,000,000 tasks (100,000 open across 50 groups and 2,000 people) with SQL in its own
+// database, starts `next start` on its own port, and measures:
+//   - the inbox list API, first page and a deep page (keyset cursor), p50/p95/p99;
+//   - decide (approve) under 50 concurrent clients with autocannon, each call on a distinct open
+//     task, p50/p95/p99 and decisions/s — each with its audit entry, checked afterwards, and the
+//     audit hash chain sealed and verified over what the bench wrote.
+// Ends with {"bench":"inbox","list_p95_ms":N,"deep_list_p95_ms":N,"decide_p95_ms":N,"decisions_per_s":N}.
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { cleanBenchRedis, dropBenchDatabase, percentile, prepareBenchDatabase, printTable, round } from "./lib";
+
+const TASKS = Number(process.env.BENCH_TASKS ?? 1_000_000);
+const OPEN = Number(process.env.BENCH_OPEN ?? 100_000);
+const GROUPS = 50;
+const USERS = Number(process.env.BENCH_USERS ?? 2_000);
+const PORT = Number(process.env.BENCH_PORT ?? 3252);
+const LIST_REQUESTS = Number(process.env.BENCH_LIST_REQUESTS ?? 400);
+const LIST_CONCURRENCY = Number(process.env.BENCH_LIST_CONCURRENCY ?? 4);
+const DECIDES = Number(process.env.BENCH_DECIDES ?? 10_000);
+const CONNECTIONS = 50;
+const DEEP_PAGE = 20; // pages of 50 → row 1,000 of a group's queue
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const v = await fn();
+  return [v, performance.now() - t];
+}
+
+async function seed(exec: (sql: string) => Promise<unknown>) {
+  const decided = TASKS - OPEN;
+  // People and groups: member i belongs to group (i % 50); 40 members a group.
+  await exec(`INSERT INTO "User" ("id","email","name","passwordHash","role","updatedAt")
+              SELECT 'u' || g, 'bench' || g || '@bench.test', 'Bench Person ' || g, 'x', 'MEMBER', now() FROM generate_series(1, ${USERS}) g`);
+  await exec(`INSERT INTO "Group" ("id","key","name") SELECT 'g' || g, 'bench-' || g, 'Bench group ' || g FROM generate_series(0, ${GROUPS - 1}) g`);
+  await exec(`INSERT INTO "GroupMembership" ("userId","groupId") SELECT 'u' || g, 'g' || (g % ${GROUPS}) FROM generate_series(1, ${USERS}) g`);
+  // Open work: half in group queues (unclaimed), half assigned to a member of the task's group.
+  // Due dates spread over ±30 days, priorities mixed, a context like an invoice's.
+  const task = (status: string, extra: string) => `
+    SELECT 't' || g, 'Approve invoice INV-' || g || ' from Vendor ' || (g % 997),
+           jsonb_build_object('vendor', 'Vendor ' || (g % 997), 'amount', (g % 50000) + 0.5, 'currency', 'EUR', 'invoice', 'INV-' || g),
+           '${status}'::"TaskStatus", (ARRAY['LOW','NORMAL','NORMAL','HIGH','URGENT'])[1 + g % 5]::"TaskPriority",
+           'g' || (g % ${GROUPS}), now() + make_interval(mins => ((g::bigint * 7919) % 86400)::int - 43200),
+           now() - make_interval(mins => g % 90000), now(), ${extra}`;
+  // The trigram search index is built once after the load: maintaining a GIN index row by row
+  // is most of the cost of a bulk insert (same definition as migration inbox_search_trgm).
+  await exec(`DROP INDEX IF EXISTS "Task_search_trgm_idx"`);
+  const chunk = 100_000;
+  for (let from = 1; from <= OPEN; from += chunk) {
+    const to = Math.min(OPEN, from + chunk - 1);
+    // Assigned half: the member of the same group with index g % 40 (user ids u1..u2000 sit in group i % 50).
+    await exec(`INSERT INTO "Task" ("id","title","context","status","priority","candidateGroupId","dueAt","createdAt","updatedAt","assigneeId")
+                ${task("OPEN", `CASE WHEN g % 2 = 0 THEN 'u' || ((g % ${GROUPS}) + ${GROUPS} * (1 + (g / 2) % ${USERS / GROUPS - 1})) ELSE NULL END`)}
+                FROM generate_series(${from}, ${to}) g`);
+  }
+  for (let from = OPEN + 1; from <= OPEN + decided; from += chunk) {
+    const to = Math.min(OPEN + decided, from + chunk - 1);
+    await exec(`INSERT INTO "Task" ("id","title","context","status","priority","candidateGroupId","dueAt","createdAt","updatedAt","assigneeId","decidedById","decidedAt","outcome")
+                ${task("DECIDED", `'u' || (1 + g % ${USERS}), 'u' || (1 + g % ${USERS}), now() - make_interval(mins => g % 200000), CASE WHEN g % 9 = 0 THEN 'reject' ELSE 'approve' END`)}
+                FROM generate_series(${from}, ${to}) g`);
+    process.stdout.write(`  seeded ${to.toLocaleString("en")} tasks\r`);
+  }
+  process.stdout.write("\n");
+  await exec(`CREATE INDEX "Task_search_trgm_idx" ON "Task" USING gin (("title" || ' ' || "context"::text) gin_trgm_ops)`);
+  await exec(`ANALYZE`);
+}
+
+async function main() {
+  if (!existsSync(".next/BUILD_ID") || process.env.BENCH_BUILD === "1") {
+    console.log("building the app (next build)…");
+    execFileSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: "inherit" });
+  }
+  const url = await prepareBenchDatabase("inbox");
+  const pg = (await import("pg")).default;
+  const sql = new pg.Client({ connectionString: url });
+  await sql.connect();
+  let server: ChildProcess | null = null;
+  try {
+    console.log(`seeding ${TASKS.toLocaleString("en")} tasks (${OPEN.toLocaleString("en")} open, ${GROUPS} groups, ${USERS} people)…`);
+    const [, seedMs] = await timed(() => seed((q) => sql.query(q)));
+
+    // The production build on its own port, against the bench database and Redis prefix. Request
+    // logging off (LOG_LEVEL=warn): one pino line a request is not what is being measured.
+    server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(PORT)], {
+      env: { ...process.env, PORT: String(PORT), AUTH_URL: `http://127.0.0.1:${PORT}`, LOG_LEVEL: "warn", NODE_ENV: "production" },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    const base = `http://127.0.0.1:${PORT}`;
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (i > 120) throw new Error("next start did not become healthy");
+      await new Promise((r) => setTimeout(r, 500));
+    }
+
+    // Sessions as the browser has them: next-auth's JWT cookie, minted with AUTH_SECRET.
+    const { encode } = await import("next-auth/jwt");
+    const cookieName = "authjs.session-token";
+    const cookieFor = async (uid: string) =>
+      `${cookieName}=${await encode({ token: { uid, sub: uid, name: `Bench Person ${uid}` }, secret: process.env.AUTH_SECRET!, salt: cookieName, maxAge: 3600 })}`;
+    const sessions = new Map<string, string>();
+    const session = async (uid: string) => {
+      let c = sessions.get(uid);
+      if (!c) sessions.set(uid, (c = await cookieFor(uid)));
+      return c;
+    };
+    const get = async (path: string, uid: string) => {
+      const t = performance.now();
+      const res = await fetch(`${base}${path}`, { headers: { cookie: await session(uid) } });
+      const body = (await res.json()) as { data?: unknown[]; nextCursor?: string | null };
+      if (!res.ok) throw new Error(`GET ${path} → ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+      return { ms: performance.now() - t, body };
+    };
+
+    // Warm up (JIT, pools, plans).
+    for (let i = 0; i < 30; i++) await get(`/api/v1/tasks?view=inbox&limit=50`, `u${1 + (i % USERS)}`);
+
+    // List, first page: the inbox view (assigned to me + my group's queue), 50 rows, soonest due first.
+    const runList = async (paths: { path: string; uid: string }[]) => {
+      const times: number[] = [];
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: LIST_CONCURRENCY }, async () => {
+          while (next < paths.length) {
+            const p = paths[next++]!;
+            times.push((await get(p.path, p.uid)).ms);
+          }
+        }),
+      );
+      return times.sort((a, b) => a - b);
+    };
+    const people = Array.from({ length: LIST_REQUESTS }, (_, i) => `u${1 + ((i * 37) % USERS)}`);
+    const first = await runList(people.map((uid) => ({ path: `/api/v1/tasks?view=inbox&limit=50`, uid })));
+    const firstRows = (await get(`/api/v1/tasks?view=inbox&limit=50`, "u1")).body.data?.length ?? 0;
+
+    // Deep page: walk 20 pages of one member per group with the keyset cursor, then fetch page 21.
+    const deepPaths: { path: string; uid: string }[] = [];
+    for (let g = 0; g < 10; g++) {
+      const uid = `u${GROUPS + g}`;
+      let cursor: string | null | undefined = null;
+      for (let p = 0; p < DEEP_PAGE; p++) {
+        const page = await get(`/api/v1/tasks?view=inbox&limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, uid);
+        cursor = page.body.nextCursor;
+        if (!cursor) break;
+      }
+      if (cursor) deepPaths.push({ path: `/api/v1/tasks?view=inbox&limit=50&cursor=${encodeURIComponent(cursor)}`, uid });
+    }
+    if (deepPaths.length === 0) throw new Error("no deep page reached (too few open tasks per person?)");
+    const deep = await runList(Array.from({ length: LIST_REQUESTS }, (_, i) => deepPaths[i % deepPaths.length]!));
+
+    // Decide: 50 connections, each call approves a different unclaimed queue task as a member of
+    // its group (who claims it in the same guarded update).
+    const { rows: open } = await sql.query<{ id: string; groupId: string }>(
+      `SELECT "id", "candidateGroupId" AS "groupId" FROM "Task" WHERE "status" = 'OPEN' AND "assigneeId" IS NULL ORDER BY "number" LIMIT ${DECIDES}`,
+    );
+    const members = new Map<string, string[]>();
+    const { rows: ms } = await sql.query<{ userId: string; groupId: string }>(`SELECT "userId", "groupId" FROM "GroupMembership"`);
+    for (const m of ms) members.set(m.groupId, [...(members.get(m.groupId) ?? []), m.userId]);
+    const calls = await Promise.all(
+      open.map(async (t, i) => {
+        const group = members.get(t.groupId)!;
+        return { path: `/api/v1/tasks/${t.id}/decision`, cookie: await session(group[i % group.length]!) };
+      }),
+    );
+    const { rows: auditBefore } = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM "AuditEntry"`);
+    const autocannon = (await import("autocannon")).default;
+    const latencies: number[] = [];
+    let next = 0;
+    const result = await autocannon({
+      url: base,
+      connections: CONNECTIONS,
+      amount: calls.length,
+      timeout: 30,
+      requests: [
+        {
+          method: "POST",
+          setupRequest: (req) => {
+            const c = calls[next++ % calls.length]!;
+            return { ...req, path: c.path, headers: { "content-type": "application/json", cookie: c.cookie }, body: JSON.stringify({ outcome: "approve" }) };
+          },
+        },
+      ],
+      setupClient: (client) => {
+        client.on("response", (_status: number, _bytes: number, ms: number) => latencies.push(ms));
+      },
+    });
+    latencies.sort((a, b) => a - b);
+    const ok2xx = result["2xx"];
+    const decidedPerS = ok2xx / (result.duration || 1);
+    const { rows: auditAfter } = await sql.query<{ n: string; decided: string }>(
+      `SELECT (SELECT count(*) FROM "AuditEntry") AS n, (SELECT count(*) FROM "AuditEntry" WHERE "action" = 'task.approved') AS decided`,
+    );
+    const { rows: decidedRows } = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM "Task" WHERE "id" = ANY($1) AND "status" = 'DECIDED'`, [open.map((t) => t.id)]);
+
+    // The audit chain over what the bench wrote: seal and verify (the worker's sealer is not running).
+    process.env.DATABASE_URL = url;
+    const { sealAll, verifyAuditChain } = await import("../../lib/audit/sealer");
+    await sealAll();
+    const chain = await verifyAuditChain(10_000);
+
+    const list = { p50: percentile(first, 50), p95: percentile(first, 95), p99: percentile(first, 99) };
+    const deepL = { p50: percentile(deep, 50), p95: percentile(deep, 95), p99: percentile(deep, 99) };
+    const dec = { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) };
+    printTable("bench:inbox", [
+      ["tasks seeded (open / groups / people)", `${TASKS.toLocaleString("en")} (${OPEN.toLocaleString("en")} / ${GROUPS} / ${USERS})`],
+      ["seed time (s)", round(seedMs / 1000)],
+      [`list, first page (${LIST_REQUESTS} calls, ${LIST_CONCURRENCY} clients, ${firstRows} rows) p50 / p95 / p99 ms`, `${round(list.p50)} / ${round(list.p95)} / ${round(list.p99)}  (target p95 < 50)`],
+      [`list, deep page (row ~${DEEP_PAGE * 50}, keyset) p50 / p95 / p99 ms`, `${round(deepL.p50)} / ${round(deepL.p95)} / ${round(deepL.p99)}  (target p95 < 50)`],
+      [`decide, ${CONNECTIONS} concurrent clients, ${calls.length} calls p50 / p95 / p99 ms`, `${round(dec.p50)} / ${round(dec.p95)} / ${round(dec.p99)}  (target p95 < 150)`],
+      ["decide responses 2xx / non-2xx / errors", `${ok2xx} / ${result.non2xx} / ${result.errors + result.timeouts}`],
+      ["decisions/s (with audit entries)", `${round(decidedPerS)}  (target ≥ 500)`],
+      ["tasks decided / audit entries task.approved added", `${decidedRows[0]!.n} / ${Number(auditAfter[0]!.decided)} (entries added in total: ${Number(auditAfter[0]!.n) - Number(auditBefore[0]!.n)})`],
+      ["audit chain after the run", chain.ok ? `ok, ${chain.checked} entries verified` : `BROKEN at ${JSON.stringify(chain.firstBroken)}`],
+    ]);
+    if (!chain.ok) throw new Error("audit chain broken");
+    if (Number(decidedRows[0]!.n) !== ok2xx || Number(auditAfter[0]!.decided) !== ok2xx) throw new Error("decisions and audit entries do not match the 2xx count");
+    console.log(
+      JSON.stringify({ bench: "inbox", list_p95_ms: round(list.p95), deep_list_p95_ms: round(deepL.p95), decide_p95_ms: round(dec.p95), decisions_per_s: round(decidedPerS) }),
+    );
+  } finally {
+    if (server && server.exitCode === null) {
+      server.kill("SIGTERM");
+      await new Promise((r) => server!.once("exit", r));
+    }
+    await sql.end().catch(() => undefined);
+    const { disconnectDb } = await import("../../lib/db");
+    await Promise.race([disconnectDb(), new Promise((r) => setTimeout(r, 2000))]);
+    await dropBenchDatabase(url);
+    await cleanBenchRedis();
+  }
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((e) => {
+    console.error(e instanceof Error ? e.stack : e);
+    process.exit(1);
+  });
