@@ -4,7 +4,7 @@ import { QUEUES } from "../queues";
 import { publishNotificationEvent } from "../live/publish";
 import { channelsFor, emailAvailable } from "./preferences";
 
-// The one path every notification takes (docs/decisions/010-notification-delivery.md): the
+// The one path every notification takes (docs/decisions/011-notification-delivery.md): the
 // person's preferences pick the channels; the row (in-app) and its e-mail job (outbox) are
 // written in one transaction; the bell hears about it live after commit. The dedupe key makes a
 // retried or re-dispatched job a no-op, e-mail included.
