@@ -445,8 +445,10 @@ describe("decision steps with a DMN decision table", () => {
     expect(b.steps[0]!.output).toMatchObject({ version: 1, branch: "otherwise" });
     const evaluated = await db().auditEntry.findFirstOrThrow({ where: { instanceId: pinned.id, action: "decision_table.evaluated" } });
     expect(evaluated.after).toMatchObject({ version: 1, inputs: { amount: 5000, newVendor: false }, matchedRules: [expect.any(String)], outputs: [expect.objectContaining({ route: "clerk" })] });
-    const completed = await db().auditEntry.findFirstOrThrow({ where: { instanceId: pinned.id, action: "step.completed" } });
-    expect(completed.after).toMatchObject({ stepId: "route", table, tableVersion: 1, matchedRules: [expect.any(String)] });
+    // Every step writes step.completed; pick the decision step's (no ordering is implied by findFirst).
+    const completions = await db().auditEntry.findMany({ where: { instanceId: pinned.id, action: "step.completed" } });
+    const completed = completions.find((e) => (e.after as { stepId?: string } | null)?.stepId === "route");
+    expect(completed?.after).toMatchObject({ stepId: "route", table, tableVersion: 1, matchedRules: [expect.any(String)] });
   });
 
   it("a table that cannot answer fails the step, naming the table; skip takes otherwise", async () => {
