@@ -377,9 +377,10 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
       if (e.defaultPrevented || e.metaKey || e.ctrlKey || e.altKey) return;
       if (isTyping(e.target) || document.querySelector("dialog[open]")) return;
       // WCAG 2.1.4: single-letter keys only while the inbox has focus (not the header, the
-      // notifications, a toast), and not at all for people who switched them off (/settings).
+      // notifications, a toast), and not at all for people who switched them off (/settings) —
+      // nor before their setting has loaded, so a stray key never acts for someone who opted out.
       const singleLetter = e.key.length === 1;
-      if (singleLetter && me.data?.settings.shortcutsEnabled === false) return;
+      if (singleLetter && me.data?.settings.shortcutsEnabled !== true) return;
       const focus = document.activeElement;
       if (singleLetter && focus && focus !== document.body && !mainRef.current?.contains(focus)) return;
       const t = targetTask();

@@ -109,7 +109,8 @@ test.describe("tasks API", () => {
     expect(replay.headers()["idempotent-replayed"]).toBe("true");
     expect(((await replay.json()) as TaskJson).id).toBe(created.id);
 
-    const all = (await (await client.get("/api/v1/tasks?view=all&limit=100")).json()) as { data: TaskJson[] };
+    // Search by the unique key: the demo data has more than a page of tasks in view=all.
+    const all = (await (await client.get(`/api/v1/tasks?view=all&limit=100&q=${encodeURIComponent(key)}`)).json()) as { data: TaskJson[] };
     expect(all.data.filter((t) => t.title === data.title)).toHaveLength(1);
   });
 
