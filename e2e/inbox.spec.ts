@@ -85,6 +85,9 @@ test.describe("inbox", () => {
     const title = `Approve invoice INV-E2E-${unique()} from Race Condition AG`;
     const task = await createTask({ title, candidateGroup: "accounts-payable", context: { vendor: "Race Condition AG", amount: 4200, currency: "EUR" } });
     const page = await asUser("maya");
+    // Without live updates (as on a flaky connection): otherwise the claim arrives over SSE and
+    // the page turns read-only before Maya can click — the live case is tested elsewhere.
+    await page.route("**/api/v1/stream**", (route) => route.abort());
     await page.goto(`/inbox?view=group&task=${task.id}`);
     const detail = page.getByTestId("task-detail");
     await expect(detail.getByRole("button", { name: /Approve/ })).toBeEnabled();
