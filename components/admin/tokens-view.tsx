@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { Check, Copy, KeyRound, Plus, TriangleAlert } from "lucide-react";
+import { KeyRound, Plus } from "lucide-react";
 import { format } from "date-fns";
 import { createTokenSchema, type CreatedTokenDto, type TokenDto } from "@/lib/identity/schemas";
 import { PERMISSIONS, ROLES, ROLE_LABELS, type Permission, type RoleName } from "@/lib/identity/permissions";
@@ -16,6 +16,7 @@ import { Dialog, useDialogClose } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
+import { SecretOnce } from "@/components/ui/secret-once";
 import { relative } from "@/components/tasks/format";
 
 export function TokensView() {
@@ -209,41 +210,17 @@ function CreateTokenForm({ onCreated }: { onCreated: (t: CreatedTokenDto) => voi
 }
 
 function NewSecret({ token, onDone }: { token: CreatedTokenDto; onDone: () => void }) {
-  const [copied, setCopied] = useState(false);
   return (
-    <section
-      aria-labelledby="new-secret"
-      data-testid="new-token-secret"
-      className="mb-6 rounded-xl bg-amber-50 p-4 ring-1 ring-amber-300"
-      ref={(el) => el?.focus()}
-      tabIndex={-1}
+    <SecretOnce
+      testId="new-token-secret"
+      className="mb-6"
+      title={<>Copy the secret for “{token.name}” now</>}
+      secret={token.token}
+      secretLabel="Token secret"
+      onDone={onDone}
     >
-      <h2 id="new-secret" className="flex items-center gap-2 text-sm font-semibold text-amber-950">
-        <TriangleAlert aria-hidden className="size-4" /> Copy the secret for “{token.name}” now
-      </h2>
-      <p className="mt-1 text-sm text-amber-900">Baton stores only a hash of it. Once you leave or close this, it can&apos;t be shown again.</p>
-      <div className="mt-3 flex flex-wrap items-center gap-2">
-        <code className="min-w-0 flex-1 rounded-md bg-white px-3 py-2 font-mono text-sm break-all text-slate-900 ring-1 ring-amber-200" aria-label="Token secret">
-          {token.token}
-        </code>
-        <Button
-          onClick={async () => {
-            try {
-              await navigator.clipboard.writeText(token.token);
-              setCopied(true);
-            } catch {
-              setCopied(false);
-            }
-          }}
-        >
-          {copied ? <Check aria-hidden className="size-4" /> : <Copy aria-hidden className="size-4" />}
-          {copied ? "Copied" : "Copy"}
-        </Button>
-        <Button variant="ghost" onClick={onDone}>
-          I&apos;ve stored it
-        </Button>
-      </div>
-    </section>
+      Baton stores only a hash of it. Once you leave or close this, it can&apos;t be shown again.
+    </SecretOnce>
   );
 }
 

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import clsx from "clsx";
-import { Check, ChevronDown, ChevronRight, Copy, Plus, Send, TriangleAlert, Webhook } from "lucide-react";
+import { ChevronDown, ChevronRight, Plus, Send, Webhook } from "lucide-react";
 import { WEBHOOK_EVENT_TYPES, createWebhookSchema, type DeliveryPage, type WebhookDto, type WebhookWithSecretDto } from "@/lib/webhooks/schemas";
 import { api, ApiError } from "@/components/data/api";
 import { useAnnouncer } from "@/components/announcer";
@@ -14,6 +14,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
+import { SecretOnce } from "@/components/ui/secret-once";
 import { localDateTime, relative } from "@/components/tasks/format";
 
 const listKey = ["webhooks"] as const;
@@ -132,35 +133,16 @@ function AddForm({ onCreated }: { onCreated: (e: WebhookWithSecretDto) => void }
 }
 
 function NewSecret({ endpoint, onDone }: { endpoint: WebhookWithSecretDto; onDone: () => void }) {
-  const [copied, setCopied] = useState(false);
   return (
-    <section aria-labelledby="new-webhook-secret" data-testid="new-webhook-secret" className="rounded-xl bg-amber-50 p-4 ring-1 ring-amber-300" ref={(el) => el?.focus()} tabIndex={-1}>
-      <h2 id="new-webhook-secret" className="flex items-center gap-2 text-sm font-semibold text-amber-950">
-        <TriangleAlert aria-hidden className="size-4" /> Copy the signing secret for {endpoint.url} now
-      </h2>
-      <p className="mt-1 text-sm text-amber-900">Your receiver needs it to verify signatures. It is not shown again; rotate it if it is lost.</p>
-      <div className="mt-3 flex flex-wrap items-center gap-2">
-        <code className="min-w-0 flex-1 rounded-md bg-white px-3 py-2 font-mono text-sm break-all text-slate-900 ring-1 ring-amber-200" aria-label="Signing secret">
-          {endpoint.secret}
-        </code>
-        <Button
-          onClick={async () => {
-            try {
-              await navigator.clipboard.writeText(endpoint.secret);
-              setCopied(true);
-            } catch {
-              setCopied(false);
-            }
-          }}
-        >
-          {copied ? <Check aria-hidden className="size-4" /> : <Copy aria-hidden className="size-4" />}
-          {copied ? "Copied" : "Copy"}
-        </Button>
-        <Button variant="ghost" onClick={onDone}>
-          I&apos;ve stored it
-        </Button>
-      </div>
-    </section>
+    <SecretOnce
+      testId="new-webhook-secret"
+      title={<>Copy the signing secret for {endpoint.url} now</>}
+      secret={endpoint.secret}
+      secretLabel="Signing secret"
+      onDone={onDone}
+    >
+      Your receiver needs it to verify signatures. It is not shown again; rotate it if it is lost.
+    </SecretOnce>
   );
 }
 
