@@ -15,6 +15,8 @@ import { db, failedMaintenanceJob, groupTask, makeTeam, tokenFor, uid, type Team
 // the test sets (the database, Redis and services stay real).
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("@/auth", () => ({ auth: async () => (session.userId ? { user: { id: session.userId } } : null) }));
+// The API reads the session cookie through app/api/_lib/session-token (not auth()).
+vi.mock("@/app/api/_lib/session-token", () => ({ sessionUserId: async () => session.userId }));
 
 const { POST: createTask } = await import("@/app/api/v1/tasks/route");
 const { POST: claim } = await import("@/app/api/v1/tasks/[id]/claim/route");

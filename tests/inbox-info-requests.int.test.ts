@@ -12,6 +12,8 @@ import { auditFor, db, groupTask, makeTeam, uid, type Team } from "./helpers";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("@/auth", () => ({ auth: async () => (session.userId ? { user: { id: session.userId } } : null) }));
+// The API reads the session cookie through app/api/_lib/session-token (not auth()).
+vi.mock("@/app/api/_lib/session-token", () => ({ sessionUserId: async () => session.userId }));
 
 const { POST: requestInfoRoute } = await import("@/app/api/v1/tasks/[id]/request-info/route");
 const { POST: answerRoute } = await import("@/app/api/v1/tasks/[id]/answer/route");

@@ -11,6 +11,8 @@ import { groupTask, makeTeam, type Team } from "./helpers";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("@/auth", () => ({ auth: async () => (session.userId ? { user: { id: session.userId } } : null) }));
+// The API reads the session cookie through app/api/_lib/session-token (not auth()).
+vi.mock("@/app/api/_lib/session-token", () => ({ sessionUserId: async () => session.userId }));
 
 const { GET: streamRoute } = await import("@/app/api/v1/stream/route");
 const { GET: openApiRoute } = await import("@/app/api/v1/openapi.json/route");

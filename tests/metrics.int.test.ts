@@ -5,6 +5,8 @@ import { groupTask, makeTeam, tokenFor, type Team } from "./helpers";
 
 // No browser session in these calls: the session lookup answers "signed out".
 vi.mock("@/auth", () => ({ auth: async () => null }));
+// The API reads the session cookie through app/api/_lib/session-token (not auth()).
+vi.mock("@/app/api/_lib/session-token", () => ({ sessionUserId: async () => null }));
 const { GET: metricsRoute } = await import("@/app/api/metrics/route");
 const { GET: listTasks } = await import("@/app/api/v1/tasks/route");
 

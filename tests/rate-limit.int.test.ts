@@ -8,6 +8,8 @@ import { db, makeTeam, uid, type Team } from "./helpers";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("@/auth", () => ({ auth: async () => (session.userId ? { user: { id: session.userId } } : null) }));
+// The API reads the session cookie through app/api/_lib/session-token (not auth()).
+vi.mock("@/app/api/_lib/session-token", () => ({ sessionUserId: async () => session.userId }));
 const { GET: listProcesses } = await import("@/app/api/v1/processes/route");
 const { POST: postEvent } = await import("@/app/api/v1/events/route");
 

@@ -20,6 +20,8 @@ process.env.REDIS_PREFIX = `${process.env.REDIS_PREFIX ?? "baton_test"}_rid`.sli
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("@/auth", () => ({ auth: async () => (session.userId ? { user: { id: session.userId } } : null) }));
+// The API reads the session cookie through app/api/_lib/session-token (not auth()).
+vi.mock("@/app/api/_lib/session-token", () => ({ sessionUserId: async () => session.userId }));
 
 const { db, makeTeam, uid, waitFor } = await import("./helpers");
 const { publishDefinition } = await import("@/lib/processes/service");

@@ -16,6 +16,8 @@ import { appError, db, makeTeam, uid, waitFor, type Team } from "./helpers";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("@/auth", () => ({ auth: async () => (session.userId ? { user: { id: session.userId } } : null) }));
+// The API reads the session cookie through app/api/_lib/session-token (not auth()).
+vi.mock("@/app/api/_lib/session-token", () => ({ sessionUserId: async () => session.userId }));
 const secretsRoute = await import("@/app/api/v1/secrets/route");
 const secretRoute = await import("@/app/api/v1/secrets/[name]/route");
 const processesRoute = await import("@/app/api/v1/processes/route");

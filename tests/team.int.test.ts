@@ -10,6 +10,8 @@ import { appError, auditFor, db, makeTeam, uid, type Team } from "./helpers";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("@/auth", () => ({ auth: async () => (session.userId ? { user: { id: session.userId } } : null) }));
+// The API reads the session cookie through app/api/_lib/session-token (not auth()).
+vi.mock("@/app/api/_lib/session-token", () => ({ sessionUserId: async () => session.userId }));
 const { GET: getTeam } = await import("@/app/api/v1/team/route");
 const { PUT: putOutOfOffice } = await import("@/app/api/v1/team/members/[id]/out-of-office/route");
 

@@ -2,7 +2,7 @@ import { db } from "../db";
 import type { Prisma } from "../db";
 import { requirePermission, type Actor } from "../identity/actor";
 import { auditWhere } from "./repository";
-import { loadUserScope } from "../identity/repository";
+import { scopeOf } from "../identity/scope";
 import { sealAll, verifyAuditChain, type VerifyReport } from "./sealer";
 import { insertAuditEntry as insertEntry } from "./repository";
 import { auditQuerySchema, type AuditEntryDto, type AuditQuery } from "./schemas";
@@ -65,7 +65,7 @@ export function toAuditDtoLabelled(row: Row, labels: Map<string, TaskLabel>): Au
 async function readScope(actor: Actor): Promise<Prisma.AuditEntryWhereInput> {
   if (actor.type !== "USER" || actor.role === "ADMIN" || actor.role === "AUDITOR") return {};
   if (actor.role !== "SUPERVISOR" || !actor.id) throw new AppError("FORBIDDEN", "Your role cannot read the audit log.");
-  const scope = await loadUserScope(actor.id);
+  const scope = await scopeOf(actor);
   const team = [actor.id, ...scope.reportIds];
   const tasks = await db().task.findMany({
     where: {

@@ -8,27 +8,60 @@ export function findUserById(id: string) {
   return db().user.findUnique({ where: { id } });
 }
 
+export interface UserScope {
+  /** The user's skills (tasks with required skills are only theirs to take if they have them all). */
+  skills: string[];
+  groups: { id: string; key: string; name: string }[];
+  groupIds: string[];
+  supervisedGroupIds: string[];
+  reportIds: string[];
+}
+
+/** A signed-in person as the API needs them: who they are and their scope, from one query. */
+export interface UserWithScope {
+  id: string;
+  name: string;
+  role: string;
+  active: boolean;
+  timeZone: string;
+  scope: UserScope;
+}
+
 /**
- * The groups a user belongs to or supervises, and their team: the people who report to them plus
- * the members of the groups they supervise (the supervisor console's definition of a team).
+ * The user and their scope — the groups they belong to or supervise, and their team: the people
+ * who report to them plus the members of the groups they supervise (the supervisor console's
+ * definition of a team) — in ONE round trip: every API request starts with it.
  */
-export async function loadUserScope(userId: string) {
-  const [memberships, supervised, reports, me] = await Promise.all([
-    db().groupMembership.findMany({ where: { userId }, select: { group: { select: { id: true, key: true, name: true } } } }),
-    db().group.findMany({ where: { supervisorId: userId }, select: { id: true, members: { select: { userId: true } } } }),
-    db().user.findMany({ where: { supervisorId: userId }, select: { id: true } }),
-    db().user.findUnique({ where: { id: userId }, select: { skills: true } }),
-  ]);
+export async function loadUserWithScope(userId: string): Promise<UserWithScope | null> {
+  const rows = await db().$queryRawUnsafe<
+    { id: string; name: string; role: string; active: boolean; timeZone: string; skills: string[]; groups: { id: string; key: string; name: string }[]; supervised: string[]; reports: string[] }[]
+  >(
+    `SELECT u."id", u."name", u."role"::text AS "role", u."active", u."timeZone", u."skills",
+            COALESCE((SELECT json_agg(json_build_object('id', g."id", 'key', g."key", 'name', g."name") ORDER BY g."name", g."id")
+                        FROM "GroupMembership" m JOIN "Group" g ON g."id" = m."groupId" WHERE m."userId" = u."id"), '[]'::json) AS "groups",
+            ARRAY(SELECT g."id" FROM "Group" g WHERE g."supervisorId" = u."id" ORDER BY g."id") AS "supervised",
+            ARRAY(SELECT r."id" FROM "User" r WHERE r."supervisorId" = u."id" AND r."id" <> u."id"
+                  UNION
+                  SELECT m."userId" FROM "GroupMembership" m JOIN "Group" g ON g."id" = m."groupId" WHERE g."supervisorId" = u."id" AND m."userId" <> u."id") AS "reports"
+       FROM "User" u WHERE u."id" = $1`,
+    userId,
+  );
+  const r = rows[0];
+  if (!r) return null;
   return {
-    /** The user's skills (tasks with required skills are only theirs to take if they have them all). */
-    skills: me?.skills ?? [],
-    groups: memberships.map((m) => m.group),
-    groupIds: memberships.map((m) => m.group.id),
-    supervisedGroupIds: supervised.map((g) => g.id),
-    reportIds: [...new Set([...reports.map((r) => r.id), ...supervised.flatMap((g) => g.members.map((m) => m.userId))])].filter((id) => id !== userId),
+    id: r.id,
+    name: r.name,
+    role: r.role,
+    active: r.active,
+    timeZone: r.timeZone,
+    scope: { skills: r.skills ?? [], groups: r.groups, groupIds: r.groups.map((g) => g.id), supervisedGroupIds: r.supervised ?? [], reportIds: r.reports ?? [] },
   };
 }
-export type UserScope = Awaited<ReturnType<typeof loadUserScope>>;
+
+export async function loadUserScope(userId: string): Promise<UserScope> {
+  const u = await loadUserWithScope(userId);
+  return u?.scope ?? { skills: [], groups: [], groupIds: [], supervisedGroupIds: [], reportIds: [] };
+}
 
 export function findTokenByHash(tokenHash: string) {
   return db().apiToken.findUnique({ where: { tokenHash } });

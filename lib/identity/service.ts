@@ -6,7 +6,8 @@ import { requirePermission, type Actor } from "./actor";
 import { permissionsFor, type RoleName } from "./permissions";
 import { burnPasswordCheck, verifyPassword } from "./passwords";
 import { clearFailedLogins, lockedOutFor, recordFailedLogin } from "./login-throttle";
-import { findTokenByHash, findUserByEmail, findUserById, loadUserScope, touchToken } from "./repository";
+import { findTokenByHash, findUserByEmail, findUserById, loadUserScope, loadUserWithScope, touchToken } from "./repository";
+import { rememberScope } from "./scope";
 import { createTokenSchema, credentialsSchema, updateUserSettingsSchema, type CreatedTokenDto, type MeDto, type TokenDto, type UserSettings } from "./schemas";
 
 export type LoginResult =
@@ -55,9 +56,12 @@ export async function authenticateWithPassword(raw: unknown, meta: { ip?: string
 
 /** Builds the actor for a signed-in person from the database (role changes apply at once). */
 export async function actorForUser(userId: string, meta: Partial<Actor> = {}): Promise<Actor | null> {
-  const user = await findUserById(userId);
+  const user = await loadUserWithScope(userId);
   if (!user || !user.active) return null;
-  return { type: "USER", id: user.id, name: user.name, role: user.role, permissions: permissionsFor(user.role), timeZone: user.timeZone, ...meta };
+  const role = user.role as RoleName;
+  const actor: Actor = { type: "USER", id: user.id, name: user.name, role, permissions: permissionsFor(role), timeZone: user.timeZone, ...meta };
+  rememberScope(actor, user.scope);
+  return actor;
 }
 
 export function hashToken(token: string): string {

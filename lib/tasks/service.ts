@@ -2,7 +2,8 @@ import { db, Prisma } from "../db";
 import { taskProcessLinkSchema, type TaskProcessLink } from "./schemas";
 import { AppError, fromZodError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
-import { loadUserScope, type UserScope } from "../identity/repository";
+import type { UserScope } from "../identity/repository";
+import { scopeOf } from "../identity/scope";
 import { randomUUID } from "node:crypto";
 import { appendAuditEntry, toAuditDto } from "../audit/service";
 import { AUDIT_COLUMNS, auditEntrySelect } from "../audit/repository";
@@ -18,44 +19,22 @@ import {
   taskListQuerySchema,
   taskReference,
   type TaskDto,
+  type TaskListQuery,
   type TaskPage,
 } from "./schemas";
 import { allowedFrom, assertTransition, type TaskAction } from "./state-machine";
 import { publishTaskEvent } from "../live/publish";
-import { findTask, findTasks, isGroupMember, resolveUserRef, updateTaskIf, type TaskRow } from "./repository";
+import { findTask, findTasksByIds, isGroupMember, queryTaskIds, resolveUserRef, updateTaskIf, type TaskRow } from "./repository";
 import { routeTask } from "../routing/service";
 import { declaredForm, declaredOutcomes, planDecision, type DecisionPlan } from "./decisions";
-import { isPriority, priorityKeyset, taskFilterWhere, taskSortField } from "./filters";
+import { isPriority, priorityKeysetSql, taskFilterSql, taskSortField, ts } from "./filters";
 import { armEscalationTimerInTx, slaAtCreation, slaOf } from "../sla/service";
 
-const EMPTY_SCOPE: UserScope = { skills: [], groups: [], groupIds: [], supervisedGroupIds: [], reportIds: [] };
-
-export async function scopeOf(actor: Actor): Promise<UserScope> {
-  return actor.type === "USER" && actor.id ? loadUserScope(actor.id) : EMPTY_SCOPE;
-}
+export { scopeOf };
 
 /** Machines, admins and auditors see every task; people see their own, their groups' and their team's. */
 export function seesEverything(actor: Actor): boolean {
   return actor.type !== "USER" || actor.role === "ADMIN" || actor.role === "AUDITOR";
-}
-
-function visibilityWhere(actor: Actor, scope: UserScope): Prisma.TaskWhereInput {
-  if (seesEverything(actor)) return {};
-  const me = actor.id ?? "";
-  const groupIds = [...scope.groupIds, ...scope.supervisedGroupIds];
-  return {
-    OR: [
-      { assigneeId: me },
-      { requestedById: me },
-      { decidedById: me },
-      { infoRequestedOfId: me },
-      { participantIds: { has: me } },
-      // Whoever created a task can always read it back (a supervisor assigning work outside their team).
-      { createdByActor: `user:${me}` },
-      { candidateGroupId: { in: groupIds } },
-      ...(scope.reportIds.length ? [{ assigneeId: { in: scope.reportIds } }] : []),
-    ],
-  };
 }
 
 export function canView(actor: Actor, scope: UserScope, t: Omit<TaskRow, "assignee" | "candidateGroup" | "requestedBy" | "decidedBy" | "infoRequestedOf" | "infoRequestedBy" | "delegatedFrom" | "approvals">): boolean {
@@ -378,58 +357,89 @@ function decodeCursor(s: string): Cursor {
  * Keyset pagination over (sortField, id). Open work sorts by due date, soonest first, tasks
  * without a due date last; decided work by decision time, newest first.
  */
-function keyset(field: "dueAt" | "decidedAt" | "createdAt", dir: "asc" | "desc", cursor: Cursor | null): Prisma.TaskWhereInput {
-  if (!cursor) return {};
-  if (cursor.k === null) return { [field]: null, id: { gt: cursor.id } };
-  const k = new Date(cursor.k);
-  const beyond = dir === "asc" ? { gt: k } : { lt: k };
-  return { OR: [{ [field]: beyond }, { [field]: k, id: { gt: cursor.id } }, { [field]: null }] };
+function keysetSql(field: "dueAt" | "decidedAt" | "createdAt", dir: "asc" | "desc", cursor: Cursor | null): Prisma.Sql | null {
+  if (!cursor) return null;
+  const col = Prisma.raw(`t."${field}"`);
+  if (cursor.k === null) return Prisma.sql`(${col} IS NULL AND t."id" > ${cursor.id})`;
+  const k = ts(cursor.k);
+  const beyond = dir === "asc" ? Prisma.sql`${col} > ${k}` : Prisma.sql`${col} < ${k}`;
+  return Prisma.sql`(${beyond} OR (${col} = ${k} AND t."id" > ${cursor.id}) OR ${col} IS NULL)`;
+}
+
+const anyOf = (ids: string[]) => Prisma.sql`ANY(${ids}::text[])`;
+
+/** Who may see a task (view "all"), as SQL on `Task t`; null: everything. */
+function visibilitySql(actor: Actor, scope: UserScope): Prisma.Sql | null {
+  if (seesEverything(actor)) return null;
+  const me = actor.id ?? "";
+  return Prisma.sql`(t."assigneeId" = ${me} OR t."requestedById" = ${me} OR t."decidedById" = ${me} OR t."infoRequestedOfId" = ${me}
+    OR ${me} = ANY(t."participantIds") OR t."createdByActor" = ${`user:${me}`}
+    OR t."candidateGroupId" = ${anyOf([...scope.groupIds, ...scope.supervisedGroupIds])}
+    OR t."assigneeId" = ${anyOf(scope.reportIds)})`;
+}
+
+/**
+ * A list view as one or more branches, each an indexable condition: the inbox is the union of
+ * "assigned to me", "my groups' queue" and "asked of me", and runs as three index scans merged
+ * (one OR across them makes PostgreSQL read and sort every open task of the group).
+ */
+function viewBranches(view: TaskListQuery["view"], actor: Actor, scope: UserScope): (Prisma.Sql | null)[] {
+  const me = actor.id ?? "";
+  const mine = Prisma.sql`t."assigneeId" = ${me} AND t."status" IN ('OPEN', 'INFO_REQUESTED')`;
+  // A four-eyes task you approved waits for someone else: it leaves your queue. One branch a
+  // group (up to 20), so each reads the partial index Task_group_queue_idx in due order.
+  const queueOf = (groups: Prisma.Sql) =>
+    Prisma.sql`t."assigneeId" IS NULL AND t."status" = 'OPEN' AND t."candidateGroupId" ${groups}
+    AND NOT EXISTS (SELECT 1 FROM "TaskApproval" ap WHERE ap."taskId" = t."id" AND ap."approverId" = ${me})`;
+  const groupQueue =
+    scope.groupIds.length > 0 && scope.groupIds.length <= 20
+      ? scope.groupIds.map((g) => queueOf(Prisma.sql`= ${g}`))
+      : [queueOf(Prisma.sql`= ${anyOf(scope.groupIds)}`)];
+  const askedOfMe = Prisma.sql`t."infoRequestedOfId" = ${me} AND t."status" = 'INFO_REQUESTED'`;
+  switch (view) {
+    case "mine":
+      return [mine];
+    case "group":
+      return groupQueue;
+    case "asked":
+      return [askedOfMe];
+    case "inbox":
+      return [mine, ...groupQueue, askedOfMe];
+    case "decided":
+      return [Prisma.sql`t."decidedById" = ${me} AND t."status" = 'DECIDED'`];
+    case "all":
+      return [visibilitySql(actor, scope)];
+  }
 }
 
 export async function listTasks(actor: Actor, rawQuery: unknown): Promise<TaskPage> {
   requirePermission(actor, "tasks:read");
   const q = parse(taskListQuerySchema, rawQuery, "Query");
   const scope = await scopeOf(actor);
-  const me = actor.id ?? "";
   const cursor = q.cursor ? decodeCursor(q.cursor) : null;
-  let where: Prisma.TaskWhereInput;
   const { field, dir } = taskSortField(q);
-  const open = { status: { in: ["OPEN", "INFO_REQUESTED"] as ("OPEN" | "INFO_REQUESTED")[] } };
-  const mine: Prisma.TaskWhereInput = { assigneeId: me, ...open };
-  // A four-eyes task you approved waits for someone else: it leaves your queue.
-  const groupQueue: Prisma.TaskWhereInput = { assigneeId: null, status: "OPEN", candidateGroupId: { in: scope.groupIds }, approvals: { none: { approverId: me } } };
-  const askedOfMe: Prisma.TaskWhereInput = { infoRequestedOfId: me, status: "INFO_REQUESTED" };
-  switch (q.view) {
-    case "mine":
-      where = mine;
-      break;
-    case "group":
-      where = groupQueue;
-      break;
-    case "asked":
-      where = askedOfMe;
-      break;
-    case "inbox":
-      where = { OR: [mine, groupQueue, askedOfMe] };
-      break;
-    case "decided":
-      where = { decidedById: me, status: "DECIDED" };
-      break;
-    case "all":
-      where = visibilityWhere(actor, scope);
-      break;
-  }
-  const filters = await taskFilterWhere(q, { now: new Date(), openOnly: q.view !== "decided" && q.view !== "all", timeZone: actor.timeZone });
-  const rows = await findTasks({
-    where: { AND: [where, ...filters, field === "priority" ? priorityKeyset(cursor) : keyset(field, dir, cursor)] },
-    orderBy: [field === "priority" || field === "createdAt" ? { [field]: dir } : { [field]: { sort: dir, nulls: "last" } }, { id: "asc" }],
-    take: q.limit + 1,
+  const after = field === "priority" ? priorityKeysetSql(cursor) : keysetSql(field, dir, cursor);
+  const filters = [...taskFilterSql(q, { now: new Date(), timeZone: actor.timeZone }), ...(after ? [after] : [])];
+  const col = Prisma.raw(`"${field}"`);
+  const order = (alias: string) =>
+    Prisma.raw(
+      `${alias}${field === "priority" || field === "createdAt" ? `"${field}" ${dir.toUpperCase()}` : `"${field}" ${dir.toUpperCase()} NULLS LAST`}, ${alias}"id" ASC`,
+    );
+  const take = q.limit + 1;
+  const branchSql = viewBranches(q.view, actor, scope).map((b) => {
+    const conds = [...(b ? [b] : []), ...filters];
+    const where = conds.length ? Prisma.sql`WHERE ${Prisma.join(conds, " AND ")}` : Prisma.empty;
+    return Prisma.sql`(SELECT t."id", t.${col} FROM "Task" t ${where} ORDER BY ${order("t.")} LIMIT ${take})`;
   });
+  const ids = await queryTaskIds(
+    branchSql.length === 1 ? branchSql[0]! : Prisma.sql`SELECT x."id" FROM (${Prisma.join(branchSql, " UNION ")}) x ORDER BY ${order("x.")} LIMIT ${take}`,
+  );
+  const rows = await findTasksByIds(ids);
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   return {
     data: page.map((t) => toTaskDto(t, capabilities(actor, scope, t))),
-    nextCursor: rows.length > q.limit && last ? encodeCursor({ k: field === "priority" ? last.priority : iso(last[field]), id: last.id }) : null,
+    nextCursor: ids.length > q.limit && last ? encodeCursor({ k: field === "priority" ? last.priority : iso(last[field]), id: last.id }) : null,
   };
 }
 

@@ -1,4 +1,4 @@
-import { auth } from "@/auth";
+import { sessionUserId } from "@/app/api/_lib/session-token";
 import { AppError } from "@/lib/errors";
 import { actorForToken, actorForUser } from "@/lib/identity/service";
 import { requirePermission, type Actor } from "@/lib/identity/actor";
@@ -78,8 +78,7 @@ async function resolveActor(req: Request, requestId: string): Promise<Actor> {
     if (!actor) throw new AppError("UNAUTHENTICATED", "The API token is invalid, expired or revoked.");
     return actor;
   }
-  const session = await auth();
-  const userId = session?.user?.id;
+  const userId = await sessionUserId(req);
   const actor = userId ? await actorForUser(userId, meta) : null;
   if (!actor) throw new AppError("UNAUTHENTICATED", "Sign in or send an API token (Authorization: Bearer ...).");
   return actor;
