@@ -1,4 +1,4 @@
-import { db } from "../db";
+import { db, Prisma } from "../db";
 import { AppError, fromZodError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
 import { countOf, emptyHistogram, mergeInto, percentiles } from "./histogram";
@@ -17,9 +17,19 @@ const NOT_AUTOMATED = new Set(["human", "wait", "end"]);
 /** Maximum period a dashboard covers (rollups are daily; a year is 365 rows per version). */
 const MAX_DAYS = 366;
 
+/** A histogram as SQL sums it: {bucket (1-based): count} for the non-empty buckets. */
+type Sparse = Record<string, number>;
+type SparseRow<R, K extends keyof R> = Omit<R, K> & { [P in K]: Sparse | null };
+
+function dense(h: Sparse | null): number[] {
+  const out = emptyHistogram();
+  if (h) for (const [i, v] of Object.entries(h)) out[Number(i) - 1] = (out[Number(i) - 1] ?? 0) + v;
+  return out;
+}
+
 // Rows as read back: bigint sums arrive as bigint, histograms may be empty arrays.
-type InstanceRow = Omit<InstanceAgg, "cycleSumMs" | "cycleHist"> & { cycleSumMs: bigint | number; cycleHist: number[] | null };
-type StepRow = Omit<StepAgg, "durationSumMs" | "durationHist" | "handoffSumMs" | "handoffHist" | "firstActionSumMs" | "firstActionHist"> & {
+type InstanceRow = Omit<InstanceAgg, "cycleSumMs" | "cycleHist" | "day" | "definitionId"> & { cycleSumMs: bigint | number; cycleHist: number[] | null };
+type StepRow = Omit<StepAgg, "day" | "definitionId" | "durationSumMs" | "durationHist" | "handoffSumMs" | "handoffHist" | "firstActionSumMs" | "firstActionHist"> & {
   durationSumMs: bigint | number;
   durationHist: number[] | null;
   handoffSumMs: bigint | number;
@@ -203,20 +213,47 @@ export async function kpiDashboard(actor: Actor, raw: unknown, now = new Date())
   const key = q.process ?? null;
   const version = q.version ?? null;
 
-  const [instanceRows, stepRows, decisionRows, names, splits, state] = await Promise.all([
-    db().$queryRaw<InstanceRow[]>`
-      SELECT "definitionId", "processKey", version, to_char(day, 'YYYY-MM-DD') AS day, started, completed, failed, cancelled,
-             reworked, "cycleCount", "cycleSumMs", "cycleHist"
-        FROM "KpiInstanceDay"
-       WHERE day >= ${from}::date AND day < ${toExclusive}::date
-         AND (${key}::text IS NULL OR "processKey" = ${key}) AND (${version}::int IS NULL OR version = ${version}::int)`,
-    db().$queryRaw<StepRow[]>`
-      SELECT "processKey", version, "stepId", "stepType", to_char(day, 'YYYY-MM-DD') AS day, runs, failed, attempts,
-             "durationSumMs", "durationHist", "handoffCount", "handoffSumMs", "handoffHist", tasks, "firstActionCount",
-             "firstActionSumMs", "firstActionHist", "slaTasks", "slaBreached", escalated, "infoRequested"
-        FROM "KpiStepDay"
-       WHERE day >= ${from}::date AND day < ${toExclusive}::date
-         AND (${key}::text IS NULL OR "processKey" = ${key}) AND (${version}::int IS NULL OR version = ${version}::int)`,
+  // Summed in PostgreSQL, histograms too (bucket by bucket, only non-empty buckets come back):
+  // a 30-day view of 60 versions is ~11,000 rollup rows of up to three 80-bucket histograms each,
+  // which cost more to ship and parse than to add up where they are.
+  const period = Prisma.sql`day >= ${from}::date AND day < ${toExclusive}::date
+         AND (${key}::text IS NULL OR "processKey" = ${key}) AND (${version}::int IS NULL OR version = ${version}::int)`;
+  const [instanceRows, instanceDays, stepRows, stepDays, decisionRows, names, splits, state] = await Promise.all([
+    db().$queryRaw<SparseRow<InstanceRow, "cycleHist">[]>`
+      WITH r AS (SELECT * FROM "KpiInstanceDay" WHERE ${period}),
+      g AS (SELECT "processKey", version, sum(started)::int AS started, sum(completed)::int AS completed, sum(failed)::int AS failed,
+                   sum(cancelled)::int AS cancelled, sum(reworked)::int AS reworked, sum("cycleCount")::int AS "cycleCount", sum("cycleSumMs")::bigint AS "cycleSumMs"
+              FROM r GROUP BY 1, 2),
+      h AS (SELECT r."processKey", r.version, u.i, sum(u.v)::int AS v
+              FROM r CROSS JOIN LATERAL unnest(r."cycleHist") WITH ORDINALITY u(v, i) WHERE u.v <> 0 GROUP BY 1, 2, 3),
+      hh AS (SELECT "processKey", version, json_object_agg(i, v) AS hist FROM h GROUP BY 1, 2)
+      SELECT g.*, hh.hist AS "cycleHist" FROM g LEFT JOIN hh ON hh."processKey" = g."processKey" AND hh.version = g.version`,
+    db().$queryRaw<{ day: string; started: number; completed: number; failed: number; cycleHist: Sparse | null }[]>`
+      WITH r AS (SELECT * FROM "KpiInstanceDay" WHERE ${period}),
+      g AS (SELECT day, sum(started)::int AS started, sum(completed)::int AS completed, sum(failed)::int AS failed FROM r GROUP BY 1),
+      h AS (SELECT r.day, u.i, sum(u.v)::int AS v FROM r CROSS JOIN LATERAL unnest(r."cycleHist") WITH ORDINALITY u(v, i) WHERE u.v <> 0 GROUP BY 1, 2),
+      hh AS (SELECT day, json_object_agg(i, v) AS hist FROM h GROUP BY 1)
+      SELECT to_char(g.day, 'YYYY-MM-DD') AS day, g.started, g.completed, g.failed, hh.hist AS "cycleHist" FROM g LEFT JOIN hh ON hh.day = g.day`,
+    db().$queryRaw<SparseRow<StepRow, "durationHist" | "handoffHist" | "firstActionHist">[]>`
+      WITH r AS (SELECT * FROM "KpiStepDay" WHERE ${period}),
+      g AS (SELECT "processKey", version, "stepId", "stepType", sum(runs)::int AS runs, sum(failed)::int AS failed, sum(attempts)::int AS attempts,
+                   sum("durationSumMs")::bigint AS "durationSumMs", sum("handoffCount")::int AS "handoffCount", sum("handoffSumMs")::bigint AS "handoffSumMs",
+                   sum(tasks)::int AS tasks, sum("firstActionCount")::int AS "firstActionCount", sum("firstActionSumMs")::bigint AS "firstActionSumMs",
+                   sum("slaTasks")::int AS "slaTasks", sum("slaBreached")::int AS "slaBreached", sum(escalated)::int AS escalated,
+                   sum("infoRequested")::int AS "infoRequested"
+              FROM r GROUP BY 1, 2, 3, 4),
+      h AS (SELECT r."processKey", r.version, r."stepId", u.i, sum(u.d)::int AS d, sum(u.h)::int AS h, sum(u.f)::int AS f
+              FROM r CROSS JOIN LATERAL unnest(r."durationHist", r."handoffHist", r."firstActionHist") WITH ORDINALITY u(d, h, f, i)
+             WHERE COALESCE(u.d, 0) <> 0 OR COALESCE(u.h, 0) <> 0 OR COALESCE(u.f, 0) <> 0 GROUP BY 1, 2, 3, 4),
+      hh AS (SELECT "processKey", version, "stepId", json_object_agg(i, d) FILTER (WHERE d <> 0) AS d, json_object_agg(i, h) FILTER (WHERE h <> 0) AS h,
+                    json_object_agg(i, f) FILTER (WHERE f <> 0) AS f FROM h GROUP BY 1, 2, 3)
+      SELECT g.*, hh.d AS "durationHist", hh.h AS "handoffHist", hh.f AS "firstActionHist"
+        FROM g LEFT JOIN hh ON hh."processKey" = g."processKey" AND hh.version = g.version AND hh."stepId" = g."stepId"`,
+    db().$queryRaw<{ day: string; slaTasks: number; slaBreached: number; runs: number; failed: number }[]>`
+      SELECT to_char(day, 'YYYY-MM-DD') AS day, sum("slaTasks")::int AS "slaTasks", sum("slaBreached")::int AS "slaBreached",
+             (sum(runs) FILTER (WHERE "stepType" NOT IN (${Prisma.join([...NOT_AUTOMATED])})))::int AS runs,
+             (sum(failed) FILTER (WHERE "stepType" NOT IN (${Prisma.join([...NOT_AUTOMATED])})))::int AS failed
+        FROM "KpiStepDay" WHERE ${period} GROUP BY day`,
     db().$queryRaw<{ processKey: string; version: number; outcome: string; deciderId: string; name: string; n: bigint }[]>`
       SELECT "processKey", version, outcome, "deciderId", max("deciderName") AS name, sum(count) AS n
         FROM "KpiDecisionDay"
@@ -256,19 +293,22 @@ export async function kpiDashboard(actor: Actor, raw: unknown, now = new Date())
     series.set(new Date(t).toISOString().slice(0, 10), { started: 0, completed: 0, failed: 0, hist: emptyHistogram(), sla: 0, breached: 0, runs: 0, runFailed: 0 });
   }
 
-  for (const r of instanceRows) {
+  for (const sparse of instanceRows) {
+    const r = { ...sparse, cycleHist: dense(sparse.cycleHist) };
     totals.addInstance(r);
     proc(r.processKey).acc.addInstance(r);
     ver(r.processKey, r.version).addInstance(r);
-    const s = series.get(r.day);
-    if (s) {
-      s.started += r.started;
-      s.completed += r.completed;
-      s.failed += r.failed;
-      mergeInto(s.hist, r.cycleHist);
-    }
   }
-  for (const r of stepRows) {
+  for (const d of instanceDays) {
+    const s = series.get(d.day);
+    if (!s) continue;
+    s.started += d.started;
+    s.completed += d.completed;
+    s.failed += d.failed;
+    mergeInto(s.hist, dense(d.cycleHist));
+  }
+  for (const sparse of stepRows) {
+    const r = { ...sparse, durationHist: dense(sparse.durationHist), handoffHist: dense(sparse.handoffHist), firstActionHist: dense(sparse.firstActionHist) };
     totals.addStep(r);
     const p = proc(r.processKey);
     p.acc.addStep(r);
@@ -279,15 +319,14 @@ export async function kpiDashboard(actor: Actor, raw: unknown, now = new Date())
       p.steps.set(r.stepId, st);
     }
     st.addStep(r);
-    const s = series.get(r.day);
-    if (s) {
-      s.sla += r.slaTasks;
-      s.breached += r.slaBreached;
-      if (!NOT_AUTOMATED.has(r.stepType)) {
-        s.runs += r.runs;
-        s.runFailed += r.failed;
-      }
-    }
+  }
+  for (const d of stepDays) {
+    const s = series.get(d.day);
+    if (!s) continue;
+    s.sla += d.slaTasks;
+    s.breached += d.slaBreached;
+    s.runs += d.runs ?? 0;
+    s.runFailed += d.failed ?? 0;
   }
 
   const outcomes = new Map<string, number>();
