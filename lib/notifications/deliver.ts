@@ -21,7 +21,12 @@ export interface NotificationDraft {
 
 /** Writes the notifications people want (in-app and/or e-mail); returns how many were new. */
 export async function deliverNotifications(drafts: NotificationDraft[]): Promise<number> {
-  if (drafts.length === 0) return 0;
+  return (await deliverNotificationsDetailed(drafts)).length;
+}
+
+/** deliverNotifications, answering the dedupe keys of the notifications that were new. */
+export async function deliverNotificationsDetailed(drafts: NotificationDraft[]): Promise<string[]> {
+  if (drafts.length === 0) return [];
   const channels = await channelsFor(drafts);
   const smtp = emailAvailable();
   const rows = drafts
@@ -32,13 +37,13 @@ export async function deliverNotifications(drafts: NotificationDraft[]): Promise
     })
     // Someone who turned a kind off on every channel gets nothing (and no row).
     .filter((r) => r.inApp || r.emailStatus);
-  if (rows.length === 0) return 0;
+  if (rows.length === 0) return [];
 
   const created = await db().$transaction(async (tx) => {
     const inserted = await tx.notification.createManyAndReturn({
       data: rows,
       skipDuplicates: true,
-      select: { id: true, userId: true, inApp: true, emailStatus: true },
+      select: { id: true, userId: true, inApp: true, emailStatus: true, dedupeKey: true },
     });
     for (const n of inserted) {
       if (n.emailStatus === "PENDING") {
@@ -48,7 +53,14 @@ export async function deliverNotifications(drafts: NotificationDraft[]): Promise
     return inserted;
   });
   if (created.some((n) => n.emailStatus === "PENDING")) dispatchOutboxSoon();
-  const bell = created.filter((n) => n.inApp).map((n) => n.userId);
-  if (bell.length) publishNotificationEvent(bell, rows[0]!.taskId);
-  return created.length;
+  // The bell hears about it live, per task (one batch may carry many tasks' notifications).
+  const taskOf = new Map(rows.map((r) => [r.dedupeKey, r.taskId]));
+  const bells = new Map<string | null, Set<string>>();
+  for (const n of created) {
+    if (!n.inApp) continue;
+    const t = taskOf.get(n.dedupeKey) ?? null;
+    bells.set(t, (bells.get(t) ?? new Set()).add(n.userId));
+  }
+  for (const [taskId, users] of bells) publishNotificationEvent([...users], taskId);
+  return created.map((n) => n.dedupeKey);
 }

@@ -1,5 +1,5 @@
 import { db } from "../db";
-import { deliverNotifications } from "./deliver";
+import { deliverNotificationsDetailed, type NotificationDraft } from "./deliver";
 import { taskReference } from "../tasks/schemas";
 import { escalationMessage } from "../sla/escalate";
 import { ESCALATION_ACTIONS, type EscalationAction } from "../sla/schemas";
@@ -9,24 +9,47 @@ import { ESCALATION_ACTIONS, type EscalationAction } from "../sla/schemas";
 // requester when the task was decided automatically or expired. One dedupe key per task, level
 // and person, so a retried job never notifies twice.
 export async function notifyTaskEscalated(taskId: string, level: number): Promise<number> {
-  const esc = await db().taskEscalation.findUnique({
-    where: { taskId_level: { taskId, level } },
+  return (await notifyTasksEscalated([{ taskId, level }])).get(`${taskId}.${level}`) ?? 0;
+}
+
+/**
+ * The same for many fired levels at once (the worker batches its jobs): three queries and one
+ * insert whatever the count. Returns, per `${taskId}.${level}`, how many notifications were new.
+ */
+export async function notifyTasksEscalated(levels: { taskId: string; level: number }[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (levels.length === 0) return out;
+  const rows = await db().taskEscalation.findMany({
+    where: { OR: levels.map((l) => ({ taskId: l.taskId, level: l.level })) },
     include: { task: { select: { number: true, title: true, requestedById: true } } },
   });
-  if (!esc) return 0;
-  const action = (ESCALATION_ACTIONS as readonly string[]).includes(esc.action) ? (esc.action as EscalationAction) : "remind";
-  const members = async (groupId: string) =>
-    (await db().groupMembership.findMany({ where: { groupId, user: { active: true } }, select: { userId: true } })).map((m) => m.userId);
-  let userIds: string[];
-  if (esc.toAssigneeId) userIds = [esc.toAssigneeId];
-  else if (esc.toGroupId) userIds = await members(esc.toGroupId);
-  else if (action === "auto_decide" || action === "fail") userIds = [esc.fromAssigneeId, action === "fail" ? esc.task.requestedById : null].filter((u): u is string => !!u);
-  else userIds = esc.fromAssigneeId ? [esc.fromAssigneeId] : [];
-  // The requester never decides their own request, so a queue notice skips them.
-  if (!esc.toAssigneeId && action !== "fail") userIds = userIds.filter((u) => u !== esc.task.requestedById);
-  userIds = [...new Set(userIds)];
-  if (userIds.length === 0) return 0;
-  const message = escalationMessage(action, taskReference(esc.task.number), esc.task.title, esc.note);
+  const groupIds = [...new Set(rows.flatMap((r) => (!r.toAssigneeId && r.toGroupId ? [r.toGroupId] : [])))];
+  const memberships = groupIds.length
+    ? await db().groupMembership.findMany({ where: { groupId: { in: groupIds }, user: { active: true } }, select: { groupId: true, userId: true } })
+    : [];
+  const members = (groupId: string) => memberships.filter((m) => m.groupId === groupId).map((m) => m.userId);
+  const drafts: (NotificationDraft & { pair: string })[] = [];
+  for (const esc of rows) {
+    const action = (ESCALATION_ACTIONS as readonly string[]).includes(esc.action) ? (esc.action as EscalationAction) : "remind";
+    let userIds: string[];
+    if (esc.toAssigneeId) userIds = [esc.toAssigneeId];
+    else if (esc.toGroupId) userIds = members(esc.toGroupId);
+    else if (action === "auto_decide" || action === "fail") userIds = [esc.fromAssigneeId, action === "fail" ? esc.task.requestedById : null].filter((u): u is string => !!u);
+    else userIds = esc.fromAssigneeId ? [esc.fromAssigneeId] : [];
+    // The requester never decides their own request, so a queue notice skips them.
+    if (!esc.toAssigneeId && action !== "fail") userIds = userIds.filter((u) => u !== esc.task.requestedById);
+    const message = escalationMessage(action, taskReference(esc.task.number), esc.task.title, esc.note);
+    const pair = `${esc.taskId}.${esc.level}`;
+    for (const userId of new Set(userIds)) {
+      drafts.push({ pair, userId, dedupeKey: `task-escalated:${esc.taskId}:${esc.level}:${userId}`, kind: message.kind, title: message.title, body: esc.note, taskId: esc.taskId });
+    }
+  }
   // Through the person's chosen channels (in-app and/or e-mail), like every notification.
-  return deliverNotifications(userIds.map((userId) => ({ userId, dedupeKey: `task-escalated:${taskId}:${level}:${userId}`, kind: message.kind, title: message.title, body: esc.note, taskId })));
+  const created = await deliverNotificationsDetailed(drafts.map(({ pair: _pair, ...d }) => d));
+  const pairOf = new Map(drafts.map((d) => [d.dedupeKey, d.pair]));
+  for (const key of created) {
+    const pair = pairOf.get(key);
+    if (pair) out.set(pair, (out.get(pair) ?? 0) + 1);
+  }
+  return out;
 }

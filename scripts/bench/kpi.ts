@@ -33,7 +33,7 @@ async function main() {
     await sql(`INSERT INTO "ProcessInstance" (id, "definitionId", status, "startedAt", "endedAt", "updatedAt", "startedByName")
                SELECT 'i' || g, 'd' || (1 + g % ${PROCESSES}) || '_' || (1 + (g / 7) % ${VERSIONS}),
                       (CASE WHEN g % 100 < 93 THEN 'COMPLETED' WHEN g % 100 < 98 THEN 'FAILED' ELSE 'CANCELLED' END)::"InstanceStatus",
-                      s, s + ((60 + (g * 7919) % 172800) || ' seconds')::interval, now(), 'bench'
+                      s, s + ((60 + (g::bigint * 7919) % 172800) || ' seconds')::interval, now(), 'bench'
                  FROM (SELECT g, now() - (((g::bigint * 31536000 / ${INSTANCES}) % (${DAYS} * 86400)) || ' seconds')::interval - interval '3 days' AS s
                          FROM generate_series(1, ${INSTANCES}) g) x`);
     // Five step runs an instance, each a fifth of its cycle; 3 % of automated runs failed.

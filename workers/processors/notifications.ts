@@ -2,13 +2,42 @@ import { UnrecoverableError, type Job } from "bullmq";
 import { JOB_SCHEMAS } from "../../lib/queues";
 import { db } from "../../lib/db";
 import { notifyTaskCreated, notifyTaskDecided } from "../../lib/notifications/service";
-import { notifyTaskEscalated } from "../../lib/notifications/escalations";
+import { notifyTasksEscalated } from "../../lib/notifications/escalations";
+import { Batcher } from "../../lib/notifications/batcher";
 import { notifyInfoAnswered, notifyInfoRequested, notifyMentioned } from "../../lib/notifications/comments";
 import { emitTaskWebhookEvent } from "../../lib/webhooks/service";
 import type { WebhookEventType } from "../../lib/webhooks/schemas";
 
 /** The event id a job's webhook deliveries carry: the job id is already one per event. */
 const eventIdOf = (job: Job) => `evt_${job.id ?? `${job.name}.${job.timestamp}`}`;
+
+type EscalatedJob = { taskId: string; level: number; eventId: string };
+
+const escalatedBatcher = new Batcher<EscalatedJob, { notified: number; webhooks: number }>(
+  async (jobs) => {
+    const notified = await notifyTasksEscalated(jobs);
+    const out = new Map<string, { notified: number; webhooks: number }>();
+    // Every fired level (reminders included) is a task.escalated event for webhook receivers;
+    // one look at the endpoints for the batch, the events only when someone subscribed.
+    const subscribed = await db().webhookEndpoint.count({ where: { active: true, OR: [{ eventTypes: { isEmpty: true } }, { eventTypes: { has: "task.escalated" } }] } });
+    const escalations = subscribed
+      ? await db().taskEscalation.findMany({ where: { OR: jobs.map((j) => ({ taskId: j.taskId, level: j.level })) }, select: { taskId: true, level: true, action: true, note: true } })
+      : [];
+    for (const j of jobs) {
+      const key = `${j.taskId}.${j.level}`;
+      let webhooks = 0;
+      if (subscribed) {
+        const esc = escalations.find((e) => e.taskId === j.taskId && e.level === j.level);
+        const escalation = { level: j.level, action: esc?.action ?? null, note: esc?.note ?? null };
+        webhooks = await emitTaskWebhookEvent("task.escalated", j.taskId, j.eventId, { escalation });
+      }
+      out.set(key, { notified: notified.get(key) ?? 0, webhooks });
+    }
+    return out;
+  },
+  (j) => `${j.taskId}.${j.level}`,
+  { notified: 0, webhooks: 0 },
+);
 
 /**
  * Writes notifications (in-app, and e-mail jobs as people chose) and records the matching webhook
@@ -44,11 +73,8 @@ export async function processNotificationJob(job: Job): Promise<{ notified: numb
     case "task-escalated": {
       const data = JOB_SCHEMAS["task-escalated"].safeParse(job.data);
       if (!data.success) throw new UnrecoverableError(`invalid task-escalated payload: ${data.error.message}`);
-      const notified = await notifyTaskEscalated(data.data.taskId, data.data.level);
-      // Every fired level (reminders included) is a task.escalated event for webhook receivers.
-      const esc = await db().taskEscalation.findUnique({ where: { taskId_level: { taskId: data.data.taskId, level: data.data.level } }, select: { action: true, note: true } });
-      const escalation = { level: data.data.level, action: esc?.action ?? null, note: esc?.note ?? null };
-      return { notified, webhooks: await emitTaskWebhookEvent("task.escalated", data.data.taskId, eventIdOf(job), { escalation }) };
+      // Thousands of levels can fall due in one minute: their notices are written in batches.
+      return escalatedBatcher.add({ ...data.data, eventId: eventIdOf(job) });
     }
     default:
       throw new UnrecoverableError(`unknown notifications job "${job.name}"`);
