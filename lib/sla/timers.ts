@@ -1,64 +1,26 @@
 import { db } from "../db";
 import { logger } from "../logger";
 import { fireDueEscalations, type FiredEscalation } from "./escalate";
+import { Batcher } from "../batcher";
 
 // The worker side of escalation timers. A timer job does not commit on its own: it joins a
 // batch that fires every due task of the batch in one transaction (lib/sla/escalate.ts), so
 // 10,000 levels due in the same minute cost a few hundred commits, not 10,000.
 
-interface Waiter {
-  resolve: (fired: FiredEscalation | null) => void;
-  reject: (err: unknown) => void;
-}
-
+/** Timer jobs of the same moment, fired together: resolves with the level fired for the task, or null when nothing was due (decided, paused, already fired, early). */
 export class EscalationBatcher {
-  private queue = new Map<string, Waiter[]>();
-  private timer: NodeJS.Timeout | null = null;
-  private running = 0;
+  private readonly batcher = new Batcher<string, FiredEscalation | null>(
+    async (taskIds) => {
+      const fired = await fireDueEscalations({ taskIds, by: "timer" });
+      return new Map(fired.map((f) => [f.taskId, f]));
+    },
+    (id) => id,
+    null,
+    { maxBatch: 250, maxWaitMs: 5, maxParallel: 2 },
+  );
 
-  constructor(private readonly opts: { maxBatch: number; maxWaitMs: number; maxParallel: number } = { maxBatch: 250, maxWaitMs: 5, maxParallel: 2 }) {}
-
-  /** Resolves with the level fired for this task, or null when nothing was due (decided, paused, already fired, early). */
   fire(taskId: string): Promise<FiredEscalation | null> {
-    return new Promise((resolve, reject) => {
-      const list = this.queue.get(taskId) ?? [];
-      list.push({ resolve, reject });
-      this.queue.set(taskId, list);
-      this.schedule();
-    });
-  }
-
-  private schedule(): void {
-    if (this.running >= this.opts.maxParallel) return;
-    if (this.queue.size >= this.opts.maxBatch) {
-      void this.flush();
-      return;
-    }
-    this.timer ??= setTimeout(() => {
-      this.timer = null;
-      void this.flush();
-    }, this.opts.maxWaitMs);
-  }
-
-  private async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    if (this.queue.size === 0 || this.running >= this.opts.maxParallel) return;
-    const batch = [...this.queue.entries()].slice(0, this.opts.maxBatch);
-    for (const [id] of batch) this.queue.delete(id);
-    this.running++;
-    try {
-      const fired = await fireDueEscalations({ taskIds: batch.map(([id]) => id), by: "timer" });
-      const byTask = new Map(fired.map((f) => [f.taskId, f]));
-      for (const [id, waiters] of batch) for (const w of waiters) w.resolve(byTask.get(id) ?? null);
-    } catch (err) {
-      for (const [, waiters] of batch) for (const w of waiters) w.reject(err);
-    } finally {
-      this.running--;
-      if (this.queue.size > 0) this.schedule();
-    }
+    return this.batcher.add(taskId);
   }
 }
 

@@ -3,7 +3,7 @@ import { JOB_SCHEMAS } from "../../lib/queues";
 import { db } from "../../lib/db";
 import { notifyTaskCreated, notifyTaskDecided } from "../../lib/notifications/service";
 import { notifyTasksEscalated } from "../../lib/notifications/escalations";
-import { Batcher } from "../../lib/notifications/batcher";
+import { Batcher } from "../../lib/batcher";
 import { notifyInfoAnswered, notifyInfoRequested, notifyMentioned } from "../../lib/notifications/comments";
 import { emitTaskWebhookEvent } from "../../lib/webhooks/service";
 import type { WebhookEventType } from "../../lib/webhooks/schemas";
@@ -37,6 +37,7 @@ const escalatedBatcher = new Batcher<EscalatedJob, { notified: number; webhooks:
   },
   (j) => `${j.taskId}.${j.level}`,
   { notified: 0, webhooks: 0 },
+  { maxBatch: 200, maxWaitMs: 10, maxParallel: 2 },
 );
 
 /**
