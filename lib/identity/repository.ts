@@ -67,6 +67,17 @@ export function findTokenByHash(tokenHash: string) {
   return db().apiToken.findUnique({ where: { tokenHash } });
 }
 
-export function touchToken(id: string) {
-  return db().apiToken.update({ where: { id }, data: { lastUsedAt: new Date() } });
+// "Last used" is shown to the minute; writing it on every call would make every request of a
+// busy token (an event source posting hundreds a second) queue on the same row lock.
+const TOUCH_EVERY_MS = 60_000;
+const touched = new Map<string, number>();
+
+/** Records that a token was used: at most once a minute per token and process, and only if the stored time is older. */
+export async function touchToken(id: string): Promise<void> {
+  const now = Date.now();
+  if ((touched.get(id) ?? 0) > now - TOUCH_EVERY_MS) return;
+  if (touched.size > 10_000) touched.clear();
+  touched.set(id, now);
+  await db().$executeRaw`UPDATE "ApiToken" SET "lastUsedAt" = ${new Date(now).toISOString()}::timestamptz AT TIME ZONE 'UTC'
+    WHERE "id" = ${id} AND ("lastUsedAt" IS NULL OR "lastUsedAt" < ${new Date(now - TOUCH_EVERY_MS).toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
 }

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import http from "node:http";
+import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -63,9 +64,10 @@ async function cannon(opts: { body: string; seconds?: number; amount?: number; t
     method: "POST",
     connections: CONNECTIONS,
     ...(opts.amount ? { amount: opts.amount } : { duration: opts.seconds }),
-    idReplacement: true,
     headers: { "content-type": "application/cloudevents+json", authorization: `Bearer ${opts.token}` },
-    body: opts.body,
+    // A fresh CloudEvent id per request ("[<id>]" in the template). Not autocannon's own
+    // idReplacement: in autocannon 8.0.0 it fails every request before sending it.
+    requests: [{ setupRequest: (req) => ({ ...req, body: opts.body.replaceAll("[<id>]", randomUUID()) }) }],
   });
   const ok = result["2xx"];
   const seconds = result.duration;
@@ -97,7 +99,8 @@ async function main() {
     const admin = await createUser(db(), { role: "ADMIN", name: "Bench Admin" });
     const actor = userActor({ id: admin.id, name: admin.name, role: "ADMIN" });
     const group = await createGroup(db(), { key: "bench-approvers", name: "Bench approvers", memberIds: [admin.id] });
-    const { token } = await createApiToken(actor, { name: "bench", role: "ADMIN" });
+    // Not rate limited: the bench measures the intake, not the per-token limit (API_RATE_LIMIT_PER_MINUTE).
+    const { token } = await createApiToken(actor, { name: "bench", role: "ADMIN", rateLimitPerMinute: 0 });
     await publishDefinition(actor, {
       key: "bench-order",
       name: "Bench order",
@@ -119,9 +122,19 @@ async function main() {
       });
     }
     const childEnv = { ...process.env, LOG_LEVEL: "warn", API_RATE_LIMIT_PER_MINUTE: "0", PORT: String(PORT), AUTH_URL: base, NODE_ENV: "production" as const };
-    await start(path.join("node_modules", ".bin", "next"), ["start", "-p", String(PORT), "-H", "127.0.0.1"], childEnv, (o) => /Ready|started server|Local:/i.test(o), "next start");
+    // BENCH_PROFILE_DIR=<dir>: the web server writes a V8 CPU profile there when it stops.
+    const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+    await start(process.execPath, [...profile, path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT), "-H", "127.0.0.1"], childEnv, (o) => /Ready|started server|Local:/i.test(o), "next start");
     await waitForHttp(`${base}/api/health`);
 
+    // One event first, so a broken intake stops the bench with its answer instead of a table of zeros.
+    const probe = await fetch(`${base}/api/v1/events`, {
+      method: "POST",
+      headers: { "content-type": "application/cloudevents+json", authorization: `Bearer ${token}` },
+      body: cloudEvent("com.acme.bench.probe", { id: "probe-1", subject: "probe", data: { n: 1 } }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    if (!probe.ok) throw new Error(`POST /api/v1/events answered ${probe.status}: ${(await probe.text()).slice(0, 500)}`);
     // Warm the routes (first requests compile nothing in production, but open pools and caches).
     await cannon({ body: cloudEvent("com.acme.bench.warmup", { subject: "warm", data: { n: 1 } }), amount: 200, token });
 
@@ -134,7 +147,7 @@ async function main() {
 
     // 2. End to end: one worker process runs the steps; approvers decide each task through the API.
     const t0 = Date.now();
-    await start(process.execPath, ["--import", "tsx", "workers/index.ts"], { ...childEnv, WORKER_HEALTH_PORT: "0", WORKER_CONCURRENCY }, (o) => o.includes("worker ready"), "worker");
+    await start(process.execPath, ["--import", "tsx", "workers/index.ts"], { ...childEnv, LOG_LEVEL: "info", WORKER_HEALTH_PORT: "0", WORKER_CONCURRENCY }, (o) => o.includes("worker ready"), "worker");
     const decideLatency: number[] = [];
     let decided = 0;
     let decideErrors = 0;
