@@ -373,7 +373,9 @@ function visibilitySql(actor: Actor, scope: UserScope): Prisma.Sql | null {
   if (seesEverything(actor)) return null;
   const me = actor.id ?? "";
   return Prisma.sql`(t."assigneeId" = ${me} OR t."requestedById" = ${me} OR t."decidedById" = ${me} OR t."infoRequestedOfId" = ${me}
-    OR ${me} = ANY(t."participantIds") OR t."createdByActor" = ${`user:${me}`}
+    OR ${me} = ANY(t."participantIds")
+    -- Whoever created a task can always read it back (a supervisor assigning work outside their team).
+    OR t."createdByActor" = ${`user:${me}`}
     OR t."candidateGroupId" = ${anyOf([...scope.groupIds, ...scope.supervisedGroupIds])}
     OR t."assigneeId" = ${anyOf(scope.reportIds)})`;
 }
