@@ -68,8 +68,9 @@ export default defineConfig({
   webServer: [
     {
       name: "web",
-      // The Next binary itself (not npx/npm), so stopping it stops next-server too.
-      command: `node_modules/.bin/next start -p ${PORT} -H 127.0.0.1`,
+      // The production server (server.ts: Next.js plus the directly dispatched hot API routes),
+      // started by its binary (not npx/npm) so stopping it stops the server itself.
+      command: `node_modules/.bin/tsx server.ts -p ${PORT} -H 127.0.0.1`,
       url: `${baseURL}/api/health`,
       env: serverEnv,
       reuseExistingServer,

@@ -1,6 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient, Prisma } from "./generated/prisma/client";
 import { env } from "./env";
+import { closePool } from "./pg";
 
 export { Prisma };
 export type Db = PrismaClient;
@@ -24,6 +25,7 @@ export function db(): PrismaClient {
 }
 
 export async function disconnectDb(): Promise<void> {
+  await closePool();
   if (globalForDb.batonDb) {
     await globalForDb.batonDb.$disconnect();
     globalForDb.batonDb = undefined;

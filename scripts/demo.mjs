@@ -22,7 +22,7 @@ if (!process.argv.includes("--no-build")) {
 const port = process.env.PORT ?? "3000";
 const url = process.env.AUTH_URL ?? `http://localhost:${port}`;
 const children = [
-  spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", port], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } }),
+  spawn(path.join(root, "node_modules", ".bin", "tsx"), ["server.ts", "-p", port], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } }),
   spawn(path.join(root, "node_modules", ".bin", "tsx"), ["workers/index.ts"], { cwd: root, stdio: "inherit", env: { ...process.env, BATON_SERVICE: "worker" } }),
 ];
 

@@ -1,4 +1,5 @@
 import { db } from "../db";
+import { query } from "../pg";
 
 export function findUserByEmail(email: string) {
   return db().user.findUnique({ where: { email } });
@@ -33,8 +34,8 @@ export interface UserWithScope {
  * definition of a team) — in ONE round trip: every API request starts with it.
  */
 export async function loadUserWithScope(userId: string): Promise<UserWithScope | null> {
-  const rows = await db().$queryRawUnsafe<
-    { id: string; name: string; role: string; active: boolean; timeZone: string; skills: string[]; groups: { id: string; key: string; name: string }[]; supervised: string[]; reports: string[] }[]
+  const rows = await query<
+    { id: string; name: string; role: string; active: boolean; timeZone: string; skills: string[]; groups: { id: string; key: string; name: string }[]; supervised: string[]; reports: string[] }
   >(
     `SELECT u."id", u."name", u."role"::text AS "role", u."active", u."timeZone", u."skills",
             COALESCE((SELECT json_agg(json_build_object('id', g."id", 'key', g."key", 'name', g."name") ORDER BY g."name", g."id")
@@ -44,7 +45,7 @@ export async function loadUserWithScope(userId: string): Promise<UserWithScope |
                   UNION
                   SELECT m."userId" FROM "GroupMembership" m JOIN "Group" g ON g."id" = m."groupId" WHERE g."supervisorId" = u."id" AND m."userId" <> u."id") AS "reports"
        FROM "User" u WHERE u."id" = $1`,
-    userId,
+    [userId],
   );
   const r = rows[0];
   if (!r) return null;
@@ -63,8 +64,23 @@ export async function loadUserScope(userId: string): Promise<UserScope> {
   return u?.scope ?? { skills: [], groups: [], groupIds: [], supervisedGroupIds: [], reportIds: [] };
 }
 
-export function findTokenByHash(tokenHash: string) {
-  return db().apiToken.findUnique({ where: { tokenHash } });
+export interface TokenRow {
+  id: string;
+  name: string;
+  role: "ADMIN" | "SUPERVISOR" | "MEMBER" | "AUDITOR";
+  scopes: string[];
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  rateLimitPerMinute: number | null;
+}
+
+/** The token a request presents (every machine call starts here, so one prepared statement). */
+export async function findTokenByHash(tokenHash: string): Promise<TokenRow | null> {
+  const rows = await query<TokenRow>(
+    `SELECT "id", "name", "role"::text AS "role", "scopes", "expiresAt", "revokedAt", "rateLimitPerMinute" FROM "ApiToken" WHERE "tokenHash" = $1`,
+    [tokenHash],
+  );
+  return rows[0] ?? null;
 }
 
 // "Last used" is shown to the minute; writing it on every call would make every request of a

@@ -1,4 +1,5 @@
 import { db, Prisma, type Tx } from "../db";
+import { query } from "../pg";
 import { queue, type JobName, type JobPayload, type QueueName } from "../queues";
 import { logger } from "../logger";
 import { currentRequestId } from "../request-context";
@@ -52,9 +53,11 @@ export function outboxInsertSql(messages: OutboxInput[], from: Prisma.Sql): Pris
 export async function dispatchOutbox(limit = 500): Promise<number> {
   // Raw statements: this runs after every commit on the request path, and the ORM's updateMany
   // costs three round trips (BEGIN, UPDATE, COMMIT) where one does.
-  const pending = await db().$queryRaw<{ id: bigint | number; queue: string; jobName: string; jobId: string; payload: object; availableAt: Date | null }[]>`
-    SELECT "id", "queue", "jobName", "jobId", "payload", "availableAt" FROM "OutboxMessage"
-     WHERE "dispatchedAt" IS NULL ORDER BY "id" LIMIT ${limit}`;
+  const pending = await query<{ id: bigint | number; queue: string; jobName: string; jobId: string; payload: object; availableAt: Date | null }>(
+    `SELECT "id", "queue", "jobName", "jobId", "payload", "availableAt" FROM "OutboxMessage"
+      WHERE "dispatchedAt" IS NULL ORDER BY "id" LIMIT $1`,
+    [limit],
+  );
   if (pending.length === 0) return 0;
   const byQueue = new Map<string, typeof pending>();
   for (const m of pending) byQueue.set(m.queue, [...(byQueue.get(m.queue) ?? []), m]);
@@ -68,8 +71,9 @@ export async function dispatchOutbox(limit = 500): Promise<number> {
       })),
     );
   }
-  await db().$executeRaw`UPDATE "OutboxMessage" SET "dispatchedAt" = (now() AT TIME ZONE 'UTC')
-     WHERE "id" = ANY(${pending.map((m) => String(m.id))}::text[]::bigint[]) AND "dispatchedAt" IS NULL`;
+  await query(`UPDATE "OutboxMessage" SET "dispatchedAt" = (now() AT TIME ZONE 'UTC') WHERE "id" = ANY($1::text[]::bigint[]) AND "dispatchedAt" IS NULL`, [
+    pending.map((m) => String(m.id)),
+  ]);
   return pending.length;
 }
 

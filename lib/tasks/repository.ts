@@ -1,4 +1,5 @@
 import { db, type Prisma, type Tx } from "../db";
+import { query } from "../pg";
 import type { TaskStatus } from "./schemas";
 
 export const taskInclude = {
@@ -52,22 +53,23 @@ function toTaskRow(r: Record<string, unknown>): TaskRow {
  * (the ORM's include costs a round trip per relation: 9 for this shape, on every decide).
  * Returns the same shape as `include: taskInclude`.
  */
-export async function findTask(id: string, client: Tx | ReturnType<typeof db> = db()): Promise<TaskRow | null> {
-  const rows = await client.$queryRawUnsafe<Record<string, unknown>[]>(`${TASK_SELECT} WHERE t."id" = $1`, id);
+export async function findTask(id: string, tx?: Tx): Promise<TaskRow | null> {
+  const text = `${TASK_SELECT} WHERE t."id" = $1`;
+  const rows = tx ? await tx.$queryRawUnsafe<Record<string, unknown>[]>(text, id) : await query<Record<string, unknown>>(text, [id]);
   return rows[0] ? toTaskRow(rows[0]) : null;
 }
 
 /** Several tasks in the shape of findTask, in one query, in the order of `ids` (missing ones skipped). */
 export async function findTasksByIds(ids: string[]): Promise<TaskRow[]> {
   if (ids.length === 0) return [];
-  const rows = await db().$queryRawUnsafe<Record<string, unknown>[]>(`${TASK_SELECT} WHERE t."id" = ANY($1::text[])`, ids);
+  const rows = await query<Record<string, unknown>>(`${TASK_SELECT} WHERE t."id" = ANY($1::text[])`, [ids]);
   const byId = new Map(rows.map((r) => [r.id as string, toTaskRow(r)]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 /** Ids (in order) from a list query built by the tasks service. */
-export async function queryTaskIds(query: Prisma.Sql): Promise<string[]> {
-  const rows = await db().$queryRaw<{ id: string }[]>(query);
+export async function queryTaskIds(sql: Prisma.Sql): Promise<string[]> {
+  const rows = await query<{ id: string }>(sql);
   return rows.map((r) => r.id);
 }
 

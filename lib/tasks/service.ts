@@ -1,4 +1,5 @@
 import { db, Prisma } from "../db";
+import { query } from "../pg";
 import { taskProcessLinkSchema, type TaskProcessLink } from "./schemas";
 import { AppError, fromZodError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
@@ -588,7 +589,7 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
   const reason = data.reason ?? null;
   // One statement, one round trip: the guarded UPDATE, and only if it matched, the vote, the
   // audit entry, the outbox rows and (with an undo window) the held decision.
-  const applied = await db().$queryRaw<{ n: number }[]>`
+  const applied = await query<{ n: number }>(Prisma.sql`
     WITH u AS (
       UPDATE "Task" SET
         "status" = 'DECIDED'::"TaskStatus", "outcome" = ${plan.outcome}, "reason" = ${reason},
@@ -635,7 +636,7 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
     )`
         : Prisma.empty
     }
-    SELECT count(*)::int AS "n" FROM u`;
+    SELECT count(*)::int AS "n" FROM u`);
   if (Number(applied[0]?.n ?? 0) !== 1) return explainLostRace(id, "decide");
   dispatchOutboxSoon();
   const decidedById = actor.type === "USER" ? actor.id : null;

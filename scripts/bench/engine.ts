@@ -1,4 +1,4 @@
-// npm run bench:engine — the process engine under load, with a built `next start` and one worker
+// npm run bench:engine — the process engine under load, with the built web server (server.ts) and one worker
 // process on this machine: (1) CloudEvents accepted per second by POST /api/v1/events (concurrent,
 // autocannon), both events kept for correlation and events that start an instance; (2) instances
 // completed end to end per second for a three-step process: automated (HTTP) → human task
@@ -124,7 +124,7 @@ async function main() {
     const childEnv = { ...process.env, LOG_LEVEL: "warn", API_RATE_LIMIT_PER_MINUTE: "0", PORT: String(PORT), AUTH_URL: base, NODE_ENV: "production" as const };
     // BENCH_PROFILE_DIR=<dir>: the web server writes a V8 CPU profile there when it stops.
     const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-    await start(process.execPath, [...profile, path.join("node_modules", "next", "dist", "bin", "next"), "start", "-p", String(PORT), "-H", "127.0.0.1"], childEnv, (o) => /Ready|started server|Local:/i.test(o), "next start");
+    await start(process.execPath, [...profile, "--import", "tsx", "server.ts", "-p", String(PORT), "-H", "127.0.0.1"], childEnv, (o) => /ready on/i.test(o), "web server");
     await waitForHttp(`${base}/api/health`);
 
     // One event first, so a broken intake stops the bench with its answer instead of a table of zeros.
@@ -194,7 +194,7 @@ async function main() {
     const instancesPerS = completed / e2eS;
     const sorted = [...decideLatency].sort((a, b) => a - b);
 
-    printTable("bench:engine — events accepted (POST /api/v1/events, next start, 2-core machine)", [
+    printTable("bench:engine — events accepted (POST /api/v1/events, server.ts, 2-core machine)", [
       ["connections", CONNECTIONS],
       ["kept for correlation: accepted/s", round(kept.perS)],
       ["  p50 / p99 latency (ms)", `${kept.p50} / ${kept.p99}`],

@@ -1,6 +1,6 @@
 // npm run bench:inbox — the inbox under load, over real HTTP against the production build.
 // Seeds 1,000,000 tasks (100,000 open across 50 groups and 2,000 people) with SQL in its own
-// database, starts `next start` on its own port, and measures:
+// database, starts the production web server (server.ts) on its own port, and measures:
 //   - the inbox list API, first page and a deep page (keyset cursor), p50/p95/p99;
 //   - decide (approve) under 50 concurrent clients with autocannon, each call on a distinct open
 //     task, p50/p95/p99 and decisions/s — each with its audit entry, checked afterwards, and the
@@ -81,7 +81,8 @@ async function main() {
 
     // The production build on its own port, against the bench database and Redis prefix. Request
     // logging off (LOG_LEVEL=warn): one pino line a request is not what is being measured.
-    server = spawn(process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(PORT)], {
+    const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+    server = spawn(process.execPath, [...profile, "--import", "tsx", "server.ts", "-p", String(PORT), "-H", "127.0.0.1"], {
       env: { ...process.env, PORT: String(PORT), AUTH_URL: `http://127.0.0.1:${PORT}`, LOG_LEVEL: "warn", NODE_ENV: "production" },
       stdio: ["ignore", "ignore", "inherit"],
     });
@@ -89,7 +90,7 @@ async function main() {
     for (let i = 0; ; i++) {
       const ok = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
       if (ok) break;
-      if (i > 120) throw new Error("next start did not become healthy");
+      if (i > 120) throw new Error("the web server did not become healthy");
       await new Promise((r) => setTimeout(r, 500));
     }
 
