@@ -8,9 +8,10 @@
 // idempotency, problem+json errors) itself. Everything else — pages, auth, every other route —
 // goes to Next.js unchanged.
 import "./lib/boot/web-env";
+import cluster from "node:cluster";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import next from "next";
-import { envOrExit } from "./lib/env";
+import { env, envOrExit } from "./lib/env";
 import { logger } from "./lib/logger";
 import { loadFastRoutes, matchFastRoute, type FastHandler } from "./app/api/_lib/fast-routes";
 import { AppError } from "./lib/errors";
@@ -82,7 +83,9 @@ async function serveFast(handler: FastHandler, params: Record<string, string>, r
   await send(res, response);
 }
 
-async function main() {
+const publicUrl = `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`;
+
+async function serveHere(): Promise<void> {
   const app = next({ dev, hostname, port, dir: process.cwd() });
   const handle = app.getRequestHandler();
   await app.prepare();
@@ -107,7 +110,7 @@ async function main() {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.listen(port, hostname, () => {
-    console.log(`▲ Baton web ready on http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}${dev ? " (development)" : ""}`);
+    if (cluster.isPrimary) console.log(`▲ Baton web ready on ${publicUrl}${dev ? " (development)" : ""}`);
   });
   let stopping = false;
   const stop = () => {
@@ -121,7 +124,40 @@ async function main() {
   process.on("SIGINT", stop);
 }
 
-main().catch((e) => {
+/**
+ * WEB_CONCURRENCY > 1: this process only supervises that many web processes sharing the port
+ * (node:cluster hands each new connection to the next one). A process that dies is replaced.
+ * Everything shared between them — sessions' live events, rate limits, the outbox — already
+ * lives in PostgreSQL or Redis.
+ */
+function supervise(count: number): void {
+  let listening = 0;
+  let stopping = false;
+  cluster.on("listening", () => {
+    if (++listening === count) console.log(`▲ Baton web ready on ${publicUrl} (${count} processes)`);
+  });
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
+    logger.error({ pid: worker.process.pid, code, signal }, "a web process exited; starting another");
+    cluster.fork();
+  });
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill("SIGTERM");
+    setTimeout(() => process.exit(0), 6_000).unref();
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+  for (let i = 0; i < count; i++) cluster.fork();
+}
+
+const processes = dev ? 1 : env().WEB_CONCURRENCY;
+const start = processes > 1 && cluster.isPrimary ? Promise.resolve(supervise(processes)) : serveHere();
+start.catch((e: unknown) => {
   console.error(`Baton web could not start: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);
 });

@@ -34,6 +34,8 @@ const envSchema = z.object({
     .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -")
     .default("baton"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // Web processes sharing PORT (server.ts forks them with node:cluster); one per core under load.
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   AUTH_SECRET: z.string({ error: "is required (generate one with: openssl rand -base64 32)" }).min(16, "must be at least 16 characters"),
   AUTH_URL: z.url("must be a URL such as http://localhost:3000").optional(),
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001),

@@ -19,6 +19,7 @@ const LIST_REQUESTS = Number(process.env.BENCH_LIST_REQUESTS ?? 400);
 const LIST_CONCURRENCY = Number(process.env.BENCH_LIST_CONCURRENCY ?? 4);
 const DECIDES = Number(process.env.BENCH_DECIDES ?? 10_000);
 const CONNECTIONS = 50;
+const WEB_PROCESSES = process.env.BENCH_WEB_CONCURRENCY ?? "1";
 const DEEP_PAGE = 20; // pages of 50 → row 1,000 of a group's queue
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
@@ -83,7 +84,9 @@ async function main() {
     // logging off (LOG_LEVEL=warn): one pino line a request is not what is being measured.
     const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
     server = spawn(process.execPath, [...profile, "--import", "tsx", "server.ts", "-p", String(PORT), "-H", "127.0.0.1"], {
-      env: { ...process.env, PORT: String(PORT), AUTH_URL: `http://127.0.0.1:${PORT}`, LOG_LEVEL: "warn", NODE_ENV: "production" },
+      // One web process by default: with PostgreSQL and the load generator on the same two cores, a
+      // second one adds throughput (~590/s) but lengthens the tail (ADR 013). BENCH_WEB_CONCURRENCY=2 tries it.
+      env: { ...process.env, PORT: String(PORT), AUTH_URL: `http://127.0.0.1:${PORT}`, LOG_LEVEL: "warn", NODE_ENV: "production", WEB_CONCURRENCY: WEB_PROCESSES },
       stdio: ["ignore", "ignore", "inherit"],
     });
     const base = `http://127.0.0.1:${PORT}`;
@@ -205,6 +208,7 @@ async function main() {
     printTable("bench:inbox", [
       ["tasks seeded (open / groups / people)", `${TASKS.toLocaleString("en")} (${OPEN.toLocaleString("en")} / ${GROUPS} / ${USERS})`],
       ["seed time (s)", round(seedMs / 1000)],
+      ["web processes (WEB_CONCURRENCY)", WEB_PROCESSES],
       [`list, first page (${LIST_REQUESTS} calls, ${LIST_CONCURRENCY} clients, ${firstRows} rows) p50 / p95 / p99 ms`, `${round(list.p50)} / ${round(list.p95)} / ${round(list.p99)}  (target p95 < 50)`],
       [`list, deep page (row ~${DEEP_PAGE * 50}, keyset) p50 / p95 / p99 ms`, `${round(deepL.p50)} / ${round(deepL.p95)} / ${round(deepL.p99)}  (target p95 < 50)`],
       [`decide, ${CONNECTIONS} concurrent clients, ${calls.length} calls p50 / p95 / p99 ms`, `${round(dec.p50)} / ${round(dec.p95)} / ${round(dec.p99)}  (target p95 < 150)`],
