@@ -32,6 +32,12 @@ export const JOB_SCHEMAS = {
   // KPI rollups (lib/kpi/rollup.ts): recompute the days touched since the last run, or all history.
   "refresh-kpis": z.object({ rebuild: z.boolean().optional() }).passthrough(),
   // Engine jobs (job ids: step.<stepRunId>[.<attempt>], human.<taskId>, wait-timeout.<stepRunId>).
+  // A CloudEvent accepted with `Prefer: respond-async` (lib/events/service.ts): start or correlate it.
+  "process-event": z.object({
+    receiptId: z.string().min(1),
+    by: z.object({ type: z.enum(["USER", "TOKEN"]), id: z.string().nullable(), name: z.string().min(1) }).optional(),
+    requestId: z.string().optional(),
+  }),
   "run-step": z.object({ instanceId: z.string().min(1), stepRunId: z.string().min(1), attempt: z.number().int().min(1).optional() }),
   "human-decided": z.object({ taskId: z.string().min(1), requestId: z.string().optional() }),
   "wait-timeout": z.object({ instanceId: z.string().min(1), stepRunId: z.string().min(1) }),

@@ -5,7 +5,9 @@ import { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as eventsRoute } from "@/app/api/v1/events/route";
 import { getInstance } from "@/lib/engine/service";
-import { receiveEvent } from "@/lib/events/service";
+import { GET as receiptRoute } from "@/app/api/v1/events/[id]/route";
+import { acceptEvent, receiveEvent } from "@/lib/events/service";
+import { recoverEngineJobs } from "@/lib/engine/recovery";
 import type { IncomingEvent } from "@/lib/events/parse";
 import { publishDefinition } from "@/lib/processes/service";
 import { startEngineWorker, waitFor, db, makeTeam, tokenFor, uid, type Team } from "./helpers";
@@ -69,8 +71,10 @@ describe("events that start processes", () => {
     expect(inst.businessKey).toBe("INV-10");
     const receipt = await db().eventReceipt.findUniqueOrThrow({ where: { source_eventId: { source: ev.source, eventId: ev.id } } });
     expect(receipt.consumedAt).not.toBeNull();
-    const audit = await db().auditEntry.findFirstOrThrow({ where: { action: "event.received", subjectId: receipt.id } });
-    expect(audit.after).toMatchObject({ type: types.start, outcome: "started" });
+    const received = await db().auditEntry.findFirstOrThrow({ where: { action: "event.received", subjectId: receipt.id } });
+    expect(received).toMatchObject({ actorName: team.as.admin.name, after: { type: types.start, id: ev.id, source: ev.source } });
+    const processed = await db().auditEntry.findFirstOrThrow({ where: { action: "event.processed", subjectId: receipt.id } });
+    expect(processed).toMatchObject({ actorName: team.as.admin.name, instanceId: result.instances![0]!.id, after: { outcome: "started" } });
   });
 
   it("the same event twice starts one instance; the second answers with the first result", async () => {
@@ -208,5 +212,68 @@ describe("POST /api/v1/events", () => {
     const noAuth = await post({ "content-type": "application/cloudevents+json" }, "{}", "bat_nope");
     expect(noAuth.status).toBe(401);
     expect(await db().processInstance.count({ where: { definition: { key } } })).toBe(0);
+  });
+
+  async function receipt(id: string, auth = token) {
+    const res = await receiptRoute(new Request(`http://localhost:3000/api/v1/events/${id}`, { headers: { authorization: `Bearer ${auth}` } }), { params: Promise.resolve({ id }) });
+    return { status: res.status, body: (await res.json()) as { status: string; result: { outcome: string; instances?: { id: string; process: string }[] } | null } };
+  }
+
+  it("Prefer: respond-async answers once the event is recorded; the worker starts the instance; the receipt tells the outcome", async () => {
+    const { key, types } = await settlementProcess();
+    const s = HTTP.structured(new CloudEvent({ id: `evt-${uid()}`, source: "urn:acme:erp", type: types.start, subject: "INV-60", data: { invoiceNumber: "INV-60" } }));
+    const headers = { ...(s.headers as Record<string, string>), prefer: "respond-async" };
+    const res = await post(headers, s.body as string);
+    expect(res.status).toBe(202);
+    expect(res.headers.get("preference-applied")).toBe("respond-async");
+    const body = (await res.json()) as { receiptId: string; outcome: string; duplicate: boolean };
+    expect(body).toEqual({ receiptId: expect.any(String), outcome: "accepted", duplicate: false });
+    expect(res.headers.get("location")).toBe(`/api/v1/events/${body.receiptId}`);
+
+    const processed = await waitFor("the worker processes the event", async () => {
+      const r = await receipt(body.receiptId);
+      return r.body.status === "processed" ? r.body : null;
+    });
+    expect(processed.result).toMatchObject({ outcome: "started", instances: [{ process: key }] });
+    const inst = await instanceIn(processed.result!.instances![0]!.id, "WAITING");
+    expect(inst.variables).toEqual({ invoiceNumber: "INV-60" });
+    // Attributed to the token that posted it, by the worker that processed it.
+    const audit = await db().auditEntry.findFirstOrThrow({ where: { action: "event.processed", subjectId: body.receiptId } });
+    expect(audit.actorName).toMatch(/^token:/);
+
+    const again = await post(headers, s.body as string);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(await again.json()).toEqual({ ...processed.result, duplicate: true });
+    expect(await db().processInstance.count({ where: { definition: { key } } })).toBe(1);
+    expect((await receipt("no-such-receipt")).status).toBe(404);
+  });
+
+  it("asynchronously accepted payments and the waits they belong to meet, whichever comes first", async () => {
+    const { types } = await settlementProcess();
+    const keys = Array.from({ length: 8 }, (_, i) => `INV-A${i}-${uid()}`);
+    await Promise.all(
+      keys.flatMap((k) => [
+        receiveEvent(team.as.admin, event(types.start, { invoiceNumber: k })),
+        acceptEvent(team.as.admin, event(types.settled, { paidAt: k }, { correlationKey: k })),
+      ]),
+    );
+    const ids = (await db().processInstance.findMany({ where: { variables: { path: ["invoiceNumber"], string_starts_with: "INV-A" }, definition: { startOn: { has: types.start } } }, select: { id: true } })).map((r) => r.id);
+    expect(ids).toHaveLength(keys.length);
+    for (const id of ids) {
+      const done = await instanceIn(id, "COMPLETED");
+      expect(done.variables.paidAt).toBe(done.variables.invoiceNumber);
+    }
+  });
+
+  it("an accepted event whose job Redis lost is processed after the engine's recovery sweep", async () => {
+    const { key, types } = await settlementProcess();
+    // Recorded as acceptEvent records it, without its job (as after a Redis flush).
+    const id = `rcpt-${uid()}`;
+    await db().eventReceipt.create({ data: { id, source: "urn:acme:erp", eventId: `evt-${uid()}`, type: types.start, data: { invoiceNumber: "INV-70" }, receivedAt: new Date(Date.now() - 60_000) } });
+    expect((await receipt(id)).body.status).toBe("accepted");
+    const { requeued } = await recoverEngineJobs({ olderThanMs: 1_000 });
+    expect(requeued).toBeGreaterThanOrEqual(1);
+    const r = await waitFor("recovered event processed", async () => ((await receipt(id)).body.status === "processed" ? (await receipt(id)).body : null));
+    expect(r.result).toMatchObject({ outcome: "started", instances: [{ process: key }] });
   });
 });

@@ -3,6 +3,7 @@ import type { ZodOpenApiPathsObject, ZodOpenApiResponseObject } from "zod-openap
 import { processDetailDtoSchema, processSummaryDtoSchema, processVersionDtoSchema, uploadDefinitionSchema } from "../processes/schemas";
 import { cancelInstanceSchema, circuitBreakerListSchema, instanceDtoSchema, instanceListQuerySchema, instancePageSchema, retryStepSchema, skipStepSchema, startInstanceSchema } from "./schemas";
 import { processDetailQuerySchema } from "../processes/schemas";
+import { eventAnswerSchema, eventReceiptDtoSchema } from "../events/schemas";
 
 // The process, instance and event routes in the OpenAPI document (lib/openapi/document.ts spreads these in).
 
@@ -14,16 +15,6 @@ const keyParam = z.object({ key: z.string().meta({ description: "The process key
 const idParam = z.object({ id: z.string().meta({ description: "Instance id" }) });
 const idempotencyKey = z.object({ "idempotency-key": z.string().max(200).optional().meta({ description: "Replays the first response for the same key" }) });
 
-const eventResultSchema = z.object({
-  receiptId: z.string(),
-  outcome: z.enum(["started", "correlated", "pending", "ignored"]),
-  instances: z.array(z.object({ id: z.string(), process: z.string(), version: z.number().int() })).optional(),
-  instanceId: z.string().optional(),
-  stepId: z.string().optional(),
-  correlationKey: z.string().nullable().optional(),
-  reason: z.string().optional(),
-  duplicate: z.boolean().meta({ description: "true when this (source, id) was received before: the first result is returned" }),
-});
 
 export function processPaths(problems: Problems): ZodOpenApiPathsObject {
   return {
@@ -113,7 +104,23 @@ export function processPaths(problems: Problems): ZodOpenApiPathsObject {
             "application/json": { schema: z.unknown().meta({ description: "Binary mode: the event data; attributes in ce-* headers" }) },
           },
         },
-        responses: { ...ok(eventResultSchema, "Accepted", "202"), ...problems(400, 401, 403, 413, 415) },
+        requestParams: {
+          header: z.object({
+            prefer: z.string().optional().meta({
+              description:
+                "`respond-async`: answer 202 as soon as the event is recorded (outcome \"accepted\", Location of its receipt) and let the worker start or correlate it — for high-rate producers. Without it the answer carries the outcome.",
+            }),
+          }),
+        },
+        responses: { ...ok(eventAnswerSchema, "Accepted (Preference-Applied: respond-async when it was asked for)", "202"), ...problems(400, 401, 403, 413, 415) },
+      },
+    },
+    "/api/v1/events/{id}": {
+      get: {
+        tags: ["events"],
+        summary: "An event's receipt: accepted or processed, and what processing did",
+        requestParams: { path: z.object({ id: z.string().meta({ description: "The receiptId of the answer to POST /api/v1/events" }) }) },
+        responses: { ...ok(eventReceiptDtoSchema), ...problems(401, 403, 404) },
       },
     },
   };

@@ -9,7 +9,8 @@ import type { ProcessDocument } from "../processes/schemas";
 // reached Redis; this covers jobs that did reach Redis and were lost there (a flush, a failover)
 // or gave up: steps left PENDING past their retry time, RUNNING past their timeout (the worker
 // died mid-step), waits past their timeout, and human steps whose task was decided. Job ids carry
-// the step run's version, so a sweep adds at most one job per state of a step run.
+// the step run's version, so a sweep adds at most one job per state of a step run. Events accepted
+// with `Prefer: respond-async` and still unprocessed get their process-event job again.
 
 export async function recoverEngineJobs(opts: { olderThanMs?: number; limit?: number } = {}): Promise<{ requeued: number }> {
   const grace = opts.olderThanMs ?? env().ENGINE_STALE_GRACE_MS;
@@ -51,6 +52,11 @@ export async function recoverEngineJobs(opts: { olderThanMs?: number; limit?: nu
     take: limit,
   });
   for (const t of decided) jobs.push({ name: "human-decided", data: { taskId: t.id }, opts: { jobId: `human.${t.id}.r${t.stepRun?.version ?? 0}` } });
+
+  // Events accepted asynchronously whose process-event job was lost (partial index on the backlog).
+  const unprocessed = await db().$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "EventReceipt" WHERE "result" IS NULL AND "receivedAt" < ${cutoff.toISOString()}::timestamptz AT TIME ZONE 'UTC' ORDER BY "receivedAt" LIMIT ${limit}`;
+  for (const r of unprocessed) jobs.push({ name: "process-event", data: { receiptId: r.id }, opts: { jobId: `event.${r.id}` } });
 
   if (jobs.length) await q.addBulk(jobs);
   return { requeued: jobs.length };

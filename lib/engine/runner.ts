@@ -1,4 +1,4 @@
-import { db, type Prisma } from "../db";
+import { db, Prisma } from "../db";
 import { env } from "../env";
 import { appendAuditEntry } from "../audit/service";
 import { AppError, isAppError } from "../errors";
@@ -511,9 +511,11 @@ async function startWait(ctx: Ctx, step: WaitStep, actor: Actor): Promise<JobRes
   const timeoutMs = step.timeout ? parseDurationMs(step.timeout) : null;
   return transition("wait", async (tx) => {
     await lockCorrelation(tx, step.event, key);
-    // An event that arrived before this wait started is delivered now.
+    // An event that arrived before this wait started is delivered now — once it has been processed
+    // (result set): one still being processed finds this wait itself (both hold the correlation
+    // lock), and a start event for the same type cannot be taken for a correlation.
     const early = await tx.eventReceipt.findFirst({
-      where: { type: step.event, correlationKey: key, consumedAt: null },
+      where: { type: step.event, correlationKey: key, consumedAt: null, result: { not: Prisma.DbNull } },
       orderBy: { receivedAt: "asc" },
     });
     const c = { ...ctx, step };

@@ -17,15 +17,7 @@ export interface IncomingEvent {
   data: Prisma.InputJsonValue | null;
 }
 
-export interface EventResult {
-  receiptId: string;
-  outcome: "started" | "correlated" | "pending" | "ignored";
-  instances?: { id: string; process: string; version: number }[];
-  instanceId?: string;
-  stepId?: string;
-  correlationKey?: string | null;
-  reason?: string;
-}
+export type { EventResult } from "./schemas";
 
 const REQUIRED = ["specversion", "id", "source", "type"] as const;
 

@@ -1,8 +1,14 @@
-import { db, type Prisma } from "../db";
+import { randomUUID } from "node:crypto";
+import { db, Prisma } from "../db";
+import { query } from "../pg";
+import { QUEUES } from "../queues";
+import { AUDIT_COLUMNS, auditEntrySelect } from "../audit/repository";
 import type { EventResult, IncomingEvent } from "./parse";
+import { AppError } from "../errors";
+import type { EventReceiptDto } from "./schemas";
 import { requirePermission, workerActor, type Actor } from "../identity/actor";
 import { appendAuditEntry } from "../audit/service";
-import { dispatchOutboxSoon } from "../outbox/service";
+import { dispatchOutboxSoon, outboxInsertSql } from "../outbox/service";
 import { documentOf, versionsStartedBy } from "../processes/service";
 import { stepById } from "../processes/definition";
 import type { WaitStep } from "../processes/schemas";
@@ -12,72 +18,175 @@ import { lockCorrelation, startInstanceInTx } from "../engine/transitions";
 // CloudEvents intake (POST /api/v1/events). An event either starts the processes that subscribe
 // to its type, or correlates to an instance waiting for it; an event nobody waits for yet is kept
 // and delivered when the wait starts. Intake is idempotent on (source, id).
+//
+// Two steps, each its own transaction: ACCEPT records the receipt, its audit entry and a
+// `process-event` job in ONE statement (the durable hand-off: nothing is lost if the process dies
+// right after), and PROCESS starts or correlates it under a row lock on the receipt, writing the
+// result there. By default the request does both and answers with the result; a producer that
+// sends `Prefer: respond-async` gets 202 once the event is accepted and the worker processes it
+// (the high-rate path, ADR 014). Processing twice is harmless: the second finds the result.
 
 function variablesFrom(data: Prisma.InputJsonValue | null): Record<string, unknown> {
   if (data && typeof data === "object" && !Array.isArray(data)) return data as Record<string, unknown>;
   return data === null ? {} : { data };
 }
 
-/**
- * Records the event once per (source, id) and acts on it in the same transaction. A concurrent
- * duplicate blocks on the unique index until the first commits, then answers with its result.
- */
-export async function receiveEvent(actor: Actor, ev: IncomingEvent): Promise<{ duplicate: boolean; result: EventResult }> {
-  requirePermission(actor, "events:write");
-  const outcome = await db().$transaction(async (tx) => {
-    const claimed = await tx.eventReceipt.createMany({
-      data: [{ source: ev.source, eventId: ev.id, type: ev.type, subject: ev.subject, correlationKey: ev.correlationKey, data: ev.data ?? undefined }],
-      skipDuplicates: true,
-    });
-    const receipt = await tx.eventReceipt.findUniqueOrThrow({ where: { source_eventId: { source: ev.source, eventId: ev.id } } });
-    if (claimed.count === 0) return { duplicate: true, result: receipt.result as unknown as EventResult };
 
+export type ReceiptRow = {
+  id: string;
+  source: string;
+  eventId: string;
+  type: string;
+  subject: string | null;
+  correlationKey: string | null;
+  data: Prisma.JsonValue;
+  receivedAt: Date;
+  result: Prisma.JsonValue;
+  consumedAt: Date | null;
+  stepRunId: string | null;
+};
+
+export interface Accepted {
+  receiptId: string;
+  /** False for the first request with this (source, id); true for every later one. */
+  duplicate: boolean;
+  /** The processing result, once there is one. */
+  result: EventResult | null;
+}
+
+/** Who posted the event, as the worker needs it to attribute what the event causes. */
+function byOf(actor: Actor) {
+  return actor.type === "USER" || actor.type === "TOKEN" ? { type: actor.type, id: actor.id, name: actor.name } : undefined;
+}
+
+/**
+ * Records the event once per (source, id) with its audit entry and its `process-event` job, in
+ * one statement. A concurrent duplicate waits on the unique index until the first commits.
+ */
+export async function acceptEvent(actor: Actor, ev: IncomingEvent): Promise<Accepted> {
+  requirePermission(actor, "events:write");
+  const id = randomUUID();
+  const data = ev.data === null || ev.data === undefined ? null : JSON.stringify(ev.data);
+  const job = { queue: QUEUES.engine, name: "process-event" as const, jobId: `event.${id}`, payload: { receiptId: id, by: byOf(actor), requestId: actor.requestId } };
+  const rows = await query<{ inserted: string | null }>(Prisma.sql`
+    WITH ins AS (
+      INSERT INTO "EventReceipt" ("id", "source", "eventId", "type", "subject", "correlationKey", "data", "receivedAt")
+      VALUES (${id}, ${ev.source}, ${ev.id}, ${ev.type}, ${ev.subject ?? null}, ${ev.correlationKey ?? null}, ${data}::jsonb, (now() AT TIME ZONE 'UTC'))
+      ON CONFLICT ("source", "eventId") DO NOTHING
+      RETURNING "id"
+    ), ob AS (
+      ${outboxInsertSql([job], Prisma.sql`ins`)}
+    ), au AS (
+      INSERT INTO "AuditEntry" ${AUDIT_COLUMNS} ${auditEntrySelect(actor, {
+        action: "event.received",
+        subjectType: "event",
+        subjectId: id,
+        after: { source: ev.source, id: ev.id, type: ev.type, subject: ev.subject ?? null },
+      })} FROM ins
+    )
+    SELECT (SELECT "id" FROM ins) AS "inserted"`);
+  if (rows[0]?.inserted) {
+    dispatchOutboxSoon();
+    return { receiptId: id, duplicate: false, result: null };
+  }
+  const first = await query<{ id: string; result: EventResult | null }>(`SELECT "id", "result" FROM "EventReceipt" WHERE "source" = $1 AND "eventId" = $2`, [ev.source, ev.id]);
+  if (!first[0]) throw new Error("event receipt vanished after a conflicting insert");
+  return { receiptId: first[0].id, duplicate: true, result: first[0].result ?? null };
+}
+
+/**
+ * Starts the processes that subscribe to the event's type, or correlates it to an instance
+ * waiting for it, or keeps it until such a wait starts; the result is written on the receipt.
+ * Under a row lock on the receipt: whoever comes second (the worker after the request, or the
+ * other way round) finds the result and returns it. Null: no such receipt.
+ */
+export async function processEventReceipt(receiptId: string, actor: Actor): Promise<EventResult | null> {
+  let processed = false;
+  const result = await db().$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<ReceiptRow[]>`SELECT * FROM "EventReceipt" WHERE "id" = ${receiptId} FOR UPDATE`;
+    const receipt = locked[0];
+    if (!receipt) return null;
+    if (receipt.result !== null) return receipt.result as unknown as EventResult;
+    processed = true;
     let result: EventResult;
-    const starts = await versionsStartedBy(tx, ev.type);
+    const starts = await versionsStartedBy(tx, receipt.type);
     if (starts.length > 0) {
       const instances: NonNullable<EventResult["instances"]> = [];
       for (const def of starts) {
         const { instance } = await startInstanceInTx(tx, actor, { id: def.id, key: def.key, version: def.version, document: documentOf(def) }, {
-          variables: variablesFrom(ev.data),
-          businessKey: ev.correlationKey,
+          variables: variablesFrom(receipt.data as Prisma.InputJsonValue | null),
+          businessKey: receipt.correlationKey,
           startEventId: receipt.id,
         });
         instances.push({ id: instance.id, process: def.key, version: def.version });
       }
       await tx.eventReceipt.update({ where: { id: receipt.id }, data: { consumedAt: new Date() } });
       result = { receiptId: receipt.id, outcome: "started", instances };
-    } else if (ev.correlationKey) {
-      await lockCorrelation(tx, ev.type, ev.correlationKey);
+    } else if (receipt.correlationKey) {
+      await lockCorrelation(tx, receipt.type, receipt.correlationKey);
       const waiting = await tx.stepRun.findFirst({
-        where: { waitEventType: ev.type, correlationKey: ev.correlationKey, status: "WAITING" },
+        where: { waitEventType: receipt.type, correlationKey: receipt.correlationKey, status: "WAITING" },
         orderBy: { startedAt: "asc" },
         include: { instance: { include: { definition: true } } },
       });
       const step = waiting ? stepById(documentOf(waiting.instance.definition), waiting.stepId) : undefined;
       if (waiting && step?.kind === "wait") {
         const doc = documentOf(waiting.instance.definition);
-        await deliverEventInTx(tx, workerActor("engine", actor.requestId), { instance: waiting.instance, stepRun: waiting, doc, step: step as WaitStep }, ["WAITING"], {
-          ...receipt,
-          data: receipt.data,
-        });
-        result = { receiptId: receipt.id, outcome: "correlated", instanceId: waiting.instanceId, stepId: waiting.stepId, correlationKey: ev.correlationKey };
+        await deliverEventInTx(tx, workerActor("engine", actor.requestId), { instance: waiting.instance, stepRun: waiting, doc, step: step as WaitStep }, ["WAITING"], receipt);
+        result = { receiptId: receipt.id, outcome: "correlated", instanceId: waiting.instanceId, stepId: waiting.stepId, correlationKey: receipt.correlationKey };
       } else {
         // Nobody waits yet: kept, and delivered when a matching wait step starts.
-        result = { receiptId: receipt.id, outcome: "pending", correlationKey: ev.correlationKey };
+        result = { receiptId: receipt.id, outcome: "pending", correlationKey: receipt.correlationKey };
       }
     } else {
-      result = { receiptId: receipt.id, outcome: "ignored", reason: `No process starts on "${ev.type}" and the event has no subject or correlationkey to correlate it.` };
+      result = { receiptId: receipt.id, outcome: "ignored", reason: `No process starts on "${receipt.type}" and the event has no subject or correlationkey to correlate it.` };
     }
     await tx.eventReceipt.update({ where: { id: receipt.id }, data: { result: result as unknown as Prisma.InputJsonObject } });
     await appendAuditEntry(tx, actor, {
-      action: "event.received",
+      action: "event.processed",
       subjectType: "event",
       subjectId: receipt.id,
       instanceId: result.instanceId ?? result.instances?.[0]?.id ?? null,
-      after: { source: ev.source, id: ev.id, type: ev.type, subject: ev.subject, outcome: result.outcome },
+      after: { source: receipt.source, id: receipt.eventId, type: receipt.type, outcome: result.outcome },
     });
-    return { duplicate: false, result };
+    return result;
   });
-  if (!outcome.duplicate) dispatchOutboxSoon();
-  return outcome;
+  if (processed) dispatchOutboxSoon();
+  return result;
+}
+
+/**
+ * Accepts the event and processes it before answering (the default): the caller learns what it
+ * started or where it was delivered. The same (source, id) again answers with the first result.
+ */
+export async function receiveEvent(actor: Actor, ev: IncomingEvent): Promise<{ duplicate: boolean; result: EventResult }> {
+  const accepted = await acceptEvent(actor, ev);
+  const result = accepted.result ?? (await processEventReceipt(accepted.receiptId, actor));
+  if (!result) throw new Error(`event receipt ${accepted.receiptId} not found after it was accepted`);
+  return { duplicate: accepted.duplicate, result };
+}
+
+/** The receipt of an event, for the producer that posted it: what it started or where it went. */
+export async function getEventReceipt(actor: Actor, receiptId: string): Promise<EventReceiptDto> {
+  requirePermission(actor, "events:write");
+  const rows = await query<ReceiptRow>(`SELECT * FROM "EventReceipt" WHERE "id" = $1`, [receiptId]);
+  const r = rows[0];
+  if (!r) throw new AppError("NOT_FOUND", "No event receipt with this id.");
+  return {
+    receiptId: r.id,
+    source: r.source,
+    id: r.eventId,
+    type: r.type,
+    subject: r.subject,
+    correlationKey: r.correlationKey,
+    receivedAt: r.receivedAt.toISOString(),
+    status: r.result === null ? "accepted" : "processed",
+    result: (r.result as unknown as EventResult | null) ?? null,
+  } satisfies EventReceiptDto;
+}
+
+/** The actor a `process-event` job acts as: the person or token that posted the event. */
+export function eventActor(by: { type: "USER" | "TOKEN"; id: string | null; name: string } | undefined, requestId?: string): Actor {
+  if (!by) return workerActor("engine", requestId);
+  return { ...workerActor("engine", requestId), type: by.type, id: by.id, name: by.name };
 }

@@ -2,6 +2,8 @@ import { UnrecoverableError, type Job } from "bullmq";
 import { JOB_SCHEMAS } from "../../lib/queues";
 import { onTaskDecided, onWaitTimeout, runStep, type JobResult } from "../../lib/engine/runner";
 import { recoverEngineJobs } from "../../lib/engine/recovery";
+import { eventActor, processEventReceipt } from "../../lib/events/service";
+import type { EventResult } from "../../lib/events/parse";
 
 /** The request that started the work (copied by the outbox), else the job's own id. */
 function requestIdOf(job: Job): string | undefined {
@@ -13,8 +15,14 @@ function requestIdOf(job: Job): string | undefined {
  * The process engine's queue: each job moves one instance one step. Idempotent: a duplicate or
  * late job finds the step already moved on (guarded transitions) and returns "skipped".
  */
-export async function processEngineJob(job: Job): Promise<JobResult | { requeued: number }> {
+export async function processEngineJob(job: Job): Promise<JobResult | { requeued: number } | { event: EventResult["outcome"] | "unknown" }> {
   switch (job.name) {
+    case "process-event": {
+      const data = JOB_SCHEMAS["process-event"].safeParse(job.data);
+      if (!data.success) throw new UnrecoverableError(`invalid process-event payload: ${data.error.message}`);
+      const result = await processEventReceipt(data.data.receiptId, eventActor(data.data.by, requestIdOf(job)));
+      return { event: result?.outcome ?? "unknown" };
+    }
     case "run-step": {
       const data = JOB_SCHEMAS["run-step"].safeParse(job.data);
       if (!data.success) throw new UnrecoverableError(`invalid run-step payload: ${data.error.message}`);
