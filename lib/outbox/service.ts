@@ -1,4 +1,4 @@
-import { db, Prisma, type Tx } from "../db";
+import { Prisma, type Tx } from "../db";
 import { query } from "../pg";
 import { queue, type JobName, type JobPayload, type QueueName } from "../queues";
 import { logger } from "../logger";

@@ -124,7 +124,7 @@ async function main() {
       });
     }
     const childEnv = { ...process.env, LOG_LEVEL: "warn", API_RATE_LIMIT_PER_MINUTE: "0", PORT: String(PORT), AUTH_URL: base, NODE_ENV: "production" as const };
-    // BENCH_PROFILE_DIR=<dir>: the web server writes a V8 CPU profile there when it stops.
+    // BENCH_PROFILE_DIR=<dir>: the web server and the worker write V8 CPU profiles there when they stop.
     const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
     await start(process.execPath, [...profile, "--import", "tsx", "server.ts", "-p", String(PORT), "-H", "127.0.0.1"], childEnv, (o) => /ready on/i.test(o), "web server");
     await waitForHttp(`${base}/api/health`);
@@ -150,7 +150,7 @@ async function main() {
     // 2a. The worker starts and first works off phase 1a's accepted events (queued before 1b's):
     // each is looked at under the correlation lock and kept as "pending".
     const d0 = Date.now();
-    await start(process.execPath, ["--import", "tsx", "workers/index.ts"], { ...childEnv, LOG_LEVEL: "info", WORKER_HEALTH_PORT: "0", WORKER_CONCURRENCY }, (o) => o.includes("worker ready"), "worker");
+    await start(process.execPath, [...profile, "--import", "tsx", "workers/index.ts"], { ...childEnv, LOG_LEVEL: "info", WORKER_HEALTH_PORT: "0", WORKER_CONCURRENCY }, (o) => o.includes("worker ready"), "worker");
     const keptType = "com.acme.bench.payment.settled";
     for (;;) {
       const rows = await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "EventReceipt" WHERE "type" = ${keptType} AND "result" IS NULL`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decode, encode } from "next-auth/jwt";
-import { decodeSessionToken } from "@/app/api/_lib/session-token";
+import { decodeSessionToken } from "./session-token";
 
 // The API decodes session cookies itself (cached key derivation); it must accept exactly what
 // next-auth accepts.
