@@ -20,7 +20,7 @@
 //                                        *.spec.ts filters to Playwright (auth setup always runs)
 //   DATABASE_URL / REDIS_URL             which servers to use (from the environment, else .env)
 //   CHROMIUM_PATH                        Chromium binary for Playwright
-//   E2E_PORT / E2E_WORKER_HEALTH_PORT    ports for next start and the worker's health (3100 / 3101)
+//   E2E_PORT / E2E_WORKER_HEALTH_PORT    ports for the web server (server.ts) and the worker's health (3100 / 3101)
 //   E2E_SMTP_PORT                        loopback SMTP server of the e2e specs (default E2E_PORT + 25)
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -315,7 +315,7 @@ async function vitestSuite(project, env) {
 async function e2eSuite() {
   for (const port of [e2eEnv.PORT, e2eEnv.WORKER_HEALTH_PORT]) {
     if (await reachable("127.0.0.1", Number(port))) {
-      const note = `port ${port} is already in use (another npm test, or a next start / worker left running?)`;
+      const note = `port ${port} is already in use (another npm test, or a web server / worker left running?)`;
       console.error(`[test] ${note}`);
       return record("e2e", { passed: 0, failed: 1, ms: 0, note });
     }
