@@ -1,5 +1,6 @@
 import { db } from "../db";
 import { query } from "../pg";
+import type { RoleName } from "./permissions";
 
 export function findUserByEmail(email: string) {
   return db().user.findUnique({ where: { email } });
@@ -67,7 +68,7 @@ export async function loadUserScope(userId: string): Promise<UserScope> {
 export interface TokenRow {
   id: string;
   name: string;
-  role: "ADMIN" | "SUPERVISOR" | "MEMBER" | "AUDITOR";
+  role: RoleName;
   scopes: string[];
   expiresAt: Date | null;
   revokedAt: Date | null;
