@@ -44,6 +44,7 @@ describe("GET /api/metrics", () => {
     expect(body).toMatch(/^baton_tasks\{status="OPEN"\} [1-9]\d*$/m);
     expect(body).toMatch(/^baton_queue_jobs\{queue="notifications",state="waiting"\} \d+$/m);
     expect(body).toMatch(/^baton_audit_unsealed_entries \d+$/m);
+    expect(body).toMatch(/^baton_events_unprocessed \d+$/m);
     expect(body).toMatch(/^baton_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/tasks",status="200"\} [1-9]/m);
     expect(body).toContain("baton_process_resident_memory_bytes");
   });

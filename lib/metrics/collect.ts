@@ -54,6 +54,16 @@ export function registerDomainGauges(): void {
     },
   });
   new client.Gauge({
+    name: "baton_events_unprocessed",
+    help: "CloudEvents accepted (Prefer: respond-async) that the worker has not started or correlated yet.",
+    registers: [registry],
+    async collect() {
+      // Served by the partial index EventReceipt_unprocessed_idx: as cheap as the backlog is small.
+      const rows = await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS "n" FROM "EventReceipt" WHERE "result" IS NULL`;
+      this.set(rows[0]?.n ?? 0);
+    },
+  });
+  new client.Gauge({
     name: "baton_audit_unsealed_entries",
     help: "Audit entries not yet linked into the hash chain (should stay near 0).",
     registers: [registry],
