@@ -84,6 +84,40 @@ test.describe("processes", () => {
     await expect(priya.getByRole("link", { name: /^TSK-\d+$/ })).toBeVisible();
   });
 
+  test("an ERP replaying a batch sends Prefer: respond-async: accepted at once, the worker starts the instance, the receipt says which", async ({ asUser, bearer, createToken }) => {
+    const token = await createToken("ADMIN", { scopes: ["events:write"] });
+    const erp = await bearer(token.token);
+    const invoiceNumber = `INV-ASYNC-${unique()}`;
+    const event = new CloudEvent({
+      id: `erp-${invoiceNumber}`,
+      source: "urn:acme:erp",
+      type: "com.acme.invoice.received",
+      subject: invoiceNumber,
+      data: { invoiceNumber, vendor: "Batch Replay AG", amount: 1800, currency: "EUR", poNumber: "PO-ASYNC" },
+    });
+    const message = HTTP.structured(event);
+    const res = await erp.post("/api/v1/events", { headers: { ...(message.headers as Record<string, string>), prefer: "respond-async" }, data: message.body as string });
+    await expectStatus(res, 202);
+    expect(res.headers()["preference-applied"]).toBe("respond-async");
+    const accepted = (await res.json()) as { receiptId: string; outcome: string };
+    expect(accepted.outcome).toBe("accepted");
+    expect(res.headers()["location"]).toBe(`/api/v1/events/${accepted.receiptId}`);
+
+    // The worker processes it; the receipt tells what it started.
+    let instanceId = "";
+    await expect(async () => {
+      const receipt = (await (await erp.get(`/api/v1/events/${accepted.receiptId}`)).json()) as { status: string; result: { outcome: string; instances: { id: string; process: string }[] } | null };
+      expect(receipt.status).toBe("processed");
+      expect(receipt.result?.outcome).toBe("started");
+      instanceId = receipt.result!.instances.find((i) => i.process === "invoice-approval")!.id;
+    }).toPass({ timeout: 30_000 });
+
+    const priya = await asUser("priya");
+    await priya.goto(`/processes/instances/${instanceId}`);
+    await expect(priya.getByTestId("instance-variables")).toContainText(invoiceNumber);
+    await expect(priya.getByTestId("step-timeline").getByTestId("step-po-match")).toBeVisible({ timeout: 30_000 });
+  });
+
   test("the seeded vendor sync failed against a down ERP: the error is shown and Priya retries the step", async ({ asUser }) => {
     const page = await asUser("priya");
     await page.goto("/processes/instances?status=FAILED&process=vendor-master-sync");

@@ -320,7 +320,7 @@ async function e2eSuite() {
       return record("e2e", { passed: 0, failed: 1, ms: 0, note });
     }
   }
-  if (!process.env.BATON_TEST_SKIP_BUILD) {
+  if (!["1", "true"].includes(process.env.BATON_TEST_SKIP_BUILD ?? "")) {
     log("next build");
     const t0 = Date.now();
     const code = await run(bin("next"), ["build"], e2eEnv);
