@@ -1,4 +1,5 @@
 import { db, Prisma } from "../db";
+import { query } from "../pg";
 import { env } from "../env";
 import { appendAuditEntry } from "../audit/service";
 import { AppError, isAppError } from "../errors";
@@ -50,13 +51,45 @@ interface Ctx {
   step: Step;
 }
 
+type DefinitionRef = Ctx["instance"]["definition"];
+
+// A published version never changes (only its status does, which the engine does not read here),
+// so its document is read once per process and kept by id.
+const definitions = new Map<string, DefinitionRef>();
+
+async function definitionById(id: string): Promise<DefinitionRef | null> {
+  const hit = definitions.get(id);
+  if (hit) return hit;
+  const rows = await query<DefinitionRef>(`SELECT "id", "key", "version", "document" FROM "ProcessDefinition" WHERE "id" = $1`, [id]);
+  const found = rows[0] ?? null;
+  if (found) {
+    if (definitions.size >= 1_000) definitions.delete(definitions.keys().next().value!);
+    definitions.set(id, found);
+  }
+  return found;
+}
+
+// Every job starts here: the step run and its instance in one prepared statement (ADR 013's pool).
+const INSTANCE_COLUMNS = ["id", "definitionId", "businessKey", "status", "variables", "startedById", "startedAt", "endedAt", "error", "currentStepId", "startedByName", "startEventId", "updatedAt", "version"];
+const LOAD_CTX = `SELECT sr.*, ${INSTANCE_COLUMNS.map((c) => `i."${c}" AS "i.${c}"`).join(", ")}
+  FROM "StepRun" sr JOIN "ProcessInstance" i ON i."id" = sr."instanceId" WHERE sr."id" = $1`;
+
 async function loadCtx(stepRunId: string): Promise<Ctx | null> {
-  const stepRun = await db().stepRun.findUnique({ where: { id: stepRunId }, include: { instance: { include: { definition: true } } } });
-  if (!stepRun) return null;
-  const doc = stepRun.instance.definition.document as unknown as ProcessDocument;
-  const step = stepById(doc, stepRun.stepId);
-  if (!step) throw new AppError("INTERNAL", `step "${stepRun.stepId}" is not in ${stepRun.instance.definition.key} v${stepRun.instance.definition.version}`);
-  return { instance: stepRun.instance, stepRun, doc, step };
+  const row = (await query<Record<string, unknown>>(LOAD_CTX, [stepRunId]))[0];
+  if (!row) return null;
+  const stepRun: Record<string, unknown> = {};
+  const instance: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) {
+    if (k.startsWith("i.")) instance[k.slice(2)] = v;
+    else stepRun[k] = v;
+  }
+  const definition = await definitionById(instance.definitionId as string);
+  if (!definition) return null;
+  const doc = definition.document as unknown as ProcessDocument;
+  const run = stepRun as unknown as Ctx["stepRun"];
+  const step = stepById(doc, run.stepId);
+  if (!step) throw new AppError("INTERNAL", `step "${run.stepId}" is not in ${definition.key} v${definition.version}`);
+  return { instance: { ...(instance as unknown as InstanceRef), definition }, stepRun: run, doc, step };
 }
 
 /** Commits `fn` and hands the jobs it wrote to BullMQ; a lost race is reported as done. */
@@ -214,20 +247,14 @@ async function claim(ctx: Ctx, staleAfterMs: number): Promise<{ version: number;
   const stale = stepRun.status === "RUNNING" && (!stepRun.attemptStartedAt || Date.now() - stepRun.attemptStartedAt.getTime() > staleAfterMs);
   if (stepRun.status !== "PENDING" && !stale) return stepRun.status === "RUNNING" ? "busy" : "skip";
   const attempt = stepRun.attempts + 1;
-  try {
-    await db().$transaction((tx) =>
-      updateStepRunIf(tx, { id: stepRun.id, version: stepRun.version, statuses: [stepRun.status] }, {
-        status: "RUNNING",
-        attempts: attempt,
-        attemptStartedAt: new Date(),
-        nextAttemptAt: null,
-        circuitHost: null,
-      }),
-    );
-  } catch (e) {
-    if (e instanceof StaleTransition) return "skip";
-    throw e;
-  }
+  // One guarded UPDATE (what updateStepRunIf does, without a transaction around a single statement).
+  const claimed = await query<{ id: string }>(
+    `UPDATE "StepRun" SET "status" = 'RUNNING', "attempts" = $1, "attemptStartedAt" = $2::timestamptz AT TIME ZONE 'UTC', "nextAttemptAt" = NULL,
+            "circuitHost" = NULL, "version" = "version" + 1, "updatedAt" = (now() AT TIME ZONE 'UTC')
+      WHERE "id" = $3 AND "version" = $4 AND "status" = $5::"StepRunStatus" RETURNING "id"`,
+    [attempt, new Date().toISOString(), stepRun.id, stepRun.version, stepRun.status],
+  );
+  if (claimed.length !== 1) return "skip";
   return { version: stepRun.version + 1, attempt };
 }
 
