@@ -135,13 +135,15 @@ test.describe("notification settings and webhooks", () => {
     await expect(dana.getByText("E-mails go to dana@acme.test")).toBeVisible();
     const mentionsByMail = dana.getByRole("switch", { name: "Mentions: E-mail" });
     await expect(mentionsByMail).not.toBeChecked();
-    await mentionsByMail.check();
+    // The switch is controlled by the query cache (optimistic update in onMutate, after an await),
+    // so it flips a moment after the click: click, then wait for the state, not check()/uncheck().
+    await mentionsByMail.click();
     await expect(mentionsByMail).toBeChecked();
     await expectNoSeriousViolations(dana, "the notification settings");
     await dana.screenshot({ path: testInfo.outputPath("notification-settings.png"), fullPage: true });
     const prefs = await (await (await api("dana")).get("/api/v1/me/notification-preferences")).json();
     expect(prefs.kinds.find((k: { kind: string }) => k.kind === "task.mentioned").channels).toEqual({ IN_APP: true, EMAIL: true });
-    await mentionsByMail.uncheck();
+    await mentionsByMail.click();
     await expect(mentionsByMail).not.toBeChecked();
   });
 
