@@ -20,13 +20,11 @@ import { errorResponse } from "./lib/http/responses";
 const dev = process.argv.includes("--dev");
 const portArg = process.argv.indexOf("-p");
 const hostArg = process.argv.indexOf("-H");
-const port = Number(portArg > 0 ? process.argv[portArg + 1] : (process.env.PORT ?? 3000));
 const hostname = hostArg > 0 ? process.argv[hostArg + 1]! : (process.env.HOSTNAME ?? "0.0.0.0");
-if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-  console.error(`PORT must be a TCP port number (1–65535), got "${process.env.PORT}".`);
-  process.exit(1);
-}
+// PORT (like every variable) is validated by the env schema; `-p` overrides it, checked the same way.
+if (portArg > 0) process.env.PORT = process.argv[portArg + 1];
 envOrExit();
+const port = env().PORT;
 
 /** Bodies of fast routes are read into memory up to this size; larger requests are refused. */
 const MAX_BODY_BYTES = 1024 * 1024 + 1;
@@ -92,19 +90,13 @@ async function serveHere(): Promise<void> {
   const routes = await loadFastRoutes();
   const server = createServer((req, res) => {
     const hit = matchFastRoute(routes, req.method ?? "GET", req.url ?? "/");
-    if (hit) {
-      serveFast(hit.handler, hit.params, req, res).catch((e) => {
-        logger.error({ err: e instanceof Error ? e.message : String(e) }, "fast route failed");
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      });
-      return;
-    }
-    handle(req, res).catch((e: unknown) => {
-      logger.error({ err: e instanceof Error ? e.message : String(e) }, "next request failed");
+    const failed = (what: string) => (e: unknown) => {
+      logger.error({ err: e instanceof Error ? e.message : String(e) }, what);
       if (!res.headersSent) res.writeHead(500);
       res.end();
-    });
+    };
+    if (hit) serveFast(hit.handler, hit.params, req, res).catch(failed("fast route failed"));
+    else handle(req, res).catch(failed("next request failed"));
   });
   // Longer than a load balancer's idle timeout, so it never reuses a socket we just closed.
   server.keepAliveTimeout = 65_000;

@@ -5,6 +5,17 @@ import { expect, expectStatus, test } from "./fixtures";
 
 const unique = () => `${Date.now()}-${Math.floor(Math.random() * 1000)}`;
 
+/** The ERP's "invoice received" CloudEvent, as the seeded invoice-approval process subscribes to it. */
+function invoiceReceived(invoiceNumber: string, data: { vendor: string; amount: number; poNumber: string }) {
+  return new CloudEvent({
+    id: `erp-${invoiceNumber}`,
+    source: "urn:acme:erp",
+    type: "com.acme.invoice.received",
+    subject: invoiceNumber,
+    data: { invoiceNumber, currency: "EUR", ...data },
+  });
+}
+
 test.describe("processes", () => {
   test("Priya publishes a definition from the UI; an invalid one shows the error naming the step", async ({ asUser }) => {
     const page = await asUser("priya");
@@ -42,14 +53,7 @@ test.describe("processes", () => {
     const token = await createToken("ADMIN", { scopes: ["events:write"] });
     const erp = await bearer(token.token);
     const invoiceNumber = `INV-E2E-${unique()}`;
-    const event = new CloudEvent({
-      id: `erp-${invoiceNumber}`,
-      source: "urn:acme:erp",
-      type: "com.acme.invoice.received",
-      subject: invoiceNumber,
-      data: { invoiceNumber, vendor: "Event Driven GmbH", amount: 2300, currency: "EUR", poNumber: "PO-E2E" },
-    });
-    const message = HTTP.binary(event);
+    const message = HTTP.binary(invoiceReceived(invoiceNumber, { vendor: "Event Driven GmbH", amount: 2300, poNumber: "PO-E2E" }));
     const res = await erp.post("/api/v1/events", { headers: message.headers as Record<string, string>, data: message.body as string });
     await expectStatus(res, 202);
     const result = (await res.json()) as { outcome: string; instances: { id: string; process: string }[] };
@@ -88,14 +92,7 @@ test.describe("processes", () => {
     const token = await createToken("ADMIN", { scopes: ["events:write"] });
     const erp = await bearer(token.token);
     const invoiceNumber = `INV-ASYNC-${unique()}`;
-    const event = new CloudEvent({
-      id: `erp-${invoiceNumber}`,
-      source: "urn:acme:erp",
-      type: "com.acme.invoice.received",
-      subject: invoiceNumber,
-      data: { invoiceNumber, vendor: "Batch Replay AG", amount: 1800, currency: "EUR", poNumber: "PO-ASYNC" },
-    });
-    const message = HTTP.structured(event);
+    const message = HTTP.structured(invoiceReceived(invoiceNumber, { vendor: "Batch Replay AG", amount: 1800, poNumber: "PO-ASYNC" }));
     const res = await erp.post("/api/v1/events", { headers: { ...(message.headers as Record<string, string>), prefer: "respond-async" }, data: message.body as string });
     await expectStatus(res, 202);
     expect(res.headers()["preference-applied"]).toBe("respond-async");

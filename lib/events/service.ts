@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { db, Prisma } from "../db";
+import type { EventReceipt } from "../generated/prisma/client";
 import { query } from "../pg";
 import { QUEUES } from "../queues";
 import { AUDIT_COLUMNS, auditEntrySelect } from "../audit/repository";
@@ -30,21 +31,6 @@ function variablesFrom(data: Prisma.InputJsonValue | null): Record<string, unkno
   if (data && typeof data === "object" && !Array.isArray(data)) return data as Record<string, unknown>;
   return data === null ? {} : { data };
 }
-
-
-export type ReceiptRow = {
-  id: string;
-  source: string;
-  eventId: string;
-  type: string;
-  subject: string | null;
-  correlationKey: string | null;
-  data: Prisma.JsonValue;
-  receivedAt: Date;
-  result: Prisma.JsonValue;
-  consumedAt: Date | null;
-  stepRunId: string | null;
-};
 
 export interface Accepted {
   receiptId: string;
@@ -103,7 +89,7 @@ export async function acceptEvent(actor: Actor, ev: IncomingEvent): Promise<Acce
 export async function processEventReceipt(receiptId: string, actor: Actor): Promise<EventResult | null> {
   let processed = false;
   const result = await db().$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<ReceiptRow[]>`SELECT * FROM "EventReceipt" WHERE "id" = ${receiptId} FOR UPDATE`;
+    const locked = await tx.$queryRaw<EventReceipt[]>`SELECT * FROM "EventReceipt" WHERE "id" = ${receiptId} FOR UPDATE`;
     const receipt = locked[0];
     if (!receipt) return null;
     if (receipt.result !== null) return receipt.result as unknown as EventResult;
@@ -169,7 +155,7 @@ export async function receiveEvent(actor: Actor, ev: IncomingEvent): Promise<{ d
 /** The receipt of an event, for the producer that posted it: what it started or where it went. */
 export async function getEventReceipt(actor: Actor, receiptId: string): Promise<EventReceiptDto> {
   requirePermission(actor, "events:write");
-  const rows = await query<ReceiptRow>(`SELECT * FROM "EventReceipt" WHERE "id" = $1`, [receiptId]);
+  const rows = await query<EventReceipt>(`SELECT * FROM "EventReceipt" WHERE "id" = $1`, [receiptId]);
   const r = rows[0];
   if (!r) throw new AppError("NOT_FOUND", "No event receipt with this id.");
   return {
