@@ -82,7 +82,8 @@ describe("outbox → BullMQ → notification job", () => {
       // Generous: on a loaded 2-core machine the worker can take several seconds to pick the job up.
       const job = await waitFor("the notification job to complete", async () => {
         const j = await queue(QUEUES.notifications).getJob(jobId);
-        return j && (await j.isCompleted()) ? j : null;
+        // Read again once completed: the first read may predate the return value.
+        return j && (await j.isCompleted()) ? queue(QUEUES.notifications).getJob(jobId) : null;
       }, 60_000);
       expect(job.returnvalue).toMatchObject({ notified: 1 });
       expect(await db().notification.count({ where: { taskId: task.id, userId: team.users.alice.id } })).toBe(1);

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { db, Prisma } from "../db";
+import { Prisma } from "../db";
 import type { EventReceipt } from "../generated/prisma/client";
 import { query } from "../pg";
+import { logger } from "../logger";
 import { QUEUES } from "../queues";
 import { AUDIT_COLUMNS, auditEntrySelect } from "../audit/repository";
 import type { EventResult, IncomingEvent } from "./parse";
@@ -9,12 +10,13 @@ import { AppError } from "../errors";
 import type { EventReceiptDto } from "./schemas";
 import { requirePermission, workerActor, type Actor } from "../identity/actor";
 import { appendAuditEntry } from "../audit/service";
-import { dispatchOutboxSoon, outboxInsertSql } from "../outbox/service";
+import { dispatchMessages, outboxInsertSql, pgTransactionWithOutbox, prepareMessages, withIds } from "../outbox/service";
+import { jsonValue, rows, tsValue } from "../sql-tx";
 import { documentOf, versionsStartedBy } from "../processes/service";
 import { stepById } from "../processes/definition";
 import type { WaitStep } from "../processes/schemas";
 import { deliverEventInTx } from "../engine/runner";
-import { lockCorrelation, startInstanceInTx } from "../engine/transitions";
+import { lockCorrelation, startInstanceInTx, type InstanceRef, type StepRunRef } from "../engine/transitions";
 
 // CloudEvents intake (POST /api/v1/events). An event either starts the processes that subscribe
 // to its type, or correlates to an instance waiting for it; an event nobody waits for yet is kept
@@ -54,14 +56,15 @@ export async function acceptEvent(actor: Actor, ev: IncomingEvent): Promise<Acce
   const id = randomUUID();
   const data = ev.data === null || ev.data === undefined ? null : JSON.stringify(ev.data);
   const job = { queue: QUEUES.engine, name: "process-event" as const, jobId: `event.${id}`, payload: { receiptId: id, by: byOf(actor), requestId: actor.requestId } };
-  const rows = await query<{ inserted: string | null }>(Prisma.sql`
+  const messages = prepareMessages([job]);
+  const rows = await query<{ inserted: string | null; outbox: string[] | null }>(Prisma.sql`
     WITH ins AS (
       INSERT INTO "EventReceipt" ("id", "source", "eventId", "type", "subject", "correlationKey", "data", "receivedAt")
       VALUES (${id}, ${ev.source}, ${ev.id}, ${ev.type}, ${ev.subject ?? null}, ${ev.correlationKey ?? null}, ${data}::jsonb, (now() AT TIME ZONE 'UTC'))
       ON CONFLICT ("source", "eventId") DO NOTHING
       RETURNING "id"
     ), ob AS (
-      ${outboxInsertSql([job], Prisma.sql`ins`)}
+      ${outboxInsertSql(messages, Prisma.sql`ins`)}
     ), au AS (
       INSERT INTO "AuditEntry" ${AUDIT_COLUMNS} ${auditEntrySelect(actor, {
         action: "event.received",
@@ -70,9 +73,9 @@ export async function acceptEvent(actor: Actor, ev: IncomingEvent): Promise<Acce
         after: { source: ev.source, id: ev.id, type: ev.type, subject: ev.subject ?? null },
       })} FROM ins
     )
-    SELECT (SELECT "id" FROM ins) AS "inserted"`);
+    SELECT (SELECT "id" FROM ins) AS "inserted", (SELECT array_agg("id" ORDER BY "id")::text[] FROM ob) AS "outbox"`);
   if (rows[0]?.inserted) {
-    dispatchOutboxSoon();
+    void dispatchMessages(withIds(messages, rows[0].outbox)).catch((err: unknown) => logger.warn({ err: String(err) }, "outbox dispatch deferred to sweep"));
     return { receiptId: id, duplicate: false, result: null };
   }
   const first = await query<{ id: string; result: EventResult | null }>(`SELECT "id", "result" FROM "EventReceipt" WHERE "source" = $1 AND "eventId" = $2`, [ev.source, ev.id]);
@@ -87,38 +90,56 @@ export async function acceptEvent(actor: Actor, ev: IncomingEvent): Promise<Acce
  * other way round) finds the result and returns it. Null: no such receipt.
  */
 export async function processEventReceipt(receiptId: string, actor: Actor): Promise<EventResult | null> {
-  let processed = false;
-  const result = await db().$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<EventReceipt[]>`SELECT * FROM "EventReceipt" WHERE "id" = ${receiptId} FOR UPDATE`;
+  return (await processEventReceiptIn(receiptId, actor, {})).result;
+}
+
+/**
+ * processEventReceipt for the worker: with `inline`, the instances' first step runs get no job;
+ * they come back in `firstStepRuns` for the worker to run at once (ADR 015).
+ */
+export async function processEventReceiptIn(receiptId: string, actor: Actor, opts: { inline?: boolean }): Promise<{ result: EventResult | null; firstStepRuns: string[] }> {
+  const firstStepRuns: string[] = [];
+  // On the hot paths' pool (lib/sql-tx.ts): every event a producer sends runs this once.
+  const result = await pgTransactionWithOutbox(async (tx) => {
+    const locked = await rows<EventReceipt>(tx, Prisma.sql`SELECT * FROM "EventReceipt" WHERE "id" = ${receiptId} FOR UPDATE`);
     const receipt = locked[0];
     if (!receipt) return null;
     if (receipt.result !== null) return receipt.result as unknown as EventResult;
-    processed = true;
     let result: EventResult;
+    let consumed = false;
     const starts = await versionsStartedBy(tx, receipt.type);
     if (starts.length > 0) {
       const instances: NonNullable<EventResult["instances"]> = [];
       for (const def of starts) {
-        const { instance } = await startInstanceInTx(tx, actor, { id: def.id, key: def.key, version: def.version, document: documentOf(def) }, {
-          variables: variablesFrom(receipt.data as Prisma.InputJsonValue | null),
-          businessKey: receipt.correlationKey,
-          startEventId: receipt.id,
-        });
+        const { instance, firstStepRun } = await startInstanceInTx(
+          tx,
+          actor,
+          { id: def.id, key: def.key, version: def.version, document: documentOf(def) },
+          { variables: variablesFrom(receipt.data as Prisma.InputJsonValue | null), businessKey: receipt.correlationKey, startEventId: receipt.id },
+          { enqueue: !opts.inline },
+        );
+        if (opts.inline) firstStepRuns.push(firstStepRun.id);
         instances.push({ id: instance.id, process: def.key, version: def.version });
       }
-      await tx.eventReceipt.update({ where: { id: receipt.id }, data: { consumedAt: new Date() } });
+      consumed = true;
       result = { receiptId: receipt.id, outcome: "started", instances };
     } else if (receipt.correlationKey) {
       await lockCorrelation(tx, receipt.type, receipt.correlationKey);
-      const waiting = await tx.stepRun.findFirst({
-        where: { waitEventType: receipt.type, correlationKey: receipt.correlationKey, status: "WAITING" },
-        orderBy: { startedAt: "asc" },
-        include: { instance: { include: { definition: true } } },
-      });
-      const step = waiting ? stepById(documentOf(waiting.instance.definition), waiting.stepId) : undefined;
-      if (waiting && step?.kind === "wait") {
-        const doc = documentOf(waiting.instance.definition);
-        await deliverEventInTx(tx, workerActor("engine", actor.requestId), { instance: waiting.instance, stepRun: waiting, doc, step: step as WaitStep }, ["WAITING"], receipt);
+      const [waiting] = await rows<StepRunRef & { instanceId: string; i: InstanceRef; document: Prisma.JsonValue }>(
+        tx,
+        Prisma.sql`SELECT sr."id", sr."instanceId", sr."stepId", sr."status"::text AS "status", sr."version", sr."attempts", sr."attemptLog", sr."parallelRunId",
+                          sr."branch", sr."branchWrites", sr."compensationOf",
+                          json_build_object('id', i."id", 'version', i."version", 'status', i."status", 'variables', i."variables",
+                                            'businessKey', i."businessKey", 'definitionId', i."definitionId") AS "i",
+                          d."document"
+                     FROM "StepRun" sr JOIN "ProcessInstance" i ON i."id" = sr."instanceId" JOIN "ProcessDefinition" d ON d."id" = i."definitionId"
+                    WHERE sr."waitEventType" = ${receipt.type} AND sr."correlationKey" = ${receipt.correlationKey} AND sr."status" = 'WAITING'
+                    ORDER BY sr."startedAt" ASC LIMIT 1`,
+      );
+      const doc = waiting ? documentOf(waiting) : undefined;
+      const step = waiting && doc ? stepById(doc, waiting.stepId) : undefined;
+      if (waiting && doc && step?.kind === "wait") {
+        await deliverEventInTx(tx, workerActor("engine", actor.requestId), { instance: waiting.i, stepRun: waiting, doc, step: step as WaitStep }, ["WAITING"], receipt);
         result = { receiptId: receipt.id, outcome: "correlated", instanceId: waiting.instanceId, stepId: waiting.stepId, correlationKey: receipt.correlationKey };
       } else {
         // Nobody waits yet: kept, and delivered when a matching wait step starts.
@@ -127,7 +148,10 @@ export async function processEventReceipt(receiptId: string, actor: Actor): Prom
     } else {
       result = { receiptId: receipt.id, outcome: "ignored", reason: `No process starts on "${receipt.type}" and the event has no subject or correlationkey to correlate it.` };
     }
-    await tx.eventReceipt.update({ where: { id: receipt.id }, data: { result: result as unknown as Prisma.InputJsonObject } });
+    await rows(
+      tx,
+      Prisma.sql`UPDATE "EventReceipt" SET "result" = ${jsonValue(result)}${consumed ? Prisma.sql`, "consumedAt" = ${tsValue(new Date())}` : Prisma.empty} WHERE "id" = ${receipt.id}`,
+    );
     await appendAuditEntry(tx, actor, {
       action: "event.processed",
       subjectType: "event",
@@ -137,8 +161,7 @@ export async function processEventReceipt(receiptId: string, actor: Actor): Prom
     });
     return result;
   });
-  if (processed) dispatchOutboxSoon();
-  return result;
+  return { result, firstStepRuns };
 }
 
 /**

@@ -1,4 +1,5 @@
-import { Prisma, type Tx } from "../db";
+import { db, Prisma, type Tx } from "../db";
+import { pgTransaction, rows, type AnyTx, type PgTx } from "../sql-tx";
 import { query } from "../pg";
 import { queue, type JobName, type JobPayload, type QueueName } from "../queues";
 import { logger } from "../logger";
@@ -9,19 +10,69 @@ import { traceCarrier } from "../tracing";
 // they are handed to BullMQ after commit, and a worker sweep re-dispatches anything a crash
 // left behind. Deterministic job ids make a double dispatch harmless (BullMQ ids may not contain ":", so they read "task-created.<id>").
 export async function enqueueInTx<N extends JobName>(
-  tx: Tx,
+  tx: AnyTx,
   message: { queue: QueueName; name: N; jobId: string; payload: JobPayload<N>; runAt?: Date },
 ): Promise<void> {
-  await tx.outboxMessage.create({
-    data: {
-      queue: message.queue,
-      jobName: message.name,
-      jobId: message.jobId,
-      // The request id of the work that implied the job travels with it (lib/request-context.ts).
-      payload: withRequestId(message.payload as Prisma.InputJsonObject),
-      availableAt: message.runAt ?? null,
-    },
+  // The request id of the work that implied the job travels with it (lib/request-context.ts).
+  const payload = withRequestId(message.payload as Prisma.InputJsonObject);
+  const runAt = message.runAt ?? null;
+  const inserted = await rows<{ id: bigint }>(
+    tx,
+    Prisma.sql`INSERT INTO "OutboxMessage" ("queue", "jobName", "jobId", "payload", "availableAt")
+      VALUES (${message.queue}, ${message.name}, ${message.jobId}, ${JSON.stringify(payload)}::jsonb, ${runAt ? runAt.toISOString() : null}::timestamptz AT TIME ZONE 'UTC')
+      RETURNING "id"`,
+  );
+  // Remembered on the transaction, so whoever commits it can hand exactly these to BullMQ.
+  const written = writtenInTx.get(tx) ?? [];
+  written.push({ id: inserted[0]!.id, queue: message.queue, jobName: message.name, jobId: message.jobId, payload, availableAt: runAt });
+  writtenInTx.set(tx, written);
+}
+
+/** A message as stored in the outbox: what dispatching it needs. */
+export interface OutboxRow {
+  id: bigint | number | string;
+  queue: string;
+  jobName: string;
+  jobId: string;
+  payload: object;
+  availableAt: Date | null;
+}
+
+const writtenInTx = new WeakMap<object, OutboxRow[]>();
+
+/** The messages `enqueueInTx` wrote in this transaction (and forgets them). */
+export function takeWritten(tx: AnyTx): OutboxRow[] {
+  const written = writtenInTx.get(tx) ?? [];
+  writtenInTx.delete(tx);
+  return written;
+}
+
+/**
+ * Runs `fn` in a transaction and, after it commits, hands the messages it wrote to BullMQ itself:
+ * no scan of the outbox for them. A crash between the commit and the hand-off leaves them to the
+ * sweep (dispatchOutbox).
+ */
+export async function transactionWithOutbox<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  let written: OutboxRow[] = [];
+  const result = await db().$transaction(async (tx) => {
+    const out = await fn(tx);
+    written = takeWritten(tx);
+    return out;
   });
+  if (written.length) await dispatchMessages(written).catch((err: unknown) => logger.warn({ err: String(err) }, "outbox dispatch deferred to sweep"));
+  return result;
+}
+
+/** transactionWithOutbox on the hot paths' pool (a PgTx; lib/sql-tx.ts). */
+export async function pgTransactionWithOutbox<T>(fn: (tx: PgTx) => Promise<T>): Promise<T> {
+  let written: OutboxRow[] = [];
+  const result = await pgTransaction(async (tx) => {
+    const out = await fn(tx);
+    written = takeWritten(tx);
+    return out;
+  });
+  if (written.length) await dispatchMessages(written).catch((err: unknown) => logger.warn({ err: String(err) }, "outbox dispatch deferred to sweep"));
+  return result;
 }
 
 function withRequestId(payload: Prisma.InputJsonObject): Prisma.InputJsonObject {
@@ -36,34 +87,60 @@ function withRequestId(payload: Prisma.InputJsonObject): Prisma.InputJsonObject 
 
 export type OutboxInput<N extends JobName = JobName> = { queue: QueueName; name: N; jobId: string; payload: JobPayload<N>; runAt?: Date };
 
-/**
- * `INSERT INTO "OutboxMessage" … SELECT … FROM <from>` for a single-statement state change: the
- * rows are written only if `from` (a CTE of the guarded UPDATE) returned a row.
- */
-export function outboxInsertSql(messages: OutboxInput[], from: Prisma.Sql): Prisma.Sql {
-  const rows = messages.map(
-    (m) =>
-      Prisma.sql`SELECT ${m.queue}, ${m.name}, ${m.jobId}, ${JSON.stringify(withRequestId(m.payload as Prisma.InputJsonObject))}::jsonb, ${m.runAt ? m.runAt.toISOString() : null}::timestamptz AT TIME ZONE 'UTC'`,
-  );
-  return Prisma.sql`INSERT INTO "OutboxMessage" ("queue", "jobName", "jobId", "payload", "availableAt")
-    SELECT m.* FROM (${Prisma.join(rows, " UNION ALL ")}) m WHERE EXISTS (SELECT 1 FROM ${from})`;
+/** Messages with their final payload (request id, trace), as both the INSERT and the hand-off use them. */
+export function prepareMessages(messages: OutboxInput[]): Omit<OutboxRow, "id">[] {
+  return messages.map((m) => ({ queue: m.queue, jobName: m.name, jobId: m.jobId, payload: withRequestId(m.payload as Prisma.InputJsonObject), availableAt: m.runAt ?? null }));
 }
 
-/** Hands pending outbox messages to BullMQ. Returns how many were dispatched. */
-export async function dispatchOutbox(limit = 500): Promise<number> {
-  // Raw statements: this runs after every commit on the request path, and the ORM's updateMany
-  // costs three round trips (BEGIN, UPDATE, COMMIT) where one does.
-  const pending = await query<{ id: bigint | number; queue: string; jobName: string; jobId: string; payload: object; availableAt: Date | null }>(
-    `SELECT "id", "queue", "jobName", "jobId", "payload", "availableAt" FROM "OutboxMessage"
-      WHERE "dispatchedAt" IS NULL ORDER BY "id" LIMIT $1`,
-    [limit],
+/**
+ * `INSERT INTO "OutboxMessage" … SELECT … FROM <from> RETURNING "id"` for a single-statement state
+ * change: the rows are written only if `from` (a CTE of the guarded UPDATE) returned a row. Select
+ * `array_agg("id")` from this CTE to dispatch the rows after commit (dispatchMessages).
+ */
+export function outboxInsertSql(messages: Omit<OutboxRow, "id">[], from: Prisma.Sql): Prisma.Sql {
+  const rows = messages.map(
+    (m) =>
+      Prisma.sql`SELECT ${m.queue}, ${m.jobName}, ${m.jobId}, ${JSON.stringify(m.payload)}::jsonb, ${m.availableAt ? m.availableAt.toISOString() : null}::timestamptz AT TIME ZONE 'UTC'`,
   );
-  if (pending.length === 0) return 0;
-  const byQueue = new Map<string, typeof pending>();
-  for (const m of pending) byQueue.set(m.queue, [...(byQueue.get(m.queue) ?? []), m]);
-  for (const [name, messages] of byQueue) {
+  return Prisma.sql`INSERT INTO "OutboxMessage" ("queue", "jobName", "jobId", "payload", "availableAt")
+    SELECT m.* FROM (${Prisma.join(rows, " UNION ALL ")}) m WHERE EXISTS (SELECT 1 FROM ${from}) RETURNING "id"`;
+}
+
+/** The prepared messages with the ids their INSERT returned (in order). */
+export function withIds(messages: Omit<OutboxRow, "id">[], ids: (string | number | bigint)[] | null | undefined): OutboxRow[] {
+  if (!ids || ids.length !== messages.length) return [];
+  return messages.map((m, i) => ({ ...m, id: ids[i]! }));
+}
+
+/**
+ * Hands these messages to BullMQ and marks them dispatched (the marks of a burst of commits go in
+ * one UPDATE). Deterministic job ids make a second hand-off of the same message (the sweep racing
+ * this) a no-op in BullMQ.
+ */
+export function dispatchMessages(messages: OutboxRow[]): Promise<void> {
+  if (messages.length === 0) return Promise.resolve();
+  // Coalesced: the commits of one event-loop turn go to Redis in one addBulk per queue.
+  toDispatch.push(...messages);
+  dispatching ??= new Promise<void>((r) => setImmediate(r)).then(async () => {
+    const batch = toDispatch;
+    toDispatch = [];
+    dispatching = null;
+    await addToQueues(batch);
+    // Not awaited: a mark lost to a crash only means the sweep hands the message over once more.
+    markDispatched(batch.map((m) => String(m.id))).catch((err: unknown) => logger.warn({ err: String(err) }, "outbox marks deferred to sweep"));
+  });
+  return dispatching;
+}
+
+let toDispatch: OutboxRow[] = [];
+let dispatching: Promise<void> | null = null;
+
+async function addToQueues(messages: OutboxRow[]): Promise<void> {
+  const byQueue = new Map<string, OutboxRow[]>();
+  for (const m of messages) byQueue.set(m.queue, [...(byQueue.get(m.queue) ?? []), m]);
+  for (const [name, list] of byQueue) {
     await queue(name as QueueName).addBulk(
-      messages.map((m) => ({
+      list.map((m) => ({
         name: m.jobName,
         data: m.payload,
         // A delayed message (retry backoff, timeout) keeps whatever of its delay is left.
@@ -71,6 +148,33 @@ export async function dispatchOutbox(limit = 500): Promise<number> {
       })),
     );
   }
+}
+
+// Marks collected over a few milliseconds and written together: one UPDATE for a burst of commits.
+let marks: string[] = [];
+let marking: Promise<void> | null = null;
+
+function markDispatched(ids: string[]): Promise<void> {
+  marks.push(...ids);
+  marking ??= new Promise<void>((r) => setTimeout(r, 5)).then(async () => {
+    const batch = marks;
+    marks = [];
+    marking = null;
+    await query(`UPDATE "OutboxMessage" SET "dispatchedAt" = (now() AT TIME ZONE 'UTC') WHERE "id" = ANY($1::text[]::bigint[]) AND "dispatchedAt" IS NULL`, [batch]);
+  });
+  return marking;
+}
+
+/** Hands pending outbox messages to BullMQ. Returns how many were dispatched. */
+export async function dispatchOutbox(limit = 500): Promise<number> {
+  // Raw statements: the ORM's updateMany costs three round trips (BEGIN, UPDATE, COMMIT) where one does.
+  const pending = await query<OutboxRow>(
+    `SELECT "id", "queue", "jobName", "jobId", "payload", "availableAt" FROM "OutboxMessage"
+      WHERE "dispatchedAt" IS NULL ORDER BY "id" LIMIT $1`,
+    [limit],
+  );
+  if (pending.length === 0) return 0;
+  await addToQueues(pending);
   await query(`UPDATE "OutboxMessage" SET "dispatchedAt" = (now() AT TIME ZONE 'UTC') WHERE "id" = ANY($1::text[]::bigint[]) AND "dispatchedAt" IS NULL`, [
     pending.map((m) => String(m.id)),
   ]);

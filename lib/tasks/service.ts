@@ -1,5 +1,6 @@
 import { db, Prisma } from "../db";
 import { query } from "../pg";
+import { logger } from "../logger";
 import { taskProcessLinkSchema, type TaskProcessLink } from "./schemas";
 import { AppError, fromZodError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
@@ -9,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import { appendAuditEntry, toAuditDto } from "../audit/service";
 import { AUDIT_COLUMNS, auditEntrySelect } from "../audit/repository";
 import { env } from "../env";
-import { enqueueInTx, dispatchOutboxSoon, outboxInsertSql } from "../outbox/service";
+import { enqueueInTx, dispatchMessages, outboxInsertSql, prepareMessages, transactionWithOutbox, withIds } from "../outbox/service";
 import { commitDecisionMessage, decisionConsequences } from "./consequences";
 import { QUEUES } from "../queues";
 import {
@@ -184,10 +185,20 @@ function decisionTableActor(creator: Actor, table: string): Actor {
 
 /** `link` ties the task to the process step that asked for it (the engine passes it; the REST API never does). */
 export async function createTask(actor: Actor, input: unknown, link?: TaskProcessLink): Promise<TaskDto> {
+  const created = await insertTask(actor, input, link);
+  return getTask(actor, created.id);
+}
+
+/**
+ * createTask without reading the task back as the caller sees it: for the engine's human steps,
+ * which need only the id. Validated, routed, audited and announced like any other task.
+ */
+export async function insertTask(actor: Actor, input: unknown, link?: TaskProcessLink): Promise<{ id: string }> {
   const processLink = link ? parse(taskProcessLinkSchema, link, "Process link") : null;
   requirePermission(actor, "tasks:create");
   const data = parse(createTaskSchema, input, "Task");
-  const created = await db().$transaction(async (tx) => {
+  // The task-created job (and an escalation timer) go to BullMQ right after the commit.
+  const created = await transactionWithOutbox(async (tx) => {
     const requester = data.requestedBy ? await resolveUserRef(tx, data.requestedBy) : null;
     if (data.requestedBy && !requester) {
       throw new AppError("VALIDATION_FAILED", `No user "${data.requestedBy}"`, { fieldErrors: [{ path: "requestedBy", message: "unknown user" }] });
@@ -323,9 +334,8 @@ export async function createTask(actor: Actor, input: unknown, link?: TaskProces
     });
     return task;
   });
-  dispatchOutboxSoon();
   publishTaskEvent("task.created", created);
-  return getTask(actor, created.id);
+  return { id: created.id };
 }
 
 export async function getTask(actor: Actor, id: string): Promise<TaskDto> {
@@ -589,7 +599,8 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
   const reason = data.reason ?? null;
   // One statement, one round trip: the guarded UPDATE, and only if it matched, the vote, the
   // audit entry, the outbox rows and (with an undo window) the held decision.
-  const applied = await query<{ n: number }>(Prisma.sql`
+  const messages = prepareMessages(heldUntil ? [commitDecisionMessage(id, task.version + 1, heldUntil)] : decisionConsequences(task, actor.requestId));
+  const applied = await query<{ n: number; outbox: string[] | null }>(Prisma.sql`
     WITH u AS (
       UPDATE "Task" SET
         "status" = 'DECIDED'::"TaskStatus", "outcome" = ${plan.outcome}, "reason" = ${reason},
@@ -626,7 +637,7 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
         reason,
       })} FROM u
     ), ob AS (
-      ${outboxInsertSql(heldUntil ? [commitDecisionMessage(id, task.version + 1, heldUntil)] : decisionConsequences(task, actor.requestId), Prisma.sql`u`)}
+      ${outboxInsertSql(messages, Prisma.sql`u`)}
     )${
       heldUntil
         ? Prisma.sql`, hd AS (
@@ -636,9 +647,9 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
     )`
         : Prisma.empty
     }
-    SELECT count(*)::int AS "n" FROM u`);
+    SELECT (SELECT count(*)::int FROM u) AS "n", (SELECT array_agg("id" ORDER BY "id")::text[] FROM ob) AS "outbox"`);
   if (Number(applied[0]?.n ?? 0) !== 1) return explainLostRace(id, "decide");
-  dispatchOutboxSoon();
+  void dispatchMessages(withIds(messages, applied[0]!.outbox)).catch((err: unknown) => logger.warn({ err: String(err) }, "outbox dispatch deferred to sweep"));
   const decidedById = actor.type === "USER" ? actor.id : null;
   publishTaskEvent("task.decided", { ...task, assigneeId: assigneeAfter, decidedById, version: task.version + 1 });
   // The task as it now is, from what we know (no re-read): the caller gets it back at once.
