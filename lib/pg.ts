@@ -44,7 +44,7 @@ export async function closePool(): Promise<void> {
 const names = new Map<string, string>();
 
 /** A stable statement name per SQL text, so each connection prepares a statement once. */
-function nameOf(text: string): string {
+export function statementName(text: string): string {
   let name = names.get(text);
   if (!name) {
     name = `b_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
@@ -58,6 +58,6 @@ function nameOf(text: string): string {
 export async function query<T>(sql: Prisma.Sql | string, values: unknown[] = []): Promise<T[]> {
   const text = typeof sql === "string" ? sql : sql.text;
   const params = typeof sql === "string" ? values : sql.values;
-  const result = await pool().query({ name: nameOf(text), text, values: params as unknown[] });
+  const result = await pool().query({ name: statementName(text), text, values: params as unknown[] });
   return result.rows as T[];
 }

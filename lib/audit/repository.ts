@@ -1,4 +1,5 @@
-import { Prisma, type Tx } from "../db";
+import { Prisma } from "../db";
+import { rows, type AnyTx } from "../sql-tx";
 import type { Actor } from "../identity/actor";
 import type { AuditQuery } from "./schemas";
 import { currentRequestId } from "../request-context";
@@ -19,11 +20,9 @@ export interface AuditInput {
  * Plain SQL: this runs in every mutating transaction, and the ORM's per-query overhead would be
  * most of its cost (see npm run bench:audit).
  */
-export async function insertAuditEntry(tx: Tx, actor: Actor, input: AuditInput): Promise<{ seq: bigint }> {
-  const rows = await tx.$queryRaw<{ seq: bigint }[]>`
-    INSERT INTO "AuditEntry" ${AUDIT_COLUMNS} ${auditEntrySelect(actor, input)}
-    RETURNING "seq"`;
-  return { seq: BigInt(rows[0]!.seq) };
+export async function insertAuditEntry(tx: AnyTx, actor: Actor, input: AuditInput): Promise<{ seq: bigint }> {
+  const inserted = await rows<{ seq: bigint }>(tx, Prisma.sql`INSERT INTO "AuditEntry" ${AUDIT_COLUMNS} ${auditEntrySelect(actor, input)} RETURNING "seq"`);
+  return { seq: BigInt(inserted[0]!.seq) };
 }
 
 export const AUDIT_COLUMNS = Prisma.sql`("actorType", "actorId", "actorName", "onBehalfOfId", "action", "subjectType", "subjectId",
@@ -44,11 +43,13 @@ export function auditEntrySelect(actor: Actor, input: AuditInput): Prisma.Sql {
  * Appends many entries by one actor in one statement (the escalation batch writes hundreds per
  * transaction). Same columns and semantics as insertAuditEntry; entries keep the array's order.
  */
-export async function insertAuditEntries(tx: Tx, actor: Actor, inputs: AuditInput[]): Promise<void> {
+export async function insertAuditEntries(tx: AnyTx, actor: Actor, inputs: AuditInput[]): Promise<void> {
   if (inputs.length === 0) return;
   const json = (v: Prisma.InputJsonValue | null | undefined) => (v === undefined || v === null ? null : JSON.stringify(v));
   const col = <T>(f: (i: AuditInput) => T) => inputs.map(f);
-  await tx.$executeRaw`
+  await rows(
+    tx,
+    Prisma.sql`
     INSERT INTO "AuditEntry" ("actorType", "actorId", "actorName", "onBehalfOfId", "action", "subjectType", "subjectId",
                               "taskId", "instanceId", "before", "after", "reason", "requestId", "ip", "userAgent")
     SELECT ${actor.type}::"ActorType", ${actor.id}, ${actor.name}, ${actor.onBehalfOfId ?? null}, v.action, v.subject_type, v.subject_id,
@@ -57,7 +58,8 @@ export async function insertAuditEntries(tx: Tx, actor: Actor, inputs: AuditInpu
                 ${col((i) => i.taskId ?? null)}::text[], ${col((i) => i.instanceId ?? null)}::text[], ${col((i) => json(i.before))}::text[],
                 ${col((i) => json(i.after))}::text[], ${col((i) => i.reason ?? null)}::text[])
          WITH ORDINALITY AS v(action, subject_type, subject_id, task_id, instance_id, before, after, reason, n)
-    ORDER BY v.n`;
+    ORDER BY v.n`,
+  );
 }
 
 export function auditWhere(q: AuditQuery): Prisma.AuditEntryWhereInput {

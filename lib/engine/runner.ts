@@ -1,13 +1,14 @@
-import { db, Prisma } from "../db";
+import { Prisma } from "../db";
 import { query } from "../pg";
 import { env } from "../env";
 import { appendAuditEntry } from "../audit/service";
 import { AppError, isAppError } from "../errors";
 import { workerActor, type Actor } from "../identity/actor";
 import { logger } from "../logger";
-import { dispatchOutbox, enqueueInTx } from "../outbox/service";
-import { QUEUES } from "../queues";
-import { createTask } from "../tasks/service";
+import { enqueueInTx, pgTransactionWithOutbox, transactionWithOutbox } from "../outbox/service";
+import { rows, tsValue, type AnyTx } from "../sql-tx";
+import { queue, QUEUES } from "../queues";
+import { insertTask } from "../tasks/service";
 import { stepById } from "../processes/definition";
 import { evaluateGuard, evaluateValue, getPath, parseDurationMs, renderTemplate, setPath } from "../processes/expressions";
 import { findLatestPublished, findVersion } from "../rules/repository";
@@ -39,6 +40,8 @@ import {
 // idempotent: a duplicate or late job finds the step already moved on and does nothing.
 
 export type JobResult = { done: string };
+/** One step's result; `next`: the step run it created for this worker to run now (ADR 015). */
+type StepResult = JobResult & { next?: string | null };
 const engineActor = (requestId?: string): Actor => workerActor("engine", requestId);
 
 /** A step held RUNNING longer than this by a worker is taken over (the worker died mid-step). */
@@ -49,6 +52,8 @@ interface Ctx {
   stepRun: StepRunRef & { attemptStartedAt: Date | null; timeoutAt: Date | null; waitEventType: string | null; correlationKey: string | null };
   doc: ProcessDocument;
   step: Step;
+  /** The worker runs the next step run itself (finishStepInTx writes no job for it). */
+  inline: boolean;
 }
 
 type DefinitionRef = Ctx["instance"]["definition"];
@@ -74,7 +79,7 @@ const INSTANCE_COLUMNS = ["id", "definitionId", "businessKey", "status", "variab
 const LOAD_CTX = `SELECT sr.*, ${INSTANCE_COLUMNS.map((c) => `i."${c}" AS "i.${c}"`).join(", ")}
   FROM "StepRun" sr JOIN "ProcessInstance" i ON i."id" = sr."instanceId" WHERE sr."id" = $1`;
 
-async function loadCtx(stepRunId: string): Promise<Ctx | null> {
+async function loadCtx(stepRunId: string, inline = true): Promise<Ctx | null> {
   const row = (await query<Record<string, unknown>>(LOAD_CTX, [stepRunId]))[0];
   if (!row) return null;
   const stepRun: Record<string, unknown> = {};
@@ -89,19 +94,79 @@ async function loadCtx(stepRunId: string): Promise<Ctx | null> {
   const run = stepRun as unknown as Ctx["stepRun"];
   const step = stepById(doc, run.stepId);
   if (!step) throw new AppError("INTERNAL", `step "${run.stepId}" is not in ${definition.key} v${definition.version}`);
-  return { instance: { ...(instance as unknown as InstanceRef), definition }, stepRun: run, doc, step };
+  return { instance: { ...(instance as unknown as InstanceRef), definition }, stepRun: run, doc, step, inline };
 }
 
-/** Commits `fn` and hands the jobs it wrote to BullMQ; a lost race is reported as done. */
-async function transition(what: string, fn: (tx: Prisma.TransactionClient) => Promise<unknown>): Promise<JobResult> {
+/**
+ * Commits `fn` and hands the jobs it wrote to BullMQ; a lost race is reported as done. When `fn`
+ * advanced to a next step run (finishStepInTx's nextStepRunId), it is returned for the caller to
+ * run inline.
+ */
+async function transition(what: string, fn: (tx: AnyTx) => Promise<unknown>): Promise<StepResult> {
+  return transitionIn(pgTransactionWithOutbox, what, fn);
+}
+
+/** A transition that needs Prisma's client (decision tables: lib/rules reads through it). */
+function prismaTransition(what: string, fn: (tx: Prisma.TransactionClient) => Promise<unknown>): Promise<StepResult> {
+  return transitionIn(transactionWithOutbox, what, fn);
+}
+
+async function transitionIn<X extends AnyTx>(
+  runTx: (body: (tx: X) => Promise<void>) => Promise<void>,
+  what: string,
+  fn: (tx: X) => Promise<unknown>,
+): Promise<StepResult> {
+  let next: string | null = null;
   try {
-    await db().$transaction(fn);
+    await runTx(async (tx) => {
+      const out = await fn(tx);
+      next = out && typeof out === "object" && "nextStepRunId" in out ? ((out as { nextStepRunId: string | null }).nextStepRunId ?? null) : null;
+    });
   } catch (e) {
     if (e instanceof StaleTransition) return { done: `skipped (${what}: already moved on)` };
     throw e;
   }
-  await dispatchOutbox().catch((err: unknown) => logger.warn({ err: String(err) }, "outbox dispatch deferred to sweep"));
-  return { done: what };
+  return { done: what, next };
+}
+
+/** How many steps one job runs back to back before it queues the rest (fairness between instances). */
+const INLINE_STEPS_MAX = 16;
+
+/**
+ * Runs the step runs a job's transition created, one after the other in this job, instead of one
+ * BullMQ job each (ADR 015): an instance moves from one wait (a person, an event, a backoff) to the
+ * next in one job. A step that throws, or one past INLINE_STEPS_MAX, gets its own job; should this
+ * worker die first, the recovery sweep finds the run PENDING and queues it.
+ */
+async function continueInline(first: StepResult, requestId?: string): Promise<JobResult> {
+  const done = [first.done];
+  let next = first.next ?? null;
+  for (let n = 0; next; n++) {
+    if (n >= INLINE_STEPS_MAX) {
+      await queueStep(next, requestId, "inline step limit");
+      done.push("queued");
+      break;
+    }
+    let r: StepResult;
+    try {
+      r = await runStepOnce(next, requestId);
+    } catch (err) {
+      // Its own job retries it (BullMQ's attempts and backoff), as if it had been queued.
+      await queueStep(next, requestId, String(err));
+      done.push(`queued (${err instanceof Error ? err.message : String(err)})`);
+      break;
+    }
+    done.push(r.done);
+    next = r.next ?? null;
+  }
+  return { done: done.join(" → ") };
+}
+
+async function queueStep(stepRunId: string, requestId: string | undefined, why: string): Promise<void> {
+  const rows = await query<{ instanceId: string }>(`SELECT "instanceId" FROM "StepRun" WHERE "id" = $1`, [stepRunId]).catch(() => []);
+  await queue(QUEUES.engine)
+    .add("run-step", { instanceId: rows[0]?.instanceId ?? "", stepRunId, ...(requestId ? { requestId } : {}) }, { jobId: `step.${stepRunId}` })
+    .catch((err: unknown) => logger.warn({ err: String(err), stepRunId, why }, "step left to the recovery sweep"));
 }
 
 function mapOutput(mapping: Record<string, string>, source: unknown): Assignment[] {
@@ -111,7 +176,7 @@ function mapOutput(mapping: Record<string, string>, source: unknown): Assignment
 const scopeOf = (ctx: Pick<Ctx, "instance" | "stepRun">) => scopeForRun(ctx.instance, ctx.stepRun, ctx.instance.definition);
 
 /** The run now waits (for a person, an event): the instance waits too, unless another branch is busy. */
-async function markWaitingInTx(tx: Prisma.TransactionClient, ctx: Pick<Ctx, "instance" | "stepRun">) {
+async function markWaitingInTx(tx: AnyTx, ctx: Pick<Ctx, "instance" | "stepRun">) {
   const inst = await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
   if (ctx.stepRun.parallelRunId) await refreshActivityInTx(tx, inst);
   else if (inst.status !== "WAITING") await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["RUNNING", "WAITING"] }, { status: "WAITING" });
@@ -119,8 +184,25 @@ async function markWaitingInTx(tx: Prisma.TransactionClient, ctx: Pick<Ctx, "ins
 
 // ── run-step ──────────────────────────────────────────────────────────────────────────────────
 
-export async function runStep(stepRunId: string, requestId?: string): Promise<JobResult> {
-  const ctx = await loadCtx(stepRunId);
+export async function runStep(stepRunId: string, requestId?: string, opts: { chain?: boolean } = {}): Promise<JobResult> {
+  // chain: false runs this one step and queues the next as a job (operators' tools, tests).
+  if (opts.chain === false) return runStepOnce(stepRunId, requestId, false);
+  return continueInline(await runStepOnce(stepRunId, requestId), requestId);
+}
+
+/** Runs the first steps of instances a worker just started (processEventReceipt with inline). */
+export async function runFirstSteps(stepRunIds: string[], requestId?: string): Promise<void> {
+  for (const id of stepRunIds) {
+    try {
+      await runStep(id, requestId);
+    } catch (err) {
+      await queueStep(id, requestId, String(err));
+    }
+  }
+}
+
+async function runStepOnce(stepRunId: string, requestId?: string, inline = true): Promise<StepResult> {
+  const ctx = await loadCtx(stepRunId, inline);
   if (!ctx) return { done: "skipped (no such step run)" };
   const { instance, stepRun, step } = ctx;
   if (!liveStatusesFor(stepRun).includes(instance.status)) return { done: `skipped (instance ${instance.status})` };
@@ -192,7 +274,7 @@ const SIMPLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 function runTableDecision(ctx: Ctx, step: DecisionStep, table: NonNullable<DecisionStep["table"]>, scope: Record<string, unknown>, actor: Actor) {
   const fail = (tx: Prisma.TransactionClient, why: string) =>
     finishStepInTx(tx, actor, ctx, ["PENDING"], { status: "FAILED", error: `Step "${step.id}": decision table "${table.key}" ${why}`, next: null, action: "step.failed" });
-  return transition("decision (table)", async (tx) => {
+  return prismaTransition("decision (table)", async (tx) => {
     const row = table.version ? await findVersion(table.key, table.version, tx) : await findLatestPublished(table.key, tx);
     if (!row) return fail(tx, table.version ? `has no version ${table.version}` : "has no published version");
     if (row.status !== "PUBLISHED") return fail(tx, `version ${row.version} is a draft; publish it first`);
@@ -259,7 +341,7 @@ async function claim(ctx: Ctx, staleAfterMs: number): Promise<{ version: number;
 }
 
 /** The target host's breaker is open: take the step's onCircuitOpen branch, or wait (no attempt spent) until it is due to half-open. */
-function deferForOpenCircuit(ctx: Ctx, step: HttpStep, actor: Actor, host: string, until: Date): Promise<JobResult> {
+function deferForOpenCircuit(ctx: Ctx, step: HttpStep, actor: Actor, host: string, until: Date): Promise<StepResult> {
   const at = until.toISOString();
   if (step.onCircuitOpen && !ctx.stepRun.compensationOf) {
     return transition("circuit open: fallback", (tx) =>
@@ -306,7 +388,7 @@ async function recordForBreaker(host: string | null, result: HttpAttemptResult):
   await (up ? recordBreakerSuccess(host) : recordBreakerFailure(host, result.error)).catch((err: unknown) => logger.warn({ err: String(err), host }, "circuit breaker not updated"));
 }
 
-async function runHttp(ctx: Ctx, step: HttpStep, actor: Actor): Promise<JobResult> {
+async function runHttp(ctx: Ctx, step: HttpStep, actor: Actor): Promise<StepResult> {
   const timeoutMs = parseDurationMs(step.timeout) ?? 10_000;
   // The breaker is asked before anything is claimed: an open one costs no attempt.
   const host = breakerHost(renderTemplate(step.url, scopeOf(ctx)));
@@ -408,7 +490,7 @@ function redactAttemptResult(result: HttpAttemptResult, values: string[]): HttpA
   return result.ok ? { ...result, body: redactValue(result.body, values) } : { ...result, error: redactText(result.error, values) };
 }
 
-async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<JobResult> {
+async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<StepResult> {
   const claimed = await claim(ctx, HUMAN_STALE_MS);
   if (claimed === "skip") return { done: `skipped (step ${ctx.stepRun.status})` };
   if (claimed === "busy") throw new Error(`step run ${ctx.stepRun.id} is being started by another worker`);
@@ -416,13 +498,13 @@ async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<JobRes
   const c = { ...ctx, stepRun };
   const scope = scopeOf(ctx);
   // A worker that died after creating the task left it behind: reuse it rather than make a second.
-  let task = await db().task.findFirst({ where: { stepRunId: stepRun.id }, select: { id: true } });
+  let task: { id: string } | null = (await query<{ id: string }>(`SELECT "id" FROM "Task" WHERE "stepRunId" = $1 LIMIT 1`, [stepRun.id]))[0] ?? null;
   if (!task) {
     const context: Record<string, unknown> = {};
     for (const path of step.context) context[path] = getPath(scope, path) ?? null;
     const render = (t: string | undefined) => (t === undefined ? undefined : renderTemplate(t, scope).trim() || undefined);
     try {
-      task = await createTask(
+      task = await insertTask(
         actor,
         {
           title: render(step.title) ?? step.id,
@@ -463,9 +545,19 @@ async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<JobRes
 
 /** A human step's task was decided: continue along the outcome's `next`. */
 export async function onTaskDecided(taskId: string, requestId?: string): Promise<JobResult> {
-  const task = await db().task.findUnique({ where: { id: taskId }, include: { decidedBy: { select: { name: true } } } });
+  return continueInline(await taskDecided(taskId, requestId), requestId);
+}
+
+async function taskDecided(taskId: string, requestId?: string): Promise<StepResult> {
+  const [task] = await query<{ stepRunId: string | null; instanceId: string | null; status: string; outcome: string | null; reason: string | null; decidedBy: string | null; failedBySla: boolean }>(
+    `SELECT t."stepRunId", t."instanceId", t."status"::text AS "status", t."outcome", t."reason",
+            (SELECT u."name" FROM "User" u WHERE u."id" = t."decidedById") AS "decidedBy",
+            (t."status" = 'CANCELLED' AND EXISTS (SELECT 1 FROM "TaskEscalation" e WHERE e."taskId" = t."id" AND e."action" = 'fail')) AS "failedBySla"
+       FROM "Task" t WHERE t."id" = $1`,
+    [taskId],
+  );
   if (!task?.stepRunId || !task.instanceId) return { done: "skipped (not a process task)" };
-  const failedBySla = task.status === "CANCELLED" && (await db().taskEscalation.count({ where: { taskId, action: "fail" } })) > 0;
+  const failedBySla = task.failedBySla;
   if (!failedBySla && (task.status !== "DECIDED" || !task.outcome)) return { done: `skipped (task ${task.status})` };
   const ctx = await loadCtx(task.stepRunId);
   if (!ctx || ctx.step.kind !== "human") return { done: "skipped (no human step)" };
@@ -479,7 +571,7 @@ export async function onTaskDecided(taskId: string, requestId?: string): Promise
   }
   const step = ctx.step;
   const outcome = task.outcome as "approve" | "reject";
-  const decision = { outcome, reason: task.reason, decidedBy: task.decidedBy?.name ?? null, taskId };
+  const decision = { outcome, reason: task.reason, decidedBy: task.decidedBy, taskId };
   const next = step.next[outcome];
   const compensate = outcome === "reject" && step.compensateOnReject;
   const actor = engineActor(requestId);
@@ -514,13 +606,13 @@ export function eventView(e: ReceivedEvent) {
 
 /** Delivers an event to a waiting (or just starting) wait step, inside the caller's transaction. */
 export async function deliverEventInTx(
-  tx: Prisma.TransactionClient,
+  tx: AnyTx,
   actor: Actor,
   ctx: { instance: InstanceRef; stepRun: StepRunRef; doc: ProcessDocument; step: WaitStep },
   from: ("PENDING" | "WAITING")[],
   event: ReceivedEvent,
 ) {
-  await tx.eventReceipt.update({ where: { id: event.id }, data: { consumedAt: new Date(), stepRunId: ctx.stepRun.id } });
+  await rows(tx, Prisma.sql`UPDATE "EventReceipt" SET "consumedAt" = ${tsValue(new Date())}, "stepRunId" = ${ctx.stepRun.id} WHERE "id" = ${event.id}`);
   const view = eventView(event);
   const assign: Assignment[] = Object.keys(ctx.step.output).length > 0 ? mapOutput(ctx.step.output, view) : [[ctx.step.id, event.data]];
   return finishStepInTx(tx, actor, ctx, from, {
@@ -533,7 +625,7 @@ export async function deliverEventInTx(
   });
 }
 
-async function startWait(ctx: Ctx, step: WaitStep, actor: Actor): Promise<JobResult> {
+async function startWait(ctx: Ctx, step: WaitStep, actor: Actor): Promise<StepResult> {
   const key = renderTemplate(step.correlationKey, scopeOf(ctx));
   const timeoutMs = step.timeout ? parseDurationMs(step.timeout) : null;
   return transition("wait", async (tx) => {
@@ -541,10 +633,12 @@ async function startWait(ctx: Ctx, step: WaitStep, actor: Actor): Promise<JobRes
     // An event that arrived before this wait started is delivered now — once it has been processed
     // (result set): one still being processed finds this wait itself (both hold the correlation
     // lock), and a start event for the same type cannot be taken for a correlation.
-    const early = await tx.eventReceipt.findFirst({
-      where: { type: step.event, correlationKey: key, consumedAt: null, result: { not: Prisma.DbNull } },
-      orderBy: { receivedAt: "asc" },
-    });
+    const [early] = await rows<ReceivedEvent>(
+      tx,
+      Prisma.sql`SELECT "id", "eventId", "source", "type", "subject", "data" FROM "EventReceipt"
+        WHERE "type" = ${step.event} AND "correlationKey" = ${key} AND "consumedAt" IS NULL AND "result" IS NOT NULL
+        ORDER BY "receivedAt" ASC LIMIT 1`,
+    );
     const c = { ...ctx, step };
     if (early) return deliverEventInTx(tx, actor, c, ["PENDING"], early);
     const timeoutAt = timeoutMs !== null ? new Date(Date.now() + timeoutMs) : null;
@@ -576,6 +670,10 @@ async function startWait(ctx: Ctx, step: WaitStep, actor: Actor): Promise<JobRes
 }
 
 export async function onWaitTimeout(stepRunId: string, requestId?: string): Promise<JobResult> {
+  return continueInline(await waitTimedOut(stepRunId, requestId), requestId);
+}
+
+async function waitTimedOut(stepRunId: string, requestId?: string): Promise<StepResult> {
   const ctx = await loadCtx(stepRunId);
   if (!ctx || ctx.step.kind !== "wait") return { done: "skipped (no wait step)" };
   if (ctx.stepRun.status !== "WAITING") return { done: `skipped (step ${ctx.stepRun.status})` };

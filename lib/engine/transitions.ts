@@ -1,4 +1,5 @@
-import type { Prisma, Tx } from "../db";
+import { Prisma } from "../db";
+import { newId, rows, setList, tsValue, jsonValue, type AnyTx, type ColumnKind } from "../sql-tx";
 import { appendAuditEntry } from "../audit/service";
 import type { Actor } from "../identity/actor";
 import { enqueueInTx } from "../outbox/service";
@@ -13,6 +14,81 @@ import { setPath, type Variables } from "../processes/expressions";
 // instance row is locked (SELECT … FOR UPDATE) by every transition that touches it, so parallel
 // branches of one instance serialise on it and always see its current status and variables.
 // The job the change implies is written to the outbox in the same transaction.
+//
+// Plain SQL throughout (`rows`), so a transition runs in a worker's PgTx as well as in a Prisma
+// interactive transaction (ADR 015). Columns Prisma fills on the client (ids, @updatedAt) are set here.
+
+type Tx = AnyTx;
+
+const STEP_RUN_COLUMNS: Record<string, ColumnKind> = {
+  status: { enum: "StepRunStatus" },
+  attempts: "int",
+  input: "json",
+  output: "json",
+  error: "text",
+  attemptLog: "json",
+  attemptStartedAt: "timestamp",
+  nextAttemptAt: "timestamp",
+  waitEventType: "text",
+  correlationKey: "text",
+  timeoutAt: "timestamp",
+  parallelRunId: "text",
+  branch: "text",
+  branchWrites: "json",
+  compensationOf: "text",
+  circuitHost: "text",
+  endedAt: "timestamp",
+  version: "int",
+};
+const INSTANCE_COLUMNS: Record<string, ColumnKind> = {
+  status: { enum: "InstanceStatus" },
+  variables: "json",
+  endedAt: "timestamp",
+  error: "text",
+  currentStepId: "text",
+  definitionId: "text",
+  version: "int",
+};
+
+/** A step run as SELECT * returns it. */
+export interface StepRunRow {
+  id: string;
+  instanceId: string;
+  stepId: string;
+  type: string;
+  status: StepRunStatus;
+  attempts: number;
+  output: Prisma.JsonValue;
+  error: string | null;
+  attemptLog: Prisma.JsonValue;
+  parallelRunId: string | null;
+  branch: string | null;
+  branchWrites: Prisma.JsonValue;
+  compensationOf: string | null;
+  startedAt: Date;
+  endedAt: Date | null;
+  version: number;
+}
+
+async function stepRunById(tx: Tx, id: string): Promise<StepRunRow> {
+  const found = await rows<StepRunRow>(tx, Prisma.sql`SELECT * FROM "StepRun" WHERE "id" = ${id}`);
+  if (!found[0]) throw new Error(`step run ${id} not found`);
+  return found[0];
+}
+
+/** UPDATE "StepRun" SET <data>, version + 1 WHERE <where>: the ids it changed. */
+export async function updateStepRuns(tx: Tx, data: Prisma.StepRunUpdateManyMutationInput, where: Prisma.Sql): Promise<string[]> {
+  const { version: _v, ...rest } = data as Record<string, unknown>;
+  const set = [...setList(STEP_RUN_COLUMNS, rest), Prisma.sql`"version" = "version" + 1`, Prisma.sql`"updatedAt" = ${tsValue(new Date())}`];
+  const changed = await rows<{ id: string }>(tx, Prisma.sql`UPDATE "StepRun" SET ${Prisma.join(set)} WHERE ${where} RETURNING "id"`);
+  return changed.map((r) => r.id);
+}
+
+async function updateInstances(tx: Tx, data: Prisma.ProcessInstanceUpdateManyMutationInput, where: Prisma.Sql): Promise<number> {
+  const { version: _v, ...rest } = data as Record<string, unknown>;
+  const set = [...setList(INSTANCE_COLUMNS, rest), Prisma.sql`"version" = "version" + 1`, Prisma.sql`"updatedAt" = ${tsValue(new Date())}`];
+  return (await rows<{ id: string }>(tx, Prisma.sql`UPDATE "ProcessInstance" SET ${Prisma.join(set)} WHERE ${where} RETURNING "id"`)).length;
+}
 
 export type StepRunStatus = "PENDING" | "RUNNING" | "WAITING" | "COMPLETED" | "FAILED" | "SKIPPED" | "COMPENSATED" | "CANCELLED";
 export type InstanceStatus = "RUNNING" | "WAITING" | "COMPLETED" | "FAILED" | "CANCELLED" | "COMPENSATING" | "COMPENSATED";
@@ -84,11 +160,8 @@ export async function updateStepRunIf(
   guard: { id: string; version: number; statuses: StepRunStatus[] },
   data: Prisma.StepRunUpdateManyMutationInput,
 ): Promise<void> {
-  const r = await tx.stepRun.updateMany({
-    where: { id: guard.id, version: guard.version, status: { in: guard.statuses } },
-    data: { ...data, version: { increment: 1 } },
-  });
-  if (r.count !== 1) throw new StaleTransition(`step run ${guard.id}`);
+  const changed = await updateStepRuns(tx, data, Prisma.sql`"id" = ${guard.id} AND "version" = ${guard.version}::int AND "status"::text = ANY(${guard.statuses}::text[])`);
+  if (changed.length !== 1) throw new StaleTransition(`step run ${guard.id}`);
 }
 
 export async function updateInstanceIf(
@@ -96,19 +169,17 @@ export async function updateInstanceIf(
   guard: { id: string; version: number; statuses: InstanceStatus[] },
   data: Prisma.ProcessInstanceUpdateManyMutationInput,
 ): Promise<void> {
-  const r = await tx.processInstance.updateMany({
-    where: { id: guard.id, version: guard.version, status: { in: guard.statuses } },
-    data: { ...data, version: { increment: 1 } },
-  });
-  if (r.count !== 1) throw new StaleTransition(`instance ${guard.id}`);
+  const n = await updateInstances(tx, data, Prisma.sql`"id" = ${guard.id} AND "version" = ${guard.version}::int AND "status"::text = ANY(${guard.statuses}::text[])`);
+  if (n !== 1) throw new StaleTransition(`instance ${guard.id}`);
 }
 
 /** Locks the instance row for the rest of the transaction and reads its current state. */
 export async function lockInstance(tx: Tx, id: string): Promise<InstanceRef | null> {
-  const rows = await tx.$queryRaw<InstanceRef[]>`
-    SELECT id, version, status::text AS status, variables, "businessKey", "definitionId"
-    FROM "ProcessInstance" WHERE id = ${id} FOR UPDATE`;
-  return rows[0] ?? null;
+  const locked = await rows<InstanceRef>(
+    tx,
+    Prisma.sql`SELECT id, version, status::text AS status, variables, "businessKey", "definitionId" FROM "ProcessInstance" WHERE id = ${id} FOR UPDATE`,
+  );
+  return locked[0] ?? null;
 }
 
 /** Locks the instance and checks it is in one of `statuses`; otherwise the transition is stale. */
@@ -130,21 +201,21 @@ interface RunPlacement {
   compensationOf?: string | null;
 }
 
-/** A new step run for `step`, and the job that runs it (job id `step.<stepRunId>`). */
-export async function createStepRunInTx(tx: Tx, instanceId: string, step: Step, placement: RunPlacement = {}) {
-  const run = await tx.stepRun.create({
-    data: {
-      instanceId,
-      stepId: step.id,
-      type: step.kind,
-      status: "PENDING",
-      parallelRunId: placement.parallelRunId ?? null,
-      branch: placement.branch ?? null,
-      branchWrites: placement.branchWrites ? (placement.branchWrites as Prisma.InputJsonArray) : undefined,
-      compensationOf: placement.compensationOf ?? null,
-    },
-  });
-  await enqueueInTx(tx, { queue: QUEUES.engine, name: "run-step", jobId: `step.${run.id}`, payload: { instanceId, stepRunId: run.id } });
+/**
+ * A new step run for `step`, and the job that runs it (job id `step.<stepRunId>`). Without the job
+ * (`enqueue: false`) only for a worker that runs the step itself right after the commit (ADR 015);
+ * should it die first, the recovery sweep finds the run PENDING and queues it.
+ */
+export async function createStepRunInTx(tx: Tx, instanceId: string, step: Step, placement: RunPlacement = {}, opts: { enqueue?: boolean } = {}) {
+  const now = tsValue(new Date());
+  const run = { id: newId() };
+  await rows(
+    tx,
+    Prisma.sql`INSERT INTO "StepRun" ("id", "instanceId", "stepId", "type", "status", "parallelRunId", "branch", "branchWrites", "compensationOf", "startedAt", "updatedAt")
+      VALUES (${run.id}, ${instanceId}, ${step.id}, ${step.kind}, 'PENDING', ${placement.parallelRunId ?? null}, ${placement.branch ?? null},
+              ${jsonValue(placement.branchWrites ?? null)}, ${placement.compensationOf ?? null}, ${now}, ${now})`,
+  );
+  if (opts.enqueue !== false) await enqueueInTx(tx, { queue: QUEUES.engine, name: "run-step", jobId: `step.${run.id}`, payload: { instanceId, stepRunId: run.id } });
   return run;
 }
 
@@ -154,21 +225,19 @@ export async function startInstanceInTx(
   actor: Actor,
   definition: { id: string; key: string; version: number; document: ProcessDocument },
   input: { variables: Variables; businessKey?: string | null; startEventId?: string | null },
+  opts: { enqueue?: boolean } = {},
 ) {
   const first = stepById(definition.document, definition.document.start)!;
-  const instance = await tx.processInstance.create({
-    data: {
-      definitionId: definition.id,
-      businessKey: input.businessKey ?? null,
-      variables: input.variables as Prisma.InputJsonObject,
-      status: "RUNNING",
-      currentStepId: first.id,
-      startedById: actor.type === "USER" ? actor.id : null,
-      startedByName: actor.name,
-      startEventId: input.startEventId ?? null,
-    },
-  });
-  const run = await createStepRunInTx(tx, instance.id, first);
+  const now = tsValue(new Date());
+  const [instance] = await rows<{ id: string; businessKey: string | null; status: InstanceStatus; version: number; variables: Prisma.JsonValue; definitionId: string }>(
+    tx,
+    Prisma.sql`INSERT INTO "ProcessInstance" ("id", "definitionId", "businessKey", "variables", "status", "currentStepId", "startedById", "startedByName", "startEventId", "startedAt", "updatedAt")
+      VALUES (${newId()}, ${definition.id}, ${input.businessKey ?? null}, ${jsonValue(input.variables)}, 'RUNNING', ${first.id},
+              ${actor.type === "USER" ? actor.id : null}, ${actor.name}, ${input.startEventId ?? null}, ${now}, ${now})
+      RETURNING "id", "businessKey", "status"::text AS "status", "version", "variables", "definitionId"`,
+  );
+  if (!instance) throw new Error("instance insert returned no row");
+  const run = await createStepRunInTx(tx, instance.id, first, {}, opts);
   await appendAuditEntry(tx, actor, {
     action: "instance.started",
     subjectType: "instance",
@@ -202,7 +271,12 @@ export interface StepOutcome {
   stepData?: Prisma.StepRunUpdateManyMutationInput;
 }
 
-type EngineCtx = { doc: ProcessDocument; actor: Actor };
+/**
+ * `inline`: the caller (a worker) runs the next step run itself after the commit, so advancing
+ * writes no job for it and returns its id (ADR 015). Only advanceInTx's own next run is taken
+ * inline; forks, joins and compensation always queue theirs.
+ */
+type EngineCtx = { doc: ProcessDocument; actor: Actor; inline?: boolean };
 const instanceBase = (id: string) => ({ subjectType: "instance", subjectId: id, instanceId: id }) as const;
 
 /**
@@ -215,7 +289,7 @@ const instanceBase = (id: string) => ({ subjectType: "instance", subjectId: id, 
 export async function finishStepInTx(
   tx: Tx,
   actor: Actor,
-  ctx: { instance: Pick<InstanceRef, "id">; stepRun: StepRunRef; doc: ProcessDocument },
+  ctx: { instance: Pick<InstanceRef, "id">; stepRun: StepRunRef; doc: ProcessDocument; inline?: boolean },
   from: StepRunStatus[],
   outcome: StepOutcome,
 ): Promise<{ nextStepRunId: string | null }> {
@@ -243,7 +317,7 @@ export async function finishStepInTx(
       ...outcome.auditAfter,
     },
   });
-  const e: EngineCtx = { doc, actor };
+  const e: EngineCtx = { doc, actor, inline: ctx.inline };
   if (stepRun.compensationOf) return afterCompensationRunInTx(tx, e, inst, stepRun, outcome);
   if (outcome.compensate) {
     await startCompensationInTx(tx, e, inst, `Step "${stepRun.stepId}" was rejected`);
@@ -270,7 +344,7 @@ export async function advanceInTx(
   writes: Assignment[],
 ): Promise<{ nextStepRunId: string | null }> {
   if (from.parallelRunId) {
-    const parRun = await tx.stepRun.findUniqueOrThrow({ where: { id: from.parallelRunId } });
+    const parRun = await stepRunById(tx, from.parallelRunId);
     const par = stepById(e.doc, parRun.stepId) as ParallelStep;
     const branchWrites = [...writesOf(from.branchWrites), ...writes];
     if (!next || next === par.join) {
@@ -279,24 +353,43 @@ export async function advanceInTx(
     }
     const nextStep = stepById(e.doc, next)!;
     await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["RUNNING", "WAITING"] }, { status: "RUNNING", currentStepId: nextStep.id });
-    const run = await createStepRunInTx(tx, inst.id, nextStep, { parallelRunId: parRun.id, branch: from.branch, branchWrites });
+    const run = await createStepRunInTx(tx, inst.id, nextStep, { parallelRunId: parRun.id, branch: from.branch, branchWrites }, { enqueue: !e.inline });
     return { nextStepRunId: run.id };
   }
   const variables = applyWrites(asVariables(inst.variables), writes);
   const nextStep = next ? stepById(e.doc, next) : undefined;
-  if (!nextStep) {
+  if (!nextStep || nextStep.kind === "end") {
+    let lastStep = from.stepId;
+    if (nextStep) {
+      // An end step has nothing to run: its run is recorded completed in this transaction, as a
+      // job would have done it, and the instance completes (ADR 015).
+      const now = tsValue(new Date());
+      const endRunId = newId();
+      await rows(
+        tx,
+        Prisma.sql`INSERT INTO "StepRun" ("id", "instanceId", "stepId", "type", "status", "startedAt", "endedAt", "updatedAt")
+          VALUES (${endRunId}, ${inst.id}, ${nextStep.id}, 'end', 'COMPLETED', ${now}, ${now}, ${now})`,
+      );
+      await appendAuditEntry(tx, e.actor, {
+        ...instanceBase(inst.id),
+        action: "step.completed",
+        before: { stepId: nextStep.id, status: "PENDING" },
+        after: { stepId: nextStep.id, stepRunId: endRunId, status: "COMPLETED", next: null },
+      });
+      lastStep = nextStep.id;
+    }
     await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["RUNNING", "WAITING"] }, {
       status: "COMPLETED",
       variables: variables as Prisma.InputJsonObject,
       endedAt: new Date(),
       error: null,
-      currentStepId: from.stepId,
+      currentStepId: lastStep,
     });
     await appendAuditEntry(tx, e.actor, {
       ...instanceBase(inst.id),
       action: "instance.completed",
       before: { status: inst.status },
-      after: { status: "COMPLETED", lastStep: from.stepId },
+      after: { status: "COMPLETED", lastStep },
     });
     return { nextStepRunId: null };
   }
@@ -306,7 +399,7 @@ export async function advanceInTx(
     currentStepId: nextStep.id,
     error: null,
   });
-  const run = await createStepRunInTx(tx, inst.id, nextStep);
+  const run = await createStepRunInTx(tx, inst.id, nextStep, {}, { enqueue: !e.inline });
   return { nextStepRunId: run.id };
 }
 
@@ -351,10 +444,10 @@ export async function forkInTx(tx: Tx, e: EngineCtx, instanceId: string, run: St
 
 async function saveParallelState(tx: Tx, parRunId: string, state: ParallelState, data: Prisma.StepRunUpdateManyMutationInput = {}) {
   // The instance row lock serialises every change to a parallel run's state.
-  await tx.stepRun.update({ where: { id: parRunId }, data: { output: state as unknown as Prisma.InputJsonObject, version: { increment: 1 }, ...data } });
+  await updateStepRuns(tx, { output: state as unknown as Prisma.InputJsonObject, ...data }, Prisma.sql`"id" = ${parRunId}`);
 }
 
-type ParRun = { id: string; stepId: string; status: string; output: Prisma.JsonValue; parallelRunId: string | null; branch: string | null; branchWrites: Prisma.JsonValue; version: number; attempts: number; attemptLog: Prisma.JsonValue };
+type ParRun = StepRunRow;
 
 async function arriveAtJoinInTx(tx: Tx, e: EngineCtx, inst: InstanceRef, parRun: ParRun, par: ParallelStep, branch: string, branchWrites: Assignment[]) {
   const state = parallelStateOf(parRun.output);
@@ -385,30 +478,28 @@ async function settleParallelInTx(tx: Tx, e: EngineCtx, inst: InstanceRef, parRu
   const now = new Date();
   await saveParallelState(tx, parRun.id, state, { status: "COMPLETED", endedAt: now });
   const join = stepById(e.doc, par.join)!;
-  const joinRun = await tx.stepRun.create({
-    data: {
-      instanceId: inst.id,
-      stepId: join.id,
-      type: "join",
-      status: "COMPLETED",
-      endedAt: now,
-      output: { branches: par.branches.map((b) => b.name), writes: merged.length } as Prisma.InputJsonObject,
-      parallelRunId: parRun.parallelRunId,
-      branch: parRun.branch,
-      branchWrites: parRun.branchWrites ?? undefined,
-    },
-  });
+  const joinRun = { id: newId(), stepId: join.id, parallelRunId: parRun.parallelRunId, branch: parRun.branch, branchWrites: parRun.branchWrites };
+  await rows(
+    tx,
+    Prisma.sql`INSERT INTO "StepRun" ("id", "instanceId", "stepId", "type", "status", "endedAt", "output", "parallelRunId", "branch", "branchWrites", "startedAt", "updatedAt")
+      VALUES (${joinRun.id}, ${inst.id}, ${join.id}, 'join', 'COMPLETED', ${tsValue(now)}, ${jsonValue({ branches: par.branches.map((b) => b.name), writes: merged.length })},
+              ${parRun.parallelRunId}, ${parRun.branch}, ${jsonValue(parRun.branchWrites)}, ${tsValue(now)}, ${tsValue(now)})`,
+  );
   await appendAuditEntry(tx, e.actor, {
     ...instanceBase(inst.id),
     action: "step.joined",
     after: { stepId: join.id, stepRunId: joinRun.id, parallel: par.id, branches: par.branches.map((b) => b.name), variablesWritten: [...new Set(merged.map(([p]) => p))] },
   });
-  await advanceInTx(tx, e, fresh, joinRun, join.kind === "join" ? join.next : null, merged);
+  // The run after the join is queued: nobody up the call chain runs it inline.
+  await advanceInTx(tx, { ...e, inline: false }, fresh, joinRun, join.kind === "join" ? join.next : null, merged);
 }
 
 /** RUNNING while any run is pending or running, WAITING when every active run waits (for a person, an event). */
 export async function refreshActivityInTx(tx: Tx, inst: InstanceRef): Promise<void> {
-  const busy = await tx.stepRun.count({ where: { instanceId: inst.id, status: { in: ["PENDING", "RUNNING"] } } });
+  const [{ busy }] = (await rows<{ busy: number }>(
+    tx,
+    Prisma.sql`SELECT count(*)::int AS "busy" FROM "StepRun" WHERE "instanceId" = ${inst.id} AND "status" IN ('PENDING', 'RUNNING')`,
+  )) as [{ busy: number }];
   const status = busy > 0 ? "RUNNING" : "WAITING";
   const fresh = (await lockInstance(tx, inst.id))!;
   if (fresh.status !== status && (fresh.status === "RUNNING" || fresh.status === "WAITING")) {
@@ -434,13 +525,13 @@ async function failRunInTx(
     return;
   }
   if (run.parallelRunId) {
-    const parRun = await tx.stepRun.findUniqueOrThrow({ where: { id: run.parallelRunId } });
+    const parRun = await stepRunById(tx, run.parallelRunId);
     const par = stepById(e.doc, parRun.stepId) as ParallelStep;
     const state = parallelStateOf(parRun.output);
     state.branches = state.branches.map((b) => (b.name === run.branch ? { name: b.name, status: "failed", runId: run.id, error } : b));
     await saveParallelState(tx, parRun.id, state);
     // The error shows on the instance while the other branches go on; an operator can retry or skip.
-    await tx.processInstance.update({ where: { id: inst.id }, data: { error, version: { increment: 1 } } });
+    await updateInstances(tx, { error }, Prisma.sql`"id" = ${inst.id}`);
     const fresh = (await lockInstance(tx, inst.id))!;
     await settleParallelInTx(tx, e, fresh, { ...parRun, output: state as unknown as Prisma.JsonValue }, par, state);
     return;
@@ -464,7 +555,7 @@ async function failRunInTx(
 export async function reopenBranchInTx(tx: Tx, run: Pick<StepRunRef, "parallelRunId" | "branch">): Promise<void> {
   let cur: { parallelRunId?: string | null; branch?: string | null } = run;
   while (cur.parallelRunId) {
-    const parRun = await tx.stepRun.findUniqueOrThrow({ where: { id: cur.parallelRunId } });
+    const parRun = await stepRunById(tx, cur.parallelRunId);
     const state = parallelStateOf(parRun.output);
     state.branches = state.branches.map((b) => (b.name === cur.branch ? { name: b.name, status: "running" } : b));
     await saveParallelState(tx, parRun.id, state, parRun.status === "FAILED" ? { status: "WAITING", error: null, endedAt: null } : {});
@@ -479,11 +570,14 @@ export async function reopenBranchInTx(tx: Tx, run: Pick<StepRunRef, "parallelRu
 export async function nextCompensableRun(tx: Tx, doc: ProcessDocument, instanceId: string) {
   const compensable = new Set(doc.steps.filter((s) => compensationOf(s)).map((s) => s.id));
   if (compensable.size === 0) return null;
-  const runs = await tx.stepRun.findMany({
-    where: { instanceId, OR: [{ status: "COMPLETED", stepId: { in: [...compensable] }, compensationOf: null }, { compensationOf: { not: null }, status: { in: ["COMPLETED", "SKIPPED"] } }] },
-    orderBy: [{ endedAt: "desc" }, { id: "desc" }],
-    select: { id: true, stepId: true, compensationOf: true, endedAt: true },
-  });
+  const runs = await rows<{ id: string; stepId: string; compensationOf: string | null; endedAt: Date | null }>(
+    tx,
+    Prisma.sql`SELECT "id", "stepId", "compensationOf", "endedAt" FROM "StepRun"
+      WHERE "instanceId" = ${instanceId}
+        AND (("status" = 'COMPLETED' AND "stepId" = ANY(${[...compensable]}::text[]) AND "compensationOf" IS NULL)
+          OR ("compensationOf" IS NOT NULL AND "status" IN ('COMPLETED', 'SKIPPED')))
+      ORDER BY "endedAt" DESC, "id" DESC`,
+  );
   const done = new Set(runs.filter((r) => r.compensationOf).map((r) => r.compensationOf!));
   const candidate = runs.find((r) => !r.compensationOf && !done.has(r.id));
   return candidate ? { run: candidate, step: stepById(doc, compensationOf(stepById(doc, candidate.stepId)!)!)! } : null;
@@ -500,17 +594,24 @@ export interface CancelledTask {
 }
 
 export async function cancelActiveRunsInTx(tx: Tx, actor: Actor, instanceId: string, reason: string): Promise<{ runs: string[]; tasks: CancelledTask[] }> {
-  const active = await tx.stepRun.findMany({ where: { instanceId, status: { in: ACTIVE_RUN_STATUSES } }, select: { id: true } });
-  if (active.length === 0) return { runs: [], tasks: [] };
-  const ids = active.map((r) => r.id);
-  await tx.stepRun.updateMany({ where: { id: { in: ids } }, data: { status: "CANCELLED", endedAt: new Date(), error: reason, version: { increment: 1 } } });
-  const open = await tx.task.findMany({
-    where: { stepRunId: { in: ids }, status: { in: ["OPEN", "INFO_REQUESTED"] } },
-    select: { id: true, status: true, version: true, assigneeId: true, candidateGroupId: true, requestedById: true, decidedById: true },
-  });
+  const ids = await updateStepRuns(
+    tx,
+    { status: "CANCELLED", endedAt: new Date(), error: reason },
+    Prisma.sql`"instanceId" = ${instanceId} AND "status"::text = ANY(${ACTIVE_RUN_STATUSES}::text[])`,
+  );
+  if (ids.length === 0) return { runs: [], tasks: [] };
+  const open = await rows<CancelledTask & { status: string }>(
+    tx,
+    Prisma.sql`SELECT "id", "status"::text AS "status", "version", "assigneeId", "candidateGroupId", "requestedById", "decidedById" FROM "Task"
+      WHERE "stepRunId" = ANY(${ids}::text[]) AND "status" IN ('OPEN', 'INFO_REQUESTED')`,
+  );
   for (const t of open) {
-    const r = await tx.task.updateMany({ where: { id: t.id, version: t.version }, data: { status: "CANCELLED", reason, version: { increment: 1 } } });
-    if (r.count !== 1) throw new StaleTransition(`task ${t.id}`);
+    const changed = await rows(
+      tx,
+      Prisma.sql`UPDATE "Task" SET "status" = 'CANCELLED', "reason" = ${reason}, "version" = "version" + 1, "updatedAt" = ${tsValue(new Date())}
+        WHERE "id" = ${t.id} AND "version" = ${t.version}::int RETURNING "id"`,
+    );
+    if (changed.length !== 1) throw new StaleTransition(`task ${t.id}`);
     await appendAuditEntry(tx, actor, {
       action: "task.cancelled",
       subjectType: "task",
@@ -560,7 +661,7 @@ export async function nextCompensationInTx(tx: Tx, e: EngineCtx, inst: InstanceR
 async function afterCompensationRunInTx(tx: Tx, e: EngineCtx, inst: InstanceRef, run: StepRunRef, outcome: StepOutcome): Promise<{ nextStepRunId: null }> {
   if (outcome.status === "COMPLETED") {
     const variables = applyWrites(asVariables(inst.variables), outcome.assign ?? []);
-    await tx.stepRun.updateMany({ where: { id: run.compensationOf!, status: "COMPLETED" }, data: { status: "COMPENSATED", version: { increment: 1 } } });
+    await updateStepRuns(tx, { status: "COMPENSATED" }, Prisma.sql`"id" = ${run.compensationOf!} AND "status" = 'COMPLETED'`);
     await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["COMPENSATING"] }, { variables: variables as Prisma.InputJsonObject });
     await appendAuditEntry(tx, e.actor, { ...instanceBase(inst.id), action: "step.compensated", after: { stepRunId: run.compensationOf!, by: run.stepId, compensationRunId: run.id } });
     await nextCompensationInTx(tx, e, (await lockInstance(tx, inst.id))!);
@@ -574,7 +675,7 @@ async function afterCompensationRunInTx(tx: Tx, e: EngineCtx, inst: InstanceRef,
 
 /** Serialises an event and a wait step on the same (type, key), so neither misses the other. */
 export async function lockCorrelation(tx: Tx, type: string, key: string): Promise<void> {
-  await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended(${`${type}\n${key}`}, 0))`;
+  await rows(tx, Prisma.sql`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended(${`${type}\n${key}`}, 0))`);
 }
 
 export function appendAttempt(log: Prisma.JsonValue, entry: Record<string, unknown>): Prisma.InputJsonArray {

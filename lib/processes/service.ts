@@ -1,4 +1,5 @@
-import { db, type Prisma, type Tx } from "../db";
+import { rows, type AnyTx } from "../sql-tx";
+import { db, Prisma, type Tx } from "../db";
 import { AppError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
 import { appendAuditEntry } from "../audit/service";
@@ -153,13 +154,27 @@ export async function startableVersion(tx: Tx, key: string): Promise<DefinitionR
   return tx.processDefinition.findFirst({ where: { key, status: "ACTIVE" }, orderBy: { version: "desc" } });
 }
 
-/** For each process whose startable version subscribes to `type`, that version. */
-export async function versionsStartedBy(tx: Tx, type: string): Promise<DefinitionRow[]> {
-  const candidates = await tx.processDefinition.findMany({ where: { status: "ACTIVE", startOn: { has: type } }, select: { key: true }, distinct: ["key"] });
-  const out: DefinitionRow[] = [];
-  for (const { key } of candidates) {
-    const v = await startableVersion(tx, key);
-    if (v?.startOn.includes(type)) out.push(v);
-  }
-  return out;
+/**
+ * For each process whose startable version (startableVersion: the A/B split's pick when that
+ * version is ACTIVE, else the newest ACTIVE one) subscribes to `type`, that version. One statement:
+ * every event intake runs it.
+ */
+export async function versionsStartedBy(tx: AnyTx, type: string): Promise<Pick<DefinitionRow, "id" | "key" | "version" | "document">[]> {
+  return rows(
+    tx,
+    Prisma.sql`
+    WITH keys AS (SELECT DISTINCT "key" FROM "ProcessDefinition" WHERE "status" = 'ACTIVE' AND ${type} = ANY("startOn")),
+    pick AS (
+      SELECT COALESCE(
+        (SELECT d."id" FROM "ProcessVersionSplit" s
+           JOIN "ProcessDefinition" d ON d."key" = s."processKey" AND d."status" = 'ACTIVE'
+            AND d."version" = CASE WHEN random() * 100 < s."percentB" THEN s."versionB" ELSE s."versionA" END
+          WHERE s."processKey" = k."key"),
+        (SELECT d."id" FROM "ProcessDefinition" d WHERE d."key" = k."key" AND d."status" = 'ACTIVE' ORDER BY d."version" DESC LIMIT 1)
+      ) AS "id"
+      FROM keys k
+    )
+    SELECT d."id", d."key", d."version", d."document" FROM pick JOIN "ProcessDefinition" d ON d."id" = pick."id"
+     WHERE ${type} = ANY(d."startOn") ORDER BY d."key"`,
+  );
 }

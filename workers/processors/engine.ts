@@ -1,8 +1,8 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import { JOB_SCHEMAS } from "../../lib/queues";
-import { onTaskDecided, onWaitTimeout, runStep, type JobResult } from "../../lib/engine/runner";
+import { onTaskDecided, onWaitTimeout, runFirstSteps, runStep, type JobResult } from "../../lib/engine/runner";
 import { recoverEngineJobs } from "../../lib/engine/recovery";
-import { eventActor, processEventReceipt } from "../../lib/events/service";
+import { eventActor, processEventReceiptIn } from "../../lib/events/service";
 import type { EventResult } from "../../lib/events/parse";
 
 /** The request that started the work (copied by the outbox), else the job's own id. */
@@ -20,7 +20,10 @@ export async function processEngineJob(job: Job): Promise<JobResult | { requeued
     case "process-event": {
       const data = JOB_SCHEMAS["process-event"].safeParse(job.data);
       if (!data.success) throw new UnrecoverableError(`invalid process-event payload: ${data.error.message}`);
-      const result = await processEventReceipt(data.data.receiptId, eventActor(data.data.by, requestIdOf(job)));
+      const requestId = requestIdOf(job);
+      const { result, firstStepRuns } = await processEventReceiptIn(data.data.receiptId, eventActor(data.data.by, requestId), { inline: true });
+      // The started instances' first steps run in this job (ADR 015).
+      await runFirstSteps(firstStepRuns, requestId);
       return { event: result?.outcome ?? "unknown" };
     }
     case "run-step": {

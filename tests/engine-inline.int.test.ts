@@ -1,0 +1,137 @@
+// ADR 015: a worker job runs the steps its transition created, one after another, up to the next
+// wait; end steps complete in the transaction of the step before them; an inline-created run that
+// its worker never got to is queued by the recovery sweep. No BullMQ worker runs here: the tests
+// call the runner as a job would.
+import { beforeAll, describe, expect, it } from "vitest";
+import { recoverEngineJobs } from "@/lib/engine/recovery";
+import { runStep } from "@/lib/engine/runner";
+import { startInstance } from "@/lib/engine/service";
+import { createStepRunInTx } from "@/lib/engine/transitions";
+import { stepById } from "@/lib/processes/definition";
+import type { ProcessDocument } from "@/lib/processes/schemas";
+import { publishDefinition } from "@/lib/processes/service";
+import { queue, QUEUES } from "@/lib/queues";
+import { db, makeTeam, uid, type Team } from "./helpers";
+
+let team: Team;
+beforeAll(async () => {
+  team = await makeTeam();
+});
+
+const runsOf = (instanceId: string) => db().stepRun.findMany({ where: { instanceId }, orderBy: [{ startedAt: "asc" }, { id: "asc" }] });
+const runStepJobs = async (runIds: string[]) => {
+  const msgs = await db().outboxMessage.findMany({ where: { jobName: "run-step" } });
+  return msgs.filter((m) => runIds.some((id) => m.jobId.startsWith(`step.${id}`)));
+};
+
+describe("steps run inline in one job", () => {
+  it("one job runs the steps up to the next wait (here a person's task), writing no job for the steps it ran itself", async () => {
+    const key = `inline-${uid()}`;
+    await publishDefinition(team.as.admin, {
+      key,
+      name: "Inline",
+      steps: [
+        { id: "a", kind: "set", assign: { a: 1 }, next: "b" },
+        { id: "b", kind: "set", assign: { b: "{{a}}" }, next: "review" },
+        { id: "review", kind: "human", title: "Review {{b}}", candidateGroup: team.group.key, next: { approve: "done", reject: "done" } },
+        { id: "done", kind: "end" },
+      ],
+    });
+    const i = await startInstance(team.as.admin, key, {});
+    const first = (await runsOf(i.id))[0]!;
+    const r = await runStep(first.id);
+    expect(r.done).toBe("set → set → human waiting");
+
+    const runs = await runsOf(i.id);
+    expect(runs.map((x) => [x.stepId, x.status])).toEqual([
+      ["a", "COMPLETED"],
+      ["b", "COMPLETED"],
+      ["review", "WAITING"],
+    ]);
+    const inst = await db().processInstance.findUniqueOrThrow({ where: { id: i.id } });
+    expect(inst).toMatchObject({ status: "WAITING", currentStepId: "review", variables: { a: 1, b: 1 } });
+    expect(await db().task.count({ where: { instanceId: i.id, title: "Review 1" } })).toBe(1);
+    // Only the first run (queued by the request that started the instance) has a job.
+    expect((await runStepJobs(runs.map((x) => x.id))).map((m) => m.jobId)).toEqual([`step.${first.id}`]);
+  });
+
+  it("an end step completes in the transaction of the step before it, audited as if it had run on its own", async () => {
+    const key = `inline-end-${uid()}`;
+    await publishDefinition(team.as.admin, {
+      key,
+      name: "Inline end",
+      steps: [
+        { id: "stamp", kind: "set", assign: { ok: true }, next: "finish" },
+        { id: "finish", kind: "end" },
+      ],
+    });
+    const i = await startInstance(team.as.admin, key, {});
+    const first = (await runsOf(i.id))[0]!;
+    expect((await runStep(first.id)).done).toBe("set");
+
+    const runs = await runsOf(i.id);
+    expect(runs.map((x) => [x.stepId, x.type, x.status])).toEqual([
+      ["stamp", "set", "COMPLETED"],
+      ["finish", "end", "COMPLETED"],
+    ]);
+    expect(runs[1]!.endedAt).toBeInstanceOf(Date);
+    const inst = await db().processInstance.findUniqueOrThrow({ where: { id: i.id } });
+    expect(inst).toMatchObject({ status: "COMPLETED", currentStepId: "finish", variables: { ok: true } });
+    expect(inst.endedAt).toBeInstanceOf(Date);
+    const audit = await db().auditEntry.findMany({ where: { instanceId: i.id }, orderBy: { seq: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["instance.started", "step.completed", "step.completed", "instance.completed"]);
+    expect(audit[2]!.after).toMatchObject({ stepId: "finish", stepRunId: runs[1]!.id, status: "COMPLETED", next: null });
+    expect(audit[3]!.after).toMatchObject({ status: "COMPLETED", lastStep: "finish" });
+  });
+
+  it("a long chain is cut after 16 steps: the rest goes on in a job of its own", async () => {
+    const key = `inline-long-${uid()}`;
+    const n = 20;
+    const steps = Array.from({ length: n }, (_, k) => ({ id: `s${k}`, kind: "set" as const, assign: { [`v${k}`]: k }, next: k + 1 < n ? `s${k + 1}` : "done" }));
+    await publishDefinition(team.as.admin, { key, name: "Long", steps: [...steps, { id: "done", kind: "end" }] });
+    const i = await startInstance(team.as.admin, key, {});
+    const first = (await runsOf(i.id))[0]!;
+    const r = await runStep(first.id);
+    // The job's own step and 16 inline ones; the 18th run is queued.
+    expect(r.done.split(" → ")).toHaveLength(18);
+    expect(r.done.endsWith("queued")).toBe(true);
+    const runs = await runsOf(i.id);
+    expect(runs.filter((x) => x.status === "COMPLETED")).toHaveLength(17);
+    const pending = runs.find((x) => x.status === "PENDING")!;
+    expect(pending.stepId).toBe("s17");
+    expect(await queue(QUEUES.engine).getJob(`step.${pending.id}`)).toBeTruthy();
+    // That job finishes the instance.
+    await runStep(pending.id);
+    expect(await db().processInstance.findUniqueOrThrow({ where: { id: i.id } })).toMatchObject({ status: "COMPLETED", currentStepId: "done" });
+  });
+
+  it("a run created for inline work whose worker died before running it is queued by the recovery sweep", async () => {
+    const key = `inline-crash-${uid()}`;
+    await publishDefinition(team.as.admin, {
+      key,
+      name: "Crash",
+      steps: [
+        { id: "first", kind: "set", assign: { x: 1 }, next: "second" },
+        { id: "second", kind: "set", assign: { y: 2 }, next: "done" },
+        { id: "done", kind: "end" },
+      ],
+    });
+    const i = await startInstance(team.as.admin, key, {});
+    const def = await db().processDefinition.findFirstOrThrow({ where: { key } });
+    // What a worker leaves behind when it dies between its commit and running the next step:
+    // a PENDING run with no job.
+    const orphan = await db().$transaction(async (tx) => {
+      await tx.stepRun.updateMany({ where: { instanceId: i.id }, data: { status: "COMPLETED", endedAt: new Date() } });
+      return createStepRunInTx(tx, i.id, stepById(def.document as unknown as ProcessDocument, "second")!, {}, { enqueue: false });
+    });
+    expect(await runStepJobs([orphan.id])).toHaveLength(0);
+    expect(await queue(QUEUES.engine).getJob(`step.${orphan.id}`)).toBeUndefined();
+
+    const { requeued } = await recoverEngineJobs({ olderThanMs: 0 });
+    expect(requeued).toBeGreaterThanOrEqual(1);
+    const run = await db().stepRun.findUniqueOrThrow({ where: { id: orphan.id } });
+    expect(await queue(QUEUES.engine).getJob(`step.${orphan.id}.r${run.version}`)).toBeTruthy();
+    await runStep(orphan.id);
+    expect(await db().processInstance.findUniqueOrThrow({ where: { id: i.id } })).toMatchObject({ status: "COMPLETED", variables: { y: 2 } });
+  });
+});
