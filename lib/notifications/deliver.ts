@@ -1,5 +1,6 @@
-import { db } from "../db";
-import { enqueueInTx, dispatchOutboxSoon } from "../outbox/service";
+import { Prisma } from "../db";
+import { enqueueInTx, pgTransactionWithOutbox } from "../outbox/service";
+import { newId, rows as sqlRows, tsValue } from "../sql-tx";
 import { QUEUES } from "../queues";
 import { publishNotificationEvent } from "../live/publish";
 import { channelsFor, emailAvailable } from "./preferences";
@@ -39,12 +40,21 @@ export async function deliverNotificationsDetailed(drafts: NotificationDraft[]):
     .filter((r) => r.inApp || r.emailStatus);
   if (rows.length === 0) return [];
 
-  const created = await db().$transaction(async (tx) => {
-    const inserted = await tx.notification.createManyAndReturn({
-      data: rows,
-      skipDuplicates: true,
-      select: { id: true, userId: true, inApp: true, emailStatus: true, dedupeKey: true },
-    });
+  // One statement for the rows (a dedupe key already there is skipped), the e-mail jobs in the same
+  // transaction, handed to BullMQ after commit (lib/sql-tx.ts, lib/outbox).
+  const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
+  const created = await pgTransactionWithOutbox(async (tx) => {
+    const inserted = await sqlRows<{ id: string; userId: string; inApp: boolean; emailStatus: string | null; dedupeKey: string }>(
+      tx,
+      Prisma.sql`INSERT INTO "Notification" ("id", "userId", "dedupeKey", "kind", "title", "body", "taskId", "inApp", "emailStatus", "createdAt")
+        SELECT v.id, v.user_id, v.dedupe_key, v.kind, v.title, v.body, v.task_id, v.in_app, v.email_status, ${tsValue(new Date())}
+          FROM unnest(${col(() => newId())}::text[], ${col((r) => r.userId)}::text[], ${col((r) => r.dedupeKey)}::text[], ${col((r) => r.kind)}::text[],
+                      ${col((r) => r.title)}::text[], ${col((r) => r.body)}::text[], ${col((r) => r.taskId)}::text[], ${col((r) => r.inApp)}::boolean[],
+                      ${col((r) => r.emailStatus)}::text[]) WITH ORDINALITY AS v(id, user_id, dedupe_key, kind, title, body, task_id, in_app, email_status, n)
+         ORDER BY v.n
+        ON CONFLICT ("dedupeKey") DO NOTHING
+        RETURNING "id", "userId", "inApp", "emailStatus", "dedupeKey"`,
+    );
     for (const n of inserted) {
       if (n.emailStatus === "PENDING") {
         await enqueueInTx(tx, { queue: QUEUES.email, name: "send-email", jobId: `email.${n.id}`, payload: { notificationId: n.id } });
@@ -52,7 +62,6 @@ export async function deliverNotificationsDetailed(drafts: NotificationDraft[]):
     }
     return inserted;
   });
-  if (created.some((n) => n.emailStatus === "PENDING")) dispatchOutboxSoon();
   // The bell hears about it live, per task (one batch may carry many tasks' notifications).
   const taskOf = new Map(rows.map((r) => [r.dedupeKey, r.taskId]));
   const bells = new Map<string | null, Set<string>>();

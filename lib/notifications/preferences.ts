@@ -1,4 +1,5 @@
 import { db, type Prisma } from "../db";
+import { query } from "../pg";
 import { AppError } from "../errors";
 import type { Actor } from "../identity/actor";
 import { appendAuditEntry } from "../audit/service";
@@ -19,8 +20,12 @@ export function emailAvailable(): boolean {
 export async function channelsFor(pairs: { userId: string; kind: string }[]): Promise<Map<string, Record<NotificationChannel, boolean>>> {
   const userIds = [...new Set(pairs.map((p) => p.userId))];
   const kinds = [...new Set(pairs.map((p) => p.kind))];
+  // Plain SQL (lib/pg.ts): every notification job asks this.
   const rows = userIds.length
-    ? await db().notificationPreference.findMany({ where: { userId: { in: userIds }, kind: { in: kinds } } })
+    ? await query<{ userId: string; kind: string; channel: NotificationChannel; enabled: boolean }>(
+        `SELECT "userId", "kind", "channel"::text AS "channel", "enabled" FROM "NotificationPreference" WHERE "userId" = ANY($1::text[]) AND "kind" = ANY($2::text[])`,
+        [userIds, kinds],
+      )
     : [];
   const out = new Map<string, Record<NotificationChannel, boolean>>();
   for (const p of pairs) out.set(`${p.userId}|${p.kind}`, { ...kindInfo(p.kind).defaults });

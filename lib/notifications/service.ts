@@ -1,3 +1,4 @@
+import { query } from "../pg";
 import { db } from "../db";
 import { AppError, fromZodError } from "../errors";
 import type { Actor } from "../identity/actor";
@@ -18,19 +19,37 @@ export type NewOwnerCause = "created" | "reassigned" | "escalated";
  */
 export async function notifyTaskCreated(taskId: string, opts: { cause?: NewOwnerCause; eventKey?: string } = {}): Promise<number> {
   const cause = opts.cause ?? "created";
-  const task = await db().task.findUnique({ where: { id: taskId }, include: { candidateGroup: { select: { name: true } } } });
+  // One statement (lib/pg.ts): the task, its group's name and its active members.
+  const [task] = await query<{
+    number: number;
+    title: string;
+    status: string;
+    version: number;
+    assigneeId: string | null;
+    candidateGroupId: string | null;
+    requestedById: string | null;
+    groupName: string | null;
+    members: string[] | null;
+  }>(
+    `SELECT t."number", t."title", t."status"::text AS "status", t."version", t."assigneeId", t."candidateGroupId", t."requestedById",
+            g."name" AS "groupName",
+            CASE WHEN t."assigneeId" IS NULL AND t."candidateGroupId" IS NOT NULL THEN
+              ARRAY(SELECT m."userId" FROM "GroupMembership" m JOIN "User" u ON u."id" = m."userId" AND u."active"
+                     WHERE m."groupId" = t."candidateGroupId" ORDER BY m."userId")
+            END AS "members"
+       FROM "Task" t LEFT JOIN "Group" g ON g."id" = t."candidateGroupId" WHERE t."id" = $1`,
+    [taskId],
+  );
   if (!task || task.status === "DECIDED" || task.status === "CANCELLED") return 0;
   let userIds: string[];
   if (task.assigneeId) userIds = [task.assigneeId];
-  else if (task.candidateGroupId) {
-    const members = await db().groupMembership.findMany({ where: { groupId: task.candidateGroupId, user: { active: true } }, select: { userId: true } });
-    userIds = members.map((m) => m.userId).filter((id) => id !== task.requestedById);
-  } else userIds = [];
+  else if (task.candidateGroupId) userIds = (task.members ?? []).filter((id) => id !== task.requestedById);
+  else userIds = [];
   const ref = taskReference(task.number);
   // One key per event and person: the creating job's key, else the job id of the change.
   const dedupeKey = (userId: string) => (cause === "created" ? `task-created:${taskId}:${userId}` : `${opts.eventKey ?? `task-${cause}.${taskId}.${task.version}`}:${userId}`);
   const kind = cause === "escalated" ? "task.escalated" : task.assigneeId ? "task.assigned" : "task.queued";
-  const where = task.assigneeId ? "to you" : `to ${task.candidateGroup?.name ?? "your group"}`;
+  const where = task.assigneeId ? "to you" : `to ${task.groupName ?? "your group"}`;
   const title =
     cause === "escalated"
       ? `${ref} escalated ${where}: ${task.title}`
@@ -38,13 +57,18 @@ export async function notifyTaskCreated(taskId: string, opts: { cause?: NewOwner
         ? `${ref} reassigned ${where}: ${task.title}`
         : task.assigneeId
           ? `${ref} assigned to you: ${task.title}`
-          : `${ref} is waiting in ${task.candidateGroup?.name ?? "your group"}: ${task.title}`;
+          : `${ref} is waiting in ${task.groupName ?? "your group"}: ${task.title}`;
   return deliverNotifications(userIds.map((userId) => ({ userId, dedupeKey: dedupeKey(userId), kind, title, taskId })));
 }
 
 /** A decision: tell the requester what was decided and by whom. */
 export async function notifyTaskDecided(taskId: string): Promise<number> {
-  const task = await db().task.findUnique({ where: { id: taskId }, include: { decidedBy: { select: { name: true } } } });
+  const [task] = await query<{ number: number; title: string; status: string; outcome: string | null; reason: string | null; requestedById: string | null; decidedById: string | null; decidedBy: string | null }>(
+    `SELECT t."number", t."title", t."status"::text AS "status", t."outcome", t."reason", t."requestedById", t."decidedById",
+            (SELECT u."name" FROM "User" u WHERE u."id" = t."decidedById") AS "decidedBy"
+       FROM "Task" t WHERE t."id" = $1`,
+    [taskId],
+  );
   if (!task || task.status !== "DECIDED" || !task.requestedById || task.requestedById === task.decidedById) return 0;
   const verb = task.outcome === "approve" ? "approved" : task.outcome === "reject" ? "rejected" : `decided (${task.outcome})`;
   return deliverNotifications([
@@ -52,7 +76,7 @@ export async function notifyTaskDecided(taskId: string): Promise<number> {
       userId: task.requestedById,
       dedupeKey: `task-decided:${taskId}:${task.requestedById}`,
       kind: "task.decided",
-      title: `${taskReference(task.number)} ${verb} by ${task.decidedBy?.name ?? "an automated step"}: ${task.title}`,
+      title: `${taskReference(task.number)} ${verb} by ${task.decidedBy ?? "an automated step"}: ${task.title}`,
       body: task.reason,
       taskId,
     },

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { query } from "../pg";
 import { db, type Prisma } from "../db";
 import { AppError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
@@ -237,10 +238,11 @@ async function taskEventData(taskId: string): Promise<Record<string, unknown> | 
  * job) creates nothing new. Returns how many deliveries were created.
  */
 export async function emitTaskWebhookEvent(type: WebhookEventType, taskId: string, eventId: string, extra: Record<string, unknown> = {}): Promise<number> {
-  const endpoints = await db().webhookEndpoint.findMany({
-    where: { active: true, OR: [{ eventTypes: { isEmpty: true } }, { eventTypes: { has: type } }] },
-    select: { id: true },
-  });
+  // Every task event asks this; plain SQL (lib/pg.ts).
+  const endpoints = await query<{ id: string }>(
+    `SELECT "id" FROM "WebhookEndpoint" WHERE "active" AND (cardinality("eventTypes") = 0 OR $1 = ANY("eventTypes"))`,
+    [type],
+  );
   if (endpoints.length === 0) return 0;
   const data = await taskEventData(taskId);
   if (!data) return 0;
