@@ -10,7 +10,20 @@ import { pool, statementName } from "./pg";
 
 /** A transaction on a pooled pg connection. */
 export class PgTx {
+  private readonly hooks: (() => Promise<void>)[] = [];
+  /** Per-transaction buffers of writes deferred to the commit (lib/audit/repository.ts's auditInTx). */
+  readonly buffers = new Map<string, unknown[]>();
+
   constructor(private readonly client: pg.PoolClient) {}
+
+  /** `fn` runs inside the transaction, right before COMMIT (in registration order). */
+  beforeCommit(fn: () => Promise<void>): void {
+    this.hooks.push(fn);
+  }
+
+  async runBeforeCommit(): Promise<void> {
+    for (const fn of this.hooks) await fn();
+  }
 
   async query<T>(sql: Prisma.Sql): Promise<T[]> {
     const result = await this.client.query({ name: statementName(sql.text), text: sql.text, values: sql.values as unknown[] });
@@ -32,7 +45,9 @@ export async function pgTransaction<T>(fn: (tx: PgTx) => Promise<T>): Promise<T>
   let broken = false;
   try {
     await client.query("BEGIN");
-    const result = await fn(new PgTx(client));
+    const tx = new PgTx(client);
+    const result = await fn(tx);
+    await tx.runBeforeCommit();
     await client.query("COMMIT");
     return result;
   } catch (e) {

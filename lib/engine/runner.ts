@@ -1,7 +1,7 @@
 import { Prisma } from "../db";
 import { query } from "../pg";
 import { env } from "../env";
-import { appendAuditEntry } from "../audit/service";
+import { auditInTx } from "../audit/repository";
 import { AppError, isAppError } from "../errors";
 import { workerActor, type Actor } from "../identity/actor";
 import { logger } from "../logger";
@@ -176,8 +176,8 @@ function mapOutput(mapping: Record<string, string>, source: unknown): Assignment
 const scopeOf = (ctx: Pick<Ctx, "instance" | "stepRun">) => scopeForRun(ctx.instance, ctx.stepRun, ctx.instance.definition);
 
 /** The run now waits (for a person, an event): the instance waits too, unless another branch is busy. */
-async function markWaitingInTx(tx: AnyTx, ctx: Pick<Ctx, "instance" | "stepRun">) {
-  const inst = await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
+async function markWaitingInTx(tx: AnyTx, ctx: Pick<Ctx, "instance" | "stepRun">, locked?: InstanceRef) {
+  const inst = locked ?? (await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]));
   if (ctx.stepRun.parallelRunId) await refreshActivityInTx(tx, inst);
   else if (inst.status !== "WAITING") await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["RUNNING", "WAITING"] }, { status: "WAITING" });
 }
@@ -364,7 +364,7 @@ function deferForOpenCircuit(ctx: Ctx, step: HttpStep, actor: Actor, host: strin
       circuitHost: host,
       error: `Waiting: circuit open for ${host} until ${at}`,
     });
-    await appendAuditEntry(tx, actor, {
+    await auditInTx(tx, actor, {
       action: "step.circuit_open",
       subjectType: "instance",
       subjectId: ctx.instance.id,
@@ -456,7 +456,7 @@ async function runHttp(ctx: Ctx, step: HttpStep, actor: Actor): Promise<StepResu
         nextAttemptAt: runAt,
         attemptLog,
       });
-        await appendAuditEntry(tx, actor, {
+        await auditInTx(tx, actor, {
         action: "step.attempt_failed",
         subjectType: "instance",
         subjectId: ctx.instance.id,
@@ -498,7 +498,9 @@ async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<StepRe
   const c = { ...ctx, stepRun };
   const scope = scopeOf(ctx);
   // A worker that died after creating the task left it behind: reuse it rather than make a second.
-  let task: { id: string } | null = (await query<{ id: string }>(`SELECT "id" FROM "Task" WHERE "stepRunId" = $1 LIMIT 1`, [stepRun.id]))[0] ?? null;
+  // Only a run taken over from a dead worker (a second attempt) can already have its task.
+  let task: { id: string } | null =
+    claimed.attempt > 1 ? ((await query<{ id: string }>(`SELECT "id" FROM "Task" WHERE "stepRunId" = $1 LIMIT 1`, [stepRun.id]))[0] ?? null) : null;
   if (!task) {
     const context: Record<string, unknown> = {};
     for (const path of step.context) context[path] = getPath(scope, path) ?? null;
@@ -529,10 +531,10 @@ async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<StepRe
   }
   const taskId = task.id;
   return transition("human waiting", async (tx) => {
-    await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
+    const inst = await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
     await updateStepRunIf(tx, { id: stepRun.id, version: stepRun.version, statuses: ["RUNNING"] }, { status: "WAITING", output: { taskId } });
-    await markWaitingInTx(tx, c);
-    await appendAuditEntry(tx, actor, {
+    await markWaitingInTx(tx, c, inst);
+    await auditInTx(tx, actor, {
       action: "step.waiting",
       subjectType: "instance",
       subjectId: ctx.instance.id,
@@ -642,15 +644,15 @@ async function startWait(ctx: Ctx, step: WaitStep, actor: Actor): Promise<StepRe
     const c = { ...ctx, step };
     if (early) return deliverEventInTx(tx, actor, c, ["PENDING"], early);
     const timeoutAt = timeoutMs !== null ? new Date(Date.now() + timeoutMs) : null;
-    await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
+    const inst = await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
     await updateStepRunIf(tx, { id: ctx.stepRun.id, version: ctx.stepRun.version, statuses: ["PENDING"] }, {
       status: "WAITING",
       waitEventType: step.event,
       correlationKey: key,
       timeoutAt,
     });
-    await markWaitingInTx(tx, ctx);
-    await appendAuditEntry(tx, actor, {
+    await markWaitingInTx(tx, ctx, inst);
+    await auditInTx(tx, actor, {
       action: "step.waiting",
       subjectType: "instance",
       subjectId: ctx.instance.id,

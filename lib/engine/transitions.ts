@@ -1,6 +1,6 @@
 import { Prisma } from "../db";
 import { newId, rows, setList, tsValue, jsonValue, type AnyTx, type ColumnKind } from "../sql-tx";
-import { appendAuditEntry } from "../audit/service";
+import { auditInTx } from "../audit/repository";
 import type { Actor } from "../identity/actor";
 import { enqueueInTx } from "../outbox/service";
 import { QUEUES } from "../queues";
@@ -238,7 +238,7 @@ export async function startInstanceInTx(
   );
   if (!instance) throw new Error("instance insert returned no row");
   const run = await createStepRunInTx(tx, instance.id, first, {}, opts);
-  await appendAuditEntry(tx, actor, {
+  await auditInTx(tx, actor, {
     action: "instance.started",
     subjectType: "instance",
     subjectId: instance.id,
@@ -302,7 +302,7 @@ export async function finishStepInTx(
     endedAt: new Date(),
     ...outcome.stepData,
   });
-  await appendAuditEntry(tx, actor, {
+  await auditInTx(tx, actor, {
     ...instanceBase(inst.id),
     action: outcome.action,
     before: { stepId: stepRun.stepId, status: stepRun.status },
@@ -370,7 +370,7 @@ export async function advanceInTx(
         Prisma.sql`INSERT INTO "StepRun" ("id", "instanceId", "stepId", "type", "status", "startedAt", "endedAt", "updatedAt")
           VALUES (${endRunId}, ${inst.id}, ${nextStep.id}, 'end', 'COMPLETED', ${now}, ${now}, ${now})`,
       );
-      await appendAuditEntry(tx, e.actor, {
+      await auditInTx(tx, e.actor, {
         ...instanceBase(inst.id),
         action: "step.completed",
         before: { stepId: nextStep.id, status: "PENDING" },
@@ -385,7 +385,7 @@ export async function advanceInTx(
       error: null,
       currentStepId: lastStep,
     });
-    await appendAuditEntry(tx, e.actor, {
+    await auditInTx(tx, e.actor, {
       ...instanceBase(inst.id),
       action: "instance.completed",
       before: { status: inst.status },
@@ -435,7 +435,7 @@ export async function forkInTx(tx: Tx, e: EngineCtx, instanceId: string, run: St
     started[b.name] = child.id;
   }
   await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["RUNNING", "WAITING"] }, { status: "RUNNING", currentStepId: par.id });
-  await appendAuditEntry(tx, e.actor, {
+  await auditInTx(tx, e.actor, {
     ...instanceBase(instanceId),
     action: "step.forked",
     after: { stepId: par.id, stepRunId: run.id, join: par.join, branches: started, ...(run.branch ? { branch: run.branch } : {}) },
@@ -468,7 +468,7 @@ async function settleParallelInTx(tx: Tx, e: EngineCtx, inst: InstanceRef, parRu
   if (failed.length) {
     const error = `Step "${par.id}": ${failed.map((b) => `branch "${b.name}" failed (${b.error ?? "error"})`).join("; ")}`;
     await saveParallelState(tx, parRun.id, state, { status: "FAILED", error, endedAt: new Date() });
-    await appendAuditEntry(tx, e.actor, { ...instanceBase(inst.id), action: "step.failed", after: { stepId: par.id, stepRunId: parRun.id, status: "FAILED", error } });
+    await auditInTx(tx, e.actor, { ...instanceBase(inst.id), action: "step.failed", after: { stepId: par.id, stepRunId: parRun.id, status: "FAILED", error } });
     await failRunInTx(tx, e, fresh, parRun, error, { compensationChecked: true });
     return;
   }
@@ -485,7 +485,7 @@ async function settleParallelInTx(tx: Tx, e: EngineCtx, inst: InstanceRef, parRu
       VALUES (${joinRun.id}, ${inst.id}, ${join.id}, 'join', 'COMPLETED', ${tsValue(now)}, ${jsonValue({ branches: par.branches.map((b) => b.name), writes: merged.length })},
               ${parRun.parallelRunId}, ${parRun.branch}, ${jsonValue(parRun.branchWrites)}, ${tsValue(now)}, ${tsValue(now)})`,
   );
-  await appendAuditEntry(tx, e.actor, {
+  await auditInTx(tx, e.actor, {
     ...instanceBase(inst.id),
     action: "step.joined",
     after: { stepId: join.id, stepRunId: joinRun.id, parallel: par.id, branches: par.branches.map((b) => b.name), variablesWritten: [...new Set(merged.map(([p]) => p))] },
@@ -542,7 +542,7 @@ async function failRunInTx(
     error,
     currentStepId: run.stepId,
   });
-  await appendAuditEntry(tx, e.actor, {
+  await auditInTx(tx, e.actor, {
     ...instanceBase(inst.id),
     action: "instance.failed",
     before: { status: inst.status },
@@ -612,7 +612,7 @@ export async function cancelActiveRunsInTx(tx: Tx, actor: Actor, instanceId: str
         WHERE "id" = ${t.id} AND "version" = ${t.version}::int RETURNING "id"`,
     );
     if (changed.length !== 1) throw new StaleTransition(`task ${t.id}`);
-    await appendAuditEntry(tx, actor, {
+    await auditInTx(tx, actor, {
       action: "task.cancelled",
       subjectType: "task",
       subjectId: t.id,
@@ -631,7 +631,7 @@ export async function startCompensationInTx(tx: Tx, e: EngineCtx, inst: Instance
   const cancelled = await cancelActiveRunsInTx(tx, e.actor, inst.id, `Compensating: ${reason}`);
   const fresh = (await lockInstance(tx, inst.id))!;
   await updateInstanceIf(tx, { id: fresh.id, version: fresh.version, statuses: ["RUNNING", "WAITING", "FAILED"] }, { status: "COMPENSATING", error: reason });
-  await appendAuditEntry(tx, e.actor, {
+  await auditInTx(tx, e.actor, {
     ...instanceBase(inst.id),
     action: "instance.compensating",
     before: { status: fresh.status },
@@ -647,7 +647,7 @@ export async function nextCompensationInTx(tx: Tx, e: EngineCtx, inst: InstanceR
   if (next) {
     const run = await createStepRunInTx(tx, inst.id, next.step, { compensationOf: next.run.id });
     await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["COMPENSATING"] }, { currentStepId: next.step.id });
-    await appendAuditEntry(tx, e.actor, {
+    await auditInTx(tx, e.actor, {
       ...instanceBase(inst.id),
       action: "step.compensation_started",
       after: { stepId: next.step.id, stepRunId: run.id, compensates: next.run.stepId, compensatedRunId: next.run.id },
@@ -655,7 +655,7 @@ export async function nextCompensationInTx(tx: Tx, e: EngineCtx, inst: InstanceR
     return;
   }
   await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["COMPENSATING"] }, { status: "COMPENSATED", endedAt: new Date() });
-  await appendAuditEntry(tx, e.actor, { ...instanceBase(inst.id), action: "instance.compensated", before: { status: "COMPENSATING" }, after: { status: "COMPENSATED" } });
+  await auditInTx(tx, e.actor, { ...instanceBase(inst.id), action: "instance.compensated", before: { status: "COMPENSATING" }, after: { status: "COMPENSATED" } });
 }
 
 async function afterCompensationRunInTx(tx: Tx, e: EngineCtx, inst: InstanceRef, run: StepRunRef, outcome: StepOutcome): Promise<{ nextStepRunId: null }> {
@@ -663,13 +663,13 @@ async function afterCompensationRunInTx(tx: Tx, e: EngineCtx, inst: InstanceRef,
     const variables = applyWrites(asVariables(inst.variables), outcome.assign ?? []);
     await updateStepRuns(tx, { status: "COMPENSATED" }, Prisma.sql`"id" = ${run.compensationOf!} AND "status" = 'COMPLETED'`);
     await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["COMPENSATING"] }, { variables: variables as Prisma.InputJsonObject });
-    await appendAuditEntry(tx, e.actor, { ...instanceBase(inst.id), action: "step.compensated", after: { stepRunId: run.compensationOf!, by: run.stepId, compensationRunId: run.id } });
+    await auditInTx(tx, e.actor, { ...instanceBase(inst.id), action: "step.compensated", after: { stepRunId: run.compensationOf!, by: run.stepId, compensationRunId: run.id } });
     await nextCompensationInTx(tx, e, (await lockInstance(tx, inst.id))!);
     return { nextStepRunId: null };
   }
   const error = `Compensation "${run.stepId}" failed: ${outcome.error ?? "error"}`;
   await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["COMPENSATING"] }, { status: "FAILED", endedAt: new Date(), error, currentStepId: run.stepId });
-  await appendAuditEntry(tx, e.actor, { ...instanceBase(inst.id), action: "instance.failed", before: { status: "COMPENSATING" }, after: { status: "FAILED", lastStep: run.stepId, error }, reason: error });
+  await auditInTx(tx, e.actor, { ...instanceBase(inst.id), action: "instance.failed", before: { status: "COMPENSATING" }, after: { status: "FAILED", lastStep: run.stepId, error }, reason: error });
   return { nextStepRunId: null };
 }
 

@@ -9,7 +9,7 @@ import type { EventResult, IncomingEvent } from "./parse";
 import { AppError } from "../errors";
 import type { EventReceiptDto } from "./schemas";
 import { requirePermission, workerActor, type Actor } from "../identity/actor";
-import { appendAuditEntry } from "../audit/service";
+import { auditInTx } from "../audit/repository";
 import { dispatchMessages, outboxInsertSql, pgTransactionWithOutbox, prepareMessages, withIds } from "../outbox/service";
 import { jsonValue, rows, tsValue } from "../sql-tx";
 import { documentOf, versionsStartedBy } from "../processes/service";
@@ -152,7 +152,7 @@ export async function processEventReceiptIn(receiptId: string, actor: Actor, opt
       tx,
       Prisma.sql`UPDATE "EventReceipt" SET "result" = ${jsonValue(result)}${consumed ? Prisma.sql`, "consumedAt" = ${tsValue(new Date())}` : Prisma.empty} WHERE "id" = ${receipt.id}`,
     );
-    await appendAuditEntry(tx, actor, {
+    await auditInTx(tx, actor, {
       action: "event.processed",
       subjectType: "event",
       subjectId: receipt.id,
