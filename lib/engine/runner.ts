@@ -31,6 +31,7 @@ import {
   scopeForRun,
   updateInstanceIf,
   updateStepRunIf,
+  type Advanced,
   type Assignment,
   type InstanceRef,
   type StepRunRef,
@@ -41,7 +42,7 @@ import {
 
 export type JobResult = { done: string };
 /** One step's result; `next`: the step run it created for this worker to run now (ADR 015). */
-type StepResult = JobResult & { next?: string | null };
+type StepResult = JobResult & { next?: string | null; carried?: Advanced["carried"]; nextCtx?: Ctx | null };
 const engineActor = (requestId?: string): Actor => workerActor("engine", requestId);
 
 /** A step held RUNNING longer than this by a worker is taken over (the worker died mid-step). */
@@ -116,17 +117,28 @@ async function transitionIn<X extends AnyTx>(
   what: string,
   fn: (tx: X) => Promise<unknown>,
 ): Promise<StepResult> {
-  let next: string | null = null;
+  let advanced: Advanced | null = null;
   try {
     await runTx(async (tx) => {
       const out = await fn(tx);
-      next = out && typeof out === "object" && "nextStepRunId" in out ? ((out as { nextStepRunId: string | null }).nextStepRunId ?? null) : null;
+      advanced = out && typeof out === "object" && "nextStepRunId" in out ? (out as Advanced) : null;
     });
   } catch (e) {
     if (e instanceof StaleTransition) return { done: `skipped (${what}: already moved on)` };
     throw e;
   }
-  return { done: what, next };
+  const a = advanced as Advanced | null;
+  return { done: what, next: a?.nextStepRunId ?? null, carried: a?.carried };
+}
+
+/** The next run's context from what the transition wrote (no read), on the same definition. */
+function carriedCtx(r: StepResult, definition: DefinitionRef): StepResult {
+  if (!r.next || !r.carried || r.carried.stepRun.id !== r.next) return r;
+  const doc = definition.document as unknown as ProcessDocument;
+  const step = stepById(doc, r.carried.stepRun.stepId);
+  if (!step) return r;
+  const stepRun = { ...r.carried.stepRun, attemptStartedAt: null, timeoutAt: null, waitEventType: null, correlationKey: null };
+  return { ...r, nextCtx: { instance: { ...r.carried.instance, definition }, stepRun, doc, step, inline: true } };
 }
 
 /** How many steps one job runs back to back before it queues the rest (fairness between instances). */
@@ -141,6 +153,7 @@ const INLINE_STEPS_MAX = 16;
 async function continueInline(first: StepResult, requestId?: string): Promise<JobResult> {
   const done = [first.done];
   let next = first.next ?? null;
+  let prev = first;
   for (let n = 0; next; n++) {
     if (n >= INLINE_STEPS_MAX) {
       await queueStep(next, requestId, "inline step limit");
@@ -149,7 +162,7 @@ async function continueInline(first: StepResult, requestId?: string): Promise<Jo
     }
     let r: StepResult;
     try {
-      r = await runStepOnce(next, requestId);
+      r = await runStepOnce(next, requestId, true, prev.nextCtx ?? undefined);
     } catch (err) {
       // Its own job retries it (BullMQ's attempts and backoff), as if it had been queued.
       await queueStep(next, requestId, String(err));
@@ -158,6 +171,7 @@ async function continueInline(first: StepResult, requestId?: string): Promise<Jo
     }
     done.push(r.done);
     next = r.next ?? null;
+    prev = r;
   }
   return { done: done.join(" → ") };
 }
@@ -201,9 +215,13 @@ export async function runFirstSteps(stepRunIds: string[], requestId?: string): P
   }
 }
 
-async function runStepOnce(stepRunId: string, requestId?: string, inline = true): Promise<StepResult> {
-  const ctx = await loadCtx(stepRunId, inline);
+async function runStepOnce(stepRunId: string, requestId?: string, inline = true, carried?: Ctx): Promise<StepResult> {
+  const ctx = carried && carried.stepRun.id === stepRunId ? carried : await loadCtx(stepRunId, inline);
   if (!ctx) return { done: "skipped (no such step run)" };
+  return carriedCtx(await runLoaded(ctx, requestId), ctx.instance.definition);
+}
+
+async function runLoaded(ctx: Ctx, requestId?: string): Promise<StepResult> {
   const { instance, stepRun, step } = ctx;
   if (!liveStatusesFor(stepRun).includes(instance.status)) return { done: `skipped (instance ${instance.status})` };
   const actor = engineActor(requestId);
@@ -577,7 +595,7 @@ async function taskDecided(taskId: string, requestId?: string): Promise<StepResu
   const next = step.next[outcome];
   const compensate = outcome === "reject" && step.compensateOnReject;
   const actor = engineActor(requestId);
-  return transition(`human ${outcome}`, (tx) =>
+  const r = await transition(`human ${outcome}`, (tx) =>
     finishStepInTx(tx, actor, ctx, ["WAITING"], {
       status: next || compensate ? "COMPLETED" : "FAILED",
       output: decision,
@@ -589,6 +607,7 @@ async function taskDecided(taskId: string, requestId?: string): Promise<StepResu
       auditAfter: { outcome, taskId, ...(compensate ? { compensate: true } : {}) },
     }),
   );
+  return carriedCtx(r, ctx.instance.definition);
 }
 
 // ── wait for an event ─────────────────────────────────────────────────────────────────────────

@@ -208,13 +208,13 @@ interface RunPlacement {
  */
 export async function createStepRunInTx(tx: Tx, instanceId: string, step: Step, placement: RunPlacement = {}, opts: { enqueue?: boolean } = {}) {
   const now = tsValue(new Date());
-  const run = { id: newId() };
-  await rows(
+  const [run] = (await rows<{ id: string; version: number }>(
     tx,
     Prisma.sql`INSERT INTO "StepRun" ("id", "instanceId", "stepId", "type", "status", "parallelRunId", "branch", "branchWrites", "compensationOf", "startedAt", "updatedAt")
-      VALUES (${run.id}, ${instanceId}, ${step.id}, ${step.kind}, 'PENDING', ${placement.parallelRunId ?? null}, ${placement.branch ?? null},
-              ${jsonValue(placement.branchWrites ?? null)}, ${placement.compensationOf ?? null}, ${now}, ${now})`,
-  );
+      VALUES (${newId()}, ${instanceId}, ${step.id}, ${step.kind}, 'PENDING', ${placement.parallelRunId ?? null}, ${placement.branch ?? null},
+              ${jsonValue(placement.branchWrites ?? null)}, ${placement.compensationOf ?? null}, ${now}, ${now})
+      RETURNING "id", "version"`,
+  )) as [{ id: string; version: number }];
   if (opts.enqueue !== false) await enqueueInTx(tx, { queue: QUEUES.engine, name: "run-step", jobId: `step.${run.id}`, payload: { instanceId, stepRunId: run.id } });
   return run;
 }
@@ -277,6 +277,31 @@ export interface StepOutcome {
  * inline; forks, joins and compensation always queue theirs.
  */
 type EngineCtx = { doc: ProcessDocument; actor: Actor; inline?: boolean };
+
+/**
+ * What advancing wrote, as the next step's job would read it back after the commit: the instance
+ * and the new PENDING run. A worker that runs the next step inline starts from this instead of
+ * reading both again (ADR 015); a change by someone else in between fails its guarded updates.
+ */
+export interface Advanced {
+  nextStepRunId: string | null;
+  carried?: { instance: InstanceRef; stepRun: StepRunRef };
+}
+
+function pendingRun(run: { id: string; version: number }, stepId: string, placement: RunPlacement = {}): StepRunRef {
+  return {
+    id: run.id,
+    version: run.version,
+    status: "PENDING",
+    stepId,
+    attempts: 0,
+    attemptLog: [],
+    parallelRunId: placement.parallelRunId ?? null,
+    branch: placement.branch ?? null,
+    branchWrites: (placement.branchWrites ?? null) as Prisma.JsonValue,
+    compensationOf: null,
+  };
+}
 const instanceBase = (id: string) => ({ subjectType: "instance", subjectId: id, instanceId: id }) as const;
 
 /**
@@ -292,7 +317,7 @@ export async function finishStepInTx(
   ctx: { instance: Pick<InstanceRef, "id">; stepRun: StepRunRef; doc: ProcessDocument; inline?: boolean },
   from: StepRunStatus[],
   outcome: StepOutcome,
-): Promise<{ nextStepRunId: string | null }> {
+): Promise<Advanced> {
   const { stepRun, doc } = ctx;
   const inst = await lockInstanceIn(tx, ctx.instance.id, liveStatusesFor(stepRun));
   await updateStepRunIf(tx, { id: stepRun.id, version: stepRun.version, statuses: from }, {
@@ -342,7 +367,7 @@ export async function advanceInTx(
   from: Pick<StepRunRef, "id" | "stepId" | "parallelRunId" | "branch" | "branchWrites">,
   next: string | null,
   writes: Assignment[],
-): Promise<{ nextStepRunId: string | null }> {
+): Promise<Advanced> {
   if (from.parallelRunId) {
     const parRun = await stepRunById(tx, from.parallelRunId);
     const par = stepById(e.doc, parRun.stepId) as ParallelStep;
@@ -353,8 +378,9 @@ export async function advanceInTx(
     }
     const nextStep = stepById(e.doc, next)!;
     await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["RUNNING", "WAITING"] }, { status: "RUNNING", currentStepId: nextStep.id });
-    const run = await createStepRunInTx(tx, inst.id, nextStep, { parallelRunId: parRun.id, branch: from.branch, branchWrites }, { enqueue: !e.inline });
-    return { nextStepRunId: run.id };
+    const placement = { parallelRunId: parRun.id, branch: from.branch, branchWrites };
+    const run = await createStepRunInTx(tx, inst.id, nextStep, placement, { enqueue: !e.inline });
+    return { nextStepRunId: run.id, carried: { instance: { ...inst, version: inst.version + 1, status: "RUNNING" }, stepRun: pendingRun(run, nextStep.id, placement) } };
   }
   const variables = applyWrites(asVariables(inst.variables), writes);
   const nextStep = next ? stepById(e.doc, next) : undefined;
@@ -400,7 +426,10 @@ export async function advanceInTx(
     error: null,
   });
   const run = await createStepRunInTx(tx, inst.id, nextStep, {}, { enqueue: !e.inline });
-  return { nextStepRunId: run.id };
+  return {
+    nextStepRunId: run.id,
+    carried: { instance: { ...inst, version: inst.version + 1, status: "RUNNING", variables: variables as Prisma.JsonValue }, stepRun: pendingRun(run, nextStep.id) },
+  };
 }
 
 // ── parallel branches ─────────────────────────────────────────────────────────────────────────
