@@ -9,7 +9,8 @@ import { GET as receiptRoute } from "@/app/api/v1/events/[id]/route";
 import { acceptEvent, receiveEvent } from "@/lib/events/service";
 import { recoverEngineJobs } from "@/lib/engine/recovery";
 import type { IncomingEvent } from "@/lib/events/parse";
-import { publishDefinition } from "@/lib/processes/service";
+import { deprecateVersion, publishDefinition } from "@/lib/processes/service";
+import { setVersionSplit } from "@/lib/processes/split";
 import { startEngineWorker, waitFor, db, makeTeam, tokenFor, uid, type Team } from "./helpers";
 
 let team: Team;
@@ -94,6 +95,33 @@ describe("events that start processes", () => {
     for (const a of answers) expect(a.result).toEqual(answers[0]!.result);
     expect(await db().processInstance.count({ where: { definition: { key } } })).toBe(1);
     expect(await db().eventReceipt.count({ where: { source: ev.source, eventId: ev.id } })).toBe(1);
+  });
+
+  it("with an A/B split, events start both versions (one pick per event) and a deprecated version is never started", async () => {
+    const { key, types } = await settlementProcess();
+    const v2 = await publishDefinition(team.as.admin, {
+      key,
+      name: "Await settlement v2",
+      startOn: [types.start],
+      steps: [{ id: "done", kind: "end" }],
+    });
+    expect(v2.version).toBe(2);
+    await setVersionSplit(team.as.admin, key, { versionA: 1, versionB: 2, percentB: 50 });
+    const versions = new Set<number>();
+    for (let n = 0; n < 40; n++) {
+      const { result } = await receiveEvent(team.as.admin, event(types.start, { invoiceNumber: `INV-${uid()}` }));
+      expect(result.outcome).toBe("started");
+      expect(result.instances).toHaveLength(1);
+      versions.add(result.instances![0]!.version);
+    }
+    // 40 fair coin flips all landing on one side: about 1 in 550 billion.
+    expect([...versions].sort()).toEqual([1, 2]);
+    // A deprecated pick falls back to the newest ACTIVE version.
+    await deprecateVersion(team.as.admin, key, 2);
+    for (let n = 0; n < 10; n++) {
+      const { result } = await receiveEvent(team.as.admin, event(types.start, { invoiceNumber: `INV-${uid()}` }));
+      expect(result.instances).toEqual([{ id: expect.any(String), process: key, version: 1 }]);
+    }
   });
 
   it("an event nobody subscribes to and without a correlation key is recorded as ignored", async () => {

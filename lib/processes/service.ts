@@ -166,10 +166,12 @@ export async function versionsStartedBy(tx: AnyTx, type: string): Promise<Pick<D
     WITH keys AS (SELECT DISTINCT "key" FROM "ProcessDefinition" WHERE "status" = 'ACTIVE' AND ${type} = ANY("startOn")),
     pick AS (
       SELECT COALESCE(
-        (SELECT d."id" FROM "ProcessVersionSplit" s
-           JOIN "ProcessDefinition" d ON d."key" = s."processKey" AND d."status" = 'ACTIVE'
-            AND d."version" = CASE WHEN random() * 100 < s."percentB" THEN s."versionB" ELSE s."versionA" END
-          WHERE s."processKey" = k."key"),
+        -- The roll happens once per split (a volatile target list keeps this subquery from being
+        -- flattened): joined directly, random() would be drawn per definition row.
+        (SELECT d."id" FROM (SELECT CASE WHEN random() * 100 < s."percentB" THEN s."versionB" ELSE s."versionA" END AS "version"
+                               FROM "ProcessVersionSplit" s WHERE s."processKey" = k."key") roll
+           JOIN "ProcessDefinition" d ON d."key" = k."key" AND d."version" = roll."version" AND d."status" = 'ACTIVE'
+          LIMIT 1),
         (SELECT d."id" FROM "ProcessDefinition" d WHERE d."key" = k."key" AND d."status" = 'ACTIVE' ORDER BY d."version" DESC LIMIT 1)
       ) AS "id"
       FROM keys k
