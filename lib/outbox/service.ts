@@ -52,21 +52,18 @@ export function takeWritten(tx: AnyTx): OutboxRow[] {
  * no scan of the outbox for them. A crash between the commit and the hand-off leaves them to the
  * sweep (dispatchOutbox).
  */
-export async function transactionWithOutbox<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-  let written: OutboxRow[] = [];
-  const result = await db().$transaction(async (tx) => {
-    const out = await fn(tx);
-    written = takeWritten(tx);
-    return out;
-  });
-  if (written.length) await dispatchMessages(written).catch((err: unknown) => logger.warn({ err: String(err) }, "outbox dispatch deferred to sweep"));
-  return result;
+export function transactionWithOutbox<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return thenDispatch((body: (tx: Tx) => Promise<T>) => db().$transaction(body), fn);
 }
 
 /** transactionWithOutbox on the hot paths' pool (a PgTx; lib/sql-tx.ts). */
-export async function pgTransactionWithOutbox<T>(fn: (tx: PgTx) => Promise<T>): Promise<T> {
+export function pgTransactionWithOutbox<T>(fn: (tx: PgTx) => Promise<T>): Promise<T> {
+  return thenDispatch(pgTransaction<T>, fn);
+}
+
+async function thenDispatch<X extends AnyTx, T>(runTx: (body: (tx: X) => Promise<T>) => Promise<T>, fn: (tx: X) => Promise<T>): Promise<T> {
   let written: OutboxRow[] = [];
-  const result = await pgTransaction(async (tx) => {
+  const result = await runTx(async (tx) => {
     const out = await fn(tx);
     written = takeWritten(tx);
     return out;
@@ -150,6 +147,8 @@ async function addToQueues(messages: OutboxRow[]): Promise<void> {
   }
 }
 
+const MARK_DISPATCHED = `UPDATE "OutboxMessage" SET "dispatchedAt" = (now() AT TIME ZONE 'UTC') WHERE "id" = ANY($1::text[]::bigint[]) AND "dispatchedAt" IS NULL`;
+
 // Marks collected over a few milliseconds and written together: one UPDATE for a burst of commits.
 let marks: string[] = [];
 let marking: Promise<void> | null = null;
@@ -160,7 +159,7 @@ function markDispatched(ids: string[]): Promise<void> {
     const batch = marks;
     marks = [];
     marking = null;
-    await query(`UPDATE "OutboxMessage" SET "dispatchedAt" = (now() AT TIME ZONE 'UTC') WHERE "id" = ANY($1::text[]::bigint[]) AND "dispatchedAt" IS NULL`, [batch]);
+    await query(MARK_DISPATCHED, [batch]);
   });
   return marking;
 }
@@ -175,9 +174,7 @@ export async function dispatchOutbox(limit = 500): Promise<number> {
   );
   if (pending.length === 0) return 0;
   await addToQueues(pending);
-  await query(`UPDATE "OutboxMessage" SET "dispatchedAt" = (now() AT TIME ZONE 'UTC') WHERE "id" = ANY($1::text[]::bigint[]) AND "dispatchedAt" IS NULL`, [
-    pending.map((m) => String(m.id)),
-  ]);
+  await query(MARK_DISPATCHED, [pending.map((m) => String(m.id))]);
   return pending.length;
 }
 

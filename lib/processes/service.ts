@@ -1,5 +1,5 @@
 import { rows, type AnyTx } from "../sql-tx";
-import { db, Prisma, type Tx } from "../db";
+import { db, Prisma } from "../db";
 import { AppError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
 import { appendAuditEntry } from "../audit/service";
@@ -7,7 +7,6 @@ import { loadDefinition } from "./definition";
 import { missingSecretErrors } from "../secrets/service";
 import type { DefinitionError, ProcessDetailDto, ProcessDocument, ProcessSummaryDto, ProcessVersionDto } from "./schemas";
 import { PROCESS_KEY_RE } from "./schemas";
-import { splitVersionFor } from "./split";
 
 // Versioned process definitions. Publishing writes a new immutable version; instances start on
 // the newest ACTIVE version and keep the version they started with; deprecating a version
@@ -147,34 +146,37 @@ export async function deprecateVersion(actor: Actor, key: string, version: numbe
   return toVersionDto(row, counts.get(row.id) ?? {});
 }
 
-/** The version new instances of `key` start on: the A/B split's pick if set (lib/processes/split.ts), else the newest ACTIVE one. */
-export async function startableVersion(tx: Tx, key: string): Promise<DefinitionRow | null> {
-  const split = await splitVersionFor(tx, key);
-  if (split) return split;
-  return tx.processDefinition.findFirst({ where: { key, status: "ACTIVE" }, orderBy: { version: "desc" } });
+/**
+ * The id of the version new instances of the process `k."key"` start on: the A/B split's pick
+ * (lib/processes/split.ts) when that version is ACTIVE, else the newest ACTIVE one. For the target
+ * list of a subquery over `k`: the split's roll happens once per row of `k` (a volatile target
+ * list keeps the subquery from being flattened; inside a join, random() would be drawn per row).
+ */
+const STARTABLE_ID = Prisma.sql`COALESCE(
+    (SELECT d."id" FROM (SELECT CASE WHEN random() * 100 < s."percentB" THEN s."versionB" ELSE s."versionA" END AS "version"
+                           FROM "ProcessVersionSplit" s WHERE s."processKey" = k."key") roll
+       JOIN "ProcessDefinition" d ON d."key" = k."key" AND d."version" = roll."version" AND d."status" = 'ACTIVE'
+      LIMIT 1),
+    (SELECT d."id" FROM "ProcessDefinition" d WHERE d."key" = k."key" AND d."status" = 'ACTIVE' ORDER BY d."version" DESC LIMIT 1)
+  )`;
+
+/** The version new instances of `key` start on (manual starts; event starts use versionsStartedBy, the same pick). */
+export async function startableVersion(tx: AnyTx, key: string): Promise<DefinitionRow | null> {
+  const [row] = await rows<DefinitionRow>(
+    tx,
+    Prisma.sql`SELECT d.* FROM (SELECT ${STARTABLE_ID} AS "id" FROM (SELECT ${key}::text AS "key") k) pick JOIN "ProcessDefinition" d ON d."id" = pick."id"`,
+  );
+  return row ?? null;
 }
 
-/**
- * For each process whose startable version (startableVersion: the A/B split's pick when that
- * version is ACTIVE, else the newest ACTIVE one) subscribes to `type`, that version. One statement:
- * every event intake runs it.
- */
+/** For each process whose startable version subscribes to `type`, that version. One statement: every event runs it. */
 export async function versionsStartedBy(tx: AnyTx, type: string): Promise<Pick<DefinitionRow, "id" | "key" | "version" | "document">[]> {
   return rows(
     tx,
     Prisma.sql`
-    WITH keys AS (SELECT DISTINCT "key" FROM "ProcessDefinition" WHERE "status" = 'ACTIVE' AND ${type} = ANY("startOn")),
-    pick AS (
-      SELECT COALESCE(
-        -- The roll happens once per split (a volatile target list keeps this subquery from being
-        -- flattened): joined directly, random() would be drawn per definition row.
-        (SELECT d."id" FROM (SELECT CASE WHEN random() * 100 < s."percentB" THEN s."versionB" ELSE s."versionA" END AS "version"
-                               FROM "ProcessVersionSplit" s WHERE s."processKey" = k."key") roll
-           JOIN "ProcessDefinition" d ON d."key" = k."key" AND d."version" = roll."version" AND d."status" = 'ACTIVE'
-          LIMIT 1),
-        (SELECT d."id" FROM "ProcessDefinition" d WHERE d."key" = k."key" AND d."status" = 'ACTIVE' ORDER BY d."version" DESC LIMIT 1)
-      ) AS "id"
-      FROM keys k
+    WITH pick AS (
+      SELECT ${STARTABLE_ID} AS "id"
+        FROM (SELECT DISTINCT "key" FROM "ProcessDefinition" WHERE "status" = 'ACTIVE' AND ${type} = ANY("startOn")) k
     )
     SELECT d."id", d."key", d."version", d."document" FROM pick JOIN "ProcessDefinition" d ON d."id" = pick."id"
      WHERE ${type} = ANY(d."startOn") ORDER BY d."key"`,

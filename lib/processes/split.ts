@@ -1,4 +1,4 @@
-import { db, type Prisma, type Tx } from "../db";
+import { db, type Prisma } from "../db";
 import { AppError, fromZodError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
 import { appendAuditEntry } from "../audit/service";
@@ -13,18 +13,6 @@ type SplitRow = Prisma.ProcessVersionSplitGetPayload<object>;
 
 function toDto(s: SplitRow): VersionSplitDto {
   return { processKey: s.processKey, versionA: s.versionA, versionB: s.versionB, percentB: s.percentB, updatedByName: s.updatedByName, updatedAt: s.updatedAt.toISOString() };
-}
-
-/** The version one start gets under a split; `roll` is uniform in [0, 1). */
-export function chooseSplitVersion(split: { versionA: number; versionB: number; percentB: number }, roll: number): number {
-  return roll * 100 < split.percentB ? split.versionB : split.versionA;
-}
-
-/** The split's pick for this start, if the process has a split and the picked version is ACTIVE. */
-export async function splitVersionFor(tx: Tx, key: string, roll = Math.random()) {
-  const split = await tx.processVersionSplit.findUnique({ where: { processKey: key } });
-  if (!split) return null;
-  return tx.processDefinition.findFirst({ where: { key, version: chooseSplitVersion(split, roll), status: "ACTIVE" } });
 }
 
 export async function listVersionSplits(key: string | null): Promise<VersionSplitDto[]> {
