@@ -42,7 +42,7 @@ import {
 
 export type JobResult = { done: string };
 /** One step's result; `next`: the step run it created for this worker to run now (ADR 015). */
-type StepResult = JobResult & { next?: string | null; carried?: Advanced["carried"]; nextCtx?: Ctx | null };
+type StepResult = JobResult & { next?: string | null; carried?: Advanced["carried"] };
 const engineActor = (requestId?: string): Actor => workerActor("engine", requestId);
 
 /** A step held RUNNING longer than this by a worker is taken over (the worker died mid-step). */
@@ -131,14 +131,15 @@ async function transitionIn<X extends AnyTx>(
   return { done: what, next: a?.nextStepRunId ?? null, carried: a?.carried };
 }
 
-/** The next run's context from what the transition wrote (no read), on the same definition. */
-function carriedCtx(r: StepResult, definition: DefinitionRef): StepResult {
-  if (!r.next || !r.carried || r.carried.stepRun.id !== r.next) return r;
+/** The next run's context from what its transition wrote, no read (null when the definition is not cached). */
+function ctxFromCarried(carried: NonNullable<Advanced["carried"]>): Ctx | null {
+  const definition = definitions.get(carried.instance.definitionId);
+  if (!definition) return null;
   const doc = definition.document as unknown as ProcessDocument;
-  const step = stepById(doc, r.carried.stepRun.stepId);
-  if (!step) return r;
-  const stepRun = { ...r.carried.stepRun, attemptStartedAt: null, timeoutAt: null, waitEventType: null, correlationKey: null };
-  return { ...r, nextCtx: { instance: { ...r.carried.instance, definition }, stepRun, doc, step, inline: true } };
+  const step = stepById(doc, carried.stepRun.stepId);
+  if (!step) return null;
+  const stepRun = { ...carried.stepRun, attemptStartedAt: null, timeoutAt: null, waitEventType: null, correlationKey: null };
+  return { instance: { ...carried.instance, definition }, stepRun, doc, step, inline: true };
 }
 
 /** How many steps one job runs back to back before it queues the rest (fairness between instances). */
@@ -153,7 +154,7 @@ const INLINE_STEPS_MAX = 16;
 async function continueInline(first: StepResult, requestId?: string): Promise<JobResult> {
   const done = [first.done];
   let next = first.next ?? null;
-  let prev = first;
+  let carried = first.carried;
   for (let n = 0; next; n++) {
     if (n >= INLINE_STEPS_MAX) {
       await queueStep(next, requestId, "inline step limit");
@@ -162,7 +163,7 @@ async function continueInline(first: StepResult, requestId?: string): Promise<Jo
     }
     let r: StepResult;
     try {
-      r = await runStepOnce(next, requestId, true, prev.nextCtx ?? undefined);
+      r = await runStepOnce(next, requestId, true, carried);
     } catch (err) {
       // Its own job retries it (BullMQ's attempts and backoff), as if it had been queued.
       await queueStep(next, requestId, String(err));
@@ -171,16 +172,19 @@ async function continueInline(first: StepResult, requestId?: string): Promise<Jo
     }
     done.push(r.done);
     next = r.next ?? null;
-    prev = r;
+    carried = r.carried;
   }
   return { done: done.join(" → ") };
 }
 
 async function queueStep(stepRunId: string, requestId: string | undefined, why: string): Promise<void> {
-  const rows = await query<{ instanceId: string }>(`SELECT "instanceId" FROM "StepRun" WHERE "id" = $1`, [stepRunId]).catch(() => []);
-  await queue(QUEUES.engine)
-    .add("run-step", { instanceId: rows[0]?.instanceId ?? "", stepRunId, ...(requestId ? { requestId } : {}) }, { jobId: `step.${stepRunId}` })
-    .catch((err: unknown) => logger.warn({ err: String(err), stepRunId, why }, "step left to the recovery sweep"));
+  try {
+    const [run] = await query<{ instanceId: string }>(`SELECT "instanceId" FROM "StepRun" WHERE "id" = $1`, [stepRunId]);
+    if (!run) return;
+    await queue(QUEUES.engine).add("run-step", { instanceId: run.instanceId, stepRunId, ...(requestId ? { requestId } : {}) }, { jobId: `step.${stepRunId}` });
+  } catch (err) {
+    logger.warn({ err: String(err), stepRunId, why }, "step left to the recovery sweep");
+  }
 }
 
 function mapOutput(mapping: Record<string, string>, source: unknown): Assignment[] {
@@ -215,13 +219,9 @@ export async function runFirstSteps(stepRunIds: string[], requestId?: string): P
   }
 }
 
-async function runStepOnce(stepRunId: string, requestId?: string, inline = true, carried?: Ctx): Promise<StepResult> {
-  const ctx = carried && carried.stepRun.id === stepRunId ? carried : await loadCtx(stepRunId, inline);
+async function runStepOnce(stepRunId: string, requestId?: string, inline = true, carried?: Advanced["carried"]): Promise<StepResult> {
+  const ctx = (carried?.stepRun.id === stepRunId ? ctxFromCarried(carried) : null) ?? (await loadCtx(stepRunId, inline));
   if (!ctx) return { done: "skipped (no such step run)" };
-  return carriedCtx(await runLoaded(ctx, requestId), ctx.instance.definition);
-}
-
-async function runLoaded(ctx: Ctx, requestId?: string): Promise<StepResult> {
   const { instance, stepRun, step } = ctx;
   if (!liveStatusesFor(stepRun).includes(instance.status)) return { done: `skipped (instance ${instance.status})` };
   const actor = engineActor(requestId);
@@ -595,7 +595,7 @@ async function taskDecided(taskId: string, requestId?: string): Promise<StepResu
   const next = step.next[outcome];
   const compensate = outcome === "reject" && step.compensateOnReject;
   const actor = engineActor(requestId);
-  const r = await transition(`human ${outcome}`, (tx) =>
+  return transition(`human ${outcome}`, (tx) =>
     finishStepInTx(tx, actor, ctx, ["WAITING"], {
       status: next || compensate ? "COMPLETED" : "FAILED",
       output: decision,
@@ -607,7 +607,6 @@ async function taskDecided(taskId: string, requestId?: string): Promise<StepResu
       auditAfter: { outcome, taskId, ...(compensate ? { compensate: true } : {}) },
     }),
   );
-  return carriedCtx(r, ctx.instance.definition);
 }
 
 // ── wait for an event ─────────────────────────────────────────────────────────────────────────

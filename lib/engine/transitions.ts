@@ -38,7 +38,6 @@ const STEP_RUN_COLUMNS: Record<string, ColumnKind> = {
   compensationOf: "text",
   circuitHost: "text",
   endedAt: "timestamp",
-  version: "int",
 };
 const INSTANCE_COLUMNS: Record<string, ColumnKind> = {
   status: { enum: "InstanceStatus" },
@@ -47,7 +46,6 @@ const INSTANCE_COLUMNS: Record<string, ColumnKind> = {
   error: "text",
   currentStepId: "text",
   definitionId: "text",
-  version: "int",
 };
 
 /** A step run as SELECT * returns it. */
@@ -76,19 +74,20 @@ async function stepRunById(tx: Tx, id: string): Promise<StepRunRow> {
   return found[0];
 }
 
-/** UPDATE "StepRun" SET <data>, version + 1 WHERE <where>: the ids it changed. */
-export async function updateStepRuns(tx: Tx, data: Prisma.StepRunUpdateManyMutationInput, where: Prisma.Sql): Promise<string[]> {
-  const { version: _v, ...rest } = data as Record<string, unknown>;
-  const set = [...setList(STEP_RUN_COLUMNS, rest), Prisma.sql`"version" = "version" + 1`, Prisma.sql`"updatedAt" = ${tsValue(new Date())}`];
-  const changed = await rows<{ id: string }>(tx, Prisma.sql`UPDATE "StepRun" SET ${Prisma.join(set)} WHERE ${where} RETURNING "id"`);
+/** UPDATE <table> SET <data>, version + 1, updatedAt WHERE <where>: the ids it changed. */
+async function versionedUpdate(tx: Tx, table: "StepRun" | "ProcessInstance", data: Record<string, unknown>, where: Prisma.Sql): Promise<string[]> {
+  const { version: _v, ...rest } = data;
+  const set = [
+    ...setList(table === "StepRun" ? STEP_RUN_COLUMNS : INSTANCE_COLUMNS, rest),
+    Prisma.sql`"version" = "version" + 1`,
+    Prisma.sql`"updatedAt" = ${tsValue(new Date())}`,
+  ];
+  const changed = await rows<{ id: string }>(tx, Prisma.sql`UPDATE ${Prisma.raw(`"${table}"`)} SET ${Prisma.join(set)} WHERE ${where} RETURNING "id"`);
   return changed.map((r) => r.id);
 }
 
-async function updateInstances(tx: Tx, data: Prisma.ProcessInstanceUpdateManyMutationInput, where: Prisma.Sql): Promise<number> {
-  const { version: _v, ...rest } = data as Record<string, unknown>;
-  const set = [...setList(INSTANCE_COLUMNS, rest), Prisma.sql`"version" = "version" + 1`, Prisma.sql`"updatedAt" = ${tsValue(new Date())}`];
-  return (await rows<{ id: string }>(tx, Prisma.sql`UPDATE "ProcessInstance" SET ${Prisma.join(set)} WHERE ${where} RETURNING "id"`)).length;
-}
+const updateStepRuns = (tx: Tx, data: Prisma.StepRunUpdateManyMutationInput, where: Prisma.Sql) => versionedUpdate(tx, "StepRun", data, where);
+const updateInstances = (tx: Tx, data: Prisma.ProcessInstanceUpdateManyMutationInput, where: Prisma.Sql) => versionedUpdate(tx, "ProcessInstance", data, where);
 
 export type StepRunStatus = "PENDING" | "RUNNING" | "WAITING" | "COMPLETED" | "FAILED" | "SKIPPED" | "COMPENSATED" | "CANCELLED";
 export type InstanceStatus = "RUNNING" | "WAITING" | "COMPLETED" | "FAILED" | "CANCELLED" | "COMPENSATING" | "COMPENSATED";
@@ -169,8 +168,8 @@ export async function updateInstanceIf(
   guard: { id: string; version: number; statuses: InstanceStatus[] },
   data: Prisma.ProcessInstanceUpdateManyMutationInput,
 ): Promise<void> {
-  const n = await updateInstances(tx, data, Prisma.sql`"id" = ${guard.id} AND "version" = ${guard.version}::int AND "status"::text = ANY(${guard.statuses}::text[])`);
-  if (n !== 1) throw new StaleTransition(`instance ${guard.id}`);
+  const changed = await updateInstances(tx, data, Prisma.sql`"id" = ${guard.id} AND "version" = ${guard.version}::int AND "status"::text = ANY(${guard.statuses}::text[])`);
+  if (changed.length !== 1) throw new StaleTransition(`instance ${guard.id}`);
 }
 
 /** Locks the instance row for the rest of the transaction and reads its current state. */

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { Prisma } from "../db";
 import type { EventReceipt } from "../generated/prisma/client";
 import { query } from "../pg";
-import { logger } from "../logger";
 import { QUEUES } from "../queues";
 import { AUDIT_COLUMNS, auditEntrySelect } from "../audit/repository";
 import type { EventResult, IncomingEvent } from "./parse";
@@ -10,7 +9,7 @@ import { AppError } from "../errors";
 import type { EventReceiptDto } from "./schemas";
 import { requirePermission, workerActor, type Actor } from "../identity/actor";
 import { auditInTx } from "../audit/repository";
-import { dispatchMessages, outboxInsertSql, pgTransactionWithOutbox, prepareMessages, withIds } from "../outbox/service";
+import { dispatchInserted, outboxInsertSql, pgTransactionWithOutbox, prepareMessages } from "../outbox/service";
 import { jsonValue, rows, tsValue } from "../sql-tx";
 import { documentOf, versionsStartedBy } from "../processes/service";
 import { stepById } from "../processes/definition";
@@ -75,7 +74,7 @@ export async function acceptEvent(actor: Actor, ev: IncomingEvent): Promise<Acce
     )
     SELECT (SELECT "id" FROM ins) AS "inserted", (SELECT array_agg("id" ORDER BY "id")::text[] FROM ob) AS "outbox"`);
   if (rows[0]?.inserted) {
-    void dispatchMessages(withIds(messages, rows[0].outbox)).catch((err: unknown) => logger.warn({ err: String(err) }, "outbox dispatch deferred to sweep"));
+    dispatchInserted(messages, rows[0].outbox);
     return { receiptId: id, duplicate: false, result: null };
   }
   const first = await query<{ id: string; result: EventResult | null }>(`SELECT "id", "result" FROM "EventReceipt" WHERE "source" = $1 AND "eventId" = $2`, [ev.source, ev.id]);

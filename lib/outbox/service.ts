@@ -41,7 +41,7 @@ export interface OutboxRow {
 const writtenInTx = new WeakMap<object, OutboxRow[]>();
 
 /** The messages `enqueueInTx` wrote in this transaction (and forgets them). */
-export function takeWritten(tx: AnyTx): OutboxRow[] {
+function takeWritten(tx: AnyTx): OutboxRow[] {
   const written = writtenInTx.get(tx) ?? [];
   writtenInTx.delete(tx);
   return written;
@@ -103,10 +103,14 @@ export function outboxInsertSql(messages: Omit<OutboxRow, "id">[], from: Prisma.
     SELECT m.* FROM (${Prisma.join(rows, " UNION ALL ")}) m WHERE EXISTS (SELECT 1 FROM ${from}) RETURNING "id"`;
 }
 
-/** The prepared messages with the ids their INSERT returned (in order). */
-export function withIds(messages: Omit<OutboxRow, "id">[], ids: (string | number | bigint)[] | null | undefined): OutboxRow[] {
-  if (!ids || ids.length !== messages.length) return [];
-  return messages.map((m, i) => ({ ...m, id: ids[i]! }));
+/**
+ * After commit: hands over the prepared messages an `outboxInsertSql` INSERT wrote, given the ids it
+ * returned (`array_agg("id" ORDER BY "id")`). Not awaited by the caller's response; a failure leaves
+ * them to the sweep.
+ */
+export function dispatchInserted(messages: Omit<OutboxRow, "id">[], ids: (string | number | bigint)[] | null | undefined): void {
+  if (!ids || ids.length !== messages.length) return;
+  dispatchMessages(messages.map((m, i) => ({ ...m, id: ids[i]! }))).catch((err: unknown) => logger.warn({ err: String(err) }, "outbox dispatch deferred to sweep"));
 }
 
 /**

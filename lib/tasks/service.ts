@@ -1,6 +1,5 @@
 import { db, Prisma } from "../db";
 import { query } from "../pg";
-import { logger } from "../logger";
 import { taskProcessLinkSchema, type TaskProcessLink } from "./schemas";
 import { AppError, fromZodError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
@@ -10,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { appendAuditEntry, toAuditDto } from "../audit/service";
 import { AUDIT_COLUMNS, auditEntrySelect } from "../audit/repository";
 import { env } from "../env";
-import { enqueueInTx, dispatchMessages, outboxInsertSql, prepareMessages, transactionWithOutbox, withIds } from "../outbox/service";
+import { enqueueInTx, dispatchInserted, outboxInsertSql, prepareMessages, transactionWithOutbox } from "../outbox/service";
 import { commitDecisionMessage, decisionConsequences } from "./consequences";
 import { QUEUES } from "../queues";
 import {
@@ -649,7 +648,7 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
     }
     SELECT (SELECT count(*)::int FROM u) AS "n", (SELECT array_agg("id" ORDER BY "id")::text[] FROM ob) AS "outbox"`);
   if (Number(applied[0]?.n ?? 0) !== 1) return explainLostRace(id, "decide");
-  void dispatchMessages(withIds(messages, applied[0]!.outbox)).catch((err: unknown) => logger.warn({ err: String(err) }, "outbox dispatch deferred to sweep"));
+  dispatchInserted(messages, applied[0]!.outbox);
   const decidedById = actor.type === "USER" ? actor.id : null;
   publishTaskEvent("task.decided", { ...task, assigneeId: assigneeAfter, decidedById, version: task.version + 1 });
   // The task as it now is, from what we know (no re-read): the caller gets it back at once.
