@@ -105,6 +105,45 @@ describe("steps run inline in one job", () => {
     expect(await db().processInstance.findUniqueOrThrow({ where: { id: i.id } })).toMatchObject({ status: "COMPLETED", currentStepId: "done" });
   });
 
+  it("a task step reached inline is created claimed (no claim of its own); one whose worker died is taken over once stale", async () => {
+    const key = `inline-claimed-${uid()}`;
+    await publishDefinition(team.as.admin, {
+      key,
+      name: "Claimed",
+      steps: [
+        { id: "prep", kind: "set", assign: { n: 7 }, next: "review" },
+        { id: "review", kind: "human", title: "Review {{n}}", candidateGroup: team.group.key, next: { approve: "done", reject: "done" } },
+        { id: "done", kind: "end" },
+      ],
+    });
+    const i = await startInstance(team.as.admin, key, {});
+    const first = (await runsOf(i.id))[0]!;
+    expect(first).toMatchObject({ status: "PENDING", attempts: 0, attemptStartedAt: null });
+    await runStep(first.id);
+    const review = (await runsOf(i.id)).find((x) => x.stepId === "review")!;
+    // Created RUNNING at attempt 1 (version 1) by the set step's transaction, then WAITING (2): no claim between.
+    expect(review).toMatchObject({ status: "WAITING", attempts: 1, version: 2 });
+    expect(review.attemptStartedAt).toBeInstanceOf(Date);
+
+    // A worker that died right after creating such a run leaves it RUNNING with no job.
+    const def = await db().processDefinition.findFirstOrThrow({ where: { key } });
+    const orphan = await db().$transaction(async (tx) => {
+      await tx.stepRun.updateMany({ where: { id: review.id }, data: { status: "COMPLETED", endedAt: new Date() } });
+      return createStepRunInTx(tx, i.id, stepById(def.document as unknown as ProcessDocument, "review")!, {}, { enqueue: false });
+    });
+    expect(await db().stepRun.findUniqueOrThrow({ where: { id: orphan.id } })).toMatchObject({ status: "RUNNING", attempts: 1 });
+    // Not yet stale: another job leaves it to its owner.
+    await expect(runStep(orphan.id, undefined, { chain: false })).rejects.toThrow(/being started by another worker/);
+    // Stale (a minute on): the sweep queues it and the next worker takes it over as attempt 2.
+    await db().stepRun.update({ where: { id: orphan.id }, data: { attemptStartedAt: new Date(Date.now() - 120_000) } });
+    await recoverEngineJobs({ olderThanMs: 0 });
+    const stale = await db().stepRun.findUniqueOrThrow({ where: { id: orphan.id } });
+    expect(await queue(QUEUES.engine).getJob(`step.${orphan.id}.r${stale.version}`)).toBeTruthy();
+    await runStep(orphan.id);
+    expect(await db().stepRun.findUniqueOrThrow({ where: { id: orphan.id } })).toMatchObject({ status: "WAITING", attempts: 2 });
+    expect(await db().task.count({ where: { stepRunId: orphan.id } })).toBe(1);
+  });
+
   it("a run created for inline work whose worker died before running it is queued by the recovery sweep", async () => {
     const key = `inline-crash-${uid()}`;
     await publishDefinition(team.as.admin, {

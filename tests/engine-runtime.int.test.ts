@@ -387,6 +387,39 @@ describe("circuit breaker per host", () => {
     expect(hits.get(`/ok/${k}`)).toBeUndefined();
   });
 
+  it("a step reached inline (created claimed) behind an open breaker spends no attempt: it waits, or takes onCircuitOpen", async () => {
+    for (let n = 0; n < 3; n++) await recordBreakerFailure(host(), "test: down");
+    const waits = key();
+    const falls = key();
+    const steps = (k: string, fallback: boolean) => [
+      { id: "prep", kind: "set", assign: { ready: true }, next: "sync" },
+      { id: "sync", kind: "http", url: `${base}/ok/${k}`, ...(fallback ? { onCircuitOpen: "later" } : {}), next: "done" },
+      ...(fallback ? [{ id: "later", kind: "set", assign: { deferred: true }, next: "done" }] : []),
+      { id: "done", kind: "end" },
+    ];
+    await publishDefinition(team.as.admin, { key: waits, name: "Inline behind breaker", steps: steps(waits, false) });
+    await publishDefinition(team.as.admin, { key: falls, name: "Inline breaker fallback", steps: steps(falls, true) });
+    const a = await startInstance(team.as.admin, waits, {});
+    const b = await startInstance(team.as.admin, falls, {});
+    const queued = await waitFor("queued behind the breaker", async () => {
+      const x = await getInstance(team.as.admin, a.id);
+      return x.steps[1]?.circuitHost ? x : null;
+    });
+    expect(queued.steps[1]).toMatchObject({ stepId: "sync", status: "PENDING", attempts: 0, circuitHost: host() });
+    const fellBack = await instanceIn(b.id, "COMPLETED");
+    expect(fellBack.steps.map((s) => [s.stepId, s.status, s.attempts])).toEqual([
+      ["prep", "COMPLETED", 0],
+      ["sync", "FAILED", 0],
+      ["later", "COMPLETED", 0],
+      ["done", "COMPLETED", 0],
+    ]);
+    // After the cool-down the waiting one makes its first attempt.
+    const done = await instanceIn(a.id, "COMPLETED");
+    expect(done.steps[1]).toMatchObject({ status: "COMPLETED", attempts: 1 });
+    expect(hits.get(`/ok/${waits}`)).toBe(1);
+    expect(hits.get(`/ok/${falls}`)).toBeUndefined();
+  });
+
   it("half-open lets exactly one probe through; a failed probe opens it again", async () => {
     const h = `probe-${uid()}.test:443`;
     const t0 = Date.now();

@@ -55,6 +55,8 @@ interface Ctx {
   step: Step;
   /** The worker runs the next step run itself (finishStepInTx writes no job for it). */
   inline: boolean;
+  /** This worker's own transition created the run claimed (RUNNING, attempt 1): no claim to make (ADR 016). */
+  owned: boolean;
 }
 
 type DefinitionRef = Ctx["instance"]["definition"];
@@ -95,7 +97,7 @@ async function loadCtx(stepRunId: string, inline = true): Promise<Ctx | null> {
   const run = stepRun as unknown as Ctx["stepRun"];
   const step = stepById(doc, run.stepId);
   if (!step) throw new AppError("INTERNAL", `step "${run.stepId}" is not in ${definition.key} v${definition.version}`);
-  return { instance: { ...(instance as unknown as InstanceRef), definition }, stepRun: run, doc, step, inline };
+  return { instance: { ...(instance as unknown as InstanceRef), definition }, stepRun: run, doc, step, inline, owned: false };
 }
 
 /**
@@ -131,15 +133,15 @@ async function transitionIn<X extends AnyTx>(
   return { done: what, next: a?.nextStepRunId ?? null, carried: a?.carried };
 }
 
-/** The next run's context from what its transition wrote, no read (null when the definition is not cached). */
-function ctxFromCarried(carried: NonNullable<Advanced["carried"]>): Ctx | null {
-  const definition = definitions.get(carried.instance.definitionId);
+/** The next run's context from what its transition wrote: no read but the (cached) definition. */
+async function ctxFromCarried(carried: NonNullable<Advanced["carried"]>): Promise<Ctx | null> {
+  const definition = await definitionById(carried.instance.definitionId);
   if (!definition) return null;
   const doc = definition.document as unknown as ProcessDocument;
   const step = stepById(doc, carried.stepRun.stepId);
   if (!step) return null;
-  const stepRun = { ...carried.stepRun, attemptStartedAt: null, timeoutAt: null, waitEventType: null, correlationKey: null };
-  return { instance: { ...carried.instance, definition }, stepRun, doc, step, inline: true };
+  const stepRun = { ...carried.stepRun, attemptStartedAt: carried.stepRun.attemptStartedAt ?? null, timeoutAt: null, waitEventType: null, correlationKey: null };
+  return { instance: { ...carried.instance, definition }, stepRun, doc, step, inline: true, owned: stepRun.status === "RUNNING" };
 }
 
 /** How many steps one job runs back to back before it queues the rest (fairness between instances). */
@@ -208,19 +210,13 @@ export async function runStep(stepRunId: string, requestId?: string, opts: { cha
   return continueInline(await runStepOnce(stepRunId, requestId), requestId);
 }
 
-/** Runs the first steps of instances a worker just started (processEventReceipt with inline). */
-export async function runFirstSteps(stepRunIds: string[], requestId?: string): Promise<void> {
-  for (const id of stepRunIds) {
-    try {
-      await runStep(id, requestId);
-    } catch (err) {
-      await queueStep(id, requestId, String(err));
-    }
-  }
+/** Runs the first steps of instances a worker just started (processEventReceipt with inline), from what it wrote. */
+export async function runFirstSteps(first: NonNullable<Advanced["carried"]>[], requestId?: string): Promise<void> {
+  for (const carried of first) await continueInline({ done: "started", next: carried.stepRun.id, carried }, requestId);
 }
 
 async function runStepOnce(stepRunId: string, requestId?: string, inline = true, carried?: Advanced["carried"]): Promise<StepResult> {
-  const ctx = (carried?.stepRun.id === stepRunId ? ctxFromCarried(carried) : null) ?? (await loadCtx(stepRunId, inline));
+  const ctx = (carried?.stepRun.id === stepRunId ? await ctxFromCarried(carried) : null) ?? (await loadCtx(stepRunId, inline));
   if (!ctx) return { done: "skipped (no such step run)" };
   const { instance, stepRun, step } = ctx;
   if (!liveStatusesFor(stepRun).includes(instance.status)) return { done: `skipped (instance ${instance.status})` };
@@ -344,6 +340,7 @@ function runTableDecision(ctx: Ctx, step: DecisionStep, table: NonNullable<Decis
 /** Claims the step for this worker: PENDING → RUNNING, or takes over a RUNNING step whose worker died. */
 async function claim(ctx: Ctx, staleAfterMs: number): Promise<{ version: number; attempt: number } | "skip" | "busy"> {
   const { stepRun } = ctx;
+  if (ctx.owned) return { version: stepRun.version, attempt: stepRun.attempts };
   const stale = stepRun.status === "RUNNING" && (!stepRun.attemptStartedAt || Date.now() - stepRun.attemptStartedAt.getTime() > staleAfterMs);
   if (stepRun.status !== "PENDING" && !stale) return stepRun.status === "RUNNING" ? "busy" : "skip";
   const attempt = stepRun.attempts + 1;
@@ -358,18 +355,23 @@ async function claim(ctx: Ctx, staleAfterMs: number): Promise<{ version: number;
   return { version: stepRun.version + 1, attempt };
 }
 
-/** The target host's breaker is open: take the step's onCircuitOpen branch, or wait (no attempt spent) until it is due to half-open. */
+/**
+ * The target host's breaker is open: take the step's onCircuitOpen branch, or wait (no attempt
+ * spent) until it is due to half-open. A run created claimed (ctx.owned) goes back to PENDING.
+ */
 function deferForOpenCircuit(ctx: Ctx, step: HttpStep, actor: Actor, host: string, until: Date): Promise<StepResult> {
   const at = until.toISOString();
+  const from = [ctx.stepRun.status];
   if (step.onCircuitOpen && !ctx.stepRun.compensationOf) {
     return transition("circuit open: fallback", (tx) =>
-      finishStepInTx(tx, actor, ctx, ["PENDING"], {
+      finishStepInTx(tx, actor, ctx, from, {
         status: "FAILED",
         error: `Circuit open for ${host} until ${at}: took onCircuitOpen`,
         next: step.onCircuitOpen!,
         action: "step.circuit_open",
         auditAfter: { host, until: at, fallback: step.onCircuitOpen! },
-        stepData: { circuitHost: host },
+        // No call was made: a run created claimed gives its attempt back.
+        stepData: { circuitHost: host, ...(ctx.owned ? { attempts: ctx.stepRun.attempts - 1, attemptStartedAt: null } : {}) },
       }),
     );
   }
@@ -377,7 +379,8 @@ function deferForOpenCircuit(ctx: Ctx, step: HttpStep, actor: Actor, host: strin
   const runAt = new Date(until.getTime() + 50 + Math.round(Math.random() * 450));
   const { stepRun } = ctx;
   return transition("circuit open: queued", async (tx) => {
-    await updateStepRunIf(tx, { id: stepRun.id, version: stepRun.version, statuses: ["PENDING"] }, {
+    await updateStepRunIf(tx, { id: stepRun.id, version: stepRun.version, statuses: from }, {
+      ...(ctx.owned ? { status: "PENDING", attempts: stepRun.attempts - 1, attemptStartedAt: null } : {}),
       nextAttemptAt: runAt,
       circuitHost: host,
       error: `Waiting: circuit open for ${host} until ${at}`,
@@ -410,7 +413,7 @@ async function runHttp(ctx: Ctx, step: HttpStep, actor: Actor): Promise<StepResu
   const timeoutMs = parseDurationMs(step.timeout) ?? 10_000;
   // The breaker is asked before anything is claimed: an open one costs no attempt.
   const host = breakerHost(renderTemplate(step.url, scopeOf(ctx)));
-  if (host && ctx.stepRun.status === "PENDING") {
+  if (host && (ctx.stepRun.status === "PENDING" || ctx.owned)) {
     const gate = await acquireBreaker(host, timeoutMs + env().ENGINE_STALE_GRACE_MS);
     if (!gate.allowed) return deferForOpenCircuit(ctx, step, actor, host, gate.until);
   }

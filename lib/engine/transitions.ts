@@ -119,6 +119,7 @@ export interface StepRunRef {
   branch?: string | null;
   branchWrites?: Prisma.JsonValue | null;
   compensationOf?: string | null;
+  attemptStartedAt?: Date | null;
 }
 
 /** A variable write: [path, value]. Branches collect theirs and apply them at the join. */
@@ -205,17 +206,32 @@ interface RunPlacement {
  * (`enqueue: false`) only for a worker that runs the step itself right after the commit (ADR 015);
  * should it die first, the recovery sweep finds the run PENDING and queues it.
  */
-export async function createStepRunInTx(tx: Tx, instanceId: string, step: Step, placement: RunPlacement = {}, opts: { enqueue?: boolean } = {}) {
-  const now = tsValue(new Date());
+export async function createStepRunInTx(tx: Tx, instanceId: string, step: Step, placement: RunPlacement = {}, opts: { enqueue?: boolean } = {}): Promise<CreatedRun> {
+  const at = new Date();
+  const now = tsValue(at);
+  // Run inline, a step the worker would claim first (an API call, a task) is created claimed:
+  // RUNNING, attempt 1, no second statement to claim it (ADR 016). Should the worker die, the
+  // recovery sweep takes it over once stale, as it does any claimed run.
+  const claimed = opts.enqueue === false && CLAIMED_KINDS.has(step.kind);
   const [run] = (await rows<{ id: string; version: number }>(
     tx,
-    Prisma.sql`INSERT INTO "StepRun" ("id", "instanceId", "stepId", "type", "status", "parallelRunId", "branch", "branchWrites", "compensationOf", "startedAt", "updatedAt")
-      VALUES (${newId()}, ${instanceId}, ${step.id}, ${step.kind}, 'PENDING', ${placement.parallelRunId ?? null}, ${placement.branch ?? null},
-              ${jsonValue(placement.branchWrites ?? null)}, ${placement.compensationOf ?? null}, ${now}, ${now})
+    Prisma.sql`INSERT INTO "StepRun" ("id", "instanceId", "stepId", "type", "status", "attempts", "attemptStartedAt", "parallelRunId", "branch", "branchWrites", "compensationOf", "startedAt", "updatedAt")
+      VALUES (${newId()}, ${instanceId}, ${step.id}, ${step.kind}, ${claimed ? "RUNNING" : "PENDING"}::"StepRunStatus", ${claimed ? 1 : 0}::int, ${claimed ? now : null},
+              ${placement.parallelRunId ?? null}, ${placement.branch ?? null}, ${jsonValue(placement.branchWrites ?? null)}, ${placement.compensationOf ?? null}, ${now}, ${now})
       RETURNING "id", "version"`,
   )) as [{ id: string; version: number }];
   if (opts.enqueue !== false) await enqueueInTx(tx, { queue: QUEUES.engine, name: "run-step", jobId: `step.${run.id}`, payload: { instanceId, stepRunId: run.id } });
-  return run;
+  return { ...run, claimedAt: claimed ? at : null };
+}
+
+/** Step kinds a worker claims (PENDING → RUNNING) before it works on them. */
+const CLAIMED_KINDS = new Set<Step["kind"]>(["http", "human"]);
+
+/** A new step run; `claimedAt`: created RUNNING for the worker that runs it inline. */
+export interface CreatedRun {
+  id: string;
+  version: number;
+  claimedAt: Date | null;
 }
 
 /** Starts an instance of a definition version: the instance, its first step run and its job, audited. */
@@ -237,6 +253,7 @@ export async function startInstanceInTx(
   );
   if (!instance) throw new Error("instance insert returned no row");
   const run = await createStepRunInTx(tx, instance.id, first, {}, opts);
+  const carried: NonNullable<Advanced["carried"]> = { instance, stepRun: createdRun(run, first.id) };
   await auditInTx(tx, actor, {
     action: "instance.started",
     subjectType: "instance",
@@ -251,7 +268,7 @@ export async function startInstanceInTx(
       ...(input.startEventId ? { eventReceiptId: input.startEventId } : {}),
     },
   });
-  return { instance, firstStepRun: run };
+  return { instance, firstStepRun: run, carried };
 }
 
 export interface StepOutcome {
@@ -279,7 +296,7 @@ type EngineCtx = { doc: ProcessDocument; actor: Actor; inline?: boolean };
 
 /**
  * What advancing wrote, as the next step's job would read it back after the commit: the instance
- * and the new PENDING run. A worker that runs the next step inline starts from this instead of
+ * and the new run (PENDING, or claimed). A worker that runs the next step inline starts from this instead of
  * reading both again (ADR 015); a change by someone else in between fails its guarded updates.
  */
 export interface Advanced {
@@ -287,13 +304,15 @@ export interface Advanced {
   carried?: { instance: InstanceRef; stepRun: StepRunRef };
 }
 
-function pendingRun(run: { id: string; version: number }, stepId: string, placement: RunPlacement = {}): StepRunRef {
+/** A run as createStepRunInTx wrote it (PENDING, or claimed for the worker that runs it inline). */
+function createdRun(run: CreatedRun, stepId: string, placement: RunPlacement = {}): StepRunRef {
   return {
     id: run.id,
     version: run.version,
-    status: "PENDING",
+    status: run.claimedAt ? "RUNNING" : "PENDING",
     stepId,
-    attempts: 0,
+    attempts: run.claimedAt ? 1 : 0,
+    attemptStartedAt: run.claimedAt,
     attemptLog: [],
     parallelRunId: placement.parallelRunId ?? null,
     branch: placement.branch ?? null,
@@ -379,7 +398,7 @@ export async function advanceInTx(
     await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["RUNNING", "WAITING"] }, { status: "RUNNING", currentStepId: nextStep.id });
     const placement = { parallelRunId: parRun.id, branch: from.branch, branchWrites };
     const run = await createStepRunInTx(tx, inst.id, nextStep, placement, { enqueue: !e.inline });
-    return { nextStepRunId: run.id, carried: { instance: { ...inst, version: inst.version + 1, status: "RUNNING" }, stepRun: pendingRun(run, nextStep.id, placement) } };
+    return { nextStepRunId: run.id, carried: { instance: { ...inst, version: inst.version + 1, status: "RUNNING" }, stepRun: createdRun(run, nextStep.id, placement) } };
   }
   const variables = applyWrites(asVariables(inst.variables), writes);
   const nextStep = next ? stepById(e.doc, next) : undefined;
@@ -427,7 +446,7 @@ export async function advanceInTx(
   const run = await createStepRunInTx(tx, inst.id, nextStep, {}, { enqueue: !e.inline });
   return {
     nextStepRunId: run.id,
-    carried: { instance: { ...inst, version: inst.version + 1, status: "RUNNING", variables: variables as Prisma.JsonValue }, stepRun: pendingRun(run, nextStep.id) },
+    carried: { instance: { ...inst, version: inst.version + 1, status: "RUNNING", variables: variables as Prisma.JsonValue }, stepRun: createdRun(run, nextStep.id) },
   };
 }
 

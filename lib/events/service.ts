@@ -15,7 +15,7 @@ import { documentOf, versionsStartedBy } from "../processes/service";
 import { stepById } from "../processes/definition";
 import type { WaitStep } from "../processes/schemas";
 import { deliverEventInTx } from "../engine/runner";
-import { lockCorrelation, startInstanceInTx, type InstanceRef, type StepRunRef } from "../engine/transitions";
+import { lockCorrelation, startInstanceInTx, type Advanced, type InstanceRef, type StepRunRef } from "../engine/transitions";
 
 // CloudEvents intake (POST /api/v1/events). An event either starts the processes that subscribe
 // to its type, or correlates to an instance waiting for it; an event nobody waits for yet is kept
@@ -96,8 +96,12 @@ export async function processEventReceipt(receiptId: string, actor: Actor): Prom
  * processEventReceipt for the worker: with `inline`, the instances' first step runs get no job;
  * they come back in `firstStepRuns` for the worker to run at once (ADR 015).
  */
-export async function processEventReceiptIn(receiptId: string, actor: Actor, opts: { inline?: boolean }): Promise<{ result: EventResult | null; firstStepRuns: string[] }> {
-  const firstStepRuns: string[] = [];
+export async function processEventReceiptIn(
+  receiptId: string,
+  actor: Actor,
+  opts: { inline?: boolean },
+): Promise<{ result: EventResult | null; firstStepRuns: NonNullable<Advanced["carried"]>[] }> {
+  const firstStepRuns: NonNullable<Advanced["carried"]>[] = [];
   // On the hot paths' pool (lib/sql-tx.ts): every event a producer sends runs this once.
   const result = await pgTransactionWithOutbox(async (tx) => {
     const locked = await rows<EventReceipt>(tx, Prisma.sql`SELECT * FROM "EventReceipt" WHERE "id" = ${receiptId} FOR UPDATE`);
@@ -110,14 +114,14 @@ export async function processEventReceiptIn(receiptId: string, actor: Actor, opt
     if (starts.length > 0) {
       const instances: NonNullable<EventResult["instances"]> = [];
       for (const def of starts) {
-        const { instance, firstStepRun } = await startInstanceInTx(
+        const { instance, carried } = await startInstanceInTx(
           tx,
           actor,
           { id: def.id, key: def.key, version: def.version, document: documentOf(def) },
           { variables: variablesFrom(receipt.data as Prisma.InputJsonValue | null), businessKey: receipt.correlationKey, startEventId: receipt.id },
           { enqueue: !opts.inline },
         );
-        if (opts.inline) firstStepRuns.push(firstStepRun.id);
+        if (opts.inline) firstStepRuns.push(carried);
         instances.push({ id: instance.id, process: def.key, version: def.version });
       }
       consumed = true;

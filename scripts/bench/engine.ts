@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import autocannon from "autocannon";
-import { cleanBenchRedis, dropBenchDatabase, percentile, prepareBenchDatabase, printTable, round } from "./lib";
+import { cleanBenchRedis, cpuDelta, cpuSnapshot, dropBenchDatabase, percentile, prepareBenchDatabase, printTable, round } from "./lib";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3220);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -27,11 +27,14 @@ function start(cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: (out:
   children.push(child);
   return new Promise((resolve, reject) => {
     let out = "";
+    let up = false;
     const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${out.slice(-2000)}`)), 90_000);
     const onData = (b: Buffer) => {
-      out += b.toString();
-      if (out.length > 100_000) out = out.slice(-20_000);
-      if (ready(out)) {
+      // Once up, only a short tail is kept (for the exit message): the child's log lines cost
+      // this process no more than a copy, so the harness takes as little of the two cores as it can.
+      out = (out + b.toString()).slice(up ? -2000 : -100_000);
+      if (!up && ready(out)) {
+        up = true;
         clearTimeout(timer);
         resolve(child);
       }
@@ -126,7 +129,7 @@ async function main() {
     const childEnv = { ...process.env, LOG_LEVEL: "warn", API_RATE_LIMIT_PER_MINUTE: "0", PORT: String(PORT), AUTH_URL: base, NODE_ENV: "production" as const };
     // BENCH_PROFILE_DIR=<dir>: the web server and the worker write V8 CPU profiles there when they stop.
     const profile = process.env.BENCH_PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-    await start(process.execPath, [...profile, "--import", "tsx", "server.ts", "-p", String(PORT), "-H", "127.0.0.1"], childEnv, (o) => /ready on/i.test(o), "web server");
+    const web = await start(process.execPath, [...profile, "--import", "tsx", "server.ts", "-p", String(PORT), "-H", "127.0.0.1"], childEnv, (o) => /ready on/i.test(o), "web server");
     await waitForHttp(`${base}/api/health`);
 
     // One event first, so a broken intake stops the bench with its answer instead of a table of zeros.
@@ -150,7 +153,8 @@ async function main() {
     // 2a. The worker starts and first works off phase 1a's accepted events (queued before 1b's):
     // each is looked at under the correlation lock and kept as "pending".
     const d0 = Date.now();
-    await start(process.execPath, [...profile, "--import", "tsx", "workers/index.ts"], { ...childEnv, LOG_LEVEL: "info", WORKER_HEALTH_PORT: "0", WORKER_CONCURRENCY }, (o) => o.includes("worker ready"), "worker");
+    const worker = await start(process.execPath, [...profile, "--import", "tsx", "workers/index.ts"], { ...childEnv, LOG_LEVEL: "info", WORKER_HEALTH_PORT: "0", WORKER_CONCURRENCY }, (o) => o.includes("worker ready"), "worker");
+    const drainCpu0 = cpuSnapshot({ web: web.pid, worker: worker.pid });
     const keptType = "com.acme.bench.payment.settled";
     for (;;) {
       const rows = await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM "EventReceipt" WHERE "type" = ${keptType} AND "result" IS NULL`;
@@ -159,9 +163,15 @@ async function main() {
       await new Promise((r) => setTimeout(r, 100));
     }
     const drainS = (Date.now() - d0) / 1000;
+    const drainCpu = cpuDelta(drainCpu0, cpuSnapshot({ web: web.pid, worker: worker.pid }));
 
     // 2b. End to end: the worker starts phase 1b's instances and runs their steps; approvers
     // decide each task through the API.
+    const cpuOf = () => cpuSnapshot({ web: web.pid, worker: worker.pid });
+    // BENCH_PG_STATEMENTS=1 (needs pg_stat_statements loaded): the statements this phase ran, per instance.
+    const pgStatements = process.env.BENCH_PG_STATEMENTS === "1";
+    if (pgStatements) await db().$executeRawUnsafe("SELECT pg_stat_statements_reset()");
+    const cpu0 = cpuOf();
     const t0 = Date.now();
     const decideLatency: number[] = [];
     let decided = 0;
@@ -191,10 +201,14 @@ async function main() {
     const approvers = Array.from({ length: APPROVERS }, approver);
     // The harness finds new tasks in the database (a person would see them in the inbox).
     let completed = 0;
+    let lastNumber = 0;
     const deadline = Date.now() + 300_000;
     while (completed < started && Date.now() < deadline) {
-      const open = await db().task.findMany({ where: { status: "OPEN" }, select: { id: true }, take: 2000 });
+      // Only tasks created since the last look (keyset on the task number, less a margin for
+      // numbers drawn by transactions that committed later), not the whole open list every 100 ms.
+      const open = await db().task.findMany({ where: { status: "OPEN", number: { gt: lastNumber - 256 } }, select: { id: true, number: true }, orderBy: { number: "asc" }, take: 2000 });
       for (const t of open) {
+        lastNumber = Math.max(lastNumber, t.number);
         if (seen.has(t.id)) continue;
         seen.add(t.id);
         queue.push(t.id);
@@ -203,6 +217,12 @@ async function main() {
       await new Promise((r) => setTimeout(r, 100));
     }
     const e2eS = (Date.now() - t0) / 1000;
+    const cpu = cpuDelta(cpu0, cpuOf());
+    const statements = pgStatements
+      ? await db().$queryRawUnsafe<{ calls: number; ms: number; query: string }[]>(
+          `SELECT calls::int, total_exec_time::float8 AS ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY total_exec_time DESC LIMIT 60`,
+        )
+      : [];
     done = true;
     await Promise.all(approvers);
     const failed = await db().processInstance.count({ where: { status: { in: ["FAILED", "COMPENSATED", "CANCELLED"] } } });
@@ -230,6 +250,22 @@ async function main() {
       ["decision p50 / p99 (ms)", `${percentile(sorted, 50)} / ${percentile(sorted, 99)}`],
       ["ERP calls (2 per instance)", erpCalls],
     ]);
+    if (statements.length) {
+      const all = statements.reduce((n, r) => n + r.calls, 0);
+      printTable(`bench:engine — statements per completed instance (top 60: ${round(all / Math.max(completed, 1), 1)})`, statements.map((r) => [r.query, `${round(r.calls / Math.max(completed, 1), 2)} × ${round(r.ms / Math.max(r.calls, 1), 3)} ms`]));
+    }
+    if (drainCpu.length) {
+      printTable("bench:engine — CPU while the worker processed the kept events (ms per event, from worker ready)", drainCpu.map(([name, ms]) => [name, round(ms / Math.max(kept.ok, 1), 3)]));
+    }
+    if (cpu.length) {
+      // Where the two cores went during the end-to-end phase ("bench" is this process: the
+      // approvers, the ERP stub and the polling).
+      const total = cpu.reduce((s, [, ms]) => s + ms, 0);
+      printTable("bench:engine — CPU during the end-to-end phase (ms per completed instance)", [
+        ...cpu.map(([name, ms]) => [name, `${round(ms / Math.max(completed, 1), 2)}  (${round((100 * ms) / Math.max(total, 1))}%)`] as [string, string]),
+        ["total (cores busy on average)", `${round(total / Math.max(completed, 1), 2)}  (${round(total / 1000 / e2eS, 2)} of 2)`],
+      ]);
+    }
     console.log(JSON.stringify({ bench: "engine", events_per_s: round(kept.perS), events_starting_instance_per_s: round(starts.perS), instances_per_s: round(instancesPerS) }));
   } finally {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");

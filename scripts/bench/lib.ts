@@ -4,6 +4,7 @@
 import { loadEnvConfig } from "@next/env";
 loadEnvConfig(process.cwd(), false, { info: () => {}, error: console.error });
 import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import pg from "pg";
 
 export async function prepareBenchDatabase(name: string): Promise<string> {
@@ -72,4 +73,38 @@ export function printTable(title: string, rows: [string, string | number][]): vo
   console.log("-".repeat(title.length));
   for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
   console.log("");
+}
+
+/**
+ * CPU time (ms, user + system) used so far by processes on this machine, grouped: the given child
+ * processes by name, PostgreSQL and Redis server processes by their command, and this process as
+ * "bench". Linux only (reads /proc); elsewhere it returns an empty map and the bench prints no
+ * breakdown. Take one before and one after a phase and subtract with `cpuDelta`.
+ */
+export function cpuSnapshot(children: Record<string, number | undefined>): Map<string, number> {
+  const out = new Map<string, number>();
+  if (process.platform !== "linux") return out;
+  const tick = 10; // ms per clock tick (USER_HZ = 100 on Linux)
+  const byPid = new Map(Object.entries(children).filter(([, pid]) => pid).map(([name, pid]) => [String(pid), name]));
+  byPid.set(String(process.pid), "bench");
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      continue; // exited meanwhile
+    }
+    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ms = (Number(fields[11]) + Number(fields[12])) * tick; // utime, stime (fields 14, 15 of stat)
+    const group = byPid.get(pid) ?? (comm === "postgres" || comm.startsWith("postgres") ? "postgres" : comm.startsWith("redis") ? "redis" : null);
+    if (group) out.set(group, (out.get(group) ?? 0) + ms);
+  }
+  return out;
+}
+
+/** CPU ms per group between two snapshots (processes that exited between them are not counted). */
+export function cpuDelta(before: Map<string, number>, after: Map<string, number>): [string, number][] {
+  return [...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)] as [string, number]).sort((a, b) => b[1] - a[1]);
 }
