@@ -2,7 +2,9 @@
 // wait; end steps complete in the transaction of the step before them; an inline-created run that
 // its worker never got to is queued by the recovery sweep. No BullMQ worker runs here: the tests
 // call the runner as a job would.
-import { beforeAll, describe, expect, it } from "vitest";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recoverEngineJobs } from "@/lib/engine/recovery";
 import { runStep } from "@/lib/engine/runner";
 import { startInstance } from "@/lib/engine/service";
@@ -11,11 +13,15 @@ import { stepById } from "@/lib/processes/definition";
 import type { ProcessDocument } from "@/lib/processes/schemas";
 import { publishDefinition } from "@/lib/processes/service";
 import { queue, QUEUES } from "@/lib/queues";
-import { db, makeTeam, uid, type Team } from "./helpers";
+import { db, makeTeam, uid, waitFor, type Team } from "./helpers";
 
 let team: Team;
+const servers: http.Server[] = [];
 beforeAll(async () => {
   team = await makeTeam();
+});
+afterAll(async () => {
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
 });
 
 const runsOf = (instanceId: string) => db().stepRun.findMany({ where: { instanceId }, orderBy: [{ startedAt: "asc" }, { id: "asc" }] });
@@ -142,6 +148,41 @@ describe("steps run inline in one job", () => {
     await runStep(orphan.id);
     expect(await db().stepRun.findUniqueOrThrow({ where: { id: orphan.id } })).toMatchObject({ status: "WAITING", attempts: 2 });
     expect(await db().task.count({ where: { stepRunId: orphan.id } })).toBe(1);
+  });
+
+  it("a step finishing from the state its job read, after someone else changed the instance, locks it and goes on from the new state", async () => {
+    // The ERP answers only when the test says so; meanwhile the instance changes under the job.
+    let answer!: () => void;
+    const held = new Promise<void>((r) => (answer = r));
+    const server = http.createServer((req, res) => {
+      req.resume();
+      void held.then(() => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: "R-1" })));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    servers.push(server);
+    const key = `inline-moved-${uid()}`;
+    await publishDefinition(team.as.admin, {
+      key,
+      name: "Moved",
+      steps: [
+        { id: "reserve", kind: "http", url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/reserve`, output: { reservation: "body.id" }, next: "done" },
+        { id: "done", kind: "end" },
+      ],
+    });
+    const i = await startInstance(team.as.admin, key, { variables: { order: "ORD-1" } });
+    const first = (await runsOf(i.id))[0]!;
+    const running = runStep(first.id);
+    await waitFor("the call is in flight", async () => ((await db().stepRun.findUniqueOrThrow({ where: { id: first.id } })).status === "RUNNING" ? true : null));
+    // Someone else's change to the instance (an operator's note in the variables) bumps its version.
+    await db().$executeRaw`UPDATE "ProcessInstance" SET "variables" = "variables" || '{"note":"checked"}'::jsonb, "version" = "version" + 1 WHERE "id" = ${i.id}`;
+    answer();
+    expect((await running).done).toBe("http ok");
+    const inst = await db().processInstance.findUniqueOrThrow({ where: { id: i.id } });
+    expect(inst).toMatchObject({ status: "COMPLETED", currentStepId: "done", variables: { order: "ORD-1", note: "checked", reservation: "R-1" } });
+    expect((await runsOf(i.id)).map((x) => [x.stepId, x.status])).toEqual([
+      ["reserve", "COMPLETED"],
+      ["done", "COMPLETED"],
+    ]);
   });
 
   it("a run created for inline work whose worker died before running it is queued by the recovery sweep", async () => {

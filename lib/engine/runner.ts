@@ -79,17 +79,21 @@ async function definitionById(id: string): Promise<DefinitionRef | null> {
 
 // Every job starts here: the step run and its instance in one prepared statement (ADR 013's pool).
 const INSTANCE_COLUMNS = ["id", "definitionId", "businessKey", "status", "variables", "startedById", "startedAt", "endedAt", "error", "currentStepId", "startedByName", "startEventId", "updatedAt", "version"];
-const LOAD_CTX = `SELECT sr.*, ${INSTANCE_COLUMNS.map((c) => `i."${c}" AS "i.${c}"`).join(", ")}
-  FROM "StepRun" sr JOIN "ProcessInstance" i ON i."id" = sr."instanceId" WHERE sr."id" = $1`;
+const INSTANCE_SELECT = INSTANCE_COLUMNS.map((c) => `i."${c}" AS "i.${c}"`).join(", ");
+const LOAD_CTX = `SELECT sr.*, ${INSTANCE_SELECT} FROM "StepRun" sr JOIN "ProcessInstance" i ON i."id" = sr."instanceId" WHERE sr."id" = $1`;
 
 async function loadCtx(stepRunId: string, inline = true): Promise<Ctx | null> {
   const row = (await query<Record<string, unknown>>(LOAD_CTX, [stepRunId]))[0];
-  if (!row) return null;
+  return row ? ctxFromRow(row, inline) : null;
+}
+
+/** A LOAD_CTX row (the step run's columns, the instance's as "i.<column>"; others ignored) as a Ctx. */
+async function ctxFromRow(row: Record<string, unknown>, inline = true): Promise<Ctx | null> {
   const stepRun: Record<string, unknown> = {};
   const instance: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) {
     if (k.startsWith("i.")) instance[k.slice(2)] = v;
-    else stepRun[k] = v;
+    else if (!k.startsWith("t.")) stepRun[k] = v;
   }
   const definition = await definitionById(instance.definitionId as string);
   if (!definition) return null;
@@ -99,6 +103,14 @@ async function loadCtx(stepRunId: string, inline = true): Promise<Ctx | null> {
   if (!step) throw new AppError("INTERNAL", `step "${run.stepId}" is not in ${definition.key} v${definition.version}`);
   return { instance: { ...(instance as unknown as InstanceRef), definition }, stepRun: run, doc, step, inline, owned: false };
 }
+
+// A decided task with its step run and instance, in one statement (the task's fields as "t.<name>").
+const TASK_CTX = `SELECT t."stepRunId" AS "t.stepRunId", t."instanceId" AS "t.instanceId", t."status"::text AS "t.status", t."outcome" AS "t.outcome", t."reason" AS "t.reason",
+         (SELECT u."name" FROM "User" u WHERE u."id" = t."decidedById") AS "t.decidedBy",
+         (t."status" = 'CANCELLED' AND EXISTS (SELECT 1 FROM "TaskEscalation" e WHERE e."taskId" = t."id" AND e."action" = 'fail')) AS "t.failedBySla",
+         sr.*, ${INSTANCE_SELECT}
+    FROM "Task" t LEFT JOIN "StepRun" sr ON sr."id" = t."stepRunId" LEFT JOIN "ProcessInstance" i ON i."id" = sr."instanceId"
+   WHERE t."id" = $1`;
 
 /**
  * Commits `fn` and hands the jobs it wrote to BullMQ; a lost race is reported as done. When `fn`
@@ -552,9 +564,20 @@ async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<StepRe
   }
   const taskId = task.id;
   return transition("human waiting", async (tx) => {
-    const inst = await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
+    // Main flow: the instance's guarded change to WAITING first, from the state this job holds
+    // (as finishStepInTx does, ADR 016); should it have moved meanwhile, lock it and look again.
+    let waiting = false;
+    if (!stepRun.parallelRunId && ctx.instance.status === "RUNNING") {
+      try {
+        await updateInstanceIf(tx, { id: ctx.instance.id, version: ctx.instance.version, statuses: ["RUNNING"] }, { status: "WAITING" });
+        waiting = true;
+      } catch (err) {
+        if (!(err instanceof StaleTransition && err.row === "instance")) throw err;
+      }
+    }
+    const inst = waiting ? null : await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
     await updateStepRunIf(tx, { id: stepRun.id, version: stepRun.version, statuses: ["RUNNING"] }, { status: "WAITING", output: { taskId } });
-    await markWaitingInTx(tx, c, inst);
+    if (inst) await markWaitingInTx(tx, c, inst);
     await auditInTx(tx, actor, {
       action: "step.waiting",
       subjectType: "instance",
@@ -572,17 +595,22 @@ export async function onTaskDecided(taskId: string, requestId?: string): Promise
 }
 
 async function taskDecided(taskId: string, requestId?: string): Promise<StepResult> {
-  const [task] = await query<{ stepRunId: string | null; instanceId: string | null; status: string; outcome: string | null; reason: string | null; decidedBy: string | null; failedBySla: boolean }>(
-    `SELECT t."stepRunId", t."instanceId", t."status"::text AS "status", t."outcome", t."reason",
-            (SELECT u."name" FROM "User" u WHERE u."id" = t."decidedById") AS "decidedBy",
-            (t."status" = 'CANCELLED' AND EXISTS (SELECT 1 FROM "TaskEscalation" e WHERE e."taskId" = t."id" AND e."action" = 'fail')) AS "failedBySla"
-       FROM "Task" t WHERE t."id" = $1`,
-    [taskId],
-  );
-  if (!task?.stepRunId || !task.instanceId) return { done: "skipped (not a process task)" };
+  const [row] = await query<Record<string, unknown>>(TASK_CTX, [taskId]);
+  const task = row
+    ? {
+        stepRunId: row["t.stepRunId"] as string | null,
+        instanceId: row["t.instanceId"] as string | null,
+        status: row["t.status"] as string,
+        outcome: row["t.outcome"] as string | null,
+        reason: row["t.reason"] as string | null,
+        decidedBy: row["t.decidedBy"] as string | null,
+        failedBySla: row["t.failedBySla"] as boolean,
+      }
+    : null;
+  if (!row || !task?.stepRunId || !task.instanceId || row["i.id"] == null) return { done: "skipped (not a process task)" };
   const failedBySla = task.failedBySla;
   if (!failedBySla && (task.status !== "DECIDED" || !task.outcome)) return { done: `skipped (task ${task.status})` };
-  const ctx = await loadCtx(task.stepRunId);
+  const ctx = await ctxFromRow(row);
   if (!ctx || ctx.step.kind !== "human") return { done: "skipped (no human step)" };
   // The task can be decided before the worker that created it recorded WAITING: try again shortly.
   if (ctx.stepRun.status === "RUNNING" || ctx.stepRun.status === "PENDING") throw new Error(`step run ${ctx.stepRun.id} is not waiting yet`);

@@ -94,7 +94,11 @@ export type InstanceStatus = "RUNNING" | "WAITING" | "COMPLETED" | "FAILED" | "C
 export const ACTIVE_RUN_STATUSES: StepRunStatus[] = ["PENDING", "RUNNING", "WAITING"];
 
 export class StaleTransition extends Error {
-  constructor(what: string) {
+  constructor(
+    what: string,
+    /** Which row's guard failed. */
+    readonly row: "instance" | "step run" = "step run",
+  ) {
     super(`${what} changed concurrently; this transition is no longer valid`);
     this.name = "StaleTransition";
   }
@@ -170,7 +174,7 @@ export async function updateInstanceIf(
   data: Prisma.ProcessInstanceUpdateManyMutationInput,
 ): Promise<void> {
   const changed = await updateInstances(tx, data, Prisma.sql`"id" = ${guard.id} AND "version" = ${guard.version}::int AND "status"::text = ANY(${guard.statuses}::text[])`);
-  if (changed.length !== 1) throw new StaleTransition(`instance ${guard.id}`);
+  if (changed.length !== 1) throw new StaleTransition(`instance ${guard.id}`, "instance");
 }
 
 /** Locks the instance row for the rest of the transaction and reads its current state. */
@@ -185,7 +189,7 @@ export async function lockInstance(tx: Tx, id: string): Promise<InstanceRef | nu
 /** Locks the instance and checks it is in one of `statuses`; otherwise the transition is stale. */
 export async function lockInstanceIn(tx: Tx, id: string, statuses: InstanceStatus[]): Promise<InstanceRef> {
   const inst = await lockInstance(tx, id);
-  if (!inst || !statuses.includes(inst.status)) throw new StaleTransition(`instance ${id}`);
+  if (!inst || !statuses.includes(inst.status)) throw new StaleTransition(`instance ${id}`, "instance");
   return inst;
 }
 
@@ -332,19 +336,28 @@ const instanceBase = (id: string) => ({ subjectType: "instance", subjectId: id, 
 export async function finishStepInTx(
   tx: Tx,
   actor: Actor,
-  ctx: { instance: Pick<InstanceRef, "id">; stepRun: StepRunRef; doc: ProcessDocument; inline?: boolean },
+  ctx: { instance: Pick<InstanceRef, "id"> & Partial<InstanceRef>; stepRun: StepRunRef; doc: ProcessDocument; inline?: boolean },
   from: StepRunStatus[],
   outcome: StepOutcome,
 ): Promise<Advanced> {
   const { stepRun, doc } = ctx;
-  const inst = await lockInstanceIn(tx, ctx.instance.id, liveStatusesFor(stepRun));
-  await updateStepRunIf(tx, { id: stepRun.id, version: stepRun.version, statuses: from }, {
-    status: outcome.status,
-    output: outcome.output ?? undefined,
-    error: outcome.error ?? null,
-    endedAt: new Date(),
-    ...outcome.stepData,
-  });
+  const finish = () =>
+    updateStepRunIf(tx, { id: stepRun.id, version: stepRun.version, statuses: from }, {
+      status: outcome.status,
+      output: outcome.output ?? undefined,
+      error: outcome.error ?? null,
+      endedAt: new Date(),
+      ...outcome.stepData,
+    });
+  const known = knownInstance(ctx.instance);
+  // Optimistic (ADR 016): a main-flow step moving on to its next step (or the end) does not read
+  // and lock the instance first. The job already holds its state; the instance's guarded UPDATE
+  // (by version) is the first write, so the lock order stays instance → step run, and a change by
+  // someone else since makes it fail. Then the instance is locked and read here, and the step
+  // goes on from what it holds now, in the same transaction (nothing was written yet).
+  const optimistic = known && !stepRun.parallelRunId && !stepRun.compensationOf && !outcome.compensate && !(outcome.status === "FAILED" && !outcome.next);
+  const inst = optimistic ? known : await lockInstanceIn(tx, ctx.instance.id, liveStatusesFor(stepRun));
+  if (!optimistic) await finish();
   await auditInTx(tx, actor, {
     ...instanceBase(inst.id),
     action: outcome.action,
@@ -361,6 +374,19 @@ export async function finishStepInTx(
     },
   });
   const e: EngineCtx = { doc, actor, inline: ctx.inline };
+  if (optimistic) {
+    let advanced: Advanced;
+    try {
+      advanced = await advanceInTx(tx, e, inst, stepRun, outcome.next, outcome.assign ?? []);
+    } catch (err) {
+      if (!(err instanceof StaleTransition && err.row === "instance")) throw err;
+      const fresh = await lockInstanceIn(tx, inst.id, liveStatusesFor(stepRun));
+      await finish();
+      return advanceInTx(tx, e, fresh, stepRun, outcome.next, outcome.assign ?? []);
+    }
+    await finish();
+    return advanced;
+  }
   if (stepRun.compensationOf) return afterCompensationRunInTx(tx, e, inst, stepRun, outcome);
   if (outcome.compensate) {
     await startCompensationInTx(tx, e, inst, `Step "${stepRun.stepId}" was rejected`);
@@ -371,6 +397,12 @@ export async function finishStepInTx(
     return { nextStepRunId: null };
   }
   return advanceInTx(tx, e, inst, stepRun, outcome.next, outcome.assign ?? []);
+}
+
+/** The instance as the caller last saw it, when it saw all of it and it was live; else null. */
+export function knownInstance(i: Pick<InstanceRef, "id"> & Partial<InstanceRef>): InstanceRef | null {
+  if (typeof i.version !== "number" || i.variables === undefined || (i.status !== "RUNNING" && i.status !== "WAITING")) return null;
+  return { id: i.id, version: i.version, status: i.status, variables: i.variables, businessKey: i.businessKey ?? null, definitionId: i.definitionId ?? "" };
 }
 
 /**
@@ -403,7 +435,15 @@ export async function advanceInTx(
   const variables = applyWrites(asVariables(inst.variables), writes);
   const nextStep = next ? stepById(e.doc, next) : undefined;
   if (!nextStep || nextStep.kind === "end") {
-    let lastStep = from.stepId;
+    const lastStep = nextStep?.id ?? from.stepId;
+    // The instance's guarded change comes first: nothing is written when it fails (finishStepInTx's optimistic path).
+    await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["RUNNING", "WAITING"] }, {
+      status: "COMPLETED",
+      variables: variables as Prisma.InputJsonObject,
+      endedAt: new Date(),
+      error: null,
+      currentStepId: lastStep,
+    });
     if (nextStep) {
       // An end step has nothing to run: its run is recorded completed in this transaction, as a
       // job would have done it, and the instance completes (ADR 015).
@@ -420,15 +460,7 @@ export async function advanceInTx(
         before: { stepId: nextStep.id, status: "PENDING" },
         after: { stepId: nextStep.id, stepRunId: endRunId, status: "COMPLETED", next: null },
       });
-      lastStep = nextStep.id;
     }
-    await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["RUNNING", "WAITING"] }, {
-      status: "COMPLETED",
-      variables: variables as Prisma.InputJsonObject,
-      endedAt: new Date(),
-      error: null,
-      currentStepId: lastStep,
-    });
     await auditInTx(tx, e.actor, {
       ...instanceBase(inst.id),
       action: "instance.completed",
