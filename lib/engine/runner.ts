@@ -8,7 +8,8 @@ import { logger } from "../logger";
 import { enqueueInTx, pgTransactionWithOutbox, transactionWithOutbox } from "../outbox/service";
 import { rows, tsValue, type AnyTx } from "../sql-tx";
 import { queue, QUEUES } from "../queues";
-import { insertTask } from "../tasks/service";
+import { insertTaskInTx, newTaskNeedsPrisma, validateNewTask, type CreatedTask, type NewTask } from "../tasks/service";
+import { publishTaskEvent } from "../live/publish";
 import { stepById } from "../processes/definition";
 import { evaluateGuard, evaluateValue, getPath, parseDurationMs, renderTemplate, setPath } from "../processes/expressions";
 import { findLatestPublished, findVersion } from "../rules/repository";
@@ -532,40 +533,44 @@ async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<StepRe
   const scope = scopeOf(ctx);
   // A worker that died after creating the task left it behind: reuse it rather than make a second.
   // Only a run taken over from a dead worker (a second attempt) can already have its task.
-  let task: { id: string } | null =
+  const existing: { id: string } | null =
     claimed.attempt > 1 ? ((await query<{ id: string }>(`SELECT "id" FROM "Task" WHERE "stepRunId" = $1 LIMIT 1`, [stepRun.id]))[0] ?? null) : null;
-  if (!task) {
+  const failed = (e: AppError) => {
+    // A definition that names an unknown group or person: fail visibly, nobody would ever see the task.
+    const error = `Step "${step.id}" could not create its task: ${e.message}`;
+    return transition("human failed", (tx) => finishStepInTx(tx, actor, c, ["RUNNING"], { status: "FAILED", error, next: null, action: "step.failed" }));
+  };
+  let data: NewTask | null = null;
+  if (!existing) {
     const context: Record<string, unknown> = {};
     for (const path of step.context) context[path] = getPath(scope, path) ?? null;
     const render = (t: string | undefined) => (t === undefined ? undefined : renderTemplate(t, scope).trim() || undefined);
     try {
-      task = await insertTask(
-        actor,
-        {
-          title: render(step.title) ?? step.id,
-          description: render(step.description),
-          context,
-          candidateGroup: render(step.candidateGroup),
-          assignee: render(step.assignee),
-          routing: step.routing,
-          requestedBy: render(step.requestedBy),
-          priority: step.priority,
-          dueIn: step.due,
-          escalation: step.escalation,
-        },
-        { instanceId: ctx.instance.id, stepRunId: stepRun.id },
-      );
+      data = validateNewTask(actor, {
+        title: render(step.title) ?? step.id,
+        description: render(step.description),
+        context,
+        candidateGroup: render(step.candidateGroup),
+        assignee: render(step.assignee),
+        routing: step.routing,
+        requestedBy: render(step.requestedBy),
+        priority: step.priority,
+        dueIn: step.due,
+        escalation: step.escalation,
+      }).data;
     } catch (e) {
       if (!isAppError(e) || e.status >= 500) throw e;
-      // A definition that names an unknown group or person: fail visibly, nobody would ever see the task.
-      const error = `Step "${step.id}" could not create its task: ${e.message}`;
-      return transition("human failed", (tx) => finishStepInTx(tx, actor, c, ["RUNNING"], { status: "FAILED", error, next: null, action: "step.failed" }));
+      return failed(e);
     }
   }
-  const taskId = task.id;
-  return transition("human waiting", async (tx) => {
+  // The task and the step's WAITING commit together (ADR 016): on the worker's pool, unless the
+  // task needs what only Prisma's transaction offers (a deadline, a decision table's routing).
+  let created: CreatedTask | null = null;
+  const body = async (tx: AnyTx) => {
+    created = data ? await insertTaskInTx(tx, actor, data, { instanceId: ctx.instance.id, stepRunId: stepRun.id }) : null;
+    const taskId = created?.id ?? existing!.id;
     // Main flow: the instance's guarded change to WAITING first, from the state this job holds
-    // (as finishStepInTx does, ADR 016); should it have moved meanwhile, lock it and look again.
+    // (as finishStepInTx does); should it have moved meanwhile, lock it and look again.
     let waiting = false;
     if (!stepRun.parallelRunId && ctx.instance.status === "RUNNING") {
       try {
@@ -586,7 +591,18 @@ async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<StepRe
       taskId,
       after: { stepId: step.id, stepRunId: stepRun.id, status: "WAITING", taskId },
     });
-  });
+  };
+  let result: StepResult;
+  try {
+    result = data && newTaskNeedsPrisma(data) ? await prismaTransition("human waiting", body) : await transition("human waiting", body);
+  } catch (e) {
+    if (!isAppError(e) || e.status >= 500) throw e;
+    return failed(e);
+  }
+  // Announced to open inboxes once committed (a stale transition rolled the task back).
+  const task = created as CreatedTask | null;
+  if (task && result.done === "human waiting") publishTaskEvent("task.created", task);
+  return result;
 }
 
 /** A human step's task was decided: continue along the outcome's `next`. */

@@ -1,4 +1,4 @@
-import { db, Prisma } from "../db";
+import { db, Prisma, type Tx } from "../db";
 import { query } from "../pg";
 import { taskProcessLinkSchema, type TaskProcessLink } from "./schemas";
 import { AppError, fromZodError } from "../errors";
@@ -7,7 +7,8 @@ import type { UserScope } from "../identity/repository";
 import { scopeOf } from "../identity/scope";
 import { randomUUID } from "node:crypto";
 import { appendAuditEntry, toAuditDto } from "../audit/service";
-import { AUDIT_COLUMNS, auditEntrySelect } from "../audit/repository";
+import { AUDIT_COLUMNS, auditEntrySelect, auditInTx } from "../audit/repository";
+import { jsonValue, newId, PgTx, rows, setList, tsValue, type AnyTx, type ColumnKind } from "../sql-tx";
 import { env } from "../env";
 import { enqueueInTx, dispatchInserted, outboxInsertSql, prepareMessages, transactionWithOutbox } from "../outbox/service";
 import { commitDecisionMessage, decisionConsequences } from "./consequences";
@@ -189,16 +190,75 @@ export async function createTask(actor: Actor, input: unknown, link?: TaskProces
 }
 
 /**
- * createTask without reading the task back as the caller sees it: for the engine's human steps,
- * which need only the id. Validated, routed, audited and announced like any other task.
+ * createTask without reading the task back as the caller sees it. Validated, routed, audited and
+ * announced like any other task.
  */
 export async function insertTask(actor: Actor, input: unknown, link?: TaskProcessLink): Promise<{ id: string }> {
+  const { data, processLink } = validateNewTask(actor, input, link);
+  // The task-created job (and an escalation timer) go to BullMQ right after the commit.
+  let created!: CreatedTask;
+  await transactionWithOutbox(async (tx) => {
+    created = await insertTaskInTx(tx, actor, data, processLink);
+  });
+  publishTaskEvent("task.created", created);
+  return { id: created.id };
+}
+
+export type NewTask = ReturnType<typeof createTaskSchema.parse>;
+
+export function validateNewTask(actor: Actor, input: unknown, link?: TaskProcessLink): { data: NewTask; processLink: TaskProcessLink | null } {
   const processLink = link ? parse(taskProcessLinkSchema, link, "Process link") : null;
   requirePermission(actor, "tasks:create");
-  const data = parse(createTaskSchema, input, "Task");
-  // The task-created job (and an escalation timer) go to BullMQ right after the commit.
-  const created = await transactionWithOutbox(async (tx) => {
-    const requester = data.requestedBy ? await resolveUserRef(tx, data.requestedBy) : null;
+  return { data: parse(createTaskSchema, input, "Task"), processLink };
+}
+
+/**
+ * What of a new task needs Prisma's transaction: a named requester, a decision table's routing,
+ * a deadline or escalation plan (lib/users, lib/rules, lib/sla read through Prisma). Without them
+ * a task is created in a worker's PgTx too (a process's human step, ADR 016).
+ */
+export function newTaskNeedsPrisma(data: NewTask): boolean {
+  return !!data.requestedBy || data.routing?.strategy === "decision_table" || !!data.dueIn || !!data.escalation;
+}
+
+const CREATED_TASK_COLUMNS: Record<string, ColumnKind> = {
+  assigneeId: "text",
+  candidateGroupId: "text",
+  delegatedFromId: "text",
+  approvalsRequired: "int",
+  priority: { enum: "TaskPriority" },
+  dueAt: "timestamp",
+  status: { enum: "TaskStatus" },
+  outcome: "text",
+  reason: "text",
+  decidedAt: "timestamp",
+  escalationPolicy: "json",
+  nextEscalationAt: "timestamp",
+};
+
+/** The routing result and deadline plan, on the row insertTaskInTx just created (same transaction). */
+async function updateCreatedTask(tx: AnyTx, id: string, data: Record<string, unknown>): Promise<CreatedTask> {
+  const set = [...setList(CREATED_TASK_COLUMNS, data), Prisma.sql`"updatedAt" = ${tsValue(new Date())}`];
+  const [row] = await rows<CreatedTask>(tx, Prisma.sql`UPDATE "Task" SET ${Prisma.join(set)} WHERE "id" = ${id} RETURNING *`);
+  if (!row) throw new Error(`task ${id} vanished in its creating transaction`);
+  return row;
+}
+
+/** The task row as created (RETURNING *), for the caller to announce after its commit (publishTaskEvent). */
+export type CreatedTask = TaskRow & { nextEscalationAt: Date | null; approvalsRequired: number };
+
+/**
+ * Creates, routes and audits a validated task in the caller's transaction, and writes its
+ * task-created job (and escalation timer) to the outbox. Plain SQL for the task itself; the parts
+ * newTaskNeedsPrisma names need a Prisma transaction.
+ */
+export async function insertTaskInTx(tx: AnyTx, actor: Actor, data: NewTask, processLink: TaskProcessLink | null): Promise<CreatedTask> {
+  const prismaTx = (what: string): Tx => {
+    if (tx instanceof PgTx) throw new Error(`creating a task with ${what} needs a Prisma transaction (newTaskNeedsPrisma)`);
+    return tx;
+  };
+  {
+    const requester = data.requestedBy ? await resolveUserRef(prismaTx("a requester"), data.requestedBy) : null;
     if (data.requestedBy && !requester) {
       throw new AppError("VALIDATION_FAILED", `No user "${data.requestedBy}"`, { fieldErrors: [{ path: "requestedBy", message: "unknown user" }] });
     }
@@ -219,27 +279,18 @@ export async function insertTask(actor: Actor, input: unknown, link?: TaskProces
     // takes the routing result right after (same transaction: nobody sees it in between).
     const byTable = data.routing?.strategy === "decision_table";
     const early = byTable ? null : await route();
-    const row = await tx.task.create({
-      data: {
-        title: data.title,
-        description: data.description ?? null,
-        context: data.context as Prisma.InputJsonObject,
-        priority: data.priority,
-        dueAt: data.dueAt ? new Date(data.dueAt) : null,
-        assigneeId: early?.assigneeId ?? null,
-        candidateGroupId: early?.candidateGroupId ?? null,
-        delegatedFromId: early?.delegatedFromId ?? null,
-        requiredSkills: data.requiredSkills,
-        routing: (data.routing ?? undefined) as Prisma.InputJsonObject | undefined,
-        approvalsRequired: data.approvalsRequired,
-        outcomes: (data.outcomes ?? undefined) as Prisma.InputJsonArray | undefined,
-        form: (data.form ?? undefined) as Prisma.InputJsonArray | undefined,
-        requestedById,
-        createdByActor: actorKey(actor),
-        instanceId: processLink?.instanceId ?? null,
-        stepRunId: processLink?.stepRunId ?? null,
-      },
-    });
+    const now0 = tsValue(new Date());
+    const [row] = (await rows<CreatedTask>(
+      tx,
+      Prisma.sql`INSERT INTO "Task" ("id", "title", "description", "context", "priority", "dueAt", "assigneeId", "candidateGroupId", "delegatedFromId",
+                                     "requiredSkills", "routing", "approvalsRequired", "outcomes", "form", "requestedById", "createdByActor",
+                                     "instanceId", "stepRunId", "createdAt", "updatedAt")
+        VALUES (${newId()}, ${data.title}, ${data.description ?? null}, ${jsonValue(data.context)}, ${data.priority}::"TaskPriority",
+                ${tsValue(data.dueAt ? new Date(data.dueAt) : null)}, ${early?.assigneeId ?? null}, ${early?.candidateGroupId ?? null}, ${early?.delegatedFromId ?? null},
+                ${data.requiredSkills}::text[], ${jsonValue(data.routing ?? null)}, ${data.approvalsRequired}::int, ${jsonValue(data.outcomes ?? null)},
+                ${jsonValue(data.form ?? null)}, ${requestedById}, ${actorKey(actor)}, ${processLink?.instanceId ?? null}, ${processLink?.stepRunId ?? null}, ${now0}, ${now0})
+        RETURNING *`,
+    )) as [CreatedTask];
     const routed = early ?? (await route(row.id));
     const approvalsRequired = routed.overrides?.approvalsRequired ?? data.approvalsRequired;
     if (approvalsRequired > 1 && !routed.candidateGroupId) {
@@ -251,22 +302,19 @@ export async function insertTask(actor: Actor, input: unknown, link?: TaskProces
     const now = new Date();
     let task = early
       ? row
-      : await tx.task.update({
-          where: { id: row.id },
-          data: {
-            assigneeId: routed.assigneeId,
-            candidateGroupId: routed.candidateGroupId,
-            delegatedFromId: routed.delegatedFromId,
-            approvalsRequired,
-            ...(routed.overrides?.priority ? { priority: routed.overrides.priority } : {}),
-            ...(routed.overrides?.dueAt ? { dueAt: routed.overrides.dueAt } : {}),
-            ...(auto ? { status: "DECIDED" as const, outcome: "approve", reason: auto.reason, decidedAt: now } : {}),
-          },
+      : await updateCreatedTask(tx, row.id, {
+          assigneeId: routed.assigneeId,
+          candidateGroupId: routed.candidateGroupId,
+          delegatedFromId: routed.delegatedFromId,
+          approvalsRequired,
+          ...(routed.overrides?.priority ? { priority: routed.overrides.priority } : {}),
+          ...(routed.overrides?.dueAt ? { dueAt: routed.overrides.dueAt } : {}),
+          ...(auto ? { status: "DECIDED" as const, outcome: "approve", reason: auto.reason, decidedAt: now } : {}),
         });
     // Deadline and escalation plan (lib/sla): counted from creation, on the routed group's
     // calendar when in business hours; the first level's timer goes out through the outbox.
     if (data.dueIn || data.escalation) {
-      const sla = await slaAtCreation(tx, {
+      const sla = await slaAtCreation(prismaTx("a deadline"), {
         now: row.createdAt,
         dueAt: task.dueAt,
         dueIn: task.dueAt ? undefined : data.dueIn,
@@ -275,13 +323,10 @@ export async function insertTask(actor: Actor, input: unknown, link?: TaskProces
         outcomes: ["approve", "reject", ...(data.outcomes ?? []).map((o) => o.id)],
       });
       const plan = auto || !sla.escalationPolicy?.levels.length ? null : sla.escalationPolicy;
-      task = await tx.task.update({
-        where: { id: task.id },
-        data: { dueAt: sla.dueAt, escalationPolicy: (plan ?? undefined) as Prisma.InputJsonObject | undefined, nextEscalationAt: plan ? sla.nextEscalationAt : null },
-      });
-      if (plan && task.nextEscalationAt) await armEscalationTimerInTx(tx, task.id, 1, task.nextEscalationAt);
+      task = await updateCreatedTask(tx, task.id, { dueAt: sla.dueAt, ...(plan ? { escalationPolicy: plan } : {}), nextEscalationAt: plan ? sla.nextEscalationAt : null });
+      if (plan && task.nextEscalationAt) await armEscalationTimerInTx(prismaTx("an escalation plan"), task.id, 1, task.nextEscalationAt);
     }
-    await appendAuditEntry(tx, actor, {
+    await auditInTx(tx, actor, {
       action: "task.created",
       subjectType: "task",
       subjectId: task.id,
@@ -298,7 +343,7 @@ export async function insertTask(actor: Actor, input: unknown, link?: TaskProces
         ...(task.nextEscalationAt ? { escalationLevels: data.escalation?.levels.length ?? 0, nextEscalationAt: iso(task.nextEscalationAt), businessHours: data.escalation?.businessHours ?? false } : {}),
       },
     });
-    await appendAuditEntry(tx, actor, {
+    await auditInTx(tx, actor, {
       action: "task.routed",
       subjectType: "task",
       subjectId: task.id,
@@ -310,7 +355,7 @@ export async function insertTask(actor: Actor, input: unknown, link?: TaskProces
       // No person needed (ADR 006): the system approves it at once, with the rule as the reason,
       // and a process's human step continues as if a person had approved.
       const table = routed.decision.decisionTable;
-      await appendAuditEntry(tx, decisionTableActor(actor, table ? `${table.key} v${table.version}` : "routing"), {
+      await auditInTx(tx, decisionTableActor(actor, table ? `${table.key} v${table.version}` : "routing"), {
         action: "task.approved",
         subjectType: "task",
         subjectId: task.id,
@@ -332,9 +377,7 @@ export async function insertTask(actor: Actor, input: unknown, link?: TaskProces
       payload: { taskId: task.id, requestId: actor.requestId },
     });
     return task;
-  });
-  publishTaskEvent("task.created", created);
-  return { id: created.id };
+  }
 }
 
 export async function getTask(actor: Actor, id: string): Promise<TaskDto> {
