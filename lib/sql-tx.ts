@@ -8,13 +8,47 @@ import { pool, statementName } from "./pg";
 // the same functions also run inside a Prisma interactive transaction (operators' actions,
 // migrations), so they take either and write SQL through `rows`.
 
-/** A transaction on a pooled pg connection. */
+/** A write whose result the code needs only at the commit (see `write`). */
+interface Deferred {
+  sql: Prisma.Sql;
+  returning: Prisma.Sql;
+  /** Exactly this many rows, or the whole transaction is stale. */
+  expect?: number;
+  stale?: () => Error;
+  onRows?: (rows: unknown[]) => void;
+}
+
+/**
+ * A batched transaction's deferred writes conflicted (a guard matched no row) and nothing was
+ * written; the caller runs its transaction again, unbatched, to find out what changed (ADR 016).
+ */
+export class BatchConflict extends Error {
+  constructor() {
+    super("a deferred guarded write found its row changed; the batched transaction wrote nothing");
+    this.name = "BatchConflict";
+  }
+}
+
+/**
+ * A transaction on a pooled pg connection. Batched (ADR 016): BEGIN is held back while the code
+ * only writes through `write`; if it never reads, all its writes go to PostgreSQL as one statement
+ * (data-modifying CTEs, an implicit transaction) instead of BEGIN, n statements and COMMIT. The
+ * first read sends BEGIN and the writes so far, and the transaction goes on as usual.
+ */
 export class PgTx {
   private readonly hooks: (() => Promise<void>)[] = [];
+  private deferred: Deferred[] = [];
+  /** BEGIN was sent: statements run one by one. */
+  begun: boolean;
   /** Per-transaction buffers of writes deferred to the commit (lib/audit/repository.ts's auditInTx). */
   readonly buffers = new Map<string, unknown[]>();
 
-  constructor(private readonly client: pg.PoolClient) {}
+  constructor(
+    private readonly client: pg.PoolClient,
+    batched = false,
+  ) {
+    this.begun = !batched;
+  }
 
   /** `fn` runs inside the transaction, right before COMMIT (in registration order). */
   beforeCommit(fn: () => Promise<void>): void {
@@ -26,8 +60,67 @@ export class PgTx {
   }
 
   async query<T>(sql: Prisma.Sql): Promise<T[]> {
+    if (!this.begun) await this.begin();
+    return this.run<T>(sql);
+  }
+
+  private async run<T>(sql: Prisma.Sql): Promise<T[]> {
     const result = await this.client.query({ name: statementName(sql.text), text: sql.text, values: sql.values as unknown[] });
     return result.rows as T[];
+  }
+
+  /** BEGIN, then the writes deferred so far, one by one. */
+  async begin(): Promise<void> {
+    if (this.begun) return;
+    this.begun = true;
+    await this.client.query("BEGIN");
+    const pending = this.deferred;
+    this.deferred = [];
+    for (const d of pending) await this.runWrite(d, true);
+  }
+
+  async write(d: Deferred): Promise<void> {
+    if (this.begun) await this.runWrite(d);
+    else this.deferred.push(d);
+  }
+
+  /** `wasDeferred`: the code went on past this write as if it had succeeded, so a conflict is a BatchConflict. */
+  private async runWrite(d: Deferred, wasDeferred = false): Promise<void> {
+    const out = await this.run<unknown>(Prisma.sql`${d.sql} RETURNING ${d.returning}`);
+    if (d.expect !== undefined && out.length !== d.expect) {
+      if (wasDeferred) throw new BatchConflict();
+      throw d.stale ? d.stale() : new Error(`expected ${d.expect} rows, got ${out.length}`);
+    }
+    d.onRows?.(out);
+  }
+
+  /** Commits: COMMIT, or (never begun) the deferred writes as one statement. */
+  async commit(): Promise<void> {
+    if (this.begun) {
+      await this.client.query("COMMIT");
+      return;
+    }
+    const writes = this.deferred;
+    this.deferred = [];
+    if (writes.length === 0) return;
+    if (writes.length === 1) {
+      // One statement commits on its own (a guard that matched nothing wrote nothing).
+      await this.runWrite(writes[0]!, true);
+      return;
+    }
+    const ctes = writes.map((d, i) => Prisma.sql`${Prisma.raw(`w${i}`)} AS (${d.sql} RETURNING ${d.returning})`);
+    const guards = writes.flatMap((d, i) => (d.expect === undefined ? [] : [Prisma.sql`(SELECT count(*) FROM ${Prisma.raw(`w${i}`)}) = ${d.expect}`]));
+    const wanted = writes.flatMap((d, i) => (d.onRows ? [Prisma.sql`(SELECT coalesce(json_agg(${Prisma.raw(`w${i}`)}), '[]') FROM ${Prisma.raw(`w${i}`)}) AS ${Prisma.raw(`"r${i}"`)}`] : []));
+    // A guard that matched no row raises (baton_stale, SQLSTATE BT409): the statement, and with it every write, rolls back.
+    const ok = guards.length ? Prisma.sql`CASE WHEN ${Prisma.join(guards, " AND ")} THEN true ELSE baton_stale('deferred write') END` : Prisma.sql`true`;
+    let out: Record<string, unknown>[];
+    try {
+      out = await this.run<Record<string, unknown>>(Prisma.sql`WITH ${Prisma.join(ctes, ", ")} SELECT ${ok} AS "ok"${wanted.length ? Prisma.sql`, ${Prisma.join(wanted, ", ")}` : Prisma.empty}`);
+    } catch (e) {
+      if ((e as { code?: string }).code === "BT409") throw new BatchConflict();
+      throw e;
+    }
+    writes.forEach((d, i) => d.onRows?.((out[0]?.[`r${i}`] as unknown[] | undefined) ?? []));
   }
 }
 
@@ -39,22 +132,44 @@ export function rows<T>(tx: AnyTx, sql: Prisma.Sql): Promise<T[]> {
   return tx instanceof PgTx ? tx.query<T>(sql) : tx.$queryRaw<T[]>(sql);
 }
 
-/** BEGIN, `fn`, COMMIT on one pooled connection; ROLLBACK when `fn` throws. */
-export async function pgTransaction<T>(fn: (tx: PgTx) => Promise<T>): Promise<T> {
+/**
+ * A write whose result is needed only at the commit: `sql` without RETURNING; `returning` what
+ * `onRows` gets; `expect` a row count, else `stale()` is thrown. Runs now in a Prisma transaction
+ * or a begun PgTx; in a batched PgTx not yet begun, it waits for the commit (PgTx).
+ */
+export async function write(
+  tx: AnyTx,
+  sql: Prisma.Sql,
+  opts: { returning?: Prisma.Sql; expect?: number; stale?: () => Error; onRows?: (rows: unknown[]) => void } = {},
+): Promise<void> {
+  const d: Deferred = { sql, returning: opts.returning ?? Prisma.sql`1`, expect: opts.expect, stale: opts.stale, onRows: opts.onRows };
+  if (tx instanceof PgTx) return tx.write(d);
+  const out = await tx.$queryRaw<unknown[]>(Prisma.sql`${sql} RETURNING ${d.returning}`);
+  if (d.expect !== undefined && out.length !== d.expect) throw d.stale ? d.stale() : new Error(`expected ${d.expect} rows, got ${out.length}`);
+  d.onRows?.(out);
+}
+
+/**
+ * BEGIN, `fn`, COMMIT on one pooled connection; ROLLBACK when `fn` throws. `batched`: see PgTx —
+ * a transaction that only writes commits as one statement; BatchConflict when a guard failed.
+ */
+export async function pgTransaction<T>(fn: (tx: PgTx) => Promise<T>, opts: { batched?: boolean } = {}): Promise<T> {
   const client = await pool().connect();
   let broken = false;
+  const tx = new PgTx(client, opts.batched);
   try {
-    await client.query("BEGIN");
-    const tx = new PgTx(client);
+    if (tx.begun) await client.query("BEGIN");
     const result = await fn(tx);
     await tx.runBeforeCommit();
-    await client.query("COMMIT");
+    await tx.commit();
     return result;
   } catch (e) {
-    try {
-      await client.query("ROLLBACK");
-    } catch {
-      broken = true;
+    if (tx.begun) {
+      try {
+        await client.query("ROLLBACK");
+      } catch {
+        broken = true;
+      }
     }
     throw e;
   } finally {

@@ -1,5 +1,5 @@
 import { Prisma } from "../db";
-import { PgTx, rows, type AnyTx } from "../sql-tx";
+import { PgTx, rows, write, type AnyTx } from "../sql-tx";
 import type { Actor } from "../identity/actor";
 import type { AuditQuery } from "./schemas";
 import { currentRequestId } from "../request-context";
@@ -74,7 +74,8 @@ export async function insertAuditEntries(tx: AnyTx, actor: Actor, inputs: AuditI
   if (inputs.length === 0) return;
   const json = (v: Prisma.InputJsonValue | null | undefined) => (v === undefined || v === null ? null : JSON.stringify(v));
   const col = <T>(f: (i: AuditInput) => T) => inputs.map(f);
-  await rows(
+  // Nothing read back: in a batched transaction (lib/sql-tx.ts) the INSERT may wait for the commit.
+  await write(
     tx,
     Prisma.sql`
     INSERT INTO "AuditEntry" ("actorType", "actorId", "actorName", "onBehalfOfId", "action", "subjectType", "subjectId",

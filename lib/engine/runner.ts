@@ -6,7 +6,7 @@ import { AppError, isAppError } from "../errors";
 import { workerActor, type Actor } from "../identity/actor";
 import { logger } from "../logger";
 import { enqueueInTx, pgTransactionWithOutbox, transactionWithOutbox } from "../outbox/service";
-import { rows, tsValue, type AnyTx } from "../sql-tx";
+import { BatchConflict, rows, tsValue, type AnyTx } from "../sql-tx";
 import { queue, QUEUES } from "../queues";
 import { insertTaskInTx, newTaskNeedsPrisma, validateNewTask, type CreatedTask, type NewTask } from "../tasks/service";
 import { publishTaskEvent } from "../live/publish";
@@ -119,7 +119,15 @@ const TASK_CTX = `SELECT t."stepRunId" AS "t.stepRunId", t."instanceId" AS "t.in
  * run inline.
  */
 async function transition(what: string, fn: (tx: AnyTx) => Promise<unknown>): Promise<StepResult> {
-  return transitionIn(pgTransactionWithOutbox, what, fn);
+  // Batched (ADR 016): a transition that only writes commits as one statement. Should one of its
+  // guards have failed, nothing was written, and it runs again unbatched, where the guard's
+  // failure takes the path it takes in the code (a lock and a fresh look, or "moved on").
+  try {
+    return await transitionIn((body) => pgTransactionWithOutbox(body, { batched: true }), what, fn);
+  } catch (e) {
+    if (!(e instanceof BatchConflict)) throw e;
+    return transitionIn(pgTransactionWithOutbox, what, fn);
+  }
 }
 
 /** A transition that needs Prisma's client (decision tables: lib/rules reads through it). */
@@ -567,10 +575,10 @@ async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<StepRe
   // task needs what only Prisma's transaction offers (a deadline, a decision table's routing).
   let created: CreatedTask | null = null;
   const body = async (tx: AnyTx) => {
-    created = data ? await insertTaskInTx(tx, actor, data, { instanceId: ctx.instance.id, stepRunId: stepRun.id }) : null;
-    const taskId = created?.id ?? existing!.id;
-    // Main flow: the instance's guarded change to WAITING first, from the state this job holds
-    // (as finishStepInTx does); should it have moved meanwhile, lock it and look again.
+    // The instance first (lock order instance → task, step run): the task's INSERT takes a key-share
+    // lock on the instance, which two branches' transactions must not both hold before locking it.
+    // Main flow: its guarded change to WAITING, from the state this job holds (as finishStepInTx
+    // does); should it have moved meanwhile, or in a branch, lock it and look again.
     let waiting = false;
     if (!stepRun.parallelRunId && ctx.instance.status === "RUNNING") {
       try {
@@ -581,6 +589,8 @@ async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<StepRe
       }
     }
     const inst = waiting ? null : await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
+    created = data ? await insertTaskInTx(tx, actor, data, { instanceId: ctx.instance.id, stepRunId: stepRun.id }) : null;
+    const taskId = created?.id ?? existing!.id;
     await updateStepRunIf(tx, { id: stepRun.id, version: stepRun.version, statuses: ["RUNNING"] }, { status: "WAITING", output: { taskId } });
     if (inst) await markWaitingInTx(tx, c, inst);
     await auditInTx(tx, actor, {

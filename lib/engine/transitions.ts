@@ -1,5 +1,5 @@
 import { Prisma } from "../db";
-import { newId, rows, setList, tsValue, jsonValue, type AnyTx, type ColumnKind } from "../sql-tx";
+import { newId, rows, setList, tsValue, jsonValue, write, type AnyTx, type ColumnKind } from "../sql-tx";
 import { auditInTx } from "../audit/repository";
 import type { Actor } from "../identity/actor";
 import { enqueueInTx } from "../outbox/service";
@@ -74,15 +74,20 @@ async function stepRunById(tx: Tx, id: string): Promise<StepRunRow> {
   return found[0];
 }
 
-/** UPDATE <table> SET <data>, version + 1, updatedAt WHERE <where>: the ids it changed. */
-async function versionedUpdate(tx: Tx, table: "StepRun" | "ProcessInstance", data: Record<string, unknown>, where: Prisma.Sql): Promise<string[]> {
+/** UPDATE <table> SET <data>, version + 1, updatedAt WHERE <where> (without RETURNING). */
+function versionedUpdateSql(table: "StepRun" | "ProcessInstance", data: Record<string, unknown>, where: Prisma.Sql): Prisma.Sql {
   const { version: _v, ...rest } = data;
   const set = [
     ...setList(table === "StepRun" ? STEP_RUN_COLUMNS : INSTANCE_COLUMNS, rest),
     Prisma.sql`"version" = "version" + 1`,
     Prisma.sql`"updatedAt" = ${tsValue(new Date())}`,
   ];
-  const changed = await rows<{ id: string }>(tx, Prisma.sql`UPDATE ${Prisma.raw(`"${table}"`)} SET ${Prisma.join(set)} WHERE ${where} RETURNING "id"`);
+  return Prisma.sql`UPDATE ${Prisma.raw(`"${table}"`)} SET ${Prisma.join(set)} WHERE ${where}`;
+}
+
+/** versionedUpdate's statement, run now: the ids it changed. */
+async function versionedUpdate(tx: Tx, table: "StepRun" | "ProcessInstance", data: Record<string, unknown>, where: Prisma.Sql): Promise<string[]> {
+  const changed = await rows<{ id: string }>(tx, Prisma.sql`${versionedUpdateSql(table, data, where)} RETURNING "id"`);
   return changed.map((r) => r.id);
 }
 
@@ -164,8 +169,11 @@ export async function updateStepRunIf(
   guard: { id: string; version: number; statuses: StepRunStatus[] },
   data: Prisma.StepRunUpdateManyMutationInput,
 ): Promise<void> {
-  const changed = await updateStepRuns(tx, data, Prisma.sql`"id" = ${guard.id} AND "version" = ${guard.version}::int AND "status"::text = ANY(${guard.statuses}::text[])`);
-  if (changed.length !== 1) throw new StaleTransition(`step run ${guard.id}`);
+  // A guarded write (lib/sql-tx.ts): in a batched transaction it may wait for the commit.
+  await write(tx, versionedUpdateSql("StepRun", data, Prisma.sql`"id" = ${guard.id} AND "version" = ${guard.version}::int AND "status"::text = ANY(${guard.statuses}::text[])`), {
+    expect: 1,
+    stale: () => new StaleTransition(`step run ${guard.id}`),
+  });
 }
 
 export async function updateInstanceIf(
@@ -173,8 +181,10 @@ export async function updateInstanceIf(
   guard: { id: string; version: number; statuses: InstanceStatus[] },
   data: Prisma.ProcessInstanceUpdateManyMutationInput,
 ): Promise<void> {
-  const changed = await updateInstances(tx, data, Prisma.sql`"id" = ${guard.id} AND "version" = ${guard.version}::int AND "status"::text = ANY(${guard.statuses}::text[])`);
-  if (changed.length !== 1) throw new StaleTransition(`instance ${guard.id}`, "instance");
+  await write(tx, versionedUpdateSql("ProcessInstance", data, Prisma.sql`"id" = ${guard.id} AND "version" = ${guard.version}::int AND "status"::text = ANY(${guard.statuses}::text[])`), {
+    expect: 1,
+    stale: () => new StaleTransition(`instance ${guard.id}`, "instance"),
+  });
 }
 
 /** Locks the instance row for the rest of the transaction and reads its current state. */
@@ -217,13 +227,15 @@ export async function createStepRunInTx(tx: Tx, instanceId: string, step: Step, 
   // RUNNING, attempt 1, no second statement to claim it (ADR 016). Should the worker die, the
   // recovery sweep takes it over once stale, as it does any claimed run.
   const claimed = opts.enqueue === false && CLAIMED_KINDS.has(step.kind);
-  const [run] = (await rows<{ id: string; version: number }>(
+  // The id is made here and the version is the column's first (1): nothing to read back, so in a
+  // batched transaction the INSERT may wait for the commit.
+  const run = { id: newId(), version: 1 };
+  await write(
     tx,
-    Prisma.sql`INSERT INTO "StepRun" ("id", "instanceId", "stepId", "type", "status", "attempts", "attemptStartedAt", "parallelRunId", "branch", "branchWrites", "compensationOf", "startedAt", "updatedAt")
-      VALUES (${newId()}, ${instanceId}, ${step.id}, ${step.kind}, ${claimed ? "RUNNING" : "PENDING"}::"StepRunStatus", ${claimed ? 1 : 0}::int, ${claimed ? now : null},
-              ${placement.parallelRunId ?? null}, ${placement.branch ?? null}, ${jsonValue(placement.branchWrites ?? null)}, ${placement.compensationOf ?? null}, ${now}, ${now})
-      RETURNING "id", "version"`,
-  )) as [{ id: string; version: number }];
+    Prisma.sql`INSERT INTO "StepRun" ("id", "instanceId", "stepId", "type", "status", "attempts", "attemptStartedAt", "parallelRunId", "branch", "branchWrites", "compensationOf", "version", "startedAt", "updatedAt")
+      VALUES (${run.id}, ${instanceId}, ${step.id}, ${step.kind}, ${claimed ? "RUNNING" : "PENDING"}::"StepRunStatus", ${claimed ? 1 : 0}::int, ${claimed ? now : null},
+              ${placement.parallelRunId ?? null}, ${placement.branch ?? null}, ${jsonValue(placement.branchWrites ?? null)}, ${placement.compensationOf ?? null}, ${run.version}::int, ${now}, ${now})`,
+  );
   if (opts.enqueue !== false) await enqueueInTx(tx, { queue: QUEUES.engine, name: "run-step", jobId: `step.${run.id}`, payload: { instanceId, stepRunId: run.id } });
   return { ...run, claimedAt: claimed ? at : null };
 }
@@ -449,7 +461,7 @@ export async function advanceInTx(
       // job would have done it, and the instance completes (ADR 015).
       const now = tsValue(new Date());
       const endRunId = newId();
-      await rows(
+      await write(
         tx,
         Prisma.sql`INSERT INTO "StepRun" ("id", "instanceId", "stepId", "type", "status", "startedAt", "endedAt", "updatedAt")
           VALUES (${endRunId}, ${inst.id}, ${nextStep.id}, 'end', 'COMPLETED', ${now}, ${now}, ${now})`,

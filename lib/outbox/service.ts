@@ -1,5 +1,5 @@
 import { db, Prisma, type Tx } from "../db";
-import { pgTransaction, rows, type AnyTx, type PgTx } from "../sql-tx";
+import { pgTransaction, rows, write, type AnyTx, type PgTx } from "../sql-tx";
 import { query } from "../pg";
 import { queue, type JobName, type JobPayload, type QueueName } from "../queues";
 import { logger } from "../logger";
@@ -16,16 +16,18 @@ export async function enqueueInTx<N extends JobName>(
   // The request id of the work that implied the job travels with it (lib/request-context.ts).
   const payload = withRequestId(message.payload as Prisma.InputJsonObject);
   const runAt = message.runAt ?? null;
-  const inserted = await rows<{ id: bigint }>(
+  // Remembered on the transaction, so whoever commits it can hand exactly these to BullMQ; the id
+  // arrives with the INSERT's result (at the commit, in a batched transaction: lib/sql-tx.ts).
+  const row: OutboxRow = { id: "", queue: message.queue, jobName: message.name, jobId: message.jobId, payload, availableAt: runAt };
+  const written = writtenInTx.get(tx) ?? [];
+  written.push(row);
+  writtenInTx.set(tx, written);
+  await write(
     tx,
     Prisma.sql`INSERT INTO "OutboxMessage" ("queue", "jobName", "jobId", "payload", "availableAt")
-      VALUES (${message.queue}, ${message.name}, ${message.jobId}, ${JSON.stringify(payload)}::jsonb, ${runAt ? runAt.toISOString() : null}::timestamptz AT TIME ZONE 'UTC')
-      RETURNING "id"`,
+      VALUES (${message.queue}, ${message.name}, ${message.jobId}, ${JSON.stringify(payload)}::jsonb, ${runAt ? runAt.toISOString() : null}::timestamptz AT TIME ZONE 'UTC')`,
+    { returning: Prisma.sql`"id"`, expect: 1, onRows: (r) => (row.id = (r[0] as { id: bigint | number | string }).id) },
   );
-  // Remembered on the transaction, so whoever commits it can hand exactly these to BullMQ.
-  const written = writtenInTx.get(tx) ?? [];
-  written.push({ id: inserted[0]!.id, queue: message.queue, jobName: message.name, jobId: message.jobId, payload, availableAt: runAt });
-  writtenInTx.set(tx, written);
 }
 
 /** A message as stored in the outbox: what dispatching it needs. */
@@ -56,9 +58,9 @@ export function transactionWithOutbox<T>(fn: (tx: Tx) => Promise<T>): Promise<T>
   return thenDispatch((body: (tx: Tx) => Promise<T>) => db().$transaction(body), fn);
 }
 
-/** transactionWithOutbox on the hot paths' pool (a PgTx; lib/sql-tx.ts). */
-export function pgTransactionWithOutbox<T>(fn: (tx: PgTx) => Promise<T>): Promise<T> {
-  return thenDispatch(pgTransaction<T>, fn);
+/** transactionWithOutbox on the hot paths' pool (a PgTx; lib/sql-tx.ts; `batched`: see PgTx). */
+export function pgTransactionWithOutbox<T>(fn: (tx: PgTx) => Promise<T>, opts: { batched?: boolean } = {}): Promise<T> {
+  return thenDispatch((body: (tx: PgTx) => Promise<T>) => pgTransaction<T>(body, opts), fn);
 }
 
 async function thenDispatch<X extends AnyTx, T>(runTx: (body: (tx: X) => Promise<T>) => Promise<T>, fn: (tx: X) => Promise<T>): Promise<T> {
