@@ -16,6 +16,8 @@ interface Deferred {
   expect?: number;
   stale?: () => Error;
   onRows?: (rows: unknown[]) => void;
+  /** The row it writes ("<table>:<id>"): a second write of that row waits for the first to be sent. */
+  key?: string;
 }
 
 /**
@@ -30,22 +32,23 @@ export class BatchConflict extends Error {
 }
 
 /**
- * A transaction on a pooled pg connection. Batched (ADR 016): BEGIN is held back while the code
- * only writes through `write`; if it never reads, all its writes go to PostgreSQL as one statement
- * (data-modifying CTEs, an implicit transaction) instead of BEGIN, n statements and COMMIT. The
- * first read sends BEGIN and the writes so far, and the transaction goes on as usual.
+ * A transaction on a pooled pg connection. Batched (ADR 016), writes made through `write` wait:
+ * the next read, or the commit, sends those waiting as one statement (data-modifying CTEs). A
+ * transaction that never reads sends no BEGIN at all: its writes are one statement, an implicit
+ * transaction. A guard that matched no row raises in that statement and nothing of it is written
+ * (BatchConflict: the caller runs the transaction again, unbatched).
  */
 export class PgTx {
   private readonly hooks: (() => Promise<void>)[] = [];
   private deferred: Deferred[] = [];
-  /** BEGIN was sent: statements run one by one. */
+  /** BEGIN was sent. */
   begun: boolean;
   /** Per-transaction buffers of writes deferred to the commit (lib/audit/repository.ts's auditInTx). */
   readonly buffers = new Map<string, unknown[]>();
 
   constructor(
     private readonly client: pg.PoolClient,
-    batched = false,
+    private readonly batched = false,
   ) {
     this.begun = !batched;
   }
@@ -59,8 +62,13 @@ export class PgTx {
     for (const fn of this.hooks) await fn();
   }
 
+  /** A read (or a write whose result the code needs now): BEGIN and the waiting writes go first. */
   async query<T>(sql: Prisma.Sql): Promise<T[]> {
-    if (!this.begun) await this.begin();
+    if (!this.begun) {
+      this.begun = true;
+      await this.client.query("BEGIN");
+    }
+    await this.sendDeferred();
     return this.run<T>(sql);
   }
 
@@ -69,19 +77,18 @@ export class PgTx {
     return result.rows as T[];
   }
 
-  /** BEGIN, then the writes deferred so far, one by one. */
-  async begin(): Promise<void> {
-    if (this.begun) return;
-    this.begun = true;
-    await this.client.query("BEGIN");
-    const pending = this.deferred;
-    this.deferred = [];
-    for (const d of pending) await this.runWrite(d, true);
-  }
-
   async write(d: Deferred): Promise<void> {
-    if (this.begun) await this.runWrite(d);
-    else this.deferred.push(d);
+    if (!this.batched) return this.runWrite(d);
+    // Writes sent together share one snapshot: none sees another's row. A write of a row a waiting
+    // write already touches sends those first (BEGIN, then them), as a read does.
+    if (d.key && this.deferred.some((w) => w.key === d.key)) {
+      if (!this.begun) {
+        this.begun = true;
+        await this.client.query("BEGIN");
+      }
+      await this.sendDeferred();
+    }
+    this.deferred.push(d);
   }
 
   /** `wasDeferred`: the code went on past this write as if it had succeeded, so a conflict is a BatchConflict. */
@@ -94,20 +101,12 @@ export class PgTx {
     d.onRows?.(out);
   }
 
-  /** Commits: COMMIT, or (never begun) the deferred writes as one statement. */
-  async commit(): Promise<void> {
-    if (this.begun) {
-      await this.client.query("COMMIT");
-      return;
-    }
+  /** The waiting writes as one statement (one of them: itself). */
+  private async sendDeferred(): Promise<void> {
     const writes = this.deferred;
-    this.deferred = [];
     if (writes.length === 0) return;
-    if (writes.length === 1) {
-      // One statement commits on its own (a guard that matched nothing wrote nothing).
-      await this.runWrite(writes[0]!, true);
-      return;
-    }
+    this.deferred = [];
+    if (writes.length === 1) return this.runWrite(writes[0]!, true);
     const ctes = writes.map((d, i) => Prisma.sql`${Prisma.raw(`w${i}`)} AS (${d.sql} RETURNING ${d.returning})`);
     const guards = writes.flatMap((d, i) => (d.expect === undefined ? [] : [Prisma.sql`(SELECT count(*) FROM ${Prisma.raw(`w${i}`)}) = ${d.expect}`]));
     const wanted = writes.flatMap((d, i) => (d.onRows ? [Prisma.sql`(SELECT coalesce(json_agg(${Prisma.raw(`w${i}`)}), '[]') FROM ${Prisma.raw(`w${i}`)}) AS ${Prisma.raw(`"r${i}"`)}`] : []));
@@ -122,6 +121,12 @@ export class PgTx {
     }
     writes.forEach((d, i) => d.onRows?.((out[0]?.[`r${i}`] as unknown[] | undefined) ?? []));
   }
+
+  /** Commits: the waiting writes, then COMMIT; never begun, the writes alone (an implicit transaction). */
+  async commit(): Promise<void> {
+    await this.sendDeferred();
+    if (this.begun) await this.client.query("COMMIT");
+  }
 }
 
 /** Either kind of transaction: Prisma's interactive one or a PgTx. */
@@ -134,15 +139,16 @@ export function rows<T>(tx: AnyTx, sql: Prisma.Sql): Promise<T[]> {
 
 /**
  * A write whose result is needed only at the commit: `sql` without RETURNING; `returning` what
- * `onRows` gets; `expect` a row count, else `stale()` is thrown. Runs now in a Prisma transaction
+ * `onRows` gets; `expect` a row count, else `stale()` is thrown; `key` the one row it writes
+ * ("<table>:<id>"), when it may write that row again in the same transaction. Runs now in a Prisma transaction
  * or a begun PgTx; in a batched PgTx not yet begun, it waits for the commit (PgTx).
  */
 export async function write(
   tx: AnyTx,
   sql: Prisma.Sql,
-  opts: { returning?: Prisma.Sql; expect?: number; stale?: () => Error; onRows?: (rows: unknown[]) => void } = {},
+  opts: { returning?: Prisma.Sql; expect?: number; stale?: () => Error; onRows?: (rows: unknown[]) => void; key?: string } = {},
 ): Promise<void> {
-  const d: Deferred = { sql, returning: opts.returning ?? Prisma.sql`1`, expect: opts.expect, stale: opts.stale, onRows: opts.onRows };
+  const d: Deferred = { sql, returning: opts.returning ?? Prisma.sql`1`, expect: opts.expect, stale: opts.stale, onRows: opts.onRows, key: opts.key };
   if (tx instanceof PgTx) return tx.write(d);
   const out = await tx.$queryRaw<unknown[]>(Prisma.sql`${sql} RETURNING ${d.returning}`);
   if (d.expect !== undefined && out.length !== d.expect) throw d.stale ? d.stale() : new Error(`expected ${d.expect} rows, got ${out.length}`);

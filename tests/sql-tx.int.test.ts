@@ -12,11 +12,12 @@ beforeAll(async () => {
 });
 
 const insert = (tx: PgTx, id: string, n: number, onRows?: (r: unknown[]) => void) =>
-  write(tx, Prisma.sql`INSERT INTO "SqlTxProbe" ("id", "n") VALUES (${id}, ${n})`, { returning: Prisma.sql`"id", "n"`, expect: 1, onRows });
+  write(tx, Prisma.sql`INSERT INTO "SqlTxProbe" ("id", "n") VALUES (${id}, ${n})`, { returning: Prisma.sql`"id", "n"`, expect: 1, onRows, key: `SqlTxProbe:${id}` });
 const bump = (tx: PgTx, id: string, version: number) =>
   write(tx, Prisma.sql`UPDATE "SqlTxProbe" SET "n" = "n" + 1, "version" = "version" + 1 WHERE "id" = ${id} AND "version" = ${version}::int`, {
     expect: 1,
     stale: () => new Error(`probe ${id} moved`),
+    key: `SqlTxProbe:${id}`,
   });
 const probe = async (id: string) => (await query<{ n: number; version: number }>(`SELECT "n", "version" FROM "SqlTxProbe" WHERE "id" = $1`, [id]))[0] ?? null;
 
@@ -59,14 +60,17 @@ describe("batched transactions", () => {
     await expect(pgTransaction(async (t) => bump(t, a, 5))).rejects.toThrow(`probe ${a} moved`);
   });
 
-  it("the first read sends BEGIN and the writes so far, in order; the read sees them and later writes run at once", async () => {
+  it("the first read (or a second write of one row) sends BEGIN and the writes so far, in order; later reads see the writes before them", async () => {
     const [a, b] = [uid(), uid()];
     let tx!: PgTx;
     await pgTransaction(
       async (t) => {
         tx = t;
         await insert(t, a, 1);
+        expect(t.begun).toBe(false);
+        // A second write of the same row: the first is sent (after BEGIN), or the UPDATE would not see it.
         await bump(t, a, 1);
+        expect(t.begun).toBe(true);
         const [row] = await rows<{ n: number }>(t, Prisma.sql`SELECT "n" FROM "SqlTxProbe" WHERE "id" = ${a}`);
         expect(row).toEqual({ n: 2 });
         expect(t.begun).toBe(true);

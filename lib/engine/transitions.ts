@@ -173,6 +173,7 @@ export async function updateStepRunIf(
   await write(tx, versionedUpdateSql("StepRun", data, Prisma.sql`"id" = ${guard.id} AND "version" = ${guard.version}::int AND "status"::text = ANY(${guard.statuses}::text[])`), {
     expect: 1,
     stale: () => new StaleTransition(`step run ${guard.id}`),
+    key: `StepRun:${guard.id}`,
   });
 }
 
@@ -184,6 +185,7 @@ export async function updateInstanceIf(
   await write(tx, versionedUpdateSql("ProcessInstance", data, Prisma.sql`"id" = ${guard.id} AND "version" = ${guard.version}::int AND "status"::text = ANY(${guard.statuses}::text[])`), {
     expect: 1,
     stale: () => new StaleTransition(`instance ${guard.id}`, "instance"),
+    key: `ProcessInstance:${guard.id}`,
   });
 }
 
@@ -235,6 +237,7 @@ export async function createStepRunInTx(tx: Tx, instanceId: string, step: Step, 
     Prisma.sql`INSERT INTO "StepRun" ("id", "instanceId", "stepId", "type", "status", "attempts", "attemptStartedAt", "parallelRunId", "branch", "branchWrites", "compensationOf", "version", "startedAt", "updatedAt")
       VALUES (${run.id}, ${instanceId}, ${step.id}, ${step.kind}, ${claimed ? "RUNNING" : "PENDING"}::"StepRunStatus", ${claimed ? 1 : 0}::int, ${claimed ? now : null},
               ${placement.parallelRunId ?? null}, ${placement.branch ?? null}, ${jsonValue(placement.branchWrites ?? null)}, ${placement.compensationOf ?? null}, ${run.version}::int, ${now}, ${now})`,
+    { key: `StepRun:${run.id}` },
   );
   if (opts.enqueue !== false) await enqueueInTx(tx, { queue: QUEUES.engine, name: "run-step", jobId: `step.${run.id}`, payload: { instanceId, stepRunId: run.id } });
   return { ...run, claimedAt: claimed ? at : null };

@@ -1,5 +1,5 @@
 import { db, Prisma, type Tx } from "../db";
-import { pgTransaction, rows, write, type AnyTx, type PgTx } from "../sql-tx";
+import { pgTransaction, write, type AnyTx, type PgTx } from "../sql-tx";
 import { query } from "../pg";
 import { queue, type JobName, type JobPayload, type QueueName } from "../queues";
 import { logger } from "../logger";
