@@ -273,7 +273,7 @@ async function main() {
     }
     if (cpu.length) {
       // Where the two cores went during the end-to-end phase ("bench" is this process: the
-      // approvers, the ERP stub and the polling).
+      // approvers, the stand-in ERP server and the polling).
       const total = cpu.reduce((s, [, ms]) => s + ms, 0);
       printTable("bench:engine — CPU during the end-to-end phase (ms per completed instance)", [
         ...cpu.map(([name, ms]) => [name, `${round(ms / Math.max(completed, 1), 2)}  (${round((100 * ms) / Math.max(total, 1))}%)`] as [string, string]),
