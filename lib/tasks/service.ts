@@ -257,127 +257,125 @@ export async function insertTaskInTx(tx: AnyTx, actor: Actor, data: NewTask, pro
     if (tx instanceof PgTx) throw new Error(`creating a task with ${what} needs a Prisma transaction (newTaskNeedsPrisma)`);
     return tx;
   };
-  {
-    const requester = data.requestedBy ? await resolveUserRef(prismaTx("a requester"), data.requestedBy) : null;
-    if (data.requestedBy && !requester) {
-      throw new AppError("VALIDATION_FAILED", `No user "${data.requestedBy}"`, { fieldErrors: [{ path: "requestedBy", message: "unknown user" }] });
-    }
-    const requestedById = requester?.id ?? (actor.type === "USER" ? actor.id : null);
-    // Who gets it (lib/routing): decided in this transaction and audited as task.routed below.
-    const route = (taskId?: string) =>
-      routeTask(tx, {
-        assignee: data.assignee,
-        candidateGroup: data.candidateGroup,
-        requiredSkills: data.requiredSkills,
-        routing: data.routing,
-        context: data.context,
-        requesterId: requestedById,
-        actor,
-        refs: { taskId, instanceId: processLink?.instanceId },
+  const requester = data.requestedBy ? await resolveUserRef(prismaTx("a requester"), data.requestedBy) : null;
+  if (data.requestedBy && !requester) {
+    throw new AppError("VALIDATION_FAILED", `No user "${data.requestedBy}"`, { fieldErrors: [{ path: "requestedBy", message: "unknown user" }] });
+  }
+  const requestedById = requester?.id ?? (actor.type === "USER" ? actor.id : null);
+  // Who gets it (lib/routing): decided in this transaction and audited as task.routed below.
+  const route = (taskId?: string) =>
+    routeTask(tx, {
+      assignee: data.assignee,
+      candidateGroup: data.candidateGroup,
+      requiredSkills: data.requiredSkills,
+      routing: data.routing,
+      context: data.context,
+      requesterId: requestedById,
+      actor,
+      refs: { taskId, instanceId: processLink?.instanceId },
+    });
+  // A decision table's evaluation is audited with the task's id, so the row comes first and
+  // takes the routing result right after (same transaction: nobody sees it in between).
+  const byTable = data.routing?.strategy === "decision_table";
+  const early = byTable ? null : await route();
+  const createdAt = tsValue(new Date());
+  const [row] = (await rows<CreatedTask>(
+    tx,
+    Prisma.sql`INSERT INTO "Task" ("id", "title", "description", "context", "priority", "dueAt", "assigneeId", "candidateGroupId", "delegatedFromId",
+                                   "requiredSkills", "routing", "approvalsRequired", "outcomes", "form", "requestedById", "createdByActor",
+                                   "instanceId", "stepRunId", "createdAt", "updatedAt")
+      VALUES (${newId()}, ${data.title}, ${data.description ?? null}, ${jsonValue(data.context)}, ${data.priority}::"TaskPriority",
+              ${tsValue(data.dueAt ? new Date(data.dueAt) : null)}, ${early?.assigneeId ?? null}, ${early?.candidateGroupId ?? null}, ${early?.delegatedFromId ?? null},
+              ${data.requiredSkills}::text[], ${jsonValue(data.routing ?? null)}, ${data.approvalsRequired}::int, ${jsonValue(data.outcomes ?? null)},
+              ${jsonValue(data.form ?? null)}, ${requestedById}, ${actorKey(actor)}, ${processLink?.instanceId ?? null}, ${processLink?.stepRunId ?? null}, ${createdAt}, ${createdAt})
+      RETURNING *`,
+  )) as [CreatedTask];
+  const routed = early ?? (await route(row.id));
+  const approvalsRequired = routed.overrides?.approvalsRequired ?? data.approvalsRequired;
+  if (approvalsRequired > 1 && !routed.candidateGroupId) {
+    throw new AppError("VALIDATION_FAILED", "A task needing several approvers must have a candidate group they come from.", {
+      fieldErrors: [{ path: "approvalsRequired", message: "needs a candidate group" }],
+    });
+  }
+  const auto = routed.autoApprove ?? null;
+  const now = new Date();
+  let task = early
+    ? row
+    : await updateCreatedTask(tx, row.id, {
+        assigneeId: routed.assigneeId,
+        candidateGroupId: routed.candidateGroupId,
+        delegatedFromId: routed.delegatedFromId,
+        approvalsRequired,
+        ...(routed.overrides?.priority ? { priority: routed.overrides.priority } : {}),
+        ...(routed.overrides?.dueAt ? { dueAt: routed.overrides.dueAt } : {}),
+        ...(auto ? { status: "DECIDED" as const, outcome: "approve", reason: auto.reason, decidedAt: now } : {}),
       });
-    // A decision table's evaluation is audited with the task's id, so the row comes first and
-    // takes the routing result right after (same transaction: nobody sees it in between).
-    const byTable = data.routing?.strategy === "decision_table";
-    const early = byTable ? null : await route();
-    const now0 = tsValue(new Date());
-    const [row] = (await rows<CreatedTask>(
-      tx,
-      Prisma.sql`INSERT INTO "Task" ("id", "title", "description", "context", "priority", "dueAt", "assigneeId", "candidateGroupId", "delegatedFromId",
-                                     "requiredSkills", "routing", "approvalsRequired", "outcomes", "form", "requestedById", "createdByActor",
-                                     "instanceId", "stepRunId", "createdAt", "updatedAt")
-        VALUES (${newId()}, ${data.title}, ${data.description ?? null}, ${jsonValue(data.context)}, ${data.priority}::"TaskPriority",
-                ${tsValue(data.dueAt ? new Date(data.dueAt) : null)}, ${early?.assigneeId ?? null}, ${early?.candidateGroupId ?? null}, ${early?.delegatedFromId ?? null},
-                ${data.requiredSkills}::text[], ${jsonValue(data.routing ?? null)}, ${data.approvalsRequired}::int, ${jsonValue(data.outcomes ?? null)},
-                ${jsonValue(data.form ?? null)}, ${requestedById}, ${actorKey(actor)}, ${processLink?.instanceId ?? null}, ${processLink?.stepRunId ?? null}, ${now0}, ${now0})
-        RETURNING *`,
-    )) as [CreatedTask];
-    const routed = early ?? (await route(row.id));
-    const approvalsRequired = routed.overrides?.approvalsRequired ?? data.approvalsRequired;
-    if (approvalsRequired > 1 && !routed.candidateGroupId) {
-      throw new AppError("VALIDATION_FAILED", "A task needing several approvers must have a candidate group they come from.", {
-        fieldErrors: [{ path: "approvalsRequired", message: "needs a candidate group" }],
-      });
-    }
-    const auto = routed.autoApprove ?? null;
-    const now = new Date();
-    let task = early
-      ? row
-      : await updateCreatedTask(tx, row.id, {
-          assigneeId: routed.assigneeId,
-          candidateGroupId: routed.candidateGroupId,
-          delegatedFromId: routed.delegatedFromId,
-          approvalsRequired,
-          ...(routed.overrides?.priority ? { priority: routed.overrides.priority } : {}),
-          ...(routed.overrides?.dueAt ? { dueAt: routed.overrides.dueAt } : {}),
-          ...(auto ? { status: "DECIDED" as const, outcome: "approve", reason: auto.reason, decidedAt: now } : {}),
-        });
-    // Deadline and escalation plan (lib/sla): counted from creation, on the routed group's
-    // calendar when in business hours; the first level's timer goes out through the outbox.
-    if (data.dueIn || data.escalation) {
-      const sla = await slaAtCreation(prismaTx("a deadline"), {
-        now: row.createdAt,
-        dueAt: task.dueAt,
-        dueIn: task.dueAt ? undefined : data.dueIn,
-        escalation: data.escalation,
-        candidateGroupId: task.candidateGroupId,
-        outcomes: ["approve", "reject", ...(data.outcomes ?? []).map((o) => o.id)],
-      });
-      const plan = auto || !sla.escalationPolicy?.levels.length ? null : sla.escalationPolicy;
-      task = await updateCreatedTask(tx, task.id, { dueAt: sla.dueAt, ...(plan ? { escalationPolicy: plan } : {}), nextEscalationAt: plan ? sla.nextEscalationAt : null });
-      if (plan && task.nextEscalationAt) await armEscalationTimerInTx(prismaTx("an escalation plan"), task.id, 1, task.nextEscalationAt);
-    }
-    await auditInTx(tx, actor, {
-      action: "task.created",
+  // Deadline and escalation plan (lib/sla): counted from creation, on the routed group's
+  // calendar when in business hours; the first level's timer goes out through the outbox.
+  if (data.dueIn || data.escalation) {
+    const sla = await slaAtCreation(prismaTx("a deadline"), {
+      now: row.createdAt,
+      dueAt: task.dueAt,
+      dueIn: task.dueAt ? undefined : data.dueIn,
+      escalation: data.escalation,
+      candidateGroupId: task.candidateGroupId,
+      outcomes: ["approve", "reject", ...(data.outcomes ?? []).map((o) => o.id)],
+    });
+    const plan = auto || !sla.escalationPolicy?.levels.length ? null : sla.escalationPolicy;
+    task = await updateCreatedTask(tx, task.id, { dueAt: sla.dueAt, ...(plan ? { escalationPolicy: plan } : {}), nextEscalationAt: plan ? sla.nextEscalationAt : null });
+    if (plan && task.nextEscalationAt) await armEscalationTimerInTx(prismaTx("an escalation plan"), task.id, 1, task.nextEscalationAt);
+  }
+  await auditInTx(tx, actor, {
+    action: "task.created",
+    subjectType: "task",
+    subjectId: task.id,
+    taskId: task.id,
+    instanceId: task.instanceId,
+    after: {
+      title: task.title,
+      status: "OPEN",
+      priority: task.priority,
+      assigneeId: task.assigneeId,
+      candidateGroupId: task.candidateGroupId,
+      dueAt: iso(task.dueAt),
+      ...(task.approvalsRequired > 1 ? { approvalsRequired: task.approvalsRequired } : {}),
+      ...(task.nextEscalationAt ? { escalationLevels: data.escalation?.levels.length ?? 0, nextEscalationAt: iso(task.nextEscalationAt), businessHours: data.escalation?.businessHours ?? false } : {}),
+    },
+  });
+  await auditInTx(tx, actor, {
+    action: "task.routed",
+    subjectType: "task",
+    subjectId: task.id,
+    taskId: task.id,
+    after: { ...routed.decision, assigneeId: task.assigneeId, candidateGroupId: task.candidateGroupId } as unknown as Prisma.InputJsonObject,
+    reason: routed.decision.reason,
+  });
+  if (auto) {
+    // No person needed (ADR 006): the system approves it at once, with the rule as the reason,
+    // and a process's human step continues as if a person had approved.
+    const table = routed.decision.decisionTable;
+    await auditInTx(tx, decisionTableActor(actor, table ? `${table.key} v${table.version}` : "routing"), {
+      action: "task.approved",
       subjectType: "task",
       subjectId: task.id,
       taskId: task.id,
       instanceId: task.instanceId,
-      after: {
-        title: task.title,
-        status: "OPEN",
-        priority: task.priority,
-        assigneeId: task.assigneeId,
-        candidateGroupId: task.candidateGroupId,
-        dueAt: iso(task.dueAt),
-        ...(task.approvalsRequired > 1 ? { approvalsRequired: task.approvalsRequired } : {}),
-        ...(task.nextEscalationAt ? { escalationLevels: data.escalation?.levels.length ?? 0, nextEscalationAt: iso(task.nextEscalationAt), businessHours: data.escalation?.businessHours ?? false } : {}),
-      },
+      before: { status: "OPEN", assigneeId: null, outcome: null, reason: null, version: task.version },
+      after: { status: "DECIDED", assigneeId: null, outcome: "approve", reason: auto.reason, version: task.version, autoApproved: true },
+      reason: auto.reason,
     });
-    await auditInTx(tx, actor, {
-      action: "task.routed",
-      subjectType: "task",
-      subjectId: task.id,
-      taskId: task.id,
-      after: { ...routed.decision, assigneeId: task.assigneeId, candidateGroupId: task.candidateGroupId } as unknown as Prisma.InputJsonObject,
-      reason: routed.decision.reason,
-    });
-    if (auto) {
-      // No person needed (ADR 006): the system approves it at once, with the rule as the reason,
-      // and a process's human step continues as if a person had approved.
-      const table = routed.decision.decisionTable;
-      await auditInTx(tx, decisionTableActor(actor, table ? `${table.key} v${table.version}` : "routing"), {
-        action: "task.approved",
-        subjectType: "task",
-        subjectId: task.id,
-        taskId: task.id,
-        instanceId: task.instanceId,
-        before: { status: "OPEN", assigneeId: null, outcome: null, reason: null, version: task.version },
-        after: { status: "DECIDED", assigneeId: null, outcome: "approve", reason: auto.reason, version: task.version, autoApproved: true },
-        reason: auto.reason,
-      });
-      await enqueueInTx(tx, { queue: QUEUES.notifications, name: "task-decided", jobId: `task-decided.${task.id}`, payload: { taskId: task.id, requestId: actor.requestId } });
-      if (task.instanceId && task.stepRunId) {
-        await enqueueInTx(tx, { queue: QUEUES.engine, name: "human-decided", jobId: `human.${task.id}`, payload: { taskId: task.id, requestId: actor.requestId } });
-      }
+    await enqueueInTx(tx, { queue: QUEUES.notifications, name: "task-decided", jobId: `task-decided.${task.id}`, payload: { taskId: task.id, requestId: actor.requestId } });
+    if (task.instanceId && task.stepRunId) {
+      await enqueueInTx(tx, { queue: QUEUES.engine, name: "human-decided", jobId: `human.${task.id}`, payload: { taskId: task.id, requestId: actor.requestId } });
     }
-    await enqueueInTx(tx, {
-      queue: QUEUES.notifications,
-      name: "task-created",
-      jobId: `task-created.${task.id}`,
-      payload: { taskId: task.id, requestId: actor.requestId },
-    });
-    return task;
   }
+  await enqueueInTx(tx, {
+    queue: QUEUES.notifications,
+    name: "task-created",
+    jobId: `task-created.${task.id}`,
+    payload: { taskId: task.id, requestId: actor.requestId },
+  });
+  return task;
 }
 
 export async function getTask(actor: Actor, id: string): Promise<TaskDto> {
