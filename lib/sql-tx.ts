@@ -50,7 +50,14 @@ export class PgTx {
     private readonly client: pg.PoolClient,
     private readonly batched = false,
   ) {
-    this.begun = !batched;
+    this.begun = false;
+  }
+
+  /** Sends BEGIN, once. */
+  async begin(): Promise<void> {
+    if (this.begun) return;
+    this.begun = true;
+    await this.client.query("BEGIN");
   }
 
   /** `fn` runs inside the transaction, right before COMMIT (in registration order). */
@@ -64,10 +71,7 @@ export class PgTx {
 
   /** A read (or a write whose result the code needs now): BEGIN and the waiting writes go first. */
   async query<T>(sql: Prisma.Sql): Promise<T[]> {
-    if (!this.begun) {
-      this.begun = true;
-      await this.client.query("BEGIN");
-    }
+    await this.begin();
     await this.sendDeferred();
     return this.run<T>(sql);
   }
@@ -82,10 +86,7 @@ export class PgTx {
     // Writes sent together share one snapshot: none sees another's row. A write of a row a waiting
     // write already touches sends those first (BEGIN, then them), as a read does.
     if (d.key && this.deferred.some((w) => w.key === d.key)) {
-      if (!this.begun) {
-        this.begun = true;
-        await this.client.query("BEGIN");
-      }
+      await this.begin();
       await this.sendDeferred();
     }
     this.deferred.push(d);
@@ -94,11 +95,8 @@ export class PgTx {
   /** `wasDeferred`: the code went on past this write as if it had succeeded, so a conflict is a BatchConflict. */
   private async runWrite(d: Deferred, wasDeferred = false): Promise<void> {
     const out = await this.run<unknown>(Prisma.sql`${d.sql} RETURNING ${d.returning}`);
-    if (d.expect !== undefined && out.length !== d.expect) {
-      if (wasDeferred) throw new BatchConflict();
-      throw d.stale ? d.stale() : new Error(`expected ${d.expect} rows, got ${out.length}`);
-    }
-    d.onRows?.(out);
+    if (wasDeferred && d.expect !== undefined && out.length !== d.expect) throw new BatchConflict();
+    delivered(d, out);
   }
 
   /** The waiting writes as one statement (one of them: itself). */
@@ -138,10 +136,11 @@ export function rows<T>(tx: AnyTx, sql: Prisma.Sql): Promise<T[]> {
 }
 
 /**
- * A write whose result is needed only at the commit: `sql` without RETURNING; `returning` what
+ * A write whose result the code does not need at once: `sql` without RETURNING; `returning` what
  * `onRows` gets; `expect` a row count, else `stale()` is thrown; `key` the one row it writes
- * ("<table>:<id>"), when it may write that row again in the same transaction. Runs now in a Prisma transaction
- * or a begun PgTx; in a batched PgTx not yet begun, it waits for the commit (PgTx).
+ * ("<table>:<id>"), when it may write that row again in the same transaction. Runs now in a
+ * Prisma transaction or an unbatched PgTx; in a batched PgTx it waits for the next read or the
+ * commit (PgTx).
  */
 export async function write(
   tx: AnyTx,
@@ -150,7 +149,11 @@ export async function write(
 ): Promise<void> {
   const d: Deferred = { sql, returning: opts.returning ?? Prisma.sql`1`, expect: opts.expect, stale: opts.stale, onRows: opts.onRows, key: opts.key };
   if (tx instanceof PgTx) return tx.write(d);
-  const out = await tx.$queryRaw<unknown[]>(Prisma.sql`${sql} RETURNING ${d.returning}`);
+  delivered(d, await tx.$queryRaw<unknown[]>(Prisma.sql`${sql} RETURNING ${d.returning}`));
+}
+
+/** A write's rows, checked against its expected count and handed to its onRows. */
+function delivered(d: Deferred, out: unknown[]): void {
   if (d.expect !== undefined && out.length !== d.expect) throw d.stale ? d.stale() : new Error(`expected ${d.expect} rows, got ${out.length}`);
   d.onRows?.(out);
 }
@@ -164,7 +167,7 @@ export async function pgTransaction<T>(fn: (tx: PgTx) => Promise<T>, opts: { bat
   let broken = false;
   const tx = new PgTx(client, opts.batched);
   try {
-    if (tx.begun) await client.query("BEGIN");
+    if (!opts.batched) await tx.begin();
     const result = await fn(tx);
     await tx.runBeforeCommit();
     await tx.commit();

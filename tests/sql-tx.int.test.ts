@@ -19,12 +19,13 @@ const bump = (tx: PgTx, id: string, version: number) =>
     stale: () => new Error(`probe ${id} moved`),
     key: `SqlTxProbe:${id}`,
   });
+const seed = (id: string) => db().$executeRaw`INSERT INTO "SqlTxProbe" ("id", "n") VALUES (${id}, 1)`;
 const probe = async (id: string) => (await query<{ n: number; version: number }>(`SELECT "n", "version" FROM "SqlTxProbe" WHERE "id" = $1`, [id]))[0] ?? null;
 
 describe("batched transactions", () => {
   it("a transaction that only writes commits them as one statement (no BEGIN) and hands each its RETURNING rows", async () => {
     const [a, b] = [uid(), uid()];
-    await db().$executeRaw`INSERT INTO "SqlTxProbe" ("id", "n") VALUES (${a}, 1)`;
+    await seed(a);
     let seen: unknown[] = [];
     let tx!: PgTx;
     await pgTransaction(
@@ -45,7 +46,7 @@ describe("batched transactions", () => {
 
   it("a guard that matches no row makes it a BatchConflict and writes nothing, the other writes included", async () => {
     const [a, b] = [uid(), uid()];
-    await db().$executeRaw`INSERT INTO "SqlTxProbe" ("id", "n") VALUES (${a}, 1)`;
+    await seed(a);
     const attempt = pgTransaction(
       async (t) => {
         await insert(t, b, 7);
@@ -87,7 +88,7 @@ describe("batched transactions", () => {
 
   it("a deferred guard that fails when a read flushes it is a BatchConflict, and the transaction rolls back", async () => {
     const [a, b] = [uid(), uid()];
-    await db().$executeRaw`INSERT INTO "SqlTxProbe" ("id", "n") VALUES (${a}, 1)`;
+    await seed(a);
     const attempt = pgTransaction(
       async (t) => {
         await insert(t, b, 9);

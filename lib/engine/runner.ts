@@ -25,6 +25,7 @@ import {
   appendAttempt,
   finishStepInTx,
   forkInTx,
+  instanceMoved,
   liveStatusesFor,
   lockCorrelation,
   lockInstanceIn,
@@ -106,7 +107,7 @@ async function ctxFromRow(row: Record<string, unknown>, inline = true): Promise<
 }
 
 // A decided task with its step run and instance, in one statement (the task's fields as "t.<name>").
-const TASK_CTX = `SELECT t."stepRunId" AS "t.stepRunId", t."instanceId" AS "t.instanceId", t."status"::text AS "t.status", t."outcome" AS "t.outcome", t."reason" AS "t.reason",
+const TASK_CTX = `SELECT t."status"::text AS "t.status", t."outcome" AS "t.outcome", t."reason" AS "t.reason",
          (SELECT u."name" FROM "User" u WHERE u."id" = t."decidedById") AS "t.decidedBy",
          (t."status" = 'CANCELLED' AND EXISTS (SELECT 1 FROM "TaskEscalation" e WHERE e."taskId" = t."id" AND e."action" = 'fail')) AS "t.failedBySla",
          sr.*, ${INSTANCE_SELECT}
@@ -585,7 +586,7 @@ async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<StepRe
         await updateInstanceIf(tx, { id: ctx.instance.id, version: ctx.instance.version, statuses: ["RUNNING"] }, { status: "WAITING" });
         waiting = true;
       } catch (err) {
-        if (!(err instanceof StaleTransition && err.row === "instance")) throw err;
+        if (!instanceMoved(err)) throw err;
       }
     }
     const inst = waiting ? null : await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
@@ -622,18 +623,15 @@ export async function onTaskDecided(taskId: string, requestId?: string): Promise
 
 async function taskDecided(taskId: string, requestId?: string): Promise<StepResult> {
   const [row] = await query<Record<string, unknown>>(TASK_CTX, [taskId]);
-  const task = row
-    ? {
-        stepRunId: row["t.stepRunId"] as string | null,
-        instanceId: row["t.instanceId"] as string | null,
-        status: row["t.status"] as string,
-        outcome: row["t.outcome"] as string | null,
-        reason: row["t.reason"] as string | null,
-        decidedBy: row["t.decidedBy"] as string | null,
-        failedBySla: row["t.failedBySla"] as boolean,
-      }
-    : null;
-  if (!row || !task?.stepRunId || !task.instanceId || row["i.id"] == null) return { done: "skipped (not a process task)" };
+  // No step run or instance joined (row["i.id"] null): a task created outside a process.
+  if (!row || row["i.id"] == null) return { done: "skipped (not a process task)" };
+  const task = {
+    status: row["t.status"] as string,
+    outcome: row["t.outcome"] as string | null,
+    reason: row["t.reason"] as string | null,
+    decidedBy: row["t.decidedBy"] as string | null,
+    failedBySla: row["t.failedBySla"] as boolean,
+  };
   const failedBySla = task.failedBySla;
   if (!failedBySla && (task.status !== "DECIDED" || !task.outcome)) return { done: `skipped (task ${task.status})` };
   const ctx = await ctxFromRow(row);

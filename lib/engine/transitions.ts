@@ -394,7 +394,7 @@ export async function finishStepInTx(
     try {
       advanced = await advanceInTx(tx, e, inst, stepRun, outcome.next, outcome.assign ?? []);
     } catch (err) {
-      if (!(err instanceof StaleTransition && err.row === "instance")) throw err;
+      if (!instanceMoved(err)) throw err;
       const fresh = await lockInstanceIn(tx, inst.id, liveStatusesFor(stepRun));
       await finish();
       return advanceInTx(tx, e, fresh, stepRun, outcome.next, outcome.assign ?? []);
@@ -415,9 +415,14 @@ export async function finishStepInTx(
 }
 
 /** The instance as the caller last saw it, when it saw all of it and it was live; else null. */
-export function knownInstance(i: Pick<InstanceRef, "id"> & Partial<InstanceRef>): InstanceRef | null {
-  if (typeof i.version !== "number" || i.variables === undefined || (i.status !== "RUNNING" && i.status !== "WAITING")) return null;
-  return { id: i.id, version: i.version, status: i.status, variables: i.variables, businessKey: i.businessKey ?? null, definitionId: i.definitionId ?? "" };
+function knownInstance(i: Pick<InstanceRef, "id"> & Partial<InstanceRef>): InstanceRef | null {
+  if (typeof i.version !== "number" || i.variables === undefined || typeof i.definitionId !== "string" || (i.status !== "RUNNING" && i.status !== "WAITING")) return null;
+  return { id: i.id, version: i.version, status: i.status, variables: i.variables, businessKey: i.businessKey ?? null, definitionId: i.definitionId };
+}
+
+/** The instance's guard failed: it changed since the caller read it (the optimistic paths lock it and look again). */
+export function instanceMoved(err: unknown): boolean {
+  return err instanceof StaleTransition && err.row === "instance";
 }
 
 /**
