@@ -74,6 +74,49 @@ describe("the audit table is append-only", () => {
     expect(await db().auditEntry.findUniqueOrThrow({ where: { seq: entry.seq } })).toMatchObject({ action: "task.created", actorName: entry.actorName });
   });
 
+  it("refuses a change of any content column, alone or with the sealing columns, and allows sealing alone", async () => {
+    const entry = await someEntry();
+    // Every column but the three the sealer fills: the guard compares the whole row.
+    const changes: Record<string, string> = {
+      seq: `"seq" = "seq" + 1000000`,
+      at: `"at" = "at" + interval '1 second'`,
+      actorType: `"actorType" = 'SYSTEM'`,
+      actorId: `"actorId" = NULL`,
+      actorName: `"actorName" = 'Someone else'`,
+      onBehalfOfId: `"onBehalfOfId" = 'someone'`,
+      action: `"action" = 'task.approved'`,
+      subjectType: `"subjectType" = 'Other'`,
+      subjectId: `"subjectId" = 'other'`,
+      taskId: `"taskId" = NULL`,
+      instanceId: `"instanceId" = 'other'`,
+      before: `"before" = '{"x":1}'::jsonb`,
+      after: `"after" = COALESCE("after", '{}'::jsonb) || '{"x":1}'::jsonb`,
+      reason: `"reason" = 'rewritten'`,
+      requestId: `"requestId" = 'req-other'`,
+      ip: `"ip" = '198.51.100.1'`,
+      userAgent: `"userAgent" = 'curl'`,
+    };
+    const columns = await db().$queryRaw<{ column_name: string }[]>`SELECT column_name::text AS column_name FROM information_schema.columns WHERE table_name = 'AuditEntry' AND table_schema = current_schema()`;
+    expect(columns.map((c) => c.column_name).sort()).toEqual([...Object.keys(changes), "chainIndex", "hash", "prevHash"].sort());
+    for (const [column, set] of Object.entries(changes)) {
+      await expect(db().$executeRawUnsafe(`UPDATE "AuditEntry" SET ${set} WHERE seq = ${entry.seq}`), column).rejects.toThrow(/content cannot change/);
+      await expect(db().$executeRawUnsafe(`UPDATE "AuditEntry" SET "hash" = 'h', ${set} WHERE seq = ${entry.seq}`), `${column} while sealing`).rejects.toThrow(/content cannot change/);
+    }
+    // Sealing alone passes (setting a column to the value it has is no change), once: rolled back,
+    // so the sealer still chains this entry.
+    const rollback = new Error("rollback");
+    await expect(
+      db().$transaction(async (tx) => {
+        expect(await tx.$executeRawUnsafe(`UPDATE "AuditEntry" SET "hash" = 'h', "action" = "action" WHERE seq = ${entry.seq}`)).toBe(1);
+        await tx.$executeRawUnsafe("SAVEPOINT again");
+        await expect(tx.$executeRawUnsafe(`UPDATE "AuditEntry" SET "prevHash" = 'p' WHERE seq = ${entry.seq}`)).rejects.toThrow(/sealed/);
+        await tx.$executeRawUnsafe("ROLLBACK TO SAVEPOINT again");
+        throw rollback;
+      }),
+    ).rejects.toBe(rollback);
+    expect(await db().auditEntry.findUniqueOrThrow({ where: { seq: entry.seq } })).toMatchObject({ action: "task.created", actorName: entry.actorName, hash: null });
+  });
+
   it("rejects DELETE", async () => {
     const entry = await someEntry();
     await expect(db().$executeRaw`DELETE FROM "AuditEntry" WHERE seq = ${entry.seq}`).rejects.toThrow(/append-only/);
