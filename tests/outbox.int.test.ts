@@ -1,12 +1,12 @@
 import { Worker, type Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { env } from "@/lib/env";
-import { dispatchOutbox } from "@/lib/outbox/service";
+import { dispatchOutbox, enqueueInTx, handleLocally, pgTransactionWithOutbox, runCompanions, type JobLike } from "@/lib/outbox/service";
 import { queue, QUEUES } from "@/lib/queues";
 import { createRedis } from "@/lib/redis";
 import { decideTask } from "@/lib/tasks/service";
 import { processNotificationJob } from "@/workers/processors/notifications";
-import { db, groupTask, makeTeam, type Team, waitFor } from "./helpers";
+import { db, groupTask, makeTeam, type Team, uid, waitFor } from "./helpers";
 
 let team: Team;
 beforeAll(async () => {
@@ -88,5 +88,115 @@ describe("outbox → BullMQ → notification job", () => {
       expect(job.returnvalue).toMatchObject({ notified: 1 });
       expect(await db().notification.count({ where: { taskId: task.id, userId: team.users.alice.id } })).toBe(1);
     });
+  });
+});
+
+describe("messages the committing process handles itself (the worker's notifications)", () => {
+  // Polls without waitFor, which dispatches the outbox itself between polls.
+  async function marked(jobId: string) {
+    for (let i = 0; i < 100; i++) {
+      if ((await db().outboxMessage.findFirstOrThrow({ where: { jobId } })).dispatchedAt) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`${jobId} was never marked dispatched`);
+  }
+
+  async function commitMessage(jobId: string, runAt?: Date) {
+    await pgTransactionWithOutbox((tx) => enqueueInTx(tx, { queue: QUEUES.notifications, name: "task-created", jobId, payload: { taskId: `t-${jobId}` }, runAt }));
+    return db().outboxMessage.findFirstOrThrow({ where: { jobId } });
+  }
+
+  it("are handled after the commit, marked dispatched, and never queued", async () => {
+    const seen: JobLike[] = [];
+    const undo = handleLocally(QUEUES.notifications, async (job) => {
+      // After the commit: the row is there for anyone to read.
+      expect(await db().outboxMessage.count({ where: { jobId: job.id } })).toBe(1);
+      seen.push(job);
+    });
+    try {
+      const jobId = `local-${uid()}`;
+      await commitMessage(jobId);
+      expect(seen.map((j) => [j.id, j.name, j.data])).toEqual([[jobId, "task-created", { taskId: `t-${jobId}` }]]);
+      await marked(jobId);
+      expect(await queue(QUEUES.notifications).getJob(jobId)).toBeUndefined();
+    } finally {
+      undo();
+    }
+  });
+
+  it("go to BullMQ when the handler throws, and when they are due later", async () => {
+    const undo = handleLocally(QUEUES.notifications, async () => {
+      throw new Error("database hiccup");
+    });
+    try {
+      const failing = `local-${uid()}`;
+      await commitMessage(failing);
+      expect(await queue(QUEUES.notifications).getJob(failing)).toMatchObject({ id: failing, name: "task-created" });
+      await marked(failing);
+
+      const later = `local-${uid()}`;
+      await commitMessage(later, new Date(Date.now() + 60_000));
+      expect(await (await queue(QUEUES.notifications).getJob(later))?.isDelayed()).toBe(true);
+    } finally {
+      undo();
+    }
+  });
+
+  it("a crash before the handler finished leaves the row to the sweep, which waits for its minimum age", async () => {
+    const jobId = `local-${uid()}`;
+    // As the row stands when the process died after the commit: written, not dispatched.
+    await db().outboxMessage.create({ data: { queue: QUEUES.notifications, jobName: "task-created", jobId, payload: { taskId: "t" } } });
+    await dispatchOutbox(500, { minAgeMs: 60_000 });
+    expect((await db().outboxMessage.findFirstOrThrow({ where: { jobId } })).dispatchedAt).toBeNull();
+    await db().$executeRaw`UPDATE "OutboxMessage" SET "createdAt" = "createdAt" - interval '2 minutes' WHERE "jobId" = ${jobId}`;
+    await dispatchOutbox(500, { minAgeMs: 60_000 });
+    expect((await db().outboxMessage.findFirstOrThrow({ where: { jobId } })).dispatchedAt).not.toBeNull();
+    expect(await queue(QUEUES.notifications).getJob(jobId)).toMatchObject({ id: jobId });
+  });
+});
+
+describe("companions: jobs riding along in another job's payload", () => {
+  it("a decided process task writes one engine job that carries the decision's notification", async () => {
+    const jobId = `human.${uid()}`;
+    await pgTransactionWithOutbox((tx) =>
+      enqueueInTx(tx, {
+        queue: QUEUES.engine,
+        name: "human-decided",
+        jobId,
+        payload: { taskId: "t1" },
+        companions: [{ queue: QUEUES.notifications, name: "task-decided", jobId: `task-decided.${jobId}`, payload: { taskId: "t1" } }],
+      }),
+    );
+    const row = await db().outboxMessage.findFirstOrThrow({ where: { jobId } });
+    expect(row.payload).toMatchObject({ taskId: "t1", companions: [{ queue: "notifications", name: "task-decided", jobId: `task-decided.${jobId}`, payload: { taskId: "t1" } }] });
+  });
+
+  it("are handled here when this process handles their queue, else queued under their own ids, and a failure queues them", async () => {
+    const companion = (jobId: string) => ({ queue: QUEUES.notifications, name: "task-decided", jobId, payload: { taskId: "t1" } });
+    const queued = `companion-${uid()}`;
+    await runCompanions({ taskId: "t1", companions: [companion(queued)] });
+    expect(await queue(QUEUES.notifications).getJob(queued)).toMatchObject({ id: queued, name: "task-decided", data: { taskId: "t1" } });
+
+    const seen: string[] = [];
+    let fail = false;
+    const undo = handleLocally(QUEUES.notifications, async (job) => {
+      if (fail) throw new Error("database hiccup");
+      seen.push(job.id!);
+    });
+    try {
+      const here = `companion-${uid()}`;
+      await runCompanions({ companions: [companion(here)] });
+      expect(seen).toEqual([here]);
+      expect(await queue(QUEUES.notifications).getJob(here)).toBeUndefined();
+      fail = true;
+      const failing = `companion-${uid()}`;
+      await runCompanions({ companions: [companion(failing)] });
+      expect(await queue(QUEUES.notifications).getJob(failing)).toMatchObject({ id: failing });
+    } finally {
+      undo();
+    }
+    // Nothing to do without companions; a malformed list is refused.
+    await runCompanions({ taskId: "t1" });
+    await expect(runCompanions({ companions: [{ queue: "nope", name: "task-decided", jobId: "x", payload: {} }] })).rejects.toThrow(/invalid companions/);
   });
 });

@@ -93,6 +93,14 @@ describe("request id from HTTP through the queue to the worker and the audit log
     await waitFor("the instance to complete", async () => (await db().processInstance.findUnique({ where: { id: instance.id } }))?.status === "COMPLETED", 30_000);
     const workerLine = await waitFor("the worker's log line", async () => lines(workerLog).find((l) => l.requestId === requestId && l.msg === "job completed" && l.job === "human-decided"), 10_000);
     expect(workerLine).toMatchObject({ service: "worker", queue: "engine", job: "human-decided" });
+    // The decision's notification rode along in that job and was handled by the same worker, under
+    // the same id; the task's creation was notified where the engine created it (ADR 017). Neither
+    // went through Redis.
+    const notifyLine = await waitFor("the decision's notification", async () => lines(workerLog).find((l) => l.requestId === requestId && l.msg === "job completed" && l.job === "task-decided"), 10_000);
+    expect(notifyLine).toMatchObject({ service: "worker", queue: "notifications", jobId: `task-decided.${task.id}`, local: true });
+    expect(lines(workerLog).find((l) => l.msg === "job completed" && l.jobId === `task-created.${task.id}`)).toMatchObject({ queue: "notifications", local: true });
+    expect(await db().outboxMessage.count({ where: { jobId: { in: [`task-decided.${task.id}`, `task-created.${task.id}`] } } })).toBe(1);
+    expect((await db().outboxMessage.findFirstOrThrow({ where: { jobId: `task-created.${task.id}` } })).dispatchedAt).not.toBeNull();
 
     const webLine = lines(webLog).find((l) => l.requestId === requestId && l.msg === "api request");
     expect(webLine).toMatchObject({ method: "POST", path: `/api/v1/tasks/${task.id}/decision`, status: 200 });

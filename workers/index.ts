@@ -15,6 +15,7 @@ import { metrics } from "../lib/metrics/registry";
 import { runWithRequestId } from "../lib/request-context";
 import { inJobSpan, startWorkerTracing } from "../lib/tracing";
 import { processNotificationJob } from "./processors/notifications";
+import { handleLocally, type JobLike } from "../lib/outbox/service";
 import { processMaintenanceJob } from "./processors/maintenance";
 import { processEngineJob } from "./processors/engine";
 import { processEmailJob, processWebhookJob } from "./processors/delivery";
@@ -26,14 +27,14 @@ const started = Date.now();
 const stats = { completed: 0, failed: 0 };
 
 /** The request id that caused the job travels in its payload, so one id follows the work. */
-function requestIdOf(job: Job): string | undefined {
+function requestIdOf(job: JobLike): string | undefined {
   const id = (job.data as { requestId?: unknown } | undefined)?.requestId;
   return typeof id === "string" ? id : undefined;
 }
 
 // Every job's run time goes to the worker's /metrics, by queue, job name and outcome.
-function timed(name: string, processor: (job: Job, token?: string) => Promise<unknown>) {
-  return async (job: Job, token?: string) => {
+function timed<J extends JobLike>(name: string, processor: (job: J, token?: string) => Promise<unknown>) {
+  return async (job: J, token?: string) => {
     const stop = metrics().jobDuration.startTimer({ queue: name, job: job.name });
     try {
       // The job runs under the request id that caused it: its logs, audit entries and the
@@ -75,6 +76,16 @@ const escalations = startEscalations({
   sweepMs: env.ESCALATION_SWEEP_MS,
   graceMs: env.ESCALATION_SWEEP_GRACE_MS,
   wrap: timed,
+});
+
+// Notifications this process implies (a task its engine step created, a decision a held-decision
+// commit made) are written here right after the commit, not sent round Redis (ADR 017).
+const notifyHere = timed(QUEUES.notifications, processNotificationJob);
+handleLocally(QUEUES.notifications, async (job) => {
+  const result = await notifyHere(job);
+  stats.completed++;
+  logger.info({ queue: QUEUES.notifications, job: job.name, jobId: job.id, requestId: requestIdOf(job), local: true }, "job completed");
+  return result;
 });
 
 const workers = [

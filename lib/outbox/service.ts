@@ -1,7 +1,9 @@
 import { db, Prisma, type Tx } from "../db";
 import { pgTransaction, write, type AnyTx, type PgTx } from "../sql-tx";
 import { query } from "../pg";
-import { queue, type JobName, type JobPayload, type QueueName } from "../queues";
+import { UnrecoverableError } from "bullmq";
+import { z } from "zod";
+import { JOB_SCHEMAS, queue, QUEUES, type JobName, type JobPayload, type QueueName } from "../queues";
 import { logger } from "../logger";
 import { currentRequestId } from "../request-context";
 import { traceCarrier } from "../tracing";
@@ -9,12 +11,9 @@ import { traceCarrier } from "../tracing";
 // Transactional outbox: a state change writes the jobs it implies in its own transaction;
 // they are handed to BullMQ after commit, and a worker sweep re-dispatches anything a crash
 // left behind. Deterministic job ids make a double dispatch harmless (BullMQ ids may not contain ":", so they read "task-created.<id>").
-export async function enqueueInTx<N extends JobName>(
-  tx: AnyTx,
-  message: { queue: QueueName; name: N; jobId: string; payload: JobPayload<N>; runAt?: Date },
-): Promise<void> {
+export async function enqueueInTx<N extends JobName>(tx: AnyTx, message: OutboxInput<N>): Promise<void> {
   // The request id of the work that implied the job travels with it (lib/request-context.ts).
-  const payload = withRequestId(message.payload as Prisma.InputJsonObject);
+  const payload = payloadOf(message);
   const runAt = message.runAt ?? null;
   // Remembered on the transaction, so whoever commits it can hand exactly these to BullMQ; the id
   // arrives with the INSERT's result (at the commit, in a batched transaction: lib/sql-tx.ts).
@@ -84,11 +83,48 @@ function withRequestId(payload: Prisma.InputJsonObject): Prisma.InputJsonObject 
   };
 }
 
-export type OutboxInput<N extends JobName = JobName> = { queue: QueueName; name: N; jobId: string; payload: JobPayload<N>; runAt?: Date };
+/**
+ * A job a state change implies. `companions`: jobs that ride along in its payload and are handled
+ * by the worker that runs it, before it (runCompanions): one job through Redis instead of several
+ * when a change implies work for more than one queue at the same moment (ADR 017).
+ */
+export type OutboxInput<N extends JobName = JobName> = { queue: QueueName; name: N; jobId: string; payload: JobPayload<N>; runAt?: Date; companions?: OutboxInput[] };
 
 /** Messages with their final payload (request id, trace), as both the INSERT and the hand-off use them. */
 export function prepareMessages(messages: OutboxInput[]): Omit<OutboxRow, "id">[] {
-  return messages.map((m) => ({ queue: m.queue, jobName: m.name, jobId: m.jobId, payload: withRequestId(m.payload as Prisma.InputJsonObject), availableAt: m.runAt ?? null }));
+  return messages.map((m) => ({ queue: m.queue, jobName: m.name, jobId: m.jobId, payload: payloadOf(m), availableAt: m.runAt ?? null }));
+}
+
+/** The stored payload: the job's own, its companions, the request id and the trace. */
+function payloadOf(m: OutboxInput): Prisma.InputJsonObject {
+  const companions = m.companions?.map((c) => ({ queue: c.queue, name: c.name, jobId: c.jobId, payload: withRequestId(c.payload as Prisma.InputJsonObject) }));
+  return withRequestId({ ...(m.payload as Prisma.InputJsonObject), ...(companions?.length ? { companions } : {}) });
+}
+
+const companionsSchema = z.array(
+  z.object({
+    queue: z.enum(Object.values(QUEUES) as [QueueName, ...QueueName[]]),
+    name: z.string().refine((n): n is JobName => n in JOB_SCHEMAS, "unknown job name"),
+    jobId: z.string().min(1),
+    payload: z.record(z.string(), z.unknown()),
+  }),
+);
+
+/**
+ * Handles the companions a job's payload carries: here when this process handles their queue
+ * (handleLocally), else, and when that fails, as jobs of their own (their deterministic ids make a
+ * second hand-off of the same companion, from a retry of the job, a no-op in BullMQ). Never throws
+ * for a companion's failure: the job itself goes on.
+ */
+export async function runCompanions(data: unknown): Promise<void> {
+  const raw = (data as { companions?: unknown } | null | undefined)?.companions;
+  if (raw === undefined) return;
+  const parsed = companionsSchema.safeParse(raw);
+  if (!parsed.success) throw new UnrecoverableError(`invalid companions: ${parsed.error.message}`);
+  const rows: OutboxRow[] = parsed.data.map((c) => ({ id: "", queue: c.queue, jobName: c.name, jobId: c.jobId, payload: c.payload, availableAt: null }));
+  const local = rows.filter((m) => localHandlers.has(m.queue));
+  const remote = rows.filter((m) => !localHandlers.has(m.queue));
+  await Promise.all([remote.length ? addToQueues(remote) : undefined, ...local.map(runLocally)]);
 }
 
 /**
@@ -122,6 +158,53 @@ export function dispatchInserted(messages: Omit<OutboxRow, "id">[], ids: (string
  */
 export function dispatchMessages(messages: OutboxRow[]): Promise<void> {
   if (messages.length === 0) return Promise.resolve();
+  if (localHandlers.size === 0) return viaQueues(messages);
+  // The ones this process would be handed back by BullMQ, due now, it handles itself.
+  const now = Date.now();
+  const local = messages.filter((m) => localHandlers.has(m.queue) && (!m.availableAt || m.availableAt.getTime() <= now));
+  if (local.length === 0) return viaQueues(messages);
+  const remote = messages.filter((m) => !local.includes(m));
+  return Promise.all([remote.length ? viaQueues(remote) : undefined, ...local.map(runLocally)]).then(() => undefined);
+}
+
+/** A job as a processor sees it, whether BullMQ delivered it or its own process handles it. */
+export interface JobLike {
+  id?: string;
+  name: string;
+  data: unknown;
+  timestamp: number;
+}
+
+export type LocalHandler = (job: JobLike) => Promise<unknown>;
+const localHandlers = new Map<string, LocalHandler>();
+
+/**
+ * From now on, messages this process commits for `queue` are handled here, right after the commit,
+ * instead of going to Redis only to come back to a worker of the same process (ADR 017). The
+ * outbox row stays until the handler succeeded, so a crash in between leaves the message to the
+ * sweep, as with any dispatch; a handler that throws sends the message to BullMQ, which retries it
+ * as any job. For the worker, whose processors are idempotent. Returns the undo.
+ */
+export function handleLocally(queueName: QueueName, handler: LocalHandler): () => void {
+  localHandlers.set(queueName, handler);
+  return () => {
+    if (localHandlers.get(queueName) === handler) localHandlers.delete(queueName);
+  };
+}
+
+async function runLocally(m: OutboxRow): Promise<void> {
+  const handler = localHandlers.get(m.queue)!;
+  try {
+    await handler({ id: m.jobId, name: m.jobName, data: m.payload, timestamp: Date.now() });
+  } catch (err) {
+    logger.warn({ queue: m.queue, job: m.jobName, jobId: m.jobId, err: err instanceof Error ? err.message : String(err) }, "job failed where it was committed; queued for retry");
+    // A companion (no outbox row of its own) goes straight to its queue.
+    return m.id === "" ? addToQueues([m]) : viaQueues([m]);
+  }
+  if (m.id !== "") markDispatched([String(m.id)]).catch((err: unknown) => logger.warn({ err: String(err) }, "outbox marks deferred to sweep"));
+}
+
+function viaQueues(messages: OutboxRow[]): Promise<void> {
   // Coalesced: the commits of one event-loop turn go to Redis in one addBulk per queue.
   toDispatch.push(...messages);
   dispatching ??= new Promise<void>((r) => setImmediate(r)).then(async () => {
@@ -170,13 +253,17 @@ function markDispatched(ids: string[]): Promise<void> {
   return marking;
 }
 
-/** Hands pending outbox messages to BullMQ. Returns how many were dispatched. */
-export async function dispatchOutbox(limit = 500): Promise<number> {
+/**
+ * Hands pending outbox messages to BullMQ. Returns how many were dispatched. `minAgeMs`: only
+ * messages at least that old (the worker's sweep: it leaves the ones their committer is still
+ * handing over or handling alone).
+ */
+export async function dispatchOutbox(limit = 500, opts: { minAgeMs?: number } = {}): Promise<number> {
   // Raw statements: the ORM's updateMany costs three round trips (BEGIN, UPDATE, COMMIT) where one does.
   const pending = await query<OutboxRow>(
     `SELECT "id", "queue", "jobName", "jobId", "payload", "availableAt" FROM "OutboxMessage"
-      WHERE "dispatchedAt" IS NULL ORDER BY "id" LIMIT $1`,
-    [limit],
+      WHERE "dispatchedAt" IS NULL AND "createdAt" <= LOCALTIMESTAMP - make_interval(secs => $2::float8 / 1000) ORDER BY "id" LIMIT $1`,
+    [limit, opts.minAgeMs ?? 0],
   );
   if (pending.length === 0) return 0;
   await addToQueues(pending);

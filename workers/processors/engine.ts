@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from "bullmq";
 import { JOB_SCHEMAS } from "../../lib/queues";
 import { onTaskDecided, onWaitTimeout, runFirstSteps, runStep, type JobResult } from "../../lib/engine/runner";
 import { recoverEngineJobs } from "../../lib/engine/recovery";
+import { runCompanions } from "../../lib/outbox/service";
 import { eventActor, processEventReceiptIn } from "../../lib/events/service";
 import type { EventResult } from "../../lib/events/parse";
 
@@ -16,6 +17,9 @@ function requestIdOf(job: Job): string | undefined {
  * late job finds the step already moved on (guarded transitions) and returns "skipped".
  */
 export async function processEngineJob(job: Job): Promise<JobResult | { requeued: number } | { event: EventResult["outcome"] | "unknown" }> {
+  // Jobs riding along in this one's payload (a decision's notification with "human-decided"):
+  // handled first, so a failure of the engine's part cannot hold them back (ADR 017).
+  await runCompanions(job.data);
   switch (job.name) {
     case "process-event": {
       const data = JOB_SCHEMAS["process-event"].safeParse(job.data);

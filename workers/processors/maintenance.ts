@@ -13,9 +13,10 @@ export async function processMaintenanceJob(job: Job): Promise<{ dispatched: num
   switch (job.name) {
     case "dispatch-outbox": {
       let total = 0;
-      // Drain in batches so a backlog after an outage clears in one sweep.
+      // Drain in batches so a backlog after an outage clears in one sweep. Messages younger than
+      // two seconds are still their committer's to hand over or handle (lib/outbox/service.ts).
       for (let i = 0; i < 20; i++) {
-        const n = await dispatchOutbox(500);
+        const n = await dispatchOutbox(500, { minAgeMs: 2000 });
         total += n;
         if (n < 500) break;
       }

@@ -1,4 +1,5 @@
-import { UnrecoverableError, type Job } from "bullmq";
+import { UnrecoverableError } from "bullmq";
+import type { JobLike } from "../../lib/outbox/service";
 import { JOB_SCHEMAS } from "../../lib/queues";
 import { db } from "../../lib/db";
 import { notifyTaskCreated, notifyTaskDecided } from "../../lib/notifications/service";
@@ -9,7 +10,7 @@ import { emitTaskWebhookEvent } from "../../lib/webhooks/service";
 import type { WebhookEventType } from "../../lib/webhooks/schemas";
 
 /** The event id a job's webhook deliveries carry: the job id is already one per event. */
-const eventIdOf = (job: Job) => `evt_${job.id ?? `${job.name}.${job.timestamp}`}`;
+const eventIdOf = (job: JobLike) => `evt_${job.id ?? `${job.name}.${job.timestamp}`}`;
 
 type EscalatedJob = { taskId: string; level: number; eventId: string };
 
@@ -44,7 +45,7 @@ const escalatedBatcher = new Batcher<EscalatedJob, { notified: number; webhooks:
  * Writes notifications (in-app, and e-mail jobs as people chose) and records the matching webhook
  * event. Idempotent: dedupe keys and (endpoint, event id) make a retry or a duplicate a no-op.
  */
-export async function processNotificationJob(job: Job): Promise<{ notified: number; webhooks?: number }> {
+export async function processNotificationJob(job: JobLike): Promise<{ notified: number; webhooks?: number }> {
   switch (job.name) {
     case "task-created": {
       const data = JOB_SCHEMAS["task-created"].safeParse(job.data);
