@@ -4,7 +4,7 @@
 // call the runner as a job would.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { recoverEngineJobs } from "@/lib/engine/recovery";
 import { runStep } from "@/lib/engine/runner";
 import { startInstance } from "@/lib/engine/service";
@@ -23,6 +23,19 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
 });
+
+// Injected faults: a trigger that makes an INSERT fail while `when` holds (dropped after each test).
+const faults: string[] = [];
+async function failInsertsInto(table: "AuditEntry" | "Task", when: string): Promise<void> {
+  const name = `baton_test_fault_${uid()}`;
+  await db().$executeRawUnsafe(`CREATE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN IF ${when} THEN RAISE EXCEPTION 'injected fault'; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql`);
+  await db().$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE INSERT ON "${table}" FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+  faults.push(`DROP TRIGGER IF EXISTS ${name} ON "${table}"`, `DROP FUNCTION IF EXISTS ${name}()`);
+}
+async function dropFaults(): Promise<void> {
+  for (const sql of faults.splice(0)) await db().$executeRawUnsafe(sql);
+}
+afterEach(dropFaults);
 
 const runsOf = (instanceId: string) => db().stepRun.findMany({ where: { instanceId }, orderBy: [{ startedAt: "asc" }, { id: "asc" }] });
 const runStepJobs = async (runIds: string[]) => {
@@ -183,6 +196,73 @@ describe("steps run inline in one job", () => {
       ["reserve", "COMPLETED"],
       ["done", "COMPLETED"],
     ]);
+  });
+
+  it("an HTTP step whose finishing transaction fails gives its claim back: the retry claims it at once and repeats the call with the same key", async () => {
+    const keys: string[] = [];
+    const server = http.createServer((req, res) => {
+      keys.push(String(req.headers["idempotency-key"]));
+      req.resume();
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ id: "R-2" }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    servers.push(server);
+    const key = `inline-release-${uid()}`;
+    await publishDefinition(team.as.admin, {
+      key,
+      name: "Release",
+      steps: [
+        { id: "reserve", kind: "http", url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/reserve`, output: { reservation: "body.id" }, retries: { max: 0 }, next: "done" },
+        { id: "done", kind: "end" },
+      ],
+    });
+    const i = await startInstance(team.as.admin, key, {});
+    const first = (await runsOf(i.id))[0]!;
+    // The call succeeds; the transaction recording it fails (a lost connection, a deadlock…).
+    await failInsertsInto("AuditEntry", `NEW."instanceId" = '${i.id}' AND NEW."action" = 'step.completed'`);
+    await expect(runStep(first.id, undefined, { chain: false })).rejects.toThrow(/injected fault/);
+    expect(await db().stepRun.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({ status: "PENDING", attempts: 0, attemptStartedAt: null, version: first.version + 2 });
+    expect(keys).toHaveLength(1);
+
+    // Not "busy" until stale: the job's retry takes it at once, as attempt 1 again (no retry was
+    // spent: the step allows none), and the ERP sees the same idempotency key.
+    await dropFaults();
+    expect((await runStep(first.id)).done).toBe("http ok");
+    const done = await db().stepRun.findUniqueOrThrow({ where: { id: first.id } });
+    expect(done).toMatchObject({ status: "COMPLETED", attempts: 1 });
+    expect(done.attemptLog).toHaveLength(1);
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect(await db().processInstance.findUniqueOrThrow({ where: { id: i.id } })).toMatchObject({ status: "COMPLETED", variables: { reservation: "R-2" } });
+  });
+
+  it("a task step created claimed whose transaction fails is given back and queued: the next run creates one task", async () => {
+    const key = `inline-release-human-${uid()}`;
+    await publishDefinition(team.as.admin, {
+      key,
+      name: "Release human",
+      steps: [
+        { id: "prep", kind: "set", assign: { n: 3 }, next: "review" },
+        { id: "review", kind: "human", title: "Review {{n}} ${key}", candidateGroup: team.group.key, next: { approve: "done", reject: "done" } },
+        { id: "done", kind: "end" },
+      ],
+    });
+    const i = await startInstance(team.as.admin, key, {});
+    const first = (await runsOf(i.id))[0]!;
+    await failInsertsInto("Task", `NEW."instanceId" = '${i.id}'`);
+    // The set step commits; the task step, reached inline and created claimed, fails: it is given
+    // back (PENDING, attempt returned) and queued as a job of its own.
+    const r = await runStep(first.id);
+    expect(r.done).toMatch(/^set → queued \(.*injected fault/);
+    const review = (await runsOf(i.id)).find((x) => x.stepId === "review")!;
+    expect(review).toMatchObject({ status: "PENDING", attempts: 0, attemptStartedAt: null });
+    expect(await queue(QUEUES.engine).getJob(`step.${review.id}`)).toBeTruthy();
+    expect(await db().task.count({ where: { instanceId: i.id } })).toBe(0);
+
+    await dropFaults();
+    expect((await runStep(review.id)).done).toBe("human waiting");
+    expect(await db().stepRun.findUniqueOrThrow({ where: { id: review.id } })).toMatchObject({ status: "WAITING", attempts: 1 });
+    expect(await db().task.count({ where: { instanceId: i.id } })).toBe(1);
   });
 
   it("a run created for inline work whose worker died before running it is queued by the recovery sweep", async () => {

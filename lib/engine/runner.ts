@@ -378,6 +378,37 @@ async function claim(ctx: Ctx, staleAfterMs: number): Promise<{ version: number;
 }
 
 /**
+ * Gives a claim back after the work that followed it failed unexpectedly (a lost connection, a
+ * deadlock: anything but a step's own failure, which its transition records): the run is PENDING
+ * again with its attempt returned, so the retry of its job, or the job queued for it, claims it at
+ * once instead of finding it "busy" until it is stale (ADR 017). Guarded by the claim's version: if
+ * the failed transaction did commit after all, the run moved on and nothing changes here. A release
+ * that fails leaves the run to be taken over once stale, as before.
+ */
+async function releaseClaim(stepRunId: string, claimed: { version: number; attempt: number }, err: unknown): Promise<void> {
+  try {
+    const released = await query<{ id: string }>(
+      `UPDATE "StepRun" SET "status" = 'PENDING', "attempts" = $1, "attemptStartedAt" = NULL, "version" = "version" + 1, "updatedAt" = (now() AT TIME ZONE 'UTC')
+        WHERE "id" = $2 AND "version" = $3 AND "status" = 'RUNNING' RETURNING "id"`,
+      [claimed.attempt - 1, stepRunId, claimed.version],
+    );
+    logger.warn({ stepRunId, attempt: claimed.attempt, released: released.length === 1, err: err instanceof Error ? err.message : String(err) }, "step failed unexpectedly after its claim");
+  } catch (releaseErr) {
+    logger.warn({ stepRunId, err: String(releaseErr) }, "claim not released; the run is taken over once stale");
+  }
+}
+
+/** Runs `work` under a claim, giving the claim back when it throws (releaseClaim), then rethrows. */
+async function underClaim<T>(stepRunId: string, claimed: { version: number; attempt: number }, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    await releaseClaim(stepRunId, claimed, err);
+    throw err;
+  }
+}
+
+/**
  * The target host's breaker is open: take the step's onCircuitOpen branch, or wait (no attempt
  * spent) until it is due to half-open. A run created claimed (ctx.owned) goes back to PENDING.
  */
@@ -443,6 +474,10 @@ async function runHttp(ctx: Ctx, step: HttpStep, actor: Actor): Promise<StepResu
   if (claimed === "skip") return { done: `skipped (step ${ctx.stepRun.status})` };
   // Another worker is mid-call: let BullMQ retry this job later; by then it has finished or is stale.
   if (claimed === "busy") throw new Error(`step run ${ctx.stepRun.id} is running in another worker`);
+  return underClaim(ctx.stepRun.id, claimed, () => callHttp(ctx, step, actor, host, claimed));
+}
+
+async function callHttp(ctx: Ctx, step: HttpStep, actor: Actor, host: string | null, claimed: { version: number; attempt: number }): Promise<StepResult> {
   const stepRun = { ...ctx.stepRun, status: "RUNNING" as const, version: claimed.version, attempts: claimed.attempt };
   // Named secrets are decrypted here, at call time, and nowhere else; a missing one fails the step
   // at once (no retry can fix it), naming the secret, never a value.
@@ -537,6 +572,10 @@ async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<StepRe
   const claimed = await claim(ctx, HUMAN_STALE_MS);
   if (claimed === "skip") return { done: `skipped (step ${ctx.stepRun.status})` };
   if (claimed === "busy") throw new Error(`step run ${ctx.stepRun.id} is being started by another worker`);
+  return underClaim(ctx.stepRun.id, claimed, () => createTaskAndWait(ctx, step, actor, claimed));
+}
+
+async function createTaskAndWait(ctx: Ctx, step: HumanStep, actor: Actor, claimed: { version: number; attempt: number }): Promise<StepResult> {
   const stepRun = { ...ctx.stepRun, status: "RUNNING" as const, version: claimed.version, attempts: claimed.attempt };
   const c = { ...ctx, stepRun };
   const scope = scopeOf(ctx);
