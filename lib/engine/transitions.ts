@@ -263,14 +263,22 @@ export async function startInstanceInTx(
 ) {
   const first = stepById(definition.document, definition.document.start)!;
   const now = tsValue(new Date());
-  const [instance] = await rows<{ id: string; businessKey: string | null; status: InstanceStatus; version: number; variables: Prisma.JsonValue; definitionId: string }>(
+  // The row as written (version 1, the column's default), without reading it back: in a batched
+  // transaction the INSERT waits for the commit with the rest (ADR 016, ADR 017).
+  const instance: { id: string; businessKey: string | null; status: InstanceStatus; version: number; variables: Prisma.JsonValue; definitionId: string } = {
+    id: newId(),
+    businessKey: input.businessKey ?? null,
+    status: "RUNNING",
+    version: 1,
+    variables: JSON.parse(JSON.stringify(input.variables ?? {})) as Prisma.JsonValue,
+    definitionId: definition.id,
+  };
+  await write(
     tx,
-    Prisma.sql`INSERT INTO "ProcessInstance" ("id", "definitionId", "businessKey", "variables", "status", "currentStepId", "startedById", "startedByName", "startEventId", "startedAt", "updatedAt")
-      VALUES (${newId()}, ${definition.id}, ${input.businessKey ?? null}, ${jsonValue(input.variables)}, 'RUNNING', ${first.id},
-              ${actor.type === "USER" ? actor.id : null}, ${actor.name}, ${input.startEventId ?? null}, ${now}, ${now})
-      RETURNING "id", "businessKey", "status"::text AS "status", "version", "variables", "definitionId"`,
+    Prisma.sql`INSERT INTO "ProcessInstance" ("id", "definitionId", "businessKey", "variables", "status", "currentStepId", "startedById", "startedByName", "startEventId", "startedAt", "updatedAt", "version")
+      VALUES (${instance.id}, ${definition.id}, ${instance.businessKey}, ${jsonValue(instance.variables)}, 'RUNNING', ${first.id},
+              ${actor.type === "USER" ? actor.id : null}, ${actor.name}, ${input.startEventId ?? null}, ${now}, ${now}, ${instance.version})`,
   );
-  if (!instance) throw new Error("instance insert returned no row");
   const run = await createStepRunInTx(tx, instance.id, first, {}, opts);
   const carried: NonNullable<Advanced["carried"]> = { instance, stepRun: createdRun(run, first.id) };
   await auditInTx(tx, actor, {

@@ -10,7 +10,7 @@ import type { EventReceiptDto } from "./schemas";
 import { requirePermission, workerActor, type Actor } from "../identity/actor";
 import { auditInTx } from "../audit/repository";
 import { dispatchInserted, outboxInsertSql, pgTransactionWithOutbox, prepareMessages } from "../outbox/service";
-import { jsonValue, rows, tsValue } from "../sql-tx";
+import { BatchConflict, jsonValue, rows, tsValue, write, type PgTx } from "../sql-tx";
 import { documentOf, versionsStartedBy } from "../processes/service";
 import { stepById } from "../processes/definition";
 import type { WaitStep } from "../processes/schemas";
@@ -101,9 +101,13 @@ export async function processEventReceiptIn(
   actor: Actor,
   opts: { inline?: boolean },
 ): Promise<{ result: EventResult | null; firstStepRuns: NonNullable<Advanced["carried"]>[] }> {
-  const firstStepRuns: NonNullable<Advanced["carried"]>[] = [];
-  // On the hot paths' pool (lib/sql-tx.ts): every event a producer sends runs this once.
-  const result = await pgTransactionWithOutbox(async (tx) => {
+  let firstStepRuns: NonNullable<Advanced["carried"]>[] = [];
+  // On the hot paths' pool (lib/sql-tx.ts): every event a producer sends runs this once. Batched
+  // (ADR 017): after the two reads, the instance, its first run, the receipt's result and the audit
+  // entries go as one statement with the COMMIT. A guard that failed in it (a wait step delivered
+  // to meanwhile) wrote nothing: run again unbatched, where the guard takes its usual path.
+  const body = async (tx: PgTx) => {
+    firstStepRuns = [];
     const locked = await rows<EventReceipt>(tx, Prisma.sql`SELECT * FROM "EventReceipt" WHERE "id" = ${receiptId} FOR UPDATE`);
     const receipt = locked[0];
     if (!receipt) return null;
@@ -151,7 +155,7 @@ export async function processEventReceiptIn(
     } else {
       result = { receiptId: receipt.id, outcome: "ignored", reason: `No process starts on "${receipt.type}" and the event has no subject or correlationkey to correlate it.` };
     }
-    await rows(
+    await write(
       tx,
       Prisma.sql`UPDATE "EventReceipt" SET "result" = ${jsonValue(result)}${consumed ? Prisma.sql`, "consumedAt" = ${tsValue(new Date())}` : Prisma.empty} WHERE "id" = ${receipt.id}`,
     );
@@ -163,7 +167,14 @@ export async function processEventReceiptIn(
       after: { source: receipt.source, id: receipt.eventId, type: receipt.type, outcome: result.outcome },
     });
     return result;
-  });
+  };
+  let result: EventResult | null;
+  try {
+    result = await pgTransactionWithOutbox(body, { batched: true });
+  } catch (e) {
+    if (!(e instanceof BatchConflict)) throw e;
+    result = await pgTransactionWithOutbox(body);
+  }
   return { result, firstStepRuns };
 }
 
