@@ -26,6 +26,12 @@ describe("parseEnv", () => {
     });
   });
 
+  it("keeps dispatched outbox rows at least a day", () => {
+    expect(parseEnv(VALID).OUTBOX_RETENTION_HOURS).toBe(72);
+    expect(parseEnv({ ...VALID, OUTBOX_RETENTION_HOURS: "24" }).OUTBOX_RETENTION_HOURS).toBe(24);
+    expect(messageOf({ ...VALID, OUTBOX_RETENTION_HOURS: "1" })).toContain("OUTBOX_RETENTION_HOURS");
+  });
+
   it("coerces numbers from strings", () => {
     expect(parseEnv({ ...VALID, PORT: "3100", WORKER_HEALTH_PORT: "0" })).toMatchObject({ PORT: 3100, WORKER_HEALTH_PORT: 0 });
   });

@@ -41,6 +41,9 @@ const envSchema = z.object({
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+  // Dispatched outbox rows are kept this long (for inspection), then deleted by the worker every
+  // hour. Not below a day: BullMQ keeps completed jobs a day to recognise a re-dispatched one.
+  OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(24).max(24 * 365).default(72),
   // Escalation (lib/sla): how often the worker sweeps PostgreSQL for levels whose timer did not
   // fire, how overdue a level must be before the sweep takes it from its timer, and how many
   // timer jobs wait on a batch at once.

@@ -27,6 +27,7 @@ export const JOB_SCHEMAS = {
   "task-info-answered": z.object({ taskId: z.string().min(1), commentId: z.string().min(1), requestId: z.string().optional() }),
   "task-commented": z.object({ taskId: z.string().min(1), commentId: z.string().min(1), requestId: z.string().optional() }),
   "dispatch-outbox": z.object({}).passthrough(),
+  "prune-outbox": z.object({}).passthrough(),
   "seal-audit": z.object({}).passthrough(),
   "archive-audit": z.object({}).passthrough(),
   // KPI rollups (lib/kpi/rollup.ts): recompute the days touched since the last run, or all history.

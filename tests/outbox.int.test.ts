@@ -1,7 +1,7 @@
 import { Worker, type Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { env } from "@/lib/env";
-import { dispatchOutbox, enqueueInTx, handleLocally, pgTransactionWithOutbox, runCompanions, type JobLike } from "@/lib/outbox/service";
+import { dispatchOutbox, enqueueInTx, handleLocally, pgTransactionWithOutbox, pruneOutbox, runCompanions, type JobLike } from "@/lib/outbox/service";
 import { queue, QUEUES } from "@/lib/queues";
 import { createRedis } from "@/lib/redis";
 import { decideTask } from "@/lib/tasks/service";
@@ -198,5 +198,22 @@ describe("companions: jobs riding along in another job's payload", () => {
     // Nothing to do without companions; a malformed list is refused.
     await runCompanions({ taskId: "t1" });
     await expect(runCompanions({ companions: [{ queue: "nope", name: "task-decided", jobId: "x", payload: {} }] })).rejects.toThrow(/invalid companions/);
+  });
+});
+
+describe("retention", () => {
+  it("deletes messages dispatched longer ago than the retention, in batches, and keeps undispatched ones whatever their age", async () => {
+    const ago = (h: number) => new Date(Date.now() - h * 3_600_000);
+    const mk = (jobId: string, createdAt: Date, dispatchedAt: Date | null) =>
+      db().outboxMessage.create({ data: { queue: QUEUES.notifications, jobName: "task-created", jobId, payload: { taskId: "t" }, createdAt, dispatchedAt } });
+    const id = uid();
+    await mk(`old-a-${id}`, ago(100), ago(99));
+    await mk(`old-b-${id}`, ago(80), ago(73));
+    await mk(`recent-${id}`, ago(80), ago(71));
+    await mk(`never-${id}`, ago(240), null);
+    expect(await pruneOutbox(72, 1)).toBeGreaterThanOrEqual(2);
+    const left = await db().outboxMessage.findMany({ where: { jobId: { endsWith: id } }, select: { jobId: true } });
+    expect(left.map((m) => m.jobId).sort()).toEqual([`never-${id}`, `recent-${id}`]);
+    expect(await pruneOutbox(72)).toBe(0);
   });
 });

@@ -103,6 +103,12 @@ async function scheduleSweeps(): Promise<void> {
     { every: env.OUTBOX_SWEEP_MS },
     { name: "dispatch-outbox", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
   );
+  // Dispatched outbox rows past OUTBOX_RETENTION_HOURS: the table stays the size of recent work.
+  await queue(QUEUES.maintenance).upsertJobScheduler(
+    "prune-outbox",
+    { every: 60 * 60 * 1000 },
+    { name: "prune-outbox", data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+  );
   await queue(QUEUES.maintenance).upsertJobScheduler(
     "seal-audit",
     { every: env.AUDIT_SEAL_MS },

@@ -271,6 +271,30 @@ export async function dispatchOutbox(limit = 500, opts: { minAgeMs?: number } = 
   return pending.length;
 }
 
+/**
+ * Deletes outbox rows dispatched more than `olderThanHours` ago, in batches (the `dispatchedAt`
+ * index finds them; rows never dispatched are kept whatever their age). Returns how many.
+ */
+export async function pruneOutbox(olderThanHours: number, batch = 5000): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < 100; i++) {
+    const [row] = await query<{ n: number }>(
+      `WITH gone AS (
+         DELETE FROM "OutboxMessage" WHERE "id" IN (
+           SELECT "id" FROM "OutboxMessage"
+            WHERE "dispatchedAt" IS NOT NULL AND "dispatchedAt" < (now() AT TIME ZONE 'UTC') - make_interval(hours => $1::int)
+            ORDER BY "dispatchedAt" LIMIT $2)
+         RETURNING 1)
+       SELECT count(*)::int AS "n" FROM gone`,
+      [olderThanHours, batch],
+    );
+    const n = row?.n ?? 0;
+    total += n;
+    if (n < batch) break;
+  }
+  return total;
+}
+
 /** Called after a commit on the request path; failures are left for the worker's sweep. */
 // Coalesced per process: a burst of commits runs one dispatch at a time (plus one more for
 // whatever committed meanwhile) instead of one outbox scan per request.

@@ -1,5 +1,5 @@
 import { UnrecoverableError, type Job } from "bullmq";
-import { dispatchOutbox } from "../../lib/outbox/service";
+import { dispatchOutbox, pruneOutbox } from "../../lib/outbox/service";
 import { sealAll } from "../../lib/audit/sealer";
 import { archiveAuditEntries, type ArchiveResult } from "../../lib/audit/archive";
 import { workerActor } from "../../lib/identity/actor";
@@ -9,7 +9,7 @@ import { refreshKpiRollups, type RefreshResult } from "../../lib/kpi/rollup";
 import { commitDueHeldDecisions, commitHeldDecision } from "../../lib/tasks/held-decisions";
 
 /** Repeating sweeps that keep Redis in step with PostgreSQL. */
-export async function processMaintenanceJob(job: Job): Promise<{ dispatched: number } | { sealed: number } | ArchiveResult | RefreshResult | { committed: number | string }> {
+export async function processMaintenanceJob(job: Job): Promise<{ dispatched: number } | { pruned: number } | { sealed: number } | ArchiveResult | RefreshResult | { committed: number | string }> {
   switch (job.name) {
     case "dispatch-outbox": {
       let total = 0;
@@ -22,6 +22,8 @@ export async function processMaintenanceJob(job: Job): Promise<{ dispatched: num
       }
       return { dispatched: total };
     }
+    case "prune-outbox":
+      return { pruned: await pruneOutbox(env().OUTBOX_RETENTION_HOURS) };
     case "commit-decision": {
       // The undo window of a held decision closed: commit it unless it was undone.
       const data = JOB_SCHEMAS["commit-decision"].safeParse(job.data);
