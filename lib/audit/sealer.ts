@@ -1,6 +1,7 @@
-import { db } from "../db";
+import { db, Prisma } from "../db";
+import { pgTransaction } from "../sql-tx";
 import { logger } from "../logger";
-import { chainHash, GENESIS_HASH, verifyRun, type ChainProblem } from "./chain";
+import { chainHash, GENESIS_HASH, verifyRun, type ChainContent, type ChainProblem } from "./chain";
 
 // Writers never wait for the chain: an entry gets its sequence number in the writing
 // transaction, and this sealer (one at a time, behind an advisory lock) links committed entries
@@ -28,46 +29,59 @@ export const contentSelect = {
   userAgent: true,
 } as const;
 
-/** Seals up to `limit` committed, unsealed entries. Returns how many it sealed (0 if another sealer runs). */
+// The content columns chainHash covers, as the pg pool returns them (lib/pg.ts: the same types
+// Prisma's queries give, so the hash is the one verification computes).
+const CONTENT_COLUMNS = Object.keys(contentSelect)
+  .map((c) => (c === "actorType" ? `"actorType"::text AS "actorType"` : `"${c}"`))
+  .join(", ");
+
+/**
+ * Seals up to `limit` committed, unsealed entries. Returns how many it sealed (0 if another sealer
+ * runs). On the pg pool (lib/sql-tx.ts): it reads every entry the system writes once, and the
+ * ORM's row handling was most of its cost.
+ */
 export async function sealAuditChain(limit = 2000): Promise<number> {
-  return db().$transaction(
-    async (tx) => {
-      const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(${SEALER_LOCK_KEY}) AS locked`;
-      if (!lock?.locked) return 0;
-      // "chainIndex IS NULL" is answered by the chainIndex index (PostgreSQL indexes NULLs), so
-      // finding the few unsealed rows does not scan the whole log.
-      const pending = await tx.auditEntry.findMany({ where: { chainIndex: null }, orderBy: { seq: "asc" }, take: limit, select: contentSelect });
-      if (pending.length === 0) return 0;
-      const head = await tx.auditEntry.findFirst({ where: { chainIndex: { not: null } }, orderBy: { chainIndex: "desc" }, select: { chainIndex: true, hash: true } });
-      let index = head?.chainIndex ?? BigInt(0);
-      let prev = head?.hash ?? GENESIS_HASH;
-      const seqs: string[] = [];
-      const indexes: string[] = [];
-      const hashes: string[] = [];
-      const prevs: string[] = [];
-      for (const e of pending) {
-        index += BigInt(1);
-        const hash = chainHash(prev, index, e);
-        seqs.push(e.seq.toString());
-        indexes.push(index.toString());
-        hashes.push(hash);
-        prevs.push(prev);
-        prev = hash;
-      }
-      await tx.$executeRaw`
-        UPDATE "AuditEntry" AS a
-           SET "chainIndex" = v.ci, "hash" = v.h, "prevHash" = v.p
-          FROM (SELECT unnest(${seqs}::text[])::bigint AS seq, unnest(${indexes}::text[])::bigint AS ci,
-                       unnest(${hashes}::text[]) AS h, unnest(${prevs}::text[]) AS p) AS v
-         WHERE a.seq = v.seq AND a."hash" IS NULL`;
-      const lastCheckpoint = await tx.auditCheckpoint.findFirst({ orderBy: { chainIndex: "desc" }, select: { chainIndex: true } });
-      if (!lastCheckpoint || index - lastCheckpoint.chainIndex >= CHECKPOINT_EVERY) {
-        await tx.auditCheckpoint.create({ data: { chainIndex: index, hash: prev } });
-      }
-      return pending.length;
-    },
-    { timeout: 60_000, maxWait: 10_000 },
-  );
+  return pgTransaction(async (tx) => {
+    const [lock] = await tx.query<{ locked: boolean }>(Prisma.sql`SELECT pg_try_advisory_xact_lock(${SEALER_LOCK_KEY}::bigint) AS locked`);
+    if (!lock?.locked) return 0;
+    // "chainIndex IS NULL" is answered by the chainIndex index (PostgreSQL indexes NULLs), so
+    // finding the few unsealed rows does not scan the whole log.
+    const pending = await tx.query<ChainContent & { seq: bigint }>(
+      Prisma.sql`SELECT ${Prisma.raw(CONTENT_COLUMNS)} FROM "AuditEntry" WHERE "chainIndex" IS NULL ORDER BY "seq" LIMIT ${limit}`,
+    );
+    if (pending.length === 0) return 0;
+    const [head] = await tx.query<{ chainIndex: bigint; hash: string }>(
+      Prisma.sql`SELECT "chainIndex", "hash" FROM "AuditEntry" WHERE "chainIndex" IS NOT NULL ORDER BY "chainIndex" DESC LIMIT 1`,
+    );
+    let index = head?.chainIndex ?? BigInt(0);
+    let prev = head?.hash ?? GENESIS_HASH;
+    const seqs: string[] = [];
+    const indexes: string[] = [];
+    const hashes: string[] = [];
+    const prevs: string[] = [];
+    for (const e of pending) {
+      index += BigInt(1);
+      const hash = chainHash(prev, index, e);
+      seqs.push(e.seq.toString());
+      indexes.push(index.toString());
+      hashes.push(hash);
+      prevs.push(prev);
+      prev = hash;
+    }
+    await tx.query(Prisma.sql`
+      UPDATE "AuditEntry" AS a
+         SET "chainIndex" = v.ci, "hash" = v.h, "prevHash" = v.p
+        FROM (SELECT unnest(${seqs}::text[])::bigint AS seq, unnest(${indexes}::text[])::bigint AS ci,
+                     unnest(${hashes}::text[]) AS h, unnest(${prevs}::text[]) AS p) AS v
+       WHERE a.seq = v.seq AND a."hash" IS NULL`);
+    const [lastCheckpoint] = await tx.query<{ chainIndex: bigint }>(Prisma.sql`SELECT "chainIndex" FROM "AuditCheckpoint" ORDER BY "chainIndex" DESC LIMIT 1`);
+    if (!lastCheckpoint || index - lastCheckpoint.chainIndex >= CHECKPOINT_EVERY) {
+      await tx.query(
+        Prisma.sql`INSERT INTO "AuditCheckpoint" ("chainIndex", "hash", "createdAt") VALUES (${index.toString()}::bigint, ${prev}, (now() AT TIME ZONE 'UTC'))`,
+      );
+    }
+    return pending.length;
+  });
 }
 
 /** Seals until nothing is left (used by the worker sweep and before a verification). */
