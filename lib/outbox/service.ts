@@ -23,8 +23,8 @@ export async function enqueueInTx<N extends JobName>(tx: AnyTx, message: OutboxI
   writtenInTx.set(tx, written);
   await write(
     tx,
-    Prisma.sql`INSERT INTO "OutboxMessage" ("queue", "jobName", "jobId", "payload", "availableAt")
-      VALUES (${message.queue}, ${message.name}, ${message.jobId}, ${JSON.stringify(payload)}::jsonb, ${runAt ? runAt.toISOString() : null}::timestamptz AT TIME ZONE 'UTC')`,
+    Prisma.sql`INSERT INTO "OutboxMessage" ("queue", "jobName", "jobId", "payload", "availableAt", "createdAt")
+      VALUES (${message.queue}, ${message.name}, ${message.jobId}, ${JSON.stringify(payload)}::jsonb, ${runAt ? runAt.toISOString() : null}::timestamptz AT TIME ZONE 'UTC', (now() AT TIME ZONE 'UTC'))`,
     { returning: Prisma.sql`"id"`, expect: 1, onRows: (r) => (row.id = (r[0] as { id: bigint | number | string }).id) },
   );
 }
@@ -137,8 +137,8 @@ export function outboxInsertSql(messages: Omit<OutboxRow, "id">[], from: Prisma.
     (m) =>
       Prisma.sql`SELECT ${m.queue}, ${m.jobName}, ${m.jobId}, ${JSON.stringify(m.payload)}::jsonb, ${m.availableAt ? m.availableAt.toISOString() : null}::timestamptz AT TIME ZONE 'UTC'`,
   );
-  return Prisma.sql`INSERT INTO "OutboxMessage" ("queue", "jobName", "jobId", "payload", "availableAt")
-    SELECT m.* FROM (${Prisma.join(rows, " UNION ALL ")}) m WHERE EXISTS (SELECT 1 FROM ${from}) RETURNING "id"`;
+  return Prisma.sql`INSERT INTO "OutboxMessage" ("queue", "jobName", "jobId", "payload", "availableAt", "createdAt")
+    SELECT m.*, (now() AT TIME ZONE 'UTC') FROM (${Prisma.join(rows, " UNION ALL ")}) m WHERE EXISTS (SELECT 1 FROM ${from}) RETURNING "id"`;
 }
 
 /**
@@ -262,7 +262,7 @@ export async function dispatchOutbox(limit = 500, opts: { minAgeMs?: number } = 
   // Raw statements: the ORM's updateMany costs three round trips (BEGIN, UPDATE, COMMIT) where one does.
   const pending = await query<OutboxRow>(
     `SELECT "id", "queue", "jobName", "jobId", "payload", "availableAt" FROM "OutboxMessage"
-      WHERE "dispatchedAt" IS NULL AND "createdAt" <= LOCALTIMESTAMP - make_interval(secs => $2::float8 / 1000) ORDER BY "id" LIMIT $1`,
+      WHERE "dispatchedAt" IS NULL AND "createdAt" <= (now() AT TIME ZONE 'UTC') - make_interval(secs => $2::float8 / 1000) ORDER BY "id" LIMIT $1`,
     [limit, opts.minAgeMs ?? 0],
   );
   if (pending.length === 0) return 0;
