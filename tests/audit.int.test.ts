@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTask, decideTask } from "@/lib/tasks/service";
-import { auditFor, db, groupTask, makeTeam, uid, type Team } from "./helpers";
+import { auditFor, db, dropFaults, failInsertsInto, groupTask, makeTeam, uid, type Team } from "./helpers";
 
 let team: Team;
 beforeAll(async () => {
@@ -9,18 +9,7 @@ beforeAll(async () => {
 
 // Faults are injected with a throwaway trigger: a real database error in the middle of the
 // service's transaction, after the task row has already been changed.
-const faults: string[] = [];
-async function failInsertsInto(table: "OutboxMessage" | "AuditEntry", when: string): Promise<void> {
-  const name = `baton_test_fault_${uid()}`;
-  await db().$executeRawUnsafe(
-    `CREATE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN IF ${when} THEN RAISE EXCEPTION 'injected fault'; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql`,
-  );
-  await db().$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE INSERT ON "${table}" FOR EACH ROW EXECUTE FUNCTION ${name}()`);
-  faults.push(`DROP TRIGGER ${name} ON "${table}"; DROP FUNCTION ${name}();`);
-}
-afterEach(async () => {
-  for (const sql of faults.splice(0)) for (const stmt of sql.split(";").filter((s) => s.trim())) await db().$executeRawUnsafe(stmt);
-});
+afterEach(dropFaults);
 
 describe("audit entries commit with the change they record", () => {
   it("a failure after the decision's UPDATE rolls back the task change and its audit entry", async () => {

@@ -13,7 +13,7 @@ import { stepById } from "@/lib/processes/definition";
 import type { ProcessDocument } from "@/lib/processes/schemas";
 import { publishDefinition } from "@/lib/processes/service";
 import { queue, QUEUES } from "@/lib/queues";
-import { db, makeTeam, uid, waitFor, type Team } from "./helpers";
+import { db, dropFaults, failInsertsInto, makeTeam, uid, waitFor, type Team } from "./helpers";
 
 let team: Team;
 const servers: http.Server[] = [];
@@ -24,17 +24,6 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
 });
 
-// Injected faults: a trigger that makes an INSERT fail while `when` holds (dropped after each test).
-const faults: string[] = [];
-async function failInsertsInto(table: "AuditEntry" | "Task", when: string): Promise<void> {
-  const name = `baton_test_fault_${uid()}`;
-  await db().$executeRawUnsafe(`CREATE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN IF ${when} THEN RAISE EXCEPTION 'injected fault'; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql`);
-  await db().$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE INSERT ON "${table}" FOR EACH ROW EXECUTE FUNCTION ${name}()`);
-  faults.push(`DROP TRIGGER IF EXISTS ${name} ON "${table}"`, `DROP FUNCTION IF EXISTS ${name}()`);
-}
-async function dropFaults(): Promise<void> {
-  for (const sql of faults.splice(0)) await db().$executeRawUnsafe(sql);
-}
 afterEach(dropFaults);
 
 const runsOf = (instanceId: string) => db().stepRun.findMany({ where: { instanceId }, orderBy: [{ startedAt: "asc" }, { id: "asc" }] });

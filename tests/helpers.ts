@@ -131,3 +131,16 @@ export async function failedMaintenanceJob(): Promise<string> {
     await connection.quit().catch(() => undefined);
   }
 }
+
+// Injected faults: a trigger that makes an INSERT into `table` fail while `when` (SQL on NEW)
+// holds. Call dropFaults() after each test (afterEach) to remove them.
+const faults: string[] = [];
+export async function failInsertsInto(table: "AuditEntry" | "OutboxMessage" | "Task", when: string): Promise<void> {
+  const name = `baton_test_fault_${uid()}`;
+  await db().$executeRawUnsafe(`CREATE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN IF ${when} THEN RAISE EXCEPTION 'injected fault'; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql`);
+  await db().$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE INSERT ON "${table}" FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+  faults.push(`DROP TRIGGER IF EXISTS ${name} ON "${table}"`, `DROP FUNCTION IF EXISTS ${name}()`);
+}
+export async function dropFaults(): Promise<void> {
+  for (const sql of faults.splice(0)) await db().$executeRawUnsafe(sql);
+}

@@ -52,14 +52,16 @@ function timed<J extends JobLike>(name: string, processor: (job: J, token?: stri
   };
 }
 
+function completed(queueName: string, job: JobLike, extra: { local?: true } = {}): void {
+  stats.completed++;
+  // Sweeps run every second or two: keep them out of the info log.
+  const level = queueName === QUEUES.maintenance ? "debug" : "info";
+  logger[level]({ queue: queueName, job: job.name, jobId: job.id, requestId: requestIdOf(job), ...extra }, "job completed");
+}
+
 function startWorker(name: string, processor: (job: Job) => Promise<unknown>, concurrency: number): Worker {
   const worker = new Worker(name, timed(name, processor), { connection, prefix: env.REDIS_PREFIX, concurrency });
-  worker.on("completed", (job) => {
-    stats.completed++;
-    // Sweeps run every second or two: keep them out of the info log.
-    const level = name === QUEUES.maintenance ? "debug" : "info";
-    logger[level]({ queue: name, job: job.name, jobId: job.id, requestId: requestIdOf(job) }, "job completed");
-  });
+  worker.on("completed", (job) => completed(name, job));
   worker.on("failed", (job, err) => {
     stats.failed++;
     logger.warn({ queue: name, job: job?.name, jobId: job?.id, requestId: job ? requestIdOf(job) : undefined, attempts: job?.attemptsMade, err: err.message }, "job failed");
@@ -83,8 +85,7 @@ const escalations = startEscalations({
 const notifyHere = timed(QUEUES.notifications, processNotificationJob);
 handleLocally(QUEUES.notifications, async (job) => {
   const result = await notifyHere(job);
-  stats.completed++;
-  logger.info({ queue: QUEUES.notifications, job: job.name, jobId: job.id, requestId: requestIdOf(job), local: true }, "job completed");
+  completed(QUEUES.notifications, job, { local: true });
   return result;
 });
 

@@ -6,7 +6,7 @@ import { AppError, isAppError } from "../errors";
 import { workerActor, type Actor } from "../identity/actor";
 import { logger } from "../logger";
 import { enqueueInTx, pgTransactionWithOutbox, transactionWithOutbox } from "../outbox/service";
-import { BatchConflict, rows, tsValue, type AnyTx } from "../sql-tx";
+import { rows, tsValue, type AnyTx } from "../sql-tx";
 import { queue, QUEUES } from "../queues";
 import { insertTaskInTx, newTaskNeedsPrisma, validateNewTask, type CreatedTask, type NewTask } from "../tasks/service";
 import { publishTaskEvent } from "../live/publish";
@@ -120,15 +120,9 @@ const TASK_CTX = `SELECT t."status"::text AS "t.status", t."outcome" AS "t.outco
  * run inline.
  */
 async function transition(what: string, fn: (tx: AnyTx) => Promise<unknown>): Promise<StepResult> {
-  // Batched (ADR 016): a transition that only writes commits as one statement. Should one of its
-  // guards have failed, nothing was written, and it runs again unbatched, where the guard's
-  // failure takes the path it takes in the code (a lock and a fresh look, or "moved on").
-  try {
-    return await transitionIn((body) => pgTransactionWithOutbox(body, { batched: true }), what, fn);
-  } catch (e) {
-    if (!(e instanceof BatchConflict)) throw e;
-    return transitionIn(pgTransactionWithOutbox, what, fn);
-  }
+  // Batched (ADR 016): a transition that only writes commits as one statement; a failed guard in
+  // it runs it again unbatched (pgTransactionWithOutbox).
+  return transitionIn((body) => pgTransactionWithOutbox(body, { batched: true }), what, fn);
 }
 
 /** A transition that needs Prisma's client (decision tables: lib/rules reads through it). */
@@ -359,8 +353,11 @@ function runTableDecision(ctx: Ctx, step: DecisionStep, table: NonNullable<Decis
   });
 }
 
+/** A run this worker holds: the run's version after the claim and the attempt it is on. */
+type Claim = { version: number; attempt: number };
+
 /** Claims the step for this worker: PENDING → RUNNING, or takes over a RUNNING step whose worker died. */
-async function claim(ctx: Ctx, staleAfterMs: number): Promise<{ version: number; attempt: number } | "skip" | "busy"> {
+async function claim(ctx: Ctx, staleAfterMs: number): Promise<Claim | "skip" | "busy"> {
   const { stepRun } = ctx;
   if (ctx.owned) return { version: stepRun.version, attempt: stepRun.attempts };
   const stale = stepRun.status === "RUNNING" && (!stepRun.attemptStartedAt || Date.now() - stepRun.attemptStartedAt.getTime() > staleAfterMs);
@@ -385,7 +382,7 @@ async function claim(ctx: Ctx, staleAfterMs: number): Promise<{ version: number;
  * the failed transaction did commit after all, the run moved on and nothing changes here. A release
  * that fails leaves the run to be taken over once stale, as before.
  */
-async function releaseClaim(stepRunId: string, claimed: { version: number; attempt: number }, err: unknown): Promise<void> {
+async function releaseClaim(stepRunId: string, claimed: Claim, err: unknown): Promise<void> {
   try {
     const released = await query<{ id: string }>(
       `UPDATE "StepRun" SET "status" = 'PENDING', "attempts" = $1, "attemptStartedAt" = NULL, "version" = "version" + 1, "updatedAt" = (now() AT TIME ZONE 'UTC')
@@ -399,7 +396,7 @@ async function releaseClaim(stepRunId: string, claimed: { version: number; attem
 }
 
 /** Runs `work` under a claim, giving the claim back when it throws (releaseClaim), then rethrows. */
-async function underClaim<T>(stepRunId: string, claimed: { version: number; attempt: number }, work: () => Promise<T>): Promise<T> {
+async function underClaim<T>(stepRunId: string, claimed: Claim, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
@@ -477,7 +474,7 @@ async function runHttp(ctx: Ctx, step: HttpStep, actor: Actor): Promise<StepResu
   return underClaim(ctx.stepRun.id, claimed, () => callHttp(ctx, step, actor, host, claimed));
 }
 
-async function callHttp(ctx: Ctx, step: HttpStep, actor: Actor, host: string | null, claimed: { version: number; attempt: number }): Promise<StepResult> {
+async function callHttp(ctx: Ctx, step: HttpStep, actor: Actor, host: string | null, claimed: Claim): Promise<StepResult> {
   const stepRun = { ...ctx.stepRun, status: "RUNNING" as const, version: claimed.version, attempts: claimed.attempt };
   // Named secrets are decrypted here, at call time, and nowhere else; a missing one fails the step
   // at once (no retry can fix it), naming the secret, never a value.
@@ -575,7 +572,7 @@ async function runHuman(ctx: Ctx, step: HumanStep, actor: Actor): Promise<StepRe
   return underClaim(ctx.stepRun.id, claimed, () => createTaskAndWait(ctx, step, actor, claimed));
 }
 
-async function createTaskAndWait(ctx: Ctx, step: HumanStep, actor: Actor, claimed: { version: number; attempt: number }): Promise<StepResult> {
+async function createTaskAndWait(ctx: Ctx, step: HumanStep, actor: Actor, claimed: Claim): Promise<StepResult> {
   const stepRun = { ...ctx.stepRun, status: "RUNNING" as const, version: claimed.version, attempts: claimed.attempt };
   const c = { ...ctx, stepRun };
   const scope = scopeOf(ctx);

@@ -265,18 +265,20 @@ export async function startInstanceInTx(
   const now = tsValue(new Date());
   // The row as written (version 1, the column's default), without reading it back: in a batched
   // transaction the INSERT waits for the commit with the rest (ADR 016, ADR 017).
+  // The variables as stored (what JSON keeps of them), serialised once for both.
+  const variables = JSON.stringify(input.variables ?? {});
   const instance: { id: string; businessKey: string | null; status: InstanceStatus; version: number; variables: Prisma.JsonValue; definitionId: string } = {
     id: newId(),
     businessKey: input.businessKey ?? null,
     status: "RUNNING",
     version: 1,
-    variables: JSON.parse(JSON.stringify(input.variables ?? {})) as Prisma.JsonValue,
+    variables: JSON.parse(variables) as Prisma.JsonValue,
     definitionId: definition.id,
   };
   await write(
     tx,
     Prisma.sql`INSERT INTO "ProcessInstance" ("id", "definitionId", "businessKey", "variables", "status", "currentStepId", "startedById", "startedByName", "startEventId", "startedAt", "updatedAt", "version")
-      VALUES (${instance.id}, ${definition.id}, ${instance.businessKey}, ${jsonValue(instance.variables)}, 'RUNNING', ${first.id},
+      VALUES (${instance.id}, ${definition.id}, ${instance.businessKey}, ${variables}::jsonb, 'RUNNING', ${first.id},
               ${actor.type === "USER" ? actor.id : null}, ${actor.name}, ${input.startEventId ?? null}, ${now}, ${now}, ${instance.version})`,
   );
   const run = await createStepRunInTx(tx, instance.id, first, {}, opts);

@@ -10,7 +10,7 @@ import type { EventReceiptDto } from "./schemas";
 import { requirePermission, workerActor, type Actor } from "../identity/actor";
 import { auditInTx } from "../audit/repository";
 import { dispatchInserted, outboxInsertSql, pgTransactionWithOutbox, prepareMessages } from "../outbox/service";
-import { BatchConflict, jsonValue, rows, tsValue, write, type PgTx } from "../sql-tx";
+import { jsonValue, rows, tsValue, write, type PgTx } from "../sql-tx";
 import { documentOf, versionsStartedBy } from "../processes/service";
 import { stepById } from "../processes/definition";
 import type { WaitStep } from "../processes/schemas";
@@ -104,8 +104,8 @@ export async function processEventReceiptIn(
   let firstStepRuns: NonNullable<Advanced["carried"]>[] = [];
   // On the hot paths' pool (lib/sql-tx.ts): every event a producer sends runs this once. Batched
   // (ADR 017): after the two reads, the instance, its first run, the receipt's result and the audit
-  // entries go as one statement with the COMMIT. A guard that failed in it (a wait step delivered
-  // to meanwhile) wrote nothing: run again unbatched, where the guard takes its usual path.
+  // entries go as one statement with the COMMIT (a guard that failed in it, a wait step delivered
+  // to meanwhile, runs it again unbatched: pgTransactionWithOutbox).
   const body = async (tx: PgTx) => {
     firstStepRuns = [];
     const locked = await rows<EventReceipt>(tx, Prisma.sql`SELECT * FROM "EventReceipt" WHERE "id" = ${receiptId} FOR UPDATE`);
@@ -168,13 +168,7 @@ export async function processEventReceiptIn(
     });
     return result;
   };
-  let result: EventResult | null;
-  try {
-    result = await pgTransactionWithOutbox(body, { batched: true });
-  } catch (e) {
-    if (!(e instanceof BatchConflict)) throw e;
-    result = await pgTransactionWithOutbox(body);
-  }
+  const result = await pgTransactionWithOutbox(body, { batched: true });
   return { result, firstStepRuns };
 }
 

@@ -1,5 +1,5 @@
 import { db, Prisma, type Tx } from "../db";
-import { pgTransaction, write, type AnyTx, type PgTx } from "../sql-tx";
+import { BatchConflict, pgTransaction, write, type AnyTx, type PgTx } from "../sql-tx";
 import { query } from "../pg";
 import { UnrecoverableError } from "bullmq";
 import { z } from "zod";
@@ -57,9 +57,21 @@ export function transactionWithOutbox<T>(fn: (tx: Tx) => Promise<T>): Promise<T>
   return thenDispatch((body: (tx: Tx) => Promise<T>) => db().$transaction(body), fn);
 }
 
-/** transactionWithOutbox on the hot paths' pool (a PgTx; lib/sql-tx.ts; `batched`: see PgTx). */
-export function pgTransactionWithOutbox<T>(fn: (tx: PgTx) => Promise<T>, opts: { batched?: boolean } = {}): Promise<T> {
-  return thenDispatch((body: (tx: PgTx) => Promise<T>) => pgTransaction<T>(body, opts), fn);
+/**
+ * transactionWithOutbox on the hot paths' pool (a PgTx; lib/sql-tx.ts). `batched` (ADR 016): writes
+ * wait and go as one statement; should one of its guards fail, nothing was written and `fn` runs
+ * again unbatched, where the guard's failure takes the path it takes in the code (a lock and a
+ * fresh look, or "moved on"). `fn` must start from scratch each time it runs.
+ */
+export async function pgTransactionWithOutbox<T>(fn: (tx: PgTx) => Promise<T>, opts: { batched?: boolean } = {}): Promise<T> {
+  const run = (batched: boolean) => thenDispatch((body: (tx: PgTx) => Promise<T>) => pgTransaction<T>(body, { batched }), fn);
+  if (!opts.batched) return run(false);
+  try {
+    return await run(true);
+  } catch (e) {
+    if (!(e instanceof BatchConflict)) throw e;
+    return run(false);
+  }
 }
 
 async function thenDispatch<X extends AnyTx, T>(runTx: (body: (tx: X) => Promise<T>) => Promise<T>, fn: (tx: X) => Promise<T>): Promise<T> {
@@ -122,9 +134,8 @@ export async function runCompanions(data: unknown): Promise<void> {
   const parsed = companionsSchema.safeParse(raw);
   if (!parsed.success) throw new UnrecoverableError(`invalid companions: ${parsed.error.message}`);
   const rows: OutboxRow[] = parsed.data.map((c) => ({ id: "", queue: c.queue, jobName: c.name, jobId: c.jobId, payload: c.payload, availableAt: null }));
-  const local = rows.filter((m) => localHandlers.has(m.queue));
-  const remote = rows.filter((m) => !localHandlers.has(m.queue));
-  await Promise.all([remote.length ? addToQueues(remote) : undefined, ...local.map(runLocally)]);
+  // No outbox rows of their own: straight to their queues, nothing to mark.
+  await handOver(rows, addToQueues, false);
 }
 
 /**
@@ -159,12 +170,18 @@ export function dispatchInserted(messages: Omit<OutboxRow, "id">[], ids: (string
 export function dispatchMessages(messages: OutboxRow[]): Promise<void> {
   if (messages.length === 0) return Promise.resolve();
   if (localHandlers.size === 0) return viaQueues(messages);
-  // The ones this process would be handed back by BullMQ, due now, it handles itself.
+  return handOver(messages, viaQueues, true);
+}
+
+/**
+ * The messages this process would be handed back by BullMQ, due now, it handles itself; the rest
+ * go to `toQueues`. `marked`: they are outbox rows, marked dispatched once handled.
+ */
+async function handOver(messages: OutboxRow[], toQueues: (m: OutboxRow[]) => Promise<void>, marked: boolean): Promise<void> {
   const now = Date.now();
   const local = messages.filter((m) => localHandlers.has(m.queue) && (!m.availableAt || m.availableAt.getTime() <= now));
-  if (local.length === 0) return viaQueues(messages);
-  const remote = messages.filter((m) => !local.includes(m));
-  return Promise.all([remote.length ? viaQueues(remote) : undefined, ...local.map(runLocally)]).then(() => undefined);
+  const remote = local.length ? messages.filter((m) => !local.includes(m)) : messages;
+  await Promise.all([remote.length ? toQueues(remote) : undefined, ...local.map((m) => runLocally(m, toQueues, marked))]);
 }
 
 /** A job as a processor sees it, whether BullMQ delivered it or its own process handles it. */
@@ -192,16 +209,15 @@ export function handleLocally(queueName: QueueName, handler: LocalHandler): () =
   };
 }
 
-async function runLocally(m: OutboxRow): Promise<void> {
+async function runLocally(m: OutboxRow, toQueues: (m: OutboxRow[]) => Promise<void>, marked: boolean): Promise<void> {
   const handler = localHandlers.get(m.queue)!;
   try {
     await handler({ id: m.jobId, name: m.jobName, data: m.payload, timestamp: Date.now() });
   } catch (err) {
     logger.warn({ queue: m.queue, job: m.jobName, jobId: m.jobId, err: err instanceof Error ? err.message : String(err) }, "job failed where it was committed; queued for retry");
-    // A companion (no outbox row of its own) goes straight to its queue.
-    return m.id === "" ? addToQueues([m]) : viaQueues([m]);
+    return toQueues([m]);
   }
-  if (m.id !== "") markDispatched([String(m.id)]).catch((err: unknown) => logger.warn({ err: String(err) }, "outbox marks deferred to sweep"));
+  if (marked) markDispatched([String(m.id)]).catch((err: unknown) => logger.warn({ err: String(err) }, "outbox marks deferred to sweep"));
 }
 
 function viaQueues(messages: OutboxRow[]): Promise<void> {
