@@ -71,6 +71,13 @@ export function fromZodError(err: ZodError, what = "Request"): AppError {
   return new AppError("VALIDATION_FAILED", `${what} is invalid — ${summary}`, { fieldErrors });
 }
 
+/** Validates `input` against `schema`; a mismatch is a 422 naming `what` and each field. */
+export function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } }, input: unknown, what: string): T {
+  const r = schema.safeParse(input);
+  if (!r.success) throw fromZodError(r.error, what);
+  return r.data;
+}
+
 export interface ProblemDetails {
   type: string;
   title: string;

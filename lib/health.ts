@@ -1,11 +1,11 @@
-import { db } from "./db";
+import { query } from "./db";
 import { redis } from "./redis";
 
 /** Liveness of the two services Baton depends on. */
 export async function checkDependencies(): Promise<{ ok: boolean; database: string; redis: string }> {
   const [database, cache] = await Promise.all([
-    db()
-      .$queryRaw`SELECT 1`.then(() => "ok")
+    query("SELECT 1")
+      .then(() => "ok")
       .catch((e: unknown) => `error: ${e instanceof Error ? e.message : String(e)}`),
     redis()
       .ping()

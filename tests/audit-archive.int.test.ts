@@ -5,11 +5,11 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { prismaClient as db } from "@/lib/db";
 import { archiveAuditEntries } from "@/lib/audit/archive";
 import { sealAll, verifyAuditChain } from "@/lib/audit/sealer";
 import { chainHash, type SealedEntry } from "@/lib/audit/chain";
-import { appendAuditEntry } from "@/lib/audit/service";
+import { appendEntry } from "./helpers";
 import { systemActor } from "@/prisma/factories";
 import { uid } from "./helpers";
 
@@ -19,13 +19,13 @@ describe("audit retention and archiving", () => {
   it("archives the chain's old prefix to a verifiable file and the live chain still verifies", async () => {
     const actor = systemActor("it-retention");
     for (let i = 0; i < 5; i++) {
-      await db().$transaction((tx) => appendAuditEntry(tx, actor, { action: "it.retention.old", subjectType: "test", subjectId: uid() }));
+      await appendEntry(actor, { action: "it.retention.old", subjectType: "test", subjectId: uid() });
     }
     await sealAll();
     await new Promise((r) => setTimeout(r, 20));
     const cutoff = new Date();
     await new Promise((r) => setTimeout(r, 20));
-    const recent = await db().$transaction((tx) => appendAuditEntry(tx, actor, { action: "it.retention.new", subjectType: "test", subjectId: uid() }));
+    const recent = await appendEntry(actor, { action: "it.retention.new", subjectType: "test", subjectId: uid() });
     await sealAll();
 
     const dir = mkdtempSync(path.join(tmpdir(), "baton-archive-"));
@@ -62,7 +62,7 @@ describe("audit retention and archiving", () => {
   }, 120_000);
 
   it("declaring an archive range does not let anyone delete live entries", async () => {
-    const row = await db().$transaction((tx) => appendAuditEntry(tx, systemActor("it"), { action: "it.retention.live", subjectType: "test", subjectId: uid() }));
+    const row = await appendEntry(systemActor("it"), { action: "it.retention.live", subjectType: "test", subjectId: uid() });
     await sealAll();
     await expect(
       db().$transaction(async (tx) => {

@@ -1,8 +1,9 @@
 import v8 from "node:v8";
 import vm from "node:vm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
-import { appendAuditEntry, exportAuditLog, runAuditVerification, searchAuditLog } from "@/lib/audit/service";
+import { prismaClient as db } from "@/lib/db";
+import { exportAuditLog, runAuditVerification, searchAuditLog } from "@/lib/audit/service";
+import { appendEntry } from "./helpers";
 import { sealAll, verifyAuditChain } from "@/lib/audit/sealer";
 import { chainHash, type SealedEntry } from "@/lib/audit/chain";
 import { systemActor } from "@/prisma/factories";
@@ -33,7 +34,7 @@ describe("audit hash chain", () => {
     const writers = Array.from({ length: 20 }, (_, w) =>
       (async () => {
         for (let i = 0; i < 10; i++) {
-          await db().$transaction((tx) => appendAuditEntry(tx, actor, { action: "it.concurrent", subjectType: "test", subjectId: `w${w}-${i}` }));
+          await appendEntry(actor, { action: "it.concurrent", subjectType: "test", subjectId: `w${w}-${i}` });
         }
       })(),
     );
@@ -103,7 +104,7 @@ describe("audit hash chain", () => {
   });
 
   it("the app cannot update or delete entries, sealed or not", async () => {
-    const row = await db().$transaction((tx) => appendAuditEntry(tx, systemActor("it"), { action: "it.guard", subjectType: "test", subjectId: uid() }));
+    const row = await appendEntry(systemActor("it"), { action: "it.guard", subjectType: "test", subjectId: uid() });
     await expect(db().auditEntry.update({ where: { seq: row.seq }, data: { action: "it.changed" } })).rejects.toThrow(/content cannot change/);
     await expect(db().auditEntry.delete({ where: { seq: row.seq } })).rejects.toThrow(/append-only/);
     await sealAll();

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { CloudEvent, HTTP } from "cloudevents";
-import { createTask as createTaskService } from "@/lib/tasks/service";
+import { createTask as createTaskService } from "@/lib/tasks";
 import { invoiceRoutingTable } from "@/lib/rules/examples/invoice-routing";
 import { modelToDmnXml } from "@/lib/rules/serialize";
 import { beforeAll, describe, expect, it, vi } from "vitest";

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createTask, decideTask } from "@/lib/tasks/service";
+import { createTask, decideTask } from "@/lib/tasks";
 import { auditFor, db, dropFaults, failInsertsInto, groupTask, makeTeam, uid, type Team } from "./helpers";
 
 let team: Team;

@@ -6,9 +6,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { recoverEngineJobs } from "@/lib/engine/recovery";
-import { runStep } from "@/lib/engine/runner";
+import { describeJob, runStep } from "@/lib/engine";
+import { sql, transaction } from "@/lib/db";
 import { startInstance } from "@/lib/engine/service";
-import { createStepRunInTx } from "@/lib/engine/transitions";
+import { createStepRunInTx } from "@/lib/engine/store";
 import { stepById } from "@/lib/processes/definition";
 import type { ProcessDocument } from "@/lib/processes/schemas";
 import { publishDefinition } from "@/lib/processes/service";
@@ -48,7 +49,7 @@ describe("steps run inline in one job", () => {
     const i = await startInstance(team.as.admin, key, {});
     const first = (await runsOf(i.id))[0]!;
     const r = await runStep(first.id);
-    expect(r.done).toBe("set → set → human waiting");
+    expect(describeJob(r)).toBe("set → set → human waiting");
 
     const runs = await runsOf(i.id);
     expect(runs.map((x) => [x.stepId, x.status])).toEqual([
@@ -75,7 +76,7 @@ describe("steps run inline in one job", () => {
     });
     const i = await startInstance(team.as.admin, key, {});
     const first = (await runsOf(i.id))[0]!;
-    expect((await runStep(first.id)).done).toBe("set");
+    expect(describeJob(await runStep(first.id))).toBe("set");
 
     const runs = await runsOf(i.id);
     expect(runs.map((x) => [x.stepId, x.type, x.status])).toEqual([
@@ -101,8 +102,8 @@ describe("steps run inline in one job", () => {
     const first = (await runsOf(i.id))[0]!;
     const r = await runStep(first.id);
     // The job's own step and 16 inline ones; the 18th run is queued.
-    expect(r.done.split(" → ")).toHaveLength(18);
-    expect(r.done.endsWith("queued")).toBe(true);
+    expect(r.steps).toHaveLength(17);
+    expect(r.queued?.why).toBe("inline step limit");
     const runs = await runsOf(i.id);
     expect(runs.filter((x) => x.status === "COMPLETED")).toHaveLength(17);
     const pending = runs.find((x) => x.status === "PENDING")!;
@@ -135,8 +136,8 @@ describe("steps run inline in one job", () => {
 
     // A worker that died right after creating such a run leaves it RUNNING with no job.
     const def = await db().processDefinition.findFirstOrThrow({ where: { key } });
-    const orphan = await db().$transaction(async (tx) => {
-      await tx.stepRun.updateMany({ where: { id: review.id }, data: { status: "COMPLETED", endedAt: new Date() } });
+    const orphan = await transaction(async (tx) => {
+      await tx.update("StepRun", { status: "COMPLETED", endedAt: new Date() }, sql`"id" = ${review.id}`);
       return createStepRunInTx(tx, i.id, stepById(def.document as unknown as ProcessDocument, "review")!, {}, { enqueue: false });
     });
     expect(await db().stepRun.findUniqueOrThrow({ where: { id: orphan.id } })).toMatchObject({ status: "RUNNING", attempts: 1 });
@@ -178,7 +179,7 @@ describe("steps run inline in one job", () => {
     // Someone else's change to the instance (an operator's note in the variables) bumps its version.
     await db().$executeRaw`UPDATE "ProcessInstance" SET "variables" = "variables" || '{"note":"checked"}'::jsonb, "version" = "version" + 1 WHERE "id" = ${i.id}`;
     answer();
-    expect((await running).done).toBe("http ok");
+    expect(describeJob(await running)).toBe("http ok");
     const inst = await db().processInstance.findUniqueOrThrow({ where: { id: i.id } });
     expect(inst).toMatchObject({ status: "COMPLETED", currentStepId: "done", variables: { order: "ORD-1", note: "checked", reservation: "R-1" } });
     expect((await runsOf(i.id)).map((x) => [x.stepId, x.status])).toEqual([
@@ -216,7 +217,7 @@ describe("steps run inline in one job", () => {
     // Not "busy" until stale: the job's retry takes it at once, as attempt 1 again (no retry was
     // spent: the step allows none), and the ERP sees the same idempotency key.
     await dropFaults();
-    expect((await runStep(first.id)).done).toBe("http ok");
+    expect(describeJob(await runStep(first.id))).toBe("http ok");
     const done = await db().stepRun.findUniqueOrThrow({ where: { id: first.id } });
     expect(done).toMatchObject({ status: "COMPLETED", attempts: 1 });
     expect(done.attemptLog).toHaveLength(1);
@@ -242,14 +243,14 @@ describe("steps run inline in one job", () => {
     // The set step commits; the task step, reached inline and created claimed, fails: it is given
     // back (PENDING, attempt returned) and queued as a job of its own.
     const r = await runStep(first.id);
-    expect(r.done).toMatch(/^set → queued \(.*injected fault/);
+    expect(describeJob(r)).toMatch(/^set → queued \(.*injected fault/);
     const review = (await runsOf(i.id)).find((x) => x.stepId === "review")!;
     expect(review).toMatchObject({ status: "PENDING", attempts: 0, attemptStartedAt: null });
     expect(await queue(QUEUES.engine).getJob(`step.${review.id}`)).toBeTruthy();
     expect(await db().task.count({ where: { instanceId: i.id } })).toBe(0);
 
     await dropFaults();
-    expect((await runStep(review.id)).done).toBe("human waiting");
+    expect(describeJob(await runStep(review.id))).toBe("human waiting");
     expect(await db().stepRun.findUniqueOrThrow({ where: { id: review.id } })).toMatchObject({ status: "WAITING", attempts: 1 });
     expect(await db().task.count({ where: { instanceId: i.id } })).toBe(1);
   });
@@ -269,8 +270,8 @@ describe("steps run inline in one job", () => {
     const def = await db().processDefinition.findFirstOrThrow({ where: { key } });
     // What a worker leaves behind when it dies between its commit and running the next step:
     // a PENDING run with no job.
-    const orphan = await db().$transaction(async (tx) => {
-      await tx.stepRun.updateMany({ where: { instanceId: i.id }, data: { status: "COMPLETED", endedAt: new Date() } });
+    const orphan = await transaction(async (tx) => {
+      await tx.update("StepRun", { status: "COMPLETED", endedAt: new Date() }, sql`"instanceId" = ${i.id}`);
       return createStepRunInTx(tx, i.id, stepById(def.document as unknown as ProcessDocument, "second")!, {}, { enqueue: false });
     });
     expect(await runStepJobs([orphan.id])).toHaveLength(0);

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { acquireBreaker, listBreakers, recordBreakerFailure, recordBreakerSuccess } from "@/lib/engine/circuit-breaker";
 import { listCircuitBreakers } from "@/lib/engine/service";
 import { redis, redisKey } from "@/lib/redis";
-import { decideTask } from "@/lib/tasks/service";
+import { decideTask } from "@/lib/tasks";
 import { cancelInstance, getInstance, retryFailedStep, skipFailedStep, startInstance } from "@/lib/engine/service";
 import { publishDefinition } from "@/lib/processes/service";
 import { invoiceRoutingTable } from "@/lib/rules/examples/invoice-routing";

@@ -5,11 +5,11 @@ import type { AddressInfo } from "node:net";
 import { Worker } from "bullmq";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { redis, redisKey } from "@/lib/redis";
-import { dispatchOutbox } from "@/lib/outbox/service";
+import { dispatchOutbox } from "@/lib/db";
 import { queue, QUEUES } from "@/lib/queues";
-import { decideTask } from "@/lib/tasks/service";
+import { decideTask } from "@/lib/tasks";
 import { getInstance, retryFailedStep, startInstance } from "@/lib/engine/service";
-import { runStep } from "@/lib/engine/runner";
+import { runStep } from "@/lib/engine";
 import { recoverEngineJobs } from "@/lib/engine/recovery";
 import { deprecateVersion, publishDefinition } from "@/lib/processes/service";
 import { isAppError } from "@/lib/errors";
@@ -369,7 +369,7 @@ describe("crash safety", () => {
       expect(done.variables).toEqual({ ok: true });
 
       // A duplicate job for a finished step is a no-op.
-      expect(await runStep(run.id)).toEqual({ done: "skipped (instance COMPLETED)" });
+      expect(await runStep(run.id)).toEqual({ steps: [{ kind: "skipped", why: "instance COMPLETED" }] });
       expect(await db().stepRun.count({ where: { instanceId: i.id } })).toBe(2);
     } finally {
       worker.resume();

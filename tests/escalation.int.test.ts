@@ -2,13 +2,14 @@
 // timers (BullMQ delayed jobs through the outbox), the batch that fires them, the sweep that
 // covers for a flushed Redis or a stopped worker, and the SLA pause while information is awaited.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { transaction } from "@/lib/db";
 import { env } from "@/lib/env";
 import { createRedis } from "@/lib/redis";
 import { queue, QUEUES } from "@/lib/queues";
-import { fireDueEscalations } from "@/lib/sla/escalate";
+import { fireDueEscalations } from "@/lib/tasks";
 import { getCalendar, setCalendar, slaAtCreation } from "@/lib/sla/service";
-import { answerInfoRequest, requestInfo } from "@/lib/tasks/info-requests";
-import { createTask, decideTask, getTask } from "@/lib/tasks/service";
+import { answerInfoRequest, requestInfo } from "@/lib/tasks";
+import { createTask, decideTask, getTask } from "@/lib/tasks";
 import { notifyTaskEscalated } from "@/lib/notifications/escalations";
 import { startEscalations } from "@/workers/processors/escalations";
 import { processNotificationJob } from "@/workers/processors/notifications";
@@ -212,7 +213,7 @@ describe("the SLA clock", () => {
   it("business hours: 8 working hours from Friday 15:00 in the group's calendar fall due on Monday 15:00", async () => {
     const group = await createGroup(db(), { key: `cal-${uid()}`, memberIds: [team.users.alice.id] });
     await setCalendar(team.as.admin, group.key, { timeZone: "Europe/Berlin", workingDays: [1, 2, 3, 4, 5], start: "09:00", end: "17:00", holidays: ["2026-12-25"] });
-    const sla = await db().$transaction((tx) =>
+    const sla = await transaction((tx) =>
       slaAtCreation(tx, {
         now: new Date("2026-11-27T14:00:00Z"),
         dueAt: null,

@@ -7,16 +7,23 @@ import { env } from "@/lib/env";
 import { QUEUES } from "@/lib/queues";
 import { createRedis } from "@/lib/redis";
 import { processEngineJob } from "@/workers/processors/engine";
-import { db } from "@/lib/db";
+import { prismaClient as db, query, transaction, type AuditActor, type AuditInput } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { dispatchOutbox } from "@/lib/outbox/service";
+import { dispatchOutbox } from "@/lib/db";
 import { createApiToken } from "@/lib/identity/service";
 import type { RoleName } from "@/lib/identity/permissions";
 import type { CreateTaskInput } from "@/lib/tasks/schemas";
-import { createTask } from "@/lib/tasks/service";
+import { createTask } from "@/lib/tasks";
 import { createGroup, createUser, userActor } from "@/prisma/factories";
 
 export { db };
+
+/** Appends one audit entry in a transaction of its own (as any change would) and returns its seq. */
+export async function appendEntry(actor: AuditActor, input: AuditInput): Promise<{ seq: bigint }> {
+  await transaction(async (tx) => tx.audit(actor, input));
+  const [row] = await query<{ seq: bigint }>(`SELECT max("seq") AS "seq" FROM "AuditEntry" WHERE "action" = $1 AND "subjectId" = $2`, [input.action, input.subjectId]);
+  return { seq: BigInt(row!.seq) };
+}
 
 export function uid(): string {
   return randomUUID().slice(0, 8);

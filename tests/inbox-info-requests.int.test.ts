@@ -2,8 +2,8 @@
 // (session auth replaced by a variable) and the services, against real PostgreSQL and Redis.
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { AppError } from "@/lib/errors";
-import { createTask, decideTask, cancelTask, getTask, listTasks } from "@/lib/tasks/service";
-import { answerInfoRequest, requestInfo } from "@/lib/tasks/info-requests";
+import { createTask, decideTask, cancelTask, getTask, listTasks } from "@/lib/tasks";
+import { answerInfoRequest, requestInfo } from "@/lib/tasks";
 import { addComment, listComments } from "@/lib/comments/service";
 import { getMe } from "@/lib/identity/service";
 import { processNotificationJob } from "@/workers/processors/notifications";

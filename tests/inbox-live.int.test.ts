@@ -5,8 +5,8 @@ import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { redis } from "@/lib/redis";
 import { liveChannel } from "@/lib/live/publish";
-import { claimTask, decideTask } from "@/lib/tasks/service";
-import { requestInfo } from "@/lib/tasks/info-requests";
+import { claimTask, decideTask } from "@/lib/tasks";
+import { requestInfo } from "@/lib/tasks";
 import { groupTask, makeTeam, type Team } from "./helpers";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));

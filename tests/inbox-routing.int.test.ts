@@ -1,7 +1,7 @@
 // Routing (lib/routing): each strategy, out-of-office delegation, round-robin fairness under
 // concurrency, least-loaded with skills, conditions, and the task.routed audit entry.
 import { beforeAll, describe, expect, it } from "vitest";
-import { claimTask, createTask, decideTask } from "@/lib/tasks/service";
+import { claimTask, createTask, decideTask } from "@/lib/tasks";
 import { createGroup, createUser, userActor } from "@/prisma/factories";
 import { appError, auditFor, db, makeTeam, uid, type Team } from "./helpers";
 

@@ -2,8 +2,8 @@
 // consequences wait in PostgreSQL until the window closes; commit and undo race for one row.
 import { beforeAll, describe, expect, it } from "vitest";
 import { Worker } from "bullmq";
-import { decideTask, getTask, listTasks } from "@/lib/tasks/service";
-import { commitDueHeldDecisions, commitHeldDecision, undoDecision } from "@/lib/tasks/held-decisions";
+import { decideTask, getTask, listTasks } from "@/lib/tasks";
+import { commitDueHeldDecisions, commitHeldDecision, undoDecision } from "@/lib/tasks";
 import { env } from "@/lib/env";
 import { QUEUES } from "@/lib/queues";
 import { createRedis } from "@/lib/redis";

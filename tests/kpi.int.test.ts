@@ -10,7 +10,7 @@ import { setVersionSplit } from "@/lib/processes/split";
 import { listInstances, startInstance } from "@/lib/engine/service";
 import { insertHistory } from "@/prisma/kpi-history";
 import { appError, db, makeTeam, uid, type Team } from "./helpers";
-import type { Tx } from "@/lib/db";
+import { transaction } from "@/lib/db";
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -134,9 +134,11 @@ describe("KPIs over a seeded history", () => {
     expect((await dashboard()).processes[0]!.kpis.completed).toBe(4);
     const v = await db().processDefinition.findFirstOrThrow({ where: { key } });
     const now = new Date();
-    await insertHistory(db(), { definitionId: v.id, startedAt: new Date(now.getTime() - 30 * MIN), status: "COMPLETED", endMin: 20, steps: [{ stepId: "check", type: "http", startMin: 0, endMin: 20 }] });
+    const startedAt = new Date(now.getTime() - 30 * MIN);
+    await insertHistory(db(), { definitionId: v.id, startedAt, status: "COMPLETED", endMin: 20, steps: [{ stepId: "check", type: "http", startMin: 0, endMin: 20 }] });
     await refreshKpiRollups();
-    const todayDash = await kpiDashboard(team.as.auditor, { process: key, from: day(now), to: day(now) });
+    // From the day it started (just before midnight, the day before) to today.
+    const todayDash = await kpiDashboard(team.as.auditor, { process: key, from: day(startedAt), to: day(now) });
     expect(todayDash.processes[0]!.kpis).toMatchObject({ started: 1, completed: 1 });
     expect(todayDash.processes[0]!.kpis.cycleTime.meanMs).toBe(20 * MIN);
   });
@@ -169,7 +171,9 @@ describe("A/B version split", () => {
     // The version every start takes comes from startableVersion (manual starts and event starts
     // both call it): 1,000 picks through it, without the rest of a start, keep the test short.
     const picks: number[] = [];
-    for (let i = 0; i < 1000; i++) picks.push((await startableVersion(db() as unknown as Tx, key))!.version);
+    await transaction(async (tx) => {
+      for (let i = 0; i < 1000; i++) picks.push((await startableVersion(tx, key))!.version);
+    });
     const b = picks.filter((v) => v === 2).length;
     expect(picks.filter((v) => v === 1).length + b).toBe(1000);
     // Binomial(1000, 0.1): mean 100, sd 9.5; ±40 is more than 4 sd.

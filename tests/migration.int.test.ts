@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { getInstance, retryFailedStep, startInstance } from "@/lib/engine/service";
 import { migrateInstances, previewMigration } from "@/lib/engine/migration";
-import { runStep } from "@/lib/engine/runner";
+import { runStep } from "@/lib/engine";
 import { deprecateVersion, publishDefinition } from "@/lib/processes/service";
 import { appError, db, makeTeam, uid, type Team } from "./helpers";
 

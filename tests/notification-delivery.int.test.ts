@@ -18,11 +18,11 @@ const saved = { SMTP_URL: process.env.SMTP_URL, AUTH_URL: process.env.AUTH_URL, 
 Object.assign(process.env, { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, AUTH_URL: "https://baton.example.test", MAIL_FROM: "Baton <baton@example.test>", WEBHOOK_RETRY_BASE_MS: "100" });
 
 const { env } = await import("@/lib/env");
-const { dispatchOutbox } = await import("@/lib/outbox/service");
+const { dispatchOutbox } = await import("@/lib/db");
 const { queue, QUEUES } = await import("@/lib/queues");
 const { createRedis } = await import("@/lib/redis");
-const { createTask } = await import("@/lib/tasks/service");
-const { reassignTask } = await import("@/lib/tasks/reassign");
+const { createTask } = await import("@/lib/tasks");
+const { reassignTask } = await import("@/lib/tasks");
 const { listNotifications } = await import("@/lib/notifications/service");
 const { getPreferences, updatePreferences } = await import("@/lib/notifications/preferences");
 const { sendNotificationEmail } = await import("@/lib/notifications/email");

@@ -1,10 +1,10 @@
 import { Worker, type Job } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { env } from "@/lib/env";
-import { dispatchOutbox, enqueueInTx, handleLocally, pgTransactionWithOutbox, pruneOutbox, runCompanions, type JobLike } from "@/lib/outbox/service";
+import { dispatchOutbox, handleLocally, pruneOutbox, runCompanions, transaction, type JobLike } from "@/lib/db";
 import { queue, QUEUES } from "@/lib/queues";
 import { createRedis } from "@/lib/redis";
-import { decideTask } from "@/lib/tasks/service";
+import { decideTask } from "@/lib/tasks";
 import { processNotificationJob } from "@/workers/processors/notifications";
 import { db, groupTask, makeTeam, type Team, uid, waitFor } from "./helpers";
 
@@ -102,7 +102,7 @@ describe("messages the committing process handles itself (the worker's notificat
   }
 
   async function commitMessage(jobId: string, runAt?: Date) {
-    await pgTransactionWithOutbox((tx) => enqueueInTx(tx, { queue: QUEUES.notifications, name: "task-created", jobId, payload: { taskId: `t-${jobId}` }, runAt }));
+    await transaction(async (tx) => tx.enqueue({ queue: QUEUES.notifications, name: "task-created", jobId, payload: { taskId: `t-${jobId}` }, runAt }));
     return db().outboxMessage.findFirstOrThrow({ where: { jobId } });
   }
 
@@ -158,8 +158,8 @@ describe("messages the committing process handles itself (the worker's notificat
 describe("companions: jobs riding along in another job's payload", () => {
   it("a decided process task writes one engine job that carries the decision's notification", async () => {
     const jobId = `human.${uid()}`;
-    await pgTransactionWithOutbox((tx) =>
-      enqueueInTx(tx, {
+    await transaction(async (tx) =>
+      tx.enqueue({
         queue: QUEUES.engine,
         name: "human-decided",
         jobId,

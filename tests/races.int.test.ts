@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
-import { claimTask, decideTask } from "@/lib/tasks/service";
+import { claimTask, decideTask } from "@/lib/tasks";
 import { auditFor, db, groupTask, makeTeam, type Team } from "./helpers";
 
 // Concurrent requests on one task: the guarded UPDATE (status + version in the WHERE clause)

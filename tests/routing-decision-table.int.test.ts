@@ -9,7 +9,7 @@ import { invoiceRoutingTable } from "@/lib/rules/examples/invoice-routing";
 import type { DecisionTableModel } from "@/lib/rules/schemas";
 import { modelToDmnXml } from "@/lib/rules/serialize";
 import { publishDecisionTable, uploadDmn } from "@/lib/rules/service";
-import { createTask } from "@/lib/tasks/service";
+import { createTask } from "@/lib/tasks";
 import { createGroup } from "@/prisma/factories";
 import { appError, auditFor, db, makeTeam, uid, type Team } from "./helpers";
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { claimTask, createTask, decideTask, getTask, getTaskHistory, listTasks, unclaimTask, cancelTask } from "@/lib/tasks/service";
+import { claimTask, createTask, decideTask, getTask, getTaskHistory, listTasks, unclaimTask, cancelTask } from "@/lib/tasks";
 import { appError, auditFor, db, groupTask, makeTeam, uid, type Team } from "./helpers";
 
 let team: Team;

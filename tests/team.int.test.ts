@@ -3,8 +3,8 @@
 import { addHours, subHours } from "date-fns";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createGroup, createUser, userActor } from "@/prisma/factories";
-import { createTask } from "@/lib/tasks/service";
-import { bulkAction, reassignTask } from "@/lib/tasks/reassign";
+import { createTask } from "@/lib/tasks";
+import { bulkAction, reassignTask } from "@/lib/tasks";
 import { clearOutOfOffice, endOfToday, getTeamView, setOutOfOffice } from "@/lib/team/service";
 import { appError, auditFor, db, makeTeam, uid, type Team } from "./helpers";
 

@@ -9,13 +9,13 @@ import { envOrExit } from "../lib/env";
 import { logger } from "../lib/logger";
 import { createRedis, disconnectRedis } from "../lib/redis";
 import { closeQueues, queue, QUEUES } from "../lib/queues";
-import { db, disconnectDb } from "../lib/db";
+import { disconnectDb, handleLocally, query, type JobLike } from "../lib/db";
 import { checkDependencies } from "../lib/health";
 import { metrics } from "../lib/metrics/registry";
 import { runWithRequestId } from "../lib/request-context";
 import { inJobSpan, startWorkerTracing } from "../lib/tracing";
 import { processNotificationJob } from "./processors/notifications";
-import { handleLocally, type JobLike } from "../lib/outbox/service";
+
 import { processMaintenanceJob } from "./processors/maintenance";
 import { processEngineJob } from "./processors/engine";
 import { processEmailJob, processWebhookJob } from "./processors/delivery";
@@ -194,7 +194,7 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 
 async function main(): Promise<void> {
   stopTracing = await startWorkerTracing();
-  await db().$queryRaw`SELECT 1`;
+  await query("SELECT 1");
   await scheduleSweeps();
   if (env.WORKER_HEALTH_PORT > 0) {
     health.listen(env.WORKER_HEALTH_PORT, "127.0.0.1");

@@ -5,11 +5,10 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import { createGzip } from "node:zlib";
-import { db } from "../db";
+import { db, sql, transaction } from "../db";
 import { logger } from "../logger";
 import type { Actor } from "../identity/actor";
 import { GENESIS_HASH, verifyRun } from "./chain";
-import { insertAuditEntry } from "./repository";
 import { sealAll } from "./sealer";
 import { toExportRecord } from "./service";
 
@@ -68,20 +67,18 @@ export async function archiveAuditEntries(opts: { olderThan: Date; dir: string; 
   await rename(partial, file);
   const fileSha256 = sha.digest("hex");
 
-  await db().$transaction(async (tx) => {
-    await tx.auditArchive.create({
-      data: { fromIndex: start, toIndex: upto, lastHash: state.prevHash, entryCount: count, location: file, fileSha256 },
-    });
-    await tx.$executeRaw`SELECT set_config('baton.audit_archive_upto', ${upto.toString()}, true)`;
-    await tx.$executeRaw`DELETE FROM "AuditEntry" WHERE "chainIndex" BETWEEN ${start} AND ${upto}`;
-    await insertAuditEntry(tx, opts.actor, {
+  await transaction(async (tx) => {
+    await tx.insert("AuditArchive", { fromIndex: start, toIndex: upto, lastHash: state.prevHash, entryCount: count, location: file, fileSha256 });
+    await tx.query(sql`SELECT set_config('baton.audit_archive_upto', ${upto.toString()}, true)`);
+    await tx.write(sql`DELETE FROM "AuditEntry" WHERE "chainIndex" BETWEEN ${start}::bigint AND ${upto}::bigint`);
+    tx.audit(opts.actor, {
       action: "audit.archived",
       subjectType: "audit",
       subjectId: "chain",
       after: { fromIndex: start.toString(), toIndex: upto.toString(), entries: count, lastHash: state.prevHash, file, fileSha256 },
       reason: `retention: entries before ${opts.olderThan.toISOString()}`,
     });
-  }, { timeout: 120_000 });
+  });
   logger.info({ fromIndex: start.toString(), toIndex: upto.toString(), entries: count, file }, "audit entries archived");
   return { archived: count, fromIndex: start.toString(), toIndex: upto.toString(), file };
 }

@@ -1,5 +1,4 @@
-import { db, Prisma } from "../db";
-import { pgTransaction } from "../sql-tx";
+import { AUDIT_CONTENT_FIELDS, db, raw, sql, transaction } from "../db";
 import { logger } from "../logger";
 import { chainHash, GENESIS_HASH, verifyRun, type ChainContent, type ChainProblem } from "./chain";
 
@@ -9,49 +8,28 @@ import { chainHash, GENESIS_HASH, verifyRun, type ChainContent, type ChainProble
 const SEALER_LOCK_KEY = 424242001;
 const CHECKPOINT_EVERY = BigInt(1000);
 
-export const contentSelect = {
-  seq: true,
-  at: true,
-  actorType: true,
-  actorId: true,
-  actorName: true,
-  onBehalfOfId: true,
-  action: true,
-  subjectType: true,
-  subjectId: true,
-  taskId: true,
-  instanceId: true,
-  before: true,
-  after: true,
-  reason: true,
-  requestId: true,
-  ip: true,
-  userAgent: true,
-} as const;
+/** The content fields as an ORM select. */
+export const contentSelect = Object.fromEntries(AUDIT_CONTENT_FIELDS.map((f) => [f, true])) as { [K in (typeof AUDIT_CONTENT_FIELDS)[number]]: true };
 
-// The content columns chainHash covers, as the pg pool returns them (lib/pg.ts: the same types
-// Prisma's queries give, so the hash is the one verification computes).
-const CONTENT_COLUMNS = Object.keys(contentSelect)
-  .map((c) => (c === "actorType" ? `"actorType"::text AS "actorType"` : `"${c}"`))
-  .join(", ");
+// The content columns chainHash covers, as the pool returns them (the types verification reads).
+const CONTENT_COLUMNS = AUDIT_CONTENT_FIELDS.map((c) => (c === "actorType" ? `"actorType"::text AS "actorType"` : `"${c}"`)).join(", ");
 
 /**
  * Seals up to `limit` committed, unsealed entries. Returns how many it sealed (0 if another sealer
- * runs). On the pg pool (lib/sql-tx.ts): it reads every entry the system writes once, and the
- * ORM's row handling was most of its cost.
+ * runs).
  */
 export async function sealAuditChain(limit = 2000): Promise<number> {
-  return pgTransaction(async (tx) => {
-    const [lock] = await tx.query<{ locked: boolean }>(Prisma.sql`SELECT pg_try_advisory_xact_lock(${SEALER_LOCK_KEY}::bigint) AS locked`);
+  return transaction(async (tx) => {
+    const [lock] = await tx.query<{ locked: boolean }>(sql`SELECT pg_try_advisory_xact_lock(${SEALER_LOCK_KEY}::bigint) AS locked`);
     if (!lock?.locked) return 0;
     // "chainIndex IS NULL" is answered by the chainIndex index (PostgreSQL indexes NULLs), so
     // finding the few unsealed rows does not scan the whole log.
     const pending = await tx.query<ChainContent & { seq: bigint }>(
-      Prisma.sql`SELECT ${Prisma.raw(CONTENT_COLUMNS)} FROM "AuditEntry" WHERE "chainIndex" IS NULL ORDER BY "seq" LIMIT ${limit}`,
+      sql`SELECT ${raw(CONTENT_COLUMNS)} FROM "AuditEntry" WHERE "chainIndex" IS NULL ORDER BY "seq" LIMIT ${limit}`,
     );
     if (pending.length === 0) return 0;
     const [head] = await tx.query<{ chainIndex: bigint; hash: string }>(
-      Prisma.sql`SELECT "chainIndex", "hash" FROM "AuditEntry" WHERE "chainIndex" IS NOT NULL ORDER BY "chainIndex" DESC LIMIT 1`,
+      sql`SELECT "chainIndex", "hash" FROM "AuditEntry" WHERE "chainIndex" IS NOT NULL ORDER BY "chainIndex" DESC LIMIT 1`,
     );
     let index = head?.chainIndex ?? BigInt(0);
     let prev = head?.hash ?? GENESIS_HASH;
@@ -73,15 +51,15 @@ export async function sealAuditChain(limit = 2000): Promise<number> {
     // outside of a nested loop and unnest the arrays again for each of its rows (minutes for a
     // batch of 5,000, seen in tests/audit-chain.int.test.ts). The rows are this transaction's
     // pending ones, under the sealer's lock; one sealed meanwhile makes the trigger refuse.
-    await tx.query(Prisma.sql`
+    await tx.query(sql`
       UPDATE "AuditEntry" AS a
          SET "chainIndex" = v.ci, "hash" = v.h, "prevHash" = v.p
         FROM unnest(${seqs}::text[]::bigint[], ${indexes}::text[]::bigint[], ${hashes}::text[], ${prevs}::text[]) AS v(seq, ci, h, p)
        WHERE a.seq = v.seq`);
-    const [lastCheckpoint] = await tx.query<{ chainIndex: bigint }>(Prisma.sql`SELECT "chainIndex" FROM "AuditCheckpoint" ORDER BY "chainIndex" DESC LIMIT 1`);
+    const [lastCheckpoint] = await tx.query<{ chainIndex: bigint }>(sql`SELECT "chainIndex" FROM "AuditCheckpoint" ORDER BY "chainIndex" DESC LIMIT 1`);
     if (!lastCheckpoint || index - lastCheckpoint.chainIndex >= CHECKPOINT_EVERY) {
       await tx.query(
-        Prisma.sql`INSERT INTO "AuditCheckpoint" ("chainIndex", "hash", "createdAt") VALUES (${index.toString()}::bigint, ${prev}, (now() AT TIME ZONE 'UTC'))`,
+        sql`INSERT INTO "AuditCheckpoint" ("chainIndex", "hash", "createdAt") VALUES (${index.toString()}::bigint, ${prev}, (now() AT TIME ZONE 'UTC'))`,
       );
     }
     return pending.length;

@@ -1,17 +1,13 @@
-import { db } from "../db";
-import type { Prisma } from "../db";
+import { AUDIT_CONTENT_FIELDS, AUDIT_CHAIN_FIELDS, db, query, sql, transaction, type Prisma, type Row as DbRow } from "../db";
 import { requirePermission, type Actor } from "../identity/actor";
 import { auditWhere } from "./repository";
 import { scopeOf } from "../identity/scope";
 import { sealAll, verifyAuditChain, type VerifyReport } from "./sealer";
-import { insertAuditEntry as insertEntry } from "./repository";
 import { auditQuerySchema, type AuditEntryDto, type AuditQuery } from "./schemas";
 import { AppError, fromZodError } from "../errors";
 import { taskReference } from "../tasks/schemas";
 
-export { insertAuditEntry as appendAuditEntry, insertAuditEntries as appendAuditEntries } from "./repository";
-
-type Row = Prisma.AuditEntryGetPayload<object>;
+type Row = DbRow<"AuditEntry">;
 
 type TaskLabel = { reference: string; title: string };
 
@@ -27,30 +23,17 @@ export function toAuditDto(row: Row): AuditEntryDto {
   return toAuditDtoLabelled(row, new Map());
 }
 
-/** The entry's own fields as JSON-friendly values (bigints and dates as strings). */
-function plainFields(row: Row) {
-  return {
-    seq: row.seq.toString(),
-    at: row.at.toISOString(),
-    actorType: row.actorType,
-    actorId: row.actorId,
-    actorName: row.actorName,
-    onBehalfOfId: row.onBehalfOfId,
-    action: row.action,
-    subjectType: row.subjectType,
-    subjectId: row.subjectId,
-    taskId: row.taskId,
-    instanceId: row.instanceId,
-    before: row.before ?? null,
-    after: row.after ?? null,
-    reason: row.reason,
-    requestId: row.requestId,
-    ip: row.ip,
-    userAgent: row.userAgent,
-    chainIndex: row.chainIndex?.toString() ?? null,
-    prevHash: row.prevHash,
-    hash: row.hash,
-  };
+type AuditField = (typeof AUDIT_CONTENT_FIELDS)[number] | (typeof AUDIT_CHAIN_FIELDS)[number];
+type PlainFields = { [K in AuditField]: Row[K] extends bigint ? string : Row[K] extends bigint | null ? string | null : Row[K] extends Date ? string : Row[K] };
+
+/** The entry's content and chain fields as JSON-friendly values (bigints and dates as strings). */
+function plainFields(row: Row): PlainFields {
+  const out: Record<string, unknown> = {};
+  for (const f of [...AUDIT_CONTENT_FIELDS, ...AUDIT_CHAIN_FIELDS]) {
+    const v = row[f];
+    out[f] = typeof v === "bigint" ? v.toString() : v instanceof Date ? v.toISOString() : (v ?? null);
+  }
+  return out as PlainFields;
 }
 
 export function toAuditDtoLabelled(row: Row, labels: Map<string, TaskLabel>): AuditEntryDto {
@@ -92,11 +75,11 @@ async function amountFilter(q: AuditQuery): Promise<Prisma.AuditEntryWhereInput>
     return { AND: [byProcess, await amountFilter({ ...q, process: undefined })] };
   }
   if (q.amountMin === undefined && q.amountMax === undefined) return {};
-  const rows = await db().$queryRaw<{ id: string }[]>`
+  const rows = await query<{ id: string }>(sql`
     SELECT id FROM "Task"
      WHERE jsonb_typeof(context->'amount') = 'number'
        AND (${q.amountMin ?? null}::numeric IS NULL OR (context->>'amount')::numeric >= ${q.amountMin ?? null}::numeric)
-       AND (${q.amountMax ?? null}::numeric IS NULL OR (context->>'amount')::numeric <= ${q.amountMax ?? null}::numeric)`;
+       AND (${q.amountMax ?? null}::numeric IS NULL OR (context->>'amount')::numeric <= ${q.amountMax ?? null}::numeric)`);
   return { taskId: { in: rows.map((r) => r.id) } };
 }
 
@@ -145,7 +128,7 @@ export const EXPORT_COLUMNS = [
   "userAgent",
   "prevHash",
   "hash",
-] as const;
+] as const satisfies readonly AuditField[];
 
 export type ExportRecord = Record<(typeof EXPORT_COLUMNS)[number], unknown>;
 
@@ -197,8 +180,8 @@ export async function runAuditVerification(actor: Actor): Promise<VerifyReport> 
   }
   await sealAll();
   const report = await verifyAuditChain();
-  await db().$transaction((tx) =>
-    insertEntry(tx, actor, {
+  await transaction(async (tx) =>
+    tx.audit(actor, {
       action: "audit.verified",
       subjectType: "audit",
       subjectId: "chain",

@@ -1,4 +1,4 @@
-import { db, type Tx } from "../db";
+import { db, sql, type Tx } from "../db";
 import type { CommentKind as DbCommentKind } from "../generated/prisma/client";
 import type { CommentDto, CommentKind } from "./schemas";
 
@@ -9,7 +9,7 @@ export function insertComment(
   tx: Tx,
   data: { taskId: string; kind: CommentKind; body: string; authorId: string | null; authorName: string; mentionedUserIds: string[] },
 ) {
-  return tx.comment.create({ data: { ...data, kind: TO_DB[data.kind] } });
+  return tx.insert("Comment", { ...data, kind: TO_DB[data.kind] });
 }
 
 export async function findComments(taskId: string): Promise<CommentDto[]> {
@@ -20,9 +20,7 @@ export async function findComments(taskId: string): Promise<CommentDto[]> {
     include: { author: { select: { id: true, name: true } } },
   });
   const mentionedIds = [...new Set(rows.flatMap((r) => r.mentionedUserIds))];
-  const people = mentionedIds.length
-    ? await db().user.findMany({ where: { id: { in: mentionedIds } }, select: { id: true, name: true } })
-    : [];
+  const people = mentionedIds.length ? await db().user.findMany({ where: { id: { in: mentionedIds } }, select: { id: true, name: true } }) : [];
   const byId = new Map(people.map((p) => [p.id, p]));
   return rows.map((r) => ({
     id: r.id,
@@ -36,22 +34,11 @@ export async function findComments(taskId: string): Promise<CommentDto[]> {
   }));
 }
 
-export function findComment(id: string) {
-  return db().comment.findUnique({ where: { id }, include: { task: true } });
-}
-
 /** Active users by e-mail (lower-cased) or id. */
 export function findUsersByRefs(tx: Tx, refs: string[]) {
   const emails = refs.filter((r) => r.includes("@")).map((r) => r.toLowerCase());
   const ids = refs.filter((r) => !r.includes("@"));
-  return tx.user.findMany({
-    where: { active: true, OR: [{ email: { in: emails } }, { id: { in: ids } }] },
-    select: { id: true, name: true, email: true },
-  });
-}
-
-/** Adds people to the task's participants (array union in SQL, so concurrent adds never drop one). */
-export async function addParticipants(tx: Tx, taskId: string, userIds: string[]): Promise<void> {
-  if (userIds.length === 0) return;
-  await tx.$executeRaw`UPDATE "Task" SET "participantIds" = ARRAY(SELECT DISTINCT unnest("participantIds" || ${userIds}::text[])) WHERE id = ${taskId}`;
+  return tx.query<{ id: string; name: string; email: string }>(
+    sql`SELECT "id", "name", "email" FROM "User" WHERE "active" AND ("email" = ANY(${emails}::text[]) OR "id" = ANY(${ids}::text[]))`,
+  );
 }

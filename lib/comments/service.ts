@@ -1,12 +1,10 @@
-import { db } from "../db";
-import { AppError } from "../errors";
+import { db, transaction } from "../db";
+import { AppError, parse } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
-import { appendAuditEntry } from "../audit/service";
-import { enqueueInTx, dispatchOutboxSoon } from "../outbox/service";
 import { QUEUES } from "../queues";
 import { publishTaskEvent } from "../live/publish";
-import { loadForAction, parse } from "../tasks/service";
-import { addParticipants, findComments, findUsersByRefs, insertComment } from "./repository";
+import { addParticipants, loadForAction } from "../tasks";
+import { findComments, findUsersByRefs, insertComment } from "./repository";
 import { parseMentions } from "./mentions";
 import { createCommentSchema, type CommentDto, type PersonDto } from "./schemas";
 
@@ -27,7 +25,7 @@ export async function addComment(actor: Actor, taskId: string, input: unknown): 
   const refs = [...new Set([...parseMentions(data.body), ...(data.mentions ?? []).map((m) => (m.includes("@") ? m.toLowerCase() : m))])];
   if (refs.length > 20) throw new AppError("VALIDATION_FAILED", "Mention at most 20 people in one comment.", { fieldErrors: [{ path: "body", message: "too many mentions" }] });
 
-  const created = await db().$transaction(async (tx) => {
+  const created = await transaction(async (tx) => {
     const users = refs.length ? await findUsersByRefs(tx, refs) : [];
     const known = new Set(users.flatMap((u) => [u.id, u.email.toLowerCase()]));
     const unknown = refs.filter((r) => !known.has(r));
@@ -46,7 +44,7 @@ export async function addComment(actor: Actor, taskId: string, input: unknown): 
       mentionedUserIds: mentioned,
     });
     await addParticipants(tx, taskId, mentioned);
-    await appendAuditEntry(tx, actor, {
+    tx.audit(actor, {
       action: "task.commented",
       subjectType: "task",
       subjectId: taskId,
@@ -55,7 +53,7 @@ export async function addComment(actor: Actor, taskId: string, input: unknown): 
       after: { commentId: comment.id, mentionedUserIds: mentioned, body: data.body },
     });
     if (mentioned.length) {
-      await enqueueInTx(tx, {
+      tx.enqueue({
         queue: QUEUES.notifications,
         name: "task-commented",
         jobId: `task-commented.${comment.id}`,
@@ -64,7 +62,6 @@ export async function addComment(actor: Actor, taskId: string, input: unknown): 
     }
     return { comment, mentioned };
   });
-  if (created.mentioned.length) dispatchOutboxSoon();
   publishTaskEvent("task.commented", { ...task, participantIds: [...task.participantIds, ...created.mentioned] });
   const all = await findComments(taskId);
   return all.find((c) => c.id === created.comment.id)!;

@@ -1,9 +1,7 @@
-import { db, type Prisma, type Tx } from "../db";
-import { appendAuditEntry } from "../audit/service";
-import { AppError, fromZodError } from "../errors";
+import { db, query, sql, transaction, type Prisma, type Row, type Tx } from "../db";
+import { AppError, parse } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
-import { dispatchOutboxSoon, enqueueInTx } from "../outbox/service";
-import { QUEUES } from "../queues";
+import { runStepMessage, updateInstanceIf } from "./store";
 import { stepById } from "../processes/definition";
 import { documentOf } from "../processes/service";
 import type { ProcessDocument } from "../processes/schemas";
@@ -36,14 +34,21 @@ const instanceInclude = {
 type InstanceRow = Prisma.ProcessInstanceGetPayload<{ include: typeof instanceInclude }>;
 type Target = { id: string; key: string; version: number; status: string; doc: ProcessDocument };
 
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import("zod").ZodError } }, input: unknown, what: string): T {
-  const r = schema.safeParse(input);
-  if (!r.success) throw fromZodError(r.error, what);
-  return r.data;
+/** The instance in the shape of instanceInclude, locked for the move. */
+async function lockedInstance(tx: Tx, id: string): Promise<InstanceRow | null> {
+  const [row] = await tx.query<InstanceRow>(sql`
+    SELECT i.*, json_build_object('id', d."id", 'key', d."key", 'version', d."version") AS "definition",
+           COALESCE((SELECT json_agg(json_build_object('id', s."id", 'stepId', s."stepId", 'type', s."type", 'status', s."status", 'version', s."version",
+                                                       'waitEventType', s."waitEventType", 'startedAt', s."startedAt") ORDER BY s."startedAt" DESC, s."id" DESC)
+                       FROM "StepRun" s WHERE s."instanceId" = i."id" AND s."status" IN ('PENDING', 'RUNNING', 'WAITING', 'FAILED')), '[]') AS "stepRuns"
+      FROM "ProcessInstance" i JOIN "ProcessDefinition" d ON d."id" = i."definitionId"
+     WHERE i."id" = ${id} FOR UPDATE OF i`);
+  return row ?? null;
 }
 
-async function targetVersion(tx: Tx, key: string, version: number): Promise<Target> {
-  const def = await tx.processDefinition.findUnique({ where: { key_version: { key, version } } });
+
+async function targetVersion(key: string, version: number): Promise<Target> {
+  const [def] = await query<Row<"ProcessDefinition">>(sql`SELECT * FROM "ProcessDefinition" WHERE "key" = ${key} AND "version" = ${version}::int`);
   if (!def) throw new AppError("NOT_FOUND", `No version ${version} of "${key}".`);
   if (def.status !== "ACTIVE") throw new AppError("CONFLICT", `Version ${version} of "${key}" is deprecated; move instances to an active version.`);
   return { id: def.id, key, version, status: def.status, doc: documentOf(def) };
@@ -92,7 +97,7 @@ export function assess(i: InstanceRow, target: Target): MigrationCandidate {
 export async function previewMigration(actor: Actor, key: string, input: unknown): Promise<MigrationPreview> {
   requirePermission(actor, "processes:manage");
   const data = parse(migrationPreviewInputSchema, input, "Preview");
-  const target = await targetVersion(db(), key, data.targetVersion);
+  const target = await targetVersion(key, data.targetVersion);
   const rows = data.instanceIds
     ? await db().processInstance.findMany({ where: { id: { in: data.instanceIds } }, include: instanceInclude })
     : await db().processInstance.findMany({
@@ -124,27 +129,23 @@ class Refused extends Error {
 export async function migrateInstances(actor: Actor, key: string, input: unknown): Promise<MigrationResult> {
   requirePermission(actor, "processes:manage");
   const data = parse(migrateInstancesInputSchema, input, "Migration");
-  const target = await targetVersion(db(), key, data.targetVersion);
+  const target = await targetVersion(key, data.targetVersion);
   const results: MigrationResult["data"] = [];
   for (const pick of data.instances) {
     try {
-      const fromVersion = await db().$transaction(async (tx) => {
-        const i = await tx.processInstance.findUnique({ where: { id: pick.id }, include: instanceInclude });
+      const fromVersion = await transaction(async (tx) => {
+        const i = await lockedInstance(tx, pick.id);
         if (!i) throw new Refused("NOT_FOUND", "No such instance.");
         if (i.version !== pick.version) throw new Refused("INSTANCE_CHANGED", `It changed since the preview (version ${pick.version} → ${i.version}); preview again.`);
         const verdict = assess(i, target);
         if (!verdict.canMove) throw new Refused("CANNOT_MIGRATE", verdict.reason!);
-        const moved = await tx.processInstance.updateMany({
-          where: { id: i.id, version: i.version, status: i.status },
-          data: { definitionId: target.id, version: { increment: 1 } },
-        });
-        if (moved.count !== 1) throw new Refused("INSTANCE_CHANGED", "It changed while it was being moved; preview again.");
+        await updateInstanceIf(tx, { id: i.id, version: i.version, statuses: [i.status] }, { definitionId: target.id });
         // A pending step's job may have loaded the old version already (its transition is now
         // stale): a fresh job runs it as the target version defines it.
         for (const s of relevantSteps(i).filter((s) => s.status === "PENDING")) {
-          await enqueueInTx(tx, { queue: QUEUES.engine, name: "run-step", jobId: `step.${s.id}.m${i.version + 1}`, payload: { instanceId: i.id, stepRunId: s.id } });
+          tx.enqueue(runStepMessage(i.id, s.id, { suffix: `.m${i.version + 1}` }));
         }
-        await appendAuditEntry(tx, actor, {
+        tx.audit(actor, {
           action: "instance.migrated",
           subjectType: "instance",
           subjectId: i.id,
@@ -161,7 +162,6 @@ export async function migrateInstances(actor: Actor, key: string, input: unknown
       else throw e;
     }
   }
-  if (results.some((r) => r.ok)) dispatchOutboxSoon();
   const moved = results.filter((r) => r.ok).length;
   return { key, targetVersion: target.version, data: results, summary: { moved, refused: results.length - moved } };
 }

@@ -1,4 +1,4 @@
-import { db } from "../db";
+import { db, query, sql, ts } from "../db";
 import { env } from "../env";
 import { queue, QUEUES } from "../queues";
 import { parseDurationMs } from "../processes/expressions";
@@ -54,8 +54,9 @@ export async function recoverEngineJobs(opts: { olderThanMs?: number; limit?: nu
   for (const t of decided) jobs.push({ name: "human-decided", data: { taskId: t.id }, opts: { jobId: `human.${t.id}.r${t.stepRun?.version ?? 0}` } });
 
   // Events accepted asynchronously whose process-event job was lost (partial index on the backlog).
-  const unprocessed = await db().$queryRaw<{ id: string }[]>`
-    SELECT "id" FROM "EventReceipt" WHERE "result" IS NULL AND "receivedAt" < ${cutoff.toISOString()}::timestamptz AT TIME ZONE 'UTC' ORDER BY "receivedAt" LIMIT ${limit}`;
+  const unprocessed = await query<{ id: string }>(
+    sql`SELECT "id" FROM "EventReceipt" WHERE "result" IS NULL AND "receivedAt" < ${ts(cutoff)} ORDER BY "receivedAt" LIMIT ${limit}`,
+  );
   for (const r of unprocessed) jobs.push({ name: "process-event", data: { receiptId: r.id }, opts: { jobId: `event.${r.id}` } });
 
   if (jobs.length) await q.addBulk(jobs);

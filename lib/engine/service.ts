@@ -1,10 +1,7 @@
-import { db, type Prisma, type Tx } from "../db";
-import { AppError, fromZodError } from "../errors";
+import { db, query, sql, transaction, type Prisma, type Row, type Tx } from "../db";
+import { AppError, parse } from "../errors";
 import { requirePermission, workerActor, type Actor } from "../identity/actor";
-import { publishTaskEvent } from "../live/publish";
 import { listBreakers } from "./circuit-breaker";
-import { appendAuditEntry } from "../audit/service";
-import { dispatchOutboxSoon } from "../outbox/service";
 import { taskReference } from "../tasks/schemas";
 import { stepById } from "../processes/definition";
 import { documentOf, startableVersion } from "../processes/service";
@@ -20,20 +17,8 @@ import {
   type InstancePage,
   type InstanceSummaryDto,
 } from "./schemas";
-import {
-  advanceInTx,
-  cancelActiveRunsInTx,
-  createStepRunInTx,
-  lockInstance,
-  nextCompensationInTx,
-  parallelStateOf,
-  reopenBranchInTx,
-  startInstanceInTx,
-  updateInstanceIf,
-  updateStepRunIf,
-  writesOf,
-  type InstanceStatus,
-} from "./transitions";
+import { advanceInTx, cancelActiveRunsInTx, nextCompensationInTx, parallelStateOf, reopenBranchInTx, startInstanceInTx } from "./transitions";
+import { createStepRunInTx, lockInstance, updateInstance, updateInstanceIf, updateStepRunIf, writesOf, type InstanceStatus } from "./store";
 import { drillDownWhere } from "../kpi/drill-down";
 
 /** Operators, and the people who read the KPI dashboard (metrics:read) drilling down into it. */
@@ -43,13 +28,8 @@ function requireInstanceRead(actor: Actor): void {
 
 
 // The API side of the engine: start instances, read them, retry a failed step. Steps themselves
-// only ever run in the worker (lib/engine/runner.ts).
+// only ever run in the worker (lib/engine/run-step.ts).
 
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import("zod").ZodError } }, input: unknown, what: string): T {
-  const r = schema.safeParse(input);
-  if (!r.success) throw fromZodError(r.error, what);
-  return r.data;
-}
 
 const summaryInclude = { definition: { select: { key: true, version: true, name: true } } } satisfies Prisma.ProcessInstanceInclude;
 type SummaryRow = Prisma.ProcessInstanceGetPayload<{ include: typeof summaryInclude }>;
@@ -73,17 +53,16 @@ function toSummary(i: SummaryRow): InstanceSummaryDto {
 export async function startInstance(actor: Actor, key: string, input: unknown): Promise<InstanceDto> {
   requirePermission(actor, "processes:manage");
   const data = parse(startInstanceSchema, input ?? {}, "Start");
-  const { instance } = await db().$transaction(async (tx) => {
+  const { instance } = await transaction(async (tx) => {
     const def = await startableVersion(tx, key);
     if (!def) {
-      const any = await tx.processDefinition.findFirst({ where: { key }, select: { id: true } });
+      const [any] = await tx.query(sql`SELECT 1 FROM "ProcessDefinition" WHERE "key" = ${key} LIMIT 1`);
       throw any
         ? new AppError("CONFLICT", `Every version of "${key}" is deprecated; publish a new version to start instances.`)
         : new AppError("NOT_FOUND", `No process "${key}".`);
     }
     return startInstanceInTx(tx, actor, { id: def.id, key: def.key, version: def.version, document: documentOf(def) }, data);
   });
-  dispatchOutboxSoon();
   return getInstance(actor, instance.id);
 }
 
@@ -119,7 +98,7 @@ export async function getInstance(actor: Actor, id: string): Promise<InstanceDto
   });
   if (!i) throw new AppError("NOT_FOUND", "Instance not found.");
   const doc = documentOf(i.definition);
-  const failed = await openFailure(db() as unknown as Tx, i);
+  const failed = await openFailure(undefined, i);
   const manage = actor.permissions.has("processes:manage");
   return {
     ...toSummary({ ...i, definition: { key: i.definition.key, version: i.definition.version, name: i.definition.name } }),
@@ -150,21 +129,26 @@ export async function getInstance(actor: Actor, id: string): Promise<InstanceDto
   };
 }
 
-type FailedRun = Prisma.StepRunGetPayload<object>;
+type FailedRun = Row<"StepRun">;
 
 /**
  * The failed run an operator can act on: the newest failed run of a FAILED instance, or a failed
- * branch of an instance whose other branches go on (its parallel step waits for it).
+ * branch of an instance whose other branches go on (its parallel step waits for it). In the
+ * operator's transaction, or outside one to show the instance.
  */
-async function openFailure(tx: Tx, instance: { id: string; status: string }): Promise<FailedRun | null> {
+async function openFailure(tx: Tx | undefined, instance: { id: string; status: string }): Promise<FailedRun | null> {
+  const read = <T>(q: ReturnType<typeof sql>) => (tx ? tx.query<T>(q) : query<T>(q));
   if (instance.status === "FAILED") {
-    return tx.stepRun.findFirst({ where: { instanceId: instance.id, status: "FAILED", type: { not: "parallel" } }, orderBy: [{ startedAt: "desc" }, { id: "desc" }] });
+    const [run] = await read<FailedRun>(
+      sql`SELECT * FROM "StepRun" WHERE "instanceId" = ${instance.id} AND "status" = 'FAILED' AND "type" <> 'parallel' ORDER BY "startedAt" DESC, "id" DESC LIMIT 1`,
+    );
+    return run ?? null;
   }
   if (instance.status !== "RUNNING" && instance.status !== "WAITING") return null;
-  const parallels = await tx.stepRun.findMany({ where: { instanceId: instance.id, type: "parallel", status: "WAITING" }, select: { output: true } });
+  const parallels = await read<{ output: unknown }>(sql`SELECT "output" FROM "StepRun" WHERE "instanceId" = ${instance.id} AND "type" = 'parallel' AND "status" = 'WAITING'`);
   for (const p of parallels) {
     const failed = parallelStateOf(p.output).branches.find((b) => b.status === "failed" && b.runId);
-    if (failed) return tx.stepRun.findUnique({ where: { id: failed.runId! } });
+    if (failed) return (await read<FailedRun>(sql`SELECT * FROM "StepRun" WHERE "id" = ${failed.runId!}`))[0] ?? null;
   }
   return null;
 }
@@ -193,16 +177,16 @@ function canSkip(run: FailedRun | null, doc: ProcessDocument): boolean {
 async function loadForOperator(tx: Tx, instanceId: string) {
   const locked = await lockInstance(tx, instanceId);
   if (!locked) throw new AppError("NOT_FOUND", "Instance not found.");
-  const definition = await tx.processDefinition.findUniqueOrThrow({ where: { id: locked.definitionId } });
-  return { inst: locked, doc: documentOf(definition) };
+  const [definition] = await tx.query<Pick<Row<"ProcessDefinition">, "document">>(sql`SELECT "document" FROM "ProcessDefinition" WHERE "id" = ${locked.definitionId}`);
+  return { inst: locked, doc: documentOf(definition!) };
 }
 
 /** A FAILED instance runs (or compensates) again; a running one with a failed branch loses its error. */
-async function resumeInTx(tx: Tx, inst: { id: string; version: number; status: string }, compensating: boolean, data: Prisma.ProcessInstanceUpdateManyMutationInput = {}) {
+async function resumeInTx(tx: Tx, inst: { id: string; version: number; status: string }, compensating: boolean, data: { currentStepId?: string } = {}) {
   if (inst.status === "FAILED") {
     await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["FAILED"] }, { status: compensating ? "COMPENSATING" : "RUNNING", error: null, endedAt: null, ...data });
   } else {
-    await tx.processInstance.update({ where: { id: inst.id }, data: { error: null, version: { increment: 1 } } });
+    await updateInstance(tx, inst.id, { error: null });
   }
 }
 
@@ -214,7 +198,7 @@ async function resumeInTx(tx: Tx, inst: { id: string; version: number; status: s
 export async function retryFailedStep(actor: Actor, instanceId: string, input: unknown = {}): Promise<InstanceDto> {
   requirePermission(actor, "processes:manage");
   const data = parse(retryStepSchema, input ?? {}, "Retry");
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const { inst, doc } = await loadForOperator(tx, instanceId);
     const failed = await openFailure(tx, inst);
     const step = failed ? stepById(doc, failed.stepId) : undefined;
@@ -230,7 +214,7 @@ export async function retryFailedStep(actor: Actor, instanceId: string, input: u
       branchWrites: writesOf(failed.branchWrites),
       compensationOf: failed.compensationOf,
     });
-    await appendAuditEntry(tx, actor, {
+    tx.audit(actor, {
       action: "step.retried",
       subjectType: "instance",
       subjectId: inst.id,
@@ -240,7 +224,6 @@ export async function retryFailedStep(actor: Actor, instanceId: string, input: u
       reason: data.reason ?? null,
     });
   });
-  dispatchOutboxSoon();
   return getInstance(actor, instanceId);
 }
 
@@ -252,7 +235,7 @@ export async function retryFailedStep(actor: Actor, instanceId: string, input: u
 export async function skipFailedStep(actor: Actor, instanceId: string, input: unknown): Promise<InstanceDto> {
   requirePermission(actor, "processes:manage");
   const data = parse(skipStepSchema, input ?? {}, "Skip");
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const { inst, doc } = await loadForOperator(tx, instanceId);
     const failed = await openFailure(tx, inst);
     if (!failed) throw new AppError("CONFLICT", `Only a failed step can be skipped; this instance is ${inst.status.toLowerCase()} and has none.`);
@@ -265,7 +248,7 @@ export async function skipFailedStep(actor: Actor, instanceId: string, input: un
       throw new AppError("CONFLICT", "The step changed while you were skipping it. Reload and try again.");
     });
     const compensating = !!failed.compensationOf;
-    await appendAuditEntry(tx, actor, {
+    tx.audit(actor, {
       action: "step.skipped",
       subjectType: "instance",
       subjectId: inst.id,
@@ -284,7 +267,6 @@ export async function skipFailedStep(actor: Actor, instanceId: string, input: un
     await reopenBranchInTx(tx, failed);
     await advanceInTx(tx, e, fresh, failed, to, []);
   });
-  dispatchOutboxSoon();
   return getInstance(actor, instanceId);
 }
 
@@ -295,23 +277,21 @@ export async function skipFailedStep(actor: Actor, instanceId: string, input: un
 export async function cancelInstance(actor: Actor, instanceId: string, input: unknown): Promise<InstanceDto> {
   requirePermission(actor, "processes:manage");
   const data = parse(cancelInstanceSchema, input ?? {}, "Cancellation");
-  const cancelledTasks = await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     const { inst } = await loadForOperator(tx, instanceId);
     if (!CANCELLABLE.includes(inst.status)) throw new AppError("CONFLICT", `This instance is ${inst.status.toLowerCase()}; only a running, waiting, failed or compensating instance can be cancelled.`);
     const cancelled = await cancelActiveRunsInTx(tx, actor, inst.id, `Instance cancelled: ${data.reason}`);
     await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: CANCELLABLE }, { status: "CANCELLED", endedAt: new Date() });
-    await appendAuditEntry(tx, actor, {
+    tx.audit(actor, {
       action: "instance.cancelled",
       subjectType: "instance",
       subjectId: inst.id,
       instanceId: inst.id,
       before: { status: inst.status },
-      after: { status: "CANCELLED", cancelledStepRuns: cancelled.runs, cancelledTasks: cancelled.tasks.map((t) => t.id) },
+      after: { status: "CANCELLED", cancelledStepRuns: cancelled.runs, cancelledTasks: cancelled.tasks },
       reason: data.reason,
     });
-    return cancelled.tasks;
   });
-  for (const t of cancelledTasks) publishTaskEvent("task.cancelled", t);
   return getInstance(actor, instanceId);
 }
 

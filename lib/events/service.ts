@@ -1,21 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { Prisma } from "../db";
-import type { EventReceipt } from "../generated/prisma/client";
-import { query } from "../pg";
+import { query, sql, transaction, type Row, type Tx } from "../db";
 import { QUEUES } from "../queues";
-import { AUDIT_COLUMNS, auditEntrySelect } from "../audit/repository";
 import type { EventResult, IncomingEvent } from "./parse";
 import { AppError } from "../errors";
 import type { EventReceiptDto } from "./schemas";
 import { requirePermission, workerActor, type Actor } from "../identity/actor";
-import { auditInTx } from "../audit/repository";
-import { dispatchInserted, outboxInsertSql, pgTransactionWithOutbox, prepareMessages } from "../outbox/service";
-import { jsonValue, rows, tsValue, write, type PgTx } from "../sql-tx";
 import { documentOf, versionsStartedBy } from "../processes/service";
 import { stepById } from "../processes/definition";
 import type { WaitStep } from "../processes/schemas";
-import { deliverEventInTx } from "../engine/runner";
-import { lockCorrelation, startInstanceInTx, type Advanced, type InstanceRef, type StepRunRef } from "../engine/transitions";
+import { deliverEventInTx, lockCorrelation, startInstanceInTx, type Advanced, type InstanceRef, type StepRunRef } from "../engine";
+
+type EventReceipt = Row<"EventReceipt">;
 
 // CloudEvents intake (POST /api/v1/events). An event either starts the processes that subscribe
 // to its type, or correlates to an instance waiting for it; an event nobody waits for yet is kept
@@ -28,7 +23,7 @@ import { lockCorrelation, startInstanceInTx, type Advanced, type InstanceRef, ty
 // sends `Prefer: respond-async` gets 202 once the event is accepted and the worker processes it
 // (the high-rate path, ADR 014). Processing twice is harmless: the second finds the result.
 
-function variablesFrom(data: Prisma.InputJsonValue | null): Record<string, unknown> {
+function variablesFrom(data: unknown): Record<string, unknown> {
   if (data && typeof data === "object" && !Array.isArray(data)) return data as Record<string, unknown>;
   return data === null ? {} : { data };
 }
@@ -46,6 +41,9 @@ function byOf(actor: Actor) {
   return actor.type === "USER" || actor.type === "TOKEN" ? { type: actor.type, id: actor.id, name: actor.name } : undefined;
 }
 
+/** The event was accepted before: this request is a duplicate. */
+class Duplicate extends Error {}
+
 /**
  * Records the event once per (source, id) with its audit entry and its `process-event` job, in
  * one statement. A concurrent duplicate waits on the unique index until the first commits.
@@ -54,29 +52,27 @@ export async function acceptEvent(actor: Actor, ev: IncomingEvent): Promise<Acce
   requirePermission(actor, "events:write");
   const id = randomUUID();
   const data = ev.data === null || ev.data === undefined ? null : JSON.stringify(ev.data);
-  const job = { queue: QUEUES.engine, name: "process-event" as const, jobId: `event.${id}`, payload: { receiptId: id, by: byOf(actor), requestId: actor.requestId } };
-  const messages = prepareMessages([job]);
-  const rows = await query<{ inserted: string | null; outbox: string[] | null }>(Prisma.sql`
-    WITH ins AS (
-      INSERT INTO "EventReceipt" ("id", "source", "eventId", "type", "subject", "correlationKey", "data", "receivedAt")
-      VALUES (${id}, ${ev.source}, ${ev.id}, ${ev.type}, ${ev.subject ?? null}, ${ev.correlationKey ?? null}, ${data}::jsonb, (now() AT TIME ZONE 'UTC'))
-      ON CONFLICT ("source", "eventId") DO NOTHING
-      RETURNING "id"
-    ), ob AS (
-      ${outboxInsertSql(messages, Prisma.sql`ins`)}
-    ), au AS (
-      INSERT INTO "AuditEntry" ${AUDIT_COLUMNS} ${auditEntrySelect(actor, {
-        action: "event.received",
-        subjectType: "event",
-        subjectId: id,
-        after: { source: ev.source, id: ev.id, type: ev.type, subject: ev.subject ?? null },
-      })} FROM ins
-    )
-    SELECT (SELECT "id" FROM ins) AS "inserted", (SELECT array_agg("id" ORDER BY "id")::text[] FROM ob) AS "outbox"`);
-  if (rows[0]?.inserted) {
-    dispatchInserted(messages, rows[0].outbox);
-    return { receiptId: id, duplicate: false, result: null };
-  }
+  const accepted = await transaction(
+    async (tx) => {
+      // Exactly one row, or (a duplicate) nothing at all: a batched transaction writes this, the
+      // audit entry and the job as one statement, and a conflict reruns it unbatched, where the
+      // missing row says "duplicate".
+      await tx.write(
+        sql`INSERT INTO "EventReceipt" ("id", "source", "eventId", "type", "subject", "correlationKey", "data", "receivedAt")
+          VALUES (${id}, ${ev.source}, ${ev.id}, ${ev.type}, ${ev.subject ?? null}, ${ev.correlationKey ?? null}, ${data}::jsonb, (now() AT TIME ZONE 'UTC'))
+          ON CONFLICT ("source", "eventId") DO NOTHING`,
+        { expect: 1, stale: () => new Duplicate() },
+      );
+      tx.audit(actor, { action: "event.received", subjectType: "event", subjectId: id, after: { source: ev.source, id: ev.id, type: ev.type, subject: ev.subject ?? null } });
+      tx.enqueue({ queue: QUEUES.engine, name: "process-event", jobId: `event.${id}`, payload: { receiptId: id, by: byOf(actor), requestId: actor.requestId } });
+      return true;
+    },
+    { batched: true, awaitHandOff: false },
+  ).catch((e: unknown) => {
+    if (e instanceof Duplicate) return false;
+    throw e;
+  });
+  if (accepted) return { receiptId: id, duplicate: false, result: null };
   const first = await query<{ id: string; result: EventResult | null }>(`SELECT "id", "result" FROM "EventReceipt" WHERE "source" = $1 AND "eventId" = $2`, [ev.source, ev.id]);
   if (!first[0]) throw new Error("event receipt vanished after a conflicting insert");
   return { receiptId: first[0].id, duplicate: true, result: first[0].result ?? null };
@@ -102,13 +98,13 @@ export async function processEventReceiptIn(
   opts: { inline?: boolean },
 ): Promise<{ result: EventResult | null; firstStepRuns: NonNullable<Advanced["carried"]>[] }> {
   let firstStepRuns: NonNullable<Advanced["carried"]>[] = [];
-  // On the hot paths' pool (lib/sql-tx.ts): every event a producer sends runs this once. Batched
-  // (ADR 017): after the two reads, the instance, its first run, the receipt's result and the audit
-  // entries go as one statement with the COMMIT (a guard that failed in it, a wait step delivered
-  // to meanwhile, runs it again unbatched: pgTransactionWithOutbox).
-  const body = async (tx: PgTx) => {
+  // Every event a producer sends runs this once. Batched (ADR 017): after the two reads, the
+  // instance, its first run, the receipt's result and the audit entries go as one statement with
+  // the COMMIT (a guard that failed in it, a wait step delivered to meanwhile, runs it again
+  // unbatched).
+  const body = async (tx: Tx) => {
     firstStepRuns = [];
-    const locked = await rows<EventReceipt>(tx, Prisma.sql`SELECT * FROM "EventReceipt" WHERE "id" = ${receiptId} FOR UPDATE`);
+    const locked = await tx.query<EventReceipt>(sql`SELECT * FROM "EventReceipt" WHERE "id" = ${receiptId} FOR UPDATE`);
     const receipt = locked[0];
     if (!receipt) return null;
     if (receipt.result !== null) return receipt.result as unknown as EventResult;
@@ -122,7 +118,7 @@ export async function processEventReceiptIn(
           tx,
           actor,
           { id: def.id, key: def.key, version: def.version, document: documentOf(def) },
-          { variables: variablesFrom(receipt.data as Prisma.InputJsonValue | null), businessKey: receipt.correlationKey, startEventId: receipt.id },
+          { variables: variablesFrom(receipt.data), businessKey: receipt.correlationKey, startEventId: receipt.id },
           { enqueue: !opts.inline },
         );
         if (opts.inline) firstStepRuns.push(carried);
@@ -132,9 +128,8 @@ export async function processEventReceiptIn(
       result = { receiptId: receipt.id, outcome: "started", instances };
     } else if (receipt.correlationKey) {
       await lockCorrelation(tx, receipt.type, receipt.correlationKey);
-      const [waiting] = await rows<StepRunRef & { instanceId: string; i: InstanceRef; document: Prisma.JsonValue }>(
-        tx,
-        Prisma.sql`SELECT sr."id", sr."instanceId", sr."stepId", sr."status"::text AS "status", sr."version", sr."attempts", sr."attemptLog", sr."parallelRunId",
+      const [waiting] = await tx.query<StepRunRef & { instanceId: string; i: InstanceRef; document: Row<"ProcessDefinition">["document"] }>(
+        sql`SELECT sr."id", sr."instanceId", sr."stepId", sr."status"::text AS "status", sr."version", sr."attempts", sr."attemptLog", sr."parallelRunId",
                           sr."branch", sr."branchWrites", sr."compensationOf",
                           json_build_object('id', i."id", 'version', i."version", 'status', i."status", 'variables', i."variables",
                                             'businessKey', i."businessKey", 'definitionId', i."definitionId") AS "i",
@@ -155,11 +150,8 @@ export async function processEventReceiptIn(
     } else {
       result = { receiptId: receipt.id, outcome: "ignored", reason: `No process starts on "${receipt.type}" and the event has no subject or correlationkey to correlate it.` };
     }
-    await write(
-      tx,
-      Prisma.sql`UPDATE "EventReceipt" SET "result" = ${jsonValue(result)}${consumed ? Prisma.sql`, "consumedAt" = ${tsValue(new Date())}` : Prisma.empty} WHERE "id" = ${receipt.id}`,
-    );
-    await auditInTx(tx, actor, {
+    await tx.update("EventReceipt", { result, ...(consumed ? { consumedAt: new Date() } : {}) }, sql`"id" = ${receipt.id}`);
+    tx.audit(actor, {
       action: "event.processed",
       subjectType: "event",
       subjectId: receipt.id,
@@ -168,7 +160,7 @@ export async function processEventReceiptIn(
     });
     return result;
   };
-  const result = await pgTransactionWithOutbox(body, { batched: true });
+  const result = await transaction(body, { batched: true });
   return { result, firstStepRuns };
 }
 

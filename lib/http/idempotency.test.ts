@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
 
 // Key validation happens before any database access; a stub that fails loudly proves it.
-vi.mock("../db", () => ({
-  db: () => {
+vi.mock("../db", async (original) => ({
+  ...(await original<typeof import("../db")>()),
+  query: () => {
     throw new Error("database reached");
   },
 }));

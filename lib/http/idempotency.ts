@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { db } from "../db";
+import { query, sql, json } from "../db";
 import { AppError } from "../errors";
 
 // Idempotency-Key on machine POSTs (Stripe's semantics): the first response is stored and
@@ -17,12 +17,12 @@ export async function withIdempotency(
   run: () => Promise<Response>,
 ): Promise<Response> {
   if (!KEY_RE.test(key)) throw new AppError("BAD_REQUEST", "Idempotency-Key must be 1-255 letters, digits or ._:-");
-  const claimed = await db().idempotencyRecord.createMany({
-    data: [{ key, scope, requestHash: hash, status: 0, body: {} }],
-    skipDuplicates: true,
-  });
-  if (claimed.count === 0) {
-    const existing = await db().idempotencyRecord.findUnique({ where: { scope_key: { scope, key } } });
+  const claimed = await query(sql`INSERT INTO "IdempotencyRecord" ("key", "scope", "requestHash", "status", "body", "createdAt")
+    VALUES (${key}, ${scope}, ${hash}, 0, '{}'::jsonb, (now() AT TIME ZONE 'UTC')) ON CONFLICT DO NOTHING RETURNING 1`);
+  if (claimed.length === 0) {
+    const [existing] = await query<{ requestHash: string; status: number; body: unknown }>(
+      sql`SELECT "requestHash", "status", "body" FROM "IdempotencyRecord" WHERE "scope" = ${scope} AND "key" = ${key}`,
+    );
     if (existing && existing.requestHash !== hash) {
       throw new AppError("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used with a different request.");
     }
@@ -36,14 +36,18 @@ export async function withIdempotency(
   try {
     response = await run();
   } catch (e) {
-    await db().idempotencyRecord.delete({ where: { scope_key: { scope, key } } }).catch(() => undefined);
+    await forget().catch(() => undefined);
     throw e;
   }
   if (response.status >= 500) {
-    await db().idempotencyRecord.delete({ where: { scope_key: { scope, key } } }).catch(() => undefined);
+    await forget().catch(() => undefined);
     return response;
   }
-  const body = await response.clone().json().catch(() => ({}));
-  await db().idempotencyRecord.update({ where: { scope_key: { scope, key } }, data: { status: response.status, body } });
+  const body: unknown = await response.clone().json().catch(() => ({}));
+  await query(sql`UPDATE "IdempotencyRecord" SET "status" = ${response.status}::int, "body" = ${json(body)} WHERE "scope" = ${scope} AND "key" = ${key}`);
   return response;
+
+  function forget() {
+    return query(sql`DELETE FROM "IdempotencyRecord" WHERE "scope" = ${scope} AND "key" = ${key}`);
+  }
 }

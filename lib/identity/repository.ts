@@ -1,5 +1,4 @@
-import { db } from "../db";
-import { query } from "../pg";
+import { db, query, sql, ts } from "../db";
 import type { RoleName } from "./permissions";
 
 export function findUserByEmail(email: string) {
@@ -95,6 +94,6 @@ export async function touchToken(id: string): Promise<void> {
   if ((touched.get(id) ?? 0) > now - TOUCH_EVERY_MS) return;
   if (touched.size > 10_000) touched.clear();
   touched.set(id, now);
-  await db().$executeRaw`UPDATE "ApiToken" SET "lastUsedAt" = ${new Date(now).toISOString()}::timestamptz AT TIME ZONE 'UTC'
-    WHERE "id" = ${id} AND ("lastUsedAt" IS NULL OR "lastUsedAt" < ${new Date(now - TOUCH_EVERY_MS).toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+  await query(sql`UPDATE "ApiToken" SET "lastUsedAt" = ${ts(new Date(now))}
+    WHERE "id" = ${id} AND ("lastUsedAt" IS NULL OR "lastUsedAt" < ${ts(new Date(now - TOUCH_EVERY_MS))})`);
 }

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import { db } from "../db";
+import { db, sql, transaction } from "../db";
 import { AppError, fromZodError } from "../errors";
-import { appendAuditEntry } from "../audit/service";
 import { requirePermission, type Actor } from "./actor";
 import { permissionsFor, type RoleName } from "./permissions";
 import { burnPasswordCheck, verifyPassword } from "./passwords";
@@ -37,20 +36,19 @@ export async function authenticateWithPassword(raw: unknown, meta: { ip?: string
   const valid = user && user.active ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
   if (!user || !valid) {
     const lock = await recordFailedLogin(email);
-    await db().$transaction((tx) =>
-      appendAuditEntry(tx, systemActor("login", meta), { action: "user.login_failed", subjectType: "user", subjectId: user?.id ?? email, reason: "invalid credentials" }),
+    await transaction(async (tx) =>
+      tx.audit(systemActor("login", meta), { action: "user.login_failed", subjectType: "user", subjectId: user?.id ?? email, reason: "invalid credentials" }),
     );
     return lock > 0 ? { ok: false, reason: "locked", retryAfterS: lock } : { ok: false, reason: "invalid" };
   }
   await clearFailedLogins(email);
-  await db().$transaction(async (tx) => {
-    await tx.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
-    await appendAuditEntry(
-      tx,
-      { type: "USER", id: user.id, name: user.name, role: user.role, permissions: new Set(), ...meta },
-      { action: "user.login", subjectType: "user", subjectId: user.id },
-    );
-  });
+  await transaction(
+    async (tx) => {
+      await tx.update("User", { lastLoginAt: new Date() }, sql`"id" = ${user.id}`);
+      tx.audit({ type: "USER", id: user.id, name: user.name, ...meta }, { action: "user.login", subjectType: "user", subjectId: user.id });
+    },
+    { batched: true },
+  );
   return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
 }
 
@@ -112,9 +110,9 @@ export async function createApiToken(actor: Actor, input: unknown): Promise<Crea
   if (!parsed.success) throw fromZodError(parsed.error, "Token");
   const data = parsed.data;
   const token = `bat_${randomBytes(32).toString("base64url")}`;
-  const row = await db().$transaction(async (tx) => {
-    const created = await tx.apiToken.create({
-      data: {
+  const row = await transaction(
+    async (tx) => {
+      const created = await tx.insert("ApiToken", {
         name: data.name,
         prefix: token.slice(0, 12),
         tokenHash: hashToken(token),
@@ -123,18 +121,19 @@ export async function createApiToken(actor: Actor, input: unknown): Promise<Crea
         createdById: actor.type === "USER" ? actor.id : null,
         expiresAt: data.expiresInDays ? new Date(Date.now() + data.expiresInDays * 86_400_000) : null,
         rateLimitPerMinute: data.rateLimitPerMinute ?? null,
-      },
-      include: { createdBy: { select: { name: true } } },
-    });
-    await appendAuditEntry(tx, actor, {
-      action: "token.created",
-      subjectType: "token",
-      subjectId: created.id,
-      after: { name: created.name, role: created.role, scopes: created.scopes, prefix: created.prefix, expiresAt: created.expiresAt?.toISOString() ?? null, rateLimitPerMinute: created.rateLimitPerMinute },
-    });
-    return created;
-  });
-  return { ...toTokenDto(row), token };
+      });
+      tx.audit(actor, {
+        action: "token.created",
+        subjectType: "token",
+        subjectId: created.id,
+        after: { name: created.name, role: created.role, scopes: created.scopes, prefix: created.prefix, expiresAt: created.expiresAt?.toISOString() ?? null, rateLimitPerMinute: created.rateLimitPerMinute },
+      });
+      return created;
+    },
+    { batched: true },
+  );
+  const createdBy = actor.type === "USER" ? { name: actor.name } : null;
+  return { ...toTokenDto({ ...row, lastUsedAt: null, revokedAt: null, createdBy }), token };
 }
 
 export async function listApiTokens(actor: Actor): Promise<{ data: TokenDto[] }> {
@@ -145,21 +144,17 @@ export async function listApiTokens(actor: Actor): Promise<{ data: TokenDto[] }>
 
 export async function revokeApiToken(actor: Actor, id: string): Promise<TokenDto> {
   requirePermission(actor, "tokens:manage");
-  const row = await db().$transaction(async (tx) => {
-    const now = new Date();
-    const result = await tx.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: now } });
-    const current = await tx.apiToken.findUnique({ where: { id }, include: { createdBy: { select: { name: true } } } });
-    if (!current) throw new AppError("NOT_FOUND", "Token not found.");
-    if (result.count === 0) throw new AppError("CONFLICT", "This token is already revoked.", { details: { revokedAt: current.revokedAt?.toISOString() } });
-    await appendAuditEntry(tx, actor, {
-      action: "token.revoked",
-      subjectType: "token",
-      subjectId: id,
-      before: { revokedAt: null },
-      after: { revokedAt: now.toISOString() },
-    });
-    return current;
+  const now = new Date();
+  await transaction(async (tx) => {
+    const revoked = await tx.updateReturning("ApiToken", { revokedAt: now }, sql`"id" = ${id} AND "revokedAt" IS NULL`);
+    if (revoked.length === 0) {
+      const [current] = await tx.query<{ revokedAt: Date | null }>(sql`SELECT "revokedAt" FROM "ApiToken" WHERE "id" = ${id}`);
+      if (!current) throw new AppError("NOT_FOUND", "Token not found.");
+      throw new AppError("CONFLICT", "This token is already revoked.", { details: { revokedAt: current.revokedAt?.toISOString() } });
+    }
+    tx.audit(actor, { action: "token.revoked", subjectType: "token", subjectId: id, before: { revokedAt: null }, after: { revokedAt: now.toISOString() } });
   });
+  const row = await db().apiToken.findUniqueOrThrow({ where: { id }, include: { createdBy: { select: { name: true } } } });
   return toTokenDto(row);
 }
 
@@ -199,6 +194,7 @@ export async function updateMySettings(actor: Actor, input: unknown): Promise<Us
   if (actor.type !== "USER" || !actor.id) throw new AppError("FORBIDDEN", "Only people have settings.");
   const parsed = updateUserSettingsSchema.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error, "Settings");
-  const user = await db().user.update({ where: { id: actor.id }, data: parsed.data, select: { shortcutsEnabled: true, timeZone: true } });
-  return user;
+  const [user] = await transaction((tx) => tx.updateReturning("User", parsed.data, sql`"id" = ${actor.id}`));
+  if (!user) throw new AppError("UNAUTHENTICATED", "Your account no longer exists.");
+  return { shortcutsEnabled: user.shortcutsEnabled, timeZone: user.timeZone };
 }

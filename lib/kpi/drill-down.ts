@@ -1,4 +1,4 @@
-import { db, Prisma } from "../db";
+import { query, sql, type Prisma } from "../db";
 import type { z } from "zod";
 import type { instanceListQuerySchema } from "../engine/schemas";
 
@@ -25,7 +25,7 @@ export async function drillDownWhere(q: Query): Promise<Prisma.ProcessInstanceWh
   if (q.rework) {
     const from = q.endedFrom ? at(q.endedFrom) : null;
     const to = q.endedTo ? at(q.endedTo) : null;
-    const rows = await db().$queryRaw<{ id: string }[]>`
+    const rows = await query<{ id: string }>(sql`
       SELECT i.id FROM "ProcessInstance" i JOIN "ProcessDefinition" d ON d.id = i."definitionId"
        WHERE i.status IN ('COMPLETED', 'FAILED', 'CANCELLED')
          AND (${from}::timestamp IS NULL OR i."endedAt" >= ${from}::timestamp)
@@ -33,7 +33,7 @@ export async function drillDownWhere(q: Query): Promise<Prisma.ProcessInstanceWh
          AND (${q.process ?? null}::text IS NULL OR d.key = ${q.process ?? null}::text)
          AND (EXISTS (SELECT 1 FROM "StepRun" s WHERE s."instanceId" = i.id AND s.status = 'COMPLETED' GROUP BY s."stepId" HAVING count(*) > 1)
               OR EXISTS (SELECT 1 FROM "Task" t JOIN "Comment" c ON c."taskId" = t.id AND c.kind = 'QUESTION' WHERE t."instanceId" = i.id))
-       LIMIT ${REWORK_CAP}`;
+       LIMIT ${REWORK_CAP}`);
     and.push({ id: { in: rows.map((r) => r.id) } });
   }
   return and.length ? { AND: and } : {};

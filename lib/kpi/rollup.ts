@@ -1,4 +1,4 @@
-import { db, type Tx } from "../db";
+import { columnKinds, db, NOW, query, sql, transaction, ts, type Row, type Tx } from "../db";
 import { logger } from "../logger";
 import { bucketOf, bucketSql, emptyHistogram } from "./histogram";
 
@@ -42,15 +42,12 @@ export async function refreshKpiRollups(opts: { rebuild?: boolean; since?: Date;
   const counts = { instanceRows: 0, stepRows: 0, decisionRows: 0 };
   for (let lo = from.getTime(); lo < to.getTime(); lo += CHUNK_DAYS * DAY_MS) {
     const hi = Math.min(to.getTime(), lo + CHUNK_DAYS * DAY_MS);
-    const c = await db().$transaction(
-      async (tx) => {
-        // One refresh of a day range at a time (the worker, the seed and a bench may all ask);
-        // the same days recomputed twice give the same rows.
-        await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended('kpi-rollup-refresh', 0))`;
-        return recomputeDays(tx, new Date(lo), new Date(hi));
-      },
-      { timeout: 10 * 60_000, maxWait: 60_000 },
-    );
+    const c = await transaction(async (tx) => {
+      // One refresh of a day range at a time (the worker, the seed and a bench may all ask);
+      // the same days recomputed twice give the same rows.
+      await tx.query(sql`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended('kpi-rollup-refresh', 0))`);
+      return recomputeDays(tx, new Date(lo), new Date(hi));
+    });
     counts.instanceRows += c.instanceRows;
     counts.stepRows += c.stepRows;
     counts.decisionRows += c.decisionRows;
@@ -59,11 +56,11 @@ export async function refreshKpiRollups(opts: { rebuild?: boolean; since?: Date;
   const ms = Date.now() - started;
   // The watermark only moves forward (a `since` refresh of old days must not move it back).
   const watermark = state && state.watermark > now ? state.watermark : now;
-  await db().kpiRollupState.upsert({
-    where: { name: STATE },
-    create: { name: STATE, watermark, lastRunAt: new Date(), lastDurationMs: ms, daysRefreshed: days },
-    update: { watermark, lastRunAt: new Date(), lastDurationMs: ms, daysRefreshed: days },
-  });
+  await query(sql`
+    INSERT INTO "KpiRollupState" ("name", "watermark", "lastRunAt", "lastDurationMs", "daysRefreshed")
+    VALUES (${STATE}, ${ts(watermark)}, ${NOW}, ${ms}::int, ${days}::int)
+    ON CONFLICT ("name") DO UPDATE SET "watermark" = EXCLUDED."watermark", "lastRunAt" = EXCLUDED."lastRunAt",
+      "lastDurationMs" = EXCLUDED."lastDurationMs", "daysRefreshed" = EXCLUDED."daysRefreshed"`);
   const result = { from: from.toISOString().slice(0, 10), to: to.toISOString().slice(0, 10), days, ...counts, ms };
   logger.debug(result, "kpi rollups refreshed");
   return result;
@@ -76,7 +73,7 @@ export async function rollupState(): Promise<{ lastRunAt: string; watermark: str
 }
 
 async function earliestDay(now: Date): Promise<Date> {
-  const rows = await db().$queryRaw<{ first: Date | null }[]>`SELECT min("startedAt") AS first FROM "ProcessInstance"`;
+  const rows = await query<{ first: Date | null }>(sql`SELECT min("startedAt") AS first FROM "ProcessInstance"`);
   return utcDay(rows[0]?.first ?? now);
 }
 
@@ -130,9 +127,9 @@ export interface StepAgg {
 export const FIRST_ACTION_ACTIONS = ["task.claimed", "task.approval_recorded", "task.approved", "task.rejected", "task.decided", "task.info_requested", "task.commented"];
 
 async function recomputeDays(tx: Tx, from: Date, to: Date) {
-  await tx.$executeRaw`DELETE FROM "KpiInstanceDay" WHERE "day" >= ${from}::date AND "day" < ${to}::date`;
-  await tx.$executeRaw`DELETE FROM "KpiStepDay" WHERE "day" >= ${from}::date AND "day" < ${to}::date`;
-  await tx.$executeRaw`DELETE FROM "KpiDecisionDay" WHERE "day" >= ${from}::date AND "day" < ${to}::date`;
+  await tx.write(sql`DELETE FROM "KpiInstanceDay" WHERE "day" >= ${from}::date AND "day" < ${to}::date`);
+  await tx.write(sql`DELETE FROM "KpiStepDay" WHERE "day" >= ${from}::date AND "day" < ${to}::date`);
+  await tx.write(sql`DELETE FROM "KpiDecisionDay" WHERE "day" >= ${from}::date AND "day" < ${to}::date`);
 
   // ── Instances: started per day, and ended per day with cycle time and rework ──────────────
   const instances = new Map<string, InstanceAgg>();
@@ -145,21 +142,14 @@ async function recomputeDays(tx: Tx, from: Date, to: Date) {
     }
     return a;
   };
-  const startedRows = await tx.$queryRawUnsafe<{ definitionId: string; key: string; version: number; day: string; n: bigint }[]>(
-    `SELECT i."definitionId", d.key, d.version, to_char(i."startedAt", 'YYYY-MM-DD') AS day, count(*) AS n
+  const startedRows = await tx.query<{ definitionId: string; key: string; version: number; day: string; n: bigint }>(`SELECT i."definitionId", d.key, d.version, to_char(i."startedAt", 'YYYY-MM-DD') AS day, count(*) AS n
        FROM "ProcessInstance" i JOIN "ProcessDefinition" d ON d.id = i."definitionId"
       WHERE i."startedAt" >= $1 AND i."startedAt" < $2
-      GROUP BY 1, 2, 3, 4`,
-    from,
-    to,
-  );
+      GROUP BY 1, 2, 3, 4`, [from, to]);
   for (const r of startedRows) inst(r.definitionId, r.key, r.version, r.day).started += n(r.n);
 
   const cycleMs = `EXTRACT(EPOCH FROM (i."endedAt" - i."startedAt")) * 1000`;
-  const endedRows = await tx.$queryRawUnsafe<
-    { definitionId: string; key: string; version: number; day: string; status: string; reworked: boolean; bucket: number; n: bigint; sum_ms: number }[]
-  >(
-    `SELECT i."definitionId", d.key, d.version, to_char(i."endedAt", 'YYYY-MM-DD') AS day, i.status::text AS status,
+  const endedRows = await tx.query<{ definitionId: string; key: string; version: number; day: string; status: string; reworked: boolean; bucket: number; n: bigint; sum_ms: number }>(`SELECT i."definitionId", d.key, d.version, to_char(i."endedAt", 'YYYY-MM-DD') AS day, i.status::text AS status,
             (EXISTS (SELECT 1 FROM "StepRun" s WHERE s."instanceId" = i.id AND s.status = 'COMPLETED'
                       GROUP BY s."stepId" HAVING count(*) > 1)
              OR EXISTS (SELECT 1 FROM "Task" t JOIN "Comment" c ON c."taskId" = t.id AND c.kind = 'QUESTION'
@@ -167,10 +157,7 @@ async function recomputeDays(tx: Tx, from: Date, to: Date) {
             ${bucketSql(cycleMs)} AS bucket, count(*) AS n, COALESCE(sum(${cycleMs}), 0)::float8 AS sum_ms
        FROM "ProcessInstance" i JOIN "ProcessDefinition" d ON d.id = i."definitionId"
       WHERE i."endedAt" >= $1 AND i."endedAt" < $2 AND i.status IN ('COMPLETED', 'FAILED', 'CANCELLED')
-      GROUP BY 1, 2, 3, 4, 5, 6, 7`,
-    from,
-    to,
-  );
+      GROUP BY 1, 2, 3, 4, 5, 6, 7`, [from, to]);
   for (const r of endedRows) {
     const a = inst(r.definitionId, r.key, r.version, r.day);
     const c = n(r.n);
@@ -235,15 +222,11 @@ async function recomputeDays(tx: Tx, from: Date, to: Date) {
        WHERE s."endedAt" >= $1 AND s."endedAt" < $2 AND s.status IN ('COMPLETED', 'FAILED', 'SKIPPED')
     )`;
   const durMs = `EXTRACT(EPOCH FROM (r."endedAt" - r."startedAt")) * 1000`;
-  const runRows = await tx.$queryRawUnsafe<(Base & { failed: bigint; attempts: bigint; bucket: number; n: bigint; sum_ms: number })[]>(
-    `${runsCte}
+  const runRows = await tx.query<(Base & { failed: bigint; attempts: bigint; bucket: number; n: bigint; sum_ms: number })>(`${runsCte}
      SELECT r."definitionId", r.key, r.version, r."stepId", r.type, r.day, ${bucketSql(durMs)} AS bucket,
             count(*) AS n, count(*) FILTER (WHERE r.status = 'FAILED') AS failed, COALESCE(sum(r.attempts), 0) AS attempts,
             COALESCE(sum(${durMs}), 0)::float8 AS sum_ms
-       FROM runs r GROUP BY 1, 2, 3, 4, 5, 6, 7`,
-    from,
-    to,
-  );
+       FROM runs r GROUP BY 1, 2, 3, 4, 5, 6, 7`, [from, to]);
   for (const r of runRows) {
     const a = step(r);
     const c = n(r.n);
@@ -256,14 +239,10 @@ async function recomputeDays(tx: Tx, from: Date, to: Date) {
 
   // Automated steps: handoff = previous step's end (or the instance's start) → first attempt.
   const handoffMs = `GREATEST(0, EXTRACT(EPOCH FROM (r.work_start - r.prev_end)) * 1000)`;
-  const autoRows = await tx.$queryRawUnsafe<(Base & { bucket: number; n: bigint; sum_ms: number })[]>(
-    `${runsCte}
+  const autoRows = await tx.query<(Base & { bucket: number; n: bigint; sum_ms: number })>(`${runsCte}
      SELECT r."definitionId", r.key, r.version, r."stepId", r.type, r.day, ${bucketSql(handoffMs)} AS bucket,
             count(*) AS n, COALESCE(sum(${handoffMs}), 0)::float8 AS sum_ms
-       FROM runs r WHERE r.type <> 'human' GROUP BY 1, 2, 3, 4, 5, 6, 7`,
-    from,
-    to,
-  );
+       FROM runs r WHERE r.type <> 'human' GROUP BY 1, 2, 3, 4, 5, 6, 7`, [from, to]);
   for (const r of autoRows) {
     const a = step(r);
     a.handoffCount += n(r.n);
@@ -274,10 +253,7 @@ async function recomputeDays(tx: Tx, from: Date, to: Date) {
   // Human steps: the run's tasks. First action = the earliest of a person's claim, vote,
   // decision, question or comment (audit), else the task's own claimedAt / decidedAt.
   const actions = FIRST_ACTION_ACTIONS.map((a) => `'${a}'`).join(", ");
-  const taskRows = await tx.$queryRawUnsafe<
-    (Base & { prev_end: Date; created_at: Date; first_action: Date | null; due_at: Date | null; ended_at: Date; escalated: boolean; info_requested: boolean })[]
-  >(
-    `${runsCte}
+  const taskRows = await tx.query<(Base & { prev_end: Date; created_at: Date; first_action: Date | null; due_at: Date | null; ended_at: Date; escalated: boolean; info_requested: boolean })>(`${runsCte}
      SELECT r."definitionId", r.key, r.version, r."stepId", r.type, r.day, r.prev_end,
             t."createdAt" AS created_at, t."dueAt" AS due_at, COALESCE(t."decidedAt", r."endedAt") AS ended_at,
             LEAST(t."claimedAt", CASE WHEN t."decidedById" IS NOT NULL THEN t."decidedAt" END, t."infoRequestedAt",
@@ -286,10 +262,7 @@ async function recomputeDays(tx: Tx, from: Date, to: Date) {
             (t."escalationLevel" > 0 OR t."escalatedAt" IS NOT NULL) AS escalated,
             EXISTS (SELECT 1 FROM "Comment" c WHERE c."taskId" = t.id AND c.kind = 'QUESTION') AS info_requested
        FROM runs r JOIN "Task" t ON t."instanceId" = r."instanceId" AND t."stepRunId" = r.id
-      WHERE r.type = 'human'`,
-    from,
-    to,
-  );
+      WHERE r.type = 'human'`, [from, to]);
   const hb = bucketOf;
   for (const r of taskRows) {
     const a = step(r);
@@ -314,10 +287,7 @@ async function recomputeDays(tx: Tx, from: Date, to: Date) {
   }
 
   // ── Decisions of process tasks by day, outcome and person ────────────────────────────────
-  const decisionRows = await tx.$queryRawUnsafe<
-    { definitionId: string; key: string; version: number; stepId: string; day: string; outcome: string; decider_id: string; decider_name: string; n: bigint }[]
-  >(
-    `SELECT i."definitionId", d.key, d.version, s."stepId", to_char(t."decidedAt", 'YYYY-MM-DD') AS day,
+  const decisionRows = await tx.query<{ definitionId: string; key: string; version: number; stepId: string; day: string; outcome: string; decider_id: string; decider_name: string; n: bigint }>(`SELECT i."definitionId", d.key, d.version, s."stepId", to_char(t."decidedAt", 'YYYY-MM-DD') AS day,
             COALESCE(t.outcome, '') AS outcome, COALESCE(t."decidedById", '') AS decider_id,
             COALESCE(max(u.name), 'Baton (automatic)') AS decider_name, count(*) AS n
        FROM "Task" t
@@ -326,52 +296,13 @@ async function recomputeDays(tx: Tx, from: Date, to: Date) {
        JOIN "StepRun" s ON s.id = t."stepRunId"
        LEFT JOIN "User" u ON u.id = t."decidedById"
       WHERE t.status = 'DECIDED' AND t."decidedAt" >= $1 AND t."decidedAt" < $2
-      GROUP BY 1, 2, 3, 4, 5, 6, 7`,
-    from,
-    to,
-  );
+      GROUP BY 1, 2, 3, 4, 5, 6, 7`, [from, to]);
 
   // ── Write ─────────────────────────────────────────────────────────────────────────────────
   const instanceList = [...instances.values()];
   const stepList = [...steps.values()];
-  await insertJson(tx, "KpiInstanceDay", instanceList, [
-    ["definitionId", "text"],
-    ["processKey", "text"],
-    ["version", "int"],
-    ["day", "date"],
-    ["started", "int"],
-    ["completed", "int"],
-    ["failed", "int"],
-    ["cancelled", "int"],
-    ["reworked", "int"],
-    ["cycleCount", "int"],
-    ["cycleSumMs", "bigint"],
-    ["cycleHist", "int[]"],
-  ]);
-  await insertJson(tx, "KpiStepDay", stepList, [
-    ["definitionId", "text"],
-    ["processKey", "text"],
-    ["version", "int"],
-    ["stepId", "text"],
-    ["stepType", "text"],
-    ["day", "date"],
-    ["runs", "int"],
-    ["failed", "int"],
-    ["attempts", "int"],
-    ["durationSumMs", "bigint"],
-    ["durationHist", "int[]"],
-    ["handoffCount", "int"],
-    ["handoffSumMs", "bigint"],
-    ["handoffHist", "int[]"],
-    ["tasks", "int"],
-    ["firstActionCount", "int"],
-    ["firstActionSumMs", "bigint"],
-    ["firstActionHist", "int[]"],
-    ["slaTasks", "int"],
-    ["slaBreached", "int"],
-    ["escalated", "int"],
-    ["infoRequested", "int"],
-  ]);
+  await insertJson(tx, "KpiInstanceDay", instanceList);
+  await insertJson(tx, "KpiStepDay", stepList);
   const decisionList = decisionRows.map((r) => ({
     definitionId: r.definitionId,
     processKey: r.key,
@@ -383,27 +314,27 @@ async function recomputeDays(tx: Tx, from: Date, to: Date) {
     deciderName: r.decider_name,
     count: n(r.n),
   }));
-  await insertJson(tx, "KpiDecisionDay", decisionList, [
-    ["definitionId", "text"],
-    ["processKey", "text"],
-    ["version", "int"],
-    ["stepId", "text"],
-    ["day", "date"],
-    ["outcome", "text"],
-    ["deciderId", "text"],
-    ["deciderName", "text"],
-    ["count", "int"],
-  ]);
+  await insertJson(tx, "KpiDecisionDay", decisionList);
   return { instanceRows: instanceList.length, stepRows: stepList.length, decisionRows: decisionList.length };
 }
 
-/** Bulk insert through one jsonb parameter per chunk (sums rounded to whole milliseconds). */
-async function insertJson(tx: Tx, table: string, rows: object[], columns: [string, string][]): Promise<void> {
+/**
+ * Bulk insert through one jsonb parameter per chunk: the rows' fields are the table's columns, each
+ * read as its kind in the schema (sums rounded to whole milliseconds).
+ */
+async function insertJson<T extends "KpiInstanceDay" | "KpiStepDay" | "KpiDecisionDay">(tx: Tx, table: T, rows: { [K in keyof Row<T>]?: unknown }[]): Promise<void> {
+  if (rows.length === 0) return;
+  const kinds = columnKinds(table);
+  const columns = Object.keys(rows[0]!).map((c) => {
+    const kind = kinds[c];
+    if (!kind) throw new Error(`"${table}" has no column "${c}"`);
+    return [c, kind] as const;
+  });
   const cols = columns.map(([c]) => `"${c}"`).join(", ");
   const defs = columns.map(([c, t]) => `"${c}" ${t === "bigint" ? "float8" : t}`).join(", ");
   const select = columns.map(([c, t]) => (t === "bigint" ? `round("${c}")::bigint` : `"${c}"`)).join(", ");
   for (let i = 0; i < rows.length; i += 2000) {
     const chunk = JSON.stringify(rows.slice(i, i + 2000));
-    await tx.$executeRawUnsafe(`INSERT INTO "${table}" (${cols}) SELECT ${select} FROM jsonb_to_recordset($1::jsonb) AS r(${defs})`, chunk);
+    await tx.query(`INSERT INTO "${table}" (${cols}) SELECT ${select} FROM jsonb_to_recordset($1::jsonb) AS r(${defs})`, [chunk]);
   }
 }

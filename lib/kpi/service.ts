@@ -1,4 +1,4 @@
-import { db, Prisma } from "../db";
+import { join, query, sql } from "../db";
 import { AppError, fromZodError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
 import { countOf, emptyHistogram, mergeInto, percentiles } from "./histogram";
@@ -216,10 +216,10 @@ export async function kpiDashboard(actor: Actor, raw: unknown, now = new Date())
   // Summed in PostgreSQL, histograms too (bucket by bucket, only non-empty buckets come back):
   // a 30-day view of 60 versions is ~11,000 rollup rows of up to three 80-bucket histograms each,
   // which cost more to ship and parse than to add up where they are.
-  const period = Prisma.sql`day >= ${from}::date AND day < ${toExclusive}::date
+  const period = sql`day >= ${from}::date AND day < ${toExclusive}::date
          AND (${key}::text IS NULL OR "processKey" = ${key}) AND (${version}::int IS NULL OR version = ${version}::int)`;
   const [instanceRows, instanceDays, stepRows, stepDays, decisionRows, names, splits, state] = await Promise.all([
-    db().$queryRaw<SparseRow<InstanceRow, "cycleHist">[]>`
+    query<SparseRow<InstanceRow, "cycleHist">>(sql`
       WITH r AS (SELECT * FROM "KpiInstanceDay" WHERE ${period}),
       g AS (SELECT "processKey", version, sum(started)::int AS started, sum(completed)::int AS completed, sum(failed)::int AS failed,
                    sum(cancelled)::int AS cancelled, sum(reworked)::int AS reworked, sum("cycleCount")::int AS "cycleCount", sum("cycleSumMs")::bigint AS "cycleSumMs"
@@ -227,14 +227,14 @@ export async function kpiDashboard(actor: Actor, raw: unknown, now = new Date())
       h AS (SELECT r."processKey", r.version, u.i, sum(u.v)::int AS v
               FROM r CROSS JOIN LATERAL unnest(r."cycleHist") WITH ORDINALITY u(v, i) WHERE u.v <> 0 GROUP BY 1, 2, 3),
       hh AS (SELECT "processKey", version, json_object_agg(i, v) AS hist FROM h GROUP BY 1, 2)
-      SELECT g.*, hh.hist AS "cycleHist" FROM g LEFT JOIN hh ON hh."processKey" = g."processKey" AND hh.version = g.version`,
-    db().$queryRaw<{ day: string; started: number; completed: number; failed: number; cycleHist: Sparse | null }[]>`
+      SELECT g.*, hh.hist AS "cycleHist" FROM g LEFT JOIN hh ON hh."processKey" = g."processKey" AND hh.version = g.version`),
+    query<{ day: string; started: number; completed: number; failed: number; cycleHist: Sparse | null }>(sql`
       WITH r AS (SELECT * FROM "KpiInstanceDay" WHERE ${period}),
       g AS (SELECT day, sum(started)::int AS started, sum(completed)::int AS completed, sum(failed)::int AS failed FROM r GROUP BY 1),
       h AS (SELECT r.day, u.i, sum(u.v)::int AS v FROM r CROSS JOIN LATERAL unnest(r."cycleHist") WITH ORDINALITY u(v, i) WHERE u.v <> 0 GROUP BY 1, 2),
       hh AS (SELECT day, json_object_agg(i, v) AS hist FROM h GROUP BY 1)
-      SELECT to_char(g.day, 'YYYY-MM-DD') AS day, g.started, g.completed, g.failed, hh.hist AS "cycleHist" FROM g LEFT JOIN hh ON hh.day = g.day`,
-    db().$queryRaw<SparseRow<StepRow, "durationHist" | "handoffHist" | "firstActionHist">[]>`
+      SELECT to_char(g.day, 'YYYY-MM-DD') AS day, g.started, g.completed, g.failed, hh.hist AS "cycleHist" FROM g LEFT JOIN hh ON hh.day = g.day`),
+    query<SparseRow<StepRow, "durationHist" | "handoffHist" | "firstActionHist">>(sql`
       WITH r AS (SELECT * FROM "KpiStepDay" WHERE ${period}),
       g AS (SELECT "processKey", version, "stepId", "stepType", sum(runs)::int AS runs, sum(failed)::int AS failed, sum(attempts)::int AS attempts,
                    sum("durationSumMs")::bigint AS "durationSumMs", sum("handoffCount")::int AS "handoffCount", sum("handoffSumMs")::bigint AS "handoffSumMs",
@@ -248,21 +248,21 @@ export async function kpiDashboard(actor: Actor, raw: unknown, now = new Date())
       hh AS (SELECT "processKey", version, "stepId", json_object_agg(i, d) FILTER (WHERE d <> 0) AS d, json_object_agg(i, h) FILTER (WHERE h <> 0) AS h,
                     json_object_agg(i, f) FILTER (WHERE f <> 0) AS f FROM h GROUP BY 1, 2, 3)
       SELECT g.*, hh.d AS "durationHist", hh.h AS "handoffHist", hh.f AS "firstActionHist"
-        FROM g LEFT JOIN hh ON hh."processKey" = g."processKey" AND hh.version = g.version AND hh."stepId" = g."stepId"`,
-    db().$queryRaw<{ day: string; slaTasks: number; slaBreached: number; runs: number; failed: number }[]>`
+        FROM g LEFT JOIN hh ON hh."processKey" = g."processKey" AND hh.version = g.version AND hh."stepId" = g."stepId"`),
+    query<{ day: string; slaTasks: number; slaBreached: number; runs: number; failed: number }>(sql`
       SELECT to_char(day, 'YYYY-MM-DD') AS day, sum("slaTasks")::int AS "slaTasks", sum("slaBreached")::int AS "slaBreached",
-             (sum(runs) FILTER (WHERE "stepType" NOT IN (${Prisma.join([...NOT_AUTOMATED])})))::int AS runs,
-             (sum(failed) FILTER (WHERE "stepType" NOT IN (${Prisma.join([...NOT_AUTOMATED])})))::int AS failed
-        FROM "KpiStepDay" WHERE ${period} GROUP BY day`,
-    db().$queryRaw<{ processKey: string; version: number; outcome: string; deciderId: string; name: string; n: bigint }[]>`
+             (sum(runs) FILTER (WHERE "stepType" NOT IN (${join([...NOT_AUTOMATED])})))::int AS runs,
+             (sum(failed) FILTER (WHERE "stepType" NOT IN (${join([...NOT_AUTOMATED])})))::int AS failed
+        FROM "KpiStepDay" WHERE ${period} GROUP BY day`),
+    query<{ processKey: string; version: number; outcome: string; deciderId: string; name: string; n: bigint }>(sql`
       SELECT "processKey", version, outcome, "deciderId", max("deciderName") AS name, sum(count) AS n
         FROM "KpiDecisionDay"
        WHERE day >= ${from}::date AND day < ${toExclusive}::date
          AND (${key}::text IS NULL OR "processKey" = ${key}) AND (${version}::int IS NULL OR version = ${version}::int)
-       GROUP BY 1, 2, 3, 4`,
-    db().$queryRaw<{ key: string; name: string }[]>`
+       GROUP BY 1, 2, 3, 4`),
+    query<{ key: string; name: string }>(sql`
       SELECT DISTINCT ON (key) key, name FROM "ProcessDefinition"
-       WHERE (${key}::text IS NULL OR key = ${key}) ORDER BY key, version DESC`,
+       WHERE (${key}::text IS NULL OR key = ${key}) ORDER BY key, version DESC`),
     listVersionSplits(key),
     rollupState(),
   ]);

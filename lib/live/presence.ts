@@ -3,7 +3,8 @@ import { db } from "../db";
 import { redis, redisKey } from "../redis";
 import { AppError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
-import { loadForAction, scopeOf, seesEverything, canView } from "../tasks/service";
+import { scopeOf } from "../identity/scope";
+import { canView, loadForAction, seesEverything } from "../tasks";
 import { publishLive, taskAudience } from "./publish";
 
 // Presence (inbox-ux.md §4): who else has a task open right now — a warning against working on

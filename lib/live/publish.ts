@@ -7,7 +7,7 @@ export function liveChannel(): string {
   return redisKey("live", "tasks");
 }
 
-interface TaskLike {
+export interface TaskLike {
   id: string;
   version: number;
   assigneeId: string | null;

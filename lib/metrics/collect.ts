@@ -1,5 +1,6 @@
+import { ENUMS } from "../generated/db/schema";
 import client from "prom-client";
-import { db } from "../db";
+import { db, query } from "../db";
 import { queue, QUEUES, type QueueName } from "../queues";
 import { metrics } from "./registry";
 
@@ -19,7 +20,7 @@ export function registerDomainGauges(): void {
     async collect() {
       const rows = await db().task.groupBy({ by: ["status"], _count: { _all: true } });
       this.reset();
-      for (const status of ["OPEN", "INFO_REQUESTED", "DECIDED", "CANCELLED"]) {
+      for (const status of ENUMS.TaskStatus) {
         this.set({ status }, rows.find((r) => r.status === status)?._count._all ?? 0);
       }
     },
@@ -59,7 +60,7 @@ export function registerDomainGauges(): void {
     registers: [registry],
     async collect() {
       // Served by the partial index EventReceipt_unprocessed_idx: as cheap as the backlog is small.
-      const rows = await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS "n" FROM "EventReceipt" WHERE "result" IS NULL`;
+      const rows = await query<{ n: number }>(`SELECT count(*)::int AS "n" FROM "EventReceipt" WHERE "result" IS NULL`);
       this.set(rows[0]?.n ?? 0);
     },
   });

@@ -1,9 +1,8 @@
 import { z } from "zod";
 import type { Job } from "bullmq";
-import { db } from "../db";
+import { transaction } from "../db";
 import { AppError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
-import { appendAuditEntry } from "../audit/service";
 import { queue, QUEUES, type QueueName } from "../queues";
 
 // Live queue health for operators: counts per BullMQ queue and state, the newest failed jobs,
@@ -88,15 +87,15 @@ async function operate(actor: Actor, params: unknown, action: "queue.job_retried
   const { queue: name, id } = parseParams(params);
   const job = await failedJob(name, id);
   const before = toFailedDto(job);
-  await db().$transaction(async (tx) => {
-    await appendAuditEntry(tx, actor, {
+  await transaction(async (tx) => {
+    tx.audit(actor, {
       action,
       subjectType: "job",
       subjectId: `${name}/${id}`,
       before: { queue: name, id, name: before.name, failedReason: before.failedReason, attemptsMade: before.attemptsMade, data: before.data as Record<string, string> },
       after: { queue: name, id, state: action === "queue.job_retried" ? "waiting" : "removed" },
     });
-    // Last: if Redis refuses, the audit entry rolls back with the transaction.
+    // Before the commit: if Redis refuses, the audit entry is never written.
     await op(job);
   });
   return { queue: name, id, state: action === "queue.job_retried" ? ("waiting" as const) : ("removed" as const) };

@@ -1,9 +1,4 @@
-import { Prisma } from "../db";
-import { enqueueInTx, pgTransactionWithOutbox } from "../outbox/service";
-import { query } from "../pg";
-import { newId, rows as sqlRows, tsValue, type PgTx } from "../sql-tx";
-
-type Inserted = { id: string; userId: string; inApp: boolean; emailStatus: string | null; dedupeKey: string };
+import { newId, NOW, sql, transaction } from "../db";
 import { QUEUES } from "../queues";
 import { publishNotificationEvent } from "../live/publish";
 import { channelsFor, emailAvailable } from "./preferences";
@@ -44,27 +39,23 @@ export async function deliverNotificationsDetailed(drafts: NotificationDraft[]):
   if (rows.length === 0) return [];
 
   // One statement for the rows (a dedupe key already there is skipped), the e-mail jobs in the same
-  // transaction, handed to BullMQ after commit (lib/sql-tx.ts, lib/outbox).
+  // transaction, handed over after the commit.
   const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
-  const statement = Prisma.sql`INSERT INTO "Notification" ("id", "userId", "dedupeKey", "kind", "title", "body", "taskId", "inApp", "emailStatus", "createdAt")
-        SELECT v.id, v.user_id, v.dedupe_key, v.kind, v.title, v.body, v.task_id, v.in_app, v.email_status, ${tsValue(new Date())}
+  const statement = sql`INSERT INTO "Notification" ("id", "userId", "dedupeKey", "kind", "title", "body", "taskId", "inApp", "emailStatus", "createdAt")
+        SELECT v.id, v.user_id, v.dedupe_key, v.kind, v.title, v.body, v.task_id, v.in_app, v.email_status, ${NOW}
           FROM unnest(${col(() => newId())}::text[], ${col((r) => r.userId)}::text[], ${col((r) => r.dedupeKey)}::text[], ${col((r) => r.kind)}::text[],
                       ${col((r) => r.title)}::text[], ${col((r) => r.body)}::text[], ${col((r) => r.taskId)}::text[], ${col((r) => r.inApp)}::boolean[],
                       ${col((r) => r.emailStatus)}::text[]) WITH ORDINALITY AS v(id, user_id, dedupe_key, kind, title, body, task_id, in_app, email_status, n)
          ORDER BY v.n
         ON CONFLICT ("dedupeKey") DO NOTHING
         RETURNING "id", "userId", "inApp", "emailStatus", "dedupeKey"`;
-  const insert = async (tx: PgTx | null) => {
-    const inserted = tx ? await sqlRows<Inserted>(tx, statement) : await query<Inserted>(statement);
+  const created = await transaction(async (tx) => {
+    const inserted = await tx.query<{ id: string; userId: string; inApp: boolean; emailStatus: string | null; dedupeKey: string }>(statement);
     for (const n of inserted) {
-      if (n.emailStatus === "PENDING" && tx) {
-        await enqueueInTx(tx, { queue: QUEUES.email, name: "send-email", jobId: `email.${n.id}`, payload: { notificationId: n.id } });
-      }
+      if (n.emailStatus === "PENDING") tx.enqueue({ queue: QUEUES.email, name: "send-email", jobId: `email.${n.id}`, payload: { notificationId: n.id } });
     }
     return inserted;
-  };
-  // Without e-mail to send, the INSERT is the whole change: no transaction around it.
-  const created = rows.some((r) => r.emailStatus === "PENDING") ? await pgTransactionWithOutbox((tx) => insert(tx)) : await insert(null);
+  });
   // The bell hears about it live, per task (one batch may carry many tasks' notifications).
   const taskOf = new Map(rows.map((r) => [r.dedupeKey, r.taskId]));
   const bells = new Map<string | null, Set<string>>();

@@ -1,5 +1,5 @@
 import nodemailer, { type Transporter } from "nodemailer";
-import { db } from "../db";
+import { db, sql, updateRows } from "../db";
 import { env } from "../env";
 import { logger } from "../logger";
 import { taskReference } from "../tasks/schemas";
@@ -106,8 +106,10 @@ export async function sendNotificationEmail(notificationId: string, opts: { fina
     include: { user: { select: { name: true, email: true, active: true, timeZone: true } } },
   });
   if (!n || n.emailStatus !== "PENDING") return "skipped";
+  // Every change below is guarded: only an e-mail still pending is written.
+  const pending = sql`"id" = ${n.id} AND "emailStatus" = 'PENDING'`;
   if (!n.user.active || !env().SMTP_URL) {
-    await db().notification.updateMany({ where: { id: n.id, emailStatus: "PENDING" }, data: { emailStatus: "FAILED", emailError: !env().SMTP_URL ? "SMTP_URL is not set" : "the person is deactivated" } });
+    await updateRows("Notification", { emailStatus: "FAILED", emailError: !env().SMTP_URL ? "SMTP_URL is not set" : "the person is deactivated" }, pending);
     return "skipped";
   }
   const task = n.taskId ? await db().task.findUnique({ where: { id: n.taskId }, select: { number: true, title: true, dueAt: true, status: true } }) : null;
@@ -132,18 +134,12 @@ export async function sendNotificationEmail(notificationId: string, opts: { fina
       messageId: `<notification.${n.id}@${host}>`,
       headers: { "X-Baton-Notification-Kind": n.kind, ...(n.taskId ? { "X-Baton-Task-Id": n.taskId } : {}) },
     });
-    await db().notification.updateMany({
-      where: { id: n.id, emailStatus: "PENDING" },
-      data: { emailStatus: "SENT", emailSentAt: new Date(), emailAttempts: { increment: 1 }, emailError: null },
-    });
+    await updateRows("Notification", { emailStatus: "SENT", emailSentAt: new Date(), emailAttempts: { increment: 1 }, emailError: null }, pending);
     logger.debug({ notificationId: n.id, messageId: info.messageId }, "notification e-mail sent");
     return "sent";
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    await db().notification.updateMany({
-      where: { id: n.id, emailStatus: "PENDING" },
-      data: { emailAttempts: { increment: 1 }, emailError: message.slice(0, 500), ...(opts.final ? { emailStatus: "FAILED" } : {}) },
-    });
+    await updateRows("Notification", { emailAttempts: { increment: 1 }, emailError: message.slice(0, 500), ...(opts.final ? { emailStatus: "FAILED" } : {}) }, pending);
     throw err;
   }
 }

@@ -1,7 +1,6 @@
 import { db } from "../db";
 import { deliverNotificationsDetailed, type NotificationDraft } from "./deliver";
 import { taskReference } from "../tasks/schemas";
-import { escalationMessage } from "../sla/escalate";
 import { ESCALATION_ACTIONS, type EscalationAction } from "../sla/schemas";
 
 // Tells the people an escalation level concerns (kinds task.reminder, task.escalated, task.decided): the holder for a reminder, the new owner for a
@@ -52,4 +51,21 @@ export async function notifyTasksEscalated(levels: { taskId: string; level: numb
     if (pair) out.set(pair, (out.get(pair) ?? 0) + 1);
   }
   return out;
+}
+
+/** "TSK-12 escalated to you" etc.: who hears of a fired level, and what they read. */
+export function escalationMessage(action: EscalationAction, ref: string, title: string, note: string): { kind: string; title: string } {
+  switch (action) {
+    case "remind":
+      return { kind: "task.reminder", title: `Reminder: ${ref} is due — ${title}` };
+    case "reassign":
+    case "supervisor":
+      return { kind: "task.escalated", title: `${ref} escalated to you (overdue): ${title}` };
+    case "group":
+      return { kind: "task.escalated", title: `${ref} escalated to your queue (overdue): ${title}` };
+    case "auto_decide":
+      return { kind: "task.decided", title: `${ref} ${note.toLowerCase()} after its deadline: ${title}` };
+    case "fail":
+      return { kind: "task.decided", title: `${ref} expired without a decision: ${title}` };
+  }
 }

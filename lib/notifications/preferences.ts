@@ -1,9 +1,6 @@
-import { db, type Prisma } from "../db";
-import { query } from "../pg";
-import { AppError } from "../errors";
+import { db, query, sql, transaction } from "../db";
+import { AppError, parse } from "../errors";
 import type { Actor } from "../identity/actor";
-import { appendAuditEntry } from "../audit/service";
-import { parse } from "../tasks/service";
 import { env } from "../env";
 import { KIND_INFO, kindInfo, NOTIFICATION_KINDS, type NotificationChannel } from "./kinds";
 import { updatePreferencesSchema, type PreferencesDto } from "./schemas";
@@ -65,21 +62,20 @@ export async function updatePreferences(actor: Actor, input: unknown): Promise<P
   const before = await getPreferences(actor);
   const was = (kind: string, channel: NotificationChannel) => before.kinds.find((k) => k.kind === kind)!.channels[channel];
   const changed = data.preferences.filter((p) => was(p.kind, p.channel) !== p.enabled);
-  await db().$transaction(async (tx) => {
-    for (const p of data.preferences) {
-      await tx.notificationPreference.upsert({
-        where: { userId_kind_channel: { userId, kind: p.kind, channel: p.channel } },
-        create: { userId, kind: p.kind, channel: p.channel, enabled: p.enabled },
-        update: { enabled: p.enabled },
-      });
-    }
-    await appendAuditEntry(tx, actor, {
+  await transaction(async (tx) => {
+    const col = <T>(f: (p: (typeof data.preferences)[number]) => T) => data.preferences.map(f);
+    await tx.write(sql`
+      INSERT INTO "NotificationPreference" ("userId", "kind", "channel", "enabled", "updatedAt")
+      SELECT ${userId}, v.kind, v.channel::"NotificationChannel", v.enabled, (now() AT TIME ZONE 'UTC')
+        FROM unnest(${col((p) => p.kind)}::text[], ${col((p) => p.channel)}::text[], ${col((p) => p.enabled)}::boolean[]) AS v(kind, channel, enabled)
+      ON CONFLICT ("userId", "kind", "channel") DO UPDATE SET "enabled" = EXCLUDED."enabled", "updatedAt" = EXCLUDED."updatedAt"`);
+    tx.audit(actor, {
       action: "user.notification_preferences_updated",
       subjectType: "user",
       subjectId: userId,
-      before: Object.fromEntries(changed.map((p) => [`${p.kind}.${p.channel}`, !p.enabled])) as Prisma.InputJsonObject,
-      after: Object.fromEntries(changed.map((p) => [`${p.kind}.${p.channel}`, p.enabled])) as Prisma.InputJsonObject,
+      before: Object.fromEntries(changed.map((p) => [`${p.kind}.${p.channel}`, !p.enabled])),
+      after: Object.fromEntries(changed.map((p) => [`${p.kind}.${p.channel}`, p.enabled])),
     });
-  });
+  }, { batched: true });
   return getPreferences(actor);
 }

@@ -1,5 +1,4 @@
-import { query } from "../pg";
-import { db } from "../db";
+import { db, query, sql, updateRows } from "../db";
 import { AppError, fromZodError } from "../errors";
 import type { Actor } from "../identity/actor";
 import { taskReference } from "../tasks/schemas";
@@ -107,7 +106,7 @@ export async function markNotificationsRead(actor: Actor, input: unknown): Promi
   if (actor.type !== "USER" || !actor.id) throw new AppError("FORBIDDEN", "Only people receive notifications.");
   const parsed = markReadSchema.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error, "Request");
-  const where = "ids" in parsed.data ? { userId: actor.id, id: { in: parsed.data.ids }, readAt: null } : { userId: actor.id, readAt: null };
-  const result = await db().notification.updateMany({ where, data: { readAt: new Date() } });
-  return { updated: result.count };
+  const mine = sql`"userId" = ${actor.id} AND "readAt" IS NULL`;
+  const where = "ids" in parsed.data ? sql`${mine} AND "id" = ANY(${parsed.data.ids}::text[])` : mine;
+  return { updated: await updateRows("Notification", { readAt: new Date() }, where) };
 }

@@ -1,8 +1,6 @@
-import { rows, type AnyTx } from "../sql-tx";
-import { db, Prisma } from "../db";
+import { db, sql, transaction, type Row, type Tx } from "../db";
 import { AppError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
-import { appendAuditEntry } from "../audit/service";
 import { loadDefinition } from "./definition";
 import { missingSecretErrors } from "../secrets/service";
 import type { DefinitionError, ProcessDetailDto, ProcessDocument, ProcessSummaryDto, ProcessVersionDto } from "./schemas";
@@ -12,7 +10,7 @@ import { PROCESS_KEY_RE } from "./schemas";
 // the newest ACTIVE version and keep the version they started with; deprecating a version
 // stops new starts on it.
 
-type DefinitionRow = Prisma.ProcessDefinitionGetPayload<object>;
+type DefinitionRow = Row<"ProcessDefinition">;
 
 export function definitionInvalid(errors: DefinitionError[]): AppError {
   const first = errors[0];
@@ -78,22 +76,20 @@ export async function publishDefinition(actor: Actor, input: string | object): P
   const doc = result.document;
   const secretErrors = await missingSecretErrors(doc);
   if (secretErrors.length) throw definitionInvalid(secretErrors);
-  const created = await db().$transaction(async (tx) => {
+  const created = await transaction(async (tx) => {
     // Versions of one key are numbered one at a time.
-    await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended(${`process-definition\n${doc.key}`}, 0))`;
-    const last = await tx.processDefinition.findFirst({ where: { key: doc.key }, orderBy: { version: "desc" }, select: { version: true } });
-    const row = await tx.processDefinition.create({
-      data: {
-        key: doc.key,
-        version: (last?.version ?? 0) + 1,
-        name: doc.name,
-        document: doc as unknown as Prisma.InputJsonObject,
-        startOn: doc.startOn,
-        createdById: actor.type === "USER" ? actor.id : null,
-        createdByName: actor.name,
-      },
+    await tx.query(sql`SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtextextended(${`process-definition\n${doc.key}`}, 0))`);
+    const [last] = await tx.query<{ version: number }>(sql`SELECT "version" FROM "ProcessDefinition" WHERE "key" = ${doc.key} ORDER BY "version" DESC LIMIT 1`);
+    const row = await tx.insertReturning("ProcessDefinition", {
+      key: doc.key,
+      version: (last?.version ?? 0) + 1,
+      name: doc.name,
+      document: doc,
+      startOn: doc.startOn,
+      createdById: actor.type === "USER" ? actor.id : null,
+      createdByName: actor.name,
     });
-    await appendAuditEntry(tx, actor, {
+    tx.audit(actor, {
       action: "process.published",
       subjectType: "process",
       subjectId: row.id,
@@ -127,13 +123,13 @@ export async function getProcess(actor: Actor, key: string, version?: number): P
 export async function deprecateVersion(actor: Actor, key: string, version: number): Promise<ProcessVersionDto> {
   requirePermission(actor, "processes:manage");
   if (!Number.isInteger(version) || version < 1) throw new AppError("NOT_FOUND", `No version ${version} of "${key}".`);
-  const row = await db().$transaction(async (tx) => {
-    const current = await tx.processDefinition.findUnique({ where: { key_version: { key, version } } });
+  const row = await transaction(async (tx) => {
+    const [current] = await tx.query<DefinitionRow>(sql`SELECT * FROM "ProcessDefinition" WHERE "key" = ${key} AND "version" = ${version}::int`);
     if (!current) throw new AppError("NOT_FOUND", `No version ${version} of "${key}".`);
     const now = new Date();
-    const r = await tx.processDefinition.updateMany({ where: { id: current.id, status: "ACTIVE" }, data: { status: "DEPRECATED", deprecatedAt: now } });
-    if (r.count !== 1) throw new AppError("CONFLICT", `Version ${version} of "${key}" is already deprecated.`);
-    await appendAuditEntry(tx, actor, {
+    const changed = await tx.updateReturning("ProcessDefinition", { status: "DEPRECATED", deprecatedAt: now }, sql`"id" = ${current.id} AND "status" = 'ACTIVE'`);
+    if (changed.length !== 1) throw new AppError("CONFLICT", `Version ${version} of "${key}" is already deprecated.`);
+    tx.audit(actor, {
       action: "process.deprecated",
       subjectType: "process",
       subjectId: current.id,
@@ -152,7 +148,7 @@ export async function deprecateVersion(actor: Actor, key: string, version: numbe
  * list of a subquery over `k`: the split's roll happens once per row of `k` (a volatile target
  * list keeps the subquery from being flattened; inside a join, random() would be drawn per row).
  */
-const STARTABLE_ID = Prisma.sql`COALESCE(
+const STARTABLE_ID = sql`COALESCE(
     (SELECT d."id" FROM (SELECT CASE WHEN random() * 100 < s."percentB" THEN s."versionB" ELSE s."versionA" END AS "version"
                            FROM "ProcessVersionSplit" s WHERE s."processKey" = k."key") roll
        JOIN "ProcessDefinition" d ON d."key" = k."key" AND d."version" = roll."version" AND d."status" = 'ACTIVE'
@@ -161,19 +157,17 @@ const STARTABLE_ID = Prisma.sql`COALESCE(
   )`;
 
 /** The version new instances of `key` start on (manual starts; event starts use versionsStartedBy, the same pick). */
-export async function startableVersion(tx: AnyTx, key: string): Promise<DefinitionRow | null> {
-  const [row] = await rows<DefinitionRow>(
-    tx,
-    Prisma.sql`SELECT d.* FROM (SELECT ${STARTABLE_ID} AS "id" FROM (SELECT ${key}::text AS "key") k) pick JOIN "ProcessDefinition" d ON d."id" = pick."id"`,
+export async function startableVersion(tx: Tx, key: string): Promise<DefinitionRow | null> {
+  const [row] = await tx.query<DefinitionRow>(
+    sql`SELECT d.* FROM (SELECT ${STARTABLE_ID} AS "id" FROM (SELECT ${key}::text AS "key") k) pick JOIN "ProcessDefinition" d ON d."id" = pick."id"`,
   );
   return row ?? null;
 }
 
 /** For each process whose startable version subscribes to `type`, that version. One statement: every event runs it. */
-export async function versionsStartedBy(tx: AnyTx, type: string): Promise<Pick<DefinitionRow, "id" | "key" | "version" | "document">[]> {
-  return rows(
-    tx,
-    Prisma.sql`
+export async function versionsStartedBy(tx: Tx, type: string): Promise<Pick<DefinitionRow, "id" | "key" | "version" | "document">[]> {
+  return tx.query(
+    sql`
     WITH pick AS (
       SELECT ${STARTABLE_ID} AS "id"
         FROM (SELECT DISTINCT "key" FROM "ProcessDefinition" WHERE "status" = 'ACTIVE' AND ${type} = ANY("startOn")) k

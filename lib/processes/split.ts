@@ -1,7 +1,6 @@
-import { db, type Prisma } from "../db";
+import { db, sql, transaction, type Row } from "../db";
 import { AppError, fromZodError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
-import { appendAuditEntry } from "../audit/service";
 import { versionSplitSchema, type VersionSplitDto } from "../kpi/schemas";
 
 // A/B split: new instances of a process go to versionB with probability percentB %, otherwise
@@ -9,7 +8,7 @@ import { versionSplitSchema, type VersionSplitDto } from "../kpi/schemas";
 // fall back to the newest ACTIVE version). The instance records the version it got
 // (ProcessInstance.definitionId), so the KPI dashboard can compare the two.
 
-type SplitRow = Prisma.ProcessVersionSplitGetPayload<object>;
+type SplitRow = Row<"ProcessVersionSplit">;
 
 function toDto(s: SplitRow): VersionSplitDto {
   return { processKey: s.processKey, versionA: s.versionA, versionB: s.versionB, percentB: s.percentB, updatedByName: s.updatedByName, updatedAt: s.updatedAt.toISOString() };
@@ -31,19 +30,26 @@ export async function setVersionSplit(actor: Actor, key: string, input: unknown)
   const parsed = versionSplitSchema.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error, "Split");
   const s = parsed.data;
-  return db().$transaction(async (tx) => {
-    const versions = await tx.processDefinition.findMany({ where: { key, version: { in: [s.versionA, s.versionB] } }, select: { id: true, version: true, status: true } });
-    const any = versions.length > 0 || (await tx.processDefinition.findFirst({ where: { key }, select: { id: true } }));
+  return transaction(async (tx) => {
+    const versions = await tx.query<{ id: string; version: number; status: string }>(
+      sql`SELECT "id", "version", "status" FROM "ProcessDefinition" WHERE "key" = ${key} AND "version" = ANY(${[s.versionA, s.versionB]}::int[])`,
+    );
+    const any = versions.length > 0 || (await tx.query(sql`SELECT 1 FROM "ProcessDefinition" WHERE "key" = ${key} LIMIT 1`)).length > 0;
     if (!any) throw new AppError("NOT_FOUND", `No process "${key}".`);
     for (const [field, v] of [["versionA", s.versionA], ["versionB", s.versionB]] as const) {
       const row = versions.find((x) => x.version === v);
       if (!row) throw new AppError("VALIDATION_FAILED", `"${key}" has no version ${v}.`, { fieldErrors: [{ path: field, message: `no version ${v}` }] });
       if (row.status !== "ACTIVE") throw new AppError("VALIDATION_FAILED", `Version ${v} of "${key}" is deprecated; a split needs two active versions.`, { fieldErrors: [{ path: field, message: "deprecated" }] });
     }
-    const before = await tx.processVersionSplit.findUnique({ where: { processKey: key } });
-    const data = { versionA: s.versionA, versionB: s.versionB, percentB: s.percentB, updatedById: actor.type === "USER" ? actor.id : null, updatedByName: actor.name };
-    const row = await tx.processVersionSplit.upsert({ where: { processKey: key }, create: { processKey: key, ...data }, update: data });
-    await appendAuditEntry(tx, actor, {
+    const [before] = await tx.query<SplitRow>(sql`SELECT * FROM "ProcessVersionSplit" WHERE "processKey" = ${key} FOR UPDATE`);
+    const [row] = await tx.query<SplitRow>(sql`
+      INSERT INTO "ProcessVersionSplit" ("processKey", "versionA", "versionB", "percentB", "updatedById", "updatedByName", "createdAt", "updatedAt")
+      VALUES (${key}, ${s.versionA}::int, ${s.versionB}::int, ${s.percentB}::int, ${actor.type === "USER" ? actor.id : null}, ${actor.name}, (now() AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'))
+      ON CONFLICT ("processKey") DO UPDATE SET "versionA" = EXCLUDED."versionA", "versionB" = EXCLUDED."versionB", "percentB" = EXCLUDED."percentB",
+        "updatedById" = EXCLUDED."updatedById", "updatedByName" = EXCLUDED."updatedByName", "updatedAt" = EXCLUDED."updatedAt"
+      RETURNING *`);
+    if (!row) throw new Error(`the split of "${key}" was not written`);
+    tx.audit(actor, {
       action: "process.split_set",
       subjectType: "process",
       subjectId: key,
@@ -56,12 +62,10 @@ export async function setVersionSplit(actor: Actor, key: string, input: unknown)
 
 export async function clearVersionSplit(actor: Actor, key: string): Promise<void> {
   requirePermission(actor, "processes:manage");
-  await db().$transaction(async (tx) => {
-    const before = await tx.processVersionSplit.findUnique({ where: { processKey: key } });
+  await transaction(async (tx) => {
+    const [before] = await tx.query<SplitRow>(sql`DELETE FROM "ProcessVersionSplit" WHERE "processKey" = ${key} RETURNING *`);
     if (!before) throw new AppError("NOT_FOUND", `"${key}" has no version split.`);
-    const r = await tx.processVersionSplit.deleteMany({ where: { processKey: key, updatedAt: before.updatedAt } });
-    if (r.count !== 1) throw new AppError("CONFLICT", "The split changed meanwhile. Reload and try again.");
-    await appendAuditEntry(tx, actor, {
+    tx.audit(actor, {
       action: "process.split_cleared",
       subjectType: "process",
       subjectId: key,

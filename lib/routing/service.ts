@@ -1,4 +1,4 @@
-import { PgTx, type AnyTx } from "../sql-tx";
+import type { Tx } from "../db";
 import { AppError, isAppError } from "../errors";
 import type { Actor } from "../identity/actor";
 import { parseDurationMs } from "../processes/expressions";
@@ -78,7 +78,7 @@ function resolveTarget(req: RoutingRequest): { target: Required<Pick<RoutingTarg
 }
 
 /** The delegate chain of an away person: the first one who is active and present. */
-async function availableDelegate(tx: AnyTx, person: PersonWithDelegate, now: Date): Promise<PersonWithDelegate | null> {
+async function availableDelegate(tx: Tx, person: PersonWithDelegate, now: Date): Promise<PersonWithDelegate | null> {
   const seen = new Set([person.id]);
   let cur = person;
   for (let hop = 0; hop < MAX_DELEGATION_HOPS && cur.delegateId && !seen.has(cur.delegateId); hop++) {
@@ -91,11 +91,9 @@ async function availableDelegate(tx: AnyTx, person: PersonWithDelegate, now: Dat
   return null;
 }
 
-export async function routeTask(tx: AnyTx, req: RoutingRequest): Promise<RoutingResult> {
+export async function routeTask(tx: Tx, req: RoutingRequest): Promise<RoutingResult> {
   if (req.routing?.strategy !== "decision_table") return routeToTarget(tx, req, resolveTarget(req));
   const now = req.now ?? new Date();
-  // lib/rules reads and audits the evaluation through Prisma: table routing needs its transaction.
-  if (tx instanceof PgTx) throw new Error("decision_table routing runs in a Prisma transaction");
   const choice = await chooseByDecisionTable(tx, req, now);
   if ("autoApprove" in choice) {
     return {
@@ -125,7 +123,7 @@ const SIMPLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * transaction, so `decision_table.evaluated` commits with the task, and turns its first output
  * into a target. Every way the table cannot answer is a 422 naming the table.
  */
-async function chooseByDecisionTable(tx: Exclude<AnyTx, PgTx>, req: RoutingRequest, now: Date): Promise<TableChoice> {
+async function chooseByDecisionTable(tx: Tx, req: RoutingRequest, now: Date): Promise<TableChoice> {
   const spec = req.routing!;
   const key = spec.table!;
   const fail = (message: string, detail: string, path = "routing.table") =>
@@ -222,7 +220,7 @@ async function chooseByDecisionTable(tx: Exclude<AnyTx, PgTx>, req: RoutingReque
 }
 
 async function routeToTarget(
-  tx: AnyTx,
+  tx: Tx,
   req: RoutingRequest,
   { target, conditions, decisionTable }: { target: Required<Pick<RoutingTarget, "strategy">> & RoutingTarget; conditions?: RoutingDecision["conditions"]; decisionTable?: RoutingDecision["decisionTable"] },
 ): Promise<RoutingResult> {

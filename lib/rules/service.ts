@@ -1,8 +1,7 @@
 import { z } from "zod";
-import { db, type Prisma, type Tx } from "../db";
-import { AppError, fromZodError } from "../errors";
+import { transaction, type Tx } from "../db";
+import { AppError, parse } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
-import { appendAuditEntry } from "../audit/service";
 import { parseDmn } from "./dmn";
 import { diffTables } from "./diff";
 import { evaluateDecisionTable } from "./evaluate";
@@ -12,6 +11,7 @@ import {
   findTable,
   findVersion,
   findVersions,
+  findXml,
   firedRuleIdsSince,
   insertVersion,
   listTablesWithVersions,
@@ -46,11 +46,6 @@ import { runTestCases } from "./test-cases";
 // and evaluate them, keep test cases, diff a draft against what is published, publish. Every
 // change and every evaluation writes its audit entry in the same transaction.
 
-function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
-  const r = schema.safeParse(input);
-  if (!r.success) throw fromZodError(r.error, what);
-  return r.data;
-}
 
 function notFound(key: string): AppError {
   return new AppError("NOT_FOUND", `No decision table "${key}".`);
@@ -89,7 +84,7 @@ function summariseTable(table: { key: string; name: string }, versions: VersionR
 export async function uploadDmn(actor: Actor, xml: string): Promise<UploadResult> {
   requirePermission(actor, "rules:edit");
   const models = await parseDmn(xml);
-  const tables = await db().$transaction(async (tx) => {
+  const tables = await transaction(async (tx) => {
     const out: UploadResult["tables"] = [];
     for (const model of models) out.push(await storeDraft(tx, actor, model, xml));
     return out;
@@ -105,11 +100,11 @@ async function storeDraft(tx: Tx, actor: Actor, model: DecisionTableModel, xml: 
     tableKey: model.key,
     version: (newest?.version ?? 0) + 1,
     dmnXml: xml,
-    model: model as unknown as Prisma.InputJsonValue,
+    model: model,
     createdById: actor.type === "USER" ? actor.id : null,
     createdByName: actor.name,
   });
-  await appendAuditEntry(tx, actor, {
+  tx.audit(actor, {
     action: "decision_table.draft_created",
     subjectType: "decision_table",
     subjectId: model.key,
@@ -146,11 +141,9 @@ export async function getDecisionTable(actor: Actor, key: string): Promise<Table
 /** The DMN XML a version was uploaded as. */
 export async function getDecisionTableXml(actor: Actor, key: string, version?: number): Promise<string> {
   requirePermission(actor, "rules:edit");
-  const row = version
-    ? await db().decisionTableVersion.findUnique({ where: { tableKey_version: { tableKey: key, version } }, select: { dmnXml: true } })
-    : await db().decisionTableVersion.findFirst({ where: { tableKey: key }, orderBy: { version: "desc" }, select: { dmnXml: true } });
-  if (!row) throw notFound(key);
-  return row.dmnXml;
+  const xml = await findXml(key, version);
+  if (xml === null) throw notFound(key);
+  return xml;
 }
 
 /**
@@ -161,7 +154,7 @@ export async function getDecisionTableXml(actor: Actor, key: string, version?: n
 export async function evaluateDecision(actor: Actor, key: string, input: unknown): Promise<EvaluationDto> {
   requirePermission(actor, "rules:edit");
   const body = parse(evaluateSchema, input, "Evaluation");
-  return db().$transaction((tx) => evaluateDecisionInTx(tx, actor, key, body.inputs, body.version));
+  return transaction((tx) => evaluateDecisionInTx(tx, actor, key, body.inputs, body.version), { batched: true });
 }
 
 /** The same inside the caller's transaction (routing and decision steps record it with their own change). */
@@ -172,7 +165,7 @@ export async function evaluateDecisionInTx(tx: Tx, actor: Actor, key: string, in
     throw new AppError("NOT_FOUND", version ? `Decision table "${key}" has no version ${version}.` : `Decision table "${key}" has no published version yet.`);
   }
   const result = evaluateDecisionTable(modelOf(row), inputs);
-  await appendAuditEntry(tx, actor, {
+  tx.audit(actor, {
     action: "decision_table.evaluated",
     subjectType: "decision_table",
     subjectId: key,
@@ -181,9 +174,9 @@ export async function evaluateDecisionInTx(tx: Tx, actor: Actor, key: string, in
     after: {
       version: row.version,
       status: row.status,
-      inputs: inputs as Prisma.InputJsonValue,
+      inputs: inputs,
       matchedRules: result.matchedRules.map((r) => r.id),
-      outputs: result.outputs as Prisma.InputJsonValue,
+      outputs: result.outputs,
     },
   });
   return { key, version: row.version, status: row.status, ...result };
@@ -202,14 +195,14 @@ export async function diffDecisionTable(actor: Actor, key: string): Promise<Tabl
 export async function replaceTestCases(actor: Actor, key: string, input: unknown): Promise<{ testCases: TestCase[]; testResults: TestCaseResult[] }> {
   requirePermission(actor, "rules:edit");
   const { testCases } = parse(testCasesSchema, input, "Test cases");
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     await lockTableKey(tx, key);
     const table = await findTable(key, tx);
     const newest = table ? await findNewestVersion(key, tx) : null;
     if (!table || !newest) throw notFound(key);
     const before = testCasesOf(table.testCases);
-    await updateTestCases(tx, key, testCases as unknown as Prisma.InputJsonValue);
-    await appendAuditEntry(tx, actor, {
+    await updateTestCases(tx, key, testCases);
+    tx.audit(actor, {
       action: "decision_table.test_cases_updated",
       subjectType: "decision_table",
       subjectId: key,
@@ -227,7 +220,7 @@ export async function replaceTestCases(actor: Actor, key: string, input: unknown
 export async function publishDecisionTable(actor: Actor, key: string, input: unknown = {}): Promise<PublishResult> {
   requirePermission(actor, "rules:edit");
   const body = parse(publishSchema, input ?? {}, "Publish");
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     await lockTableKey(tx, key);
     const table = await findTable(key, tx);
     const newest = table ? await findNewestVersion(key, tx) : null;
@@ -253,9 +246,9 @@ export async function publishDecisionTable(actor: Actor, key: string, input: unk
     }
     const published = await findLatestPublished(key, tx);
     const diff = diffTables(key, published ? { version: published.version, model: modelOf(published) } : null, { version: newest.version, model });
-    const publishedAt = await publishVersionIf(tx, newest.id, { publishedById: actor.type === "USER" ? actor.id : null, testCases: testCases as unknown as Prisma.InputJsonValue });
+    const publishedAt = await publishVersionIf(tx, newest.id, { publishedById: actor.type === "USER" ? actor.id : null, testCases: testCases });
     if (!publishedAt) throw new AppError("CONFLICT", `Version ${newest.version} of "${key}" was published meanwhile.`);
-    await appendAuditEntry(tx, actor, {
+    tx.audit(actor, {
       action: "decision_table.published",
       subjectType: "decision_table",
       subjectId: key,

@@ -1,8 +1,7 @@
-import { db } from "../db";
-import { AppError } from "../errors";
+import { db, newId, query as sqlQuery, sql, type Row } from "../db";
+import { AppError, parse } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
 import { taskListQuerySchema } from "../tasks/schemas";
-import { parse } from "../tasks/service";
 import { SAVED_QUERY_KEYS, savedFilterInputSchema, type SavedFilterDto } from "./schemas";
 
 const MAX_FILTERS_PER_USER = 50;
@@ -40,16 +39,14 @@ export async function saveFilter(actor: Actor, input: unknown): Promise<SavedFil
     const exists = await prisma.savedFilter.findUnique({ where: { userId_name: { userId, name: data.name } } });
     if (!exists) throw new AppError("CONFLICT", `You can keep at most ${MAX_FILTERS_PER_USER} saved filters; delete one first.`);
   }
-  const row = await prisma.savedFilter.upsert({
-    where: { userId_name: { userId, name: data.name } },
-    create: { userId, name: data.name, query },
-    update: { query },
-  });
-  return toDto(row);
+  const [row] = await sqlQuery<Row<"SavedFilter">>(sql`
+    INSERT INTO "SavedFilter" ("id", "userId", "name", "query", "createdAt") VALUES (${newId()}, ${userId}, ${data.name}, ${query}, (now() AT TIME ZONE 'UTC'))
+    ON CONFLICT ("userId", "name") DO UPDATE SET "query" = EXCLUDED."query" RETURNING *`);
+  return toDto(row!);
 }
 
 export async function deleteSavedFilter(actor: Actor, id: string): Promise<void> {
   const userId = personOnly(actor);
-  const { count } = await db().savedFilter.deleteMany({ where: { id, userId } });
-  if (count === 0) throw new AppError("NOT_FOUND", "Saved filter not found.");
+  const deleted = await sqlQuery(sql`DELETE FROM "SavedFilter" WHERE "id" = ${id} AND "userId" = ${userId} RETURNING 1`);
+  if (deleted.length === 0) throw new AppError("NOT_FOUND", "Saved filter not found.");
 }

@@ -1,5 +1,4 @@
-import { db, type Prisma } from "../db";
-import { appendAuditEntry } from "../audit/service";
+import { db, isUniqueViolation, query, sql, transaction, type Prisma, type Row as DbRow } from "../db";
 import { env } from "../env";
 import { AppError, fromZodError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
@@ -95,19 +94,15 @@ export async function createSecret(actor: Actor, input: unknown): Promise<Secret
   if (!parsed.success) throw fromZodError(parsed.error, "Secret");
   const key = requireKey();
   const { name, value, description } = parsed.data;
-  const row = await db().$transaction(async (tx) => {
-    if (await tx.secret.findUnique({ where: { name }, select: { id: true } })) {
-      throw new AppError("CONFLICT", `A secret named "${name}" exists; rotate it to change its value.`);
-    }
-    const created = await tx.secret.create({
-      data: { name, description, ...seal(name, value, key), createdById: actor.type === "USER" ? actor.id : null, createdByName: actor.name },
-    });
-    await appendAuditEntry(tx, actor, { action: "secret.created", subjectType: "secret", subjectId: created.id, after: { name, description, revision: 1, keyId: key.id } });
+  const exists = () => new AppError("CONFLICT", `A secret named "${name}" exists; rotate it to change its value.`);
+  const row = await transaction(async (tx) => {
+    if ((await tx.query(sql`SELECT 1 FROM "Secret" WHERE "name" = ${name}`)).length) throw exists();
+    const created = await tx.insertReturning("Secret", { name, description, ...seal(name, value, key), createdById: actor.type === "USER" ? actor.id : null, createdByName: actor.name });
+    tx.audit(actor, { action: "secret.created", subjectType: "secret", subjectId: created.id, after: { name, description, revision: 1, keyId: key.id } });
     return created;
   }).catch((e: unknown) => {
     // Two creates of one name at once: the unique index answers for the second.
-    if (e && typeof e === "object" && "code" in e && e.code === "P2002") throw new AppError("CONFLICT", `A secret named "${name}" exists; rotate it to change its value.`);
-    throw e;
+    throw isUniqueViolation(e) ? exists() : e;
   });
   return toDto(row, await usage());
 }
@@ -123,29 +118,29 @@ export async function rotateSecret(actor: Actor, name: string, input: unknown): 
   const parsed = rotateSecretSchema.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error, "Secret");
   const key = requireKey();
-  const row = await db().$transaction(async (tx) => {
-    const current = await tx.secret.findUnique({ where: { name } });
+  const row = await transaction(async (tx) => {
+    const [current] = await tx.query<DbRow<"Secret">>(sql`SELECT * FROM "Secret" WHERE "name" = ${name}`);
     if (!current) throw notFound(name);
-    const now = new Date();
-    const r = await tx.secret.updateMany({
-      where: { id: current.id, revision: current.revision },
-      data: {
+    const [rotated] = await tx.updateReturning(
+      "Secret",
+      {
         ...seal(name, parsed.data.value, key),
         ...(parsed.data.description !== undefined ? { description: parsed.data.description } : {}),
         revision: current.revision + 1,
-        rotatedAt: now,
+        rotatedAt: new Date(),
         rotatedByName: actor.name,
       },
-    });
-    if (r.count !== 1) throw new AppError("CONFLICT", `The secret "${name}" was rotated by someone else just now; reload and try again.`);
-    await appendAuditEntry(tx, actor, {
+      sql`"id" = ${current.id} AND "revision" = ${current.revision}::int`,
+    );
+    if (!rotated) throw new AppError("CONFLICT", `The secret "${name}" was rotated by someone else just now; reload and try again.`);
+    tx.audit(actor, {
       action: "secret.rotated",
       subjectType: "secret",
       subjectId: current.id,
       before: { name, revision: current.revision, keyId: current.keyId },
       after: { name, revision: current.revision + 1, keyId: key.id, ...(parsed.data.description !== undefined ? { description: parsed.data.description } : {}) },
     });
-    return tx.secret.findUniqueOrThrow({ where: { id: current.id } });
+    return rotated;
   });
   return toDto(row, await usage());
 }
@@ -160,11 +155,10 @@ export async function deleteSecret(actor: Actor, name: string): Promise<{ name: 
       details: { usedBy },
     });
   }
-  await db().$transaction(async (tx) => {
-    const current = await tx.secret.findUnique({ where: { name } });
+  await transaction(async (tx) => {
+    const [current] = await tx.query<{ id: string; revision: number }>(sql`DELETE FROM "Secret" WHERE "name" = ${name} RETURNING "id", "revision"`);
     if (!current) throw notFound(name);
-    await tx.secret.delete({ where: { id: current.id } });
-    await appendAuditEntry(tx, actor, { action: "secret.deleted", subjectType: "secret", subjectId: current.id, before: { name, revision: current.revision } });
+    tx.audit(actor, { action: "secret.deleted", subjectType: "secret", subjectId: current.id, before: { name, revision: current.revision } });
   });
   return { name, deleted: true };
 }
@@ -189,9 +183,7 @@ export async function resolveSecrets(names: string[]): Promise<ResolvedSecrets> 
     if (e instanceof SecretUnreadable) return { ok: false, error: e.message };
     throw e;
   }
-  void db()
-    .secret.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { lastUsedAt: new Date() } })
-    .catch(() => undefined);
+  void query(sql`UPDATE "Secret" SET "lastUsedAt" = (now() AT TIME ZONE 'UTC') WHERE "id" = ANY(${rows.map((r) => r.id)}::text[])`).catch(() => undefined);
   return { ok: true, values };
 }
 
@@ -207,10 +199,10 @@ export async function reencryptSecrets(): Promise<{ reencrypted: number; already
   for (const r of rows) {
     if (r.keyId === key.id) continue;
     const value = open(r.name, r, [key, previous]);
-    await db().$transaction(async (tx) => {
-      const u = await tx.secret.updateMany({ where: { id: r.id, revision: r.revision, keyId: r.keyId }, data: seal(r.name, value, key) });
-      if (u.count !== 1) return;
-      await appendAuditEntry(tx, { type: "SYSTEM", id: null, name: "secrets:rekey", role: "ADMIN", permissions: new Set() }, {
+    await transaction(async (tx) => {
+      const changed = await tx.updateReturning("Secret", seal(r.name, value, key), sql`"id" = ${r.id} AND "revision" = ${r.revision}::int AND "keyId" = ${r.keyId}`);
+      if (changed.length !== 1) return;
+      tx.audit({ type: "SYSTEM", id: null, name: "secrets:rekey" }, {
         action: "secret.reencrypted",
         subjectType: "secret",
         subjectId: r.id,

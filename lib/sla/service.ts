@@ -1,11 +1,8 @@
-import { db, type Prisma, type Tx } from "../db";
+import { db, sql, transaction, type Prisma, type Tx } from "../db";
 import { AppError, fromZodError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
-import { appendAuditEntry } from "../audit/service";
-import { enqueueInTx } from "../outbox/service";
 import { QUEUES } from "../queues";
 import { defaultCalendar, type Calendar } from "./calendar";
-import { getTask } from "../tasks/service";
 import { addDuration, buildPlan, escalationJobId, levelDueAt, parsePlan, type SlaClock } from "./plan";
 import {
   calendarInputSchema,
@@ -16,7 +13,6 @@ import {
   type EscalationPlan,
   type EscalationPolicy,
   type SlaDto,
-  type TaskEscalationsDto,
 } from "./schemas";
 
 // Deadlines and escalation around a task's life: the plan at creation, the SLA pause while a
@@ -25,10 +21,14 @@ import {
 /** A group's calendar (its own row, else Monday-Friday 09:00-17:00 in the group's time zone). */
 export async function calendarOf(tx: Tx, groupId: string | null): Promise<Calendar> {
   if (!groupId) return defaultCalendar();
-  const group = await tx.group.findUnique({ where: { id: groupId }, select: { timeZone: true, calendar: true } });
+  const [group] = await tx.query<{ groupTimeZone: string; timeZone: string | null; workingDays: number[]; startMinute: number; endMinute: number; holidays: string[] }>(
+    sql`SELECT g."timeZone" AS "groupTimeZone", c."timeZone", c."workingDays", c."startMinute", c."endMinute", c."holidays"
+          FROM "Group" g LEFT JOIN "BusinessCalendar" c ON c."groupId" = g."id" WHERE g."id" = ${groupId}`,
+  );
   if (!group) return defaultCalendar();
-  const c = group.calendar;
-  return c ? { timeZone: c.timeZone, workingDays: c.workingDays, startMinute: c.startMinute, endMinute: c.endMinute, holidays: c.holidays } : defaultCalendar(group.timeZone);
+  return group.timeZone !== null
+    ? { timeZone: group.timeZone, workingDays: group.workingDays, startMinute: group.startMinute, endMinute: group.endMinute, holidays: group.holidays }
+    : defaultCalendar(group.groupTimeZone);
 }
 
 export interface SlaAtCreation {
@@ -50,10 +50,11 @@ export async function slaAtCreation(
   const policy = input.escalation;
   const businessHours = policy?.businessHours ?? input.businessHours ?? false;
   let calendarGroupId = input.candidateGroupId;
+  const groupIdOf = async (key: string) => (await tx.query<{ id: string }>(sql`SELECT "id" FROM "Group" WHERE "key" = ${key}`))[0]?.id ?? null;
   if (policy?.calendar) {
-    const g = await tx.group.findUnique({ where: { key: policy.calendar }, select: { id: true } });
-    if (!g) throw new AppError("VALIDATION_FAILED", `No group with key "${policy.calendar}" for the calendar`, { fieldErrors: [{ path: "escalation.calendar", message: "unknown group" }] });
-    calendarGroupId = g.id;
+    const id = await groupIdOf(policy.calendar);
+    if (!id) throw new AppError("VALIDATION_FAILED", `No group with key "${policy.calendar}" for the calendar`, { fieldErrors: [{ path: "escalation.calendar", message: "unknown group" }] });
+    calendarGroupId = id;
   }
   const needsCalendar = businessHours && (input.dueIn !== undefined || policy !== undefined);
   const clock: SlaClock = { businessHours, calendar: needsCalendar ? await calendarOf(tx, calendarGroupId) : defaultCalendar() };
@@ -63,11 +64,11 @@ export async function slaAtCreation(
   for (const [i, level] of policy.levels.entries()) {
     const path = `escalation.levels.${i}`;
     if (level.action === "reassign") {
-      const ref = level.to.includes("@") ? { email: level.to.toLowerCase() } : { id: level.to };
-      const user = await tx.user.findFirst({ where: ref, select: { active: true } });
+      const where = level.to.includes("@") ? sql`"email" = ${level.to.toLowerCase()}` : sql`"id" = ${level.to}`;
+      const [user] = await tx.query<{ active: boolean }>(sql`SELECT "active" FROM "User" WHERE ${where} LIMIT 1`);
       if (!user?.active) throw new AppError("VALIDATION_FAILED", `No active user "${level.to}" to reassign to`, { fieldErrors: [{ path: `${path}.to`, message: "unknown user" }] });
     }
-    if (level.action === "group" && !(await tx.group.findUnique({ where: { key: level.group }, select: { id: true } }))) {
+    if (level.action === "group" && !(await groupIdOf(level.group))) {
       throw new AppError("VALIDATION_FAILED", `No group with key "${level.group}"`, { fieldErrors: [{ path: `${path}.group`, message: "unknown group" }] });
     }
     if (level.action === "auto_decide" && !input.outcomes.includes(level.outcome)) {
@@ -81,8 +82,8 @@ export async function slaAtCreation(
 }
 
 /** The timer of the task's next level, through the outbox (committed with the change that implies it). */
-export async function armEscalationTimerInTx(tx: Tx, taskId: string, level: number, at: Date): Promise<void> {
-  await enqueueInTx(tx, {
+export function armEscalationTimer(tx: Tx, taskId: string, level: number, at: Date): void {
+  tx.enqueue({
     queue: QUEUES.escalations,
     name: "escalate",
     jobId: escalationJobId(taskId, level, at),
@@ -185,12 +186,6 @@ export async function escalationHistory(taskId: string): Promise<EscalationDto[]
   }));
 }
 
-/** GET /tasks/{id}/escalations: the SLA state and every fired level, for anyone who may see the task. */
-export async function getTaskEscalations(actor: Actor, taskId: string): Promise<TaskEscalationsDto> {
-  const task = await getTask(actor, taskId);
-  return { sla: task.sla, dueAt: task.dueAt, data: await escalationHistory(task.id) };
-}
-
 // ── business calendars (admin API) ─────────────────────────────────────────────────────────────
 
 async function groupByKey(key: string) {
@@ -240,15 +235,18 @@ export async function setCalendar(actor: Actor, key: string, input: unknown): Pr
     endMinute: toMinute(data.end),
     holidays: [...new Set(data.holidays)].sort(),
   };
-  await db().$transaction(async (tx) => {
-    await tx.businessCalendar.upsert({ where: { groupId: group.id }, create: { groupId: group.id, ...row }, update: row });
-    await appendAuditEntry(tx, actor, {
+  await transaction(async (tx) => {
+    await tx.write(sql`INSERT INTO "BusinessCalendar" ("groupId", "timeZone", "workingDays", "startMinute", "endMinute", "holidays", "updatedAt")
+      VALUES (${group.id}, ${row.timeZone}, ${row.workingDays}::int[], ${row.startMinute}::int, ${row.endMinute}::int, ${row.holidays}::text[], (now() AT TIME ZONE 'UTC'))
+      ON CONFLICT ("groupId") DO UPDATE SET "timeZone" = EXCLUDED."timeZone", "workingDays" = EXCLUDED."workingDays", "startMinute" = EXCLUDED."startMinute",
+        "endMinute" = EXCLUDED."endMinute", "holidays" = EXCLUDED."holidays", "updatedAt" = EXCLUDED."updatedAt"`);
+    tx.audit(actor, {
       action: "calendar.updated",
       subjectType: "group",
       subjectId: group.id,
       before: { timeZone: before.timeZone, workingDays: before.workingDays, start: before.start, end: before.end, holidays: before.holidays, custom: before.custom },
       after: { timeZone: row.timeZone, workingDays: row.workingDays, start: data.start, end: data.end, holidays: row.holidays },
     });
-  });
+  }, { batched: true });
   return toCalendarDto(await groupByKey(key));
 }

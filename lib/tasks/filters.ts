@@ -1,5 +1,5 @@
-import { Prisma } from "../db";
-import type { TaskListQuery, TaskPriority } from "./schemas";
+import { sql, ts, type Sql } from "../db";
+import { TASK_PRIORITIES, type TaskListQuery, type TaskPriority } from "./schemas";
 import { TZDate } from "@date-fns/tz";
 import { addDays, addWeeks, startOfDay, startOfISOWeek } from "date-fns";
 
@@ -29,11 +29,6 @@ function likePattern(word: string): string {
   return `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** A JS instant as the UTC timestamp(3) Prisma stores. */
-export function ts(d: Date | string): Prisma.Sql {
-  return Prisma.sql`(${typeof d === "string" ? d : d.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
-}
-
 /**
  * The extra WHERE (on `Task t`) for the status, priority, due and search filters and the KPI
  * dashboard's drill-down: process ("*": any process) / step, outcome, decider ("" = decided by
@@ -41,36 +36,36 @@ export function ts(d: Date | string): Prisma.Sql {
  * Search is one ILIKE a word on the same expression as the trigram index (migration
  * inbox_search_trgm): `ILIKE ALL (array)` would not use the index, separate clauses do.
  */
-export function taskFilterSql(q: TaskListQuery, opts: { now: Date; timeZone?: string }): Prisma.Sql[] {
-  const and: Prisma.Sql[] = [];
-  if (q.status) and.push(Prisma.sql`t."status" = ${q.status}::"TaskStatus"`);
-  if (q.priority?.length) and.push(Prisma.sql`t."priority" = ANY(${q.priority}::"TaskPriority"[])`);
+export function taskFilterSql(q: TaskListQuery, opts: { now: Date; timeZone?: string }): Sql[] {
+  const and: Sql[] = [];
+  if (q.status) and.push(sql`t."status" = ${q.status}::"TaskStatus"`);
+  if (q.priority?.length) and.push(sql`t."priority" = ANY(${q.priority}::"TaskPriority"[])`);
   if (q.due) {
     const w = dueWindow(q.due, opts.now, opts.timeZone).dueAt;
-    if (w.gte) and.push(Prisma.sql`t."dueAt" >= ${ts(w.gte)}`);
-    and.push(Prisma.sql`t."dueAt" < ${ts(w.lt)}`);
+    if (w.gte) and.push(sql`t."dueAt" >= ${ts(w.gte)}`);
+    and.push(sql`t."dueAt" < ${ts(w.lt)}`);
   }
-  if (q.process === "*") and.push(Prisma.sql`t."instanceId" IS NOT NULL`);
+  if (q.process === "*") and.push(sql`t."instanceId" IS NOT NULL`);
   else if (q.process) {
-    and.push(Prisma.sql`EXISTS (SELECT 1 FROM "ProcessInstance" i JOIN "ProcessDefinition" d ON d."id" = i."definitionId"
+    and.push(sql`EXISTS (SELECT 1 FROM "ProcessInstance" i JOIN "ProcessDefinition" d ON d."id" = i."definitionId"
                                  WHERE i."id" = t."instanceId" AND d."key" = ${q.process})`);
   }
-  if (q.step) and.push(Prisma.sql`EXISTS (SELECT 1 FROM "StepRun" s WHERE s."id" = t."stepRunId" AND s."stepId" = ${q.step})`);
-  if (q.outcome) and.push(Prisma.sql`t."outcome" = ${q.outcome} AND t."status" = 'DECIDED'::"TaskStatus"`);
+  if (q.step) and.push(sql`EXISTS (SELECT 1 FROM "StepRun" s WHERE s."id" = t."stepRunId" AND s."stepId" = ${q.step})`);
+  if (q.outcome) and.push(sql`t."outcome" = ${q.outcome} AND t."status" = 'DECIDED'::"TaskStatus"`);
   if (q.decidedBy !== undefined) {
     and.push(
       q.decidedBy === "" || q.decidedBy === "none"
-        ? Prisma.sql`t."decidedById" IS NULL AND t."status" = 'DECIDED'::"TaskStatus"`
-        : Prisma.sql`t."decidedById" = ${q.decidedBy} AND t."status" = 'DECIDED'::"TaskStatus"`,
+        ? sql`t."decidedById" IS NULL AND t."status" = 'DECIDED'::"TaskStatus"`
+        : sql`t."decidedById" = ${q.decidedBy} AND t."status" = 'DECIDED'::"TaskStatus"`,
     );
   }
-  if (q.decidedFrom) and.push(Prisma.sql`t."decidedAt" >= ${ts(`${q.decidedFrom}T00:00:00Z`)}`);
-  if (q.decidedTo) and.push(Prisma.sql`t."decidedAt" < ${ts(`${q.decidedTo}T00:00:00Z`)}`);
+  if (q.decidedFrom) and.push(sql`t."decidedAt" >= ${ts(`${q.decidedFrom}T00:00:00Z`)}`);
+  if (q.decidedTo) and.push(sql`t."decidedAt" < ${ts(`${q.decidedTo}T00:00:00Z`)}`);
   if (q.breached) {
-    and.push(Prisma.sql`t."dueAt" IS NOT NULL AND t."status" IN ('DECIDED', 'CANCELLED') AND COALESCE(t."decidedAt", t."updatedAt") > t."dueAt"`);
+    and.push(sql`t."dueAt" IS NOT NULL AND t."status" IN ('DECIDED', 'CANCELLED') AND COALESCE(t."decidedAt", t."updatedAt") > t."dueAt"`);
   }
-  if (q.escalated) and.push(Prisma.sql`(t."escalationLevel" > 0 OR t."escalatedAt" IS NOT NULL)`);
-  for (const w of q.q ? searchWords(q.q) : []) and.push(Prisma.sql`(t."title" || ' ' || t."context"::text) ILIKE ${likePattern(w)}`);
+  if (q.escalated) and.push(sql`(t."escalationLevel" > 0 OR t."escalatedAt" IS NOT NULL)`);
+  for (const w of q.q ? searchWords(q.q) : []) and.push(sql`(t."title" || ' ' || t."context"::text) ILIKE ${likePattern(w)}`);
   return and;
 }
 
@@ -90,13 +85,13 @@ export function taskSortField(q: TaskListQuery): { field: SortField; dir: "asc" 
   }
 }
 
-const PRIORITY_ORDER: TaskPriority[] = ["LOW", "NORMAL", "HIGH", "URGENT"];
+const PRIORITY_ORDER: readonly TaskPriority[] = TASK_PRIORITIES;
 
 /** Keyset continuation for the priority sort (most urgent first, then id). */
-export function priorityKeysetSql(cursor: { k: string | null; id: string } | null): Prisma.Sql | null {
+export function priorityKeysetSql(cursor: { k: string | null; id: string } | null): Sql | null {
   if (!cursor || !cursor.k || !isPriority(cursor.k)) return null;
   const lower = PRIORITY_ORDER.slice(0, PRIORITY_ORDER.indexOf(cursor.k));
-  return Prisma.sql`(t."priority" = ANY(${lower}::"TaskPriority"[]) OR (t."priority" = ${cursor.k}::"TaskPriority" AND t."id" > ${cursor.id}))`;
+  return sql`(t."priority" = ANY(${lower}::"TaskPriority"[]) OR (t."priority" = ${cursor.k}::"TaskPriority" AND t."id" > ${cursor.id}))`;
 }
 
 export function isPriority(s: string): s is TaskPriority {

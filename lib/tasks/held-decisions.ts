@@ -1,13 +1,11 @@
-import { db, Prisma } from "../db";
+import { query, sql, transaction } from "../db";
 import { AppError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
-import { appendAuditEntry } from "../audit/service";
-import { dispatchOutboxSoon, enqueueInTx } from "../outbox/service";
-import { publishTaskEvent } from "../live/publish";
-import type { TaskDto } from "./schemas";
+import { actorKey, loadForAction } from "./access";
+import { getTask } from "./actions";
+import { changeTask, LostRace } from "./change";
 import { decisionConsequences } from "./consequences";
-import { updateTaskIf } from "./repository";
-import { actorKey, getTask, loadForAction } from "./service";
+import type { TaskDto } from "./schemas";
 
 // The undo window (ADR 008). A decision made with `hold: true` is written at once (task DECIDED,
 // audited, the row leaves every inbox) together with a HeldDecision row and a delayed outbox job.
@@ -20,19 +18,17 @@ export type CommitResult = "committed" | "not_held" | "not_due";
 
 /** Commits a held decision whose window has closed: its consequences go to the outbox. */
 export async function commitHeldDecision(taskId: string, requestId?: string): Promise<CommitResult> {
-  const result = await db().$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<{ taskId: string }[]>`
-      DELETE FROM "HeldDecision" WHERE "taskId" = ${taskId} AND "heldUntil" <= (now() AT TIME ZONE 'UTC') RETURNING "taskId"`;
-    if (rows.length === 0) {
-      const still = await tx.heldDecision.findUnique({ where: { taskId }, select: { taskId: true } });
-      return still ? ("not_due" as const) : ("not_held" as const);
+  return transaction(async (tx) => {
+    const [task] = await tx.query<{ id: string; instanceId: string | null; stepRunId: string | null }>(sql`
+      WITH released AS (DELETE FROM "HeldDecision" WHERE "taskId" = ${taskId} AND "heldUntil" <= (now() AT TIME ZONE 'UTC') RETURNING "taskId")
+      SELECT t."id", t."instanceId", t."stepRunId" FROM released r JOIN "Task" t ON t."id" = r."taskId"`);
+    if (!task) {
+      const still = await tx.query(sql`SELECT 1 FROM "HeldDecision" WHERE "taskId" = ${taskId}`);
+      return still.length ? "not_due" : "not_held";
     }
-    const task = await tx.task.findUnique({ where: { id: taskId }, select: { id: true, instanceId: true, stepRunId: true } });
-    if (task) for (const m of decisionConsequences(task, requestId)) await enqueueInTx(tx, m);
-    return "committed" as const;
+    for (const m of decisionConsequences(task, requestId)) tx.enqueue(m);
+    return "committed";
   });
-  if (result === "committed") dispatchOutboxSoon();
-  return result;
 }
 
 /**
@@ -40,9 +36,9 @@ export async function commitHeldDecision(taskId: string, requestId?: string): Pr
  * delayed job normally did it already; this covers a Redis that lost the job).
  */
 export async function commitDueHeldDecisions(graceMs = 1000, limit = 500): Promise<number> {
-  const due = await db().$queryRaw<{ taskId: string }[]>`
+  const due = await query<{ taskId: string }>(sql`
     SELECT "taskId" FROM "HeldDecision" WHERE "heldUntil" <= (now() AT TIME ZONE 'UTC') - make_interval(secs => ${graceMs / 1000})
-    ORDER BY "heldUntil" LIMIT ${limit}`;
+    ORDER BY "heldUntil" LIMIT ${limit}`);
   let committed = 0;
   for (const { taskId } of due) if ((await commitHeldDecision(taskId)) === "committed") committed++;
   return committed;
@@ -53,36 +49,29 @@ export async function undoDecision(actor: Actor, id: string): Promise<TaskDto> {
   requirePermission(actor, "tasks:decide");
   const { task } = await loadForAction(actor, id);
   const held = task.heldDecision;
-  if (!held) {
-    if (task.status === "DECIDED") throw new AppError("UNDO_WINDOW_CLOSED", "Too late to undo: the decision has taken effect.", { details: { currentStatus: task.status } });
-    throw new AppError("UNDO_WINDOW_CLOSED", "There is no decision to undo on this task.", { details: { currentStatus: task.status } });
-  }
+  const closed = (message: string) => new AppError("UNDO_WINDOW_CLOSED", message, { details: { currentStatus: task.status } });
+  if (!held) throw closed(task.status === "DECIDED" ? "Too late to undo: the decision has taken effect." : "There is no decision to undo on this task.");
   if (held.heldBy !== actorKey(actor)) throw new AppError("FORBIDDEN", "Only the person who made a decision can undo it.");
-  const restored = await db().$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<{ prevAssigneeId: string | null; prevClaimedAt: Date | null; approvalId: string | null }[]>`
+  const undone = transaction(async (tx) => {
+    const [h] = await tx.query<{ prevAssigneeId: string | null; prevClaimedAt: Date | null; approvalId: string | null }>(sql`
       DELETE FROM "HeldDecision"
        WHERE "taskId" = ${id} AND "heldBy" = ${held.heldBy} AND "version" = ${held.version} AND "heldUntil" > (now() AT TIME ZONE 'UTC')
-      RETURNING "prevAssigneeId", "prevClaimedAt", "approvalId"`;
-    const h = rows[0];
-    if (!h) throw new AppError("UNDO_WINDOW_CLOSED", "Too late to undo: the decision has taken effect.", { details: { currentStatus: task.status } });
-    const ok = await updateTaskIf(
-      tx,
-      { id, version: held.version, statuses: ["DECIDED"] },
-      { status: "OPEN", outcome: null, reason: null, formValues: Prisma.DbNull, decidedAt: null, decidedById: null, assigneeId: h.prevAssigneeId, claimedAt: h.prevClaimedAt },
-    );
-    if (!ok) throw new AppError("UNDO_WINDOW_CLOSED", "The task changed meanwhile; the decision stands.", { details: { currentStatus: task.status } });
-    if (h.approvalId) await tx.taskApproval.deleteMany({ where: { id: h.approvalId } });
-    await appendAuditEntry(tx, actor, {
-      action: "task.decision_undone",
-      subjectType: "task",
-      subjectId: id,
-      taskId: id,
-      instanceId: task.instanceId,
-      before: { status: "DECIDED", assigneeId: task.assigneeId, outcome: task.outcome, reason: task.reason, version: held.version },
-      after: { status: "OPEN", assigneeId: h.prevAssigneeId, outcome: null, reason: null, version: held.version + 1 },
+      RETURNING "prevAssigneeId", "prevClaimedAt", "approvalId"`);
+    if (!h) throw closed("Too late to undo: the decision has taken effect.");
+    await changeTask(tx, actor, { ...task, version: held.version }, {
+      action: "undo",
+      set: { status: "OPEN", outcome: null, reason: null, formValues: null, decidedAt: null, decidedById: null, assigneeId: h.prevAssigneeId, claimedAt: h.prevClaimedAt },
+      audit: {
+        action: "task.decision_undone",
+        before: { status: "DECIDED", assigneeId: task.assigneeId, outcome: task.outcome, reason: task.reason, version: held.version },
+        after: { status: "OPEN", assigneeId: h.prevAssigneeId, outcome: null, reason: null, version: held.version + 1 },
+      },
+      event: { type: "task.decision_undone", task: { ...task, assigneeId: h.prevAssigneeId, decidedById: null, version: held.version + 1 }, alsoTo: [task.assigneeId] },
     });
-    return h;
+    if (h.approvalId) await tx.write(sql`DELETE FROM "TaskApproval" WHERE "id" = ${h.approvalId}`);
   });
-  publishTaskEvent("task.decision_undone", { ...task, assigneeId: restored.prevAssigneeId, decidedById: null, version: held.version + 1 }, [task.assigneeId]);
+  await undone.catch((e: unknown) => {
+    throw e instanceof LostRace ? closed("The task changed meanwhile; the decision stands.") : e;
+  });
   return getTask(actor, id);
 }

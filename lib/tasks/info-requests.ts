@@ -1,16 +1,15 @@
-import { db } from "../db";
-import { AppError } from "../errors";
+import { AppError, parse } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
-import { appendAuditEntry } from "../audit/service";
-import { enqueueInTx, dispatchOutboxSoon } from "../outbox/service";
 import { QUEUES } from "../queues";
-import { publishTaskEvent } from "../live/publish";
-import { addParticipants, insertComment } from "../comments/repository";
+import { insertComment } from "../comments/repository";
+import { armEscalationTimer, pauseSla, resumeSla } from "../sla/service";
+import { assigneeAfterDeciding, checkExpectedVersion, loadForAction, mayAnswer } from "./access";
+import { getTask } from "./actions";
+import { changeTask, taskTransaction, withParticipants } from "./change";
+import { snapshot } from "./dto";
+import { resolveUserRef } from "./repository";
 import { answerInfoSchema, requestInfoSchema, type TaskDto } from "./schemas";
-import { allowedFrom, assertTransition } from "./state-machine";
-import { resolveUserRef, updateTaskIf } from "./repository";
-import { armEscalationTimerInTx, pauseSla, resumeSla } from "../sla/service";
-import { checkExpectedVersion, deciderAfter, explainLostRace, getTask, loadForAction, mayAnswer, parse, snapshot } from "./service";
+import { assertTransition } from "./state-machine";
 
 // "Request more information": the decider asks someone (the requester unless they name another
 // person) a question; the task waits in INFO_REQUESTED; the answer returns it to OPEN with the same
@@ -23,7 +22,7 @@ export async function requestInfo(actor: Actor, id: string, input: unknown, ifMa
   const { task } = await loadForAction(actor, id);
   assertTransition(task.status, "requestInfo", { decidedBy: task.decidedBy?.name ?? null, outcome: task.outcome });
   checkExpectedVersion(task, ifMatch ?? data.version);
-  const assigneeAfter = await deciderAfter(actor, task);
+  const assigneeAfter = await assigneeAfterDeciding(actor, task);
 
   const askRef = data.askTo ?? task.requestedById;
   if (!askRef) {
@@ -31,7 +30,7 @@ export async function requestInfo(actor: Actor, id: string, input: unknown, ifMa
       fieldErrors: [{ path: "askTo", message: "name who should answer" }],
     });
   }
-  const asked = await resolveUserRef(db(), askRef);
+  const asked = await resolveUserRef(askRef);
   if (!asked || !asked.active) {
     throw new AppError("VALIDATION_FAILED", `No active user "${askRef}" to ask.`, { fieldErrors: [{ path: "askTo", message: "unknown user" }] });
   }
@@ -41,56 +40,39 @@ export async function requestInfo(actor: Actor, id: string, input: unknown, ifMa
 
   const now = new Date();
   const askedById = actor.type === "USER" ? actor.id : null;
-  const comment = await db().$transaction(async (tx) => {
-    const ok = await updateTaskIf(
-      tx,
-      { id, version: task.version, statuses: allowedFrom("requestInfo"), assigneeId: task.assigneeId },
-      {
+  await taskTransaction(id, "requestInfo", async (tx) => {
+    const question = await insertComment(tx, { taskId: id, kind: "question", body: data.question, authorId: askedById, authorName: actor.name, mentionedUserIds: [asked.id] });
+    await changeTask(tx, actor, task, {
+      action: "requestInfo",
+      set: {
         status: "INFO_REQUESTED",
         assigneeId: assigneeAfter,
         infoRequestedOfId: asked.id,
         infoRequestedById: askedById,
         infoRequestedAt: now,
+        // The person asked may see the task from now on, also after answering.
+        participantIds: withParticipants([asked.id]),
         // The SLA clock stops while the task waits for the answer (ADR 009).
         ...pauseSla(now),
         ...(task.assigneeId || !assigneeAfter ? {} : { claimedAt: now }),
       },
-    );
-    if (!ok) return explainLostRace(id, "requestInfo");
-    // The person asked may see the task from now on, also after answering.
-    await addParticipants(tx, id, [asked.id]);
-    const question = await insertComment(tx, {
-      taskId: id,
-      kind: "question",
-      body: data.question,
-      authorId: askedById,
-      authorName: actor.name,
-      mentionedUserIds: [asked.id],
+      sameAssignee: true,
+      audit: {
+        action: "task.info_requested",
+        before: snapshot(task),
+        after: { status: "INFO_REQUESTED", assigneeId: assigneeAfter, infoRequestedOfId: asked.id, commentId: question.id, version: task.version + 1 },
+        reason: data.question,
+      },
+      messages: [
+        { queue: QUEUES.notifications, name: "task-info-requested", jobId: `task-info-requested.${question.id}`, payload: { taskId: id, commentId: question.id, requestId: actor.requestId } },
+      ],
+      event: {
+        type: "task.info_requested",
+        task: { ...task, assigneeId: assigneeAfter, infoRequestedOfId: asked.id, participantIds: [...task.participantIds, asked.id], version: task.version + 1 },
+        alsoTo: [askedById],
+      },
     });
-    await appendAuditEntry(tx, actor, {
-      action: "task.info_requested",
-      subjectType: "task",
-      subjectId: id,
-      taskId: id,
-      instanceId: task.instanceId,
-      before: snapshot(task),
-      after: { status: "INFO_REQUESTED", assigneeId: assigneeAfter, infoRequestedOfId: asked.id, commentId: question.id, version: task.version + 1 },
-      reason: data.question,
-    });
-    await enqueueInTx(tx, {
-      queue: QUEUES.notifications,
-      name: "task-info-requested",
-      jobId: `task-info-requested.${question.id}`,
-      payload: { taskId: id, commentId: question.id, requestId: actor.requestId },
-    });
-    return question;
   });
-  dispatchOutboxSoon();
-  publishTaskEvent(
-    "task.info_requested",
-    { ...task, assigneeId: assigneeAfter, infoRequestedOfId: asked.id, participantIds: [...task.participantIds, asked.id], version: task.version + 1 },
-    [comment.authorId],
-  );
   return getTask(actor, id);
 }
 
@@ -109,47 +91,38 @@ export async function answerInfoRequest(actor: Actor, id: string, input: unknown
 
   // The SLA clock restarts: due time and the next escalation level move by the paused time.
   const sla = resumeSla(task, new Date());
-  const answer = await db().$transaction(async (tx) => {
-    const ok = await updateTaskIf(
-      tx,
-      { id, version: task.version, statuses: allowedFrom("answer"), assigneeId: task.assigneeId },
-      { status: "OPEN", infoRequestedOfId: null, infoRequestedById: null, infoRequestedAt: null, ...sla.data },
-    );
-    if (!ok) return explainLostRace(id, "answer");
-    if (sla.timer) await armEscalationTimerInTx(tx, id, sla.timer.level, sla.timer.at);
-    const row = await insertComment(tx, {
+  const authorId = actor.type === "USER" ? actor.id : null;
+  await taskTransaction(id, "answer", async (tx) => {
+    const answer = await insertComment(tx, {
       taskId: id,
       kind: "answer",
       body: data.answer,
-      authorId: actor.type === "USER" ? actor.id : null,
+      authorId,
       authorName: actor.name,
       mentionedUserIds: [task.assigneeId ?? task.infoRequestedById].filter((u): u is string => !!u),
     });
-    await appendAuditEntry(tx, actor, {
-      action: "task.info_answered",
-      subjectType: "task",
-      subjectId: id,
-      taskId: id,
-      instanceId: task.instanceId,
-      before: snapshot(task),
-      after: {
-        status: "OPEN",
-        assigneeId: task.assigneeId,
-        commentId: row.id,
-        version: task.version + 1,
-        ...(sla.pausedMs > 0 ? { slaPausedMs: sla.pausedMs, dueAt: sla.data.dueAt?.toISOString() ?? null, nextEscalationAt: sla.data.nextEscalationAt?.toISOString() ?? null } : {}),
+    await changeTask(tx, actor, task, {
+      action: "answer",
+      set: { status: "OPEN", infoRequestedOfId: null, infoRequestedById: null, infoRequestedAt: null, ...sla.data },
+      sameAssignee: true,
+      audit: {
+        action: "task.info_answered",
+        before: snapshot(task),
+        after: {
+          status: "OPEN",
+          assigneeId: task.assigneeId,
+          commentId: answer.id,
+          version: task.version + 1,
+          ...(sla.pausedMs > 0 ? { slaPausedMs: sla.pausedMs, dueAt: sla.data.dueAt?.toISOString() ?? null, nextEscalationAt: sla.data.nextEscalationAt?.toISOString() ?? null } : {}),
+        },
+        reason: data.answer,
       },
-      reason: data.answer,
+      messages: [
+        { queue: QUEUES.notifications, name: "task-info-answered", jobId: `task-info-answered.${answer.id}`, payload: { taskId: id, commentId: answer.id, requestId: actor.requestId } },
+      ],
+      event: { type: "task.info_answered", task: { ...task, version: task.version + 1 }, alsoTo: [task.infoRequestedById, authorId] },
     });
-    await enqueueInTx(tx, {
-      queue: QUEUES.notifications,
-      name: "task-info-answered",
-      jobId: `task-info-answered.${row.id}`,
-      payload: { taskId: id, commentId: row.id, requestId: actor.requestId },
-    });
-    return row;
+    if (sla.timer) armEscalationTimer(tx, id, sla.timer.level, sla.timer.at);
   });
-  dispatchOutboxSoon();
-  publishTaskEvent("task.info_answered", { ...task, version: task.version + 1 }, [task.infoRequestedById, answer.authorId]);
   return getTask(actor, id);
 }

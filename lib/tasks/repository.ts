@@ -1,6 +1,4 @@
-import { db, type Prisma, type Tx } from "../db";
-import { query } from "../pg";
-import type { TaskStatus } from "./schemas";
+import { query, sql, type Prisma, type Sql, type Tx } from "../db";
 
 export const taskInclude = {
   assignee: { select: { id: true, name: true } },
@@ -53,9 +51,8 @@ function toTaskRow(r: Record<string, unknown>): TaskRow {
  * (the ORM's include costs a round trip per relation: 9 for this shape, on every decide).
  * Returns the same shape as `include: taskInclude`.
  */
-export async function findTask(id: string, tx?: Tx): Promise<TaskRow | null> {
-  const text = `${TASK_SELECT} WHERE t."id" = $1`;
-  const rows = tx ? await tx.$queryRawUnsafe<Record<string, unknown>[]>(text, id) : await query<Record<string, unknown>>(text, [id]);
+export async function findTask(id: string): Promise<TaskRow | null> {
+  const rows = await query<Record<string, unknown>>(`${TASK_SELECT} WHERE t."id" = $1`, [id]);
   return rows[0] ? toTaskRow(rows[0]) : null;
 }
 
@@ -68,41 +65,29 @@ export async function findTasksByIds(ids: string[]): Promise<TaskRow[]> {
 }
 
 /** Ids (in order) from a list query built by the tasks service. */
-export async function queryTaskIds(sql: Prisma.Sql): Promise<string[]> {
-  const rows = await query<{ id: string }>(sql);
+export async function queryTaskIds(q: Sql): Promise<string[]> {
+  const rows = await query<{ id: string }>(q);
   return rows.map((r) => r.id);
 }
 
-/**
- * The guarded state change: applies `data` only if the task is still in one of `statuses` at
- * `version` (and, when given, still has `assigneeId`). Returns false if someone got there first.
- */
-export async function updateTaskIf(
-  tx: Tx,
-  guard: { id: string; version: number; statuses: readonly TaskStatus[]; assigneeId?: string | null },
-  data: Prisma.TaskUpdateManyMutationInput & {
-    assigneeId?: string | null;
-    decidedById?: string | null;
-    infoRequestedOfId?: string | null;
-    infoRequestedById?: string | null;
-    candidateGroupId?: string | null;
-    delegatedFromId?: string | null;
-  },
-): Promise<boolean> {
-  const where: Prisma.TaskWhereInput = { id: guard.id, version: guard.version, status: { in: [...guard.statuses] } };
-  if (guard.assigneeId !== undefined) where.assigneeId = guard.assigneeId;
-  const result = await tx.task.updateMany({ where, data: { ...data, version: { increment: 1 } } });
-  return result.count === 1;
+function read<T>(tx: Tx | undefined, q: Sql): Promise<T[]> {
+  return tx ? tx.query<T>(q) : query<T>(q);
 }
 
-export async function resolveUserRef(tx: Tx, ref: string) {
-  return tx.user.findFirst({ where: ref.includes("@") ? { email: ref.toLowerCase() } : { id: ref }, select: { id: true, name: true, active: true } });
+/** A person by id or e-mail. */
+export async function resolveUserRef(ref: string, tx?: Tx): Promise<{ id: string; name: string; active: boolean } | null> {
+  const where = ref.includes("@") ? sql`"email" = ${ref.toLowerCase()}` : sql`"id" = ${ref}`;
+  const [user] = await read<{ id: string; name: string; active: boolean }>(tx, sql`SELECT "id", "name", "active" FROM "User" WHERE ${where} LIMIT 1`);
+  return user ?? null;
 }
 
-export function resolveGroupKey(tx: Tx, key: string) {
-  return tx.group.findUnique({ where: { key }, select: { id: true, key: true, name: true } });
+export async function resolveGroupKey(key: string): Promise<{ id: string; key: string; name: string } | null> {
+  const [group] = await query<{ id: string; key: string; name: string }>(sql`SELECT "id", "key", "name" FROM "Group" WHERE "key" = ${key}`);
+  return group ?? null;
 }
 
-export function isGroupMember(tx: Tx | ReturnType<typeof db>, userId: string, groupId: string) {
-  return tx.groupMembership.findUnique({ where: { userId_groupId: { userId, groupId } } }).then(Boolean);
+export async function isGroupMember(userId: string, groupIds: string[]): Promise<boolean> {
+  if (groupIds.length === 0) return false;
+  const rows = await query(sql`SELECT 1 FROM "GroupMembership" WHERE "userId" = ${userId} AND "groupId" = ANY(${groupIds}::text[]) LIMIT 1`);
+  return rows.length > 0;
 }

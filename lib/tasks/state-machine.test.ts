@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors";
 import { TASK_STATUSES, type TaskStatus } from "./schemas";
-import { allowedFrom, assertTransition, canTransition, isTerminal, type TaskAction } from "./state-machine";
+import { allowedFrom, assertTarget, assertTransition, canTransition, type TaskAction } from "./state-machine";
 
-const ACTIONS: TaskAction[] = ["claim", "unclaim", "decide", "cancel", "requestInfo", "answer"];
+const ACTIONS: TaskAction[] = ["claim", "unclaim", "decide", "approveOne", "cancel", "requestInfo", "answer", "reassign", "undo", "escalate"];
 
 // The whole lifecycle table: what each status allows.
 const EXPECTED: Record<TaskStatus, TaskAction[]> = {
-  OPEN: ["claim", "unclaim", "decide", "cancel", "requestInfo"],
+  OPEN: ["claim", "unclaim", "decide", "approveOne", "cancel", "requestInfo", "reassign", "escalate"],
   INFO_REQUESTED: ["cancel", "answer"],
-  DECIDED: [],
+  DECIDED: ["undo"],
   CANCELLED: [],
 };
 
@@ -60,7 +60,10 @@ describe("task state machine", () => {
     expect(allowedFrom("cancel")).toEqual(["OPEN", "INFO_REQUESTED"]);
   });
 
-  it("treats decided and cancelled as terminal", () => {
-    expect(TASK_STATUSES.filter(isTerminal)).toEqual(["DECIDED", "CANCELLED"]);
+  it("knows where each action may end", () => {
+    expect(() => assertTarget("decide", "DECIDED")).not.toThrow();
+    expect(() => assertTarget("decide", "OPEN")).toThrow(/decide cannot end in OPEN/);
+    expect(() => assertTarget("escalate", "CANCELLED")).not.toThrow();
+    expect(() => assertTarget("claim", "DECIDED")).toThrow();
   });
 });

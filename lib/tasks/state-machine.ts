@@ -1,28 +1,40 @@
 import { AppError } from "../errors";
 import type { TaskStatus } from "./schemas";
 
-// The task lifecycle. Pure rules: the service combines them with a guarded UPDATE
-// (status + version in the WHERE clause) so concurrent requests cannot both pass.
-export type TaskAction = "claim" | "unclaim" | "decide" | "cancel" | "requestInfo" | "answer" | "reassign";
+// The task lifecycle: which statuses each action starts from and which it may end in. Every
+// change of a task row goes through it (lib/tasks/change.ts, the escalation batch), with the
+// statuses in the guarded UPDATE's WHERE, so concurrent changes cannot both pass.
+export type TaskAction = "claim" | "unclaim" | "decide" | "approveOne" | "cancel" | "requestInfo" | "answer" | "reassign" | "undo" | "escalate";
 
-const ALLOWED: Record<TaskAction, readonly TaskStatus[]> = {
-  claim: ["OPEN"],
-  unclaim: ["OPEN"],
-  decide: ["OPEN"],
-  cancel: ["OPEN", "INFO_REQUESTED"],
+const TRANSITIONS: Record<TaskAction, { from: readonly TaskStatus[]; to: readonly TaskStatus[] }> = {
+  claim: { from: ["OPEN"], to: ["OPEN"] },
+  unclaim: { from: ["OPEN"], to: ["OPEN"] },
+  decide: { from: ["OPEN"], to: ["DECIDED"] },
+  // Four-eyes: an approval that leaves approvers missing; the task goes back to its queue.
+  approveOne: { from: ["OPEN"], to: ["OPEN"] },
+  cancel: { from: ["OPEN", "INFO_REQUESTED"], to: ["CANCELLED"] },
   // Asking is part of deciding: the task waits, then the answer returns it to the same decider.
-  requestInfo: ["OPEN"],
-  answer: ["INFO_REQUESTED"],
+  requestInfo: { from: ["OPEN"], to: ["INFO_REQUESTED"] },
+  answer: { from: ["INFO_REQUESTED"], to: ["OPEN"] },
   // Reassigning a task that waits for an answer would strand the question: answer or cancel first.
-  reassign: ["OPEN"],
+  reassign: { from: ["OPEN"], to: ["OPEN"] },
+  // Within the undo window a held decision is taken back.
+  undo: { from: ["DECIDED"], to: ["OPEN"] },
+  // An escalation level: a reminder or a move keeps it open, auto_decide decides it, fail ends it.
+  escalate: { from: ["OPEN"], to: ["OPEN", "DECIDED", "CANCELLED"] },
 };
 
 export function allowedFrom(action: TaskAction): readonly TaskStatus[] {
-  return ALLOWED[action];
+  return TRANSITIONS[action].from;
 }
 
 export function canTransition(status: TaskStatus, action: TaskAction): boolean {
-  return ALLOWED[action].includes(status);
+  return TRANSITIONS[action].from.includes(status);
+}
+
+/** The status a change sets (or keeps) must be one its action may end in. */
+export function assertTarget(action: TaskAction, to: TaskStatus): void {
+  if (!TRANSITIONS[action].to.includes(to)) throw new Error(`a task ${action} cannot end in ${to}`);
 }
 
 export function assertTransition(status: TaskStatus, action: TaskAction, detail: Record<string, unknown> = {}): void {
@@ -44,12 +56,4 @@ export function assertTransition(status: TaskStatus, action: TaskAction, detail:
     });
   }
   throw new AppError("TASK_NOT_ACTIONABLE", `Cannot ${action} a task in status ${status}.`, { details: { currentStatus: status, ...detail } });
-}
-
-export function statusAfterDecision(): TaskStatus {
-  return "DECIDED";
-}
-
-export function isTerminal(status: TaskStatus): boolean {
-  return status === "DECIDED" || status === "CANCELLED";
 }

@@ -1,10 +1,8 @@
 import { TZDate } from "@date-fns/tz";
 import { endOfDay } from "date-fns";
-import { db, type Prisma } from "../db";
-import { AppError } from "../errors";
+import { db, sql, transaction, type Prisma } from "../db";
+import { AppError, parse } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
-import { appendAuditEntry } from "../audit/service";
-import { parse } from "../tasks/service";
 import { taskReference } from "../tasks/schemas";
 import { isOutOfOffice, weightedLoad } from "../routing/select";
 import { clearOutOfOfficeSchema, outOfOfficeSchema, teamQuerySchema, type OutOfOfficeDto, type TeamTask, type TeamView } from "./schemas";
@@ -247,13 +245,10 @@ export async function setOutOfOffice(actor: Actor, userId: string, input: unknow
   }
   const from = new Date(data.from);
   const until = new Date(data.until);
-  const updated = await db().$transaction(async (tx) => {
-    const row = await tx.user.update({
-      where: { id: member.id },
-      data: { outOfOfficeFrom: from, outOfOfficeUntil: until, delegateId: delegate?.id ?? null },
-      select: { id: true, name: true, outOfOfficeFrom: true, outOfOfficeUntil: true, delegateId: true, delegate: { select: { id: true, name: true, email: true } } },
-    });
-    await appendAuditEntry(tx, actor, {
+  const updated = await transaction(async (tx) => {
+    await tx.update("User", { outOfOfficeFrom: from, outOfOfficeUntil: until, delegateId: delegate?.id ?? null }, sql`"id" = ${member.id}`);
+    const row = { id: member.id, name: member.name, outOfOfficeFrom: from, outOfOfficeUntil: until, delegateId: delegate?.id ?? null, delegate };
+    tx.audit(actor, {
       action: "user.out_of_office_set",
       subjectType: "user",
       subjectId: member.id,
@@ -262,7 +257,7 @@ export async function setOutOfOffice(actor: Actor, userId: string, input: unknow
       reason: data.reason ?? null,
     });
     return row;
-  });
+  }, { batched: true });
   return toOutOfOfficeDto(updated);
 }
 
@@ -273,13 +268,10 @@ export async function clearOutOfOffice(actor: Actor, userId: string, input: unkn
   if (!member.outOfOfficeFrom && !member.outOfOfficeUntil) {
     throw new AppError("CONFLICT", `${member.name} has no out-of-office window to clear.`);
   }
-  const updated = await db().$transaction(async (tx) => {
-    const row = await tx.user.update({
-      where: { id: member.id },
-      data: { outOfOfficeFrom: null, outOfOfficeUntil: null },
-      select: { id: true, name: true, outOfOfficeFrom: true, outOfOfficeUntil: true, delegateId: true, delegate: { select: { id: true, name: true, email: true } } },
-    });
-    await appendAuditEntry(tx, actor, {
+  const updated = await transaction(async (tx) => {
+    await tx.update("User", { outOfOfficeFrom: null, outOfOfficeUntil: null }, sql`"id" = ${member.id}`);
+    const row = { ...member, outOfOfficeFrom: null, outOfOfficeUntil: null };
+    tx.audit(actor, {
       action: "user.out_of_office_cleared",
       subjectType: "user",
       subjectId: member.id,
@@ -288,6 +280,6 @@ export async function clearOutOfOffice(actor: Actor, userId: string, input: unkn
       reason: data.reason ?? null,
     });
     return row;
-  });
+  }, { batched: true });
   return toOutOfOfficeDto(updated);
 }

@@ -1,5 +1,5 @@
 import { Webhook } from "standardwebhooks";
-import { db, type Prisma } from "../db";
+import { db, sql, updateRows } from "../db";
 import { env } from "../env";
 import type { DeliveryAttempt } from "./schemas";
 
@@ -22,14 +22,13 @@ export async function deliverWebhook(deliveryId: string, opts: { final: boolean 
   const d = await db().webhookDelivery.findUnique({ where: { id: deliveryId }, include: { endpoint: true } });
   if (!d || d.status !== "PENDING") return "skipped";
   const log = (d.attemptLog ?? []) as unknown as DeliveryAttempt[];
+  // Every change below is guarded: only a delivery still pending is written.
+  const pending = sql`"id" = ${d.id} AND "status" = 'PENDING'`;
   const n = d.attempts + 1;
   // A test event goes to an inactive endpoint too (that is how one checks it before enabling).
   if (!d.endpoint.active && d.eventType !== "webhook.test") {
     const entry: DeliveryAttempt = { n, at: new Date().toISOString(), ms: 0, status: null, error: "endpoint is disabled" };
-    await db().webhookDelivery.updateMany({
-      where: { id: d.id, status: "PENDING" },
-      data: { status: "FAILED", attempts: n, lastError: entry.error, attemptLog: [...log, entry] as unknown as Prisma.InputJsonArray, nextAttemptAt: null },
-    });
+    await updateRows("WebhookDelivery", { status: "FAILED", attempts: n, lastError: entry.error, attemptLog: [...log, entry], nextAttemptAt: null }, pending);
     return "skipped";
   }
 
@@ -62,23 +61,21 @@ export async function deliverWebhook(deliveryId: string, opts: { final: boolean 
     error = err.name === "TimeoutError" ? `no answer within ${env().WEBHOOK_TIMEOUT_MS} ms` : `${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ""}`;
   }
   const entry: DeliveryAttempt = { n, at: sentAt.toISOString(), ms: Date.now() - started, status, error };
-  const attemptLog = [...log, entry] as unknown as Prisma.InputJsonArray;
+  const attemptLog = [...log, entry];
   if (!error) {
-    await db().webhookDelivery.updateMany({
-      where: { id: d.id, status: "PENDING" },
-      data: { status: "SUCCEEDED", attempts: n, attemptLog, lastStatusCode: status, lastError: null, deliveredAt: new Date(), nextAttemptAt: null },
-    });
+    await updateRows("WebhookDelivery", { status: "SUCCEEDED", attempts: n, attemptLog, lastStatusCode: status, lastError: null, deliveredAt: new Date(), nextAttemptAt: null }, pending);
     return "delivered";
   }
-  await db().webhookDelivery.updateMany({
-    where: { id: d.id, status: "PENDING" },
-    data: {
+  await updateRows(
+    "WebhookDelivery",
+    {
       attempts: n,
       attemptLog,
       lastStatusCode: status,
       lastError: error,
-      ...(opts.final ? { status: "FAILED", nextAttemptAt: null } : { nextAttemptAt: new Date(Date.now() + nextAttemptDelay(n, env().WEBHOOK_RETRY_BASE_MS)) }),
+      ...(opts.final ? { status: "FAILED" as const, nextAttemptAt: null } : { nextAttemptAt: new Date(Date.now() + nextAttemptDelay(n, env().WEBHOOK_RETRY_BASE_MS)) }),
     },
-  });
+    pending,
+  );
   throw new WebhookAttemptError(`webhook delivery ${d.id} attempt ${n} failed: ${error}`);
 }

@@ -1,12 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { query } from "../pg";
-import { db, type Prisma } from "../db";
-import { AppError } from "../errors";
+import { db, newId, query, sql, transaction, type Row } from "../db";
+import { AppError, parse } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
-import { appendAuditEntry } from "../audit/service";
-import { enqueueInTx, dispatchOutboxSoon } from "../outbox/service";
 import { QUEUES } from "../queues";
-import { parse } from "../tasks/service";
 import { taskReference } from "../tasks/schemas";
 import { appUrl } from "../notifications/email";
 import {
@@ -25,7 +21,7 @@ import {
 // WebhookDelivery row per subscribed endpoint plus one outbox job each, in one transaction; the
 // worker signs and sends it (lib/webhooks/deliver.ts).
 
-type EndpointRow = Prisma.WebhookEndpointGetPayload<object>;
+type EndpointRow = Row<"WebhookEndpoint">;
 
 function newSecret(): string {
   return `whsec_${randomBytes(32).toString("base64")}`;
@@ -90,11 +86,9 @@ export async function createWebhook(actor: Actor, input: unknown): Promise<Webho
   requirePermission(actor, "webhooks:manage");
   const data = parse(createWebhookSchema, input, "Webhook");
   const secret = newSecret();
-  const row = await db().$transaction(async (tx) => {
-    const created = await tx.webhookEndpoint.create({
-      data: { ...data, secret, createdById: actor.type === "USER" ? actor.id : null, createdByName: actor.name },
-    });
-    await appendAuditEntry(tx, actor, { action: "webhook.created", subjectType: "webhook", subjectId: created.id, after: auditView(created) });
+  const row = await transaction(async (tx) => {
+    const created = await tx.insertReturning("WebhookEndpoint", { ...data, secret, createdById: actor.type === "USER" ? actor.id : null, createdByName: actor.name });
+    tx.audit(actor, { action: "webhook.created", subjectType: "webhook", subjectId: created.id, after: auditView(created) });
     return created;
   });
   return { ...toDto(row, { succeeded: 0, failed: 0, pending: 0, lastDeliveryAt: null }), secret };
@@ -106,9 +100,10 @@ export async function updateWebhook(actor: Actor, id: string, input: unknown): P
   const before = await findEndpoint(id);
   const { rotateSecret, ...fields } = data;
   const secret = rotateSecret ? newSecret() : undefined;
-  const row = await db().$transaction(async (tx) => {
-    const updated = await tx.webhookEndpoint.update({ where: { id }, data: { ...fields, ...(secret ? { secret } : {}) } });
-    await appendAuditEntry(tx, actor, {
+  const row = await transaction(async (tx) => {
+    const [updated] = await tx.updateReturning("WebhookEndpoint", { ...fields, ...(secret ? { secret } : {}) }, sql`"id" = ${id}`);
+    if (!updated) throw new AppError("NOT_FOUND", "No such webhook endpoint.");
+    tx.audit(actor, {
       action: "webhook.updated",
       subjectType: "webhook",
       subjectId: id,
@@ -124,15 +119,15 @@ export async function updateWebhook(actor: Actor, id: string, input: unknown): P
 export async function deleteWebhook(actor: Actor, id: string): Promise<{ deleted: true }> {
   requirePermission(actor, "webhooks:manage");
   const before = await findEndpoint(id);
-  await db().$transaction(async (tx) => {
+  await transaction(async (tx) => {
     // Its delivery log goes with it (cascade); the audit entry keeps what it was.
-    await tx.webhookEndpoint.delete({ where: { id } });
-    await appendAuditEntry(tx, actor, { action: "webhook.deleted", subjectType: "webhook", subjectId: id, before: auditView(before) });
+    await tx.write(sql`DELETE FROM "WebhookEndpoint" WHERE "id" = ${id}`);
+    tx.audit(actor, { action: "webhook.deleted", subjectType: "webhook", subjectId: id, before: auditView(before) });
   });
   return { deleted: true };
 }
 
-function toDeliveryDto(d: Prisma.WebhookDeliveryGetPayload<object>): DeliveryDto {
+function toDeliveryDto(d: Row<"WebhookDelivery">): DeliveryDto {
   return {
     id: d.id,
     endpointId: d.endpointId,
@@ -171,13 +166,12 @@ export async function sendTestEvent(actor: Actor, endpointId: string): Promise<D
   const endpoint = await findEndpoint(endpointId);
   const eventId = `evt_test_${randomBytes(8).toString("hex")}`;
   const payload = { type: "webhook.test", timestamp: new Date().toISOString(), data: { message: "A test event from Baton.", endpointId, sentBy: actor.name } };
-  const delivery = await db().$transaction(async (tx) => {
-    const d = await tx.webhookDelivery.create({ data: { endpointId: endpoint.id, eventId, eventType: "webhook.test", payload } });
-    await enqueueInTx(tx, { queue: QUEUES.webhooks, name: "deliver-webhook", jobId: `webhook.${d.id}`, payload: { deliveryId: d.id } });
-    await appendAuditEntry(tx, actor, { action: "webhook.test_sent", subjectType: "webhook", subjectId: endpoint.id, after: { eventId } });
+  const delivery = await transaction(async (tx) => {
+    const d = await tx.insertReturning("WebhookDelivery", { endpointId: endpoint.id, eventId, eventType: "webhook.test", payload });
+    tx.enqueue({ queue: QUEUES.webhooks, name: "deliver-webhook", jobId: `webhook.${d.id}`, payload: { deliveryId: d.id } });
+    tx.audit(actor, { action: "webhook.test_sent", subjectType: "webhook", subjectId: endpoint.id, after: { eventId } });
     return d;
   });
-  dispatchOutboxSoon();
   return toDeliveryDto(delivery);
 }
 
@@ -190,15 +184,14 @@ export async function redeliver(actor: Actor, endpointId: string, deliveryId: st
   const d = await db().webhookDelivery.findFirst({ where: { id: deliveryId, endpointId } });
   if (!d) throw new AppError("NOT_FOUND", "No such delivery for this endpoint.");
   if (d.status !== "FAILED") throw new AppError("CONFLICT", d.status === "PENDING" ? "This delivery is still being retried." : "This delivery already succeeded.", { details: { currentStatus: d.status } });
-  const updated = await db().$transaction(async (tx) => {
-    const n = await tx.webhookDelivery.updateMany({ where: { id: d.id, status: "FAILED" }, data: { status: "PENDING", nextAttemptAt: new Date() } });
-    if (n.count === 0) throw new AppError("CONFLICT", "The delivery changed meanwhile; reload the log.");
+  const updated = await transaction(async (tx) => {
+    const [changed] = await tx.updateReturning("WebhookDelivery", { status: "PENDING", nextAttemptAt: new Date() }, sql`"id" = ${d.id} AND "status" = 'FAILED'`);
+    if (!changed) throw new AppError("CONFLICT", "The delivery changed meanwhile; reload the log.");
     // A new job id: the failed job is kept (for a while) under the old one.
-    await enqueueInTx(tx, { queue: QUEUES.webhooks, name: "deliver-webhook", jobId: `webhook.${d.id}.r${d.attempts}`, payload: { deliveryId: d.id } });
-    await appendAuditEntry(tx, actor, { action: "webhook.redelivered", subjectType: "webhook", subjectId: endpointId, after: { deliveryId: d.id, eventId: d.eventId, eventType: d.eventType } });
-    return tx.webhookDelivery.findUniqueOrThrow({ where: { id: d.id } });
+    tx.enqueue({ queue: QUEUES.webhooks, name: "deliver-webhook", jobId: `webhook.${d.id}.r${d.attempts}`, payload: { deliveryId: d.id } });
+    tx.audit(actor, { action: "webhook.redelivered", subjectType: "webhook", subjectId: endpointId, after: { deliveryId: d.id, eventId: d.eventId, eventType: d.eventType } });
+    return changed;
   });
-  dispatchOutboxSoon();
   return toDeliveryDto(updated);
 }
 
@@ -238,7 +231,7 @@ async function taskEventData(taskId: string): Promise<Record<string, unknown> | 
  * job) creates nothing new. Returns how many deliveries were created.
  */
 export async function emitTaskWebhookEvent(type: WebhookEventType, taskId: string, eventId: string, extra: Record<string, unknown> = {}): Promise<number> {
-  // Every task event asks this; plain SQL (lib/pg.ts).
+  // Every task event asks this.
   const endpoints = await query<{ id: string }>(
     `SELECT "id" FROM "WebhookEndpoint" WHERE "active" AND (cardinality("eventTypes") = 0 OR $1 = ANY("eventTypes"))`,
     [type],
@@ -246,16 +239,15 @@ export async function emitTaskWebhookEvent(type: WebhookEventType, taskId: strin
   if (endpoints.length === 0) return 0;
   const data = await taskEventData(taskId);
   if (!data) return 0;
-  const payload = { type, timestamp: new Date().toISOString(), data: { ...data, ...extra } } as Prisma.InputJsonObject;
-  const created = await db().$transaction(async (tx) => {
-    const rows = await tx.webhookDelivery.createManyAndReturn({
-      data: endpoints.map((e) => ({ endpointId: e.id, eventId, eventType: type, payload })),
-      skipDuplicates: true,
-      select: { id: true },
-    });
-    for (const r of rows) await enqueueInTx(tx, { queue: QUEUES.webhooks, name: "deliver-webhook", jobId: `webhook.${r.id}`, payload: { deliveryId: r.id } });
+  const payload = JSON.stringify({ type, timestamp: new Date().toISOString(), data: { ...data, ...extra } });
+  return transaction(async (tx) => {
+    const rows = await tx.query<{ id: string }>(sql`
+      INSERT INTO "WebhookDelivery" ("id", "endpointId", "eventId", "eventType", "payload", "createdAt")
+      SELECT e.id, e.endpoint, ${eventId}, ${type}, ${payload}::jsonb, (now() AT TIME ZONE 'UTC')
+        FROM unnest(${endpoints.map(() => newId())}::text[], ${endpoints.map((e) => e.id)}::text[]) AS e(id, endpoint)
+      ON CONFLICT ("endpointId", "eventId") DO NOTHING
+      RETURNING "id"`);
+    for (const r of rows) tx.enqueue({ queue: QUEUES.webhooks, name: "deliver-webhook", jobId: `webhook.${r.id}`, payload: { deliveryId: r.id } });
     return rows.length;
   });
-  if (created > 0) dispatchOutboxSoon();
-  return created;
 }

@@ -9,8 +9,7 @@ const DECIDES = Number(process.env.BENCH_DECIDES ?? 2000);
 
 async function main() {
   const url = await prepareBenchDatabase("audit");
-  const { db, disconnectDb } = await import("../../lib/db");
-  const { appendAuditEntry } = await import("../../lib/audit/service");
+  const { prismaClient: db, disconnectDb, sql, transaction } = await import("../../lib/db");
   const { sealAll, verifyAuditChain } = await import("../../lib/audit/sealer");
   const { systemActor } = await import("../../prisma/factories");
   const actor = systemActor("bench");
@@ -22,9 +21,7 @@ async function main() {
     const writers = Array.from({ length: WRITERS }, async (_, w) => {
       let i = 0;
       while (Date.now() < deadline) {
-        await db().$transaction((tx) =>
-          appendAuditEntry(tx, actor, { action: "bench.append", subjectType: "bench", subjectId: `${w}-${i++}`, after: { w, i, amount: i * 10 } }),
-        );
+        await transaction(async (tx) => tx.audit(actor, { action: "bench.append", subjectType: "bench", subjectId: `${w}-${i++}`, after: { w, i, amount: i * 10 } }));
         appended++;
       }
     });
@@ -71,24 +68,27 @@ async function main() {
       const id = rows[i]!.id;
       const audit = i % 2 === 0;
       const t = performance.now();
-      await db().$transaction(async (tx) => {
-        const r = await tx.task.updateMany({
-          where: { id, version: 1, status: { in: ["OPEN"] } },
-          data: { status: "DECIDED", outcome: "approve", decidedAt: new Date(), version: { increment: 1 } },
-        });
-        if (r.count !== 1) throw new Error("lost race in bench");
-        if (audit) {
-          await appendAuditEntry(tx, actor, {
+      // As a decision commits (lib/tasks/actions.ts): one batched statement, with or without its entry.
+      await transaction(
+        async (tx) => {
+          await tx.update("Task", { status: "DECIDED", outcome: "approve", decidedAt: new Date(), version: { increment: 1 } }, sql`"id" = ${id} AND "version" = 1 AND "status" = 'OPEN'`, {
+            expect: 1,
+          });
+          if (audit) {
+            tx.audit(actor, {
             action: "task.approved",
             subjectType: "task",
             subjectId: id,
             taskId: id,
             before: { status: "OPEN", version: 1 },
-            after: { status: "DECIDED", version: 2, outcome: "approve" },
-          });
-        }
-        await tx.outboxMessage.create({ data: { queue: "notifications", jobName: "task-decided", jobId: `task-decided.${id}`, payload: { taskId: id } } });
-      });
+              after: { status: "DECIDED", version: 2, outcome: "approve" },
+            });
+          }
+          await tx.write(sql`INSERT INTO "OutboxMessage" ("queue", "jobName", "jobId", "payload", "createdAt")
+            VALUES ('notifications', 'task-decided', ${`task-decided.${id}`}, ${JSON.stringify({ taskId: id })}::jsonb, (now() AT TIME ZONE 'UTC'))`);
+        },
+        { batched: true },
+      );
       (audit ? withAudit : without).push(performance.now() - t);
     }
     withAudit.sort((a, b) => a - b);
@@ -99,7 +99,7 @@ async function main() {
     // A whole decide call through the service (permission and visibility checks, guarded
     // update, audit, outbox, read back), by a member on their group's queue.
     const { createGroup, createUser, userActor } = await import("../../prisma/factories");
-    const { decideTask } = await import("../../lib/tasks/service");
+    const { decideTask } = await import("../../lib/tasks");
     const member = await createUser(db(), { name: "Bench Member" });
     const group = await createGroup(db(), { key: "bench", memberIds: [member.id] });
     await db().task.createMany({ data: Array.from({ length: DECIDES }, (_, i) => ({ title: `Bench decide ${i}`, candidateGroupId: group.id })) });

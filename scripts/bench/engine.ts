@@ -100,8 +100,8 @@ async function cannon(opts: { body: string; seconds?: number; amount?: number; t
 
 async function main() {
   const url = await prepareBenchDatabase("engine");
-  const { db, disconnectDb } = await import("../../lib/db");
-  const { query, closePool } = await import("../../lib/pg");
+  const { prismaClient: db, disconnectDb } = await import("../../lib/db");
+  const { query, closePool } = await import("../../lib/db");
   const { createApiToken } = await import("../../lib/identity/service");
   const { publishDefinition } = await import("../../lib/processes/service");
   const { createGroup, createUser, userActor } = await import("../../prisma/factories");

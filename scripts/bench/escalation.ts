@@ -13,9 +13,9 @@ const WINDOW_MS = 60_000;
 
 async function main() {
   const url = await prepareBenchDatabase("escalation");
-  const { db, disconnectDb } = await import("../../lib/db");
+  const { prismaClient: db, disconnectDb } = await import("../../lib/db");
   const { closeQueues } = await import("../../lib/queues");
-  const { dispatchOutbox } = await import("../../lib/outbox/service");
+  const { dispatchOutbox } = await import("../../lib/db");
   const { createGroup, createUser } = await import("../../prisma/factories");
   let worker: ReturnType<typeof spawn> | null = null;
   try {

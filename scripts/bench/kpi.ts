@@ -14,7 +14,7 @@ const REQUESTS = Number(process.env.BENCH_KPI_REQUESTS ?? 200);
 
 async function main() {
   const url = await prepareBenchDatabase("kpi");
-  const { db, disconnectDb } = await import("../../lib/db");
+  const { prismaClient: db, disconnectDb } = await import("../../lib/db");
   const { refreshKpiRollups } = await import("../../lib/kpi/rollup");
   const { kpiDashboard } = await import("../../lib/kpi/service");
   const { systemActor } = await import("../../prisma/factories");

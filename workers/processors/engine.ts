@@ -1,8 +1,8 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import { JOB_SCHEMAS } from "../../lib/queues";
-import { onTaskDecided, onWaitTimeout, runFirstSteps, runStep, type JobResult } from "../../lib/engine/runner";
-import { recoverEngineJobs } from "../../lib/engine/recovery";
-import { runCompanions } from "../../lib/outbox/service";
+import { onTaskDecided, onWaitTimeout, runFirstSteps, runStep, type JobResult } from "../../lib/engine";
+import { recoverEngineJobs } from "../../lib/engine";
+import { runCompanions } from "../../lib/db";
 import { eventActor, processEventReceiptIn } from "../../lib/events/service";
 import type { EventResult } from "../../lib/events/parse";
 

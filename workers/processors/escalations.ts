@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { JOB_SCHEMAS, QUEUES } from "../../lib/queues";
-import { EscalationBatcher, sweepDueEscalations, timerVerdict } from "../../lib/sla/timers";
+import { EscalationBatcher, sweepDueEscalations, timerVerdict } from "../../lib/tasks";
 import { logger } from "../../lib/logger";
 
 export type JobWrapper = (name: string, processor: (job: Job, token?: string) => Promise<unknown>) => (job: Job, token?: string) => Promise<unknown>;

@@ -1,12 +1,12 @@
 import { UnrecoverableError, type Job } from "bullmq";
-import { dispatchOutbox, pruneOutbox } from "../../lib/outbox/service";
+import { dispatchOutbox, pruneOutbox } from "../../lib/db";
 import { sealAll } from "../../lib/audit/sealer";
 import { archiveAuditEntries, type ArchiveResult } from "../../lib/audit/archive";
 import { workerActor } from "../../lib/identity/actor";
 import { env } from "../../lib/env";
 import { JOB_SCHEMAS } from "../../lib/queues";
 import { refreshKpiRollups, type RefreshResult } from "../../lib/kpi/rollup";
-import { commitDueHeldDecisions, commitHeldDecision } from "../../lib/tasks/held-decisions";
+import { commitDueHeldDecisions, commitHeldDecision } from "../../lib/tasks";
 
 /** Repeating sweeps that keep Redis in step with PostgreSQL. */
 export async function processMaintenanceJob(job: Job): Promise<{ dispatched: number } | { pruned: number } | { sealed: number } | ArchiveResult | RefreshResult | { committed: number | string }> {

@@ -1,5 +1,5 @@
 import { UnrecoverableError } from "bullmq";
-import type { JobLike } from "../../lib/outbox/service";
+import type { JobLike } from "../../lib/db";
 import { JOB_SCHEMAS } from "../../lib/queues";
 import { db } from "../../lib/db";
 import { notifyTaskCreated, notifyTaskDecided } from "../../lib/notifications/service";

@@ -1,5 +1,5 @@
 import { withApi } from "../../_lib/with-api";
-import { createTask, listTasks } from "@/lib/tasks/service";
+import { createTask, listTasks } from "@/lib/tasks";
 import { etag, json, readJson } from "@/lib/http/responses";
 
 export const GET = withApi(async ({ req, actor }) => listTasks(actor, Object.fromEntries(new URL(req.url).searchParams)));

@@ -1,5 +1,5 @@
 import { withApi } from "../../../_lib/with-api";
-import { getTask } from "@/lib/tasks/service";
+import { getTask } from "@/lib/tasks";
 import { etag, json } from "@/lib/http/responses";
 
 export const GET = withApi<{ id: string }>(async ({ actor, params }) => {

@@ -1,5 +1,5 @@
 import { withApi } from "../../../_lib/with-api";
-import { bulkAction } from "@/lib/tasks/reassign";
+import { bulkAction } from "@/lib/tasks";
 import { readJson } from "@/lib/http/responses";
 
 // Each task succeeds or fails on its own: 200 with per-task results, even when some failed.

@@ -1,5 +1,5 @@
 import { withApi } from "../../../../_lib/with-api";
-import { answerInfoRequest } from "@/lib/tasks/info-requests";
+import { answerInfoRequest } from "@/lib/tasks";
 import { etag, json, parseIfMatch, readJson } from "@/lib/http/responses";
 
 /** Answer the open question; the task returns to OPEN with the same assignee. */

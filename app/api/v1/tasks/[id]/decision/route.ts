@@ -1,5 +1,5 @@
 import { withApi } from "../../../../_lib/with-api";
-import { decideTask } from "@/lib/tasks/service";
+import { decideTask } from "@/lib/tasks";
 import { etag, json, parseIfMatch, readJson } from "@/lib/http/responses";
 
 export const POST = withApi<{ id: string }>(async ({ req, actor, params }) => {

@@ -1,5 +1,5 @@
 import { withApi } from "../../../../_lib/with-api";
-import { requestInfo } from "@/lib/tasks/info-requests";
+import { requestInfo } from "@/lib/tasks";
 import { etag, json, parseIfMatch, readJson } from "@/lib/http/responses";
 
 /** Ask the requester (or `askTo`) a question; the task waits in INFO_REQUESTED. */

@@ -1,5 +1,5 @@
 import { withApi } from "../../../../_lib/with-api";
-import { undoDecision } from "@/lib/tasks/held-decisions";
+import { undoDecision } from "@/lib/tasks";
 import { etag, json } from "@/lib/http/responses";
 
 export const POST = withApi<{ id: string }>(async ({ actor, params }) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { types } from "./pg";
+import { types } from "./pool";
 
 // The hot-path pool must hand back rows exactly as Prisma's raw queries do.
 describe("pg type parsers", () => {

@@ -1,17 +1,17 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
-import { env } from "./env";
-import type { Prisma } from "./db";
+import { env } from "../env";
+import type { Sql } from "./sql";
 
-// The request hot paths' own PostgreSQL pool (ADR 013). Prisma stays the way to the database
-// everywhere else; the few statements every API call runs (the caller and their scope, a task,
-// the inbox list, a decision, the outbox hand-off, an event receipt) go through `pg` directly as
-// named prepared statements: parsed and planned once per connection, about 0.25 ms of CPU each
-// against 1.2–1.7 ms through Prisma's query compiler (measured, ADR 012).
+// The one way to PostgreSQL at run time: a `pg` pool whose statements are named prepared
+// statements, parsed and planned once per connection (ADR 012, ADR 013). Prisma keeps the schema
+// and the migrations (ADR 002) and reads some cold admin data (lib/db/prisma.ts).
 //
-// Rows come back typed as Prisma's raw queries return them, so the callers cannot tell:
-// timestamp(3) columns (stored as UTC without a zone) → Date in UTC, bigint → BigInt,
-// json/jsonb parsed, enums as their text.
+// Rows come back as Prisma's model types describe them: timestamp(3) columns (UTC without a zone)
+// → Date in UTC, bigint → BigInt, json/jsonb parsed, enums as their text.
+
+// Dates sent as parameters are written in UTC (a `timestamp` cast keeps the UTC wall time).
+pg.defaults.parseInputDatesAsUTC = true;
 
 const TIMESTAMP = 1114;
 const INT8 = 20;
@@ -28,7 +28,14 @@ const g = globalThis as unknown as { batonPgPool?: pg.Pool };
 
 export function pool(): pg.Pool {
   if (!g.batonPgPool) {
-    g.batonPgPool = new pg.Pool({ connectionString: env().DATABASE_URL, max: 10, types, idleTimeoutMillis: 30_000 });
+    g.batonPgPool = new pg.Pool({
+      connectionString: env().DATABASE_URL,
+      max: 10,
+      types,
+      idleTimeoutMillis: 30_000,
+      // A transaction left open by a request that died must not hold its locks and connection forever.
+      idle_in_transaction_session_timeout: 60_000,
+    });
     // A dropped idle connection must not crash the process; the next query opens a new one.
     g.batonPgPool.on("error", () => undefined);
   }
@@ -54,10 +61,16 @@ export function statementName(text: string): string {
   return name;
 }
 
-/** Runs a statement as a named prepared statement: `sql` is a Prisma.sql template or text + values. */
-export async function query<T>(sql: Prisma.Sql | string, values: unknown[] = []): Promise<T[]> {
+/** Runs one statement outside a transaction: `sql` is an `sql` template, or text with $n values. */
+export async function query<T>(sql: Sql | string, values: unknown[] = []): Promise<T[]> {
   const text = typeof sql === "string" ? sql : sql.text;
   const params = typeof sql === "string" ? values : sql.values;
   const result = await pool().query({ name: statementName(text), text, values: params as unknown[] });
   return result.rows as T[];
+}
+
+/** A unique index refused the row (SQLSTATE 23505); `constraint` narrows it to one index. */
+export function isUniqueViolation(e: unknown, constraint?: string): boolean {
+  const err = e as { code?: string; constraint?: string } | null;
+  return !!err && err.code === "23505" && (!constraint || err.constraint === constraint);
 }

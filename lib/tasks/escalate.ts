@@ -1,16 +1,16 @@
-import { db, type Prisma, type Tx } from "../db";
-import { appendAuditEntries } from "../audit/service";
-import type { AuditInput } from "../audit/repository";
+import { raw, sql, transaction, ts, type AuditInput, type OutboxInput, type Prisma, type Tx } from "../db";
 import { workerActor, type Actor } from "../identity/actor";
 import { QUEUES } from "../queues";
-import { dispatchOutboxSoon } from "../outbox/service";
 import { publishTaskEvent } from "../live/publish";
-import { declaredOutcomes } from "../tasks/decisions";
+import { declaredOutcomes } from "./decisions";
+import { cancellationConsequences, decisionConsequences } from "./consequences";
+import { allowedFrom, assertTarget } from "./state-machine";
 import { metrics } from "../metrics/registry";
-import { escalationJobId, levelDueAt, parsePlan } from "./plan";
-import { ESCALATION_ACTION_LABELS, type EscalationAction, type EscalationPlan } from "./schemas";
+import { escalationJobId, levelDueAt, parsePlan } from "../sla/plan";
+import { ESCALATION_ACTION_LABELS, type EscalationAction, type EscalationPlan } from "../sla/schemas";
 
-// Fires due escalation levels. One call handles a batch of tasks in ONE transaction with
+// Fires due escalation levels: a task change (the state machine's "escalate") made by the
+// escalation policy, for many tasks at once. One call handles a batch of tasks in ONE transaction with
 // set-based statements: the due rows are locked (FOR UPDATE SKIP LOCKED: a timer batch and the
 // sweep never wait on each other), each gets its level's effect, and one guarded UPDATE, one
 // INSERT of history rows (unique per task and level), one audit INSERT and one outbox INSERT
@@ -76,18 +76,14 @@ async function loadTargets(tx: Tx, rows: DueRow[], plans: Map<string, Escalation
     if (l?.action === "group") groupKeys.add(l.group);
   }
   const refs = [...userRefs];
-  const groups = await tx.group.findMany({
-    where: { OR: [{ id: { in: [...groupIds] } }, { key: { in: [...groupKeys] } }] },
-    select: { id: true, key: true, name: true, supervisorId: true },
-  });
-  const users = await tx.user.findMany({
-    where: { OR: [{ id: { in: refs } }, { email: { in: refs.filter((r) => r.includes("@")) } }] },
-    select: { id: true, email: true, name: true, active: true, supervisorId: true },
-  });
+  type Person = { id: string; email: string; name: string; active: boolean; supervisorId: string | null };
+  const groups = await tx.query<{ id: string; key: string; name: string; supervisorId: string | null }>(
+    sql`SELECT "id", "key", "name", "supervisorId" FROM "Group" WHERE "id" = ANY(${[...groupIds]}::text[]) OR "key" = ANY(${[...groupKeys]}::text[])`,
+  );
+  const people = (where: ReturnType<typeof sql>) => tx.query<Person>(sql`SELECT "id", "email", "name", "active", "supervisorId" FROM "User" WHERE ${where}`);
+  const users = await people(sql`"id" = ANY(${refs}::text[]) OR "email" = ANY(${refs.filter((r) => r.includes("@"))}::text[])`);
   const supervisorIds = [...new Set([...users.map((u) => u.supervisorId), ...groups.map((g) => g.supervisorId)].filter((s): s is string => !!s))];
-  const supervisors = supervisorIds.length
-    ? await tx.user.findMany({ where: { id: { in: supervisorIds } }, select: { id: true, email: true, name: true, active: true, supervisorId: true } })
-    : [];
+  const supervisors = supervisorIds.length ? await people(sql`"id" = ANY(${supervisorIds}::text[])`) : [];
   const byRef = new Map<string, (typeof users)[number]>();
   for (const u of [...users, ...supervisors]) {
     byRef.set(u.id, u);
@@ -160,8 +156,11 @@ function planEffect(row: DueRow, plan: EscalationPlan, t: Awaited<ReturnType<typ
   }
 }
 
-const SELECT_COLUMNS = `id, number, title, version, "assigneeId", "candidateGroupId", "requestedById", "instanceId", "stepRunId",
-  "escalationPolicy", "escalationLevel", "nextEscalationAt", "slaPausedMs", outcomes`;
+/** The statuses a level may fire in (the state machine's "escalate"). */
+const FROM = allowedFrom("escalate");
+
+const SELECT_COLUMNS = raw(`id, number, title, version, "assigneeId", "candidateGroupId", "requestedById", "instanceId", "stepRunId",
+  "escalationPolicy", "escalationLevel", "nextEscalationAt", "slaPausedMs", outcomes`);
 
 /**
  * Fires the due level of the given tasks (a timer batch) or of any due tasks (the sweep: those
@@ -170,21 +169,16 @@ const SELECT_COLUMNS = `id, number, title, version, "assigneeId", "candidateGrou
 export async function fireDueEscalations(opts: { taskIds?: string[]; by: FiredBy; limit?: number; graceMs?: number }): Promise<FiredEscalation[]> {
   const limit = opts.limit ?? 500;
   const actor = escalationActor();
-  const published: Effect[] = [];
-  const fired = await db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const now = new Date();
     const rows = opts.taskIds
-      ? await tx.$queryRawUnsafe<DueRow[]>(
-          `SELECT ${SELECT_COLUMNS} FROM "Task" WHERE id = ANY($1::text[]) AND status = 'OPEN' AND "nextEscalationAt" <= $2::timestamp(3)
+      ? await tx.query<DueRow>(
+          sql`SELECT ${SELECT_COLUMNS} FROM "Task" WHERE id = ANY(${opts.taskIds}::text[]) AND status = ANY(${FROM}::"TaskStatus"[]) AND "nextEscalationAt" <= ${ts(now)}
            ORDER BY id FOR UPDATE SKIP LOCKED`,
-          opts.taskIds,
-          now,
         )
-      : await tx.$queryRawUnsafe<DueRow[]>(
-          `SELECT ${SELECT_COLUMNS} FROM "Task" WHERE status = 'OPEN' AND "nextEscalationAt" <= $1::timestamp(3)
-           ORDER BY "nextEscalationAt" LIMIT $2 FOR UPDATE SKIP LOCKED`,
-          new Date(now.getTime() - (opts.graceMs ?? 0)),
-          limit,
+      : await tx.query<DueRow>(
+          sql`SELECT ${SELECT_COLUMNS} FROM "Task" WHERE status = ANY(${FROM}::"TaskStatus"[]) AND "nextEscalationAt" <= ${ts(new Date(now.getTime() - (opts.graceMs ?? 0)))}
+           ORDER BY "nextEscalationAt" LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
         );
     if (rows.length === 0) return [];
     const plans = new Map<string, EscalationPlan>();
@@ -195,18 +189,19 @@ export async function fireDueEscalations(opts: { taskIds?: string[]; by: FiredBy
       else broken.push(r.id);
     }
     // A plan that no longer parses (or has no level left) must not be retried forever.
-    if (broken.length) await tx.$executeRaw`UPDATE "Task" SET "nextEscalationAt" = NULL WHERE id = ANY(${broken}::text[])`;
+    if (broken.length) await tx.write(sql`UPDATE "Task" SET "nextEscalationAt" = NULL WHERE id = ANY(${broken}::text[])`);
     const due = rows.filter((r) => plans.has(r.id));
     if (due.length === 0) return [];
     const targets = await loadTargets(tx, due, plans);
     const effects = due.map((r) => planEffect(r, plans.get(r.id)!, targets));
+    for (const e of effects) assertTarget("escalate", e.status);
 
     const col = <T>(f: (e: Effect) => T) => effects.map(f);
-    const updated = await tx.$queryRaw<{ id: string }[]>`
+    const updated = await tx.query<{ id: string }>(sql`
       UPDATE "Task" AS t SET
         "escalationLevel" = v.level,
         "nextEscalationAt" = v.next,
-        "escalatedAt" = CASE WHEN v.action = 'remind' THEN t."escalatedAt" ELSE ${now}::timestamp(3) END,
+        "escalatedAt" = CASE WHEN v.action = 'remind' THEN t."escalatedAt" ELSE ${ts(now)} END,
         "assigneeId" = v.assignee,
         "candidateGroupId" = v.grp,
         "claimedAt" = CASE WHEN v.owner_changed THEN NULL ELSE t."claimedAt" END,
@@ -214,22 +209,22 @@ export async function fireDueEscalations(opts: { taskIds?: string[]; by: FiredBy
         status = v.status::"TaskStatus",
         outcome = COALESCE(v.outcome, t.outcome),
         reason = COALESCE(v.reason, t.reason),
-        "decidedAt" = CASE WHEN v.status = 'DECIDED' THEN ${now}::timestamp(3) ELSE t."decidedAt" END,
+        "decidedAt" = CASE WHEN v.status = 'DECIDED' THEN ${ts(now)} ELSE t."decidedAt" END,
         -- A reminder changes nothing the decider acts on: the version (ETag) stays.
         version = t.version + CASE WHEN v.action = 'remind' THEN 0 ELSE 1 END,
-        "updatedAt" = ${now}::timestamp(3)
+        "updatedAt" = ${ts(now)}
       FROM unnest(${col((e) => e.row.id)}::text[], ${col((e) => e.level)}::int[], ${col((e) => e.next?.toISOString() ?? null)}::timestamp(3)[],
                   ${col((e) => e.action)}::text[], ${col((e) => e.assigneeAfter)}::text[], ${col((e) => e.groupAfter)}::text[],
                   ${col((e) => e.ownerChanged)}::bool[], ${col((e) => e.status)}::text[], ${col((e) => e.outcome)}::text[],
                   ${col((e) => e.reason)}::text[])
            AS v(id, level, next, action, assignee, grp, owner_changed, status, outcome, reason)
-      WHERE t.id = v.id AND t.status = 'OPEN' AND t."escalationLevel" = v.level - 1
-      RETURNING t.id`;
+      WHERE t.id = v.id AND t.status = ANY(${FROM}::"TaskStatus"[]) AND t."escalationLevel" = v.level - 1
+      RETURNING t.id`);
     const ok = new Set(updated.map((u) => u.id));
     const applied = effects.filter((e) => ok.has(e.row.id));
     if (applied.length === 0) return [];
     const a = <T>(f: (e: Effect) => T) => applied.map(f);
-    const history = await tx.$queryRaw<{ taskId: string; latenessMs: number }[]>`
+    const history = await tx.query<{ taskId: string; latenessMs: number }>(sql`
       INSERT INTO "TaskEscalation" (id, "taskId", level, action, "scheduledAt", "firedAt", "latenessMs", "firedBy", "fromAssigneeId", "toAssigneeId", "toGroupId", outcome, note)
       SELECT 'esc_' || md5(v.task_id || '.' || v.level), v.task_id, v.level, v.action, v.scheduled, c.at, GREATEST(0, round(extract(epoch FROM (c.at - v.scheduled)) * 1000))::int,
              ${opts.by}, v.from_assignee, v.to_assignee, v.to_group, v.outcome, v.note
@@ -239,22 +234,26 @@ export async function fireDueEscalations(opts: { taskIds?: string[]; by: FiredBy
            AS v(task_id, level, action, scheduled, from_assignee, to_assignee, to_group, outcome, note),
            (SELECT (clock_timestamp() AT TIME ZONE 'UTC')::timestamp(3) AS at) AS c
       ON CONFLICT ("taskId", level) DO NOTHING
-      RETURNING "taskId", "latenessMs"`;
+      RETURNING "taskId", "latenessMs"`);
     // The unique (task, level) row is the last word: a level recorded already rolls the batch back.
     if (history.length !== applied.length) throw new Error(`escalation history conflict (${applied.length - history.length} level(s) already recorded)`);
     const lateness = new Map(history.map((h) => [h.taskId, h.latenessMs]));
 
-    await appendAuditEntries(tx, actor, applied.map(auditFor));
-    await tx.outboxMessage.createMany({ data: applied.flatMap(outboxFor) });
-    published.push(...applied);
+    for (const e of applied) {
+      tx.audit(actor, auditFor(e));
+      for (const m of outboxFor(e)) tx.enqueue(m);
+    }
+    tx.afterCommit(() => announce(applied, opts.by));
     return applied.map((e) => ({ taskId: e.row.id, level: e.level, action: e.action, scheduledAt: e.scheduledAt, latenessMs: lateness.get(e.row.id) ?? 0 }));
   });
-  if (fired.length === 0) return fired;
-  dispatchOutboxSoon();
+}
+
+/** Once committed: the lateness metric, and the live events that move the tasks between inboxes. */
+function announce(applied: Effect[], by: FiredBy): void {
   const committedAt = Date.now();
   const histogram = metrics().escalationLateness;
-  for (const e of published) {
-    histogram.observe({ action: e.action, fired_by: opts.by }, Math.max(0, committedAt - e.scheduledAt.getTime()) / 1000);
+  for (const e of applied) {
+    histogram.observe({ action: e.action, fired_by: by }, Math.max(0, committedAt - e.scheduledAt.getTime()) / 1000);
     const r = e.row;
     const version = r.version + (e.action === "remind" ? 0 : 1);
     // The new owner sees it arrive, the previous one sees it leave.
@@ -263,7 +262,6 @@ export async function fireDueEscalations(opts: { taskIds?: string[]; by: FiredBy
       publishTaskEvent("task.escalated", { id: r.id, version, assigneeId: null, requestedById: null, decidedById: null, candidateGroupId: r.candidateGroupId });
     }
   }
-  return fired;
 }
 
 function auditFor(e: Effect): AuditInput {
@@ -290,38 +288,13 @@ function auditFor(e: Effect): AuditInput {
   };
 }
 
-function outboxFor(e: Effect): Prisma.OutboxMessageCreateManyInput[] {
+function outboxFor(e: Effect): OutboxInput[] {
   const r = e.row;
-  const out: Prisma.OutboxMessageCreateManyInput[] = [
-    { queue: QUEUES.notifications, jobName: "task-escalated", jobId: `task-escalated.${r.id}.${e.level}`, payload: { taskId: r.id, level: e.level } },
-  ];
-  if (e.next) {
-    out.push({ queue: QUEUES.escalations, jobName: "escalate", jobId: escalationJobId(r.id, e.level + 1, e.next), payload: { taskId: r.id, level: e.level + 1 }, availableAt: e.next });
-  }
-  if (e.status === "DECIDED") {
-    out.push({ queue: QUEUES.notifications, jobName: "task-decided", jobId: `task-decided.${r.id}`, payload: { taskId: r.id } });
-  }
-  // A process's human step continues on the automatic outcome, or fails with the cancelled task.
-  if (e.status !== "OPEN" && r.instanceId && r.stepRunId) {
-    out.push({ queue: QUEUES.engine, jobName: "human-decided", jobId: `human.${r.id}`, payload: { taskId: r.id } });
-  }
+  const out: OutboxInput[] = [{ queue: QUEUES.notifications, name: "task-escalated", jobId: `task-escalated.${r.id}.${e.level}`, payload: { taskId: r.id, level: e.level } }];
+  if (e.next) out.push({ queue: QUEUES.escalations, name: "escalate", jobId: escalationJobId(r.id, e.level + 1, e.next), payload: { taskId: r.id, level: e.level + 1 }, runAt: e.next });
+  if (e.status === "DECIDED") out.push(...decisionConsequences(r));
+  // A process's human step fails with the cancelled task.
+  if (e.status === "CANCELLED") out.push(...cancellationConsequences(r));
   return out;
-}
-
-/** "TSK-12 escalated to you" etc.: who hears of a fired level, and what they read. */
-export function escalationMessage(action: EscalationAction, ref: string, title: string, note: string): { kind: string; title: string } {
-  switch (action) {
-    case "remind":
-      return { kind: "task.reminder", title: `Reminder: ${ref} is due — ${title}` };
-    case "reassign":
-    case "supervisor":
-      return { kind: "task.escalated", title: `${ref} escalated to you (overdue): ${title}` };
-    case "group":
-      return { kind: "task.escalated", title: `${ref} escalated to your queue (overdue): ${title}` };
-    case "auto_decide":
-      return { kind: "task.decided", title: `${ref} ${note.toLowerCase()} after its deadline: ${title}` };
-    case "fail":
-      return { kind: "task.decided", title: `${ref} expired without a decision: ${title}` };
-  }
 }
 

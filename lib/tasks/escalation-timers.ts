@@ -4,7 +4,7 @@ import { fireDueEscalations, type FiredEscalation } from "./escalate";
 import { Batcher } from "../batcher";
 
 // The worker side of escalation timers. A timer job does not commit on its own: it joins a
-// batch that fires every due task of the batch in one transaction (lib/sla/escalate.ts), so
+// batch that fires every due task of the batch in one transaction (lib/tasks/escalate.ts), so
 // 10,000 levels due in the same minute cost a few hundred commits, not 10,000.
 
 /** Timer jobs of the same moment, fired together: resolves with the level fired for the task, or null when nothing was due (decided, paused, already fired, early). */

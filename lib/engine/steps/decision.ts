@@ -1,0 +1,76 @@
+import { isAppError } from "../../errors";
+import type { Actor } from "../../identity/actor";
+import { evaluateGuard, getPath, setPath } from "../../processes/expressions";
+import type { DecisionStep } from "../../processes/schemas";
+import { findLatestPublished, findVersion } from "../../rules/repository";
+import { decisionTableModelSchema } from "../../rules/schemas";
+import { evaluateDecisionInTx } from "../../rules/service";
+import { skipped, transition, variablesOf, type Ctx, type StepResult } from "../kernel";
+import { finishStepInTx } from "../transitions";
+
+// A decision step: the first branch whose condition holds, or a decision table's answer that the
+// branches then test.
+
+export function run(ctx: Ctx, step: DecisionStep, actor: Actor): Promise<StepResult> | StepResult {
+  if (ctx.stepRun.status !== "PENDING") return skipped(`step ${ctx.stepRun.status}`);
+  const variables = variablesOf(ctx);
+  if (step.table) return byTable(ctx, step, step.table, variables, actor);
+  const i = step.branches.findIndex((b) => evaluateGuard(b.when, variables));
+  const next = i >= 0 ? step.branches[i]!.next : step.otherwise;
+  const output = { branch: i >= 0 ? i : "otherwise", next };
+  return transition("decision", (tx) =>
+    finishStepInTx(tx, actor, ctx, ["PENDING"], { status: "COMPLETED", output, next, action: "step.completed", auditAfter: { branch: output.branch } }),
+  );
+}
+
+const SIMPLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A decision step with a DMN table (lib/rules): the latest published version, or the pinned one,
+ * evaluated in the step's transaction (audited as decision_table.evaluated with the inputs, the
+ * matched rules and the outputs). The first output lands in a variable the branches then test;
+ * the step run records the version and the rules that decided. A table that cannot answer fails
+ * the step, naming the table.
+ */
+function byTable(ctx: Ctx, step: DecisionStep, table: NonNullable<DecisionStep["table"]>, variables: Record<string, unknown>, actor: Actor): Promise<StepResult> {
+  return transition("decision (table)", async (tx) => {
+    const fail = (why: string) =>
+      finishStepInTx(tx, actor, ctx, ["PENDING"], { status: "FAILED", error: `Step "${step.id}": decision table "${table.key}" ${why}`, next: null, action: "step.failed" });
+    const row = table.version ? await findVersion(table.key, table.version, tx) : await findLatestPublished(table.key, tx);
+    if (!row) return fail(table.version ? `has no version ${table.version}` : "has no published version");
+    if (row.status !== "PUBLISHED") return fail(`version ${row.version} is a draft; publish it first`);
+    const model = decisionTableModelSchema.parse(row.model);
+    let mapping = table.inputs;
+    if (!mapping) {
+      mapping = {};
+      for (const input of model.inputs) {
+        const name = input.expression.trim();
+        if (!SIMPLE_NAME.test(name)) return fail(`input "${input.label ?? name}" is the expression "${name}"; map it with table.inputs`);
+        mapping[name] = name;
+      }
+    }
+    const inputs: Record<string, unknown> = {};
+    for (const [name, path] of Object.entries(mapping)) inputs[name] = getPath(variables, path) ?? null;
+    let evaluation;
+    try {
+      evaluation = await evaluateDecisionInTx(tx, actor, table.key, inputs, row.version, { instanceId: ctx.instance.id });
+    } catch (e) {
+      if (!isAppError(e) || e.status >= 500) throw e;
+      return fail(`v${row.version} could not decide: ${e.message}`);
+    }
+    const value = evaluation.outputs.length > 1 ? evaluation.outputs : (evaluation.outputs[0] ?? null);
+    const outPath = table.output ?? step.id;
+    const decided = setPath(variables, outPath, value);
+    const i = step.branches.findIndex((b) => evaluateGuard(b.when, decided));
+    const next = i >= 0 ? step.branches[i]!.next : step.otherwise;
+    const output = { table: table.key, version: evaluation.version, matchedRules: evaluation.matchedRules, inputs, outputs: evaluation.outputs, branch: i >= 0 ? i : "otherwise", next };
+    return finishStepInTx(tx, actor, ctx, ["PENDING"], {
+      status: "COMPLETED",
+      output,
+      assign: [[outPath, value]],
+      next,
+      action: "step.completed",
+      auditAfter: { table: table.key, tableVersion: evaluation.version, matchedRules: evaluation.matchedRules.map((r) => r.id), branch: output.branch },
+    });
+  });
+}

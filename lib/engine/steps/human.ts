@@ -1,0 +1,144 @@
+import { query } from "../../db";
+import { AppError, isAppError } from "../../errors";
+import type { Actor } from "../../identity/actor";
+import { getPath, renderTemplate } from "../../processes/expressions";
+import type { HumanStep } from "../../processes/schemas";
+import { createTaskInTx, validateNewTask, type NewTask } from "../../tasks";
+import { claim, ctxFromRow, engineActor, INSTANCE_SELECT, markWaitingInTx, skipped, transition, underClaim, variablesOf, type Claim, type Ctx, type StepResult } from "../kernel";
+import { lockInstanceIn, StaleTransition, updateInstanceIf, updateStepRunIf } from "../store";
+import { finishStepInTx } from "../transitions";
+
+// A human step: creates its task (routed, with its deadline and escalation) and waits; the task's
+// decision moves the process along the outcome's `next` (decided).
+
+/** A step held RUNNING longer than this by a worker is taken over (the worker died mid-step). */
+const HUMAN_STALE_MS = 60_000;
+
+export async function run(ctx: Ctx, step: HumanStep, actor: Actor): Promise<StepResult> {
+  const claimed = await claim(ctx, HUMAN_STALE_MS);
+  if (claimed === "skip") return skipped(`step ${ctx.stepRun.status}`);
+  if (claimed === "busy") throw new Error(`step run ${ctx.stepRun.id} is being started by another worker`);
+  return underClaim(ctx.stepRun.id, claimed, () => createTaskAndWait(ctx, step, actor, claimed));
+}
+
+async function createTaskAndWait(ctx: Ctx, step: HumanStep, actor: Actor, claimed: Claim): Promise<StepResult> {
+  const stepRun = { ...ctx.stepRun, status: "RUNNING" as const, version: claimed.version, attempts: claimed.attempt };
+  const running = { ...ctx, stepRun };
+  // A worker that died after creating the task left it behind: reuse it rather than make a second.
+  // Only a run taken over from a dead worker (a second attempt) can already have its task.
+  const existing = claimed.attempt > 1 ? ((await query<{ id: string }>(`SELECT "id" FROM "Task" WHERE "stepRunId" = $1 LIMIT 1`, [stepRun.id]))[0] ?? null) : null;
+  const failed = (e: AppError) => {
+    // A definition that names an unknown group or person: fail visibly, nobody would ever see the task.
+    const error = `Step "${step.id}" could not create its task: ${e.message}`;
+    return transition("human failed", (tx) => finishStepInTx(tx, actor, running, ["RUNNING"], { status: "FAILED", error, next: null, action: "step.failed" }));
+  };
+  let data: NewTask | null = null;
+  if (!existing) {
+    try {
+      data = validateNewTask(actor, taskOf(step, variablesOf(ctx))).data;
+    } catch (e) {
+      if (!isAppError(e) || e.status >= 500) throw e;
+      return failed(e);
+    }
+  }
+  try {
+    // The task and the step's WAITING commit together (ADR 016).
+    return await transition("human waiting", async (tx) => {
+      // The instance first (lock order instance → task, step run): the task's INSERT takes a
+      // key-share lock on the instance, which two branches' transactions must not both hold before
+      // locking it. Main flow: its guarded change to WAITING, from the state this job holds; should
+      // it have moved meanwhile, or in a branch, lock it and look again.
+      let waiting = false;
+      if (!stepRun.parallelRunId && ctx.instance.status === "RUNNING") {
+        try {
+          await updateInstanceIf(tx, { id: ctx.instance.id, version: ctx.instance.version, statuses: ["RUNNING"] }, { status: "WAITING" });
+          waiting = true;
+        } catch (err) {
+          if (!(err instanceof StaleTransition && err.row === "instance")) throw err;
+        }
+      }
+      const inst = waiting ? null : await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
+      const taskId = data ? (await createTaskInTx(tx, actor, data, { instanceId: ctx.instance.id, stepRunId: stepRun.id })).id : existing!.id;
+      await updateStepRunIf(tx, { id: stepRun.id, version: stepRun.version, statuses: ["RUNNING"] }, { status: "WAITING", output: { taskId } });
+      if (inst) await markWaitingInTx(tx, running, inst);
+      tx.audit(actor, {
+        action: "step.waiting",
+        subjectType: "instance",
+        subjectId: ctx.instance.id,
+        instanceId: ctx.instance.id,
+        taskId,
+        after: { stepId: step.id, stepRunId: stepRun.id, status: "WAITING", taskId },
+      });
+    });
+  } catch (e) {
+    if (!isAppError(e) || e.status >= 500) throw e;
+    return failed(e);
+  }
+}
+
+/** The task a human step asks for, its templates rendered with the instance's variables. */
+function taskOf(step: HumanStep, variables: Record<string, unknown>) {
+  const context: Record<string, unknown> = {};
+  for (const path of step.context) context[path] = getPath(variables, path) ?? null;
+  const render = (t: string | undefined) => (t === undefined ? undefined : renderTemplate(t, variables).trim() || undefined);
+  return {
+    title: render(step.title) ?? step.id,
+    description: render(step.description),
+    context,
+    candidateGroup: render(step.candidateGroup),
+    assignee: render(step.assignee),
+    routing: step.routing,
+    requestedBy: render(step.requestedBy),
+    priority: step.priority,
+    dueIn: step.due,
+    escalation: step.escalation,
+  };
+}
+
+// A decided task with its step run and instance, in one statement (the task's fields as "t.<name>").
+const TASK_CTX = `SELECT t."status"::text AS "t.status", t."outcome" AS "t.outcome", t."reason" AS "t.reason",
+         (SELECT u."name" FROM "User" u WHERE u."id" = t."decidedById") AS "t.decidedBy",
+         (t."status" = 'CANCELLED' AND EXISTS (SELECT 1 FROM "TaskEscalation" e WHERE e."taskId" = t."id" AND e."action" = 'fail')) AS "t.failedBySla",
+         sr.*, ${INSTANCE_SELECT}
+    FROM "Task" t LEFT JOIN "StepRun" sr ON sr."id" = t."stepRunId" LEFT JOIN "ProcessInstance" i ON i."id" = sr."instanceId"
+   WHERE t."id" = $1`;
+
+/** The step's task was decided (or expired): continue along the outcome's `next`. */
+export async function decided(taskId: string, requestId?: string): Promise<StepResult> {
+  const [row] = await query<Record<string, unknown>>(TASK_CTX, [taskId]);
+  // No step run or instance joined (row["i.id"] null): a task created outside a process.
+  if (!row || row["i.id"] == null) return skipped("not a process task");
+  const status = row["t.status"] as string;
+  const outcome = row["t.outcome"] as string | null;
+  const reason = row["t.reason"] as string | null;
+  const failedBySla = row["t.failedBySla"] as boolean;
+  if (!failedBySla && (status !== "DECIDED" || !outcome)) return skipped(`task ${status}`);
+  const ctx = await ctxFromRow(row);
+  if (!ctx || ctx.step.kind !== "human") return skipped("no human step");
+  // The task can be decided before the worker that created it recorded WAITING: try again shortly.
+  if (ctx.stepRun.status === "RUNNING" || ctx.stepRun.status === "PENDING") throw new Error(`step run ${ctx.stepRun.id} is not waiting yet`);
+  if (ctx.stepRun.status !== "WAITING") return skipped(`step ${ctx.stepRun.status}`);
+  const actor = engineActor(requestId);
+  if (failedBySla) {
+    // The escalation policy's last level: no decision in time fails the step (ADR 009).
+    const error = `Step "${ctx.step.id}": ${reason ?? "no decision within the deadline"}`;
+    return transition("human expired", (tx) => finishStepInTx(tx, actor, ctx, ["WAITING"], { status: "FAILED", error, next: null, action: "step.failed", auditAfter: { taskId } }));
+  }
+  const step = ctx.step;
+  const decision = { outcome, reason, decidedBy: row["t.decidedBy"] as string | null, taskId };
+  const next = step.next[outcome as "approve" | "reject"];
+  const compensate = outcome === "reject" && step.compensateOnReject;
+  const goesOn = !!next || compensate;
+  return transition(`human ${outcome}`, (tx) =>
+    finishStepInTx(tx, actor, ctx, ["WAITING"], {
+      status: goesOn ? "COMPLETED" : "FAILED",
+      output: decision,
+      error: goesOn ? null : `Outcome "${outcome}" has no next step`,
+      assign: [[step.id, decision]],
+      next: next ?? null,
+      compensate,
+      action: goesOn ? "step.completed" : "step.failed",
+      auditAfter: { outcome, taskId, ...(compensate ? { compensate: true } : {}) },
+    }),
+  );
+}

@@ -1,0 +1,242 @@
+import { db, type Tx } from "../db";
+import { env } from "../env";
+import { AppError, parse } from "../errors";
+import { requirePermission, type Actor } from "../identity/actor";
+import { scopeOf } from "../identity/scope";
+import { toAuditDto } from "../audit/service";
+import { actorKey, assigneeAfterDeciding, canView, capabilities, checkExpectedVersion, loadForAction, missingSkills } from "./access";
+import { changeTask, taskTransaction } from "./change";
+import { commitDecisionMessage, decisionConsequences } from "./consequences";
+import { planDecision, type DecisionPlan } from "./decisions";
+import { snapshot, toTaskDto } from "./dto";
+import { findTask, type TaskRow } from "./repository";
+import { cancelTaskSchema, claimTaskSchema, decideTaskSchema, type TaskDto } from "./schemas";
+import { assertTransition } from "./state-machine";
+
+// What a person (or a machine) does with one task: read it, claim and release it, decide it,
+// cancel it. Each change is one guarded, audited statement (lib/tasks/change.ts).
+
+export async function getTask(actor: Actor, id: string): Promise<TaskDto> {
+  requirePermission(actor, "tasks:read");
+  const [task, scope] = await Promise.all([findTask(id), scopeOf(actor)]);
+  if (!task || !canView(actor, scope, task)) throw new AppError("TASK_NOT_FOUND", "Task not found.");
+  return toTaskDto(task, capabilities(actor, scope, task));
+}
+
+/** The task's audit trail, oldest first. Anyone who can see the task can see its history. */
+export async function getTaskHistory(actor: Actor, id: string) {
+  const { task } = await loadForAction(actor, id);
+  const entries = await db().auditEntry.findMany({ where: { taskId: task.id }, orderBy: { seq: "asc" }, take: 500 });
+  return { data: entries.map(toAuditDto) };
+}
+
+const claimDetail = (task: TaskRow) => ({ decidedBy: task.decidedBy?.name ?? null, outcome: task.outcome });
+
+export async function claimTask(actor: Actor, id: string, input: unknown = {}, ifMatch?: number): Promise<TaskDto> {
+  requirePermission(actor, "tasks:decide");
+  const body = parse(claimTaskSchema, input ?? {}, "Claim");
+  const { task, scope } = await loadForAction(actor, id);
+  if (actor.type !== "USER" || !actor.id) throw new AppError("FORBIDDEN", "Only people claim tasks.");
+  checkExpectedVersion(task, ifMatch ?? body.version);
+  assertTransition(task.status, "claim", claimDetail(task));
+  if (task.assigneeId === actor.id) return toTaskDto(task, capabilities(actor, scope, task));
+  if (task.assigneeId) {
+    throw new AppError("TASK_CLAIMED_BY_OTHER", `${task.assignee?.name ?? "Someone else"} has claimed this task.`, {
+      details: { assignee: task.assignee?.name ?? null, currentVersion: task.version },
+    });
+  }
+  if (!task.candidateGroupId || !scope.groupIds.includes(task.candidateGroupId)) throw new AppError("FORBIDDEN", "Only members of the task's group can claim it.");
+  const missing = missingSkills(task, scope);
+  if (missing.length) throw new AppError("FORBIDDEN", `This task needs skills you do not have: ${missing.join(", ")}.`);
+  if (task.approvals.some((a) => a.approverId === actor.id)) {
+    throw new AppError("DUPLICATE_APPROVAL", "You have already approved this task; a different person must give the next approval.");
+  }
+  const now = new Date();
+  const after: TaskRow = { ...task, assigneeId: actor.id, assignee: { id: actor.id, name: actor.name }, claimedAt: now, version: task.version + 1, updatedAt: now };
+  await taskTransaction(id, "claim", (tx) =>
+    changeTask(tx, actor, task, {
+      action: "claim",
+      set: { assigneeId: actor.id, claimedAt: now },
+      sameAssignee: true,
+      audit: { action: "task.claimed", before: { assigneeId: null, version: task.version }, after: { assigneeId: actor.id, version: after.version } },
+      event: { type: "task.claimed", task: after },
+    }),
+  );
+  return toTaskDto(after, capabilities(actor, scope, after));
+}
+
+export async function unclaimTask(actor: Actor, id: string, input: unknown = {}, ifMatch?: number): Promise<TaskDto> {
+  requirePermission(actor, "tasks:decide");
+  const body = parse(claimTaskSchema, input ?? {}, "Unclaim");
+  const { task, scope } = await loadForAction(actor, id);
+  checkExpectedVersion(task, ifMatch ?? body.version);
+  assertTransition(task.status, "unclaim");
+  if (task.assigneeId !== actor.id) throw new AppError("FORBIDDEN", "You can only release a task you have claimed.");
+  if (!task.candidateGroupId) throw new AppError("TASK_NOT_ACTIONABLE", "This task was assigned to you directly and has no queue to return to.");
+  const after: TaskRow = { ...task, assigneeId: null, assignee: null, claimedAt: null, version: task.version + 1, updatedAt: new Date() };
+  await taskTransaction(id, "unclaim", (tx) =>
+    changeTask(tx, actor, task, {
+      action: "unclaim",
+      set: { assigneeId: null, claimedAt: null },
+      sameAssignee: true,
+      audit: { action: "task.unclaimed", before: { assigneeId: actor.id, version: task.version }, after: { assigneeId: null, version: after.version } },
+      event: { type: "task.unclaimed", task: after, alsoTo: [actor.id] },
+    }),
+  );
+  return toTaskDto(after, capabilities(actor, scope, after));
+}
+
+const DECISION_ACTIONS: Record<string, string> = { approve: "task.approved", reject: "task.rejected" };
+
+export async function decideTask(actor: Actor, id: string, input: unknown, ifMatch?: number): Promise<TaskDto> {
+  requirePermission(actor, "tasks:decide");
+  const data = parse(decideTaskSchema, input, "Decision");
+  const { task, scope } = await loadForAction(actor, id);
+  assertTransition(task.status, "decide", claimDetail(task));
+  checkExpectedVersion(task, ifMatch ?? data.version);
+
+  const assigneeAfter = await assigneeAfterDeciding(actor, task, scope);
+  const approverId = actor.type === "USER" ? actor.id : null;
+  // Custom outcomes, the decision form and four-eyes (lib/tasks/decisions.ts).
+  const plan = planDecision(task, data, approverId);
+  if (!plan.final) return recordApproval(actor, task, plan);
+  const now = new Date();
+  const holdMs = data.hold ? env().UNDO_WINDOW_SECONDS * 1000 : 0;
+  const heldUntil = holdMs > 0 ? new Date(now.getTime() + holdMs) : null;
+  const reason = data.reason ?? null;
+  const me = approverId ? { id: approverId, name: actor.name } : null;
+  const after: TaskRow = {
+    ...task,
+    status: "DECIDED",
+    outcome: plan.outcome,
+    reason,
+    formValues: (plan.formValues ?? null) as TaskRow["formValues"],
+    decidedAt: now,
+    decidedById: approverId,
+    decidedBy: me,
+    assigneeId: assigneeAfter,
+    assignee: assigneeAfter === task.assigneeId ? task.assignee : me,
+    claimedAt: task.assigneeId ? task.claimedAt : now,
+    version: task.version + 1,
+    updatedAt: now,
+    approvals: approverId ? [...task.approvals, { approverId, approverName: actor.name, outcome: plan.outcome, reason: plan.reason, createdAt: now }] : task.approvals,
+    heldDecision: heldUntil ? { heldUntil, heldBy: actorKey(actor), version: task.version + 1 } : null,
+  };
+  // With an undo window the consequences wait for it to close (held-decisions.ts).
+  const messages = heldUntil ? [commitDecisionMessage(id, after.version, heldUntil)] : decisionConsequences(task, actor.requestId);
+  await taskTransaction(
+    id,
+    "decide",
+    async (tx) => {
+      await changeTask(tx, actor, task, {
+        action: "decide",
+        set: {
+          status: "DECIDED",
+          outcome: plan.outcome,
+          reason,
+          formValues: after.formValues,
+          decidedAt: now,
+          decidedById: approverId,
+          assigneeId: assigneeAfter,
+          claimedAt: after.claimedAt,
+        },
+        sameAssignee: true,
+        audit: {
+          action: DECISION_ACTIONS[plan.outcome] ?? "task.decided",
+          before: snapshot(task),
+          after: {
+            status: "DECIDED",
+            assigneeId: assigneeAfter,
+            outcome: plan.outcome,
+            reason,
+            version: after.version,
+            ...(plan.formValues ? { form: plan.formValues } : {}),
+            ...(task.approvalsRequired > 1 ? { approvals: plan.approvalsAfter, approvalsRequired: task.approvalsRequired } : {}),
+            ...(heldUntil ? { undoableUntil: heldUntil.toISOString() } : {}),
+          },
+          reason,
+        },
+        messages,
+        event: { type: "task.decided", task: after },
+      });
+      const approval = approverId ? await insertApproval(tx, id, actor, plan, now) : null;
+      if (heldUntil) {
+        await tx.insert("HeldDecision", {
+          taskId: id,
+          version: after.version,
+          heldUntil,
+          heldBy: actorKey(actor),
+          prevAssigneeId: task.assigneeId,
+          prevClaimedAt: task.claimedAt,
+          approvalId: approval?.id ?? null,
+        });
+      }
+    },
+    // The caller gets the task back at once; the jobs reach the queue in the background.
+    { awaitHandOff: false },
+  );
+  return toTaskDto(after, capabilities(actor, scope, after));
+}
+
+function insertApproval(tx: Tx, taskId: string, actor: Actor, plan: DecisionPlan, at: Date) {
+  return tx.insert("TaskApproval", {
+    taskId,
+    approverId: actor.id!,
+    approverName: actor.name,
+    outcome: plan.outcome,
+    reason: plan.reason,
+    formValues: (plan.formValues ?? null) as TaskRow["formValues"],
+    createdAt: at,
+  });
+}
+
+/**
+ * Four-eyes: an approval that still leaves approvers missing. The vote is stored and audited, and
+ * the task returns to its group queue (unassigned) so a different member can give the next one.
+ */
+async function recordApproval(actor: Actor, task: TaskRow, plan: DecisionPlan): Promise<TaskDto> {
+  const now = new Date();
+  const after: TaskRow = { ...task, assigneeId: null, assignee: null, claimedAt: null, version: task.version + 1, updatedAt: now };
+  await taskTransaction(task.id, "approveOne", async (tx) => {
+    await changeTask(tx, actor, task, {
+      action: "approveOne",
+      set: { assigneeId: null, claimedAt: null },
+      sameAssignee: true,
+      audit: {
+        action: "task.approval_recorded",
+        before: snapshot(task),
+        after: {
+          status: task.status,
+          assigneeId: null,
+          approvals: plan.approvalsAfter,
+          approvalsRequired: task.approvalsRequired,
+          version: after.version,
+          ...(plan.formValues ? { form: plan.formValues } : {}),
+        },
+        reason: plan.reason,
+      },
+      event: { type: "task.approval_recorded", task: after, alsoTo: [task.assigneeId, actor.id] },
+    });
+    await insertApproval(tx, task.id, actor, plan, now);
+  });
+  return getTask(actor, task.id);
+}
+
+/** Withdraws an open task (the work is no longer needed); admins, supervisors and machines. */
+export async function cancelTask(actor: Actor, id: string, input: unknown, ifMatch?: number): Promise<TaskDto> {
+  requirePermission(actor, "tasks:assign");
+  const data = parse(cancelTaskSchema, input, "Cancellation");
+  const { task, scope } = await loadForAction(actor, id);
+  checkExpectedVersion(task, ifMatch ?? data.version);
+  assertTransition(task.status, "cancel");
+  const after: TaskRow = { ...task, status: "CANCELLED", reason: data.reason, version: task.version + 1, updatedAt: new Date() };
+  await taskTransaction(id, "cancel", (tx) =>
+    changeTask(tx, actor, task, {
+      action: "cancel",
+      set: { status: "CANCELLED", reason: data.reason },
+      audit: { action: "task.cancelled", before: snapshot(task), after: { status: "CANCELLED", version: after.version }, reason: data.reason },
+      event: { type: "task.cancelled", task: after },
+    }),
+  );
+  return toTaskDto(after, capabilities(actor, scope, after));
+}
