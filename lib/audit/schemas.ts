@@ -1,3 +1,4 @@
+import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
 
 /** Every action Baton records (the audit page's action filter offers these). */
@@ -92,7 +93,7 @@ export type AuditQuery = z.infer<typeof auditQuerySchema>;
 export const auditEntryDtoSchema = z.object({
   seq: z.string(),
   at: z.string(),
-  actorType: z.enum(["USER", "TOKEN", "WORKER", "SYSTEM"]),
+  actorType: z.enum(ENUMS.ActorType),
   actorId: z.string().nullable(),
   actorName: z.string(),
   onBehalfOfId: z.string().nullable(),

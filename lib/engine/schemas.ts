@@ -1,6 +1,7 @@
+import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
 
-export const INSTANCE_STATUSES = ["RUNNING", "WAITING", "COMPLETED", "FAILED", "CANCELLED", "COMPENSATING", "COMPENSATED"] as const;
+export const INSTANCE_STATUSES = ENUMS.InstanceStatus;
 export const instanceStatusSchema = z.enum(INSTANCE_STATUSES);
 export type InstanceStatusName = z.infer<typeof instanceStatusSchema>;
 

@@ -1,7 +1,8 @@
+import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
 
 // Roles map to permissions; API tokens carry a role and may narrow it further with scopes.
-export const ROLES = ["ADMIN", "SUPERVISOR", "AUDITOR", "MEMBER"] as const;
+export const ROLES = ENUMS.Role;
 export const roleSchema = z.enum(ROLES);
 export type RoleName = z.infer<typeof roleSchema>;
 

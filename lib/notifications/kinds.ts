@@ -1,10 +1,11 @@
+import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
 
 // What a person can be notified about, and on which channels. A person's preferences override the
 // defaults per kind and channel (lib/notifications/preferences.ts); the defaults keep e-mail for
 // work that waits on *you* and leave the rest in the bell.
 
-export const NOTIFICATION_CHANNELS = ["IN_APP", "EMAIL"] as const;
+export const NOTIFICATION_CHANNELS = ENUMS.NotificationChannel;
 export const notificationChannelSchema = z.enum(NOTIFICATION_CHANNELS);
 export type NotificationChannel = z.infer<typeof notificationChannelSchema>;
 

@@ -1,3 +1,4 @@
+import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
 import { routingSchema } from "../routing/schemas";
 import { CONDITION_OPS, isPath, parseDurationMs } from "./expressions";
@@ -113,7 +114,7 @@ export const humanStepSchema = z
     /** How the task finds its person (lib/routing), e.g. `{ strategy: decision_table, table: invoice-routing }`; reads the task's context. */
     routing: routingSchema.optional(),
     requestedBy: z.string().min(1).max(254).optional(),
-    priority: z.enum(["LOW", "NORMAL", "HIGH", "URGENT"]).default("NORMAL"),
+    priority: z.enum(ENUMS.TaskPriority).default("NORMAL"),
     outcomes: z.array(z.enum(HUMAN_OUTCOMES)).min(1).default(["approve", "reject"]),
     next: z.partialRecord(z.enum(HUMAN_OUTCOMES), stepIdSchema),
     due: durationSchema.optional(),

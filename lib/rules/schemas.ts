@@ -1,3 +1,4 @@
+import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
 
 // Decision tables (DMN 1.3). One schema per shape, used by the REST handlers, the browser and
@@ -104,7 +105,7 @@ export type EvaluationResult = z.infer<typeof evaluationResultSchema>;
 export const evaluationDtoSchema = evaluationResultSchema.extend({
   key: z.string(),
   version: z.number().int(),
-  status: z.enum(["DRAFT", "PUBLISHED"]),
+  status: z.enum(ENUMS.DecisionTableStatus),
 });
 export type EvaluationDto = z.infer<typeof evaluationDtoSchema>;
 
@@ -164,7 +165,7 @@ export type TableDiff = z.infer<typeof tableDiffSchema>;
 
 export const versionSummarySchema = z.object({
   version: z.number().int(),
-  status: z.enum(["DRAFT", "PUBLISHED"]),
+  status: z.enum(ENUMS.DecisionTableStatus),
   createdBy: z.string(),
   createdAt: z.string(),
   publishedAt: z.string().nullable(),
@@ -185,7 +186,7 @@ export type TableSummary = z.infer<typeof tableSummarySchema>;
 
 export const tableDetailSchema = tableSummarySchema.extend({
   /** The version shown: the draft if there is one, else the latest published. */
-  current: z.object({ version: z.number().int(), status: z.enum(["DRAFT", "PUBLISHED"]), model: decisionTableModelSchema }),
+  current: z.object({ version: z.number().int(), status: z.enum(ENUMS.DecisionTableStatus), model: decisionTableModelSchema }),
   published: z.object({ version: z.number().int(), model: decisionTableModelSchema }).nullable(),
   testCases: z.array(testCaseSchema),
   /** The current version run against the test cases. */

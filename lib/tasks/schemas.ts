@@ -1,3 +1,4 @@
+import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
 import { routingSchema } from "../routing/schemas";
 import { formDefinitionSchema, formFieldSchema, outcomeDefinitionSchema, outcomeListSchema } from "./forms";
@@ -5,11 +6,11 @@ import { escalationPolicySchema, slaDtoSchema } from "../sla/schemas";
 import { parseDurationMs } from "../processes/expressions";
 
 // One schema per shape: used by the REST handlers, the browser forms and the DTOs.
-export const TASK_STATUSES = ["OPEN", "INFO_REQUESTED", "DECIDED", "CANCELLED"] as const;
+export const TASK_STATUSES = ENUMS.TaskStatus;
 export const taskStatusSchema = z.enum(TASK_STATUSES);
 export type TaskStatus = z.infer<typeof taskStatusSchema>;
 
-export const TASK_PRIORITIES = ["LOW", "NORMAL", "HIGH", "URGENT"] as const;
+export const TASK_PRIORITIES = ENUMS.TaskPriority;
 export const taskPrioritySchema = z.enum(TASK_PRIORITIES);
 export type TaskPriority = z.infer<typeof taskPrioritySchema>;
 

@@ -1,3 +1,4 @@
+import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
 
 // Outgoing webhooks (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature).
@@ -68,7 +69,7 @@ export type WebhookWithSecretDto = z.infer<typeof webhookWithSecretSchema>;
 
 export const webhookListSchema = z.object({ data: z.array(webhookDtoSchema) });
 
-export const DELIVERY_STATUSES = ["PENDING", "SUCCEEDED", "FAILED"] as const;
+export const DELIVERY_STATUSES = ENUMS.WebhookDeliveryStatus;
 export const deliveryStatusSchema = z.enum(DELIVERY_STATUSES);
 
 export const attemptSchema = z.object({
