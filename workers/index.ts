@@ -20,17 +20,12 @@ import { processMaintenanceJob } from "./processors/maintenance";
 import { processEngineJob } from "./processors/engine";
 import { processEmailJob, processWebhookJob } from "./processors/delivery";
 import { startEscalations } from "./processors/escalations";
+import { requestIdOf } from "./parse-job";
 
 const env = envOrExit();
 const connection = createRedis({ forWorker: true });
 const started = Date.now();
 const stats = { completed: 0, failed: 0 };
-
-/** The request id that caused the job travels in its payload, so one id follows the work. */
-function requestIdOf(job: JobLike): string | undefined {
-  const id = (job.data as { requestId?: unknown } | undefined)?.requestId;
-  return typeof id === "string" ? id : undefined;
-}
 
 // Every job's run time goes to the worker's /metrics, by queue, job name and outcome.
 function timed<J extends JobLike>(name: string, processor: (job: J, token?: string) => Promise<unknown>) {

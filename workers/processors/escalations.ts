@@ -1,8 +1,9 @@
-import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
+import { DelayedError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { JOB_SCHEMAS, QUEUES } from "../../lib/queues";
+import { QUEUES } from "../../lib/queues";
 import { EscalationBatcher, sweepDueEscalations, timerVerdict } from "../../lib/sla/timers";
 import { logger } from "../../lib/logger";
+import { parseJob } from "../parse-job";
 
 export type JobWrapper = (name: string, processor: (job: Job, token?: string) => Promise<unknown>) => (job: Job, token?: string) => Promise<unknown>;
 
@@ -21,12 +22,10 @@ export function startEscalations(opts: {
 }): { worker: Worker; sweepNow: () => Promise<number>; close: () => Promise<void> } {
   const batcher = new EscalationBatcher();
   const processor = async (job: Job, token?: string) => {
-    if (job.name !== "escalate") throw new UnrecoverableError(`unknown escalations job "${job.name}"`);
-    const data = JOB_SCHEMAS.escalate.safeParse(job.data);
-    if (!data.success) throw new UnrecoverableError(`invalid escalate payload: ${data.error.message}`);
-    const fired = await batcher.fire(data.data.taskId);
+    const { data } = parseJob(job, ["escalate"]);
+    const fired = await batcher.fire(data.taskId);
     if (fired) return { fired: fired.level, action: fired.action, latenessMs: fired.latenessMs };
-    const verdict = await timerVerdict(data.data.taskId, data.data.level);
+    const verdict = await timerVerdict(data.taskId, data.level);
     if ("waitUntil" in verdict && token) {
       // Came early (the SLA was paused and resumed meanwhile): wait for the level's instant.
       await job.moveToDelayed(verdict.waitUntil.getTime(), token);
