@@ -8,7 +8,7 @@ import { Worker, type Job } from "bullmq";
 import { envOrExit } from "../lib/env";
 import { logger } from "../lib/logger";
 import { createRedis, disconnectRedis } from "../lib/redis";
-import { closeQueues, queue, QUEUES } from "../lib/queues";
+import { closeQueues, QUEUES } from "../lib/queues";
 import { db, disconnectDb } from "../lib/db";
 import { checkDependencies } from "../lib/health";
 import { metrics } from "../lib/metrics/registry";
@@ -21,6 +21,7 @@ import { processEngineJob } from "./processors/engine";
 import { processEmailJob, processWebhookJob } from "./processors/delivery";
 import { startEscalations } from "./processors/escalations";
 import { requestIdOf } from "./parse-job";
+import { registerSchedules, scheduleTable } from "./schedules";
 
 const env = envOrExit();
 const connection = createRedis({ forWorker: true });
@@ -93,54 +94,6 @@ const workers = [
   escalations.worker,
 ];
 
-async function scheduleSweeps(): Promise<void> {
-  await queue(QUEUES.maintenance).upsertJobScheduler(
-    "dispatch-outbox",
-    { every: env.OUTBOX_SWEEP_MS },
-    { name: "dispatch-outbox", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-  );
-  // Dispatched outbox rows past OUTBOX_RETENTION_HOURS: the table stays the size of recent work.
-  await queue(QUEUES.maintenance).upsertJobScheduler(
-    "prune-outbox",
-    { every: 60 * 60 * 1000 },
-    { name: "prune-outbox", data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-  );
-  await queue(QUEUES.maintenance).upsertJobScheduler(
-    "seal-audit",
-    { every: env.AUDIT_SEAL_MS },
-    { name: "seal-audit", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-  );
-  // KPI rollups for the dashboard: the days touched since the last run (lib/kpi/rollup.ts); one
-  // run right at start so a fresh install or a restored database shows numbers at once.
-  await queue(QUEUES.maintenance).upsertJobScheduler(
-    "refresh-kpis",
-    { every: env.KPI_REFRESH_MS },
-    { name: "refresh-kpis", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-  );
-  await queue(QUEUES.maintenance).add("refresh-kpis", {}, { removeOnComplete: true, removeOnFail: 100 });
-  // Held decisions whose delayed commit job Redis lost (lib/tasks/held-decisions.ts).
-  await queue(QUEUES.maintenance).upsertJobScheduler(
-    "commit-held-decisions",
-    { every: 5000 },
-    { name: "commit-held-decisions", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-  );
-  // The engine's jobs rebuilt from PostgreSQL when Redis lost them (lib/engine/recovery.ts).
-  await queue(QUEUES.engine).upsertJobScheduler(
-    "recover-engine",
-    { every: env.ENGINE_RECOVERY_MS },
-    { name: "recover-engine", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-  );
-  if (env.AUDIT_RETENTION_DAYS > 0) {
-    await queue(QUEUES.maintenance).upsertJobScheduler(
-      "archive-audit",
-      { every: 60 * 60 * 1000 },
-      { name: "archive-audit", data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-    );
-  } else {
-    await queue(QUEUES.maintenance).removeJobScheduler("archive-audit");
-  }
-}
-
 const health = http.createServer((req, res) => {
   if (req.url === "/metrics") {
     // Loopback only (the server binds 127.0.0.1): job timings of this worker process.
@@ -190,7 +143,7 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 async function main(): Promise<void> {
   stopTracing = await startWorkerTracing();
   await db().$queryRaw`SELECT 1`;
-  await scheduleSweeps();
+  await registerSchedules(scheduleTable(env));
   if (env.WORKER_HEALTH_PORT > 0) {
     health.listen(env.WORKER_HEALTH_PORT, "127.0.0.1");
   }
