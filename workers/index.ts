@@ -7,7 +7,7 @@ import http from "node:http";
 import { Worker, type Job } from "bullmq";
 import { envOrExit } from "../lib/env";
 import { logger } from "../lib/logger";
-import { createRedis, disconnectRedis } from "../lib/redis";
+import { createRedis, disconnectRedis, redis } from "../lib/redis";
 import { closeQueues, QUEUES } from "../lib/queues";
 import { db, disconnectDb } from "../lib/db";
 import { checkDependencies } from "../lib/health";
@@ -21,12 +21,29 @@ import { processEngineJob } from "./processors/engine";
 import { processEmailJob, processWebhookJob } from "./processors/delivery";
 import { startEscalations } from "./processors/escalations";
 import { requestIdOf } from "./parse-job";
-import { registerSchedules, scheduleTable } from "./schedules";
+import { guardSchedules, registerSchedules, scheduleTable } from "./schedules";
+import { LoopLiveness } from "./loops";
+import { registerWorkerMetrics } from "./metrics";
 
 const env = envOrExit();
 const connection = createRedis({ forWorker: true });
 const started = Date.now();
 const stats = { completed: 0, failed: 0 };
+
+// The periodic jobs (workers/schedules.ts) and the escalation sweep are the loops whose last run
+// every worker watches: /health and /metrics say when one has not run in time (ADR 019).
+const schedules = scheduleTable(env);
+const ESCALATION_SWEEP = "sweep-escalations";
+const liveness = new LoopLiveness(
+  redis(),
+  [...schedules.filter((s) => s.enabled).map((s) => ({ name: s.name, everyMs: s.everyMs })), { name: ESCALATION_SWEEP, everyMs: env.ESCALATION_SWEEP_MS }],
+  env.WORKER_LOOP_GRACE_MS,
+);
+const workerMetrics = registerWorkerMetrics(metrics().registry, liveness);
+
+function recordLoopRun(loop: string): void {
+  liveness.recordRun(loop).catch((err: unknown) => logger.warn({ loop, err: err instanceof Error ? err.message : String(err) }, "could not record a loop's run"));
+}
 
 // Every job's run time goes to the worker's /metrics, by queue, job name and outcome.
 function timed<J extends JobLike>(name: string, processor: (job: J, token?: string) => Promise<unknown>) {
@@ -50,6 +67,7 @@ function timed<J extends JobLike>(name: string, processor: (job: J, token?: stri
 
 function completed(queueName: string, job: JobLike, extra: { local?: true } = {}): void {
   stats.completed++;
+  if (liveness.tracks(job.name)) recordLoopRun(job.name);
   // Sweeps run every second or two: keep them out of the info log.
   const level = queueName === QUEUES.maintenance ? "debug" : "info";
   logger[level]({ queue: queueName, job: job.name, jobId: job.id, requestId: requestIdOf(job), ...extra }, "job completed");
@@ -74,6 +92,7 @@ const escalations = startEscalations({
   sweepMs: env.ESCALATION_SWEEP_MS,
   graceMs: env.ESCALATION_SWEEP_GRACE_MS,
   wrap: timed,
+  onSwept: () => recordLoopRun(ESCALATION_SWEEP),
 });
 
 // Notifications this process implies (a task its engine step created, a decision a held-decision
@@ -96,7 +115,8 @@ const workers = [
 
 const health = http.createServer((req, res) => {
   if (req.url === "/metrics") {
-    // Loopback only (the server binds 127.0.0.1): job timings of this worker process.
+    // Loopback only (the server binds 127.0.0.1): job timings of this worker process, and the
+    // periodic loops' last runs as all workers recorded them.
     void metrics()
       .registry.metrics()
       .then((body) => res.writeHead(200, { "content-type": metrics().registry.contentType }).end(body))
@@ -107,14 +127,27 @@ const health = http.createServer((req, res) => {
     res.writeHead(404).end();
     return;
   }
-  void checkDependencies().then((deps) => {
+  void Promise.all([checkDependencies(), loopsReport()]).then(([deps, loops]) => {
     const running = workers.every((w) => w.isRunning());
-    const ok = deps.ok && running && !shuttingDown;
+    const ok = deps.ok && running && !shuttingDown && loops.ok;
     res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
-    res.end(JSON.stringify({ status: ok ? "ok" : "degraded", ...deps, workersRunning: running, uptimeS: Math.round((Date.now() - started) / 1000), ...stats }));
+    res.end(JSON.stringify({ status: ok ? "ok" : "degraded", ...deps, workersRunning: running, uptimeS: Math.round((Date.now() - started) / 1000), ...stats, staleLoops: loops.stale, loops: loops.loops }));
   });
 });
 
+/** The loops for /health: stale ones named; unknown (not ok) while Redis cannot be read. */
+async function loopsReport(): Promise<{ ok: boolean; stale: string[]; loops: Record<string, { everyMs: number; lastRunAt: string | null; stale: boolean }> | string }> {
+  try {
+    const states = await liveness.status();
+    const stale = states.filter((s) => s.stale).map((s) => s.loop);
+    const loops = Object.fromEntries(states.map((s) => [s.loop, { everyMs: s.everyMs, lastRunAt: s.lastRunAt?.toISOString() ?? null, stale: s.stale }]));
+    return { ok: stale.length === 0, stale, loops };
+  } catch (e) {
+    return { ok: false, stale: [], loops: `unknown: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+let guard: ReturnType<typeof guardSchedules> | null = null;
 let shuttingDown = false;
 let stopTracing: () => Promise<void> = async () => undefined;
 async function shutdown(signal: string): Promise<void> {
@@ -128,6 +161,7 @@ async function shutdown(signal: string): Promise<void> {
   }, 15_000);
   timer.unref();
   health.close();
+  await guard?.stop();
   await Promise.allSettled([escalations.close(), ...workers.map((w) => w.close())]);
   await closeQueues();
   await connection.quit().catch(() => undefined);
@@ -143,9 +177,27 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 async function main(): Promise<void> {
   stopTracing = await startWorkerTracing();
   await db().$queryRaw`SELECT 1`;
-  await registerSchedules(scheduleTable(env));
+  await registerSchedules(schedules);
+  // Redis may lose the schedulers at any time (a flush, a restart without persistence, a
+  // failover): checked on a timer and after every reconnect, re-created when missing (ADR 019).
+  guard = guardSchedules({
+    table: schedules,
+    connection,
+    everyMs: env.WORKER_SCHEDULE_CHECK_MS,
+    onRepair: workerMetrics.countRepair,
+    afterCheck: async () => void (await liveness.check()),
+  });
+  // Loops count as late from here at the earliest.
+  await guard.checkNow();
   if (env.WORKER_HEALTH_PORT > 0) {
-    health.listen(env.WORKER_HEALTH_PORT, "127.0.0.1");
+    // Listening before "worker ready": whoever waits for that line may ask /health at once.
+    await new Promise<void>((resolve, reject) => {
+      health.once("error", reject);
+      health.listen(env.WORKER_HEALTH_PORT, "127.0.0.1", () => {
+        health.off("error", reject);
+        resolve();
+      });
+    });
   }
   logger.info({ queues: Object.values(QUEUES), health: env.WORKER_HEALTH_PORT ? `http://127.0.0.1:${env.WORKER_HEALTH_PORT}/health` : "off" }, "worker ready");
 }

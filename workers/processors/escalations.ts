@@ -19,6 +19,8 @@ export function startEscalations(opts: {
   sweepMs: number;
   graceMs: number;
   wrap?: JobWrapper;
+  /** Called after each sweep that completed (the loop's liveness, workers/loops.ts). */
+  onSwept?: () => void;
 }): { worker: Worker; sweepNow: () => Promise<number>; close: () => Promise<void> } {
   const batcher = new EscalationBatcher();
   const processor = async (job: Job, token?: string) => {
@@ -44,6 +46,10 @@ export function startEscalations(opts: {
   let sweeping: Promise<number> | null = null;
   const sweepNow = () => {
     sweeping ??= sweepDueEscalations({ graceMs: opts.graceMs })
+      .then((n) => {
+        opts.onSwept?.();
+        return n;
+      })
       .catch((err: unknown) => {
         logger.warn({ err: String(err) }, "escalation sweep failed; next interval retries");
         return 0;
