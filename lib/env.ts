@@ -40,6 +40,12 @@ const envSchema = z.object({
   AUTH_URL: z.url("must be a URL such as http://localhost:3000").optional(),
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
+  // Self-healing of the worker's periodic jobs (ADR 019): how often each worker checks that their
+  // schedulers are in Redis (and re-creates the missing ones; also after every reconnect), and
+  // how late past its interval a loop may be before /health calls it stale. Keep the check
+  // shorter than the grace: a loop lost with Redis then runs again before it counts as stale.
+  WORKER_SCHEDULE_CHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
+  WORKER_LOOP_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
   // Dispatched outbox rows are kept this long (for inspection), then deleted by the worker every
   // hour. Not below a day: BullMQ keeps completed jobs a day to recognise a re-dispatched one.

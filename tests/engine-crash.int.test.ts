@@ -2,20 +2,18 @@
 // run's database and Redis prefix) is killed with SIGKILL while an HTTP step waits on a slow
 // receiver; a second worker process takes the step over. The step completes exactly once, the
 // receiver saw the repeated call only with the same Idempotency-Key, and nothing is lost.
-import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getInstance, startInstance } from "@/lib/engine/service";
 import { publishDefinition } from "@/lib/processes/service";
 import { db, makeTeam, uid, waitFor, type Team } from "./helpers";
+import { killWorkerProcesses, startWorkerProcess } from "./worker-process";
 
 const calls: { at: number; idempotencyKey: string | undefined }[] = [];
 let server: http.Server;
 let base = "";
 let team: Team;
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   team = await makeTeam();
@@ -30,42 +28,13 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  killWorkerProcesses();
   server.closeAllConnections();
   await new Promise((r) => server.close(r));
 });
 
-/** A worker process on this run's database and prefix; resolves once it logged "worker ready". */
-function startWorkerProcess(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("workers/index.ts")], {
-    cwd: path.resolve("."),
-    env: {
-      ...process.env,
-      WORKER_HEALTH_PORT: "0",
-      LOG_LEVEL: "info",
-      // Take a dead worker's step over soon after its timeout, and sweep every second.
-      ENGINE_STALE_GRACE_MS: "500",
-      ENGINE_RECOVERY_MS: "1000",
-      OUTBOX_SWEEP_MS: "500",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${out}`)), 45_000);
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      if (out.includes("worker ready")) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`worker exited (${code}) before it was ready:\n${out}`)));
-  });
-}
+// Take a dead worker's step over soon after its timeout, and sweep every second.
+const startWorker = () => startWorkerProcess({ ENGINE_STALE_GRACE_MS: "500", ENGINE_RECOVERY_MS: "1000", OUTBOX_SWEEP_MS: "500" });
 
 describe("a worker process killed mid-step", () => {
   it("another worker process completes the step exactly once, with the same Idempotency-Key", async () => {
@@ -79,7 +48,7 @@ describe("a worker process killed mid-step", () => {
         { id: "done", kind: "end" },
       ],
     });
-    const first = await startWorkerProcess();
+    const first = await startWorker();
     const i = await startInstance(team.as.admin, k, {});
     await waitFor("the first call to reach the receiver", async () => calls.length >= 1, 30_000);
     const running = await db().stepRun.findFirstOrThrow({ where: { instanceId: i.id, stepId: "post" } });
@@ -89,7 +58,7 @@ describe("a worker process killed mid-step", () => {
     await new Promise((r) => first.once("exit", r));
     expect(first.signalCode).toBe("SIGKILL");
 
-    const second = await startWorkerProcess();
+    const second = await startWorker();
     const done = await waitFor(
       "the instance to complete in the second worker",
       async () => {

@@ -7,8 +7,8 @@ import http from "node:http";
 import { Worker, type Job } from "bullmq";
 import { envOrExit } from "../lib/env";
 import { logger } from "../lib/logger";
-import { createRedis, disconnectRedis } from "../lib/redis";
-import { closeQueues, queue, QUEUES } from "../lib/queues";
+import { createRedis, disconnectRedis, redis } from "../lib/redis";
+import { closeQueues, QUEUES } from "../lib/queues";
 import { disconnectDb, handleLocally, query, type JobLike } from "../lib/db";
 import { checkDependencies } from "../lib/health";
 import { metrics } from "../lib/metrics/registry";
@@ -20,16 +20,29 @@ import { processMaintenanceJob } from "./processors/maintenance";
 import { processEngineJob } from "./processors/engine";
 import { processEmailJob, processWebhookJob } from "./processors/delivery";
 import { startEscalations } from "./processors/escalations";
+import { requestIdOf } from "./parse-job";
+import { guardSchedules, registerSchedules, scheduleTable } from "./schedules";
+import { LoopLiveness } from "./loops";
+import { registerWorkerMetrics } from "./metrics";
 
 const env = envOrExit();
 const connection = createRedis({ forWorker: true });
 const started = Date.now();
 const stats = { completed: 0, failed: 0 };
 
-/** The request id that caused the job travels in its payload, so one id follows the work. */
-function requestIdOf(job: JobLike): string | undefined {
-  const id = (job.data as { requestId?: unknown } | undefined)?.requestId;
-  return typeof id === "string" ? id : undefined;
+// The periodic jobs (workers/schedules.ts) and the escalation sweep are the loops whose last run
+// every worker watches: /health and /metrics say when one has not run in time (ADR 019).
+const schedules = scheduleTable(env);
+const ESCALATION_SWEEP = "sweep-escalations";
+const liveness = new LoopLiveness(
+  redis(),
+  [...schedules.filter((s) => s.enabled).map((s) => ({ name: s.name, everyMs: s.everyMs })), { name: ESCALATION_SWEEP, everyMs: env.ESCALATION_SWEEP_MS }],
+  env.WORKER_LOOP_GRACE_MS,
+);
+const workerMetrics = registerWorkerMetrics(metrics().registry, liveness);
+
+function recordLoopRun(loop: string): void {
+  liveness.recordRun(loop).catch((err: unknown) => logger.warn({ loop, err: err instanceof Error ? err.message : String(err) }, "could not record a loop's run"));
 }
 
 // Every job's run time goes to the worker's /metrics, by queue, job name and outcome.
@@ -54,6 +67,7 @@ function timed<J extends JobLike>(name: string, processor: (job: J, token?: stri
 
 function completed(queueName: string, job: JobLike, extra: { local?: true } = {}): void {
   stats.completed++;
+  if (liveness.tracks(job.name)) recordLoopRun(job.name);
   // Sweeps run every second or two: keep them out of the info log.
   const level = queueName === QUEUES.maintenance ? "debug" : "info";
   logger[level]({ queue: queueName, job: job.name, jobId: job.id, requestId: requestIdOf(job), ...extra }, "job completed");
@@ -78,6 +92,7 @@ const escalations = startEscalations({
   sweepMs: env.ESCALATION_SWEEP_MS,
   graceMs: env.ESCALATION_SWEEP_GRACE_MS,
   wrap: timed,
+  onSwept: () => recordLoopRun(ESCALATION_SWEEP),
 });
 
 // Notifications this process implies (a task its engine step created, a decision a held-decision
@@ -98,57 +113,10 @@ const workers = [
   escalations.worker,
 ];
 
-async function scheduleSweeps(): Promise<void> {
-  await queue(QUEUES.maintenance).upsertJobScheduler(
-    "dispatch-outbox",
-    { every: env.OUTBOX_SWEEP_MS },
-    { name: "dispatch-outbox", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-  );
-  // Dispatched outbox rows past OUTBOX_RETENTION_HOURS: the table stays the size of recent work.
-  await queue(QUEUES.maintenance).upsertJobScheduler(
-    "prune-outbox",
-    { every: 60 * 60 * 1000 },
-    { name: "prune-outbox", data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-  );
-  await queue(QUEUES.maintenance).upsertJobScheduler(
-    "seal-audit",
-    { every: env.AUDIT_SEAL_MS },
-    { name: "seal-audit", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-  );
-  // KPI rollups for the dashboard: the days touched since the last run (lib/kpi/rollup.ts); one
-  // run right at start so a fresh install or a restored database shows numbers at once.
-  await queue(QUEUES.maintenance).upsertJobScheduler(
-    "refresh-kpis",
-    { every: env.KPI_REFRESH_MS },
-    { name: "refresh-kpis", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-  );
-  await queue(QUEUES.maintenance).add("refresh-kpis", {}, { removeOnComplete: true, removeOnFail: 100 });
-  // Held decisions whose delayed commit job Redis lost (lib/tasks/held-decisions.ts).
-  await queue(QUEUES.maintenance).upsertJobScheduler(
-    "commit-held-decisions",
-    { every: 5000 },
-    { name: "commit-held-decisions", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-  );
-  // The engine's jobs rebuilt from PostgreSQL when Redis lost them (lib/engine/recovery.ts).
-  await queue(QUEUES.engine).upsertJobScheduler(
-    "recover-engine",
-    { every: env.ENGINE_RECOVERY_MS },
-    { name: "recover-engine", data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-  );
-  if (env.AUDIT_RETENTION_DAYS > 0) {
-    await queue(QUEUES.maintenance).upsertJobScheduler(
-      "archive-audit",
-      { every: 60 * 60 * 1000 },
-      { name: "archive-audit", data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
-    );
-  } else {
-    await queue(QUEUES.maintenance).removeJobScheduler("archive-audit");
-  }
-}
-
 const health = http.createServer((req, res) => {
   if (req.url === "/metrics") {
-    // Loopback only (the server binds 127.0.0.1): job timings of this worker process.
+    // Loopback only (the server binds 127.0.0.1): job timings of this worker process, and the
+    // periodic loops' last runs as all workers recorded them.
     void metrics()
       .registry.metrics()
       .then((body) => res.writeHead(200, { "content-type": metrics().registry.contentType }).end(body))
@@ -159,14 +127,27 @@ const health = http.createServer((req, res) => {
     res.writeHead(404).end();
     return;
   }
-  void checkDependencies().then((deps) => {
+  void Promise.all([checkDependencies(), loopsReport()]).then(([deps, loops]) => {
     const running = workers.every((w) => w.isRunning());
-    const ok = deps.ok && running && !shuttingDown;
+    const ok = deps.ok && running && !shuttingDown && loops.ok;
     res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
-    res.end(JSON.stringify({ status: ok ? "ok" : "degraded", ...deps, workersRunning: running, uptimeS: Math.round((Date.now() - started) / 1000), ...stats }));
+    res.end(JSON.stringify({ status: ok ? "ok" : "degraded", ...deps, workersRunning: running, uptimeS: Math.round((Date.now() - started) / 1000), ...stats, staleLoops: loops.stale, loops: loops.loops }));
   });
 });
 
+/** The loops for /health: stale ones named; unknown (not ok) while Redis cannot be read. */
+async function loopsReport(): Promise<{ ok: boolean; stale: string[]; loops: Record<string, { everyMs: number; lastRunAt: string | null; stale: boolean }> | string }> {
+  try {
+    const states = await liveness.status();
+    const stale = states.filter((s) => s.stale).map((s) => s.loop);
+    const loops = Object.fromEntries(states.map((s) => [s.loop, { everyMs: s.everyMs, lastRunAt: s.lastRunAt?.toISOString() ?? null, stale: s.stale }]));
+    return { ok: stale.length === 0, stale, loops };
+  } catch (e) {
+    return { ok: false, stale: [], loops: `unknown: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+let guard: ReturnType<typeof guardSchedules> | null = null;
 let shuttingDown = false;
 let stopTracing: () => Promise<void> = async () => undefined;
 async function shutdown(signal: string): Promise<void> {
@@ -180,6 +161,7 @@ async function shutdown(signal: string): Promise<void> {
   }, 15_000);
   timer.unref();
   health.close();
+  await guard?.stop();
   await Promise.allSettled([escalations.close(), ...workers.map((w) => w.close())]);
   await closeQueues();
   await connection.quit().catch(() => undefined);
@@ -195,9 +177,27 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 async function main(): Promise<void> {
   stopTracing = await startWorkerTracing();
   await query("SELECT 1");
-  await scheduleSweeps();
+  await registerSchedules(schedules);
+  // Redis may lose the schedulers at any time (a flush, a restart without persistence, a
+  // failover): checked on a timer and after every reconnect, re-created when missing (ADR 019).
+  guard = guardSchedules({
+    table: schedules,
+    connection,
+    everyMs: env.WORKER_SCHEDULE_CHECK_MS,
+    onRepair: workerMetrics.countRepair,
+    afterCheck: async () => void (await liveness.check()),
+  });
+  // Loops count as late from here at the earliest.
+  await guard.checkNow();
   if (env.WORKER_HEALTH_PORT > 0) {
-    health.listen(env.WORKER_HEALTH_PORT, "127.0.0.1");
+    // Listening before "worker ready": whoever waits for that line may ask /health at once.
+    await new Promise<void>((resolve, reject) => {
+      health.once("error", reject);
+      health.listen(env.WORKER_HEALTH_PORT, "127.0.0.1", () => {
+        health.off("error", reject);
+        resolve();
+      });
+    });
   }
   logger.info({ queues: Object.values(QUEUES), health: env.WORKER_HEALTH_PORT ? `http://127.0.0.1:${env.WORKER_HEALTH_PORT}/health` : "off" }, "worker ready");
 }

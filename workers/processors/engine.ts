@@ -1,53 +1,38 @@
-import { UnrecoverableError, type Job } from "bullmq";
-import { JOB_SCHEMAS } from "../../lib/queues";
+import type { Job } from "bullmq";
 import { onTaskDecided, onWaitTimeout, runFirstSteps, runStep, type JobResult } from "../../lib/engine";
 import { recoverEngineJobs } from "../../lib/engine";
 import { runCompanions } from "../../lib/db";
 import { eventActor, processEventReceiptIn } from "../../lib/events/service";
 import type { EventResult } from "../../lib/events/parse";
+import { parseJob, requestIdOf } from "../parse-job";
 
-/** The request that started the work (copied by the outbox), else the job's own id. */
-function requestIdOf(job: Job): string | undefined {
-  const id = (job.data as { requestId?: unknown } | undefined)?.requestId;
-  return typeof id === "string" ? id : job.id;
-}
+const ENGINE_JOBS = ["process-event", "run-step", "human-decided", "wait-timeout", "recover-engine"] as const;
 
 /**
  * The process engine's queue: each job moves one instance one step. Idempotent: a duplicate or
  * late job finds the step already moved on (guarded transitions) and returns "skipped".
  */
-export async function processEngineJob(job: Job): Promise<JobResult | { requeued: number } | { event: EventResult["outcome"] | "unknown" }> {
+export async function processEngineJob(raw: Job): Promise<JobResult | { requeued: number } | { event: EventResult["outcome"] | "unknown" }> {
   // Jobs riding along in this one's payload (a decision's notification with "human-decided"):
   // handled first, so a failure of the engine's part cannot hold them back (ADR 017).
-  await runCompanions(job.data);
+  await runCompanions(raw.data);
+  const job = parseJob(raw, ENGINE_JOBS);
+  // The request that started the work (copied by the outbox), else the job's own id.
+  const requestId = requestIdOf(raw) ?? raw.id;
   switch (job.name) {
     case "process-event": {
-      const data = JOB_SCHEMAS["process-event"].safeParse(job.data);
-      if (!data.success) throw new UnrecoverableError(`invalid process-event payload: ${data.error.message}`);
-      const requestId = requestIdOf(job);
-      const { result, firstStepRuns } = await processEventReceiptIn(data.data.receiptId, eventActor(data.data.by, requestId), { inline: true });
+      const { result, firstStepRuns } = await processEventReceiptIn(job.data.receiptId, eventActor(job.data.by, requestId), { inline: true });
       // The started instances' first steps run in this job (ADR 015).
       await runFirstSteps(firstStepRuns, requestId);
       return { event: result?.outcome ?? "unknown" };
     }
-    case "run-step": {
-      const data = JOB_SCHEMAS["run-step"].safeParse(job.data);
-      if (!data.success) throw new UnrecoverableError(`invalid run-step payload: ${data.error.message}`);
-      return runStep(data.data.stepRunId, requestIdOf(job));
-    }
-    case "human-decided": {
-      const data = JOB_SCHEMAS["human-decided"].safeParse(job.data);
-      if (!data.success) throw new UnrecoverableError(`invalid human-decided payload: ${data.error.message}`);
-      return onTaskDecided(data.data.taskId, data.data.requestId);
-    }
-    case "wait-timeout": {
-      const data = JOB_SCHEMAS["wait-timeout"].safeParse(job.data);
-      if (!data.success) throw new UnrecoverableError(`invalid wait-timeout payload: ${data.error.message}`);
-      return onWaitTimeout(data.data.stepRunId, requestIdOf(job));
-    }
+    case "run-step":
+      return runStep(job.data.stepRunId, requestId);
+    case "human-decided":
+      return onTaskDecided(job.data.taskId, job.data.requestId);
+    case "wait-timeout":
+      return onWaitTimeout(job.data.stepRunId, requestId);
     case "recover-engine":
       return recoverEngineJobs();
-    default:
-      throw new UnrecoverableError(`unknown engine job "${job.name}"`);
   }
 }

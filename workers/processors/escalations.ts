@@ -1,8 +1,9 @@
-import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
+import { DelayedError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { JOB_SCHEMAS, QUEUES } from "../../lib/queues";
+import { QUEUES } from "../../lib/queues";
 import { EscalationBatcher, sweepDueEscalations, timerVerdict } from "../../lib/tasks";
 import { logger } from "../../lib/logger";
+import { parseJob } from "../parse-job";
 
 export type JobWrapper = (name: string, processor: (job: Job, token?: string) => Promise<unknown>) => (job: Job, token?: string) => Promise<unknown>;
 
@@ -18,15 +19,15 @@ export function startEscalations(opts: {
   sweepMs: number;
   graceMs: number;
   wrap?: JobWrapper;
+  /** Called after each sweep that completed (the loop's liveness, workers/loops.ts). */
+  onSwept?: () => void;
 }): { worker: Worker; sweepNow: () => Promise<number>; close: () => Promise<void> } {
   const batcher = new EscalationBatcher();
   const processor = async (job: Job, token?: string) => {
-    if (job.name !== "escalate") throw new UnrecoverableError(`unknown escalations job "${job.name}"`);
-    const data = JOB_SCHEMAS.escalate.safeParse(job.data);
-    if (!data.success) throw new UnrecoverableError(`invalid escalate payload: ${data.error.message}`);
-    const fired = await batcher.fire(data.data.taskId);
+    const { data } = parseJob(job, ["escalate"]);
+    const fired = await batcher.fire(data.taskId);
     if (fired) return { fired: fired.level, action: fired.action, latenessMs: fired.latenessMs };
-    const verdict = await timerVerdict(data.data.taskId, data.data.level);
+    const verdict = await timerVerdict(data.taskId, data.level);
     if ("waitUntil" in verdict && token) {
       // Came early (the SLA was paused and resumed meanwhile): wait for the level's instant.
       await job.moveToDelayed(verdict.waitUntil.getTime(), token);
@@ -45,6 +46,10 @@ export function startEscalations(opts: {
   let sweeping: Promise<number> | null = null;
   const sweepNow = () => {
     sweeping ??= sweepDueEscalations({ graceMs: opts.graceMs })
+      .then((n) => {
+        opts.onSwept?.();
+        return n;
+      })
       .catch((err: unknown) => {
         logger.warn({ err: String(err) }, "escalation sweep failed; next interval retries");
         return 0;

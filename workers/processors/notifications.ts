@@ -1,6 +1,4 @@
-import { UnrecoverableError } from "bullmq";
 import type { JobLike } from "../../lib/db";
-import { JOB_SCHEMAS } from "../../lib/queues";
 import { db } from "../../lib/db";
 import { notifyTaskCreated, notifyTaskDecided } from "../../lib/notifications/service";
 import { notifyTasksEscalated } from "../../lib/notifications/escalations";
@@ -8,6 +6,9 @@ import { Batcher } from "../../lib/batcher";
 import { notifyInfoAnswered, notifyInfoRequested, notifyMentioned } from "../../lib/notifications/comments";
 import { emitTaskWebhookEvent } from "../../lib/webhooks/service";
 import type { WebhookEventType } from "../../lib/webhooks/schemas";
+import { parseJob } from "../parse-job";
+
+const NOTIFICATION_JOBS = ["task-created", "task-decided", "task-info-requested", "task-info-answered", "task-commented", "task-escalated"] as const;
 
 /** The event id a job's webhook deliveries carry: the job id is already one per event. */
 const eventIdOf = (job: JobLike) => `evt_${job.id ?? `${job.name}.${job.timestamp}`}`;
@@ -45,40 +46,30 @@ const escalatedBatcher = new Batcher<EscalatedJob, { notified: number; webhooks:
  * Writes notifications (in-app, and e-mail jobs as people chose) and records the matching webhook
  * event. Idempotent: dedupe keys and (endpoint, event id) make a retry or a duplicate a no-op.
  */
-export async function processNotificationJob(job: JobLike): Promise<{ notified: number; webhooks?: number }> {
+export async function processNotificationJob(raw: JobLike): Promise<{ notified: number; webhooks?: number }> {
+  const job = parseJob(raw, NOTIFICATION_JOBS);
   switch (job.name) {
     case "task-created": {
-      const data = JOB_SCHEMAS["task-created"].safeParse(job.data);
-      if (!data.success) throw new UnrecoverableError(`invalid task-created payload: ${data.error.message}`);
-      const cause = data.data.cause ?? "created";
-      const notified = await notifyTaskCreated(data.data.taskId, { cause, eventKey: String(job.id ?? job.timestamp) });
-      const webhooks = await emitTaskWebhookEvent(`task.${cause}` as WebhookEventType, data.data.taskId, eventIdOf(job));
+      const cause = job.data.cause ?? "created";
+      const notified = await notifyTaskCreated(job.data.taskId, { cause, eventKey: String(raw.id ?? raw.timestamp) });
+      const webhooks = await emitTaskWebhookEvent(`task.${cause}` as WebhookEventType, job.data.taskId, eventIdOf(raw));
       return { notified, webhooks };
     }
     case "task-decided": {
-      const data = JOB_SCHEMAS["task-decided"].safeParse(job.data);
-      if (!data.success) throw new UnrecoverableError(`invalid task-decided payload: ${data.error.message}`);
-      const notified = await notifyTaskDecided(data.data.taskId);
-      return { notified, webhooks: await emitTaskWebhookEvent("task.decided", data.data.taskId, eventIdOf(job)) };
+      const notified = await notifyTaskDecided(job.data.taskId);
+      return { notified, webhooks: await emitTaskWebhookEvent("task.decided", job.data.taskId, eventIdOf(raw)) };
     }
     case "task-info-requested":
     case "task-info-answered":
     case "task-commented": {
-      const data = JOB_SCHEMAS[job.name].safeParse(job.data);
-      if (!data.success) throw new UnrecoverableError(`invalid ${job.name} payload: ${data.error.message}`);
       const notify = job.name === "task-info-requested" ? notifyInfoRequested : job.name === "task-info-answered" ? notifyInfoAnswered : notifyMentioned;
-      const notified = await notify(data.data.commentId);
+      const notified = await notify(job.data.commentId);
       if (job.name === "task-commented") return { notified };
       const type = job.name === "task-info-requested" ? "task.info_requested" : "task.info_answered";
-      return { notified, webhooks: await emitTaskWebhookEvent(type, data.data.taskId, eventIdOf(job)) };
+      return { notified, webhooks: await emitTaskWebhookEvent(type, job.data.taskId, eventIdOf(raw)) };
     }
-    case "task-escalated": {
-      const data = JOB_SCHEMAS["task-escalated"].safeParse(job.data);
-      if (!data.success) throw new UnrecoverableError(`invalid task-escalated payload: ${data.error.message}`);
+    case "task-escalated":
       // Thousands of levels can fall due in one minute: their notices are written in batches.
-      return escalatedBatcher.add({ ...data.data, eventId: eventIdOf(job) });
-    }
-    default:
-      throw new UnrecoverableError(`unknown notifications job "${job.name}"`);
+      return escalatedBatcher.add({ ...job.data, eventId: eventIdOf(raw) });
   }
 }
