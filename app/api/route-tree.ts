@@ -11,7 +11,7 @@ const METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as 
 const V1 = path.join("app", "api", "v1");
 
 /** The route files under app/api/v1, relative to it, in a stable order. */
-export function routeFiles(root = path.join(process.cwd(), V1)): string[] {
+function routeFiles(root = path.join(process.cwd(), V1)): string[] {
   return (readdirSync(root, { recursive: true }) as string[])
     .map((f) => f.split(path.sep).join("/"))
     .filter((f) => f === "route.ts" || f.endsWith("/route.ts"))
@@ -19,7 +19,7 @@ export function routeFiles(root = path.join(process.cwd(), V1)): string[] {
 }
 
 /** "tasks/[id]/decision/route.ts" → "/api/v1/tasks/:id/decision" */
-export function patternOf(file: string): string {
+function patternOf(file: string): string {
   const folders = file.split("/").slice(0, -1).filter((s) => !/^\(.+\)$/.test(s));
   const segments = folders.map((s) => {
     if (s.startsWith("[...") || s.startsWith("[[")) throw new Error(`app/api/v1/${file}: catch-all segments are not routed`);

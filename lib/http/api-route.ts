@@ -10,14 +10,14 @@ import type { Permission } from "../identity/permissions";
 export type RouteHandler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 /** A JSON body: the wrapper reads it (415, 400, 413) and the service parses it with `schema` (422). */
-export interface JsonBody {
+interface JsonBody {
   schema: z.ZodType;
   /** false: an empty body reads as `{}`. */
   required?: boolean;
 }
 
 /** A body the handler reads itself (YAML, XML, a CloudEvent), by media type. */
-export interface RawBody {
+interface RawBody {
   content: Record<string, z.ZodType>;
   required?: boolean;
 }

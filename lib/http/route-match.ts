@@ -7,7 +7,7 @@
 // tree, so `/tasks/bulk` wins over `/tasks/:id`. The path picks the route first and the method
 // second: a path that exists without the method is a 405, not a match further down the tree.
 
-export interface RoutePattern<T> {
+interface RoutePattern<T> {
   method: string;
   /** Path segments separated by "/"; ":name" captures one segment. */
   pattern: string;
@@ -22,13 +22,13 @@ interface Node<T> {
   allow: string;
 }
 
-export type RouteLookup<T> =
+type RouteLookup<T> =
   | { target: T; params: Record<string, string> }
   /** The path exists but has no route for the method. */
   | { allow: string }
   | null;
 
-export interface RouteTable<T> {
+interface RouteTable<T> {
   match(method: string, url: string): RouteLookup<T>;
 }
 

@@ -14,8 +14,8 @@ import { compileRoutes } from "./route-match";
 
 // The API router: server.ts hands it every /api/v1 request (ADR 018). It matches the route
 // table built from the route tree, reads the body under the route's limit, calls the route
-// module's own exported handler with a standard Request, and writes the Response back. Next.js
-// is not involved: its route-handler machinery costs milliseconds of CPU per call (ADR 013).
+// module's own exported handler with a standard Request, and writes the Response back, without
+// Next.js's route-handler layer (ADR 013 measured what it costs).
 //
 // Per request it walks the compiled table and allocates only the Request and its Response.
 // Responses of routes declared `stream` are piped as they are produced and their Request carries
@@ -24,7 +24,7 @@ import { compileRoutes } from "./route-match";
 // costs less than piping it and than a signal on every Request.
 
 /** The route label of a request that matches no route: one value, so stray paths cannot grow the metric's label set. */
-export const UNMATCHED_ROUTE = "unmatched";
+const UNMATCHED_ROUTE = "unmatched";
 
 export function isApiRequest(url: string): boolean {
   return url.startsWith("/api/v1/");

@@ -1,13 +1,14 @@
 import type { z } from "zod";
 import type { Actor } from "@/lib/identity/actor";
 import { isJsonBody, type ApiRoute, type RouteHandler } from "@/lib/http/api-route";
+import { requestIdFrom } from "@/lib/http/request-meta";
 import { errorResponse, json, parseIfMatch, readJson } from "@/lib/http/responses";
 import { withApi } from "./with-api";
 
 /** Path parameters arrive as strings, whatever the schema documents them as. */
 type ParamsOf<S> = S extends z.ZodObject ? { [K in keyof z.infer<S>]: string } : Record<string, never>;
 
-export interface RouteInput<S, Public> {
+interface RouteInput<S, Public> {
   req: Request;
   /** Who calls: null only on a public route. */
   actor: Public extends true ? null : Actor;
@@ -21,7 +22,7 @@ export interface RouteInput<S, Public> {
   requestId: string;
 }
 
-export interface RouteSpec<S extends z.ZodObject | undefined, Public extends true | undefined> extends ApiRoute {
+interface RouteSpec<S extends z.ZodObject | undefined, Public extends true | undefined> extends ApiRoute {
   params?: S;
   public?: Public;
   /** Thin: hand the inputs to the service and return its result (sent as JSON 200) or a Response. */
@@ -41,7 +42,7 @@ export function defineRoute<S extends z.ZodObject | undefined = undefined, Publi
   spec: RouteSpec<S, Public>,
 ): DeclaredRoute {
   const { handler, ...route } = spec;
-  const reads = async (req: Request, actor: Actor | null, params: Record<string, string>, requestId: string) =>
+  const run = async (req: Request, actor: Actor | null, params: Record<string, string>, requestId: string) =>
     handler({
       req,
       actor: actor as RouteInput<S, Public>["actor"],
@@ -54,12 +55,12 @@ export function defineRoute<S extends z.ZodObject | undefined = undefined, Publi
   const serve: RouteHandler = route.public
     ? async (req, ctx) => {
         try {
-          const out = await reads(req, null, await ctx.params, "");
+          const out = await run(req, null, await ctx.params, requestIdFrom(req.headers));
           return out instanceof Response ? out : json(out);
         } catch (e) {
           return errorResponse(e);
         }
       }
-    : withApi<Record<string, string>>(({ req, actor, params, requestId }) => reads(req, actor, params, requestId), { permission: route.permission });
+    : withApi<Record<string, string>>(({ req, actor, params, requestId }) => run(req, actor, params, requestId), { permission: route.permission });
   return Object.assign(serve, { route });
 }
