@@ -1,21 +1,20 @@
-// The production web server (`npm start`): Next.js behind a plain Node HTTP server, with the
-// hottest API routes dispatched straight to their route handlers (ADR 013).
+// The web server (`npm start`, and `npm run dev` with --dev): a plain Node HTTP server in which
+// the API router serves every /api/v1 request and Next.js everything else — pages, /api/auth and
+// the few routes outside /api/v1 (ADR 013, ADR 018).
 //
 // A Next.js route handler costs a few milliseconds of CPU on this kind of machine before any of
 // our code runs (routing, request/response adaptation, its internal tracing and caching layers).
-// The event intake, the inbox list and the decision calls are made hundreds of times a second, so
-// for those the server calls the very same exported handler (withApi: auth, permissions,
-// idempotency, problem+json errors) itself. Everything else — pages, auth, every other route —
-// goes to Next.js unchanged.
+// The router calls the very same exported handlers (defineRoute → withApi: auth, permissions,
+// idempotency, problem+json errors) without that layer; its table is read from the route tree
+// at boot, so no route can fall out of it.
 import "./lib/boot/web-env";
 import cluster from "node:cluster";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import next from "next";
 import { env, envOrExit } from "./lib/env";
 import { logger } from "./lib/logger";
-import { loadFastRoutes, matchFastRoute, type FastHandler } from "./app/api/_lib/fast-routes";
-import { AppError } from "./lib/errors";
-import { errorResponse } from "./lib/http/responses";
+import { createApiRouter, isApiRequest } from "./lib/http/router";
+import { loadRouteTree } from "./app/api/route-tree";
 
 const dev = process.argv.includes("--dev");
 const portArg = process.argv.indexOf("-p");
@@ -26,78 +25,23 @@ if (portArg > 0) process.env.PORT = process.argv[portArg + 1];
 envOrExit();
 const port = env().PORT;
 
-/** Bodies of fast routes are read into memory up to this size; larger requests are refused. */
-const MAX_BODY_BYTES = 1024 * 1024 + 1;
-
-async function readBody(req: IncomingMessage): Promise<Buffer | "too_large"> {
-  const declared = Number(req.headers["content-length"] ?? "0");
-  if (declared > MAX_BODY_BYTES) return "too_large";
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return "too_large";
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-}
-
-function toHeaders(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
-  return headers;
-}
-
-async function send(res: ServerResponse, response: Response): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
-  response.headers.forEach((value, key) => {
-    if (key !== "set-cookie") headers[key] = value;
-  });
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length) headers["set-cookie"] = cookies;
-  const body = response.body ? Buffer.from(await response.arrayBuffer()) : null;
-  if (body) headers["content-length"] = String(body.length);
-  res.writeHead(response.status, headers);
-  res.end(body);
-}
-
-async function serveFast(handler: FastHandler, params: Record<string, string>, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = `http://${req.headers.host ?? "localhost"}${req.url}`;
-  const method = req.method ?? "GET";
-  let response: Response;
-  try {
-    const body = method === "GET" || method === "HEAD" ? null : await readBody(req);
-    if (body === "too_large") {
-      response = errorResponse(new AppError("PAYLOAD_TOO_LARGE", "The body must be at most 1024 KB."), undefined, new URL(url).pathname);
-      res.setHeader("connection", "close");
-    } else {
-      const request = new Request(url, { method, headers: toHeaders(req), body: body && body.length > 0 ? new Uint8Array(body) : null });
-      response = await handler(request, { params: Promise.resolve(params) });
-    }
-  } catch (e) {
-    response = errorResponse(e);
-  }
-  await send(res, response);
-}
-
 const publicUrl = `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`;
 
 async function serveHere(): Promise<void> {
-  const app = next({ dev, hostname, port, dir: process.cwd() });
-  const handle = app.getRequestHandler();
-  await app.prepare();
-  const routes = await loadFastRoutes();
+  const api = createApiRouter(await loadRouteTree());
   const server = createServer((req, res) => {
-    const hit = matchFastRoute(routes, req.method ?? "GET", req.url ?? "/");
     const failed = (what: string) => (e: unknown) => {
       logger.error({ err: e instanceof Error ? e.message : String(e) }, what);
       if (!res.headersSent) res.writeHead(500);
       res.end();
     };
-    if (hit) serveFast(hit.handler, hit.params, req, res).catch(failed("fast route failed"));
+    if (isApiRequest(req.url ?? "/")) api(req, res).catch(failed("api request failed"));
     else handle(req, res).catch(failed("next request failed"));
   });
+  // Next.js takes the server to answer its development WebSocket (HMR) upgrades on.
+  const app = next({ dev, hostname, port, dir: process.cwd(), httpServer: server });
+  const handle = app.getRequestHandler();
+  await app.prepare();
   // Longer than a load balancer's idle timeout, so it never reuses a socket we just closed.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

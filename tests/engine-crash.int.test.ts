@@ -5,7 +5,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getInstance, startInstance } from "@/lib/engine/service";
+import { getInstance, startInstance } from "@/lib/engine";
 import { publishDefinition } from "@/lib/processes/service";
 import { db, makeTeam, uid, waitFor, type Team } from "./helpers";
 import { killWorkerProcesses, startWorkerProcess } from "./worker-process";

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { recoverEngineJobs } from "@/lib/engine/recovery";
 import { describeJob, runStep } from "@/lib/engine";
 import { sql, transaction } from "@/lib/db";
-import { startInstance } from "@/lib/engine/service";
+import { startInstance } from "@/lib/engine";
 import { createStepRunInTx } from "@/lib/engine/store";
 import { stepById } from "@/lib/processes/definition";
 import type { ProcessDocument } from "@/lib/processes/schemas";

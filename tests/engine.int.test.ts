@@ -8,7 +8,7 @@ import { redis, redisKey } from "@/lib/redis";
 import { dispatchOutbox } from "@/lib/db";
 import { queue, QUEUES } from "@/lib/queues";
 import { decideTask } from "@/lib/tasks";
-import { getInstance, retryFailedStep, startInstance } from "@/lib/engine/service";
+import { getInstance, retryFailedStep, startInstance } from "@/lib/engine";
 import { runStep } from "@/lib/engine";
 import { recoverEngineJobs } from "@/lib/engine/recovery";
 import { deprecateVersion, publishDefinition } from "@/lib/processes/service";

@@ -4,7 +4,7 @@ import { CloudEvent, HTTP } from "cloudevents";
 import { Worker } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as eventsRoute } from "@/app/api/v1/events/route";
-import { getInstance } from "@/lib/engine/service";
+import { getInstance } from "@/lib/engine";
 import { GET as receiptRoute } from "@/app/api/v1/events/[id]/route";
 import { acceptEvent, receiveEvent } from "@/lib/events/service";
 import { recoverEngineJobs } from "@/lib/engine/recovery";

@@ -155,7 +155,7 @@ function apiRoutes(): { path: string; methods: string[] }[] {
 
 describe("GET /api/v1/openapi.json", () => {
   it("is a valid OpenAPI 3.1 JSON document naming every /api/v1 route and method, with problem+json and bearer auth", async () => {
-    const res = openApiRoute();
+    const res = await openApiRoute(new Request("http://localhost/api/v1/openapi.json"), { params: Promise.resolve({}) });
     expect(res.status).toBe(200);
     const doc = JSON.parse(await res.text()) as {
       openapi: string;

@@ -7,7 +7,7 @@ import { kpiDashboard } from "@/lib/kpi/service";
 import { bucketLowerMs, bucketOf, bucketUpperMs } from "@/lib/kpi/histogram";
 import { publishDefinition, startableVersion } from "@/lib/processes/service";
 import { setVersionSplit } from "@/lib/processes/split";
-import { listInstances, startInstance } from "@/lib/engine/service";
+import { listInstances, startInstance } from "@/lib/engine";
 import { insertHistory } from "@/prisma/kpi-history";
 import { appError, db, makeTeam, uid, type Team } from "./helpers";
 import { transaction } from "@/lib/db";

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startApiServer, type ApiServer } from "./api-server";
 import { groupTask, makeTeam, tokenFor, type Team } from "./helpers";
 
 // No browser session in these calls: the session lookup answers "signed out".
@@ -8,7 +9,6 @@ vi.mock("@/auth", () => ({ auth: async () => null }));
 // The API reads the session cookie through app/api/_lib/session-token (not auth()).
 vi.mock("@/app/api/_lib/session-token", () => ({ sessionUserId: async () => null }));
 const { GET: metricsRoute } = await import("@/app/api/metrics/route");
-const { GET: listTasks } = await import("@/app/api/v1/tasks/route");
 
 // The Prometheus endpoint: token-protected, valid text format (checked by Debian's promtool
 // when it is installed — .ci/run installs it), and carrying Baton's own series.
@@ -17,12 +17,15 @@ const PROMTOOL = ["/usr/bin/promtool", "/usr/local/bin/promtool"].find((p) => ex
 let team: Team;
 let admin: string;
 let member: string;
+let api: ApiServer;
 beforeAll(async () => {
   team = await makeTeam();
   admin = (await tokenFor(team, "ADMIN")).token;
   member = (await tokenFor(team, "MEMBER")).token;
   await groupTask(team);
+  api = await startApiServer();
 });
+afterAll(() => api.close());
 
 function get(route: typeof metricsRoute, url: string, token?: string) {
   return route(new Request(url, { headers: token ? { authorization: `Bearer ${token}` } : {} }), { params: Promise.resolve({}) });
@@ -35,8 +38,8 @@ describe("GET /api/metrics", () => {
   });
 
   it("serves Baton's series in the Prometheus text format", async () => {
-    // One API call first, so the latency histogram has a sample with a route pattern.
-    await listTasks(new Request("http://localhost/api/v1/tasks?view=all", { headers: { authorization: `Bearer ${admin}` } }), { params: Promise.resolve({}) });
+    // One API call through the router first, so the latency histogram has a sample with a route pattern.
+    await fetch(`${api.url}/api/v1/tasks?view=all`, { headers: { authorization: `Bearer ${admin}` } });
     const res = await get(metricsRoute, "http://localhost/api/metrics", admin);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/plain/);

@@ -2,8 +2,8 @@
 // others cannot, and changes nothing; the move re-checks each instance against the version the
 // preview showed, audits instance.migrated, and the instance continues on the new version.
 import { beforeAll, describe, expect, it } from "vitest";
-import { getInstance, retryFailedStep, startInstance } from "@/lib/engine/service";
-import { migrateInstances, previewMigration } from "@/lib/engine/migration";
+import { getInstance, retryFailedStep, startInstance } from "@/lib/engine";
+import { migrateInstances, previewMigration } from "@/lib/engine";
 import { runStep } from "@/lib/engine";
 import { deprecateVersion, publishDefinition } from "@/lib/processes/service";
 import { appError, db, makeTeam, uid, type Team } from "./helpers";

@@ -25,7 +25,7 @@ vi.mock("@/app/api/_lib/session-token", () => ({ sessionUserId: async () => sess
 
 const { db, makeTeam, uid, waitFor } = await import("./helpers");
 const { publishDefinition } = await import("@/lib/processes/service");
-const { startInstance } = await import("@/lib/engine/service");
+const { startInstance } = await import("@/lib/engine");
 const { POST: decide } = await import("@/app/api/v1/tasks/[id]/decision/route");
 const { createRedis } = await import("@/lib/redis");
 

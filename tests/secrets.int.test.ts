@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { env } from "@/lib/env";
 import { QUEUES } from "@/lib/queues";
 import { createRedis } from "@/lib/redis";
-import { getInstance, retryFailedStep, startInstance } from "@/lib/engine/service";
+import { getInstance, retryFailedStep, startInstance } from "@/lib/engine";
 import { publishDefinition } from "@/lib/processes/service";
 import { createSecret, deleteSecret, rotateSecret } from "@/lib/secrets/service";
 import { processEngineJob } from "@/workers/processors/engine";

@@ -18,7 +18,7 @@ const { db, groupTask, makeTeam, uid } = await import("./helpers");
 const { createRedis, redisKey } = await import("@/lib/redis");
 const { queue, QUEUES } = await import("@/lib/queues");
 const { publishDefinition } = await import("@/lib/processes/service");
-const { startInstance, getInstance } = await import("@/lib/engine/service");
+const { startInstance, getInstance } = await import("@/lib/engine");
 const { decideTask } = await import("@/lib/tasks");
 
 const PROMTOOL = ["/usr/bin/promtool", "/usr/local/bin/promtool"].find((p) => existsSync(p));

@@ -58,3 +58,37 @@ export function parseIfMatch(req: Request): number | undefined {
 export function etag(version: number): string {
   return `"${version}"`;
 }
+
+/** A versioned resource (a task) as JSON, its version as the ETag. */
+export function versionedJson(dto: { version: number }, init: { status?: number; headers?: Record<string, string> } = {}): Response {
+  return json(dto, { ...init, headers: { etag: etag(dto.version), ...init.headers } });
+}
+
+export function noContent(): Response {
+  return new Response(null, { status: 204 });
+}
+
+/**
+ * Streams text chunks as they are produced. The first chunk is pulled before answering, so an
+ * error there (a bad filter) is a problem response and not a broken stream; a client that goes
+ * away stops the producer.
+ */
+export async function streamText(chunks: AsyncGenerator<string>, headers: Record<string, string>): Promise<Response> {
+  const first = await chunks.next();
+  const encoder = new TextEncoder();
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (first.done) controller.close();
+      else controller.enqueue(encoder.encode(first.value));
+    },
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  return new Response(body, { headers });
+}

@@ -35,7 +35,7 @@ function build() {
   });
   const httpDuration = new client.Histogram({
     name: "baton_http_request_duration_seconds",
-    help: "API request latency by method, route pattern and status code.",
+    help: "API request latency by method, matched route pattern (or \"unmatched\") and status code.",
     labelNames: ["method", "route", "status"] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
@@ -62,15 +62,4 @@ function build() {
 export function metrics() {
   g.batonMetrics ??= build();
   return g.batonMetrics;
-}
-
-/**
- * Collapses ids in a path so routes, not individual tasks, label the latency histogram:
- * /api/v1/tasks/cmwx…/decision → /api/v1/tasks/:id/decision.
- */
-export function routePattern(path: string): string {
-  return path
-    .split("/")
-    .map((seg) => (/^(c[a-z0-9]{20,}|\d+|[0-9a-f-]{32,36}|[A-Za-z0-9_-]{24,})$/.test(seg) ? ":id" : seg))
-    .join("/");
 }

@@ -1,4 +1,4 @@
-import { sessionUserId } from "@/app/api/_lib/session-token";
+import { sessionUserId } from "./session-token";
 import { AppError } from "@/lib/errors";
 import { actorForToken, actorForUser } from "@/lib/identity/service";
 import { requirePermission, type Actor } from "@/lib/identity/actor";
@@ -8,7 +8,6 @@ import { errorResponse, json } from "@/lib/http/responses";
 import { requestHash, withIdempotency } from "@/lib/http/idempotency";
 import { logger } from "@/lib/logger";
 import { runWithRequestId } from "@/lib/request-context";
-import { metrics, routePattern } from "@/lib/metrics/registry";
 import { consumeRequest, rateLimitHeaders, type RateLimitState } from "@/lib/http/rate-limit";
 
 export interface ApiContext<P> {
@@ -23,7 +22,8 @@ type Handler<P> = (ctx: ApiContext<P>) => Promise<Response | unknown>;
 /**
  * The one wrapper every REST route uses: request id, authentication (session cookie or
  * `Authorization: Bearer` token), permission check, Idempotency-Key replay on POSTs, and
- * errors as problem+json. Ownership rules live in the services.
+ * errors as problem+json. Ownership rules live in the services. Routes under /api/v1 reach it
+ * through defineRoute; the router (lib/http/router.ts) records their latency by route pattern.
  */
 export function withApi<P extends Record<string, string> = Record<string, never>>(
   handler: Handler<P>,
@@ -62,9 +62,7 @@ export function withApi<P extends Record<string, string> = Record<string, never>
     }
     response.headers.set("x-request-id", requestId);
     if (rate) for (const [k, v] of Object.entries(rateLimitHeaders(rate))) response.headers.set(k, v);
-    const ms = Date.now() - started;
-    metrics().httpDuration.observe({ method: req.method, route: routePattern(path), status: String(response.status) }, ms / 1000);
-    logger.info({ method: req.method, path, status: response.status, ms }, "api request");
+    logger.info({ method: req.method, path, status: response.status, ms: Date.now() - started }, "api request");
     return response;
   }
 }

@@ -1,13 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { openApiDocument } from "@/lib/openapi/document";
+import { loadRouteTree } from "../route-tree";
 import { ApiDocs, type OpenApiDoc } from "@/components/api-docs/api-docs";
 
 export const metadata: Metadata = { title: "API documentation" };
 // Public, like /api/v1/openapi.json: the description of the API holds no data.
 export const dynamic = "force-static";
 
-export default function ApiDocsPage() {
+export default async function ApiDocsPage() {
+  const doc = openApiDocument(await loadRouteTree());
   return (
     <>
       <header className="border-b border-slate-200 bg-white">
@@ -24,7 +26,7 @@ export default function ApiDocsPage() {
           </a>
         </div>
       </header>
-      <ApiDocs doc={openApiDocument() as unknown as OpenApiDoc} />
+      <ApiDocs doc={doc as unknown as OpenApiDoc} />
     </>
   );
 }

@@ -1,8 +1,28 @@
-import { withApi } from "../../_lib/with-api";
+import { z } from "zod";
+import { defineRoute } from "@/app/api/_lib/define-route";
 import { json } from "@/lib/http/responses";
+import { MAX_DMN_BYTES } from "@/lib/rules/dmn";
 import { listDecisionTables, uploadDmn } from "@/lib/rules/service";
+import { tableSummarySchema, uploadResultSchema } from "@/lib/rules/schemas";
 import { readXml } from "./read-xml";
 
-export const GET = withApi(async ({ actor }) => listDecisionTables(actor), { permission: "rules:edit" });
+export const GET = defineRoute({
+  operationId: "listDecisionTables",
+  tags: ["decision tables"],
+  summary: "Decision tables with their versions (rules:edit)",
+  permission: "rules:edit",
+  responses: { 200: { schema: z.object({ data: z.array(tableSummarySchema) }) } },
+  handler: async ({ actor }) => listDecisionTables(actor),
+});
 
-export const POST = withApi(async ({ req, actor }) => json(await uploadDmn(actor, await readXml(req)), { status: 201 }), { permission: "rules:edit" });
+export const POST = defineRoute({
+  operationId: "uploadDmn",
+  tags: ["decision tables"],
+  summary: "Upload a DMN 1.3 file (body: the XML, application/xml or text/xml, at most 2 MB); each decision table becomes a new draft version",
+  permission: "rules:edit",
+  body: { content: { "application/xml": z.string().meta({ description: "A .dmn file" }) } },
+  maxBodyBytes: MAX_DMN_BYTES,
+  responses: { 201: { description: "Drafts created", schema: uploadResultSchema } },
+  errors: [415, 422],
+  handler: async ({ req, actor }) => json(await uploadDmn(actor, await readXml(req)), { status: 201 }),
+});

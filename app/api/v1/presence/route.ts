@@ -1,5 +1,13 @@
-import { withApi } from "../../_lib/with-api";
+import { defineRoute } from "@/app/api/_lib/define-route";
 import { viewersOfMany } from "@/lib/live/presence";
+import { presenceListQuerySchema, presenceMapSchema } from "@/lib/live/presence-schemas";
 
-// Viewers of many tasks at once (the inbox rows): ?taskIds=a,b,c → { data: { [taskId]: [...] } }.
-export const GET = withApi(async ({ req, actor }) => ({ data: await viewersOfMany(actor, Object.fromEntries(new URL(req.url).searchParams)) }), { permission: "tasks:read" });
+export const GET = defineRoute({
+  operationId: "listViewers",
+  tags: ["inbox"],
+  summary: "Viewers of many tasks at once (the inbox rows: ?taskIds=a,b,c), only tasks you may see",
+  permission: "tasks:read",
+  query: presenceListQuerySchema,
+  responses: { 200: { schema: presenceMapSchema } },
+  handler: async ({ actor, query }) => ({ data: await viewersOfMany(actor, query) }),
+});

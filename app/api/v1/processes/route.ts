@@ -1,18 +1,35 @@
-import { withApi } from "../../_lib/with-api";
+import { z } from "zod";
+import { defineRoute } from "@/app/api/_lib/define-route";
 import { AppError } from "@/lib/errors";
 import { json, readJson } from "@/lib/http/responses";
 import { MAX_DOCUMENT_BYTES } from "@/lib/processes/definition";
-import { uploadDefinitionSchema } from "@/lib/processes/schemas";
+import { processSummaryDtoSchema, processVersionDtoSchema, uploadDefinitionSchema } from "@/lib/processes/schemas";
 import { listProcesses, publishDefinition } from "@/lib/processes/service";
 
-export const GET = withApi(async ({ actor }) => listProcesses(actor), { permission: "processes:manage" });
+export const GET = defineRoute({
+  operationId: "listProcesses",
+  tags: ["processes"],
+  summary: "Process definitions with versions and instance counts",
+  permission: "processes:manage",
+  responses: { 200: { schema: z.object({ data: z.array(processSummaryDtoSchema) }) } },
+  handler: async ({ actor }) => listProcesses(actor),
+});
 
-/**
- * Publishes a definition as the key's next version. Body: YAML (`application/yaml`), or JSON:
- * the document itself or `{ "document": <object or YAML text> }`.
- */
-export const POST = withApi(
-  async ({ req, actor }) => {
+export const POST = defineRoute({
+  operationId: "publishDefinition",
+  tags: ["processes"],
+  summary:
+    "Publish a definition as the key's next version. Body: YAML (`application/yaml`), or JSON: the document itself or `{ \"document\": <object or YAML text> }`",
+  permission: "processes:manage",
+  body: {
+    content: {
+      "application/json": z.union([uploadDefinitionSchema, z.record(z.string(), z.unknown())]),
+      "application/yaml": z.string().meta({ description: "The definition as YAML" }),
+    },
+  },
+  responses: { 201: { description: "Published", schema: processVersionDtoSchema, headers: z.object({ location: z.string() }) } },
+  errors: [415, 422],
+  handler: async ({ req, actor }) => {
     const type = (req.headers.get("content-type") ?? "").toLowerCase();
     let input: string | object;
     if (/^(application|text)\/(x-)?yaml\b/.test(type)) {
@@ -27,5 +44,4 @@ export const POST = withApi(
     const version = await publishDefinition(actor, input);
     return json(version, { status: 201, headers: { location: `/api/v1/processes/${version.key}` } });
   },
-  { permission: "processes:manage" },
-);
+});

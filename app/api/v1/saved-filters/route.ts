@@ -1,7 +1,23 @@
-import { withApi } from "../../_lib/with-api";
+import { defineRoute } from "@/app/api/_lib/define-route";
 import { listSavedFilters, saveFilter } from "@/lib/saved-filters/service";
-import { json, readJson } from "@/lib/http/responses";
+import { savedFilterDtoSchema, savedFilterInputSchema, savedFilterListSchema } from "@/lib/saved-filters/schemas";
+import { json } from "@/lib/http/responses";
 
-export const GET = withApi(async ({ actor }) => listSavedFilters(actor), { permission: "tasks:read" });
+export const GET = defineRoute({
+  operationId: "listSavedFilters",
+  tags: ["inbox"],
+  summary: "Your saved inbox filters",
+  permission: "tasks:read",
+  responses: { 200: { schema: savedFilterListSchema } },
+  handler: async ({ actor }) => listSavedFilters(actor),
+});
 
-export const POST = withApi(async ({ req, actor }) => json(await saveFilter(actor, await readJson(req)), { status: 201 }), { permission: "tasks:read" });
+export const POST = defineRoute({
+  operationId: "saveFilter",
+  tags: ["inbox"],
+  summary: "Save (or replace by name) an inbox filter",
+  permission: "tasks:read",
+  body: { schema: savedFilterInputSchema },
+  responses: { 201: { description: "Saved", schema: savedFilterDtoSchema } },
+  handler: async ({ actor, body }) => json(await saveFilter(actor, body), { status: 201 }),
+});

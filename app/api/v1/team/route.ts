@@ -1,5 +1,14 @@
-import { withApi } from "../../_lib/with-api";
+import { defineRoute } from "@/app/api/_lib/define-route";
 import { getTeamView } from "@/lib/team/service";
+import { teamQuerySchema, teamViewSchema } from "@/lib/team/schemas";
 
-/** The supervisor console's data: members' load, unassigned queues (supervisors: their teams; admins: all). */
-export const GET = withApi(async ({ req, actor }) => getTeamView(actor, Object.fromEntries(new URL(req.url).searchParams)), { permission: "team:manage" });
+export const GET = defineRoute({
+  operationId: "getTeamView",
+  tags: ["team"],
+  summary:
+    "Supervisor console: each member's open, overdue and due-today tasks and load, and the unassigned group queues (supervisors: the teams they lead; admins: every team, or ?supervisor=)",
+  permission: "team:manage",
+  query: teamQuerySchema,
+  responses: { 200: { schema: teamViewSchema } },
+  handler: async ({ actor, query }) => getTeamView(actor, query),
+});

@@ -1,7 +1,14 @@
-import { withApi } from "../../_lib/with-api";
+import { z } from "zod";
+import { defineRoute } from "@/app/api/_lib/define-route";
 import { listPeople } from "@/lib/comments/service";
+import { peopleListSchema } from "@/lib/comments/schemas";
 
-/** Active people to ask or mention (`?q=` filters by name or e-mail). */
-export const GET = withApi(async ({ req, actor }) => listPeople(actor, { q: new URL(req.url).searchParams.get("q") ?? undefined }), {
+export const GET = defineRoute({
+  operationId: "listPeople",
+  tags: ["people"],
+  summary: "Active people to ask or mention (`?q=` filters by name or e-mail)",
   permission: "users:read",
+  query: z.object({ q: z.string().max(100).optional() }),
+  responses: { 200: { schema: peopleListSchema } },
+  handler: async ({ actor, query }) => listPeople(actor, { q: query.q }),
 });

@@ -1,39 +1,28 @@
-import { withApi } from "../../../_lib/with-api";
+import { z } from "zod";
+import { defineRoute } from "@/app/api/_lib/define-route";
 import { exportAuditLog } from "@/lib/audit/service";
+import { auditQuerySchema } from "@/lib/audit/schemas";
 import { AppError } from "@/lib/errors";
+import { streamText } from "@/lib/http/responses";
 
-/** Streams the filtered audit log as CSV or JSON Lines (`?format=csv|jsonl` plus the search filters). */
-export const GET = withApi(
-  async ({ req, actor }) => {
-    const params = Object.fromEntries(new URL(req.url).searchParams);
-    const { format = "csv", ...filters } = params;
+const FORMATS = ["csv", "jsonl"] as const;
+
+export const GET = defineRoute({
+  operationId: "exportAuditLog",
+  tags: ["audit"],
+  summary: "Streamed export of the filtered audit log as CSV or JSON Lines, with chain hashes",
+  permission: "audit:read",
+  query: auditQuerySchema.omit({ cursor: true, limit: true }).extend({ format: z.enum(FORMATS).default("csv") }),
+  stream: true,
+  responses: { 200: { description: "CSV or JSON Lines", content: { "text/csv": z.string(), "application/x-ndjson": z.string() } } },
+  handler: async ({ actor, query }) => {
+    const { format = "csv", ...filters } = query;
     if (format !== "csv" && format !== "jsonl") throw new AppError("VALIDATION_FAILED", "format must be csv or jsonl", { fieldErrors: [{ path: "format", message: "csv or jsonl" }] });
-    const lines = exportAuditLog(actor, filters, format);
-    // Pull the first chunk before answering, so a bad filter is a 4xx and not a broken stream.
-    const first = await lines.next();
-    const encoder = new TextEncoder();
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        if (!first.done) controller.enqueue(encoder.encode(first.value));
-        if (first.done) controller.close();
-      },
-      async pull(controller) {
-        const next = await lines.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
-      },
-      async cancel() {
-        await lines.return(undefined);
-      },
-    });
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-    return new Response(stream, {
-      headers: {
-        "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
-        "content-disposition": `attachment; filename="baton-audit-${stamp}.${format}"`,
-        "cache-control": "no-store",
-      },
+    return streamText(exportAuditLog(actor, filters, format), {
+      "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+      "content-disposition": `attachment; filename="baton-audit-${stamp}.${format}"`,
+      "cache-control": "no-store",
     });
   },
-  { permission: "audit:read" },
-);
+});

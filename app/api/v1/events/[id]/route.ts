@@ -1,5 +1,15 @@
-import { withApi } from "../../../_lib/with-api";
+import { z } from "zod";
+import { defineRoute } from "@/app/api/_lib/define-route";
 import { getEventReceipt } from "@/lib/events/service";
+import { eventReceiptDtoSchema } from "@/lib/events/schemas";
 
-/** An event's receipt: whether it has been processed yet, and what processing did. */
-export const GET = withApi<{ id: string }>(async ({ actor, params }) => getEventReceipt(actor, params.id), { permission: "events:write" });
+export const GET = defineRoute({
+  operationId: "getEventReceipt",
+  tags: ["events"],
+  summary: "An event's receipt: accepted or processed, and what processing did",
+  permission: "events:write",
+  params: z.object({ id: z.string().meta({ description: "The receiptId of the answer to POST /api/v1/events" }) }),
+  responses: { 200: { schema: eventReceiptDtoSchema } },
+  errors: [404],
+  handler: async ({ actor, params }) => getEventReceipt(actor, params.id),
+});

@@ -1,9 +1,22 @@
-import { withApi } from "../../../_lib/with-api";
+import { defineRoute } from "@/app/api/_lib/define-route";
 import { getPreferences, updatePreferences } from "@/lib/notifications/preferences";
-import { readJson } from "@/lib/http/responses";
+import { preferencesDtoSchema, updatePreferencesSchema } from "@/lib/notifications/schemas";
 
-/** Which notifications you get, per kind and channel, and whether e-mail is on for this server. */
-export const GET = withApi(async ({ actor }) => getPreferences(actor));
+export const GET = defineRoute({
+  operationId: "getNotificationPreferences",
+  tags: ["people"],
+  summary: "Which notifications you receive, per kind and channel (IN_APP, EMAIL), and whether e-mail is available on this server",
+  responses: { 200: { schema: preferencesDtoSchema } },
+  errors: [403],
+  handler: async ({ actor }) => getPreferences(actor),
+});
 
-/** Change some of them (audited user.notification_preferences_updated). */
-export const PUT = withApi(async ({ req, actor }) => updatePreferences(actor, await readJson(req)));
+export const PUT = defineRoute({
+  operationId: "updateNotificationPreferences",
+  tags: ["people"],
+  summary: "Change some of your notification preferences (the others stay). Audited user.notification_preferences_updated",
+  body: { schema: updatePreferencesSchema },
+  responses: { 200: { schema: preferencesDtoSchema } },
+  errors: [403],
+  handler: async ({ actor, body }) => updatePreferences(actor, body),
+});

@@ -1,5 +1,14 @@
-import { withApi } from "../../../_lib/with-api";
+import { z } from "zod";
+import { defineRoute } from "@/app/api/_lib/define-route";
 import { markNotificationsRead } from "@/lib/notifications/service";
-import { readJson } from "@/lib/http/responses";
+import { markReadSchema } from "@/lib/notifications/schemas";
 
-export const POST = withApi(async ({ req, actor }) => markNotificationsRead(actor, await readJson(req)));
+export const POST = defineRoute({
+  operationId: "markNotificationsRead",
+  tags: ["people"],
+  summary: "Mark notifications read (ids, or all)",
+  body: { schema: markReadSchema },
+  responses: { 200: { schema: z.object({ updated: z.number().int() }) } },
+  errors: [403],
+  handler: async ({ actor, body }) => markNotificationsRead(actor, body),
+});

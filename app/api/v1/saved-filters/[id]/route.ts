@@ -1,10 +1,18 @@
-import { withApi } from "../../../_lib/with-api";
+import { z } from "zod";
+import { defineRoute } from "@/app/api/_lib/define-route";
 import { deleteSavedFilter } from "@/lib/saved-filters/service";
+import { noContent } from "@/lib/http/responses";
 
-export const DELETE = withApi<{ id: string }>(
-  async ({ actor, params }) => {
+export const DELETE = defineRoute({
+  operationId: "deleteSavedFilter",
+  tags: ["inbox"],
+  summary: "Delete one of your saved filters",
+  permission: "tasks:read",
+  params: z.object({ id: z.string().meta({ description: "Saved filter id" }) }),
+  responses: { 204: { description: "Deleted" } },
+  errors: [404],
+  handler: async ({ actor, params }) => {
     await deleteSavedFilter(actor, params.id);
-    return new Response(null, { status: 204 });
+    return noContent();
   },
-  { permission: "tasks:read" },
-);
+});

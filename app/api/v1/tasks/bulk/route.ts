@@ -1,6 +1,14 @@
-import { withApi } from "../../../_lib/with-api";
+import { defineRoute } from "@/app/api/_lib/define-route";
 import { bulkAction } from "@/lib/tasks";
-import { readJson } from "@/lib/http/responses";
+import { bulkActionSchema, bulkResultSchema } from "@/lib/tasks/schemas";
 
-// Each task succeeds or fails on its own: 200 with per-task results, even when some failed.
-export const POST = withApi(async ({ req, actor }) => bulkAction(actor, await readJson(req)));
+export const POST = defineRoute({
+  operationId: "bulkTaskAction",
+  tags: ["tasks"],
+  summary:
+    "Approve or reassign many tasks; each is changed and audited on its own, and the result says per task what happened (200 even when some failed)",
+  body: { schema: bulkActionSchema },
+  responses: { 200: { schema: bulkResultSchema } },
+  errors: [403],
+  handler: async ({ actor, body }) => bulkAction(actor, body),
+});

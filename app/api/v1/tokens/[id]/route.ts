@@ -1,5 +1,15 @@
-import { withApi } from "../../../_lib/with-api";
+import { z } from "zod";
+import { defineRoute } from "@/app/api/_lib/define-route";
 import { revokeApiToken } from "@/lib/identity/service";
+import { tokenDtoSchema } from "@/lib/identity/schemas";
 
-/** Revokes the token (kept for the audit trail, never deleted). */
-export const DELETE = withApi<{ id: string }>(async ({ actor, params }) => revokeApiToken(actor, params.id), { permission: "tokens:manage" });
+export const DELETE = defineRoute({
+  operationId: "revokeToken",
+  tags: ["tokens"],
+  summary: "Revoke an API token (kept for the audit trail, never deleted)",
+  permission: "tokens:manage",
+  params: z.object({ id: z.string().meta({ description: "Token id" }) }),
+  responses: { 200: { schema: tokenDtoSchema } },
+  errors: [404, 409],
+  handler: async ({ actor, params }) => revokeApiToken(actor, params.id),
+});

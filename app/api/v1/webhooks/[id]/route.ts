@@ -1,10 +1,39 @@
-import { withApi } from "../../../_lib/with-api";
+import { z } from "zod";
+import { defineRoute } from "@/app/api/_lib/define-route";
 import { deleteWebhook, getWebhook, updateWebhook } from "@/lib/webhooks/service";
-import { readJson } from "@/lib/http/responses";
+import { updateWebhookSchema, webhookDtoSchema, webhookWithSecretSchema } from "@/lib/webhooks/schemas";
+import { webhookParams } from "@/lib/openapi/components";
 
-export const GET = withApi<{ id: string }>(async ({ actor, params }) => getWebhook(actor, params.id), { permission: "webhooks:manage" });
+export const GET = defineRoute({
+  operationId: "getWebhook",
+  tags: ["webhooks"],
+  summary: "One endpoint",
+  permission: "webhooks:manage",
+  params: webhookParams,
+  responses: { 200: { schema: webhookDtoSchema } },
+  errors: [404],
+  handler: async ({ actor, params }) => getWebhook(actor, params.id),
+});
 
-/** Change the URL, description, event types or active flag; `rotateSecret: true` returns a new secret once. */
-export const PATCH = withApi<{ id: string }>(async ({ req, actor, params }) => updateWebhook(actor, params.id, await readJson(req)), { permission: "webhooks:manage" });
+export const PATCH = defineRoute({
+  operationId: "updateWebhook",
+  tags: ["webhooks"],
+  summary: "Change the URL, description, event types or active flag; `rotateSecret: true` returns a new secret once",
+  permission: "webhooks:manage",
+  params: webhookParams,
+  body: { schema: updateWebhookSchema },
+  responses: { 200: { schema: z.union([webhookWithSecretSchema, webhookDtoSchema]) } },
+  errors: [404],
+  handler: async ({ actor, params, body }) => updateWebhook(actor, params.id, body),
+});
 
-export const DELETE = withApi<{ id: string }>(async ({ actor, params }) => deleteWebhook(actor, params.id), { permission: "webhooks:manage" });
+export const DELETE = defineRoute({
+  operationId: "deleteWebhook",
+  tags: ["webhooks"],
+  summary: "Delete an endpoint and its delivery log",
+  permission: "webhooks:manage",
+  params: webhookParams,
+  responses: { 200: { schema: z.object({ deleted: z.literal(true) }) } },
+  errors: [404],
+  handler: async ({ actor, params }) => deleteWebhook(actor, params.id),
+});

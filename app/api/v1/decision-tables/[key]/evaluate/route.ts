@@ -1,5 +1,16 @@
-import { withApi } from "../../../../_lib/with-api";
-import { readJson } from "@/lib/http/responses";
+import { defineRoute } from "@/app/api/_lib/define-route";
 import { evaluateDecision } from "@/lib/rules/service";
+import { evaluateSchema, evaluationDtoSchema } from "@/lib/rules/schemas";
+import { tableParams } from "@/lib/openapi/components";
 
-export const POST = withApi<{ key: string }>(async ({ req, actor, params }) => evaluateDecision(actor, params.key, await readJson(req)), { permission: "rules:edit" });
+export const POST = defineRoute({
+  operationId: "evaluateDecisionTable",
+  tags: ["decision tables"],
+  summary: "Evaluate the latest published version, or a pinned version; audited (decision_table.evaluated)",
+  permission: "rules:edit",
+  params: tableParams,
+  body: { schema: evaluateSchema },
+  responses: { 200: { schema: evaluationDtoSchema } },
+  errors: [404],
+  handler: async ({ actor, params, body }) => evaluateDecision(actor, params.key, body),
+});

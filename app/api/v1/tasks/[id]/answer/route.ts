@@ -1,9 +1,12 @@
-import { withApi } from "../../../../_lib/with-api";
 import { answerInfoRequest } from "@/lib/tasks";
-import { etag, json, parseIfMatch, readJson } from "@/lib/http/responses";
+import { answerInfoSchema } from "@/lib/tasks/schemas";
+import { taskCommand } from "../task-command";
 
-/** Answer the open question; the task returns to OPEN with the same assignee. */
-export const POST = withApi<{ id: string }>(async ({ req, actor, params }) => {
-  const task = await answerInfoRequest(actor, params.id, await readJson(req), parseIfMatch(req));
-  return json(task, { headers: { etag: etag(task.version) } });
-});
+export const POST = taskCommand(
+  {
+    operationId: "answerInfoRequest",
+    summary: "Answer the open question (the person asked, an admin or a token); the task returns to OPEN with the same assignee",
+    body: { schema: answerInfoSchema },
+  },
+  answerInfoRequest,
+);

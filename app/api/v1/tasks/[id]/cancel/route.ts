@@ -1,11 +1,5 @@
-import { withApi } from "../../../../_lib/with-api";
 import { cancelTask } from "@/lib/tasks";
-import { etag, json, parseIfMatch, readJson } from "@/lib/http/responses";
+import { cancelTaskSchema } from "@/lib/tasks/schemas";
+import { taskCommand } from "../task-command";
 
-export const POST = withApi<{ id: string }>(
-  async ({ req, actor, params }) => {
-    const task = await cancelTask(actor, params.id, await readJson(req), parseIfMatch(req));
-    return json(task, { headers: { etag: etag(task.version) } });
-  },
-  { permission: "tasks:assign" },
-);
+export const POST = taskCommand({ operationId: "cancelTask", summary: "Cancel an open task", permission: "tasks:assign", body: { schema: cancelTaskSchema } }, cancelTask);

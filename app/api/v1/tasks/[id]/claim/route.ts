@@ -1,8 +1,5 @@
-import { withApi } from "../../../../_lib/with-api";
 import { claimTask } from "@/lib/tasks";
-import { etag, json, parseIfMatch, readJson } from "@/lib/http/responses";
+import { claimTaskSchema } from "@/lib/tasks/schemas";
+import { taskCommand } from "../task-command";
 
-export const POST = withApi<{ id: string }>(async ({ req, actor, params }) => {
-  const task = await claimTask(actor, params.id, await readJson(req, { optional: true }), parseIfMatch(req));
-  return json(task, { headers: { etag: etag(task.version) } });
-});
+export const POST = taskCommand({ operationId: "claimTask", summary: "Claim a group task", body: { schema: claimTaskSchema, required: false } }, claimTask);

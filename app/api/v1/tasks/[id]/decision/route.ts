@@ -1,8 +1,13 @@
-import { withApi } from "../../../../_lib/with-api";
 import { decideTask } from "@/lib/tasks";
-import { etag, json, parseIfMatch, readJson } from "@/lib/http/responses";
+import { decideTaskSchema } from "@/lib/tasks/schemas";
+import { taskCommand } from "../task-command";
 
-export const POST = withApi<{ id: string }>(async ({ req, actor, params }) => {
-  const task = await decideTask(actor, params.id, await readJson(req), parseIfMatch(req));
-  return json(task, { headers: { etag: etag(task.version) } });
-});
+export const POST = taskCommand(
+  {
+    operationId: "decideTask",
+    summary:
+      "Decide: approve, reject (reason required) or a custom outcome the task declares, with its form values. Four-eyes tasks record each approval (409 DUPLICATE_APPROVAL for a second one by the same person) and are decided at the Nth",
+    body: { schema: decideTaskSchema },
+  },
+  decideTask,
+);

@@ -1,11 +1,13 @@
-import { withApi } from "../../../../_lib/with-api";
 import { reassignTask } from "@/lib/tasks";
-import { etag, json, parseIfMatch, readJson } from "@/lib/http/responses";
+import { reassignTaskSchema } from "@/lib/tasks/schemas";
+import { taskCommand } from "../task-command";
 
-export const POST = withApi<{ id: string }>(
-  async ({ req, actor, params }) => {
-    const task = await reassignTask(actor, params.id, await readJson(req), parseIfMatch(req));
-    return json(task, { headers: { etag: etag(task.version) } });
+export const POST = taskCommand(
+  {
+    operationId: "reassignTask",
+    summary: "Reassign to a person or a group queue, with a reason (tasks:assign; supervisors for their teams only)",
+    permission: "tasks:assign",
+    body: { schema: reassignTaskSchema },
   },
-  { permission: "tasks:assign" },
+  reassignTask,
 );

@@ -1,9 +1,12 @@
-import { withApi } from "../../../../_lib/with-api";
 import { requestInfo } from "@/lib/tasks";
-import { etag, json, parseIfMatch, readJson } from "@/lib/http/responses";
+import { requestInfoSchema } from "@/lib/tasks/schemas";
+import { taskCommand } from "../task-command";
 
-/** Ask the requester (or `askTo`) a question; the task waits in INFO_REQUESTED. */
-export const POST = withApi<{ id: string }>(async ({ req, actor, params }) => {
-  const task = await requestInfo(actor, params.id, await readJson(req), parseIfMatch(req));
-  return json(task, { headers: { etag: etag(task.version) } });
-});
+export const POST = taskCommand(
+  {
+    operationId: "requestInfo",
+    summary: "Request more information: ask the requester (or askTo) a question; the task waits in INFO_REQUESTED",
+    body: { schema: requestInfoSchema },
+  },
+  requestInfo,
+);

@@ -1,8 +1,8 @@
-import { withApi } from "../../../../_lib/with-api";
 import { unclaimTask } from "@/lib/tasks";
-import { etag, json, parseIfMatch, readJson } from "@/lib/http/responses";
+import { claimTaskSchema } from "@/lib/tasks/schemas";
+import { taskCommand } from "../task-command";
 
-export const POST = withApi<{ id: string }>(async ({ req, actor, params }) => {
-  const task = await unclaimTask(actor, params.id, await readJson(req, { optional: true }), parseIfMatch(req));
-  return json(task, { headers: { etag: etag(task.version) } });
-});
+export const POST = taskCommand(
+  { operationId: "unclaimTask", summary: "Release a claimed task to its queue", body: { schema: claimTaskSchema, required: false } },
+  unclaimTask,
+);

@@ -1,8 +1,15 @@
-import { withApi } from "../../../../_lib/with-api";
+import { defineRoute } from "@/app/api/_lib/define-route";
 import { undoDecision } from "@/lib/tasks";
-import { etag, json } from "@/lib/http/responses";
+import { versionedJson } from "@/lib/http/responses";
+import { taskParams, taskResponse } from "@/lib/openapi/components";
 
-export const POST = withApi<{ id: string }>(async ({ actor, params }) => {
-  const task = await undoDecision(actor, params.id);
-  return json(task, { headers: { etag: etag(task.version) } });
+export const POST = defineRoute({
+  operationId: "undoDecision",
+  tags: ["tasks"],
+  summary:
+    "Undo your own decision made with `hold: true` while its undo window is open (UNDO_WINDOW_SECONDS, default 5): the task is open again as before, audited task.decision_undone. 409 UNDO_WINDOW_CLOSED once the decision has taken effect",
+  params: taskParams,
+  responses: { 200: taskResponse },
+  errors: [403, 404, 409],
+  handler: async ({ actor, params }) => versionedJson(await undoDecision(actor, params.id)),
 });

@@ -1,4 +1,13 @@
-import { withApi } from "../../../../../_lib/with-api";
-import { removeFailedJob } from "@/lib/metrics/queue-health";
+import { defineRoute } from "@/app/api/_lib/define-route";
+import { jobActionResultSchema, queueParamSchema, removeFailedJob } from "@/lib/metrics/queue-health";
 
-export const DELETE = withApi<{ queue: string; id: string }>(async ({ actor, params }) => removeFailedJob(actor, params), { permission: "processes:manage" });
+export const DELETE = defineRoute({
+  operationId: "removeFailedJob",
+  tags: ["observability"],
+  summary: "Remove a failed job (admins; audited)",
+  permission: "processes:manage",
+  params: queueParamSchema,
+  responses: { 200: { schema: jobActionResultSchema } },
+  errors: [404, 409],
+  handler: async ({ actor, params }) => removeFailedJob(actor, params),
+});
