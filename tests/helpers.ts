@@ -120,7 +120,8 @@ export async function failedMaintenanceJob(): Promise<string> {
   const { createRedis } = await import("@/lib/redis");
   const { env } = await import("@/lib/env");
   const jobId = `cov-fail-${randomUUID()}`;
-  await queue(QUEUES.maintenance).add("refresh-kpis", { test: jobId }, { jobId, attempts: 1 });
+  // First in line (lifo): other tests leave jobs in this queue, which nobody works off here.
+  await queue(QUEUES.maintenance).add("refresh-kpis", { test: jobId }, { jobId, attempts: 1, lifo: true });
   const connection = createRedis({ forWorker: true });
   const worker = new Worker(QUEUES.maintenance, null, { connection, prefix: env().REDIS_PREFIX, autorun: false });
   worker.on("error", () => undefined);
