@@ -4,7 +4,6 @@ import { Fragment, useEffect, useState, type HTMLAttributes, type ReactNode } fr
 import clsx from "clsx";
 import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
 import {
-  FlexRender,
   createSortedRowModel,
   rowSelectionFeature,
   rowSortingFeature,
@@ -171,15 +170,13 @@ export function DataTable<T extends RowData>(props: DataTableProps<T>) {
                             sorted && "text-slate-900",
                           )}
                         >
-                          <FlexRender header={header} />
+                          {render(header.column.columnDef.header, header.getContext())}
                           {sorted === "asc" ? <ArrowUp aria-hidden className="size-3.5" /> : sorted === "desc" ? <ArrowDown aria-hidden className="size-3.5" /> : <ArrowUpDown aria-hidden className="size-3.5 text-slate-400" />}
                         </button>
                       ) : meta?.srOnlyHeader ? (
-                        <span className="sr-only">
-                          <FlexRender header={header} />
-                        </span>
+                        <span className="sr-only">{render(header.column.columnDef.header, header.getContext())}</span>
                       ) : (
-                        <FlexRender header={header} />
+                        render(header.column.columnDef.header, header.getContext())
                       )}
                     </th>
                   );
@@ -225,7 +222,7 @@ export function DataTable<T extends RowData>(props: DataTableProps<T>) {
                           const Cell = meta?.rowHeader ? "th" : "td";
                           return (
                             <Cell key={c.id} scope={meta?.rowHeader ? "row" : undefined} className={clsx(cell, "align-top", meta?.rowHeader && "font-normal", meta?.align && ALIGN[meta.align], meta?.className)}>
-                              <FlexRender cell={c} />
+                              {render(c.column.columnDef.cell, c.getContext())}
                             </Cell>
                           );
                         })}
@@ -250,6 +247,15 @@ export function DataTable<T extends RowData>(props: DataTableProps<T>) {
       </div>
     </div>
   );
+}
+
+/**
+ * A header or cell template, called as a plain function rather than mounted as a component (what
+ * FlexRender does): columns rebuilt with new state (a row opened) then keep the cells' DOM and
+ * focus. So a template must not call hooks itself; it returns a component that does.
+ */
+function render<P>(template: string | ((props: P) => unknown) | undefined, props: P): ReactNode {
+  return (typeof template === "function" ? template(props) : template) as ReactNode;
 }
 
 const NO_ROWS: never[] = [];
@@ -278,3 +284,4 @@ function useScrollBox() {
 export function queryState(q: { isPending: boolean; isError: boolean; isFetching: boolean; error: Error | null; refetch: () => unknown }, what: string) {
   return { loading: q.isPending, error: q.isError ? { what, error: q.error, onRetry: () => q.refetch(), retrying: q.isFetching } : null };
 }
+export type { RowData } from "@tanstack/react-table";
