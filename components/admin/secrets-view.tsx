@@ -108,7 +108,7 @@ export function SecretsView() {
           </p>
         </div>
       )}
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <AdminList title="Named secrets" headingRef={heading}>
           <DataTable
             label="Named secrets"

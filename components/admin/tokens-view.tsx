@@ -86,7 +86,7 @@ export function TokensView() {
 
       {created && <NewSecret token={created} onDone={() => setCreated(null)} />}
 
-      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_22rem]">
         <AdminList title="Tokens" headingRef={heading}>
           <DataTable
             label="API tokens"

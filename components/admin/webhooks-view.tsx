@@ -31,7 +31,9 @@ export function WebhooksView() {
     <main id="main" className="mx-auto w-full max-w-5xl space-y-5 px-3 py-6 sm:px-5">
       <header className="flex flex-wrap items-end justify-between gap-3">
         <div>
-          <h1 className="text-xl font-semibold text-slate-900">Webhooks</h1>
+          <h1 id="webhooks-heading" tabIndex={-1} className="text-xl font-semibold text-slate-900 outline-none">
+            Webhooks
+          </h1>
           <p className="mt-0.5 max-w-2xl text-sm text-slate-600">
             Baton POSTs task events to these URLs, signed per the Standard Webhooks spec (<code className="text-xs">webhook-id</code>,{" "}
             <code className="text-xs">webhook-timestamp</code>, <code className="text-xs">webhook-signature</code>). Failed deliveries are retried with growing delays.
@@ -192,7 +194,7 @@ function EndpointCard({ endpoint: e, onSecret }: { endpoint: WebhookDto; onSecre
         confirmLabel="Delete endpoint"
         onConfirm={() => act.mutateAsync("delete")}
         onDone={() => announce("Endpoint deleted")}
-        fallbackFocus={() => document.querySelector<HTMLElement>("main h1")}
+        fallbackFocus={() => document.getElementById("webhooks-heading")}
       />
     </li>
   );

@@ -27,7 +27,10 @@ function toPoints(series: KpiDashboard["series"]) {
   }));
 }
 
-/** A chart with its title; screen readers get the summary in words (the chart itself is hidden from them). */
+/**
+ * A chart with its title; screen readers get the summary in words. The chart itself is hidden from
+ * them, so it must not take keyboard focus either (recharts' accessibilityLayer is off).
+ */
 function ChartCard({ title, summary, children, testId }: { title: string; summary: string; children: ReactNode; testId: string }) {
   return (
     <figure className="rounded-xl bg-white p-4 ring-1 ring-slate-200" data-testid={testId}>
@@ -46,7 +49,7 @@ function ChartCard({ title, summary, children, testId }: { title: string; summar
 function LinesChart({ data, lines, yDomain }: { data: Point[]; lines: { key: keyof Point; name: string; color: string; dashed?: boolean }[]; yDomain?: YAxisProps["domain"] }) {
   return (
     <ResponsiveContainer width="100%" height="100%">
-      <LineChart data={data} margin={MARGIN}>
+      <LineChart data={data} margin={MARGIN} accessibilityLayer={false}>
         <CartesianGrid stroke="#e2e8f0" vertical={false} />
         <XAxis dataKey="day" tick={AXIS} interval="preserveStartEnd" />
         <YAxis tick={AXIS} domain={yDomain} />
@@ -68,7 +71,7 @@ export function Charts({ data, scope }: { data: KpiDashboard; scope: Scope }) {
     <section aria-label="Charts" className="grid gap-4 lg:grid-cols-2">
       <ChartCard testId="chart-throughput" title="Throughput a day" summary={`${total("completed")} completed, ${total("started")} started, ${total("failed")} failed in the period.`}>
         <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart data={series} margin={MARGIN}>
+          <ComposedChart data={series} margin={MARGIN} accessibilityLayer={false}>
             <CartesianGrid stroke="#e2e8f0" vertical={false} />
             <XAxis dataKey="day" tick={AXIS} interval="preserveStartEnd" />
             <YAxis allowDecimals={false} tick={AXIS} />
@@ -108,7 +111,7 @@ export function Charts({ data, scope }: { data: KpiDashboard; scope: Scope }) {
           <>
             <div className="h-44" aria-hidden>
               <ResponsiveContainer width="100%" height="100%">
-                <BarChart data={outcomes} layout="vertical" margin={{ top: 0, right: 16, bottom: 0, left: 24 }}>
+                <BarChart data={outcomes} layout="vertical" margin={{ top: 0, right: 16, bottom: 0, left: 24 }} accessibilityLayer={false}>
                   <CartesianGrid stroke="#e2e8f0" horizontal={false} />
                   <XAxis type="number" allowDecimals={false} tick={AXIS} />
                   <YAxis type="category" dataKey="outcome" tick={AXIS} width={90} />

@@ -7,7 +7,7 @@ import type { ViewDef } from "./views";
 export function ViewTabs({ views, current, me, onShow }: { views: ViewDef[]; current: InboxView; me: MeDto | undefined; onShow: (id: InboxView) => void }) {
   return (
     <nav aria-label="Views" className="border-b border-slate-200 px-2 pt-2">
-      <ul className="-mb-px flex gap-1 overflow-x-auto">
+      <ul className="relative -mb-px flex gap-1 overflow-x-auto">
         {views.map((v) => {
           const count = v.count && me ? v.count(me) : null;
           const isCurrent = v.id === current;

@@ -45,7 +45,7 @@ export function ProcessesView() {
           All instances →
         </Link>
       </div>
-      <div className="grid gap-6 lg:grid-cols-[1fr_24rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
         <section aria-labelledby="process-list" className="space-y-4">
           <h2 id="process-list" className="sr-only">
             Process definitions

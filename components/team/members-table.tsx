@@ -57,7 +57,7 @@ export function MembersTable({
         header: "Person",
         accessorFn: (m) => m.name,
         enableSorting: true,
-        meta: { rowHeader: true },
+        meta: { rowHeader: true, className: "min-w-48" },
         cell: ({ row: { original: m } }) => {
           const expanded = open.has(m.id);
           return (

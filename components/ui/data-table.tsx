@@ -128,7 +128,8 @@ export function DataTable<T extends RowData>(props: DataTableProps<T>) {
         role={overflowing ? "region" : undefined}
         tabIndex={overflowing ? 0 : undefined}
         aria-label={overflowing ? label : undefined}
-        className="overflow-x-auto focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-indigo-600">
+        // relative: screen-reader-only text in far-right cells is clipped here too, not by the page.
+        className="relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-indigo-600">
         <table className={clsx("w-full text-left text-sm", props.minWidth)} data-testid={testId} aria-busy={loading || undefined}>
           <caption className="sr-only">{label}</caption>
           <thead className={clsx(props.headerStyle === "plain" ? "text-xs text-slate-600" : "bg-slate-50 text-xs font-medium tracking-wide text-slate-600 uppercase")}>
@@ -158,7 +159,7 @@ export function DataTable<T extends RowData>(props: DataTableProps<T>) {
                       key={header.id}
                       scope="col"
                       aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
-                      className={clsx(cell, "font-medium", meta?.align && ALIGN[meta.align])}
+                      className={clsx(cell, "font-medium whitespace-nowrap", meta?.align && ALIGN[meta.align])}
                     >
                       {header.isPlaceholder ? null : canSort ? (
                         <button
