@@ -34,7 +34,7 @@ function Panel({ id, title, children }: { id: string; title: string; children: R
 
 /** A sortable figure column whose number links to the items behind it (largest first when sorted). */
 function figure<T extends RowData>(id: string, header: string, value: (row: T) => number | null, render: (row: T) => ReactNode): DataColumn<T> {
-  return { id, header, accessorFn: (r) => value(r) ?? -1, enableSorting: true, sortDescFirst: true, meta: { align: "right" }, cell: ({ row }) => render(row.original) };
+  return { id, header, accessorFn: (r) => value(r) ?? -1, enableSorting: true, sortDescFirst: true, meta: { align: "right", className: "whitespace-nowrap" }, cell: ({ row }) => render(row.original) };
 }
 
 export function ProcessTable({ processes, onSelect, scope }: { processes: ProcessDashboard[]; onSelect: (key: string) => void; scope: Scope }) {

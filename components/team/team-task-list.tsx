@@ -34,7 +34,8 @@ export function TeamTaskList({
             aria-label={`Select ${t.reference}`}
             className="size-4 rounded border-slate-300 accent-indigo-600 focus-visible:outline-2 focus-visible:outline-indigo-600"
           />
-          <Link href={`/tasks/${t.id}`} className="min-w-0 flex-1 rounded focus-visible:outline-2 focus-visible:outline-indigo-600">
+          {/* On a phone the title takes its own line; the badges and buttons wrap under it. */}
+          <Link href={`/tasks/${t.id}`} className="min-w-0 flex-1 basis-[calc(100%-1.75rem)] rounded focus-visible:outline-2 focus-visible:outline-indigo-600 sm:basis-0">
             <span className="mr-2 font-mono text-xs text-slate-600">{t.reference}</span>
             <span className="text-sm text-slate-900 hover:underline">{t.title}</span>
           </Link>

@@ -229,7 +229,7 @@ export function DataTable<T extends RowData>(props: DataTableProps<T>) {
                         })}
                         {rowActions && (
                           <td className={clsx(cell, "text-right whitespace-nowrap")}>
-                            <div className="inline-flex flex-wrap justify-end gap-1">{rowActions(row.original)}</div>
+                            <div className="inline-flex items-center justify-end gap-1">{rowActions(row.original)}</div>
                           </td>
                         )}
                       </tr>
