@@ -1,35 +1,39 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState, type FormEvent } from "react";
 import clsx from "clsx";
 import { ChevronDown, ChevronRight, Plus, Send, Webhook } from "lucide-react";
 import { WEBHOOK_EVENT_TYPES, createWebhookSchema, type DeliveryPage, type WebhookDto, type WebhookWithSecretDto } from "@/lib/webhooks/schemas";
-import { api, ApiError } from "@/components/data/api";
+import { formErrorsOf } from "@/components/data/api";
 import { useAnnouncer } from "@/components/announcer";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Dialog, useDialogClose } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
+import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
+import { FormError, issuesToErrors } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import { SecretOnce } from "@/components/ui/secret-once";
 import { localDateTime, relative } from "@/components/tasks/format";
+import { useCreateWebhook, useDeliveries, useRedeliver, useWebhookAction, useWebhooks, type WebhookAction } from "./queries";
 
-const listKey = ["webhooks"] as const;
-const deliveriesKey = (id: string) => ["webhooks", id, "deliveries"] as const;
+type Delivery = DeliveryPage["data"][number];
 
 /** Admins: outgoing webhook endpoints (Standard Webhooks signatures), their secrets (shown once) and delivery logs. */
 export function WebhooksView() {
-  const list = useQuery({ queryKey: listKey, queryFn: ({ signal }) => api<{ data: WebhookDto[] }>("/api/v1/webhooks", { signal }) });
+  const list = useWebhooks();
   const [secret, setSecret] = useState<WebhookWithSecretDto | null>(null);
   const [adding, setAdding] = useState(false);
   return (
     <main id="main" className="mx-auto w-full max-w-5xl space-y-5 px-3 py-6 sm:px-5">
       <header className="flex flex-wrap items-end justify-between gap-3">
         <div>
-          <h1 className="text-xl font-semibold text-slate-900">Webhooks</h1>
+          <h1 id="webhooks-heading" tabIndex={-1} className="text-xl font-semibold text-slate-900 outline-none">
+            Webhooks
+          </h1>
           <p className="mt-0.5 max-w-2xl text-sm text-slate-600">
             Baton POSTs task events to these URLs, signed per the Standard Webhooks spec (<code className="text-xs">webhook-id</code>,{" "}
             <code className="text-xs">webhook-timestamp</code>, <code className="text-xs">webhook-signature</code>). Failed deliveries are retried with growing delays.
@@ -69,30 +73,16 @@ export function WebhooksView() {
 }
 
 function AddForm({ onCreated }: { onCreated: (e: WebhookWithSecretDto) => void }) {
-  const close = useDialogClose();
-  const qc = useQueryClient();
+  const create = useCreateWebhook();
   const [url, setUrl] = useState("");
   const [description, setDescription] = useState("");
   const [types, setTypes] = useState<string[]>([]);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
-  async function submit(e: FormEvent) {
+  const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
+  function submit(e: FormEvent) {
     e.preventDefault();
     const parsed = createWebhookSchema.safeParse({ url, description, eventTypes: types });
-    if (!parsed.success) {
-      setErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])));
-      return;
-    }
-    setBusy(true);
-    try {
-      const created = await api<WebhookWithSecretDto>("/api/v1/webhooks", { method: "POST", body: parsed.data });
-      void qc.invalidateQueries({ queryKey: listKey });
-      onCreated(created);
-    } catch (err) {
-      setErrors(err instanceof ApiError ? { ...err.fieldErrors(), form: err.message } : { form: "Something went wrong. Try again." });
-    } finally {
-      setBusy(false);
-    }
+    if (!parsed.success) return setErrors(issuesToErrors(parsed.error.issues));
+    create.mutate(parsed.data, { onSuccess: onCreated, onError: (err) => setErrors(formErrorsOf(err)) });
   }
   return (
     <form onSubmit={submit} noValidate className="space-y-4">
@@ -101,7 +91,7 @@ function AddForm({ onCreated }: { onCreated: (e: WebhookWithSecretDto) => void }
       <fieldset>
         <legend className="text-sm font-medium text-slate-800">Events</legend>
         <p className="text-xs text-slate-500">None ticked: every event.</p>
-        <div className="mt-2 grid grid-cols-2 gap-1.5">
+        <div className="mt-2 grid grid-cols-1 gap-1.5 sm:grid-cols-2">
           {WEBHOOK_EVENT_TYPES.filter((t) => t !== "webhook.test").map((t) => (
             <label key={t} className="flex items-center gap-2 text-sm text-slate-800">
               <input
@@ -115,19 +105,8 @@ function AddForm({ onCreated }: { onCreated: (e: WebhookWithSecretDto) => void }
           ))}
         </div>
       </fieldset>
-      {errors.form && (
-        <p role="alert" className="text-sm font-medium text-red-700">
-          {errors.form}
-        </p>
-      )}
-      <div className="flex justify-end gap-2">
-        <Button variant="ghost" onClick={close}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" loading={busy} disabled={busy}>
-          Add endpoint
-        </Button>
-      </div>
+      <FormError error={errors.form} />
+      <DialogActions submitLabel="Add endpoint" busy={create.isPending} />
     </form>
   );
 }
@@ -147,34 +126,22 @@ function NewSecret({ endpoint, onDone }: { endpoint: WebhookWithSecretDto; onDon
 }
 
 function EndpointCard({ endpoint: e, onSecret }: { endpoint: WebhookDto; onSecret: (s: WebhookWithSecretDto) => void }) {
-  const qc = useQueryClient();
+  const act = useWebhookAction(e);
   const { announce } = useAnnouncer();
   const [showLog, setShowLog] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const refresh = () => {
-    void qc.invalidateQueries({ queryKey: listKey });
-    void qc.invalidateQueries({ queryKey: deliveriesKey(e.id) });
-  };
-  const act = useMutation({
-    mutationFn: async (what: "toggle" | "rotate" | "test" | "delete") => {
-      if (what === "test") return api(`/api/v1/webhooks/${e.id}/test`, { method: "POST" });
-      if (what === "delete") return api(`/api/v1/webhooks/${e.id}`, { method: "DELETE" });
-      return api<WebhookDto | WebhookWithSecretDto>(`/api/v1/webhooks/${e.id}`, { method: "PATCH", body: what === "toggle" ? { active: !e.active } : { rotateSecret: true } });
-    },
-    onMutate: () => setError(null),
-    onSuccess: (result, what) => {
-      refresh();
-      if (what === "rotate" && result && typeof result === "object" && "secret" in result) onSecret(result as WebhookWithSecretDto);
-      if (what === "test") {
-        setShowLog(true);
-        announce("Test event queued; it appears in the delivery log.");
-      }
-      if (what === "toggle") announce(e.active ? "Endpoint disabled" : "Endpoint enabled");
-      if (what === "delete") announce("Endpoint deleted");
-    },
-    onError: (err) => setError(err instanceof ApiError ? err.message : "Something went wrong. Try again."),
-  });
+  const run = (what: Exclude<WebhookAction, "delete">) =>
+    act.mutate(what, {
+      onSuccess: (result) => {
+        if (what === "rotate" && result && typeof result === "object" && "secret" in result) onSecret(result as WebhookWithSecretDto);
+        if (what === "test") {
+          setShowLog(true);
+          announce("Test event queued; it appears in the delivery log.");
+        }
+        if (what === "toggle") announce(e.active ? "Endpoint disabled" : "Endpoint enabled");
+      },
+    });
+  const busy = (what: WebhookAction) => act.isPending && act.variables === what;
   return (
     <li className="rounded-xl bg-white ring-1 ring-slate-200" data-testid="webhook-endpoint">
       <div className="flex flex-wrap items-start gap-3 p-4">
@@ -193,13 +160,13 @@ function EndpointCard({ endpoint: e, onSecret }: { endpoint: WebhookDto; onSecre
           </p>
         </div>
         <div className="flex flex-wrap gap-1">
-          <Button size="sm" onClick={() => act.mutate("test")} loading={act.isPending && act.variables === "test"}>
+          <Button size="sm" onClick={() => run("test")} loading={busy("test")}>
             <Send aria-hidden className="size-3.5" /> Send test
           </Button>
-          <Button size="sm" variant="ghost" onClick={() => act.mutate("toggle")} loading={act.isPending && act.variables === "toggle"}>
+          <Button size="sm" variant="ghost" onClick={() => run("toggle")} loading={busy("toggle")}>
             {e.active ? "Disable" : "Enable"}
           </Button>
-          <Button size="sm" variant="ghost" onClick={() => act.mutate("rotate")} loading={act.isPending && act.variables === "rotate"}>
+          <Button size="sm" variant="ghost" onClick={() => run("rotate")} loading={busy("rotate")}>
             Rotate secret
           </Button>
           <Button size="sm" variant="danger" onClick={() => setConfirmDelete(true)}>
@@ -207,11 +174,7 @@ function EndpointCard({ endpoint: e, onSecret }: { endpoint: WebhookDto; onSecre
           </Button>
         </div>
       </div>
-      {error && (
-        <p role="alert" className="px-4 pb-2 text-sm font-medium text-red-700">
-          {error}
-        </p>
-      )}
+      {act.isError && act.variables !== "delete" && <FormError error={act.error.message} className="px-4 pb-2" />}
       <div className="border-t border-slate-100">
         <button
           type="button"
@@ -223,24 +186,17 @@ function EndpointCard({ endpoint: e, onSecret }: { endpoint: WebhookDto; onSecre
         </button>
         {showLog && <DeliveryLog endpointId={e.id} />}
       </div>
-      <Dialog open={confirmDelete} onClose={() => setConfirmDelete(false)} title="Delete this endpoint?" description={`${e.url} stops receiving events and its delivery log is deleted. The audit log keeps the change.`}>
-        {confirmDelete && <ConfirmDelete onConfirm={() => act.mutate("delete")} busy={act.isPending && act.variables === "delete"} />}
-      </Dialog>
+      <ConfirmDialog
+        open={confirmDelete}
+        onClose={() => setConfirmDelete(false)}
+        title="Delete this endpoint?"
+        consequence={`${e.url} stops receiving events and its delivery log is deleted. The audit log keeps the change.`}
+        confirmLabel="Delete endpoint"
+        onConfirm={() => act.mutateAsync("delete")}
+        onDone={() => announce("Endpoint deleted")}
+        fallbackFocus={() => document.getElementById("webhooks-heading")}
+      />
     </li>
-  );
-}
-
-function ConfirmDelete({ onConfirm, busy }: { onConfirm: () => void; busy: boolean }) {
-  const close = useDialogClose();
-  return (
-    <div className="flex justify-end gap-2">
-      <Button variant="ghost" onClick={close} data-autofocus>
-        Cancel
-      </Button>
-      <Button variant="danger" loading={busy} onClick={onConfirm}>
-        Delete endpoint
-      </Button>
-    </div>
   );
 }
 
@@ -248,104 +204,91 @@ const STATUS_TONE = { SUCCEEDED: "success", FAILED: "danger", PENDING: "warning"
 const STATUS_TEXT = { SUCCEEDED: "Delivered", FAILED: "Failed", PENDING: "Retrying" } as const;
 
 function DeliveryLog({ endpointId }: { endpointId: string }) {
-  const log = useQuery({
-    queryKey: deliveriesKey(endpointId),
-    queryFn: ({ signal }) => api<DeliveryPage>(`/api/v1/webhooks/${endpointId}/deliveries?limit=25`, { signal }),
-    // Deliveries change in the worker, not through this page: poll while the log is open.
-    refetchInterval: 5_000,
-  });
+  const log = useDeliveries(endpointId);
   const [open, setOpen] = useState<string | null>(null);
+  // The event cell toggles the row's details, so the columns follow which row is open.
+  const columns = useMemo<DataColumn<Delivery>[]>(
+    () => [
+      {
+        id: "event",
+        header: "Event",
+        cell: ({ row: { original: d } }) => (
+          <button
+            type="button"
+            aria-expanded={open === d.id}
+            onClick={() => setOpen((o) => (o === d.id ? null : d.id))}
+            className="flex items-center gap-1 rounded text-left focus-visible:outline-2 focus-visible:outline-indigo-600"
+          >
+            {open === d.id ? <ChevronDown aria-hidden className="size-3.5" /> : <ChevronRight aria-hidden className="size-3.5" />}
+            <code className="text-xs">{d.eventType}</code>
+          </button>
+        ),
+      },
+      { id: "status", header: "Status", cell: ({ row: { original: d } }) => <DeliveryStatus d={d} /> },
+      { id: "attempts", header: "Attempts", accessorFn: (d) => d.attempts, meta: { className: "tabular-nums" } },
+      {
+        id: "answer",
+        header: "Last answer",
+        meta: { className: "max-w-xs truncate text-xs text-slate-700" },
+        cell: ({ row: { original: d } }) => <span title={d.lastError ?? undefined}>{d.lastError ?? (d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : "—")}</span>,
+      },
+      { id: "created", header: "Created", meta: { className: "text-xs whitespace-nowrap text-slate-600" }, cell: ({ row: { original: d } }) => localDateTime(d.createdAt) },
+    ],
+    [open],
+  );
   if (log.isPending) return <Skeleton className="m-4 h-24" />;
   if (log.isError) return <LoadError what="the delivery log" error={log.error} onRetry={() => log.refetch()} retrying={log.isFetching} />;
-  if (log.data.data.length === 0) return <p className="px-4 pb-4 text-sm text-slate-600">No deliveries yet. Send a test event to try the endpoint.</p>;
   return (
-    <div className="overflow-x-auto px-2 pb-3">
-      <table className="w-full text-sm" aria-label="Delivery log">
-        <thead className="text-left text-xs text-slate-600">
-          <tr>
-            <th scope="col" className="px-2 py-1.5 font-medium">
-              Event
-            </th>
-            <th scope="col" className="px-2 py-1.5 font-medium">
-              Status
-            </th>
-            <th scope="col" className="px-2 py-1.5 font-medium">
-              Attempts
-            </th>
-            <th scope="col" className="px-2 py-1.5 font-medium">
-              Last answer
-            </th>
-            <th scope="col" className="px-2 py-1.5 font-medium">
-              Created
-            </th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {log.data.data.map((d) => (
-            <DeliveryRow key={d.id} d={d} open={open === d.id} onToggle={() => setOpen((o) => (o === d.id ? null : d.id))} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      className="px-2 pb-3"
+      label="Delivery log"
+      columns={columns}
+      data={log.data.data}
+      getRowId={(d) => d.id}
+      empty={<p className="px-4 pb-4 text-sm text-slate-600">No deliveries yet. Send a test event to try the endpoint.</p>}
+      rowProps={() => ({ "data-testid": "webhook-delivery" })}
+      renderExpanded={(d) => (open === d.id ? <DeliveryDetails d={d} /> : null)}
+      density="compact"
+      headerStyle="plain"
+    />
   );
 }
 
-function DeliveryRow({ d, open, onToggle }: { d: DeliveryPage["data"][number]; open: boolean; onToggle: () => void }) {
-  const qc = useQueryClient();
+function DeliveryStatus({ d }: { d: Delivery }) {
+  const retry = useRedeliver();
   const { announce } = useAnnouncer();
-  const retry = useMutation({
-    mutationFn: () => api(`/api/v1/webhooks/${d.endpointId}/deliveries/${d.id}/redeliver`, { method: "POST" }),
-    onSuccess: () => {
-      announce(`${d.eventType} queued to be sent again`);
-      void qc.invalidateQueries({ queryKey: ["webhooks"] });
-    },
-  });
   return (
     <>
-      <tr data-testid="webhook-delivery">
-        <td className="px-2 py-1.5">
-          <button type="button" aria-expanded={open} onClick={onToggle} className="flex items-center gap-1 rounded text-left focus-visible:outline-2 focus-visible:outline-indigo-600">
-            {open ? <ChevronDown aria-hidden className="size-3.5" /> : <ChevronRight aria-hidden className="size-3.5" />}
-            <code className="text-xs">{d.eventType}</code>
-          </button>
-        </td>
-        <td className="px-2 py-1.5">
-          <Badge tone={STATUS_TONE[d.status]}>{STATUS_TEXT[d.status]}</Badge>
-          {d.status === "PENDING" && d.nextAttemptAt && <span className="ml-1 text-xs text-slate-600">next {relative(d.nextAttemptAt)}</span>}
-          {d.status === "FAILED" && (
-            <Button size="sm" variant="ghost" className="ml-1" loading={retry.isPending} onClick={() => retry.mutate()} aria-label={`Send ${d.eventType} again`}>
-              Send again
-            </Button>
-          )}
-          {retry.isError && (
-            <span role="alert" className="ml-1 text-xs font-medium text-red-700">
-              {retry.error.message}
-            </span>
-          )}
-        </td>
-        <td className="px-2 py-1.5 tabular-nums">{d.attempts}</td>
-        <td className="max-w-xs truncate px-2 py-1.5 text-xs text-slate-700" title={d.lastError ?? undefined}>
-          {d.lastError ?? (d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : "—")}
-        </td>
-        <td className="px-2 py-1.5 text-xs whitespace-nowrap text-slate-600">{localDateTime(d.createdAt)}</td>
-      </tr>
-      {open && (
-        <tr>
-          <td colSpan={5} className="bg-slate-50 px-3 py-2">
-            <p className="text-xs text-slate-600">
-              webhook-id <code>{d.eventId}</code>
-            </p>
-            <ol className="mt-1 space-y-0.5 text-xs text-slate-800">
-              {d.attemptLog.map((a) => (
-                <li key={a.n}>
-                  Attempt {a.n}, {localDateTime(a.at)}: {a.error ?? `HTTP ${a.status}`} ({a.ms} ms)
-                </li>
-              ))}
-            </ol>
-            <pre className="mt-2 max-h-48 overflow-auto rounded bg-white p-2 text-xs ring-1 ring-slate-200">{JSON.stringify(d.payload, null, 2)}</pre>
-          </td>
-        </tr>
+      <Badge tone={STATUS_TONE[d.status]}>{STATUS_TEXT[d.status]}</Badge>
+      {d.status === "PENDING" && d.nextAttemptAt && <span className="ml-1 text-xs text-slate-600">next {relative(d.nextAttemptAt)}</span>}
+      {d.status === "FAILED" && (
+        <Button size="sm" variant="ghost" className="ml-1" loading={retry.isPending} onClick={() => retry.mutate(d, { onSuccess: () => announce(`${d.eventType} queued to be sent again`) })} aria-label={`Send ${d.eventType} again`}>
+          Send again
+        </Button>
+      )}
+      {retry.isError && (
+        <span role="alert" className="ml-1 text-xs font-medium text-red-700">
+          {retry.error.message}
+        </span>
       )}
     </>
+  );
+}
+
+function DeliveryDetails({ d }: { d: Delivery }) {
+  return (
+    <div className="px-1 pt-2">
+      <p className="text-xs text-slate-600">
+        webhook-id <code>{d.eventId}</code>
+      </p>
+      <ol className="mt-1 space-y-0.5 text-xs text-slate-800">
+        {d.attemptLog.map((a) => (
+          <li key={a.n}>
+            Attempt {a.n}, {localDateTime(a.at)}: {a.error ?? `HTTP ${a.status}`} ({a.ms} ms)
+          </li>
+        ))}
+      </ol>
+      <pre className="mt-2 max-h-48 overflow-auto rounded bg-white p-2 text-xs ring-1 ring-slate-200">{JSON.stringify(d.payload, null, 2)}</pre>
+    </div>
   );
 }

@@ -1,20 +1,18 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { useMemo, useState, type FormEvent } from "react";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { addDays, format } from "date-fns";
 import { ArrowRight, Download, FileSearch, Search, X } from "lucide-react";
-import clsx from "clsx";
 import { AUDIT_ACTIONS, type AuditEntryDto } from "@/lib/audit/schemas";
-import { useAuditLog } from "@/components/data/queries";
 import { Button } from "@/components/ui/button";
+import { DataTable, queryState, type DataColumn } from "@/components/ui/data-table";
 import { Input, Select } from "@/components/ui/input";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
-import { LoadError } from "@/components/ui/load-error";
-import { Skeleton } from "@/components/ui/skeleton";
 import { actionLabel, changeSummary } from "./describe";
+import { useAuditLog } from "./queries";
 import { VerifyChainPanel } from "./verify-panel";
 
 const FILTER_KEYS = ["actor", "action", "from", "to", "q", "amountMin", "amountMax"] as const;
@@ -59,7 +57,7 @@ export function AuditView({ canVerify = false }: { canVerify?: boolean }) {
 function AuditViewInner({ applied, canVerify }: { applied: Filters; canVerify: boolean }) {
   const [draft, setDraft] = useState<Filters>(applied);
   const log = useAuditLog(toApiQuery(applied));
-  const entries = log.data?.pages.flatMap((p) => p.data) ?? [];
+  const entries = useMemo(() => log.data?.pages.flatMap((p) => p.data), [log.data]);
   const hasFilters = FILTER_KEYS.some((k) => applied[k]);
 
   function apply(next: Filters) {
@@ -124,49 +122,24 @@ function AuditViewInner({ applied, canVerify }: { applied: Filters; canVerify: b
       </form>
 
       <div className="overflow-hidden rounded-xl bg-white ring-1 ring-slate-200">
-        {log.isPending && (
-          <div aria-busy="true" aria-label="Loading audit entries" className="space-y-3 p-4">
-            {Array.from({ length: 8 }, (_, i) => (
-              <Skeleton key={i} className="h-6" />
-            ))}
-          </div>
-        )}
-        {log.isError && (
-          <LoadError what="the audit log" error={log.error} onRetry={() => log.refetch()} />
-        )}
-        {log.isSuccess && entries.length === 0 && (
-          <EmptyState
-            icon={<FileSearch aria-hidden className="size-6" />}
-            title={hasFilters ? "No entries match these filters" : "No audit entries yet"}
-            action={
-              hasFilters ? (
-                <Button onClick={() => apply(NO_FILTERS)}>Clear filters</Button>
-              ) : undefined
-            }
-          />
-        )}
-        {entries.length > 0 && (
-          <div className="overflow-x-auto">
-            <table className="w-full min-w-[900px] text-left text-sm" data-testid="audit-table">
-              <caption className="sr-only">Audit entries, newest first</caption>
-              <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
-                <tr>
-                  <th scope="col" className="px-4 py-2.5">Time</th>
-                  <th scope="col" className="px-4 py-2.5">Actor</th>
-                  <th scope="col" className="px-4 py-2.5">Action</th>
-                  <th scope="col" className="px-4 py-2.5">Subject</th>
-                  <th scope="col" className="px-4 py-2.5">Reason</th>
-                  <th scope="col" className="px-4 py-2.5">Change</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {entries.map((e) => (
-                  <AuditRow key={e.seq} entry={e} />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          label="Audit entries, newest first"
+          testId="audit-table"
+          columns={COLUMNS}
+          data={entries}
+          getRowId={(e) => String(e.seq)}
+          {...queryState(log, "the audit log")}
+          skeletonRows={8}
+          empty={
+            <EmptyState
+              icon={<FileSearch aria-hidden className="size-6" />}
+              title={hasFilters ? "No entries match these filters" : "No audit entries yet"}
+              action={hasFilters ? <Button onClick={() => apply(NO_FILTERS)}>Clear filters</Button> : undefined}
+            />
+          }
+          rowProps={() => ({ className: "hover:bg-slate-50/60" })}
+          minWidth="min-w-[900px]"
+        />
         {log.hasNextPage && (
           <div className="border-t border-slate-100 p-3 text-center">
             <Button size="sm" loading={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
@@ -179,63 +152,73 @@ function AuditViewInner({ applied, canVerify }: { applied: Filters; canVerify: b
   );
 }
 
-function AuditRow({ entry }: { entry: AuditEntryDto }) {
-  const changes = changeSummary(entry);
+function Subject({ entry }: { entry: AuditEntryDto }) {
   const title = entry.action === "task.created" && entry.after && typeof entry.after === "object" ? (entry.after as { title?: unknown }).title : null;
+  if (!entry.taskId)
+    return (
+      <span className="text-slate-600">
+        {entry.subjectType} <span className="font-mono text-xs">{entry.subjectId.length > 24 ? `…${entry.subjectId.slice(-8)}` : entry.subjectId}</span>
+      </span>
+    );
   return (
-    <tr className="align-top hover:bg-slate-50/60">
-      <td className="px-4 py-2.5 whitespace-nowrap text-slate-700">
-        <time dateTime={entry.at} title={entry.at}>
-          {format(new Date(entry.at), "d MMM yyyy HH:mm:ss")}
-        </time>
-      </td>
-      <td className="px-4 py-2.5">
-        <span className="font-medium text-slate-900">{entry.actorName}</span>
-        {entry.actorType !== "USER" && <span className="ml-1 text-xs text-slate-500">({entry.actorType.toLowerCase()})</span>}
-      </td>
-      <td className="px-4 py-2.5">
-        <Badge tone={actionTone(entry.action)}>{actionLabel(entry.action)}</Badge>
-      </td>
-      <td className="max-w-64 px-4 py-2.5">
-        {entry.taskId ? (
-          <Link href={`/tasks/${entry.taskId}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
-            {entry.task ? (
-              <>
-                <span className="font-mono text-xs">{entry.task.reference}</span> {entry.task.title}
-              </>
-            ) : typeof title === "string" ? (
-              title
-            ) : (
-              `Task ${entry.taskId.slice(-6)}`
-            )}
-          </Link>
-        ) : (
-          <span className="text-slate-600">
-            {entry.subjectType} <span className="font-mono text-xs">{entry.subjectId.length > 24 ? `…${entry.subjectId.slice(-8)}` : entry.subjectId}</span>
-          </span>
-        )}
-      </td>
-      <td className="max-w-72 px-4 py-2.5 text-slate-700">{entry.reason ?? <span className="text-slate-400">—</span>}</td>
-      <td className="px-4 py-2.5 text-xs text-slate-600">
-        {changes.length === 0 ? (
-          <span className="text-slate-400">—</span>
-        ) : (
-          <ul className="space-y-0.5">
-            {changes.slice(0, 4).map((c) => (
-              <li key={c.key} className={clsx("flex flex-wrap items-center gap-1")}>
-                <span className="text-slate-500">{c.label}:</span>
-                {c.from !== null && (
-                  <>
-                    <span>{c.from}</span>
-                    <ArrowRight aria-label="to" className="size-3" />
-                  </>
-                )}
-                <span className="font-medium text-slate-800">{c.to}</span>
-              </li>
-            ))}
-          </ul>
-        )}
-      </td>
-    </tr>
+    <Link href={`/tasks/${entry.taskId}`} className="text-indigo-700 underline decoration-indigo-300 underline-offset-2 hover:decoration-indigo-700">
+      {entry.task ? (
+        <>
+          <span className="font-mono text-xs">{entry.task.reference}</span> {entry.task.title}
+        </>
+      ) : typeof title === "string" ? (
+        title
+      ) : (
+        `Task ${entry.taskId.slice(-6)}`
+      )}
+    </Link>
   );
 }
+
+function Changes({ entry }: { entry: AuditEntryDto }) {
+  const changes = changeSummary(entry);
+  if (changes.length === 0) return <span className="text-slate-500">—</span>;
+  return (
+    <ul className="space-y-0.5">
+      {changes.slice(0, 4).map((c) => (
+        <li key={c.key} className="flex flex-wrap items-center gap-1">
+          <span className="text-slate-500">{c.label}:</span>
+          {c.from !== null && (
+            <>
+              <span>{c.from}</span>
+              <ArrowRight aria-label="to" className="size-3" />
+            </>
+          )}
+          <span className="font-medium text-slate-800">{c.to}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+const COLUMNS: DataColumn<AuditEntryDto>[] = [
+  {
+    id: "time",
+    header: "Time",
+    meta: { className: "whitespace-nowrap text-slate-700" },
+    cell: ({ row: { original: e } }) => (
+      <time dateTime={e.at} title={e.at}>
+        {format(new Date(e.at), "d MMM yyyy HH:mm:ss")}
+      </time>
+    ),
+  },
+  {
+    id: "actor",
+    header: "Actor",
+    cell: ({ row: { original: e } }) => (
+      <>
+        <span className="font-medium text-slate-900">{e.actorName}</span>
+        {e.actorType !== "USER" && <span className="ml-1 text-xs text-slate-500">({e.actorType.toLowerCase()})</span>}
+      </>
+    ),
+  },
+  { id: "action", header: "Action", cell: ({ row: { original: e } }) => <Badge tone={actionTone(e.action)}>{actionLabel(e.action)}</Badge> },
+  { id: "subject", header: "Subject", meta: { className: "max-w-64" }, cell: ({ row: { original: e } }) => <Subject entry={e} /> },
+  { id: "reason", header: "Reason", meta: { className: "max-w-72 text-slate-700" }, cell: ({ row: { original: e } }) => e.reason ?? <span className="text-slate-500">—</span> },
+  { id: "change", header: "Change", meta: { className: "text-xs text-slate-600" }, cell: ({ row: { original: e } }) => <Changes entry={e} /> },
+];

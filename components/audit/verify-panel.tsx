@@ -1,14 +1,13 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
 import { ShieldAlert, ShieldCheck } from "lucide-react";
-import { api, ApiError } from "@/components/data/api";
+import { ApiError } from "@/components/data/api";
 import { Button } from "@/components/ui/button";
-import type { VerifyReport } from "@/lib/audit/sealer";
+import { useVerifyChain } from "./queries";
 
 /** Runs the hash-chain verification and shows its result in place. */
 export function VerifyChainPanel() {
-  const verify = useMutation({ mutationFn: () => api<VerifyReport>("/api/v1/audit/verify", { method: "POST" }) });
+  const verify = useVerifyChain();
   const r = verify.data;
   return (
     <div className="flex flex-col items-end gap-2">

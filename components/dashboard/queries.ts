@@ -2,18 +2,14 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/components/data/api";
+import { queryKeys } from "@/components/data/keys";
 import type { KpiDashboard, VersionSplitDto, VersionSplitInput } from "@/lib/kpi/schemas";
 import type { QueueHealth } from "@/lib/metrics/queue-health";
-
-export const dashboardKeys = {
-  kpis: (params: Record<string, string>) => ["kpis", params] as const,
-  queues: ["queue-health"] as const,
-};
 
 export function useKpis(params: Record<string, string>) {
   const qs = new URLSearchParams(Object.entries(params).filter(([, v]) => v)).toString();
   return useQuery({
-    queryKey: dashboardKeys.kpis(params),
+    queryKey: queryKeys.kpis(params),
     queryFn: ({ signal }) => api<KpiDashboard>(`/api/v1/kpis${qs ? `?${qs}` : ""}`, { signal }),
     // Rollups refresh every minute in the worker; a minute's staleness is what the page promises.
     refetchInterval: 60_000,
@@ -23,7 +19,7 @@ export function useKpis(params: Record<string, string>) {
 
 /** Live: polled every 3 s while the page is open. */
 export function useQueueHealth() {
-  return useQuery({ queryKey: dashboardKeys.queues, queryFn: ({ signal }) => api<QueueHealth>("/api/v1/queues", { signal }), refetchInterval: 3000 });
+  return useQuery({ queryKey: queryKeys.queueHealth, queryFn: ({ signal }) => api<QueueHealth>("/api/v1/queues", { signal }), refetchInterval: 3000 });
 }
 
 export function useJobAction() {
@@ -33,7 +29,7 @@ export function useJobAction() {
       action === "retry"
         ? api<{ state: string }>(`/api/v1/queues/${encodeURIComponent(queue)}/jobs/${encodeURIComponent(id)}/retry`, { method: "POST", body: {} })
         : api<{ state: string }>(`/api/v1/queues/${encodeURIComponent(queue)}/jobs/${encodeURIComponent(id)}`, { method: "DELETE" }),
-    onSettled: () => qc.invalidateQueries({ queryKey: dashboardKeys.queues }),
+    onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.queueHealth }),
   });
 }
 
@@ -42,6 +38,6 @@ export function useSplitMutation(key: string) {
   return useMutation({
     mutationFn: (input: VersionSplitInput | null) =>
       input ? api<VersionSplitDto>(`/api/v1/processes/${encodeURIComponent(key)}/split`, { method: "PUT", body: input }) : api<null>(`/api/v1/processes/${encodeURIComponent(key)}/split`, { method: "DELETE" }),
-    onSettled: () => qc.invalidateQueries({ queryKey: ["kpis"] }),
+    onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.kpis() }),
   });
 }

@@ -6,7 +6,8 @@ import { formatDistanceToNow } from "date-fns";
 import { CircleCheck, RotateCcw, Trash2 } from "lucide-react";
 import { useAnnouncer } from "@/components/announcer";
 import { Button } from "@/components/ui/button";
-import { Dialog } from "@/components/ui/dialog";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -14,7 +15,7 @@ import type { QueueHealth } from "@/lib/metrics/queue-health";
 import { useJobAction, useQueueHealth } from "./queries";
 import { DashboardTabs } from "./tabs";
 
-type FailedJob = QueueHealth["queues"][number]["failedJobs"][number];
+type FailedJob = QueueHealth["queues"][number]["failedJobs"][number] & { queue: string };
 const STATES = [
   { key: "waiting", label: "Waiting" },
   { key: "active", label: "Active" },
@@ -77,96 +78,90 @@ export function QueueHealthView({ canOperate }: { canOperate: boolean }) {
   );
 }
 
+const JOB_COLUMNS: DataColumn<FailedJob>[] = [
+  {
+    id: "job",
+    header: "Queue / job",
+    cell: ({ row: { original: j } }) => (
+      <>
+        <code className="text-slate-900">{j.queue}</code> · {j.name}
+        <p className="max-w-[16rem] truncate text-xs text-slate-600" title={j.id}>
+          {j.id}
+        </p>
+      </>
+    ),
+  },
+  {
+    id: "reason",
+    header: "Why it failed",
+    meta: { className: "max-w-md text-red-800" },
+    cell: ({ row: { original: j } }) => (
+      <p className="line-clamp-2" title={j.failedReason ?? ""}>
+        {j.failedReason ?? "—"}
+      </p>
+    ),
+  },
+  { id: "attempts", header: "Attempts", accessorFn: (j) => j.attemptsMade, meta: { className: "tabular-nums" } },
+  { id: "failed", header: "Failed", meta: { className: "text-slate-700" }, cell: ({ row: { original: j } }) => (j.failedAt ? formatDistanceToNow(new Date(j.failedAt), { addSuffix: true }) : "—") },
+  { id: "request", header: "Request id", cell: ({ row: { original: j } }) => <code className="text-xs text-slate-700">{j.requestId ?? "—"}</code> },
+];
+
 function FailedJobs({ data, canOperate }: { data: QueueHealth; canOperate: boolean }) {
   const jobs = data.queues.flatMap((q) => q.failedJobs.map((j) => ({ ...j, queue: q.name })));
   const action = useJobAction();
   const { announce, alert } = useAnnouncer();
-  const [confirm, setConfirm] = useState<(FailedJob & { queue: string }) | null>(null);
-  const run = (job: FailedJob & { queue: string }, kind: "retry" | "remove") =>
-    action.mutate(
-      { queue: job.queue, id: job.id, action: kind },
-      {
-        onSuccess: () => announce(kind === "retry" ? `Job ${job.name} is queued again.` : `Job ${job.name} was removed.`),
-        onError: (err) => alert(err.message),
-        onSettled: () => setConfirm(null),
-      },
-    );
+  const [confirm, setConfirm] = useState<FailedJob | null>(null);
+  const retry = (job: FailedJob) =>
+    action.mutate({ queue: job.queue, id: job.id, action: "retry" }, { onSuccess: () => announce(`Job ${job.name} is queued again.`), onError: (err) => alert(err.message) });
   return (
     <section aria-labelledby="failed-jobs" className="overflow-hidden rounded-xl bg-white ring-1 ring-slate-200">
-      <h2 id="failed-jobs" className="border-b border-slate-100 px-4 py-3 text-sm font-semibold text-slate-900">
+      <h2 id="failed-jobs" tabIndex={-1} className="border-b border-slate-100 px-4 py-3 text-sm font-semibold text-slate-900 outline-none">
         Failed jobs (newest first)
       </h2>
-      {jobs.length === 0 ? (
-        <EmptyState icon={<CircleCheck aria-hidden className="size-6" />} title="No failed jobs">
-          Every queue is processing normally.
-        </EmptyState>
-      ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full min-w-[900px] text-left text-sm" data-testid="failed-jobs">
-            <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-600 uppercase">
-              <tr>
-                <th scope="col" className="px-3 py-2.5">Queue / job</th>
-                <th scope="col" className="px-3 py-2.5">Why it failed</th>
-                <th scope="col" className="px-3 py-2.5">Attempts</th>
-                <th scope="col" className="px-3 py-2.5">Failed</th>
-                <th scope="col" className="px-3 py-2.5">Request id</th>
-                {canOperate && (
-                  <th scope="col" className="px-3 py-2.5">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                )}
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {jobs.map((j) => (
-                <tr key={`${j.queue}/${j.id}`}>
-                  <td className="px-3 py-2">
-                    <code className="text-slate-900">{j.queue}</code> · {j.name}
-                    <p className="max-w-[16rem] truncate text-xs text-slate-600" title={j.id}>
-                      {j.id}
-                    </p>
-                  </td>
-                  <td className="max-w-md px-3 py-2 text-red-800">
-                    <p className="line-clamp-2" title={j.failedReason ?? ""}>
-                      {j.failedReason ?? "—"}
-                    </p>
-                  </td>
-                  <td className="px-3 py-2 tabular-nums">{j.attemptsMade}</td>
-                  <td className="px-3 py-2 text-slate-700">{j.failedAt ? formatDistanceToNow(new Date(j.failedAt), { addSuffix: true }) : "—"}</td>
-                  <td className="px-3 py-2">
-                    <code className="text-xs text-slate-700">{j.requestId ?? "—"}</code>
-                  </td>
-                  {canOperate && (
-                    <td className="px-3 py-2">
-                      <div className="flex justify-end gap-2">
-                        <Button size="sm" onClick={() => run(j, "retry")} disabled={action.isPending} aria-label={`Retry ${j.queue} job ${j.name} ${j.id}`}>
-                          <RotateCcw aria-hidden className="size-4" /> Retry
-                        </Button>
-                        <Button size="sm" variant="danger" onClick={() => setConfirm(j)} disabled={action.isPending} aria-label={`Remove ${j.queue} job ${j.name} ${j.id}`}>
-                          <Trash2 aria-hidden className="size-4" /> Remove
-                        </Button>
-                      </div>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {confirm && (
-        <Dialog open title="Remove this failed job?" onClose={() => setConfirm(null)}>
-          <p className="text-sm text-slate-700">
-            The <code>{confirm.queue}</code> job <strong>{confirm.name}</strong> will be deleted from Redis and will not run again. The removal is recorded in the audit log.
-          </p>
-          <div className="mt-4 flex justify-end gap-2">
-            <Button onClick={() => setConfirm(null)}>Keep it</Button>
-            <Button variant="danger" loading={action.isPending} onClick={() => run(confirm, "remove")}>
-              Remove job
-            </Button>
-          </div>
-        </Dialog>
-      )}
+      <DataTable
+        label="Failed jobs, newest first"
+        testId="failed-jobs"
+        columns={JOB_COLUMNS}
+        data={jobs}
+        getRowId={(j) => `${j.queue}/${j.id}`}
+        empty={
+          <EmptyState icon={<CircleCheck aria-hidden className="size-6" />} title="No failed jobs">
+            Every queue is processing normally.
+          </EmptyState>
+        }
+        rowActions={
+          canOperate
+            ? (j) => (
+                <>
+                  <Button size="sm" onClick={() => retry(j)} disabled={action.isPending} aria-label={`Retry ${j.queue} job ${j.name} ${j.id}`}>
+                    <RotateCcw aria-hidden className="size-4" /> Retry
+                  </Button>
+                  <Button size="sm" variant="danger" onClick={() => setConfirm(j)} disabled={action.isPending} aria-label={`Remove ${j.queue} job ${j.name} ${j.id}`}>
+                    <Trash2 aria-hidden className="size-4" /> Remove
+                  </Button>
+                </>
+              )
+            : undefined
+        }
+        density="compact"
+        minWidth="min-w-[900px]"
+      />
+      <ConfirmDialog
+        open={!!confirm}
+        onClose={() => setConfirm(null)}
+        title="Remove this failed job?"
+        consequence={
+          confirm && (
+            <>
+              The <code>{confirm.queue}</code> job <strong>{confirm.name}</strong> will be deleted from Redis and will not run again. The removal is recorded in the audit log.
+            </>
+          )
+        }
+        confirmLabel="Remove job"
+        onConfirm={() => action.mutateAsync({ queue: confirm!.queue, id: confirm!.id, action: "remove" })}
+        onDone={() => announce(`Job ${confirm!.name} was removed.`)}
+        fallbackFocus={() => document.getElementById("failed-jobs")}
+      />
     </section>
   );
 }

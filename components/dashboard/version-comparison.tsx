@@ -1,18 +1,27 @@
 "use client";
 
 import Link from "next/link";
-import { useState, type FormEvent } from "react";
+import { useMemo, useState, type FormEvent } from "react";
+import clsx from "clsx";
 import { Split } from "lucide-react";
 import { ApiError } from "@/components/data/api";
 import { useAnnouncer } from "@/components/announcer";
 import { Button } from "@/components/ui/button";
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { Input, Select } from "@/components/ui/input";
 import { formatMs, formatRate } from "@/lib/kpi/format";
 import type { ProcessDashboard, ProcessKpis } from "@/lib/kpi/schemas";
 import { endedInstancesHref, type Scope } from "./links";
 import { useSplitMutation } from "./queries";
 
-const ROWS: { label: string; value: (k: ProcessKpis) => string; better?: (k: ProcessKpis) => number | null; lowerIsBetter?: boolean }[] = [
+interface Figure {
+  label: string;
+  value: (k: ProcessKpis) => string;
+  better?: (k: ProcessKpis) => number | null;
+  lowerIsBetter?: boolean;
+}
+
+const ROWS: Figure[] = [
   { label: "Started", value: (k) => String(k.started) },
   { label: "Completed", value: (k) => String(k.completed) },
   { label: "Cycle time p50", value: (k) => formatMs(k.cycleTime.p50Ms), better: (k) => k.cycleTime.p50Ms, lowerIsBetter: true },
@@ -38,39 +47,9 @@ export function VersionComparison({ process, scope, canManage }: { process: Proc
           Versions compared {process.split && <span className="font-normal text-slate-600">— A/B split {100 - process.split.percentB} / {process.split.percentB}</span>}
         </h2>
       </div>
-      <div className="grid gap-6 p-4 lg:grid-cols-[1fr_20rem]">
+      <div className="grid gap-6 p-4 lg:grid-cols-[minmax(0,1fr)_20rem]">
         {a !== undefined && b !== undefined && a !== b && kA && kB ? (
-          <table className="w-full text-left text-sm" data-testid="version-table">
-            <thead>
-              <tr className="text-xs tracking-wide text-slate-600 uppercase">
-                <th scope="col" className="py-1.5 font-medium">Figure</th>
-                <th scope="col" className="py-1.5 text-right font-medium">
-                  <Link href={endedInstancesHref({ ...scope, process: process.key, version: a })} className="text-indigo-700 hover:underline">
-                    Version {a}
-                  </Link>
-                </th>
-                <th scope="col" className="py-1.5 text-right font-medium">
-                  <Link href={endedInstancesHref({ ...scope, process: process.key, version: b })} className="text-indigo-700 hover:underline">
-                    Version {b}
-                  </Link>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {ROWS.map((r) => {
-                const va = r.better?.(kA) ?? null;
-                const vb = r.better?.(kB) ?? null;
-                const winner = va !== null && vb !== null && va !== vb ? ((va < vb) === !!r.lowerIsBetter ? "a" : "b") : null;
-                return (
-                  <tr key={r.label}>
-                    <th scope="row" className="py-1.5 font-normal text-slate-700">{r.label}</th>
-                    <td className={`py-1.5 text-right tabular-nums ${winner === "a" ? "font-semibold text-emerald-800" : "text-slate-900"}`}>{r.value(kA)}</td>
-                    <td className={`py-1.5 text-right tabular-nums ${winner === "b" ? "font-semibold text-emerald-800" : "text-slate-900"}`}>{r.value(kB)}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <Comparison process={process} scope={scope} a={a} b={b} kA={kA} kB={kB} />
         ) : (
           <p className="text-sm text-slate-600">Only one version has figures in this period. Publish a new version and split starts between them to compare.</p>
         )}
@@ -78,6 +57,30 @@ export function VersionComparison({ process, scope, canManage }: { process: Proc
       </div>
     </section>
   );
+}
+
+/** Which of the two versions does better on a figure (null: a tie, or not comparable). */
+function winner(r: Figure, kA: ProcessKpis, kB: ProcessKpis): "a" | "b" | null {
+  const va = r.better?.(kA) ?? null;
+  const vb = r.better?.(kB) ?? null;
+  return va !== null && vb !== null && va !== vb ? ((va < vb) === !!r.lowerIsBetter ? "a" : "b") : null;
+}
+
+function Comparison({ process, scope, a, b, kA, kB }: { process: ProcessDashboard; scope: Scope; a: number; b: number; kA: ProcessKpis; kB: ProcessKpis }) {
+  const columns = useMemo<DataColumn<Figure>[]>(() => {
+    const version = (side: "a" | "b", v: number, k: ProcessKpis): DataColumn<Figure> => ({
+      id: side,
+      header: () => (
+        <Link href={endedInstancesHref({ ...scope, process: process.key, version: v })} className="text-indigo-700 hover:underline">
+          Version {v}
+        </Link>
+      ),
+      meta: { align: "right" },
+      cell: ({ row: { original: r } }) => <span className={clsx(winner(r, kA, kB) === side ? "font-semibold text-emerald-800" : "text-slate-900")}>{r.value(k)}</span>,
+    });
+    return [{ id: "figure", header: "Figure", accessorFn: (r) => r.label, meta: { rowHeader: true, className: "text-slate-700" } }, version("a", a, kA), version("b", b, kB)];
+  }, [process.key, scope, a, b, kA, kB]);
+  return <DataTable label={`Version ${a} and version ${b} compared`} testId="version-table" columns={columns} data={ROWS} getRowId={(r) => r.label} density="compact" headerStyle="plain" />;
 }
 
 function SplitForm({ process }: { process: ProcessDashboard }) {

@@ -70,3 +70,8 @@ function safeJson(text: string): unknown {
 export function isApiError(e: unknown, ...codes: string[]): e is ApiError {
   return e instanceof ApiError && (codes.length === 0 || codes.includes(e.code));
 }
+
+/** A refused form submit: the server's message for the form, and its field errors by field. */
+export function formErrorsOf(e: unknown): Record<string, string> {
+  return e instanceof ApiError ? { ...e.fieldErrors(), form: e.message } : { form: "Something went wrong. Try again." };
+}

@@ -3,7 +3,7 @@
 import { useEffect, useSyncExternalStore } from "react";
 import { useQueryClient, type QueryClient } from "@tanstack/react-query";
 import type { LiveEvent } from "@/lib/live/events";
-import { queryKeys } from "./queries";
+import { queryKeys } from "./keys";
 
 // Live updates: one EventSource per tab on GET /api/v1/stream. Each event names a task that
 // changed; we invalidate the queries that show it and let TanStack Query refetch through the normal

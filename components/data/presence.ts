@@ -4,7 +4,7 @@ import { useEffect } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { HEARTBEAT_MS, type Viewer } from "@/lib/live/presence-schemas";
 import { api } from "./api";
-import { queryKeys } from "./queries";
+import { queryKeys } from "./keys";
 
 /**
  * While a task is open: beat every HEARTBEAT_MS (only while the tab is visible), say goodbye on

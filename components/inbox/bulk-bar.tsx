@@ -2,9 +2,10 @@
 
 import { useState, type FormEvent } from "react";
 import { Check, LoaderCircle, UserRoundPen, X } from "lucide-react";
-import type { BulkResult, TaskDto } from "@/lib/tasks/schemas";
+import type { TaskDto } from "@/lib/tasks/schemas";
 import { usePeople } from "@/components/data/queries";
 import { Button } from "@/components/ui/button";
+import type { BulkResults } from "./use-inbox-decisions";
 
 /**
  * What a bulk action will touch, in words ("Approve 7"), and afterwards what happened to each task.
@@ -23,7 +24,7 @@ export function BulkBar({
   selected: TaskDto[];
   canAssign: boolean;
   busy: boolean;
-  results: { result: BulkResult; tasks: Map<string, TaskDto>; action: string } | null;
+  results: BulkResults | null;
   onApprove: () => void;
   onReassign: (assignee: string, reason: string) => void;
   onClear: () => void;

@@ -1,11 +1,10 @@
 "use client";
 
 import { useEffect, useId, useState, type FormEvent } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Bookmark, Search, Trash2, X } from "lucide-react";
-import { api } from "@/components/data/api";
-import { FILTER_KEYS, queryKeys, useSavedFilters, type InboxFilters } from "@/components/data/queries";
+import { FILTER_KEYS, type InboxFilters } from "@/components/data/keys";
 import { useAnnouncer } from "@/components/announcer";
+import { useDeleteSavedFilter, useSaveFilter, useSavedFilters } from "./queries";
 
 const SELECT =
   "rounded-md border-0 bg-white py-1 pr-7 pl-2 text-xs text-slate-800 ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none";
@@ -17,7 +16,6 @@ const SELECT =
 export function FilterBar({ filters, view, onChange }: { filters: InboxFilters; view: string; onChange: (patch: InboxFilters) => void }) {
   const [q, setQ] = useState(filters.q ?? "");
   const id = useId();
-  const qc = useQueryClient();
   const { announce, alert } = useAnnouncer();
   const saved = useSavedFilters();
   const [saving, setSaving] = useState(false);
@@ -36,20 +34,8 @@ export function FilterBar({ filters, view, onChange }: { filters: InboxFilters; 
     return () => clearTimeout(t);
   }, [q, filters.q, onChange]);
 
-  const save = useMutation({
-    mutationFn: (body: { name: string; query: string }) => api("/api/v1/saved-filters", { method: "POST", body }),
-    onSuccess: () => {
-      announce(`Saved filter “${name}”`);
-      setSaving(false);
-      setName("");
-      void qc.invalidateQueries({ queryKey: queryKeys.savedFilters });
-    },
-    onError: (e: Error) => alert(`Couldn't save the filter: ${e.message}`),
-  });
-  const remove = useMutation({
-    mutationFn: (filterId: string) => api(`/api/v1/saved-filters/${encodeURIComponent(filterId)}`, { method: "DELETE" }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: queryKeys.savedFilters }),
-  });
+  const save = useSaveFilter();
+  const remove = useDeleteSavedFilter();
 
   const currentQuery = () => {
     const sp = new URLSearchParams();
@@ -62,7 +48,18 @@ export function FilterBar({ filters, view, onChange }: { filters: InboxFilters; 
 
   function submitSave(e: FormEvent) {
     e.preventDefault();
-    if (name.trim()) save.mutate({ name: name.trim(), query: currentQuery() });
+    if (!name.trim()) return;
+    save.mutate(
+      { name: name.trim(), query: currentQuery() },
+      {
+        onSuccess: () => {
+          announce(`Saved filter “${name}”`);
+          setSaving(false);
+          setName("");
+        },
+        onError: (err) => alert(`Couldn't save the filter: ${err.message}`),
+      },
+    );
   }
 
   return (

@@ -1,5 +1,6 @@
 "use client";
 
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { Dialog } from "@/components/ui/dialog";
 
 export const SHORTCUTS: [string, string][] = [
@@ -18,21 +19,20 @@ export const SHORTCUTS: [string, string][] = [
   ["Esc", "Close a dialog"],
 ];
 
+const COLUMNS: DataColumn<[string, string]>[] = [
+  {
+    id: "key",
+    header: "Key",
+    meta: { rowHeader: true, className: "w-32" },
+    cell: ({ row: { original } }) => <kbd className="rounded border border-slate-300 bg-slate-50 px-1.5 py-0.5 font-mono text-xs text-slate-800 shadow-xs">{original[0]}</kbd>,
+  },
+  { id: "what", header: "What it does", meta: { className: "text-slate-700" }, cell: ({ row: { original } }) => original[1] },
+];
+
 export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   return (
     <Dialog open={open} onClose={onClose} title="Keyboard shortcuts" description="Single-key shortcuts work while the inbox has focus and you are not typing in a field. Ctrl+K (⌘K) opens the command menu. You can switch single-key shortcuts off in Settings.">
-      <table className="w-full text-sm">
-        <tbody>
-          {SHORTCUTS.map(([key, what]) => (
-            <tr key={key} className="border-t border-slate-100">
-              <td className="py-2 pr-4">
-                <kbd className="rounded border border-slate-300 bg-slate-50 px-1.5 py-0.5 font-mono text-xs text-slate-800 shadow-xs">{key}</kbd>
-              </td>
-              <td className="py-2 text-slate-700">{what}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable label="Keyboard shortcuts" columns={COLUMNS} data={SHORTCUTS} getRowId={([key]) => key} density="compact" headerStyle="plain" />
     </Dialog>
   );
 }

@@ -1,5 +1,5 @@
 import type { MeDto } from "@/lib/identity/schemas";
-import type { InboxView } from "@/components/data/queries";
+import type { InboxView } from "@/components/data/keys";
 
 export interface ViewDef {
   id: InboxView;

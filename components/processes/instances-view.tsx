@@ -5,10 +5,9 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import clsx from "clsx";
 import { ListChecks } from "lucide-react";
 import { format } from "date-fns";
+import { DataTable, queryState, type DataColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
-import { LoadError } from "@/components/ui/load-error";
-import { Skeleton } from "@/components/ui/skeleton";
-import { INSTANCE_STATUSES } from "@/lib/engine/schemas";
+import { INSTANCE_STATUSES, type InstanceSummaryDto } from "@/lib/engine/schemas";
 import { useInstances } from "./queries";
 import { StatusBadge } from "./status-badge";
 
@@ -26,6 +25,54 @@ function describeDrillDown(d: Record<string, string>): string {
   if (d.rework) parts.push("reworked (looped back or information requested)");
   return parts.join(" · ");
 }
+
+const COLUMNS: DataColumn<InstanceSummaryDto>[] = [
+  {
+    id: "instance",
+    header: "Instance",
+    cell: ({ row: { original: i } }) => (
+      <Link href={`/processes/instances/${i.id}`} className="font-medium text-indigo-700 hover:underline">
+        {i.businessKey ?? i.id.slice(-8)}
+      </Link>
+    ),
+  },
+  {
+    id: "process",
+    header: "Process",
+    meta: { className: "text-slate-700" },
+    cell: ({ row: { original: i } }) => (
+      <>
+        {i.process.name} <span className="text-slate-500">v{i.process.version}</span>
+      </>
+    ),
+  },
+  {
+    id: "state",
+    header: "State",
+    cell: ({ row: { original: i } }) => (
+      <>
+        <StatusBadge status={i.status} />
+        {i.error && (
+          <p className="mt-0.5 max-w-xs truncate text-xs text-red-700" title={i.error}>
+            {i.error}
+          </p>
+        )}
+      </>
+    ),
+  },
+  { id: "step", header: "At step", meta: { className: "text-slate-700" }, cell: ({ row: { original: i } }) => <code>{i.currentStepId ?? "—"}</code> },
+  {
+    id: "started",
+    header: "Started",
+    meta: { className: "text-slate-600" },
+    cell: ({ row: { original: i } }) => (
+      <>
+        {format(new Date(i.startedAt), "d MMM HH:mm:ss")}
+        {i.startedByName && <> · {i.startedByName}</>}
+      </>
+    ),
+  },
+];
 
 export function InstancesView() {
   const params = useSearchParams();
@@ -80,55 +127,20 @@ export function InstancesView() {
         ))}
       </nav>
       <section className="overflow-hidden rounded-xl bg-white ring-1 ring-slate-200">
-        {instances.isPending && (
-          <div className="space-y-3 p-4" aria-busy="true" aria-label="Loading instances">
-            <Skeleton className="h-6" />
-            <Skeleton className="h-6" />
-          </div>
-        )}
-        {instances.isError && (
-          <LoadError what="instances" error={instances.error} onRetry={() => instances.refetch()} />
-        )}
-        {instances.data?.data.length === 0 && (
-          <EmptyState icon={<ListChecks aria-hidden className="size-6" />} title="No instances here">
-            {status ? "None in this state." : "Start one from the process list, or send an event."}
-          </EmptyState>
-        )}
-        {instances.data && instances.data.data.length > 0 && (
-          <div className="overflow-x-auto">
-            <table className="w-full min-w-[720px] text-left text-sm" data-testid="instances-table">
-              <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
-                <tr>
-                  <th scope="col" className="px-4 py-2.5">Instance</th>
-                  <th scope="col" className="px-4 py-2.5">Process</th>
-                  <th scope="col" className="px-4 py-2.5">State</th>
-                  <th scope="col" className="px-4 py-2.5">At step</th>
-                  <th scope="col" className="px-4 py-2.5">Started</th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {instances.data.data.map((i) => (
-                  <tr key={i.id}>
-                    <td className="px-4 py-2">
-                      <Link href={`/processes/instances/${i.id}`} className="font-medium text-indigo-700 hover:underline">
-                        {i.businessKey ?? i.id.slice(-8)}
-                      </Link>
-                    </td>
-                    <td className="px-4 py-2 text-slate-700">
-                      {i.process.name} <span className="text-slate-500">v{i.process.version}</span>
-                    </td>
-                    <td className="px-4 py-2">
-                      <StatusBadge status={i.status} />
-                      {i.error && <p className="mt-0.5 max-w-xs truncate text-xs text-red-700" title={i.error}>{i.error}</p>}
-                    </td>
-                    <td className="px-4 py-2 text-slate-700"><code>{i.currentStepId ?? "—"}</code></td>
-                    <td className="px-4 py-2 text-slate-600">{format(new Date(i.startedAt), "d MMM HH:mm:ss")}{i.startedByName && <> · {i.startedByName}</>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          label="Process instances"
+          testId="instances-table"
+          columns={COLUMNS}
+          data={instances.data?.data}
+          getRowId={(i) => i.id}
+          {...queryState(instances, "instances")}
+          empty={
+            <EmptyState icon={<ListChecks aria-hidden className="size-6" />} title="No instances here">
+              {status ? "None in this state." : "Start one from the process list, or send an event."}
+            </EmptyState>
+          }
+          minWidth="min-w-[720px]"
+        />
       </section>
     </main>
   );

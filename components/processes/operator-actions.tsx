@@ -1,17 +1,13 @@
 "use client";
 
 import { useRef, useState, type FormEvent } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Ban, RotateCcw, SkipForward } from "lucide-react";
-import { api } from "@/components/data/api";
 import { useAnnouncer } from "@/components/announcer";
 import { Button } from "@/components/ui/button";
-import { Dialog, useDialogClose } from "@/components/ui/dialog";
+import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Textarea } from "@/components/ui/input";
 import { cancelInstanceSchema, skipStepSchema, type InstanceDto } from "@/lib/engine/schemas";
-import { processKeys } from "./queries";
-
-type Action = "retry" | "skip" | "cancel";
+import { useInstanceAction, type OperatorAction as Action } from "./queries";
 
 const COPY: Record<Action, { title: (i: InstanceDto) => string; label: string; hint: string; confirm: string; done: string; reasonRequired: boolean }> = {
   retry: {
@@ -75,25 +71,12 @@ export function OperatorActions({ instance }: { instance: InstanceDto }) {
 }
 
 function ReasonForm({ action, instance, onDone }: { action: Action; instance: InstanceDto; onDone: () => void }) {
-  const close = useDialogClose();
-  const qc = useQueryClient();
+  const run = useInstanceAction(instance.id, action);
   const { announce } = useAnnouncer();
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
   const copy = COPY[action];
-  const run = useMutation({
-    mutationFn: (body: { reason?: string }) => api<InstanceDto>(`/api/v1/instances/${instance.id}/${action}`, { method: "POST", body }),
-    onSuccess: (i) => {
-      announce(copy.done);
-      qc.setQueryData(processKeys.instance(i.id), i);
-      onDone();
-    },
-    onError: (e) => {
-      setError(e.message);
-      ref.current?.focus();
-    },
-  });
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -106,7 +89,16 @@ function ReasonForm({ action, instance, onDone }: { action: Action; instance: In
         return;
       }
     }
-    run.mutate(reason.trim() ? { reason: reason.trim() } : {});
+    run.mutate(reason.trim() ? { reason: reason.trim() } : {}, {
+      onSuccess: () => {
+        announce(copy.done);
+        onDone();
+      },
+      onError: (err) => {
+        setError(err.message);
+        ref.current?.focus();
+      },
+    });
   }
 
   return (
@@ -126,14 +118,7 @@ function ReasonForm({ action, instance, onDone }: { action: Action; instance: In
           if (error) setError(null);
         }}
       />
-      <div className="flex justify-end gap-2">
-        <Button variant="ghost" onClick={close}>
-          Back
-        </Button>
-        <Button type="submit" variant={action === "cancel" ? "danger" : "primary"} loading={run.isPending}>
-          {copy.confirm}
-        </Button>
-      </div>
+      <DialogActions submitLabel={copy.confirm} cancelLabel="Back" variant={action === "cancel" ? "destructive" : "primary"} busy={run.isPending} />
     </form>
   );
 }

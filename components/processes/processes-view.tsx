@@ -2,20 +2,21 @@
 
 import Link from "next/link";
 import { useRef, useState, type FormEvent } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Play, Upload, Workflow } from "lucide-react";
 import { format } from "date-fns";
-import { api, ApiError } from "@/components/data/api";
+import { ApiError } from "@/components/data/api";
 import { useAnnouncer } from "@/components/announcer";
 import { Button } from "@/components/ui/button";
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { Input, Textarea } from "@/components/ui/input";
 import { EmptyState } from "@/components/ui/empty-state";
 import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { ProcessSummaryDto, ProcessVersionDto } from "@/lib/processes/schemas";
 import type { InstanceDto } from "@/lib/engine/schemas";
-import { processKeys, useProcesses } from "./queries";
+import { useDeprecateVersion, useProcesses, usePublishProcess, useStartInstance } from "./queries";
 import { StatusBadge } from "./status-badge";
+import { instanceCounts } from "./format";
 
 const SAMPLE = `key: refund-approval
 name: Refund above threshold
@@ -31,12 +32,6 @@ steps:
     kind: end
 `;
 
-function counts(c: Record<string, number>) {
-  const order = ["RUNNING", "WAITING", "FAILED", "COMPLETED", "CANCELLED"];
-  const parts = order.filter((s) => c[s]).map((s) => `${c[s]} ${s.toLowerCase()}`);
-  return parts.length ? parts.join(" · ") : "no instances";
-}
-
 export function ProcessesView() {
   const processes = useProcesses();
   return (
@@ -50,7 +45,7 @@ export function ProcessesView() {
           All instances →
         </Link>
       </div>
-      <div className="grid gap-6 lg:grid-cols-[1fr_24rem]">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,1fr)_24rem]">
         <section aria-labelledby="process-list" className="space-y-4">
           <h2 id="process-list" className="sr-only">
             Process definitions
@@ -94,7 +89,7 @@ function ProcessCard({ process }: { process: ProcessSummaryDto }) {
           </p>
           <p className="mt-1 text-sm text-slate-600">
             <Link className="text-indigo-700 hover:underline" href={`/processes/instances?process=${encodeURIComponent(process.key)}`}>
-              {counts(process.instanceCounts)}
+              {instanceCounts(process.instanceCounts)}
             </Link>
           </p>
         </div>
@@ -103,76 +98,63 @@ function ProcessCard({ process }: { process: ProcessSummaryDto }) {
         </Button>
       </header>
       {starting && <StartInstance processKey={process.key} onDone={() => setStarting(false)} />}
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Versions of {process.name}</caption>
-        <thead className="bg-slate-50 text-xs font-medium tracking-wide text-slate-500 uppercase">
-          <tr>
-            <th scope="col" className="px-4 py-2">Version</th>
-            <th scope="col" className="px-4 py-2">Status</th>
-            <th scope="col" className="px-4 py-2">Published</th>
-            <th scope="col" className="px-4 py-2">Instances</th>
-            <th scope="col" className="px-4 py-2"><span className="sr-only">Actions</span></th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {process.versions.map((v) => (
-            <VersionRow key={v.id} version={v} />
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        label={`Versions of ${process.name}`}
+        columns={VERSION_COLUMNS}
+        data={process.versions}
+        getRowId={(v) => v.id}
+        rowActions={(v) => <DeprecateButton version={v} />}
+        density="compact"
+      />
     </article>
   );
 }
 
-function VersionRow({ version }: { version: ProcessVersionDto }) {
-  const qc = useQueryClient();
+const VERSION_COLUMNS: DataColumn<ProcessVersionDto>[] = [
+  {
+    id: "version",
+    header: "Version",
+    cell: ({ row: { original: v } }) => (
+      <Link href={`/processes/${encodeURIComponent(v.key)}?version=${v.version}`} className="font-medium text-indigo-700 hover:underline">
+        v{v.version}
+        <span className="sr-only"> diagram</span>
+      </Link>
+    ),
+  },
+  { id: "status", header: "Status", cell: ({ row: { original: v } }) => <StatusBadge status={v.status} /> },
+  {
+    id: "published",
+    header: "Published",
+    meta: { className: "text-slate-600" },
+    cell: ({ row: { original: v } }) => (
+      <>
+        {format(new Date(v.createdAt), "d MMM yyyy HH:mm")} {v.createdByName && <>by {v.createdByName}</>}
+      </>
+    ),
+  },
+  { id: "instances", header: "Instances", meta: { className: "text-slate-600" }, cell: ({ row: { original: v } }) => instanceCounts(v.instanceCounts) },
+];
+
+function DeprecateButton({ version }: { version: ProcessVersionDto }) {
+  const deprecate = useDeprecateVersion();
   const { announce } = useAnnouncer();
-  const deprecate = useMutation({
-    mutationFn: () => api<ProcessVersionDto>(`/api/v1/processes/${version.key}/versions/${version.version}/deprecate`, { method: "POST", body: {} }),
-    onSuccess: () => {
-      announce(`Version ${version.version} deprecated`);
-      void qc.invalidateQueries({ queryKey: processKeys.list });
-    },
-  });
+  if (version.status !== "ACTIVE") return null;
   return (
-    <tr>
-      <td className="px-4 py-2 font-medium">
-        <Link href={`/processes/${encodeURIComponent(version.key)}?version=${version.version}`} className="text-indigo-700 hover:underline">
-          v{version.version}
-          <span className="sr-only"> diagram</span>
-        </Link>
-      </td>
-      <td className="px-4 py-2"><StatusBadge status={version.status} /></td>
-      <td className="px-4 py-2 text-slate-600">
-        {format(new Date(version.createdAt), "d MMM yyyy HH:mm")} {version.createdByName && <>by {version.createdByName}</>}
-      </td>
-      <td className="px-4 py-2 text-slate-600">{counts(version.instanceCounts)}</td>
-      <td className="px-4 py-2 text-right">
-        {version.status === "ACTIVE" && (
-          <Button size="sm" variant="ghost" loading={deprecate.isPending} onClick={() => deprecate.mutate()}>
-            Deprecate
-          </Button>
-        )}
-        {deprecate.isError && <p className="text-xs text-red-700">{deprecate.error.message}</p>}
-      </td>
-    </tr>
+    <span className="text-right">
+      <Button size="sm" variant="ghost" loading={deprecate.isPending} onClick={() => deprecate.mutate(version, { onSuccess: () => announce(`Version ${version.version} deprecated`) })}>
+        Deprecate<span className="sr-only"> v{version.version}</span>
+      </Button>
+      {deprecate.isError && <p className="text-xs text-red-700">{deprecate.error.message}</p>}
+    </span>
   );
 }
 
 function StartInstance({ processKey, onDone }: { processKey: string; onDone: () => void }) {
-  const qc = useQueryClient();
   const [variables, setVariables] = useState("{\n  \n}");
   const [businessKey, setBusinessKey] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [started, setStarted] = useState<InstanceDto | null>(null);
-  const start = useMutation({
-    mutationFn: (body: unknown) => api<InstanceDto>(`/api/v1/processes/${processKey}/instances`, { method: "POST", body }),
-    onSuccess: (i) => {
-      setStarted(i);
-      void qc.invalidateQueries({ queryKey: processKeys.list });
-    },
-    onError: (e) => setError(e.message),
-  });
+  const start = useStartInstance(processKey);
   function submit(e: FormEvent) {
     e.preventDefault();
     setError(null);
@@ -183,7 +165,7 @@ function StartInstance({ processKey, onDone }: { processKey: string; onDone: () 
       setError("Variables must be a JSON object.");
       return;
     }
-    start.mutate({ variables: vars, ...(businessKey ? { businessKey } : {}) });
+    start.mutate({ variables: vars, ...(businessKey ? { businessKey } : {}) }, { onSuccess: setStarted, onError: (err) => setError(err.message) });
   }
   return (
     <form onSubmit={submit} className="space-y-3 border-b border-slate-100 bg-slate-50/60 px-4 py-3" aria-label={`Start ${processKey}`}>
@@ -207,28 +189,27 @@ function StartInstance({ processKey, onDone }: { processKey: string; onDone: () 
 }
 
 function UploadDefinition() {
-  const qc = useQueryClient();
   const { announce } = useAnnouncer();
   const fileRef = useRef<HTMLInputElement>(null);
   const [text, setText] = useState(SAMPLE);
   const [errors, setErrors] = useState<{ path: string; message: string }[]>([]);
   const [summary, setSummary] = useState<string | null>(null);
   const [published, setPublished] = useState<ProcessVersionDto | null>(null);
-  const upload = useMutation({
-    mutationFn: async (document: string) => api<ProcessVersionDto>("/api/v1/processes", { method: "POST", body: { document } }),
-    onSuccess: (v) => {
-      setErrors([]);
-      setSummary(null);
-      setPublished(v);
-      announce(`Published ${v.key} version ${v.version}`);
-      void qc.invalidateQueries({ queryKey: processKeys.list });
-    },
-    onError: (e) => {
-      setPublished(null);
-      setSummary(e.message);
-      setErrors(e instanceof ApiError ? (e.problem.errors ?? []) : []);
-    },
-  });
+  const upload = usePublishProcess();
+  const publish = () =>
+    upload.mutate(text, {
+      onSuccess: (v) => {
+        setErrors([]);
+        setSummary(null);
+        setPublished(v);
+        announce(`Published ${v.key} version ${v.version}`);
+      },
+      onError: (e) => {
+        setPublished(null);
+        setSummary(e.message);
+        setErrors(e instanceof ApiError ? (e.problem.errors ?? []) : []);
+      },
+    });
   return (
     <section aria-labelledby="upload-heading" className="h-fit rounded-xl bg-white p-4 ring-1 ring-slate-200">
       <h2 id="upload-heading" className="mb-1 font-semibold text-slate-900">
@@ -239,7 +220,7 @@ function UploadDefinition() {
         className="space-y-3"
         onSubmit={(e) => {
           e.preventDefault();
-          upload.mutate(text);
+          publish();
         }}
       >
         <Textarea label="Definition" rows={16} value={text} onChange={(e) => setText(e.target.value)} className="font-mono text-xs" spellCheck={false} />

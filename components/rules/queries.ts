@@ -2,33 +2,29 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, ApiError, type Problem } from "@/components/data/api";
+import { queryKeys } from "@/components/data/keys";
+import type { InstanceDto, InstancePage } from "@/lib/engine/schemas";
 import type { EvaluationDto, PublishResult, TableDetail, TableDiff, TableSummary, TestCase, TestCaseResult, UnusedRules, UploadResult } from "@/lib/rules/schemas";
 
 // Decision tables over REST (TanStack Query), the one way the browser talks to Baton.
 
-export const rulesKeys = {
-  all: ["decision-tables"] as const,
-  table: (key: string) => ["decision-tables", key] as const,
-  diff: (key: string) => ["decision-tables", key, "diff"] as const,
-};
-
 const path = (key: string, rest = "") => `/api/v1/decision-tables/${encodeURIComponent(key)}${rest}`;
 
 export function useDecisionTables() {
-  return useQuery({ queryKey: rulesKeys.all, queryFn: ({ signal }) => api<{ data: TableSummary[] }>("/api/v1/decision-tables", { signal }) });
+  return useQuery({ queryKey: queryKeys.decisionTables, queryFn: ({ signal }) => api<{ data: TableSummary[] }>("/api/v1/decision-tables", { signal }) });
 }
 
 export function useDecisionTable(key: string) {
-  return useQuery({ queryKey: rulesKeys.table(key), queryFn: ({ signal }) => api<TableDetail>(path(key), { signal }) });
+  return useQuery({ queryKey: queryKeys.decisionTable(key), queryFn: ({ signal }) => api<TableDetail>(path(key), { signal }) });
 }
 
 export function useTableDiff(key: string) {
-  return useQuery({ queryKey: rulesKeys.diff(key), queryFn: ({ signal }) => api<TableDiff>(path(key, "/diff"), { signal }) });
+  return useQuery({ queryKey: queryKeys.decisionTableDiff(key), queryFn: ({ signal }) => api<TableDiff>(path(key, "/diff"), { signal }) });
 }
 
 export function useUnusedRules(key: string, days: number, enabled: boolean) {
   return useQuery({
-    queryKey: [...rulesKeys.table(key), "unused", days],
+    queryKey: queryKeys.unusedRules(key, days),
     queryFn: ({ signal }) => api<UnusedRules>(path(key, `/unused-rules?days=${days}`), { signal }),
     enabled,
   });
@@ -42,7 +38,7 @@ export function usePublish(key: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (version: number) => api<PublishResult>(path(key, "/publish"), { method: "POST", body: { version } }),
-    onSettled: () => qc.invalidateQueries({ queryKey: rulesKeys.all }),
+    onSettled: () => qc.invalidateQueries({ queryKey: queryKeys.decisionTables }),
   });
 }
 
@@ -50,7 +46,7 @@ export function useSaveTestCases(key: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (testCases: TestCase[]) => api<{ testCases: TestCase[]; testResults: TestCaseResult[] }>(path(key, "/test-cases"), { method: "PUT", body: { testCases } }),
-    onSuccess: () => qc.invalidateQueries({ queryKey: rulesKeys.table(key) }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.decisionTable(key) }),
   });
 }
 
@@ -64,6 +60,15 @@ export function useUploadDmn() {
       if (!res.ok) throw new ApiError({ ...((body ?? {}) as Partial<Problem>), status: res.status });
       return body as UploadResult;
     },
-    onSuccess: () => qc.invalidateQueries({ queryKey: rulesKeys.all }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.decisionTables }),
   });
+}
+
+/** Past process instances whose variables can fill a what-if test. */
+export function useRecentInstances() {
+  return useQuery({ queryKey: queryKeys.whatIfInstances, queryFn: ({ signal }) => api<InstancePage>("/api/v1/instances?limit=50", { signal }), staleTime: 30_000 });
+}
+
+export function useLoadInstance() {
+  return useMutation({ mutationFn: (id: string) => api<InstanceDto>(`/api/v1/instances/${encodeURIComponent(id)}`) });
 }

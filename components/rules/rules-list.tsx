@@ -6,11 +6,47 @@ import { format } from "date-fns";
 import { FileUp, Table2 } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/badge";
+import { DataTable, queryState, type DataColumn } from "@/components/ui/data-table";
 import { EmptyState } from "@/components/ui/empty-state";
-import { LoadError } from "@/components/ui/load-error";
-import { Skeleton } from "@/components/ui/skeleton";
+import type { TableSummary } from "@/lib/rules/schemas";
 import { useDecisionTables, useUploadDmn } from "./queries";
 import { ProblemMessage } from "./problem-message";
+
+const COLUMNS: DataColumn<TableSummary>[] = [
+  {
+    id: "table",
+    header: "Table",
+    accessorFn: (t) => t.name.toLowerCase(),
+    enableSorting: true,
+    cell: ({ row: { original: t } }) => (
+      <>
+        <Link href={`/rules/${encodeURIComponent(t.key)}`} className="font-medium text-indigo-700 hover:underline">
+          {t.name}
+        </Link>
+        <div className="font-mono text-xs text-slate-500">{t.key}</div>
+      </>
+    ),
+  },
+  { id: "hitPolicy", header: "Hit policy", meta: { className: "text-slate-700" }, cell: ({ row: { original: t } }) => t.versions[0]?.hitPolicy },
+  {
+    id: "published",
+    header: "Published",
+    cell: ({ row: { original: t } }) => (t.latestPublished ? <Badge tone="success">v{t.latestPublished}</Badge> : <span className="text-slate-500">never</span>),
+  },
+  { id: "draft", header: "Draft", cell: ({ row: { original: t } }) => (t.draft ? <Badge tone="warning">v{t.draft} draft</Badge> : <span className="text-slate-500">—</span>) },
+  {
+    id: "changed",
+    header: "Last change",
+    accessorFn: (t) => t.versions[0]?.createdAt ?? "",
+    enableSorting: true,
+    sortDescFirst: true,
+    meta: { className: "text-slate-600" },
+    cell: ({ row: { original: t } }) => {
+      const newest = t.versions[0];
+      return newest ? `${format(new Date(newest.createdAt), "d MMM yyyy, HH:mm")} by ${newest.createdBy}` : "—";
+    },
+  },
+];
 
 export function RulesList() {
   const tables = useDecisionTables();
@@ -23,7 +59,6 @@ export function RulesList() {
     if (file) upload.mutate(await file.text());
   }
 
-  const rows = tables.data?.data ?? [];
   return (
     <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:px-6">
       <div className="mb-5 flex flex-wrap items-end justify-between gap-3">
@@ -55,51 +90,20 @@ export function RulesList() {
       )}
 
       <div className="overflow-hidden rounded-lg bg-white ring-1 ring-slate-200">
-        {tables.isPending ? (
-          <div className="space-y-2 p-4">
-            <Skeleton className="h-6 w-full" />
-            <Skeleton className="h-6 w-2/3" />
-          </div>
-        ) : tables.isError ? (
-          <LoadError what="the decision tables" error={tables.error} onRetry={() => tables.refetch()} />
-        ) : rows.length === 0 ? (
-          <EmptyState icon={<Table2 className="size-6" />} title="No decision tables yet">
-            Upload a .dmn file to add the first one.
-          </EmptyState>
-        ) : (
-          <table className="w-full text-left text-sm">
-            <thead className="border-b border-slate-200 bg-slate-50 text-xs font-semibold tracking-wide text-slate-600 uppercase">
-              <tr>
-                <th scope="col" className="px-4 py-2.5">Table</th>
-                <th scope="col" className="px-4 py-2.5">Hit policy</th>
-                <th scope="col" className="px-4 py-2.5">Published</th>
-                <th scope="col" className="px-4 py-2.5">Draft</th>
-                <th scope="col" className="px-4 py-2.5">Last change</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {rows.map((t) => {
-                const newest = t.versions[0];
-                return (
-                  <tr key={t.key} className="hover:bg-slate-50">
-                    <td className="px-4 py-3">
-                      <Link href={`/rules/${encodeURIComponent(t.key)}`} className="font-medium text-indigo-700 hover:underline">
-                        {t.name}
-                      </Link>
-                      <div className="font-mono text-xs text-slate-500">{t.key}</div>
-                    </td>
-                    <td className="px-4 py-3 text-slate-700">{newest?.hitPolicy}</td>
-                    <td className="px-4 py-3">{t.latestPublished ? <Badge tone="success">v{t.latestPublished}</Badge> : <span className="text-slate-400">never</span>}</td>
-                    <td className="px-4 py-3">{t.draft ? <Badge tone="warning">v{t.draft} draft</Badge> : <span className="text-slate-400">—</span>}</td>
-                    <td className="px-4 py-3 text-slate-600">
-                      {newest ? `${format(new Date(newest.createdAt), "d MMM yyyy, HH:mm")} by ${newest.createdBy}` : "—"}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        )}
+        <DataTable
+          label="Decision tables"
+          columns={COLUMNS}
+          data={tables.data?.data}
+          getRowId={(t) => t.key}
+          {...queryState(tables, "the decision tables")}
+          empty={
+            <EmptyState icon={<Table2 aria-hidden className="size-6" />} title="No decision tables yet">
+              Upload a .dmn file to add the first one.
+            </EmptyState>
+          }
+          rowProps={() => ({ className: "hover:bg-slate-50" })}
+          minWidth="min-w-[640px]"
+        />
       </div>
     </main>
   );

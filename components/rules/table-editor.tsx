@@ -1,15 +1,16 @@
 "use client";
 
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useMemo, useState } from "react";
 import clsx from "clsx";
-import { ArrowDown, ArrowLeft, ArrowRight, ArrowUp, Plus, Save, Trash2, X } from "lucide-react";
+import { ArrowDown, ArrowUp, Plus, Save, Trash2, X } from "lucide-react";
 import { isApiError } from "@/components/data/api";
 import { Button } from "@/components/ui/button";
+import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { checkExpression, checkUnaryTests } from "@/lib/rules/feel";
 import { modelToDmnXml } from "@/lib/rules/serialize";
-import { AGGREGATIONS, HIT_POLICIES, type DecisionTableModel, type FeelType, type TableRule } from "@/lib/rules/schemas";
-import { COLUMN_TYPES, addInput, addOutput, columnProblems, moveColumn, removeColumn, updateInput, updateOutput } from "@/lib/rules/columns";
-import { normaliseTypeRef } from "@/lib/rules/feel";
+import { AGGREGATIONS, HIT_POLICIES, type DecisionTableModel, type TableRule } from "@/lib/rules/schemas";
+import { columnProblems } from "@/lib/rules/columns";
+import { ColumnsEditor } from "./columns-editor";
 import { ProblemMessage } from "./problem-message";
 import { useUploadDmn } from "./queries";
 
@@ -72,11 +73,60 @@ export function TableEditor({ model: initial, onDone }: { model: DecisionTableMo
     upload.mutate(modelToDmnXml(model), { onSuccess: (r) => onDone(r.tables.find((t) => t.key === model.key)?.version ?? null) });
   }
 
+  const cellError = (id: string) => problems.get(id) ?? (serverElement === id ? upload.error?.message : undefined);
   const cellClass = (id: string) =>
     clsx(
       "min-w-24 rounded border-0 bg-white px-2 py-1 font-mono text-[13px] ring-1 ring-inset focus:ring-2 focus:outline-none",
       problems.has(id) || serverElement === id ? "ring-red-500 focus:ring-red-600" : "ring-slate-300 focus:ring-indigo-600",
     );
+
+  // Rebuilt as the model changes: the templates are called, not mounted, so typing keeps focus.
+  const columns: DataColumn<TableRule>[] = [
+    { id: "n", header: "#", meta: { rowHeader: true, className: "w-10 font-mono text-xs text-slate-500" }, cell: ({ row }) => row.index + 1 },
+    ...[...model.inputs.map((col, k) => ({ k, kind: "in" as const, title: col.label ?? col.expression, id: col.id })), ...model.outputs.map((col, k) => ({ k, kind: "out" as const, title: col.label ?? col.name, id: col.id }))].map(
+      ({ k, kind, title, id }): DataColumn<TableRule> => ({
+        id,
+        header: title,
+        cell: ({ row }) => {
+          const n = row.index;
+          const c = (kind === "in" ? row.original.inputEntries : row.original.outputEntries)[k]!;
+          const error = cellError(c.id);
+          return (
+            <>
+              <input
+                aria-label={`Rule ${n + 1}, ${title}`}
+                aria-invalid={error ? true : undefined}
+                aria-describedby={error ? `${c.id}-error` : undefined}
+                className={cellClass(c.id)}
+                // Cells grow with their text, so a range or a long string stays readable.
+                style={{ width: `${Math.min(40, Math.max(8, c.text.length + 3))}ch` }}
+                value={c.text}
+                spellCheck={false}
+                onChange={(e) => update((m) => void ((kind === "in" ? m.rules[n]!.inputEntries : m.rules[n]!.outputEntries)[k]!.text = e.target.value))}
+              />
+              {error && (
+                <p id={`${c.id}-error`} className="mt-0.5 max-w-56 text-xs text-red-700">
+                  {error}
+                </p>
+              )}
+            </>
+          );
+        },
+      }),
+    ),
+    {
+      id: "annotation",
+      header: "Annotation",
+      cell: ({ row }) => (
+        <input
+          aria-label={`Rule ${row.index + 1}, annotation`}
+          className="w-full min-w-40 rounded border-0 px-2 py-1 text-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none"
+          value={row.original.annotation ?? ""}
+          onChange={(e) => update((m) => void (m.rules[row.index]!.annotation = e.target.value || null))}
+        />
+      ),
+    },
+  ];
 
   return (
     <section aria-label="Edit decision table" className="space-y-3 rounded-lg bg-white p-3 ring-2 ring-indigo-300">
@@ -139,228 +189,35 @@ export function TableEditor({ model: initial, onDone }: { model: DecisionTableMo
         }}
       />
 
-      <div className="overflow-x-auto">
-        <table className="w-full border-collapse text-left text-sm" data-testid="table-editor">
-          <thead>
-            <tr className="border-b border-slate-200 text-xs text-slate-600">
-              <th scope="col" className="w-10 px-1 py-1.5">#</th>
-              {model.inputs.map((i) => (
-                <th key={i.id} scope="col" className="px-1 py-1.5 font-semibold">
-                  {i.label ?? i.expression}
-                </th>
-              ))}
-              {model.outputs.map((o) => (
-                <th key={o.id} scope="col" className="px-1 py-1.5 font-semibold">
-                  {o.label ?? o.name}
-                </th>
-              ))}
-              <th scope="col" className="px-1 py-1.5 font-semibold">Annotation</th>
-              <th scope="col" className="px-1 py-1.5">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {model.rules.map((r, n) => (
-              <tr key={r.id} className="border-b border-slate-100 align-top" data-testid={`edit-row-${n + 1}`}>
-                <th scope="row" className="px-1 py-1.5 font-mono text-xs text-slate-500">
-                  {n + 1}
-                </th>
-                {[...r.inputEntries.map((c, k) => ({ c, k, kind: "in" as const })), ...r.outputEntries.map((c, k) => ({ c, k, kind: "out" as const }))].map(({ c, k, kind }) => {
-                  const column = kind === "in" ? (model.inputs[k]!.label ?? model.inputs[k]!.expression) : (model.outputs[k]!.label ?? model.outputs[k]!.name);
-                  const error = problems.get(c.id) ?? (serverElement === c.id ? upload.error?.message : undefined);
-                  return (
-                    <td key={c.id} className="px-1 py-1">
-                      <input
-                        aria-label={`Rule ${n + 1}, ${column}`}
-                        aria-invalid={error ? true : undefined}
-                        aria-describedby={error ? `${c.id}-error` : undefined}
-                        className={cellClass(c.id)}
-                        // Cells grow with their text, so a range or a long string stays readable.
-                        style={{ width: `${Math.min(40, Math.max(8, c.text.length + 3))}ch` }}
-                        value={c.text}
-                        spellCheck={false}
-                        onChange={(e) => update((m) => void ((kind === "in" ? m.rules[n]!.inputEntries : m.rules[n]!.outputEntries)[k]!.text = e.target.value))}
-                      />
-                      {error && (
-                        <p id={`${c.id}-error`} className="mt-0.5 max-w-56 text-xs text-red-700">
-                          {error}
-                        </p>
-                      )}
-                    </td>
-                  );
-                })}
-                <td className="px-1 py-1">
-                  <input
-                    aria-label={`Rule ${n + 1}, annotation`}
-                    className="w-full min-w-40 rounded border-0 px-2 py-1 text-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none"
-                    value={r.annotation ?? ""}
-                    onChange={(e) => update((m) => void (m.rules[n]!.annotation = e.target.value || null))}
-                  />
-                </td>
-                <td className="px-1 py-1 whitespace-nowrap">
-                  <Button size="sm" variant="ghost" aria-label={`Move rule ${n + 1} up`} disabled={n === 0} onClick={() => move(n, -1)}>
-                    <ArrowUp aria-hidden className="size-4" />
-                  </Button>
-                  <Button size="sm" variant="ghost" aria-label={`Move rule ${n + 1} down`} disabled={n === model.rules.length - 1} onClick={() => move(n, 1)}>
-                    <ArrowDown aria-hidden className="size-4" />
-                  </Button>
-                  <Button size="sm" variant="ghost" aria-label={`Remove rule ${n + 1}`} onClick={() => update((m) => void m.rules.splice(n, 1))}>
-                    <Trash2 aria-hidden className="size-4" />
-                  </Button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        label="Rules of the decision table"
+        testId="table-editor"
+        columns={columns}
+        data={model.rules}
+        getRowId={(r) => r.id}
+        rowProps={(r) => ({ "data-testid": `edit-row-${model.rules.indexOf(r) + 1}` })}
+        rowActions={(r) => {
+          const n = model.rules.indexOf(r);
+          return (
+            <>
+              <Button size="sm" variant="ghost" aria-label={`Move rule ${n + 1} up`} disabled={n === 0} onClick={() => move(n, -1)}>
+                <ArrowUp aria-hidden className="size-4" />
+              </Button>
+              <Button size="sm" variant="ghost" aria-label={`Move rule ${n + 1} down`} disabled={n === model.rules.length - 1} onClick={() => move(n, 1)}>
+                <ArrowDown aria-hidden className="size-4" />
+              </Button>
+              <Button size="sm" variant="ghost" aria-label={`Remove rule ${n + 1}`} onClick={() => update((m) => void m.rules.splice(n, 1))}>
+                <Trash2 aria-hidden className="size-4" />
+              </Button>
+            </>
+          );
+        }}
+        density="compact"
+        headerStyle="plain"
+      />
       <Button size="sm" onClick={() => update((m) => void m.rules.push(blankRule(m)))}>
         <Plus aria-hidden className="size-4" /> Add rule
       </Button>
     </section>
-  );
-}
-
-const smallControl = "rounded border-0 px-2 py-1 text-sm ring-1 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none";
-
-/** The table's columns: expression or name, label and type of each, in order, with add, move and remove. */
-function ColumnsEditor({
-  model,
-  errors,
-  serverElement,
-  serverMessage,
-  focusColumn,
-  onChange,
-}: {
-  model: DecisionTableModel;
-  errors: Map<string, string>;
-  serverElement: string | null;
-  serverMessage: string | null;
-  focusColumn: string | null;
-  onChange: (m: DecisionTableModel, focus?: string) => void;
-}) {
-  const focusRef = useRef<HTMLInputElement | null>(null);
-  useEffect(() => {
-    focusRef.current?.focus();
-    focusRef.current?.select();
-  }, [focusColumn]);
-  const rows = [
-    ...model.inputs.map((c, k) => ({ kind: "input" as const, k, id: c.id, key: c.expression, label: c.label, type: normaliseTypeRef(c.typeRef) })),
-    ...model.outputs.map((c, k) => ({ kind: "output" as const, k, id: c.id, key: c.name, label: c.label, type: normaliseTypeRef(c.typeRef) })),
-  ];
-  const count = { input: model.inputs.length, output: model.outputs.length };
-  const nextName = (prefix: string, taken: string[]) => {
-    let n = 1;
-    while (taken.includes(`${prefix}${n}`)) n++;
-    return `${prefix}${n}`;
-  };
-  return (
-    <details className="rounded-md bg-slate-50 px-3 py-2 ring-1 ring-slate-200" open={errors.size > 0 || undefined} data-testid="columns-editor">
-      <summary className="cursor-pointer text-sm font-medium text-slate-800">
-        Columns: {model.inputs.length} input{model.inputs.length === 1 ? "" : "s"}, {model.outputs.length} output{model.outputs.length === 1 ? "" : "s"}
-      </summary>
-      <p className="mt-1 text-xs text-slate-600">
-        An input&apos;s expression is what the table reads (a variable such as <code>amount</code>); an output&apos;s name is the key in the result. A new input matches
-        anything (<code>-</code>) until you fill it; a new output answers nothing (null) until you do.
-      </p>
-      <table className="mt-2 w-full text-left text-sm">
-        <thead className="text-xs text-slate-600">
-          <tr>
-            <th scope="col" className="py-1 pr-2">Column</th>
-            <th scope="col" className="py-1 pr-2">Expression / name</th>
-            <th scope="col" className="py-1 pr-2">Label</th>
-            <th scope="col" className="py-1 pr-2">Type</th>
-            <th scope="col" className="py-1">
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((c) => {
-            const title = `${c.kind === "input" ? "Input" : "Output"} ${c.k + 1}`;
-            const error = errors.get(c.id) ?? (serverElement === c.id || serverElement === `${c.id}_expr` ? serverMessage : null);
-            const set = (patch: { key?: string; label?: string; type?: FeelType }) =>
-              onChange(
-                c.kind === "input"
-                  ? updateInput(model, c.k, { expression: patch.key, label: patch.label, type: patch.type })
-                  : updateOutput(model, c.k, { name: patch.key, label: patch.label, type: patch.type }),
-              );
-            return (
-              <tr key={c.id} className="align-top" data-testid={`column-${c.kind}-${c.k + 1}`}>
-                <th scope="row" className="py-1 pr-2 text-xs font-medium whitespace-nowrap text-slate-600">
-                  {title}
-                </th>
-                <td className="py-1 pr-2">
-                  <input
-                    ref={focusColumn === c.id ? focusRef : undefined}
-                    aria-label={`${title} ${c.kind === "input" ? "expression" : "name"}`}
-                    aria-invalid={error ? true : undefined}
-                    aria-describedby={error ? `${c.id}-col-error` : undefined}
-                    className={clsx(smallControl, "w-44 font-mono", error ? "ring-red-500" : "ring-slate-300")}
-                    value={c.key}
-                    spellCheck={false}
-                    onChange={(e) => set({ key: e.target.value })}
-                  />
-                  {error && (
-                    <p id={`${c.id}-col-error`} className="mt-0.5 max-w-72 text-xs text-red-700">
-                      {error}
-                    </p>
-                  )}
-                </td>
-                <td className="py-1 pr-2">
-                  <input aria-label={`${title} label`} className={clsx(smallControl, "w-44 ring-slate-300")} value={c.label ?? ""} onChange={(e) => set({ label: e.target.value })} />
-                </td>
-                <td className="py-1 pr-2">
-                  <select aria-label={`${title} type`} className={clsx(smallControl, "pr-8 ring-slate-300")} value={c.type} onChange={(e) => set({ type: e.target.value as FeelType })}>
-                    {COLUMN_TYPES.map((t) => (
-                      <option key={t} value={t}>
-                        {t}
-                      </option>
-                    ))}
-                  </select>
-                </td>
-                <td className="py-1 whitespace-nowrap">
-                  <Button size="sm" variant="ghost" aria-label={`Move ${title.toLowerCase()} left`} disabled={c.k === 0} onClick={() => onChange(moveColumn(model, c.kind, c.k, c.k - 1))}>
-                    <ArrowLeft aria-hidden className="size-4" />
-                  </Button>
-                  <Button size="sm" variant="ghost" aria-label={`Move ${title.toLowerCase()} right`} disabled={c.k === count[c.kind] - 1} onClick={() => onChange(moveColumn(model, c.kind, c.k, c.k + 1))}>
-                    <ArrowRight aria-hidden className="size-4" />
-                  </Button>
-                  <Button
-                    size="sm"
-                    variant="ghost"
-                    aria-label={`Remove ${title.toLowerCase()}`}
-                    disabled={c.kind === "output" && count.output === 1}
-                    onClick={() => onChange(removeColumn(model, c.kind, c.k))}
-                  >
-                    <Trash2 aria-hidden className="size-4" />
-                  </Button>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      <div className="mt-2 flex gap-2">
-        <Button
-          size="sm"
-          onClick={() => {
-            const next = addInput(model, { expression: nextName("input", model.inputs.map((i) => i.expression)), type: "string" });
-            onChange(next, next.inputs.at(-1)!.id);
-          }}
-        >
-          <Plus aria-hidden className="size-4" /> Add input
-        </Button>
-        <Button
-          size="sm"
-          onClick={() => {
-            const next = addOutput(model, { name: nextName("output", model.outputs.map((o) => o.name)), type: "string" });
-            onChange(next, next.outputs.at(-1)!.id);
-          }}
-        >
-          <Plus aria-hidden className="size-4" /> Add output
-        </Button>
-      </div>
-    </details>
   );
 }

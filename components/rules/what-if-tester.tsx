@@ -1,15 +1,13 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { useMutation, useQuery } from "@tanstack/react-query";
 import { FlaskConical, Save } from "lucide-react";
-import { api, isApiError } from "@/components/data/api";
-import type { InstanceDto, InstancePage } from "@/lib/engine/schemas";
+import { isApiError } from "@/components/data/api";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
 import { normaliseTypeRef } from "@/lib/rules/feel";
 import type { DecisionTableModel, EvaluationDto, TableInput } from "@/lib/rules/schemas";
-import { useEvaluate } from "./queries";
+import { useEvaluate, useLoadInstance, useRecentInstances } from "./queries";
 import { ProblemMessage } from "./problem-message";
 
 // Enter inputs, see which rules match and what the table answers, before publishing. Runs the
@@ -85,23 +83,18 @@ export function valuesFromVariables(model: DecisionTableModel, variables: Record
 function InstancePicker({ model, onPick }: { model: DecisionTableModel; onPick: (values: Record<string, string>) => void }) {
   const [chosen, setChosen] = useState("");
   const [note, setNote] = useState<string | null>(null);
-  const instances = useQuery({
-    queryKey: ["what-if-instances"],
-    queryFn: ({ signal }) => api<InstancePage>("/api/v1/instances?limit=50", { signal }),
-    staleTime: 30_000,
-  });
-  const load = useMutation({
-    mutationFn: (id: string) => api<InstanceDto>(`/api/v1/instances/${encodeURIComponent(id)}`),
-    onSuccess: (i) => {
-      const { values, missing } = valuesFromVariables(model, i.variables);
-      onPick(values);
-      const name = i.businessKey ?? i.id;
-      setNote(
-        `Filled ${Object.keys(values).length} input${Object.keys(values).length === 1 ? "" : "s"} from ${name}${missing.length ? `; it has no ${missing.join(", ")} (left empty)` : ""}.`,
-      );
-    },
-    onError: (e) => setNote(e.message),
-  });
+  const instances = useRecentInstances();
+  const load = useLoadInstance();
+  const pick = (id: string) =>
+    load.mutate(id, {
+      onSuccess: (i) => {
+        const { values, missing } = valuesFromVariables(model, i.variables);
+        onPick(values);
+        const name = i.businessKey ?? i.id;
+        setNote(`Filled ${Object.keys(values).length} input${Object.keys(values).length === 1 ? "" : "s"} from ${name}${missing.length ? `; it has no ${missing.join(", ")} (left empty)` : ""}.`);
+      },
+      onError: (err) => setNote(err.message),
+    });
   if (instances.isError) return <p className="text-xs text-slate-500">Past instances are not available to you ({instances.error.message}).</p>;
   return (
     <div>
@@ -113,7 +106,7 @@ function InstancePicker({ model, onPick }: { model: DecisionTableModel; onPick: 
         onChange={(e) => {
           setChosen(e.target.value);
           setNote(null);
-          if (e.target.value) load.mutate(e.target.value);
+          if (e.target.value) pick(e.target.value);
         }}
       >
         <option value="">{instances.isPending ? "Loading instances…" : "Choose an instance…"}</option>

@@ -1,16 +1,15 @@
 "use client";
 
 import { useState, type ReactNode } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Check, Globe, Keyboard } from "lucide-react";
 import type { MeDto, UserSettings } from "@/lib/identity/schemas";
-import { api } from "@/components/data/api";
-import { queryKeys, useMe } from "@/components/data/queries";
+import { useMe } from "@/components/data/queries";
 import { useAnnouncer } from "@/components/announcer";
 import { Button } from "@/components/ui/button";
 import { LoadError } from "@/components/ui/load-error";
 import { Select } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
+import { useSaveSettings } from "./queries";
 
 /**
  * The signed-in person's own preferences. One section a concern (each with its own heading and
@@ -49,30 +48,18 @@ function Section({ id, icon, title, description, children }: { id: string; icon:
   );
 }
 
-function useSaveSettings() {
-  const qc = useQueryClient();
+/** Saves a settings change and says so (or why not). */
+function useSave() {
+  const save = useSaveSettings();
   const { announce, alert } = useAnnouncer();
-  return useMutation({
-    mutationFn: (patch: Partial<UserSettings>) => api<UserSettings>("/api/v1/me/settings", { method: "PATCH", body: patch }),
-    // Optimistic: the control shows the new value at once and goes back if the save fails.
-    onMutate: (patch) => {
-      const before = qc.getQueryData<MeDto>(queryKeys.me);
-      if (before) qc.setQueryData<MeDto>(queryKeys.me, { ...before, settings: { ...before.settings, ...patch } });
-      return { before };
-    },
-    onSuccess: (settings) => {
-      qc.setQueryData<MeDto>(queryKeys.me, (me) => (me ? { ...me, settings } : me));
-      announce("Settings saved.");
-    },
-    onError: (e, _patch, ctx) => {
-      if (ctx?.before) qc.setQueryData(queryKeys.me, ctx.before);
-      alert(`Settings not saved: ${(e as Error).message}`);
-    },
-  });
+  return {
+    ...save,
+    mutate: (patch: Partial<UserSettings>) => save.mutate(patch, { onSuccess: () => announce("Settings saved."), onError: (e) => alert(`Settings not saved: ${e.message}`) }),
+  };
 }
 
 function ShortcutsSection({ me }: { me: MeDto }) {
-  const save = useSaveSettings();
+  const save = useSave();
   const on = me.settings.shortcutsEnabled;
   return (
     <Section
@@ -107,7 +94,7 @@ function browserTimeZone(): string | null {
 }
 
 function TimeZoneSection({ me }: { me: MeDto }) {
-  const save = useSaveSettings();
+  const save = useSave();
   const [zone, setZone] = useState(me.settings.timeZone);
   const [zones] = useState<string[]>(() => {
     const all = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];

@@ -25,7 +25,8 @@ export function AppHeader({ user, nav }: { user: HeaderUser; nav: NavItem[] }) {
           <span aria-hidden className="grid size-7 place-items-center rounded-md bg-indigo-600 text-sm font-bold text-white">
             B
           </span>
-          <span className="hidden sm:inline">Baton</span>
+          {/* Visible from sm up; on a phone it still names the link for screen readers. */}
+          <span className="sr-only sm:not-sr-only">Baton</span>
         </Link>
         <NavLinks items={nav} />
         <div className="ml-auto flex items-center gap-1 sm:gap-3">

@@ -16,7 +16,8 @@ export function NavLinks({ items }: { items: NavItem[] }) {
   // Everything waiting on me: my tasks, my groups' queue and questions put to me (updates live).
   const inboxCount = me ? me.counts.mine + me.counts.group + me.counts.askedOfMe : null;
   return (
-    <nav aria-label="Main" className="flex items-center gap-0.5 overflow-x-auto">
+    // min-w-0: on a phone the links scroll inside the header instead of widening the page.
+    <nav aria-label="Main" className="relative flex min-w-0 items-center gap-0.5 overflow-x-auto">
       {items.map((item) => {
         const active = pathname === item.href || pathname.startsWith(`${item.href}/`) || (item.href === "/inbox" && pathname.startsWith("/tasks"));
         return (

@@ -2,11 +2,9 @@
 
 import { useEffect, useId, useRef, useState } from "react";
 import Link from "next/link";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Bell, CheckCheck, Settings } from "lucide-react";
 import clsx from "clsx";
-import { api } from "@/components/data/api";
-import { queryKeys, useNotifications } from "@/components/data/queries";
+import { useMarkNotificationsRead, useNotifications } from "./queries";
 import { relative } from "@/components/tasks/format";
 
 export function NotificationBell() {
@@ -14,17 +12,10 @@ export function NotificationBell() {
   const panelId = useId();
   const wrapper = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
-  const qc = useQueryClient();
   const { data, isError } = useNotifications();
   const unread = data?.unread ?? 0;
 
-  const markRead = useMutation({
-    mutationFn: (body: { ids: string[] } | { all: true }) => api("/api/v1/notifications/read", { method: "POST", body }),
-    onSettled: () => {
-      void qc.invalidateQueries({ queryKey: queryKeys.notifications });
-      void qc.invalidateQueries({ queryKey: queryKeys.me });
-    },
-  });
+  const markRead = useMarkNotificationsRead();
 
   useEffect(() => {
     if (!open) return;

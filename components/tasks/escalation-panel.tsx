@@ -4,7 +4,7 @@ import { BellRing, ChevronsUp, CirclePause, Clock, Gavel, Users, UserRoundPen, X
 import type { ReactNode } from "react";
 import type { TaskDto } from "@/lib/tasks/schemas";
 import { ESCALATION_ACTION_LABELS, type EscalationAction, type EscalationDto } from "@/lib/sla/schemas";
-import { useTaskEscalations } from "@/components/data/queries";
+import { useTaskEscalations } from "./queries";
 import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import { compactDuration, localDateTime, relative } from "./format";

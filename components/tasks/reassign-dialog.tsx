@@ -1,15 +1,15 @@
 "use client";
 
 import { useRef, useState, type FormEvent } from "react";
-import { useQueryClient } from "@tanstack/react-query";
 import type { TaskDto } from "@/lib/tasks/schemas";
 import { reassignTaskSchema } from "@/lib/tasks/schemas";
-import { api, ApiError } from "@/components/data/api";
-import { queryKeys, usePeople } from "@/components/data/queries";
+import { formErrorsOf } from "@/components/data/api";
+import { usePeople } from "@/components/data/queries";
 import { useAnnouncer } from "@/components/announcer";
-import { Dialog, useDialogClose } from "@/components/ui/dialog";
+import { Dialog, DialogActions, useDialogClose } from "@/components/ui/dialog";
+import { FormError, issuesToErrors } from "@/components/ui/field";
 import { Select, Textarea } from "@/components/ui/input";
-import { Button } from "@/components/ui/button";
+import { useReassignTask } from "./queries";
 
 /** Reassign one task to a person, with the reason the audit log keeps (supervisors and admins). */
 export function ReassignDialog({ task, open, onClose }: { task: TaskDto; open: boolean; onClose: () => void }) {
@@ -22,36 +22,30 @@ export function ReassignDialog({ task, open, onClose }: { task: TaskDto; open: b
 
 function ReassignForm({ task }: { task: TaskDto }) {
   const close = useDialogClose();
-  const qc = useQueryClient();
+  const reassign = useReassignTask(task.id);
   const { announce } = useAnnouncer();
   const people = usePeople();
   const [assignee, setAssignee] = useState("");
   const [reason, setReason] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   const choices = (people.data?.data ?? []).filter((p) => p.id !== task.assignee?.id && p.id !== task.requestedBy?.id);
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
     const parsed = reassignTaskSchema.safeParse({ assignee: assignee || undefined, reason, version: task.version });
     if (!parsed.success) {
-      setErrors(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])));
+      setErrors(issuesToErrors(parsed.error.issues));
       if (assignee) reasonRef.current?.focus();
       return;
     }
-    setBusy(true);
-    try {
-      const updated = await api<TaskDto>(`/api/v1/tasks/${encodeURIComponent(task.id)}/reassign`, { method: "POST", body: parsed.data });
-      qc.setQueryData(queryKeys.task(task.id), updated);
-      void qc.invalidateQueries({ queryKey: queryKeys.tasks });
-      announce(`Reassigned ${task.reference} to ${updated.assignee?.name ?? "the queue"}`);
-      close();
-    } catch (err) {
-      setErrors(err instanceof ApiError ? { ...err.fieldErrors(), form: err.message } : { form: "Something went wrong. Try again." });
-    } finally {
-      setBusy(false);
-    }
+    reassign.mutate(parsed.data, {
+      onSuccess: (updated) => {
+        announce(`Reassigned ${task.reference} to ${updated.assignee?.name ?? "the queue"}`);
+        close();
+      },
+      onError: (err) => setErrors(formErrorsOf(err)),
+    });
   }
 
   return (
@@ -74,19 +68,8 @@ function ReassignForm({ task }: { task: TaskDto }) {
         error={errors.reason ?? null}
         onChange={(e) => setReason(e.target.value)}
       />
-      {errors.form && (
-        <p role="alert" className="text-sm font-medium text-red-700">
-          {errors.form}
-        </p>
-      )}
-      <div className="flex justify-end gap-2">
-        <Button variant="ghost" onClick={close}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" loading={busy} disabled={busy}>
-          Reassign
-        </Button>
-      </div>
+      <FormError error={errors.form} />
+      <DialogActions submitLabel="Reassign" busy={reassign.isPending} />
     </form>
   );
 }

@@ -3,9 +3,8 @@
 import { useRef, useState, type FormEvent } from "react";
 import type { TaskDto } from "@/lib/tasks/schemas";
 import { decideTaskSchema } from "@/lib/tasks/schemas";
-import { Dialog, useDialogClose } from "@/components/ui/dialog";
+import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Textarea } from "@/components/ui/input";
-import { Button } from "@/components/ui/button";
 
 interface RejectDialogProps {
   task: TaskDto | null;
@@ -28,7 +27,6 @@ export function RejectDialog({ task, onCancel, onSubmit }: RejectDialogProps) {
 }
 
 function RejectForm({ task, onSubmit }: { task: TaskDto; onSubmit: RejectDialogProps["onSubmit"] }) {
-  const close = useDialogClose();
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
@@ -65,14 +63,7 @@ function RejectForm({ task, onSubmit }: { task: TaskDto; onSubmit: RejectDialogP
           if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) submit(e);
         }}
       />
-      <div className="flex justify-end gap-2">
-        <Button variant="ghost" onClick={close}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" className="bg-red-600 hover:bg-red-700">
-          Reject task
-        </Button>
-      </div>
+      <DialogActions submitLabel="Reject task" variant="destructive" />
     </form>
   );
 }

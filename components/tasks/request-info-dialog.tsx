@@ -4,9 +4,8 @@ import { useRef, useState, type FormEvent } from "react";
 import type { TaskDto } from "@/lib/tasks/schemas";
 import { requestInfoSchema } from "@/lib/tasks/schemas";
 import { usePeople } from "@/components/data/queries";
-import { Dialog, useDialogClose } from "@/components/ui/dialog";
+import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { Select, Textarea } from "@/components/ui/input";
-import { Button } from "@/components/ui/button";
 
 interface RequestInfoDialogProps {
   task: TaskDto | null;
@@ -30,7 +29,6 @@ export function RequestInfoDialog({ task, meId, onCancel, onSubmit }: RequestInf
 }
 
 function RequestInfoForm({ task, meId, onSubmit }: { task: TaskDto; meId: string | undefined; onSubmit: RequestInfoDialogProps["onSubmit"] }) {
-  const close = useDialogClose();
   const people = usePeople();
   const [askTo, setAskTo] = useState(task.requestedBy?.id ?? "");
   const [question, setQuestion] = useState("");
@@ -100,14 +98,7 @@ function RequestInfoForm({ task, meId, onSubmit }: { task: TaskDto; meId: string
           if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) submit(e);
         }}
       />
-      <div className="flex justify-end gap-2">
-        <Button variant="ghost" onClick={close}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary">
-          Send question
-        </Button>
-      </div>
+      <DialogActions submitLabel="Send question" />
     </form>
   );
 }

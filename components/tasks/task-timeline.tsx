@@ -1,20 +1,20 @@
 "use client";
 
 import { useRef, useState, type FormEvent, type ReactNode } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { ArrowRight, Ban, Circle, CircleCheck, CircleX, Hand, History, MessageCircleQuestion, MessageSquare, MessageSquareReply, Plus, Undo2 } from "lucide-react";
 import clsx from "clsx";
 import type { AuditEntryDto } from "@/lib/audit/schemas";
 import type { CommentDto } from "@/lib/comments/schemas";
 import { createCommentSchema } from "@/lib/comments/schemas";
-import { api, ApiError } from "@/components/data/api";
-import { queryKeys, usePeople, useTaskComments, useTaskHistory } from "@/components/data/queries";
+import { ApiError } from "@/components/data/api";
+import { usePeople } from "@/components/data/queries";
 import { useAnnouncer } from "@/components/announcer";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Button } from "@/components/ui/button";
 import { Select, Textarea } from "@/components/ui/input";
 import { actionPhrase, changeSummary } from "@/components/audit/describe";
 import { localDateTime, relative } from "./format";
+import { usePostComment, useTaskComments, useTaskHistory } from "./queries";
 
 const ICONS: Record<string, ReactNode> = {
   "task.created": <Plus aria-hidden className="size-3.5" />,
@@ -185,7 +185,6 @@ function CommentItem({ comment }: { comment: CommentDto }) {
 }
 
 function CommentComposer({ taskId }: { taskId: string }) {
-  const qc = useQueryClient();
   const { announce } = useAnnouncer();
   const [body, setBody] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -193,19 +192,7 @@ function CommentComposer({ taskId }: { taskId: string }) {
   const people = usePeople(wantPeople);
   const ref = useRef<HTMLTextAreaElement>(null);
 
-  const post = useMutation({
-    mutationFn: (text: string) => api<CommentDto>(`/api/v1/tasks/${encodeURIComponent(taskId)}/comments`, { method: "POST", body: { body: text } }),
-    onSuccess: (c) => {
-      setBody("");
-      announce(c.mentions.length ? `Comment added; notified ${c.mentions.map((m) => m.name).join(", ")}` : "Comment added");
-      void qc.invalidateQueries({ queryKey: queryKeys.comments(taskId) });
-      void qc.invalidateQueries({ queryKey: queryKeys.history(taskId) });
-    },
-    onError: (e) => {
-      setError(e instanceof ApiError ? e.message : "Couldn't add the comment. Try again.");
-      ref.current?.focus();
-    },
-  });
+  const post = usePostComment(taskId);
 
   function submit(e: FormEvent) {
     e.preventDefault();
@@ -215,7 +202,16 @@ function CommentComposer({ taskId }: { taskId: string }) {
       ref.current?.focus();
       return;
     }
-    post.mutate(parsed.data.body);
+    post.mutate(parsed.data.body, {
+      onSuccess: (c) => {
+        setBody("");
+        announce(c.mentions.length ? `Comment added; notified ${c.mentions.map((m) => m.name).join(", ")}` : "Comment added");
+      },
+      onError: (err) => {
+        setError(err instanceof ApiError ? err.message : "Couldn't add the comment. Try again.");
+        ref.current?.focus();
+      },
+    });
   }
 
   function mention(email: string) {

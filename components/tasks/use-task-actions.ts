@@ -1,11 +1,10 @@
 "use client";
 
 import { useCallback, useState } from "react";
-import { useQueryClient } from "@tanstack/react-query";
 import type { TaskDto } from "@/lib/tasks/schemas";
-import { api, ApiError } from "@/components/data/api";
-import { queryKeys } from "@/components/data/queries";
+import { ApiError } from "@/components/data/api";
 import { useAnnouncer } from "@/components/announcer";
+import { sendTaskRequest, useTaskCache, type TaskRequest } from "./queries";
 
 export type TaskAction = "claim" | "unclaim" | "approve" | "reject" | "requestInfo" | "answer";
 
@@ -68,7 +67,7 @@ export function explainRefusal(e: unknown, task: TaskDto): string {
  * and the task is reloaded, so the screen shows the current state.
  */
 export function useTaskActions() {
-  const qc = useQueryClient();
+  const cache = useTaskCache();
   const { announce, alert } = useAnnouncer();
   const [pending, setPending] = useState<{ taskId: string; action: TaskAction } | null>(null);
   const [notice, setNotice] = useState<TaskNotice | null>(null);
@@ -87,14 +86,7 @@ export function useTaskActions() {
     [],
   );
 
-  const refresh = useCallback(
-    (id: string) => {
-      void qc.invalidateQueries({ queryKey: queryKeys.tasks });
-      void qc.invalidateQueries({ queryKey: queryKeys.task(id) });
-      void qc.invalidateQueries({ queryKey: queryKeys.me });
-    },
-    [qc],
-  );
+  const { store, refresh } = cache;
 
   /** A refused action: say what changed, in place and as an alert, and reload the task. */
   const refused = useCallback(
@@ -111,25 +103,17 @@ export function useTaskActions() {
     async (task: TaskDto, action: TaskAction, reason?: string, extra: { askTo?: string } = {}): Promise<boolean> => {
       setPending({ taskId: task.id, action });
       setNotice((n) => (n?.taskId === task.id ? null : n));
-      const id = encodeURIComponent(task.id);
+      const request: TaskRequest =
+        action === "claim" || action === "unclaim"
+          ? { action }
+          : action === "requestInfo"
+            ? { action, question: reason ?? "", askTo: extra.askTo }
+            : action === "answer"
+              ? { action, answer: reason ?? "" }
+              : { action: "decide", outcome: action, reason: reason?.trim() || undefined };
       try {
-        let updated: TaskDto;
-        if (action === "claim" || action === "unclaim") {
-          updated = await api<TaskDto>(`/api/v1/tasks/${id}/${action}`, { method: "POST", body: { version: task.version } });
-        } else if (action === "requestInfo") {
-          updated = await api<TaskDto>(`/api/v1/tasks/${id}/request-info`, {
-            method: "POST",
-            body: { question: reason ?? "", askTo: extra.askTo || undefined, version: task.version },
-          });
-        } else if (action === "answer") {
-          updated = await api<TaskDto>(`/api/v1/tasks/${id}/answer`, { method: "POST", body: { answer: reason ?? "", version: task.version } });
-        } else {
-          updated = await api<TaskDto>(`/api/v1/tasks/${id}/decision`, {
-            method: "POST",
-            body: { outcome: action, reason: reason?.trim() || undefined, version: task.version, hold: true },
-          });
-        }
-        qc.setQueryData(queryKeys.task(task.id), updated);
+        const updated = await sendTaskRequest(task, request);
+        store(updated);
         const who = action === "requestInfo" && updated.infoRequest?.askedOf ? ` (asked ${updated.infoRequest.askedOf.name})` : "";
         announce(`${DONE[action]} ${task.reference}${who}.${remember(updated, `${DONE[action]} ${task.reference}`)}`);
         refresh(task.id);
@@ -141,7 +125,7 @@ export function useTaskActions() {
         setPending(null);
       }
     },
-    [qc, announce, refused, refresh, remember],
+    [store, announce, refused, refresh, remember],
   );
 
   /** A decision with a custom outcome and/or form values; returns the server's field errors if refused for them. */
@@ -151,8 +135,8 @@ export function useTaskActions() {
       setPending({ taskId: task.id, action });
       setNotice((n) => (n?.taskId === task.id ? null : n));
       try {
-        const updated = await api<TaskDto>(`/api/v1/tasks/${encodeURIComponent(task.id)}/decision`, { method: "POST", body: { ...d, version: task.version, hold: true } });
-        qc.setQueryData(queryKeys.task(task.id), updated);
+        const updated = await sendTaskRequest(task, { action: "decide", ...d });
+        store(updated);
         const label = task.outcomes.find((o) => o.id === d.outcome)?.label ?? DONE[action];
         announce(
           updated.status === "DECIDED"
@@ -172,7 +156,7 @@ export function useTaskActions() {
         setPending(null);
       }
     },
-    [qc, announce, alert, refused, refresh, remember],
+    [store, announce, alert, refused, refresh, remember],
   );
 
   /** Cancels your held decision (the newest, or the given task's); the task is open again. */
@@ -182,8 +166,8 @@ export function useTaskActions() {
       if (!target) return null;
       setHeld((h) => (h?.task.id === target.id ? null : h));
       try {
-        const updated = await api<TaskDto>(`/api/v1/tasks/${encodeURIComponent(target.id)}/undo`, { method: "POST", body: {} });
-        qc.setQueryData(queryKeys.task(target.id), updated);
+        const updated = await sendTaskRequest(target, { action: "undo" });
+        store(updated);
         announce(`Undone: ${target.reference} is open again.`);
         refresh(target.id);
         return updated;
@@ -192,7 +176,7 @@ export function useTaskActions() {
         return null;
       }
     },
-    [held, qc, announce, refused, refresh],
+    [held, store, announce, refused, refresh],
   );
 
   return {

@@ -1,15 +1,14 @@
 "use client";
 
 import { useRef, useState, type FormEvent } from "react";
-import { useQueryClient } from "@tanstack/react-query";
-import type { BulkResult } from "@/lib/tasks/schemas";
 import type { TeamTask, TeamView } from "@/lib/team/schemas";
-import { api, ApiError } from "@/components/data/api";
-import { queryKeys } from "@/components/data/queries";
+import { formErrorsOf } from "@/components/data/api";
 import { useAnnouncer } from "@/components/announcer";
 import { Dialog, useDialogClose } from "@/components/ui/dialog";
 import { Select, Textarea } from "@/components/ui/input";
 import { Button } from "@/components/ui/button";
+import { FormError } from "@/components/ui/field";
+import { useBulkTaskAction } from "@/components/tasks/queries";
 
 export interface MoveRequest {
   tasks: TeamTask[];
@@ -38,17 +37,16 @@ export function MoveDialog({ request, team, me, onClose, onDone }: { request: Mo
 
 function MoveForm({ request, team, me, onDone }: { request: MoveRequest; team: TeamView; me: { id: string; name: string }; onDone: (movedIds: string[]) => void }) {
   const close = useDialogClose();
-  const qc = useQueryClient();
+  const bulk = useBulkTaskAction();
   const { announce } = useAnnouncer();
   const [target, setTarget] = useState(request.mode === "take" ? `user:${me.id}` : "");
   const [reason, setReason] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
   const [failures, setFailures] = useState<{ reference: string; detail: string }[]>([]);
-  const [busy, setBusy] = useState(false);
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   const people = [{ id: me.id, name: `${me.name} (me)` }, ...team.members.filter((m) => m.id !== me.id).map((m) => ({ id: m.id, name: m.outOfOffice?.activeNow ? `${m.name} (away)` : m.name }))];
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
     const next: Record<string, string> = {};
     if (!target) next.target = "Choose a person or a group queue";
@@ -60,26 +58,22 @@ function MoveForm({ request, team, me, onDone }: { request: MoveRequest; team: T
     }
     const [kind, id] = target.split(":") as ["user" | "group", string];
     const group = team.queues.find((q) => q.group.id === id)?.group;
-    setBusy(true);
     setFailures([]);
-    try {
-      const result = await api<BulkResult>("/api/v1/tasks/bulk", {
-        method: "POST",
-        body: { action: "reassign", taskIds: request.tasks.map((t) => t.id), reason: reason.trim(), ...(kind === "user" ? { assignee: id } : { candidateGroup: group?.key }) },
-      });
-      void qc.invalidateQueries({ queryKey: queryKeys.tasks });
-      const moved = result.data.filter((r) => r.ok).map((r) => r.taskId);
-      const failed = result.data.filter((r) => !r.ok);
-      const name = kind === "user" ? (id === me.id ? "you" : people.find((p) => p.id === id)?.name) : group?.name;
-      if (moved.length) announce(`Moved ${moved.length} task${moved.length === 1 ? "" : "s"} to ${name}`);
-      onDone(moved);
-      if (failed.length === 0) close();
-      else setFailures(failed.map((f) => ({ reference: request.tasks.find((t) => t.id === f.taskId)?.reference ?? f.taskId, detail: f.detail ?? f.code ?? "failed" })));
-    } catch (err) {
-      setErrors(err instanceof ApiError ? { ...err.fieldErrors(), form: err.message } : { form: "Something went wrong. Try again." });
-    } finally {
-      setBusy(false);
-    }
+    bulk.mutate(
+      { action: "reassign", taskIds: request.tasks.map((t) => t.id), reason: reason.trim(), ...(kind === "user" ? { assignee: id } : { candidateGroup: group?.key }) },
+      {
+        onSuccess: (result) => {
+          const moved = result.data.filter((r) => r.ok).map((r) => r.taskId);
+          const failed = result.data.filter((r) => !r.ok);
+          const name = kind === "user" ? (id === me.id ? "you" : people.find((p) => p.id === id)?.name) : group?.name;
+          if (moved.length) announce(`Moved ${moved.length} task${moved.length === 1 ? "" : "s"} to ${name}`);
+          onDone(moved);
+          if (failed.length === 0) close();
+          else setFailures(failed.map((f) => ({ reference: request.tasks.find((t) => t.id === f.taskId)?.reference ?? f.taskId, detail: f.detail ?? f.code ?? "failed" })));
+        },
+        onError: (err) => setErrors(formErrorsOf(err)),
+      },
+    );
   }
 
   return (
@@ -126,16 +120,12 @@ function MoveForm({ request, team, me, onDone }: { request: MoveRequest; team: T
           </ul>
         </div>
       )}
-      {errors.form && (
-        <p role="alert" className="text-sm font-medium text-red-700">
-          {errors.form}
-        </p>
-      )}
+      <FormError error={errors.form} />
       <div className="flex justify-end gap-2">
         <Button variant="ghost" onClick={close}>
           {failures.length ? "Close" : "Cancel"}
         </Button>
-        <Button type="submit" variant="primary" loading={busy} disabled={busy}>
+        <Button type="submit" variant="primary" loading={bulk.isPending}>
           {request.mode === "take" ? "Take" : request.tasks.length === 1 ? "Reassign" : `Reassign ${request.tasks.length}`}
         </Button>
       </div>

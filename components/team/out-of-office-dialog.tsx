@@ -1,16 +1,16 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
-import { useQueryClient } from "@tanstack/react-query";
 import { format } from "date-fns";
-import type { OutOfOfficeDto, TeamMember, TeamView } from "@/lib/team/schemas";
-import { api, ApiError } from "@/components/data/api";
+import type { TeamMember, TeamView } from "@/lib/team/schemas";
+import { formErrorsOf } from "@/components/data/api";
 import { useAnnouncer } from "@/components/announcer";
 import { Dialog, useDialogClose } from "@/components/ui/dialog";
 import { Input, Select } from "@/components/ui/input";
 import { Button } from "@/components/ui/button";
+import { FormError } from "@/components/ui/field";
 import { localDateTime } from "@/components/tasks/format";
-import { teamKey } from "./queries";
+import { useOutOfOffice } from "./queries";
 
 /** The value a datetime-local input shows for an instant, in the browser's time zone. */
 const toLocalInput = (d: Date) => format(d, "yyyy-MM-dd'T'HH:mm");
@@ -26,40 +26,40 @@ export function OutOfOfficeDialog({ member, team, me, onClose }: { member: TeamM
 
 function OutOfOfficeForm({ member, team, me }: { member: TeamMember; team: TeamView; me: { id: string; name: string } }) {
   const close = useDialogClose();
-  const qc = useQueryClient();
+  const save = useOutOfOffice(member.id);
   const { announce } = useAnnouncer();
   const now = new Date();
   const [from, setFrom] = useState(toLocalInput(member.outOfOffice?.from ? new Date(member.outOfOffice.from) : now));
   const [until, setUntil] = useState(toLocalInput(member.outOfOffice?.until ? new Date(member.outOfOffice.until) : new Date(now.getTime() + 7 * 86_400_000)));
   const [delegate, setDelegate] = useState(member.delegate?.id ?? "");
   const [reason, setReason] = useState("");
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Partial<Record<string, string>>>({});
   const [busy, setBusy] = useState<"save" | "end" | null>(null);
   const candidates = [{ id: me.id, name: `${me.name} (me)` }, ...team.members.filter((m) => m.id !== member.id && m.id !== me.id)];
 
-  async function send(method: "PUT" | "DELETE") {
-    const url = `/api/v1/team/members/${encodeURIComponent(member.id)}/out-of-office`;
+  function send(method: "PUT" | "DELETE") {
     setBusy(method === "PUT" ? "save" : "end");
-    try {
-      const body =
-        method === "PUT"
-          ? { from: new Date(from).toISOString(), until: new Date(until).toISOString(), delegate: delegate || null, ...(reason.trim() ? { reason: reason.trim() } : {}) }
-          : reason.trim()
-            ? { reason: reason.trim() }
-            : undefined;
-      const result = await api<OutOfOfficeDto>(url, { method, body });
-      void qc.invalidateQueries({ queryKey: teamKey });
-      announce(
-        result.outOfOffice
-          ? `${member.name} is out of office until ${localDateTime(result.outOfOffice.until ?? "")}${result.delegate ? `; ${result.delegate.name} covers` : ""}`
-          : `${member.name} is back`,
-      );
-      close();
-    } catch (err) {
-      setErrors(err instanceof ApiError ? { ...err.fieldErrors(), form: err.message } : { form: "Something went wrong. Try again." });
-    } finally {
-      setBusy(null);
-    }
+    const body =
+      method === "PUT"
+        ? { from: new Date(from).toISOString(), until: new Date(until).toISOString(), delegate: delegate || null, ...(reason.trim() ? { reason: reason.trim() } : {}) }
+        : reason.trim()
+          ? { reason: reason.trim() }
+          : undefined;
+    save.mutate(
+      { method, body },
+      {
+        onSuccess: (result) => {
+          announce(
+            result.outOfOffice
+              ? `${member.name} is out of office until ${localDateTime(result.outOfOffice.until ?? "")}${result.delegate ? `; ${result.delegate.name} covers` : ""}`
+              : `${member.name} is back`,
+          );
+          close();
+        },
+        onError: (err) => setErrors(formErrorsOf(err)),
+        onSettled: () => setBusy(null),
+      },
+    );
   }
 
   function submit(e: FormEvent) {
@@ -70,7 +70,7 @@ function OutOfOfficeForm({ member, team, me }: { member: TeamMember; team: TeamV
     else if (new Date(until) <= new Date(from)) next.until = "Must be after the start";
     else if (new Date(until) <= new Date()) next.until = "Must be in the future";
     setErrors(next);
-    if (Object.keys(next).length === 0) void send("PUT");
+    if (Object.keys(next).length === 0) send("PUT");
   }
 
   return (
@@ -94,14 +94,10 @@ function OutOfOfficeForm({ member, team, me }: { member: TeamMember; team: TeamV
         ))}
       </Select>
       <Input label="Note (optional)" name="reason" hint="Kept in the audit log." maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
-      {errors.form && (
-        <p role="alert" className="text-sm font-medium text-red-700">
-          {errors.form}
-        </p>
-      )}
+      <FormError error={errors.form} />
       <div className="flex flex-wrap justify-end gap-2">
         {member.outOfOffice && (
-          <Button variant="danger" className="mr-auto" loading={busy === "end"} disabled={!!busy} onClick={() => void send("DELETE")}>
+          <Button variant="danger" className="mr-auto" loading={busy === "end"} disabled={!!busy} onClick={() => send("DELETE")}>
             End out of office now
           </Button>
         )}

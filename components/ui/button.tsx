@@ -2,7 +2,7 @@ import { forwardRef, type ButtonHTMLAttributes } from "react";
 import clsx from "clsx";
 import { LoaderCircle } from "lucide-react";
 
-type Variant = "primary" | "secondary" | "ghost" | "danger" | "success";
+type Variant = "primary" | "secondary" | "ghost" | "danger" | "destructive" | "success";
 type Size = "sm" | "md";
 
 const VARIANTS: Record<Variant, string> = {
@@ -10,6 +10,8 @@ const VARIANTS: Record<Variant, string> = {
   secondary: "bg-white text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:text-slate-400",
   ghost: "text-slate-700 hover:bg-slate-100 disabled:text-slate-400",
   danger: "bg-white text-red-700 ring-1 ring-inset ring-red-300 hover:bg-red-50 disabled:text-red-300",
+  // The confirming button of a destructive action (white on red-600 is 4.8:1).
+  destructive: "bg-red-600 text-white hover:bg-red-700 disabled:bg-red-300",
   // emerald-700: white text on emerald-600 is 3.8:1, below WCAG AA (axe color-contrast, serious).
   success: "bg-emerald-700 text-white hover:bg-emerald-800 disabled:bg-emerald-300",
 };
@@ -53,7 +55,7 @@ export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button
           aria-hidden
           className={clsx(
             "ml-0.5 hidden rounded px-1 font-mono text-[11px] leading-4 sm:inline",
-            variant === "primary" || variant === "success" ? "bg-white/20" : "bg-slate-100 text-slate-500",
+            variant === "primary" || variant === "success" || variant === "destructive" ? "bg-white/20" : "bg-slate-100 text-slate-500",
           )}
         >
           {shortcut}

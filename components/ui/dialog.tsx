@@ -3,6 +3,7 @@
 import { createContext, useContext, useEffect, useId, useRef, type ReactNode } from "react";
 import clsx from "clsx";
 import { X } from "lucide-react";
+import { Button, type ButtonProps } from "./button";
 
 const CloseCtx = createContext<() => void>(() => undefined);
 
@@ -102,5 +103,39 @@ export function Dialog({ open, onClose, title, description, children, className,
         </div>
       )}
     </dialog>
+  );
+}
+
+/**
+ * The footer of a dialog's form: Cancel (closes as Esc would) and the submit button, named for
+ * what it does ("Reassign", "Delete secret").
+ */
+export function DialogActions({
+  submitLabel,
+  busy = false,
+  variant = "primary",
+  cancelLabel = "Cancel",
+  onSubmit,
+  autoFocusCancel = false,
+}: {
+  submitLabel: ReactNode;
+  busy?: boolean;
+  variant?: ButtonProps["variant"];
+  cancelLabel?: string;
+  /** Without it the button submits the surrounding form. */
+  onSubmit?: () => void;
+  /** Destructive confirmations start on Cancel, so Enter never destroys by accident. */
+  autoFocusCancel?: boolean;
+}) {
+  const close = useDialogClose();
+  return (
+    <div className="flex flex-wrap justify-end gap-2">
+      <Button variant="ghost" onClick={close} data-autofocus={autoFocusCancel || undefined}>
+        {cancelLabel}
+      </Button>
+      <Button type={onSubmit ? "button" : "submit"} variant={variant} loading={busy} onClick={onSubmit}>
+        {submitLabel}
+      </Button>
+    </div>
   );
 }

@@ -1,0 +1,66 @@
+"use client";
+
+// Admin screens over REST: API tokens, named secrets, webhook endpoints and their deliveries.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { CreatedTokenDto, CreateTokenInput, TokenDto } from "@/lib/identity/schemas";
+import type { CreateSecretInput, RotateSecretInput, SecretDto, SecretList } from "@/lib/secrets/schemas";
+import type { CreateWebhookInput, DeliveryPage, WebhookDto, WebhookWithSecretDto } from "@/lib/webhooks/schemas";
+import { api } from "@/components/data/api";
+import { queryKeys } from "@/components/data/keys";
+
+/** A mutation that refetches `key` once it succeeded. */
+function useMutationThenRefetch<TVars, TResult>(key: readonly unknown[], mutationFn: (vars: TVars) => Promise<TResult>) {
+  const qc = useQueryClient();
+  return useMutation({ mutationFn, onSuccess: () => qc.invalidateQueries({ queryKey: key }) });
+}
+
+export function useTokens() {
+  return useQuery({ queryKey: queryKeys.tokens, queryFn: ({ signal }) => api<{ data: TokenDto[] }>("/api/v1/tokens", { signal }) });
+}
+
+export const useCreateToken = () => useMutationThenRefetch(queryKeys.tokens, (body: CreateTokenInput) => api<CreatedTokenDto>("/api/v1/tokens", { method: "POST", body }));
+
+export const useRevokeToken = () => useMutationThenRefetch(queryKeys.tokens, (id: string) => api<TokenDto>(`/api/v1/tokens/${encodeURIComponent(id)}`, { method: "DELETE" }));
+
+export function useSecrets() {
+  return useQuery({ queryKey: queryKeys.secrets, queryFn: ({ signal }) => api<SecretList>("/api/v1/secrets", { signal }) });
+}
+
+const secretPath = (name: string) => `/api/v1/secrets/${encodeURIComponent(name)}`;
+
+export const useCreateSecret = () => useMutationThenRefetch(queryKeys.secrets, (body: CreateSecretInput) => api<SecretDto>("/api/v1/secrets", { method: "POST", body }));
+
+export const useRotateSecret = () =>
+  useMutationThenRefetch(queryKeys.secrets, ({ name, ...body }: RotateSecretInput & { name: string }) => api<SecretDto>(secretPath(name), { method: "PUT", body }));
+
+export const useDeleteSecret = () => useMutationThenRefetch(queryKeys.secrets, (name: string) => api(secretPath(name), { method: "DELETE" }));
+
+export function useWebhooks() {
+  return useQuery({ queryKey: queryKeys.webhooks, queryFn: ({ signal }) => api<{ data: WebhookDto[] }>("/api/v1/webhooks", { signal }) });
+}
+
+export const useCreateWebhook = () => useMutationThenRefetch(queryKeys.webhooks, (body: CreateWebhookInput) => api<WebhookWithSecretDto>("/api/v1/webhooks", { method: "POST", body }));
+
+export type WebhookAction = "toggle" | "rotate" | "test" | "delete";
+
+/** Test, enable/disable, rotate the secret or delete one endpoint; the list and its log refetch. */
+export function useWebhookAction(endpoint: WebhookDto) {
+  const path = `/api/v1/webhooks/${endpoint.id}`;
+  return useMutationThenRefetch(queryKeys.webhooks, (what: WebhookAction): Promise<unknown> => {
+    if (what === "test") return api(`${path}/test`, { method: "POST" });
+    if (what === "delete") return api(path, { method: "DELETE" });
+    return api<WebhookDto | WebhookWithSecretDto>(path, { method: "PATCH", body: what === "toggle" ? { active: !endpoint.active } : { rotateSecret: true } });
+  });
+}
+
+export function useDeliveries(endpointId: string) {
+  return useQuery({
+    queryKey: queryKeys.deliveries(endpointId),
+    queryFn: ({ signal }) => api<DeliveryPage>(`/api/v1/webhooks/${endpointId}/deliveries?limit=25`, { signal }),
+    // Deliveries change in the worker, not through this page: poll while the log is open.
+    refetchInterval: 5_000,
+  });
+}
+
+export const useRedeliver = () =>
+  useMutationThenRefetch(queryKeys.webhooks, (d: { endpointId: string; id: string }) => api(`/api/v1/webhooks/${d.endpointId}/deliveries/${d.id}/redeliver`, { method: "POST" }));

@@ -1,0 +1,25 @@
+"use client";
+
+// The audit log over REST: cursor pages, newest first, and the hash-chain check.
+import { useInfiniteQuery, useMutation } from "@tanstack/react-query";
+import type { AuditEntryDto } from "@/lib/audit/schemas";
+import type { VerifyReport } from "@/lib/audit/sealer";
+import { api } from "@/components/data/api";
+import { queryKeys } from "@/components/data/keys";
+
+export function useAuditLog(filters: Record<string, string>) {
+  return useInfiniteQuery({
+    queryKey: queryKeys.audit(filters),
+    queryFn: ({ pageParam, signal }) => {
+      const qs = new URLSearchParams({ ...filters, limit: "50" });
+      if (pageParam) qs.set("cursor", pageParam);
+      return api<{ data: AuditEntryDto[]; nextCursor: string | null }>(`/api/v1/audit?${qs}`, { signal });
+    },
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+  });
+}
+
+export function useVerifyChain() {
+  return useMutation({ mutationFn: () => api<VerifyReport>("/api/v1/audit/verify", { method: "POST" }) });
+}
