@@ -2,7 +2,7 @@
 // people who may see the task, and a live event only when the set of viewers changes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
-import { heartbeat, leave, viewersOf, viewersOfMany } from "@/lib/live/presence";
+import { heartbeat, leave, viewersOf, viewersOfMany } from "@/lib/tasks";
 import { STALE_MS } from "@/lib/live/presence-schemas";
 import { createRedis, redis, redisKey } from "@/lib/redis";
 import { liveChannel } from "@/lib/live/publish";

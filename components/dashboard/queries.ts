@@ -3,7 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "@/components/data/api";
 import { queryKeys } from "@/components/data/keys";
-import type { KpiDashboard, VersionSplitDto, VersionSplitInput } from "@/lib/kpi/schemas";
+import type { KpiDashboard } from "@/lib/kpi/schemas";
+import type { VersionSplitDto, VersionSplitInput } from "@/lib/processes/schemas";
 import type { QueueHealth } from "@/lib/metrics/queue-health";
 
 export function useKpis(params: Record<string, string>) {

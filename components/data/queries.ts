@@ -2,8 +2,7 @@
 
 // Queries every feature shares: who I am, and the people a task can go to.
 import { useQuery } from "@tanstack/react-query";
-import type { MeDto } from "@/lib/identity/schemas";
-import type { PersonDto } from "@/lib/comments/schemas";
+import type { MeDto, PersonDto } from "@/lib/identity/schemas";
 import { api } from "./api";
 import { queryKeys } from "./keys";
 import { pollInterval, useLiveStatus } from "./live";

@@ -5,7 +5,7 @@ import { scopeOf } from "../identity/scope";
 import { sealAll, verifyAuditChain, type VerifyReport } from "./sealer";
 import { auditQuerySchema, type AuditEntryDto, type AuditQuery } from "./schemas";
 import { AppError, fromZodError } from "../errors";
-import { taskReference } from "../tasks/schemas";
+import { taskReference } from "../references";
 
 type Row = DbRow<"AuditEntry">;
 

@@ -2,15 +2,7 @@ import { db, sql, type Tx } from "../db";
 import type { CommentKind as DbCommentKind } from "../generated/prisma/client";
 import type { CommentDto, CommentKind } from "./schemas";
 
-const TO_DB: Record<CommentKind, DbCommentKind> = { comment: "COMMENT", question: "QUESTION", answer: "ANSWER" };
 const FROM_DB: Record<DbCommentKind, CommentKind> = { COMMENT: "comment", QUESTION: "question", ANSWER: "answer" };
-
-export function insertComment(
-  tx: Tx,
-  data: { taskId: string; kind: CommentKind; body: string; authorId: string | null; authorName: string; mentionedUserIds: string[] },
-) {
-  return tx.insert("Comment", { ...data, kind: TO_DB[data.kind] });
-}
 
 export async function findComments(taskId: string): Promise<CommentDto[]> {
   const rows = await db().comment.findMany({

@@ -33,6 +33,3 @@ export type CommentDto = z.infer<typeof commentDtoSchema>;
 
 export const commentListSchema = z.object({ data: z.array(commentDtoSchema) });
 
-export const personDtoSchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
-export type PersonDto = z.infer<typeof personDtoSchema>;
-export const peopleListSchema = z.object({ data: z.array(personDtoSchema) });

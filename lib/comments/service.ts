@@ -1,12 +1,12 @@
-import { db, transaction } from "../db";
+import { transaction } from "../db";
 import { AppError, parse } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
 import { QUEUES } from "../queues";
 import { publishTaskEvent } from "../live/publish";
-import { addParticipants, loadForAction } from "../tasks";
-import { findComments, findUsersByRefs, insertComment } from "./repository";
+import { addParticipants, insertComment, loadForAction } from "../tasks";
+import { findComments, findUsersByRefs } from "./repository";
 import { parseMentions } from "./mentions";
-import { createCommentSchema, type CommentDto, type PersonDto } from "./schemas";
+import { createCommentSchema, type CommentDto } from "./schemas";
 
 // Comments on a task. Anyone who can see the task may comment; people mentioned (@e-mail in the
 // body, or picked from the list) are notified and may see the task from then on, the way a
@@ -37,7 +37,7 @@ export async function addComment(actor: Actor, taskId: string, input: unknown): 
     const mentioned = users.map((u) => u.id).filter((u) => u !== actor.id);
     const comment = await insertComment(tx, {
       taskId,
-      kind: "comment",
+      kind: "COMMENT",
       body: data.body,
       authorId: actor.type === "USER" ? actor.id : null,
       authorName: actor.name,
@@ -67,18 +67,3 @@ export async function addComment(actor: Actor, taskId: string, input: unknown): 
   return all.find((c) => c.id === created.comment.id)!;
 }
 
-/** Active people to ask or mention, by name or e-mail (everyone with `users:read`). */
-export async function listPeople(actor: Actor, query: { q?: string } = {}): Promise<{ data: PersonDto[] }> {
-  requirePermission(actor, "users:read");
-  const q = query.q?.trim().slice(0, 100);
-  const rows = await db().user.findMany({
-    where: {
-      active: true,
-      ...(q ? { OR: [{ name: { contains: q, mode: "insensitive" as const } }, { email: { contains: q, mode: "insensitive" as const } }] } : {}),
-    },
-    orderBy: { name: "asc" },
-    take: 200,
-    select: { id: true, name: true, email: true },
-  });
-  return { data: rows };
-}

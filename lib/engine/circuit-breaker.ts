@@ -2,6 +2,7 @@ import type { Registry } from "prom-client";
 import client from "prom-client";
 import { env } from "../env";
 import { redis, redisKey } from "../redis";
+import { extendMetrics } from "../metrics/registry";
 
 // A circuit breaker per target host of HTTP steps, kept in Redis so every worker process shares
 // it. Closed: calls go through; failures (network errors, timeouts, 5xx) are counted in a sliding
@@ -155,7 +156,7 @@ function counters() {
 const STATE_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 
 /** Breaker series on a process's /metrics: the shared state per host (from Redis) and this process's counters. */
-export function registerBreakerMetrics(registry: Registry): void {
+function registerBreakerMetrics(registry: Registry): void {
   const c = counters();
   registry.registerMetric(c.rejections);
   registry.registerMetric(c.transitions);
@@ -171,3 +172,5 @@ export function registerBreakerMetrics(registry: Registry): void {
     },
   });
 }
+
+extendMetrics("circuit-breakers", registerBreakerMetrics);

@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
-import { evaluateValue, parseDurationMs, renderTemplate } from "../processes/expressions";
+import { evaluateValue, renderTemplate } from "../processes/expressions";
+import { parseDurationMs } from "../duration";
 import type { HttpStep } from "../processes/schemas";
 import { renderHeaderTemplate } from "../secrets/references";
 

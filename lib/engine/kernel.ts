@@ -3,7 +3,7 @@ import { AppError } from "../errors";
 import { workerActor, type Actor } from "../identity/actor";
 import { logger } from "../logger";
 import { stepById } from "../processes/definition";
-import { getPath } from "../processes/expressions";
+import { getPath } from "../paths";
 import type { ProcessDocument, Step } from "../processes/schemas";
 import { lockInstanceIn, refreshActivity, StaleTransition, scopeForRun, updateInstanceIf, type Assignment, type InstanceRef, type StepRunRef } from "./store";
 import type { Advanced } from "./transitions";

@@ -1,7 +1,7 @@
 import { db, query, sql, ts } from "../db";
 import { env } from "../env";
 import { queue, QUEUES } from "../queues";
-import { parseDurationMs } from "../processes/expressions";
+import { parseDurationMs } from "../duration";
 import { stepById } from "../processes/definition";
 import type { ProcessDocument } from "../processes/schemas";
 

@@ -2,7 +2,7 @@ import { db, query, sql, transaction, type Prisma, type Row, type Tx } from "../
 import { AppError, parse } from "../errors";
 import { requirePermission, workerActor, type Actor } from "../identity/actor";
 import { listBreakers } from "./circuit-breaker";
-import { taskReference } from "../tasks/schemas";
+import { taskReference } from "../references";
 import { stepById } from "../processes/definition";
 import { documentOf, startableVersion } from "../processes/service";
 import type { ProcessDocument, Step } from "../processes/schemas";
@@ -19,7 +19,7 @@ import {
 } from "./schemas";
 import { advanceInTx, cancelActiveRunsInTx, nextCompensationInTx, parallelStateOf, reopenBranchInTx, startInstanceInTx } from "./transitions";
 import { createStepRunInTx, lockInstance, updateInstance, updateInstanceIf, updateStepRunIf, writesOf, type InstanceStatus } from "./store";
-import { drillDownWhere } from "../kpi/drill-down";
+import { drillDownWhere } from "./drill-down";
 
 /** Operators, and the people who read the KPI dashboard (metrics:read) drilling down into it. */
 function requireInstanceRead(actor: Actor): void {

@@ -1,5 +1,5 @@
 import { newId, raw, sql, type Changes, type InstanceStatus, type Row, type Sql, type StepRunStatus, type Tx } from "../db";
-import { setPath, type Variables } from "../processes/expressions";
+import { setPath, type Variables } from "../paths";
 import type { Step } from "../processes/schemas";
 import { QUEUES } from "../queues";
 

@@ -2,7 +2,7 @@ import { sql, type Changes, type Row, type Tx } from "../db";
 import type { Actor } from "../identity/actor";
 import { changeTask, LostRace } from "../tasks";
 import { compensationOf, stepById } from "../processes/definition";
-import type { Variables } from "../processes/expressions";
+import type { Variables } from "../paths";
 import type { ParallelStep, ProcessDocument } from "../processes/schemas";
 import {
   ACTIVE_RUN_STATUSES,

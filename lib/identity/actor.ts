@@ -35,3 +35,8 @@ export function workerActor(name: string, requestId?: string): Actor {
     requestId,
   };
 }
+
+/** Machines, admins and auditors see every task; people see their own, their groups' and their team's. */
+export function seesEverything(actor: Actor): boolean {
+  return actor.type !== "USER" || actor.role === "ADMIN" || actor.role === "AUDITOR";
+}

@@ -88,3 +88,8 @@ export const meSchema = userSummarySchema.extend({
   settings: userSettingsSchema,
 });
 export type MeDto = z.infer<typeof meSchema>;
+
+/** A person as others pick them (to ask, mention or assign). */
+export const personDtoSchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
+export type PersonDto = z.infer<typeof personDtoSchema>;
+export const peopleListSchema = z.object({ data: z.array(personDtoSchema) });

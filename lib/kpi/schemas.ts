@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { versionSplitDtoSchema } from "../processes/schemas";
 
 // KPI dashboard: one query shape, one response shape (API, UI and OpenAPI use these).
 
@@ -86,26 +87,6 @@ export const decisionsSchema = z.object({
   byOutcome: z.array(z.object({ outcome: z.string(), count: z.number().int() })),
   byPerson: z.array(z.object({ deciderId: z.string(), name: z.string(), total: z.number().int(), byOutcome: z.record(z.string(), z.number().int()) })),
 });
-
-export const versionSplitSchema = z
-  .object({
-    versionA: z.number().int().min(1),
-    versionB: z.number().int().min(1),
-    percentB: z.number().int().min(0).max(100).meta({ description: "Share of new instances that start on versionB" }),
-  })
-  .strict()
-  .refine((s) => s.versionA !== s.versionB, { message: "versionA and versionB must differ", path: ["versionB"] });
-export type VersionSplitInput = z.infer<typeof versionSplitSchema>;
-
-export const versionSplitDtoSchema = z.object({
-  processKey: z.string(),
-  versionA: z.number().int(),
-  versionB: z.number().int(),
-  percentB: z.number().int(),
-  updatedByName: z.string(),
-  updatedAt: z.string(),
-});
-export type VersionSplitDto = z.infer<typeof versionSplitDtoSchema>;
 
 export const processDashboardSchema = z.object({
   key: z.string(),

@@ -1,9 +1,8 @@
 import type { Redis } from "ioredis";
-import type { Actor } from "../identity/actor";
+import { seesEverything, type Actor } from "../identity/actor";
 import { createRedis } from "../redis";
 import { logger } from "../logger";
 import { scopeOf } from "../identity/scope";
-import { seesEverything } from "../tasks";
 import { liveMessageSchema, mayReceive, sseFrame, type Viewer } from "./events";
 import { liveChannel } from "./publish";
 

@@ -1,9 +1,21 @@
-import client from "prom-client";
-import { registerBreakerMetrics } from "../engine/circuit-breaker";
+import client, { type Registry } from "prom-client";
 
 // One Prometheus registry per process (web or worker), kept on globalThis so Next.js reloads in
-// development do not register the same metric twice.
-const g = globalThis as unknown as { batonMetrics?: ReturnType<typeof build> };
+// development do not register the same metric twice. Domains add their own series through
+// extendMetrics (the engine's circuit breakers), so this module knows none of them.
+const g = globalThis as unknown as { batonMetrics?: ReturnType<typeof build>; batonMetricExtensions?: Map<string, (r: Registry) => void> };
+
+function extensions(): Map<string, (r: Registry) => void> {
+  g.batonMetricExtensions ??= new Map();
+  return g.batonMetricExtensions;
+}
+
+/** Adds a domain's series to this process's registry, once per name (now, or when it is built). */
+export function extendMetrics(name: string, register: (registry: Registry) => void): void {
+  if (extensions().has(name)) return;
+  extensions().set(name, register);
+  if (g.batonMetrics) register(g.batonMetrics.registry);
+}
 
 function build() {
   const registry = new client.Registry();
@@ -47,7 +59,7 @@ function build() {
     buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60],
     registers: [registry],
   });
-  registerBreakerMetrics(registry);
+  for (const register of extensions().values()) register(registry);
   // Due time of an escalation level to its commit (lib/sla): how late deadlines are enforced.
   const escalationLateness = new client.Histogram({
     name: "baton_escalation_lateness_seconds",

@@ -1,6 +1,6 @@
 import { db } from "../db";
 import { deliverNotifications } from "./deliver";
-import { taskReference } from "../tasks/schemas";
+import { taskReference } from "../references";
 
 // Notifications for questions, answers and @mentions. Written by worker jobs; one dedupe key per
 // comment and person, so a retried or re-dispatched job never notifies twice.

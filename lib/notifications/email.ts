@@ -2,7 +2,7 @@ import nodemailer, { type Transporter } from "nodemailer";
 import { db, sql, updateRows } from "../db";
 import { env } from "../env";
 import { logger } from "../logger";
-import { taskReference } from "../tasks/schemas";
+import { taskReference } from "../references";
 import { kindInfo } from "./kinds";
 
 // Notification e-mails: plain text plus a simple HTML part, sent through SMTP_URL with nodemailer.

@@ -1,6 +1,6 @@
 import { db } from "../db";
 import { deliverNotificationsDetailed, type NotificationDraft } from "./deliver";
-import { taskReference } from "../tasks/schemas";
+import { taskReference } from "../references";
 import { ESCALATION_ACTIONS, type EscalationAction } from "../sla/schemas";
 
 // Tells the people an escalation level concerns (kinds task.reminder, task.escalated, task.decided): the holder for a reminder, the new owner for a

@@ -1,7 +1,7 @@
 import { db, query, sql, updateRows } from "../db";
 import { AppError, fromZodError } from "../errors";
 import type { Actor } from "../identity/actor";
-import { taskReference } from "../tasks/schemas";
+import { taskReference } from "../references";
 import { markReadSchema, type NotificationDto } from "./schemas";
 import { deliverNotifications } from "./deliver";
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { evaluateCondition, evaluateGuard, evaluateValue, getPath, parseDurationMs, renderTemplate, setPath } from "./expressions";
+import { evaluateCondition, evaluateGuard, evaluateValue, renderTemplate } from "./expressions";
+import { getPath, setPath } from "../paths";
+import { parseDurationMs } from "../duration";
 
 const vars = { amount: 12500, vendor: { name: "Northwind", risk: "new" }, tags: ["urgent", "eu"], po: "PO-7", zero: 0, date: "2026-11-26" };
 

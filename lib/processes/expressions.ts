@@ -2,7 +2,7 @@
 // `{{ path }}` templates and conditions such as `{ "var": "amount", "op": ">=", "value": 10000 }`.
 // Nothing here evaluates code; every operator is listed below.
 
-export type Variables = Record<string, unknown>;
+import { getPath } from "../paths";
 
 export const CONDITION_OPS = ["==", "!=", ">", ">=", "<", "<=", "in", "not in", "contains", "exists", "not exists"] as const;
 export type ConditionOp = (typeof CONDITION_OPS)[number];
@@ -22,40 +22,7 @@ export function isPath(s: string): boolean {
   return PATH_RE.test(s);
 }
 
-/** Reads `a.b.0.c` from nested objects and arrays; anything missing is undefined. */
-export function getPath(scope: unknown, path: string): unknown {
-  let cur: unknown = scope;
-  for (const part of path.split(".")) {
-    if (cur === null || cur === undefined) return undefined;
-    if (Array.isArray(cur)) {
-      const i = Number(part);
-      cur = Number.isInteger(i) ? cur[i] : undefined;
-    } else if (typeof cur === "object") {
-      cur = Object.prototype.hasOwnProperty.call(cur, part) ? (cur as Record<string, unknown>)[part] : undefined;
-    } else {
-      return undefined;
-    }
-  }
-  return cur;
-}
 
-/** Writes `a.b` into a copy of `vars`, creating objects on the way. */
-export function setPath(vars: Variables, path: string, value: unknown): Variables {
-  const parts = path.split(".");
-  const out: Variables = { ...vars };
-  let cur: Record<string, unknown> = out;
-  parts.forEach((part, i) => {
-    if (i === parts.length - 1) {
-      cur[part] = value;
-      return;
-    }
-    const next = cur[part];
-    const copy = next && typeof next === "object" && !Array.isArray(next) ? { ...(next as Record<string, unknown>) } : {};
-    cur[part] = copy;
-    cur = copy;
-  });
-  return out;
-}
 
 const TEMPLATE_RE = /\{\{\s*([^{}\s]+)\s*\}\}/g;
 const WHOLE_TEMPLATE_RE = /^\{\{\s*([^{}\s]+)\s*\}\}$/;
@@ -155,16 +122,4 @@ export function evaluateGuard(g: Guard, scope: unknown): boolean {
   return evaluateCondition(g, scope);
 }
 
-const DURATION_RE = /^P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
-/**
- * ISO 8601 duration (`PT8H`, `P2D`, `PT0.5S`) in milliseconds; null when malformed. Years and
- * months are refused: their length depends on the calendar.
- */
-export function parseDurationMs(s: string): number | null {
-  const m = DURATION_RE.exec(s);
-  if (!m || s === "P" || s.endsWith("T")) return null;
-  const [, w, d, h, min, sec] = m.map((x) => (x === undefined ? 0 : Number(x)));
-  const ms = (((w! * 7 + d!) * 24 + h!) * 60 + min!) * 60_000 + sec! * 1000;
-  return Math.round(ms);
-}

@@ -1,7 +1,8 @@
 import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
 import { routingSchema } from "../routing/schemas";
-import { CONDITION_OPS, isPath, parseDurationMs } from "./expressions";
+import { CONDITION_OPS, isPath } from "./expressions";
+import { parseDurationMs } from "../duration";
 import { escalationPolicySchema } from "../sla/schemas";
 
 // A process definition document (YAML or JSON). One schema per step kind; the graph rules
@@ -276,3 +277,24 @@ export type ProcessDetailDto = z.infer<typeof processDetailDtoSchema>;
 
 /** `POST /api/v1/processes` with JSON: the document itself, or `{ "document": <object or YAML text> }`. */
 export const uploadDefinitionSchema = z.object({ document: z.union([z.string().min(1), z.record(z.string(), z.unknown())]) }).strict();
+
+// A/B split of new instances between two active versions (lib/processes/split.ts).
+export const versionSplitSchema = z
+  .object({
+    versionA: z.number().int().min(1),
+    versionB: z.number().int().min(1),
+    percentB: z.number().int().min(0).max(100).meta({ description: "Share of new instances that start on versionB" }),
+  })
+  .strict()
+  .refine((s) => s.versionA !== s.versionB, { message: "versionA and versionB must differ", path: ["versionB"] });
+export type VersionSplitInput = z.infer<typeof versionSplitSchema>;
+
+export const versionSplitDtoSchema = z.object({
+  processKey: z.string(),
+  versionA: z.number().int(),
+  versionB: z.number().int(),
+  percentB: z.number().int(),
+  updatedByName: z.string(),
+  updatedAt: z.string(),
+});
+export type VersionSplitDto = z.infer<typeof versionSplitDtoSchema>;

@@ -2,7 +2,7 @@ import { db, sql, transaction, type Row, type Tx } from "../db";
 import { AppError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
 import { loadDefinition } from "./definition";
-import { missingSecretErrors } from "../secrets/service";
+import { missingSecretErrors } from "./secret-refs";
 import type { DefinitionError, ProcessDetailDto, ProcessDocument, ProcessSummaryDto, ProcessVersionDto } from "./schemas";
 import { PROCESS_KEY_RE } from "./schemas";
 

@@ -1,7 +1,7 @@
 import { db, sql, transaction, type Row } from "../db";
 import { AppError, fromZodError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
-import { versionSplitSchema, type VersionSplitDto } from "../kpi/schemas";
+import { versionSplitSchema, type VersionSplitDto } from "./schemas";
 
 // A/B split: new instances of a process go to versionB with probability percentB %, otherwise
 // to versionA (both must be ACTIVE when the split is set; if one is deprecated later, starts

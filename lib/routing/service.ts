@@ -1,7 +1,7 @@
 import type { Tx } from "../db";
 import { AppError, isAppError } from "../errors";
 import type { Actor } from "../identity/actor";
-import { parseDurationMs } from "../processes/expressions";
+import { parseDurationMs } from "../duration";
 import { findLatestPublished, findTable, findVersion } from "../rules/repository";
 import { decisionTableModelSchema } from "../rules/schemas";
 import { evaluateDecisionInTx } from "../rules/service";

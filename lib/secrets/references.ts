@@ -1,4 +1,4 @@
-import { getPath } from "../processes/expressions";
+import { getPath } from "../paths";
 
 // `{{ secrets.NAME }}` in an HTTP step's header templates. Kept apart from variables: a process
 // variable called "secrets" can never stand in for a named secret, and a secret's value is

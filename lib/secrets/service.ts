@@ -2,7 +2,6 @@ import { db, isUniqueViolation, query, sql, transaction, type Prisma, type Row a
 import { env } from "../env";
 import { AppError, fromZodError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
-import type { DefinitionError, ProcessDocument, Step } from "../processes/schemas";
 import { SecretUnreadable, keyFrom, open, seal, type SecretsKey } from "./crypto";
 import { secretRefs } from "./references";
 import { SECRET_NAME_RE, createSecretSchema, rotateSecretSchema, type SecretDto, type SecretList } from "./schemas";
@@ -28,35 +27,26 @@ function requireKey(): SecretsKey {
   return k;
 }
 
-/** The secret names a step refers to (only HTTP headers may). */
-export function secretNamesOfStep(step: Step): string[] {
-  if (step.kind !== "http") return [];
-  return [...new Set(Object.values(step.headers).flatMap(secretRefs))];
+/** The names of these secrets that exist. */
+export async function existingSecretNames(names: string[]): Promise<Set<string>> {
+  if (names.length === 0) return new Set();
+  return new Set((await db().secret.findMany({ where: { name: { in: names } }, select: { name: true } })).map((s) => s.name));
 }
 
-export function secretNamesOf(doc: ProcessDocument): string[] {
-  return [...new Set(doc.steps.flatMap(secretNamesOfStep))];
+/** Every `{{ secrets.NAME }}` in a JSON value's strings (a process document: only its HTTP headers may hold one). */
+function secretNamesIn(value: unknown, out: Set<string>): Set<string> {
+  if (typeof value === "string") for (const name of secretRefs(value)) out.add(name);
+  else if (Array.isArray(value)) for (const v of value) secretNamesIn(v, out);
+  else if (value && typeof value === "object") for (const v of Object.values(value)) secretNamesIn(v, out);
+  return out;
 }
 
-/** Publishing checks that every named secret exists; each error names the step. */
-export async function missingSecretErrors(doc: ProcessDocument): Promise<DefinitionError[]> {
-  const names = secretNamesOf(doc);
-  if (names.length === 0) return [];
-  const found = new Set((await db().secret.findMany({ where: { name: { in: names } }, select: { name: true } })).map((s) => s.name));
-  const errors: DefinitionError[] = [];
-  doc.steps.forEach((step, i) => {
-    for (const name of secretNamesOfStep(step)) {
-      if (!found.has(name)) errors.push({ step: step.id, path: `steps.${i}.headers`, message: `Step "${step.id}": headers refer to the secret "${name}", which does not exist (create it under Admin → Secrets)` });
-    }
-  });
-  return errors;
-}
-
+/** Which ACTIVE process versions refer to each secret (a secret they use cannot be deleted). */
 async function usage(): Promise<Map<string, { key: string; version: number }[]>> {
   const defs = await db().processDefinition.findMany({ where: { status: "ACTIVE" }, select: { key: true, version: true, document: true }, orderBy: [{ key: "asc" }, { version: "asc" }] });
   const out = new Map<string, { key: string; version: number }[]>();
   for (const d of defs) {
-    for (const name of secretNamesOf(d.document as unknown as ProcessDocument)) out.set(name, [...(out.get(name) ?? []), { key: d.key, version: d.version }]);
+    for (const name of secretNamesIn(d.document, new Set())) out.set(name, [...(out.get(name) ?? []), { key: d.key, version: d.version }]);
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { parseDurationMs } from "../processes/expressions";
+import { parseDurationMs } from "../duration";
 import { addWorkingTime, durationToWorkingMs, type Calendar } from "./calendar";
 import { escalationPlanSchema, type EscalationPlan, type EscalationPolicy } from "./schemas";
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseDurationMs } from "../processes/expressions";
+import { parseDurationMs } from "../duration";
 
 // Deadlines and escalation policies (ADR 009). One schema per shape: the REST body of
 // POST /api/v1/tasks, a process's human step, the calendar admin API and the DTOs.

@@ -1,6 +1,6 @@
 import { sql, type Sql } from "../db";
 import { AppError } from "../errors";
-import type { Actor } from "../identity/actor";
+import { seesEverything, type Actor } from "../identity/actor";
 import type { UserScope } from "../identity/repository";
 import { scopeOf } from "../identity/scope";
 import { findTask, isGroupMember, type TaskRow } from "./repository";
@@ -9,11 +9,6 @@ import type { TaskDto } from "./schemas";
 // Who may see a task and what they may do with it. Pure rules over a task row and the actor's
 // scope (groups, skills, team); `visibilitySql` is `canView` as SQL for lists, and a table-driven
 // test holds the two together.
-
-/** Machines, admins and auditors see every task; people see their own, their groups' and their team's. */
-export function seesEverything(actor: Actor): boolean {
-  return actor.type !== "USER" || actor.role === "ADMIN" || actor.role === "AUDITOR";
-}
 
 type Visible = Pick<TaskRow, "assigneeId" | "requestedById" | "decidedById" | "infoRequestedOfId" | "participantIds" | "createdByActor" | "candidateGroupId">;
 

@@ -1,7 +1,8 @@
 import { slaOf } from "../sla/service";
 import { declaredForm, declaredOutcomes } from "./decisions";
 import type { TaskRow } from "./repository";
-import { taskReference, type TaskDto } from "./schemas";
+import { type TaskDto } from "./schemas";
+import { taskReference } from "../references";
 
 // A task as the API returns it, and as audit entries describe it.
 

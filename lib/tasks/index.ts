@@ -10,7 +10,8 @@ export { undoDecision, commitHeldDecision, commitDueHeldDecisions, type CommitRe
 export { getTaskEscalations } from "./escalations";
 export { fireDueEscalations, escalationActor, type FiredEscalation, type FiredBy } from "./escalate";
 export { EscalationBatcher, timerVerdict, sweepDueEscalations } from "./escalation-timers";
-export { canView, seesEverything, loadForAction } from "./access";
+export { canView, loadForAction } from "./access";
+export { heartbeat, leave, viewersOf, viewersOfMany } from "./presence";
 export { changeTask, addParticipants, LostRace, type TaskChange } from "./change";
 export { cancellationConsequences } from "./consequences";
-export type { TaskRow } from "./repository";
+export { insertComment, type TaskRow } from "./repository";

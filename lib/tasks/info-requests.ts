@@ -1,13 +1,12 @@
 import { AppError, parse } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
 import { QUEUES } from "../queues";
-import { insertComment } from "../comments/repository";
 import { armEscalationTimer, pauseSla, resumeSla } from "../sla/service";
 import { assigneeAfterDeciding, checkExpectedVersion, loadForAction, mayAnswer } from "./access";
 import { getTask } from "./actions";
 import { changeTask, taskTransaction, withParticipants } from "./change";
 import { snapshot } from "./dto";
-import { resolveUserRef } from "./repository";
+import { insertComment, resolveUserRef } from "./repository";
 import { answerInfoSchema, requestInfoSchema, type TaskDto } from "./schemas";
 import { assertTransition } from "./state-machine";
 
@@ -41,7 +40,7 @@ export async function requestInfo(actor: Actor, id: string, input: unknown, ifMa
   const now = new Date();
   const askedById = actor.type === "USER" ? actor.id : null;
   await taskTransaction(id, "requestInfo", async (tx) => {
-    const question = await insertComment(tx, { taskId: id, kind: "question", body: data.question, authorId: askedById, authorName: actor.name, mentionedUserIds: [asked.id] });
+    const question = await insertComment(tx, { taskId: id, kind: "QUESTION", body: data.question, authorId: askedById, authorName: actor.name, mentionedUserIds: [asked.id] });
     await changeTask(tx, actor, task, {
       action: "requestInfo",
       set: {
@@ -95,7 +94,7 @@ export async function answerInfoRequest(actor: Actor, id: string, input: unknown
   await taskTransaction(id, "answer", async (tx) => {
     const answer = await insertComment(tx, {
       taskId: id,
-      kind: "answer",
+      kind: "ANSWER",
       body: data.answer,
       authorId,
       authorName: actor.name,

@@ -1,4 +1,5 @@
 import { query, sql, type Prisma, type Sql, type Tx } from "../db";
+import type { CommentKind as DbCommentKind } from "../generated/prisma/client";
 
 export const taskInclude = {
   assignee: { select: { id: true, name: true } },
@@ -90,4 +91,12 @@ export async function isGroupMember(userId: string, groupIds: string[]): Promise
   if (groupIds.length === 0) return false;
   const rows = await query(sql`SELECT 1 FROM "GroupMembership" WHERE "userId" = ${userId} AND "groupId" = ANY(${groupIds}::text[]) LIMIT 1`);
   return rows.length > 0;
+}
+
+/** A comment on a task (a remark, or the question and answer of an information request). */
+export function insertComment(
+  tx: Tx,
+  data: { taskId: string; kind: DbCommentKind; body: string; authorId: string | null; authorName: string; mentionedUserIds: string[] },
+) {
+  return tx.insert("Comment", data);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cancelTaskSchema, claimTaskSchema, createTaskSchema, decideTaskSchema, taskListQuerySchema, taskReference } from "./schemas";
+import { cancelTaskSchema, claimTaskSchema, createTaskSchema, decideTaskSchema, taskListQuerySchema } from "./schemas";
+import { taskReference } from "../references";
 
 function issues(result: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) {
   return (result.error?.issues ?? []).map((i) => ({ path: i.path.join("."), message: i.message }));

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { routingSchema } from "../routing/schemas";
 import { formDefinitionSchema, formFieldSchema, outcomeDefinitionSchema, outcomeListSchema } from "./forms";
 import { escalationPolicySchema, slaDtoSchema } from "../sla/schemas";
-import { parseDurationMs } from "../processes/expressions";
+import { parseDurationMs } from "../duration";
 
 // One schema per shape: used by the REST handlers, the browser forms and the DTOs.
 export const TASK_STATUSES = ENUMS.TaskStatus;
@@ -239,10 +239,6 @@ export type TaskDto = z.infer<typeof taskDtoSchema>;
 
 export const taskPageSchema = z.object({ data: z.array(taskDtoSchema), nextCursor: z.string().nullable() });
 export type TaskPage = z.infer<typeof taskPageSchema>;
-
-export function taskReference(n: number): string {
-  return `TSK-${n}`;
-}
 
 /** Links a task to the process step that created it (set by the engine, never by the REST API). */
 export const taskProcessLinkSchema = z.object({ instanceId: z.string().min(1), stepRunId: z.string().min(1) }).strict();

@@ -3,7 +3,7 @@ import { endOfDay } from "date-fns";
 import { db, sql, transaction, type Prisma } from "../db";
 import { AppError, parse } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
-import { taskReference } from "../tasks/schemas";
+import { taskReference } from "../references";
 import { isOutOfOffice, weightedLoad } from "../routing/select";
 import { clearOutOfOfficeSchema, outOfOfficeSchema, teamQuerySchema, type OutOfOfficeDto, type TeamTask, type TeamView } from "./schemas";
 

@@ -3,7 +3,7 @@ import { db, newId, query, sql, transaction, type Row } from "../db";
 import { AppError, parse } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
 import { QUEUES } from "../queues";
-import { taskReference } from "../tasks/schemas";
+import { taskReference } from "../references";
 import { appUrl } from "../notifications/email";
 import {
   createWebhookSchema,

@@ -1,6 +1,7 @@
 import { isAppError } from "../../errors";
 import type { Actor } from "../../identity/actor";
-import { evaluateGuard, getPath, setPath } from "../../processes/expressions";
+import { evaluateGuard } from "../../processes/expressions";
+import { getPath, setPath } from "../../paths";
 import type { DecisionStep } from "../../processes/schemas";
 import { findLatestPublished, findVersion } from "../../rules/repository";
 import { decisionTableModelSchema } from "../../rules/schemas";

@@ -1,9 +1,11 @@
 import { env } from "../../env";
 import type { Actor } from "../../identity/actor";
 import { logger } from "../../logger";
-import { parseDurationMs, renderTemplate } from "../../processes/expressions";
+import { renderTemplate } from "../../processes/expressions";
+import { parseDurationMs } from "../../duration";
 import type { HttpStep } from "../../processes/schemas";
-import { resolveSecrets, secretNamesOfStep } from "../../secrets/service";
+import { secretNamesOfStep } from "../../processes/secret-refs";
+import { resolveSecrets } from "../../secrets/service";
 import { redactText, redactValue } from "../../secrets/redact";
 import { acquireBreaker, breakerHost, recordBreakerFailure, recordBreakerSuccess } from "../circuit-breaker";
 import { backoffDelayMs, idempotencyKeyFor, performHttpAttempt, type HttpAttemptResult } from "../http-call";

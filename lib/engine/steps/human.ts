@@ -1,7 +1,8 @@
 import { query } from "../../db";
 import { AppError, isAppError } from "../../errors";
 import type { Actor } from "../../identity/actor";
-import { getPath, renderTemplate } from "../../processes/expressions";
+import { renderTemplate } from "../../processes/expressions";
+import { getPath } from "../../paths";
 import type { HumanStep } from "../../processes/schemas";
 import { createTaskInTx, validateNewTask, type NewTask } from "../../tasks";
 import { claim, ctxFromRow, engineActor, INSTANCE_SELECT, markWaitingInTx, skipped, transition, underClaim, variablesOf, type Claim, type Ctx, type StepResult } from "../kernel";

@@ -1,6 +1,7 @@
 import { sql, type Row, type Tx } from "../../db";
 import type { Actor } from "../../identity/actor";
-import { parseDurationMs, renderTemplate } from "../../processes/expressions";
+import { renderTemplate } from "../../processes/expressions";
+import { parseDurationMs } from "../../duration";
 import type { ProcessDocument, WaitStep } from "../../processes/schemas";
 import { QUEUES } from "../../queues";
 import { engineActor, loadCtx, mapOutput, markWaitingInTx, skipped, transition, variablesOf, type Ctx, type StepResult } from "../kernel";

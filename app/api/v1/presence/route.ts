@@ -1,5 +1,5 @@
 import { defineRoute } from "@/app/api/_lib/define-route";
-import { viewersOfMany } from "@/lib/live/presence";
+import { viewersOfMany } from "@/lib/tasks";
 import { presenceListQuerySchema, presenceMapSchema } from "@/lib/live/presence-schemas";
 
 export const GET = defineRoute({

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineRoute } from "@/app/api/_lib/define-route";
-import { listPeople } from "@/lib/comments/service";
-import { peopleListSchema } from "@/lib/comments/schemas";
+import { listPeople } from "@/lib/identity/people";
+import { peopleListSchema } from "@/lib/identity/schemas";
 
 export const GET = defineRoute({
   operationId: "listPeople",

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { defineRoute } from "@/app/api/_lib/define-route";
 import { noContent } from "@/lib/http/responses";
 import { clearVersionSplit, getVersionSplit, setVersionSplit } from "@/lib/processes/split";
-import { versionSplitDtoSchema, versionSplitSchema } from "@/lib/kpi/schemas";
+import { versionSplitDtoSchema, versionSplitSchema } from "@/lib/processes/schemas";
 import { processParams } from "@/lib/openapi/components";
 
 export const GET = defineRoute({

@@ -1,5 +1,5 @@
 import { defineRoute } from "@/app/api/_lib/define-route";
-import { heartbeat, leave, viewersOf } from "@/lib/live/presence";
+import { heartbeat, leave, viewersOf } from "@/lib/tasks";
 import { presenceSchema } from "@/lib/live/presence-schemas";
 import { noContent } from "@/lib/http/responses";
 import { taskParams } from "@/lib/openapi/components";

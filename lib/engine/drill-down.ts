@@ -1,6 +1,6 @@
 import { query, sql, type Prisma } from "../db";
 import type { z } from "zod";
-import type { instanceListQuerySchema } from "../engine/schemas";
+import type { instanceListQuerySchema } from "./schemas";
 
 // The instance list's drill-down filters (the dashboard links every number to the instances
 // behind it with these): time windows on start and end, a step's runs, and rework — defined

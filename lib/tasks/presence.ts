@@ -1,11 +1,11 @@
-import { STALE_MS, presenceListQuerySchema, type Viewer } from "./presence-schemas";
+import { STALE_MS, presenceListQuerySchema, type Viewer } from "../live/presence-schemas";
 import { db } from "../db";
 import { redis, redisKey } from "../redis";
 import { AppError } from "../errors";
-import { requirePermission, type Actor } from "../identity/actor";
+import { requirePermission, seesEverything, type Actor } from "../identity/actor";
 import { scopeOf } from "../identity/scope";
-import { canView, loadForAction, seesEverything } from "../tasks";
-import { publishLive, taskAudience } from "./publish";
+import { canView, loadForAction } from "./access";
+import { publishLive, taskAudience } from "../live/publish";
 
 // Presence (inbox-ux.md §4): who else has a task open right now — a warning against working on
 // the same thing twice, never a lock. Ephemeral by nature, so it lives only in Redis: one sorted
@@ -14,7 +14,7 @@ import { publishLive, taskAudience } from "./publish";
 // A live event goes out when the set of viewers changes (someone arrives or leaves), not on every
 // beat, and browsers show it as text, never in a live region.
 
-export { HEARTBEAT_MS, STALE_MS } from "./presence-schemas";
+export { HEARTBEAT_MS, STALE_MS } from "../live/presence-schemas";
 
 const key = (taskId: string) => redisKey("presence", "task", taskId);
 
