@@ -1,5 +1,70 @@
-// `npm run check:cycles`: an import cycle in lib/ or components/ fails it. Type-only imports count
-// too (tsPreCompilationDeps): a cycle of types still ties two modules into one.
+// The import rules `npm run lint` checks beyond ESLint (`npm run check:imports` alone):
+// - no import cycle in lib/ or components/ (type-only imports count: a cycle of types still ties
+//   two modules into one);
+// - each lib/ folder imports only the folders listed for it below: the arrows of the architecture
+//   (ARCHITECTURE.md), so a new arrow is a decision made here, not an accident in a domain file;
+// - client components never reach server code (the pool, Redis, BullMQ) other than by a type.
+
+/**
+ * What each lib/ folder (or top-level lib/*.ts module) may import, besides itself and
+ * lib/generated. Infrastructure first, then the domains from the bottom up.
+ */
+const ALLOWED = {
+  // Infrastructure: no domain below this line imports upward.
+  "request-context": [],
+  env: [],
+  errors: [],
+  logger: ["request-context"],
+  tracing: [],
+  redis: ["env", "logger"],
+  queues: ["env", "redis"],
+  batcher: [],
+  db: ["env", "logger", "queues", "request-context", "tracing"],
+  health: ["db", "redis"],
+  boot: ["env"],
+  // Helpers every domain may use: formats and values, no I/O.
+  duration: [],
+  paths: [],
+  references: [],
+  // Domains.
+  identity: ["db", "env", "errors", "logger", "redis"],
+  metrics: ["db", "errors", "identity", "queues"],
+  http: ["db", "env", "errors", "identity", "logger", "metrics", "redis", "tracing"],
+  live: ["identity", "logger", "redis"],
+  audit: ["db", "errors", "identity", "logger", "references"],
+  rules: ["db", "errors", "identity"],
+  secrets: ["db", "env", "errors", "identity", "paths"],
+  sla: ["db", "duration", "errors", "identity", "queues"],
+  routing: ["db", "duration", "errors", "identity", "rules"],
+  processes: ["db", "duration", "errors", "identity", "paths", "routing", "secrets", "sla"],
+  tasks: ["audit", "batcher", "db", "duration", "env", "errors", "identity", "live", "logger", "metrics", "queues", "redis", "references", "routing", "sla"],
+  comments: ["db", "errors", "identity", "live", "queues", "tasks"],
+  notifications: ["db", "env", "errors", "identity", "live", "logger", "queues", "references", "sla"],
+  webhooks: ["db", "env", "errors", "identity", "notifications", "queues", "references"],
+  engine: ["db", "duration", "env", "errors", "identity", "logger", "metrics", "paths", "processes", "queues", "redis", "references", "rules", "secrets", "tasks"],
+  events: ["db", "engine", "errors", "identity", "processes", "queues"],
+  kpi: ["db", "errors", "identity", "logger", "processes"],
+  team: ["db", "errors", "identity", "references", "routing", "tasks"],
+  "saved-filters": ["db", "errors", "identity", "tasks"],
+  openapi: ["audit", "comments", "errors", "http", "identity", "live", "notifications", "tasks"],
+};
+
+/** lib/ modules client components may import (pure: schemas, formats, rules of the UI). */
+const CLIENT_SAFE = [
+  "^lib/[^/]+/schemas\\.ts$",
+  "^lib/[^/]+/presence-schemas\\.ts$",
+  "^lib/tasks/forms\\.ts$",
+  "^lib/live/events\\.ts$",
+  "^lib/rules/(feel|columns|serialize)\\.ts$",
+  "^lib/kpi/format\\.ts$",
+  "^lib/processes/graph\\.ts$",
+  "^lib/identity/permissions\\.ts$",
+  "^lib/(errors|duration|paths|references)\\.ts$",
+  "^lib/generated/db/schema\\.ts$",
+];
+
+const folder = (name) => `^lib/${name}(/|\\.ts$)`;
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -9,6 +74,34 @@ module.exports = {
       comment: "Modules that import each other, directly or through others: move the shared part into a module both import.",
       from: { path: "^(lib|components)/" },
       to: { circular: true },
+    },
+    {
+      name: "lib-folder-not-listed",
+      severity: "error",
+      comment: "A lib/ folder that is not in ALLOWED: give it its place (and its arrows) in .dependency-cruiser.cjs.",
+      from: { path: "^lib/", pathNot: [`^lib/generated/`, ...Object.keys(ALLOWED).map(folder)] },
+      to: {},
+    },
+    ...Object.entries(ALLOWED).map(([name, allowed]) => ({
+      name: `lib-${name}-imports`,
+      severity: "error",
+      comment: `lib/${name} may import only: ${allowed.join(", ") || "nothing else in lib"} (ALLOWED in .dependency-cruiser.cjs).`,
+      from: { path: folder(name) },
+      to: { path: "^lib/", pathNot: [folder(name), "^lib/generated/", ...allowed.map(folder)] },
+    })),
+    {
+      name: "client-imports-server",
+      severity: "error",
+      comment: "A client component imports lib/ code that is not client-safe: import the domain's schemas, or import a type.",
+      from: { path: "^components/" },
+      to: { path: "^lib/", pathNot: CLIENT_SAFE, dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "client-safe-reaches-server",
+      severity: "error",
+      comment: "A module components may import pulls in server code (the pool, Redis, BullMQ).",
+      from: { path: CLIENT_SAFE },
+      to: { path: ["^lib/db/pool\\.ts$", "^lib/redis\\.ts$", "^lib/queues\\.ts$", "^node_modules/(pg|ioredis|bullmq)/"], reachable: true },
     },
   ],
   options: {

@@ -7,13 +7,14 @@
 //   3. creates this run's own databases baton_test_<yyyymmddhhmmss>_<pid> (integration) and
 //      <that>_e2e (e2e, seeded with the demo organisation) on that server, and Redis key
 //      prefixes <that> and <that>_e2e; prisma generate + migrate deploy
-//   4. runs the suites — unit (vitest), integration (vitest), e2e (next build + Playwright) —
+//   4. runs the suites — static (tsc, eslint, import rules), unit (vitest), integration (vitest),
+//      e2e (next build + Playwright) —
 //      carrying on after a failure, then prints each suite's counts and `Summary: N passed, M failed`
 //   5. drops the databases and deletes the Redis keys it created (never anyone else's) and
 //      exits non-zero if anything failed.
 //
 // Environment:
-//   BATON_TEST_SUITES=unit,integration   run a subset (any of unit, integration, e2e; default all)
+//   BATON_TEST_SUITES=unit,integration   run a subset (any of static, unit, integration, e2e; default all)
 //   BATON_TEST_SKIP_BUILD=1              e2e reuses the existing .next build (local iteration only)
 //   BATON_TEST_KEEP=1                    keep the databases and Redis keys for debugging
 //   npm test -- <file filters…>          run only matching files: *.test.ts filters go to vitest,
@@ -37,7 +38,7 @@ const started = Date.now();
 const log = (msg) => console.log(`\n[test] ${msg}`);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
 
-const ALL_SUITES = ["unit", "integration", "e2e"];
+const ALL_SUITES = ["static", "unit", "integration", "e2e"];
 const suites = (process.env.BATON_TEST_SUITES ?? ALL_SUITES.join(","))
   .split(",")
   .map((s) => s.trim())
@@ -312,6 +313,20 @@ async function vitestSuite(project, env) {
   record(project, { passed: report.numPassedTests ?? 0, failed, skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0), ms, note });
 }
 
+/** The checks that read the code: the type checker, ESLint and the import rules (.dependency-cruiser.cjs). */
+async function staticSuite() {
+  log("static checks (tsc --noEmit, eslint, import rules)");
+  const t0 = Date.now();
+  const checks = [
+    ["typecheck", bin("tsc"), ["--noEmit"]],
+    ["eslint", bin("eslint"), ["."]],
+    ["imports", bin("depcruise"), ["lib", "components", "--config", ".dependency-cruiser.cjs"]],
+  ];
+  const failedChecks = [];
+  for (const [name, cmd, args] of checks) if ((await run(cmd, args, common)) !== 0) failedChecks.push(name);
+  record("static", { passed: checks.length - failedChecks.length, failed: failedChecks.length, ms: Date.now() - t0, note: failedChecks.length ? `failed: ${failedChecks.join(", ")}` : undefined });
+}
+
 async function e2eSuite() {
   for (const port of [e2eEnv.PORT, e2eEnv.WORKER_HEALTH_PORT]) {
     if (await reachable("127.0.0.1", Number(port))) {
@@ -361,6 +376,7 @@ if (setupError) {
   console.error(`[test] ${setupError}`);
   record("setup", { passed: 0, failed: 1, ms: 0, note: setupError });
 } else {
+  if (wants("static") && !fileFilters.length && !interrupted) await staticSuite();
   if (wants("unit") && !interrupted) await vitestSuite("unit", common);
   if (wants("integration") && !interrupted) await vitestSuite("integration", integrationEnv);
   if (wants("e2e") && !interrupted) await e2eSuite();
