@@ -35,7 +35,7 @@ export const ERROR_STATUS = {
   SERVICE_UNAVAILABLE: 503,
 } as const;
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
+type ErrorCode = keyof typeof ERROR_STATUS;
 
 export interface FieldError {
   path: string;
@@ -78,7 +78,7 @@ export function parse<T>(schema: { safeParse(v: unknown): { success: true; data:
   return r.data;
 }
 
-export interface ProblemDetails {
+interface ProblemDetails {
   type: string;
   title: string;
   status: number;

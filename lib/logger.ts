@@ -17,4 +17,3 @@ const options: pino.LoggerOptions = {
 
 export const logger = process.env.LOG_FILE ? pino(options, pino.destination({ dest: process.env.LOG_FILE, mkdir: true, sync: true })) : pino(options);
 
-export type Logger = typeof logger;

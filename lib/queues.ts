@@ -57,7 +57,7 @@ export type JobName = keyof typeof JOB_SCHEMAS;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOB_SCHEMAS)[N]>;
 
 /** Completed jobs are kept for a day so a re-dispatched jobId is recognised as a duplicate. */
-export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 5,
   backoff: { type: "exponential", delay: 1000 },
   removeOnComplete: { age: 24 * 3600, count: 50_000 },
@@ -68,7 +68,7 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
  * Per-queue job options: e-mail and webhook deliveries retry for longer (their receivers may be
  * down for minutes), webhooks with the backoff the admin configured.
  */
-export function jobOptionsFor(name: QueueName): JobsOptions {
+function jobOptionsFor(name: QueueName): JobsOptions {
   if (name === QUEUES.webhooks) {
     return { ...DEFAULT_JOB_OPTIONS, attempts: env().WEBHOOK_MAX_ATTEMPTS, backoff: { type: "exponential", delay: env().WEBHOOK_RETRY_BASE_MS } };
   }

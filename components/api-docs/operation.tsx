@@ -4,8 +4,8 @@ import clsx from "clsx";
 // The OpenAPI document's shapes and how one operation and one schema are drawn (server-rendered
 // tables: they stay outside the client-side DataTable so the docs page ships no JavaScript).
 
-export type Json = Record<string, unknown>;
-export interface Schema {
+type Json = Record<string, unknown>;
+interface Schema {
   $ref?: string;
   type?: string | string[];
   properties?: Record<string, Schema>;
@@ -27,7 +27,7 @@ export interface Schema {
   example?: unknown;
   pattern?: string;
 }
-export interface Parameter {
+interface Parameter {
   name: string;
   in: string;
   required?: boolean;
@@ -49,7 +49,7 @@ export interface OpenApiDoc {
 }
 
 export const METHODS = ["get", "post", "put", "patch", "delete"] as const;
-export const METHOD_STYLE: Record<string, string> = {
+const METHOD_STYLE: Record<string, string> = {
   get: "bg-sky-100 text-sky-900",
   post: "bg-emerald-100 text-emerald-900",
   put: "bg-amber-100 text-amber-900",
@@ -58,11 +58,11 @@ export const METHOD_STYLE: Record<string, string> = {
 };
 
 export const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
-export const refName = (ref: string) => ref.split("/").pop() ?? ref;
+const refName = (ref: string) => ref.split("/").pop() ?? ref;
 export const opId = (method: string, path: string) => `op-${method}-${slug(path)}`;
 
 /** A short type label: "string (date-time)", "array of Task", "approve | reject". */
-export function typeLabel(s: Schema | undefined): ReactNode {
+function typeLabel(s: Schema | undefined): ReactNode {
   if (!s) return "any";
   if (s.$ref) {
     const name = refName(s.$ref);
@@ -101,7 +101,7 @@ export function typeLabel(s: Schema | undefined): ReactNode {
   return `${base.join(" | ") || "any"}${s.format ? ` (${s.format})` : ""}${nullable}`;
 }
 
-export function constraints(s: Schema): string {
+function constraints(s: Schema): string {
   const c: string[] = [];
   if (s.minLength !== undefined) c.push(`min length ${s.minLength}`);
   if (s.maxLength !== undefined) c.push(`max length ${s.maxLength}`);
@@ -113,14 +113,14 @@ export function constraints(s: Schema): string {
 }
 
 /** The object a schema describes (through one level of anyOf/allOf), or null. */
-export function objectOf(s: Schema | undefined): Schema | null {
+function objectOf(s: Schema | undefined): Schema | null {
   if (!s) return null;
   if (s.properties) return s;
   const alt = (s.allOf ?? s.anyOf ?? s.oneOf)?.find((a) => a.properties);
   return alt ?? null;
 }
 
-export function HeadRow({ cols }: { cols: string[] }) {
+function HeadRow({ cols }: { cols: string[] }) {
   return (
     <thead className="text-xs text-slate-600">
       <tr>

@@ -33,7 +33,7 @@ export function actionPhrase(action: string): string {
   return ACTION_PHRASES[action] ?? action.replace(/[._]/g, " ");
 }
 
-export const ACTION_LABELS: Record<string, string> = {
+const ACTION_LABELS: Record<string, string> = {
   "task.created": "Task created",
   "task.claimed": "Task claimed",
   "task.unclaimed": "Task released",

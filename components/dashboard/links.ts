@@ -9,7 +9,7 @@ export interface Scope {
 }
 
 const DAY = 86_400_000;
-export const dayAfter = (d: string) => new Date(new Date(`${d}T00:00:00Z`).getTime() + DAY).toISOString().slice(0, 10);
+const dayAfter = (d: string) => new Date(new Date(`${d}T00:00:00Z`).getTime() + DAY).toISOString().slice(0, 10);
 
 function href(path: string, params: Record<string, string | number | undefined>): string {
   const qs = new URLSearchParams();

@@ -9,7 +9,7 @@ import { queryKeys } from "./keys";
 // changed; we invalidate the queries that show it and let TanStack Query refetch through the normal
 // API. Polling stays on as a slow fallback (fast again while the stream is down).
 
-export type LiveStatus = "connecting" | "live" | "offline";
+type LiveStatus = "connecting" | "live" | "offline";
 
 let status: LiveStatus = "connecting";
 const listeners = new Set<() => void>();

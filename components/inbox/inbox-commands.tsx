@@ -4,7 +4,7 @@ import type { InboxView } from "@/components/data/keys";
 import type { MenuCommand } from "./command-menu";
 import type { ViewDef } from "./views";
 
-export interface CommandContext {
+interface CommandContext {
   isTicked: (id: string) => boolean;
   heldLabel: string | null;
   views: ViewDef[];

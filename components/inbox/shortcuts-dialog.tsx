@@ -3,7 +3,7 @@
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { Dialog } from "@/components/ui/dialog";
 
-export const SHORTCUTS: [string, string][] = [
+const SHORTCUTS: [string, string][] = [
   ["j", "Next task"],
   ["k", "Previous task"],
   ["↑ / ↓", "Move in the list (when it has focus)"],

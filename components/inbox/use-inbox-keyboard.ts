@@ -8,7 +8,7 @@ function isTyping(el: EventTarget | null): boolean {
   return !!el.closest("input, textarea, select, [contenteditable=''], [contenteditable='true'], dialog");
 }
 
-export interface InboxKeys {
+interface InboxKeys {
   /** The person's setting; undefined while it loads (single-letter keys stay off until then). */
   shortcutsEnabled: boolean | undefined;
   /** The inbox's <main>: single-letter keys act only while focus is inside it. */

@@ -12,7 +12,7 @@ import type { ProcessDocument } from "@/lib/processes/schemas";
 // their condition or outcome, laid out by lib/processes/graph. On an instance, each step says in
 // words (and shape, and colour) whether it is current, done, failed or not reached.
 
-export type StepState = "current" | "done" | "failed" | "skipped" | "compensated" | "not-reached";
+type StepState = "current" | "done" | "failed" | "skipped" | "compensated" | "not-reached";
 
 const KIND_LABELS: Record<string, string> = {
   http: "HTTP call",
@@ -91,7 +91,7 @@ function StepNode({ data }: NodeProps<StepNodeType>) {
 
 const nodeTypes = { step: StepNode };
 
-export interface ProcessDiagramProps {
+interface ProcessDiagramProps {
   document: ProcessDocument;
   /** Per step id, its state on an instance (omit for the definition alone). */
   states?: Record<string, StepState>;

@@ -48,7 +48,7 @@ function parseField(input: TableInput, raw: string): unknown {
   }
 }
 
-export function buildInputs(model: DecisionTableModel, values: Record<string, string>): Record<string, unknown> {
+function buildInputs(model: DecisionTableModel, values: Record<string, string>): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
   for (const i of model.inputs) if (PATH.test(i.expression)) setPath(inputs, i.expression, parseField(i, values[i.id] ?? ""));
   return inputs;
@@ -64,7 +64,7 @@ function getPath(obj: unknown, path: string): unknown {
 }
 
 /** The field values a past instance's variables give the table's inputs, and the inputs it lacks. */
-export function valuesFromVariables(model: DecisionTableModel, variables: Record<string, unknown>): { values: Record<string, string>; missing: string[] } {
+function valuesFromVariables(model: DecisionTableModel, variables: Record<string, unknown>): { values: Record<string, string>; missing: string[] } {
   const values: Record<string, string> = {};
   const missing: string[] = [];
   for (const i of model.inputs) {

@@ -6,7 +6,7 @@ import { NotificationBell } from "./notification-bell";
 import { LiveIndicator } from "./live-indicator";
 import { SignOutButton } from "./sign-out-button";
 
-export interface HeaderUser {
+interface HeaderUser {
   name: string;
   role: RoleName;
 }

@@ -7,7 +7,7 @@ import { buildFormSchema, formErrors, type FormField } from "@/lib/tasks/forms";
 import { Button } from "@/components/ui/button";
 import { Input, Select, Textarea } from "@/components/ui/input";
 
-export interface DecisionSubmit {
+interface DecisionSubmit {
   outcome: string;
   reason?: string;
   form?: Record<string, unknown>;

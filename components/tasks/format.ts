@@ -55,7 +55,7 @@ export function compactDuration(minutes: number): string {
   return h % 24 ? `${d}d ${h % 24}h` : `${d}d`;
 }
 
-export type SlaState = "none" | "ok" | "near" | "overdue";
+type SlaState = "none" | "ok" | "near" | "overdue";
 
 /** Amber once less than two hours remain; red once past due. */
 export function slaState(dueAt: string | null, now: number): { state: SlaState; minutes: number } {
@@ -81,7 +81,6 @@ export function relative(iso: string): string {
   return formatDistanceToNowStrict(new Date(iso), { addSuffix: true });
 }
 
-export const OUTCOME_LABEL: Record<string, string> = { approve: "Approved", reject: "Rejected" };
 
 export const STATUS_LABEL: Record<TaskDto["status"], string> = {
   OPEN: "Open",

@@ -17,7 +17,7 @@ export interface HeldDecision {
   ms: number;
 }
 
-export interface TaskNotice {
+interface TaskNotice {
   taskId: string;
   message: string;
 }
@@ -32,7 +32,7 @@ const DONE: Record<TaskAction, string> = {
 };
 
 /** Turns a refused action into what changed, in the words of the person who changed it. */
-export function explainRefusal(e: unknown, task: TaskDto): string {
+function explainRefusal(e: unknown, task: TaskDto): string {
   if (!(e instanceof ApiError)) return "Something went wrong. Try again.";
   const p = e.problem;
   switch (e.code) {

@@ -22,7 +22,7 @@ import { LoadError } from "./load-error";
 import { Skeleton } from "./skeleton";
 
 /** How a column looks; every column may say it (TanStack Table's typed `meta`). */
-export interface DataColumnMeta {
+interface DataColumnMeta {
   /** Numbers: right-aligned, tabular figures. */
   align?: "right" | "center";
   /** The cell that names the row: a <th scope="row">. */
@@ -55,7 +55,7 @@ interface Selection<T extends RowData> {
   allLabel: string;
 }
 
-export interface DataTableProps<T extends RowData> {
+interface DataTableProps<T extends RowData> {
   /** Keep stable (module scope or useMemo): a new array rebuilds the table. */
   columns: DataColumn<T>[];
   data: T[] | undefined;

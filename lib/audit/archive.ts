@@ -15,7 +15,7 @@ import { toExportRecord } from "./service";
 // Retention: the oldest run of the chain older than the retention period is written to a
 // gzip'd JSON Lines file (the export format, verifiable offline), recorded in AuditArchive with
 // its last hash, and only then removed from the live table. See ADR 003.
-export interface ArchiveResult {
+interface ArchiveResult {
   archived: number;
   fromIndex?: string;
   toIndex?: string;

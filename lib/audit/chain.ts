@@ -26,7 +26,7 @@ export interface ChainContent {
 }
 
 /** JSON with object keys sorted at every level, so PostgreSQL's jsonb key order cannot matter. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (value === null || value === undefined) return "null";
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (typeof value === "object") {
@@ -40,7 +40,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function canonicalContent(e: ChainContent): string {
+function canonicalContent(e: ChainContent): string {
   return canonicalJson({
     seq: String(e.seq),
     at: typeof e.at === "string" ? new Date(e.at).toISOString() : e.at.toISOString(),

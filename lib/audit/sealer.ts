@@ -9,7 +9,7 @@ const SEALER_LOCK_KEY = 424242001;
 const CHECKPOINT_EVERY = BigInt(1000);
 
 /** The content fields as an ORM select. */
-export const contentSelect = Object.fromEntries(AUDIT_CONTENT_FIELDS.map((f) => [f, true])) as { [K in (typeof AUDIT_CONTENT_FIELDS)[number]]: true };
+const contentSelect = Object.fromEntries(AUDIT_CONTENT_FIELDS.map((f) => [f, true])) as { [K in (typeof AUDIT_CONTENT_FIELDS)[number]]: true };
 
 // The content columns chainHash covers, as the pool returns them (the types verification reads).
 const CONTENT_COLUMNS = AUDIT_CONTENT_FIELDS.map((c) => (c === "actorType" ? `"actorType"::text AS "actorType"` : `"${c}"`)).join(", ");
@@ -18,7 +18,7 @@ const CONTENT_COLUMNS = AUDIT_CONTENT_FIELDS.map((c) => (c === "actorType" ? `"a
  * Seals up to `limit` committed, unsealed entries. Returns how many it sealed (0 if another sealer
  * runs).
  */
-export async function sealAuditChain(limit = 2000): Promise<number> {
+async function sealAuditChain(limit = 2000): Promise<number> {
   return transaction(async (tx) => {
     const [lock] = await tx.query<{ locked: boolean }>(sql`SELECT pg_try_advisory_xact_lock(${SEALER_LOCK_KEY}::bigint) AS locked`);
     if (!lock?.locked) return 0;

@@ -12,7 +12,7 @@ type Row = DbRow<"AuditEntry">;
 type TaskLabel = { reference: string; title: string };
 
 /** Reference and title of the tasks a page of entries is about (one query). */
-export async function taskLabels(rows: { taskId: string | null }[]): Promise<Map<string, TaskLabel>> {
+async function taskLabels(rows: { taskId: string | null }[]): Promise<Map<string, TaskLabel>> {
   const ids = [...new Set(rows.map((r) => r.taskId).filter((id): id is string => id !== null))];
   if (ids.length === 0) return new Map();
   const tasks = await db().task.findMany({ where: { id: { in: ids } }, select: { id: true, number: true, title: true } });
@@ -36,7 +36,7 @@ function plainFields(row: Row): PlainFields {
   return out as PlainFields;
 }
 
-export function toAuditDtoLabelled(row: Row, labels: Map<string, TaskLabel>): AuditEntryDto {
+function toAuditDtoLabelled(row: Row, labels: Map<string, TaskLabel>): AuditEntryDto {
   const { userAgent: _ua, chainIndex: _ci, prevHash: _ph, ...shown } = plainFields(row);
   return { ...shown, task: row.taskId ? (labels.get(row.taskId) ?? null) : null };
 }
@@ -107,7 +107,7 @@ export async function searchAuditLog(actor: Actor, rawQuery: unknown) {
   };
 }
 
-export const EXPORT_COLUMNS = [
+const EXPORT_COLUMNS = [
   "seq",
   "chainIndex",
   "at",
@@ -130,7 +130,7 @@ export const EXPORT_COLUMNS = [
   "hash",
 ] as const satisfies readonly AuditField[];
 
-export type ExportRecord = Record<(typeof EXPORT_COLUMNS)[number], unknown>;
+type ExportRecord = Record<(typeof EXPORT_COLUMNS)[number], unknown>;
 
 /** One entry as exported and archived: every hashed field plus the chain fields. */
 export function toExportRecord(r: Row): ExportRecord {

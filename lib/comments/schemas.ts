@@ -2,8 +2,8 @@ import { z } from "zod";
 
 // Comments on a task: remarks with @mentions, questions (request more information) and answers.
 // One schema per shape, shared by the REST handlers, the comment form and the DTOs.
-export const COMMENT_KINDS = ["comment", "question", "answer"] as const;
-export const commentKindSchema = z.enum(COMMENT_KINDS);
+const COMMENT_KINDS = ["comment", "question", "answer"] as const;
+const commentKindSchema = z.enum(COMMENT_KINDS);
 export type CommentKind = z.infer<typeof commentKindSchema>;
 
 export const createCommentSchema = z
@@ -13,7 +13,6 @@ export const createCommentSchema = z
     mentions: z.array(z.string().trim().min(1).max(254)).max(20).optional(),
   })
   .strict();
-export type CreateCommentInput = z.input<typeof createCommentSchema>;
 
 const personSchema = z.object({ id: z.string(), name: z.string() });
 

@@ -10,10 +10,10 @@ import { extendMetrics } from "../metrics/registry";
 // cool-down ends; then one caller gets the half-open probe, and its result closes the breaker or
 // opens it again. Each decision is one Lua script, so concurrent workers never race on it.
 
-export type BreakerState = "closed" | "open" | "half_open";
-export type Gate = { allowed: true; probe: boolean } | { allowed: false; state: Exclude<BreakerState, "closed">; until: Date };
+type BreakerState = "closed" | "open" | "half_open";
+type Gate = { allowed: true; probe: boolean } | { allowed: false; state: Exclude<BreakerState, "closed">; until: Date };
 
-export interface BreakerView {
+interface BreakerView {
   host: string;
   state: BreakerState;
   /** Failures counted in the current window (closed breakers). */

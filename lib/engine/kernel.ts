@@ -49,7 +49,7 @@ export interface Ctx {
 // so its document is read once per process and kept by id.
 const definitions = new Map<string, DefinitionRef>();
 
-export async function definitionById(id: string): Promise<DefinitionRef | null> {
+async function definitionById(id: string): Promise<DefinitionRef | null> {
   const hit = definitions.get(id);
   if (hit) return hit;
   const [found] = await query<DefinitionRef>(`SELECT "id", "key", "version", "document" FROM "ProcessDefinition" WHERE "id" = $1`, [id]);

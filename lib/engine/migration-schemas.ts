@@ -11,9 +11,8 @@ export const migrationPreviewInputSchema = z
     instanceIds: z.array(z.string().min(1).max(100)).min(1).max(500).optional(),
   })
   .strict();
-export type MigrationPreviewInput = z.input<typeof migrationPreviewInputSchema>;
 
-export const migrationCandidateSchema = z.object({
+const migrationCandidateSchema = z.object({
   instanceId: z.string(),
   businessKey: z.string().nullable(),
   status: z.string(),
@@ -47,7 +46,6 @@ export const migrateInstancesInputSchema = z
     reason: z.string().trim().max(2000).optional(),
   })
   .strict();
-export type MigrateInstancesInput = z.input<typeof migrateInstancesInputSchema>;
 
 export const migrationResultSchema = z.object({
   key: z.string(),

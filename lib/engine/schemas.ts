@@ -2,8 +2,7 @@ import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
 
 export const INSTANCE_STATUSES = ENUMS.InstanceStatus;
-export const instanceStatusSchema = z.enum(INSTANCE_STATUSES);
-export type InstanceStatusName = z.infer<typeof instanceStatusSchema>;
+const instanceStatusSchema = z.enum(INSTANCE_STATUSES);
 
 export const startInstanceSchema = z
   .object({
@@ -14,7 +13,6 @@ export const startInstanceSchema = z
     businessKey: z.string().trim().min(1).max(200).optional(),
   })
   .strict();
-export type StartInstanceInput = z.input<typeof startInstanceSchema>;
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, "must be an ISO date (YYYY-MM-DD) or UTC time");
 export const instanceListQuerySchema = z.object({
@@ -40,7 +38,7 @@ export const retryStepSchema = z.object({ reason: z.string().trim().max(2000).op
 export const skipStepSchema = z.object({ reason: z.string().trim().min(1, "say why").max(2000) }).strict();
 export const cancelInstanceSchema = z.object({ reason: z.string().trim().min(1, "say why").max(2000) }).strict();
 
-export const stepRunDtoSchema = z.object({
+const stepRunDtoSchema = z.object({
   id: z.string(),
   stepId: z.string(),
   type: z.string(),
@@ -64,7 +62,7 @@ export const stepRunDtoSchema = z.object({
   circuitHost: z.string().nullable(),
 });
 
-export const instanceSummaryDtoSchema = z.object({
+const instanceSummaryDtoSchema = z.object({
   id: z.string(),
   process: z.object({ key: z.string(), version: z.number().int(), name: z.string() }),
   businessKey: z.string().nullable(),
@@ -92,7 +90,7 @@ export type StepRunDto = z.infer<typeof stepRunDtoSchema>;
 export const instancePageSchema = z.object({ data: z.array(instanceSummaryDtoSchema), nextCursor: z.string().nullable() });
 export type InstancePage = z.infer<typeof instancePageSchema>;
 
-export const circuitBreakerDtoSchema = z.object({
+const circuitBreakerDtoSchema = z.object({
   host: z.string(),
   state: z.enum(["closed", "open", "half_open"]),
   failures: z.number().int().meta({ description: "Failures counted in the current window" }),

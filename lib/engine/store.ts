@@ -48,7 +48,7 @@ export function applyWrites(vars: Variables, writes: Assignment[]): Variables {
 }
 
 /** What templates and conditions see: the variables, plus `$instance`. */
-export function scopeFor(instance: Pick<InstanceRef, "id" | "businessKey" | "variables">, definition?: { key: string; version: number }): Variables {
+function scopeFor(instance: Pick<InstanceRef, "id" | "businessKey" | "variables">, definition?: { key: string; version: number }): Variables {
   return { ...asVariables(instance.variables), $instance: { id: instance.id, businessKey: instance.businessKey, process: definition?.key, version: definition?.version } };
 }
 

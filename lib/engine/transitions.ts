@@ -84,7 +84,7 @@ export async function startInstanceInTx(
   return { instance, firstStepRun: run, carried };
 }
 
-export interface StepOutcome {
+interface StepOutcome {
   /** The finished step's final status. */
   status: "COMPLETED" | "FAILED";
   output?: unknown;
@@ -215,7 +215,7 @@ function knownInstance(i: Pick<InstanceRef, "id"> & Partial<InstanceRef>): Insta
 }
 
 /** The instance's guard failed: it changed since the caller read it (the optimistic paths lock it and look again). */
-export function instanceMoved(err: unknown): boolean {
+function instanceMoved(err: unknown): boolean {
   return err instanceof StaleTransition && err.row === "instance";
 }
 
@@ -293,7 +293,7 @@ export async function advanceInTx(
 
 // ── parallel branches ─────────────────────────────────────────────────────────────────────────
 
-export interface BranchState {
+interface BranchState {
   name: string;
   status: "running" | "completed" | "failed";
   /** completed: the branch's own writes, applied at the join in branch order. */
@@ -302,7 +302,7 @@ export interface BranchState {
   runId?: string;
   error?: string;
 }
-export interface ParallelState {
+interface ParallelState {
   branches: BranchState[];
 }
 
@@ -449,7 +449,7 @@ export async function reopenBranchInTx(tx: Tx, run: Pick<StepRunRef, "parallelRu
 // ── compensation (saga) ───────────────────────────────────────────────────────────────────────
 
 /** The newest completed run whose step names a compensation that has not run (or been skipped) yet. */
-export async function nextCompensableRun(tx: Tx, doc: ProcessDocument, instanceId: string) {
+async function nextCompensableRun(tx: Tx, doc: ProcessDocument, instanceId: string) {
   const compensable = new Set(doc.steps.filter((s) => compensationOf(s)).map((s) => s.id));
   if (compensable.size === 0) return null;
   const runs = await tx.query<{ id: string; stepId: string; compensationOf: string | null; endedAt: Date | null }>(
@@ -488,7 +488,7 @@ export async function cancelActiveRunsInTx(tx: Tx, actor: Actor, instanceId: str
 }
 
 /** Saga: stop the other branches, then undo the completed steps newest first, one run at a time. */
-export async function startCompensationInTx(tx: Tx, e: EngineCtx, inst: InstanceRef, reason: string): Promise<void> {
+async function startCompensationInTx(tx: Tx, e: EngineCtx, inst: InstanceRef, reason: string): Promise<void> {
   const cancelled = await cancelActiveRunsInTx(tx, e.actor, inst.id, `Compensating: ${reason}`);
   const fresh = (await lockInstance(tx, inst.id))!;
   await updateInstanceIf(tx, { id: fresh.id, version: fresh.version, statuses: ["RUNNING", "WAITING", "FAILED"] }, { status: "COMPENSATING", error: reason });

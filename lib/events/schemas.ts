@@ -4,7 +4,7 @@ import { z } from "zod";
 // come from these.
 
 /** What processing an event did; stored on its receipt. */
-export const eventResultSchema = z.object({
+const eventResultSchema = z.object({
   receiptId: z.string(),
   outcome: z.enum(["started", "correlated", "pending", "ignored"]),
   instances: z.array(z.object({ id: z.string(), process: z.string(), version: z.number().int() })).optional(),

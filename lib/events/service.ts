@@ -84,7 +84,7 @@ export async function acceptEvent(actor: Actor, ev: IncomingEvent): Promise<Acce
  * Under a row lock on the receipt: whoever comes second (the worker after the request, or the
  * other way round) finds the result and returns it. Null: no such receipt.
  */
-export async function processEventReceipt(receiptId: string, actor: Actor): Promise<EventResult | null> {
+async function processEventReceipt(receiptId: string, actor: Actor): Promise<EventResult | null> {
   return (await processEventReceiptIn(receiptId, actor, {})).result;
 }
 

@@ -30,7 +30,7 @@ export interface RateLimitState {
 }
 
 /** The requests a minute this actor may make, or null when it is not limited. */
-export function limitFor(actor: Actor): number | null {
+function limitFor(actor: Actor): number | null {
   if (actor.type !== "TOKEN" || !actor.id) return null;
   const n = actor.rateLimitPerMinute ?? env().API_RATE_LIMIT_PER_MINUTE;
   return n > 0 ? n : null;

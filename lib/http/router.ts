@@ -30,7 +30,7 @@ export function isApiRequest(url: string): boolean {
   return url.startsWith("/api/v1/");
 }
 
-export type ApiRouter = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+type ApiRouter = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 /** `traced`: a server span per request (default: when OTEL_* switch tracing on). */
 export function createApiRouter(endpoints: readonly ApiEndpoint[], { traced = tracingEnabled() } = {}): ApiRouter {

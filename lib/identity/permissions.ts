@@ -34,7 +34,7 @@ export const PERMISSIONS = [
 export const permissionSchema = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof permissionSchema>;
 
-export const ROLE_PERMISSIONS: Record<RoleName, readonly Permission[]> = {
+const ROLE_PERMISSIONS: Record<RoleName, readonly Permission[]> = {
   ADMIN: PERMISSIONS,
   SUPERVISOR: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "audit:read", "users:read", "team:manage", "metrics:read"],
   AUDITOR: ["tasks:read", "audit:read", "users:read", "metrics:read"],

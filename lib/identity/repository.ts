@@ -19,7 +19,7 @@ export interface UserScope {
 }
 
 /** A signed-in person as the API needs them: who they are and their scope, from one query. */
-export interface UserWithScope {
+interface UserWithScope {
   id: string;
   name: string;
   role: string;
@@ -64,7 +64,7 @@ export async function loadUserScope(userId: string): Promise<UserScope> {
   return u?.scope ?? { skills: [], groups: [], groupIds: [], supervisedGroupIds: [], reportIds: [] };
 }
 
-export interface TokenRow {
+interface TokenRow {
   id: string;
   name: string;
   role: RoleName;

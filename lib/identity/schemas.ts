@@ -39,16 +39,15 @@ export const createdTokenSchema = tokenDtoSchema.extend({
 });
 export type CreatedTokenDto = z.infer<typeof createdTokenSchema>;
 
-export const userSummarySchema = z.object({
+const userSummarySchema = z.object({
   id: z.string(),
   name: z.string(),
   email: z.string(),
   role: roleSchema,
 });
-export type UserSummary = z.infer<typeof userSummarySchema>;
 
 /** An IANA time zone this runtime knows ("Europe/Berlin"); due filters and times use it. */
-export const timeZoneSchema = z
+const timeZoneSchema = z
   .string()
   .trim()
   .min(1)
@@ -90,6 +89,6 @@ export const meSchema = userSummarySchema.extend({
 export type MeDto = z.infer<typeof meSchema>;
 
 /** A person as others pick them (to ask, mention or assign). */
-export const personDtoSchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
+const personDtoSchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
 export type PersonDto = z.infer<typeof personDtoSchema>;
 export const peopleListSchema = z.object({ data: z.array(personDtoSchema) });

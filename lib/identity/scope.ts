@@ -6,7 +6,7 @@ import { loadUserScope, type UserScope } from "./repository";
 // request it is never read twice, and a new request always reads it fresh.
 const known = new WeakMap<Actor, UserScope>();
 
-export const EMPTY_SCOPE: UserScope = { skills: [], groups: [], groupIds: [], supervisedGroupIds: [], reportIds: [] };
+const EMPTY_SCOPE: UserScope = { skills: [], groups: [], groupIds: [], supervisedGroupIds: [], reportIds: [] };
 
 export function rememberScope(actor: Actor, scope: UserScope): void {
   known.set(actor, scope);

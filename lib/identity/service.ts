@@ -9,7 +9,7 @@ import { findTokenByHash, findUserByEmail, findUserById, loadUserScope, loadUser
 import { rememberScope } from "./scope";
 import { createTokenSchema, credentialsSchema, updateUserSettingsSchema, type CreatedTokenDto, type MeDto, type TokenDto, type UserSettings } from "./schemas";
 
-export type LoginResult =
+type LoginResult =
   | { ok: true; user: { id: string; email: string; name: string; role: RoleName } }
   | { ok: false; reason: "invalid" | "locked"; retryAfterS?: number };
 

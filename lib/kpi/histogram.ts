@@ -7,7 +7,7 @@
 
 /** Number of buckets: [0, 1 s), then [1 s·1.25^(i-1), 1 s·1.25^i) up to ~1.1 years, then the rest. */
 export const BUCKETS = 80;
-export const RATIO = 1.25;
+const RATIO = 1.25;
 const BASE_MS = 1000;
 
 /** Lower edge of bucket i in milliseconds. */
@@ -77,7 +77,7 @@ export function quantileMs(h: readonly number[], q: number): number | null {
   return bucketUpperMs(BUCKETS - 1);
 }
 
-export interface Percentiles {
+interface Percentiles {
   p50: number | null;
   p90: number | null;
   p99: number | null;

@@ -14,7 +14,7 @@ const STATE = "kpis";
 const SAFETY_MARGIN_MS = 60 * 60 * 1000;
 const DAY_MS = 86_400_000;
 
-export interface RefreshResult {
+interface RefreshResult {
   from: string;
   to: string;
   days: number;
@@ -124,7 +124,7 @@ export interface StepAgg {
 }
 
 /** The audit actions that count as a person acting on a task (time to first action). */
-export const FIRST_ACTION_ACTIONS = ["task.claimed", "task.approval_recorded", "task.approved", "task.rejected", "task.decided", "task.info_requested", "task.commented"];
+const FIRST_ACTION_ACTIONS = ["task.claimed", "task.approval_recorded", "task.approved", "task.rejected", "task.decided", "task.info_requested", "task.commented"];
 
 async function recomputeDays(tx: Tx, from: Date, to: Date) {
   await tx.write(sql`DELETE FROM "KpiInstanceDay" WHERE "day" >= ${from}::date AND "day" < ${to}::date`);

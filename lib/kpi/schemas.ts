@@ -27,7 +27,7 @@ export type DurationKpi = z.infer<typeof durationSchema>;
 const rateSchema = z.object({ total: z.number().int(), count: z.number().int(), rate: z.number().nullable() });
 export type RateKpi = z.infer<typeof rateSchema>;
 
-export const processKpisSchema = z.object({
+const processKpisSchema = z.object({
   started: z.number().int(),
   completed: z.number().int(),
   failed: z.number().int(),
@@ -44,7 +44,7 @@ export const processKpisSchema = z.object({
 });
 export type ProcessKpis = z.infer<typeof processKpisSchema>;
 
-export const stepKpisSchema = z.object({
+const stepKpisSchema = z.object({
   stepId: z.string(),
   stepType: z.string(),
   runs: z.number().int(),
@@ -61,7 +61,7 @@ export const stepKpisSchema = z.object({
 });
 export type StepKpis = z.infer<typeof stepKpisSchema>;
 
-export const bottleneckSchema = z.object({
+const bottleneckSchema = z.object({
   stepId: z.string(),
   stepType: z.string(),
   meanMs: z.number(),
@@ -70,7 +70,7 @@ export const bottleneckSchema = z.object({
   text: z.string(),
 });
 
-export const seriesPointSchema = z.object({
+const seriesPointSchema = z.object({
   day: z.string(),
   started: z.number().int(),
   completed: z.number().int(),
@@ -83,12 +83,12 @@ export const seriesPointSchema = z.object({
 });
 export type SeriesPoint = z.infer<typeof seriesPointSchema>;
 
-export const decisionsSchema = z.object({
+const decisionsSchema = z.object({
   byOutcome: z.array(z.object({ outcome: z.string(), count: z.number().int() })),
   byPerson: z.array(z.object({ deciderId: z.string(), name: z.string(), total: z.number().int(), byOutcome: z.record(z.string(), z.number().int()) })),
 });
 
-export const processDashboardSchema = z.object({
+const processDashboardSchema = z.object({
   key: z.string(),
   name: z.string(),
   kpis: processKpisSchema,

@@ -38,7 +38,7 @@ type StepRow = Omit<StepAgg, "day" | "definitionId" | "durationSumMs" | "duratio
   firstActionHist: number[] | null;
 };
 
-export function resolvePeriod(q: Pick<KpiQuery, "from" | "to">, now = new Date()): { from: Date; to: Date; days: number } {
+function resolvePeriod(q: Pick<KpiQuery, "from" | "to">, now = new Date()): { from: Date; to: Date; days: number } {
   const to = q.to ? new Date(`${q.to}T00:00:00Z`) : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const from = q.from ? new Date(`${q.from}T00:00:00Z`) : new Date(to.getTime() - 29 * DAY_MS);
   if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new AppError("VALIDATION_FAILED", "`from` and `to` must be valid dates.", { fieldErrors: [{ path: "from", message: "invalid date" }] });
@@ -48,7 +48,7 @@ export function resolvePeriod(q: Pick<KpiQuery, "from" | "to">, now = new Date()
   return { from, to, days };
 }
 
-export function parseKpiQuery(raw: unknown): KpiQuery {
+function parseKpiQuery(raw: unknown): KpiQuery {
   const r = kpiQuerySchema.safeParse(raw);
   if (!r.success) throw fromZodError(r.error, "Query");
   if (r.data.version !== undefined && !r.data.process) {
@@ -188,7 +188,7 @@ class StepAcc extends StepCounts {
 }
 
 /** The step with the longest mean time from start to end (the end step is instantaneous). */
-export function findBottleneck(steps: StepKpis[], cycle: DurationKpi) {
+function findBottleneck(steps: StepKpis[], cycle: DurationKpi) {
   const candidates = steps.filter((s) => s.stepType !== "end" && s.duration.meanMs !== null && s.runs > 0);
   if (candidates.length === 0) return null;
   const top = candidates.reduce((a, b) => ((b.duration.meanMs ?? 0) > (a.duration.meanMs ?? 0) ? b : a));

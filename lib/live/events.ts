@@ -3,7 +3,7 @@ import { z } from "zod";
 // Live updates: the services publish a small event on Redis pub/sub after each commit; the SSE
 // route (GET /api/v1/stream) relays the ones a person may see. Browsers only learn *that* a task
 // changed (type, id, version) and refetch it through the normal, permission-checked API.
-export const LIVE_EVENT_TYPES = [
+const LIVE_EVENT_TYPES = [
   "task.created",
   "task.claimed",
   "task.unclaimed",
@@ -23,7 +23,7 @@ export const LIVE_EVENT_TYPES = [
   // Someone opened or closed a task (lib/live/presence.ts): refetch its viewers, nothing else.
   "task.presence",
 ] as const;
-export const liveEventTypeSchema = z.enum(LIVE_EVENT_TYPES);
+const liveEventTypeSchema = z.enum(LIVE_EVENT_TYPES);
 export type LiveEventType = z.infer<typeof liveEventTypeSchema>;
 
 /** What a browser receives. */
@@ -35,7 +35,7 @@ export const liveEventSchema = z.object({
 export type LiveEvent = z.infer<typeof liveEventSchema>;
 
 /** Who may receive an event: people by id and members/supervisors of groups by id. */
-export const audienceSchema = z.object({ userIds: z.array(z.string()), groupIds: z.array(z.string()) });
+const audienceSchema = z.object({ userIds: z.array(z.string()), groupIds: z.array(z.string()) });
 export type Audience = z.infer<typeof audienceSchema>;
 
 /** What travels on Redis: the event plus its audience (never sent to browsers). */

@@ -7,7 +7,7 @@ export const HEARTBEAT_MS = 10_000;
 /** …and a viewer whose last beat is older than this has gone. */
 export const STALE_MS = 30_000;
 
-export const viewerSchema = z.object({ id: z.string(), name: z.string(), since: z.string().meta({ description: "Time of the viewer's last heartbeat" }) });
+const viewerSchema = z.object({ id: z.string(), name: z.string(), since: z.string().meta({ description: "Time of the viewer's last heartbeat" }) });
 export type Viewer = z.infer<typeof viewerSchema>;
 export const presenceSchema = z.object({ data: z.array(viewerSchema) });
 export const presenceListQuerySchema = z.object({

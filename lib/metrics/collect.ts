@@ -8,7 +8,7 @@ import { metrics } from "./registry";
 // scrape runs their collect() callbacks.
 let registered = false;
 
-export function registerDomainGauges(): void {
+function registerDomainGauges(): void {
   if (registered) return;
   registered = true;
   const { registry } = metrics();

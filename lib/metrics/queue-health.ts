@@ -9,9 +9,9 @@ import { queue, QUEUES, type QueueName } from "../queues";
 // and retry / remove of a failed job by an admin (audited: the entry is written in a
 // transaction that commits only if the Redis operation succeeded).
 
-export const QUEUE_STATES = ["waiting", "active", "delayed", "failed", "completed"] as const;
+const QUEUE_STATES = ["waiting", "active", "delayed", "failed", "completed"] as const;
 
-export const failedJobDtoSchema = z.object({
+const failedJobDtoSchema = z.object({
   id: z.string(),
   name: z.string(),
   failedReason: z.string().nullable(),

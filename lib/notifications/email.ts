@@ -10,13 +10,13 @@ import { kindInfo } from "./kinds";
 // (PENDING → SENT / FAILED) makes a duplicate job a no-op, and the Message-ID is derived from the
 // notification so a mail server can drop the rare resend after a crash between send and commit.
 
-export interface EmailContent {
+interface EmailContent {
   subject: string;
   text: string;
   html: string;
 }
 
-export interface EmailInput {
+interface EmailInput {
   recipientName: string;
   kind: string;
   title: string;
@@ -94,7 +94,7 @@ export function appUrl(): string {
   return (env().AUTH_URL ?? `http://localhost:${env().PORT}`).replace(/\/+$/, "");
 }
 
-export type EmailOutcome = "sent" | "skipped";
+type EmailOutcome = "sent" | "skipped";
 
 /**
  * Sends one notification's e-mail. Throws on an SMTP failure so the job is retried; on the last

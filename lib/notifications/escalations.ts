@@ -54,7 +54,7 @@ export async function notifyTasksEscalated(levels: { taskId: string; level: numb
 }
 
 /** "TSK-12 escalated to you" etc.: who hears of a fired level, and what they read. */
-export function escalationMessage(action: EscalationAction, ref: string, title: string, note: string): { kind: string; title: string } {
+function escalationMessage(action: EscalationAction, ref: string, title: string, note: string): { kind: string; title: string } {
   switch (action) {
     case "remind":
       return { kind: "task.reminder", title: `Reminder: ${ref} is due — ${title}` };

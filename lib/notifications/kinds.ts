@@ -5,7 +5,7 @@ import { z } from "zod";
 // defaults per kind and channel (lib/notifications/preferences.ts); the defaults keep e-mail for
 // work that waits on *you* and leave the rest in the bell.
 
-export const NOTIFICATION_CHANNELS = ENUMS.NotificationChannel;
+const NOTIFICATION_CHANNELS = ENUMS.NotificationChannel;
 export const notificationChannelSchema = z.enum(NOTIFICATION_CHANNELS);
 export type NotificationChannel = z.infer<typeof notificationChannelSchema>;
 
@@ -22,7 +22,7 @@ export const NOTIFICATION_KINDS = [
 export const notificationKindSchema = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
 
-export interface KindInfo {
+interface KindInfo {
   label: string;
   /** Shown on the settings page. */
   description: string;

@@ -19,13 +19,12 @@ export const markReadSchema = z.union([
 
 // ── Preferences ────────────────────────────────────────────────────────────────────────────────
 
-export const preferenceSchema = z.object({ kind: notificationKindSchema, channel: notificationChannelSchema, enabled: z.boolean() }).strict();
+const preferenceSchema = z.object({ kind: notificationKindSchema, channel: notificationChannelSchema, enabled: z.boolean() }).strict();
 
 /** PUT /api/v1/me/notification-preferences: the choices to change (others stay as they are). */
 export const updatePreferencesSchema = z
   .object({ preferences: z.array(preferenceSchema).min(1, "Choose at least one preference").max(50) })
   .strict();
-export type UpdatePreferencesInput = z.input<typeof updatePreferencesSchema>;
 
 export const preferencesDtoSchema = z.object({
   email: z.object({

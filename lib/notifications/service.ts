@@ -9,7 +9,7 @@ import { deliverNotifications } from "./deliver";
 // e-mail, as each person chose); dedupe keys make each job idempotent, so a retried or
 // re-dispatched job never notifies twice.
 
-export type NewOwnerCause = "created" | "reassigned" | "escalated";
+type NewOwnerCause = "created" | "reassigned" | "escalated";
 
 /**
  * A task with a new owner (created, reassigned or escalated): tell the assignee, or every member

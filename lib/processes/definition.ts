@@ -7,7 +7,6 @@ import {
   STEP_SCHEMAS,
   documentHeaderSchema,
   type DefinitionError,
-  type ParallelStep,
   type ProcessDocument,
   type Step,
   type StepKind,
@@ -15,10 +14,10 @@ import {
 
 export const MAX_DOCUMENT_BYTES = 256 * 1024;
 
-export type DefinitionResult = { ok: true; document: ProcessDocument } | { ok: false; errors: DefinitionError[] };
+type DefinitionResult = { ok: true; document: ProcessDocument } | { ok: false; errors: DefinitionError[] };
 
 /** YAML (a superset of JSON) text to a plain value; syntax errors name the line. */
-export function parseDefinitionText(text: string): { ok: true; value: unknown } | { ok: false; errors: DefinitionError[] } {
+function parseDefinitionText(text: string): { ok: true; value: unknown } | { ok: false; errors: DefinitionError[] } {
   if (Buffer.byteLength(text, "utf8") > MAX_DOCUMENT_BYTES) {
     return { ok: false, errors: [{ step: null, path: "(document)", message: `must be at most ${MAX_DOCUMENT_BYTES / 1024} KB` }] };
   }
@@ -75,7 +74,7 @@ export function compensationOf(step: Step): string | undefined {
  * Where each step of the flow belongs: the main flow, or one branch of a parallel step (nested
  * parallels: the innermost branch). A step belongs to exactly one region.
  */
-export interface Region {
+interface Region {
   /** null: the main flow. */
   parallel: string | null;
   branch: string | null;
@@ -322,7 +321,3 @@ export function stepById(doc: ProcessDocument, id: string): Step | undefined {
   return doc.steps.find((s) => s.id === id);
 }
 
-/** The parallel step a join step joins. */
-export function parallelOfJoin(doc: ProcessDocument, joinId: string): ParallelStep | undefined {
-  return doc.steps.find((s): s is ParallelStep => s.kind === "parallel" && s.join === joinId);
-}

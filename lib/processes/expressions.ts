@@ -5,7 +5,7 @@
 import { getPath } from "../paths";
 
 export const CONDITION_OPS = ["==", "!=", ">", ">=", "<", "<=", "in", "not in", "contains", "exists", "not exists"] as const;
-export type ConditionOp = (typeof CONDITION_OPS)[number];
+type ConditionOp = (typeof CONDITION_OPS)[number];
 
 export interface Condition {
   var: string;

@@ -13,7 +13,7 @@ export interface GraphNode {
   name: string | null;
 }
 
-export interface GraphEdge {
+interface GraphEdge {
   id: string;
   source: string;
   target: string;
@@ -25,14 +25,14 @@ export interface GraphEdge {
   compensation?: boolean;
 }
 
-export interface PositionedNode extends GraphNode {
+interface PositionedNode extends GraphNode {
   layer: number;
   order: number;
   x: number;
   y: number;
 }
 
-export interface LaidOutGraph {
+interface LaidOutGraph {
   start: string;
   nodes: PositionedNode[];
   edges: GraphEdge[];
@@ -52,7 +52,7 @@ export function guardLabel(g: Guard): string {
 }
 
 /** The label of the transition named by `field` (as definition.ts `successors` names it). */
-export function edgeLabel(step: Step, field: string): string | null {
+function edgeLabel(step: Step, field: string): string | null {
   if (field === "next") return null;
   if (field === "onError") return "on error";
   if (field === "onTimeout") return "on timeout";
@@ -75,7 +75,7 @@ export function edgeLabel(step: Step, field: string): string | null {
   return field.replace(/\.(\d+)/g, (_, n: string) => ` ${Number(n) + 1}`).replace(/[._]/g, " ");
 }
 
-export function definitionGraph(doc: ProcessDocument): { start: string; nodes: GraphNode[]; edges: Omit<GraphEdge, "back">[] } {
+function definitionGraph(doc: ProcessDocument): { start: string; nodes: GraphNode[]; edges: Omit<GraphEdge, "back">[] } {
   const ids = new Set(doc.steps.map((s) => s.id));
   const nodes = doc.steps.map((s) => ({ id: s.id, kind: s.kind, name: s.name ?? null }));
   const edges: Omit<GraphEdge, "back">[] = [];

@@ -12,7 +12,7 @@ import { escalationPolicySchema } from "../sla/schemas";
 export const STEP_KINDS = ["http", "set", "decision", "human", "wait", "parallel", "join", "end"] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
-export const stepIdSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "must start with a letter: letters, digits, _ or -, at most 64");
+const stepIdSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, "must start with a letter: letters, digits, _ or -, at most 64");
 const durationSchema = z.string().refine((s) => parseDurationMs(s) !== null, "must be an ISO 8601 duration such as PT30S, PT8H or P2D");
 const pathSchema = z.string().refine(isPath, "must be a variable path such as amount or invoice.vendor");
 
@@ -23,7 +23,7 @@ export const conditionSchema = z
     if ((c.op === "in" || c.op === "not in") && !Array.isArray(c.value)) ctx.addIssue({ code: "custom", path: ["value"], message: `"${c.op}" needs a list value` });
     if (c.op !== "exists" && c.op !== "not exists" && c.value === undefined) ctx.addIssue({ code: "custom", path: ["value"], message: `"${c.op}" needs a value` });
   });
-export const guardSchema = z.union([
+const guardSchema = z.union([
   conditionSchema,
   z.array(conditionSchema).min(1),
   z.object({ all: z.array(conditionSchema).min(1) }).strict(),
@@ -40,7 +40,7 @@ const compensate = { compensate: stepIdSchema.optional() };
 /** Variable name ← path into the step's result (`{ status, body }` for http, the event for wait). */
 const outputSchema = z.record(pathSchema, pathSchema).default({});
 
-export const httpStepSchema = z
+const httpStepSchema = z
   .object({
     ...base,
     kind: z.literal("http"),
@@ -71,12 +71,12 @@ export const httpStepSchema = z
   })
   .strict();
 
-export const setStepSchema = z
+const setStepSchema = z
   .object({ ...base, kind: z.literal("set"), assign: z.record(pathSchema, z.unknown()), next: stepIdSchema.optional(), ...compensate })
   .strict();
 
 /** A decision step's DMN decision table (lib/rules): latest published version unless pinned. */
-export const decisionTableRefSchema = z
+const decisionTableRefSchema = z
   .object({
     key: z.string().trim().min(1).max(200),
     version: z.number().int().min(1).optional(),
@@ -87,7 +87,7 @@ export const decisionTableRefSchema = z
   })
   .strict();
 
-export const decisionStepSchema = z
+const decisionStepSchema = z
   .object({
     ...base,
     kind: z.literal("decision"),
@@ -101,7 +101,7 @@ export const decisionStepSchema = z
     if (!s.table && s.branches.length === 0) ctx.addIssue({ code: "custom", path: ["branches"], message: "a decision needs at least one branch (or a decision table)" });
   });
 
-export const HUMAN_OUTCOMES = ["approve", "reject"] as const;
+const HUMAN_OUTCOMES = ["approve", "reject"] as const;
 export const humanStepSchema = z
   .object({
     ...base,
@@ -139,7 +139,7 @@ export const humanStepSchema = z
     for (const o of Object.keys(s.next)) if (!s.outcomes.includes(o as never)) ctx.addIssue({ code: "custom", path: ["next", o], message: `"${o}" is not one of the step's outcomes` });
   });
 
-export const waitStepSchema = z
+const waitStepSchema = z
   .object({
     ...base,
     kind: z.literal("wait"),
@@ -164,7 +164,7 @@ export const waitStepSchema = z
  * variables as they were at the fork plus what their own branch wrote; at the join the branches'
  * writes are applied in the order the branches are declared (a later branch wins on the same path).
  */
-export const parallelStepSchema = z
+const parallelStepSchema = z
   .object({
     ...base,
     kind: z.literal("parallel"),
@@ -183,9 +183,9 @@ export const parallelStepSchema = z
   })
   .strict();
 
-export const joinStepSchema = z.object({ ...base, kind: z.literal("join"), next: stepIdSchema }).strict();
+const joinStepSchema = z.object({ ...base, kind: z.literal("join"), next: stepIdSchema }).strict();
 
-export const endStepSchema = z.object({ ...base, kind: z.literal("end") }).strict();
+const endStepSchema = z.object({ ...base, kind: z.literal("end") }).strict();
 
 export const STEP_SCHEMAS = {
   http: httpStepSchema,
@@ -204,8 +204,8 @@ export type DecisionStep = z.infer<typeof decisionStepSchema>;
 export type HumanStep = z.infer<typeof humanStepSchema>;
 export type WaitStep = z.infer<typeof waitStepSchema>;
 export type ParallelStep = z.infer<typeof parallelStepSchema>;
-export type JoinStep = z.infer<typeof joinStepSchema>;
-export type EndStep = z.infer<typeof endStepSchema>;
+type JoinStep = z.infer<typeof joinStepSchema>;
+type EndStep = z.infer<typeof endStepSchema>;
 export type Step = HttpStep | SetStep | DecisionStep | HumanStep | WaitStep | ParallelStep | JoinStep | EndStep;
 
 export const PROCESS_KEY_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;

@@ -12,7 +12,7 @@ import { PROCESS_KEY_RE } from "./schemas";
 
 type DefinitionRow = Row<"ProcessDefinition">;
 
-export function definitionInvalid(errors: DefinitionError[]): AppError {
+function definitionInvalid(errors: DefinitionError[]): AppError {
   const first = errors[0];
   return new AppError("VALIDATION_FAILED", `The definition is invalid — ${first?.message ?? "unknown error"}${errors.length > 1 ? ` (and ${errors.length - 1} more)` : ""}`, {
     fieldErrors: errors.map((e) => ({ path: e.path, message: e.message })),

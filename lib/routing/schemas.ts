@@ -3,9 +3,9 @@ import { z } from "zod";
 // How a task finds its person. Pure zod (no server imports): createTaskSchema embeds it, and the
 // audit entry `task.routed` records a RoutingDecision.
 
-export const ROUTING_STRATEGIES = ["direct", "group", "round_robin", "least_loaded", "conditions", "decision_table"] as const;
-export const routingStrategySchema = z.enum(ROUTING_STRATEGIES);
-export type RoutingStrategy = z.infer<typeof routingStrategySchema>;
+const ROUTING_STRATEGIES = ["direct", "group", "round_robin", "least_loaded", "conditions", "decision_table"] as const;
+const routingStrategySchema = z.enum(ROUTING_STRATEGIES);
+type RoutingStrategy = z.infer<typeof routingStrategySchema>;
 
 /** Open work weighs by priority when comparing loads. */
 export const PRIORITY_WEIGHTS = { URGENT: 4, HIGH: 2, NORMAL: 1, LOW: 0.5 } as const;
@@ -26,7 +26,7 @@ export const conditionSchema = z
 export type Condition = z.infer<typeof conditionSchema>;
 
 /** Where a matched rule sends the task. Without a strategy: an assignee means direct, a group means the queue. */
-export const routingTargetSchema = z
+const routingTargetSchema = z
   .object({
     assignee: userRef.optional(),
     group: groupKey.optional(),
@@ -36,7 +36,7 @@ export const routingTargetSchema = z
   .refine((t) => t.assignee || t.group, { message: "name an assignee or a group" });
 export type RoutingTarget = z.infer<typeof routingTargetSchema>;
 
-export const routingRuleSchema = z
+const routingRuleSchema = z
   .object({
     /** All conditions must hold; an empty list always matches. */
     when: z.array(conditionSchema).max(20).default([]),
@@ -78,8 +78,6 @@ export const routingSchema = z
 export type RoutingSpec = z.infer<typeof routingSchema>;
 
 export const SKIP_REASONS = ["out_of_office", "missing_skills", "requester", "inactive"] as const;
-/** Output names a routing decision table may answer with (others are recorded but ignored). */
-export const DECISION_TABLE_OUTPUTS = ["route", "candidateGroup", "assignee", "approvals", "priority", "dueIn"] as const;
 /** `route` value meaning "no person needed": the task is created already approved. */
 export const AUTO_APPROVE_ROUTE = "auto-approve";
 

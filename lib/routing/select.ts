@@ -19,7 +19,7 @@ export function isOutOfOffice(p: Pick<Person, "outOfOfficeFrom" | "outOfOfficeUn
   return started && notEnded;
 }
 
-export function hasSkills(p: Pick<Person, "skills">, required: readonly string[]): boolean {
+function hasSkills(p: Pick<Person, "skills">, required: readonly string[]): boolean {
   return required.every((s) => p.skills.includes(s));
 }
 

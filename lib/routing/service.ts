@@ -12,7 +12,7 @@ import { eligibleMembers, firstMatchingRule, isOutOfOffice, leastLoaded, nextInT
 // Routing runs inside the transaction that creates the task: the choice, the task row and the
 // `task.routed` audit entry commit together (or not at all).
 
-export interface RoutingRequest {
+interface RoutingRequest {
   assignee?: string;
   candidateGroup?: string;
   requiredSkills: string[];
@@ -28,13 +28,13 @@ export interface RoutingRequest {
 type Priority = keyof typeof PRIORITY_WEIGHTS;
 
 /** What a decision table set besides the person: applied to the task by createTask. */
-export interface RoutingOverrides {
+interface RoutingOverrides {
   approvalsRequired?: number;
   priority?: Priority;
   dueAt?: Date;
 }
 
-export interface RoutingResult {
+interface RoutingResult {
   assigneeId: string | null;
   candidateGroupId: string | null;
   delegatedFromId: string | null;

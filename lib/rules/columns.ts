@@ -6,7 +6,7 @@ import type { DecisionTableModel, FeelType, TableInput, TableOutput } from "./sc
 
 export const COLUMN_TYPES: FeelType[] = ["string", "number", "boolean", "date", "dateTime", "duration", "any"];
 /** An output's name is the key in every result object: a FEEL name. */
-export const OUTPUT_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const OUTPUT_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function uniqueId(prefix: string, taken: Set<string>, random: () => string): string {
   for (;;) {

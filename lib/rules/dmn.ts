@@ -18,7 +18,7 @@ import { AGGREGATIONS, HIT_POLICIES, type Aggregation, type DecisionTableModel, 
 export const MAX_DMN_BYTES = 2 * 1024 * 1024;
 
 /** An upload Baton rejects: 422 problem+json with the DMN element id (null when the file is not DMN at all). */
-export function dmnError(message: string, elementId: string | null): AppError {
+function dmnError(message: string, elementId: string | null): AppError {
   return new AppError("DMN_INVALID", message, { details: { elementId } });
 }
 

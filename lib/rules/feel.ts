@@ -19,7 +19,7 @@ import type { FeelType } from "./schemas";
 // of the literals in a cell, and conversion of JSON inputs to FEEL values and back. Pure and
 // browser-safe: the table editor checks cells as you type with the same code.
 
-export interface FeelSyntaxProblem {
+interface FeelSyntaxProblem {
   message: string;
   /** Character offset in the cell where the parser gave up. */
   position: number;
@@ -80,11 +80,6 @@ export function normaliseTypeRef(typeRef: string | null | undefined): FeelType {
   if (["datetime", "date and time"].includes(t)) return "dateTime";
   if (["duration", "daytimeduration", "yearmonthduration", "days and time duration", "years and months duration"].includes(t)) return "duration";
   return "any";
-}
-
-/** Whether `typeRef` is a type name Baton understands (else it is an item definition: no checks). */
-export function isKnownTypeRef(typeRef: string | null | undefined): boolean {
-  return !typeRef || normaliseTypeRef(typeRef) !== "any" || /^(feel:)?any$/i.test(typeRef.trim());
 }
 
 type TreeCursorNode = { name: string; from: number; to: number; parent: TreeCursorNode | null; firstChild: TreeCursorNode | null; nextSibling: TreeCursorNode | null };

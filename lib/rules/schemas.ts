@@ -5,11 +5,11 @@ import { z } from "zod";
 // the DTOs. No server imports: the table page renders these shapes.
 
 export const HIT_POLICIES = ["UNIQUE", "FIRST", "PRIORITY", "ANY", "COLLECT", "RULE ORDER", "OUTPUT ORDER"] as const;
-export const hitPolicySchema = z.enum(HIT_POLICIES);
+const hitPolicySchema = z.enum(HIT_POLICIES);
 export type HitPolicy = z.infer<typeof hitPolicySchema>;
 
 export const AGGREGATIONS = ["SUM", "MIN", "MAX", "COUNT"] as const;
-export const aggregationSchema = z.enum(AGGREGATIONS);
+const aggregationSchema = z.enum(AGGREGATIONS);
 export type Aggregation = z.infer<typeof aggregationSchema>;
 
 /**
@@ -20,10 +20,10 @@ export type Aggregation = z.infer<typeof aggregationSchema>;
 export const FEEL_TYPES = ["string", "number", "boolean", "date", "time", "dateTime", "duration", "any"] as const;
 export type FeelType = (typeof FEEL_TYPES)[number];
 
-export const cellSchema = z.object({ id: z.string(), text: z.string() });
+const cellSchema = z.object({ id: z.string(), text: z.string() });
 export type Cell = z.infer<typeof cellSchema>;
 
-export const tableInputSchema = z.object({
+const tableInputSchema = z.object({
   id: z.string(),
   label: z.string().nullable(),
   /** The FEEL expression evaluated against the inputs, usually a variable name (`amount`). */
@@ -35,7 +35,7 @@ export const tableInputSchema = z.object({
 });
 export type TableInput = z.infer<typeof tableInputSchema>;
 
-export const tableOutputSchema = z.object({
+const tableOutputSchema = z.object({
   id: z.string(),
   /** The key of this output in every result object. */
   name: z.string(),
@@ -48,7 +48,7 @@ export const tableOutputSchema = z.object({
 });
 export type TableOutput = z.infer<typeof tableOutputSchema>;
 
-export const tableRuleSchema = z.object({
+const tableRuleSchema = z.object({
   id: z.string(),
   /** The rule's annotation (DMN `description`, or the first annotation column). */
   annotation: z.string().nullable(),
@@ -72,7 +72,7 @@ export const decisionTableModelSchema = z.object({
 export type DecisionTableModel = z.infer<typeof decisionTableModelSchema>;
 
 const MAX_INPUTS_BYTES = 64 * 1024;
-export const inputsSchema = z
+const inputsSchema = z
   .record(z.string().max(200), z.unknown())
   .refine((c) => JSON.stringify(c).length <= MAX_INPUTS_BYTES, { message: `must be at most ${MAX_INPUTS_BYTES / 1024} KB of JSON` });
 
@@ -83,11 +83,10 @@ export const evaluateSchema = z
     version: z.number().int().positive().optional(),
   })
   .strict();
-export type EvaluateInput = z.input<typeof evaluateSchema>;
 
-export const outputObjectSchema = z.record(z.string(), z.unknown());
+const outputObjectSchema = z.record(z.string(), z.unknown());
 
-export const matchedRuleSchema = z.object({
+const matchedRuleSchema = z.object({
   id: z.string(),
   /** 1-based row number in the table. */
   index: z.number().int(),
@@ -95,7 +94,7 @@ export const matchedRuleSchema = z.object({
 });
 export type MatchedRule = z.infer<typeof matchedRuleSchema>;
 
-export const evaluationResultSchema = z.object({
+const evaluationResultSchema = z.object({
   /** Always a list, even for single-result hit policies: one object (output name → value) per result. */
   outputs: z.array(outputObjectSchema),
   matchedRules: z.array(matchedRuleSchema),
@@ -141,7 +140,7 @@ export const testCaseResultSchema = z.object({
 });
 export type TestCaseResult = z.infer<typeof testCaseResultSchema>;
 
-export const ruleChangeSchema = z.object({
+const ruleChangeSchema = z.object({
   ruleId: z.string(),
   change: z.enum(["added", "removed", "changed", "moved"]),
   /** 1-based rows: before (published) and after (draft). */
@@ -163,7 +162,7 @@ export const tableDiffSchema = z.object({
 });
 export type TableDiff = z.infer<typeof tableDiffSchema>;
 
-export const versionSummarySchema = z.object({
+const versionSummarySchema = z.object({
   version: z.number().int(),
   status: z.enum(ENUMS.DecisionTableStatus),
   createdBy: z.string(),

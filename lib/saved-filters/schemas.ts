@@ -8,7 +8,6 @@ export const savedFilterInputSchema = z
     query: z.string().trim().max(1000),
   })
   .strict();
-export type SavedFilterInput = z.input<typeof savedFilterInputSchema>;
 
 export const savedFilterDtoSchema = z.object({ id: z.string(), name: z.string(), query: z.string(), createdAt: z.string() });
 export type SavedFilterDto = z.infer<typeof savedFilterDtoSchema>;

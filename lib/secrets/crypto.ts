@@ -21,7 +21,7 @@ export interface Sealed {
 
 const bytes = (b: Buffer): Uint8Array<ArrayBuffer> => new Uint8Array(b);
 
-export function keyFingerprint(key: Buffer): string {
+function keyFingerprint(key: Buffer): string {
   return createHash("sha256").update("baton-secrets-key\n").update(key).digest("hex").slice(0, 16);
 }
 

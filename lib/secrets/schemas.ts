@@ -5,7 +5,7 @@ import { z } from "zod";
 // the value is only ever decrypted inside the worker, at call time.
 
 export const SECRET_NAME_RE = /^[a-z][a-z0-9_]{0,62}$/;
-export const secretNameSchema = z.string().regex(SECRET_NAME_RE, "must start with a lowercase letter: lowercase letters, digits and _, at most 63");
+const secretNameSchema = z.string().regex(SECRET_NAME_RE, "must start with a lowercase letter: lowercase letters, digits and _, at most 63");
 const secretValueSchema = z.string().min(1, "The value is required").max(8192, "must be at most 8192 characters");
 
 export const createSecretSchema = z

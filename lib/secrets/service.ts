@@ -153,7 +153,7 @@ export async function deleteSecret(actor: Actor, name: string): Promise<{ name: 
   return { name, deleted: true };
 }
 
-export type ResolvedSecrets = { ok: true; values: Record<string, string> } | { ok: false; error: string };
+type ResolvedSecrets = { ok: true; values: Record<string, string> } | { ok: false; error: string };
 
 /**
  * For the worker, at call time: the values of the named secrets. A missing or unreadable secret is

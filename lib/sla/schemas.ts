@@ -24,7 +24,7 @@ const after = { after: durationSchema };
  * One level: `after` is measured from the task's creation on the policy's clock (business hours
  * when `businessHours` is set); levels fire in order.
  */
-export const escalationLevelSchema = z.discriminatedUnion("action", [
+const escalationLevelSchema = z.discriminatedUnion("action", [
   z.object({ ...after, action: z.literal("remind") }).strict(),
   /** The backup: a user id or e-mail. */
   z.object({ ...after, action: z.literal("reassign"), to: z.string().trim().min(1).max(254) }).strict(),
@@ -42,7 +42,6 @@ export const escalationLevelSchema = z.discriminatedUnion("action", [
     .strict(),
   z.object({ ...after, action: z.literal("fail"), reason: z.string().trim().min(1).max(2000).optional() }).strict(),
 ]);
-export type EscalationLevel = z.infer<typeof escalationLevelSchema>;
 
 export const escalationPolicySchema = z
   .object({
@@ -64,7 +63,6 @@ export const escalationPolicySchema = z
       if (terminal && i < p.levels.length - 1) ctx.addIssue({ code: "custom", path: ["levels", i, "action"], message: `${l.action} ends the task: it must be the last level` });
     });
   });
-export type EscalationPolicyInput = z.input<typeof escalationPolicySchema>;
 export type EscalationPolicy = z.infer<typeof escalationPolicySchema>;
 
 /** The plan stored on the task: the policy with each level's instant (before any SLA pause). */
@@ -78,7 +76,7 @@ export type EscalationPlan = z.infer<typeof escalationPlanSchema>;
 // ── business calendars ─────────────────────────────────────────────────────────────────────────
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, "must be HH:MM, e.g. 09:00");
-export function isTimeZone(tz: string): boolean {
+function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: tz });
     return true;
@@ -99,7 +97,6 @@ export const calendarInputSchema = z
   })
   .strict()
   .refine((c) => toMinute(c.start) < toMinute(c.end), { message: "end must be after start", path: ["end"] });
-export type CalendarInput = z.input<typeof calendarInputSchema>;
 
 export function toMinute(hm: string): number {
   const [h, m] = hm.split(":").map(Number);
@@ -124,7 +121,7 @@ export type CalendarDto = z.infer<typeof calendarDtoSchema>;
 
 // ── what a task shows ─────────────────────────────────────────────────────────────────────────
 
-export const escalationDtoSchema = z.object({
+const escalationDtoSchema = z.object({
   level: z.number().int(),
   action: z.enum(ESCALATION_ACTIONS),
   scheduledAt: z.string(),

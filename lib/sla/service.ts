@@ -19,7 +19,7 @@ import {
 // question waits for its answer, business calendars, and what a task shows of it (ADR 009).
 
 /** A group's calendar (its own row, else Monday-Friday 09:00-17:00 in the group's time zone). */
-export async function calendarOf(tx: Tx, groupId: string | null): Promise<Calendar> {
+async function calendarOf(tx: Tx, groupId: string | null): Promise<Calendar> {
   if (!groupId) return defaultCalendar();
   const [group] = await tx.query<{ groupTimeZone: string; timeZone: string | null; workingDays: number[]; startMinute: number; endMinute: number; holidays: string[] }>(
     sql`SELECT g."timeZone" AS "groupTimeZone", c."timeZone", c."workingDays", c."startMinute", c."endMinute", c."holidays"
@@ -31,7 +31,7 @@ export async function calendarOf(tx: Tx, groupId: string | null): Promise<Calend
     : defaultCalendar(group.groupTimeZone);
 }
 
-export interface SlaAtCreation {
+interface SlaAtCreation {
   dueAt: Date | null;
   escalationPolicy: EscalationPlan | null;
   nextEscalationAt: Date | null;

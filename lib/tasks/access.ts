@@ -48,7 +48,7 @@ export function actorKey(actor: Actor): string {
 }
 
 /** The decision is inside its undo window and the actor made it. */
-export function mayUndo(actor: Actor, t: Pick<TaskRow, "heldDecision">, now = new Date()): boolean {
+function mayUndo(actor: Actor, t: Pick<TaskRow, "heldDecision">, now = new Date()): boolean {
   const h = t.heldDecision;
   return !!h && h.heldBy === actorKey(actor) && h.heldUntil > now;
 }

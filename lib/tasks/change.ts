@@ -27,7 +27,7 @@ export interface TaskChange {
 }
 
 /** The task as the caller last saw it: what the change is guarded on. */
-export interface SeenTask {
+interface SeenTask {
   id: string;
   version: number;
   instanceId: string | null;
@@ -88,7 +88,7 @@ export async function taskTransaction<T>(taskId: string, action: TaskAction, fn:
 }
 
 /** After a guarded update lost a race: explain what the winner did. */
-export async function explainLostRace(id: string, action: TaskAction): Promise<never> {
+async function explainLostRace(id: string, action: TaskAction): Promise<never> {
   const current = await findTask(id);
   if (!current) throw new AppError("TASK_NOT_FOUND", "Task not found.");
   assertTransition(current.status, action, { decidedBy: current.decidedBy?.name ?? null, outcome: current.outcome });

@@ -32,7 +32,7 @@ export function declaredForm(t: Pick<DecidableTask, "form">): FormField[] | null
   return r.success ? r.data : null;
 }
 
-export function approveCount(t: Pick<DecidableTask, "approvals">): number {
+function approveCount(t: Pick<DecidableTask, "approvals">): number {
   return t.approvals.filter((a) => a.outcome === "approve").length;
 }
 

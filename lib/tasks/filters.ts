@@ -17,7 +17,7 @@ export function dueWindow(due: NonNullable<TaskListQuery["due"]>, now: Date, tim
 }
 
 /** Search words: up to 8, each must occur in the title or the context (case-insensitive). */
-export function searchWords(q: string): string[] {
+function searchWords(q: string): string[] {
   return q
     .split(/\s+/)
     .map((w) => w.trim())
@@ -69,7 +69,7 @@ export function taskFilterSql(q: TaskListQuery, opts: { now: Date; timeZone?: st
   return and;
 }
 
-export type SortField = "dueAt" | "decidedAt" | "createdAt" | "priority";
+type SortField = "dueAt" | "decidedAt" | "createdAt" | "priority";
 
 /** The list's sort: its field and direction (decided work newest first unless asked otherwise). */
 export function taskSortField(q: TaskListQuery): { field: SortField; dir: "asc" | "desc" } {

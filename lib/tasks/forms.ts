@@ -3,7 +3,7 @@ import { z } from "zod";
 // Decision forms and custom outcomes a task declares. Pure zod, no server imports: the same
 // schema built by buildFormSchema validates the browser form and the decision on the server.
 
-export const FORM_FIELD_TYPES = ["text", "number", "select", "boolean", "date"] as const;
+const FORM_FIELD_TYPES = ["text", "number", "select", "boolean", "date"] as const;
 
 const fieldIdSchema = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/, "letters, digits and _ (start with a letter)");
 
@@ -33,7 +33,7 @@ export const formDefinitionSchema = z
   .max(30)
   .refine((fields) => new Set(fields.map((f) => f.id)).size === fields.length, { message: "field ids must be unique" });
 
-export const BUILT_IN_OUTCOMES = ["approve", "reject"] as const;
+const BUILT_IN_OUTCOMES = ["approve", "reject"] as const;
 
 export const outcomeDefinitionSchema = z
   .object({

@@ -14,13 +14,13 @@ export const TASK_PRIORITIES = ENUMS.TaskPriority;
 export const taskPrioritySchema = z.enum(TASK_PRIORITIES);
 export type TaskPriority = z.infer<typeof taskPrioritySchema>;
 
-export const OUTCOMES = ["approve", "reject"] as const;
+const OUTCOMES = ["approve", "reject"] as const;
 export const outcomeSchema = z.enum(OUTCOMES);
 export type Outcome = z.infer<typeof outcomeSchema>;
 
 const MAX_CONTEXT_BYTES = 64 * 1024;
 
-export const contextSchema = z
+const contextSchema = z
   .record(z.string().max(100), z.unknown())
   .refine((c) => JSON.stringify(c).length <= MAX_CONTEXT_BYTES, { message: `must be at most ${MAX_CONTEXT_BYTES / 1024} KB of JSON` });
 
@@ -85,7 +85,6 @@ export const decideTaskSchema = z
       ctx.addIssue({ code: "custom", path: ["reason"], message: "A reason is required to reject" });
     }
   });
-export type DecideTaskInput = z.input<typeof decideTaskSchema>;
 
 export const cancelTaskSchema = z
   .object({ reason: z.string().trim().min(1, "A reason is required to cancel").max(2000), version: z.number().int().positive().optional() })
@@ -101,7 +100,6 @@ export const requestInfoSchema = z
     version: z.number().int().positive().optional(),
   })
   .strict();
-export type RequestInfoInput = z.input<typeof requestInfoSchema>;
 
 export const answerInfoSchema = z
   .object({
@@ -109,7 +107,6 @@ export const answerInfoSchema = z
     version: z.number().int().positive().optional(),
   })
   .strict();
-export type AnswerInfoInput = z.input<typeof answerInfoSchema>;
 
 export const reassignTaskSchema = z
   .object({
@@ -124,7 +121,7 @@ export const reassignTaskSchema = z
   .refine((r) => r.assignee || r.candidateGroup, { message: "Name the new assignee or group", path: ["assignee"] });
 export type ReassignTaskInput = z.input<typeof reassignTaskSchema>;
 
-export const BULK_ACTIONS = ["approve", "reassign"] as const;
+const BULK_ACTIONS = ["approve", "reassign"] as const;
 export const bulkActionSchema = z
   .object({
     action: z.enum(BULK_ACTIONS),
@@ -139,16 +136,15 @@ export const bulkActionSchema = z
     if (b.action === "reassign" && !b.assignee && !b.candidateGroup) ctx.addIssue({ code: "custom", path: ["assignee"], message: "Name the new assignee or group" });
     if (b.action === "reassign" && !b.reason) ctx.addIssue({ code: "custom", path: ["reason"], message: "Say why you are reassigning them" });
   });
-export type BulkActionInput = z.input<typeof bulkActionSchema>;
 export const bulkResultSchema = z.object({
   data: z.array(z.object({ taskId: z.string(), ok: z.boolean(), code: z.string().optional(), detail: z.string().optional() })),
   summary: z.object({ ok: z.number().int(), failed: z.number().int() }),
 });
 export type BulkResult = z.infer<typeof bulkResultSchema>;
 
-export const TASK_VIEWS = ["inbox", "mine", "group", "asked", "decided", "all"] as const;
-export const DUE_FILTERS = ["overdue", "today", "week"] as const;
-export const TASK_SORTS = ["due", "priority", "age"] as const;
+const TASK_VIEWS = ["inbox", "mine", "group", "asked", "decided", "all"] as const;
+const DUE_FILTERS = ["overdue", "today", "week"] as const;
+const TASK_SORTS = ["due", "priority", "age"] as const;
 /** A comma list of priorities in a query string ("HIGH,URGENT"). */
 const priorityListSchema = z
   .string()
@@ -179,7 +175,7 @@ export const taskListQuerySchema = z.object({
 export type TaskListQuery = z.infer<typeof taskListQuerySchema>;
 
 const refSchema = z.object({ id: z.string(), name: z.string() });
-export const groupRefSchema = z.object({ id: z.string(), key: z.string(), name: z.string() });
+const groupRefSchema = z.object({ id: z.string(), key: z.string(), name: z.string() });
 
 export const taskDtoSchema = z.object({
   id: z.string(),

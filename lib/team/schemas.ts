@@ -7,7 +7,7 @@ import { taskPrioritySchema, taskStatusSchema } from "../tasks/schemas";
 const personRef = z.object({ id: z.string(), name: z.string() });
 const groupRef = z.object({ id: z.string(), key: z.string(), name: z.string() });
 
-export const teamTaskSchema = z.object({
+const teamTaskSchema = z.object({
   id: z.string(),
   reference: z.string(),
   title: z.string(),
@@ -24,7 +24,7 @@ export const teamTaskSchema = z.object({
 });
 export type TeamTask = z.infer<typeof teamTaskSchema>;
 
-export const teamMemberSchema = z.object({
+const teamMemberSchema = z.object({
   id: z.string(),
   name: z.string(),
   email: z.string(),
@@ -41,7 +41,7 @@ export const teamMemberSchema = z.object({
 });
 export type TeamMember = z.infer<typeof teamMemberSchema>;
 
-export const teamQueueSchema = z.object({
+const teamQueueSchema = z.object({
   group: groupRef,
   supervisor: personRef.nullable(),
   counts: z.object({ unassigned: z.number().int(), overdue: z.number().int(), dueToday: z.number().int() }),
@@ -79,7 +79,6 @@ export const outOfOfficeSchema = z
   .strict()
   .refine((v) => new Date(v.until) > new Date(v.from), { path: ["until"], message: "must be after the start" })
   .refine((v) => new Date(v.until) > new Date(), { path: ["until"], message: "must be in the future" });
-export type OutOfOfficeInput = z.input<typeof outOfOfficeSchema>;
 
 export const clearOutOfOfficeSchema = z.object({ reason: z.string().trim().max(500).optional() }).strict();
 

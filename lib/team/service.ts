@@ -16,7 +16,7 @@ import { clearOutOfOfficeSchema, outOfOfficeSchema, teamQuerySchema, type OutOfO
 const OPEN_STATUSES = ["OPEN", "INFO_REQUESTED"] as const;
 const TASKS_PER_LIST = 50;
 
-export interface TeamScope {
+interface TeamScope {
   supervisor: { id: string; name: string } | null;
   groupIds: string[];
   memberIds: string[];
@@ -27,7 +27,7 @@ function isAdmin(actor: Actor): boolean {
 }
 
 /** Whose team the actor may manage. Supervisors: their own; admins: everyone's, or one supervisor's. */
-export async function teamScopeOf(actor: Actor, supervisorRef?: string): Promise<TeamScope> {
+async function teamScopeOf(actor: Actor, supervisorRef?: string): Promise<TeamScope> {
   requirePermission(actor, "team:manage");
   let supervisor: { id: string; name: string } | null = null;
   if (!isAdmin(actor)) {

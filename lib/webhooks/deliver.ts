@@ -9,12 +9,12 @@ import type { DeliveryAttempt } from "./schemas";
 // timeout or a network error is recorded in the delivery log and thrown, so BullMQ retries the job
 // with exponential backoff (WEBHOOK_RETRY_BASE_MS doubling, WEBHOOK_MAX_ATTEMPTS in all).
 
-export type WebhookOutcome = "delivered" | "skipped";
+type WebhookOutcome = "delivered" | "skipped";
 
-export class WebhookAttemptError extends Error {}
+class WebhookAttemptError extends Error {}
 
 /** When the next attempt will run, as BullMQ's exponential backoff computes it. */
-export function nextAttemptDelay(attempt: number, baseMs: number): number {
+function nextAttemptDelay(attempt: number, baseMs: number): number {
   return baseMs * 2 ** (attempt - 1);
 }
 

@@ -13,7 +13,7 @@ export const WEBHOOK_EVENT_TYPES = [
   // Sent by "Send test event" so an admin can check an endpoint.
   "webhook.test",
 ] as const;
-export const webhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES);
+const webhookEventTypeSchema = z.enum(WEBHOOK_EVENT_TYPES);
 export type WebhookEventType = z.infer<typeof webhookEventTypeSchema>;
 
 const urlSchema = z
@@ -44,7 +44,6 @@ export const updateWebhookSchema = z
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, "Send at least one field to change");
-export type UpdateWebhookInput = z.input<typeof updateWebhookSchema>;
 
 export const webhookDtoSchema = z.object({
   id: z.string(),
@@ -69,10 +68,10 @@ export type WebhookWithSecretDto = z.infer<typeof webhookWithSecretSchema>;
 
 export const webhookListSchema = z.object({ data: z.array(webhookDtoSchema) });
 
-export const DELIVERY_STATUSES = ENUMS.WebhookDeliveryStatus;
-export const deliveryStatusSchema = z.enum(DELIVERY_STATUSES);
+const DELIVERY_STATUSES = ENUMS.WebhookDeliveryStatus;
+const deliveryStatusSchema = z.enum(DELIVERY_STATUSES);
 
-export const attemptSchema = z.object({
+const attemptSchema = z.object({
   n: z.number().int(),
   at: z.string(),
   ms: z.number(),
@@ -106,9 +105,3 @@ export const deliveryQuerySchema = z.object({
 export const deliveryPageSchema = z.object({ data: z.array(deliveryDtoSchema), nextCursor: z.string().nullable() });
 export type DeliveryPage = z.infer<typeof deliveryPageSchema>;
 
-/** What a receiver gets (the body that is signed). */
-export const webhookPayloadSchema = z.object({
-  type: z.string(),
-  timestamp: z.string(),
-  data: z.record(z.string(), z.unknown()),
-});

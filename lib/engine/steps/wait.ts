@@ -13,7 +13,7 @@ import { finishStepInTx } from "../transitions";
 
 export type ReceivedEvent = Pick<Row<"EventReceipt">, "id" | "eventId" | "source" | "type" | "subject" | "data">;
 
-export function eventView(e: ReceivedEvent) {
+function eventView(e: ReceivedEvent) {
   return { id: e.eventId, source: e.source, type: e.type, subject: e.subject, data: e.data };
 }
 
