@@ -16,8 +16,9 @@ function Tile({ label, value, detail, href, tone = "neutral", testId }: { label:
   );
   const cls = "block rounded-xl bg-white p-4 ring-1 ring-slate-200";
   return href ? (
-    <Link href={href} data-testid={testId} className={clsx(cls, "hover:ring-indigo-300 focus-visible:outline-2 focus-visible:outline-indigo-600")} aria-label={`${label}: ${value}. Show the items behind it`}>
+    <Link href={href} data-testid={testId} className={clsx(cls, "hover:ring-indigo-300 focus-visible:outline-2 focus-visible:outline-indigo-600")}>
       {body}
+      <span className="sr-only">Show the items behind it</span>
     </Link>
   ) : (
     <div className={cls} data-testid={testId}>
