@@ -24,7 +24,7 @@
 //   E2E_PORT / E2E_WORKER_HEALTH_PORT    ports for the web server (server.ts) and the worker's health (3100 / 3101)
 //   E2E_SMTP_PORT                        loopback SMTP server of the e2e specs (default E2E_PORT + 25)
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { closeSync, existsSync, lstatSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
 import os from "node:os";
@@ -194,25 +194,31 @@ async function removeRunData() {
   return problems;
 }
 
-let currentChild;
+const children = new Set();
 let interrupted = false;
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     if (interrupted) return;
     interrupted = true;
     console.error(`\n[test] ${signal}: stopping and cleaning up`);
-    currentChild?.kill("SIGTERM");
+    for (const child of children) child.kill("SIGTERM");
     void cleanup().finally(() => process.exit(130));
   });
 }
 
-/** Runs a command with inherited output; resolves with its exit code. */
-function run(cmd, args, env = {}) {
+/**
+ * Runs a command; resolves with its exit code. Output is inherited, or written to `logFile` when one
+ * is given (a command running alongside another suite must not interleave with its output).
+ */
+function run(cmd, args, env = {}, logFile) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: "inherit", cwd: root, env: { ...process.env, ...env } });
-    currentChild = child;
+    const stdio = logFile ? ["ignore", openSync(logFile, "w"), "pipe"] : "inherit";
+    if (logFile) stdio[2] = stdio[1];
+    const child = spawn(cmd, args, { stdio, cwd: root, env: { ...process.env, ...env } });
+    if (logFile) closeSync(stdio[1]);
+    children.add(child);
     child.on("exit", (code, signal) => {
-      currentChild = undefined;
+      children.delete(child);
       resolve(code ?? (signal ? 1 : 0));
     });
     child.on("error", (e) => {
@@ -327,7 +333,20 @@ async function staticSuite() {
   record("static", { passed: checks.length - failedChecks.length, failed: failedChecks.length, ms: Date.now() - t0, note: failedChecks.length ? `failed: ${failedChecks.join(", ")}` : undefined });
 }
 
-async function e2eSuite() {
+/**
+ * `next build` for the e2e suite, started at once so that it runs alongside the static checks and
+ * the unit tests (both light on the second core); its output goes to a file, printed if it fails.
+ */
+function startBuild() {
+  if (["1", "true"].includes(process.env.BATON_TEST_SKIP_BUILD ?? "")) return null;
+  log("next build (in the background; its log is printed if it fails)");
+  const logFile = path.join(reportDir, "next-build.log");
+  const t0 = Date.now();
+  const skipTypecheck = wants("static") && !fileFilters.length ? { BATON_BUILD_SKIP_TYPECHECK: "1" } : {};
+  return run(bin("next"), ["build"], { ...e2eEnv, ...skipTypecheck }, logFile).then((code) => ({ code, ms: Date.now() - t0, logFile }));
+}
+
+async function e2eSuite(build) {
   for (const port of [e2eEnv.PORT, e2eEnv.WORKER_HEALTH_PORT]) {
     if (await reachable("127.0.0.1", Number(port))) {
       const note = `port ${port} is already in use (another npm test, or a web server / worker left running?)`;
@@ -335,12 +354,10 @@ async function e2eSuite() {
       return record("e2e", { passed: 0, failed: 1, ms: 0, note });
     }
   }
-  if (!["1", "true"].includes(process.env.BATON_TEST_SKIP_BUILD ?? "")) {
-    log("next build");
-    const t0 = Date.now();
-    const code = await run(bin("next"), ["build"], e2eEnv);
-    const ms = Date.now() - t0;
+  if (build) {
+    const { code, ms, logFile } = await build;
     if (code !== 0) {
+      console.log(readFileSync(logFile, "utf8").split("\n").slice(-60).join("\n"));
       record("build", { passed: 0, failed: 1, ms, note: `next build exited ${code}` });
       record("e2e", { passed: 0, failed: 1, ms: 0, note: "not run: the build failed" });
       return;
@@ -376,10 +393,13 @@ if (setupError) {
   console.error(`[test] ${setupError}`);
   record("setup", { passed: 0, failed: 1, ms: 0, note: setupError });
 } else {
+  const build = wants("e2e") && !interrupted ? startBuild() : null;
   if (wants("static") && !fileFilters.length && !interrupted) await staticSuite();
   if (wants("unit") && !interrupted) await vitestSuite("unit", common);
+  // The integration tests have timing in them (timers, leases, sweeps): they wait for the build.
+  if (build && wants("integration")) await build;
   if (wants("integration") && !interrupted) await vitestSuite("integration", integrationEnv);
-  if (wants("e2e") && !interrupted) await e2eSuite();
+  if (wants("e2e") && !interrupted) await e2eSuite(build);
 }
 
 // --- 5. clean up and report --------------------------------------------------------------------
