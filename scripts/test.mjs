@@ -132,8 +132,14 @@ const now = new Date();
 const pad = (n) => String(n).padStart(2, "0");
 const stamp = `${now.getFullYear()}${pad(now.getMonth() + 1)}${pad(now.getDate())}${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
 const runId = `baton_test_${stamp}_${process.pid}`;
+// The integration files share a database and a Redis prefix, so one vitest process runs them one
+// after another; `npm test` runs them as BATON_TEST_SHARDS processes (default 2), each with its
+// own copy of the migrated database and its own prefix (most of the suite waits on I/O and timers).
+const shards = Math.max(1, Math.min(4, Number(process.env.BATON_TEST_SHARDS ?? 2) || 1));
+const shardDb = (i) => (i === 1 ? runId : `${runId}_s${i}`);
 const dbs = { integration: runId, e2e: `${runId}_e2e` };
 const prefixes = { integration: runId, e2e: `${runId}_e2e` };
+for (let i = 2; i <= shards; i++) prefixes[`integration${i}`] = shardDb(i);
 const urlFor = (name) => {
   const u = new URL(baseDatabaseUrl);
   u.pathname = `/${name}`;
@@ -279,6 +285,12 @@ async function prepare() {
     log(`migrate deploy → ${dbs[which]}`);
     if ((await run(process.execPath, ["scripts/prisma.mjs", "migrate", "deploy"], { DATABASE_URL: urlFor(dbs[which]) })) !== 0) return `migrate deploy on ${dbs[which]} failed`;
   }
+  if (wants("integration") && shards > 1) {
+    // A copy of the migrated database per extra shard (no one is connected to it yet).
+    await withAdmin(async (c) => {
+      for (let i = 2; i <= shards; i++) await c.query(`CREATE DATABASE "${shardDb(i)}" TEMPLATE "${dbs.integration}"`);
+    });
+  }
   if (wants("e2e")) {
     log(`seeding ${dbs.e2e} with the demo organisation`);
     if ((await run(bin("tsx"), ["prisma/seed.ts"], e2eEnv)) !== 0) return "seeding the e2e database failed";
@@ -295,28 +307,51 @@ function readJson(file) {
 }
 
 async function vitestSuite(project, env) {
-  log(`${project} tests (vitest --project ${project})`);
-  const out = path.join(reportDir, `${project}.json`);
+  const parts = project === "integration" ? shards : 1;
+  log(`${project} tests (vitest --project ${project}${parts > 1 ? `, ${parts} shards side by side; shard 1 prints as it goes, the others when done` : ""})`);
   const t0 = Date.now();
-  const code = await run(bin("vitest"), ["run", "--project", project, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`, ...(fileFilters.length ? ["--passWithNoTests", ...vitestFilters] : [])], env);
+  const runs = [];
+  for (let i = 1; i <= parts; i++) {
+    const out = path.join(reportDir, `${project}${parts > 1 ? `-${i}` : ""}.json`);
+    const shardArgs = parts > 1 ? [`--shard=${i}/${parts}`] : [];
+    const shardEnv = i === 1 ? env : { ...env, DATABASE_URL: urlFor(shardDb(i)), REDIS_PREFIX: shardDb(i) };
+    const logFile = i === 1 ? undefined : path.join(reportDir, `${project}-${i}.log`);
+    const args = ["run", "--project", project, ...shardArgs, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`, ...(fileFilters.length ? ["--passWithNoTests", ...vitestFilters] : [])];
+    runs.push(run(bin("vitest"), args, shardEnv, logFile).then((code) => ({ code, out, logFile })));
+  }
+  const done = await Promise.all(runs);
+  for (const { logFile } of done) if (logFile) console.log(readFileSync(logFile, "utf8"));
   const ms = Date.now() - t0;
-  const report = readJson(out);
-  if (!report) return record(project, { passed: 0, failed: 1, ms, note: `vitest exited ${code} without a report` });
-  let failed = report.numFailedTests ?? 0;
-  let note;
-  // A file that fails to load (import error, failing setup) has no failed test of its own: count it once.
-  const brokenFiles = (report.testResults ?? []).filter(
-    (f) => f.status === "failed" && !(f.assertionResults ?? []).some((a) => a.status === "failed"),
-  ).length;
-  if (brokenFiles > 0) {
-    failed += brokenFiles;
-    note = `${brokenFiles} file(s) failed to run`;
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  const notes = [];
+  for (const [i, { code, out }] of done.entries()) {
+    const shard = parts > 1 ? `shard ${i + 1}: ` : "";
+    const report = readJson(out);
+    if (!report) {
+      failed += 1;
+      notes.push(`${shard}vitest exited ${code} without a report`);
+      continue;
+    }
+    let shardFailed = report.numFailedTests ?? 0;
+    // A file that fails to load (import error, failing setup) has no failed test of its own: count it once.
+    const brokenFiles = (report.testResults ?? []).filter(
+      (f) => f.status === "failed" && !(f.assertionResults ?? []).some((a) => a.status === "failed"),
+    ).length;
+    if (brokenFiles > 0) {
+      shardFailed += brokenFiles;
+      notes.push(`${shard}${brokenFiles} file(s) failed to run`);
+    }
+    if (shardFailed === 0 && code !== 0) {
+      shardFailed = 1;
+      notes.push(`${shard}vitest exited ${code} (unhandled errors?)`);
+    }
+    passed += report.numPassedTests ?? 0;
+    failed += shardFailed;
+    skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
   }
-  if (failed === 0 && code !== 0) {
-    failed = 1;
-    note = `vitest exited ${code} (unhandled errors?)`;
-  }
-  record(project, { passed: report.numPassedTests ?? 0, failed, skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0), ms, note });
+  record(project, { passed, failed, skipped, ms, note: notes.join("; ") || undefined });
 }
 
 /** The checks that read the code: the type checker, ESLint and the import rules (.dependency-cruiser.cjs). */
