@@ -17,6 +17,7 @@
 //   BATON_TEST_SUITES=unit,integration   run a subset (any of static, unit, integration, e2e; default all)
 //   BATON_TEST_SKIP_BUILD=1              e2e reuses the existing .next build (local iteration only)
 //   BATON_TEST_KEEP=1                    keep the databases and Redis keys for debugging
+//   BATON_TEST_SHARDS=2                  integration vitest processes side by side (1–4), each on its own database copy
 //   npm test -- <file filters…>          run only matching files: *.test.ts filters go to vitest,
 //                                        *.spec.ts filters to Playwright (auth setup always runs)
 //   DATABASE_URL / REDIS_URL             which servers to use (from the environment, else .env)
