@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEV_AUDIT_SIGNING_KEY, parsePublicKey, parseSigningKey } from "./audit/signing";
 
 /**
  * A 32-byte AES-256 key as base64 (44 characters) or hex (64 characters). Returns null when the
@@ -59,6 +60,27 @@ const envSchema = z.object({
   AUDIT_SEAL_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(0),
   AUDIT_ARCHIVE_DIR: z.string().min(1).default("var/audit-archive"),
+  // Ed25519 key that signs audit checkpoints (ADR 026): PEM or base64 (PKCS#8 DER or the 32-byte
+  // seed). Not in the database. Required in production; without it (development) checkpoints are
+  // unsigned. AUDIT_PUBLIC_KEYS: earlier keys' public halves (comma-separated base64 SPKI or
+  // PEM), so checkpoints signed before a key rotation still verify.
+  AUDIT_SIGNING_KEY: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.string().refine((s) => parseSigningKey(s) !== null, "must be an Ed25519 private key, PEM or base64 (generate one with: npm run audit:keygen)").optional(),
+  ),
+  AUDIT_PUBLIC_KEYS: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .refine((s) => s.split(",").every((k) => parsePublicKey(k) !== null), "must be comma-separated Ed25519 public keys (base64 SPKI or PEM)")
+      .optional(),
+  ),
+  // Anchoring (ADR 026): the worker copies the newest signed checkpoint outside the database this
+  // often, to a directory (one JSON line a checkpoint in anchors.jsonl) and/or a webhook URL
+  // (POSTed as JSON). Neither set: no anchoring. 0 turns it off.
+  AUDIT_ANCHOR_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
+  AUDIT_ANCHOR_DIR: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional()),
+  AUDIT_ANCHOR_WEBHOOK_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url("must be an http(s) URL").optional()),
   // Named secrets (lib/secrets): the key that encrypts them; the previous key during a rotation.
   // Without a key, named secrets are off (the API answers 503 and says how to turn them on).
   BATON_SECRETS_KEY: secretsKeySchema,
@@ -103,6 +125,18 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
+/**
+ * Production refuses to seal an unsigned record or to sign it with the key everybody has
+ * (`npm run demo` runs a production build on purpose with the development key: it sets
+ * BATON_ALLOW_DEV_AUDIT_KEY=1).
+ */
+function auditKeyProblem(e: z.infer<typeof envSchema>, source: Record<string, string | undefined>): string | null {
+  if (e.NODE_ENV !== "production" || source.BATON_ALLOW_DEV_AUDIT_KEY === "1") return null;
+  if (!e.AUDIT_SIGNING_KEY) return "AUDIT_SIGNING_KEY is required in production (generate one with: npm run audit:keygen)";
+  if (e.AUDIT_SIGNING_KEY.trim() === DEV_AUDIT_SIGNING_KEY) return "AUDIT_SIGNING_KEY is the development key from .env.example; generate your own (npm run audit:keygen)";
+  return null;
+}
+
 export type Env = z.infer<typeof envSchema>;
 
 let cached: Env | undefined;
@@ -115,6 +149,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const problems = result.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ");
     throw new EnvError(`Invalid configuration: ${problems}. See .env.example.`);
   }
+  const keyProblem = auditKeyProblem(result.data, source);
+  if (keyProblem) throw new EnvError(`Invalid configuration: ${keyProblem}. See .env.example.`);
   return result.data;
 }
 

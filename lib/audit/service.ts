@@ -2,7 +2,7 @@ import { AUDIT_CONTENT_FIELDS, AUDIT_CHAIN_FIELDS, db, query, sql, transaction, 
 import { requirePermission, type Actor } from "../identity/actor";
 import { auditWhere } from "./repository";
 import { scopeOf } from "../identity/scope";
-import { sealAll, verifyAuditChain, type VerifyReport } from "./sealer";
+import { verifyAuditChain, type VerifyReport } from "./verify";
 import { auditQuerySchema, type AuditEntryDto, type AuditQuery } from "./schemas";
 import { AppError, fromZodError } from "../errors";
 import { taskReference } from "../references";
@@ -172,13 +172,15 @@ export async function* exportAuditLog(actor: Actor, rawQuery: unknown, format: "
   }
 }
 
-/** Seals what is pending, verifies the whole chain, and records that a verification ran. */
+/**
+ * Verifies the whole record and records that a verification ran. It only reads: entries the
+ * worker has not sealed yet are counted (`unsealed`), never sealed here.
+ */
 export async function runAuditVerification(actor: Actor): Promise<VerifyReport> {
   requirePermission(actor, "audit:read");
   if (actor.type === "USER" && actor.role !== "ADMIN" && actor.role !== "AUDITOR") {
     throw new AppError("FORBIDDEN", "Only auditors and admins verify the audit chain.");
   }
-  await sealAll();
   const report = await verifyAuditChain();
   await transaction(async (tx) =>
     tx.audit(actor, {
