@@ -18,6 +18,9 @@ import { sealAll } from "@/lib/audit/sealer";
 import { keyIdOf, signCheckpoint } from "@/lib/audit/signing";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { toExportRecord } from "@/lib/audit/service";
+import { anchorAuditCheckpoint, ANCHOR_FILE, type AnchorRecord } from "@/lib/audit/anchor";
+import { createServer } from "node:http";
+import { readFileSync } from "node:fs";
 import { systemActor } from "@/prisma/factories";
 import { appendEntry, db, ownerDb, uid } from "./helpers";
 
@@ -219,5 +222,67 @@ describe("with the owner's credentials", () => {
       });
     }
     expect((await verifyAuditChain()).ok).toBe(true);
+  });
+
+  it("a rewrite that also deletes the database's checkpoints is caught by the anchored copy", async () => {
+    const rows = await sealedHead(3);
+    const head = rows[2]!;
+    // The worker's anchor job: to a directory and to a webhook.
+    const received: AnchorRecord[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        received.push(JSON.parse(body) as AnchorRecord);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const dir = mkdtempSync(path.join(tmpdir(), "baton-anchors-"));
+    try {
+      const { port } = server.address() as { port: number };
+      const result = await anchorAuditCheckpoint({ dir, webhookUrl: `http://127.0.0.1:${port}/anchor` });
+      expect(result.anchored).toBe(head.chainIndex!.toString());
+      expect(received).toHaveLength(1);
+      expect(received[0]).toMatchObject({ chainIndex: head.chainIndex!.toString(), hash: head.hash, keyId: auditSigner()!.keyId });
+      // Anchoring again without a new checkpoint adds no line to the file.
+      await anchorAuditCheckpoint({ dir });
+      const anchors = readFileSync(path.join(dir, ANCHOR_FILE), "utf8").trim().split("\n").map((l) => JSON.parse(l) as AnchorRecord);
+      expect(anchors).toHaveLength(1);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+    const anchors = readFileSync(path.join(dir, ANCHOR_FILE), "utf8").trim().split("\n").map((l) => JSON.parse(l) as AnchorRecord);
+
+    const saved = await ownerDb().$queryRawUnsafe<Record<string, unknown>[]>(
+      `SELECT * FROM "AuditEntry" WHERE "chainIndex" BETWEEN $1::bigint AND $2::bigint`,
+      rows[0]!.chainIndex!.toString(),
+      head.chainIndex!.toString(),
+    );
+    const [checkpoint] = await ownerDb().$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "AuditCheckpoint" WHERE "chainIndex" = $1::bigint`, head.chainIndex!.toString());
+    let prev = rows[0]!.prevHash!;
+    await withOwnerTriggersOff(async () => {
+      for (const [i, r] of rows.entries()) {
+        const content = { ...r, reason: i === 0 ? "quietly rewritten" : r.reason };
+        const hash = chainHash(prev, r.chainIndex!, content);
+        await owner(`UPDATE "AuditEntry" SET "reason" = $1, "prevHash" = $2, "hash" = $3 WHERE seq = $4::bigint`, content.reason, prev, hash, String(r.seq));
+        prev = hash;
+      }
+      await owner(`DELETE FROM "AuditCheckpoint" WHERE "chainIndex" = $1::bigint`, head.chainIndex!.toString());
+    });
+    try {
+      // The database alone no longer shows it: its newest checkpoint is older than the rewrite.
+      expect((await verifyAuditChain()).ok).toBe(true);
+      const report = await verifyAuditChain(5000, { anchors });
+      expect(report.firstBroken).toMatchObject({ problem: "checkpoint_mismatch", chainIndex: head.chainIndex!.toString() });
+    } finally {
+      await withOwnerTriggersOff(async () => {
+        await owner(`DELETE FROM "AuditEntry" WHERE "chainIndex" BETWEEN $1::bigint AND $2::bigint`, rows[0]!.chainIndex!.toString(), head.chainIndex!.toString());
+        await owner(`INSERT INTO "AuditEntry" SELECT * FROM json_populate_recordset(NULL::"AuditEntry", $1::json)`, json(saved));
+        await owner(`INSERT INTO "AuditCheckpoint" SELECT * FROM json_populate_record(NULL::"AuditCheckpoint", $1::json)`, json(checkpoint));
+      });
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect((await verifyAuditChain(5000, { anchors })).ok).toBe(true);
   });
 });

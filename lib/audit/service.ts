@@ -137,9 +137,16 @@ export function toExportRecord(r: Row): ExportRecord {
   return plainFields(r);
 }
 
-function csvCell(value: unknown): string {
+// A cell a spreadsheet would read as a formula (OWASP "CSV injection"): = + - @, tab and carriage
+// return, and their fullwidth forms, which some spreadsheets fold to the ASCII ones. Attackers can
+// put them in the record without signing in (a failed login's User-Agent). Review M12.
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/** One CSV cell: a leading formula character neutralised with a quote, then RFC 4180 quoting. */
+export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
-  const s = typeof value === "string" ? value : JSON.stringify(value);
+  let s = typeof value === "string" ? value : JSON.stringify(value);
+  if (FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

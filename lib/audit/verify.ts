@@ -67,6 +67,14 @@ class Broken extends Error {
   }
 }
 
+/** A checkpoint as anchored outside the database (lib/audit/anchor.ts). */
+export interface AnchoredCheckpoint {
+  chainIndex: string;
+  hash: string;
+  signature: string;
+  keyId: string;
+}
+
 interface Cp {
   chainIndex: bigint;
   hash: string;
@@ -104,7 +112,7 @@ async function* archiveEntries(file: string, batch: number): AsyncGenerator<Seal
 const contentSelect = Object.fromEntries(AUDIT_CONTENT_FIELDS.map((f) => [f, true])) as { [K in (typeof AUDIT_CONTENT_FIELDS)[number]]: true };
 
 /** Walks archives, then the live table, in chain order and reports the first thing that breaks the record. */
-export async function verifyAuditChain(batchSize = 5000, opts: { archiveDir?: string } = {}): Promise<VerifyReport> {
+export async function verifyAuditChain(batchSize = 5000, opts: { archiveDir?: string; anchors?: readonly AnchoredCheckpoint[] } = {}): Promise<VerifyReport> {
   const started = Date.now();
   const archiveDir = opts.archiveDir ?? env().AUDIT_ARCHIVE_DIR;
   const [checkpoints, unsealed, archives] = await Promise.all([
@@ -113,9 +121,12 @@ export async function verifyAuditChain(batchSize = 5000, opts: { archiveDir?: st
     db().auditArchive.findMany({ orderBy: { toIndex: "asc" } }),
   ]);
   const keys = auditVerifyKeys();
-  const newest: Cp | undefined = checkpoints[checkpoints.length - 1];
+  // Anchored checkpoints (copies kept outside the database) are checked like the database's own:
+  // signature first, then against the chain. They catch checkpoints deleted from the database.
+  const anchored: Cp[] = (opts.anchors ?? []).map((a) => ({ chainIndex: BigInt(a.chainIndex), hash: a.hash, signature: a.signature, keyId: a.keyId }));
+  const newest: Cp | undefined = [...checkpoints, ...anchored].sort((a, b) => (a.chainIndex < b.chainIndex ? -1 : a.chainIndex > b.chainIndex ? 1 : 0)).pop();
   const byIndex = new Map<string, Cp[]>();
-  for (const c of checkpoints) byIndex.set(c.chainIndex.toString(), [...(byIndex.get(c.chainIndex.toString()) ?? []), c]);
+  for (const c of [...checkpoints, ...anchored]) byIndex.set(c.chainIndex.toString(), [...(byIndex.get(c.chainIndex.toString()) ?? []), c]);
   let signed = 0;
   let signedUpTo: bigint | null = null;
   let state = { expectedIndex: BigInt(1), prevHash: GENESIS_HASH };
@@ -149,6 +160,11 @@ export async function verifyAuditChain(batchSize = 5000, opts: { archiveDir?: st
         signed++;
         signedUpTo = c.chainIndex;
       } else if (signed > 0) throw new Broken("unsigned_checkpoint", c.chainIndex.toString());
+    }
+    for (const c of anchored) {
+      const key = c.keyId ? keys.get(c.keyId) : undefined;
+      if (!key) throw new Broken("unknown_key", c.chainIndex.toString());
+      if (!c.signature || !verifyCheckpointSignature(key, c.chainIndex, c.hash, c.signature)) throw new Broken("bad_signature", c.chainIndex.toString());
     }
     // 2. The archives, each from its file, continuing one another from the genesis hash.
     for (const a of archives) {
