@@ -40,7 +40,8 @@ const ALLOWED = {
   tasks: ["audit", "batcher", "db", "duration", "env", "errors", "identity", "live", "logger", "metrics", "queues", "redis", "references", "routing", "sla"],
   comments: ["db", "errors", "identity", "live", "queues", "tasks"],
   notifications: ["db", "env", "errors", "identity", "live", "logger", "queues", "references", "sla"],
-  webhooks: ["db", "env", "errors", "identity", "notifications", "queues", "references"],
+  // secrets: webhook signing secrets are encrypted with the named secrets' cipher and key (review L5).
+  webhooks: ["db", "env", "errors", "identity", "notifications", "queues", "references", "secrets"],
   engine: ["db", "duration", "env", "errors", "identity", "logger", "metrics", "paths", "processes", "queues", "redis", "references", "rules", "secrets", "tasks"],
   events: ["db", "engine", "errors", "identity", "processes", "queues"],
   kpi: ["db", "errors", "identity", "logger", "processes"],
