@@ -31,7 +31,8 @@ const ALLOWED = {
   metrics: ["db", "errors", "identity", "queues"],
   http: ["db", "env", "errors", "identity", "logger", "metrics", "redis", "tracing"],
   live: ["identity", "logger", "redis"],
-  audit: ["db", "errors", "identity", "logger", "references"],
+  // env: the signing key, the archive directory and the anchor targets (ADR 026).
+  audit: ["db", "env", "errors", "identity", "logger", "references"],
   rules: ["db", "errors", "identity"],
   secrets: ["db", "env", "errors", "identity", "paths"],
   sla: ["db", "duration", "errors", "identity", "queues"],

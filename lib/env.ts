@@ -1,5 +1,5 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import { z } from "zod";
-import { DEV_AUDIT_SIGNING_KEY, parsePublicKey, parseSigningKey } from "./audit/signing";
 
 /**
  * A 32-byte AES-256 key as base64 (44 characters) or hex (64 characters). Returns null when the
@@ -14,6 +14,47 @@ export function decodeSecretsKey(text: string): Buffer | null {
   }
   return null;
 }
+/** The development key carried by .env.example: never valid in production (lib/env.ts refuses it). */
+export const DEV_AUDIT_SIGNING_KEY = "MC4CAQAwBQYDK2VwBCIEIOl8vaojdYgc4sJEkIhjqdEJYhrVn0Vn4xgTCGcjEurA";
+
+const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+
+/**
+ * An Ed25519 private key from PEM ("-----BEGIN PRIVATE KEY-----"), base64 PKCS#8 DER, or a base64
+ * 32-byte seed. Null when the text is none of these or not an Ed25519 key.
+ */
+export function parseSigningKey(text: string): KeyObject | null {
+  try {
+    const t = text.trim().replace(/\\n/g, "\n");
+    let key: KeyObject;
+    if (t.includes("-----BEGIN")) key = createPrivateKey(t);
+    else {
+      const der = Buffer.from(t, "base64");
+      key = createPrivateKey({ key: der.length === 32 ? Buffer.concat([PKCS8_ED25519_PREFIX, der]) : der, format: "der", type: "pkcs8" });
+    }
+    return key.asymmetricKeyType === "ed25519" ? key : null;
+  } catch {
+    return null;
+  }
+}
+
+/** An Ed25519 public key from PEM or base64 SPKI DER (or a raw 32-byte key); null otherwise. */
+export function parsePublicKey(text: string): KeyObject | null {
+  try {
+    const t = text.trim().replace(/\\n/g, "\n");
+    let key: KeyObject;
+    if (t.includes("-----BEGIN")) key = createPublicKey(t);
+    else {
+      const der = Buffer.from(t, "base64");
+      key = createPublicKey({ key: der.length === 32 ? Buffer.concat([SPKI_ED25519_PREFIX, der]) : der, format: "der", type: "spki" });
+    }
+    return key.asymmetricKeyType === "ed25519" ? key : null;
+  } catch {
+    return null;
+  }
+}
+
 const secretsKeySchema = z
   .string()
   .refine((s) => decodeSecretsKey(s) !== null, "must be 32 random bytes as base64 or hex (generate one with: openssl rand -base64 32)")

@@ -1,5 +1,4 @@
-import { AUDIT_CONTENT_FIELDS, db, raw, sql, transaction } from "../db";
-import { logger } from "../logger";
+import { AUDIT_CONTENT_FIELDS, raw, sql, transaction } from "../db";
 import { chainHash, GENESIS_HASH, type ChainContent } from "./chain";
 import { auditSigner } from "./keys";
 import { signCheckpoint } from "./signing";
@@ -9,9 +8,6 @@ import { signCheckpoint } from "./signing";
 // into the chain in the order it sees them. See docs/decisions/003-audit-hash-chain.md.
 const SEALER_LOCK_KEY = 424242001;
 const CHECKPOINT_EVERY = BigInt(1000);
-
-/** The content fields as an ORM select. */
-const contentSelect = Object.fromEntries(AUDIT_CONTENT_FIELDS.map((f) => [f, true])) as { [K in (typeof AUDIT_CONTENT_FIELDS)[number]]: true };
 
 // The content columns chainHash covers, as the pool returns them (the types verification reads).
 const CONTENT_COLUMNS = AUDIT_CONTENT_FIELDS.map((c) => (c === "actorType" ? `"actorType"::text AS "actorType"` : `"${c}"`)).join(", ");

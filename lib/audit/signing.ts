@@ -1,50 +1,12 @@
-import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
+import { createHash, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
+
+// The key parsers live in lib/env.ts, which validates AUDIT_SIGNING_KEY at boot (env imports nothing).
+export { DEV_AUDIT_SIGNING_KEY, parsePublicKey, parseSigningKey } from "../env";
 
 // Signed checkpoints (ADR 026): the sealer signs each checkpoint's (chainIndex, hash) with an
 // Ed25519 key that lives outside the database (AUDIT_SIGNING_KEY). Someone who can rewrite the
 // tables, and recompute every hash, still cannot produce a signature the published public key
 // accepts. Pure functions over node:crypto; the offline verifier (scripts/audit-verify.ts) uses them too.
-
-/** The development key carried by .env.example: never valid in production (lib/env.ts refuses it). */
-export const DEV_AUDIT_SIGNING_KEY = "MC4CAQAwBQYDK2VwBCIEIOl8vaojdYgc4sJEkIhjqdEJYhrVn0Vn4xgTCGcjEurA";
-
-const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
-const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
-
-/**
- * An Ed25519 private key from PEM ("-----BEGIN PRIVATE KEY-----"), base64 PKCS#8 DER, or a base64
- * 32-byte seed. Null when the text is none of these or not an Ed25519 key.
- */
-export function parseSigningKey(text: string): KeyObject | null {
-  try {
-    const t = text.trim().replace(/\\n/g, "\n");
-    let key: KeyObject;
-    if (t.includes("-----BEGIN")) key = createPrivateKey(t);
-    else {
-      const der = Buffer.from(t, "base64");
-      key = createPrivateKey({ key: der.length === 32 ? Buffer.concat([PKCS8_ED25519_PREFIX, der]) : der, format: "der", type: "pkcs8" });
-    }
-    return key.asymmetricKeyType === "ed25519" ? key : null;
-  } catch {
-    return null;
-  }
-}
-
-/** An Ed25519 public key from PEM or base64 SPKI DER (or a raw 32-byte key); null otherwise. */
-export function parsePublicKey(text: string): KeyObject | null {
-  try {
-    const t = text.trim().replace(/\\n/g, "\n");
-    let key: KeyObject;
-    if (t.includes("-----BEGIN")) key = createPublicKey(t);
-    else {
-      const der = Buffer.from(t, "base64");
-      key = createPublicKey({ key: der.length === 32 ? Buffer.concat([SPKI_ED25519_PREFIX, der]) : der, format: "der", type: "spki" });
-    }
-    return key.asymmetricKeyType === "ed25519" ? key : null;
-  } catch {
-    return null;
-  }
-}
 
 /** The key's id: the first 16 hex characters of sha256 over its public key (SPKI DER). */
 export function keyIdOf(key: KeyObject): string {
