@@ -31,7 +31,8 @@ const ALLOWED = {
   metrics: ["db", "errors", "identity", "queues"],
   http: ["db", "env", "errors", "identity", "logger", "metrics", "redis", "tracing"],
   live: ["identity", "logger", "redis"],
-  audit: ["db", "errors", "identity", "logger", "references"],
+  // env: the signing key, the archive directory and the anchor targets (ADR 026).
+  audit: ["db", "env", "errors", "identity", "logger", "references"],
   rules: ["db", "errors", "identity"],
   secrets: ["db", "env", "errors", "identity", "paths"],
   sla: ["db", "duration", "errors", "identity", "queues"],
@@ -40,7 +41,8 @@ const ALLOWED = {
   tasks: ["audit", "batcher", "db", "duration", "env", "errors", "identity", "live", "logger", "metrics", "queues", "redis", "references", "routing", "sla"],
   comments: ["db", "errors", "identity", "live", "queues", "tasks"],
   notifications: ["db", "env", "errors", "identity", "live", "logger", "queues", "references", "sla"],
-  webhooks: ["db", "env", "errors", "identity", "notifications", "queues", "references"],
+  // secrets: webhook signing secrets are encrypted with the named secrets' cipher and key (review L5).
+  webhooks: ["db", "env", "errors", "identity", "notifications", "queues", "references", "secrets"],
   engine: ["db", "duration", "env", "errors", "identity", "logger", "metrics", "paths", "processes", "queues", "redis", "references", "rules", "secrets", "tasks"],
   events: ["db", "engine", "errors", "identity", "processes", "queues"],
   kpi: ["db", "errors", "identity", "logger", "processes"],

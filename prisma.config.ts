@@ -48,8 +48,10 @@ function runScriptsWhole<T>(adapter: T): T {
   return adapter;
 }
 
+// Migrations run as the owner of the tables (ADR 025): DATABASE_OWNER_URL, else DATABASE_URL
+// for a one-role setup. The application itself connects with DATABASE_URL only.
 function databaseUrl(): string {
-  const url = process.env.DATABASE_URL;
+  const url = process.env.DATABASE_OWNER_URL || process.env.DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set (see .env.example)");
   return url;
 }

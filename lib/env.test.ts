@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { generateKeyPairSync } from "node:crypto";
+import { DEV_AUDIT_SIGNING_KEY } from "./audit/signing";
 import { EnvError, parseEnv } from "./env";
 
 const VALID = { DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/baton_dev", AUTH_SECRET: "0123456789abcdef0123" };
@@ -30,6 +32,17 @@ describe("parseEnv", () => {
     expect(parseEnv(VALID).OUTBOX_RETENTION_HOURS).toBe(72);
     expect(parseEnv({ ...VALID, OUTBOX_RETENTION_HOURS: "24" }).OUTBOX_RETENTION_HOURS).toBe(24);
     expect(messageOf({ ...VALID, OUTBOX_RETENTION_HOURS: "1" })).toContain("OUTBOX_RETENTION_HOURS");
+  });
+
+  it("production needs its own audit signing key (ADR 026)", () => {
+    const prod = { ...VALID, NODE_ENV: "production" };
+    expect(messageOf(prod)).toContain("AUDIT_SIGNING_KEY is required in production");
+    expect(messageOf({ ...prod, AUDIT_SIGNING_KEY: DEV_AUDIT_SIGNING_KEY })).toContain("development key");
+    expect(parseEnv({ ...prod, AUDIT_SIGNING_KEY: DEV_AUDIT_SIGNING_KEY, BATON_ALLOW_DEV_AUDIT_KEY: "1" }).AUDIT_SIGNING_KEY).toBe(DEV_AUDIT_SIGNING_KEY);
+    const own = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    expect(parseEnv({ ...prod, AUDIT_SIGNING_KEY: own }).AUDIT_SIGNING_KEY).toBe(own);
+    expect(messageOf({ ...VALID, AUDIT_SIGNING_KEY: "not a key" })).toContain("AUDIT_SIGNING_KEY must be an Ed25519 private key");
+    expect(parseEnv(VALID).AUDIT_SIGNING_KEY).toBeUndefined();
   });
 
   it("coerces numbers from strings", () => {

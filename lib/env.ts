@@ -1,3 +1,4 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import { z } from "zod";
 
 /**
@@ -13,6 +14,47 @@ export function decodeSecretsKey(text: string): Buffer | null {
   }
   return null;
 }
+/** The development key carried by .env.example: never valid in production (lib/env.ts refuses it). */
+export const DEV_AUDIT_SIGNING_KEY = "MC4CAQAwBQYDK2VwBCIEIOl8vaojdYgc4sJEkIhjqdEJYhrVn0Vn4xgTCGcjEurA";
+
+const PKCS8_ED25519_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
+const SPKI_ED25519_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+
+/**
+ * An Ed25519 private key from PEM ("-----BEGIN PRIVATE KEY-----"), base64 PKCS#8 DER, or a base64
+ * 32-byte seed. Null when the text is none of these or not an Ed25519 key.
+ */
+export function parseSigningKey(text: string): KeyObject | null {
+  try {
+    const t = text.trim().replace(/\\n/g, "\n");
+    let key: KeyObject;
+    if (t.includes("-----BEGIN")) key = createPrivateKey(t);
+    else {
+      const der = Buffer.from(t, "base64");
+      key = createPrivateKey({ key: der.length === 32 ? Buffer.concat([PKCS8_ED25519_PREFIX, der]) : der, format: "der", type: "pkcs8" });
+    }
+    return key.asymmetricKeyType === "ed25519" ? key : null;
+  } catch {
+    return null;
+  }
+}
+
+/** An Ed25519 public key from PEM or base64 SPKI DER (or a raw 32-byte key); null otherwise. */
+export function parsePublicKey(text: string): KeyObject | null {
+  try {
+    const t = text.trim().replace(/\\n/g, "\n");
+    let key: KeyObject;
+    if (t.includes("-----BEGIN")) key = createPublicKey(t);
+    else {
+      const der = Buffer.from(t, "base64");
+      key = createPublicKey({ key: der.length === 32 ? Buffer.concat([SPKI_ED25519_PREFIX, der]) : der, format: "der", type: "spki" });
+    }
+    return key.asymmetricKeyType === "ed25519" ? key : null;
+  } catch {
+    return null;
+  }
+}
+
 const secretsKeySchema = z
   .string()
   .refine((s) => decodeSecretsKey(s) !== null, "must be 32 random bytes as base64 or hex (generate one with: openssl rand -base64 32)")
@@ -59,6 +101,27 @@ const envSchema = z.object({
   AUDIT_SEAL_MS: z.coerce.number().int().min(100).max(600_000).default(1000),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(0),
   AUDIT_ARCHIVE_DIR: z.string().min(1).default("var/audit-archive"),
+  // Ed25519 key that signs audit checkpoints (ADR 026): PEM or base64 (PKCS#8 DER or the 32-byte
+  // seed). Not in the database. Required in production; without it (development) checkpoints are
+  // unsigned. AUDIT_PUBLIC_KEYS: earlier keys' public halves (comma-separated base64 SPKI or
+  // PEM), so checkpoints signed before a key rotation still verify.
+  AUDIT_SIGNING_KEY: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.string().refine((s) => parseSigningKey(s) !== null, "must be an Ed25519 private key, PEM or base64 (generate one with: npm run audit:keygen)").optional(),
+  ),
+  AUDIT_PUBLIC_KEYS: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .refine((s) => s.split(",").every((k) => parsePublicKey(k) !== null), "must be comma-separated Ed25519 public keys (base64 SPKI or PEM)")
+      .optional(),
+  ),
+  // Anchoring (ADR 026): the worker copies the newest signed checkpoint outside the database this
+  // often, to a directory (one JSON line a checkpoint in anchors.jsonl) and/or a webhook URL
+  // (POSTed as JSON). Neither set: no anchoring. 0 turns it off.
+  AUDIT_ANCHOR_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
+  AUDIT_ANCHOR_DIR: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional()),
+  AUDIT_ANCHOR_WEBHOOK_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url("must be an http(s) URL").optional()),
   // Named secrets (lib/secrets): the key that encrypts them; the previous key during a rotation.
   // Without a key, named secrets are off (the API answers 503 and says how to turn them on).
   BATON_SECRETS_KEY: secretsKeySchema,
@@ -103,6 +166,18 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
+/**
+ * Production refuses to seal an unsigned record or to sign it with the key everybody has
+ * (`npm run demo` runs a production build on purpose with the development key: it sets
+ * BATON_ALLOW_DEV_AUDIT_KEY=1).
+ */
+function auditKeyProblem(e: z.infer<typeof envSchema>, source: Record<string, string | undefined>): string | null {
+  if (e.NODE_ENV !== "production" || source.BATON_ALLOW_DEV_AUDIT_KEY === "1") return null;
+  if (!e.AUDIT_SIGNING_KEY) return "AUDIT_SIGNING_KEY is required in production (generate one with: npm run audit:keygen)";
+  if (e.AUDIT_SIGNING_KEY.trim() === DEV_AUDIT_SIGNING_KEY) return "AUDIT_SIGNING_KEY is the development key from .env.example; generate your own (npm run audit:keygen)";
+  return null;
+}
+
 export type Env = z.infer<typeof envSchema>;
 
 let cached: Env | undefined;
@@ -115,6 +190,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const problems = result.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ");
     throw new EnvError(`Invalid configuration: ${problems}. See .env.example.`);
   }
+  const keyProblem = auditKeyProblem(result.data, source);
+  if (keyProblem) throw new EnvError(`Invalid configuration: ${keyProblem}. See .env.example.`);
   return result.data;
 }
 

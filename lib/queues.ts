@@ -30,6 +30,8 @@ export const JOB_SCHEMAS = {
   "prune-outbox": z.object({}).passthrough(),
   "seal-audit": z.object({}).passthrough(),
   "archive-audit": z.object({}).passthrough(),
+  // Copies the newest signed audit checkpoint outside the database (lib/audit/anchor.ts).
+  "anchor-audit": z.object({}).passthrough(),
   // KPI rollups (lib/kpi/rollup.ts): recompute the days touched since the last run, or all history.
   "refresh-kpis": z.object({ rebuild: z.boolean().optional() }).passthrough(),
   // Engine jobs (job ids: step.<stepRunId>[.<attempt>], human.<taskId>, wait-timeout.<stepRunId>).

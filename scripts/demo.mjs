@@ -4,14 +4,19 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { checkServices, ensureDatabase, ensureDependencies, loadEnv, prisma, root, run } from "./lib/preflight.mjs";
+import { grantAppRole, ownerUrlOf } from "./lib/db-roles.mjs";
 
 ensureDependencies();
 await loadEnv();
 await checkServices();
-await ensureDatabase();
+// The owner (DATABASE_OWNER_URL) creates and migrates the database; the app and the seed then
+// connect as the application role of DATABASE_URL, which owns nothing (ADR 025).
+await ensureDatabase(ownerUrlOf());
 console.log("› Generating the Prisma client and applying migrations…");
 prisma(["generate"]);
 prisma(["migrate", "deploy"]);
+const roles = await grantAppRole({ ownerUrl: ownerUrlOf(), appUrl: process.env.DATABASE_URL });
+if (roles.skipped) console.log(`› Database roles: ${roles.skipped} (set DATABASE_OWNER_URL to separate them)`);
 console.log("› Seeding the demo organisation…");
 run(path.join(root, "node_modules", ".bin", "tsx"), ["prisma/seed.ts"]);
 if (!process.argv.includes("--no-build")) {
@@ -21,9 +26,12 @@ if (!process.argv.includes("--no-build")) {
 
 const port = process.env.PORT ?? "3000";
 const url = process.env.AUTH_URL ?? `http://localhost:${port}`;
+// The demo is a production build with .env.example's development audit signing key, which a real
+// production deployment refuses (lib/env.ts): allow it here, and only here.
+const demoEnv = { ...process.env, BATON_ALLOW_DEV_AUDIT_KEY: "1" };
 const children = [
-  spawn(path.join(root, "node_modules", ".bin", "tsx"), ["server.ts", "-p", port], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } }),
-  spawn(path.join(root, "node_modules", ".bin", "tsx"), ["workers/index.ts"], { cwd: root, stdio: "inherit", env: { ...process.env, BATON_SERVICE: "worker" } }),
+  spawn(path.join(root, "node_modules", ".bin", "tsx"), ["server.ts", "-p", port], { cwd: root, stdio: "inherit", env: { ...demoEnv, NEXT_TELEMETRY_DISABLED: "1" } }),
+  spawn(path.join(root, "node_modules", ".bin", "tsx"), ["workers/index.ts"], { cwd: root, stdio: "inherit", env: { ...demoEnv, BATON_SERVICE: "worker" } }),
 ];
 
 let stopping = false;

@@ -21,6 +21,9 @@
 //   npm test -- <file filters…>          run only matching files: *.test.ts filters go to vitest,
 //                                        *.spec.ts filters to Playwright (auth setup always runs)
 //   DATABASE_URL / REDIS_URL             which servers to use (from the environment, else .env)
+//   DATABASE_OWNER_URL                   the owner role on that server (default: DATABASE_URL's user); it
+//                                        creates the databases and migrates them, while the suites run as
+//                                        the application role baton_test_app (ADR 025)
 //   CHROMIUM_PATH                        Chromium binary for Playwright
 //   E2E_PORT / E2E_WORKER_HEALTH_PORT    ports for the web server (server.ts) and the worker's health (3100 / 3101)
 //   E2E_SMTP_PORT                        loopback SMTP server of the e2e specs (default E2E_PORT + 25)
@@ -31,6 +34,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { grantAppRole } from "./lib/db-roles.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 process.chdir(root);
@@ -69,7 +73,14 @@ function readDotenv(file) {
   return out;
 }
 const dotenv = { ...readDotenv(path.join(root, ".env")), ...readDotenv(path.join(root, ".env.local")) };
-const baseDatabaseUrl = new URL(process.env.DATABASE_URL || dotenv.DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres");
+// Two roles (ADR 025): the owner (DATABASE_OWNER_URL, else DATABASE_URL's user, as before) creates,
+// migrates and drops this run's databases; the web app, the worker and the tests connect as the
+// application role, which owns nothing. It is one role for every run (roles are cluster-wide; its
+// creation is idempotent and race-safe), granted per database, and its grants go with the database.
+const baseDatabaseUrl = new URL(
+  process.env.DATABASE_OWNER_URL || process.env.DATABASE_URL || dotenv.DATABASE_OWNER_URL || dotenv.DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres",
+);
+const APP_ROLE = { user: "baton_test_app", password: "baton_test_app" };
 const redisUrl = process.env.REDIS_URL || dotenv.REDIS_URL || "redis://127.0.0.1:6379";
 
 // --- 1. dependencies ---------------------------------------------------------------------------
@@ -144,6 +155,13 @@ for (let i = 2; i <= shards; i++) prefixes[`integration${i}`] = shardDb(i);
 const urlFor = (name) => {
   const u = new URL(baseDatabaseUrl);
   u.pathname = `/${name}`;
+  return u.toString();
+};
+/** The same database as the application role. */
+const appUrlFor = (name) => {
+  const u = new URL(urlFor(name));
+  u.username = APP_ROLE.user;
+  u.password = APP_ROLE.password;
   return u.toString();
 };
 const adminUrl = urlFor("postgres");
@@ -248,18 +266,21 @@ const common = {
   AUTH_SECRET: "baton-test-secret-0123456789abcdef",
   // Named secrets' key for test runs only (32 bytes, base64).
   BATON_SECRETS_KEY: "dGVzdC1vbmx5LWJhdG9uLXNlY3JldHMta2V5LTMyYiE=",
+  // Ed25519 key that signs audit checkpoints, for test runs only (ADR 026).
+  AUDIT_SIGNING_KEY: "MC4CAQAwBQYDK2VwBCIEIHQGHeeGTQelHFB7xlIdmZEDD6DhAOzgMGFIwx8bnoj0",
   AUTH_TRUST_HOST: "true",
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   NEXT_TELEMETRY_DISABLED: "1",
   VITE_CONFIG_NATIVE_IGNORE_WARNING: "true",
   BATON_TEST_RUN: runId,
 };
-const integrationEnv = { ...common, DATABASE_URL: urlFor(dbs.integration), REDIS_PREFIX: prefixes.integration };
+const integrationEnv = { ...common, DATABASE_URL: appUrlFor(dbs.integration), DATABASE_OWNER_URL: urlFor(dbs.integration), REDIS_PREFIX: prefixes.integration };
 const webPort = process.env.E2E_PORT || "3100";
 const workerPort = process.env.E2E_WORKER_HEALTH_PORT || "3101";
 const e2eEnv = {
   ...common,
-  DATABASE_URL: urlFor(dbs.e2e),
+  DATABASE_URL: appUrlFor(dbs.e2e),
+  DATABASE_OWNER_URL: urlFor(dbs.e2e),
   REDIS_PREFIX: prefixes.e2e,
   PORT: webPort,
   AUTH_URL: `http://127.0.0.1:${webPort}`,
@@ -277,14 +298,16 @@ const e2eEnv = {
 
 async function prepare() {
   log(`run ${runId}: databases ${[wants("integration") && dbs.integration, wants("e2e") && dbs.e2e].filter(Boolean).join(", ") || "(none)"} on ${pgHost}:${pgPort}`);
-  if ((await run(process.execPath, ["scripts/prisma.mjs", "generate"], { DATABASE_URL: urlFor(dbs.integration) })) !== 0) return "prisma generate failed";
+  if ((await run(process.execPath, ["scripts/prisma.mjs", "generate"], { DATABASE_URL: urlFor(dbs.integration), DATABASE_OWNER_URL: urlFor(dbs.integration) })) !== 0) return "prisma generate failed";
   const needed = [wants("integration") && "integration", wants("e2e") && "e2e"].filter(Boolean);
   await withAdmin(async (c) => {
     for (const which of needed) await c.query(`CREATE DATABASE "${dbs[which]}"`);
   });
   for (const which of needed) {
     log(`migrate deploy → ${dbs[which]}`);
-    if ((await run(process.execPath, ["scripts/prisma.mjs", "migrate", "deploy"], { DATABASE_URL: urlFor(dbs[which]) })) !== 0) return `migrate deploy on ${dbs[which]} failed`;
+    const ownerUrl = urlFor(dbs[which]);
+    if ((await run(process.execPath, ["scripts/prisma.mjs", "migrate", "deploy"], { DATABASE_URL: ownerUrl, DATABASE_OWNER_URL: ownerUrl })) !== 0) return `migrate deploy on ${dbs[which]} failed`;
+    await grantAppRole({ ownerUrl, appUrl: appUrlFor(dbs[which]) });
   }
   if (wants("integration") && shards > 1) {
     // A copy of the migrated database per extra shard (no one is connected to it yet).

@@ -9,7 +9,7 @@ import { prismaClient as db } from "@/lib/db";
 import { archiveAuditEntries } from "@/lib/audit/archive";
 import { sealAll, verifyAuditChain } from "@/lib/audit/sealer";
 import { chainHash, type SealedEntry } from "@/lib/audit/chain";
-import { appendEntry } from "./helpers";
+import { appendEntry, ownerDb } from "./helpers";
 import { systemActor } from "@/prisma/factories";
 import { uid } from "./helpers";
 
@@ -64,8 +64,9 @@ describe("audit retention and archiving", () => {
   it("declaring an archive range does not let anyone delete live entries", async () => {
     const row = await appendEntry(systemActor("it"), { action: "it.retention.live", subjectType: "test", subjectId: uid() });
     await sealAll();
+    // Not even the owner (the application role has no DELETE right on entries at all).
     await expect(
-      db().$transaction(async (tx) => {
+      ownerDb().$transaction(async (tx) => {
         await tx.$executeRaw`SELECT set_config('baton.audit_archive_upto', '999999999', true)`;
         await tx.$executeRaw`DELETE FROM "AuditEntry" WHERE seq = ${row.seq}`;
       }),

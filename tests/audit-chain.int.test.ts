@@ -3,7 +3,9 @@ import vm from "node:vm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { prismaClient as db } from "@/lib/db";
 import { exportAuditLog, runAuditVerification, searchAuditLog } from "@/lib/audit/service";
-import { appendEntry } from "./helpers";
+import { appendEntry, ownerDb } from "./helpers";
+import { auditSigner } from "@/lib/audit/keys";
+import { signCheckpoint } from "@/lib/audit/signing";
 import { sealAll, verifyAuditChain } from "@/lib/audit/sealer";
 import { chainHash, type SealedEntry } from "@/lib/audit/chain";
 import { systemActor } from "@/prisma/factories";
@@ -19,11 +21,11 @@ beforeAll(async () => {
 });
 
 async function asOwner(sql: string) {
-  await db().$executeRawUnsafe(`ALTER TABLE "AuditEntry" DISABLE TRIGGER "AuditEntry_append_only"`);
+  await ownerDb().$executeRawUnsafe(`ALTER TABLE "AuditEntry" DISABLE TRIGGER "AuditEntry_append_only"`);
   try {
-    await db().$executeRawUnsafe(sql);
+    await ownerDb().$executeRawUnsafe(sql);
   } finally {
-    await db().$executeRawUnsafe(`ALTER TABLE "AuditEntry" ENABLE TRIGGER "AuditEntry_append_only"`);
+    await ownerDb().$executeRawUnsafe(`ALTER TABLE "AuditEntry" ENABLE TRIGGER "AuditEntry_append_only"`);
   }
 }
 
@@ -90,7 +92,9 @@ describe("audit hash chain", () => {
   it("entries removed from the end of the chain are caught by the checkpoint", async () => {
     await sealAll();
     const head = await db().auditEntry.findFirstOrThrow({ orderBy: { chainIndex: "desc" } });
-    await db().auditCheckpoint.create({ data: { chainIndex: head.chainIndex!, hash: head.hash! } });
+    // A genuine, signed checkpoint at the head (the sealer writes one only every 1000 entries).
+    const signer = auditSigner()!;
+    await db().$queryRawUnsafe(`SELECT baton_audit_checkpoint($1::bigint, $2, $3, $4)`, head.chainIndex!.toString(), head.hash!, signCheckpoint(signer.key, head.chainIndex!, head.hash!), signer.keyId);
     const copy = await db().$queryRawUnsafe<Record<string, unknown>[]>(`SELECT * FROM "AuditEntry" WHERE seq = ${head.seq}`);
     await asOwner(`DELETE FROM "AuditEntry" WHERE seq = ${head.seq}`);
     const broken = await verifyAuditChain();
@@ -106,10 +110,11 @@ describe("audit hash chain", () => {
   it("the app cannot update or delete entries, sealed or not", async () => {
     const row = await appendEntry(systemActor("it"), { action: "it.guard", subjectType: "test", subjectId: uid() });
     await expect(db().auditEntry.update({ where: { seq: row.seq }, data: { action: "it.changed" } })).rejects.toThrow(/content cannot change/);
-    await expect(db().auditEntry.delete({ where: { seq: row.seq } })).rejects.toThrow(/append-only/);
+    await expect(db().auditEntry.delete({ where: { seq: row.seq } })).rejects.toThrow(/permission denied/);
     await sealAll();
     await expect(db().auditEntry.update({ where: { seq: row.seq }, data: { hash: "0".repeat(64) } })).rejects.toThrow(/sealed/);
-    await expect(db().auditCheckpoint.deleteMany({})).rejects.toThrow(/append-only/);
+    await expect(db().auditCheckpoint.deleteMany({})).rejects.toThrow(/permission denied/);
+    await expect(ownerDb().auditCheckpoint.deleteMany({})).rejects.toThrow(/append-only/);
   });
 
   it("verification through the service is audited and refused to members", async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTask, decideTask } from "@/lib/tasks";
-import { auditFor, db, dropFaults, failInsertsInto, groupTask, makeTeam, uid, type Team } from "./helpers";
+import { auditFor, db, dropFaults, failInsertsInto, groupTask, makeTeam, ownerDb, uid, type Team } from "./helpers";
 
 let team: Team;
 beforeAll(async () => {
@@ -108,7 +108,9 @@ describe("the audit table is append-only", () => {
 
   it("rejects DELETE", async () => {
     const entry = await someEntry();
-    await expect(db().$executeRaw`DELETE FROM "AuditEntry" WHERE seq = ${entry.seq}`).rejects.toThrow(/append-only/);
+    // The application role has no DELETE right at all (ADR 025); the trigger stops even the owner.
+    await expect(db().$executeRaw`DELETE FROM "AuditEntry" WHERE seq = ${entry.seq}`).rejects.toThrow(/permission denied/);
+    await expect(ownerDb().$executeRaw`DELETE FROM "AuditEntry" WHERE seq = ${entry.seq}`).rejects.toThrow(/append-only/);
     await expect(db().auditEntry.deleteMany({ where: { seq: entry.seq } })).rejects.toThrow();
     expect(await db().auditEntry.count({ where: { seq: entry.seq } })).toBe(1);
   });
@@ -116,7 +118,8 @@ describe("the audit table is append-only", () => {
   it("rejects TRUNCATE", async () => {
     await someEntry();
     const before = await db().auditEntry.count();
-    await expect(db().$executeRawUnsafe(`TRUNCATE "AuditEntry"`)).rejects.toThrow(/append-only/);
+    await expect(db().$executeRawUnsafe(`TRUNCATE "AuditEntry"`)).rejects.toThrow(/permission denied/);
+    await expect(ownerDb().$executeRawUnsafe(`TRUNCATE "AuditEntry"`)).rejects.toThrow(/append-only/);
     expect(await db().auditEntry.count()).toBe(before);
   });
 });

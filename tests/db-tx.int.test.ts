@@ -5,10 +5,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { query, sql, transaction, type Tx } from "@/lib/db";
 import { queue, QUEUES } from "@/lib/queues";
-import { db, makeTeam, uid } from "./helpers";
+import { db, makeTeam, ownerDb, uid } from "./helpers";
 
 beforeAll(async () => {
-  await db().$executeRawUnsafe(`CREATE TABLE IF NOT EXISTS "SqlTxProbe" ("id" text PRIMARY KEY, "n" int NOT NULL, "version" int NOT NULL DEFAULT 1)`);
+  // DDL is the owner's (ADR 025); the owner's default privileges let the application role use it.
+  await ownerDb().$executeRawUnsafe(`CREATE TABLE IF NOT EXISTS "SqlTxProbe" ("id" text PRIMARY KEY, "n" int NOT NULL, "version" int NOT NULL DEFAULT 1)`);
 });
 
 const insert = (tx: Tx, id: string, n: number, onRows?: (r: unknown[]) => void) =>

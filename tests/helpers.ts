@@ -7,6 +7,8 @@ import { env } from "@/lib/env";
 import { QUEUES } from "@/lib/queues";
 import { createRedis } from "@/lib/redis";
 import { processEngineJob } from "@/workers/processors/engine";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@/lib/generated/prisma/client";
 import { prismaClient as db, query, transaction, type AuditActor, type AuditInput } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { dispatchOutbox } from "@/lib/db";
@@ -17,6 +19,19 @@ import { createTask } from "@/lib/tasks";
 import { createGroup, createUser, userActor } from "@/prisma/factories";
 
 export { db };
+
+const owner = globalThis as unknown as { batonOwnerDb?: PrismaClient };
+/**
+ * The ORM client connected as the owner of the tables (DATABASE_OWNER_URL; ADR 025), for fixtures
+ * that need more than the application role may do: DDL, injected faults, tampering on purpose.
+ * Everything else uses `db()`, the application's own role. Closed by the integration setup.
+ */
+export function ownerDb(): PrismaClient {
+  const url = process.env.DATABASE_OWNER_URL;
+  if (!url) throw new Error("DATABASE_OWNER_URL is not set: run the integration tests with `npm test`");
+  owner.batonOwnerDb ??= new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 2 }) });
+  return owner.batonOwnerDb;
+}
 
 /** Appends one audit entry in a transaction of its own (as any change would) and returns its seq. */
 export async function appendEntry(actor: AuditActor, input: AuditInput): Promise<{ seq: bigint }> {
@@ -145,10 +160,10 @@ export async function failedMaintenanceJob(): Promise<string> {
 const faults: string[] = [];
 export async function failInsertsInto(table: "AuditEntry" | "OutboxMessage" | "Task", when: string): Promise<void> {
   const name = `baton_test_fault_${uid()}`;
-  await db().$executeRawUnsafe(`CREATE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN IF ${when} THEN RAISE EXCEPTION 'injected fault'; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql`);
-  await db().$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE INSERT ON "${table}" FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+  await ownerDb().$executeRawUnsafe(`CREATE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN IF ${when} THEN RAISE EXCEPTION 'injected fault'; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql`);
+  await ownerDb().$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE INSERT ON "${table}" FOR EACH ROW EXECUTE FUNCTION ${name}()`);
   faults.push(`DROP TRIGGER IF EXISTS ${name} ON "${table}"`, `DROP FUNCTION IF EXISTS ${name}()`);
 }
 export async function dropFaults(): Promise<void> {
-  for (const sql of faults.splice(0)) await db().$executeRawUnsafe(sql);
+  for (const sql of faults.splice(0)) await ownerDb().$executeRawUnsafe(sql);
 }

@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 // `migrate deploy` must work on an empty database with the offline Prisma setup
 // (prisma.config.ts workarounds for prisma/orm#27403 and PL/pgSQL scripts).
 const root = path.resolve(__dirname, "..");
-const runUrl = new URL(process.env.DATABASE_URL!);
+// Creating a database and migrating it are the owner's rights (ADR 025).
+const runUrl = new URL(process.env.DATABASE_OWNER_URL ?? process.env.DATABASE_URL!);
 const name = `${runUrl.pathname.slice(1)}_migrate`.slice(0, 63);
 const target = new URL(runUrl);
 target.pathname = `/${name}`;
@@ -29,7 +30,7 @@ describe("migrate deploy", () => {
     try {
       const result = spawnSync(process.execPath, [path.join(root, "scripts", "prisma.mjs"), "migrate", "deploy"], {
         cwd: root,
-        env: { ...process.env, DATABASE_URL: target.toString() },
+        env: { ...process.env, DATABASE_URL: target.toString(), DATABASE_OWNER_URL: target.toString() },
         encoding: "utf8",
         timeout: 110_000,
       });
@@ -47,7 +48,7 @@ describe("migrate deploy", () => {
       // A second deploy is a no-op.
       const again = spawnSync(process.execPath, [path.join(root, "scripts", "prisma.mjs"), "migrate", "deploy"], {
         cwd: root,
-        env: { ...process.env, DATABASE_URL: target.toString() },
+        env: { ...process.env, DATABASE_URL: target.toString(), DATABASE_OWNER_URL: target.toString() },
         encoding: "utf8",
         timeout: 110_000,
       });

@@ -22,6 +22,7 @@ import { processEmailJob, processWebhookJob } from "./processors/delivery";
 import { startEscalations } from "./processors/escalations";
 import { requestIdOf } from "./parse-job";
 import { guardSchedules, registerSchedules, scheduleTable } from "./schedules";
+import { encryptWebhookSecrets } from "../lib/webhooks/secret";
 import { LoopLiveness } from "./loops";
 import { registerWorkerMetrics } from "./metrics";
 
@@ -177,6 +178,9 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 async function main(): Promise<void> {
   stopTracing = await startWorkerTracing();
   await query("SELECT 1");
+  // Webhook secrets stored before they were encrypted (or without a key) are encrypted now (L5).
+  const encrypted = await encryptWebhookSecrets().catch((e: unknown) => (logger.error({ err: e }, "encrypting webhook secrets failed"), 0));
+  if (encrypted) logger.info({ encrypted }, "webhook secrets encrypted under BATON_SECRETS_KEY");
   await registerSchedules(schedules);
   // Redis may lose the schedulers at any time (a flush, a restart without persistence, a
   // failover): checked on a timer and after every reconnect, re-created when missing (ADR 019).

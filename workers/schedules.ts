@@ -51,6 +51,12 @@ export function scheduleTable(env: Env): Schedule[] {
     s(QUEUES.engine, "recover-engine", env.ENGINE_RECOVERY_MS, QUIET),
     // Audit retention (lib/audit/archive.ts), only with AUDIT_RETENTION_DAYS set.
     s(QUEUES.maintenance, "archive-audit", HOUR, KEPT, { enabled: env.AUDIT_RETENTION_DAYS > 0 }),
+    // Signed checkpoints anchored outside the database (lib/audit/anchor.ts, ADR 026), only with
+    // AUDIT_ANCHOR_DIR or AUDIT_ANCHOR_WEBHOOK_URL set; at start too.
+    s(QUEUES.maintenance, "anchor-audit", Math.max(env.AUDIT_ANCHOR_MS, 1000), KEPT, {
+      enabled: env.AUDIT_ANCHOR_MS > 0 && !!(env.AUDIT_ANCHOR_DIR || env.AUDIT_ANCHOR_WEBHOOK_URL),
+      runAtStart: true,
+    }),
   ];
 }
 

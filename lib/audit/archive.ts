@@ -68,9 +68,12 @@ export async function archiveAuditEntries(opts: { olderThan: Date; dir: string; 
   const fileSha256 = sha.digest("hex");
 
   await transaction(async (tx) => {
-    await tx.insert("AuditArchive", { fromIndex: start, toIndex: upto, lastHash: state.prevHash, entryCount: count, location: file, fileSha256 });
-    await tx.query(sql`SELECT set_config('baton.audit_archive_upto', ${upto.toString()}, true)`);
-    await tx.write(sql`DELETE FROM "AuditEntry" WHERE "chainIndex" BETWEEN ${start}::bigint AND ${upto}::bigint`);
+    // The owner's function records the archive and deletes the entries it covers, after checking
+    // it continues the previous archive and ends on the live chain (the application role has no
+    // write right on either table; ADR 025). Verification checks the file against fileSha256.
+    await tx.query(
+      sql`SELECT baton_audit_archive(${start.toString()}::bigint, ${upto.toString()}::bigint, ${state.prevHash}, ${count}::int, ${file}, ${fileSha256})`,
+    );
     tx.audit(opts.actor, {
       action: "audit.archived",
       subjectType: "audit",

@@ -112,3 +112,12 @@ export const auditEntryDtoSchema = z.object({
   task: z.object({ reference: z.string(), title: z.string() }).nullable(),
 });
 export type AuditEntryDto = z.infer<typeof auditEntryDtoSchema>;
+
+/** GET /api/v1/audit/public-key: the keys that verify signed audit checkpoints (ADR 026). */
+export const auditPublicKeysSchema = z.object({
+  algorithm: z.literal("Ed25519"),
+  /** The key id new checkpoints are signed with; null when signing is off (development). */
+  current: z.string().nullable(),
+  keys: z.array(z.object({ keyId: z.string(), publicKeyPem: z.string(), publicKey: z.string().describe("base64 SPKI DER") })),
+});
+export type AuditPublicKeys = z.infer<typeof auditPublicKeysSchema>;

@@ -2,7 +2,7 @@ import { AUDIT_CONTENT_FIELDS, AUDIT_CHAIN_FIELDS, db, query, sql, transaction, 
 import { requirePermission, type Actor } from "../identity/actor";
 import { auditWhere } from "./repository";
 import { scopeOf } from "../identity/scope";
-import { sealAll, verifyAuditChain, type VerifyReport } from "./sealer";
+import { verifyAuditChain, type VerifyReport } from "./verify";
 import { auditQuerySchema, type AuditEntryDto, type AuditQuery } from "./schemas";
 import { AppError, fromZodError } from "../errors";
 import { taskReference } from "../references";
@@ -137,9 +137,16 @@ export function toExportRecord(r: Row): ExportRecord {
   return plainFields(r);
 }
 
-function csvCell(value: unknown): string {
+// A cell a spreadsheet would read as a formula (OWASP "CSV injection"): = + - @, tab and carriage
+// return, and their fullwidth forms, which some spreadsheets fold to the ASCII ones. Attackers can
+// put them in the record without signing in (a failed login's User-Agent). Review M12.
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/** One CSV cell: a leading formula character neutralised with a quote, then RFC 4180 quoting. */
+export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
-  const s = typeof value === "string" ? value : JSON.stringify(value);
+  let s = typeof value === "string" ? value : JSON.stringify(value);
+  if (FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -172,13 +179,15 @@ export async function* exportAuditLog(actor: Actor, rawQuery: unknown, format: "
   }
 }
 
-/** Seals what is pending, verifies the whole chain, and records that a verification ran. */
+/**
+ * Verifies the whole record and records that a verification ran. It only reads: entries the
+ * worker has not sealed yet are counted (`unsealed`), never sealed here.
+ */
 export async function runAuditVerification(actor: Actor): Promise<VerifyReport> {
   requirePermission(actor, "audit:read");
   if (actor.type === "USER" && actor.role !== "ADMIN" && actor.role !== "AUDITOR") {
     throw new AppError("FORBIDDEN", "Only auditors and admins verify the audit chain.");
   }
-  await sealAll();
   const report = await verifyAuditChain();
   await transaction(async (tx) =>
     tx.audit(actor, {

@@ -2,6 +2,7 @@ import { Webhook } from "standardwebhooks";
 import { db, sql, updateRows } from "../db";
 import { env } from "../env";
 import type { DeliveryAttempt } from "./schemas";
+import { openWebhookSecret } from "./secret";
 
 // Sends one webhook delivery, signed per the Standard Webhooks spec: `webhook-id` (the event id,
 // the same on every retry), `webhook-timestamp` (seconds) and `webhook-signature`
@@ -34,7 +35,7 @@ export async function deliverWebhook(deliveryId: string, opts: { final: boolean 
 
   const body = JSON.stringify(d.payload);
   const sentAt = new Date();
-  const signature = new Webhook(d.endpoint.secret).sign(d.eventId, sentAt, body);
+  const signature = new Webhook(openWebhookSecret(d.endpoint)).sign(d.eventId, sentAt, body);
   const started = Date.now();
   let status: number | null = null;
   let error: string | null = null;

@@ -16,6 +16,7 @@ import {
   type WebhookEventType,
   type WebhookWithSecretDto,
 } from "./schemas";
+import { storedWebhookSecret, webhookSecretFingerprint } from "./secret";
 
 // Admin-managed webhook endpoints, and the events they receive. An event becomes one
 // WebhookDelivery row per subscribed endpoint plus one outbox job each, in one transaction; the
@@ -51,7 +52,8 @@ function toDto(e: EndpointRow, stats: WebhookDto["stats"]): WebhookDto {
     description: e.description,
     eventTypes: e.eventTypes,
     active: e.active,
-    secretHint: `${e.secret.slice(0, 10)}…`,
+    // A fingerprint, never characters of the secret (review L5).
+    secretHint: `sha256:${e.secretFingerprint}`,
     createdBy: e.createdByName,
     createdAt: e.createdAt.toISOString(),
     updatedAt: e.updatedAt.toISOString(),
@@ -87,7 +89,14 @@ export async function createWebhook(actor: Actor, input: unknown): Promise<Webho
   const data = parse(createWebhookSchema, input, "Webhook");
   const secret = newSecret();
   const row = await transaction(async (tx) => {
-    const created = await tx.insertReturning("WebhookEndpoint", { ...data, secret, createdById: actor.type === "USER" ? actor.id : null, createdByName: actor.name });
+    const id = newId();
+    const created = await tx.insertReturning("WebhookEndpoint", {
+      id,
+      ...data,
+      ...storedWebhookSecret(id, secret),
+      createdById: actor.type === "USER" ? actor.id : null,
+      createdByName: actor.name,
+    });
     tx.audit(actor, { action: "webhook.created", subjectType: "webhook", subjectId: created.id, after: auditView(created) });
     return created;
   });
@@ -101,14 +110,14 @@ export async function updateWebhook(actor: Actor, id: string, input: unknown): P
   const { rotateSecret, ...fields } = data;
   const secret = rotateSecret ? newSecret() : undefined;
   const row = await transaction(async (tx) => {
-    const [updated] = await tx.updateReturning("WebhookEndpoint", { ...fields, ...(secret ? { secret } : {}) }, sql`"id" = ${id}`);
+    const [updated] = await tx.updateReturning("WebhookEndpoint", { ...fields, ...(secret ? storedWebhookSecret(id, secret) : {}) }, sql`"id" = ${id}`);
     if (!updated) throw new AppError("NOT_FOUND", "No such webhook endpoint.");
     tx.audit(actor, {
       action: "webhook.updated",
       subjectType: "webhook",
       subjectId: id,
-      before: { ...auditView(before), ...(secret ? { secretHint: `${before.secret.slice(0, 10)}…` } : {}) },
-      after: { ...auditView(updated), ...(secret ? { secretHint: `${secret.slice(0, 10)}…` } : {}) },
+      before: { ...auditView(before), ...(secret ? { secretHint: `sha256:${before.secretFingerprint}` } : {}) },
+      after: { ...auditView(updated), ...(secret ? { secretHint: `sha256:${webhookSecretFingerprint(secret)}` } : {}) },
     });
     return updated;
   });

@@ -8,7 +8,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import pg from "pg";
 
 export async function prepareBenchDatabase(name: string): Promise<string> {
-  const base = new URL(process.env.DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/baton_dev");
+  // Benchmarks create their own database, so they run as the owner role (ADR 025).
+  const base = new URL(process.env.DATABASE_OWNER_URL || process.env.DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/baton_dev");
   const dbName = `baton_bench_${name}`;
   const admin = new URL(base);
   admin.pathname = "/postgres";
@@ -20,6 +21,7 @@ export async function prepareBenchDatabase(name: string): Promise<string> {
   const url = new URL(base);
   url.pathname = `/${dbName}`;
   process.env.DATABASE_URL = url.toString();
+  process.env.DATABASE_OWNER_URL = url.toString();
   process.env.REDIS_PREFIX = dbName;
   process.env.LOG_LEVEL ??= "warn";
   process.env.AUTH_SECRET ??= "bench-secret-0123456789abcdef";

@@ -26,4 +26,8 @@ afterAll(async () => {
   await closeQueues();
   await disconnectRedis();
   await disconnectDb();
+  // The owner's client of tests/helpers.ts, if a test used it.
+  const owner = globalThis as unknown as { batonOwnerDb?: { $disconnect(): Promise<void> } };
+  await owner.batonOwnerDb?.$disconnect();
+  owner.batonOwnerDb = undefined;
 });

@@ -2,13 +2,14 @@ import type { Job } from "bullmq";
 import { dispatchOutbox, pruneOutbox } from "../../lib/db";
 import { sealAll } from "../../lib/audit/sealer";
 import { archiveAuditEntries } from "../../lib/audit/archive";
+import { anchorAuditCheckpoint } from "../../lib/audit/anchor";
 import { workerActor } from "../../lib/identity/actor";
 import { env } from "../../lib/env";
 import { refreshKpiRollups } from "../../lib/kpi/rollup";
 import { commitDueHeldDecisions, commitHeldDecision } from "../../lib/tasks";
 import { parseJob } from "../parse-job";
 
-const MAINTENANCE_JOBS = ["dispatch-outbox", "prune-outbox", "commit-decision", "commit-held-decisions", "seal-audit", "archive-audit", "refresh-kpis"] as const;
+const MAINTENANCE_JOBS = ["dispatch-outbox", "prune-outbox", "commit-decision", "commit-held-decisions", "seal-audit", "archive-audit", "anchor-audit", "refresh-kpis"] as const;
 
 /** Drains the outbox in batches, so a backlog after an outage clears in one sweep. */
 async function sweepOutbox(): Promise<number> {
@@ -47,6 +48,8 @@ export async function processMaintenanceJob(raw: Job) {
       if (days === 0) return { archived: 0 };
       return archiveAuditEntries({ olderThan: new Date(Date.now() - days * 86_400_000), dir: env().AUDIT_ARCHIVE_DIR, actor: workerActor("worker:audit-retention", raw.id) });
     }
+    case "anchor-audit":
+      return anchorAuditCheckpoint();
     case "refresh-kpis":
       return refreshKpiRollups({ rebuild: job.data.rebuild });
   }

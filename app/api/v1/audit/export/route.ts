@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineRoute } from "@/app/api/_lib/define-route";
 import { exportAuditLog } from "@/lib/audit/service";
+import { publishedAuditKeys } from "@/lib/audit/keys";
 import { auditQuerySchema } from "@/lib/audit/schemas";
 import { AppError } from "@/lib/errors";
 import { streamText } from "@/lib/http/responses";
@@ -23,6 +24,14 @@ export const GET = defineRoute({
       "content-type": format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
       "content-disposition": `attachment; filename="baton-audit-${stamp}.${format}"`,
       "cache-control": "no-store",
+      // The key the record's checkpoints are signed with (ADR 026), also at GET /api/v1/audit/public-key.
+      ...auditKeyHeaders(),
     });
   },
 });
+
+function auditKeyHeaders(): Record<string, string> {
+  const keys = publishedAuditKeys();
+  const current = keys.keys.find((k) => k.keyId === keys.current);
+  return current ? { "baton-audit-key-id": current.keyId, "baton-audit-public-key": current.publicKey } : {};
+}
