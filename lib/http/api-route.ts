@@ -87,5 +87,8 @@ export function statusesOf(route: ApiRoute, method: string): number[] {
   if (isJsonBody(route.body)) s.add(400).add(415).add(422);
   if (route.query) s.add(422);
   if (route.ifMatch) s.add(400);
+  // Inputs PostgreSQL could not store (lib/http/input-guards.ts): a path id with NUL names nothing, a body with it is invalid.
+  if (route.params) s.add(404);
+  if (route.body) s.add(422);
   return [...s].sort((a, b) => a - b);
 }
