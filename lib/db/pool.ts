@@ -30,9 +30,14 @@ export function pool(): pg.Pool {
   if (!g.batonPgPool) {
     g.batonPgPool = new pg.Pool({
       connectionString: env().DATABASE_URL,
+      // Names the pool's sessions in pg_stat_activity (operators, and the connection-loss test).
+      application_name: "baton",
       max: 10,
       types,
       idleTimeoutMillis: 30_000,
+      // No free connection within this time: the request fails as transient (503 + Retry-After)
+      // instead of waiting without end.
+      connectionTimeoutMillis: env().DB_POOL_TIMEOUT_MS,
       // A transaction left open by a request that died must not hold its locks and connection forever.
       idle_in_transaction_session_timeout: 60_000,
     });

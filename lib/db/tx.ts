@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { logger } from "../logger";
+import { isConnectionFault } from "./faults";
 import { auditInsertSql, type AuditActor, type AuditInput } from "./audit";
 import { handOff, insertOutboxRows, prepareMessages, type OutboxInput, type OutboxRow } from "./outbox";
 import { pool, statementName } from "./pool";
@@ -232,14 +233,19 @@ export async function transaction<T>(fn: (tx: Tx) => Promise<T>, opts: Transacti
 
 async function attempt<T>(fn: (tx: Tx) => Promise<T>, batched: boolean, opts: TransactionOptions): Promise<T> {
   const client = await pool().connect();
+  // A connection that failed while checked out (terminated, reset) goes back destroyed, never
+  // to the pool for the next request (issue 19): its 'error' event, or an error of its kind.
   let broken = false;
+  const onError = () => void (broken = true);
+  client.on("error", onError);
   const tx = new Tx(client, batched);
   let result: T;
   try {
     result = await fn(tx);
     await tx.commit();
   } catch (e) {
-    if (tx.begun) {
+    if (isConnectionFault(e)) broken = true;
+    if (tx.begun && !broken) {
       try {
         await client.query("ROLLBACK");
       } catch {
@@ -248,6 +254,7 @@ async function attempt<T>(fn: (tx: Tx) => Promise<T>, batched: boolean, opts: Tr
     }
     throw e;
   } finally {
+    client.off("error", onError);
     client.release(broken);
   }
   const handedOff = handOff(tx.written);

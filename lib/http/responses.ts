@@ -1,6 +1,7 @@
 import { ZodError } from "zod";
 import { AppError, fromZodError, toProblem } from "../errors";
 import { logger } from "../logger";
+import { isTransientFault, unavailable } from "./unavailable";
 
 export function json(data: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
   return new Response(JSON.stringify(data), {
@@ -13,7 +14,7 @@ export function problem(err: AppError, requestId?: string, instance?: string): R
   const headers: Record<string, string> = { "content-type": "application/problem+json; charset=utf-8" };
   if (requestId) headers["x-request-id"] = requestId;
   const retryAfter = err.details?.retryAfterS;
-  if (err.code === "RATE_LIMITED" && typeof retryAfter === "number") headers["retry-after"] = String(Math.ceil(retryAfter));
+  if ((err.code === "RATE_LIMITED" || err.code === "SERVICE_UNAVAILABLE") && typeof retryAfter === "number") headers["retry-after"] = String(Math.ceil(retryAfter));
   return new Response(JSON.stringify(toProblem(err, instance)), { status: err.status, headers });
 }
 
@@ -21,6 +22,10 @@ export function problem(err: AppError, requestId?: string, instance?: string): R
 export function errorResponse(e: unknown, requestId?: string, instance?: string): Response {
   if (e instanceof AppError) return problem(e, requestId, instance);
   if (e instanceof ZodError) return problem(fromZodError(e), requestId, instance);
+  if (isTransientFault(e)) {
+    logger.warn({ err: e instanceof Error ? e.message : String(e), requestId }, "transient fault: answered 503");
+    return problem(unavailable(), requestId, instance);
+  }
   logger.error({ err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e), requestId }, "unhandled error");
   return problem(new AppError("INTERNAL", "Something went wrong on our side. The error was logged; quote the request id when reporting it."), requestId, instance);
 }
