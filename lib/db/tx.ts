@@ -4,6 +4,7 @@ import { isConnectionFault } from "./faults";
 import { auditInsertSql, type AuditActor, type AuditInput } from "./audit";
 import { handOff, insertOutboxRows, prepareMessages, type OutboxInput, type OutboxRow } from "./outbox";
 import { pool, statementName } from "./pool";
+import { currentRequestTx, exclusively, onSavepoint, type RequestTx } from "./request-scope";
 import { insertSql, setSql, tableSql, type Changes, type Filled, type NewRow, type Row, type Table } from "./schema";
 import { join, raw, sql, type Sql } from "./sql";
 
@@ -58,6 +59,8 @@ export class Tx {
   constructor(
     private readonly client: pg.PoolClient,
     readonly batched: boolean,
+    /** Part of a request's transaction (request-tx.ts), on a savepoint: no BEGIN or COMMIT of its own. */
+    private readonly joined = false,
   ) {}
 
   /**
@@ -134,7 +137,7 @@ export class Tx {
   private async begin(): Promise<void> {
     if (this.begun) return;
     this.begun = true;
-    await this.client.query("BEGIN");
+    if (!this.joined) await this.client.query("BEGIN");
   }
 
   private async run<T>(q: { text: string; values: unknown[] }): Promise<T[]> {
@@ -184,7 +187,7 @@ export class Tx {
       });
     }
     await this.sendDeferred();
-    if (this.begun) await this.client.query("COMMIT");
+    if (this.begun && !this.joined) await this.client.query("COMMIT");
   }
 
   /** After the commit: the hooks, in order (a failing one is logged, the rest still run). */
@@ -222,6 +225,8 @@ export interface TransactionOptions {
  * again unbatched.
  */
 export async function transaction<T>(fn: (tx: Tx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+  const inRequest = currentRequestTx();
+  if (inRequest) return joinRequestTx(inRequest.rtx, fn, opts);
   if (!opts.batched) return attempt(fn, false, opts);
   try {
     return await attempt(fn, true, opts);
@@ -261,4 +266,30 @@ async function attempt<T>(fn: (tx: Tx) => Promise<T>, batched: boolean, opts: Tr
   tx.runAfterCommit();
   if (opts.awaitHandOff !== false) await handedOff;
   return result;
+}
+
+/**
+ * Inside a request's transaction (request-tx.ts): `fn` on a savepoint of it, batched first if asked
+ * (a conflict rolls back to the savepoint and runs it again unbatched). Its jobs and hooks wait
+ * for the request's commit.
+ */
+function joinRequestTx<T>(rtx: RequestTx, fn: (tx: Tx) => Promise<T>, opts: TransactionOptions): Promise<T> {
+  const once = (batched: boolean) =>
+    onSavepoint(rtx, async () => {
+      const tx = new Tx(rtx.client, batched, true);
+      const result = await fn(tx);
+      await tx.commit();
+      rtx.written.push(...tx.written);
+      rtx.hooks.push(() => tx.runAfterCommit());
+      return result;
+    });
+  return exclusively(rtx, async () => {
+    if (!opts.batched) return once(false);
+    try {
+      return await once(true);
+    } catch (e) {
+      if (!(e instanceof BatchConflict)) throw e;
+      return once(false);
+    }
+  });
 }

@@ -14,7 +14,7 @@ export function problem(err: AppError, requestId?: string, instance?: string): R
   const headers: Record<string, string> = { "content-type": "application/problem+json; charset=utf-8" };
   if (requestId) headers["x-request-id"] = requestId;
   const retryAfter = err.details?.retryAfterS;
-  if ((err.code === "RATE_LIMITED" || err.code === "SERVICE_UNAVAILABLE") && typeof retryAfter === "number") headers["retry-after"] = String(Math.ceil(retryAfter));
+  if (typeof retryAfter === "number") headers["retry-after"] = String(Math.ceil(retryAfter));
   return new Response(JSON.stringify(toProblem(err, instance)), { status: err.status, headers });
 }
 
