@@ -1,5 +1,6 @@
 import { ZodError } from "zod";
 import { AppError, fromZodError, toProblem } from "../errors";
+import { INT4_MAX } from "../fields";
 import { logger } from "../logger";
 import { isTransientFault, unavailable } from "./unavailable";
 
@@ -55,8 +56,9 @@ export async function readJson(req: Request, { optional = false } = {}): Promise
 export function parseIfMatch(req: Request): number | undefined {
   const raw = req.headers.get("if-match");
   if (!raw || raw.trim() === "*") return undefined;
-  const m = /^(?:W\/)?"?(\d+)"?$/.exec(raw.trim());
-  if (!m) throw new AppError("BAD_REQUEST", 'If-Match must be the ETag of the task, e.g. "3".');
+  const m = /^(?:W\/)?"?(\d{1,10})"?$/.exec(raw.trim());
+  // A version is an int4 (lib/fields.ts): anything larger is no ETag we ever sent.
+  if (!m || Number(m[1]) > INT4_MAX) throw new AppError("BAD_REQUEST", 'If-Match must be the ETag of the task, e.g. "3".');
   return Number(m[1]);
 }
 
