@@ -16,7 +16,7 @@ import { problemSchema } from "@/lib/openapi/components";
 import { startApiServer, type ApiServer } from "./api-server";
 import { groupTask, makeTeam, tokenFor, type Team } from "./helpers";
 
-const RUNS = Number(process.env.BATON_FUZZ_RUNS ?? 10);
+const RUNS = Number(process.env.BATON_FUZZ_RUNS ?? 12);
 const SEED = Number(process.env.BATON_FUZZ_SEED ?? 19);
 
 let team: Team;

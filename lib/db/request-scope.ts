@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type pg from "pg";
 import { isConnectionFault } from "./faults";
-import type { OutboxRow } from "./outbox";
 
 // A request that must take effect at most once (Idempotency-Key, ADR 027) runs in ONE PostgreSQL
 // transaction: every `transaction()` and `query()` of the request joins it (each transaction as
@@ -15,7 +14,8 @@ export interface RequestTx {
   next: number;
   /** One unit (a transaction or a query) at a time on the connection. */
   queue: Promise<void>;
-  written: OutboxRow[];
+  /** The outbox rows its transactions wrote (OutboxRow; typed loosely so this module imports no outbox), handed over after the commit. */
+  written: unknown[];
   hooks: (() => void)[];
   broken: boolean;
 }

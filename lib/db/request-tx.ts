@@ -1,6 +1,6 @@
 import { logger } from "../logger";
 import { isConnectionFault } from "./faults";
-import { handOff } from "./outbox";
+import { handOff, type OutboxRow } from "./outbox";
 import { pool } from "./pool";
 import { runWithRequestTx, type RequestTx } from "./request-scope";
 
@@ -29,7 +29,7 @@ export async function inRequestTransaction<T>(fn: () => Promise<{ result: T; com
     client.release(rtx.broken);
   }
   if (out.commit) {
-    void handOff(rtx.written);
+    void handOff(rtx.written as OutboxRow[]);
     for (const hook of rtx.hooks) {
       try {
         hook();
