@@ -24,29 +24,30 @@ const ALLOWED = {
   boot: ["env"],
   // Helpers every domain may use: formats and values, no I/O.
   duration: [],
+  fields: [],
   paths: [],
   references: [],
   // Domains.
   identity: ["db", "env", "errors", "logger", "redis"],
   metrics: ["db", "errors", "identity", "queues"],
-  http: ["db", "env", "errors", "identity", "logger", "metrics", "redis", "tracing"],
+  http: ["db", "env", "errors", "fields", "identity", "logger", "metrics", "redis", "tracing"],
   live: ["identity", "logger", "redis"],
   // env: the signing key, the archive directory and the anchor targets (ADR 026).
-  audit: ["db", "env", "errors", "identity", "logger", "references"],
-  rules: ["db", "errors", "identity"],
+  audit: ["db", "env", "errors", "fields", "identity", "logger", "references"],
+  rules: ["db", "errors", "fields", "identity"],
   secrets: ["db", "env", "errors", "identity", "paths"],
   sla: ["db", "duration", "errors", "identity", "queues"],
-  routing: ["db", "duration", "errors", "identity", "rules"],
-  processes: ["db", "duration", "errors", "identity", "paths", "routing", "secrets", "sla"],
-  tasks: ["audit", "batcher", "db", "duration", "env", "errors", "identity", "live", "logger", "metrics", "queues", "redis", "references", "routing", "sla"],
+  routing: ["db", "duration", "errors", "fields", "identity", "rules"],
+  processes: ["db", "duration", "errors", "fields", "identity", "paths", "routing", "secrets", "sla"],
+  tasks: ["audit", "batcher", "db", "duration", "env", "errors", "fields", "identity", "live", "logger", "metrics", "queues", "redis", "references", "routing", "sla"],
   comments: ["db", "errors", "identity", "live", "queues", "tasks"],
   notifications: ["db", "env", "errors", "identity", "live", "logger", "queues", "references", "sla"],
   // secrets: webhook signing secrets are encrypted with the named secrets' cipher and key (review L5).
   webhooks: ["db", "env", "errors", "identity", "notifications", "queues", "references", "secrets"],
-  engine: ["db", "duration", "env", "errors", "identity", "logger", "metrics", "paths", "processes", "queues", "redis", "references", "rules", "secrets", "tasks"],
+  engine: ["db", "duration", "env", "errors", "fields", "identity", "logger", "metrics", "paths", "processes", "queues", "redis", "references", "rules", "secrets", "tasks"],
   events: ["db", "engine", "errors", "identity", "processes", "queues"],
-  kpi: ["db", "errors", "identity", "logger", "processes"],
-  team: ["db", "errors", "identity", "references", "routing", "tasks"],
+  kpi: ["db", "errors", "fields", "identity", "logger", "processes"],
+  team: ["db", "errors", "fields", "identity", "references", "routing", "tasks"],
   "saved-filters": ["db", "errors", "identity", "tasks"],
   openapi: ["audit", "comments", "errors", "http", "identity", "live", "notifications", "tasks"],
 };
@@ -61,7 +62,7 @@ const CLIENT_SAFE = [
   "^lib/kpi/format\\.ts$",
   "^lib/processes/graph\\.ts$",
   "^lib/identity/permissions\\.ts$",
-  "^lib/(errors|duration|paths|references)\\.ts$",
+  "^lib/(errors|duration|fields|paths|references)\\.ts$",
   "^lib/generated/db/schema\\.ts$",
 ];
 

@@ -75,6 +75,11 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -")
     .default("baton"),
+  // How long a request waits for a free PostgreSQL connection before it answers 503 + Retry-After.
+  DB_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  // Idempotency-Key (ADR 027): how long a request in progress holds its key. A retry after the
+  // lease finds the key free again (the first attempt died); a retry within it gets 409.
+  IDEMPOTENCY_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   // Web processes sharing PORT (server.ts forks them with node:cluster); one per core under load.
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),

@@ -1,6 +1,7 @@
 // Shared builders for the integration suites. Every test makes its own people, groups and tasks
 // (random e-mails and keys), so the files can share one database without seeing each other's rows.
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:net";
 import { Worker } from "bullmq";
 import { expect } from "vitest";
 import { env } from "@/lib/env";
@@ -166,4 +167,15 @@ export async function failInsertsInto(table: "AuditEntry" | "OutboxMessage" | "T
 }
 export async function dropFaults(): Promise<void> {
   for (const sql of faults.splice(0)) await ownerDb().$executeRawUnsafe(sql);
+}
+
+/** A TCP port free on 127.0.0.1 now (for a server a test spawns). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+    probe.on("error", reject);
+  });
 }

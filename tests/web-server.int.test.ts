@@ -3,24 +3,15 @@
 // development mode, so no build is needed; like any `next dev` it cannot share the checkout's
 // .next/dev with a running `npm run dev`.)
 import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRouteTree } from "@/app/api/route-tree";
+import { freePort } from "./helpers";
 
 let child: ChildProcess;
 let base: string;
 let stderr = "";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.on("error", reject);
-  });
-}
 
 beforeAll(async () => {
   const port = await freePort();

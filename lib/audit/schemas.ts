@@ -1,5 +1,6 @@
 import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
+import { isoDateTime } from "../fields";
 
 /** Every action Baton records (the audit page's action filter offers these). */
 export const AUDIT_ACTIONS = [
@@ -79,13 +80,13 @@ export const auditQuerySchema = z.object({
   instanceId: z.string().trim().max(100).optional(),
   /** Entries about instances of this process definition key. */
   process: z.string().trim().max(100).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: isoDateTime().optional(),
+  to: isoDateTime().optional(),
   q: z.string().trim().max(200).optional(),
   /** Entries about tasks whose context `amount` is at least / at most this (e.g. approvals above 50,000). */
   amountMin: z.coerce.number().finite().optional(),
   amountMax: z.coerce.number().finite().optional(),
-  cursor: z.string().regex(/^\d+$/, "cursor must come from a previous page").optional(),
+  cursor: z.string().regex(/^\d{1,18}$/, "cursor must come from a previous page").optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;

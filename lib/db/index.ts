@@ -4,6 +4,8 @@ export { sql, join, raw, empty, Sql } from "./sql";
 export { query, pool, closePool, isUniqueViolation } from "./pool";
 export { transaction, Tx, BatchConflict, type WriteOptions, type TransactionOptions } from "./tx";
 export { newId } from "./ids";
+export { inRequestTransaction } from "./request-tx";
+export { isTransientFault, isConnectionFault } from "./faults";
 export {
   ENUMS,
   NOW,

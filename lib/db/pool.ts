@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
 import { env } from "../env";
+import { currentRequestTx, queryInRequest } from "./request-scope";
 import type { Sql } from "./sql";
 
 // The one way to PostgreSQL at run time: a `pg` pool whose statements are named prepared
@@ -30,9 +31,14 @@ export function pool(): pg.Pool {
   if (!g.batonPgPool) {
     g.batonPgPool = new pg.Pool({
       connectionString: env().DATABASE_URL,
+      // Names the pool's sessions in pg_stat_activity (operators, and the connection-loss test).
+      application_name: "baton",
       max: 10,
       types,
       idleTimeoutMillis: 30_000,
+      // No free connection within this time: the request fails as transient (503 + Retry-After)
+      // instead of waiting without end.
+      connectionTimeoutMillis: env().DB_POOL_TIMEOUT_MS,
       // A transaction left open by a request that died must not hold its locks and connection forever.
       idle_in_transaction_session_timeout: 60_000,
     });
@@ -65,7 +71,10 @@ export function statementName(text: string): string {
 export async function query<T>(sql: Sql | string, values: unknown[] = []): Promise<T[]> {
   const text = typeof sql === "string" ? sql : sql.text;
   const params = typeof sql === "string" ? values : sql.values;
-  const result = await pool().query({ name: statementName(text), text, values: params as unknown[] });
+  const config = { name: statementName(text), text, values: params as unknown[] };
+  // Inside a request that runs in one transaction (Idempotency-Key), the statement joins it.
+  const inRequest = currentRequestTx();
+  const result = inRequest ? await queryInRequest(inRequest, config) : await pool().query(config);
   return result.rows as T[];
 }
 

@@ -1,8 +1,10 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "../generated/prisma/client";
 import type { Prisma } from "../generated/prisma/client";
 import { env } from "../env";
 import { closePool } from "./pool";
+import { currentRequestTx, queryInRequest } from "./request-scope";
 
 // Prisma owns the schema and the migrations (ADR 002). At run time it only reads: admin lists and
 // filters that its query API expresses well, outside any transaction. Every write goes through a
@@ -27,8 +29,23 @@ export function db(): ColdReads {
  * the application (the lint config refuses it in app/, lib/, components/ and workers/).
  */
 export function prismaClient(): PrismaClient {
-  g.batonDb ??= new PrismaClient({ adapter: new PrismaPg({ connectionString: env().DATABASE_URL, max: 5 }) });
+  g.batonDb ??= new PrismaClient({ adapter: new PrismaPg(readPool(), { disposeExternalPool: true }) });
   return g.batonDb;
+}
+
+/**
+ * The read client's pool. Inside a request that runs in one transaction (Idempotency-Key,
+ * request-tx.ts) its statements run on that transaction's connection, so a read after the
+ * request's own writes sees them, as it does outside one.
+ */
+function readPool(): pg.Pool {
+  const readers = new pg.Pool({ connectionString: env().DATABASE_URL, max: 5 });
+  const plain = readers.query.bind(readers) as (config: pg.QueryConfig, values?: unknown[]) => Promise<pg.QueryResult>;
+  readers.query = ((config: pg.QueryConfig, values?: unknown[]) => {
+    const inRequest = currentRequestTx();
+    return inRequest ? queryInRequest(inRequest, { ...config, values: values ?? config.values }) : plain(config, values);
+  }) as typeof readers.query;
+  return readers;
 }
 
 /** Closes the pool and the read client (shutdown, end of a script). */

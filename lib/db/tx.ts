@@ -1,8 +1,10 @@
 import type pg from "pg";
 import { logger } from "../logger";
+import { isConnectionFault } from "./faults";
 import { auditInsertSql, type AuditActor, type AuditInput } from "./audit";
 import { handOff, insertOutboxRows, prepareMessages, type OutboxInput, type OutboxRow } from "./outbox";
 import { pool, statementName } from "./pool";
+import { currentRequestTx, exclusively, onSavepoint, type RequestTx } from "./request-scope";
 import { insertSql, setSql, tableSql, type Changes, type Filled, type NewRow, type Row, type Table } from "./schema";
 import { join, raw, sql, type Sql } from "./sql";
 
@@ -57,6 +59,8 @@ export class Tx {
   constructor(
     private readonly client: pg.PoolClient,
     readonly batched: boolean,
+    /** Part of a request's transaction (request-tx.ts), on a savepoint: no BEGIN or COMMIT of its own. */
+    private readonly joined = false,
   ) {}
 
   /**
@@ -133,7 +137,7 @@ export class Tx {
   private async begin(): Promise<void> {
     if (this.begun) return;
     this.begun = true;
-    await this.client.query("BEGIN");
+    if (!this.joined) await this.client.query("BEGIN");
   }
 
   private async run<T>(q: { text: string; values: unknown[] }): Promise<T[]> {
@@ -183,7 +187,7 @@ export class Tx {
       });
     }
     await this.sendDeferred();
-    if (this.begun) await this.client.query("COMMIT");
+    if (this.begun && !this.joined) await this.client.query("COMMIT");
   }
 
   /** After the commit: the hooks, in order (a failing one is logged, the rest still run). */
@@ -221,6 +225,8 @@ export interface TransactionOptions {
  * again unbatched.
  */
 export async function transaction<T>(fn: (tx: Tx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+  const inRequest = currentRequestTx();
+  if (inRequest) return joinRequestTx(inRequest.rtx, fn, opts);
   if (!opts.batched) return attempt(fn, false, opts);
   try {
     return await attempt(fn, true, opts);
@@ -232,14 +238,19 @@ export async function transaction<T>(fn: (tx: Tx) => Promise<T>, opts: Transacti
 
 async function attempt<T>(fn: (tx: Tx) => Promise<T>, batched: boolean, opts: TransactionOptions): Promise<T> {
   const client = await pool().connect();
+  // A connection that failed while checked out (terminated, reset) goes back destroyed, never
+  // to the pool for the next request (issue 19): its 'error' event, or an error of its kind.
   let broken = false;
+  const onError = () => void (broken = true);
+  client.on("error", onError);
   const tx = new Tx(client, batched);
   let result: T;
   try {
     result = await fn(tx);
     await tx.commit();
   } catch (e) {
-    if (tx.begun) {
+    if (isConnectionFault(e)) broken = true;
+    if (tx.begun && !broken) {
       try {
         await client.query("ROLLBACK");
       } catch {
@@ -248,10 +259,37 @@ async function attempt<T>(fn: (tx: Tx) => Promise<T>, batched: boolean, opts: Tr
     }
     throw e;
   } finally {
+    client.off("error", onError);
     client.release(broken);
   }
   const handedOff = handOff(tx.written);
   tx.runAfterCommit();
   if (opts.awaitHandOff !== false) await handedOff;
   return result;
+}
+
+/**
+ * Inside a request's transaction (request-tx.ts): `fn` on a savepoint of it, batched first if asked
+ * (a conflict rolls back to the savepoint and runs it again unbatched). Its jobs and hooks wait
+ * for the request's commit.
+ */
+function joinRequestTx<T>(rtx: RequestTx, fn: (tx: Tx) => Promise<T>, opts: TransactionOptions): Promise<T> {
+  const once = (batched: boolean) =>
+    onSavepoint(rtx, async () => {
+      const tx = new Tx(rtx.client, batched, true);
+      const result = await fn(tx);
+      await tx.commit();
+      rtx.written.push(...tx.written);
+      rtx.hooks.push(() => tx.runAfterCommit());
+      return result;
+    });
+  return exclusively(rtx, async () => {
+    if (!opts.batched) return once(false);
+    try {
+      return await once(true);
+    } catch (e) {
+      if (!(e instanceof BatchConflict)) throw e;
+      return once(false);
+    }
+  });
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { versionNumber } from "../fields";
 
 // Moving in-flight instances of a process to a newer version (issue 3): a preview that changes
 // nothing, then a move of the instances the operator picked, each guarded by the instance version
@@ -6,7 +7,7 @@ import { z } from "zod";
 
 export const migrationPreviewInputSchema = z
   .object({
-    targetVersion: z.number().int().min(1),
+    targetVersion: versionNumber(),
     /** The instances to assess; omitted: every running, waiting or failed instance on an older version (newest first, at most 500). */
     instanceIds: z.array(z.string().min(1).max(100)).min(1).max(500).optional(),
   })
@@ -37,10 +38,10 @@ export type MigrationPreview = z.infer<typeof migrationPreviewSchema>;
 
 export const migrateInstancesInputSchema = z
   .object({
-    targetVersion: z.number().int().min(1),
+    targetVersion: versionNumber(),
     /** Each instance with the version the preview showed; one that changed since is refused. */
     instances: z
-      .array(z.object({ id: z.string().min(1).max(100), version: z.number().int().min(1) }).strict())
+      .array(z.object({ id: z.string().min(1).max(100), version: versionNumber() }).strict())
       .min(1, "Pick at least one instance")
       .max(500),
     reason: z.string().trim().max(2000).optional(),

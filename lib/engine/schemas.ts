@@ -1,5 +1,6 @@
 import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
+import { isoDayOrTime, queryInt } from "../fields";
 
 export const INSTANCE_STATUSES = ENUMS.InstanceStatus;
 const instanceStatusSchema = z.enum(INSTANCE_STATUSES);
@@ -14,14 +15,14 @@ export const startInstanceSchema = z
   })
   .strict();
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/, "must be an ISO date (YYYY-MM-DD) or UTC time");
+const isoDay = isoDayOrTime();
 export const instanceListQuerySchema = z.object({
   status: instanceStatusSchema.optional(),
   process: z.string().max(64).optional(),
   // Drill-down from the KPI dashboard (lib/kpi): a version, start/end windows (from inclusive,
   // to exclusive), instances with a run of `step` (in `stepStatus`) that ended in the end
   // window, and reworked instances (looped back to a completed step or asked for information).
-  version: z.coerce.number().int().min(1).optional(),
+  version: queryInt().min(1).optional(),
   startedFrom: isoDay.optional(),
   startedTo: isoDay.optional(),
   endedFrom: isoDay.optional(),

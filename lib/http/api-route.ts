@@ -73,19 +73,28 @@ export function isJsonBody(body: ApiRoute["body"]): body is JsonBody {
   return body !== undefined && "schema" in body;
 }
 
+/** The operation reads Idempotency-Key (withApi: every authenticated POST; ADR 027). */
+export function acceptsIdempotencyKey(route: ApiRoute, method: string): boolean {
+  return method === "POST" && !route.public;
+}
+
 /** Every status an operation can answer: the router's and the wrapper's by what it declares, plus its own. */
 export function statusesOf(route: ApiRoute, method: string): number[] {
   const s = new Set<number>([500, ...(route.errors ?? [])]);
   if (!route.public) {
-    s.add(401).add(429);
-    // Idempotency-Key on POSTs: malformed (400), reused with another body or still in flight (409).
-    if (method === "POST") s.add(400).add(409);
+    // Unauthenticated, rate-limited, and a database or Redis connection that failed (503 + Retry-After).
+    s.add(401).add(429).add(503);
   }
+  // Idempotency-Key: malformed (400), reused with another body or still in flight (409).
+  if (acceptsIdempotencyKey(route, method)) s.add(400).add(409);
   if (route.permission) s.add(403);
   // The router refuses a body over the limit before anything reads it; GET and HEAD bodies are not read.
   if (method !== "GET" && method !== "HEAD") s.add(413);
   if (isJsonBody(route.body)) s.add(400).add(415).add(422);
   if (route.query) s.add(422);
   if (route.ifMatch) s.add(400);
+  // Inputs PostgreSQL could not store (lib/http/input-guards.ts): a path id with NUL names nothing, a body with it is invalid.
+  if (route.params) s.add(404);
+  if (route.body) s.add(422);
   return [...s].sort((a, b) => a - b);
 }

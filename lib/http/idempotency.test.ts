@@ -8,6 +8,8 @@ vi.mock("../db", async (original) => ({
   },
 }));
 
+vi.mock("../env", () => ({ env: () => ({ IDEMPOTENCY_LEASE_MS: 60_000 }) }));
+
 const { requestHash, withIdempotency } = await import("./idempotency");
 const { AppError } = await import("../errors");
 

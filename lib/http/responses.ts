@@ -1,6 +1,8 @@
 import { ZodError } from "zod";
 import { AppError, fromZodError, toProblem } from "../errors";
+import { INT4_MAX } from "../fields";
 import { logger } from "../logger";
+import { isTransientFault, unavailable } from "./unavailable";
 
 export function json(data: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
   return new Response(JSON.stringify(data), {
@@ -13,7 +15,7 @@ export function problem(err: AppError, requestId?: string, instance?: string): R
   const headers: Record<string, string> = { "content-type": "application/problem+json; charset=utf-8" };
   if (requestId) headers["x-request-id"] = requestId;
   const retryAfter = err.details?.retryAfterS;
-  if (err.code === "RATE_LIMITED" && typeof retryAfter === "number") headers["retry-after"] = String(Math.ceil(retryAfter));
+  if (typeof retryAfter === "number") headers["retry-after"] = String(Math.ceil(retryAfter));
   return new Response(JSON.stringify(toProblem(err, instance)), { status: err.status, headers });
 }
 
@@ -21,6 +23,10 @@ export function problem(err: AppError, requestId?: string, instance?: string): R
 export function errorResponse(e: unknown, requestId?: string, instance?: string): Response {
   if (e instanceof AppError) return problem(e, requestId, instance);
   if (e instanceof ZodError) return problem(fromZodError(e), requestId, instance);
+  if (isTransientFault(e)) {
+    logger.warn({ err: e instanceof Error ? e.message : String(e), requestId }, "transient fault: answered 503");
+    return problem(unavailable(), requestId, instance);
+  }
   logger.error({ err: e instanceof Error ? { message: e.message, stack: e.stack } : String(e), requestId }, "unhandled error");
   return problem(new AppError("INTERNAL", "Something went wrong on our side. The error was logged; quote the request id when reporting it."), requestId, instance);
 }
@@ -50,8 +56,9 @@ export async function readJson(req: Request, { optional = false } = {}): Promise
 export function parseIfMatch(req: Request): number | undefined {
   const raw = req.headers.get("if-match");
   if (!raw || raw.trim() === "*") return undefined;
-  const m = /^(?:W\/)?"?(\d+)"?$/.exec(raw.trim());
-  if (!m) throw new AppError("BAD_REQUEST", 'If-Match must be the ETag of the task, e.g. "3".');
+  const m = /^(?:W\/)?"?(\d{1,10})"?$/.exec(raw.trim());
+  // A version is an int4 (lib/fields.ts): anything larger is no ETag we ever sent.
+  if (!m || Number(m[1]) > INT4_MAX) throw new AppError("BAD_REQUEST", 'If-Match must be the ETag of the task, e.g. "3".');
   return Number(m[1]);
 }
 

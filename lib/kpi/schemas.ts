@@ -1,16 +1,17 @@
 import { z } from "zod";
+import { isoDay, queryInt } from "../fields";
 import { versionSplitDtoSchema } from "../processes/schemas";
 
 // KPI dashboard: one query shape, one response shape (API, UI and OpenAPI use these).
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD");
+const day = isoDay();
 
 export const kpiQuerySchema = z
   .object({
     from: day.optional().meta({ description: "First UTC day (inclusive); default 29 days before `to`" }),
     to: day.optional().meta({ description: "Last UTC day (inclusive); default today" }),
     process: z.string().max(64).optional().meta({ description: "Only this process key" }),
-    version: z.coerce.number().int().min(1).optional().meta({ description: "Only this version (with `process`)" }),
+    version: queryInt().min(1).optional().meta({ description: "Only this version (with `process`)" }),
   })
   .strict();
 export type KpiQuery = z.infer<typeof kpiQuerySchema>;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponseObject } from "zod-openapi";
-import { isJsonBody, statusesOf, type ApiEndpoint, type ApiRoute, type ResponseSpec } from "../http/api-route";
+import { idempotencyKeySchema } from "../http/idempotency";
+import { acceptsIdempotencyKey, isJsonBody, statusesOf, type ApiEndpoint, type ApiRoute, type ResponseSpec } from "../http/api-route";
 import { namedSchemas, problemSchema } from "./components";
 
 // The OpenAPI 3.1 description of /api/v1, assembled from the route declarations of the route tree
@@ -23,13 +24,19 @@ const DESCRIPTIONS: Record<number, string> = {
   415: "The body's media type is not accepted",
   422: "Validation failed (see errors)",
   500: "Unexpected error (logged; quote x-request-id)",
-  503: "Not available on this server (the detail says how to turn it on)",
+  503: "Unavailable for a moment (a database or Redis connection failed: retry after Retry-After seconds), or a feature not turned on here (the detail says how)",
 };
 
 const PROBLEM = { "application/problem+json": { schema: problemSchema } };
 
+const retryAfter = z.string().meta({ description: "Seconds to wait before trying again" });
+
 const problem = (status: number): ZodOpenApiResponseObject =>
-  status === 429
+  status === 503
+    ? { description: DESCRIPTIONS[503]!, headers: z.object({ "retry-after": retryAfter.optional() }), content: PROBLEM }
+    : status === 409
+      ? { description: DESCRIPTIONS[409]!, headers: z.object({ "retry-after": retryAfter.optional() }), content: PROBLEM }
+      : status === 429
     ? {
         description: "Too many requests from this API token: wait Retry-After seconds",
         headers: z.object({
@@ -43,7 +50,7 @@ const problem = (status: number): ZodOpenApiResponseObject =>
     : { description: DESCRIPTIONS[status] ?? "Error", content: PROBLEM };
 
 const ifMatchHeader = { "if-match": z.string().optional().meta({ description: 'The version you saw, e.g. "3" (412 if it changed)' }) };
-const idempotencyHeader = { "idempotency-key": z.string().max(200).optional().meta({ description: "Replays the first response for the same key" }) };
+const idempotencyHeader = { "idempotency-key": idempotencyKeySchema.optional() };
 
 const media = (content: Record<string, z.ZodType>) => Object.fromEntries(Object.entries(content).map(([type, schema]) => [type, { schema }]));
 
@@ -56,7 +63,7 @@ function operationOf(method: string, route: ApiRoute): ZodOpenApiOperationObject
   const headers = {
     ...route.headers?.shape,
     ...(route.ifMatch ? ifMatchHeader : {}),
-    ...(method === "POST" && !route.public ? idempotencyHeader : {}),
+    ...(acceptsIdempotencyKey(route, method) ? idempotencyHeader : {}),
   };
   const params = { path: route.params, query: route.query, header: Object.keys(headers).length ? z.object(headers) : undefined };
   const body = route.body;

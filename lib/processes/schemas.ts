@@ -1,5 +1,6 @@
 import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
+import { queryInt, versionNumber } from "../fields";
 import { routingSchema } from "../routing/schemas";
 import { CONDITION_OPS, isPath } from "./expressions";
 import { parseDurationMs } from "../duration";
@@ -79,7 +80,7 @@ const setStepSchema = z
 const decisionTableRefSchema = z
   .object({
     key: z.string().trim().min(1).max(200),
-    version: z.number().int().min(1).optional(),
+    version: versionNumber().optional(),
     /** Table input name → variable path (default: the same name). */
     inputs: z.record(z.string().trim().min(1).max(200), pathSchema).optional(),
     /** Where the first matching output goes (default: the step's id); branches read it, e.g. `{ var: check.route, ... }`. */
@@ -272,7 +273,7 @@ export const processDetailDtoSchema = processSummaryDtoSchema.extend({
   /** The version `document` belongs to. */
   documentVersion: z.number().int(),
 });
-export const processDetailQuerySchema = z.object({ version: z.coerce.number().int().min(1).optional() });
+export const processDetailQuerySchema = z.object({ version: queryInt().min(1).optional() });
 export type ProcessDetailDto = z.infer<typeof processDetailDtoSchema>;
 
 /** `POST /api/v1/processes` with JSON: the document itself, or `{ "document": <object or YAML text> }`. */
@@ -281,8 +282,8 @@ export const uploadDefinitionSchema = z.object({ document: z.union([z.string().m
 // A/B split of new instances between two active versions (lib/processes/split.ts).
 export const versionSplitSchema = z
   .object({
-    versionA: z.number().int().min(1),
-    versionB: z.number().int().min(1),
+    versionA: versionNumber(),
+    versionB: versionNumber(),
     percentB: z.number().int().min(0).max(100).meta({ description: "Share of new instances that start on versionB" }),
   })
   .strict()

@@ -1,4 +1,5 @@
 import { db, sql, transaction, type Row, type Tx } from "../db";
+import { versionNumber } from "../fields";
 import { AppError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
 import { loadDefinition } from "./definition";
@@ -122,7 +123,8 @@ export async function getProcess(actor: Actor, key: string, version?: number): P
 
 export async function deprecateVersion(actor: Actor, key: string, version: number): Promise<ProcessVersionDto> {
   requirePermission(actor, "processes:manage");
-  if (!Number.isInteger(version) || version < 1) throw new AppError("NOT_FOUND", `No version ${version} of "${key}".`);
+  // A number no int4 column holds names no version (and would overflow the query).
+  if (!versionNumber().safeParse(version).success) throw new AppError("NOT_FOUND", `No version ${version} of "${key}".`);
   const row = await transaction(async (tx) => {
     const [current] = await tx.query<DefinitionRow>(sql`SELECT * FROM "ProcessDefinition" WHERE "key" = ${key} AND "version" = ${version}::int`);
     if (!current) throw new AppError("NOT_FOUND", `No version ${version} of "${key}".`);

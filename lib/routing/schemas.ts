@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { versionNumber } from "../fields";
 
 // How a task finds its person. Pure zod (no server imports): createTaskSchema embeds it, and the
 // audit entry `task.routed` records a RoutingDecision.
@@ -58,7 +59,7 @@ export const routingSchema = z
     otherwise: routingTargetSchema.optional(),
     /** decision_table: the table's key; its latest published version decides unless `version` pins one. */
     table: z.string().trim().min(1).max(200).optional(),
-    version: z.number().int().min(1).optional(),
+    version: versionNumber().optional(),
     /** decision_table: table input name → dotted path into the task context (default: the same name). */
     inputs: z.record(z.string().trim().min(1).max(200), z.string().trim().min(1).max(200)).optional(),
   })

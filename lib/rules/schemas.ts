@@ -1,5 +1,6 @@
 import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
+import { versionNumber } from "../fields";
 
 // Decision tables (DMN 1.3). One schema per shape, used by the REST handlers, the browser and
 // the DTOs. No server imports: the table page renders these shapes.
@@ -80,7 +81,7 @@ export const evaluateSchema = z
   .object({
     inputs: inputsSchema,
     /** Pin a version (a draft too, for trying it out); default: the latest published version. */
-    version: z.number().int().positive().optional(),
+    version: versionNumber().optional(),
   })
   .strict();
 
@@ -208,7 +209,7 @@ export const publishResultSchema = z.object({
 export type PublishResult = z.infer<typeof publishResultSchema>;
 
 /** Optional body of POST …/publish: the draft version the publisher reviewed. */
-export const publishSchema = z.object({ version: z.number().int().positive().optional() }).strict();
+export const publishSchema = z.object({ version: versionNumber().optional() }).strict();
 
 export const unusedRulesQuerySchema = z.object({ days: z.coerce.number().int().min(1).max(3650).default(90) });
 

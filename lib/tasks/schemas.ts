@@ -1,5 +1,6 @@
 import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
+import { isoDateTime, isoDay, versionNumber } from "../fields";
 import { routingSchema } from "../routing/schemas";
 import { formDefinitionSchema, formFieldSchema, outcomeDefinitionSchema, outcomeListSchema } from "./forms";
 import { escalationPolicySchema, slaDtoSchema } from "../sla/schemas";
@@ -36,7 +37,7 @@ export const createTaskSchema = z
     /** User id or e-mail of the person asking; they may not approve their own request. */
     requestedBy: z.string().trim().min(1).max(254).optional(),
     priority: taskPrioritySchema.default("NORMAL"),
-    dueAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time, e.g. 2026-12-01T17:00:00Z" }).optional(),
+    dueAt: isoDateTime("must be an ISO 8601 date-time, e.g. 2026-12-01T17:00:00Z").optional(),
     /** Due this long after creation (ISO 8601 duration; working time when escalation.businessHours). */
     dueIn: z
       .string()
@@ -71,7 +72,7 @@ export const decideTaskSchema = z
     /** Values of the task's decision form (checked against the form's schema by the service). */
     form: z.record(z.string(), z.unknown()).optional(),
     /** The task version the decider saw; the If-Match header does the same. */
-    version: z.number().int().positive().optional(),
+    version: versionNumber().optional(),
     /**
      * Undo window: hold the decision for UNDO_WINDOW_SECONDS (default 5) before notifications go
      * out and the process moves on; POST /tasks/{id}/undo cancels it meanwhile. The inbox asks
@@ -87,24 +88,24 @@ export const decideTaskSchema = z
   });
 
 export const cancelTaskSchema = z
-  .object({ reason: z.string().trim().min(1, "A reason is required to cancel").max(2000), version: z.number().int().positive().optional() })
+  .object({ reason: z.string().trim().min(1, "A reason is required to cancel").max(2000), version: versionNumber().optional() })
   .strict();
 
-export const claimTaskSchema = z.object({ version: z.number().int().positive().optional() }).strict();
+export const claimTaskSchema = z.object({ version: versionNumber().optional() }).strict();
 
 export const requestInfoSchema = z
   .object({
     question: z.string().trim().min(1, "Write the question you need answered").max(4000),
     /** User id or e-mail of the person who should answer; defaults to the task's requester. */
     askTo: z.string().trim().min(1).max(254).optional(),
-    version: z.number().int().positive().optional(),
+    version: versionNumber().optional(),
   })
   .strict();
 
 export const answerInfoSchema = z
   .object({
     answer: z.string().trim().min(1, "Write your answer").max(4000),
-    version: z.number().int().positive().optional(),
+    version: versionNumber().optional(),
   })
   .strict();
 
@@ -115,7 +116,7 @@ export const reassignTaskSchema = z
     /** Key of the group whose queue the task moves to (unassigned). */
     candidateGroup: z.string().trim().min(1).max(100).optional(),
     reason: z.string().trim().min(1, "Say why you are reassigning it").max(2000),
-    version: z.number().int().positive().optional(),
+    version: versionNumber().optional(),
   })
   .strict()
   .refine((r) => r.assignee || r.candidateGroup, { message: "Name the new assignee or group", path: ["assignee"] });
@@ -165,8 +166,8 @@ export const taskListQuerySchema = z.object({
   step: z.string().max(100).optional(),
   outcome: z.string().max(100).optional(),
   decidedBy: z.string().max(100).optional(),
-  decidedFrom: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD").optional(),
-  decidedTo: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date YYYY-MM-DD").optional(),
+  decidedFrom: isoDay().optional(),
+  decidedTo: isoDay().optional(),
   breached: z.enum(["true"]).optional(),
   escalated: z.enum(["true"]).optional(),
   cursor: z.string().max(500).optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isoDateTime } from "../fields";
 import { taskPrioritySchema, taskStatusSchema } from "../tasks/schemas";
 
 // The supervisor console: a team's people, load and queues (GET /api/v1/team), and members'
@@ -70,8 +71,8 @@ export const teamQuerySchema = z.object({
 
 export const outOfOfficeSchema = z
   .object({
-    from: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }),
-    until: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }),
+    from: isoDateTime(),
+    until: isoDateTime(),
     /** Who gets their direct work meanwhile (id or e-mail); null: nobody, tasks go to the queue. */
     delegate: z.string().trim().min(1).max(254).nullable(),
     reason: z.string().trim().max(500).optional(),

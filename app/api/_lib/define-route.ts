@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Actor } from "@/lib/identity/actor";
 import { isJsonBody, type ApiRoute, type RouteHandler } from "@/lib/http/api-route";
+import { refuseUnstorableInput } from "@/lib/http/input-guards";
 import { requestIdFrom } from "@/lib/http/request-meta";
 import { errorResponse, json, parseIfMatch, readJson } from "@/lib/http/responses";
 import { withApi } from "./with-api";
@@ -42,16 +43,20 @@ export function defineRoute<S extends z.ZodObject | undefined = undefined, Publi
   spec: RouteSpec<S, Public>,
 ): DeclaredRoute {
   const { handler, ...route } = spec;
-  const run = async (req: Request, actor: Actor | null, params: Record<string, string>, requestId: string) =>
-    handler({
+  const run = async (req: Request, actor: Actor | null, params: Record<string, string>, requestId: string) => {
+    const query = route.query ? Object.fromEntries(new URL(req.url).searchParams) : NO_QUERY;
+    const body = isJsonBody(route.body) ? await readJson(req, { optional: route.body.required === false }) : undefined;
+    refuseUnstorableInput({ params, query, body: route.body && !isJsonBody(route.body) ? await req.clone().text() : body });
+    return handler({
       req,
       actor: actor as RouteInput<S, Public>["actor"],
       params: params as ParamsOf<S>,
-      query: route.query ? Object.fromEntries(new URL(req.url).searchParams) : NO_QUERY,
-      body: isJsonBody(route.body) ? await readJson(req, { optional: route.body.required === false }) : undefined,
+      query,
+      body,
       ifMatch: route.ifMatch ? parseIfMatch(req) : undefined,
       requestId,
     });
+  };
   const serve: RouteHandler = route.public
     ? async (req, ctx) => {
         try {
