@@ -84,7 +84,6 @@ export function TaskList(p: {
               selected={task.id === p.selectedId}
               active={task.id === p.activeId}
               decidedView={viewDef.id === "decided"}
-              now={p.now}
               onOpen={() => p.onOpen(task)}
               onFocusRow={() => p.onFocusRow(task.id)}
               checked={p.isTicked(task.id)}

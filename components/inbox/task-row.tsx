@@ -4,7 +4,7 @@ import { forwardRef } from "react";
 import clsx from "clsx";
 import type { TaskDto } from "@/lib/tasks/schemas";
 import { EscalationBadge, PriorityBadge, SlaText, StatusBadge } from "@/components/tasks/task-badges";
-import { relative, slaText, taskHeadline } from "@/components/tasks/format";
+import { relative, taskHeadline } from "@/components/tasks/format";
 import { Eye } from "lucide-react";
 import type { Viewer } from "@/lib/live/presence-schemas";
 import { viewingText } from "@/components/data/presence";
@@ -15,7 +15,6 @@ interface TaskRowProps {
   selected: boolean;
   active: boolean;
   decidedView: boolean;
-  now: number;
   onOpen: () => void;
   onFocusRow: () => void;
   /** Others who have the task open right now. */
@@ -37,11 +36,10 @@ function assignmentText(task: TaskDto, meId: string | undefined): string {
 }
 
 export const TaskRow = forwardRef<HTMLDivElement, TaskRowProps>(function TaskRow(
-  { task, meId, selected, active, decidedView, now, onOpen, onFocusRow, checked, onToggle, viewers = [] },
+  { task, meId, selected, active, decidedView, onOpen, onFocusRow, checked, onToggle, viewers = [] },
   ref,
 ) {
   const { party, amount } = taskHeadline(task);
-  const due = task.status === "OPEN" ? slaText(task.dueAt, now) : null;
   const approvals = task.approvalsRequired > 1 ? `${task.approvals.filter((a) => a.outcome === "approve").length} of ${task.approvalsRequired} approvals` : null;
   return (
     <div
