@@ -48,7 +48,7 @@ describe("the OpenAPI document", () => {
       expect(statuses, `${e.method} ${e.pattern}`).toEqual(expect.arrayContaining(statusesOf(e.route, e.method).map(String)));
     }
     const decide = Object.keys(doc.paths["/api/v1/tasks/{id}/decision"]!.post!.responses);
-    expect(decide).toEqual(["200", "400", "401", "403", "404", "409", "412", "413", "415", "422", "429", "500"]);
+    expect(decide).toEqual(["200", "400", "401", "403", "404", "409", "412", "413", "415", "422", "429", "500", "503"]);
     const document = Object.keys(doc.paths["/api/v1/openapi.json"]!.get!.responses);
     expect(document).toEqual(["200", "500"]);
   });
