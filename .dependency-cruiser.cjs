@@ -12,7 +12,9 @@
 const ALLOWED = {
   // Infrastructure: no domain below this line imports upward.
   "request-context": [],
-  env: [],
+  env: ["outbound"],
+  // Egress policy and client (outbound/policy.ts is pure; env validates the allow-list with it).
+  outbound: ["env"],
   errors: [],
   logger: ["request-context"],
   tracing: [],
@@ -40,8 +42,8 @@ const ALLOWED = {
   tasks: ["audit", "batcher", "db", "duration", "env", "errors", "identity", "live", "logger", "metrics", "queues", "redis", "references", "routing", "sla"],
   comments: ["db", "errors", "identity", "live", "queues", "tasks"],
   notifications: ["db", "env", "errors", "identity", "live", "logger", "queues", "references", "sla"],
-  webhooks: ["db", "env", "errors", "identity", "notifications", "queues", "references"],
-  engine: ["db", "duration", "env", "errors", "identity", "logger", "metrics", "paths", "processes", "queues", "redis", "references", "rules", "secrets", "tasks"],
+  webhooks: ["db", "env", "errors", "identity", "notifications", "outbound", "queues", "references"],
+  engine: ["db", "duration", "env", "errors", "identity", "logger", "metrics", "outbound", "paths", "processes", "queues", "redis", "references", "rules", "secrets", "tasks"],
   events: ["db", "engine", "errors", "identity", "processes", "queues"],
   kpi: ["db", "errors", "identity", "logger", "processes"],
   team: ["db", "errors", "identity", "references", "routing", "tasks"],

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { allowListProblems } from "./outbound/policy";
 
 /**
  * A 32-byte AES-256 key as base64 (44 characters) or hex (64 characters). Returns null when the
@@ -77,6 +78,15 @@ const envSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  // Egress (lib/outbound): hosts, IP addresses and CIDR ranges HTTP steps and webhooks may call
+  // although they are not public (loopback, private, link-local…), comma- or space-separated;
+  // `*.corp.example` allows the subdomains. Everything public is allowed; nothing else by default.
+  OUTBOUND_ALLOW_HOSTS: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      for (const p of allowListProblems(v)) ctx.addIssue({ code: "custom", message: p });
+    }),
   // Circuit breaker per target host of HTTP steps (shared by every worker through Redis): it opens
   // after this many failures (network errors, timeouts, 5xx) within the window, and lets one probe
   // through after the cool-down.

@@ -7,6 +7,9 @@ import { checkServices, ensureDatabase, ensureDependencies, loadEnv, prisma, roo
 
 ensureDependencies();
 await loadEnv();
+// The demo's ERP runs on this machine; the egress policy refuses loopback unless it is allowed
+// (an older .env copied before OUTBOUND_ALLOW_HOSTS existed lacks the line).
+process.env.OUTBOUND_ALLOW_HOSTS ??= "127.0.0.1,localhost";
 await checkServices();
 await ensureDatabase();
 console.log("› Generating the Prisma client and applying migrations…");

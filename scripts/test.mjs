@@ -236,6 +236,9 @@ const common = {
   // Named secrets' key for test runs only (32 bytes, base64).
   BATON_SECRETS_KEY: "dGVzdC1vbmx5LWJhdG9uLXNlY3JldHMta2V5LTMyYiE=",
   AUTH_TRUST_HOST: "true",
+  // The tests' receivers and the demo ERP listen on loopback: allowed here explicitly (the
+  // egress policy refuses loopback by default; tests/outbound.int.test.ts checks that).
+  OUTBOUND_ALLOW_HOSTS: "127.0.0.1,localhost",
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   NEXT_TELEMETRY_DISABLED: "1",
   VITE_CONFIG_NATIVE_IGNORE_WARNING: "true",
