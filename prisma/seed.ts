@@ -271,7 +271,7 @@ async function seedProcesses(priya: Actor, erp: Actor) {
   const erpUrl = demoErpUrl();
   // The ERP's API token is a named secret (encrypted; the worker sends it as a bearer token).
   const withSecret = Boolean(env().BATON_SECRETS_KEY);
-  if (withSecret) await createSecret(priya, { name: "erp_token", value: `demo-erp-${randomBytes(12).toString("hex")}`, description: "Bearer token of the ERP API (demo stand-in)" });
+  if (withSecret) await createSecret(priya, { name: "erp_token", value: `demo-erp-${randomBytes(12).toString("hex")}`, description: "Bearer token of the ERP API (demo stand-in)", allowedHosts: [new URL(erpUrl).hostname] });
   await publishDefinition(priya, invoiceApprovalDefinition(erpUrl, { authSecret: withSecret ? "erp_token" : undefined }));
   await publishDefinition(priya, vendorSyncDefinition(erpUrl));
   // Parallel checks that join, and a saga: Fabrikam onboards; Litware's screening service is down,

@@ -1,7 +1,7 @@
 import { evaluateValue, renderTemplate } from "../processes/expressions";
 import { parseDurationMs } from "../duration";
 import type { HttpStep } from "../processes/schemas";
-import { renderHeaderTemplate } from "../secrets/references";
+import { renderHeaderTemplate, secretMayGoTo } from "../secrets/references";
 import { OutboundRefused, OutboundTimeout, outboundRequest, urlRefusal } from "../outbound/client";
 
 // One attempt of an HTTP step. Runs only in the worker. Every call carries the step's
@@ -54,8 +54,17 @@ function parseBody(text: string, contentType: string | undefined): unknown {
   return text;
 }
 
-/** `secrets`: the values of the named secrets the step's headers refer to (resolved by the caller, in the worker). */
-export async function performHttpAttempt(step: HttpStep, scope: unknown, idempotencyKey: string, secrets: Record<string, string> = {}): Promise<HttpAttemptResult> {
+/**
+ * `secrets`: the values of the named secrets the step's headers refer to, `secretHosts` the hosts
+ * each may be sent to (both resolved by the caller, in the worker).
+ */
+export async function performHttpAttempt(
+  step: HttpStep,
+  scope: unknown,
+  idempotencyKey: string,
+  secrets: Record<string, string> = {},
+  secretHosts: Record<string, readonly string[]> = {},
+): Promise<HttpAttemptResult> {
   const started = Date.now();
   const timeoutMs = parseDurationMs(step.timeout) ?? 10_000;
   const url = renderTemplate(step.url, scope);
@@ -69,6 +78,12 @@ export async function performHttpAttempt(step: HttpStep, scope: unknown, idempot
   // Refused before a secret or a variable is put into a header for it.
   const refused = urlRefusal(parsed);
   if (refused) return { ok: false, retryable: false, status: null, error: `${step.method} ${parsed.origin}${parsed.pathname} refused: ${refused}`, ms: 0 };
+  // Checked at publish time too; again here, against the URL as rendered (security review M6).
+  for (const name of Object.keys(secrets)) {
+    if (!secretMayGoTo(secretHosts[name] ?? [], parsed.hostname)) {
+      return { ok: false, retryable: false, status: null, error: `${step.method} ${parsed.origin}${parsed.pathname} refused: the secret "${name}" may not be sent to ${parsed.hostname}`, ms: 0 };
+    }
+  }
   const headers: Record<string, string> = { "user-agent": "Baton-Engine/1" };
   for (const [k, v] of Object.entries(step.headers)) headers[k.toLowerCase()] = renderHeaderTemplate(v, scope, secrets);
   headers["idempotency-key"] = idempotencyKey;
