@@ -14,6 +14,7 @@ import next from "next";
 import { env, envOrExit } from "./lib/env";
 import { logger } from "./lib/logger";
 import { createApiRouter, isApiRequest } from "./lib/http/router";
+import { securityHeaders } from "./lib/http/security-headers";
 import { loadRouteTree } from "./app/api/route-tree";
 
 const dev = process.argv.includes("--dev");
@@ -29,7 +30,12 @@ const publicUrl = `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${p
 
 async function serveHere(): Promise<void> {
   const api = createApiRouter(await loadRouteTree());
+  const https = env().AUTH_URL?.startsWith("https:") ?? false;
+  const pageHeaders = Object.entries(securityHeaders({ https, page: true }));
+  const otherHeaders = Object.entries(securityHeaders({ https, page: false }));
   const server = createServer((req, res) => {
+    // Both paths, before either runs (pages add their nonce CSP in proxy.ts).
+    for (const [k, v] of (req.url ?? "/").startsWith("/api/") || (req.url ?? "/").startsWith("/_next/") ? otherHeaders : pageHeaders) res.setHeader(k, v);
     const failed = (what: string) => (e: unknown) => {
       logger.error({ err: e instanceof Error ? e.message : String(e) }, what);
       if (!res.headersSent) res.writeHead(500);

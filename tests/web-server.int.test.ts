@@ -62,4 +62,37 @@ describe("server.ts", () => {
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ code: "NOT_FOUND", instance: "/api/v1/no-such-route" });
   });
+
+  it("sends the security headers on both paths: the API router's and Next.js's (M14)", async () => {
+    for (const path of ["/api/v1/openapi.json", "/api/v1/no-such-route", "/api/health", "/login"]) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(res.headers.get("referrer-policy"), path).toBe("same-origin");
+      expect(res.headers.get("x-frame-options"), path).toBe("DENY");
+      expect(res.headers.get("content-security-policy"), path).toContain("frame-ancestors 'none'");
+    }
+    // A page: its own policy with a fresh nonce, which Next.js put on its scripts.
+    const page = await fetch(`${base}/login`);
+    const csp = page.headers.get("content-security-policy")!;
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(await page.text()).toContain(`nonce="${nonce}"`);
+    const again = (await fetch(`${base}/login`)).headers.get("content-security-policy");
+    expect(again).not.toBe(csp);
+  }, 120_000);
+
+  it("refuses a cookie request from another site before it reaches the route (M1)", async () => {
+    const claim = `${base}/api/v1/tasks/x1/claim`;
+    const cookie = { cookie: "authjs.session-token=whatever" };
+    const evil = await fetch(claim, { method: "POST", headers: { ...cookie, origin: "https://evil.example" } });
+    expect(evil.status).toBe(403);
+    expect(await evil.json()).toMatchObject({ code: "CROSS_SITE_REQUEST" });
+    const sameSite = await fetch(claim, { method: "POST", headers: { ...cookie, "sec-fetch-site": "same-site" } });
+    expect(sameSite.status).toBe(403);
+    const form = await fetch(claim, { method: "POST", headers: { ...cookie, origin: base, "content-type": "text/plain" } });
+    expect(form.status).toBe(415);
+    // From Baton's own page it goes on to authentication (this cookie is not a session: 401).
+    const own = await fetch(claim, { method: "POST", headers: { ...cookie, origin: base, "sec-fetch-site": "same-origin" } });
+    expect(own.status).toBe(401);
+  });
 });
