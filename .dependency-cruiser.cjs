@@ -22,7 +22,7 @@ const ALLOWED = {
   queues: ["env", "redis"],
   batcher: [],
   db: ["env", "logger", "queues", "request-context", "tracing"],
-  health: ["db", "redis"],
+  health: ["db", "env", "logger", "redis"],
   boot: ["env"],
   // Helpers every domain may use: formats and values, no I/O.
   duration: [],
@@ -32,7 +32,7 @@ const ALLOWED = {
   identity: ["db", "env", "errors", "logger", "redis"],
   metrics: ["db", "errors", "identity", "queues"],
   http: ["db", "env", "errors", "identity", "logger", "metrics", "redis", "tracing"],
-  live: ["identity", "logger", "redis"],
+  live: ["env", "errors", "identity", "logger", "redis"],
   audit: ["db", "errors", "identity", "logger", "references"],
   rules: ["db", "errors", "identity"],
   secrets: ["db", "env", "errors", "identity", "paths"],

@@ -62,6 +62,11 @@ function invoice(n: number, vendor: string, amount: number, extra: Record<string
 
 async function main() {
   envOrExit();
+  // The demo organisation's accounts share a published password: never in production (M16).
+  if (env().NODE_ENV === "production" && !env().DEMO_MODE) {
+    console.error("The demo seed creates accounts with a public password; it runs in production only with DEMO_MODE=true.");
+    process.exit(1);
+  }
   const prisma = db();
   if (await prisma.user.findUnique({ where: { email: "priya@acme.test" } })) {
     console.log("Demo data already present — skipping seed.");

@@ -239,6 +239,8 @@ const common = {
   // The tests' receivers and the demo ERP listen on loopback: allowed here explicitly (the
   // egress policy refuses loopback by default; tests/outbound.int.test.ts checks that).
   OUTBOUND_ALLOW_HOSTS: "127.0.0.1,localhost",
+  // The e2e specs run against the demo organisation and its stand-in ERP.
+  DEMO_MODE: "true",
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   NEXT_TELEMETRY_DISABLED: "1",
   VITE_CONFIG_NATIVE_IGNORE_WARNING: "true",

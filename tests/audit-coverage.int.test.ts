@@ -80,7 +80,7 @@ interface Call {
 async function send(c: Call, requestId: string): Promise<Response> {
   // Set-up (params) may itself send requests as someone else: run it before choosing who calls.
   const params = (await c.params?.()) ?? {};
-  const headers: Record<string, string> = { "x-request-id": requestId, "user-agent": "audit-coverage-test/1.0", "x-forwarded-for": "203.0.113.7" };
+  const headers: Record<string, string> = { "x-request-id": requestId, "user-agent": "audit-coverage-test/1.0", "x-baton-client-ip": "203.0.113.7" };
   if ("token" in c.as) {
     headers.authorization = `Bearer ${c.as.token()}`;
     session.userId = null;

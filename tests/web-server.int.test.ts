@@ -3,6 +3,7 @@
 // development mode, so no build is needed; like any `next dev` it cannot share the checkout's
 // .next/dev with a running `npm run dev`.)
 import { spawn, type ChildProcess } from "node:child_process";
+import { request as httpRequest } from "node:http";
 import { createServer } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -94,5 +95,24 @@ describe("server.ts", () => {
     // From Baton's own page it goes on to authentication (this cookie is not a session: 401).
     const own = await fetch(claim, { method: "POST", headers: { ...cookie, origin: base, "sec-fetch-site": "same-origin" } });
     expect(own.status).toBe(401);
+  });
+
+  it("limits bodies on the Next.js path too, while they stream, /api/auth included (M9)", async () => {
+    const post = (headers: Record<string, string | number>, chunk: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest(`${base}/api/auth/callback/credentials`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers } }, (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c.toString()));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on("error", reject);
+        // Only a little of the declared body is ever sent: the answer must not wait for the rest.
+        req.write(chunk);
+      });
+    const huge = await post({ "content-length": 300 * 1024 * 1024 }, "email=a");
+    expect(huge.status).toBe(413);
+    expect(JSON.parse(huge.body)).toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+    const chunked = await post({ "transfer-encoding": "chunked" }, "7\r\nemail=a\r\n");
+    expect(chunked.status).toBe(411);
   });
 });

@@ -74,6 +74,19 @@ export function allowListProblems(text: string | undefined): string[] {
   return problems;
 }
 
+/** Problems with a list of IP addresses and CIDR ranges (TRUSTED_PROXIES), one per bad entry. */
+export function addressListProblems(text: string | undefined): string[] {
+  return splitList(text).flatMap((entry) => {
+    if (!entry.includes("/") && !isIP(entry)) return [`"${entry}" is not an IP address or CIDR range`];
+    return allowListProblems(entry);
+  });
+}
+
+/** A BlockList of the addresses and ranges listed (already validated). */
+export function addressList(text: string | undefined): BlockList {
+  return parseAllowList(text).addresses;
+}
+
 function splitList(text: string | undefined): string[] {
   return (text ?? "")
     .split(/[\s,]+/)
