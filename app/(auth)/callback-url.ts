@@ -9,7 +9,6 @@ const PARSE_BASE = "http://baton.invalid";
  */
 export function safeCallbackUrl(raw: string | string[] | undefined | null): string {
   const v = Array.isArray(raw) ? raw[0] : raw;
-  // eslint-disable-next-line no-control-regex
   if (!v || v.length > 2000 || !v.startsWith("/") || /[\u0000-\u0020\u007f-\u00a0\\]/.test(v)) return HOME;
   let url: URL;
   try {
