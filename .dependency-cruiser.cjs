@@ -12,7 +12,9 @@
 const ALLOWED = {
   // Infrastructure: no domain below this line imports upward.
   "request-context": [],
-  env: [],
+  env: ["outbound"],
+  // Egress policy and client (outbound/policy.ts is pure; env validates the allow-list with it).
+  outbound: ["env"],
   errors: [],
   logger: ["request-context"],
   tracing: [],
@@ -20,7 +22,7 @@ const ALLOWED = {
   queues: ["env", "redis"],
   batcher: [],
   db: ["env", "logger", "queues", "request-context", "tracing"],
-  health: ["db", "redis"],
+  health: ["db", "env", "logger", "redis"],
   boot: ["env"],
   // Helpers every domain may use: formats and values, no I/O.
   duration: [],
@@ -31,7 +33,7 @@ const ALLOWED = {
   identity: ["db", "env", "errors", "logger", "redis"],
   metrics: ["db", "errors", "identity", "queues"],
   http: ["db", "env", "errors", "fields", "identity", "logger", "metrics", "redis", "tracing"],
-  live: ["identity", "logger", "redis"],
+  live: ["env", "errors", "identity", "logger", "redis"],
   // env: the signing key, the archive directory and the anchor targets (ADR 026).
   audit: ["db", "env", "errors", "fields", "identity", "logger", "references"],
   rules: ["db", "errors", "fields", "identity"],
@@ -43,8 +45,8 @@ const ALLOWED = {
   comments: ["db", "errors", "identity", "live", "queues", "tasks"],
   notifications: ["db", "env", "errors", "identity", "live", "logger", "queues", "references", "sla"],
   // secrets: webhook signing secrets are encrypted with the named secrets' cipher and key (review L5).
-  webhooks: ["db", "env", "errors", "identity", "notifications", "queues", "references", "secrets"],
-  engine: ["db", "duration", "env", "errors", "fields", "identity", "logger", "metrics", "paths", "processes", "queues", "redis", "references", "rules", "secrets", "tasks"],
+  webhooks: ["db", "env", "errors", "identity", "notifications", "outbound", "queues", "references", "secrets"],
+  engine: ["db", "duration", "env", "errors", "fields", "identity", "logger", "metrics", "outbound", "paths", "processes", "queues", "redis", "references", "rules", "secrets", "tasks"],
   events: ["db", "engine", "errors", "identity", "processes", "queues"],
   kpi: ["db", "errors", "fields", "identity", "logger", "processes"],
   team: ["db", "errors", "fields", "identity", "references", "routing", "tasks"],

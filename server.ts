@@ -14,6 +14,10 @@ import next from "next";
 import { env, envOrExit } from "./lib/env";
 import { logger } from "./lib/logger";
 import { createApiRouter, isApiRequest } from "./lib/http/router";
+import { securityHeaders } from "./lib/http/security-headers";
+import { refuseUnboundedBody } from "./lib/http/body-limit";
+import { CLIENT_IP_HEADER, clientAddress } from "./lib/http/request-meta";
+import { addressList } from "./lib/outbound/policy";
 import { loadRouteTree } from "./app/api/route-tree";
 
 const dev = process.argv.includes("--dev");
@@ -29,14 +33,24 @@ const publicUrl = `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${p
 
 async function serveHere(): Promise<void> {
   const api = createApiRouter(await loadRouteTree());
+  const https = env().AUTH_URL?.startsWith("https:") ?? false;
+  const pageHeaders = Object.entries(securityHeaders({ https, page: true }));
+  const otherHeaders = Object.entries(securityHeaders({ https, page: false }));
+  const trustedProxies = addressList(env().TRUSTED_PROXIES);
   const server = createServer((req, res) => {
+    // The one client address both paths read (X-Forwarded-For only through TRUSTED_PROXIES).
+    const ip = clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trustedProxies);
+    if (ip) req.headers[CLIENT_IP_HEADER] = ip;
+    else delete req.headers[CLIENT_IP_HEADER];
+    // Both paths, before either runs (pages add their nonce CSP in proxy.ts).
+    for (const [k, v] of (req.url ?? "/").startsWith("/api/") || (req.url ?? "/").startsWith("/_next/") ? otherHeaders : pageHeaders) res.setHeader(k, v);
     const failed = (what: string) => (e: unknown) => {
       logger.error({ err: e instanceof Error ? e.message : String(e) }, what);
       if (!res.headersSent) res.writeHead(500);
       res.end();
     };
     if (isApiRequest(req.url ?? "/")) api(req, res).catch(failed("api request failed"));
-    else handle(req, res).catch(failed("next request failed"));
+    else if (!refuseUnboundedBody(req, res)) handle(req, res).catch(failed("next request failed"));
   });
   // Next.js takes the server to answer its development WebSocket (HMR) upgrades on.
   const app = next({ dev, hostname, port, dir: process.cwd(), httpServer: server });

@@ -126,6 +126,7 @@ test.describe("process operations", () => {
     const value = `e2e-secret-${unique()}`;
     await page.getByLabel("Name", { exact: true }).fill(name);
     await page.getByLabel("Value", { exact: true }).fill(value);
+    await page.getByLabel("Hosts it may be sent to").fill("erp.example.com");
     await page.getByRole("button", { name: "Create secret" }).click();
     await expect(page.getByTestId(`secret-${name}`)).toContainText("Never");
     expect(await page.content()).not.toContain(value);

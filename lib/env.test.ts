@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { generateKeyPairSync } from "node:crypto";
 import { DEV_AUDIT_SIGNING_KEY } from "./audit/signing";
-import { EnvError, parseEnv } from "./env";
+import { EXAMPLE_AUTH_SECRET, EXAMPLE_SECRETS_KEY, EnvError, parseEnv } from "./env";
 
 const VALID = { DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/baton_dev", AUTH_SECRET: "0123456789abcdef0123" };
 
@@ -129,3 +129,26 @@ describe("notification settings", () => {
   });
 });
 
+
+// Security review M16: production refuses the defaults anyone can read in .env.example.
+describe("unsafe production defaults", () => {
+  const prod = { ...VALID, NODE_ENV: "production", AUTH_SECRET: "a-long-and-random-production-secret-0123456789" };
+  it("refuses the example AUTH_SECRET, a short one and the example secrets key, in one readable line", () => {
+    expect(messageOf({ ...prod, AUTH_SECRET: EXAMPLE_AUTH_SECRET })).toMatch(/^Invalid configuration: AUTH_SECRET is the example value/);
+    expect(messageOf({ ...prod, AUTH_SECRET: "0123456789abcdef0123" })).toContain("shorter than 32 characters");
+    expect(messageOf({ ...prod, BATON_SECRETS_KEY: EXAMPLE_SECRETS_KEY })).toContain("BATON_SECRETS_KEY is the example key");
+  });
+
+  it("accepts them in demo mode and outside production, and a real configuration in production", () => {
+    expect(parseEnv({ ...prod, AUTH_SECRET: EXAMPLE_AUTH_SECRET, BATON_SECRETS_KEY: EXAMPLE_SECRETS_KEY, DEMO_MODE: "true" }).DEMO_MODE).toBe(true);
+    expect(parseEnv({ ...VALID, AUTH_SECRET: EXAMPLE_AUTH_SECRET }).DEMO_MODE).toBe(false);
+    expect(parseEnv(prod).NODE_ENV).toBe("production");
+  });
+
+  it("validates the egress allow-list and the trusted proxies", () => {
+    expect(parseEnv({ ...VALID, OUTBOUND_ALLOW_HOSTS: "erp.internal.example, 10.0.0.0/8 *.corp.example ::1" }).OUTBOUND_ALLOW_HOSTS).toBeTruthy();
+    expect(messageOf({ ...VALID, OUTBOUND_ALLOW_HOSTS: "http://erp" })).toContain("OUTBOUND_ALLOW_HOSTS");
+    expect(messageOf({ ...VALID, TRUSTED_PROXIES: "proxy.example" })).toContain("TRUSTED_PROXIES");
+    expect(parseEnv({ ...VALID, TRUSTED_PROXIES: "10.0.0.0/8,127.0.0.1" }).TRUSTED_PROXIES).toBeTruthy();
+  });
+});

@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import { z } from "zod";
+import { addressListProblems, allowListProblems } from "./outbound/policy";
 
 /**
  * A 32-byte AES-256 key as base64 (44 characters) or hex (64 characters). Returns null when the
@@ -59,6 +60,10 @@ const secretsKeySchema = z
   .string()
   .refine((s) => decodeSecretsKey(s) !== null, "must be 32 random bytes as base64 or hex (generate one with: openssl rand -base64 32)")
   .optional();
+
+/** The values .env.example ships: fine for the demo, a known key anywhere else. */
+export const EXAMPLE_AUTH_SECRET = "dev-only-secret-change-me-0123456789abcdef";
+export const EXAMPLE_SECRETS_KEY = "ZGV2LW9ubHktYmF0b24tc2VjcmV0cy1rZXktMzJieXQ=";
 
 // Validated once per process (web and worker). A bad or missing value ends the process with one
 // readable line instead of a stack trace deep in a driver.
@@ -131,6 +136,8 @@ const envSchema = z.object({
   // Without a key, named secrets are off (the API answers 503 and says how to turn them on).
   BATON_SECRETS_KEY: secretsKeySchema,
   BATON_SECRETS_KEY_PREVIOUS: secretsKeySchema,
+  // Live-update streams (GET /api/v1/stream) one person or token may hold open at once; past it 429.
+  LIVE_STREAMS_PER_PERSON: z.coerce.number().int().min(1).max(1000).default(10),
   // Requests a minute one API token may make (429 with Retry-After past it); 0 turns it off.
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(6000),
   // E-mail notifications: an SMTP server URL (smtp://user:pass@host:587, smtps://… for implicit
@@ -145,6 +152,15 @@ const envSchema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  // Egress (lib/outbound): hosts, IP addresses and CIDR ranges HTTP steps and webhooks may call
+  // although they are not public (loopback, private, link-local…), comma- or space-separated;
+  // `*.corp.example` allows the subdomains. Everything public is allowed; nothing else by default.
+  OUTBOUND_ALLOW_HOSTS: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      for (const p of allowListProblems(v)) ctx.addIssue({ code: "custom", message: p });
+    }),
   // Circuit breaker per target host of HTTP steps (shared by every worker through Redis): it opens
   // after this many failures (network errors, timeouts, 5xx) within the window, and lets one probe
   // through after the cool-down.
@@ -169,7 +185,30 @@ const envSchema = z.object({
   // Append the JSON log lines to this file instead of stdout (the logger reads it directly).
   LOG_FILE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-});
+  // The demo organisation's conveniences: the demo logins on the sign-in page, the stand-in ERP
+  // at /api/demo/erp, the seed, raw error text on /api/health and the example keys in production.
+  // Off unless set; `npm run demo` and .env.example turn it on.
+  DEMO_MODE: z.enum(["true", "false", "1", "0", ""]).default("").transform((v) => v === "true" || v === "1"),
+  // Client addresses (audit entries, sign-in throttling): X-Forwarded-For is believed only from
+  // these proxies (IPs or CIDR ranges, comma-separated); the address is the right-most one not in
+  // the list. Empty: the connection's own address, X-Forwarded-For ignored.
+  TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      for (const p of addressListProblems(v)) ctx.addIssue({ code: "custom", message: p });
+    }),
+})
+  .superRefine((e, ctx) => {
+    // Production refuses the defaults anyone can read in .env.example (security review M16).
+    if (e.NODE_ENV !== "production" || e.DEMO_MODE) return;
+    if (e.AUTH_SECRET === EXAMPLE_AUTH_SECRET || e.AUTH_SECRET.length < 32) {
+      ctx.addIssue({ code: "custom", path: ["AUTH_SECRET"], message: "is the example value or shorter than 32 characters, which is unsafe in production (generate one with: openssl rand -base64 32; or set DEMO_MODE=true for a demo)" });
+    }
+    for (const name of ["BATON_SECRETS_KEY", "BATON_SECRETS_KEY_PREVIOUS"] as const) {
+      if (e[name] === EXAMPLE_SECRETS_KEY) ctx.addIssue({ code: "custom", path: [name], message: "is the example key from .env.example, which is unsafe in production (generate one with: openssl rand -base64 32)" });
+    }
+  });
 
 /**
  * Production refuses to seal an unsigned record or to sign it with the key everybody has

@@ -5,6 +5,10 @@ import { ZodError } from "zod";
 // "already done" codes as success.
 export const ERROR_STATUS = {
   BAD_REQUEST: 400,
+  // A process step would send a named secret to a host the secret does not allow.
+  SECRET_HOST_NOT_ALLOWED: 400,
+  // A browser request with a session cookie that is not from Baton's own pages (CSRF defence).
+  CROSS_SITE_REQUEST: 403,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   SOD_VIOLATION: 403,

@@ -62,6 +62,11 @@ function invoice(n: number, vendor: string, amount: number, extra: Record<string
 
 async function main() {
   envOrExit();
+  // The demo organisation's accounts share a published password: never in production (M16).
+  if (env().NODE_ENV === "production" && !env().DEMO_MODE) {
+    console.error("The demo seed creates accounts with a public password; it runs in production only with DEMO_MODE=true.");
+    process.exit(1);
+  }
   const prisma = db();
   if (await prisma.user.findUnique({ where: { email: "priya@acme.test" } })) {
     console.log("Demo data already present — skipping seed.");
@@ -271,7 +276,7 @@ async function seedProcesses(priya: Actor, erp: Actor) {
   const erpUrl = demoErpUrl();
   // The ERP's API token is a named secret (encrypted; the worker sends it as a bearer token).
   const withSecret = Boolean(env().BATON_SECRETS_KEY);
-  if (withSecret) await createSecret(priya, { name: "erp_token", value: `demo-erp-${randomBytes(12).toString("hex")}`, description: "Bearer token of the ERP API (demo stand-in)" });
+  if (withSecret) await createSecret(priya, { name: "erp_token", value: `demo-erp-${randomBytes(12).toString("hex")}`, description: "Bearer token of the ERP API (demo stand-in)", allowedHosts: [new URL(erpUrl).hostname] });
   await publishDefinition(priya, invoiceApprovalDefinition(erpUrl, { authSecret: withSecret ? "erp_token" : undefined }));
   await publishDefinition(priya, vendorSyncDefinition(erpUrl));
   // Parallel checks that join, and a saga: Fabrikam onboards; Litware's screening service is down,

@@ -8,6 +8,11 @@ import { grantAppRole, ownerUrlOf } from "./lib/db-roles.mjs";
 
 ensureDependencies();
 await loadEnv();
+// The demo's ERP runs on this machine; the egress policy refuses loopback unless it is allowed
+// (an older .env copied before OUTBOUND_ALLOW_HOSTS existed lacks the line).
+process.env.OUTBOUND_ALLOW_HOSTS ??= "127.0.0.1,localhost";
+// The demo's conveniences (demo logins on the sign-in page, the stand-in ERP, the example keys).
+process.env.DEMO_MODE ??= "true";
 await checkServices();
 // The owner (DATABASE_OWNER_URL) creates and migrates the database; the app and the seed then
 // connect as the application role of DATABASE_URL, which owns nothing (ADR 025).

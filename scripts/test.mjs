@@ -269,6 +269,11 @@ const common = {
   // Ed25519 key that signs audit checkpoints, for test runs only (ADR 026).
   AUDIT_SIGNING_KEY: "MC4CAQAwBQYDK2VwBCIEIHQGHeeGTQelHFB7xlIdmZEDD6DhAOzgMGFIwx8bnoj0",
   AUTH_TRUST_HOST: "true",
+  // The tests' receivers and the demo ERP listen on loopback: allowed here explicitly (the
+  // egress policy refuses loopback by default; tests/outbound.int.test.ts checks that).
+  OUTBOUND_ALLOW_HOSTS: "127.0.0.1,localhost",
+  // The e2e specs run against the demo organisation and its stand-in ERP.
+  DEMO_MODE: "true",
   LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
   NEXT_TELEMETRY_DISABLED: "1",
   VITE_CONFIG_NATIVE_IGNORE_WARNING: "true",

@@ -80,7 +80,7 @@ interface Call {
 async function send(c: Call, requestId: string): Promise<Response> {
   // Set-up (params) may itself send requests as someone else: run it before choosing who calls.
   const params = (await c.params?.()) ?? {};
-  const headers: Record<string, string> = { "x-request-id": requestId, "user-agent": "audit-coverage-test/1.0", "x-forwarded-for": "203.0.113.7" };
+  const headers: Record<string, string> = { "x-request-id": requestId, "user-agent": "audit-coverage-test/1.0", "x-baton-client-ip": "203.0.113.7" };
   if ("token" in c.as) {
     headers.authorization = `Bearer ${c.as.token()}`;
     session.userId = null;
@@ -159,7 +159,7 @@ const publishedTable = async () => {
 const secretName = () => `cov_${uid().replace(/-/g, "")}`;
 const existingSecret = async () => {
   const name = secretName();
-  const res = await send({ as: { token: () => adminToken }, route: createSecretRoute as Route, body: () => ({ name, value: "coverage-secret-value" }) }, `setup-${uid()}`);
+  const res = await send({ as: { token: () => adminToken }, route: createSecretRoute as Route, body: () => ({ name, value: "coverage-secret-value", allowedHosts: ["erp.example.com"] }) }, `setup-${uid()}`);
   expect(res.status, await res.clone().text()).toBe(201);
   return { name };
 };
@@ -213,10 +213,10 @@ const cases: { name: string; call: Call; status: number; actions: string[] }[] =
     status: 200,
     actions: ["instance.migrated"],
   },
-  { name: "create a named secret (admin)", call: { as: { user: "admin" }, route: createSecretRoute as Route, body: () => ({ name: secretName(), value: "coverage-secret-value" }) }, status: 201, actions: ["secret.created"] },
+  { name: "create a named secret (admin)", call: { as: { user: "admin" }, route: createSecretRoute as Route, body: () => ({ name: secretName(), value: "coverage-secret-value", allowedHosts: ["erp.example.com"] }) }, status: 201, actions: ["secret.created"] },
   { name: "rotate a named secret (token)", call: { as: { token: () => adminToken }, route: rotateSecretRoute as Route, method: "PUT", params: existingSecret, body: () => ({ value: "rotated-secret-value" }) }, status: 200, actions: ["secret.rotated"] },
   { name: "delete a named secret (admin)", call: { as: { user: "admin" }, route: deleteSecretRoute as Route, method: "DELETE", params: existingSecret }, status: 200, actions: ["secret.deleted"] },
-  { name: "member creates a secret (403)", call: { as: { user: "alice" }, route: createSecretRoute as Route, body: () => ({ name: secretName(), value: "nope-nope" }) }, status: 403, actions: [] },
+  { name: "member creates a secret (403)", call: { as: { user: "alice" }, route: createSecretRoute as Route, body: () => ({ name: secretName(), value: "nope-nope", allowedHosts: ["erp.example.com"] }) }, status: 403, actions: [] },
   { name: "create task (token)", call: { as: { token: () => supervisorToken }, route: createTask as Route, body: () => ({ title: `Cov ${uid()}`, candidateGroup: team.group.key }) }, status: 201, actions: ["task.created", "task.routed"] },
   { name: "claim (person)", call: { as: { user: "alice" }, route: claim as Route, params: async () => ({ id: (await groupTask(team)).id }) }, status: 200, actions: ["task.claimed"] },
   { name: "unclaim (person)", call: { as: { user: "alice" }, route: unclaim as Route, params: claimedTask }, status: 200, actions: ["task.unclaimed"] },

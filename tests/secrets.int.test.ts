@@ -82,11 +82,11 @@ describe("named secrets: API", () => {
   it("creates a secret whose value is never returned and is encrypted at rest", async () => {
     const name = `erp_${uid().replace(/-/g, "")}`;
     const value = `tok-${uid()}-${uid()}`;
-    const res = await call(secretsRoute.POST as R, "admin", "POST", { name, value, description: "ERP API token" });
+    const res = await call(secretsRoute.POST as R, "admin", "POST", { name, value, description: "ERP API token", allowedHosts: ["ERP.example.com"] });
     expect(res.status).toBe(201);
     const created = await res.text();
     expect(created).not.toContain(value);
-    expect(JSON.parse(created)).toMatchObject({ name, description: "ERP API token", revision: 1, readable: true, usedBy: [] });
+    expect(JSON.parse(created)).toMatchObject({ name, description: "ERP API token", allowedHosts: ["erp.example.com"], revision: 1, readable: true, usedBy: [] });
 
     const list = await (await call(secretsRoute.GET as R, "admin", "GET")).text();
     expect(list).toContain(name);
@@ -110,7 +110,7 @@ describe("named secrets: API", () => {
     expect(rotatedText).not.toContain(value);
     expect(JSON.parse(rotatedText)).toMatchObject({ revision: 2, rotatedByName: team.users.admin.name });
 
-    expect((await call(secretsRoute.POST as R, "admin", "POST", { name, value: "again-again" })).status).toBe(409);
+    expect((await call(secretsRoute.POST as R, "admin", "POST", { name, value: "again-again", allowedHosts: ["erp.example.com"] })).status).toBe(409);
     expect((await call(secretsRoute.POST as R, "admin", "POST", { name: "Bad-Name", value: "x1234" })).status).toBe(422);
     expect((await call(secretsRoute.GET as R, "supervisor", "GET")).status).toBe(403);
     expect((await call(secretsRoute.POST as R, "alice", "POST", { name: `n_${uid().slice(0, 4)}`, value: "x1234" })).status).toBe(403);
@@ -138,9 +138,35 @@ describe("named secrets: API", () => {
     expect(err.message).toContain("secrets can only be used in an http step's headers");
   });
 
+  it("a secret goes only to the hosts it names: publishing a step that sends it elsewhere is refused (M6)", async () => {
+    const name = `hosted_${uid().replace(/-/g, "")}`;
+    await createSecret(team.as.admin, { name, value: "hosted-value", allowedHosts: ["erp.example.com"] });
+    session.userId = team.users.admin.id;
+    const publish = (doc: unknown) =>
+      processesRoute.POST(new Request("http://localhost/api/v1/processes", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(doc) }), { params: Promise.resolve({}) } as never);
+    const elsewhere = definition(`sec-${uid()}`, name, "/ok");
+    (elsewhere.steps[0] as { url: string }).url = "https://attacker.example/x";
+    const res = await publish(elsewhere);
+    expect(res.status).toBe(400);
+    const problem = (await res.json()) as { code: string; detail: string };
+    expect(problem.code).toBe("SECRET_HOST_NOT_ALLOWED");
+    expect(problem.detail).toContain(`would send the secret "${name}" to attacker.example`);
+
+    const templated = definition(`sec-${uid()}`, name, "/ok");
+    (templated.steps[0] as { url: string }).url = "{{target}}/x";
+    const res2 = await publish(templated);
+    expect(res2.status).toBe(400);
+    expect(((await res2.json()) as { detail: string }).detail).toContain("host is a template");
+
+    const allowed = definition(`sec-${uid()}`, name, "/ok");
+    (allowed.steps[0] as { url: string }).url = "https://erp.example.com/{{vendor}}";
+    expect((await publish(allowed)).status).toBe(201);
+    expect(await db().processDefinition.count({ where: { key: { in: [elsewhere.key, templated.key] } } })).toBe(0);
+  });
+
   it("refuses to delete a secret an active version uses", async () => {
     const name = `inuse_${uid().replace(/-/g, "")}`;
-    await createSecret(team.as.admin, { name, value: "in-use-value" });
+    await createSecret(team.as.admin, { name, value: "in-use-value", allowedHosts: ["127.0.0.1"] });
     const key = `sec-${uid()}`;
     await publishDefinition(team.as.admin, definition(key, name, "/ok"));
     const err = await appError(deleteSecret(team.as.admin, name));
@@ -153,7 +179,7 @@ describe("named secrets: the worker", () => {
   it("sends the value, keeps only [redacted] where the receiver echoed it, and uses a rotated value at once", async () => {
     const name = `erp_${uid().replace(/-/g, "")}`;
     const value = `v1-${uid()}${uid()}`;
-    await createSecret(team.as.admin, { name, value });
+    await createSecret(team.as.admin, { name, value, allowedHosts: ["127.0.0.1"] });
     const key = `sec-${uid()}`;
     await publishDefinition(team.as.admin, definition(key, name, "/ok"));
     const started = await startInstance(team.as.admin, key, { variables: { vendor: "ACME" } });
@@ -179,7 +205,7 @@ describe("named secrets: the worker", () => {
   it("a failed call's error, attempt log and audit entries carry no value", async () => {
     const name = `erp_${uid().replace(/-/g, "")}`;
     const value = `fail-${uid()}${uid()}`;
-    await createSecret(team.as.admin, { name, value });
+    await createSecret(team.as.admin, { name, value, allowedHosts: ["127.0.0.1"] });
     const key = `sec-${uid()}`;
     await publishDefinition(team.as.admin, definition(key, name, "/reject"));
     const started = await startInstance(team.as.admin, key, { variables: { vendor: "ACME" } });
@@ -198,7 +224,7 @@ describe("named secrets: the worker", () => {
 
   it("a secret deleted after publishing fails the step clearly, and a retry after re-creating it succeeds", async () => {
     const name = `gone_${uid().replace(/-/g, "")}`;
-    await createSecret(team.as.admin, { name, value: "soon-gone-value" });
+    await createSecret(team.as.admin, { name, value: "soon-gone-value", allowedHosts: ["127.0.0.1"] });
     const key = `sec-${uid()}`;
     await publishDefinition(team.as.admin, definition(key, name, "/ok"));
     await db().processDefinition.updateMany({ where: { key }, data: { status: "DEPRECATED" } });
@@ -210,7 +236,7 @@ describe("named secrets: the worker", () => {
       return i.status === "FAILED" ? i : null;
     });
     expect(failed.error).toBe(`Step "call" cannot call its API: the secret "${name}" does not exist (deleted after the definition was published?)`);
-    await createSecret(team.as.admin, { name, value: "back-again-value" });
+    await createSecret(team.as.admin, { name, value: "back-again-value", allowedHosts: ["127.0.0.1"] });
     await retryFailedStep(team.as.admin, started.id, {});
     await waitFor("completed after retry", async () => (await getInstance(team.as.admin, started.id)).status === "COMPLETED");
   });

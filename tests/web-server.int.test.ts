@@ -3,6 +3,7 @@
 // development mode, so no build is needed; like any `next dev` it cannot share the checkout's
 // .next/dev with a running `npm run dev`.)
 import { spawn, type ChildProcess } from "node:child_process";
+import { request as httpRequest } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRouteTree } from "@/app/api/route-tree";
@@ -52,5 +53,57 @@ describe("server.ts", () => {
     const res = await fetch(`${base}/api/v1/no-such-route`);
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ code: "NOT_FOUND", instance: "/api/v1/no-such-route" });
+  });
+
+  it("sends the security headers on both paths: the API router's and Next.js's (M14)", async () => {
+    for (const path of ["/api/v1/openapi.json", "/api/v1/no-such-route", "/api/health", "/login"]) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(res.headers.get("referrer-policy"), path).toBe("same-origin");
+      expect(res.headers.get("x-frame-options"), path).toBe("DENY");
+      expect(res.headers.get("content-security-policy"), path).toContain("frame-ancestors 'none'");
+    }
+    // A page: its own policy with a fresh nonce, which Next.js put on its scripts.
+    const page = await fetch(`${base}/login`);
+    const csp = page.headers.get("content-security-policy")!;
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(await page.text()).toContain(`nonce="${nonce}"`);
+    const again = (await fetch(`${base}/login`)).headers.get("content-security-policy");
+    expect(again).not.toBe(csp);
+  }, 120_000);
+
+  it("refuses a cookie request from another site before it reaches the route (M1)", async () => {
+    const claim = `${base}/api/v1/tasks/x1/claim`;
+    const cookie = { cookie: "authjs.session-token=whatever" };
+    const evil = await fetch(claim, { method: "POST", headers: { ...cookie, origin: "https://evil.example" } });
+    expect(evil.status).toBe(403);
+    expect(await evil.json()).toMatchObject({ code: "CROSS_SITE_REQUEST" });
+    const sameSite = await fetch(claim, { method: "POST", headers: { ...cookie, "sec-fetch-site": "same-site" } });
+    expect(sameSite.status).toBe(403);
+    const form = await fetch(claim, { method: "POST", headers: { ...cookie, origin: base, "content-type": "text/plain" } });
+    expect(form.status).toBe(415);
+    // From Baton's own page it goes on to authentication (this cookie is not a session: 401).
+    const own = await fetch(claim, { method: "POST", headers: { ...cookie, origin: base, "sec-fetch-site": "same-origin" } });
+    expect(own.status).toBe(401);
+  });
+
+  it("limits bodies on the Next.js path too, while they stream, /api/auth included (M9)", async () => {
+    const post = (headers: Record<string, string | number>, chunk: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest(`${base}/api/auth/callback/credentials`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers } }, (res) => {
+          let body = "";
+          res.on("data", (c: Buffer) => (body += c.toString()));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on("error", reject);
+        // Only a little of the declared body is ever sent: the answer must not wait for the rest.
+        req.write(chunk);
+      });
+    const huge = await post({ "content-length": 300 * 1024 * 1024 }, "email=a");
+    expect(huge.status).toBe(413);
+    expect(JSON.parse(huge.body)).toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+    const chunked = await post({ "transfer-encoding": "chunked" }, "7\r\nemail=a\r\n");
+    expect(chunked.status).toBe(411);
   });
 });

@@ -3,12 +3,7 @@ import { auth } from "@/auth";
 import { actorForUser } from "@/lib/identity/service";
 import type { Actor } from "@/lib/identity/actor";
 
-/** Only same-site paths may be used as a post-login destination (no open redirects). */
-export function safeCallbackUrl(raw: string | string[] | undefined | null): string {
-  const v = Array.isArray(raw) ? raw[0] : raw;
-  if (!v || !v.startsWith("/") || v.startsWith("//") || v.startsWith("/\\") || v.startsWith("/login")) return "/inbox";
-  return v;
-}
+export { safeCallbackUrl } from "../(auth)/callback-url";
 
 export function pathWithQuery(path: string, searchParams: Record<string, string | string[] | undefined> = {}): string {
   const qs = new URLSearchParams();

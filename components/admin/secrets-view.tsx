@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRef, useState, type FormEvent } from "react";
 import { KeyRound, LockKeyhole, Plus, RotateCw, TriangleAlert } from "lucide-react";
 import { format } from "date-fns";
-import { createSecretSchema, rotateSecretSchema, type SecretDto } from "@/lib/secrets/schemas";
+import { createSecretSchema, rotateSecretSchema, splitHosts, type SecretDto } from "@/lib/secrets/schemas";
 import { formErrorsOf } from "@/components/data/api";
 import { useAnnouncer } from "@/components/announcer";
 import { Button } from "@/components/ui/button";
@@ -19,7 +19,7 @@ import { relative } from "@/components/tasks/format";
 import { AdminList } from "./admin-list";
 import { useCreateSecret, useDeleteSecret, useRotateSecret, useSecrets } from "./queries";
 
-type Errors = Partial<Record<"name" | "value" | "description" | "form", string>>;
+type Errors = Partial<Record<"name" | "value" | "description" | "allowedHosts" | "form", string>>;
 
 const COLUMNS: DataColumn<SecretDto>[] = [
   {
@@ -34,6 +34,7 @@ const COLUMNS: DataColumn<SecretDto>[] = [
           <code>{s.name}</code>
         </div>
         {s.description && <div className="text-xs text-slate-600">{s.description}</div>}
+        <div className="text-xs text-slate-600">Sent only to: {s.allowedHosts.length ? s.allowedHosts.join(", ") : "no host yet (rotate it to name one)"}</div>
         <div className="font-mono text-xs text-slate-500" aria-label="Value hidden">
           ••••••••
         </div>
@@ -166,10 +167,11 @@ function CreateSecretForm({ disabled }: { disabled: boolean }) {
   const [name, setName] = useState("");
   const [value, setValue] = useState("");
   const [description, setDescription] = useState("");
+  const [hosts, setHosts] = useState("");
   const [errors, setErrors] = useState<Errors>({});
   function submit(e: FormEvent) {
     e.preventDefault();
-    const parsed = createSecretSchema.safeParse({ name, value, description });
+    const parsed = createSecretSchema.safeParse({ name, value, description, allowedHosts: splitHosts(hosts) });
     if (!parsed.success) return setErrors(issuesToErrors(parsed.error.issues));
     setErrors({});
     create.mutate(parsed.data, {
@@ -178,6 +180,7 @@ function CreateSecretForm({ disabled }: { disabled: boolean }) {
         setName("");
         setValue("");
         setDescription("");
+        setHosts("");
       },
       onError: (err) => setErrors(formErrorsOf(err)),
     });
@@ -190,6 +193,16 @@ function CreateSecretForm({ disabled }: { disabled: boolean }) {
       <form onSubmit={submit} noValidate className="space-y-4">
         <Input label="Name" name="name" placeholder="e.g. erp_token" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} hint="Lowercase letters, digits and _. Steps refer to it as {{secrets.name}}." autoComplete="off" />
         <Input label="Value" name="value" type="password" value={value} onChange={(e) => setValue(e.target.value)} error={errors.value} autoComplete="new-password" hint="Shown nowhere after you save it." />
+        <Input
+          label="Hosts it may be sent to"
+          name="allowedHosts"
+          placeholder="e.g. erp.example.com"
+          value={hosts}
+          onChange={(e) => setHosts(e.target.value)}
+          error={errors.allowedHosts}
+          hint="Comma-separated host names. A process that would send it anywhere else cannot be published."
+          autoComplete="off"
+        />
         <Textarea label="Description (optional)" name="description" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} error={errors.description} />
         <FormError error={errors.form} />
         <Button type="submit" variant="primary" loading={create.isPending} disabled={disabled} className="w-full">
@@ -204,10 +217,11 @@ function RotateForm({ secret, onDone }: { secret: SecretDto; onDone: () => void 
   const rotate = useRotateSecret();
   const { announce } = useAnnouncer();
   const [value, setValue] = useState("");
+  const [hosts, setHosts] = useState(secret.allowedHosts.join(", "));
   const [errors, setErrors] = useState<Errors>({});
   function submit(e: FormEvent) {
     e.preventDefault();
-    const parsed = rotateSecretSchema.safeParse({ value });
+    const parsed = rotateSecretSchema.safeParse({ value, allowedHosts: splitHosts(hosts) });
     if (!parsed.success) return setErrors(issuesToErrors(parsed.error.issues));
     rotate.mutate(
       { name: secret.name, ...parsed.data },
@@ -223,6 +237,7 @@ function RotateForm({ secret, onDone }: { secret: SecretDto; onDone: () => void 
   return (
     <form noValidate onSubmit={submit} className="space-y-4">
       <Input label="New value" type="password" autoComplete="new-password" value={value} onChange={(e) => setValue(e.target.value)} error={errors.value} data-autofocus />
+      <Input label="Hosts it may be sent to" value={hosts} onChange={(e) => setHosts(e.target.value)} error={errors.allowedHosts} hint="Comma-separated host names." autoComplete="off" />
       <FormError error={errors.form} />
       <DialogActions submitLabel="Rotate" busy={rotate.isPending} />
     </form>

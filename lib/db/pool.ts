@@ -54,17 +54,50 @@ export async function closePool(): Promise<void> {
   if (p) await p.end();
 }
 
-const names = new Map<string, string>();
+/**
+ * Names of prepared statements, bounded (security review M10). Every named statement stays
+ * prepared on each pooled connection until it closes, and some SQL texts vary with the request
+ * (filters, sorts, search words), so naming every text would let anyone grow PostgreSQL's memory
+ * without limit. A text is named from its second use on, and only while fewer than `limit` texts
+ * have names; the rest run as unnamed statements (parsed each time, nothing kept). Names once
+ * given are never taken back, so each connection holds at most `limit` statements.
+ */
+export class StatementNames {
+  private readonly named = new Map<string, string>();
+  private seenOnce = new Set<string>();
 
-/** A stable statement name per SQL text, so each connection prepares a statement once. */
-export function statementName(text: string): string {
-  let name = names.get(text);
-  if (!name) {
-    name = `b_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
-    if (names.size > 5_000) names.clear();
-    names.set(text, name);
+  constructor(
+    readonly limit: number,
+    private readonly seenLimit = limit * 10,
+  ) {}
+
+  get size(): number {
+    return this.named.size;
   }
-  return name;
+
+  nameFor(text: string): string | undefined {
+    const name = this.named.get(text);
+    if (name !== undefined) return name;
+    if (this.named.size >= this.limit) return undefined;
+    if (!this.seenOnce.has(text)) {
+      // Forgetting first sightings costs a statement one more unnamed run, nothing else.
+      if (this.seenOnce.size >= this.seenLimit) this.seenOnce = new Set();
+      this.seenOnce.add(text);
+      return undefined;
+    }
+    this.seenOnce.delete(text);
+    const created = `b_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+    this.named.set(text, created);
+    return created;
+  }
+}
+
+/** Room for every statement the code runs often (a few hundred), not for every variant of a search. */
+const names = new StatementNames(1000);
+
+/** The prepared-statement name of a SQL text, or undefined to run it unnamed (see StatementNames). */
+export function statementName(text: string): string | undefined {
+  return names.nameFor(text);
 }
 
 /** Runs one statement outside a transaction: `sql` is an `sql` template, or text with $n values. */

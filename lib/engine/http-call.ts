@@ -1,9 +1,8 @@
-import http from "node:http";
-import https from "node:https";
 import { evaluateValue, renderTemplate } from "../processes/expressions";
 import { parseDurationMs } from "../duration";
 import type { HttpStep } from "../processes/schemas";
-import { renderHeaderTemplate } from "../secrets/references";
+import { renderHeaderTemplate, secretMayGoTo } from "../secrets/references";
+import { OutboundRefused, OutboundTimeout, outboundRequest, urlRefusal } from "../outbound/client";
 
 // One attempt of an HTTP step. Runs only in the worker. Every call carries the step's
 // idempotency key, so a retried or repeated call is safe for a receiver that honours it.
@@ -55,55 +54,17 @@ function parseBody(text: string, contentType: string | undefined): unknown {
   return text;
 }
 
-// One keep-alive pool per protocol for every step's calls: a worker calling the same ERP host
-// thousands of times reuses its connections (ADR 016; node:http costs a quarter of fetch's CPU).
-const agents = {
-  "http:": new http.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 }),
-  "https:": new https.Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 }),
-};
-
-class CallTimeout extends Error {
-  constructor() {
-    super("timed out");
-    this.name = "TimeoutError";
-  }
-}
-
 /**
- * One request with a deadline for the whole exchange (connect, send, answer, body); redirects are
- * not followed (a 3xx is the answer). The body is read up to MAX_RESPONSE_BYTES, the rest dropped.
+ * `secrets`: the values of the named secrets the step's headers refer to, `secretHosts` the hosts
+ * each may be sent to (both resolved by the caller, in the worker).
  */
-function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }> {
-  return new Promise((resolve, reject) => {
-    const lib = url.protocol === "https:" ? https : http;
-    const req = lib.request(url, { method, headers: body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) }, agent: agents[url.protocol as "http:" | "https:"] });
-    const timer = setTimeout(() => req.destroy(new CallTimeout()), timeoutMs);
-    const fail = (e: Error) => {
-      clearTimeout(timer);
-      reject(e);
-    };
-    req.on("error", fail);
-    req.on("response", (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on("data", (chunk: Buffer) => {
-        if (size >= MAX_RESPONSE_BYTES) return;
-        chunks.push(chunk);
-        size += chunk.length;
-      });
-      res.on("error", fail);
-      res.on("end", () => {
-        clearTimeout(timer);
-        const text = Buffer.concat(chunks).toString("utf8");
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: text.length > MAX_RESPONSE_BYTES ? text.slice(0, MAX_RESPONSE_BYTES) : text });
-      });
-    });
-    req.end(body);
-  });
-}
-
-/** `secrets`: the values of the named secrets the step's headers refer to (resolved by the caller, in the worker). */
-export async function performHttpAttempt(step: HttpStep, scope: unknown, idempotencyKey: string, secrets: Record<string, string> = {}): Promise<HttpAttemptResult> {
+export async function performHttpAttempt(
+  step: HttpStep,
+  scope: unknown,
+  idempotencyKey: string,
+  secrets: Record<string, string> = {},
+  secretHosts: Record<string, readonly string[]> = {},
+): Promise<HttpAttemptResult> {
   const started = Date.now();
   const timeoutMs = parseDurationMs(step.timeout) ?? 10_000;
   const url = renderTemplate(step.url, scope);
@@ -114,6 +75,15 @@ export async function performHttpAttempt(step: HttpStep, scope: unknown, idempot
   } catch {
     return { ok: false, retryable: false, status: null, error: `url "${url}" is not an http(s) URL`, ms: 0 };
   }
+  // Refused before a secret or a variable is put into a header for it.
+  const refused = urlRefusal(parsed);
+  if (refused) return { ok: false, retryable: false, status: null, error: `${step.method} ${parsed.origin}${parsed.pathname} refused: ${refused}`, ms: 0 };
+  // Checked at publish time too; again here, against the URL as rendered (security review M6).
+  for (const name of Object.keys(secrets)) {
+    if (!secretMayGoTo(secretHosts[name] ?? [], parsed.hostname)) {
+      return { ok: false, retryable: false, status: null, error: `${step.method} ${parsed.origin}${parsed.pathname} refused: the secret "${name}" may not be sent to ${parsed.hostname}`, ms: 0 };
+    }
+  }
   const headers: Record<string, string> = { "user-agent": "Baton-Engine/1" };
   for (const [k, v] of Object.entries(step.headers)) headers[k.toLowerCase()] = renderHeaderTemplate(v, scope, secrets);
   headers["idempotency-key"] = idempotencyKey;
@@ -123,7 +93,7 @@ export async function performHttpAttempt(step: HttpStep, scope: unknown, idempot
     headers["content-type"] ??= "application/json";
   }
   try {
-    const res = await send(parsed, step.method, headers, body, timeoutMs);
+    const res = await outboundRequest(parsed, { method: step.method, headers, body, timeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES });
     const resBody = parseBody(res.text, res.headers["content-type"]);
     const ms = Date.now() - started;
     if (res.status >= 200 && res.status < 300) return { ok: true, status: res.status, body: resBody, ms };
@@ -138,7 +108,10 @@ export async function performHttpAttempt(step: HttpStep, scope: unknown, idempot
     };
   } catch (e) {
     const ms = Date.now() - started;
-    if (e instanceof CallTimeout) {
+    if (e instanceof OutboundRefused) {
+      return { ok: false, retryable: false, status: null, error: `${step.method} ${parsed.origin}${parsed.pathname} refused: ${e.message}`, ms };
+    }
+    if (e instanceof OutboundTimeout) {
       return { ok: false, retryable: true, status: null, error: `${step.method} ${parsed.origin}${parsed.pathname} timed out after ${timeoutMs} ms`, ms };
     }
     return { ok: false, retryable: true, status: null, error: `${step.method} ${parsed.origin}${parsed.pathname} failed: ${e instanceof Error ? e.message : String(e)}`, ms };

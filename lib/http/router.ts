@@ -8,7 +8,7 @@ import { logger } from "../logger";
 import { metrics } from "../metrics/registry";
 import { tracingEnabled } from "../tracing";
 import { DEFAULT_MAX_BODY_BYTES, type ApiEndpoint } from "./api-route";
-import { requestIdFrom } from "./request-meta";
+import { CLIENT_IP_HEADER, requestIdFrom } from "./request-meta";
 import { errorResponse } from "./responses";
 import { compileRoutes } from "./route-match";
 
@@ -142,7 +142,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null | 
 function toHeaders(req: IncomingMessage): Headers {
   const headers = new Headers();
   const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() !== CLIENT_IP_HEADER) headers.append(raw[i]!, raw[i + 1]!);
+  // Only the value server.ts worked out (req.headers), never one the client sent.
+  const ip = req.headers[CLIENT_IP_HEADER];
+  if (typeof ip === "string") headers.set(CLIENT_IP_HEADER, ip);
   return headers;
 }
 

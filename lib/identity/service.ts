@@ -4,7 +4,7 @@ import { AppError, fromZodError } from "../errors";
 import { requirePermission, type Actor } from "./actor";
 import { permissionsFor, type RoleName } from "./permissions";
 import { burnPasswordCheck, verifyPassword } from "./passwords";
-import { clearFailedLogins, lockedOutFor, recordFailedLogin } from "./login-throttle";
+import { clearFailedLogins, lockedOutFor, recordFailedLogin, withHashSlot } from "./login-throttle";
 import { findTokenByHash, findUserByEmail, findUserById, loadUserScope, loadUserWithScope, touchToken } from "./repository";
 import { rememberScope } from "./scope";
 import { createTokenSchema, credentialsSchema, updateUserSettingsSchema, type CreatedTokenDto, type MeDto, type TokenDto, type UserSettings } from "./schemas";
@@ -30,18 +30,21 @@ export async function authenticateWithPassword(raw: unknown, meta: { ip?: string
   const parsed = credentialsSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: "invalid" };
   const { email, password } = parsed.data;
-  const locked = await lockedOutFor(email);
+  // Every lock is checked before any password hashing (lib/identity/login-throttle.ts).
+  const locked = await lockedOutFor(email, meta.ip);
   if (locked > 0) return { ok: false, reason: "locked", retryAfterS: locked };
   const user = await findUserByEmail(email);
-  const valid = user && user.active ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false);
+  const valid = await withHashSlot(async () => (user && user.active ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false)));
+  // Too many checks running at once here: a short wait, not a failure counted against anyone.
+  if (valid === null) return { ok: false, reason: "locked", retryAfterS: 1 };
   if (!user || !valid) {
-    const lock = await recordFailedLogin(email);
+    const lock = await recordFailedLogin(email, meta.ip);
     await transaction(async (tx) =>
       tx.audit(systemActor("login", meta), { action: "user.login_failed", subjectType: "user", subjectId: user?.id ?? email, reason: "invalid credentials" }),
     );
     return lock > 0 ? { ok: false, reason: "locked", retryAfterS: lock } : { ok: false, reason: "invalid" };
   }
-  await clearFailedLogins(email);
+  await clearFailedLogins(email, meta.ip);
   await transaction(
     async (tx) => {
       await tx.update("User", { lastLoginAt: new Date() }, sql`"id" = ${user.id}`);

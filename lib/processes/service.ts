@@ -3,7 +3,7 @@ import { versionNumber } from "../fields";
 import { AppError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
 import { loadDefinition } from "./definition";
-import { missingSecretErrors } from "./secret-refs";
+import { checkSecretUse } from "./secret-refs";
 import type { DefinitionError, ProcessDetailDto, ProcessDocument, ProcessSummaryDto, ProcessVersionDto } from "./schemas";
 import { PROCESS_KEY_RE } from "./schemas";
 
@@ -75,7 +75,7 @@ export async function publishDefinition(actor: Actor, input: string | object): P
   const result = loadDefinition(input);
   if (!result.ok) throw definitionInvalid(result.errors);
   const doc = result.document;
-  const secretErrors = await missingSecretErrors(doc);
+  const secretErrors = await checkSecretUse(doc);
   if (secretErrors.length) throw definitionInvalid(secretErrors);
   const created = await transaction(async (tx) => {
     // Versions of one key are numbered one at a time.

@@ -37,3 +37,8 @@ export function renderHeaderTemplate(template: string, scope: unknown, secrets: 
     return stringify(getPath(scope, path));
   });
 }
+
+/** Whether a secret may go to `host` (its list of allowed hosts, exact names). */
+export function secretMayGoTo(allowedHosts: readonly string[], host: string): boolean {
+  return allowedHosts.includes(host.toLowerCase().replace(/\.$/, ""));
+}

@@ -27,10 +27,10 @@ function requireKey(): SecretsKey {
   return k;
 }
 
-/** The names of these secrets that exist. */
-export async function existingSecretNames(names: string[]): Promise<Set<string>> {
-  if (names.length === 0) return new Set();
-  return new Set((await db().secret.findMany({ where: { name: { in: names } }, select: { name: true } })).map((s) => s.name));
+/** The secrets of these names that exist, each with the hosts it may be sent to. */
+export async function existingSecretHosts(names: string[]): Promise<Map<string, string[]>> {
+  if (names.length === 0) return new Map();
+  return new Map((await db().secret.findMany({ where: { name: { in: names } }, select: { name: true, allowedHosts: true } })).map((s) => [s.name, s.allowedHosts]));
 }
 
 /** Every `{{ secrets.NAME }}` in a JSON value's strings (a process document: only its HTTP headers may hold one). */
@@ -60,6 +60,7 @@ function toDto(row: Row, usedBy: Map<string, { key: string; version: number }[]>
   return {
     name: row.name,
     description: row.description,
+    allowedHosts: row.allowedHosts,
     revision: row.revision,
     createdByName: row.createdByName,
     createdAt: row.createdAt.toISOString(),
@@ -83,12 +84,12 @@ export async function createSecret(actor: Actor, input: unknown): Promise<Secret
   const parsed = createSecretSchema.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error, "Secret");
   const key = requireKey();
-  const { name, value, description } = parsed.data;
+  const { name, value, description, allowedHosts } = parsed.data;
   const exists = () => new AppError("CONFLICT", `A secret named "${name}" exists; rotate it to change its value.`);
   const row = await transaction(async (tx) => {
     if ((await tx.query(sql`SELECT 1 FROM "Secret" WHERE "name" = ${name}`)).length) throw exists();
-    const created = await tx.insertReturning("Secret", { name, description, ...seal(name, value, key), createdById: actor.type === "USER" ? actor.id : null, createdByName: actor.name });
-    tx.audit(actor, { action: "secret.created", subjectType: "secret", subjectId: created.id, after: { name, description, revision: 1, keyId: key.id } });
+    const created = await tx.insertReturning("Secret", { name, description, allowedHosts, ...seal(name, value, key), createdById: actor.type === "USER" ? actor.id : null, createdByName: actor.name });
+    tx.audit(actor, { action: "secret.created", subjectType: "secret", subjectId: created.id, after: { name, description, allowedHosts, revision: 1, keyId: key.id } });
     return created;
   }).catch((e: unknown) => {
     // Two creates of one name at once: the unique index answers for the second.
@@ -116,6 +117,7 @@ export async function rotateSecret(actor: Actor, name: string, input: unknown): 
       {
         ...seal(name, parsed.data.value, key),
         ...(parsed.data.description !== undefined ? { description: parsed.data.description } : {}),
+        ...(parsed.data.allowedHosts !== undefined ? { allowedHosts: parsed.data.allowedHosts } : {}),
         revision: current.revision + 1,
         rotatedAt: new Date(),
         rotatedByName: actor.name,
@@ -127,8 +129,14 @@ export async function rotateSecret(actor: Actor, name: string, input: unknown): 
       action: "secret.rotated",
       subjectType: "secret",
       subjectId: current.id,
-      before: { name, revision: current.revision, keyId: current.keyId },
-      after: { name, revision: current.revision + 1, keyId: key.id, ...(parsed.data.description !== undefined ? { description: parsed.data.description } : {}) },
+      before: { name, revision: current.revision, keyId: current.keyId, allowedHosts: current.allowedHosts },
+      after: {
+        name,
+        revision: current.revision + 1,
+        keyId: key.id,
+        ...(parsed.data.description !== undefined ? { description: parsed.data.description } : {}),
+        ...(parsed.data.allowedHosts !== undefined ? { allowedHosts: parsed.data.allowedHosts } : {}),
+      },
     });
     return rotated;
   });
@@ -153,28 +161,32 @@ export async function deleteSecret(actor: Actor, name: string): Promise<{ name: 
   return { name, deleted: true };
 }
 
-type ResolvedSecrets = { ok: true; values: Record<string, string> } | { ok: false; error: string };
+type ResolvedSecrets = { ok: true; values: Record<string, string>; hosts: Record<string, string[]> } | { ok: false; error: string };
 
 /**
  * For the worker, at call time: the values of the named secrets. A missing or unreadable secret is
  * a readable error naming it (never a value); the step fails with it.
  */
 export async function resolveSecrets(names: string[]): Promise<ResolvedSecrets> {
-  if (names.length === 0) return { ok: true, values: {} };
+  if (names.length === 0) return { ok: true, values: {}, hosts: {} };
   const { current, previous } = keys();
   if (!current && !previous) return { ok: false, error: `named secrets are off (BATON_SECRETS_KEY is not set in the worker), so ${names.map((n) => `"${n}"`).join(", ")} cannot be used` };
   const rows = await db().secret.findMany({ where: { name: { in: names } } });
   const missing = names.filter((n) => !rows.some((r) => r.name === n));
   if (missing.length) return { ok: false, error: `the secret${missing.length > 1 ? "s" : ""} ${missing.map((n) => `"${n}"`).join(", ")} ${missing.length > 1 ? "do" : "does"} not exist (deleted after the definition was published?)` };
   const values: Record<string, string> = {};
+  const hosts: Record<string, string[]> = {};
   try {
-    for (const r of rows) values[r.name] = open(r.name, r, [current, previous]);
+    for (const r of rows) {
+      values[r.name] = open(r.name, r, [current, previous]);
+      hosts[r.name] = r.allowedHosts;
+    }
   } catch (e) {
     if (e instanceof SecretUnreadable) return { ok: false, error: e.message };
     throw e;
   }
   void query(sql`UPDATE "Secret" SET "lastUsedAt" = (now() AT TIME ZONE 'UTC') WHERE "id" = ANY(${rows.map((r) => r.id)}::text[])`).catch(() => undefined);
-  return { ok: true, values };
+  return { ok: true, values, hosts };
 }
 
 /**

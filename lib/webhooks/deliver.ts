@@ -1,6 +1,7 @@
 import { Webhook } from "standardwebhooks";
 import { db, sql, updateRows } from "../db";
 import { env } from "../env";
+import { OutboundRefused, OutboundTimeout, outboundRequest } from "../outbound/client";
 import type { DeliveryAttempt } from "./schemas";
 import { openWebhookSecret } from "./secret";
 
@@ -40,7 +41,10 @@ export async function deliverWebhook(deliveryId: string, opts: { final: boolean 
   let status: number | null = null;
   let error: string | null = null;
   try {
-    const res = await fetch(d.endpoint.url, {
+    // Through the egress policy (lib/outbound): no loopback, private or metadata address unless
+    // allowed; redirects are not followed. The receiver's answer is not kept (only its status), so
+    // a webhook cannot be used to read what an internal address returns.
+    const res = await outboundRequest(new URL(d.endpoint.url), {
       method: "POST",
       headers: {
         "content-type": "application/json",
@@ -50,16 +54,19 @@ export async function deliverWebhook(deliveryId: string, opts: { final: boolean 
         "webhook-signature": signature,
       },
       body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(env().WEBHOOK_TIMEOUT_MS),
+      timeoutMs: env().WEBHOOK_TIMEOUT_MS,
+      maxResponseBytes: 0,
     });
     status = res.status;
-    // Read (and drop) the body so the connection is released; keep a little of it for the log.
-    const text = await res.text().catch(() => "");
-    if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ""}`;
+    if (res.status < 200 || res.status >= 300) error = `HTTP ${res.status}`;
   } catch (e) {
     const err = e as Error;
-    error = err.name === "TimeoutError" ? `no answer within ${env().WEBHOOK_TIMEOUT_MS} ms` : `${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ""}`;
+    error =
+      err instanceof OutboundTimeout
+        ? `no answer within ${env().WEBHOOK_TIMEOUT_MS} ms`
+        : err instanceof OutboundRefused
+          ? `refused: ${err.message}`
+          : `${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ""}`;
   }
   const entry: DeliveryAttempt = { n, at: sentAt.toISOString(), ms: Date.now() - started, status, error };
   const attemptLog = [...log, entry];

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { auth } from "@/auth";
 import { LoginForm } from "@/components/auth/login-form";
+import { env } from "@/lib/env";
 import { safeCallbackUrl } from "../../(app)/require-actor";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -25,7 +26,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <p className="mt-1 mb-5 text-sm text-slate-600">Your decisions are waiting.</p>
           <LoginForm callbackUrl={callbackUrl} />
         </div>
-        <DemoLogins />
+        {/* The demo accounts' password is public: shown only in demo mode (security review M16). */}
+        {env().DEMO_MODE && <DemoLogins />}
       </div>
     </main>
   );

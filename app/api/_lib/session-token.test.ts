@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decode, encode } from "next-auth/jwt";
-import { decodeSessionToken } from "./session-token";
+import { decodeSessionToken, sessionCookieNames } from "./session-token";
 
 // The API decodes session cookies itself (cached key derivation); it must accept exactly what
 // next-auth accepts.
@@ -27,5 +27,14 @@ describe("decodeSessionToken", () => {
     await expect(decodeSessionToken(parts.join("."), secret, salt)).rejects.toThrow();
     const expired = await encode({ token: { uid: "u-1" }, secret, salt, maxAge: -60 });
     await expect(decodeSessionToken(expired, secret, salt)).rejects.toThrow();
+  });
+});
+
+// Security review L1: on https only the __Secure- cookie counts (no cookie tossing).
+describe("sessionCookieNames", () => {
+  it("follows AUTH_URL's scheme, and accepts both only when it is unset", () => {
+    expect(sessionCookieNames("https://baton.example").map((c) => c.name)).toEqual(["__Secure-authjs.session-token"]);
+    expect(sessionCookieNames("http://127.0.0.1:3000").map((c) => c.name)).toEqual(["authjs.session-token"]);
+    expect(sessionCookieNames(undefined)).toHaveLength(2);
   });
 });

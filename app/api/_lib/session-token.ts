@@ -24,11 +24,23 @@ const COOKIES = [
   { name: "authjs.session-token", secure: false },
 ] as const;
 
+/**
+ * The cookie names next-auth itself uses for this deployment: `__Secure-` only when AUTH_URL is
+ * https, the plain name only when it is http (both when unset, as in development). Accepting the
+ * plain name on https would let a sibling subdomain or a network attacker toss in a cookie of
+ * their own account (security review L1).
+ */
+export function sessionCookieNames(authUrl: string | undefined): readonly { name: string; secure: boolean }[] {
+  if (!authUrl) return COOKIES;
+  const secure = authUrl.startsWith("https:");
+  return COOKIES.filter((c) => c.secure === secure);
+}
+
 /** The signed-in user's id from the request's session cookie, or null (none, invalid, expired). */
 export async function sessionUserId(req: Request): Promise<string | null> {
   const cookie = req.headers.get("cookie");
   if (!cookie || !cookie.includes("authjs.session-token")) return null;
-  for (const c of COOKIES) {
+  for (const c of sessionCookieNames(env().AUTH_URL)) {
     if (!cookie.includes(c.name)) continue;
     // getToken joins a cookie split into chunks (name.0, name.1, …) and returns the raw token.
     const raw = (await getToken({ req, secret: env().AUTH_SECRET, secureCookie: c.secure, cookieName: c.name, raw: true })) as string | null;

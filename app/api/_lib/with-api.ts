@@ -4,6 +4,7 @@ import { actorForToken, actorForUser } from "@/lib/identity/service";
 import { requirePermission, type Actor } from "@/lib/identity/actor";
 import type { Permission } from "@/lib/identity/permissions";
 import { clientMeta, requestIdFrom } from "@/lib/http/request-meta";
+import { assertSameOriginRequest } from "@/lib/http/same-origin";
 import { errorResponse, json } from "@/lib/http/responses";
 import { requestHash, withIdempotency } from "@/lib/http/idempotency";
 import { logger } from "@/lib/logger";
@@ -40,6 +41,8 @@ export function withApi<P extends Record<string, string> = Record<string, never>
     let response: Response;
     let rate: RateLimitState | null = null;
     try {
+      // A browser's cookie may only change things from Baton's own pages (CSRF; tokens are exempt).
+      if (!req.headers.has("authorization")) assertSameOriginRequest(req, { bodyless: req.body === null });
       const actor = await resolveActor(req, requestId);
       // API tokens are limited per minute (429 + Retry-After past it); people are not.
       rate = await consumeRequest(actor);

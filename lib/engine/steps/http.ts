@@ -47,7 +47,7 @@ async function call(ctx: Ctx, step: HttpStep, actor: Actor, host: string | null,
   const secretValues = Object.values(secrets.values);
   // Whatever the receiver answers (an echo of the headers, an error quoting them) is redacted
   // before it reaches the step run, the variables, the audit log or a log line.
-  const result = redact(await performHttpAttempt(step, variablesOf(ctx), idempotencyKeyFor(ctx.instance.id, step.id), secrets.values), secretValues);
+  const result = redact(await performHttpAttempt(step, variablesOf(ctx), idempotencyKeyFor(ctx.instance.id, step.id), secrets.values, secrets.hosts), secretValues);
   await recordForBreaker(host, result);
   const entry = { n: claimed.attempt, startedAt: started.toISOString(), endedAt: new Date().toISOString(), ms: result.ms, ok: result.ok, httpStatus: result.status, ...(result.ok ? {} : { error: result.error }) };
   const attemptLog = appendAttempt(ctx.stepRun.attemptLog, entry);

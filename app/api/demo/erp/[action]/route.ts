@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { env } from "@/lib/env";
 
 // A stand-in ERP for the demo, so the seeded invoice process runs offline (DEMO_ERP_URL points
 // elsewhere to use a real one). It answers like the ERP would and keeps nothing: a posting's id
@@ -9,6 +10,8 @@ function reply(body: unknown, status = 200): Response {
 }
 
 export async function POST(req: Request, ctx: { params: Promise<{ action: string }> }): Promise<Response> {
+  // Only the demo has a stand-in ERP (security review L6).
+  if (!env().DEMO_MODE) return reply({ error: "not found" }, 404);
   const { action } = await ctx.params;
   let body: Record<string, unknown> = {};
   try {
