@@ -44,6 +44,10 @@ export function pool(): pg.Pool {
     });
     // A dropped idle connection must not crash the process; the next query opens a new one.
     g.batonPgPool.on("error", () => undefined);
+    // Nor one that is checked out between two statements when the server ends it (a FATAL such as
+    // 57P01 arrives as the client's 'error' event): the statement in flight, or the next, fails
+    // as a connection fault (503), and the pool drops the client when it is released.
+    g.batonPgPool.on("connect", (client) => void client.on("error", () => undefined));
   }
   return g.batonPgPool;
 }

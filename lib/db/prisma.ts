@@ -40,6 +40,9 @@ export function prismaClient(): PrismaClient {
  */
 function readPool(): pg.Pool {
   const readers = new pg.Pool({ connectionString: env().DATABASE_URL, max: 5 });
+  // Connections the server ends (idle or checked out) must not crash the process (see pool.ts).
+  readers.on("error", () => undefined);
+  readers.on("connect", (client) => void client.on("error", () => undefined));
   const plain = readers.query.bind(readers) as (config: pg.QueryConfig, values?: unknown[]) => Promise<pg.QueryResult>;
   readers.query = ((config: pg.QueryConfig, values?: unknown[]) => {
     const inRequest = currentRequestTx();
