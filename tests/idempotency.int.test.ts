@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startApiServer, type ApiServer } from "./api-server";
-import { db, freePort, makeTeam, tokenFor, uid, type Team } from "./helpers";
+import { db, freePort, makeTeam, ownerDb, tokenFor, uid, type Team } from "./helpers";
 
 let team: Team;
 let token: string;
@@ -20,14 +20,14 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 afterEach(async () => {
-  for (const statement of cleanup.splice(0)) await db().$executeRawUnsafe(statement);
+  for (const statement of cleanup.splice(0)) await ownerDb().$executeRawUnsafe(statement);
 });
 
 /** A trigger `when` (SQL on NEW) holds for: `action` (PL/pgSQL) runs before the row is written. */
 async function onWrite(table: string, event: "INSERT" | "UPDATE", when: string, action: string): Promise<void> {
   const name = `baton_test_idem_${uid()}`;
-  await db().$executeRawUnsafe(`CREATE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN IF ${when} THEN ${action}; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql`);
-  await db().$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE ${event} ON "${table}" FOR EACH ROW EXECUTE FUNCTION ${name}()`);
+  await ownerDb().$executeRawUnsafe(`CREATE FUNCTION ${name}() RETURNS trigger AS $$ BEGIN IF ${when} THEN ${action}; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql`);
+  await ownerDb().$executeRawUnsafe(`CREATE TRIGGER ${name} BEFORE ${event} ON "${table}" FOR EACH ROW EXECUTE FUNCTION ${name}()`);
   cleanup.push(`DROP TRIGGER IF EXISTS ${name} ON "${table}"`, `DROP FUNCTION IF EXISTS ${name}()`);
 }
 
@@ -50,7 +50,7 @@ describe("Idempotency-Key", () => {
     const failed = await create(server.url, title, key);
     expect(failed.status).toBe(500);
     expect(await tasksTitled(title)).toBe(0);
-    for (const statement of cleanup.splice(0)) await db().$executeRawUnsafe(statement);
+    for (const statement of cleanup.splice(0)) await ownerDb().$executeRawUnsafe(statement);
 
     const retry = await create(server.url, title, key);
     expect(retry.status).toBe(201);
@@ -118,7 +118,7 @@ describe("a web process killed mid-create", () => {
     killGroup();
     await exited;
     expect(await inFlight).toBe("no answer");
-    for (const statement of cleanup.splice(0)) await db().$executeRawUnsafe(statement);
+    for (const statement of cleanup.splice(0)) await ownerDb().$executeRawUnsafe(statement);
 
     // Within the lease: the key is still held (the dead attempt might be running).
     const early = await create(server.url, title, key);
