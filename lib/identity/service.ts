@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { db, sql, transaction } from "../db";
 import { AppError, fromZodError } from "../errors";
 import { requirePermission, type Actor } from "./actor";
-import { permissionsFor, type RoleName } from "./permissions";
+import { permissionsFor, tokenPermissions, type RoleName } from "./permissions";
 import { burnPasswordCheck, verifyPassword } from "./passwords";
 import { clearFailedLogins, lockedOutFor, recordFailedLogin } from "./login-throttle";
 import { findTokenByHash, findUserByEmail, findUserById, loadUserScope, loadUserWithScope, touchToken } from "./repository";
@@ -72,7 +72,20 @@ export async function actorForToken(token: string, meta: Partial<Actor> = {}): P
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt < new Date())) return null;
   // Recording last use is best effort and must not slow the request.
   void touchToken(row.id).catch(() => undefined);
-  return { type: "TOKEN", id: row.id, name: `token:${row.name}`, role: row.role, permissions: permissionsFor(row.role, row.scopes), rateLimitPerMinute: row.rateLimitPerMinute, ...meta };
+  // A token acts for its owner (ADR 021): an ownerless one, or one whose owner was deactivated, is refused.
+  if (!row.ownerId || !row.ownerActive || !row.ownerRole) return null;
+  const owner = { id: row.ownerId, name: row.ownerName ?? row.ownerId, kind: row.ownerKind ?? "PERSON", role: row.ownerRole } as const;
+  return {
+    type: "TOKEN",
+    id: row.id,
+    name: `token:${row.name}`,
+    role: row.role,
+    permissions: tokenPermissions(row.role, row.scopes, owner.role),
+    rateLimitPerMinute: row.rateLimitPerMinute,
+    owner,
+    onBehalfOfId: owner.id,
+    ...meta,
+  };
 }
 
 function toTokenDto(t: {
