@@ -43,11 +43,21 @@ export async function withIdempotency(
     await forget().catch(() => undefined);
     return response;
   }
-  const body: unknown = await response.clone().json().catch(() => ({}));
+  // A one-time secret (a new API token, a webhook's signing secret) is never stored (M7): a replay
+  // answers with the same status and record, without it.
+  const body = redactSecrets(await response.clone().json().catch(() => ({})));
   await query(sql`UPDATE "IdempotencyRecord" SET "status" = ${response.status}::int, "body" = ${json(body)} WHERE "scope" = ${scope} AND "key" = ${key}`);
   return response;
 
   function forget() {
     return query(sql`DELETE FROM "IdempotencyRecord" WHERE "scope" = ${scope} AND "key" = ${key}`);
   }
+}
+
+const ONE_TIME_SECRETS = ["token", "secret"];
+
+function redactSecrets(body: unknown): unknown {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return body;
+  const kept = Object.entries(body).filter(([k]) => !ONE_TIME_SECRETS.includes(k));
+  return kept.length === Object.keys(body).length ? body : { ...Object.fromEntries(kept), secretRedacted: true };
 }

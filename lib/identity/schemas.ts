@@ -11,7 +11,10 @@ export const createTokenSchema = z.object({
   name: z.string().trim().min(1, "Name is required").max(80),
   role: roleSchema,
   scopes: z.array(permissionSchema).max(20).default([]),
-  expiresInDays: z.number().int().min(1).max(3650).optional(),
+  /** Who the token acts for: a service account (id or name) or the caller themself (the default). Never more than their rights. */
+  owner: z.string().trim().min(1).max(254).optional(),
+  /** Days until it expires: 90 unless given, at most 365 (M7). */
+  expiresInDays: z.number().int().min(1).max(365).default(90),
   /** Requests a minute for this token (429 past it); omitted: the installation's API_RATE_LIMIT_PER_MINUTE; 0: not limited. */
   rateLimitPerMinute: z.number().int().min(0).max(10_000_000).optional(),
 });
@@ -25,6 +28,8 @@ export const tokenDtoSchema = z.object({
   scopes: z.array(z.string()),
   createdAt: z.string(),
   createdBy: z.string().nullable(),
+  /** The person or service account whose rights the token acts with. */
+  owner: z.object({ id: z.string(), name: z.string(), kind: z.enum(["PERSON", "SERVICE"]) }).nullable(),
   expiresAt: z.string().nullable(),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
