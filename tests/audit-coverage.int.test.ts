@@ -115,7 +115,7 @@ const heldTask = async () => {
 };
 
 /** A task assigned to Alice that Bob asked for (so Bob can be asked for information). */
-const aliceTask = async () => createTaskService(team.as.supervisor, { title: `Cov ${uid()}`, assignee: team.users.alice.id, requestedBy: team.users.bob.id });
+const aliceTask = async () => createTaskService(team.as.admin, { title: `Cov ${uid()}`, assignee: team.users.alice.id, requestedBy: team.users.bob.id });
 const waitingTask = async () => {
   const t = await aliceTask();
   await send({ as: { user: "alice" }, route: requestInfo as Route, params: async () => ({ id: t.id }), body: () => ({ question: "Which PO?" }) }, `setup-${uid()}`);

@@ -42,6 +42,7 @@ export async function claimTask(actor: Actor, id: string, input: unknown = {}, i
   checkExpectedVersion(task, ifMatch ?? body.version);
   assertTransition(task.status, "claim", claimDetail(task));
   if (task.assigneeId === me) return toTaskDto(task, capabilities(actor, scope, task));
+  if (!task.assigneeId && (!task.candidateGroupId || !scope.groupIds.includes(task.candidateGroupId))) throw new AppError("FORBIDDEN", "Only members of the task's group can claim it.");
   // Claiming is the first step of deciding: the same rules (membership, skills, SoD, four-eyes).
   await assigneeAfterDeciding(actor, task, scope);
   const now = new Date();
