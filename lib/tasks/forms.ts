@@ -42,7 +42,7 @@ export const outcomeDefinitionSchema = z
     requiresReason: z.boolean().default(false),
     // Four-eyes (M5): a rejecting outcome ends the task at once, like "reject"; any other outcome
     // is an approval and counts as one of the N votes.
-    rejecting: z.boolean().default(false),
+    rejecting: z.boolean().optional(),
   })
   .strict();
 export type OutcomeDefinition = z.output<typeof outcomeDefinitionSchema>;
