@@ -5,7 +5,10 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { POST as createTaskRoute } from "@/app/api/v1/tasks/route";
 import { POST as createTokenRoute } from "@/app/api/v1/tokens/route";
 import { addComment } from "@/lib/comments/service";
-import { actorForToken, createApiToken } from "@/lib/identity/service";
+import { actorForToken, authenticateWithPassword, createApiToken } from "@/lib/identity/service";
+import { createServiceAccount } from "@/lib/identity/service-accounts";
+import { acceptEvent } from "@/lib/events/service";
+import { startInstance } from "@/lib/engine";
 import type { Actor } from "@/lib/identity/actor";
 import { cancelTask, createTask, decideTask, getTask, getTaskHistory, reassignTask, requestInfo } from "@/lib/tasks";
 import { createGroup, createUser, userActor } from "@/prisma/factories";
@@ -174,5 +177,38 @@ describe("L3: history follows the token's scopes", () => {
     const task = await groupTask(team);
     const producer = await tokenActor((await tokenFor(team, "ADMIN", { scopes: ["events:write"] })).token);
     expect((await appError(getTaskHistory(producer, task.id))).code).toBe("FORBIDDEN");
+  });
+});
+
+describe("service accounts and M13: machines act only through explicit grants", () => {
+  it("a service account decides its groups' tasks, never gives a four-eyes vote, never signs in and is never routed work", async () => {
+    const sa = await createServiceAccount(team.as.admin, { name: `erp-bridge-${uid()}`, groups: [team.group.key], mayPostEvents: ["/erp com.acme.invoice.received"] });
+    expect(sa).toMatchObject({ role: "MEMBER", groups: [team.group.key] });
+    const token = await tokenActor((await createApiToken(team.as.admin, { name: `sa-${uid()}`, role: "MEMBER", owner: sa.name })).token);
+    expect(token.owner).toMatchObject({ id: sa.id, kind: "SERVICE" });
+
+    const task = await groupTask(team);
+    expect((await decideTask(token, task.id, { outcome: "approve" })).decidedBy?.id).toBe(sa.id);
+    const fourEyes = await groupTask(team, { approvalsRequired: 2 });
+    expect((await appError(decideTask(token, fourEyes.id, { outcome: "approve" }))).code).toBe("FORBIDDEN");
+    const elsewhere = await createTask(team.as.admin, { title: `Elsewhere ${uid()}`, assignee: team.users.outsider.email });
+    expect((await appError(decideTask(token, elsewhere.id, { outcome: "approve" }))).code).toBe("TASK_NOT_FOUND");
+
+    const row = await db().user.findUniqueOrThrow({ where: { id: sa.id } });
+    expect(await authenticateWithPassword({ email: row.email, password: "!service-account" })).toMatchObject({ ok: false });
+    for (let i = 0; i < 4; i++) {
+      const routed = await groupTask(team);
+      expect(routed.assignee?.id ?? null).not.toBe(sa.id);
+    }
+  });
+
+  it("a service account posts only its granted source/type pairs and starts only its granted processes", async () => {
+    const sa = await createServiceAccount(team.as.admin, { name: `crm-${uid()}`, role: "ADMIN", mayPostEvents: ["/crm com.acme.lead.created"] });
+    const token = await tokenActor((await createApiToken(team.as.admin, { name: `crm-${uid()}`, role: "ADMIN", scopes: ["events:write", "processes:manage"], owner: sa.id })).token);
+    const ev = (source: string, type: string) => ({ id: uid(), source, type, subject: null, correlationKey: null, data: {} });
+    expect((await appError(acceptEvent(token, ev("/crm", "com.acme.invoice.received")))).code).toBe("FORBIDDEN");
+    expect((await appError(acceptEvent(token, ev("/erp", "com.acme.lead.created")))).code).toBe("FORBIDDEN");
+    expect((await acceptEvent(token, ev("/crm", "com.acme.lead.created"))).duplicate).toBe(false);
+    expect((await appError(startInstance(token, "any-process", {}))).code).toBe("FORBIDDEN");
   });
 });

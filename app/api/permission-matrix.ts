@@ -100,6 +100,8 @@ export const ACCESS: Record<string, AccessRow> = {
   revokeToken: { rule: "" },
   listTokens: { rule: "" },
   createToken: { rule: "owner: the caller or a service account; never more than the caller or the owner" },
+  listServiceAccounts: { rule: "" },
+  createServiceAccount: { rule: "admin-role service accounts only by admins" },
   listPeople: { rule: "" },
   redeliver: { rule: "" },
   listDeliveries: { rule: "" },

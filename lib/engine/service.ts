@@ -1,6 +1,6 @@
 import { db, query, sql, transaction, type Prisma, type Row, type Tx } from "../db";
 import { AppError, parse } from "../errors";
-import { requirePermission, workerActor, type Actor } from "../identity/actor";
+import { requirePermission, requireProcessGrant, workerActor, type Actor } from "../identity/actor";
 import { listBreakers } from "./circuit-breaker";
 import { taskReference } from "../references";
 import { stepById } from "../processes/definition";
@@ -52,6 +52,7 @@ function toSummary(i: SummaryRow): InstanceSummaryDto {
 /** Starts an instance of the process's newest ACTIVE version. */
 export async function startInstance(actor: Actor, key: string, input: unknown): Promise<InstanceDto> {
   requirePermission(actor, "processes:manage");
+  requireProcessGrant(actor, key);
   const data = parse(startInstanceSchema, input ?? {}, "Start");
   const { instance } = await transaction(async (tx) => {
     const def = await startableVersion(tx, key);

@@ -27,6 +27,8 @@ export interface TokenOwner {
   name: string;
   kind: "PERSON" | "SERVICE";
   role: RoleName;
+  /** A service account's grants: process keys it may start, "source type" pairs it may post. */
+  grants?: { processes: string[]; events: string[] };
 }
 
 /**
@@ -76,4 +78,15 @@ export function seesEverything(actor: Actor): boolean {
   if (actor.type === "WORKER" || actor.type === "SYSTEM") return true;
   const role = effectiveRole(actor);
   return role === "ADMIN" || role === "AUDITOR";
+}
+
+/** A service account token may start only the processes it is granted ("*": any); others are not narrowed. */
+export function mayStartProcess(actor: Actor, key: string): boolean {
+  if (actor.type !== "TOKEN" || actor.owner?.kind !== "SERVICE") return true;
+  const granted = actor.owner.grants?.processes ?? [];
+  return granted.includes("*") || granted.includes(key);
+}
+
+export function requireProcessGrant(actor: Actor, key: string): void {
+  if (!mayStartProcess(actor, key)) throw new AppError("FORBIDDEN", `${actor.owner?.name ?? actor.name} may not start process "${key}".`, { details: { process: key } });
 }

@@ -97,3 +97,36 @@ export type MeDto = z.infer<typeof meSchema>;
 const personDtoSchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
 export type PersonDto = z.infer<typeof personDtoSchema>;
 export const peopleListSchema = z.object({ data: z.array(personDtoSchema) });
+
+/** A service account (ADR 021): a named, non-human owner of API tokens with explicit grants. */
+export const createServiceAccountSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(2, "Name is required")
+    .max(60)
+    .regex(/^[a-z0-9][a-z0-9._-]*$/i, "letters, digits, dot, dash or underscore"),
+  role: roleSchema.default("MEMBER"),
+  /** Group keys: the groups whose tasks it may see and decide (it becomes a member, but is never routed work). */
+  groups: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+  /** Process keys it may start ("*": any). */
+  mayStartProcesses: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+  /** Event "source type" pairs it may post ("source *": any type from that source). */
+  mayPostEvents: z
+    .array(z.string().trim().regex(/^\S{1,200} \S{1,200}$/, 'as "source type", e.g. "/erp com.acme.invoice.received"'))
+    .max(50)
+    .default([]),
+});
+export type CreateServiceAccountInput = z.input<typeof createServiceAccountSchema>;
+
+export const serviceAccountDtoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  groups: z.array(z.string()),
+  mayStartProcesses: z.array(z.string()),
+  mayPostEvents: z.array(z.string()),
+  active: z.boolean(),
+  createdAt: z.string(),
+});
+export type ServiceAccountDto = z.infer<typeof serviceAccountDtoSchema>;

@@ -75,7 +75,14 @@ export async function actorForToken(token: string, meta: Partial<Actor> = {}): P
   void touchToken(row.id).catch(() => undefined);
   // A token acts for its owner (ADR 021): an ownerless one, or one whose owner was deactivated, is refused.
   if (!row.ownerId || !row.ownerActive || !row.ownerRole) return null;
-  const owner = { id: row.ownerId, name: row.ownerName ?? row.ownerId, kind: row.ownerKind ?? "PERSON", role: row.ownerRole } as const;
+  const kind = row.ownerKind ?? "PERSON";
+  const owner = {
+    id: row.ownerId,
+    name: row.ownerName ?? row.ownerId,
+    kind,
+    role: row.ownerRole,
+    ...(kind === "SERVICE" ? { grants: { processes: row.ownerProcesses ?? [], events: row.ownerEvents ?? [] } } : {}),
+  };
   return {
     type: "TOKEN",
     id: row.id,
