@@ -8,11 +8,12 @@ import { addComment } from "@/lib/comments/service";
 import { actorForToken, authenticateWithPassword, createApiToken } from "@/lib/identity/service";
 import { createServiceAccount } from "@/lib/identity/service-accounts";
 import { acceptEvent } from "@/lib/events/service";
-import { startInstance } from "@/lib/engine";
+import { getInstance, startInstance } from "@/lib/engine";
+import { publishDefinition } from "@/lib/processes/service";
 import type { Actor } from "@/lib/identity/actor";
 import { cancelTask, createTask, decideTask, getTask, getTaskHistory, reassignTask, requestInfo } from "@/lib/tasks";
 import { createGroup, createUser, userActor } from "@/prisma/factories";
-import { appError, auditFor, cliActor, db, groupTask, makeTeam, tokenFor, uid, type Team } from "./helpers";
+import { appError, auditFor, cliActor, db, groupTask, makeTeam, tokenFor, startEngineWorker, uid, waitFor, type Team } from "./helpers";
 
 let team: Team;
 beforeAll(async () => {
@@ -210,5 +211,29 @@ describe("service accounts and M13: machines act only through explicit grants", 
     expect((await appError(acceptEvent(token, ev("/erp", "com.acme.lead.created")))).code).toBe("FORBIDDEN");
     expect((await acceptEvent(token, ev("/crm", "com.acme.lead.created"))).duplicate).toBe(false);
     expect((await appError(startInstance(token, "any-process", {}))).code).toBe("FORBIDDEN");
+  });
+});
+
+describe("H2 for processes and L4: the starter is the requester; instance data is for operators", () => {
+  it("a process task's requester is whoever started the instance, never a value from its data; supervisors do not read its variables", async () => {
+    const k = `authz-${uid()}`;
+    await publishDefinition(team.as.admin, {
+      key: k,
+      name: "Refund (authority test)",
+      steps: [
+        { id: "approve", kind: "human", title: "Refund {{ref}}", requestedBy: "{{requester}}", candidateGroup: team.group.key, next: { approve: "done", reject: "done" } },
+        { id: "done", kind: "end" },
+      ],
+    });
+    const worker = await startEngineWorker(1);
+    const started = await startInstance(team.as.admin, k, { variables: { ref: "R-1", requester: team.users.alice.email, secretNote: "bank 1234" } });
+    const task = await waitFor("the process task", () => db().task.findFirst({ where: { instanceId: started.id } })).finally(() => worker.close());
+    // The data named Alice as requester; the fact is the admin who started it, so Alice may decide.
+    expect(task.requestedById).toBe(team.users.admin.id);
+    expect((await decideTask(team.as.alice, task.id, { outcome: "approve" })).status).toBe("DECIDED");
+
+    const asSupervisor = await getInstance(team.as.supervisor, started.id);
+    expect(asSupervisor.variables).toEqual({});
+    expect((await getInstance(team.as.admin, started.id)).variables).toMatchObject({ secretNote: "bank 1234" });
   });
 });
