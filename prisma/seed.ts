@@ -81,7 +81,24 @@ async function main() {
   await createGroup(prisma, { key: "sales", name: "Sales", supervisorId: u.omar.id, memberIds: [u.rita.id] });
   await createGroup(prisma, { key: "payments", name: "Payments", supervisorId: u.sam.id, memberIds: [u.dana.id, u.sam.id] });
 
-  const erp = { ...systemActor("ERP (seed)"), type: "TOKEN" as const };
+  // The ERP integration: a service account (ADR 021) whose token creates the invoices and posts
+  // the ERP's events; it never signs in and is never given work.
+  const erpAccount = await prisma.user.create({
+    data: {
+      email: "svc+erp@service-account.invalid",
+      name: "erp",
+      role: "ADMIN",
+      kind: "SERVICE",
+      passwordHash: "!service-account",
+      mayStartProcesses: ["*"],
+      mayPostEvents: ["urn:acme:erp *"],
+    },
+  });
+  const erp: Actor = {
+    ...systemActor("ERP (seed)"),
+    type: "TOKEN",
+    owner: { id: erpAccount.id, name: erpAccount.name, kind: "SERVICE", role: "ADMIN", grants: { processes: ["*"], events: ["urn:acme:erp *"] } },
+  };
   const now = new Date();
   const mk = (input: Parameters<typeof createTask>[1]) => createTask(erp, input);
 

@@ -1,5 +1,5 @@
 import { sql, type Changes, type Row, type Tx } from "../db";
-import { principalId, type Actor } from "../identity/actor";
+import { isPersonPrincipal, principalId, type Actor } from "../identity/actor";
 import { changeTask, LostRace } from "../tasks";
 import { compensationOf, stepById } from "../processes/definition";
 import type { Variables } from "../paths";
@@ -50,8 +50,9 @@ export async function startInstanceInTx(
     variables: sql`${variables}::jsonb`,
     status: "RUNNING",
     currentStepId: first.id,
-    // Who started it: a person, or the owner of the token that started it (the process tasks' requester).
-    startedById: principalId(actor),
+    // Who started it: a person, or the person whose token started it (the process tasks' requester);
+    // a service account or the workflow names no person.
+    startedById: isPersonPrincipal(actor) ? principalId(actor) : null,
     startedByName: actor.name,
     startEventId: input.startEventId ?? null,
     startedAt: now,
@@ -65,7 +66,7 @@ export async function startInstanceInTx(
     version: 1,
     variables: JSON.parse(variables) as InstanceRef["variables"],
     definitionId: definition.id,
-    startedById: principalId(actor),
+    startedById: isPersonPrincipal(actor) ? principalId(actor) : null,
   };
   const run = await createStepRunInTx(tx, instance.id, first, {}, opts);
   const carried: NonNullable<Advanced["carried"]> = { instance, stepRun: createdRun(run, first.id) };

@@ -39,7 +39,8 @@ export interface Accepted {
 /** Who posted the event, as the worker needs it to attribute what the event causes. */
 function byOf(actor: Actor) {
   if (actor.type !== "USER" && actor.type !== "TOKEN") return undefined;
-  return { type: actor.type, id: actor.id, name: actor.name, ...(actor.owner ? { ownerId: actor.owner.id } : {}) };
+  // A person's token: its owner starts the instances (and is their tasks' requester) on either path.
+  return { type: actor.type, id: actor.id, name: actor.name, ...(actor.owner?.kind === "PERSON" ? { ownerId: actor.owner.id } : {}) };
 }
 
 /**
@@ -215,6 +216,6 @@ export async function getEventReceipt(actor: Actor, receiptId: string): Promise<
 export function eventActor(by: { type: "USER" | "TOKEN"; id: string | null; name: string; ownerId?: string } | undefined, requestId?: string): Actor {
   if (!by) return workerActor("engine", requestId);
   // The owner rides along so the instance's starter (its tasks' requester) is the same whichever process runs it.
-  const owner = by.ownerId ? { id: by.ownerId, name: by.name, kind: "SERVICE" as const, role: "MEMBER" as const } : undefined;
+  const owner = by.ownerId ? { id: by.ownerId, name: by.name, kind: "PERSON" as const, role: "MEMBER" as const } : undefined;
   return { ...workerActor("engine", requestId), type: by.type, id: by.id, name: by.name, ...(owner ? { owner } : {}) };
 }

@@ -1,6 +1,6 @@
 import { newId, transaction, type Tx } from "../db";
 import { AppError, parse } from "../errors";
-import { principalId, requirePermission, type Actor } from "../identity/actor";
+import { isPersonPrincipal, principalId, requirePermission, type Actor } from "../identity/actor";
 import { publishTaskEvent, type TaskLike } from "../live/publish";
 import { QUEUES } from "../queues";
 import { routeTask } from "../routing/service";
@@ -61,7 +61,9 @@ export async function createTaskInTx(tx: Tx, actor: Actor, data: NewTask, proces
       });
     }
   }
-  const requestedById = requester?.id ?? callerId;
+  // A person asks for what they create; a service account or the workflow names no requester of
+  // its own (it can never decide what it created anyway: `sodConflict` excludes the creator).
+  const requestedById = requester?.id ?? (isPersonPrincipal(actor) ? callerId : null);
   const onBehalf = requestedById !== null && callerId !== null && requestedById !== callerId;
   // Who gets it (lib/routing), audited as task.routed below.
   const routed = await routeTask(tx, {
