@@ -152,7 +152,8 @@ async function main() {
     askTo: u.sam.email,
   });
   // A finished round trip with a comment and a mention, for the timeline.
-  const answered = await mk({ title: "Approve invoice INV-4416 from Alpine Ski House", assignee: u.maya.email, dueAt: addHours(now, 26).toISOString(), context: invoice(4416, "Alpine Ski House", 3380, { poMatch: "matched", note: "split delivery" }) });
+  // In the accounts-payable queue too, so Dana (who is asked) can see it: a question only reaches people who can.
+  const answered = await mk({ title: "Approve invoice INV-4416 from Alpine Ski House", assignee: u.maya.email, candidateGroup: "accounts-payable", dueAt: addHours(now, 26).toISOString(), context: invoice(4416, "Alpine Ski House", 3380, { poMatch: "matched", note: "split delivery" }) });
   await requestInfo(userActor(u.maya), answered.id, { question: "Was the second half of the split delivery received?", askTo: u.dana.email });
   await answerInfoRequest(userActor(u.dana), answered.id, { answer: "Yes, goods receipt GR-20931 on Monday covers the rest." });
   await addComment(userActor(u.maya), answered.id, { body: "Thanks! @sam@acme.test FYI, approving once the PO is updated." });
