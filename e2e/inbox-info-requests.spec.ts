@@ -7,9 +7,11 @@ const unique = () => `${Date.now()}-${Math.floor(Math.random() * 1000)}`;
 test.describe("inbox: questions, answers, comments, live", () => {
   test("Maya asks Dana with i; Dana answers from 'Info requested of me'; Maya sees it come back live and approves", async ({ asUser, createTask }, testInfo) => {
     const title = `Approve invoice INV-Q-${unique()} from Question Marks Ltd`;
+    // In Dana's queue as well as Maya's hands: a question may only reach someone who can see the task (M4).
     const task = await createTask({
       title,
       assignee: "maya@acme.test",
+      candidateGroup: "accounts-payable",
       context: { vendor: "Question Marks Ltd", amount: 4100, currency: "EUR", poMatch: "quantity mismatch" },
     });
 

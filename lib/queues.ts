@@ -38,7 +38,7 @@ export const JOB_SCHEMAS = {
   // A CloudEvent accepted with `Prefer: respond-async` (lib/events/service.ts): start or correlate it.
   "process-event": z.object({
     receiptId: z.string().min(1),
-    by: z.object({ type: z.enum(["USER", "TOKEN"]), id: z.string().nullable(), name: z.string().min(1) }).optional(),
+    by: z.object({ type: z.enum(["USER", "TOKEN"]), id: z.string().nullable(), name: z.string().min(1), ownerId: z.string().optional() }).optional(),
     requestId: z.string().optional(),
   }),
   "run-step": z.object({ instanceId: z.string().min(1), stepRunId: z.string().min(1), attempt: z.number().int().min(1).optional() }),

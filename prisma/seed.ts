@@ -86,7 +86,24 @@ async function main() {
   await createGroup(prisma, { key: "sales", name: "Sales", supervisorId: u.omar.id, memberIds: [u.rita.id] });
   await createGroup(prisma, { key: "payments", name: "Payments", supervisorId: u.sam.id, memberIds: [u.dana.id, u.sam.id] });
 
-  const erp = { ...systemActor("ERP (seed)"), type: "TOKEN" as const };
+  // The ERP integration: a service account (ADR 021) whose token creates the invoices and posts
+  // the ERP's events; it never signs in and is never given work.
+  const erpAccount = await prisma.user.create({
+    data: {
+      email: "svc+erp@service-account.invalid",
+      name: "erp",
+      role: "ADMIN",
+      kind: "SERVICE",
+      passwordHash: "!service-account",
+      mayStartProcesses: ["*"],
+      mayPostEvents: ["urn:acme:erp *"],
+    },
+  });
+  const erp: Actor = {
+    ...systemActor("ERP (seed)"),
+    type: "TOKEN",
+    owner: { id: erpAccount.id, name: erpAccount.name, kind: "SERVICE", role: "ADMIN", grants: { processes: ["*"], events: ["urn:acme:erp *"] } },
+  };
   const now = new Date();
   const mk = (input: Parameters<typeof createTask>[1]) => createTask(erp, input);
 
@@ -140,7 +157,8 @@ async function main() {
     askTo: u.sam.email,
   });
   // A finished round trip with a comment and a mention, for the timeline.
-  const answered = await mk({ title: "Approve invoice INV-4416 from Alpine Ski House", assignee: u.maya.email, dueAt: addHours(now, 26).toISOString(), context: invoice(4416, "Alpine Ski House", 3380, { poMatch: "matched", note: "split delivery" }) });
+  // In the accounts-payable queue too, so Dana (who is asked) can see it: a question only reaches people who can.
+  const answered = await mk({ title: "Approve invoice INV-4416 from Alpine Ski House", assignee: u.maya.email, candidateGroup: "accounts-payable", dueAt: addHours(now, 26).toISOString(), context: invoice(4416, "Alpine Ski House", 3380, { poMatch: "matched", note: "split delivery" }) });
   await requestInfo(userActor(u.maya), answered.id, { question: "Was the second half of the split delivery received?", askTo: u.dana.email });
   await answerInfoRequest(userActor(u.dana), answered.id, { answer: "Yes, goods receipt GR-20931 on Monday covers the rest." });
   await addComment(userActor(u.maya), answered.id, { body: "Thanks! @sam@acme.test FYI, approving once the PO is updated." });

@@ -70,6 +70,6 @@ console.log(`
     ana@acme.test     Auditor     internal audit, reads the audit log
     priya@acme.test   Admin       process owner, manages API tokens
 
-  API token for scripts: npm run token -- --name my-script --role ADMIN
+  API token for scripts: npm run token -- --name my-script --role ADMIN --owner priya@acme.test
   Press Ctrl+C to stop.
 `);

@@ -13,13 +13,16 @@ let admin: string;
 let supervisor: string;
 let member: string;
 let auditor: string;
+/** Alice's token: a member of the group, so it may decide its tasks (a token acts as its owner). */
+let alice: string;
 beforeAll(async () => {
   team = await makeTeam();
-  [admin, supervisor, member, auditor] = await Promise.all([
+  [admin, supervisor, member, auditor, alice] = await Promise.all([
     tokenFor(team, "ADMIN").then((t) => t.token),
-    tokenFor(team, "SUPERVISOR").then((t) => t.token),
+    tokenFor(team, "SUPERVISOR", { owner: "supervisor" }).then((t) => t.token),
     tokenFor(team, "MEMBER").then((t) => t.token),
     tokenFor(team, "AUDITOR").then((t) => t.token),
+    tokenFor(team, "MEMBER", { owner: "alice" }).then((t) => t.token),
   ]);
 });
 
@@ -58,8 +61,9 @@ describe("POST /api/v1/tasks with a Bearer token", () => {
     expect(res.headers.get("x-request-id")).toBeTruthy();
 
     const row = await db().task.findUniqueOrThrow({ where: { id: task.id } });
-    expect(row).toMatchObject({ title: body.title, candidateGroupId: team.group.id, requestedById: null });
-    expect(row.createdByActor).toMatch(/^token:/);
+    // The requester is a fact (H2): the token's owner, who is also recorded as its creator.
+    expect(row).toMatchObject({ title: body.title, candidateGroupId: team.group.id, requestedById: team.users.supervisor.id });
+    expect(row.createdByActor).toBe(`user:${team.users.supervisor.id}`);
     const audit = await db().auditEntry.findFirstOrThrow({ where: { taskId: task.id } });
     expect(audit.actorType).toBe("TOKEN");
 
@@ -173,27 +177,27 @@ describe("decision and claim routes", () => {
     return (await res.json()) as { id: string };
   }
 
-  it("machine tokens decide; the second decision is 409 TASK_ALREADY_DECIDED", async () => {
+  it("tokens decide as their owner; the second decision is 409 TASK_ALREADY_DECIDED", async () => {
     const { id } = await created();
-    const first = await call(decideRoute, `/tasks/${id}/decision`, { token: admin, body: { outcome: "approve" }, params: { id } });
+    const first = await call(decideRoute, `/tasks/${id}/decision`, { token: alice, body: { outcome: "approve" }, params: { id } });
     expect(first.status).toBe(200);
     expect(first.headers.get("etag")).toBe('"2"');
-    const second = await call(decideRoute, `/tasks/${id}/decision`, { token: admin, body: { outcome: "approve" }, params: { id } });
+    const second = await call(decideRoute, `/tasks/${id}/decision`, { token: alice, body: { outcome: "approve" }, params: { id } });
     expect(second.status).toBe(409);
     expect(await problemOf(second)).toMatchObject({ code: "TASK_ALREADY_DECIDED" });
   });
 
   it("If-Match with an old version is 412; the current one succeeds", async () => {
     const { id } = await created();
-    const stale = await call(decideRoute, `/tasks/${id}/decision`, { token: admin, body: { outcome: "approve" }, params: { id }, headers: { "if-match": '"7"' } });
+    const stale = await call(decideRoute, `/tasks/${id}/decision`, { token: alice, body: { outcome: "approve" }, params: { id }, headers: { "if-match": '"7"' } });
     expect(stale.status).toBe(412);
     expect(await problemOf(stale)).toMatchObject({ code: "VERSION_MISMATCH", currentVersion: 1 });
     expect((await db().task.findUniqueOrThrow({ where: { id } })).status).toBe("OPEN");
-    const fresh = await call(decideRoute, `/tasks/${id}/decision`, { token: admin, body: { outcome: "approve" }, params: { id }, headers: { "if-match": '"1"' } });
+    const fresh = await call(decideRoute, `/tasks/${id}/decision`, { token: alice, body: { outcome: "approve" }, params: { id }, headers: { "if-match": '"1"' } });
     expect(fresh.status).toBe(200);
   });
 
-  it("tokens cannot claim (only people claim); auditor tokens cannot decide", async () => {
+  it("a token claims only what its owner may (the admin is not in the group); auditor tokens cannot decide", async () => {
     const { id } = await created();
     const claim = await call(claimRoute, `/tasks/${id}/claim`, { token: admin, method: "POST", params: { id } });
     expect(claim.status).toBe(403);

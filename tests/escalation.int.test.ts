@@ -59,7 +59,7 @@ describe("escalation levels", () => {
     const otherLead = await createUser(prisma, { name: "Escalation Desk" });
     const desk = await createGroup(prisma, { key: `desk-${uid()}`, memberIds: [otherLead.id] });
     const created = Date.now();
-    const task = await createTask(team.as.supervisor, {
+    const task = await createTask(team.as.admin, {
       title: `Invoice ${uid()}`,
       assignee: team.users.alice.email,
       candidateGroup: team.group.key,
@@ -185,7 +185,7 @@ describe("PostgreSQL stays the truth", () => {
 
 describe("the SLA clock", () => {
   it("pauses while information is requested and resumes after: due time and pending levels shift by the paused time", async () => {
-    const task = await createTask(team.as.supervisor, {
+    const task = await createTask(team.as.admin, {
       title: `Invoice ${uid()}`,
       assignee: team.users.alice.email,
       requestedBy: team.users.carol.email,

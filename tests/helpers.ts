@@ -14,7 +14,7 @@ import { prismaClient as db, query, transaction, type AuditActor, type AuditInpu
 import { AppError } from "@/lib/errors";
 import { dispatchOutbox } from "@/lib/db";
 import { createApiToken } from "@/lib/identity/service";
-import type { RoleName } from "@/lib/identity/permissions";
+import { permissionsFor, type RoleName } from "@/lib/identity/permissions";
 import type { CreateTaskInput } from "@/lib/tasks/schemas";
 import { createTask } from "@/lib/tasks";
 import { createGroup, createUser, userActor } from "@/prisma/factories";
@@ -74,17 +74,27 @@ export async function makeTeam() {
 }
 export type Team = Awaited<ReturnType<typeof makeTeam>>;
 
-/** A task in the team's group queue, created by the supervisor unless `input` says otherwise. */
+/**
+ * A task in the team's group queue, created by the supervisor unless `input` says otherwise; by the
+ * admin when it names a requester (on someone's behalf needs tasks:create_on_behalf).
+ */
 export function groupTask(team: Team, input: Partial<CreateTaskInput> = {}) {
-  return createTask(team.as.supervisor, { title: `Approve invoice ${uid()}`, candidateGroup: team.group.key, ...input });
+  return createTask(input.requestedBy ? team.as.admin : team.as.supervisor, { title: `Approve invoice ${uid()}`, candidateGroup: team.group.key, ...input });
 }
 
 export async function auditFor(taskId: string) {
   return db().auditEntry.findMany({ where: { taskId }, orderBy: { seq: "asc" } });
 }
 
-export async function tokenFor(team: Team, role: RoleName, extra: { scopes?: string[]; expiresInDays?: number } = {}) {
-  return createApiToken(team.as.admin, { name: `it-${role.toLowerCase()}-${uid()}`, role, ...extra });
+/** The CLI's actor (npm run token): may name any owner. */
+export const cliActor = { type: "SYSTEM" as const, id: null, name: "cli:test", role: "ADMIN" as const, permissions: permissionsFor("ADMIN") };
+
+/** An API token made by the team's admin, acting for the admin — or for `owner` (issued as the CLI would). */
+export async function tokenFor(team: Team, role: RoleName, extra: { scopes?: string[]; expiresInDays?: number; owner?: keyof Team["users"] } = {}) {
+  const { owner, ...rest } = extra;
+  const name = `it-${role.toLowerCase()}-${uid()}`;
+  if (owner) return createApiToken(cliActor, { name, role, ...rest, owner: team.users[owner].id });
+  return createApiToken(team.as.admin, { name, role, ...rest });
 }
 
 /** Settles every promise and returns what each did, for race tests. */

@@ -73,7 +73,7 @@ describe("four-eyes", () => {
   });
 
   it("the requester can never approve, not even as one of the approvers", async () => {
-    const task = await createTask(team.as.supervisor, { title: "Own", candidateGroup: team.group.key, requestedBy: team.users.alice.id, approvalsRequired: 2 });
+    const task = await createTask(team.as.admin, { title: "Own", candidateGroup: team.group.key, requestedBy: team.users.alice.id, approvalsRequired: 2 });
     const e = await appError(decideTask(team.as.alice, task.id, { outcome: "approve" }));
     expect(e.code).toBe("SOD_VIOLATION");
     expect(await db().taskApproval.count({ where: { taskId: task.id } })).toBe(0);
@@ -165,7 +165,7 @@ describe("reassign", () => {
     // Admins may.
     expect((await reassignTask(team.as.admin, task.id, { candidateGroup: otherGroup.key, reason: "Belongs to them" })).candidateGroup?.key).toBe(otherGroup.key);
 
-    const own = await createTask(team.as.supervisor, { title: "Own", candidateGroup: team.group.key, requestedBy: team.users.carol.id });
+    const own = await createTask(team.as.admin, { title: "Own", candidateGroup: team.group.key, requestedBy: team.users.carol.id });
     expect((await appError(reassignTask(team.as.supervisor, own.id, { assignee: team.users.carol.id, reason: "x" }))).code).toBe("SOD_VIOLATION");
 
     const res = await call(reassignRoute, { body: { assignee: team.users.bob.id, reason: "via API" }, params: { id: own.id } });
@@ -178,7 +178,7 @@ describe("bulk", () => {
   it("approves each task on its own: one failure does not undo the rest, each is audited", async () => {
     const ok1 = await groupTask(team);
     const ok2 = await groupTask(team);
-    const own = await createTask(team.as.supervisor, { title: "Own", candidateGroup: team.group.key, requestedBy: team.users.alice.id });
+    const own = await createTask(team.as.admin, { title: "Own", candidateGroup: team.group.key, requestedBy: team.users.alice.id });
     const decided = await groupTask(team);
     await decideTask(team.as.bob, decided.id, { outcome: "approve" });
     const result = await bulkAction(team.as.alice, { action: "approve", taskIds: [ok1.id, own.id, decided.id, ok2.id, "nope"] });

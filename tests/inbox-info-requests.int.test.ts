@@ -8,7 +8,7 @@ import { addComment, listComments } from "@/lib/comments/service";
 import { getMe } from "@/lib/identity/service";
 import { processNotificationJob } from "@/workers/processors/notifications";
 import type { Job } from "bullmq";
-import { auditFor, db, groupTask, makeTeam, uid, type Team } from "./helpers";
+import { appError, auditFor, db, groupTask, makeTeam, uid, type Team } from "./helpers";
 
 const session = vi.hoisted(() => ({ userId: null as string | null }));
 vi.mock("@/auth", () => ({ auth: async () => (session.userId ? { user: { id: session.userId } } : null) }));
@@ -110,10 +110,12 @@ describe("request more information", () => {
 
   it("the wrong person cannot answer (403); an admin can", async () => {
     const task = await aliceTask(team.users.carol.email);
-    await requestInfo(team.as.alice, task.id, { question: "PO number?", askTo: team.users.bob.email });
-    const refused = await call(answerRoute, "carol", task.id, { answer: "I am not Bob" });
+    // Only someone who can already see the task may be asked (M4): Bob cannot, Alice's supervisor can.
+    expect((await appError(requestInfo(team.as.alice, task.id, { question: "PO number?", askTo: team.users.bob.email }))).code).toBe("FORBIDDEN");
+    await requestInfo(team.as.alice, task.id, { question: "PO number?", askTo: team.users.supervisor.email });
+    const refused = await call(answerRoute, "carol", task.id, { answer: "I am not the supervisor" });
     expect(refused.status).toBe(403);
-    expect(((await refused.json()) as { detail: string }).detail).toMatch(/put to Bob/);
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(/put to Supervisor/);
     const byAlice = await call(answerRoute, "alice", task.id, { answer: "Answering my own question" });
     expect(byAlice.status).toBe(403);
     expect((await db().task.findUniqueOrThrow({ where: { id: task.id } })).status).toBe("INFO_REQUESTED");
@@ -191,16 +193,23 @@ describe("request more information", () => {
 });
 
 describe("comments with @mentions", () => {
-  it("anyone who can see the task comments; mentioned people are notified once and may then see the task", async () => {
+  it("anyone who can see the task comments; mentioned people are notified once; a mention never grants access (M4)", async () => {
     const task = await groupTask(team);
+    // Seeing is not granting: the outsider cannot see the task, so the comment is refused, unchanged.
+    const refused = await call(commentRoute, "bob", task.id, { body: `@${team.users.outsider.email} can you confirm the delivery?` });
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(/Outsider cannot see this task/);
+    expect((await auditFor(task.id)).filter((a) => a.action === "task.commented")).toHaveLength(0);
+    expect((await appError(getTask(team.as.outsider, task.id))).code).toBe("TASK_NOT_FOUND");
+
     const res = await call(commentRoute, "bob", task.id, {
-      body: `@${team.users.outsider.email} can you confirm the delivery? cc @${team.users.carol.email.toUpperCase()}`,
+      body: `@${team.users.supervisor.email} can you confirm the delivery? cc @${team.users.carol.email.toUpperCase()}`,
     });
     expect(res.status).toBe(201);
     const comment = (await res.json()) as { id: string; kind: string; mentions: { id: string }[]; author: { id: string } };
     expect(comment.kind).toBe("comment");
     expect(comment.author.id).toBe(team.users.bob.id);
-    expect(comment.mentions.map((m) => m.id).sort()).toEqual([team.users.outsider.id, team.users.carol.id].sort());
+    expect(comment.mentions.map((m) => m.id).sort()).toEqual([team.users.supervisor.id, team.users.carol.id].sort());
 
     const audit = (await auditFor(task.id)).find((a) => a.action === "task.commented");
     expect(audit).toMatchObject({ actorId: team.users.bob.id });
@@ -208,12 +217,9 @@ describe("comments with @mentions", () => {
 
     expect(await runJob(`task-commented.${comment.id}`)).toBe(2);
     const notes = await db().notification.findMany({ where: { taskId: task.id, kind: "task.mentioned" } });
-    expect(notes.map((n) => n.userId).sort()).toEqual([team.users.outsider.id, team.users.carol.id].sort());
+    expect(notes.map((n) => n.userId).sort()).toEqual([team.users.supervisor.id, team.users.carol.id].sort());
     expect(notes[0]?.title).toMatch(/Bob mentioned you on TSK-/);
-
-    // The outsider was brought in by the mention.
-    expect((await getTask(team.as.outsider, task.id)).id).toBe(task.id);
-    const listed = await listComments(team.as.outsider, task.id);
+    const listed = await listComments(team.as.carol, task.id);
     expect(listed.data).toHaveLength(1);
   });
 

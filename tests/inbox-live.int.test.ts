@@ -118,14 +118,15 @@ describe("GET /api/v1/stream", () => {
   });
 
   it("the person asked receives the info request even outside the group; a claim reaches the group", async () => {
-    const outsider = await openStream("outsider");
+    // The supervisor is not in the group but can see its tasks: only such a person may be asked (M4).
+    const outsider = await openStream("supervisor");
     const carol = await openStream("carol");
     await outsider.waitFor((f) => f.event === "ready");
     await carol.waitFor((f) => f.event === "ready");
     const task = await groupTask(team);
     await claimTask(team.as.alice, task.id);
     expect(await carol.waitFor(taskEvent(task.id, "task.claimed"))).toBeTruthy();
-    await requestInfo(team.as.alice, task.id, { question: "Delivery note?", askTo: team.users.outsider.email });
+    await requestInfo(team.as.alice, task.id, { question: "Delivery note?", askTo: team.users.supervisor.email });
     const frame = await outsider.waitFor(taskEvent(task.id, "task.info_requested"));
     expect(JSON.parse(frame!.data)).toMatchObject({ version: 3 });
     await outsider.close();

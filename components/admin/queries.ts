@@ -2,7 +2,7 @@
 
 // Admin screens over REST: API tokens, named secrets, webhook endpoints and their deliveries.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { CreatedTokenDto, CreateTokenInput, TokenDto } from "@/lib/identity/schemas";
+import type { CreatedTokenDto, CreateServiceAccountInput, CreateTokenInput, ServiceAccountDto, TokenDto } from "@/lib/identity/schemas";
 import type { CreateSecretInput, RotateSecretInput, SecretDto, SecretList } from "@/lib/secrets/schemas";
 import type { CreateWebhookInput, DeliveryPage, WebhookDto, WebhookWithSecretDto } from "@/lib/webhooks/schemas";
 import { api } from "@/components/data/api";
@@ -19,6 +19,13 @@ export function useTokens() {
 }
 
 export const useCreateToken = () => useMutationThenRefetch(queryKeys.tokens, (body: CreateTokenInput) => api<CreatedTokenDto>("/api/v1/tokens", { method: "POST", body }));
+
+export function useServiceAccounts() {
+  return useQuery({ queryKey: queryKeys.serviceAccounts, queryFn: ({ signal }) => api<{ data: ServiceAccountDto[] }>("/api/v1/service-accounts", { signal }) });
+}
+
+export const useCreateServiceAccount = () =>
+  useMutationThenRefetch(queryKeys.serviceAccounts, (body: CreateServiceAccountInput) => api<ServiceAccountDto>("/api/v1/service-accounts", { method: "POST", body }));
 
 export const useRevokeToken = () => useMutationThenRefetch(queryKeys.tokens, (id: string) => api<TokenDto>(`/api/v1/tokens/${encodeURIComponent(id)}`, { method: "DELETE" }));
 

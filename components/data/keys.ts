@@ -31,6 +31,7 @@ export const queryKeys = {
   audit: (filters: Record<string, string>) => ["audit", filters] as const,
 
   tokens: ["tokens"] as const,
+  serviceAccounts: ["service-accounts"] as const,
   secrets: ["secrets"] as const,
   webhooks: ["webhooks"] as const,
   deliveries: (endpointId: string) => ["webhooks", endpointId, "deliveries"] as const,

@@ -1,16 +1,17 @@
 import { transaction } from "../db";
 import { AppError, parse } from "../errors";
-import { requirePermission, type Actor } from "../identity/actor";
+import { principalId, requirePermission, type Actor } from "../identity/actor";
 import { QUEUES } from "../queues";
 import { publishTaskEvent } from "../live/publish";
-import { addParticipants, insertComment, loadForAction } from "../tasks";
+import { insertComment, loadForAction, peopleWhoCannotSee } from "../tasks";
 import { findComments, findUsersByRefs } from "./repository";
 import { parseMentions } from "./mentions";
 import { createCommentSchema, type CommentDto } from "./schemas";
 
-// Comments on a task. Anyone who can see the task may comment; people mentioned (@e-mail in the
-// body, or picked from the list) are notified and may see the task from then on, the way a
-// question brings in the person asked.
+// Comments on a task. Anyone who can see the task and may comment (tasks:comment: not auditors,
+// not read-only tokens) may comment; people mentioned (@e-mail in the body, or picked from the
+// list) are notified. Seeing is not granting (M4): a mention may only name people who can already
+// see the task; anyone else is refused with a clear message, and nobody gains access by a mention.
 
 export async function listComments(actor: Actor, taskId: string): Promise<{ data: CommentDto[] }> {
   requirePermission(actor, "tasks:read");
@@ -19,7 +20,7 @@ export async function listComments(actor: Actor, taskId: string): Promise<{ data
 }
 
 export async function addComment(actor: Actor, taskId: string, input: unknown): Promise<CommentDto> {
-  requirePermission(actor, "tasks:read");
+  requirePermission(actor, "tasks:comment");
   const data = parse(createCommentSchema, input, "Comment");
   const { task } = await loadForAction(actor, taskId);
   const refs = [...new Set([...parseMentions(data.body), ...(data.mentions ?? []).map((m) => (m.includes("@") ? m.toLowerCase() : m))])];
@@ -34,16 +35,22 @@ export async function addComment(actor: Actor, taskId: string, input: unknown): 
         fieldErrors: [{ path: "mentions", message: "unknown user" }],
       });
     }
-    const mentioned = users.map((u) => u.id).filter((u) => u !== actor.id);
+    const mentioned = users.map((u) => u.id).filter((u) => u !== principalId(actor));
+    const blind = await peopleWhoCannotSee(task, mentioned);
+    if (blind.length) {
+      const names = users.filter((u) => blind.includes(u.id)).map((u) => u.name);
+      throw new AppError("FORBIDDEN", `${names.join(", ")} cannot see this task, so they cannot be mentioned on it. Ask its supervisor to share it.`, {
+        fieldErrors: [{ path: "mentions", message: "cannot see this task" }],
+      });
+    }
     const comment = await insertComment(tx, {
       taskId,
       kind: "COMMENT",
       body: data.body,
-      authorId: actor.type === "USER" ? actor.id : null,
+      authorId: principalId(actor),
       authorName: actor.name,
       mentionedUserIds: mentioned,
     });
-    await addParticipants(tx, taskId, mentioned);
     tx.audit(actor, {
       action: "task.commented",
       subjectType: "task",
@@ -62,7 +69,7 @@ export async function addComment(actor: Actor, taskId: string, input: unknown): 
     }
     return { comment, mentioned };
   });
-  publishTaskEvent("task.commented", { ...task, participantIds: [...task.participantIds, ...created.mentioned] });
+  publishTaskEvent("task.commented", task);
   const all = await findComments(taskId);
   return all.find((c) => c.id === created.comment.id)!;
 }

@@ -60,7 +60,7 @@ async function definitionById(id: string): Promise<DefinitionRef | null> {
 }
 
 // The step run and its instance in one prepared statement, the instance's columns as "i.<column>".
-const INSTANCE_COLUMNS = ["id", "definitionId", "businessKey", "status", "variables", "version"] as const satisfies readonly (keyof Row<"ProcessInstance">)[];
+const INSTANCE_COLUMNS = ["id", "definitionId", "businessKey", "status", "variables", "version", "startedById"] as const satisfies readonly (keyof Row<"ProcessInstance">)[];
 export const INSTANCE_SELECT = INSTANCE_COLUMNS.map((c) => `i."${c}" AS "i.${c}"`).join(", ");
 const LOAD_CTX = `SELECT sr.*, ${INSTANCE_SELECT} FROM "StepRun" sr JOIN "ProcessInstance" i ON i."id" = sr."instanceId" WHERE sr."id" = $1`;
 

@@ -1,6 +1,6 @@
 import { db, query, sql, transaction, type Prisma, type Row, type Tx } from "../db";
 import { AppError, parse } from "../errors";
-import { requirePermission, workerActor, type Actor } from "../identity/actor";
+import { requirePermission, requireProcessGrant, workerActor, type Actor } from "../identity/actor";
 import { listBreakers } from "./circuit-breaker";
 import { taskReference } from "../references";
 import { stepById } from "../processes/definition";
@@ -52,6 +52,7 @@ function toSummary(i: SummaryRow): InstanceSummaryDto {
 /** Starts an instance of the process's newest ACTIVE version. */
 export async function startInstance(actor: Actor, key: string, input: unknown): Promise<InstanceDto> {
   requirePermission(actor, "processes:manage");
+  requireProcessGrant(actor, key);
   const data = parse(startInstanceSchema, input ?? {}, "Start");
   const { instance } = await transaction(async (tx) => {
     const def = await startableVersion(tx, key);
@@ -100,18 +101,20 @@ export async function getInstance(actor: Actor, id: string): Promise<InstanceDto
   const doc = documentOf(i.definition);
   const failed = await openFailure(undefined, i);
   const manage = actor.permissions.has("processes:manage");
+  // L4: the instance's data (variables, step outputs and attempt logs, which hold HTTP response
+  // bodies) is for operators; people who read it for metrics (supervisors, auditors) see its shape.
   return {
     ...toSummary({ ...i, definition: { key: i.definition.key, version: i.definition.version, name: i.definition.name } }),
-    variables: (i.variables ?? {}) as Record<string, unknown>,
+    variables: manage ? ((i.variables ?? {}) as Record<string, unknown>) : {},
     steps: i.stepRuns.map((s) => ({
       id: s.id,
       stepId: s.stepId,
       type: s.type,
       status: s.status,
       attempts: s.attempts,
-      attemptLog: (Array.isArray(s.attemptLog) ? s.attemptLog : []) as Record<string, unknown>[],
+      attemptLog: (manage && Array.isArray(s.attemptLog) ? s.attemptLog : []) as Record<string, unknown>[],
       error: s.error,
-      output: s.output ?? null,
+      output: manage ? (s.output ?? null) : null,
       startedAt: s.startedAt.toISOString(),
       endedAt: s.endedAt?.toISOString() ?? null,
       nextAttemptAt: s.nextAttemptAt?.toISOString() ?? null,

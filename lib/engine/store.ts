@@ -24,7 +24,7 @@ export class StaleTransition extends Error {
 }
 
 /** What the engine holds of an instance. */
-export type InstanceRef = Pick<Row<"ProcessInstance">, "id" | "version" | "status" | "variables" | "businessKey" | "definitionId">;
+export type InstanceRef = Pick<Row<"ProcessInstance">, "id" | "version" | "status" | "variables" | "businessKey" | "definitionId" | "startedById">;
 
 /** What the engine holds of a step run (a created one has only some of its columns). */
 export type StepRunRef = Pick<Row<"StepRun">, "id" | "version" | "status" | "stepId" | "attempts" | "attemptLog"> &

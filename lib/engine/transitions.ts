@@ -1,5 +1,5 @@
 import { sql, type Changes, type Row, type Tx } from "../db";
-import type { Actor } from "../identity/actor";
+import { isPersonPrincipal, principalId, type Actor } from "../identity/actor";
 import { changeTask, LostRace } from "../tasks";
 import { compensationOf, stepById } from "../processes/definition";
 import type { Variables } from "../paths";
@@ -50,7 +50,9 @@ export async function startInstanceInTx(
     variables: sql`${variables}::jsonb`,
     status: "RUNNING",
     currentStepId: first.id,
-    startedById: actor.type === "USER" ? actor.id : null,
+    // Who started it: a person, or the person whose token started it (the process tasks' requester);
+    // a service account or the workflow names no person.
+    startedById: isPersonPrincipal(actor) ? principalId(actor) : null,
     startedByName: actor.name,
     startEventId: input.startEventId ?? null,
     startedAt: now,
@@ -64,6 +66,7 @@ export async function startInstanceInTx(
     version: 1,
     variables: JSON.parse(variables) as InstanceRef["variables"],
     definitionId: definition.id,
+    startedById: isPersonPrincipal(actor) ? principalId(actor) : null,
   };
   const run = await createStepRunInTx(tx, instance.id, first, {}, opts);
   const carried: NonNullable<Advanced["carried"]> = { instance, stepRun: createdRun(run, first.id) };
@@ -211,7 +214,7 @@ export async function finishStepInTx(
 /** The instance as the caller last saw it, when it saw all of it and it was live; else null. */
 function knownInstance(i: Pick<InstanceRef, "id"> & Partial<InstanceRef>): InstanceRef | null {
   if (typeof i.version !== "number" || i.variables === undefined || typeof i.definitionId !== "string" || (i.status !== "RUNNING" && i.status !== "WAITING")) return null;
-  return { id: i.id, version: i.version, status: i.status, variables: i.variables, businessKey: i.businessKey ?? null, definitionId: i.definitionId };
+  return { id: i.id, version: i.version, status: i.status, variables: i.variables, businessKey: i.businessKey ?? null, definitionId: i.definitionId, startedById: i.startedById ?? null };
 }
 
 /** The instance's guard failed: it changed since the caller read it (the optimistic paths lock it and look again). */

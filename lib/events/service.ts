@@ -4,7 +4,7 @@ import { QUEUES } from "../queues";
 import type { EventResult, IncomingEvent } from "./parse";
 import { AppError } from "../errors";
 import type { EventReceiptDto } from "./schemas";
-import { requirePermission, workerActor, type Actor } from "../identity/actor";
+import { requirePermission, requireProcessGrant, workerActor, type Actor } from "../identity/actor";
 import { documentOf, versionsStartedBy } from "../processes/service";
 import { stepById } from "../processes/definition";
 import type { WaitStep } from "../processes/schemas";
@@ -38,7 +38,24 @@ export interface Accepted {
 
 /** Who posted the event, as the worker needs it to attribute what the event causes. */
 function byOf(actor: Actor) {
-  return actor.type === "USER" || actor.type === "TOKEN" ? { type: actor.type, id: actor.id, name: actor.name } : undefined;
+  if (actor.type !== "USER" && actor.type !== "TOKEN") return undefined;
+  // A person's token: its owner starts the instances (and is their tasks' requester) on either path.
+  return { type: actor.type, id: actor.id, name: actor.name, ...(actor.owner?.kind === "PERSON" ? { ownerId: actor.owner.id } : {}) };
+}
+
+/**
+ * M13: a service account posts only the `source type` pairs it is granted ("source *": any type
+ * from that source). People's tokens (admins: events:write) are not narrowed further.
+ */
+async function assertMayPost(actor: Actor, ev: IncomingEvent): Promise<void> {
+  const grants = actor.type === "TOKEN" && actor.owner?.kind === "SERVICE" ? (actor.owner.grants?.events ?? []) : null;
+  if (!grants) return;
+  if (!grants.includes(`${ev.source} ${ev.type}`) && !grants.includes(`${ev.source} *`)) {
+    throw new AppError("FORBIDDEN", `${actor.owner!.name} may not post events of type ${ev.type} from source ${ev.source}.`, { details: { source: ev.source, type: ev.type } });
+  }
+  // Nor start a process it is not granted, by an event that would.
+  const starts = await transaction((tx) => versionsStartedBy(tx, ev.type));
+  for (const def of starts) requireProcessGrant(actor, def.key);
 }
 
 /** The event was accepted before: this request is a duplicate. */
@@ -50,6 +67,7 @@ class Duplicate extends Error {}
  */
 export async function acceptEvent(actor: Actor, ev: IncomingEvent): Promise<Accepted> {
   requirePermission(actor, "events:write");
+  await assertMayPost(actor, ev);
   const id = randomUUID();
   const data = ev.data === null || ev.data === undefined ? null : JSON.stringify(ev.data);
   const accepted = await transaction(
@@ -195,7 +213,9 @@ export async function getEventReceipt(actor: Actor, receiptId: string): Promise<
 }
 
 /** The actor a `process-event` job acts as: the person or token that posted the event. */
-export function eventActor(by: { type: "USER" | "TOKEN"; id: string | null; name: string } | undefined, requestId?: string): Actor {
+export function eventActor(by: { type: "USER" | "TOKEN"; id: string | null; name: string; ownerId?: string } | undefined, requestId?: string): Actor {
   if (!by) return workerActor("engine", requestId);
-  return { ...workerActor("engine", requestId), type: by.type, id: by.id, name: by.name };
+  // The owner rides along so the instance's starter (its tasks' requester) is the same whichever process runs it.
+  const owner = by.ownerId ? { id: by.ownerId, name: by.name, kind: "PERSON" as const, role: "MEMBER" as const } : undefined;
+  return { ...workerActor("engine", requestId), type: by.type, id: by.id, name: by.name, ...(owner ? { owner } : {}) };
 }

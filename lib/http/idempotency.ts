@@ -63,7 +63,7 @@ export async function withIdempotency(key: string, scope: string, hash: string, 
       }
       const headers = Object.fromEntries(KEPT_HEADERS.flatMap((h) => (response.headers.has(h) ? [[h, response.headers.get(h)!]] : [])));
       // In the request's transaction, and only while this attempt still holds the key.
-      const stored = await query(sql`UPDATE "IdempotencyRecord" SET "status" = ${response.status}::int, "body" = ${json(body)}, "headers" = ${json(headers)},
+      const stored = await query(sql`UPDATE "IdempotencyRecord" SET "status" = ${response.status}::int, "body" = ${json(redactSecrets(body))}, "headers" = ${json(headers)},
         "leaseUntil" = NULL WHERE "scope" = ${scope} AND "key" = ${key} AND "token" = ${token} RETURNING 1`);
       if (stored.length === 0) throw leaseLost();
       return { result: response, commit: true };
@@ -102,4 +102,13 @@ function leaseLost(): AppError {
   return new AppError("CONFLICT", "This request outlasted its Idempotency-Key lease and another attempt took the key over; nothing of it was kept.", {
     details: { retryAfterS: 1 },
   });
+}
+
+const ONE_TIME_SECRETS = ["token", "secret"];
+
+/** A one-time secret (a new API token, a webhook's signing secret) is never stored (M7): a replay answers with the same status and record, without it. */
+function redactSecrets(body: unknown): unknown {
+  if (!body || typeof body !== "object" || Array.isArray(body)) return body;
+  const kept = Object.entries(body).filter(([k]) => !ONE_TIME_SECRETS.includes(k));
+  return kept.length === Object.keys(body).length ? body : { ...Object.fromEntries(kept), secretRedacted: true };
 }

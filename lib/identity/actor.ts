@@ -13,10 +13,44 @@ export interface Actor {
   ip?: string;
   userAgent?: string;
   onBehalfOfId?: string;
+  /** API tokens: the person or service account the token acts for (ADR 021). */
+  owner?: TokenOwner;
   /** API tokens: requests a minute (null: the installation's default; 0: not limited). */
   rateLimitPerMinute?: number | null;
   /** A person's IANA time zone (their setting): "today" and "this week" in due filters. */
   timeZone?: string;
+}
+
+/** Whose rights a token uses: never more than theirs. */
+export interface TokenOwner {
+  id: string;
+  name: string;
+  kind: "PERSON" | "SERVICE";
+  role: RoleName;
+  /** A service account's grants: process keys it may start, "source type" pairs it may post. */
+  grants?: { processes: string[]; events: string[] };
+}
+
+/**
+ * The person or service account whose rights apply to an action: a person themself, a token's
+ * owner. Null for the system and workers (automatic actions) — they are never a person deciding.
+ */
+export function principalId(actor: Actor): string | null {
+  if (actor.type === "USER") return actor.id;
+  if (actor.type === "TOKEN") return actor.owner?.id ?? null;
+  return null;
+}
+
+/** Only a person may give one of the N approvals of a four-eyes task (not a service account, not the system). */
+export function isPersonPrincipal(actor: Actor): boolean {
+  return actor.type === "USER" || (actor.type === "TOKEN" && actor.owner?.kind === "PERSON");
+}
+
+/** The role that decides what an actor may see: a token's owner's (never more than theirs). */
+function effectiveRole(actor: Actor): RoleName | null {
+  if (actor.type === "USER") return actor.role;
+  if (actor.type === "TOKEN") return actor.owner?.role ?? null;
+  return null;
 }
 
 export function requirePermission(actor: Actor, permission: Permission): void {
@@ -36,7 +70,23 @@ export function workerActor(name: string, requestId?: string): Actor {
   };
 }
 
-/** Machines, admins and auditors see every task; people see their own, their groups' and their team's. */
+/**
+ * Workers, admins and auditors see every task; people see their own, their groups' and their
+ * team's; a token sees what its owner sees (H1: tokens no longer see everything).
+ */
 export function seesEverything(actor: Actor): boolean {
-  return actor.type !== "USER" || actor.role === "ADMIN" || actor.role === "AUDITOR";
+  if (actor.type === "WORKER" || actor.type === "SYSTEM") return true;
+  const role = effectiveRole(actor);
+  return role === "ADMIN" || role === "AUDITOR";
+}
+
+/** A service account token may start only the processes it is granted ("*": any); others are not narrowed. */
+export function mayStartProcess(actor: Actor, key: string): boolean {
+  if (actor.type !== "TOKEN" || actor.owner?.kind !== "SERVICE") return true;
+  const granted = actor.owner.grants?.processes ?? [];
+  return granted.includes("*") || granted.includes(key);
+}
+
+export function requireProcessGrant(actor: Actor, key: string): void {
+  if (!mayStartProcess(actor, key)) throw new AppError("FORBIDDEN", `${actor.owner?.name ?? actor.name} may not start process "${key}".`, { details: { process: key } });
 }

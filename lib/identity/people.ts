@@ -10,6 +10,8 @@ export async function listPeople(actor: Actor, query: { q?: string } = {}): Prom
   const rows = await db().user.findMany({
     where: {
       active: true,
+      // Service accounts are never asked, mentioned or assigned.
+      kind: "PERSON",
       ...(q ? { OR: [{ name: { contains: q, mode: "insensitive" as const } }, { email: { contains: q, mode: "insensitive" as const } }] } : {}),
     },
     orderBy: { name: "asc" },

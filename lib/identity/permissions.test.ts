@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../errors";
 import { requirePermission, workerActor, type Actor } from "./actor";
-import { PERMISSIONS, ROLES, permissionsFor, type Permission, type RoleName } from "./permissions";
+import { PERMISSIONS, ROLES, permissionsFor, tokenPermissions, type Permission, type RoleName } from "./permissions";
 
 // The role matrix, written out so a change to it is a deliberate, reviewed change.
 const MATRIX: Record<RoleName, Permission[]> = {
-  ADMIN: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "audit:read", "tokens:manage", "users:read", "rules:edit", "processes:manage", "events:write", "metrics:read", "secrets:manage", "team:manage", "webhooks:manage"],
-  SUPERVISOR: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "audit:read", "users:read", "team:manage", "metrics:read"],
+  ADMIN: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "tasks:comment", "tasks:create_on_behalf", "audit:read", "tokens:manage", "users:read", "rules:edit", "processes:manage", "events:write", "metrics:read", "secrets:manage", "team:manage", "webhooks:manage"],
+  SUPERVISOR: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "tasks:comment", "audit:read", "users:read", "team:manage", "metrics:read"],
   AUDITOR: ["tasks:read", "audit:read", "users:read", "metrics:read"],
-  MEMBER: ["tasks:read", "tasks:decide", "users:read"],
+  MEMBER: ["tasks:read", "tasks:decide", "tasks:comment", "users:read"],
 };
 
 function actor(role: RoleName, scopes: string[] = []): Actor {
@@ -41,6 +41,17 @@ describe("permissionsFor", () => {
 
   it("scopes narrow a token's role", () => {
     expect([...permissionsFor("ADMIN", ["tasks:read", "tasks:create"])].sort()).toEqual(["tasks:create", "tasks:read"]);
+  });
+
+  it("a token never has more than its owner (ADR 021)", () => {
+    expect([...tokenPermissions("ADMIN", [], "MEMBER")].sort()).toEqual([...MATRIX.MEMBER].sort());
+    expect([...tokenPermissions("ADMIN", ["tokens:manage", "tasks:read"], "SUPERVISOR")]).toEqual(["tasks:read"]);
+    expect(tokenPermissions("MEMBER", [], "ADMIN").has("tasks:assign")).toBe(false);
+  });
+
+  it("only admins create tasks on someone's behalf; auditors never comment", () => {
+    expect(ROLES.filter((r) => permissionsFor(r).has("tasks:create_on_behalf"))).toEqual(["ADMIN"]);
+    expect(permissionsFor("AUDITOR").has("tasks:comment")).toBe(false);
   });
 
   it("scopes never widen a role", () => {

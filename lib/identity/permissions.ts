@@ -11,6 +11,10 @@ export const PERMISSIONS = [
   "tasks:create",
   "tasks:decide",
   "tasks:assign",
+  // Comment on a task (and mention people who can already see it). Not part of read-only access.
+  "tasks:comment",
+  // Create a task whose requester is someone else (recorded with both names; the creator can never decide it).
+  "tasks:create_on_behalf",
   "audit:read",
   "tokens:manage",
   "users:read",
@@ -36,15 +40,26 @@ export type Permission = z.infer<typeof permissionSchema>;
 
 const ROLE_PERMISSIONS: Record<RoleName, readonly Permission[]> = {
   ADMIN: PERMISSIONS,
-  SUPERVISOR: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "audit:read", "users:read", "team:manage", "metrics:read"],
+  SUPERVISOR: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "tasks:comment", "audit:read", "users:read", "team:manage", "metrics:read"],
   AUDITOR: ["tasks:read", "audit:read", "users:read", "metrics:read"],
-  MEMBER: ["tasks:read", "tasks:decide", "users:read"],
+  MEMBER: ["tasks:read", "tasks:decide", "tasks:comment", "users:read"],
 };
 
 export function permissionsFor(role: RoleName, scopes: readonly string[] = []): Set<Permission> {
   const granted = new Set<Permission>(ROLE_PERMISSIONS[role]);
   if (scopes.length === 0) return granted;
   return new Set([...granted].filter((p) => scopes.includes(p)));
+}
+
+/** A token's permissions: its role narrowed by its scopes, intersected with its owner's role (never more than the owner). */
+export function tokenPermissions(tokenRole: RoleName, scopes: readonly string[], ownerRole: RoleName): Set<Permission> {
+  const owner = ROLE_PERMISSIONS[ownerRole];
+  return new Set([...permissionsFor(tokenRole, scopes)].filter((p) => owner.includes(p)));
+}
+
+/** The permissions a role holds (the matrix's columns). */
+export function rolePermissions(role: RoleName): readonly Permission[] {
+  return ROLE_PERMISSIONS[role];
 }
 
 export const ROLE_LABELS: Record<RoleName, string> = {

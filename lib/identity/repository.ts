@@ -72,12 +72,23 @@ interface TokenRow {
   expiresAt: Date | null;
   revokedAt: Date | null;
   rateLimitPerMinute: number | null;
+  /** The person or service account the token acts for (null: an ownerless legacy token, refused). */
+  ownerId: string | null;
+  ownerName: string | null;
+  ownerRole: RoleName | null;
+  ownerKind: "PERSON" | "SERVICE" | null;
+  ownerActive: boolean | null;
+  ownerProcesses: string[] | null;
+  ownerEvents: string[] | null;
 }
 
 /** The token a request presents (every machine call starts here, so one prepared statement). */
 export async function findTokenByHash(tokenHash: string): Promise<TokenRow | null> {
   const rows = await query<TokenRow>(
-    `SELECT "id", "name", "role"::text AS "role", "scopes", "expiresAt", "revokedAt", "rateLimitPerMinute" FROM "ApiToken" WHERE "tokenHash" = $1`,
+    `SELECT t."id", t."name", t."role"::text AS "role", t."scopes", t."expiresAt", t."revokedAt", t."rateLimitPerMinute",
+            o."id" AS "ownerId", o."name" AS "ownerName", o."role"::text AS "ownerRole", o."kind"::text AS "ownerKind", o."active" AS "ownerActive",
+            o."mayStartProcesses" AS "ownerProcesses", o."mayPostEvents" AS "ownerEvents"
+       FROM "ApiToken" t LEFT JOIN "User" o ON o."id" = t."ownerId" WHERE t."tokenHash" = $1`,
     [tokenHash],
   );
   return rows[0] ?? null;

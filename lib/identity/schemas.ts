@@ -11,7 +11,10 @@ export const createTokenSchema = z.object({
   name: z.string().trim().min(1, "Name is required").max(80),
   role: roleSchema,
   scopes: z.array(permissionSchema).max(20).default([]),
-  expiresInDays: z.number().int().min(1).max(3650).optional(),
+  /** Who the token acts for: a service account (id or name) or the caller themself (the default). Never more than their rights. */
+  owner: z.string().trim().min(1).max(254).optional(),
+  /** Days until it expires: 90 unless given, at most 365 (M7). */
+  expiresInDays: z.number().int().min(1).max(365).default(90),
   /** Requests a minute for this token (429 past it); omitted: the installation's API_RATE_LIMIT_PER_MINUTE; 0: not limited. */
   rateLimitPerMinute: z.number().int().min(0).max(10_000_000).optional(),
 });
@@ -25,6 +28,8 @@ export const tokenDtoSchema = z.object({
   scopes: z.array(z.string()),
   createdAt: z.string(),
   createdBy: z.string().nullable(),
+  /** The person or service account whose rights the token acts with. */
+  owner: z.object({ id: z.string(), name: z.string(), kind: z.enum(["PERSON", "SERVICE"]) }).nullable(),
   expiresAt: z.string().nullable(),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
@@ -92,3 +97,36 @@ export type MeDto = z.infer<typeof meSchema>;
 const personDtoSchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
 export type PersonDto = z.infer<typeof personDtoSchema>;
 export const peopleListSchema = z.object({ data: z.array(personDtoSchema) });
+
+/** A service account (ADR 021): a named, non-human owner of API tokens with explicit grants. */
+export const createServiceAccountSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(2, "Name is required")
+    .max(60)
+    .regex(/^[a-z0-9][a-z0-9._-]*$/i, "letters, digits, dot, dash or underscore"),
+  role: roleSchema.default("MEMBER"),
+  /** Group keys: the groups whose tasks it may see and decide (it becomes a member, but is never routed work). */
+  groups: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+  /** Process keys it may start ("*": any). */
+  mayStartProcesses: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+  /** Event "source type" pairs it may post ("source *": any type from that source). */
+  mayPostEvents: z
+    .array(z.string().trim().regex(/^\S{1,200} \S{1,200}$/, 'as "source type", e.g. "/erp com.acme.invoice.received"'))
+    .max(50)
+    .default([]),
+});
+export type CreateServiceAccountInput = z.input<typeof createServiceAccountSchema>;
+
+export const serviceAccountDtoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  groups: z.array(z.string()),
+  mayStartProcesses: z.array(z.string()),
+  mayPostEvents: z.array(z.string()),
+  active: z.boolean(),
+  createdAt: z.string(),
+});
+export type ServiceAccountDto = z.infer<typeof serviceAccountDtoSchema>;

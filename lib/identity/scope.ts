@@ -1,4 +1,4 @@
-import type { Actor } from "./actor";
+import { principalId, type Actor } from "./actor";
 import { loadUserScope, type UserScope } from "./repository";
 
 // A request's actor is built with its scope from one query (actorForUser); the services ask for
@@ -12,12 +12,13 @@ export function rememberScope(actor: Actor, scope: UserScope): void {
   known.set(actor, scope);
 }
 
-/** The groups, skills and team of a person actor (empty for machines). */
+/** The groups, skills and team of a person actor, or of a token's owner (empty for workers). */
 export async function scopeOf(actor: Actor): Promise<UserScope> {
-  if (actor.type !== "USER" || !actor.id) return EMPTY_SCOPE;
+  const id = principalId(actor);
+  if (!id) return EMPTY_SCOPE;
   const hit = known.get(actor);
   if (hit) return hit;
-  const scope = await loadUserScope(actor.id);
+  const scope = await loadUserScope(id);
   known.set(actor, scope);
   return scope;
 }

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { db, sql, transaction } from "../db";
 import { AppError, fromZodError } from "../errors";
-import { requirePermission, type Actor } from "./actor";
-import { permissionsFor, type RoleName } from "./permissions";
+import { principalId, requirePermission, type Actor } from "./actor";
+import { permissionsFor, tokenPermissions, type RoleName } from "./permissions";
 import { burnPasswordCheck, verifyPassword } from "./passwords";
 import { clearFailedLogins, lockedOutFor, recordFailedLogin, withHashSlot } from "./login-throttle";
 import { findTokenByHash, findUserByEmail, findUserById, loadUserScope, loadUserWithScope, touchToken } from "./repository";
@@ -34,7 +34,10 @@ export async function authenticateWithPassword(raw: unknown, meta: { ip?: string
   const locked = await lockedOutFor(email, meta.ip);
   if (locked > 0) return { ok: false, reason: "locked", retryAfterS: locked };
   const user = await findUserByEmail(email);
-  const valid = await withHashSlot(async () => (user && user.active ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false)));
+  // Service accounts never sign in: they act only through their tokens (ADR 021).
+  const valid = await withHashSlot(async () =>
+    user && user.active && user.kind === "PERSON" ? await verifyPassword(user.passwordHash, password) : (await burnPasswordCheck(password), false),
+  );
   // Too many checks running at once here: a short wait, not a failure counted against anyone.
   if (valid === null) return { ok: false, reason: "locked", retryAfterS: 1 };
   if (!user || !valid) {
@@ -75,8 +78,30 @@ export async function actorForToken(token: string, meta: Partial<Actor> = {}): P
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt < new Date())) return null;
   // Recording last use is best effort and must not slow the request.
   void touchToken(row.id).catch(() => undefined);
-  return { type: "TOKEN", id: row.id, name: `token:${row.name}`, role: row.role, permissions: permissionsFor(row.role, row.scopes), rateLimitPerMinute: row.rateLimitPerMinute, ...meta };
+  // A token acts for its owner (ADR 021): an ownerless one, or one whose owner was deactivated, is refused.
+  if (!row.ownerId || !row.ownerActive || !row.ownerRole) return null;
+  const kind = row.ownerKind ?? "PERSON";
+  const owner = {
+    id: row.ownerId,
+    name: row.ownerName ?? row.ownerId,
+    kind,
+    role: row.ownerRole,
+    ...(kind === "SERVICE" ? { grants: { processes: row.ownerProcesses ?? [], events: row.ownerEvents ?? [] } } : {}),
+  };
+  return {
+    type: "TOKEN",
+    id: row.id,
+    name: `token:${row.name}`,
+    role: row.role,
+    permissions: tokenPermissions(row.role, row.scopes, owner.role),
+    rateLimitPerMinute: row.rateLimitPerMinute,
+    owner,
+    onBehalfOfId: owner.id,
+    ...meta,
+  };
 }
+
+type TokenOwnerRow = { id: string; name: string; kind: "PERSON" | "SERVICE" } | null;
 
 function toTokenDto(t: {
   id: string;
@@ -90,6 +115,7 @@ function toTokenDto(t: {
   revokedAt: Date | null;
   rateLimitPerMinute?: number | null;
   createdBy?: { name: string } | null;
+  owner?: TokenOwnerRow;
 }): TokenDto {
   return {
     id: t.id,
@@ -99,11 +125,33 @@ function toTokenDto(t: {
     scopes: t.scopes,
     createdAt: t.createdAt.toISOString(),
     createdBy: t.createdBy?.name ?? null,
+    owner: t.owner ? { id: t.owner.id, name: t.owner.name, kind: t.owner.kind } : null,
     expiresAt: t.expiresAt?.toISOString() ?? null,
     lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
     revokedAt: t.revokedAt?.toISOString() ?? null,
     rateLimitPerMinute: t.rateLimitPerMinute ?? null,
   };
+}
+
+const TOKEN_INCLUDE = { createdBy: { select: { name: true } }, owner: { select: { id: true, name: true, kind: true } } } as const;
+
+/**
+ * Whom a new token acts for (ADR 021): the caller themself by default; a service account when
+ * named; another person never (they mint their own). The CLI (a system actor) names anyone.
+ */
+async function tokenOwner(actor: Actor, ref: string | undefined) {
+  const callerId = principalId(actor);
+  const id = ref ?? callerId;
+  if (!id) throw new AppError("VALIDATION_FAILED", "Name the person or service account the token acts for (owner).", { fieldErrors: [{ path: "owner", message: "required" }] });
+  const owner = await db().user.findFirst({
+    where: ref ? { OR: [{ id: ref }, { email: ref.toLowerCase() }, { kind: "SERVICE", name: ref }] } : { id },
+    select: { id: true, name: true, role: true, kind: true, active: true },
+  });
+  if (!owner || !owner.active) throw new AppError("VALIDATION_FAILED", `No active person or service account "${id}".`, { fieldErrors: [{ path: "owner", message: "unknown owner" }] });
+  if (actor.type !== "SYSTEM" && owner.id !== callerId && owner.kind !== "SERVICE") {
+    throw new AppError("FORBIDDEN", `A token can act for you or for a service account, not for ${owner.name}: they create their own.`, { fieldErrors: [{ path: "owner", message: "not you or a service account" }] });
+  }
+  return owner;
 }
 
 /** Creates an API token; the secret is returned once and only its hash is stored. */
@@ -112,6 +160,15 @@ export async function createApiToken(actor: Actor, input: unknown): Promise<Crea
   const parsed = createTokenSchema.safeParse(input);
   if (!parsed.success) throw fromZodError(parsed.error, "Token");
   const data = parsed.data;
+  const owner = await tokenOwner(actor, data.owner);
+  // Never more than its owner, and never more than whoever mints it (M7).
+  const granted = tokenPermissions(data.role, data.scopes, owner.role);
+  const beyond = actor.type === "SYSTEM" ? [] : [...granted].filter((p) => !actor.permissions.has(p));
+  if (beyond.length) {
+    throw new AppError("FORBIDDEN", `A token cannot have permissions you do not have yourself: ${beyond.join(", ")}. Narrow its role or scopes.`, {
+      fieldErrors: [{ path: "scopes", message: `beyond yours: ${beyond.join(", ")}` }],
+    });
+  }
   const token = `bat_${randomBytes(32).toString("base64url")}`;
   const row = await transaction(
     async (tx) => {
@@ -122,26 +179,36 @@ export async function createApiToken(actor: Actor, input: unknown): Promise<Crea
         role: data.role,
         scopes: data.scopes,
         createdById: actor.type === "USER" ? actor.id : null,
-        expiresAt: data.expiresInDays ? new Date(Date.now() + data.expiresInDays * 86_400_000) : null,
+        ownerId: owner.id,
+        expiresAt: new Date(Date.now() + data.expiresInDays * 86_400_000),
         rateLimitPerMinute: data.rateLimitPerMinute ?? null,
       });
       tx.audit(actor, {
         action: "token.created",
         subjectType: "token",
         subjectId: created.id,
-        after: { name: created.name, role: created.role, scopes: created.scopes, prefix: created.prefix, expiresAt: created.expiresAt?.toISOString() ?? null, rateLimitPerMinute: created.rateLimitPerMinute },
+        after: {
+          name: created.name,
+          role: created.role,
+          scopes: created.scopes,
+          ownerId: owner.id,
+          ownerKind: owner.kind,
+          prefix: created.prefix,
+          expiresAt: created.expiresAt?.toISOString() ?? null,
+          rateLimitPerMinute: created.rateLimitPerMinute,
+        },
       });
       return created;
     },
     { batched: true },
   );
   const createdBy = actor.type === "USER" ? { name: actor.name } : null;
-  return { ...toTokenDto({ ...row, lastUsedAt: null, revokedAt: null, createdBy }), token };
+  return { ...toTokenDto({ ...row, lastUsedAt: null, revokedAt: null, createdBy, owner }), token };
 }
 
 export async function listApiTokens(actor: Actor): Promise<{ data: TokenDto[] }> {
   requirePermission(actor, "tokens:manage");
-  const rows = await db().apiToken.findMany({ orderBy: { createdAt: "desc" }, include: { createdBy: { select: { name: true } } }, take: 500 });
+  const rows = await db().apiToken.findMany({ orderBy: { createdAt: "desc" }, include: TOKEN_INCLUDE, take: 500 });
   return { data: rows.map(toTokenDto) };
 }
 
@@ -157,7 +224,7 @@ export async function revokeApiToken(actor: Actor, id: string): Promise<TokenDto
     }
     tx.audit(actor, { action: "token.revoked", subjectType: "token", subjectId: id, before: { revokedAt: null }, after: { revokedAt: now.toISOString() } });
   });
-  const row = await db().apiToken.findUniqueOrThrow({ where: { id }, include: { createdBy: { select: { name: true } } } });
+  const row = await db().apiToken.findUniqueOrThrow({ where: { id }, include: TOKEN_INCLUDE });
   return toTokenDto(row);
 }
 

@@ -19,7 +19,7 @@ export async function findGroup(tx: Tx, key: string): Promise<{ id: string; key:
 }
 
 export function groupMembers(tx: Tx, groupId: string): Promise<Person[]> {
-  return tx.query<Person>(sql`SELECT ${PERSON_COLUMNS} FROM "GroupMembership" m JOIN "User" u ON u."id" = m."userId" WHERE m."groupId" = ${groupId}`);
+  return tx.query<Person>(sql`SELECT ${PERSON_COLUMNS} FROM "GroupMembership" m JOIN "User" u ON u."id" = m."userId" WHERE m."groupId" = ${groupId} AND u."kind" = 'PERSON'`);
 }
 
 /**

@@ -1,10 +1,10 @@
 import { db, type Tx } from "../db";
 import { env } from "../env";
 import { AppError, parse } from "../errors";
-import { requirePermission, type Actor } from "../identity/actor";
+import { isPersonPrincipal, principalId, requirePermission, type Actor } from "../identity/actor";
 import { scopeOf } from "../identity/scope";
 import { toAuditDto } from "../audit/service";
-import { actorKey, assigneeAfterDeciding, canView, capabilities, checkExpectedVersion, loadForAction, missingSkills } from "./access";
+import { actorKey, assertMayManage, assigneeAfterDeciding, canView, capabilities, checkExpectedVersion, loadForAction } from "./access";
 import { changeTask, taskTransaction } from "./change";
 import { commitDecisionMessage, decisionConsequences } from "./consequences";
 import { planDecision, type DecisionPlan } from "./decisions";
@@ -23,8 +23,9 @@ export async function getTask(actor: Actor, id: string): Promise<TaskDto> {
   return toTaskDto(task, capabilities(actor, scope, task));
 }
 
-/** The task's audit trail, oldest first. Anyone who can see the task can see its history. */
+/** The task's audit trail, oldest first. Anyone who may read tasks and can see this one can see its history (L3). */
 export async function getTaskHistory(actor: Actor, id: string) {
+  requirePermission(actor, "tasks:read");
   const { task } = await loadForAction(actor, id);
   const entries = await db().auditEntry.findMany({ where: { taskId: task.id }, orderBy: { seq: "asc" }, take: 500 });
   return { data: entries.map(toAuditDto) };
@@ -36,29 +37,22 @@ export async function claimTask(actor: Actor, id: string, input: unknown = {}, i
   requirePermission(actor, "tasks:decide");
   const body = parse(claimTaskSchema, input ?? {}, "Claim");
   const { task, scope } = await loadForAction(actor, id);
-  if (actor.type !== "USER" || !actor.id) throw new AppError("FORBIDDEN", "Only people claim tasks.");
+  const me = principalId(actor);
+  if (!me) throw new AppError("FORBIDDEN", "Only people (or tokens acting for them) claim tasks.");
   checkExpectedVersion(task, ifMatch ?? body.version);
   assertTransition(task.status, "claim", claimDetail(task));
-  if (task.assigneeId === actor.id) return toTaskDto(task, capabilities(actor, scope, task));
-  if (task.assigneeId) {
-    throw new AppError("TASK_CLAIMED_BY_OTHER", `${task.assignee?.name ?? "Someone else"} has claimed this task.`, {
-      details: { assignee: task.assignee?.name ?? null, currentVersion: task.version },
-    });
-  }
-  if (!task.candidateGroupId || !scope.groupIds.includes(task.candidateGroupId)) throw new AppError("FORBIDDEN", "Only members of the task's group can claim it.");
-  const missing = missingSkills(task, scope);
-  if (missing.length) throw new AppError("FORBIDDEN", `This task needs skills you do not have: ${missing.join(", ")}.`);
-  if (task.approvals.some((a) => a.approverId === actor.id)) {
-    throw new AppError("DUPLICATE_APPROVAL", "You have already approved this task; a different person must give the next approval.");
-  }
+  if (task.assigneeId === me) return toTaskDto(task, capabilities(actor, scope, task));
+  if (!task.assigneeId && (!task.candidateGroupId || !scope.groupIds.includes(task.candidateGroupId))) throw new AppError("FORBIDDEN", "Only members of the task's group can claim it.");
+  // Claiming is the first step of deciding: the same rules (membership, skills, SoD, four-eyes).
+  await assigneeAfterDeciding(actor, task, scope);
   const now = new Date();
-  const after: TaskRow = { ...task, assigneeId: actor.id, assignee: { id: actor.id, name: actor.name }, claimedAt: now, version: task.version + 1, updatedAt: now };
+  const after: TaskRow = { ...task, assigneeId: me, assignee: { id: me, name: actor.owner?.name ?? actor.name }, claimedAt: now, version: task.version + 1, updatedAt: now };
   await taskTransaction(id, "claim", (tx) =>
     changeTask(tx, actor, task, {
       action: "claim",
-      set: { assigneeId: actor.id, claimedAt: now },
+      set: { assigneeId: me, claimedAt: now },
       sameAssignee: true,
-      audit: { action: "task.claimed", before: { assigneeId: null, version: task.version }, after: { assigneeId: actor.id, version: after.version } },
+      audit: { action: "task.claimed", before: { assigneeId: null, version: task.version }, after: { assigneeId: me, version: after.version } },
       event: { type: "task.claimed", task: after },
     }),
   );
@@ -71,7 +65,7 @@ export async function unclaimTask(actor: Actor, id: string, input: unknown = {},
   const { task, scope } = await loadForAction(actor, id);
   checkExpectedVersion(task, ifMatch ?? body.version);
   assertTransition(task.status, "unclaim");
-  if (task.assigneeId !== actor.id) throw new AppError("FORBIDDEN", "You can only release a task you have claimed.");
+  if (task.assigneeId === null || task.assigneeId !== principalId(actor)) throw new AppError("FORBIDDEN", "You can only release a task you have claimed.");
   if (!task.candidateGroupId) throw new AppError("TASK_NOT_ACTIONABLE", "This task was assigned to you directly and has no queue to return to.");
   const after: TaskRow = { ...task, assigneeId: null, assignee: null, claimedAt: null, version: task.version + 1, updatedAt: new Date() };
   await taskTransaction(id, "unclaim", (tx) =>
@@ -80,7 +74,7 @@ export async function unclaimTask(actor: Actor, id: string, input: unknown = {},
       set: { assigneeId: null, claimedAt: null },
       sameAssignee: true,
       audit: { action: "task.unclaimed", before: { assigneeId: actor.id, version: task.version }, after: { assigneeId: null, version: after.version } },
-      event: { type: "task.unclaimed", task: after, alsoTo: [actor.id] },
+      event: { type: "task.unclaimed", task: after, alsoTo: [task.assigneeId] },
     }),
   );
   return toTaskDto(after, capabilities(actor, scope, after));
@@ -95,8 +89,11 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
   assertTransition(task.status, "decide", claimDetail(task));
   checkExpectedVersion(task, ifMatch ?? data.version);
 
+  // Separation of duties, membership and four-eyes for whoever decides: a person, or a token as its owner.
   const assigneeAfter = await assigneeAfterDeciding(actor, task, scope);
-  const approverId = actor.type === "USER" ? actor.id : null;
+  const deciderId = principalId(actor);
+  // Only a person's decision is one of the N approvals (a service account's or the system's never is).
+  const approverId = isPersonPrincipal(actor) ? deciderId : null;
   // Custom outcomes, the decision form and four-eyes (lib/tasks/decisions.ts).
   const plan = planDecision(task, data, approverId);
   if (!plan.final) return recordApproval(actor, task, plan);
@@ -104,7 +101,7 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
   const holdMs = data.hold ? env().UNDO_WINDOW_SECONDS * 1000 : 0;
   const heldUntil = holdMs > 0 ? new Date(now.getTime() + holdMs) : null;
   const reason = data.reason ?? null;
-  const me = approverId ? { id: approverId, name: actor.name } : null;
+  const me = deciderId ? { id: deciderId, name: actor.owner?.name ?? actor.name } : null;
   const after: TaskRow = {
     ...task,
     status: "DECIDED",
@@ -112,14 +109,14 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
     reason,
     formValues: (plan.formValues ?? null) as TaskRow["formValues"],
     decidedAt: now,
-    decidedById: approverId,
+    decidedById: deciderId,
     decidedBy: me,
     assigneeId: assigneeAfter,
     assignee: assigneeAfter === task.assigneeId ? task.assignee : me,
     claimedAt: task.assigneeId ? task.claimedAt : now,
     version: task.version + 1,
     updatedAt: now,
-    approvals: approverId ? [...task.approvals, { approverId, approverName: actor.name, outcome: plan.outcome, reason: plan.reason, createdAt: now }] : task.approvals,
+    approvals: approverId ? [...task.approvals, { approverId, approverName: me?.name ?? actor.name, outcome: plan.outcome, reason: plan.reason, createdAt: now }] : task.approvals,
     heldDecision: heldUntil ? { heldUntil, heldBy: actorKey(actor), version: task.version + 1 } : null,
   };
   // With an undo window the consequences wait for it to close (held-decisions.ts).
@@ -136,7 +133,7 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
           reason,
           formValues: after.formValues,
           decidedAt: now,
-          decidedById: approverId,
+          decidedById: deciderId,
           assigneeId: assigneeAfter,
           claimedAt: after.claimedAt,
         },
@@ -181,8 +178,8 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
 function insertApproval(tx: Tx, taskId: string, actor: Actor, plan: DecisionPlan, at: Date) {
   return tx.insert("TaskApproval", {
     taskId,
-    approverId: actor.id!,
-    approverName: actor.name,
+    approverId: principalId(actor)!,
+    approverName: actor.owner?.name ?? actor.name,
     outcome: plan.outcome,
     reason: plan.reason,
     formValues: (plan.formValues ?? null) as TaskRow["formValues"],
@@ -215,18 +212,19 @@ async function recordApproval(actor: Actor, task: TaskRow, plan: DecisionPlan): 
         },
         reason: plan.reason,
       },
-      event: { type: "task.approval_recorded", task: after, alsoTo: [task.assigneeId, actor.id] },
+      event: { type: "task.approval_recorded", task: after, alsoTo: [task.assigneeId, principalId(actor)] },
     });
     await insertApproval(tx, task.id, actor, plan, now);
   });
   return getTask(actor, task.id);
 }
 
-/** Withdraws an open task (the work is no longer needed); admins, supervisors and machines. */
+/** Withdraws an open task (the work is no longer needed); admins anywhere, supervisors in their teams (M3). */
 export async function cancelTask(actor: Actor, id: string, input: unknown, ifMatch?: number): Promise<TaskDto> {
   requirePermission(actor, "tasks:assign");
   const data = parse(cancelTaskSchema, input, "Cancellation");
   const { task, scope } = await loadForAction(actor, id);
+  assertMayManage(actor, scope, task, "cancel");
   checkExpectedVersion(task, ifMatch ?? data.version);
   assertTransition(task.status, "cancel");
   const after: TaskRow = { ...task, status: "CANCELLED", reason: data.reason, version: task.version + 1, updatedAt: new Date() };

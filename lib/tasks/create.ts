@@ -1,13 +1,14 @@
 import { newId, transaction, type Tx } from "../db";
 import { AppError, parse } from "../errors";
-import { requirePermission, type Actor } from "../identity/actor";
+import { isPersonPrincipal, principalId, requirePermission, type Actor } from "../identity/actor";
 import { publishTaskEvent, type TaskLike } from "../live/publish";
 import { QUEUES } from "../queues";
 import { routeTask } from "../routing/service";
 import { armEscalationTimer, slaAtCreation } from "../sla/service";
-import { actorKey } from "./access";
+import { creatorKey } from "./access";
 import { getTask } from "./actions";
 import { decisionConsequences } from "./consequences";
+import { isApprovingOutcome } from "./decisions";
 import { iso } from "./dto";
 import { resolveUserRef } from "./repository";
 import { createTaskSchema, taskProcessLinkSchema, type TaskDto, type TaskProcessLink } from "./schemas";
@@ -50,7 +51,20 @@ export async function createTaskInTx(tx: Tx, actor: Actor, data: NewTask, proces
   if (data.requestedBy && !requester) {
     throw new AppError("VALIDATION_FAILED", `No user "${data.requestedBy}"`, { fieldErrors: [{ path: "requestedBy", message: "unknown user" }] });
   }
-  const requestedById = requester?.id ?? (actor.type === "USER" ? actor.id : null);
+  // The requester is a fact (H2): the caller (a token's owner), or — with tasks:create_on_behalf,
+  // recorded with both names — someone else. The engine passes the instance's starter.
+  const callerId = principalId(actor);
+  if (requester && requester.id !== callerId && (actor.type === "USER" || actor.type === "TOKEN")) {
+    if (!actor.permissions.has("tasks:create_on_behalf")) {
+      throw new AppError("FORBIDDEN", "Creating a task on behalf of someone else needs the tasks:create_on_behalf permission; leave requestedBy out to request it yourself.", {
+        fieldErrors: [{ path: "requestedBy", message: "you may only request tasks yourself" }],
+      });
+    }
+  }
+  // A person asks for what they create; a service account or the workflow names no requester of
+  // its own (it can never decide what it created anyway: `sodConflict` excludes the creator).
+  const requestedById = requester?.id ?? (isPersonPrincipal(actor) ? callerId : null);
+  const onBehalf = requestedById !== null && callerId !== null && requestedById !== callerId;
   // Who gets it (lib/routing), audited as task.routed below.
   const routed = await routeTask(tx, {
     assignee: data.assignee,
@@ -62,13 +76,26 @@ export async function createTaskInTx(tx: Tx, actor: Actor, data: NewTask, proces
     actor,
     refs: { taskId: id, instanceId: processLink?.instanceId },
   });
+  const auto = routed.autoApprove ?? null;
+  // Four-eyes is never given away by a machine (M5): a table may not auto-approve a task its
+  // creator asked several approvals for, and no escalation may approve one on its own.
+  if (auto && data.approvalsRequired > 1) {
+    throw new AppError("VALIDATION_FAILED", `The routing table would approve this task automatically, but it needs ${data.approvalsRequired} approvals from people.`, {
+      fieldErrors: [{ path: "routing", message: "auto-approval cannot replace four-eyes" }],
+    });
+  }
   const approvalsRequired = routed.overrides?.approvalsRequired ?? data.approvalsRequired;
+  const autoApproving = (data.escalation?.levels ?? []).findIndex((l) => l.action === "auto_decide" && isApprovingOutcome({ outcomes: data.outcomes ?? null }, l.outcome));
+  if (approvalsRequired > 1 && autoApproving >= 0) {
+    throw new AppError("VALIDATION_FAILED", `Escalation level ${autoApproving + 1} would approve automatically, but this task needs ${approvalsRequired} approvals from people.`, {
+      fieldErrors: [{ path: `escalation.levels.${autoApproving}.outcome`, message: "an automatic approval cannot replace four-eyes" }],
+    });
+  }
   if (approvalsRequired > 1 && !routed.candidateGroupId) {
     throw new AppError("VALIDATION_FAILED", "A task needing several approvers must have a candidate group they come from.", {
       fieldErrors: [{ path: "approvalsRequired", message: "needs a candidate group" }],
     });
   }
-  const auto = routed.autoApprove ?? null;
   const givenDue = routed.overrides?.dueAt ?? (data.dueAt ? new Date(data.dueAt) : null);
   // Deadline and escalation plan (lib/sla): counted from creation, on the routed group's calendar
   // when in business hours.
@@ -101,7 +128,7 @@ export async function createTaskInTx(tx: Tx, actor: Actor, data: NewTask, proces
     outcomes: (data.outcomes ?? null),
     form: (data.form ?? null),
     requestedById,
-    createdByActor: actorKey(actor),
+    createdByActor: creatorKey(actor),
     instanceId: processLink?.instanceId ?? null,
     stepRunId: processLink?.stepRunId ?? null,
     escalationPolicy: (plan ?? null),
@@ -123,6 +150,9 @@ export async function createTaskInTx(tx: Tx, actor: Actor, data: NewTask, proces
       assigneeId: task.assigneeId,
       candidateGroupId: task.candidateGroupId,
       dueAt: iso(task.dueAt ?? null),
+      requestedById,
+      // Both names when a task is created on someone's behalf: the requester here, the creator as the entry's actor.
+      ...(onBehalf ? { onBehalfOf: requestedById, createdBy: callerId } : {}),
       ...(approvalsRequired > 1 ? { approvalsRequired } : {}),
       ...(nextEscalationAt ? { escalationLevels: data.escalation?.levels.length ?? 0, nextEscalationAt: iso(nextEscalationAt), businessHours: data.escalation?.businessHours ?? false } : {}),
     },

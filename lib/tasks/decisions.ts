@@ -32,8 +32,19 @@ export function declaredForm(t: Pick<DecidableTask, "form">): FormField[] | null
   return r.success ? r.data : null;
 }
 
-function approveCount(t: Pick<DecidableTask, "approvals">): number {
-  return t.approvals.filter((a) => a.outcome === "approve").length;
+/**
+ * Four-eyes counts every approving outcome (M5): "approve" and any custom outcome not declared
+ * `rejecting`. Only "reject" and rejecting custom outcomes end a four-eyes task early.
+ */
+export function isApprovingOutcome(t: Pick<DecidableTask, "outcomes">, outcome: string): boolean {
+  if (outcome === "reject") return false;
+  if (outcome === "approve") return true;
+  const custom = declaredOutcomes(t).find((o) => o.id === outcome);
+  return !custom?.rejecting;
+}
+
+function approveCount(t: Pick<DecidableTask, "approvals" | "outcomes">): number {
+  return t.approvals.filter((a) => isApprovingOutcome(t, a.outcome)).length;
 }
 
 export function planDecision(task: DecidableTask, input: { outcome: string; reason?: string; form?: Record<string, unknown> }, approverId: string | null): DecisionPlan {
@@ -61,13 +72,14 @@ export function planDecision(task: DecidableTask, input: { outcome: string; reas
   } else if (!form && input.form && Object.keys(input.form).length > 0) {
     throw new AppError("VALIDATION_FAILED", "This task has no decision form.", { fieldErrors: [{ path: "form", message: "this task has no form" }] });
   }
-  if (!approverId && input.outcome === "approve" && task.approvalsRequired > 1) {
-    throw new AppError("FORBIDDEN", "Four-eyes approvals must come from people, not from an API token or a worker.");
+  const approving = isApprovingOutcome(task, input.outcome);
+  if (!approverId && approving && task.approvalsRequired > 1) {
+    throw new AppError("FORBIDDEN", "Four-eyes approvals must come from people, not from a service account, the system or a worker.");
   }
   if (approverId && task.approvals.some((a) => a.approverId === approverId)) {
     throw new AppError("DUPLICATE_APPROVAL", "You have already approved this task; a different person must give the next approval.");
   }
-  const approvalsAfter = approveCount(task) + (input.outcome === "approve" ? 1 : 0);
-  const final = input.outcome !== "approve" || approvalsAfter >= task.approvalsRequired;
+  const approvalsAfter = approveCount(task) + (approving ? 1 : 0);
+  const final = !approving || approvalsAfter >= task.approvalsRequired;
   return { outcome: input.outcome, reason: input.reason ?? null, formValues, final, approvalsAfter };
 }

@@ -2,7 +2,8 @@ import { raw, sql, transaction, ts, type AuditInput, type OutboxInput, type Pris
 import { workerActor, type Actor } from "../identity/actor";
 import { QUEUES } from "../queues";
 import { publishTaskEvent } from "../live/publish";
-import { declaredOutcomes } from "./decisions";
+import { declaredOutcomes, isApprovingOutcome } from "./decisions";
+import { sodConflict } from "./access";
 import { cancellationConsequences, decisionConsequences } from "./consequences";
 import { allowedFrom, assertTarget } from "./state-machine";
 import { metrics } from "../metrics/registry";
@@ -34,6 +35,9 @@ interface DueRow {
   nextEscalationAt: Date;
   slaPausedMs: bigint | number;
   outcomes: Prisma.JsonValue;
+  createdByActor: string | null;
+  approvalsRequired: number;
+  approverIds: string[];
 }
 
 interface Effect {
@@ -120,7 +124,9 @@ function planEffect(row: DueRow, plan: EscalationPlan, t: Awaited<ReturnType<typ
   const holder = t.user(row.assigneeId)?.name ?? (row.candidateGroupId ? `the ${t.groupById.get(row.candidateGroupId)?.name ?? "group"} queue` : "nobody");
   const moveTo = (userId: string, name: string, what: string): Effect => {
     if (userId === row.assigneeId) return { ...base, note: `${what}: ${name} already holds it` };
-    if (userId === row.requestedById) return { ...base, note: `${what}: ${name} requested it and may not decide it; left with ${holder}` };
+    // The one SoD / four-eyes rule (access.ts): never the requester, the creator or an earlier approver.
+    const conflict = sodConflict({ ...row, approvals: row.approverIds.map((approverId) => ({ approverId })) }, userId, name);
+    if (conflict) return { ...base, note: `${what}: ${conflict.message.replace(/\.$/, "")}; left with ${holder}` };
     return { ...base, assigneeAfter: userId, toAssigneeId: userId, ownerChanged: true, note: `${what}: moved from ${holder} to ${name}` };
   };
   switch (def.action) {
@@ -147,6 +153,10 @@ function planEffect(row: DueRow, plan: EscalationPlan, t: Awaited<ReturnType<typ
     case "auto_decide": {
       const allowed = ["approve", "reject", ...declaredOutcomes(row).map((o) => o.id)];
       if (!allowed.includes(def.outcome)) return { ...base, note: `Outcome ${def.outcome} is not one this task offers; left with ${holder}` };
+      // An automatic decision is the system's and never one of the N approvals people must give (M5).
+      if (row.approvalsRequired > 1 && isApprovingOutcome(row, def.outcome)) {
+        return { ...base, note: `Not decided automatically: ${def.outcome} needs ${row.approvalsRequired} approvals from people; left with ${holder}` };
+      }
       return { ...base, status: "DECIDED", outcome: def.outcome, reason: def.reason, note: `Decided automatically: ${def.outcome}` };
     }
     case "fail": {
@@ -160,7 +170,8 @@ function planEffect(row: DueRow, plan: EscalationPlan, t: Awaited<ReturnType<typ
 const FROM = allowedFrom("escalate");
 
 const SELECT_COLUMNS = raw(`id, number, title, version, "assigneeId", "candidateGroupId", "requestedById", "instanceId", "stepRunId",
-  "escalationPolicy", "escalationLevel", "nextEscalationAt", "slaPausedMs", outcomes`);
+  "escalationPolicy", "escalationLevel", "nextEscalationAt", "slaPausedMs", outcomes, "createdByActor", "approvalsRequired",
+  ARRAY(SELECT a."approverId" FROM "TaskApproval" a WHERE a."taskId" = "Task".id) AS "approverIds"`);
 
 /**
  * Fires the due level of the given tasks (a timer batch) or of any due tasks (the sweep: those

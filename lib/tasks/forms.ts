@@ -40,6 +40,9 @@ export const outcomeDefinitionSchema = z
     id: fieldIdSchema.refine((id) => !(BUILT_IN_OUTCOMES as readonly string[]).includes(id), "approve and reject are built in"),
     label: z.string().trim().min(1).max(60),
     requiresReason: z.boolean().default(false),
+    // Four-eyes (M5): a rejecting outcome ends the task at once, like "reject"; any other outcome
+    // is an approval and counts as one of the N votes.
+    rejecting: z.boolean().optional(),
   })
   .strict();
 export type OutcomeDefinition = z.output<typeof outcomeDefinitionSchema>;

@@ -10,7 +10,7 @@ export { undoDecision, commitHeldDecision, commitDueHeldDecisions, type CommitRe
 export { getTaskEscalations } from "./escalations";
 export { fireDueEscalations, escalationActor, type FiredEscalation, type FiredBy } from "./escalate";
 export { EscalationBatcher, timerVerdict, sweepDueEscalations } from "./escalation-timers";
-export { canView, loadForAction } from "./access";
+export { canView, loadForAction, peopleWhoCannotSee } from "./access";
 export { heartbeat, leave, viewersOf, viewersOfMany } from "./presence";
 export { changeTask, addParticipants, LostRace, type TaskChange } from "./change";
 export { cancellationConsequences } from "./consequences";

@@ -1,8 +1,8 @@
 import { AppError, parse } from "../errors";
-import { requirePermission, type Actor } from "../identity/actor";
+import { principalId, requirePermission, type Actor } from "../identity/actor";
 import { QUEUES } from "../queues";
 import { armEscalationTimer, pauseSla, resumeSla } from "../sla/service";
-import { assigneeAfterDeciding, checkExpectedVersion, loadForAction, mayAnswer } from "./access";
+import { assigneeAfterDeciding, checkExpectedVersion, loadForAction, mayAnswer, peopleWhoCannotSee } from "./access";
 import { getTask } from "./actions";
 import { changeTask, taskTransaction, withParticipants } from "./change";
 import { snapshot } from "./dto";
@@ -33,12 +33,16 @@ export async function requestInfo(actor: Actor, id: string, input: unknown, ifMa
   if (!asked || !asked.active) {
     throw new AppError("VALIDATION_FAILED", `No active user "${askRef}" to ask.`, { fieldErrors: [{ path: "askTo", message: "unknown user" }] });
   }
-  if (actor.type === "USER" && asked.id === actor.id) {
+  const askedById = principalId(actor);
+  if (askedById && asked.id === askedById) {
     throw new AppError("VALIDATION_FAILED", "Ask someone other than yourself.", { fieldErrors: [{ path: "askTo", message: "ask someone else" }] });
+  }
+  // Seeing is not granting (M4): only someone who can already see the task may be asked.
+  if ((await peopleWhoCannotSee(task, [asked.id])).length) {
+    throw new AppError("FORBIDDEN", `${asked.name} cannot see this task, so they cannot be asked about it.`, { fieldErrors: [{ path: "askTo", message: "cannot see this task" }] });
   }
 
   const now = new Date();
-  const askedById = actor.type === "USER" ? actor.id : null;
   await taskTransaction(id, "requestInfo", async (tx) => {
     const question = await insertComment(tx, { taskId: id, kind: "QUESTION", body: data.question, authorId: askedById, authorName: actor.name, mentionedUserIds: [asked.id] });
     await changeTask(tx, actor, task, {
@@ -90,7 +94,7 @@ export async function answerInfoRequest(actor: Actor, id: string, input: unknown
 
   // The SLA clock restarts: due time and the next escalation level move by the paused time.
   const sla = resumeSla(task, new Date());
-  const authorId = actor.type === "USER" ? actor.id : null;
+  const authorId = principalId(actor);
   await taskTransaction(id, "answer", async (tx) => {
     const answer = await insertComment(tx, {
       taskId: id,

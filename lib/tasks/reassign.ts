@@ -1,14 +1,12 @@
 import { AppError, parse } from "../errors";
-import { requirePermission, type Actor } from "../identity/actor";
-import type { UserScope } from "../identity/repository";
-import { scopeOf } from "../identity/scope";
+import { principalId, requirePermission, type Actor } from "../identity/actor";
 import { publishTaskEvent } from "../live/publish";
 import { QUEUES } from "../queues";
-import { checkExpectedVersion, loadForAction } from "./access";
+import { assertMayManage, checkExpectedVersion, loadForAction, sodConflict } from "./access";
 import { getTask } from "./actions";
 import { changeTask, taskTransaction } from "./change";
 import { snapshot } from "./dto";
-import { isGroupMember, resolveGroupKey, resolveUserRef, type TaskRow } from "./repository";
+import { isGroupMember, resolveGroupKey, resolveUserRef } from "./repository";
 import { reassignTaskSchema, type TaskDto } from "./schemas";
 import { assertTransition } from "./state-machine";
 
@@ -16,15 +14,10 @@ import { assertTransition } from "./state-machine";
 // reason. Separation of duties and four-eyes hold: the requester and someone who already approved
 // are never given it.
 
-/** Supervisors act on their teams only: tasks in a group they supervise or held by a report. */
-function supervisesTask(scope: UserScope, t: Pick<TaskRow, "candidateGroupId" | "assigneeId">): boolean {
-  return (t.candidateGroupId !== null && scope.supervisedGroupIds.includes(t.candidateGroupId)) || (t.assigneeId !== null && scope.reportIds.includes(t.assigneeId));
-}
-
 export async function reassignTask(actor: Actor, id: string, input: unknown, ifMatch?: number): Promise<TaskDto> {
   requirePermission(actor, "tasks:assign");
   const data = parse(reassignTaskSchema, input, "Reassignment");
-  const { task } = await loadForAction(actor, id);
+  const { task, scope } = await loadForAction(actor, id);
   checkExpectedVersion(task, ifMatch ?? data.version);
   assertTransition(task.status, "reassign", { decidedBy: task.decidedBy?.name ?? null, outcome: task.outcome });
 
@@ -36,21 +29,18 @@ export async function reassignTask(actor: Actor, id: string, input: unknown, ifM
   if (data.candidateGroup && !group) {
     throw new AppError("VALIDATION_FAILED", `No group with key "${data.candidateGroup}"`, { fieldErrors: [{ path: "candidateGroup", message: "unknown group" }] });
   }
-  if (assignee && assignee.id === task.requestedById) {
-    throw new AppError("SOD_VIOLATION", `${assignee.name} requested this task, so they cannot be the one to decide it.`, {
-      fieldErrors: [{ path: "assignee", message: "the requester cannot decide" }],
-    });
-  }
-  if (assignee && task.approvals.some((a) => a.approverId === assignee.id)) {
-    throw new AppError("DUPLICATE_APPROVAL", `${assignee.name} has already approved this task; a different person must give the next approval.`);
-  }
+  // The one SoD / four-eyes rule (access.ts): never the requester, the creator or an earlier approver.
+  const conflict = assignee ? sodConflict(task, assignee.id, assignee.name) : null;
+  if (conflict) throw new AppError(conflict.code, conflict.message, { fieldErrors: [{ path: "assignee", message: conflict.message }] });
   const groupIdAfter = group?.id ?? task.candidateGroupId;
 
-  if (actor.type === "USER" && actor.role === "SUPERVISOR") {
-    const scope = await scopeOf(actor);
-    if (!supervisesTask(scope, task)) throw new AppError("FORBIDDEN", "Supervisors can reassign only their own teams' tasks.");
+  // Same team scoping as cancel, for people and their tokens alike (H1).
+  assertMayManage(actor, scope, task, "reassign");
+  const role = actor.type === "TOKEN" ? actor.owner?.role : actor.role;
+  if ((actor.type === "USER" || actor.type === "TOKEN") && role !== "ADMIN") {
+    const me = principalId(actor);
     if (group && !scope.supervisedGroupIds.includes(group.id)) throw new AppError("FORBIDDEN", `You do not supervise ${group.name}.`);
-    if (assignee && assignee.id !== actor.id && !scope.reportIds.includes(assignee.id) && !(await isGroupMember(assignee.id, scope.supervisedGroupIds))) {
+    if (assignee && assignee.id !== me && !scope.reportIds.includes(assignee.id) && !(await isGroupMember(assignee.id, scope.supervisedGroupIds))) {
       throw new AppError("FORBIDDEN", `${assignee.name} is not in a team you supervise.`);
     }
   }

@@ -123,9 +123,14 @@ async function main() {
   try {
     const admin = await createUser(db(), { role: "ADMIN", name: "Bench Admin" });
     const actor = userActor({ id: admin.id, name: admin.name, role: "ADMIN" });
-    const group = await createGroup(db(), { key: "bench-approvers", name: "Bench approvers", memberIds: [admin.id] });
+    // The admin starts the instances (her token posts the events), so she is their tasks' requester
+    // and may not decide them (ADR 021): a second person in the group approves, with a token of his own.
+    const benchApprover = await createUser(db(), { role: "MEMBER", name: "Bench Approver" });
+    const group = await createGroup(db(), { key: "bench-approvers", name: "Bench approvers", memberIds: [admin.id, benchApprover.id] });
     // Not rate limited: the bench measures the intake, not the per-token limit (API_RATE_LIMIT_PER_MINUTE).
     const { token } = await createApiToken(actor, { name: "bench", role: "ADMIN", rateLimitPerMinute: 0 });
+    const cli = { type: "SYSTEM" as const, id: null, name: "bench", role: "ADMIN" as const, permissions: new Set(["tokens:manage" as const]) };
+    const { token: approverToken } = await createApiToken(cli, { name: "bench-approver", role: "MEMBER", owner: benchApprover.id, rateLimitPerMinute: 0 });
     await publishDefinition(actor, {
       key: "bench-order",
       name: "Bench order",
@@ -207,7 +212,7 @@ async function main() {
           continue;
         }
         const s = Date.now();
-        const status = await post(`/api/v1/tasks/${id}/decision`, token, JSON.stringify({ outcome: "approve" }));
+        const status = await post(`/api/v1/tasks/${id}/decision`, approverToken, JSON.stringify({ outcome: "approve" }));
         decideLatency.push(Date.now() - s);
         if (status >= 200 && status < 300) decided++;
         else decideErrors++;

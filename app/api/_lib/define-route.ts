@@ -4,6 +4,7 @@ import { isJsonBody, type ApiRoute, type RouteHandler } from "@/lib/http/api-rou
 import { refuseUnstorableInput } from "@/lib/http/input-guards";
 import { requestIdFrom } from "@/lib/http/request-meta";
 import { errorResponse, json, parseIfMatch, readJson } from "@/lib/http/responses";
+import { requiredPermission } from "../permission-matrix";
 import { withApi } from "./with-api";
 
 /** Path parameters arrive as strings, whatever the schema documents them as. */
@@ -66,6 +67,7 @@ export function defineRoute<S extends z.ZodObject | undefined = undefined, Publi
           return errorResponse(e);
         }
       }
-    : withApi<Record<string, string>>(({ req, actor, params, requestId }) => run(req, actor, params, requestId), { permission: route.permission });
+    : // The permission from the matrix (app/api/permission-matrix.ts): the declaration's, else the one its service checks.
+      withApi<Record<string, string>>(({ req, actor, params, requestId }) => run(req, actor, params, requestId), { permission: requiredPermission(route) });
   return Object.assign(serve, { route });
 }

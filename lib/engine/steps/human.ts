@@ -36,7 +36,7 @@ async function createTaskAndWait(ctx: Ctx, step: HumanStep, actor: Actor, claime
   let data: NewTask | null = null;
   if (!existing) {
     try {
-      data = validateNewTask(actor, taskOf(step, variablesOf(ctx))).data;
+      data = validateNewTask(actor, taskOf(step, variablesOf(ctx), ctx.instance.startedById)).data;
     } catch (e) {
       if (!isAppError(e) || e.status >= 500) throw e;
       return failed(e);
@@ -77,8 +77,12 @@ async function createTaskAndWait(ctx: Ctx, step: HumanStep, actor: Actor, claime
   }
 }
 
-/** The task a human step asks for, its templates rendered with the instance's variables. */
-function taskOf(step: HumanStep, variables: Record<string, unknown>) {
+/**
+ * The task a human step asks for, its templates rendered with the instance's variables. The
+ * requester is a fact (H2): the person who started the instance (or whose token did), or a literal
+ * the definition's publisher wrote — never a value rendered from event or start data.
+ */
+function taskOf(step: HumanStep, variables: Record<string, unknown>, startedById: string | null) {
   const context: Record<string, unknown> = {};
   for (const path of step.context) context[path] = getPath(variables, path) ?? null;
   const render = (t: string | undefined) => (t === undefined ? undefined : renderTemplate(t, variables).trim() || undefined);
@@ -89,7 +93,7 @@ function taskOf(step: HumanStep, variables: Record<string, unknown>) {
     candidateGroup: render(step.candidateGroup),
     assignee: render(step.assignee),
     routing: step.routing,
-    requestedBy: render(step.requestedBy),
+    requestedBy: startedById ?? (step.requestedBy && !step.requestedBy.includes("{{") ? step.requestedBy : undefined),
     priority: step.priority,
     dueIn: step.due,
     escalation: step.escalation,

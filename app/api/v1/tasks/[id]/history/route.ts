@@ -8,6 +8,8 @@ export const GET = defineRoute({
   operationId: "getTaskHistory",
   tags: ["tasks"],
   summary: "The task's audit entries, oldest first",
+  // L3: reading a task's history is reading the task.
+  permission: "tasks:read",
   params: taskParams,
   responses: { 200: { schema: z.object({ data: z.array(auditEntryDtoSchema) }) } },
   errors: [404],

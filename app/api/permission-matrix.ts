@@ -1,0 +1,172 @@
+import { PERMISSIONS, ROLES, rolePermissions, type Permission, type RoleName } from "@/lib/identity/permissions";
+import type { ApiEndpoint } from "@/lib/http/api-route";
+
+// THE permission matrix (issue #18, ADR 021): who may call every /api/v1 route and open every page.
+// A route's permission is the one its declaration names (defineRoute, checked by withApi); when a
+// route leaves it to the service, `checks` below names it, and defineRoute checks that one before
+// the handler runs too. The ownership and scoping rules beyond the permission are in `rule`. The
+// table in docs/security.md is rendered from here (tests/permission-matrix.int.test.ts keeps them
+// equal), and that test calls every route as every role and scope: a route without a row fails it.
+
+export interface AccessRow {
+  /** The permission the service requires when the declaration names none. */
+  checks?: Permission;
+  /** Only people (a session, or a token acting for its owner) on their own rows. */
+  own?: true;
+  /** What else decides, beyond the permission. */
+  rule: string;
+}
+
+const TASK_VIEW = "the task must be visible to the caller (a token: to its owner), else 404";
+const SOD = "never the requester, the creator or an earlier approver (SoD, four-eyes: `sodConflict`)";
+const TEAM = "admins anywhere; supervisors (and their tokens) only their teams' tasks";
+
+export const ACCESS: Record<string, AccessRow> = {
+  exportAuditLog: { rule: "supervisors: their teams' entries" },
+  searchAuditLog: { rule: "supervisors: their teams' entries" },
+  verifyAuditChain: { rule: "people: admins and auditors" },
+  listCalendars: { checks: "tasks:read", rule: "" },
+  listCircuitBreakers: { rule: "" },
+  diffDecisionTable: { rule: "" },
+  evaluateDecisionTable: { rule: "" },
+  publishDecisionTable: { rule: "" },
+  getDecisionTable: { rule: "" },
+  replaceTestCases: { rule: "" },
+  listUnusedRules: { rule: "" },
+  listDecisionTables: { rule: "" },
+  uploadDmn: { rule: "" },
+  getEventReceipt: { rule: "" },
+  receiveEvent: { rule: "" },
+  getCalendar: { checks: "tasks:read", rule: "" },
+  setCalendar: { rule: "" },
+  cancelInstance: { rule: "" },
+  retryFailedStep: { rule: "" },
+  getInstance: { checks: "metrics:read", rule: "or processes:manage" },
+  skipFailedStep: { rule: "" },
+  listInstances: { checks: "metrics:read", rule: "or processes:manage" },
+  getKpis: { rule: "" },
+  getNotificationPreferences: { own: true, rule: "own preferences" },
+  updateNotificationPreferences: { own: true, rule: "own preferences" },
+  getMe: { own: true, rule: "own profile" },
+  getMySettings: { own: true, rule: "own settings" },
+  updateMySettings: { own: true, rule: "own settings" },
+  markNotificationsRead: { own: true, rule: "own notifications" },
+  listNotifications: { own: true, rule: "own notifications" },
+  getOpenApiDocument: { rule: "public" },
+  listViewers: { rule: "only tasks the caller can see" },
+  startInstance: { rule: "" },
+  previewMigration: { rule: "" },
+  migrateInstances: { rule: "" },
+  getProcess: { rule: "" },
+  getVersionSplit: { rule: "" },
+  setVersionSplit: { rule: "" },
+  clearVersionSplit: { rule: "" },
+  deprecateVersion: { rule: "" },
+  listProcesses: { rule: "" },
+  publishDefinition: { rule: "" },
+  retryFailedJob: { rule: "" },
+  removeFailedJob: { rule: "" },
+  getQueueHealth: { rule: "" },
+  deleteSavedFilter: { rule: "own filters" },
+  listSavedFilters: { rule: "own filters" },
+  saveFilter: { rule: "own filters" },
+  rotateSecret: { rule: "" },
+  deleteSecret: { rule: "" },
+  listSecrets: { rule: "values are never readable" },
+  createSecret: { rule: "" },
+  openLiveStream: { rule: "events of tasks the caller can see" },
+  answerInfoRequest: { checks: "tasks:read", rule: `${TASK_VIEW}; only the person asked (or an admin)` },
+  cancelTask: { rule: `${TASK_VIEW}; ${TEAM}` },
+  claimTask: { checks: "tasks:decide", rule: `${TASK_VIEW}; a member of the task's group with its skills; ${SOD}` },
+  listComments: { checks: "tasks:read", rule: TASK_VIEW },
+  addComment: { checks: "tasks:comment", rule: `${TASK_VIEW}; mentions only of people who can already see it` },
+  decideTask: { checks: "tasks:decide", rule: `${TASK_VIEW}; the assignee or a group member; ${SOD}; four-eyes votes only from people` },
+  getTaskEscalations: { checks: "tasks:read", rule: TASK_VIEW },
+  getTaskHistory: { rule: TASK_VIEW },
+  getTaskViewers: { rule: TASK_VIEW },
+  viewTask: { rule: TASK_VIEW },
+  leaveTask: { rule: "" },
+  reassignTask: { rule: `${TASK_VIEW}; ${TEAM}; the new assignee: ${SOD}` },
+  requestInfo: { checks: "tasks:decide", rule: `as decideTask; the person asked must already see the task` },
+  getTask: { checks: "tasks:read", rule: TASK_VIEW },
+  unclaimTask: { checks: "tasks:decide", rule: "only the caller's own claim" },
+  undoDecision: { checks: "tasks:decide", rule: "only the decision the caller made, within its window" },
+  bulkTaskAction: { rule: "tasks:decide (approve) or tasks:assign (reassign); then each task as its single action" },
+  listTasks: { checks: "tasks:read", rule: "only tasks the caller can see" },
+  createTask: { rule: "requestedBy someone else needs tasks:create_on_behalf (both recorded; the creator never decides it)" },
+  setOutOfOffice: { rule: "supervisors: members of their teams" },
+  clearOutOfOffice: { rule: "supervisors: members of their teams" },
+  getTeamView: { rule: "supervisors: their teams" },
+  revokeToken: { rule: "" },
+  listTokens: { rule: "" },
+  createToken: { rule: "owner: the caller or a service account; never more than the caller or the owner" },
+  listServiceAccounts: { rule: "" },
+  createServiceAccount: { rule: "admin-role service accounts only by admins" },
+  listPeople: { rule: "" },
+  redeliver: { rule: "" },
+  listDeliveries: { rule: "" },
+  getWebhook: { rule: "" },
+  updateWebhook: { rule: "" },
+  deleteWebhook: { rule: "" },
+  sendTestEvent: { rule: "" },
+  listWebhooks: { rule: "" },
+  createWebhook: { rule: "" },
+};
+
+/** The permission the matrix requires of a route: its declaration's, else the service's from the row. */
+export function requiredPermission(route: { operationId: string; permission?: Permission }): Permission | undefined {
+  return route.permission ?? ACCESS[route.operationId]?.checks;
+}
+
+export interface MatrixRow {
+  method: string;
+  pattern: string;
+  operationId: string;
+  permission: Permission | "public" | "signed in";
+  own: boolean;
+  rule: string;
+}
+
+/** Joins the route table with the rows: a route without a row, or a row without a route, is an error. */
+export function permissionMatrix(endpoints: readonly ApiEndpoint[]): MatrixRow[] {
+  const missing = endpoints.filter((e) => !ACCESS[e.route.operationId]).map((e) => `${e.method} ${e.pattern} (${e.route.operationId})`);
+  if (missing.length) throw new Error(`routes without a row in app/api/permission-matrix.ts: ${missing.join(", ")}`);
+  const ids = new Set(endpoints.map((e) => e.route.operationId));
+  const stale = Object.keys(ACCESS).filter((id) => !ids.has(id));
+  if (stale.length) throw new Error(`rows in app/api/permission-matrix.ts without a route: ${stale.join(", ")}`);
+  return endpoints
+    .map((e) => {
+      const row = ACCESS[e.route.operationId]!;
+      const permission = e.route.public ? "public" : (requiredPermission(e.route) ?? "signed in");
+      return { method: e.method, pattern: e.pattern, operationId: e.route.operationId, permission, own: !!row.own, rule: row.rule } satisfies MatrixRow;
+    })
+    .sort((a, b) => a.pattern.localeCompare(b.pattern) || a.method.localeCompare(b.method));
+}
+
+/** Pages: the permission `requireActor` checks server-side (their data comes from the API above). */
+export const PAGES: { path: string; permission: Permission | "public" | "signed in"; rule?: string }[] = [
+  { path: "/login", permission: "public" },
+  { path: "/inbox", permission: "signed in" },
+  { path: "/tasks/[id]", permission: "signed in", rule: "data via GET /tasks/:id" },
+  { path: "/settings", permission: "signed in" },
+  { path: "/team", permission: "team:manage" },
+  { path: "/audit", permission: "audit:read" },
+  { path: "/dashboard", permission: "metrics:read" },
+  { path: "/processes", permission: "processes:manage" },
+  { path: "/processes/instances", permission: "metrics:read", rule: "or processes:manage" },
+  { path: "/rules", permission: "rules:edit" },
+  { path: "/admin/tokens", permission: "tokens:manage" },
+  { path: "/admin/webhooks", permission: "webhooks:manage" },
+  { path: "/admin/secrets", permission: "secrets:manage" },
+];
+
+const mark = (p: MatrixRow["permission"], role: RoleName) => (p === "public" || p === "signed in" ? "✓" : rolePermissions(role).includes(p) ? "✓" : "–");
+
+/** The matrix as Markdown (docs/security.md, between the permission-matrix markers). */
+export function renderMatrix(rows: readonly MatrixRow[]): string {
+  const head = `| Route | Permission | ${ROLES.map((r) => r.toLowerCase()).join(" | ")} | Also |\n|---|---|${ROLES.map(() => ":-:").join("|")}|---|`;
+  const body = rows.map((r) => `| \`${r.method} ${r.pattern}\` | ${r.permission === "public" || r.permission === "signed in" ? r.permission : `\`${r.permission}\``} | ${ROLES.map((role) => mark(r.permission, role)).join(" | ")} | ${[r.own ? "people only, own rows" : "", r.rule].filter(Boolean).join("; ")} |`);
+  const pages = `| Page | Permission | ${ROLES.map((r) => r.toLowerCase()).join(" | ")} | Also |\n|---|---|${ROLES.map(() => ":-:").join("|")}|---|\n${PAGES.map((p) => `| \`${p.path}\` | ${p.permission.includes(":") ? `\`${p.permission}\`` : p.permission} | ${ROLES.map((role) => mark(p.permission, role)).join(" | ")} | ${p.rule ?? ""} |`).join("\n")}`;
+  const perms = `Permissions: ${PERMISSIONS.map((p) => `\`${p}\``).join(", ")}. A token has its role's permissions, narrowed by its scopes, and never more than its owner's role.`;
+  return `${perms}\n\n${head}\n${body.join("\n")}\n\n${pages}\n`;
+}
