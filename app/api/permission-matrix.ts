@@ -53,6 +53,7 @@ export const ACCESS: Record<string, AccessRow> = {
   markNotificationsRead: { own: true, rule: "own notifications" },
   listNotifications: { own: true, rule: "own notifications" },
   getOpenApiDocument: { rule: "public" },
+  getAuditPublicKey: { rule: "public: the keys that verify signed checkpoints (ADR 026)" },
   listViewers: { rule: "only tasks the caller can see" },
   startInstance: { rule: "" },
   previewMigration: { rule: "" },
