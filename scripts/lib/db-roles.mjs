@@ -6,7 +6,8 @@
 // Roles are cluster-wide in PostgreSQL and test runs share the server: the role is created once,
 // idempotently (concurrent CREATE ROLEs are caught), never dropped; the privileges are per
 // database and go with it when the database is dropped.
-import pg from "pg";
+// pg is imported when first needed: npm test and npm run demo import this module before they
+// install the dependencies of a fresh clone.
 
 const ident = (name) => `"${String(name).replace(/"/g, '""')}"`;
 const literal = (text) => `'${String(text).replace(/'/g, "''")}'`;
@@ -32,6 +33,7 @@ export async function grantAppRole({ ownerUrl, appUrl }) {
   if (!role || role === decodeURIComponent(owner.username)) return { skipped: "DATABASE_URL and DATABASE_OWNER_URL name the same user" };
   const target = new URL(ownerUrl);
   target.pathname = `/${encodeURIComponent(database)}`;
+  const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: target.toString() });
   await client.connect();
   try {
