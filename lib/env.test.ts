@@ -35,7 +35,7 @@ describe("parseEnv", () => {
   });
 
   it("production needs its own audit signing key (ADR 026)", () => {
-    const prod = { ...VALID, NODE_ENV: "production" };
+    const prod = { ...VALID, NODE_ENV: "production", AUTH_SECRET: "a-long-and-random-production-secret-0123456789" };
     expect(messageOf(prod)).toContain("AUDIT_SIGNING_KEY is required in production");
     expect(messageOf({ ...prod, AUDIT_SIGNING_KEY: DEV_AUDIT_SIGNING_KEY })).toContain("development key");
     expect(parseEnv({ ...prod, AUDIT_SIGNING_KEY: DEV_AUDIT_SIGNING_KEY, BATON_ALLOW_DEV_AUDIT_KEY: "1" }).AUDIT_SIGNING_KEY).toBe(DEV_AUDIT_SIGNING_KEY);
@@ -132,7 +132,8 @@ describe("notification settings", () => {
 
 // Security review M16: production refuses the defaults anyone can read in .env.example.
 describe("unsafe production defaults", () => {
-  const prod = { ...VALID, NODE_ENV: "production", AUTH_SECRET: "a-long-and-random-production-secret-0123456789" };
+  const ownAuditKey = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const prod = { ...VALID, NODE_ENV: "production", AUTH_SECRET: "a-long-and-random-production-secret-0123456789", AUDIT_SIGNING_KEY: ownAuditKey };
   it("refuses the example AUTH_SECRET, a short one and the example secrets key, in one readable line", () => {
     expect(messageOf({ ...prod, AUTH_SECRET: EXAMPLE_AUTH_SECRET })).toMatch(/^Invalid configuration: AUTH_SECRET is the example value/);
     expect(messageOf({ ...prod, AUTH_SECRET: "0123456789abcdef0123" })).toContain("shorter than 32 characters");
@@ -141,6 +142,7 @@ describe("unsafe production defaults", () => {
 
   it("accepts them in demo mode and outside production, and a real configuration in production", () => {
     expect(parseEnv({ ...prod, AUTH_SECRET: EXAMPLE_AUTH_SECRET, BATON_SECRETS_KEY: EXAMPLE_SECRETS_KEY, DEMO_MODE: "true" }).DEMO_MODE).toBe(true);
+    expect(parseEnv({ ...prod, AUDIT_SIGNING_KEY: DEV_AUDIT_SIGNING_KEY, DEMO_MODE: "true" }).DEMO_MODE).toBe(true);
     expect(parseEnv({ ...VALID, AUTH_SECRET: EXAMPLE_AUTH_SECRET }).DEMO_MODE).toBe(false);
     expect(parseEnv(prod).NODE_ENV).toBe("production");
   });

@@ -212,11 +212,11 @@ const envSchema = z.object({
 
 /**
  * Production refuses to seal an unsigned record or to sign it with the key everybody has
- * (`npm run demo` runs a production build on purpose with the development key: it sets
- * BATON_ALLOW_DEV_AUDIT_KEY=1).
+ * (demo mode, like the other example secrets, allows it: `npm run demo` runs a production build on
+ * purpose with the development key; BATON_ALLOW_DEV_AUDIT_KEY=1 allows it alone).
  */
 function auditKeyProblem(e: z.infer<typeof envSchema>, source: Record<string, string | undefined>): string | null {
-  if (e.NODE_ENV !== "production" || source.BATON_ALLOW_DEV_AUDIT_KEY === "1") return null;
+  if (e.NODE_ENV !== "production" || e.DEMO_MODE || source.BATON_ALLOW_DEV_AUDIT_KEY === "1") return null;
   if (!e.AUDIT_SIGNING_KEY) return "AUDIT_SIGNING_KEY is required in production (generate one with: npm run audit:keygen)";
   if (e.AUDIT_SIGNING_KEY.trim() === DEV_AUDIT_SIGNING_KEY) return "AUDIT_SIGNING_KEY is the development key from .env.example; generate your own (npm run audit:keygen)";
   return null;

@@ -319,6 +319,7 @@ async function prepare() {
     await withAdmin(async (c) => {
       for (let i = 2; i <= shards; i++) await c.query(`CREATE DATABASE "${shardDb(i)}" TEMPLATE "${dbs.integration}"`);
     });
+    for (let i = 2; i <= shards; i++) await grantAppRole({ ownerUrl: urlFor(shardDb(i)), appUrl: appUrlFor(shardDb(i)) });
   }
   if (wants("e2e")) {
     log(`seeding ${dbs.e2e} with the demo organisation`);
@@ -343,7 +344,7 @@ async function vitestSuite(project, env) {
   for (let i = 1; i <= parts; i++) {
     const out = path.join(reportDir, `${project}${parts > 1 ? `-${i}` : ""}.json`);
     const shardArgs = parts > 1 ? [`--shard=${i}/${parts}`] : [];
-    const shardEnv = i === 1 ? env : { ...env, DATABASE_URL: urlFor(shardDb(i)), REDIS_PREFIX: shardDb(i) };
+    const shardEnv = i === 1 ? env : { ...env, DATABASE_URL: appUrlFor(shardDb(i)), DATABASE_OWNER_URL: urlFor(shardDb(i)), REDIS_PREFIX: shardDb(i) };
     const logFile = i === 1 ? undefined : path.join(reportDir, `${project}-${i}.log`);
     const args = ["run", "--project", project, ...shardArgs, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`, ...(fileFilters.length ? ["--passWithNoTests", ...vitestFilters] : [])];
     runs.push(run(bin("vitest"), args, shardEnv, logFile).then((code) => ({ code, out, logFile })));

@@ -110,8 +110,10 @@ describe("custom outcomes and decision forms", () => {
         { path: "form.amount", message: "must be at most 500" },
       ]),
     );
-    const res = await call(decideRoute, { body: { outcome: "approve", form: { amount: "x" } }, params: { id: task.id } });
-    expect(res.status).toBe(422);
+    // Through the API as Alice (a member of the task's group): the same field errors, as a 422.
+    const aliceToken = (await tokenFor(team, "MEMBER", { owner: "alice" })).token;
+    const res = await call(decideRoute, { body: { outcome: "approve", form: { amount: "x" } }, params: { id: task.id }, token: aliceToken });
+    expect(res.status, await res.clone().text()).toBe(422);
     const problem = (await res.json()) as { errors: { path: string }[] };
     expect(problem.errors.map((e) => e.path).sort()).toEqual(["form.amount", "form.refundReason"]);
     expect((await getTask(team.as.alice, task.id)).status).toBe("OPEN");
