@@ -35,12 +35,16 @@ const MAX_JSON_BYTES = 1024 * 1024;
 
 /** Reads a JSON body: 415 for another content type, 413 when too large, 400 when malformed. */
 export async function readJson(req: Request, { optional = false } = {}): Promise<unknown> {
-  const text = await req.text();
+  return parseJsonBody(req.headers, await req.text(), { optional });
+}
+
+/** The JSON of a body already read as text: its content type, size and syntax checked as readJson does. */
+export function parseJsonBody(headers: Headers, text: string, { optional = false } = {}): unknown {
   if (text.length === 0) {
     if (optional) return {};
     throw new AppError("BAD_REQUEST", "A JSON body is required.");
   }
-  const type = req.headers.get("content-type") ?? "";
+  const type = headers.get("content-type") ?? "";
   if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
     throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json.");
   }

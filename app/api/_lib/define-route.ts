@@ -19,6 +19,8 @@ interface RouteInput<S, Public> {
   query: Record<string, string>;
   /** The JSON body, when the route declares one (`{}` for an empty optional body). */
   body: unknown;
+  /** The body as text, read once, when the route declares a body that is not only JSON (YAML, XML, a CloudEvent). */
+  rawBody: string | undefined;
   /** If-Match as a version, when the route declares ifMatch. */
   ifMatch: number | undefined;
   requestId: string;
@@ -47,13 +49,16 @@ export function defineRoute<S extends z.ZodObject | undefined = undefined, Publi
   const run = async (req: Request, actor: Actor | null, params: Record<string, string>, requestId: string) => {
     const query = route.query ? Object.fromEntries(new URL(req.url).searchParams) : NO_QUERY;
     const body = isJsonBody(route.body) ? await readJson(req, { optional: route.body.required === false }) : undefined;
-    refuseUnstorableInput({ params, query, body: route.body && !isJsonBody(route.body) ? await req.clone().text() : body });
+    // A body the handler parses itself is read here once (the router has buffered it), checked, and handed over.
+    const rawBody = route.body && !isJsonBody(route.body) ? await req.text() : undefined;
+    refuseUnstorableInput({ params, query, body: rawBody ?? body });
     return handler({
       req,
       actor: actor as RouteInput<S, Public>["actor"],
       params: params as ParamsOf<S>,
       query,
       body,
+      rawBody,
       ifMatch: route.ifMatch ? parseIfMatch(req) : undefined,
       requestId,
     });

@@ -24,5 +24,5 @@ export const POST = defineRoute({
   maxBodyBytes: MAX_DMN_BYTES,
   responses: { 201: { description: "Drafts created", schema: uploadResultSchema } },
   errors: [415, 422],
-  handler: async ({ req, actor }) => json(await uploadDmn(actor, await readXml(req)), { status: 201 }),
+  handler: async ({ req, actor, rawBody = "" }) => json(await uploadDmn(actor, readXml(req.headers, rawBody)), { status: 201 }),
 });

@@ -29,10 +29,10 @@ export const POST = defineRoute({
   },
   responses: { 202: { description: "Accepted (Preference-Applied: respond-async when it was asked for)", schema: eventAnswerSchema } },
   errors: [415],
-  handler: async ({ req, actor }) => {
+  handler: async ({ req, actor, rawBody }) => {
     const length = Number(req.headers.get("content-length") ?? "0");
     if (length > MAX_EVENT_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `An event must be at most ${MAX_EVENT_BYTES / 1024} KB.`);
-    const event = parseCloudEvent(req.headers, await req.text());
+    const event = parseCloudEvent(req.headers, rawBody ?? "");
     if (prefersAsync(req.headers)) {
       const a = await acceptEvent(actor, event);
       const body = a.result ? { ...a.result, duplicate: a.duplicate } : { receiptId: a.receiptId, outcome: "accepted", duplicate: a.duplicate };

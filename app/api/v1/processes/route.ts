@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineRoute } from "@/app/api/_lib/define-route";
 import { AppError } from "@/lib/errors";
-import { json, readJson } from "@/lib/http/responses";
+import { json, parseJsonBody } from "@/lib/http/responses";
 import { MAX_DOCUMENT_BYTES } from "@/lib/processes/definition";
 import { processSummaryDtoSchema, processVersionDtoSchema, uploadDefinitionSchema } from "@/lib/processes/schemas";
 import { listProcesses, publishDefinition } from "@/lib/processes/service";
@@ -29,15 +29,15 @@ export const POST = defineRoute({
   },
   responses: { 201: { description: "Published", schema: processVersionDtoSchema, headers: z.object({ location: z.string() }) } },
   errors: [415, 422],
-  handler: async ({ req, actor }) => {
+  handler: async ({ req, actor, rawBody = "" }) => {
     const type = (req.headers.get("content-type") ?? "").toLowerCase();
     let input: string | object;
     if (/^(application|text)\/(x-)?yaml\b/.test(type)) {
-      const text = await req.text();
+      const text = rawBody;
       if (text.length > MAX_DOCUMENT_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `A definition must be at most ${MAX_DOCUMENT_BYTES / 1024} KB.`);
       input = text;
     } else {
-      const body = await readJson(req);
+      const body = parseJsonBody(req.headers, rawBody);
       const wrapped = uploadDefinitionSchema.safeParse(body);
       input = wrapped.success ? wrapped.data.document : (body as object);
     }
