@@ -130,6 +130,45 @@ describe("what a transaction owns", () => {
     expect(await queue(QUEUES.notifications).getJob(jobId)).toMatchObject({ id: jobId, data: { taskId: subject } });
   });
 
+  it("queryWhole sends a transaction's one statement without BEGIN, hands over the outbox rows it wrote, and refuses anything after it", async () => {
+    const [a, jobId] = [uid(), `task-created.${uid()}`];
+    let tx!: Tx;
+    const rows = await transaction(async (t) => {
+      tx = t;
+      const [out] = await t.queryWhole<{ n: number; jobs: { id: number; queue: string; jobName: string; jobId: string; payload: object; availableAt: null }[] }>(
+        sql`WITH p AS (INSERT INTO "SqlTxProbe" ("id", "n") VALUES (${a}, 3) RETURNING "n"),
+                 j AS (INSERT INTO "OutboxMessage" ("queue", "jobName", "jobId", "payload") VALUES (${QUEUES.notifications}, 'task-created', ${jobId}, ${JSON.stringify({ taskId: a })}::jsonb)
+                       RETURNING "id", "queue", "jobName", "jobId", "payload", "availableAt")
+            SELECT (SELECT "n" FROM p) AS "n", (SELECT json_agg(j) FROM j) AS "jobs"`,
+      );
+      t.handOver(out!.jobs);
+      return out;
+    });
+    expect(tx.begun).toBe(false);
+    expect(rows!.n).toBe(3);
+    expect(await probe(a)).toMatchObject({ n: 3 });
+    expect(await queue(QUEUES.notifications).getJob(jobId)).toMatchObject({ id: jobId, data: { taskId: a } });
+
+    // The statement committed on its own: a write after it would be a second transaction, so it is refused.
+    const b = uid();
+    await expect(
+      transaction(async (t) => {
+        await t.queryWhole(sql`INSERT INTO "SqlTxProbe" ("id", "n") VALUES (${b}, 1) RETURNING "n"`);
+        t.audit(actor, { action: "it.after_whole", subjectType: "test", subjectId: b });
+      }),
+    ).rejects.toThrow("nothing may follow it");
+    // After anything else has been sent, it is an ordinary statement of the transaction.
+    const c = uid();
+    await expect(
+      transaction(async (t) => {
+        await t.query(sql`INSERT INTO "SqlTxProbe" ("id", "n") VALUES (${c}, 1)`);
+        await t.queryWhole(sql`UPDATE "SqlTxProbe" SET "n" = 2 WHERE "id" = ${c} RETURNING "n"`);
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
+    expect(await probe(c)).toBeNull();
+  });
+
   it("a rollback writes no entry and no job, and runs no after-commit hook; a commit runs them in order", async () => {
     const subject = uid();
     const ran: string[] = [];

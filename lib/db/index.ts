@@ -34,6 +34,7 @@ export {
   pruneOutbox,
   handleLocally,
   runCompanions,
+  prepareMessages,
   type OutboxInput,
   type OutboxRow,
   type JobLike,

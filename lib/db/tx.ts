@@ -55,6 +55,8 @@ export class Tx {
   readonly written: OutboxRow[] = [];
   /** BEGIN was sent. */
   begun = false;
+  /** The transaction's one statement was sent on its own (queryWhole): nothing may follow it. */
+  private whole = false;
 
   constructor(
     private readonly client: pg.PoolClient,
@@ -71,6 +73,23 @@ export class Tx {
     await this.begin();
     await this.sendDeferred();
     return this.run<T>(typeof q === "string" ? { text: q, values } : q);
+  }
+
+  /**
+   * A statement that is the whole transaction and whose rows the code needs (data-modifying CTEs
+   * that write their own outbox rows, say): when nothing has been sent and nothing waits, it goes
+   * without BEGIN — PostgreSQL commits one statement atomically — and nothing may be written after
+   * it; else it is `query`. Outbox rows it wrote are handed over with `handOver`.
+   */
+  async queryWhole<T>(q: Sql): Promise<T[]> {
+    if (this.begun || this.deferred.length || this.entries.length || this.messages.length) return this.query<T>(q);
+    this.whole = true;
+    return this.run<T>(q);
+  }
+
+  /** Outbox rows a statement of this transaction wrote itself: handed over after the commit, as enqueued ones are. */
+  handOver(rows: readonly OutboxRow[]): void {
+    this.written.push(...rows);
   }
 
   /**
@@ -136,6 +155,7 @@ export class Tx {
 
   private async begin(): Promise<void> {
     if (this.begun) return;
+    if (this.whole) throw new Error("queryWhole sent the transaction's one statement: nothing may follow it");
     this.begun = true;
     if (!this.joined) await this.client.query("BEGIN");
   }
@@ -178,6 +198,9 @@ export class Tx {
 
   /** The audit entries and outbox rows as writes, the waiting writes, then COMMIT (if BEGIN was sent). */
   async commit(): Promise<void> {
+    if (this.whole && (this.entries.length || this.messages.length || this.deferred.length)) {
+      throw new Error("queryWhole sent the transaction's one statement: nothing may follow it");
+    }
     if (this.entries.length) await this.write(auditInsertSql(this.entries));
     if (this.messages.length) {
       const rows = prepareMessages(this.messages);

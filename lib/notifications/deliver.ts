@@ -1,11 +1,12 @@
-import { newId, NOW, sql, transaction } from "../db";
+import { newId, NOW, prepareMessages, sql, transaction, type OutboxRow } from "../db";
 import { QUEUES } from "../queues";
 import { publishNotificationEvent } from "../live/publish";
-import { channelsFor, emailAvailable } from "./preferences";
+import { kindInfo } from "./kinds";
+import { emailAvailable } from "./preferences";
 
 // The one path every notification takes (docs/decisions/011-notification-delivery.md): the
 // person's preferences pick the channels; the row (in-app) and its e-mail job (outbox) are
-// written in one transaction; the bell hears about it live after commit. The dedupe key makes a
+// written by one statement; the bell hears about it live after commit. The dedupe key makes a
 // retried or re-dispatched job a no-op, e-mail included.
 
 export interface NotificationDraft {
@@ -26,35 +27,43 @@ export async function deliverNotifications(drafts: NotificationDraft[]): Promise
 /** deliverNotifications, answering the dedupe keys of the notifications that were new. */
 export async function deliverNotificationsDetailed(drafts: NotificationDraft[]): Promise<string[]> {
   if (drafts.length === 0) return [];
-  const channels = await channelsFor(drafts);
   const smtp = emailAvailable();
-  const rows = drafts
-    .map((d) => {
-      const c = channels.get(`${d.userId}|${d.kind}`)!;
-      const email = smtp && c.EMAIL;
-      return { ...d, body: d.body ?? null, taskId: d.taskId ?? null, inApp: c.IN_APP, emailStatus: email ? "PENDING" : null };
-    })
-    // Someone who turned a kind off on every channel gets nothing (and no row).
-    .filter((r) => r.inApp || r.emailStatus);
-  if (rows.length === 0) return [];
-
-  // One statement for the rows (a dedupe key already there is skipped), the e-mail jobs in the same
-  // transaction, handed over after the commit.
+  const rows = drafts.map((d) => {
+    const id = newId();
+    const [job] = prepareMessages([{ queue: QUEUES.email, name: "send-email", jobId: `email.${id}`, payload: { notificationId: id } }]);
+    return { ...d, id, body: d.body ?? null, taskId: d.taskId ?? null, defaults: kindInfo(d.kind).defaults, job: job! };
+  });
   const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
-  const statement = sql`INSERT INTO "Notification" ("id", "userId", "dedupeKey", "kind", "title", "body", "taskId", "inApp", "emailStatus", "createdAt")
-        SELECT v.id, v.user_id, v.dedupe_key, v.kind, v.title, v.body, v.task_id, v.in_app, v.email_status, ${NOW}
-          FROM unnest(${col(() => newId())}::text[], ${col((r) => r.userId)}::text[], ${col((r) => r.dedupeKey)}::text[], ${col((r) => r.kind)}::text[],
-                      ${col((r) => r.title)}::text[], ${col((r) => r.body)}::text[], ${col((r) => r.taskId)}::text[], ${col((r) => r.inApp)}::boolean[],
-                      ${col((r) => r.emailStatus)}::text[]) WITH ORDINALITY AS v(id, user_id, dedupe_key, kind, title, body, task_id, in_app, email_status, n)
-         ORDER BY v.n
-        ON CONFLICT ("dedupeKey") DO NOTHING
-        RETURNING "id", "userId", "inApp", "emailStatus", "dedupeKey"`;
+  // ONE statement, so one implicit transaction (no BEGIN, no COMMIT, no separate read): each
+  // person's preference for the kind (or its default) picks the channels; someone who turned a
+  // kind off on every channel gets nothing; a dedupe key already there is skipped; the e-mail job
+  // of each new e-mail notification is written to the outbox by the same statement.
+  const statement = sql`WITH v AS (
+      SELECT * FROM unnest(${col((r) => r.id)}::text[], ${col((r) => r.userId)}::text[], ${col((r) => r.dedupeKey)}::text[], ${col((r) => r.kind)}::text[],
+                           ${col((r) => r.title)}::text[], ${col((r) => r.body)}::text[], ${col((r) => r.taskId)}::text[],
+                           ${col((r) => r.defaults.IN_APP)}::boolean[], ${col((r) => r.defaults.EMAIL)}::boolean[], ${col((r) => JSON.stringify(r.job.payload))}::text[])
+        WITH ORDINALITY AS v(id, user_id, dedupe_key, kind, title, body, task_id, in_app_default, email_default, job_payload, n)
+    ), c AS (
+      SELECT v.*, COALESCE(pi."enabled", v.in_app_default) AS in_app, (${smtp}::boolean AND COALESCE(pe."enabled", v.email_default)) AS email
+        FROM v LEFT JOIN "NotificationPreference" pi ON pi."userId" = v.user_id AND pi."kind" = v.kind AND pi."channel" = 'IN_APP'
+               LEFT JOIN "NotificationPreference" pe ON pe."userId" = v.user_id AND pe."kind" = v.kind AND pe."channel" = 'EMAIL'
+    ), ins AS (
+      INSERT INTO "Notification" ("id", "userId", "dedupeKey", "kind", "title", "body", "taskId", "inApp", "emailStatus", "createdAt")
+      SELECT c.id, c.user_id, c.dedupe_key, c.kind, c.title, c.body, c.task_id, c.in_app, CASE WHEN c.email THEN 'PENDING' END, ${NOW}
+        FROM c WHERE c.in_app OR c.email ORDER BY c.n
+      ON CONFLICT ("dedupeKey") DO NOTHING
+      RETURNING "id", "userId", "inApp", "emailStatus", "dedupeKey"
+    ), jobs AS (
+      INSERT INTO "OutboxMessage" ("queue", "jobName", "jobId", "payload", "availableAt", "createdAt")
+      SELECT ${QUEUES.email}, 'send-email', 'email.' || ins."id", c.job_payload::jsonb, NULL, (now() AT TIME ZONE 'UTC')
+        FROM ins JOIN c ON c.id = ins."id" WHERE ins."emailStatus" = 'PENDING' ORDER BY c.n
+      RETURNING "id", "queue", "jobName", "jobId", "payload", "availableAt"
+    )
+    SELECT (SELECT coalesce(json_agg(ins), '[]') FROM ins) AS "created", (SELECT coalesce(json_agg(jobs), '[]') FROM jobs) AS "jobs"`;
   const created = await transaction(async (tx) => {
-    const inserted = await tx.query<{ id: string; userId: string; inApp: boolean; emailStatus: string | null; dedupeKey: string }>(statement);
-    for (const n of inserted) {
-      if (n.emailStatus === "PENDING") tx.enqueue({ queue: QUEUES.email, name: "send-email", jobId: `email.${n.id}`, payload: { notificationId: n.id } });
-    }
-    return inserted;
+    const [out] = await tx.queryWhole<{ created: { id: string; userId: string; inApp: boolean; emailStatus: string | null; dedupeKey: string }[]; jobs: OutboxRow[] }>(statement);
+    tx.handOver(out!.jobs);
+    return out!.created;
   });
   // The bell hears about it live, per task (one batch may carry many tasks' notifications).
   const taskOf = new Map(rows.map((r) => [r.dedupeKey, r.taskId]));
