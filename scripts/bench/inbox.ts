@@ -5,7 +5,8 @@
 //   - decide (approve) under 50 concurrent clients with autocannon, each call on a distinct open
 //     task, p50/p95/p99 and decisions/s — each with its audit entry, checked afterwards, and the
 //     audit hash chain sealed and verified over what the bench wrote.
-// Ends with {"bench":"inbox","list_p95_ms":N,"deep_list_p95_ms":N,"decide_p95_ms":N,"decisions_per_s":N}.
+//   - its ceiling in the same run: a decision's raw statements from as many pg clients, and the ratio.
+// Ends with {"bench":"inbox","list_p95_ms":N,"deep_list_p95_ms":N,"decide_p95_ms":N,"decisions_per_s":N,"raw_decide_per_s":N,"decide_ratio":N}.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cleanBenchRedis, dropBenchDatabase, percentile, prepareBenchDatabase, printTable, round } from "./lib";
@@ -152,6 +153,12 @@ async function main() {
     if (deepPaths.length === 0) throw new Error("no deep page reached (too few open tasks per person?)");
     const deep = await runList(Array.from({ length: LIST_REQUESTS }, (_, i) => deepPaths[i % deepPaths.length]!));
 
+    // The ceiling, measured in the same run: a decision's own statements — the guarded update, the
+    // audit entry, the outbox message, in one transaction — sent raw from as many pg clients as the
+    // HTTP pass has connections, on tasks of their own (the newest queue tasks; the HTTP pass takes
+    // the oldest). decide_ratio = what Baton turns into decisions / what PostgreSQL commits here.
+    const ceiling = await rawDecide(url, DECIDES);
+
     // Decide: 50 connections, each call approves a different unclaimed queue task as a member of
     // its group (who claims it in the same guarded update).
     const { rows: open } = await sql.query<{ id: string; groupId: string }>(
@@ -214,13 +221,15 @@ async function main() {
       [`decide, ${CONNECTIONS} concurrent clients, ${calls.length} calls p50 / p95 / p99 ms`, `${round(dec.p50)} / ${round(dec.p95)} / ${round(dec.p99)}  (target p95 < 150)`],
       ["decide responses 2xx / non-2xx / errors", `${ok2xx} / ${result.non2xx} / ${result.errors + result.timeouts}`],
       ["decisions/s (with audit entries)", `${round(decidedPerS)}  (target ≥ 500)`],
+      [`ceiling: raw decide statements, ${CONNECTIONS} pg clients, per s / p95 ms`, `${round(ceiling.perS)} / ${round(ceiling.p95)}`],
+      ["decide ratio (decisions/s ÷ ceiling)", `${round(decidedPerS / ceiling.perS, 3)}  (target ≥ 0.25)`],
       ["tasks decided / audit entries task.approved added", `${decidedRows[0]!.n} / ${Number(auditAfter[0]!.decided)} (entries added in total: ${Number(auditAfter[0]!.n) - Number(auditBefore[0]!.n)})`],
       ["audit chain after the run", chain.ok ? `ok, ${chain.checked} entries verified` : `BROKEN at ${JSON.stringify(chain.firstBroken)}`],
     ]);
     if (!chain.ok) throw new Error("audit chain broken");
     if (Number(decidedRows[0]!.n) !== ok2xx || Number(auditAfter[0]!.decided) !== ok2xx) throw new Error("decisions and audit entries do not match the 2xx count");
     console.log(
-      JSON.stringify({ bench: "inbox", list_p95_ms: round(list.p95), deep_list_p95_ms: round(deepL.p95), decide_p95_ms: round(dec.p95), decisions_per_s: round(decidedPerS) }),
+      JSON.stringify({ bench: "inbox", list_p95_ms: round(list.p95), deep_list_p95_ms: round(deepL.p95), decide_p95_ms: round(dec.p95), decisions_per_s: round(decidedPerS), raw_decide_per_s: round(ceiling.perS), decide_ratio: round(decidedPerS / ceiling.perS, 3) }),
     );
   } finally {
     if (server && server.exitCode === null) {
@@ -232,6 +241,62 @@ async function main() {
     await Promise.race([disconnectDb(), new Promise((r) => setTimeout(r, 2000))]);
     await dropBenchDatabase(url);
     await cleanBenchRedis();
+  }
+}
+
+/**
+ * A decision's statements without Baton: BEGIN; the guarded update that decides (and claims) an
+ * open queue task; its audit entry; its outbox message; COMMIT — each client on its own tasks.
+ */
+async function rawDecide(url: string, count: number): Promise<{ perS: number; p95: number }> {
+  const pg = (await import("pg")).default;
+  const pool = new pg.Pool({ connectionString: url, max: CONNECTIONS });
+  try {
+    const { rows: tasks } = await pool.query<{ id: string; version: number; uid: string }>(
+      `SELECT t."id", t."version", (SELECT m."userId" FROM "GroupMembership" m WHERE m."groupId" = t."candidateGroupId" LIMIT 1) AS "uid"
+         FROM "Task" t WHERE t."status" = 'OPEN' AND t."assigneeId" IS NULL ORDER BY t."number" DESC LIMIT ${count}`,
+    );
+    const latencies: number[] = [];
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        const c = await pool.connect();
+        try {
+          for (let t = tasks[next++]; t; t = tasks[next++]) {
+            const s = performance.now();
+            await c.query("BEGIN");
+            const updated = await c.query({
+              name: "raw_decide",
+              text: `UPDATE "Task" SET "status" = 'DECIDED', "outcome" = 'approve', "decidedAt" = now(), "decidedById" = $2, "assigneeId" = $2, "claimedAt" = now(), "version" = "version" + 1, "updatedAt" = now()
+                      WHERE "id" = $1 AND "version" = $3 AND "status" = 'OPEN' RETURNING "version"`,
+              values: [t.id, t.uid, t.version],
+            });
+            if (updated.rowCount !== 1) throw new Error(`raw decide: task ${t.id} was not open`);
+            await c.query({
+              name: "raw_audit",
+              text: `INSERT INTO "AuditEntry" ("actorType", "actorId", "actorName", "action", "subjectType", "subjectId", "taskId", "before", "after", "requestId")
+                     VALUES ('USER', $1, $1, 'bench.raw_decide', 'task', $2, $2, $3::jsonb, $4::jsonb, $2)`,
+              values: [t.uid, t.id, JSON.stringify({ status: "OPEN", version: t.version }), JSON.stringify({ status: "DECIDED", outcome: "approve", version: t.version + 1 })],
+            });
+            await c.query({
+              name: "raw_outbox",
+              text: `INSERT INTO "OutboxMessage" ("queue", "jobName", "jobId", "payload", "dispatchedAt") VALUES ('bench-raw', 'task-decided', $1, $2::jsonb, now())`,
+              values: [`raw-${t.id}`, JSON.stringify({ taskId: t.id, outcome: "approve" })],
+            });
+            await c.query("COMMIT");
+            latencies.push(performance.now() - s);
+          }
+        } finally {
+          c.release();
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    latencies.sort((a, b) => a - b);
+    return { perS: tasks.length / seconds, p95: percentile(latencies, 95) };
+  } finally {
+    await pool.end();
   }
 }
 
