@@ -47,7 +47,8 @@ function decisionTableActor(creator: Actor, table: string): Actor {
 export async function createTaskInTx(tx: Tx, actor: Actor, data: NewTask, processLink: TaskProcessLink | null): Promise<CreatedTask> {
   const id = newId();
   const now = new Date();
-  const requester = data.requestedBy ? await resolveUserRef(data.requestedBy, tx) : null;
+  // A process task's requester is the instance's starter, known to exist (a foreign key): no lookup.
+  const requester = data.requestedBy ? await resolveUserRef(data.requestedBy, tx) : processLink?.requesterId ? { id: processLink.requesterId } : null;
   if (data.requestedBy && !requester) {
     throw new AppError("VALIDATION_FAILED", `No user "${data.requestedBy}"`, { fieldErrors: [{ path: "requestedBy", message: "unknown user" }] });
   }

@@ -238,5 +238,12 @@ export const taskPageSchema = z.object({ data: z.array(taskDtoSchema), nextCurso
 export type TaskPage = z.infer<typeof taskPageSchema>;
 
 /** Links a task to the process step that created it (set by the engine, never by the REST API). */
-export const taskProcessLinkSchema = z.object({ instanceId: z.string().min(1), stepRunId: z.string().min(1) }).strict();
+export const taskProcessLinkSchema = z
+  .object({
+    instanceId: z.string().min(1),
+    stepRunId: z.string().min(1),
+    /** The instance's starter, the process task's requester: a person the engine already knows (not looked up again). */
+    requesterId: z.string().min(1).nullable().optional(),
+  })
+  .strict();
 export type TaskProcessLink = z.infer<typeof taskProcessLinkSchema>;

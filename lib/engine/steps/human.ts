@@ -59,7 +59,7 @@ async function createTaskAndWait(ctx: Ctx, step: HumanStep, actor: Actor, claime
         }
       }
       const inst = waiting ? null : await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
-      const taskId = data ? (await createTaskInTx(tx, actor, data, { instanceId: ctx.instance.id, stepRunId: stepRun.id })).id : existing!.id;
+      const taskId = data ? (await createTaskInTx(tx, actor, data, { instanceId: ctx.instance.id, stepRunId: stepRun.id, requesterId: ctx.instance.startedById })).id : existing!.id;
       await updateStepRunIf(tx, { id: stepRun.id, version: stepRun.version, statuses: ["RUNNING"] }, { status: "WAITING", output: { taskId } });
       if (inst) await markWaitingInTx(tx, running, inst);
       tx.audit(actor, {
@@ -93,7 +93,8 @@ function taskOf(step: HumanStep, variables: Record<string, unknown>, startedById
     candidateGroup: render(step.candidateGroup),
     assignee: render(step.assignee),
     routing: step.routing,
-    requestedBy: startedById ?? (step.requestedBy && !step.requestedBy.includes("{{") ? step.requestedBy : undefined),
+    // The starter travels as the process link's requesterId (createTaskInTx); a literal only without one.
+    requestedBy: startedById ? undefined : step.requestedBy && !step.requestedBy.includes("{{") ? step.requestedBy : undefined,
     priority: step.priority,
     dueIn: step.due,
     escalation: step.escalation,
