@@ -37,26 +37,35 @@ export async function loadUserWithScope(userId: string): Promise<UserWithScope |
   const rows = await query<
     { id: string; name: string; role: string; active: boolean; timeZone: string; skills: string[]; groups: { id: string; key: string; name: string }[]; supervised: string[]; reports: string[] }
   >(
-    `SELECT u."id", u."name", u."role"::text AS "role", u."active", u."timeZone", u."skills",
-            COALESCE((SELECT json_agg(json_build_object('id', g."id", 'key', g."key", 'name', g."name") ORDER BY g."name", g."id")
-                        FROM "GroupMembership" m JOIN "Group" g ON g."id" = m."groupId" WHERE m."userId" = u."id"), '[]'::json) AS "groups",
-            ARRAY(SELECT g."id" FROM "Group" g WHERE g."supervisorId" = u."id" ORDER BY g."id") AS "supervised",
-            ARRAY(SELECT r."id" FROM "User" r WHERE r."supervisorId" = u."id" AND r."id" <> u."id"
-                  UNION
-                  SELECT m."userId" FROM "GroupMembership" m JOIN "Group" g ON g."id" = m."groupId" WHERE g."supervisorId" = u."id" AND m."userId" <> u."id") AS "reports"
+    `SELECT u."id", u."name", u."role"::text AS "role", u."active", u."timeZone", ${scopeColumns("u")}
        FROM "User" u WHERE u."id" = $1`,
     [userId],
   );
   const r = rows[0];
   if (!r) return null;
-  return {
-    id: r.id,
-    name: r.name,
-    role: r.role,
-    active: r.active,
-    timeZone: r.timeZone,
-    scope: { skills: r.skills ?? [], groups: r.groups, groupIds: r.groups.map((g) => g.id), supervisedGroupIds: r.supervised ?? [], reportIds: r.reports ?? [] },
-  };
+  return { id: r.id, name: r.name, role: r.role, active: r.active, timeZone: r.timeZone, scope: scopeFrom(r) };
+}
+
+/**
+ * A person's scope as columns of the query that reads them (`u`: the person's alias): their skills,
+ * groups, the groups they supervise, and their team (people who report to them plus the members
+ * of the groups they supervise — the supervisor console's definition of a team).
+ */
+function scopeColumns(u: string): string {
+  return `${u}."skills",
+            COALESCE((SELECT json_agg(json_build_object('id', g."id", 'key', g."key", 'name', g."name") ORDER BY g."name", g."id")
+                        FROM "GroupMembership" m JOIN "Group" g ON g."id" = m."groupId" WHERE m."userId" = ${u}."id"), '[]'::json) AS "groups",
+            ARRAY(SELECT g."id" FROM "Group" g WHERE g."supervisorId" = ${u}."id" ORDER BY g."id") AS "supervised",
+            ARRAY(SELECT r."id" FROM "User" r WHERE r."supervisorId" = ${u}."id" AND r."id" <> ${u}."id"
+                  UNION
+                  SELECT m."userId" FROM "GroupMembership" m JOIN "Group" g ON g."id" = m."groupId" WHERE g."supervisorId" = ${u}."id" AND m."userId" <> ${u}."id") AS "reports"`;
+}
+
+type ScopeColumns = { skills: string[] | null; groups: { id: string; key: string; name: string }[] | null; supervised: string[] | null; reports: string[] | null };
+
+function scopeFrom(r: ScopeColumns): UserScope {
+  const groups = r.groups ?? [];
+  return { skills: r.skills ?? [], groups, groupIds: groups.map((g) => g.id), supervisedGroupIds: r.supervised ?? [], reportIds: r.reports ?? [] };
 }
 
 export async function loadUserScope(userId: string): Promise<UserScope> {
@@ -80,18 +89,23 @@ interface TokenRow {
   ownerActive: boolean | null;
   ownerProcesses: string[] | null;
   ownerEvents: string[] | null;
+  /** The owner's scope, read with the token (a token acting on tasks needs it; one round trip). */
+  ownerScope: UserScope | null;
 }
 
 /** The token a request presents (every machine call starts here, so one prepared statement). */
 export async function findTokenByHash(tokenHash: string): Promise<TokenRow | null> {
-  const rows = await query<TokenRow>(
+  const rows = await query<Omit<TokenRow, "ownerScope"> & ScopeColumns>(
     `SELECT t."id", t."name", t."role"::text AS "role", t."scopes", t."expiresAt", t."revokedAt", t."rateLimitPerMinute",
             o."id" AS "ownerId", o."name" AS "ownerName", o."role"::text AS "ownerRole", o."kind"::text AS "ownerKind", o."active" AS "ownerActive",
-            o."mayStartProcesses" AS "ownerProcesses", o."mayPostEvents" AS "ownerEvents"
+            o."mayStartProcesses" AS "ownerProcesses", o."mayPostEvents" AS "ownerEvents", ${scopeColumns("o")}
        FROM "ApiToken" t LEFT JOIN "User" o ON o."id" = t."ownerId" WHERE t."tokenHash" = $1`,
     [tokenHash],
   );
-  return rows[0] ?? null;
+  const r = rows[0];
+  if (!r) return null;
+  const { skills, groups, supervised, reports, ...token } = r;
+  return { ...token, ownerScope: token.ownerId ? scopeFrom({ skills, groups, supervised, reports }) : null };
 }
 
 // "Last used" is shown to the minute; writing it on every call would make every request of a

@@ -88,7 +88,7 @@ export async function actorForToken(token: string, meta: Partial<Actor> = {}): P
     role: row.ownerRole,
     ...(kind === "SERVICE" ? { grants: { processes: row.ownerProcesses ?? [], events: row.ownerEvents ?? [] } } : {}),
   };
-  return {
+  const actor: Actor = {
     type: "TOKEN",
     id: row.id,
     name: `token:${row.name}`,
@@ -99,6 +99,8 @@ export async function actorForToken(token: string, meta: Partial<Actor> = {}): P
     onBehalfOfId: owner.id,
     ...meta,
   };
+  if (row.ownerScope) rememberScope(actor, row.ownerScope);
+  return actor;
 }
 
 type TokenOwnerRow = { id: string; name: string; kind: "PERSON" | "SERVICE" } | null;
