@@ -17,6 +17,8 @@ export interface Actor {
   owner?: TokenOwner;
   /** API tokens: requests a minute (null: the installation's default; 0: not limited). */
   rateLimitPerMinute?: number | null;
+  /** A browser session: its id (the JWT's "sid") and sign-in time (ms); its live streams end with it. */
+  session?: { sid: string | null; authAt: number };
   /** A person's IANA time zone (their setting): "today" and "this week" in due filters. */
   timeZone?: string;
 }

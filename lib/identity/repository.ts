@@ -26,6 +26,10 @@ interface UserWithScope {
   active: boolean;
   timeZone: string;
   scope: UserScope;
+  /** Sessions signed in before this are over (endSessionsOf). */
+  sessionsValidAfter: Date | null;
+  /** Whether the session named in the call was signed out. */
+  sessionRevoked: boolean;
 }
 
 /**
@@ -33,11 +37,23 @@ interface UserWithScope {
  * who report to them plus the members of the groups they supervise (the supervisor console's
  * definition of a team) — in ONE round trip: every API request starts with it.
  */
-export async function loadUserWithScope(userId: string): Promise<UserWithScope | null> {
-  const rows = await query<
-    { id: string; name: string; role: string; active: boolean; timeZone: string; skills: string[]; groups: { id: string; key: string; name: string }[]; supervised: string[]; reports: string[] }
-  >(
-    `SELECT u."id", u."name", u."role"::text AS "role", u."active", u."timeZone", u."skills",
+export async function loadUserWithScope(userId: string, sessionId: string | null = null): Promise<UserWithScope | null> {
+  const rows = await query<{
+    id: string;
+    name: string;
+    role: string;
+    active: boolean;
+    timeZone: string;
+    skills: string[];
+    groups: { id: string; key: string; name: string }[];
+    supervised: string[];
+    reports: string[];
+    sessionsValidAfter: Date | null;
+    revoked: boolean;
+  }>(
+    // The session checks (logout, endSessionsOf) ride on this statement: no extra round trip.
+    `SELECT u."id", u."name", u."role"::text AS "role", u."active", u."timeZone", u."skills", u."sessionsValidAfter",
+            EXISTS (SELECT 1 FROM "RevokedSession" s WHERE s."id" = $2::text) AS "revoked",
             COALESCE((SELECT json_agg(json_build_object('id', g."id", 'key', g."key", 'name', g."name") ORDER BY g."name", g."id")
                         FROM "GroupMembership" m JOIN "Group" g ON g."id" = m."groupId" WHERE m."userId" = u."id"), '[]'::json) AS "groups",
             ARRAY(SELECT g."id" FROM "Group" g WHERE g."supervisorId" = u."id" ORDER BY g."id") AS "supervised",
@@ -45,7 +61,7 @@ export async function loadUserWithScope(userId: string): Promise<UserWithScope |
                   UNION
                   SELECT m."userId" FROM "GroupMembership" m JOIN "Group" g ON g."id" = m."groupId" WHERE g."supervisorId" = u."id" AND m."userId" <> u."id") AS "reports"
        FROM "User" u WHERE u."id" = $1`,
-    [userId],
+    [userId, sessionId],
   );
   const r = rows[0];
   if (!r) return null;
@@ -55,6 +71,8 @@ export async function loadUserWithScope(userId: string): Promise<UserWithScope |
     role: r.role,
     active: r.active,
     timeZone: r.timeZone,
+    sessionsValidAfter: r.sessionsValidAfter,
+    sessionRevoked: r.revoked,
     scope: { skills: r.skills ?? [], groups: r.groups, groupIds: r.groups.map((g) => g.id), supervisedGroupIds: r.supervised ?? [], reportIds: r.reports ?? [] },
   };
 }

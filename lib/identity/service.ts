@@ -7,6 +7,7 @@ import { burnPasswordCheck, verifyPassword } from "./passwords";
 import { clearFailedLogins, lockedOutFor, recordFailedLogin, withHashSlot } from "./login-throttle";
 import { findTokenByHash, findUserByEmail, findUserById, loadUserScope, loadUserWithScope, touchToken } from "./repository";
 import { rememberScope } from "./scope";
+import { sessionIsCurrent, type SessionClaims } from "./sessions";
 import { createTokenSchema, credentialsSchema, updateUserSettingsSchema, type CreatedTokenDto, type MeDto, type TokenDto, type UserSettings } from "./schemas";
 
 type LoginResult =
@@ -58,12 +59,24 @@ export async function authenticateWithPassword(raw: unknown, meta: { ip?: string
   return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
 }
 
-/** Builds the actor for a signed-in person from the database (role changes apply at once). */
-export async function actorForUser(userId: string, meta: Partial<Actor> = {}): Promise<Actor | null> {
-  const user = await loadUserWithScope(userId);
-  if (!user || !user.active) return null;
+/**
+ * Builds the actor for a signed-in person from the database (role changes and deactivation apply
+ * at once). With the session's claims, a signed-out or ended session is refused too (sessions.ts).
+ */
+export async function actorForUser(userId: string, meta: Partial<Actor> = {}, session?: SessionClaims): Promise<Actor | null> {
+  const user = await loadUserWithScope(userId, session?.sid ?? null);
+  if (!user || !user.active || !sessionIsCurrent(user, session)) return null;
   const role = user.role as RoleName;
-  const actor: Actor = { type: "USER", id: user.id, name: user.name, role, permissions: permissionsFor(role), timeZone: user.timeZone, ...meta };
+  const actor: Actor = {
+    type: "USER",
+    id: user.id,
+    name: user.name,
+    role,
+    permissions: permissionsFor(role),
+    timeZone: user.timeZone,
+    ...(session ? { session } : {}),
+    ...meta,
+  };
   rememberScope(actor, user.scope);
   return actor;
 }
