@@ -89,6 +89,13 @@ export function mayStartProcess(actor: Actor, key: string): boolean {
   return granted.includes("*") || granted.includes(key);
 }
 
+/** M13: a service account token posts only the "source type" pairs it is granted ("source *": any type); others are not narrowed. */
+export function mayPostEvent(actor: Actor, source: string, type: string): boolean {
+  if (actor.type !== "TOKEN" || actor.owner?.kind !== "SERVICE") return true;
+  const granted = actor.owner.grants?.events ?? [];
+  return granted.includes(`${source} ${type}`) || granted.includes(`${source} *`);
+}
+
 export function requireProcessGrant(actor: Actor, key: string): void {
   if (!mayStartProcess(actor, key)) throw new AppError("FORBIDDEN", `${actor.owner?.name ?? actor.name} may not start process "${key}".`, { details: { process: key } });
 }

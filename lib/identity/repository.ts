@@ -100,15 +100,20 @@ interface TokenRow {
   ownerEvents: string[] | null;
 }
 
-/** The token a request presents (every machine call starts here, so one prepared statement). */
-export async function findTokenByHash(tokenHash: string): Promise<TokenRow | null> {
-  const rows = await query<TokenRow>(
-    `SELECT t."id", t."name", t."role"::text AS "role", t."scopes", t."expiresAt", t."revokedAt", t."rateLimitPerMinute",
+const TOKEN_WITH_OWNER = `SELECT t."id", t."name", t."role"::text AS "role", t."scopes", t."expiresAt", t."revokedAt", t."rateLimitPerMinute",
             o."id" AS "ownerId", o."name" AS "ownerName", o."role"::text AS "ownerRole", o."kind"::text AS "ownerKind", o."active" AS "ownerActive",
             o."mayStartProcesses" AS "ownerProcesses", o."mayPostEvents" AS "ownerEvents"
-       FROM "ApiToken" t LEFT JOIN "User" o ON o."id" = t."ownerId" WHERE t."tokenHash" = $1`,
-    [tokenHash],
-  );
+       FROM "ApiToken" t LEFT JOIN "User" o ON o."id" = t."ownerId"`;
+
+/** The token a request presents (every machine call starts here, so one prepared statement). */
+export async function findTokenByHash(tokenHash: string): Promise<TokenRow | null> {
+  const rows = await query<TokenRow>(`${TOKEN_WITH_OWNER} WHERE t."tokenHash" = $1`, [tokenHash]);
+  return rows[0] ?? null;
+}
+
+/** A token by id with its owner as they are now (the worker re-checks an event's producer). */
+export async function findTokenById(id: string): Promise<TokenRow | null> {
+  const rows = await query<TokenRow>(`${TOKEN_WITH_OWNER} WHERE t."id" = $1`, [id]);
   return rows[0] ?? null;
 }
 
