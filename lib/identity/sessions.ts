@@ -34,6 +34,11 @@ export function sessionRevocationChannel(): string {
   return redisKey("live", "sessions-ended");
 }
 
+/** Tells the live streams of a person's (or a service account's tokens') sessions to close now. */
+export function announceSessionsEnded(userId: string): Promise<void> {
+  return announce({ userId, sessionId: null });
+}
+
 function announce(message: SessionRevocation): Promise<void> {
   return redis()
     .publish(sessionRevocationChannel(), JSON.stringify(message))
