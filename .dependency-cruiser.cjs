@@ -51,6 +51,8 @@ const ALLOWED = {
   kpi: ["db", "errors", "fields", "identity", "logger", "processes"],
   team: ["db", "errors", "fields", "identity", "references", "routing", "tasks"],
   "saved-filters": ["db", "errors", "identity", "tasks"],
+  // Retention: deletes old rows of several domains' tables by age (env), nothing else.
+  retention: ["db", "env"],
   openapi: ["audit", "comments", "errors", "http", "identity", "live", "notifications", "tasks"],
 };
 

@@ -1,6 +1,7 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { authenticateWithPassword } from "@/lib/identity/service";
+import { endSessionOfJwt, newSessionClaims } from "@/lib/identity/sessions";
 import { clientMeta } from "@/lib/http/request-meta";
 
 class InvalidCredentials extends CredentialsSignin {
@@ -36,9 +37,17 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       },
     }),
   ],
+  events: {
+    // Logout ends the session on the server too: a copy of the cookie stops working at once.
+    async signOut(message) {
+      if ("token" in message) await endSessionOfJwt(message.token);
+    },
+  },
   callbacks: {
     jwt({ token, user }) {
-      if (user?.id) token.uid = user.id;
+      // At sign-in: the session's stable id and sign-in time, kept through every re-issue of the
+      // JWT, so that logout and endSessionsOf can end it on the server (lib/identity/sessions.ts).
+      if (user?.id) Object.assign(token, { uid: user.id }, newSessionClaims());
       return token;
     },
     session({ session, token }) {

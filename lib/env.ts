@@ -102,6 +102,19 @@ const envSchema = z.object({
   // Dispatched outbox rows are kept this long (for inspection), then deleted by the worker every
   // hour. Not below a day: BullMQ keeps completed jobs a day to recognise a re-dispatched one.
   OUTBOX_RETENTION_HOURS: z.coerce.number().int().min(24).max(24 * 365).default(72),
+  // An event kept for correlation (nobody waited for it yet) is delivered to a wait step that
+  // starts within this many hours; after that it has expired and the retention job removes it.
+  EVENT_PENDING_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 365).default(168),
+  // Retention (security review L5, lib/retention): the worker deletes, in batches, rows older than
+  // these ages. Event receipts also answer duplicates of (source, id): a replay older than its
+  // receipt's age is taken as a new event. Audit entries are never touched (AUDIT_RETENTION_DAYS).
+  RETENTION_EVENT_RECEIPT_DAYS: z.coerce.number().int().min(1).max(36500).default(90),
+  RETENTION_IDEMPOTENCY_HOURS: z.coerce.number().int().min(24).max(24 * 36500).default(72),
+  RETENTION_WEBHOOK_DELIVERY_DAYS: z.coerce.number().int().min(1).max(36500).default(30),
+  RETENTION_NOTIFICATION_DAYS: z.coerce.number().int().min(1).max(36500).default(180),
+  // How often the retention job runs, and how many rows one of its statements deletes at most.
+  RETENTION_SWEEP_MS: z.coerce.number().int().min(1000).max(86_400_000).default(3_600_000),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(10).max(100_000).default(1000),
   // Escalation (lib/sla): how often the worker sweeps PostgreSQL for levels whose timer did not
   // fire, how overdue a level must be before the sweep takes it from its timer, and how many
   // timer jobs wait on a batch at once.

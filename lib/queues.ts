@@ -28,6 +28,8 @@ export const JOB_SCHEMAS = {
   "task-commented": z.object({ taskId: z.string().min(1), commentId: z.string().min(1), requestId: z.string().optional() }),
   "dispatch-outbox": z.object({}).passthrough(),
   "prune-outbox": z.object({}).passthrough(),
+  // Retention (lib/retention): deletes old receipts, idempotency keys, deliveries, notifications.
+  "prune-retention": z.object({}).passthrough(),
   "seal-audit": z.object({}).passthrough(),
   "archive-audit": z.object({}).passthrough(),
   // Copies the newest signed audit checkpoint outside the database (lib/audit/anchor.ts).

@@ -297,7 +297,20 @@ describe("POST /api/v1/events", () => {
     const { key, types } = await settlementProcess();
     // Recorded as acceptEvent records it, without its job (as after a Redis flush).
     const id = `rcpt-${uid()}`;
-    await db().eventReceipt.create({ data: { id, source: "urn:acme:erp", eventId: `evt-${uid()}`, type: types.start, data: { invoiceNumber: "INV-70" }, receivedAt: new Date(Date.now() - 60_000) } });
+    const poster = await db().apiToken.findFirstOrThrow({ where: { prefix: token.slice(0, 12) } });
+    await db().eventReceipt.create({
+      data: {
+        id,
+        source: "urn:acme:erp",
+        eventId: `evt-${uid()}`,
+        type: types.start,
+        data: { invoiceNumber: "INV-70" },
+        receivedAt: new Date(Date.now() - 60_000),
+        postedByType: "TOKEN",
+        postedById: poster.id,
+        postedByPrincipalId: poster.ownerId,
+      },
+    });
     expect((await receipt(id)).body.status).toBe("accepted");
     const { requeued } = await recoverEngineJobs({ olderThanMs: 1_000 });
     expect(requeued).toBeGreaterThanOrEqual(1);

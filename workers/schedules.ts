@@ -45,6 +45,9 @@ export function scheduleTable(env: Env): Schedule[] {
     // KPI rollups for the dashboard (lib/kpi/rollup.ts); at start too, so a fresh install or a
     // restored database shows numbers at once.
     s(QUEUES.maintenance, "refresh-kpis", env.KPI_REFRESH_MS, QUIET, { runAtStart: true }),
+    // Retention (lib/retention): old event receipts, idempotency keys, webhook deliveries,
+    // notifications and signed-out sessions, in batches; at start too, to clear a backlog.
+    s(QUEUES.maintenance, "prune-retention", env.RETENTION_SWEEP_MS, KEPT, { runAtStart: true }),
     // Held decisions whose delayed commit job Redis lost (lib/tasks/held-decisions.ts).
     s(QUEUES.maintenance, "commit-held-decisions", 5000, QUIET),
     // The engine's jobs rebuilt from PostgreSQL when Redis lost them (lib/engine/recovery.ts).

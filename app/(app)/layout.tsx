@@ -1,13 +1,11 @@
 import type { ReactNode } from "react";
-import { auth } from "@/auth";
-import { actorForUser } from "@/lib/identity/service";
+import { sessionActor } from "./require-actor";
 import { AppHeader } from "@/components/shell/app-header";
 import type { NavItem } from "@/components/shell/nav-links";
 import { LoginRedirect } from "@/components/auth/login-redirect";
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
-  const session = await auth();
-  const actor = session?.user?.id ? await actorForUser(session.user.id) : null;
+  const actor = await sessionActor();
   // Every page calls requireActor(), which redirects (HTTP 307) to /login with its own
   // callbackUrl; rendering the page is what lets that redirect happen on the server. The client
   // redirect is a backstop for a page that forgot, and no header or user data is rendered.

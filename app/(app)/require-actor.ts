@@ -1,5 +1,7 @@
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { auth } from "@/auth";
+import { sessionUserId } from "@/app/api/_lib/session-token";
+import type { SessionClaims } from "@/lib/identity/sessions";
 import { actorForUser } from "@/lib/identity/service";
 import type { Actor } from "@/lib/identity/actor";
 
@@ -16,12 +18,22 @@ export function pathWithQuery(path: string, searchParams: Record<string, string 
 }
 
 /**
+ * The signed-in person of this page request, or null. The same reading of the session cookie as
+ * the API's (not next-auth's auth()): a signed-out or ended session is refused here too.
+ */
+export async function sessionActor(): Promise<Actor | null> {
+  const cookie = (await headers()).get("cookie");
+  const claims: { value?: SessionClaims } = {};
+  const userId = cookie ? await sessionUserId(new Request("http://baton.invalid/", { headers: { cookie } }), claims) : null;
+  return userId ? await actorForUser(userId, {}, claims.value) : null;
+}
+
+/**
  * The signed-in person as a domain Actor (role and permissions read fresh from the database),
  * or a redirect to the login page that comes back to `returnTo` afterwards.
  */
 export async function requireActor(returnTo: string): Promise<Actor> {
-  const session = await auth();
-  const actor = session?.user?.id ? await actorForUser(session.user.id) : null;
+  const actor = await sessionActor();
   if (!actor) redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
   return actor;
 }

@@ -103,6 +103,7 @@ export const ACCESS: Record<string, AccessRow> = {
   createToken: { rule: "owner: the caller or a service account; never more than the caller or the owner" },
   listServiceAccounts: { rule: "" },
   createServiceAccount: { rule: "admin-role service accounts only by admins" },
+  updateServiceAccount: { rule: "admin-role service accounts only by admins; deactivation stops its tokens at once" },
   listPeople: { rule: "" },
   redeliver: { rule: "" },
   listDeliveries: { rule: "" },

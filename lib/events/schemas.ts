@@ -6,7 +6,9 @@ import { z } from "zod";
 /** What processing an event did; stored on its receipt. */
 const eventResultSchema = z.object({
   receiptId: z.string(),
-  outcome: z.enum(["started", "correlated", "pending", "ignored"]),
+  outcome: z.enum(["started", "correlated", "pending", "ignored", "rejected"]).meta({
+    description: "rejected: the producer lost the right to start what the event would start before the worker took it up (reason says why)",
+  }),
   instances: z.array(z.object({ id: z.string(), process: z.string(), version: z.number().int() })).optional(),
   instanceId: z.string().optional(),
   stepId: z.string().optional(),
@@ -17,7 +19,7 @@ export type EventResult = z.infer<typeof eventResultSchema>;
 
 /** The answer to POST /api/v1/events: the result, or "accepted" when the worker will process it. */
 export const eventAnswerSchema = eventResultSchema.extend({
-  outcome: z.enum(["started", "correlated", "pending", "ignored", "accepted"]).meta({
+  outcome: z.enum(["started", "correlated", "pending", "ignored", "rejected", "accepted"]).meta({
     description: "accepted: recorded and queued (Prefer: respond-async); read the outcome at /api/v1/events/{receiptId}",
   }),
   duplicate: z.boolean().meta({ description: "true when this (source, id) was received before: the first result is returned" }),

@@ -4,7 +4,9 @@ import { QUEUES } from "../queues";
 import type { EventResult, IncomingEvent } from "./parse";
 import { AppError } from "../errors";
 import type { EventReceiptDto } from "./schemas";
-import { requirePermission, requireProcessGrant, workerActor, type Actor } from "../identity/actor";
+import { mayPostEvent, mayStartProcess, principalId, requirePermission, requireProcessGrant, workerActor, type Actor } from "../identity/actor";
+import { actorForTokenId } from "../identity/service";
+import { permissionsFor, type RoleName } from "../identity/permissions";
 import { documentOf, versionsStartedBy } from "../processes/service";
 import { stepById } from "../processes/definition";
 import type { WaitStep } from "../processes/schemas";
@@ -48,14 +50,37 @@ function byOf(actor: Actor) {
  * from that source). People's tokens (admins: events:write) are not narrowed further.
  */
 async function assertMayPost(actor: Actor, ev: IncomingEvent): Promise<void> {
-  const grants = actor.type === "TOKEN" && actor.owner?.kind === "SERVICE" ? (actor.owner.grants?.events ?? []) : null;
-  if (!grants) return;
-  if (!grants.includes(`${ev.source} ${ev.type}`) && !grants.includes(`${ev.source} *`)) {
+  if (actor.type !== "TOKEN" || actor.owner?.kind !== "SERVICE") return;
+  if (!mayPostEvent(actor, ev.source, ev.type)) {
     throw new AppError("FORBIDDEN", `${actor.owner!.name} may not post events of type ${ev.type} from source ${ev.source}.`, { details: { source: ev.source, type: ev.type } });
   }
   // Nor start a process it is not granted, by an event that would.
   const starts = await transaction((tx) => versionsStartedBy(tx, ev.type));
   for (const def of starts) requireProcessGrant(actor, def.key);
+}
+
+/** Who posted an event, as its receipt records it: the person or token, and whose rights applied. */
+function posterOf(actor: Actor): { type: string | null; id: string | null; principalId: string | null } {
+  if (actor.type !== "USER" && actor.type !== "TOKEN") return { type: null, id: null, principalId: null };
+  return { type: actor.type, id: actor.id, principalId: principalId(actor) };
+}
+
+/**
+ * Whether an actor may see a receipt: the token that posted it, the person who posted it (or
+ * whose token did), or an admin. Producers cannot read each other's receipts (issue #18).
+ */
+function mayReadReceipt(actor: Actor, r: { postedByType: string | null; postedById: string | null; postedByPrincipalId: string | null }): boolean {
+  if (actor.type === "USER" && actor.role === "ADMIN") return true;
+  if (actor.type === "TOKEN") return r.postedByType === "TOKEN" && r.postedById === actor.id;
+  if (actor.type === "USER") return r.postedByPrincipalId === actor.id;
+  return false;
+}
+
+/** A replay of an event comes from its first producer: the same token, or the same person's session. */
+function sameProducer(by: ReturnType<typeof posterOf>, first: { postedByType: string | null; postedById: string | null; postedByPrincipalId: string | null }): boolean {
+  if (by.type === null) return first.postedByType === null;
+  if (by.type === "TOKEN") return first.postedByType === "TOKEN" && first.postedById === by.id;
+  return by.principalId !== null && first.postedByType === "USER" && first.postedByPrincipalId === by.principalId;
 }
 
 /** The event was accepted before: this request is a duplicate. */
@@ -70,14 +95,16 @@ export async function acceptEvent(actor: Actor, ev: IncomingEvent): Promise<Acce
   await assertMayPost(actor, ev);
   const id = randomUUID();
   const data = ev.data === null || ev.data === undefined ? null : JSON.stringify(ev.data);
+  const by = posterOf(actor);
   const accepted = await transaction(
     async (tx) => {
       // Exactly one row, or (a duplicate) nothing at all: a batched transaction writes this, the
       // audit entry and the job as one statement, and a conflict reruns it unbatched, where the
       // missing row says "duplicate".
       await tx.write(
-        sql`INSERT INTO "EventReceipt" ("id", "source", "eventId", "type", "subject", "correlationKey", "data", "receivedAt")
-          VALUES (${id}, ${ev.source}, ${ev.id}, ${ev.type}, ${ev.subject ?? null}, ${ev.correlationKey ?? null}, ${data}::jsonb, (now() AT TIME ZONE 'UTC'))
+        sql`INSERT INTO "EventReceipt" ("id", "source", "eventId", "type", "subject", "correlationKey", "data", "receivedAt", "postedByType", "postedById", "postedByPrincipalId")
+          VALUES (${id}, ${ev.source}, ${ev.id}, ${ev.type}, ${ev.subject ?? null}, ${ev.correlationKey ?? null}, ${data}::jsonb, (now() AT TIME ZONE 'UTC'),
+                  ${by.type}, ${by.id}, ${by.principalId})
           ON CONFLICT ("source", "eventId") DO NOTHING`,
         { expect: 1, stale: () => new Duplicate() },
       );
@@ -91,8 +118,15 @@ export async function acceptEvent(actor: Actor, ev: IncomingEvent): Promise<Acce
     throw e;
   });
   if (accepted) return { receiptId: id, duplicate: false, result: null };
-  const first = await query<{ id: string; result: EventResult | null }>(`SELECT "id", "result" FROM "EventReceipt" WHERE "source" = $1 AND "eventId" = $2`, [ev.source, ev.id]);
+  const first = await query<{ id: string; result: EventResult | null; postedByType: string | null; postedById: string | null; postedByPrincipalId: string | null }>(
+    `SELECT "id", "result", "postedByType", "postedById", "postedByPrincipalId" FROM "EventReceipt" WHERE "source" = $1 AND "eventId" = $2`,
+    [ev.source, ev.id],
+  );
   if (!first[0]) throw new Error("event receipt vanished after a conflicting insert");
+  // A replay answers with the first result only to the same producer: another one learns nothing of it.
+  if (!sameProducer(by, first[0])) {
+    throw new AppError("CONFLICT", `An event with source "${ev.source}" and id "${ev.id}" was already posted by another producer; give your event its own id.`);
+  }
   return { receiptId: first[0].id, duplicate: true, result: first[0].result ?? null };
 }
 
@@ -113,7 +147,7 @@ async function processEventReceipt(receiptId: string, actor: Actor): Promise<Eve
 export async function processEventReceiptIn(
   receiptId: string,
   actor: Actor,
-  opts: { inline?: boolean },
+  opts: { inline?: boolean; recheckProducer?: boolean },
 ): Promise<{ result: EventResult | null; firstStepRuns: NonNullable<Advanced["carried"]>[] }> {
   let firstStepRuns: NonNullable<Advanced["carried"]>[] = [];
   // Every event a producer sends runs this once. Batched (ADR 017): after the two reads, the
@@ -129,7 +163,11 @@ export async function processEventReceiptIn(
     let result: EventResult;
     let consumed = false;
     const starts = await versionsStartedBy(tx, receipt.type);
-    if (starts.length > 0) {
+    // Accepted a while ago (the worker's path): its producer may have lost the right meanwhile.
+    const refused = starts.length > 0 && opts.recheckProducer ? await producerRefusal(tx, receipt, starts) : null;
+    if (refused) {
+      result = { receiptId: receipt.id, outcome: "rejected", reason: refused };
+    } else if (starts.length > 0) {
       const instances: NonNullable<EventResult["instances"]> = [];
       for (const def of starts) {
         const { instance, carried } = await startInstanceInTx(
@@ -154,6 +192,7 @@ export async function processEventReceiptIn(
                           d."document"
                      FROM "StepRun" sr JOIN "ProcessInstance" i ON i."id" = sr."instanceId" JOIN "ProcessDefinition" d ON d."id" = i."definitionId"
                     WHERE sr."waitEventType" = ${receipt.type} AND sr."correlationKey" = ${receipt.correlationKey} AND sr."status" = 'WAITING'
+                      AND (sr."waitEventSource" IS NULL OR sr."waitEventSource" = ${receipt.source})
                     ORDER BY sr."startedAt" ASC LIMIT 1`,
       );
       const doc = waiting ? documentOf(waiting) : undefined;
@@ -170,7 +209,8 @@ export async function processEventReceiptIn(
     }
     await tx.update("EventReceipt", { result, ...(consumed ? { consumedAt: new Date() } : {}) }, sql`"id" = ${receipt.id}`);
     tx.audit(actor, {
-      action: "event.processed",
+      action: result.outcome === "rejected" ? "event.rejected" : "event.processed",
+      ...(result.outcome === "rejected" ? { reason: result.reason } : {}),
       subjectType: "event",
       subjectId: receipt.id,
       instanceId: result.instanceId ?? result.instances?.[0]?.id ?? null,
@@ -180,6 +220,28 @@ export async function processEventReceiptIn(
   };
   const result = await transaction(body, { batched: true });
   return { result, firstStepRuns };
+}
+
+/**
+ * Why the producer of an accepted event may no longer start what it would start, or null: its
+ * token revoked or expired, its owner (person or service account) deactivated, or a grant gone
+ * (issue #18). Read as they are now, when the worker takes the event up.
+ */
+async function producerRefusal(tx: Tx, receipt: EventReceipt, starts: { key: string }[]): Promise<string | null> {
+  if (receipt.postedByType === "TOKEN" && receipt.postedById) {
+    const now = await actorForTokenId(receipt.postedById);
+    if (!now) return "The token that posted the event has been revoked or has expired, or its owner was deactivated, since it was accepted.";
+    if (!now.permissions.has("events:write")) return "The token that posted the event may no longer post events.";
+    if (!mayPostEvent(now, receipt.source, receipt.type)) return `${now.owner!.name} may no longer post events of type ${receipt.type} from source ${receipt.source}.`;
+    const denied = starts.find((d) => !mayStartProcess(now, d.key));
+    return denied ? `${now.owner!.name} may no longer start process "${denied.key}".` : null;
+  }
+  if (receipt.postedByType === "USER" && receipt.postedById) {
+    const [person] = await tx.query<{ active: boolean; role: string }>(sql`SELECT "active", "role"::text AS "role" FROM "User" WHERE "id" = ${receipt.postedById}`);
+    if (!person?.active) return "The person who posted the event has been deactivated since it was accepted.";
+    if (!permissionsFor(person.role as RoleName).has("events:write")) return "The person who posted the event may no longer post events.";
+  }
+  return null;
 }
 
 /**
@@ -198,7 +260,8 @@ export async function getEventReceipt(actor: Actor, receiptId: string): Promise<
   requirePermission(actor, "events:write");
   const rows = await query<EventReceipt>(`SELECT * FROM "EventReceipt" WHERE "id" = $1`, [receiptId]);
   const r = rows[0];
-  if (!r) throw new AppError("NOT_FOUND", "No event receipt with this id.");
+  // Someone else's receipt is answered exactly like a missing one: ids reveal nothing.
+  if (!r || !mayReadReceipt(actor, r)) throw new AppError("NOT_FOUND", "No event receipt with this id.");
   return {
     receiptId: r.id,
     source: r.source,

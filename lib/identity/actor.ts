@@ -17,6 +17,8 @@ export interface Actor {
   owner?: TokenOwner;
   /** API tokens: requests a minute (null: the installation's default; 0: not limited). */
   rateLimitPerMinute?: number | null;
+  /** A browser session: its id (the JWT's "sid") and sign-in time (ms); its live streams end with it. */
+  session?: { sid: string | null; authAt: number };
   /** A person's IANA time zone (their setting): "today" and "this week" in due filters. */
   timeZone?: string;
 }
@@ -85,6 +87,13 @@ export function mayStartProcess(actor: Actor, key: string): boolean {
   if (actor.type !== "TOKEN" || actor.owner?.kind !== "SERVICE") return true;
   const granted = actor.owner.grants?.processes ?? [];
   return granted.includes("*") || granted.includes(key);
+}
+
+/** M13: a service account token posts only the "source type" pairs it is granted ("source *": any type); others are not narrowed. */
+export function mayPostEvent(actor: Actor, source: string, type: string): boolean {
+  if (actor.type !== "TOKEN" || actor.owner?.kind !== "SERVICE") return true;
+  const granted = actor.owner.grants?.events ?? [];
+  return granted.includes(`${source} ${type}`) || granted.includes(`${source} *`);
 }
 
 export function requireProcessGrant(actor: Actor, key: string): void {

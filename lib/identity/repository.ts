@@ -26,6 +26,10 @@ interface UserWithScope {
   active: boolean;
   timeZone: string;
   scope: UserScope;
+  /** Sessions signed in before this are over (endSessionsOf). */
+  sessionsValidAfter: Date | null;
+  /** Whether the session named in the call was signed out. */
+  sessionRevoked: boolean;
 }
 
 /**
@@ -33,17 +37,36 @@ interface UserWithScope {
  * who report to them plus the members of the groups they supervise (the supervisor console's
  * definition of a team) — in ONE round trip: every API request starts with it.
  */
-export async function loadUserWithScope(userId: string): Promise<UserWithScope | null> {
+export async function loadUserWithScope(userId: string, sessionId: string | null = null): Promise<UserWithScope | null> {
   const rows = await query<
-    { id: string; name: string; role: string; active: boolean; timeZone: string; skills: string[]; groups: { id: string; key: string; name: string }[]; supervised: string[]; reports: string[] }
+    {
+      id: string;
+      name: string;
+      role: string;
+      active: boolean;
+      timeZone: string;
+      sessionsValidAfter: Date | null;
+      revoked: boolean;
+    } & ScopeColumns
   >(
-    `SELECT u."id", u."name", u."role"::text AS "role", u."active", u."timeZone", ${scopeColumns("u")}
+    // The session checks (logout, endSessionsOf) ride on this statement: no extra round trip.
+    `SELECT u."id", u."name", u."role"::text AS "role", u."active", u."timeZone", u."sessionsValidAfter",
+            EXISTS (SELECT 1 FROM "RevokedSession" s WHERE s."id" = $2::text) AS "revoked", ${scopeColumns("u")}
        FROM "User" u WHERE u."id" = $1`,
-    [userId],
+    [userId, sessionId],
   );
   const r = rows[0];
   if (!r) return null;
-  return { id: r.id, name: r.name, role: r.role, active: r.active, timeZone: r.timeZone, scope: scopeFrom(r) };
+  return {
+    id: r.id,
+    name: r.name,
+    role: r.role,
+    active: r.active,
+    timeZone: r.timeZone,
+    sessionsValidAfter: r.sessionsValidAfter,
+    sessionRevoked: r.revoked,
+    scope: scopeFrom(r),
+  };
 }
 
 /**
@@ -93,19 +116,26 @@ interface TokenRow {
   ownerScope: UserScope | null;
 }
 
-/** The token a request presents (every machine call starts here, so one prepared statement). */
-export async function findTokenByHash(tokenHash: string): Promise<TokenRow | null> {
-  const rows = await query<Omit<TokenRow, "ownerScope"> & ScopeColumns>(
-    `SELECT t."id", t."name", t."role"::text AS "role", t."scopes", t."expiresAt", t."revokedAt", t."rateLimitPerMinute",
+const TOKEN_WITH_OWNER = `SELECT t."id", t."name", t."role"::text AS "role", t."scopes", t."expiresAt", t."revokedAt", t."rateLimitPerMinute",
             o."id" AS "ownerId", o."name" AS "ownerName", o."role"::text AS "ownerRole", o."kind"::text AS "ownerKind", o."active" AS "ownerActive",
             o."mayStartProcesses" AS "ownerProcesses", o."mayPostEvents" AS "ownerEvents", ${scopeColumns("o")}
-       FROM "ApiToken" t LEFT JOIN "User" o ON o."id" = t."ownerId" WHERE t."tokenHash" = $1`,
-    [tokenHash],
-  );
-  const r = rows[0];
+       FROM "ApiToken" t LEFT JOIN "User" o ON o."id" = t."ownerId"`;
+
+/** The token's row, with its owner's scope (a token acting on tasks needs it; one round trip). */
+function tokenRow(r: (Omit<TokenRow, "ownerScope"> & ScopeColumns) | undefined): TokenRow | null {
   if (!r) return null;
   const { skills, groups, supervised, reports, ...token } = r;
   return { ...token, ownerScope: token.ownerId ? scopeFrom({ skills, groups, supervised, reports }) : null };
+}
+
+/** The token a request presents (every machine call starts here, so one prepared statement). */
+export async function findTokenByHash(tokenHash: string): Promise<TokenRow | null> {
+  return tokenRow((await query<Omit<TokenRow, "ownerScope"> & ScopeColumns>(`${TOKEN_WITH_OWNER} WHERE t."tokenHash" = $1`, [tokenHash]))[0]);
+}
+
+/** A token by id with its owner as they are now (the worker re-checks an event's producer). */
+export async function findTokenById(id: string): Promise<TokenRow | null> {
+  return tokenRow((await query<Omit<TokenRow, "ownerScope"> & ScopeColumns>(`${TOKEN_WITH_OWNER} WHERE t."id" = $1`, [id]))[0]);
 }
 
 // "Last used" is shown to the minute; writing it on every call would make every request of a

@@ -98,26 +98,45 @@ const personDtoSchema = z.object({ id: z.string(), name: z.string(), email: z.st
 export type PersonDto = z.infer<typeof personDtoSchema>;
 export const peopleListSchema = z.object({ data: z.array(personDtoSchema) });
 
-/** A service account (ADR 021): a named, non-human owner of API tokens with explicit grants. */
-export const createServiceAccountSchema = z.object({
+const serviceAccountFields = {
   name: z
     .string()
     .trim()
     .min(2, "Name is required")
     .max(60)
     .regex(/^[a-z0-9][a-z0-9._-]*$/i, "letters, digits, dot, dash or underscore"),
-  role: roleSchema.default("MEMBER"),
   /** Group keys: the groups whose tasks it may see and decide (it becomes a member, but is never routed work). */
-  groups: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+  groups: z.array(z.string().trim().min(1).max(100)).max(50),
   /** Process keys it may start ("*": any). */
-  mayStartProcesses: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
+  mayStartProcesses: z.array(z.string().trim().min(1).max(100)).max(50),
   /** Event "source type" pairs it may post ("source *": any type from that source). */
-  mayPostEvents: z
-    .array(z.string().trim().regex(/^\S{1,200} \S{1,200}$/, 'as "source type", e.g. "/erp com.acme.invoice.received"'))
-    .max(50)
-    .default([]),
+  mayPostEvents: z.array(z.string().trim().regex(/^\S{1,200} \S{1,200}$/, 'as "source type", e.g. "/erp com.acme.invoice.received"')).max(50),
+};
+
+/** A service account (ADR 021): a named, non-human owner of API tokens with explicit grants. */
+export const createServiceAccountSchema = z.object({
+  name: serviceAccountFields.name,
+  role: roleSchema.default("MEMBER"),
+  groups: serviceAccountFields.groups.default([]),
+  mayStartProcesses: serviceAccountFields.mayStartProcesses.default([]),
+  mayPostEvents: serviceAccountFields.mayPostEvents.default([]),
 });
 export type CreateServiceAccountInput = z.input<typeof createServiceAccountSchema>;
+
+/** PATCH /api/v1/service-accounts/{id}: any of its name, role and grants, or (de)activation. */
+export const updateServiceAccountSchema = z
+  .object({
+    name: serviceAccountFields.name.optional(),
+    role: roleSchema.optional(),
+    groups: serviceAccountFields.groups.optional(),
+    mayStartProcesses: serviceAccountFields.mayStartProcesses.optional(),
+    mayPostEvents: serviceAccountFields.mayPostEvents.optional(),
+    /** false: deactivated: its tokens stop working at once; true: working again. */
+    active: z.boolean().optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: "Change at least one field." });
+export type UpdateServiceAccountInput = z.input<typeof updateServiceAccountSchema>;
 
 export const serviceAccountDtoSchema = z.object({
   id: z.string(),

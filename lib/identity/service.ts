@@ -5,8 +5,9 @@ import { principalId, requirePermission, type Actor } from "./actor";
 import { permissionsFor, tokenPermissions, type RoleName } from "./permissions";
 import { burnPasswordCheck, verifyPassword } from "./passwords";
 import { clearFailedLogins, lockedOutFor, recordFailedLogin, withHashSlot } from "./login-throttle";
-import { findTokenByHash, findUserByEmail, findUserById, loadUserScope, loadUserWithScope, touchToken } from "./repository";
+import { findTokenById, findTokenByHash, findUserByEmail, findUserById, loadUserScope, loadUserWithScope, touchToken } from "./repository";
 import { rememberScope } from "./scope";
+import { sessionIsCurrent, type SessionClaims } from "./sessions";
 import { createTokenSchema, credentialsSchema, updateUserSettingsSchema, type CreatedTokenDto, type MeDto, type TokenDto, type UserSettings } from "./schemas";
 
 type LoginResult =
@@ -58,12 +59,24 @@ export async function authenticateWithPassword(raw: unknown, meta: { ip?: string
   return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
 }
 
-/** Builds the actor for a signed-in person from the database (role changes apply at once). */
-export async function actorForUser(userId: string, meta: Partial<Actor> = {}): Promise<Actor | null> {
-  const user = await loadUserWithScope(userId);
-  if (!user || !user.active) return null;
+/**
+ * Builds the actor for a signed-in person from the database (role changes and deactivation apply
+ * at once). With the session's claims, a signed-out or ended session is refused too (sessions.ts).
+ */
+export async function actorForUser(userId: string, meta: Partial<Actor> = {}, session?: SessionClaims): Promise<Actor | null> {
+  const user = await loadUserWithScope(userId, session?.sid ?? null);
+  if (!user || !user.active || !sessionIsCurrent(user, session)) return null;
   const role = user.role as RoleName;
-  const actor: Actor = { type: "USER", id: user.id, name: user.name, role, permissions: permissionsFor(role), timeZone: user.timeZone, ...meta };
+  const actor: Actor = {
+    type: "USER",
+    id: user.id,
+    name: user.name,
+    role,
+    permissions: permissionsFor(role),
+    timeZone: user.timeZone,
+    ...(session ? { session } : {}),
+    ...meta,
+  };
   rememberScope(actor, user.scope);
   return actor;
 }
@@ -75,9 +88,23 @@ export function hashToken(token: string): string {
 export async function actorForToken(token: string, meta: Partial<Actor> = {}): Promise<Actor | null> {
   if (!/^bat_[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const row = await findTokenByHash(hashToken(token));
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt < new Date())) return null;
+  const actor = row ? tokenActorOf(row, meta) : null;
   // Recording last use is best effort and must not slow the request.
-  void touchToken(row.id).catch(() => undefined);
+  if (actor) void touchToken(actor.id!).catch(() => undefined);
+  return actor;
+}
+
+/**
+ * The actor of a token as it stands now, by id: null when it was revoked or expired or its owner
+ * deactivated since. The worker re-checks an event's producer with it before starting anything.
+ */
+export async function actorForTokenId(id: string, meta: Partial<Actor> = {}): Promise<Actor | null> {
+  const row = await findTokenById(id);
+  return row ? tokenActorOf(row, meta) : null;
+}
+
+function tokenActorOf(row: NonNullable<Awaited<ReturnType<typeof findTokenById>>>, meta: Partial<Actor>): Actor | null {
+  if (row.revokedAt || (row.expiresAt && row.expiresAt < new Date())) return null;
   // A token acts for its owner (ADR 021): an ownerless one, or one whose owner was deactivated, is refused.
   if (!row.ownerId || !row.ownerActive || !row.ownerRole) return null;
   const kind = row.ownerKind ?? "PERSON";

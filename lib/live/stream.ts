@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { actorForUser } from "../identity/service";
+import { sessionRevocationChannel, type SessionRevocation } from "../identity/sessions";
 import { createRedis, redis, redisKey } from "../redis";
 import { logger } from "../logger";
 import { scopeOf } from "../identity/scope";
@@ -46,10 +47,20 @@ async function takeStreamPlace(actor: Actor, heartbeatMs: number): Promise<{ ren
   };
 }
 
-/** Whether the stream's person may still receive events: deactivated people are cut off at the next heartbeat. */
+/**
+ * Whether the stream's person may still receive events, checked at each heartbeat: a deactivated
+ * person or an ended session is cut off then even if its revocation message was lost.
+ */
 async function stillAllowed(actor: Actor): Promise<boolean> {
   if (actor.type !== "USER" || !actor.id) return true;
-  return (await actorForUser(actor.id)) !== null;
+  return (await actorForUser(actor.id, {}, actor.session)) !== null;
+}
+
+/** Whether an ended session (or all of a person's) is this stream's: a token's stream ends with its owner's sessions. */
+export function endsStream(actor: Actor, ended: SessionRevocation): boolean {
+  if (actor.type === "USER") return actor.id === ended.userId && (ended.sessionId === null || ended.sessionId === actor.session?.sid);
+  if (actor.type === "TOKEN") return ended.sessionId === null && actor.owner?.id === ended.userId;
+  return false;
 }
 
 /**
@@ -100,14 +111,24 @@ export async function openLiveStream(actor: Actor, signal: AbortSignal, opts: { 
       cleanupRef = cleanup;
 
       sub = createRedis({ forWorker: true });
-      sub.on("message", (_channel: string, raw: string) => {
+      const endedChannel = sessionRevocationChannel();
+      sub.on("message", (channel: string, raw: string) => {
+        if (channel === endedChannel) {
+          const ended = safeJson(raw) as SessionRevocation | null;
+          if (ended && typeof ended.userId === "string" && endsStream(actor, { userId: ended.userId, sessionId: typeof ended.sessionId === "string" ? ended.sessionId : null })) {
+            // The browser is told not to come back soon: its next request answers 401 anyway.
+            send("event: session-ended\ndata: {}\n\n");
+            void cleanup();
+          }
+          return;
+        }
         const parsed = liveMessageSchema.safeParse(safeJson(raw));
         if (!parsed.success) return;
         const { event, audience } = parsed.data;
         if (mayReceive(viewer, audience, event.type)) send(sseFrame(event));
       });
       try {
-        await sub.subscribe(liveChannel());
+        await sub.subscribe(liveChannel(), endedChannel);
       } catch (err) {
         logger.warn({ err: String(err) }, "live stream could not subscribe");
         send("retry: 10000\n\n");

@@ -146,6 +146,8 @@ const waitStepSchema = z
     kind: z.literal("wait"),
     /** CloudEvents type awaited. */
     event: z.string().min(1).max(200),
+    /** The CloudEvents `source` accepted (absent: any): an event of the type from another producer does not satisfy the wait. */
+    source: z.string().min(1).max(500).optional(),
     /** Template over the variables; the event's `correlationkey` extension (else its subject) must equal it. */
     correlationKey: z.string().min(1).max(500),
     timeout: durationSchema.optional(),

@@ -21,7 +21,7 @@ export async function processEngineJob(raw: Job): Promise<JobResult | { requeued
   const requestId = requestIdOf(raw) ?? raw.id;
   switch (job.name) {
     case "process-event": {
-      const { result, firstStepRuns } = await processEventReceiptIn(job.data.receiptId, eventActor(job.data.by, requestId), { inline: true });
+      const { result, firstStepRuns } = await processEventReceiptIn(job.data.receiptId, eventActor(job.data.by, requestId), { inline: true, recheckProducer: true });
       // The started instances' first steps run in this job (ADR 015).
       await runFirstSteps(firstStepRuns, requestId);
       return { event: result?.outcome ?? "unknown" };

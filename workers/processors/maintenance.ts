@@ -6,10 +6,11 @@ import { anchorAuditCheckpoint } from "../../lib/audit/anchor";
 import { workerActor } from "../../lib/identity/actor";
 import { env } from "../../lib/env";
 import { refreshKpiRollups } from "../../lib/kpi/rollup";
+import { pruneExpiredRows } from "../../lib/retention/service";
 import { commitDueHeldDecisions, commitHeldDecision } from "../../lib/tasks";
 import { parseJob } from "../parse-job";
 
-const MAINTENANCE_JOBS = ["dispatch-outbox", "prune-outbox", "commit-decision", "commit-held-decisions", "seal-audit", "archive-audit", "anchor-audit", "refresh-kpis"] as const;
+const MAINTENANCE_JOBS = ["dispatch-outbox", "prune-outbox", "prune-retention", "commit-decision", "commit-held-decisions", "seal-audit", "archive-audit", "anchor-audit", "refresh-kpis"] as const;
 
 /** Drains the outbox in batches, so a backlog after an outage clears in one sweep. */
 async function sweepOutbox(): Promise<number> {
@@ -32,6 +33,8 @@ export async function processMaintenanceJob(raw: Job) {
       return { dispatched: await sweepOutbox() };
     case "prune-outbox":
       return { pruned: await pruneOutbox(env().OUTBOX_RETENTION_HOURS) };
+    case "prune-retention":
+      return { pruned: await pruneExpiredRows() };
     case "commit-decision": {
       // The undo window of a held decision closed: commit it unless it was undone.
       const result = await commitHeldDecision(job.data.taskId, raw.id);

@@ -1,17 +1,16 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
-import { auth } from "@/auth";
 import { LoginForm } from "@/components/auth/login-form";
 import { env } from "@/lib/env";
-import { safeCallbackUrl } from "../../(app)/require-actor";
+import { safeCallbackUrl, sessionActor } from "../../(app)/require-actor";
 
 export const metadata: Metadata = { title: "Sign in" };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const sp = await searchParams;
   const callbackUrl = safeCallbackUrl(sp.callbackUrl);
-  const session = await auth();
-  if (session?.user?.id) redirect(callbackUrl);
+  // A signed-out or ended session is no session: it gets the form, not a redirect loop.
+  if (await sessionActor()) redirect(callbackUrl);
   return (
     <main id="main" className="flex min-h-dvh items-center justify-center bg-gradient-to-b from-indigo-50 to-slate-50 px-4 py-10">
       <div className="w-full max-w-sm">

@@ -2,6 +2,7 @@ import { hkdfSync } from "node:crypto";
 import { getToken } from "next-auth/jwt";
 import { base64url, calculateJwkThumbprint, jwtDecrypt } from "jose";
 import { env } from "@/lib/env";
+import type { SessionClaims } from "@/lib/identity/sessions";
 
 // The API's reading of a browser session: the user id in the next-auth session cookie (an
 // encrypted JWT, see auth.ts). next-auth's auth() answers the same question by running its whole
@@ -17,7 +18,7 @@ import { env } from "@/lib/env";
 // session-token.test.ts checks the two agree on tokens next-auth itself encodes.
 
 const MAX_ENTRIES = 10_000;
-const known = new Map<string, { uid: string; expMs: number }>();
+const known = new Map<string, { uid: string; expMs: number; claims: SessionClaims }>();
 
 const COOKIES = [
   { name: "__Secure-authjs.session-token", secure: true },
@@ -36,8 +37,21 @@ export function sessionCookieNames(authUrl: string | undefined): readonly { name
   return COOKIES.filter((c) => c.secure === secure);
 }
 
-/** The signed-in user's id from the request's session cookie, or null (none, invalid, expired). */
-export async function sessionUserId(req: Request): Promise<string | null> {
+/** What a session JWT says about its session (auth.ts puts "sid" and "authAt" in at sign-in). */
+export function sessionClaimsOf(payload: Record<string, unknown>): SessionClaims {
+  return {
+    sid: typeof payload.sid === "string" ? payload.sid : null,
+    // A JWT from before session ids carries no sign-in time: any "end all sessions" ends it.
+    authAt: typeof payload.authAt === "number" ? payload.authAt : 0,
+  };
+}
+
+/**
+ * The signed-in user's id from the request's session cookie, or null (none, invalid, expired).
+ * `claims`, when given, receives the session's id and sign-in time (checked with the user's row:
+ * a signed-out session is refused, lib/identity/sessions.ts).
+ */
+export async function sessionUserId(req: Request, claims?: { value?: SessionClaims }): Promise<string | null> {
   const cookie = req.headers.get("cookie");
   if (!cookie || !cookie.includes("authjs.session-token")) return null;
   for (const c of sessionCookieNames(env().AUTH_URL)) {
@@ -47,7 +61,10 @@ export async function sessionUserId(req: Request): Promise<string | null> {
     if (!raw) continue;
     const hit = known.get(raw);
     if (hit) {
-      if (hit.expMs > Date.now()) return hit.uid;
+      if (hit.expMs > Date.now()) {
+        if (claims) claims.value = hit.claims;
+        return hit.uid;
+      }
       known.delete(raw);
       return null;
     }
@@ -57,7 +74,9 @@ export async function sessionUserId(req: Request): Promise<string | null> {
     const expMs = typeof payload?.exp === "number" ? payload.exp * 1000 : Date.now() + 60_000;
     if (expMs <= Date.now()) return null;
     if (known.size >= MAX_ENTRIES) known.delete(known.keys().next().value!);
-    known.set(raw, { uid, expMs });
+    const sessionClaims = sessionClaimsOf(payload!);
+    known.set(raw, { uid, expMs, claims: sessionClaims });
+    if (claims) claims.value = sessionClaims;
     return uid;
   }
   return null;

@@ -3,6 +3,7 @@ import { AppError } from "@/lib/errors";
 import { actorForToken, actorForUser } from "@/lib/identity/service";
 import { requirePermission, type Actor } from "@/lib/identity/actor";
 import type { Permission } from "@/lib/identity/permissions";
+import type { SessionClaims } from "@/lib/identity/sessions";
 import { clientMeta, requestIdFrom } from "@/lib/http/request-meta";
 import { assertSameOriginRequest } from "@/lib/http/same-origin";
 import { errorResponse, json } from "@/lib/http/responses";
@@ -79,8 +80,9 @@ async function resolveActor(req: Request, requestId: string): Promise<Actor> {
     if (!actor) throw new AppError("UNAUTHENTICATED", "The API token is invalid, expired or revoked.");
     return actor;
   }
-  const userId = await sessionUserId(req);
-  const actor = userId ? await actorForUser(userId, meta) : null;
+  const claims: { value?: SessionClaims } = {};
+  const userId = await sessionUserId(req, claims);
+  const actor = userId ? await actorForUser(userId, meta, claims.value) : null;
   if (!actor) throw new AppError("UNAUTHENTICATED", "Sign in or send an API token (Authorization: Bearer ...).");
   return actor;
 }

@@ -1,4 +1,5 @@
-import { sql, type Row, type Tx } from "../../db";
+import { sql, ts, type Row, type Tx } from "../../db";
+import { env } from "../../env";
 import type { Actor } from "../../identity/actor";
 import { renderTemplate } from "../../processes/expressions";
 import { parseDurationMs } from "../../duration";
@@ -10,6 +11,11 @@ import { finishStepInTx } from "../transitions";
 
 // A wait step: the instance waits for an event of a type with a correlation key (or times out).
 // An event that arrived first is kept and delivered when the wait starts (lib/events).
+
+/** Events received before this were kept for correlation too long: expired, no wait takes them (EVENT_PENDING_TTL_HOURS). */
+export function pendingEventCutoff(now = Date.now()): Date {
+  return new Date(now - env().EVENT_PENDING_TTL_HOURS * 3_600_000);
+}
 
 export type ReceivedEvent = Pick<Row<"EventReceipt">, "id" | "eventId" | "source" | "type" | "subject" | "data">;
 
@@ -50,19 +56,20 @@ export async function run(ctx: Ctx, step: WaitStep, actor: Actor): Promise<StepR
     const [early] = await tx.query<ReceivedEvent>(
       sql`SELECT "id", "eventId", "source", "type", "subject", "data" FROM "EventReceipt"
         WHERE "type" = ${step.event} AND "correlationKey" = ${key} AND "consumedAt" IS NULL AND "result" IS NOT NULL
+          AND "receivedAt" > ${ts(pendingEventCutoff())} AND (${step.source ?? null}::text IS NULL OR "source" = ${step.source ?? null})
         ORDER BY "receivedAt" ASC LIMIT 1`,
     );
     if (early) return deliverEventInTx(tx, actor, { ...ctx, step }, ["PENDING"], early);
     const timeoutAt = timeoutMs !== null ? new Date(Date.now() + timeoutMs) : null;
     const inst = await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
-    await updateStepRunIf(tx, { id: ctx.stepRun.id, version: ctx.stepRun.version, statuses: ["PENDING"] }, { status: "WAITING", waitEventType: step.event, correlationKey: key, timeoutAt });
+    await updateStepRunIf(tx, { id: ctx.stepRun.id, version: ctx.stepRun.version, statuses: ["PENDING"] }, { status: "WAITING", waitEventType: step.event, waitEventSource: step.source ?? null, correlationKey: key, timeoutAt });
     await markWaitingInTx(tx, ctx, inst);
     tx.audit(actor, {
       action: "step.waiting",
       subjectType: "instance",
       subjectId: ctx.instance.id,
       instanceId: ctx.instance.id,
-      after: { stepId: step.id, stepRunId: ctx.stepRun.id, status: "WAITING", event: step.event, correlationKey: key, timeoutAt: timeoutAt?.toISOString() ?? null },
+      after: { stepId: step.id, stepRunId: ctx.stepRun.id, status: "WAITING", event: step.event, source: step.source ?? null, correlationKey: key, timeoutAt: timeoutAt?.toISOString() ?? null },
     });
     if (timeoutAt) {
       tx.enqueue({ queue: QUEUES.engine, name: "wait-timeout", jobId: `wait-timeout.${ctx.stepRun.id}`, payload: { instanceId: ctx.instance.id, stepRunId: ctx.stepRun.id }, runAt: timeoutAt });
