@@ -51,6 +51,8 @@ const ALLOWED = {
   kpi: ["db", "errors", "fields", "identity", "logger", "processes"],
   team: ["db", "errors", "fields", "identity", "references", "routing", "tasks"],
   "saved-filters": ["db", "errors", "identity", "tasks"],
+  // The organisation: people's lifecycle reroutes their tasks and retargets escalation plans.
+  people: ["db", "errors", "identity", "queues", "routing", "sla", "tasks"],
   openapi: ["audit", "comments", "errors", "http", "identity", "live", "notifications", "tasks"],
 };
 

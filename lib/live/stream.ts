@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { actorForUser } from "../identity/service";
+import { sessionsEndedChannel } from "../identity/sessions";
 import { createRedis, redis, redisKey } from "../redis";
 import { logger } from "../logger";
 import { scopeOf } from "../identity/scope";
@@ -100,14 +101,19 @@ export async function openLiveStream(actor: Actor, signal: AbortSignal, opts: { 
       cleanupRef = cleanup;
 
       sub = createRedis({ forWorker: true });
-      sub.on("message", (_channel: string, raw: string) => {
+      sub.on("message", (channel: string, raw: string) => {
+        // A deactivated (or logged-out-everywhere) person's streams end now, not at the next heartbeat.
+        if (channel === sessionsEndedChannel()) {
+          if (actor.type === "USER" && raw === actor.id) void cleanup();
+          return;
+        }
         const parsed = liveMessageSchema.safeParse(safeJson(raw));
         if (!parsed.success) return;
         const { event, audience } = parsed.data;
         if (mayReceive(viewer, audience, event.type)) send(sseFrame(event));
       });
       try {
-        await sub.subscribe(liveChannel());
+        await sub.subscribe(liveChannel(), sessionsEndedChannel());
       } catch (err) {
         logger.warn({ err: String(err) }, "live stream could not subscribe");
         send("retry: 10000\n\n");
