@@ -79,3 +79,14 @@ export const deactivationDtoSchema = userDtoSchema.extend({
   revokedTokens: z.number().int(),
 });
 export type DeactivationDto = z.infer<typeof deactivationDtoSchema>;
+
+/** A group as the administration lists it. */
+export const groupDtoSchema = z.object({
+  id: z.string(),
+  key: z.string(),
+  name: z.string(),
+  supervisor: personRef.nullable(),
+  memberCount: z.number().int(),
+});
+export type GroupDto = z.infer<typeof groupDtoSchema>;
+export const groupListSchema = z.object({ data: z.array(groupDtoSchema) });
