@@ -3,7 +3,7 @@
 // work by the task's own routing (or to a chosen colleague), retargets escalations, all audited.
 import { beforeAll, describe, expect, it } from "vitest";
 import { createGroup, createUser, userActor } from "@/prisma/factories";
-import { claimTask, createTask } from "@/lib/tasks";
+import { claimTask, createTask, fireDueEscalations } from "@/lib/tasks";
 import { actorForToken, createApiToken } from "@/lib/identity/service";
 import { deactivatePerson, reactivatePerson } from "@/lib/people/lifecycle";
 import { getUser, listUsers, updateUser } from "@/lib/people/service";
@@ -153,5 +153,44 @@ describe("administration", () => {
     expect((await listUsers(team.as.alice, { group: team.group.key, role: "MEMBER" })).data.map((u) => u.id).sort()).toEqual(
       [team.users.alice.id, team.users.bob.id, team.users.carol.id].sort(),
     );
+  });
+});
+
+describe("escalation along the reporting line", () => {
+  it("goes to the assignee's manager, then to that manager's manager, resolved when each level fires", async () => {
+    const prisma = db();
+    const top = await createUser(prisma, { name: `Director ${uid()}` });
+    const mid = await createUser(prisma, { name: `Manager ${uid()}`, supervisorId: top.id });
+    const clerk = await createUser(prisma, { name: `Clerk ${uid()}`, supervisorId: mid.id });
+    const task = await createTask(team.as.admin, {
+      title: `Line ${uid()}`,
+      assignee: clerk.id,
+      escalation: { levels: [{ after: "PT1H", action: "assignee_manager" }, { after: "PT2H", action: "manager_of_manager" }] },
+    });
+    // The manager changes after the task was created: the level uses the line as it is when it fires.
+    const newMid = await createUser(prisma, { name: `New manager ${uid()}`, supervisorId: top.id });
+    await updateUser(team.as.admin, clerk.id, { managerId: newMid.id });
+    const due = () => prisma.task.update({ where: { id: task.id }, data: { nextEscalationAt: new Date(Date.now() - 1000) } });
+
+    await due();
+    expect(await fireDueEscalations({ taskIds: [task.id], by: "timer" })).toHaveLength(1);
+    expect((await prisma.task.findUniqueOrThrow({ where: { id: task.id } })).assigneeId).toBe(newMid.id);
+    await due();
+    expect(await fireDueEscalations({ taskIds: [task.id], by: "timer" })).toHaveLength(1);
+    expect((await prisma.task.findUniqueOrThrow({ where: { id: task.id } })).assigneeId).toBe(top.id);
+    const notes = (await prisma.taskEscalation.findMany({ where: { taskId: task.id }, orderBy: { level: "asc" } })).map((e) => e.note);
+    expect(notes[0]).toContain(`${clerk.name}'s manager`);
+    expect(notes[1]).toContain(`${clerk.name}'s manager's manager`);
+  });
+
+  it("leaves the task where it is when there is no such manager", async () => {
+    const prisma = db();
+    const loner = await createUser(prisma, { name: `Loner ${uid()}` });
+    const task = await createTask(team.as.admin, { title: `No line ${uid()}`, assignee: loner.id, escalation: { levels: [{ after: "PT1H", action: "manager_of_manager" }] } });
+    await prisma.task.update({ where: { id: task.id }, data: { nextEscalationAt: new Date(Date.now() - 1000) } });
+    await fireDueEscalations({ taskIds: [task.id], by: "timer" });
+    const after = await prisma.task.findUniqueOrThrow({ where: { id: task.id } });
+    expect(after).toMatchObject({ assigneeId: loner.id, escalationLevel: 1 });
+    expect((await prisma.taskEscalation.findFirstOrThrow({ where: { taskId: task.id } })).note).toContain("not set or not active");
   });
 });
