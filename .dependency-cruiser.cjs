@@ -49,7 +49,8 @@ const ALLOWED = {
   engine: ["db", "duration", "env", "errors", "fields", "identity", "logger", "metrics", "outbound", "paths", "processes", "queues", "redis", "references", "rules", "secrets", "tasks"],
   events: ["db", "engine", "errors", "identity", "processes", "queues"],
   kpi: ["db", "errors", "fields", "identity", "logger", "processes"],
-  team: ["db", "errors", "fields", "identity", "references", "routing", "tasks"],
+  // queues: moving my open work to my delegate tells them (the "assigned to you" notification).
+  team: ["db", "errors", "fields", "identity", "queues", "references", "routing", "tasks"],
   "saved-filters": ["db", "errors", "identity", "tasks"],
   // The organisation: people's lifecycle reroutes their tasks and retargets escalation plans.
   people: ["db", "errors", "identity", "queues", "routing", "sla", "tasks"],

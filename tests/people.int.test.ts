@@ -7,6 +7,7 @@ import { claimTask, createTask, fireDueEscalations } from "@/lib/tasks";
 import { actorForToken, createApiToken } from "@/lib/identity/service";
 import { deactivatePerson, reactivatePerson } from "@/lib/people/lifecycle";
 import { getUser, listUsers, updateUser } from "@/lib/people/service";
+import { clearMyOutOfOffice, getMyOutOfOffice, setMyOutOfOffice } from "@/lib/team/my-out-of-office";
 import { appError, cliActor, db, makeTeam, uid, type Team } from "./helpers";
 
 let team: Team;
@@ -192,5 +193,42 @@ describe("escalation along the reporting line", () => {
     const after = await prisma.task.findUniqueOrThrow({ where: { id: task.id } });
     expect(after).toMatchObject({ assigneeId: loner.id, escalationLevel: 1 });
     expect((await prisma.taskEscalation.findFirstOrThrow({ where: { taskId: task.id } })).note).toContain("not set or not active");
+  });
+});
+
+describe("my own out of office", () => {
+  it("sets my window and delegate and, when asked, moves my open work to them with both names kept", async () => {
+    const prisma = db();
+    const [sam, dana] = await Promise.all([createUser(prisma, { name: `Sam ${uid()}` }), createUser(prisma, { name: `Dana ${uid()}` })]);
+    const mine = await createTask(team.as.admin, { title: `Mine ${uid()}`, assignee: sam.id });
+    // Dana requested this one: it cannot go to her (separation of duties) and stays with Sam.
+    const hers = await createTask(team.as.admin, { title: `Hers ${uid()}`, assignee: sam.id, requestedBy: dana.id });
+    const from = new Date().toISOString();
+    const until = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const out = await setMyOutOfOffice(userActor(sam), { from, until, delegate: dana.email, moveOpenWork: true, reason: "Holiday" });
+    expect(out).toMatchObject({ userId: sam.id, delegate: { id: dana.id }, movedTasks: 1, outOfOffice: { activeNow: true } });
+    expect(await prisma.task.findUniqueOrThrow({ where: { id: mine.id } })).toMatchObject({ assigneeId: dana.id, delegatedFromId: sam.id });
+    expect((await prisma.task.findUniqueOrThrow({ where: { id: hers.id } })).assigneeId).toBe(sam.id);
+    const [entry] = await auditOf("user.out_of_office_set", sam.id);
+    expect(entry).toMatchObject({ actorId: sam.id, after: { delegateId: dana.id, movedTaskIds: [mine.id], keptTaskIds: [hers.id] } });
+    const moved = await db().auditEntry.findFirstOrThrow({ where: { action: "task.reassigned", taskId: mine.id } });
+    expect(moved.after).toMatchObject({ assigneeName: dana.name, delegatedFromName: sam.name });
+    // New direct work goes to the delegate while Sam is away.
+    const next = await createTask(team.as.admin, { title: `Next ${uid()}`, assignee: sam.id });
+    expect((await prisma.task.findUniqueOrThrow({ where: { id: next.id } })).assigneeId).toBe(dana.id);
+
+    expect((await clearMyOutOfOffice(userActor(sam))).outOfOffice).toBeNull();
+    expect((await getMyOutOfOffice(userActor(sam))).delegate?.id).toBe(dana.id);
+  });
+
+  it("refuses bad windows and delegates, changing nothing", async () => {
+    const sam = await createUser(db(), { name: `Sam ${uid()}` });
+    const from = new Date().toISOString();
+    const until = new Date(Date.now() + 86_400_000).toISOString();
+    expect((await appError(setMyOutOfOffice(userActor(sam), { from: until, until: from, delegate: null }))).code).toBe("VALIDATION_FAILED");
+    expect((await appError(setMyOutOfOffice(userActor(sam), { from, until, delegate: sam.id }))).code).toBe("VALIDATION_FAILED");
+    expect((await appError(setMyOutOfOffice(userActor(sam), { from, until, delegate: null, moveOpenWork: true }))).code).toBe("VALIDATION_FAILED");
+    expect((await appError(clearMyOutOfOffice(userActor(sam)))).code).toBe("CONFLICT");
+    expect((await db().user.findUniqueOrThrow({ where: { id: sam.id } })).outOfOfficeUntil).toBeNull();
   });
 });
