@@ -49,10 +49,13 @@ const ALLOWED = {
   engine: ["db", "duration", "env", "errors", "fields", "identity", "logger", "metrics", "outbound", "paths", "processes", "queues", "redis", "references", "rules", "secrets", "tasks"],
   events: ["db", "engine", "errors", "identity", "processes", "queues"],
   kpi: ["db", "errors", "fields", "identity", "logger", "processes"],
-  team: ["db", "errors", "fields", "identity", "references", "routing", "tasks"],
+  // queues: moving my open work to my delegate tells them (the "assigned to you" notification).
+  team: ["db", "errors", "fields", "identity", "queues", "references", "routing", "tasks"],
   "saved-filters": ["db", "errors", "identity", "tasks"],
   // Retention: deletes old rows of several domains' tables by age (env), nothing else.
   retention: ["db", "env"],
+  // The organisation: people's lifecycle reroutes their tasks and retargets escalation plans.
+  people: ["db", "errors", "identity", "queues", "routing", "sla", "tasks"],
   openapi: ["audit", "comments", "errors", "http", "identity", "live", "notifications", "tasks"],
 };
 

@@ -16,6 +16,7 @@ const SCREENS: { name: string; as: UserName; path: string; ready: (page: Page) =
   { name: "rules", as: "priya", path: "/rules", ready: (p) => p.getByRole("table", { name: "Decision tables" }) },
   { name: "processes", as: "priya", path: "/processes", ready: (p) => p.getByRole("heading", { name: "Processes", level: 1 }) },
   { name: "instances", as: "priya", path: "/processes/instances", ready: (p) => p.getByTestId("instances-table") },
+  { name: "people", as: "priya", path: "/admin/people", ready: (p) => p.getByTestId("people-table") },
   { name: "tokens", as: "priya", path: "/admin/tokens", ready: (p) => p.getByTestId("tokens-table").or(p.getByText("No API tokens yet")) },
   { name: "secrets", as: "priya", path: "/admin/secrets", ready: (p) => p.getByTestId("secrets-table") },
   { name: "webhooks", as: "priya", path: "/admin/webhooks", ready: (p) => p.getByRole("heading", { name: "Webhooks", level: 1 }) },

@@ -77,7 +77,9 @@ async function main() {
     u[d.key] = await createUser(prisma, { email: d.email, name: d.name, role: d.role, skills: "skills" in d ? [...d.skills] : [] });
   }
   for (const k of ["maya", "dana", "leo"] as const) await prisma.user.update({ where: { id: u[k].id }, data: { supervisorId: u.sam.id } });
-  for (const k of ["chen", "tomas"] as const) await prisma.user.update({ where: { id: u[k].id }, data: { supervisorId: u.omar.id } });
+  for (const k of ["chen", "tomas", "rita"] as const) await prisma.user.update({ where: { id: u[k].id }, data: { supervisorId: u.omar.id } });
+  // The team leads report to Priya, who runs operations: "the manager's manager" of a clerk.
+  for (const k of ["sam", "omar"] as const) await prisma.user.update({ where: { id: u[k].id }, data: { supervisorId: u.priya.id } });
   await prisma.user.update({ where: { id: u.maya.id }, data: { delegateId: u.dana.id } });
 
   await createGroup(prisma, { key: "accounts-payable", name: "Accounts payable", supervisorId: u.sam.id, memberIds: [u.maya.id, u.dana.id, u.leo.id] });

@@ -9,6 +9,7 @@ import { createTask as createTaskService } from "@/lib/tasks";
 import { invoiceRoutingTable } from "@/lib/rules/examples/invoice-routing";
 import { modelToDmnXml } from "@/lib/rules/serialize";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { createUser } from "@/prisma/factories";
 import { db, failedMaintenanceJob, groupTask, makeTeam, tokenFor, uid, type Team } from "./helpers";
 
 // People reach the API with a next-auth session; the session lookup is replaced by a variable
@@ -56,6 +57,10 @@ const { PUT: setSplit, DELETE: clearSplit } = await import("@/app/api/v1/process
 const { POST: retryJob } = await import("@/app/api/v1/queues/[queue]/jobs/[id]/retry/route");
 const { DELETE: removeJob } = await import("@/app/api/v1/queues/[queue]/jobs/[id]/route");
 const { PUT: putCalendar } = await import("@/app/api/v1/groups/[key]/calendar/route");
+const { PATCH: updateUser } = await import("@/app/api/v1/users/[id]/route");
+const { POST: deactivateUser } = await import("@/app/api/v1/users/[id]/deactivate/route");
+const { POST: reactivateUser } = await import("@/app/api/v1/users/[id]/reactivate/route");
+const { PUT: setMyOutOfOffice, DELETE: clearMyOutOfOffice } = await import("@/app/api/v1/me/out-of-office/route");
 
 type Route = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -177,6 +182,20 @@ const webhookEndpoint = async () => {
   return { id: ((await res.json()) as { id: string }).id };
 };
 
+/** A person of their own (deactivation must not touch the team's). */
+const newPerson = async () => ({ id: (await createUser(db(), { name: `Coverage ${uid()}` })).id });
+const leftPerson = async () => {
+  const p = await newPerson();
+  const res = await send({ as: { user: "admin" }, route: deactivateUser as Route, params: async () => p, body: () => ({ reason: "Left" }) }, `setup-${uid()}`);
+  expect(res.status, await res.clone().text()).toBe(200);
+  return p;
+};
+const daveAway = async () => {
+  const res = await send({ as: { user: "outsider" }, route: setMyOutOfOffice as Route, method: "PUT", body: awayWindow }, `setup-${uid()}`);
+  expect(res.status, await res.clone().text()).toBe(200);
+  return {};
+};
+
 /** A process with versions 1 and 2 and one instance of v1 (its first step pending: no worker runs here). */
 const instanceOnV1 = async () => {
   const key = await publishedProcess();
@@ -256,6 +275,13 @@ const cases: { name: string; call: Call; status: number; actions: string[] }[] =
   { name: "redeliver a failed delivery (admin)", call: { as: { user: "admin" }, route: redeliverWebhook as Route, params: failedDelivery }, status: 202, actions: ["webhook.redelivered"] },
   { name: "delete it (admin)", call: { as: { user: "admin" }, route: deleteWebhook as Route, method: "DELETE", params: webhookEndpoint }, status: 200, actions: ["webhook.deleted"] },
   { name: "set a group's business calendar (admin)", call: { as: { user: "admin" }, route: putCalendar as Route, method: "PUT", params: async () => ({ key: team.group.key }), body: () => ({ timeZone: "Europe/Berlin", workingDays: [1, 2, 3, 4, 5], start: "09:00", end: "17:00" }) }, status: 200, actions: ["calendar.updated"] },
+  { name: "set my own out of office (person)", call: { as: { user: "carol" }, route: setMyOutOfOffice as Route, method: "PUT", body: awayWindow }, status: 200, actions: ["user.out_of_office_set"] },
+  { name: "end my own out of office (person)", call: { as: { user: "outsider" }, route: clearMyOutOfOffice as Route, method: "DELETE", params: daveAway }, status: 200, actions: ["user.out_of_office_cleared"] },
+  { name: "change a person's role and skills (admin)", call: { as: { user: "admin" }, route: updateUser as Route, method: "PATCH", params: newPerson, body: () => ({ role: "SUPERVISOR", skills: ["german"] }) }, status: 200, actions: ["user.updated"] },
+  { name: "deactivate a person (admin token)", call: { as: { token: () => adminToken }, route: deactivateUser as Route, params: newPerson, body: () => ({ reason: "Left the company" }) }, status: 200, actions: ["user.deactivated"] },
+  { name: "reactivate them (admin)", call: { as: { user: "admin" }, route: reactivateUser as Route, params: leftPerson }, status: 200, actions: ["user.reactivated"] },
+  { name: "supervisor changes a person (403)", call: { as: { user: "supervisor" }, route: updateUser as Route, method: "PATCH", params: newPerson, body: () => ({ role: "ADMIN" }) }, status: 403, actions: [] },
+  { name: "deactivate without a reason (422)", call: { as: { user: "admin" }, route: deactivateUser as Route, params: newPerson, body: () => ({ reason: "" }) }, status: 422, actions: [] },
   // Refused requests change nothing and write nothing.
   { name: "member sets someone's out of office (403)", call: { as: { user: "alice" }, route: setOutOfOffice as Route, method: "PUT", params: async () => ({ id: team.users.bob.id }), body: awayWindow }, status: 403, actions: [] },
   { name: "supervisor sets an outsider's out of office (403)", call: { as: { user: "supervisor" }, route: setOutOfOffice as Route, method: "PUT", params: async () => ({ id: team.users.outsider.id }), body: awayWindow }, status: 403, actions: [] },
@@ -339,6 +365,10 @@ const COVERED = new Set([
   "app/api/v1/queues/[queue]/jobs/[id]/retry/route.ts",
   "app/api/v1/queues/[queue]/jobs/[id]/route.ts",
   "app/api/v1/groups/[key]/calendar/route.ts",
+  "app/api/v1/users/[id]/route.ts",
+  "app/api/v1/users/[id]/deactivate/route.ts",
+  "app/api/v1/users/[id]/reactivate/route.ts",
+  "app/api/v1/me/out-of-office/route.ts",
 ]);
 const EXEMPT: Record<string, string> = {
   "app/api/v1/notifications/read/route.ts": "marks the caller's own notifications read: personal state, not an audited subject",

@@ -1,8 +1,9 @@
 "use client";
 
-// Admin screens over REST: API tokens, named secrets, webhook endpoints and their deliveries.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+// Admin screens over REST: people and groups, API tokens, named secrets, webhook endpoints and their deliveries.
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { CreatedTokenDto, CreateServiceAccountInput, CreateTokenInput, ServiceAccountDto, TokenDto } from "@/lib/identity/schemas";
+import type { DeactivateInput, DeactivationDto, GroupDto, UserDto, UserList, UserPatch } from "@/lib/people/schemas";
 import type { CreateSecretInput, RotateSecretInput, SecretDto, SecretList } from "@/lib/secrets/schemas";
 import type { CreateWebhookInput, DeliveryPage, WebhookDto, WebhookWithSecretDto } from "@/lib/webhooks/schemas";
 import { api } from "@/components/data/api";
@@ -71,3 +72,30 @@ export function useDeliveries(endpointId: string) {
 
 export const useRedeliver = () =>
   useMutationThenRefetch(queryKeys.webhooks, (d: { endpointId: string; id: string }) => api(`/api/v1/webhooks/${d.endpointId}/deliveries/${d.id}/redeliver`, { method: "POST" }));
+
+/** The directory as administrators page through it: filters, then "Load more" along the cursor. */
+export function useDirectory(filters: Record<string, string>) {
+  return useInfiniteQuery({
+    queryKey: queryKeys.directory(filters),
+    initialPageParam: "",
+    queryFn: ({ signal, pageParam }) => {
+      const qs = new URLSearchParams({ ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v)), limit: "50", ...(pageParam ? { cursor: pageParam } : {}) });
+      return api<UserList>(`/api/v1/users?${qs}`, { signal });
+    },
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+  });
+}
+
+export function useGroups() {
+  return useQuery({ queryKey: queryKeys.groups, queryFn: ({ signal }) => api<{ data: GroupDto[] }>("/api/v1/groups", { signal }) });
+}
+
+const userPath = (id: string) => `/api/v1/users/${encodeURIComponent(id)}`;
+
+export const useUpdateUser = () =>
+  useMutationThenRefetch(queryKeys.people, ({ id, ...body }: UserPatch & { id: string }) => api<UserDto>(userPath(id), { method: "PATCH", body }));
+
+export const useDeactivateUser = () =>
+  useMutationThenRefetch(queryKeys.people, ({ id, ...body }: DeactivateInput & { id: string }) => api<DeactivationDto>(`${userPath(id)}/deactivate`, { method: "POST", body }));
+
+export const useReactivateUser = () => useMutationThenRefetch(queryKeys.people, (id: string) => api<UserDto>(`${userPath(id)}/reactivate`, { method: "POST", body: {} }));

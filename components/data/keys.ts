@@ -10,6 +10,9 @@ export type InboxView = "inbox" | "mine" | "group" | "asked" | "decided" | "all"
 export const queryKeys = {
   me: ["me"] as const,
   people: ["people"] as const,
+  /** The administration's directory pages (under "people": a change refetches the pickers too). */
+  directory: (filters: Record<string, string>) => ["people", "directory", filters] as const,
+  groups: ["groups"] as const,
   notifications: ["notifications"] as const,
   notificationPreferences: ["notification-preferences"] as const,
 

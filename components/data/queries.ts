@@ -15,7 +15,7 @@ export function useMe() {
 export function usePeople(enabled = true) {
   return useQuery({
     queryKey: queryKeys.people,
-    queryFn: ({ signal }) => api<{ data: PersonDto[] }>("/api/v1/users", { signal }),
+    queryFn: ({ signal }) => api<{ data: PersonDto[] }>("/api/v1/users?limit=200", { signal }),
     enabled,
     staleTime: 5 * 60_000,
   });

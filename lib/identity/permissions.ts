@@ -18,6 +18,8 @@ export const PERMISSIONS = [
   "audit:read",
   "tokens:manage",
   "users:read",
+  // Administer people and groups: invite, change role, skills, groups and manager, deactivate.
+  "users:manage",
   // Upload, test and publish decision tables (DMN); evaluating one through the API needs it too.
   "rules:edit",
   // Upload, deprecate and operate process definitions and instances (start, retry).

@@ -96,7 +96,6 @@ export type MeDto = z.infer<typeof meSchema>;
 /** A person as others pick them (to ask, mention or assign). */
 const personDtoSchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
 export type PersonDto = z.infer<typeof personDtoSchema>;
-export const peopleListSchema = z.object({ data: z.array(personDtoSchema) });
 
 const serviceAccountFields = {
   name: z

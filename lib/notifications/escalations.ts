@@ -60,6 +60,8 @@ function escalationMessage(action: EscalationAction, ref: string, title: string,
       return { kind: "task.reminder", title: `Reminder: ${ref} is due — ${title}` };
     case "reassign":
     case "supervisor":
+    case "assignee_manager":
+    case "manager_of_manager":
       return { kind: "task.escalated", title: `${ref} escalated to you (overdue): ${title}` };
     case "group":
       return { kind: "task.escalated", title: `${ref} escalated to your queue (overdue): ${title}` };

@@ -6,7 +6,7 @@ import { parseDurationMs } from "../duration";
 
 const durationSchema = z.string().refine((s) => parseDurationMs(s) !== null, "must be an ISO 8601 duration such as PT30M, PT8H or P2D");
 
-export const ESCALATION_ACTIONS = ["remind", "reassign", "supervisor", "group", "auto_decide", "fail"] as const;
+export const ESCALATION_ACTIONS = ["remind", "reassign", "supervisor", "assignee_manager", "manager_of_manager", "group", "auto_decide", "fail"] as const;
 export type EscalationAction = (typeof ESCALATION_ACTIONS)[number];
 
 /** What each action does, in words (UI, docs, audit notes). */
@@ -14,6 +14,8 @@ export const ESCALATION_ACTION_LABELS: Record<EscalationAction, string> = {
   remind: "Remind",
   reassign: "Reassign to backup",
   supervisor: "Escalate to supervisor",
+  assignee_manager: "Escalate to the assignee's manager",
+  manager_of_manager: "Escalate to the manager's manager",
   group: "Escalate to group",
   auto_decide: "Decide automatically",
   fail: "Fail the step",
@@ -30,6 +32,9 @@ const escalationLevelSchema = z.discriminatedUnion("action", [
   z.object({ ...after, action: z.literal("reassign"), to: z.string().trim().min(1).max(254) }).strict(),
   /** The assignee's supervisor (else the candidate group's supervisor). */
   z.object({ ...after, action: z.literal("supervisor") }).strict(),
+  /** The reporting line, resolved when the level fires: the assignee's manager, or that manager's manager. */
+  z.object({ ...after, action: z.literal("assignee_manager") }).strict(),
+  z.object({ ...after, action: z.literal("manager_of_manager") }).strict(),
   /** A named group's queue (key). */
   z.object({ ...after, action: z.literal("group"), group: z.string().trim().min(1).max(100) }).strict(),
   z

@@ -1,14 +1,13 @@
-import { raw, sql, transaction, ts, type AuditInput, type OutboxInput, type Prisma, type Tx } from "../db";
+import { raw, sql, transaction, ts, type AuditInput, type OutboxInput } from "../db";
 import { workerActor, type Actor } from "../identity/actor";
 import { QUEUES } from "../queues";
 import { publishTaskEvent } from "../live/publish";
-import { declaredOutcomes, isApprovingOutcome } from "./decisions";
-import { sodConflict } from "./access";
 import { cancellationConsequences, decisionConsequences } from "./consequences";
 import { allowedFrom, assertTarget } from "./state-machine";
 import { metrics } from "../metrics/registry";
-import { escalationJobId, levelDueAt, parsePlan } from "../sla/plan";
+import { escalationJobId, parsePlan } from "../sla/plan";
 import { ESCALATION_ACTION_LABELS, type EscalationAction, type EscalationPlan } from "../sla/schemas";
+import { loadTargets, planEffect, type DueRow, type Effect } from "./escalation-effects";
 
 // Fires due escalation levels: a task change (the state machine's "escalate") made by the
 // escalation policy, for many tasks at once. One call handles a batch of tasks in ONE transaction with
@@ -20,43 +19,6 @@ import { ESCALATION_ACTION_LABELS, type EscalationAction, type EscalationPlan } 
 
 export type FiredBy = "timer" | "sweep";
 
-interface DueRow {
-  id: string;
-  number: number;
-  title: string;
-  version: number;
-  assigneeId: string | null;
-  candidateGroupId: string | null;
-  requestedById: string | null;
-  instanceId: string | null;
-  stepRunId: string | null;
-  escalationPolicy: Prisma.JsonValue;
-  escalationLevel: number;
-  nextEscalationAt: Date;
-  slaPausedMs: bigint | number;
-  outcomes: Prisma.JsonValue;
-  createdByActor: string | null;
-  approvalsRequired: number;
-  approverIds: string[];
-}
-
-interface Effect {
-  row: DueRow;
-  level: number;
-  action: EscalationAction;
-  scheduledAt: Date;
-  assigneeAfter: string | null;
-  groupAfter: string | null;
-  toAssigneeId: string | null;
-  toGroupId: string | null;
-  status: "OPEN" | "DECIDED" | "CANCELLED";
-  outcome: string | null;
-  reason: string | null;
-  ownerChanged: boolean;
-  next: Date | null;
-  note: string;
-}
-
 export interface FiredEscalation {
   taskId: string;
   level: number;
@@ -67,111 +29,15 @@ export interface FiredEscalation {
 
 export const escalationActor = (): Actor => workerActor("escalation policy");
 
-/** Loads people and groups the batch's levels name, in three queries. */
-async function loadTargets(tx: Tx, rows: DueRow[], plans: Map<string, EscalationPlan>) {
-  const userRefs = new Set<string>();
-  const groupKeys = new Set<string>();
-  const groupIds = new Set<string>();
-  for (const r of rows) {
-    if (r.assigneeId) userRefs.add(r.assigneeId);
-    if (r.candidateGroupId) groupIds.add(r.candidateGroupId);
-    const l = plans.get(r.id)!.levels[r.escalationLevel];
-    if (l?.action === "reassign") userRefs.add(l.to.includes("@") ? l.to.toLowerCase() : l.to);
-    if (l?.action === "group") groupKeys.add(l.group);
-  }
-  const refs = [...userRefs];
-  type Person = { id: string; email: string; name: string; active: boolean; supervisorId: string | null };
-  const groups = await tx.query<{ id: string; key: string; name: string; supervisorId: string | null }>(
-    sql`SELECT "id", "key", "name", "supervisorId" FROM "Group" WHERE "id" = ANY(${[...groupIds]}::text[]) OR "key" = ANY(${[...groupKeys]}::text[])`,
-  );
-  const people = (where: ReturnType<typeof sql>) => tx.query<Person>(sql`SELECT "id", "email", "name", "active", "supervisorId" FROM "User" WHERE ${where}`);
-  const users = await people(sql`"id" = ANY(${refs}::text[]) OR "email" = ANY(${refs.filter((r) => r.includes("@"))}::text[])`);
-  const supervisorIds = [...new Set([...users.map((u) => u.supervisorId), ...groups.map((g) => g.supervisorId)].filter((s): s is string => !!s))];
-  const supervisors = supervisorIds.length ? await people(sql`"id" = ANY(${supervisorIds}::text[])`) : [];
-  const byRef = new Map<string, (typeof users)[number]>();
-  for (const u of [...users, ...supervisors]) {
-    byRef.set(u.id, u);
-    byRef.set(u.email.toLowerCase(), u);
-  }
-  return {
-    user: (ref: string | null | undefined) => (ref ? byRef.get(ref.includes("@") ? ref.toLowerCase() : ref) : undefined),
-    groupById: new Map(groups.map((g) => [g.id, g])),
-    groupByKey: new Map(groups.map((g) => [g.key, g])),
-  };
-}
-
-function planEffect(row: DueRow, plan: EscalationPlan, t: Awaited<ReturnType<typeof loadTargets>>): Effect {
-  const index = row.escalationLevel;
-  const def = plan.levels[index]!;
-  const pausedMs = Number(row.slaPausedMs);
-  const terminal = def.action === "auto_decide" || def.action === "fail";
-  const base: Effect = {
-    row,
-    level: index + 1,
-    action: def.action,
-    scheduledAt: row.nextEscalationAt,
-    assigneeAfter: row.assigneeId,
-    groupAfter: row.candidateGroupId,
-    toAssigneeId: null,
-    toGroupId: null,
-    status: "OPEN",
-    outcome: null,
-    reason: null,
-    ownerChanged: false,
-    next: terminal ? null : levelDueAt(plan, index + 1, pausedMs),
-    note: "",
-  };
-  const holder = t.user(row.assigneeId)?.name ?? (row.candidateGroupId ? `the ${t.groupById.get(row.candidateGroupId)?.name ?? "group"} queue` : "nobody");
-  const moveTo = (userId: string, name: string, what: string): Effect => {
-    if (userId === row.assigneeId) return { ...base, note: `${what}: ${name} already holds it` };
-    // The one SoD / four-eyes rule (access.ts): never the requester, the creator or an earlier approver.
-    const conflict = sodConflict({ ...row, approvals: row.approverIds.map((approverId) => ({ approverId })) }, userId, name);
-    if (conflict) return { ...base, note: `${what}: ${conflict.message.replace(/\.$/, "")}; left with ${holder}` };
-    return { ...base, assigneeAfter: userId, toAssigneeId: userId, ownerChanged: true, note: `${what}: moved from ${holder} to ${name}` };
-  };
-  switch (def.action) {
-    case "remind":
-      return { ...base, toAssigneeId: row.assigneeId, toGroupId: row.assigneeId ? null : row.candidateGroupId, note: `Reminded ${holder}` };
-    case "reassign": {
-      const backup = t.user(def.to);
-      if (!backup || !backup.active) return { ...base, note: `Backup ${def.to} is not an active user; left with ${holder}` };
-      return moveTo(backup.id, backup.name, "Reassigned to backup");
-    }
-    case "supervisor": {
-      const fromAssignee = t.user(row.assigneeId)?.supervisorId;
-      const fromGroup = row.candidateGroupId ? t.groupById.get(row.candidateGroupId)?.supervisorId : null;
-      const sup = t.user(fromAssignee ?? fromGroup ?? null);
-      if (!sup || !sup.active) return { ...base, note: `No supervisor to escalate to; left with ${holder}` };
-      return moveTo(sup.id, sup.name, "Escalated to supervisor");
-    }
-    case "group": {
-      const g = t.groupByKey.get(def.group);
-      if (!g) return { ...base, note: `Group ${def.group} does not exist; left with ${holder}` };
-      if (g.id === row.candidateGroupId && !row.assigneeId) return { ...base, note: `Already in the ${g.name} queue` };
-      return { ...base, assigneeAfter: null, groupAfter: g.id, toGroupId: g.id, ownerChanged: true, note: `Escalated to the ${g.name} queue (from ${holder})` };
-    }
-    case "auto_decide": {
-      const allowed = ["approve", "reject", ...declaredOutcomes(row).map((o) => o.id)];
-      if (!allowed.includes(def.outcome)) return { ...base, note: `Outcome ${def.outcome} is not one this task offers; left with ${holder}` };
-      // An automatic decision is the system's and never one of the N approvals people must give (M5).
-      if (row.approvalsRequired > 1 && isApprovingOutcome(row, def.outcome)) {
-        return { ...base, note: `Not decided automatically: ${def.outcome} needs ${row.approvalsRequired} approvals from people; left with ${holder}` };
-      }
-      return { ...base, status: "DECIDED", outcome: def.outcome, reason: def.reason, note: `Decided automatically: ${def.outcome}` };
-    }
-    case "fail": {
-      const reason = def.reason ?? `No decision within the deadline (escalation level ${index + 1}).`;
-      return { ...base, status: "CANCELLED", reason, note: row.stepRunId ? "The step failed: no decision in time" : "Cancelled: no decision in time" };
-    }
-  }
-}
 
 /** The statuses a level may fire in (the state machine's "escalate"). */
 const FROM = allowedFrom("escalate");
 
 const SELECT_COLUMNS = raw(`id, number, title, version, "assigneeId", "candidateGroupId", "requestedById", "instanceId", "stepRunId",
   "escalationPolicy", "escalationLevel", "nextEscalationAt", "slaPausedMs", outcomes, "createdByActor", "approvalsRequired",
-  ARRAY(SELECT a."approverId" FROM "TaskApproval" a WHERE a."taskId" = "Task".id) AS "approverIds"`);
+  ARRAY(SELECT a."approverId" FROM "TaskApproval" a WHERE a."taskId" = "Task".id) AS "approverIds",
+  (SELECT e."fromAssigneeId" FROM "TaskEscalation" e WHERE e."taskId" = "Task".id AND e."toAssigneeId" IS NOT NULL AND e.action <> 'remind'
+    ORDER BY e.level LIMIT 1) AS "escalatedFromId"`);
 
 /**
  * Fires the due level of the given tasks (a timer batch) or of any due tasks (the sweep: those

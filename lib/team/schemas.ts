@@ -69,17 +69,31 @@ export const teamQuerySchema = z.object({
   supervisor: z.string().trim().max(254).optional(),
 });
 
-export const outOfOfficeSchema = z
-  .object({
-    from: isoDateTime(),
-    until: isoDateTime(),
-    /** Who gets their direct work meanwhile (id or e-mail); null: nobody, tasks go to the queue. */
-    delegate: z.string().trim().min(1).max(254).nullable(),
-    reason: z.string().trim().max(500).optional(),
-  })
-  .strict()
-  .refine((v) => new Date(v.until) > new Date(v.from), { path: ["until"], message: "must be after the start" })
-  .refine((v) => new Date(v.until) > new Date(), { path: ["until"], message: "must be in the future" });
+const outOfOfficeFields = {
+  from: isoDateTime(),
+  until: isoDateTime(),
+  /** Who gets their direct work meanwhile (id or e-mail); null: nobody, tasks go to the queue. */
+  delegate: z.string().trim().min(1).max(254).nullable(),
+  reason: z.string().trim().max(500).optional(),
+};
+
+/** A window ends after it starts, and in the future. */
+function windowChecks<T extends z.ZodType<{ from: string; until: string }>>(schema: T) {
+  return schema
+    .refine((v) => new Date(v.until) > new Date(v.from), { path: ["until"], message: "must be after the start" })
+    .refine((v) => new Date(v.until) > new Date(), { path: ["until"], message: "must be in the future" });
+}
+
+export const outOfOfficeSchema = windowChecks(z.object(outOfOfficeFields).strict());
+
+/** My own window (PUT /api/v1/me/out-of-office): optionally my current open work moves to the delegate now. */
+export const myOutOfOfficeSchema = windowChecks(
+  z
+    .object({ ...outOfOfficeFields, moveOpenWork: z.boolean().default(false) })
+    .strict()
+    .refine((v) => !v.moveOpenWork || !!v.delegate, { path: ["delegate"], message: "choose who takes your work" }),
+);
+export type MyOutOfOfficeInput = z.infer<typeof myOutOfOfficeSchema>;
 
 export const clearOutOfOfficeSchema = z.object({ reason: z.string().trim().max(500).optional() }).strict();
 
@@ -90,3 +104,7 @@ export const outOfOfficeDtoSchema = z.object({
   delegate: personRef.extend({ email: z.string() }).nullable(),
 });
 export type OutOfOfficeDto = z.infer<typeof outOfOfficeDtoSchema>;
+
+/** What setting my window did: the window, and the tasks that moved to my delegate. */
+export const myOutOfOfficeDtoSchema = outOfOfficeDtoSchema.extend({ movedTasks: z.number().int() });
+export type MyOutOfOfficeDto = z.infer<typeof myOutOfOfficeDtoSchema>;

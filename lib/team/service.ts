@@ -1,6 +1,6 @@
 import { TZDate } from "@date-fns/tz";
 import { endOfDay } from "date-fns";
-import { db, sql, transaction, type Prisma } from "../db";
+import { db, sql, transaction, type Prisma, type Tx } from "../db";
 import { AppError, parse } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
 import { taskReference } from "../references";
@@ -212,7 +212,7 @@ async function manageableMember(actor: Actor, userId: string) {
   return { member, scope };
 }
 
-function toOutOfOfficeDto(
+export function toOutOfOfficeDto(
   u: { id: string; name: string; outOfOfficeFrom: Date | null; outOfOfficeUntil: Date | null; delegate: { id: string; name: string; email: string } | null },
   now = new Date(),
 ): OutOfOfficeDto {
@@ -243,21 +243,38 @@ export async function setOutOfOffice(actor: Actor, userId: string, input: unknow
     }
     delegate = { id: d.id, name: d.name, email: d.email };
   }
-  const from = new Date(data.from);
-  const until = new Date(data.until);
+  return saveOutOfOffice(actor, member, { from: new Date(data.from), until: new Date(data.until), reason: data.reason ?? null }, delegate);
+}
+
+export type Member = { id: string; name: string; outOfOfficeFrom: Date | null; outOfOfficeUntil: Date | null; delegateId: string | null; delegate: { id: string; name: string; email: string } | null };
+
+/**
+ * Writes an out-of-office window and delegate with its `user.out_of_office_set` entry; `moveWork`
+ * runs in the same transaction (moving the person's current work to the delegate) and what it
+ * returns is recorded in the entry's `after`.
+ */
+export async function saveOutOfOffice(
+  actor: Actor,
+  member: Member,
+  window: { from: Date; until: Date; reason: string | null },
+  delegate: { id: string; name: string; email: string } | null,
+  moveWork?: (tx: Tx) => Promise<Record<string, unknown>>,
+): Promise<OutOfOfficeDto> {
+  const { from, until } = window;
   const updated = await transaction(async (tx) => {
     await tx.update("User", { outOfOfficeFrom: from, outOfOfficeUntil: until, delegateId: delegate?.id ?? null }, sql`"id" = ${member.id}`);
     const row = { id: member.id, name: member.name, outOfOfficeFrom: from, outOfOfficeUntil: until, delegateId: delegate?.id ?? null, delegate };
+    const moved = moveWork ? await moveWork(tx) : {};
     tx.audit(actor, {
       action: "user.out_of_office_set",
       subjectType: "user",
       subjectId: member.id,
       before: oooAudit(member, member.delegate?.name ?? null),
-      after: oooAudit(row, delegate?.name ?? null),
-      reason: data.reason ?? null,
+      after: { ...oooAudit(row, delegate?.name ?? null), ...moved },
+      reason: window.reason,
     });
     return row;
-  }, { batched: true });
+  }, { batched: !moveWork });
   return toOutOfOfficeDto(updated);
 }
 
@@ -265,6 +282,11 @@ export async function setOutOfOffice(actor: Actor, userId: string, input: unknow
 export async function clearOutOfOffice(actor: Actor, userId: string, input: unknown = {}): Promise<OutOfOfficeDto> {
   const data = parse(clearOutOfOfficeSchema, input ?? {}, "Request");
   const { member } = await manageableMember(actor, userId);
+  return endOutOfOffice(actor, member, data.reason ?? null);
+}
+
+/** Ends a window now (`user.out_of_office_cleared`); the delegate stays for next time. */
+export async function endOutOfOffice(actor: Actor, member: Member, reason: string | null): Promise<OutOfOfficeDto> {
   if (!member.outOfOfficeFrom && !member.outOfOfficeUntil) {
     throw new AppError("CONFLICT", `${member.name} has no out-of-office window to clear.`);
   }
@@ -277,7 +299,7 @@ export async function clearOutOfOffice(actor: Actor, userId: string, input: unkn
       subjectId: member.id,
       before: oooAudit(member, member.delegate?.name ?? null),
       after: oooAudit(row, row.delegate?.name ?? null),
-      reason: data.reason ?? null,
+      reason,
     });
     return row;
   }, { batched: true });

@@ -1,14 +1,14 @@
-import { z } from "zod";
 import { defineRoute } from "@/app/api/_lib/define-route";
-import { listPeople } from "@/lib/identity/people";
-import { peopleListSchema } from "@/lib/identity/schemas";
+import { listUsers } from "@/lib/people/service";
+import { userListQuerySchema, userListSchema } from "@/lib/people/schemas";
 
 export const GET = defineRoute({
-  operationId: "listPeople",
+  operationId: "listUsers",
   tags: ["people"],
-  summary: "Active people to ask or mention (`?q=` filters by name or e-mail)",
+  summary:
+    "People by name (`?q=` name or e-mail; filters role, group, skill; cursor pagination). Everyone sees active people; `status=inactive|all` needs users:manage",
   permission: "users:read",
-  query: z.object({ q: z.string().max(100).optional() }),
-  responses: { 200: { schema: peopleListSchema } },
-  handler: async ({ actor, query }) => listPeople(actor, { q: query.q }),
+  query: userListQuerySchema,
+  responses: { 200: { schema: userListSchema } },
+  handler: async ({ actor, query }) => listUsers(actor, query),
 });
