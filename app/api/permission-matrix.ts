@@ -107,7 +107,6 @@ export const ACCESS: Record<string, AccessRow> = {
   listServiceAccounts: { rule: "" },
   createServiceAccount: { rule: "admin-role service accounts only by admins" },
   updateServiceAccount: { rule: "admin-role service accounts only by admins; deactivation stops its tokens at once" },
-  listPeople: { rule: "" },
   listGroups: { rule: "" },
   listUsers: { rule: "inactive people (status=inactive|all): users:manage" },
   getUser: { rule: "inactive people: users:manage, else 404" },
