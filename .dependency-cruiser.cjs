@@ -51,6 +51,10 @@ const ALLOWED = {
   kpi: ["db", "errors", "fields", "identity", "logger", "processes"],
   team: ["db", "errors", "fields", "identity", "references", "routing", "tasks"],
   "saved-filters": ["db", "errors", "identity", "tasks"],
+  // Deactivating and reactivating people (issue #20): their tokens, sessions and open work.
+  people: ["db", "errors", "identity"],
+  // SCIM 2.0 provisioning: people and groups from an identity provider; http: the API's error classification.
+  scim: ["db", "errors", "http", "identity", "people"],
   openapi: ["audit", "comments", "errors", "http", "identity", "live", "notifications", "tasks"],
 };
 
