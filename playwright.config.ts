@@ -1,7 +1,7 @@
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { E2E_SMTP_PORT } from "./e2e/helpers/ports";
-import { E2E_OIDC_CLIENT, E2E_OIDC_ISSUER, E2E_OIDC_PORT, oidcServerEnv } from "./e2e/helpers/oidc";
+import { E2E_OIDC_CLIENT, E2E_OIDC_ISSUER, E2E_OIDC_PORT, E2E_SSO_ORIGIN, oidcServerEnv } from "./e2e/helpers/oidc";
 
 // End-to-end tests against a production build (`next build` first; `npm test` does it) with the
 // worker running beside it. `npm test` points both at a freshly seeded database of its own; a
@@ -72,7 +72,7 @@ export default defineConfig({
     {
       // A real OpenID Connect provider (oidc-provider) for e2e/sso.spec.ts, started before Baton.
       name: "oidc",
-      command: `node e2e/helpers/oidc-provider.mjs ${E2E_OIDC_PORT} ${baseURL} ${E2E_OIDC_CLIENT.id} ${E2E_OIDC_CLIENT.secret}`,
+      command: `node e2e/helpers/oidc-provider.mjs ${E2E_OIDC_PORT} ${E2E_SSO_ORIGIN} ${E2E_OIDC_CLIENT.id} ${E2E_OIDC_CLIENT.secret}`,
       url: `${E2E_OIDC_ISSUER}/.well-known/openid-configuration`,
       reuseExistingServer,
       timeout: 30_000,

@@ -5,7 +5,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { E2E_OIDC_ISSUER, E2E_OIDC_NAME } from "./helpers/oidc";
+import { E2E_OIDC_ISSUER, E2E_OIDC_NAME, E2E_SSO_ORIGIN } from "./helpers/oidc";
 
 async function expectNoSeriousViolations(page: Page, what: string) {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
@@ -20,7 +20,7 @@ async function expectNoSeriousViolations(page: Page, what: string) {
 async function signInWithSso(browser: Browser, login: string): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto("/inbox");
+  await page.goto(`${E2E_SSO_ORIGIN}/inbox`);
   await expect(page).toHaveURL(/\/login/);
   await page.getByRole("button", { name: `Sign in with ${E2E_OIDC_NAME}` }).click();
   // The provider's page: the authorization request carried a PKCE challenge (the provider requires it).
@@ -42,7 +42,7 @@ test.describe("single sign-on", () => {
     const task = await createTask({ title: `Credit check for Nordwind ${Date.now()}`, candidateGroup: "credit-review" });
     const context = await browser.newContext();
     const login = await context.newPage();
-    await login.goto("/login");
+    await login.goto(`${E2E_SSO_ORIGIN}/login`);
     await expect(login.getByRole("button", { name: `Sign in with ${E2E_OIDC_NAME}` })).toBeVisible();
     await expect(login.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
     await expectNoSeriousViolations(login, "the sign-in page with single sign-on");
@@ -52,7 +52,7 @@ test.describe("single sign-on", () => {
     await expect(page).toHaveURL(/\/inbox/);
     // The group claim put her in the credit review queue: its task is in her inbox.
     await expect(page.getByText(task.title)).toBeVisible();
-    const me = await page.request.get("/api/v1/me");
+    const me = await page.request.get(`${E2E_SSO_ORIGIN}/api/v1/me`);
     expect(me.status()).toBe(200);
     expect(await me.json()).toMatchObject({ email: "nora.quinn@acme.test", name: "Nora Quinn", role: "SUPERVISOR" });
     await page.context().close();
@@ -79,7 +79,7 @@ test.describe("single sign-on", () => {
     await expect(page.getByTestId("sign-in-problem")).toContainText("Your Baton account has been deactivated");
     await expectNoSeriousViolations(page, "the sign-in page with a refusal");
     // Still signed out.
-    expect((await page.request.get("/api/v1/me")).status()).toBe(401);
+    expect((await page.request.get(`${E2E_SSO_ORIGIN}/api/v1/me`)).status()).toBe(401);
     await page.context().close();
   });
 });

@@ -5,6 +5,11 @@ export const E2E_OIDC_PORT = Number(process.env.E2E_OIDC_PORT ?? WEB_PORT + 2);
 export const E2E_OIDC_ISSUER = `http://127.0.0.1:${E2E_OIDC_PORT}`;
 export const E2E_OIDC_CLIENT = { id: "baton-e2e", secret: "baton-e2e-client-secret-0123456789" };
 export const E2E_OIDC_NAME = "Acme SSO";
+/**
+ * Where the browser meets Baton for single sign-on: Next.js spells 127.0.0.1 as "localhost" in
+ * the URLs next-auth builds (its redirect_uri), and the sign-in cookies must be on that host.
+ */
+export const E2E_SSO_ORIGIN = `http://localhost:${WEB_PORT}`;
 
 /** What the web server needs to offer "Sign in with Acme SSO" and map its claims. */
 export function oidcServerEnv(): Record<string, string> {
