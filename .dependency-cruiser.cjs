@@ -56,6 +56,8 @@ const ALLOWED = {
   retention: ["db", "env"],
   // The organisation: people's lifecycle reroutes their tasks and retargets escalation plans.
   people: ["db", "errors", "identity", "queues", "routing", "sla", "tasks"],
+  // SCIM 2.0 provisioning: people and groups from an identity provider; http: the API's error classification.
+  scim: ["db", "errors", "http", "identity", "people"],
   openapi: ["audit", "comments", "errors", "http", "identity", "live", "notifications", "tasks"],
 };
 

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { E2E_SMTP_PORT } from "./e2e/helpers/ports";
+import { E2E_OIDC_CLIENT, E2E_OIDC_ISSUER, E2E_OIDC_PORT, E2E_SSO_ORIGIN, oidcServerEnv } from "./e2e/helpers/oidc";
 
 // End-to-end tests against a production build (`next build` first; `npm test` does it) with the
 // worker running beside it. `npm test` points both at a freshly seeded database of its own; a
@@ -23,6 +24,8 @@ const serverEnv: Record<string, string> = {
   // A wider undo window than the default 5 s: a test's "decide, then undo" must not lose the race
   // against the window on a loaded CI machine (e2e/inbox-undo.spec.ts waits for the commit).
   UNDO_WINDOW_SECONDS: "15",
+  // Single sign-on against the OpenID Connect provider started below (e2e/sso.spec.ts).
+  ...oidcServerEnv(),
 };
 
 export default defineConfig({
@@ -66,6 +69,17 @@ export default defineConfig({
     },
   ],
   webServer: [
+    {
+      // A real OpenID Connect provider (oidc-provider) for e2e/sso.spec.ts, started before Baton.
+      name: "oidc",
+      command: `node e2e/helpers/oidc-provider.mjs ${E2E_OIDC_PORT} ${E2E_SSO_ORIGIN} ${E2E_OIDC_CLIENT.id} ${E2E_OIDC_CLIENT.secret}`,
+      url: `${E2E_OIDC_ISSUER}/.well-known/openid-configuration`,
+      reuseExistingServer,
+      timeout: 30_000,
+      stdout: "ignore",
+      stderr: "ignore",
+      gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+    },
     {
       name: "web",
       // The production server (server.ts: Next.js plus the directly dispatched hot API routes),

@@ -16,7 +16,7 @@ async function signInThroughForm(context: BrowserContext, email: string): Promis
   }
   await emailField.fill(email);
   await page.getByLabel(/^password/i).fill(DEMO_PASSWORD);
-  await page.getByRole("button", { name: /sign in/i }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.waitForURL((url) => !url.pathname.startsWith("/login"), { timeout: 15_000 });
   await page.close();
   return true;

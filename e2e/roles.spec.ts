@@ -60,7 +60,7 @@ test.describe("roles and sign-in", () => {
     await expect(page).toHaveURL(/\/login\?callbackUrl=%2Finbox/);
     await page.getByLabel("E-mail").fill("leo@acme.test");
     await page.getByLabel("Password").fill("not-the-password");
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page.getByTestId("login-error")).toContainText("That e-mail and password don't match an account");
     await expect(page).toHaveURL(/\/login/);
     await context.close();

@@ -65,6 +65,36 @@ const secretsKeySchema = z
 export const EXAMPLE_AUTH_SECRET = "dev-only-secret-change-me-0123456789abcdef";
 export const EXAMPLE_SECRETS_KEY = "ZGV2LW9ubHktYmF0b24tc2VjcmV0cy1rZXktMzJieXQ=";
 
+const ROLE_NAMES = ["ADMIN", "SUPERVISOR", "AUDITOR", "MEMBER"] as const;
+const CLAIM_NAME = /^[A-Za-z0-9_:/.-]{1,200}$/;
+
+/** An empty value reads as unset. */
+function optionalText<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+}
+
+/** "a=B,c=D" → [["a","B"],["c","D"]]: claim value → what it maps to. */
+export function parseMapping(text: string): [string, string][] {
+  return text
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => {
+      const i = p.lastIndexOf("=");
+      return [p.slice(0, i).trim(), p.slice(i + 1).trim()] as [string, string];
+    });
+}
+
+function mappingSchema(what: string, valid: (v: string) => boolean, expected: string) {
+  return z.string().superRefine((text, ctx) => {
+    for (const part of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+      const i = part.lastIndexOf("=");
+      if (i <= 0 || i === part.length - 1) ctx.addIssue({ code: "custom", message: `"${part}" must be "claim value=${what}"` });
+      else if (!valid(part.slice(i + 1).trim())) ctx.addIssue({ code: "custom", message: `"${part}" maps to ${part.slice(i + 1).trim()}, which is not ${expected}` });
+    }
+  });
+}
+
 // Validated once per process (web and worker). A bad or missing value ends the process with one
 // readable line instead of a stack trace deep in a driver.
 const envSchema = z.object({
@@ -211,7 +241,30 @@ const envSchema = z.object({
     .superRefine((v, ctx) => {
       for (const p of addressListProblems(v)) ctx.addIssue({ code: "custom", message: p });
     }),
+  // Single sign-on with OpenID Connect (docs/identity.md): all three of issuer, client id and
+  // secret, or none. OIDC_NAME is the button's "Sign in with …". Roles and groups come from
+  // claims at each sign-in: OIDC_ROLE_MAP / OIDC_GROUP_MAP are "claim value=ROLE" / "claim
+  // value=group key" pairs, comma-separated (without a map, values equal to a role or group key).
+  OIDC_ISSUER: optionalText(z.url("must be the issuer URL, such as https://login.example.com/realms/acme")),
+  OIDC_CLIENT_ID: optionalText(z.string().min(1).max(500)),
+  OIDC_CLIENT_SECRET: optionalText(z.string().min(1).max(2000)),
+  OIDC_NAME: z.string().min(1).max(60).default("single sign-on"),
+  OIDC_ROLE_CLAIM: optionalText(z.string().regex(CLAIM_NAME, "must be a claim name (dots for nested claims)")),
+  OIDC_ROLE_MAP: optionalText(mappingSchema("ROLE", (v) => (ROLE_NAMES as readonly string[]).includes(v), "ADMIN, SUPERVISOR, AUDITOR or MEMBER")),
+  OIDC_GROUPS_CLAIM: optionalText(z.string().regex(CLAIM_NAME, "must be a claim name (dots for nested claims)")),
+  OIDC_GROUP_MAP: optionalText(mappingSchema("group key", (v) => /^[A-Za-z0-9_.:-]{1,100}$/.test(v), "a group key")),
+  // false: only single sign-on (the sign-in page shows no password form, and passwords are refused).
+  PASSWORD_SIGNIN: z.enum(["true", "false", "1", "0", ""]).default("").transform((v) => v !== "false" && v !== "0"),
 })
+  .superRefine((e, ctx) => {
+    const oidc = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET];
+    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+      ctx.addIssue({ code: "custom", path: ["OIDC_ISSUER"], message: "single sign-on needs all of OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET" });
+    }
+    if (!e.PASSWORD_SIGNIN && !e.OIDC_ISSUER) {
+      ctx.addIssue({ code: "custom", path: ["PASSWORD_SIGNIN"], message: "is false but single sign-on is not configured (OIDC_ISSUER): nobody could sign in" });
+    }
+  })
   .superRefine((e, ctx) => {
     // Production refuses the defaults anyone can read in .env.example (security review M16).
     if (e.NODE_ENV !== "production" || e.DEMO_MODE) return;

@@ -171,6 +171,32 @@ export const PAGES: { path: string; permission: Permission | "public" | "signed 
   { path: "/admin/secrets", permission: "secrets:manage" },
 ];
 
+/**
+ * SCIM 2.0 provisioning (app/scim/v2, RFC 7644): Next.js route handlers behind scimRoute, which
+ * accepts only API tokens (no sessions) with `scim:provision` — in practice a service account's
+ * token scoped to it alone. tests/scim.int.test.ts holds this list equal to the route files and
+ * calls each route with and without the permission.
+ */
+export const SCIM_ROUTES: { method: string; path: string; rule: string }[] = [
+  { method: "GET", path: "/scim/v2/Groups", rule: "filter displayName/externalId eq" },
+  { method: "POST", path: "/scim/v2/Groups", rule: "members must be provisioned people" },
+  { method: "DELETE", path: "/scim/v2/Groups/:id", rule: "only a group no open task waits in" },
+  { method: "GET", path: "/scim/v2/Groups/:id", rule: "" },
+  { method: "PATCH", path: "/scim/v2/Groups/:id", rule: "If-Match honoured" },
+  { method: "PUT", path: "/scim/v2/Groups/:id", rule: "If-Match honoured" },
+  { method: "GET", path: "/scim/v2/ResourceTypes", rule: "" },
+  { method: "GET", path: "/scim/v2/ResourceTypes/:id", rule: "" },
+  { method: "GET", path: "/scim/v2/Schemas", rule: "" },
+  { method: "GET", path: "/scim/v2/Schemas/:id", rule: "" },
+  { method: "GET", path: "/scim/v2/ServiceProviderConfig", rule: "" },
+  { method: "GET", path: "/scim/v2/Users", rule: "people only, not service accounts" },
+  { method: "POST", path: "/scim/v2/Users", rule: "creates members (role from single sign-on claims)" },
+  { method: "DELETE", path: "/scim/v2/Users/:id", rule: "deactivates (deactivatePerson), never erases" },
+  { method: "GET", path: "/scim/v2/Users/:id", rule: "" },
+  { method: "PATCH", path: "/scim/v2/Users/:id", rule: "active:false deactivates; If-Match honoured" },
+  { method: "PUT", path: "/scim/v2/Users/:id", rule: "If-Match honoured" },
+];
+
 const mark = (p: MatrixRow["permission"], role: RoleName) => (p === "public" || p === "signed in" ? "✓" : rolePermissions(role).includes(p) ? "✓" : "–");
 
 /** The matrix as Markdown (docs/security.md, between the permission-matrix markers). */
@@ -179,5 +205,6 @@ export function renderMatrix(rows: readonly MatrixRow[]): string {
   const body = rows.map((r) => `| \`${r.method} ${r.pattern}\` | ${r.permission === "public" || r.permission === "signed in" ? r.permission : `\`${r.permission}\``} | ${ROLES.map((role) => mark(r.permission, role)).join(" | ")} | ${[r.own ? "people only, own rows" : "", r.rule].filter(Boolean).join("; ")} |`);
   const pages = `| Page | Permission | ${ROLES.map((r) => r.toLowerCase()).join(" | ")} | Also |\n|---|---|${ROLES.map(() => ":-:").join("|")}|---|\n${PAGES.map((p) => `| \`${p.path}\` | ${p.permission.includes(":") ? `\`${p.permission}\`` : p.permission} | ${ROLES.map((role) => mark(p.permission, role)).join(" | ")} | ${p.rule ?? ""} |`).join("\n")}`;
   const perms = `Permissions: ${PERMISSIONS.map((p) => `\`${p}\``).join(", ")}. A token has its role's permissions, narrowed by its scopes, and never more than its owner's role.`;
-  return `${perms}\n\n${head}\n${body.join("\n")}\n\n${pages}\n`;
+  const scim = `SCIM 2.0 provisioning (API tokens only, never a session):\n\n| Route | Permission | ${ROLES.map((r) => r.toLowerCase()).join(" | ")} | Also |\n|---|---|${ROLES.map(() => ":-:").join("|")}|---|\n${SCIM_ROUTES.map((r) => `| \`${r.method} ${r.path}\` | \`scim:provision\` | ${ROLES.map((role) => mark("scim:provision", role)).join(" | ")} | ${r.rule} |`).join("\n")}`;
+  return `${perms}\n\n${head}\n${body.join("\n")}\n\n${pages}\n\n${scim}\n`;
 }

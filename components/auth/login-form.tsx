@@ -16,7 +16,7 @@ function messageFor(code: string | undefined): string {
   return "That e-mail and password don't match an account. Check both and try again.";
 }
 
-export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
+export function LoginForm({ callbackUrl, autoFocus = true }: { callbackUrl: string; autoFocus?: boolean }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
@@ -74,7 +74,7 @@ export function LoginForm({ callbackUrl }: { callbackUrl: string }) {
         type="email"
         autoComplete="username"
         required
-        autoFocus
+        autoFocus={autoFocus}
         value={email}
         onChange={(e) => setEmail(e.target.value)}
         error={fieldErrors.email}

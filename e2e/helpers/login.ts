@@ -8,6 +8,6 @@ export async function loginThroughForm(page: Page, email: string, password = DEM
   await expect(page).toHaveURL(/\/login/);
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.waitForURL((url) => !url.pathname.startsWith("/login"));
 }

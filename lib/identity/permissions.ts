@@ -36,6 +36,9 @@ export const PERMISSIONS = [
   "team:manage",
   // Outgoing webhook endpoints and their delivery log.
   "webhooks:manage",
+  // SCIM 2.0 provisioning (/scim/v2): an identity provider creates, changes and deactivates people
+  // and groups. Give it to a service account's token scoped to it alone.
+  "scim:provision",
 ] as const;
 export const permissionSchema = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof permissionSchema>;

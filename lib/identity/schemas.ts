@@ -52,7 +52,7 @@ const userSummarySchema = z.object({
 });
 
 /** An IANA time zone this runtime knows ("Europe/Berlin"); due filters and times use it. */
-const timeZoneSchema = z
+export const timeZoneSchema = z
   .string()
   .trim()
   .min(1)
