@@ -174,7 +174,8 @@ describe("the user lifecycle", () => {
     // Okta reactivates with a replace without a path.
     const on = await scim("PATCH", `/Users/${user.id}`, { body: patch({ op: "replace", value: { active: true } }) });
     expect(on.body.active).toBe(true);
-    expect(await actorForToken(token)).not.toBeNull();
+    // Deactivation revoked their tokens for good (lib/people/lifecycle.ts): a returning person is issued new ones.
+    expect(await actorForToken(token)).toBeNull();
     expect(await db().auditEntry.count({ where: { subjectId: user.id, action: "user.reactivated" } })).toBe(1);
 
     // Removed from the group by a filter path (Okta and Entra ID both send it).

@@ -85,9 +85,14 @@ async function destination(
   return null;
 }
 
-/** Deactivates a person (users:manage): one transaction, one `user.deactivated` entry with before/after. */
+/** Who may end or restore a person's access: an admin (users:manage) or the identity provider's provisioning (SCIM). */
+function requireLifecyclePermission(actor: Actor): void {
+  if (!actor.permissions.has("scim:provision")) requirePermission(actor, "users:manage");
+}
+
+/** Deactivates a person (users:manage or scim:provision): one transaction, one `user.deactivated` entry with before/after. */
 export async function deactivatePerson(input: { personId: string; reason: string; reassignTo?: string | null }, actor: Actor): Promise<DeactivationDto> {
-  requirePermission(actor, "users:manage");
+  requireLifecyclePermission(actor);
   const data = parse(deactivateInputSchema, { reason: input.reason, reassignTo: input.reassignTo }, "Deactivation");
   if (principalId(actor) === input.personId) {
     throw new AppError("VALIDATION_FAILED", "You cannot deactivate yourself; ask another administrator.", { fieldErrors: [{ path: "personId", message: "yourself" }] });
@@ -171,7 +176,7 @@ export async function deactivatePerson(input: { personId: string; reason: string
 
 /** Reactivates a person (users:manage). Their revoked tokens stay revoked: new ones are issued. */
 export async function reactivatePerson(input: { personId: string; reason?: string }, actor: Actor): Promise<UserDto> {
-  requirePermission(actor, "users:manage");
+  requireLifecyclePermission(actor);
   const data = parse(reactivateInputSchema, { reason: input.reason }, "Reactivation");
   return transaction(async (tx) => {
     const person = await lockPerson(tx, input.personId);
