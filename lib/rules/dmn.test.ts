@@ -52,7 +52,8 @@ describe("parseDmn", () => {
 
   it("rejects what is not DMN, naming the reason", async () => {
     expect((await rejection("hello")).message).toMatch(/^This is not a DMN document/);
-    expect((await rejection("<definitions xmlns='http://www.omg.org/spec/DMN/20151101/dmn.xsd'/>")).message).toMatch(/Only DMN 1\.3/);
+    expect((await rejection("<definitions xmlns='http://example.com/not-dmn'/>")).message).toMatch(/not in a DMN namespace Baton knows/);
+    expect((await rejection("<definitions xmlns='http://www.omg.org/spec/DMN/20151101/dmn.xsd' id='d'/>")).message).toMatch(/no decision tables/);
     const broken = await rejection(`<definitions xmlns="${DMN13_NS}" id="d"><decision id="x"></definitions>`);
     expect(broken).toMatchObject({ code: "DMN_INVALID", status: 422 });
     expect(broken.message).toMatch(/not a readable DMN document/);

@@ -1,3 +1,4 @@
+import Decimal from "decimal.js";
 import { AppError } from "../errors";
 import { evaluateExpression, fromFeelValue, listedValues, matchesUnaryTests, normaliseTypeRef, toFeelValue } from "./feel";
 import type { DecisionTableModel, EvaluationResult, MatchedRule, TableRule } from "./schemas";
@@ -16,8 +17,25 @@ interface Match {
   output: Record<string, unknown>;
 }
 
+export interface TableOptions {
+  /** Turns an input expression's value into the FEEL value the column compares (the API converts ISO strings to dates); returns an error message for a value of the wrong type. */
+  convertInput?: (value: unknown, typeRef: string | null) => { value: unknown } | { error: string };
+}
+
+/** A table's result in FEEL values: one output object per result, and the rules that produced them. */
+export interface TableDecision {
+  outputs: Record<string, unknown>[];
+  matchedRules: MatchedRule[];
+}
+
+/** Evaluates a table on JSON inputs for the API: ISO strings become dates, outputs come back as JSON. */
 export function evaluateDecisionTable(model: DecisionTableModel, inputs: Record<string, unknown>): EvaluationResult {
-  const context: Record<string, unknown> = { ...inputs };
+  const r = decideTable(model, { ...inputs }, { convertInput: (value, typeRef) => toFeelValue(value, normaliseTypeRef(typeRef)) });
+  return { outputs: r.outputs.map((o) => fromFeelValue(o) as Record<string, unknown>), matchedRules: r.matchedRules };
+}
+
+/** Evaluates a table against a FEEL context (the decision's inputs and required decisions). Throws DECISION_EVALUATION_FAILED. */
+export function decideTable(model: DecisionTableModel, context: Record<string, unknown>, options: TableOptions = {}): TableDecision {
   const values = model.inputs.map((input) => {
     const label = input.label ?? input.expression;
     let raw: unknown;
@@ -26,7 +44,7 @@ export function evaluateDecisionTable(model: DecisionTableModel, inputs: Record<
     } catch (e) {
       throw evaluationError(`Input "${label}": the expression "${input.expression}" could not be evaluated (${(e as Error).message}).`, { elementId: input.id });
     }
-    const converted = toFeelValue(raw, normaliseTypeRef(input.typeRef));
+    const converted = options.convertInput ? options.convertInput(raw, input.typeRef) : { value: raw };
     if ("error" in converted) throw evaluationError(`Input "${label}" (${input.expression}): ${converted.error}.`, { elementId: input.id });
     if (input.inputValues && converted.value !== null && !matchesUnaryTests(input.inputValues, converted.value, context)) {
       throw evaluationError(`Input "${label}" is ${JSON.stringify(fromFeelValue(converted.value))}, which is not one of its allowed values (${input.inputValues}).`, {
@@ -44,7 +62,7 @@ export function evaluateDecisionTable(model: DecisionTableModel, inputs: Record<
     rule.outputEntries.forEach((cell, k) => {
       const name = model.outputs[k]!.name;
       try {
-        output[name] = fromFeelValue(evaluateExpression(cell.text, context));
+        output[name] = evaluateExpression(cell.text, context);
       } catch (e) {
         throw evaluationError(`Rule ${n + 1}, output "${name}": "${cell.text}" could not be evaluated (${(e as Error).message}).`, { elementId: cell.id, rules: [rule.id] });
       }
@@ -52,9 +70,9 @@ export function evaluateDecisionTable(model: DecisionTableModel, inputs: Record<
     matches.push({ rule, index: n + 1, output });
   });
 
-  if (matches.length === 0) return noMatch(model);
+  if (matches.length === 0) return noMatch(model, context);
   const ruleRef = (m: Match): MatchedRule => ({ id: m.rule.id, index: m.index, annotation: m.rule.annotation });
-  const result = (ms: Match[]): EvaluationResult => ({ outputs: ms.map((m) => m.output), matchedRules: ms.map(ruleRef) });
+  const result = (ms: Match[]): TableDecision => ({ outputs: ms.map((m) => m.output), matchedRules: ms.map(ruleRef) });
   const names = (ms: Match[]) => ms.map((m) => `${m.index} (${m.rule.id})`).join(", ");
 
   switch (model.hitPolicy) {
@@ -67,8 +85,8 @@ export function evaluateDecisionTable(model: DecisionTableModel, inputs: Record<
       }
       return result(matches);
     case "ANY": {
-      const first = JSON.stringify(matches[0]!.output);
-      const differing = matches.filter((m) => JSON.stringify(m.output) !== first);
+      const first = JSON.stringify(fromFeelValue(matches[0]!.output));
+      const differing = matches.filter((m) => JSON.stringify(fromFeelValue(m.output)) !== first);
       if (differing.length > 0) {
         throw evaluationError(`The ANY hit policy needs matching rules to agree, but rules ${names(matches)} match with different outputs.`, {
           elementId: model.tableId,
@@ -92,11 +110,11 @@ export function evaluateDecisionTable(model: DecisionTableModel, inputs: Record<
 }
 
 /** No rule matched: the outputs' default values if the table has any, else no result (COUNT: 0). */
-function noMatch(model: DecisionTableModel): EvaluationResult {
+function noMatch(model: DecisionTableModel, context: Record<string, unknown>): TableDecision {
   if (model.aggregation === "COUNT") return { outputs: [{ [model.outputs[0]!.name]: 0 }], matchedRules: [] };
   if (!model.outputs.some((o) => o.defaultOutput)) return { outputs: [], matchedRules: [] };
   const output: Record<string, unknown> = {};
-  for (const o of model.outputs) output[o.name] = o.defaultOutput ? fromFeelValue(evaluateExpression(o.defaultOutput, {})) : null;
+  for (const o of model.outputs) output[o.name] = o.defaultOutput ? evaluateExpression(o.defaultOutput, context) : null;
   return { outputs: [output], matchedRules: [] };
 }
 
@@ -106,7 +124,7 @@ function sortByOutputPriority(model: DecisionTableModel, matches: Match[]): Matc
   const rank = (m: Match) =>
     orders.map(({ name, values }) => {
       if (values.length === 0) return 0;
-      const i = values.indexOf(JSON.stringify(m.output[name] ?? null));
+      const i = values.indexOf(JSON.stringify(fromFeelValue(m.output[name] ?? null)));
       return i === -1 ? values.length : i;
     });
   return matches
@@ -122,7 +140,7 @@ function aggregate(model: DecisionTableModel, matches: Match[]): unknown {
   const name = model.outputs[0]!.name;
   const values = matches.map((m) => m.output[name]).filter((v) => v !== null && v !== undefined);
   // DMN 1.3 §8.2.11: COUNT is the number of distinct outputs.
-  if (model.aggregation === "COUNT") return new Set(values.map((v) => JSON.stringify(v))).size;
+  if (model.aggregation === "COUNT") return new Set(values.map((v) => JSON.stringify(fromFeelValue(v)))).size;
   const bad = values.find((v) => typeof v !== "number");
   if (bad !== undefined) {
     throw evaluationError(`COLLECT ${model.aggregation} needs numeric outputs, but "${name}" is ${JSON.stringify(bad)}.`, {
@@ -132,7 +150,8 @@ function aggregate(model: DecisionTableModel, matches: Match[]): unknown {
   }
   const nums = values as number[];
   if (nums.length === 0) return null;
-  if (model.aggregation === "SUM") return nums.reduce((a, b) => a + b, 0);
+  // Summed in decimal, as FEEL numbers are: 0.1 + 0.2 is 0.3, not 0.30000000000000004.
+  if (model.aggregation === "SUM") return nums.reduce((a, b) => a.plus(b), new Decimal(0)).toNumber();
   if (model.aggregation === "MIN") return Math.min(...nums);
   return Math.max(...nums);
 }
