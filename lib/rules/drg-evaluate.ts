@@ -1,4 +1,4 @@
-import { FeelFunction, isFunction } from "feelin";
+import { FeelFunction, isFunction } from "./feel/feelin/index.js";
 import { AppError } from "../errors";
 import type { BoxedExpression, DecisionModel, DrgElement, ItemDefinition } from "./drg";
 import { decideTable } from "./evaluate";
