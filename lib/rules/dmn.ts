@@ -1,3 +1,4 @@
+import type { DmnVersion } from "./dmn-versions";
 import { dmnError, parseDecisionModel } from "./drg";
 import {
   checkExpression,
@@ -17,8 +18,21 @@ import type { DecisionTableModel, TableOutput } from "./schemas";
 
 export { MAX_DMN_BYTES } from "./drg";
 
+/** The decision tables of a .dmn document and the model they belong to (its namespace and name). */
+export interface DmnUpload {
+  namespace: string;
+  modelName: string;
+  dmnVersion: DmnVersion;
+  tables: DecisionTableModel[];
+}
+
 /** Parses a .dmn document and returns its decision tables, or throws a DMN_INVALID AppError. */
 export async function parseDmn(xml: string): Promise<DecisionTableModel[]> {
+  return (await parseDmnUpload(xml)).tables;
+}
+
+/** Parses a .dmn document into its model's identity and decision tables, or throws a DMN_INVALID AppError. */
+export async function parseDmnUpload(xml: string): Promise<DmnUpload> {
   const model = await parseDecisionModel(xml);
   const tables: DecisionTableModel[] = [];
   for (const el of model.elements) {
@@ -39,7 +53,8 @@ export async function parseDmn(xml: string): Promise<DecisionTableModel[]> {
     tables.push(table);
   }
   if (tables.length === 0) throw dmnError("The document has no decision tables.", model.definitionsId);
-  return tables;
+  if (!model.namespace.trim()) throw dmnError("The <definitions> element needs a namespace: with its name it identifies the model.", model.definitionsId);
+  return { namespace: model.namespace, modelName: model.name, dmnVersion: model.dmnVersion, tables };
 }
 
 const KIND_NAMES = { literal: "LiteralExpression", decisionTable: "DecisionTable", context: "Context", relation: "Relation", list: "List", invocation: "Invocation", function: "FunctionDefinition" } as const;

@@ -177,6 +177,10 @@ export type VersionSummary = z.infer<typeof versionSummarySchema>;
 export const tableSummarySchema = z.object({
   key: z.string(),
   name: z.string(),
+  /** The DMN model the table belongs to (null for tables stored before models were recorded). */
+  model: z.object({ namespace: z.string(), name: z.string() }).nullable(),
+  /** When the table was archived; null while it is in use. */
+  archivedAt: z.string().nullable(),
   latestPublished: z.number().int().nullable(),
   /** The newest version if it is not published yet. */
   draft: z.number().int().nullable(),
@@ -207,6 +211,16 @@ export const publishResultSchema = z.object({
   testResults: z.array(testCaseResultSchema),
 });
 export type PublishResult = z.infer<typeof publishResultSchema>;
+
+/** Query of POST /decision-tables: an explicit key for the (single) table of the file, instead of its decision id. */
+export const uploadQuerySchema = z
+  .object({
+    key: z
+      .string()
+      .regex(/^[A-Za-z_][\w.-]{0,99}$/, 'must start with a letter and use letters, digits, "_", "-" or "." (at most 100)')
+      .optional(),
+  })
+  .strict();
 
 /** Optional body of POST …/publish: the draft version the publisher reviewed. */
 export const publishSchema = z.object({ version: versionNumber().optional() }).strict();
