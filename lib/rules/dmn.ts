@@ -1,5 +1,5 @@
 import type { DmnVersion } from "./dmn-versions";
-import { dmnError, parseDecisionModel } from "./drg";
+import { dmnError, parseDecisionModel, type BoxedExpression } from "./drg";
 import {
   checkExpression,
   checkUnaryTests,
@@ -57,7 +57,18 @@ export async function parseDmnUpload(xml: string): Promise<DmnUpload> {
   return { namespace: model.namespace, modelName: model.name, dmnVersion: model.dmnVersion, tables };
 }
 
-const KIND_NAMES = { literal: "LiteralExpression", decisionTable: "DecisionTable", context: "Context", relation: "Relation", list: "List", invocation: "Invocation", function: "FunctionDefinition" } as const;
+const KIND_NAMES: Record<BoxedExpression["kind"], string> = {
+  literal: "LiteralExpression",
+  decisionTable: "DecisionTable",
+  context: "Context",
+  relation: "Relation",
+  list: "List",
+  invocation: "Invocation",
+  function: "FunctionDefinition",
+  conditional: "Conditional",
+  filter: "Filter",
+  iterator: "For, Some or Every",
+};
 
 /**
  * Everything Baton checks before it accepts a table, in reading order: structure, then each

@@ -155,6 +155,27 @@ class Evaluation {
         const positional = fn.parameterNames.map((p) => args[p] ?? null);
         return fn.invoke(positional);
       }
+      case "conditional": {
+        const test = e.if ? this.expression(e.if, scope) : null;
+        const branch = test === true ? e.then : e.else;
+        return branch ? this.expression(branch, scope) : null;
+      }
+      case "filter": {
+        const list = e.in ? this.expression(e.in, scope) : null;
+        if (!Array.isArray(list) || !e.match) return null;
+        return list.filter((item) => {
+          const entries = item && typeof item === "object" && !Array.isArray(item) && feelTypeOf(item) === "any" ? (item as Scope) : {};
+          return this.expression(e.match!, { ...scope, ...entries, item }) === true;
+        });
+      }
+      case "iterator": {
+        const list = e.in ? this.expression(e.in, scope) : null;
+        if (!Array.isArray(list) || !e.body) return null;
+        const results = list.map((item) => this.expression(e.body!, { ...scope, [e.variable]: item }));
+        if (e.iterator === "for") return results;
+        if (e.iterator === "some") return results.some((r) => r === true) ? true : results.every((r) => r === false) ? false : null;
+        return results.every((r) => r === true) ? true : results.some((r) => r === false) ? false : null;
+      }
       case "function": {
         if (e.language !== "FEEL") {
           this.problems.push(`${e.language} functions are not supported.`);
@@ -209,6 +230,7 @@ class Evaluation {
     }
     if (d.typeRef && !this.conforms(value, d.typeRef)) return false;
     if (d.allowedValues && !matchesUnaryTests(d.allowedValues, value, {})) return false;
+    if (d.typeConstraint && !matchesUnaryTests(d.typeConstraint, value, {})) return false;
     return true;
   }
 

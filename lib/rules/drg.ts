@@ -1,5 +1,6 @@
 import { DmnModdle } from "dmn-moddle";
 import { AppError } from "../errors";
+import { DMN15_PACKAGES } from "./dmn-moddle-15";
 import { convertDmnNamespaces, detectDmnVersion, SUPPORTED_NAMESPACES, type DmnVersion } from "./dmn-versions";
 import { HIT_POLICIES, AGGREGATIONS, type Aggregation, type DecisionTableModel, type HitPolicy } from "./schemas";
 
@@ -14,6 +15,8 @@ export interface ItemDefinition {
   name: string;
   typeRef: string | null;
   allowedValues: string | null;
+  /** DMN 1.5: unary tests a collection's items must pass (allowedValues applies to the collection itself). */
+  typeConstraint: string | null;
   isCollection: boolean;
   components: ItemDefinition[];
   /** A function type (DMN 1.2+ `functionItem`). */
@@ -27,7 +30,10 @@ export type BoxedExpression =
   | { kind: "relation"; id: string | null; typeRef: string | null; columns: string[]; rows: (BoxedExpression | null)[][] }
   | { kind: "list"; id: string | null; typeRef: string | null; items: (BoxedExpression | null)[] }
   | { kind: "invocation"; id: string | null; typeRef: string | null; fn: string; bindings: { name: string; value: BoxedExpression | null }[] }
-  | { kind: "function"; id: string | null; typeRef: string | null; language: "FEEL" | "Java" | "PMML"; parameters: { name: string; typeRef: string | null }[]; body: BoxedExpression | null };
+  | { kind: "function"; id: string | null; typeRef: string | null; language: "FEEL" | "Java" | "PMML"; parameters: { name: string; typeRef: string | null }[]; body: BoxedExpression | null }
+  | { kind: "conditional"; id: string | null; typeRef: string | null; if: BoxedExpression | null; then: BoxedExpression | null; else: BoxedExpression | null }
+  | { kind: "filter"; id: string | null; typeRef: string | null; in: BoxedExpression | null; match: BoxedExpression | null }
+  | { kind: "iterator"; id: string | null; typeRef: string | null; iterator: "for" | "some" | "every"; variable: string; in: BoxedExpression | null; body: BoxedExpression | null };
 
 export type DrgElement =
   | { kind: "inputData"; id: string; name: string; typeRef: string | null }
@@ -73,7 +79,7 @@ export async function parseDecisionModel(xml: string): Promise<DecisionModel> {
   let definitions: El & { drgElement?: El[]; itemDefinition?: El[]; namespace?: string };
   let warnings: { message: string }[];
   try {
-    const result = await new DmnModdle().fromXML(convertDmnNamespaces(xml, dmnVersion, "1.3"), "dmn:Definitions");
+    const result = await new DmnModdle(DMN15_PACKAGES).fromXML(convertDmnNamespaces(xml, dmnVersion, "1.3"), "dmn:Definitions");
     definitions = result.rootElement as unknown as typeof definitions;
     warnings = (result.warnings ?? []) as { message: string }[];
   } catch (e) {
@@ -89,10 +95,12 @@ export async function parseDecisionModel(xml: string): Promise<DecisionModel> {
   const ids = new Set<string>();
   for (const el of definitions.drgElement ?? []) {
     if (el.$type === "dmn:KnowledgeSource") continue;
-    if (!el.id) throw dmnError(`Every ${el.$type.replace("dmn:", "")} needs an id.`, null);
-    if (ids.has(el.id)) throw dmnError(`The id "${el.id}" appears twice.`, el.id);
-    ids.add(el.id);
-    elements.push(readDrgElement(el));
+    // An element without an id is referred to by its name (DMN ids are optional in the schema).
+    const id = el.id ?? el.name;
+    if (!id) throw dmnError(`Every ${el.$type.replace("dmn:", "")} needs an id or a name.`, null);
+    if (ids.has(id)) throw dmnError(`The id "${id}" appears twice.`, id);
+    ids.add(id);
+    elements.push(readDrgElement({ ...el, id }));
   }
   return {
     dmnVersion,
@@ -179,6 +187,7 @@ function readItemDefinition(el: El): ItemDefinition {
     name: el.name ?? "",
     typeRef: (el.typeRef as string | undefined)?.trim() || null,
     allowedValues: ((el.allowedValues as El | undefined)?.text ?? "").trim() || null,
+    typeConstraint: ((el.typeConstraint as El | undefined)?.text ?? "").trim() || null,
     isCollection: el.isCollection === true,
     components: ((el.itemComponent as El[] | undefined) ?? []).map(readItemDefinition),
     isFunction: !!el.functionItem,
@@ -236,9 +245,30 @@ export function readExpression(el: El, name: string, typeRef: string | null, key
         body: body ? readExpression(body, name, null) : null,
       };
     }
+    case "dmn:Conditional":
+      return { kind: "conditional", ...base, if: childOf(el.if, name), then: childOf(el.then, name), else: childOf(el.else, name) };
+    case "dmn:Filter":
+      return { kind: "filter", ...base, in: childOf(el.in, name), match: childOf(el.match, name) };
+    case "dmn:For":
+    case "dmn:Some":
+    case "dmn:Every":
+      return {
+        kind: "iterator",
+        ...base,
+        iterator: el.$type === "dmn:For" ? "for" : el.$type === "dmn:Some" ? "some" : "every",
+        variable: String(el.iteratorVariable ?? "item"),
+        in: childOf(el.in, name),
+        body: childOf(el.$type === "dmn:For" ? el.return : el.satisfies, name),
+      };
     default:
       throw dmnError(`The boxed expression ${el.$type.replace("dmn:", "")} is not supported.`, el.id ?? null);
   }
+}
+
+/** The expression inside a DMN 1.5 child element (`<if>`, `<in>`, `<return>`…). */
+function childOf(c: unknown, name: string): BoxedExpression | null {
+  const value = (c as El | undefined)?.value as El | undefined;
+  return value ? readExpression(value, name, null) : null;
 }
 
 interface DecisionTableEl extends El {

@@ -3509,4 +3509,3 @@ function formatValue(value) {
 }
 
 export { FeelDate, FeelDateTime, FeelDuration, FeelFunction, FeelRange, FeelTime, SyntaxError, date, dateAndTime, duration, evaluate, isFunction, isRange, now, parseDate, parseDateTime, parseExpression, parseTime, parseUnaryTests, time, toFeel, today, unaryTest };
-//# sourceMappingURL=index.js.map
