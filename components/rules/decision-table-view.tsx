@@ -84,6 +84,12 @@ export function DecisionTableView({ tableKey }: { tableKey: string }) {
               DMN model {t.model.name} · <span className="break-all">{t.model.namespace}</span>
             </p>
           )}
+          {model.graph && (
+            <p className="mt-1 max-w-2xl text-xs text-slate-600" data-testid="graph-note">
+              This table&apos;s decision requires other decisions of its model ({model.graph.elements.filter((e) => e.kind === "decision").length} decisions in all); they are evaluated
+              with it from the model&apos;s input data. Edit the model in your DMN modeler and upload the file again.
+            </p>
+          )}
         </div>
         <div className="flex items-center gap-2">
           {!editing && (
@@ -91,7 +97,7 @@ export function DecisionTableView({ tableKey }: { tableKey: string }) {
               {archived ? <ArchiveRestore aria-hidden className="size-4" /> : <Archive aria-hidden className="size-4" />} {archived ? "Restore" : "Archive"}
             </Button>
           )}
-          {!editing && !archived && (
+          {!editing && !archived && !model.graph && (
             <Button onClick={() => setEditing(true)}>
               <Pencil aria-hidden className="size-4" /> Edit rules
             </Button>

@@ -64,10 +64,10 @@ describe("parseDmn", () => {
     expect(e.message).toContain("<weirdThing> is not supported");
     expect(e.details).toEqual({ elementId: "w1" });
     const literal = await rejection(`<definitions xmlns="${DMN13_NS}" id="d" namespace="x"><decision id="fee"><literalExpression id="le"><text>1</text></literalExpression></decision></definitions>`);
-    expect(literal.message).toContain("Baton evaluates decision tables only");
-    expect(literal.details).toEqual({ elementId: "fee" });
-    const bkm = await rejection(`<definitions xmlns="${DMN13_NS}" id="d" namespace="x"><businessKnowledgeModel id="bkm1" name="Fee"/></definitions>`);
-    expect(bkm.details).toEqual({ elementId: "bkm1" });
+    expect(literal.message).toContain("The document has no decision tables");
+    expect(literal.details).toEqual({ elementId: "d" });
+    const service = await rejection(`<definitions xmlns="${DMN13_NS}" id="d" namespace="x"><knowledgeSource id="k1" name="Policy"/><weirdDecision id="w2"/></definitions>`);
+    expect(service.details).toEqual({ elementId: "w2" });
   });
 
   it("rejects a FEEL syntax error with the cell's id", async () => {

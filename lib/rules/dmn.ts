@@ -1,5 +1,5 @@
 import type { DmnVersion } from "./dmn-versions";
-import { dmnError, parseDecisionModel, type BoxedExpression } from "./drg";
+import { dmnError, parseDecisionModel } from "./drg";
 import {
   checkExpression,
   checkUnaryTests,
@@ -35,40 +35,22 @@ export async function parseDmn(xml: string): Promise<DecisionTableModel[]> {
 export async function parseDmnUpload(xml: string): Promise<DmnUpload> {
   const model = await parseDecisionModel(xml);
   const tables: DecisionTableModel[] = [];
+  // Every decision whose logic is a decision table becomes a table; one that requires other
+  // decisions or knowledge carries the whole model, so its requirements are evaluated with it.
+  // The other elements (literal expressions, BKMs, decision services) are evaluated as requirements.
   for (const el of model.elements) {
-    if (el.kind === "inputData") continue;
-    if (el.kind !== "decision") {
-      throw dmnError(`${el.kind === "bkm" ? "BusinessKnowledgeModel" : "DecisionService"} "${el.name}" is not supported: Baton evaluates decision tables only.`, el.id);
-    }
-    const logic = el.logic;
-    if (!logic || logic.kind !== "decisionTable") {
-      throw dmnError(`Decision "${el.name}" is a ${logic ? KIND_NAMES[logic.kind] : "decision without logic"}: Baton evaluates decision tables only.`, el.id);
-    }
-    if (el.requiredDecisions.length > 0) {
-      throw dmnError(`Decision "${el.name}" requires another decision: decision requirement graphs are not supported yet; upload each table on its own.`, el.id);
-    }
+    if (el.kind !== "decision" || el.logic?.kind !== "decisionTable") continue;
     if (!/^[A-Za-z_][\w.-]{0,99}$/.test(el.id)) throw dmnError(`The decision id "${el.id}" must start with a letter and use letters, digits, "_", "-" or "." (at most 100).`, el.id);
-    const table = logic.table;
+    const requires = el.requiredDecisions.length > 0 || el.requiredKnowledge.length > 0;
+    const table = requires ? { ...el.logic.table, graph: model } : el.logic.table;
     validateModel(table);
     tables.push(table);
   }
-  if (tables.length === 0) throw dmnError("The document has no decision tables.", model.definitionsId);
+  if (tables.length === 0) throw dmnError("The document has no decision tables: Baton stores and publishes decisions whose logic is a decision table (with the decisions and knowledge they require).", model.definitionsId);
   if (!model.namespace.trim()) throw dmnError("The <definitions> element needs a namespace: with its name it identifies the model.", model.definitionsId);
   return { namespace: model.namespace, modelName: model.name, dmnVersion: model.dmnVersion, tables };
 }
 
-const KIND_NAMES: Record<BoxedExpression["kind"], string> = {
-  literal: "LiteralExpression",
-  decisionTable: "DecisionTable",
-  context: "Context",
-  relation: "Relation",
-  list: "List",
-  invocation: "Invocation",
-  function: "FunctionDefinition",
-  conditional: "Conditional",
-  filter: "Filter",
-  iterator: "For, Some or Every",
-};
 
 /**
  * Everything Baton checks before it accepts a table, in reading order: structure, then each

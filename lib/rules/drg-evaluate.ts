@@ -1,8 +1,8 @@
 import { FeelFunction, isFunction } from "./feel/feelin/index.js";
 import { AppError } from "../errors";
 import type { BoxedExpression, DecisionModel, DrgElement, ItemDefinition } from "./drg";
-import { decideTable } from "./evaluate";
-import { evaluateExpression, feelTypeOf, matchesUnaryTests, normaliseTypeRef } from "./feel";
+import { decideTable } from "./decide-table";
+import { evaluateExpression, feelTypeOf, matchesUnaryTests, normaliseTypeRef, toFeelValue } from "./feel";
 
 // Evaluating a decision of a decision requirements graph (DMN 1.5 chapter 6 and 10): each decision
 // sees exactly what it requires — input data by name, the results of required decisions, and
@@ -63,15 +63,7 @@ class Evaluation {
     if (this.active.has(d.id)) throw new AppError("DECISION_EVALUATION_FAILED", `Decision "${d.name}" requires itself.`, { details: { elementId: d.id } });
     this.active.add(d.id);
     try {
-      const scope: Scope = this.knowledgeScope(d.requiredKnowledge);
-      for (const id of [...d.requiredInputs, ...d.requiredDecisions]) {
-        const req = this.byId.get(id);
-        if (!req) {
-          this.problems.push(`Decision "${d.name}" requires "${id}", which is not in the model.`);
-          continue;
-        }
-        scope[req.name] = this.valueOf(req);
-      }
+      const scope = this.scopeOf(d);
       const raw = d.logic ? this.expression(d.logic, scope) : null;
       const value = this.coerce(raw, d.typeRef, `decision "${d.name}"`);
       this.results.set(d.id, value);
@@ -79,6 +71,20 @@ class Evaluation {
     } finally {
       this.active.delete(d.id);
     }
+  }
+
+  /** What a decision's logic sees: its required input data, decisions and knowledge, by name. */
+  scopeOf(d: Extract<DrgElement, { kind: "decision" }>): Scope {
+    const scope: Scope = this.knowledgeScope(d.requiredKnowledge);
+    for (const id of [...d.requiredInputs, ...d.requiredDecisions]) {
+      const req = this.byId.get(id);
+      if (!req) {
+        this.problems.push(`Decision "${d.name}" requires "${id}", which is not in the model.`);
+        continue;
+      }
+      scope[req.name] = this.valueOf(req);
+    }
+    return scope;
   }
 
   private knowledgeScope(ids: string[]): Scope {
@@ -265,4 +271,23 @@ export function evaluateModelDecision(model: DecisionModel, decision: string, in
   }
   if (el.kind === "decisionService") return { value: ev.invokeService(el, inputs), problems: ev.problems };
   return { value: ev.valueOf(el), problems: ev.problems };
+}
+
+/**
+ * The scope a decision's logic is evaluated in — its required input data, decisions (evaluated)
+ * and knowledge — from JSON inputs: input data are converted by their type (ISO strings to dates…);
+ * a value given for a required decision is used as its result.
+ */
+export function requirementsScope(model: DecisionModel, decisionId: string, inputs: Record<string, unknown>): { scope: Record<string, unknown>; problems: string[] } {
+  const converted: Record<string, unknown> = { ...inputs };
+  for (const el of model.elements) {
+    if (el.kind !== "inputData" || !(el.name in inputs)) continue;
+    const c = toFeelValue(inputs[el.name], normaliseTypeRef(el.typeRef));
+    if ("error" in c) throw new AppError("DECISION_EVALUATION_FAILED", `Input data "${el.name}": ${c.error}.`, { details: { elementId: el.id } });
+    converted[el.name] = c.value;
+  }
+  const ev = new Evaluation(model, converted);
+  const d = ev.find(decisionId);
+  if (d?.kind !== "decision") throw new AppError("NOT_FOUND", `The model "${model.name}" has no decision "${decisionId}".`);
+  return { scope: ev.scopeOf(d), problems: ev.problems };
 }

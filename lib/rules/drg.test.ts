@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { detectDmnVersion } from "./dmn-versions";
 import { parseDecisionModel } from "./drg";
 import { evaluateModelDecision } from "./drg-evaluate";
+import { parseDmn } from "./dmn";
+import { evaluateDecisionTable } from "./evaluate";
 
 // Reading and evaluating a decision requirements graph: the same model in every DMN namespace,
 // decisions requiring decisions and input data, a BKM invoked from a literal expression and
@@ -105,5 +107,41 @@ describe("evaluating a decision with its requirements", () => {
     const m = await parseDecisionModel(xml);
     const value = (d: string) => evaluateModelDecision(m, d, {}).value;
     expect([value("cond"), value("filt"), value("dbl"), value("any"), value("all")]).toEqual(["yes", [{ n: 5 }], [2, 4], true, false]);
+  });
+});
+
+describe("a decision table of a graph, stored and evaluated as a table", () => {
+  it("carries its model and evaluates its required decisions and knowledge from the input data", async () => {
+    const xml = `<definitions xmlns="${NS["1.4"]}" id="r" name="Routing" namespace="https://example.com/routing">
+      <inputData id="i_amount" name="Amount"><variable name="Amount" typeRef="number"/></inputData>
+      <inputData id="i_due" name="Due"><variable name="Due" typeRef="date"/></inputData>
+      <businessKnowledgeModel id="b_vat" name="With VAT"><variable name="With VAT"/>
+        <encapsulatedLogic><formalParameter name="x"/><literalExpression><text>x * 1.2</text></literalExpression></encapsulatedLogic>
+      </businessKnowledgeModel>
+      <decision id="gross" name="Gross"><variable name="Gross" typeRef="number"/>
+        <informationRequirement><requiredInput href="#i_amount"/></informationRequirement>
+        <knowledgeRequirement><requiredKnowledge href="#b_vat"/></knowledgeRequirement>
+        <literalExpression><text>With VAT(Amount)</text></literalExpression>
+      </decision>
+      <decision id="route" name="Route"><variable name="Route"/>
+        <informationRequirement><requiredDecision href="#gross"/></informationRequirement>
+        <informationRequirement><requiredInput href="#i_due"/></informationRequirement>
+        <decisionTable id="t" hitPolicy="FIRST">
+          <input id="in1" label="Gross"><inputExpression id="e1" typeRef="number"><text>Gross</text></inputExpression></input>
+          <input id="in2" label="Due"><inputExpression id="e2" typeRef="date"><text>Due</text></inputExpression></input>
+          <output id="o1" name="route" typeRef="string"/>
+          <rule id="r1"><inputEntry id="c1"><text>&gt; 1000</text></inputEntry><inputEntry id="c2"><text>-</text></inputEntry><outputEntry id="c3"><text>"lead"</text></outputEntry></rule>
+          <rule id="r2"><inputEntry id="c4"><text>-</text></inputEntry><inputEntry id="c5"><text>&lt; date("2027-01-01")</text></inputEntry><outputEntry id="c6"><text>"clerk"</text></outputEntry></rule>
+        </decisionTable>
+      </decision>
+    </definitions>`;
+    const [table, ...others] = await parseDmn(xml);
+    expect(others).toHaveLength(0);
+    expect(table!.key).toBe("route");
+    expect(table!.graph?.dmnVersion).toBe("1.4");
+    // 900 * 1.2 = 1080 > 1000: the lead, through the BKM and the literal decision.
+    expect(evaluateDecisionTable(table!, { Amount: 900, Due: "2026-12-31" })).toMatchObject({ outputs: [{ route: "lead" }], matchedRules: [{ id: "r1" }] });
+    expect(evaluateDecisionTable(table!, { Amount: 500, Due: "2026-12-31" })).toMatchObject({ outputs: [{ route: "clerk" }], matchedRules: [{ id: "r2" }] });
+    expect(() => evaluateDecisionTable(table!, { Amount: 500, Due: "soon" })).toThrow(/Input data "Due": expected a date/);
   });
 });

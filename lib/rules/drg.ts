@@ -1,8 +1,8 @@
 import { DmnModdle } from "dmn-moddle";
 import { AppError } from "../errors";
 import { DMN15_PACKAGES } from "./dmn-moddle-15";
-import { convertDmnNamespaces, detectDmnVersion, SUPPORTED_NAMESPACES, type DmnVersion } from "./dmn-versions";
-import { HIT_POLICIES, AGGREGATIONS, type Aggregation, type DecisionTableModel, type HitPolicy } from "./schemas";
+import { convertDmnNamespaces, detectDmnVersion, SUPPORTED_NAMESPACES } from "./dmn-versions";
+import { HIT_POLICIES, AGGREGATIONS, type Aggregation, type BoxedExpression, type DecisionModel, type DecisionTableModel, type DrgElement, type HitPolicy, type ItemDefinition } from "./schemas";
 
 // Reading a whole decision model (a decision requirements graph): decisions, input data,
 // business knowledge models and decision services, each with its boxed expression, and the item
@@ -11,44 +11,7 @@ import { HIT_POLICIES, AGGREGATIONS, type Aggregation, type DecisionTableModel, 
 
 export const MAX_DMN_BYTES = 2 * 1024 * 1024;
 
-export interface ItemDefinition {
-  name: string;
-  typeRef: string | null;
-  allowedValues: string | null;
-  /** DMN 1.5: unary tests a collection's items must pass (allowedValues applies to the collection itself). */
-  typeConstraint: string | null;
-  isCollection: boolean;
-  components: ItemDefinition[];
-  /** A function type (DMN 1.2+ `functionItem`). */
-  isFunction: boolean;
-}
-
-export type BoxedExpression =
-  | { kind: "literal"; id: string | null; typeRef: string | null; text: string }
-  | { kind: "decisionTable"; id: string | null; typeRef: string | null; table: DecisionTableModel }
-  | { kind: "context"; id: string | null; typeRef: string | null; entries: { name: string | null; typeRef: string | null; value: BoxedExpression | null }[] }
-  | { kind: "relation"; id: string | null; typeRef: string | null; columns: string[]; rows: (BoxedExpression | null)[][] }
-  | { kind: "list"; id: string | null; typeRef: string | null; items: (BoxedExpression | null)[] }
-  | { kind: "invocation"; id: string | null; typeRef: string | null; fn: string; bindings: { name: string; value: BoxedExpression | null }[] }
-  | { kind: "function"; id: string | null; typeRef: string | null; language: "FEEL" | "Java" | "PMML"; parameters: { name: string; typeRef: string | null }[]; body: BoxedExpression | null }
-  | { kind: "conditional"; id: string | null; typeRef: string | null; if: BoxedExpression | null; then: BoxedExpression | null; else: BoxedExpression | null }
-  | { kind: "filter"; id: string | null; typeRef: string | null; in: BoxedExpression | null; match: BoxedExpression | null }
-  | { kind: "iterator"; id: string | null; typeRef: string | null; iterator: "for" | "some" | "every"; variable: string; in: BoxedExpression | null; body: BoxedExpression | null };
-
-export type DrgElement =
-  | { kind: "inputData"; id: string; name: string; typeRef: string | null }
-  | { kind: "decision"; id: string; name: string; typeRef: string | null; requiredDecisions: string[]; requiredInputs: string[]; requiredKnowledge: string[]; logic: BoxedExpression | null }
-  | { kind: "bkm"; id: string; name: string; typeRef: string | null; requiredKnowledge: string[]; logic: Extract<BoxedExpression, { kind: "function" }> | null }
-  | { kind: "decisionService"; id: string; name: string; typeRef: string | null; outputDecisions: string[]; encapsulatedDecisions: string[]; inputDecisions: string[]; inputData: string[] };
-
-export interface DecisionModel {
-  dmnVersion: DmnVersion;
-  namespace: string;
-  name: string;
-  definitionsId: string | null;
-  itemDefinitions: ItemDefinition[];
-  elements: DrgElement[];
-}
+export type { BoxedExpression, DecisionModel, DrgElement, ItemDefinition } from "./schemas";
 
 /** An upload Baton rejects: 422 problem+json with the DMN element id (null when the file is not DMN at all). */
 export function dmnError(message: string, elementId: string | null): AppError {
