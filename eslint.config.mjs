@@ -5,7 +5,7 @@ import nextTs from "eslint-config-next/typescript";
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
-  globalIgnores([".next/**", "node_modules/**", "lib/generated/**", "next-env.d.ts", "test-results/**", "playwright-report/**"]),
+  globalIgnores([".next/**", "node_modules/**", "lib/generated/**", "lib/rules/feel/feelin/**", "next-env.d.ts", "test-results/**", "playwright-report/**"]),
   {
     // Domain code is shared by the web app and the workers: it must not depend on Next.js or UI.
     files: ["lib/**/*.ts", "workers/**/*.ts"],

@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "./fixtures";
 import { invoiceRoutingTestCases } from "../lib/rules/examples/invoice-routing";
 import { uploadRoutingTable } from "./helpers/rules";
@@ -86,6 +87,32 @@ test.describe("decision tables", () => {
     const audit = await (await api("ana")).get(`/api/v1/audit?subjectId=${key}&action=decision_table.evaluated`);
     const entries = (await audit.json()).data as { after: { matchedRules: string[]; version: number } }[];
     expect(entries[0]).toMatchObject({ after: { version: 2, matchedRules: ["invoice_routing_rule_1"] } });
+  });
+
+  test("Priya archives a table she no longer uses, sees it refuse evaluations, and restores it", async ({ api, asUser }) => {
+    test.setTimeout(90_000);
+    const key = `invoice-routing-archive-${Date.now()}`;
+    const priya = await api("priya");
+    await uploadRoutingTable(priya, key);
+    expect((await priya.post(`/api/v1/decision-tables/${key}/publish`, { data: { version: 1 } })).status()).toBe(200);
+
+    const page = await asUser("priya");
+    await page.goto(`/rules/${key}`);
+    await expect(page.getByRole("heading", { name: "Invoice routing" })).toBeVisible();
+    await expect(page.getByText("DMN model Invoice routing")).toBeVisible();
+    await page.getByRole("button", { name: "Archive" }).click();
+    await expect(page.getByTestId("archived-note")).toContainText("This table is archived");
+    await expect(page.getByRole("button", { name: "Edit rules" })).toHaveCount(0);
+    const axe = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    expect(axe.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    const refused = await priya.post(`/api/v1/decision-tables/${key}/evaluate`, { data: { inputs: { amount: 500, newVendor: false } } });
+    expect(refused.status()).toBe(409);
+    expect((await refused.json()).detail).toContain("is archived");
+
+    await page.getByRole("button", { name: "Restore" }).click();
+    await expect(page.getByTestId("archived-note")).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Edit rules" })).toBeVisible();
+    expect((await priya.post(`/api/v1/decision-tables/${key}/evaluate`, { data: { inputs: { amount: 500, newVendor: false } } })).status()).toBe(200);
   });
 
   test("the seeded invoice routing waits as a draft with its diff; members get the no-access page", async ({ asUser }) => {

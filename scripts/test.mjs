@@ -7,14 +7,14 @@
 //   3. creates this run's own databases baton_test_<yyyymmddhhmmss>_<pid> (integration) and
 //      <that>_e2e (e2e, seeded with the demo organisation) on that server, and Redis key
 //      prefixes <that> and <that>_e2e; prisma generate + migrate deploy
-//   4. runs the suites — static (tsc, eslint, import rules), unit (vitest), integration (vitest),
-//      e2e (next build + Playwright) —
+//   4. runs the suites — static (tsc, eslint, import rules), unit (vitest), tck (the DMN TCK
+//      against the floor in scripts/tck/floor.json), integration (vitest), e2e (next build + Playwright) —
 //      carrying on after a failure, then prints each suite's counts and `Summary: N passed, M failed`
 //   5. drops the databases and deletes the Redis keys it created (never anyone else's) and
 //      exits non-zero if anything failed.
 //
 // Environment:
-//   BATON_TEST_SUITES=unit,integration   run a subset (any of static, unit, integration, e2e; default all)
+//   BATON_TEST_SUITES=unit,integration   run a subset (any of static, unit, tck, integration, e2e; default all)
 //   BATON_TEST_SKIP_BUILD=1              e2e reuses the existing .next build (local iteration only)
 //   BATON_TEST_KEEP=1                    keep the databases and Redis keys for debugging
 //   BATON_TEST_SHARDS=2                  integration vitest processes side by side (1–4), each on its own database copy
@@ -43,7 +43,7 @@ const started = Date.now();
 const log = (msg) => console.log(`\n[test] ${msg}`);
 const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
 
-const ALL_SUITES = ["static", "unit", "integration", "e2e"];
+const ALL_SUITES = ["static", "unit", "tck", "integration", "e2e"];
 const suites = (process.env.BATON_TEST_SUITES ?? ALL_SUITES.join(","))
   .split(",")
   .map((s) => s.trim())
@@ -399,6 +399,39 @@ async function staticSuite() {
 }
 
 /**
+ * The DMN TCK (`npm run tck`): fails when a level passes fewer cases than the floor recorded in
+ * scripts/tck/floor.json (raise the floor when the score goes up; never lower it to pass).
+ */
+async function tckSuite() {
+  log("DMN TCK (npm run tck) against scripts/tck/floor.json");
+  const t0 = Date.now();
+  const logFile = path.join(reportDir, "tck.log");
+  const code = await run(bin("tsx"), ["scripts/tck.ts"], common, logFile);
+  const output = readFileSync(logFile, "utf8");
+  const last = output.trim().split("\n").pop() ?? "";
+  let score = null;
+  try {
+    score = JSON.parse(last);
+  } catch {
+    score = null;
+  }
+  if (code !== 0 || score?.bench !== "dmn-tck") {
+    console.log(output.split("\n").slice(-30).join("\n"));
+    return record("tck", { passed: 0, failed: 1, ms: Date.now() - t0, note: `npm run tck exited ${code} without a score` });
+  }
+  const floor = JSON.parse(readFileSync(path.join(root, "scripts", "tck", "floor.json"), "utf8"));
+  const below = ["level2_passed", "level3_passed"].filter((k) => score[k] < floor[k]);
+  for (const k of below) console.log(`[test] tck: ${k} is ${score[k]}, below the floor ${floor[k]}`);
+  console.log(`[test] ${last}`);
+  record("tck", {
+    passed: 2 - below.length,
+    failed: below.length,
+    ms: Date.now() - t0,
+    note: `level 2 ${score.level2_passed}/${score.level2_total}, level 3 ${score.level3_passed}/${score.level3_total}`,
+  });
+}
+
+/**
  * `next build` for the e2e suite, started at once so that it runs alongside the static checks and
  * the unit tests (both light on the second core); its output goes to a file, printed if it fails.
  */
@@ -461,6 +494,7 @@ if (setupError) {
   const build = wants("e2e") && !interrupted ? startBuild() : null;
   if (wants("static") && !fileFilters.length && !interrupted) await staticSuite();
   if (wants("unit") && !interrupted) await vitestSuite("unit", common);
+  if (suites.includes("tck") && !fileFilters.length && !interrupted) await tckSuite();
   // The integration tests have timing in them (timers, leases, sweeps): they wait for the build.
   if (build && wants("integration")) await build;
   if (wants("integration") && !interrupted) await vitestSuite("integration", integrationEnv);

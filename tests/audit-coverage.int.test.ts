@@ -42,6 +42,7 @@ const { POST: postEvent } = await import("@/app/api/v1/events/route");
 const { POST: uploadTable } = await import("@/app/api/v1/decision-tables/route");
 const { PUT: putTestCases } = await import("@/app/api/v1/decision-tables/[key]/test-cases/route");
 const { POST: publishTable } = await import("@/app/api/v1/decision-tables/[key]/publish/route");
+const { POST: archiveTable, DELETE: restoreTable } = await import("@/app/api/v1/decision-tables/[key]/archive/route");
 const { POST: evaluateTable } = await import("@/app/api/v1/decision-tables/[key]/evaluate/route");
 const { POST: createSecretRoute } = await import("@/app/api/v1/secrets/route");
 const { POST: migrateRoute } = await import("@/app/api/v1/processes/[key]/migrations/route");
@@ -266,6 +267,8 @@ const cases: { name: string; call: Call; status: number; actions: string[] }[] =
   { name: "replace its test cases (admin)", call: { as: { user: "admin" }, route: putTestCases as Route, method: "PUT", params: async () => ({ key: await draftTable() }), body: () => ({ testCases: [] }) }, status: 200, actions: ["decision_table.test_cases_updated"] },
   { name: "publish it (admin)", call: { as: { user: "admin" }, route: publishTable as Route, params: async () => ({ key: await draftTable() }), body: () => ({}) }, status: 200, actions: ["decision_table.published"] },
   { name: "evaluate it (token)", call: { as: { token: () => adminToken }, route: evaluateTable as Route, params: publishedTable, body: () => ({ inputs: { amount: 500, newVendor: false } }) }, status: 200, actions: ["decision_table.evaluated"] },
+  { name: "archive a table (admin)", call: { as: { user: "admin" }, route: archiveTable as Route, params: async () => ({ key: await draftTable() }) }, status: 200, actions: ["decision_table.archived"] },
+  { name: "restore it (token)", call: { as: { token: () => adminToken }, route: restoreTable as Route, method: "DELETE", params: async () => { const key = await draftTable(); await send({ as: { token: () => adminToken }, route: archiveTable as Route, params: async () => ({ key }) }, `setup-${uid()}`); return { key }; } }, status: 200, actions: ["decision_table.restored"] },
   { name: "set a member's out of office (supervisor)", call: { as: { user: "supervisor" }, route: setOutOfOffice as Route, method: "PUT", params: async () => ({ id: team.users.carol.id }), body: awayWindow }, status: 200, actions: ["user.out_of_office_set"] },
   { name: "end it (supervisor)", call: { as: { user: "supervisor" }, route: clearOutOfOffice as Route, method: "DELETE", params: carolAway }, status: 200, actions: ["user.out_of_office_cleared"] },
   { name: "change notification preferences (person)", call: { as: { user: "alice" }, route: putPreferences as Route, method: "PUT", body: () => ({ preferences: [{ kind: "task.mentioned", channel: "EMAIL", enabled: true }] }) }, status: 200, actions: ["user.notification_preferences_updated"] },
@@ -351,6 +354,7 @@ const COVERED = new Set([
   "app/api/v1/decision-tables/[key]/test-cases/route.ts",
   "app/api/v1/decision-tables/[key]/publish/route.ts",
   "app/api/v1/decision-tables/[key]/evaluate/route.ts",
+  "app/api/v1/decision-tables/[key]/archive/route.ts",
   "app/api/v1/secrets/route.ts",
   "app/api/v1/processes/[key]/migrations/route.ts",
   "app/api/v1/processes/[key]/migrations/preview/route.ts",

@@ -6,6 +6,7 @@ import { GET as listRoute, POST as uploadRoute } from "@/app/api/v1/decision-tab
 import { GET as getRoute } from "@/app/api/v1/decision-tables/[key]/route";
 import { POST as evaluateRoute } from "@/app/api/v1/decision-tables/[key]/evaluate/route";
 import { POST as publishRoute } from "@/app/api/v1/decision-tables/[key]/publish/route";
+import { POST as archiveRoute, DELETE as restoreRoute } from "@/app/api/v1/decision-tables/[key]/archive/route";
 import { GET as diffRoute } from "@/app/api/v1/decision-tables/[key]/diff/route";
 import { PUT as testCasesRoute } from "@/app/api/v1/decision-tables/[key]/test-cases/route";
 import { GET as unusedRoute } from "@/app/api/v1/decision-tables/[key]/unused-rules/route";
@@ -234,5 +235,43 @@ describe("bad uploads and permissions", () => {
     const both = one.replace("</definitions>", `${decisionOf(two).replace(/id="invoice_routing_/g, 'id="second_')}</definitions>`);
     const up = await upload(both);
     expect(up.tables.map((t) => t.key)).toEqual([a, b]);
+  });
+
+  it("keys a table by its model: another model reusing the decision id is refused (409) unless given its own key", async () => {
+    const key = `ident-${uid()}`;
+    await upload(routingTable(key));
+    const otherModel = routingTable(key).replace('namespace="https://baton.dev/dmn"', 'namespace="https://other.example/dmn"');
+    const refused = await call(uploadRoute, { xml: otherModel });
+    expect(refused.status).toBe(409);
+    const problem = (await refused.json()) as { code: string; detail: string };
+    expect(problem.code).toBe("CONFLICT");
+    expect(problem.detail).toContain("A different model cannot reuse the id");
+    const detail = (await (await call(getRoute, { params: { key } })).json()) as { versions: unknown[]; model: { namespace: string } };
+    expect(detail.versions).toHaveLength(1);
+    expect(detail.model.namespace).toBe("https://baton.dev/dmn");
+
+    const ownKey = `own-${uid()}`;
+    const req = new Request(`http://localhost/api/v1/decision-tables?key=${ownKey}`, { method: "POST", headers: { authorization: `Bearer ${admin}`, "content-type": "application/xml" }, body: otherModel });
+    const accepted = await uploadRoute(req, { params: Promise.resolve({}) });
+    expect(accepted.status, await accepted.clone().text()).toBe(201);
+    expect(((await accepted.json()) as { tables: { key: string }[] }).tables.map((t) => t.key)).toEqual([ownKey]);
+    const badKey = new Request(`http://localhost/api/v1/decision-tables?key=${encodeURIComponent("no spaces")}`, { method: "POST", headers: { authorization: `Bearer ${admin}`, "content-type": "application/xml" }, body: otherModel });
+    expect((await uploadRoute(badKey, { params: Promise.resolve({}) })).status).toBe(422);
+  });
+
+  it("archives a table: no drafts, publishes or evaluations until it is restored", async () => {
+    const key = `arch-${uid()}`;
+    await upload(routingTable(key));
+    expect((await call(publishRoute, { params: { key }, body: {} })).status).toBe(200);
+    const archived = await call(archiveRoute, { params: { key }, method: "POST" });
+    expect(archived.status).toBe(200);
+    expect(((await archived.json()) as { archivedAt: string | null }).archivedAt).not.toBeNull();
+    expect((await call(archiveRoute, { params: { key }, method: "POST" })).status).toBe(409);
+    expect((await call(evaluateRoute, { params: { key }, body: { inputs: { amount: 500, newVendor: false } } })).status).toBe(409);
+    expect((await call(uploadRoute, { xml: routingTable(key) })).status).toBe(409);
+    const restored = await call(restoreRoute, { params: { key }, method: "DELETE" });
+    expect(restored.status).toBe(200);
+    expect((await call(evaluateRoute, { params: { key }, body: { inputs: { amount: 500, newVendor: false } } })).status).toBe(200);
+    expect((await auditOf(key)).map((e) => e.action)).toEqual(expect.arrayContaining(["decision_table.archived", "decision_table.restored"]));
   });
 });

@@ -35,6 +35,8 @@ export const ACCESS: Record<string, AccessRow> = {
   listUnusedRules: { rule: "" },
   listDecisionTables: { rule: "" },
   uploadDmn: { rule: "" },
+  archiveDecisionTable: { rule: "" },
+  restoreDecisionTable: { rule: "" },
   getEventReceipt: { rule: "" },
   receiveEvent: { rule: "" },
   getCalendar: { checks: "tasks:read", rule: "" },

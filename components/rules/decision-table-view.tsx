@@ -3,7 +3,7 @@
 import { useState } from "react";
 import Link from "next/link";
 import { format } from "date-fns";
-import { ArrowLeft, Download, Pencil, Rocket, TriangleAlert } from "lucide-react";
+import { Archive, ArchiveRestore, ArrowLeft, Download, Pencil, Rocket, TriangleAlert } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -12,7 +12,7 @@ import type { EvaluationDto } from "@/lib/rules/schemas";
 import { DecisionTableGrid, hitPolicyLabel } from "./decision-table-grid";
 import { DiffPanel } from "./diff-panel";
 import { ProblemMessage } from "./problem-message";
-import { useDecisionTable, usePublish, useSaveTestCases } from "./queries";
+import { useArchive, useDecisionTable, usePublish, useSaveTestCases } from "./queries";
 import { TableEditor } from "./table-editor";
 import { TestCasesPanel } from "./test-cases-panel";
 import { UnusedRulesPanel } from "./unused-rules-panel";
@@ -22,6 +22,7 @@ export function DecisionTableView({ tableKey }: { tableKey: string }) {
   const table = useDecisionTable(tableKey);
   const publish = usePublish(tableKey);
   const saveTests = useSaveTestCases(tableKey);
+  const archive = useArchive(tableKey);
   const [highlight, setHighlight] = useState<{ matched: string[]; conflicting: string[] }>({ matched: [], conflicting: [] });
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState<number | null>(null);
@@ -47,6 +48,7 @@ export function DecisionTableView({ tableKey }: { tableKey: string }) {
   const isDraft = t.current.status === "DRAFT";
   const failing = t.testResults.filter((r) => !r.passed).length;
   const current = t.versions.find((v) => v.version === t.current.version);
+  const archived = t.archivedAt !== null;
 
   function keepAsTestCase(inputs: Record<string, unknown>, result: EvaluationDto) {
     const base = Object.entries(inputs)
@@ -72,13 +74,30 @@ export function DecisionTableView({ tableKey }: { tableKey: string }) {
                 v{t.current.version} {isDraft ? "draft" : "published"}
               </span>
             </Badge>
+            {archived && <Badge tone="neutral">archived {format(new Date(t.archivedAt!), "d MMM yyyy")}</Badge>}
             {isDraft && <span>{t.latestPublished ? `published: v${t.latestPublished}` : "never published"}</span>}
             <span>hit policy {hitPolicyLabel(model)}</span>
             {current && <span>· uploaded {format(new Date(current.createdAt), "d MMM yyyy, HH:mm")} by {current.createdBy}</span>}
           </div>
+          {t.model && (
+            <p className="mt-1 text-xs text-slate-500">
+              DMN model {t.model.name} · <span className="break-all">{t.model.namespace}</span>
+            </p>
+          )}
+          {model.graph && (
+            <p className="mt-1 max-w-2xl text-xs text-slate-600" data-testid="graph-note">
+              This table&apos;s decision requires other decisions of its model ({model.graph.elements.filter((e) => e.kind === "decision").length} decisions in all); they are evaluated
+              with it from the model&apos;s input data. Edit the model in your DMN modeler and upload the file again.
+            </p>
+          )}
         </div>
         <div className="flex items-center gap-2">
           {!editing && (
+            <Button loading={archive.isPending} onClick={() => archive.mutate(!archived)}>
+              {archived ? <ArchiveRestore aria-hidden className="size-4" /> : <Archive aria-hidden className="size-4" />} {archived ? "Restore" : "Archive"}
+            </Button>
+          )}
+          {!editing && !archived && !model.graph && (
             <Button onClick={() => setEditing(true)}>
               <Pencil aria-hidden className="size-4" /> Edit rules
             </Button>
@@ -89,7 +108,7 @@ export function DecisionTableView({ tableKey }: { tableKey: string }) {
           >
             <Download aria-hidden className="size-4" /> .dmn
           </a>
-          {isDraft && !editing && (
+          {isDraft && !editing && !archived && (
             <Button
               variant="primary"
               loading={publish.isPending}
@@ -104,6 +123,12 @@ export function DecisionTableView({ tableKey }: { tableKey: string }) {
       </div>
 
       {publish.isError && <ProblemMessage error={publish.error} title="Not published" className="mb-4" />}
+      {archive.isError && <ProblemMessage error={archive.error} title={archived ? "Not restored" : "Not archived"} className="mb-4" />}
+      {archived && (
+        <p role="status" className="mb-4 rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700 ring-1 ring-slate-200" data-testid="archived-note">
+          This table is archived: its versions are kept, but it takes no new drafts, publishes or evaluations until it is restored.
+        </p>
+      )}
       {publish.isSuccess && (
         <p role="status" className="mb-4 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-900 ring-1 ring-emerald-200" data-testid="publish-result">
           Published version {publish.data.version}. New evaluations use it from now on.
@@ -121,6 +146,7 @@ export function DecisionTableView({ tableKey }: { tableKey: string }) {
           {editing ? (
             <TableEditor
               model={model}
+              dmnModel={t.model}
               onDone={(version) => {
                 setEditing(false);
                 setSaved(version);

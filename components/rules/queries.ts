@@ -50,6 +50,15 @@ export function useSaveTestCases(key: string) {
   });
 }
 
+/** Archives (true) or restores (false) a table. */
+export function useArchive(key: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (archived: boolean) => api<TableSummary>(path(key, "/archive"), { method: archived ? "POST" : "DELETE" }),
+    onSettled: () => Promise.all([qc.invalidateQueries({ queryKey: queryKeys.decisionTables }), qc.invalidateQueries({ queryKey: queryKeys.decisionTable(key) })]),
+  });
+}
+
 /** Uploads a .dmn file (or XML the editor wrote) as new drafts. */
 export function useUploadDmn() {
   const qc = useQueryClient();

@@ -24,6 +24,7 @@ const COLUMNS: DataColumn<TableSummary>[] = [
           {t.name}
         </Link>
         <div className="font-mono text-xs text-slate-500">{t.key}</div>
+        {t.archivedAt && <Badge tone="neutral">archived</Badge>}
       </>
     ),
   },

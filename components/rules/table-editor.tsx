@@ -33,7 +33,16 @@ function blankRule(m: DecisionTableModel): TableRule {
   };
 }
 
-export function TableEditor({ model: initial, onDone }: { model: DecisionTableModel; onDone: (savedVersion: number | null) => void }) {
+export function TableEditor({
+  model: initial,
+  dmnModel,
+  onDone,
+}: {
+  model: DecisionTableModel;
+  /** The DMN model the table belongs to: saving keeps it, so the save is a new version of this table. */
+  dmnModel: { namespace: string; name: string } | null;
+  onDone: (savedVersion: number | null) => void;
+}) {
   const [model, setModel] = useState<DecisionTableModel>(() => structuredClone(initial));
   const upload = useUploadDmn();
   const serverElement = isApiError(upload.error) && typeof upload.error.problem.elementId === "string" ? upload.error.problem.elementId : null;
@@ -70,7 +79,7 @@ export function TableEditor({ model: initial, onDone }: { model: DecisionTableMo
     });
 
   function save() {
-    upload.mutate(modelToDmnXml(model), { onSuccess: (r) => onDone(r.tables.find((t) => t.key === model.key)?.version ?? null) });
+    upload.mutate(modelToDmnXml(model, dmnModel), { onSuccess: (r) => onDone(r.tables.find((t) => t.key === model.key)?.version ?? null) });
   }
 
   const cellError = (id: string) => problems.get(id) ?? (serverElement === id ? upload.error?.message : undefined);

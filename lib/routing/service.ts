@@ -3,6 +3,7 @@ import { AppError, isAppError } from "../errors";
 import type { Actor } from "../identity/actor";
 import { parseDurationMs } from "../duration";
 import { findLatestPublished, findTable, findVersion } from "../rules/repository";
+import { defaultInputs } from "../rules/evaluate";
 import { decisionTableModelSchema } from "../rules/schemas";
 import { evaluateDecisionInTx } from "../rules/service";
 import { findGroup, findPerson, groupMembers, lockRoutingCursor, advanceRoutingCursor, openWorkByPriority, type PersonWithDelegate } from "./repository";
@@ -143,10 +144,9 @@ async function chooseByDecisionTable(tx: Tx, req: RoutingRequest, now: Date): Pr
   let mapping = spec.inputs;
   if (!mapping) {
     mapping = {};
-    for (const input of model.inputs) {
-      const name = input.expression.trim();
+    for (const { name, label } of defaultInputs(model)) {
       if (!SIMPLE_NAME.test(name)) {
-        throw fail("map the table's inputs", `its input "${input.label ?? name}" is the expression "${name}"; name the context values it reads with routing.inputs.`, "routing.inputs");
+        throw fail("map the table's inputs", `its input "${label}" is the expression "${name}"; name the context values it reads with routing.inputs.`, "routing.inputs");
       }
       mapping[name] = name;
     }

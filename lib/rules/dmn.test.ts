@@ -52,7 +52,8 @@ describe("parseDmn", () => {
 
   it("rejects what is not DMN, naming the reason", async () => {
     expect((await rejection("hello")).message).toMatch(/^This is not a DMN document/);
-    expect((await rejection("<definitions xmlns='http://www.omg.org/spec/DMN/20151101/dmn.xsd'/>")).message).toMatch(/Only DMN 1\.3/);
+    expect((await rejection("<definitions xmlns='http://example.com/not-dmn'/>")).message).toMatch(/not in a DMN namespace Baton knows/);
+    expect((await rejection("<definitions xmlns='http://www.omg.org/spec/DMN/20151101/dmn.xsd' id='d'/>")).message).toMatch(/no decision tables/);
     const broken = await rejection(`<definitions xmlns="${DMN13_NS}" id="d"><decision id="x"></definitions>`);
     expect(broken).toMatchObject({ code: "DMN_INVALID", status: 422 });
     expect(broken.message).toMatch(/not a readable DMN document/);
@@ -63,10 +64,10 @@ describe("parseDmn", () => {
     expect(e.message).toContain("<weirdThing> is not supported");
     expect(e.details).toEqual({ elementId: "w1" });
     const literal = await rejection(`<definitions xmlns="${DMN13_NS}" id="d" namespace="x"><decision id="fee"><literalExpression id="le"><text>1</text></literalExpression></decision></definitions>`);
-    expect(literal.message).toContain("Baton evaluates decision tables only");
-    expect(literal.details).toEqual({ elementId: "fee" });
-    const bkm = await rejection(`<definitions xmlns="${DMN13_NS}" id="d" namespace="x"><businessKnowledgeModel id="bkm1" name="Fee"/></definitions>`);
-    expect(bkm.details).toEqual({ elementId: "bkm1" });
+    expect(literal.message).toContain("The document has no decision tables");
+    expect(literal.details).toEqual({ elementId: "d" });
+    const service = await rejection(`<definitions xmlns="${DMN13_NS}" id="d" namespace="x"><knowledgeSource id="k1" name="Policy"/><weirdDecision id="w2"/></definitions>`);
+    expect(service.details).toEqual({ elementId: "w2" });
   });
 
   it("rejects a FEEL syntax error with the cell's id", async () => {

@@ -1,5 +1,5 @@
-import { DmnModdle } from "dmn-moddle";
-import { AppError } from "../errors";
+import type { DmnVersion } from "./dmn-versions";
+import { dmnError, parseDecisionModel } from "./drg";
 import {
   checkExpression,
   checkUnaryTests,
@@ -9,155 +9,48 @@ import {
   matchesUnaryTests,
   normaliseTypeRef,
 } from "./feel";
-import { AGGREGATIONS, HIT_POLICIES, type Aggregation, type DecisionTableModel, type HitPolicy, type TableInput, type TableOutput, type TableRule } from "./schemas";
+import type { DecisionTableModel, TableOutput } from "./schemas";
 
-// Reading a .dmn file: dmn-moddle parses the DMN 1.3 XML into its meta-model, and this module
-// turns every decision table into Baton's plain model (lib/rules/schemas.ts), rejecting what
-// Baton cannot evaluate with the id of the DMN element at fault.
+// Reading a .dmn file as decision tables: lib/rules/drg.ts reads the whole decision model (any
+// DMN version 1.1–1.5); this module keeps the decisions that are standalone decision tables,
+// which is what Baton stores as versioned tables, rejecting what it cannot store with the id of
+// the DMN element at fault.
 
-export const MAX_DMN_BYTES = 2 * 1024 * 1024;
+export { MAX_DMN_BYTES } from "./drg";
 
-/** An upload Baton rejects: 422 problem+json with the DMN element id (null when the file is not DMN at all). */
-function dmnError(message: string, elementId: string | null): AppError {
-  return new AppError("DMN_INVALID", message, { details: { elementId } });
+/** The decision tables of a .dmn document and the model they belong to (its namespace and name). */
+export interface DmnUpload {
+  namespace: string;
+  modelName: string;
+  dmnVersion: DmnVersion;
+  tables: DecisionTableModel[];
 }
-
-/* Minimal shapes of the moddle elements read here (dmn-moddle ships no types). */
-interface El {
-  $type: string;
-  id?: string;
-  name?: string;
-  label?: string;
-  text?: string;
-  typeRef?: string;
-  description?: string;
-}
-interface DecisionEl extends El {
-  decisionLogic?: DecisionTableEl | El;
-  informationRequirement?: { requiredDecision?: { href?: string } }[];
-}
-interface DecisionTableEl extends El {
-  hitPolicy?: string;
-  aggregation?: string;
-  input?: (El & { inputExpression?: El; inputValues?: El })[];
-  output?: (El & { outputValues?: El; defaultOutputEntry?: El })[];
-  annotation?: El[];
-  rule?: (El & { inputEntry?: El[]; outputEntry?: El[]; annotationEntry?: El[] })[];
-}
-
-const IGNORED_DRG = new Set(["dmn:InputData", "dmn:KnowledgeSource"]);
 
 /** Parses a .dmn document and returns its decision tables, or throws a DMN_INVALID AppError. */
 export async function parseDmn(xml: string): Promise<DecisionTableModel[]> {
-  if (xml.length > MAX_DMN_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", `A .dmn file must be at most ${MAX_DMN_BYTES / 1024 / 1024} MB.`);
-  if (!/<([\w-]+:)?definitions[\s>]/.test(xml)) {
-    throw dmnError("This is not a DMN document: expected a <definitions> element in the DMN 1.3 namespace (https://www.omg.org/spec/DMN/20191111/MODEL/).", null);
-  }
-  if (!xml.includes("https://www.omg.org/spec/DMN/20191111/MODEL/")) {
-    throw dmnError(
-      "Only DMN 1.3 is supported: the <definitions> element must use the namespace https://www.omg.org/spec/DMN/20191111/MODEL/. " +
-        "DMN 1.1 and 1.2 files can be converted with the Camunda Modeler (open the file and save it again).",
-      null,
-    );
-  }
-  let definitions: El & { drgElement?: El[] };
-  let warnings: { message: string }[];
-  try {
-    const result = await new DmnModdle().fromXML(xml, "dmn:Definitions");
-    definitions = result.rootElement as unknown as typeof definitions;
-    warnings = (result.warnings ?? []) as { message: string }[];
-  } catch (e) {
-    throw dmnError(`This is not a readable DMN document: ${firstLine((e as Error).message)}.`, null);
-  }
-  const unknown = warnings[0];
-  if (unknown) {
-    const { element, elementId } = locateWarning(unknown.message, xml);
-    throw dmnError(
-      element ? `The element <${element}> is not supported in a decision table (or is misspelt).` : `The document has content Baton cannot read: ${firstLine(unknown.message)}.`,
-      elementId,
-    );
-  }
+  return (await parseDmnUpload(xml)).tables;
+}
 
+/** Parses a .dmn document into its model's identity and decision tables, or throws a DMN_INVALID AppError. */
+export async function parseDmnUpload(xml: string): Promise<DmnUpload> {
+  const model = await parseDecisionModel(xml);
   const tables: DecisionTableModel[] = [];
-  const keys = new Set<string>();
-  for (const el of definitions.drgElement ?? []) {
-    if (IGNORED_DRG.has(el.$type)) continue;
-    if (el.$type !== "dmn:Decision") {
-      throw dmnError(`${el.$type.replace("dmn:", "")} "${el.name ?? el.id}" is not supported: Baton evaluates decision tables only.`, el.id ?? null);
-    }
-    const decision = el as DecisionEl;
-    const logic = decision.decisionLogic;
-    if (!logic || logic.$type !== "dmn:DecisionTable") {
-      throw dmnError(
-        `Decision "${decision.name ?? decision.id}" is a ${logic ? logic.$type.replace("dmn:", "") : "decision without logic"}: Baton evaluates decision tables only.`,
-        decision.id ?? null,
-      );
-    }
-    if ((decision.informationRequirement ?? []).some((r) => r.requiredDecision)) {
-      throw dmnError(`Decision "${decision.name ?? decision.id}" requires another decision: decision requirement graphs are not supported yet; upload each table on its own.`, decision.id ?? null);
-    }
-    if (!decision.id) throw dmnError("Every decision needs an id: it is the table's key.", null);
-    if (!/^[A-Za-z_][\w.-]{0,99}$/.test(decision.id)) throw dmnError(`The decision id "${decision.id}" must start with a letter and use letters, digits, "_", "-" or "." (at most 100).`, decision.id);
-    if (keys.has(decision.id)) throw dmnError(`The decision id "${decision.id}" appears twice.`, decision.id);
-    keys.add(decision.id);
-    const model = toModel(decision, logic as DecisionTableEl);
-    validateModel(model);
-    tables.push(model);
+  // Every decision whose logic is a decision table becomes a table; one that requires other
+  // decisions or knowledge carries the whole model, so its requirements are evaluated with it.
+  // The other elements (literal expressions, BKMs, decision services) are evaluated as requirements.
+  for (const el of model.elements) {
+    if (el.kind !== "decision" || el.logic?.kind !== "decisionTable") continue;
+    if (!/^[A-Za-z_][\w.-]{0,99}$/.test(el.id)) throw dmnError(`The decision id "${el.id}" must start with a letter and use letters, digits, "_", "-" or "." (at most 100).`, el.id);
+    const requires = el.requiredDecisions.length > 0 || el.requiredKnowledge.length > 0;
+    const table = requires ? { ...el.logic.table, graph: model } : el.logic.table;
+    validateModel(table);
+    tables.push(table);
   }
-  if (tables.length === 0) throw dmnError("The document has no decision tables.", definitions.id ?? null);
-  return tables;
+  if (tables.length === 0) throw dmnError("The document has no decision tables: Baton stores and publishes decisions whose logic is a decision table (with the decisions and knowledge they require).", model.definitionsId);
+  if (!model.namespace.trim()) throw dmnError("The <definitions> element needs a namespace: with its name it identifies the model.", model.definitionsId);
+  return { namespace: model.namespace, modelName: model.name, dmnVersion: model.dmnVersion, tables };
 }
 
-function firstLine(s: string): string {
-  return s.split("\n")[0]!.trim().replace(/\.$/, "");
-}
-
-/** moddle reports unknown elements with a line and column only; find the element and its (or its parent's) id. */
-function locateWarning(message: string, xml: string): { element: string | null; elementId: string | null } {
-  const element = /unparsable content <([\w:.-]+)/.exec(message)?.[1] ?? null;
-  const line = Number(/line: (\d+)/.exec(message)?.[1] ?? NaN);
-  const column = Number(/column: (\d+)/.exec(message)?.[1] ?? NaN);
-  if (!element || Number.isNaN(line)) return { element, elementId: null };
-  const lines = xml.split("\n");
-  const offset = lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0) + (Number.isNaN(column) ? 0 : column);
-  const tagStart = xml.lastIndexOf(`<${element}`, offset + element.length + 1);
-  const tag = tagStart >= 0 ? /^<[^>]*>/.exec(xml.slice(tagStart))?.[0] : undefined;
-  const own = tag ? /\bid="([^"]+)"/.exec(tag)?.[1] : undefined;
-  if (own) return { element, elementId: own };
-  const before = [...xml.slice(0, tagStart >= 0 ? tagStart : offset).matchAll(/\bid="([^"]+)"/g)].pop()?.[1] ?? null;
-  return { element, elementId: before };
-}
-
-function toModel(decision: DecisionEl, t: DecisionTableEl): DecisionTableModel {
-  const hitPolicy = (t.hitPolicy ?? "UNIQUE") as HitPolicy;
-  if (!HIT_POLICIES.includes(hitPolicy)) throw dmnError(`Unknown hit policy "${t.hitPolicy}".`, t.id ?? decision.id ?? null);
-  const aggregation = (t.aggregation ?? null) as Aggregation | null;
-  if (aggregation && !AGGREGATIONS.includes(aggregation)) throw dmnError(`Unknown aggregation "${t.aggregation}" (SUM, MIN, MAX or COUNT).`, t.id ?? null);
-  const outputsRaw = t.output ?? [];
-  const inputs: TableInput[] = (t.input ?? []).map((i, n) => ({
-    id: i.id ?? `input_${n + 1}`,
-    label: i.label ?? null,
-    expression: (i.inputExpression?.text ?? "").trim(),
-    expressionId: i.inputExpression?.id ?? null,
-    typeRef: i.inputExpression?.typeRef ?? null,
-    inputValues: i.inputValues?.text?.trim() || null,
-  }));
-  const outputs: TableOutput[] = outputsRaw.map((o, n) => ({
-    id: o.id ?? `output_${n + 1}`,
-    name: o.name ?? (outputsRaw.length === 1 ? (decision.id ?? "result") : ""),
-    label: o.label ?? null,
-    typeRef: o.typeRef ?? null,
-    outputValues: o.outputValues?.text?.trim() || null,
-    defaultOutput: o.defaultOutputEntry?.text?.trim() || null,
-  }));
-  const rules: TableRule[] = (t.rule ?? []).map((r, n) => ({
-    id: r.id ?? `rule_${n + 1}`,
-    annotation: (r.description ?? r.annotationEntry?.[0]?.text ?? "").trim() || null,
-    inputEntries: (r.inputEntry ?? []).map((c, k) => ({ id: c.id ?? `${r.id}_in_${k + 1}`, text: (c.text ?? "").trim() })),
-    outputEntries: (r.outputEntry ?? []).map((c, k) => ({ id: c.id ?? `${r.id}_out_${k + 1}`, text: (c.text ?? "").trim() })),
-  }));
-  return { key: decision.id!, name: decision.name ?? decision.id!, tableId: t.id ?? null, hitPolicy, aggregation, inputs, outputs, rules };
-}
 
 /**
  * Everything Baton checks before it accepts a table, in reading order: structure, then each

@@ -1,138 +1,27 @@
-import { AppError } from "../errors";
-import { evaluateExpression, fromFeelValue, listedValues, matchesUnaryTests, normaliseTypeRef, toFeelValue } from "./feel";
-import type { DecisionTableModel, EvaluationResult, MatchedRule, TableRule } from "./schemas";
+import { requirementsScope } from "./drg-evaluate";
+import { decideTable } from "./decide-table";
+import { fromFeelValue, normaliseTypeRef, toFeelValue } from "./feel";
+import type { DecisionTableModel, EvaluationResult } from "./schemas";
 
-// Evaluating one decision table (DMN 1.3, section 8.2.8–8.2.11): evaluate each input expression
-// against the inputs, test every rule's input entries (FEEL unary tests) against those values,
-// then let the hit policy turn the matching rules into the result. Pure: no database, no clock.
+// Evaluating a decision table for the API, the routing and the engine: JSON inputs in (ISO strings
+// become dates by the column's type), JSON outputs out. The rules are applied by decide-table.ts.
 
-export function evaluationError(message: string, details: { elementId: string | null; rules?: string[] }): AppError {
-  return new AppError("DECISION_EVALUATION_FAILED", message, { details });
-}
+export { evaluationError } from "./decide-table";
 
-interface Match {
-  rule: TableRule;
-  index: number;
-  output: Record<string, unknown>;
-}
-
+/** Evaluates a table on JSON inputs for the API: ISO strings become dates, outputs come back as JSON. */
 export function evaluateDecisionTable(model: DecisionTableModel, inputs: Record<string, unknown>): EvaluationResult {
-  const context: Record<string, unknown> = { ...inputs };
-  const values = model.inputs.map((input) => {
-    const label = input.label ?? input.expression;
-    let raw: unknown;
-    try {
-      raw = evaluateExpression(input.expression, context);
-    } catch (e) {
-      throw evaluationError(`Input "${label}": the expression "${input.expression}" could not be evaluated (${(e as Error).message}).`, { elementId: input.id });
-    }
-    const converted = toFeelValue(raw, normaliseTypeRef(input.typeRef));
-    if ("error" in converted) throw evaluationError(`Input "${label}" (${input.expression}): ${converted.error}.`, { elementId: input.id });
-    if (input.inputValues && converted.value !== null && !matchesUnaryTests(input.inputValues, converted.value, context)) {
-      throw evaluationError(`Input "${label}" is ${JSON.stringify(fromFeelValue(converted.value))}, which is not one of its allowed values (${input.inputValues}).`, {
-        elementId: input.id,
-      });
-    }
-    return converted.value;
-  });
-
-  const matches: Match[] = [];
-  model.rules.forEach((rule, n) => {
-    const hit = rule.inputEntries.every((cell, k) => matchesUnaryTests(cell.text, values[k], context));
-    if (!hit) return;
-    const output: Record<string, unknown> = {};
-    rule.outputEntries.forEach((cell, k) => {
-      const name = model.outputs[k]!.name;
-      try {
-        output[name] = fromFeelValue(evaluateExpression(cell.text, context));
-      } catch (e) {
-        throw evaluationError(`Rule ${n + 1}, output "${name}": "${cell.text}" could not be evaluated (${(e as Error).message}).`, { elementId: cell.id, rules: [rule.id] });
-      }
-    });
-    matches.push({ rule, index: n + 1, output });
-  });
-
-  if (matches.length === 0) return noMatch(model);
-  const ruleRef = (m: Match): MatchedRule => ({ id: m.rule.id, index: m.index, annotation: m.rule.annotation });
-  const result = (ms: Match[]): EvaluationResult => ({ outputs: ms.map((m) => m.output), matchedRules: ms.map(ruleRef) });
-  const names = (ms: Match[]) => ms.map((m) => `${m.index} (${m.rule.id})`).join(", ");
-
-  switch (model.hitPolicy) {
-    case "UNIQUE":
-      if (matches.length > 1) {
-        throw evaluationError(`The UNIQUE hit policy allows one matching rule, but rules ${names(matches)} all match these inputs.`, {
-          elementId: model.tableId,
-          rules: matches.map((m) => m.rule.id),
-        });
-      }
-      return result(matches);
-    case "ANY": {
-      const first = JSON.stringify(matches[0]!.output);
-      const differing = matches.filter((m) => JSON.stringify(m.output) !== first);
-      if (differing.length > 0) {
-        throw evaluationError(`The ANY hit policy needs matching rules to agree, but rules ${names(matches)} match with different outputs.`, {
-          elementId: model.tableId,
-          rules: matches.map((m) => m.rule.id),
-        });
-      }
-      return result(matches.slice(0, 1));
-    }
-    case "FIRST":
-      return result(matches.slice(0, 1));
-    case "PRIORITY":
-      return result(sortByOutputPriority(model, matches).slice(0, 1));
-    case "OUTPUT ORDER":
-      return result(sortByOutputPriority(model, matches));
-    case "RULE ORDER":
-      return result(matches);
-    case "COLLECT":
-      if (!model.aggregation) return result(matches);
-      return { outputs: [{ [model.outputs[0]!.name]: aggregate(model, matches) }], matchedRules: matches.map(ruleRef) };
-  }
+  // A table of a decision graph first evaluates what its decision requires, from the model's input data.
+  const context = model.graph ? requirementsScope(model.graph, model.key, inputs).scope : { ...inputs };
+  const r = decideTable(model, context, { convertInput: (value, typeRef) => toFeelValue(value, normaliseTypeRef(typeRef)) });
+  return { outputs: r.outputs.map((o) => fromFeelValue(o) as Record<string, unknown>), matchedRules: r.matchedRules };
 }
 
-/** No rule matched: the outputs' default values if the table has any, else no result (COUNT: 0). */
-function noMatch(model: DecisionTableModel): EvaluationResult {
-  if (model.aggregation === "COUNT") return { outputs: [{ [model.outputs[0]!.name]: 0 }], matchedRules: [] };
-  if (!model.outputs.some((o) => o.defaultOutput)) return { outputs: [], matchedRules: [] };
-  const output: Record<string, unknown> = {};
-  for (const o of model.outputs) output[o.name] = o.defaultOutput ? fromFeelValue(evaluateExpression(o.defaultOutput, {})) : null;
-  return { outputs: [output], matchedRules: [] };
-}
 
-/** Decreasing priority = the order of each output's allowed values, first output first (stable for ties). */
-function sortByOutputPriority(model: DecisionTableModel, matches: Match[]): Match[] {
-  const orders = model.outputs.map((o) => ({ name: o.name, values: listedValues(o.outputValues).map((v) => JSON.stringify(v)) }));
-  const rank = (m: Match) =>
-    orders.map(({ name, values }) => {
-      if (values.length === 0) return 0;
-      const i = values.indexOf(JSON.stringify(m.output[name] ?? null));
-      return i === -1 ? values.length : i;
-    });
-  return matches
-    .map((m) => ({ m, r: rank(m) }))
-    .sort((a, b) => {
-      for (let i = 0; i < a.r.length; i++) if (a.r[i] !== b.r[i]) return a.r[i]! - b.r[i]!;
-      return a.m.index - b.m.index;
-    })
-    .map(({ m }) => m);
-}
-
-function aggregate(model: DecisionTableModel, matches: Match[]): unknown {
-  const name = model.outputs[0]!.name;
-  const values = matches.map((m) => m.output[name]).filter((v) => v !== null && v !== undefined);
-  // DMN 1.3 §8.2.11: COUNT is the number of distinct outputs.
-  if (model.aggregation === "COUNT") return new Set(values.map((v) => JSON.stringify(v))).size;
-  const bad = values.find((v) => typeof v !== "number");
-  if (bad !== undefined) {
-    throw evaluationError(`COLLECT ${model.aggregation} needs numeric outputs, but "${name}" is ${JSON.stringify(bad)}.`, {
-      elementId: model.outputs[0]!.id,
-      rules: matches.map((m) => m.rule.id),
-    });
-  }
-  const nums = values as number[];
-  if (nums.length === 0) return null;
-  if (model.aggregation === "SUM") return nums.reduce((a, b) => a + b, 0);
-  if (model.aggregation === "MIN") return Math.min(...nums);
-  return Math.max(...nums);
+/**
+ * What a caller supplies when it maps no inputs: the names the table's input expressions read, or,
+ * for a table of a decision graph, the model's input data (the table reads required decisions).
+ */
+export function defaultInputs(model: DecisionTableModel): { name: string; label: string }[] {
+  if (model.graph) return model.graph.elements.filter((e) => e.kind === "inputData").map((e) => ({ name: e.name, label: e.name }));
+  return model.inputs.map((i) => ({ name: i.expression.trim(), label: i.label ?? i.expression.trim() }));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { date, duration } from "feelin";
+import { date, duration } from "./feel/feelin/index.js";
 import { checkExpression, checkUnaryTests, fromFeelValue, literalTypesOfUnaryTests, matchesUnaryTests, normaliseTypeRef, toFeelValue } from "./feel";
 
 // Every form of FEEL unary test a DMN input entry can take (DMN 1.3 §10.3.2.9), as feelin

@@ -12,7 +12,7 @@ import {
   time,
   unaryTest,
   type EvalContext,
-} from "feelin";
+} from "./feel/feelin/index.js";
 import type { FeelType } from "./schemas";
 
 // Thin wrappers over feelin (the FEEL parser and interpreter): readable syntax errors, the type

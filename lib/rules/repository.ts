@@ -68,9 +68,23 @@ export async function lockTableKey(tx: Tx, key: string): Promise<void> {
   await tx.query(sql`SELECT 1 FROM pg_advisory_xact_lock(hashtext(${`decision-table:${key}`}))`);
 }
 
-export async function upsertTable(tx: Tx, key: string, name: string): Promise<void> {
-  await tx.write(sql`INSERT INTO "DecisionTable" ("key", "name", "createdAt", "updatedAt") VALUES (${key}, ${name}, (now() AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'))
-    ON CONFLICT ("key") DO UPDATE SET "name" = EXCLUDED."name", "updatedAt" = EXCLUDED."updatedAt"`);
+/** Creates the table or renames it; the model it belongs to is recorded once (the caller has checked it matches). */
+export async function upsertTable(tx: Tx, key: string, name: string, model: { namespace: string; name: string }): Promise<void> {
+  await tx.write(sql`INSERT INTO "DecisionTable" ("key", "name", "modelNamespace", "modelName", "createdAt", "updatedAt")
+    VALUES (${key}, ${name}, ${model.namespace}, ${model.name}, (now() AT TIME ZONE 'UTC'), (now() AT TIME ZONE 'UTC'))
+    ON CONFLICT ("key") DO UPDATE SET "name" = EXCLUDED."name", "updatedAt" = EXCLUDED."updatedAt",
+      "modelNamespace" = COALESCE("DecisionTable"."modelNamespace", EXCLUDED."modelNamespace"),
+      "modelName" = COALESCE("DecisionTable"."modelName", EXCLUDED."modelName")`);
+}
+
+/** Archives (a date) or restores (null) a table; false when it already was in that state. */
+export async function setArchivedIf(tx: Tx, key: string, archivedAt: Date | null): Promise<boolean> {
+  const changed = await tx.updateReturning(
+    "DecisionTable",
+    { archivedAt },
+    archivedAt ? sql`"key" = ${key} AND "archivedAt" IS NULL` : sql`"key" = ${key} AND "archivedAt" IS NOT NULL`,
+  );
+  return changed.length === 1;
 }
 
 export async function insertVersion(

@@ -1,6 +1,7 @@
 import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
 import { versionNumber } from "../fields";
+import type { DmnVersion } from "./dmn-versions";
 
 // Decision tables (DMN 1.3). One schema per shape, used by the REST handlers, the browser and
 // the DTOs. No server imports: the table page renders these shapes.
@@ -69,8 +70,58 @@ export const decisionTableModelSchema = z.object({
   inputs: z.array(tableInputSchema),
   outputs: z.array(tableOutputSchema),
   rules: z.array(tableRuleSchema),
+  /**
+   * The whole decision model (lib/rules/drg.ts) when the table's decision requires other
+   * decisions or knowledge: evaluating the table evaluates those first, from the model's input data.
+   */
+  graph: z
+    .custom<DecisionModel>((v) => typeof v === "object" && v !== null && Array.isArray((v as DecisionModel).elements))
+    .meta({ override: { type: "object", description: "The decision model (decision requirements graph) the table's decision belongs to" } })
+    .optional(),
 });
 export type DecisionTableModel = z.infer<typeof decisionTableModelSchema>;
+
+// A whole decision model (a decision requirements graph) as lib/rules/drg.ts reads it: plain JSON,
+// stored with a table whose decision requires other decisions or knowledge.
+
+export interface ItemDefinition {
+  name: string;
+  typeRef: string | null;
+  allowedValues: string | null;
+  /** DMN 1.5: unary tests a collection's items must pass (allowedValues applies to the collection itself). */
+  typeConstraint: string | null;
+  isCollection: boolean;
+  components: ItemDefinition[];
+  /** A function type (DMN 1.2+ `functionItem`). */
+  isFunction: boolean;
+}
+
+export type BoxedExpression =
+  | { kind: "literal"; id: string | null; typeRef: string | null; text: string }
+  | { kind: "decisionTable"; id: string | null; typeRef: string | null; table: DecisionTableModel }
+  | { kind: "context"; id: string | null; typeRef: string | null; entries: { name: string | null; typeRef: string | null; value: BoxedExpression | null }[] }
+  | { kind: "relation"; id: string | null; typeRef: string | null; columns: string[]; rows: (BoxedExpression | null)[][] }
+  | { kind: "list"; id: string | null; typeRef: string | null; items: (BoxedExpression | null)[] }
+  | { kind: "invocation"; id: string | null; typeRef: string | null; fn: string; bindings: { name: string; value: BoxedExpression | null }[] }
+  | { kind: "function"; id: string | null; typeRef: string | null; language: "FEEL" | "Java" | "PMML"; parameters: { name: string; typeRef: string | null }[]; body: BoxedExpression | null }
+  | { kind: "conditional"; id: string | null; typeRef: string | null; if: BoxedExpression | null; then: BoxedExpression | null; else: BoxedExpression | null }
+  | { kind: "filter"; id: string | null; typeRef: string | null; in: BoxedExpression | null; match: BoxedExpression | null }
+  | { kind: "iterator"; id: string | null; typeRef: string | null; iterator: "for" | "some" | "every"; variable: string; in: BoxedExpression | null; body: BoxedExpression | null };
+
+export type DrgElement =
+  | { kind: "inputData"; id: string; name: string; typeRef: string | null }
+  | { kind: "decision"; id: string; name: string; typeRef: string | null; requiredDecisions: string[]; requiredInputs: string[]; requiredKnowledge: string[]; logic: BoxedExpression | null }
+  | { kind: "bkm"; id: string; name: string; typeRef: string | null; requiredKnowledge: string[]; logic: Extract<BoxedExpression, { kind: "function" }> | null }
+  | { kind: "decisionService"; id: string; name: string; typeRef: string | null; outputDecisions: string[]; encapsulatedDecisions: string[]; inputDecisions: string[]; inputData: string[] };
+
+export interface DecisionModel {
+  dmnVersion: DmnVersion;
+  namespace: string;
+  name: string;
+  definitionsId: string | null;
+  itemDefinitions: ItemDefinition[];
+  elements: DrgElement[];
+}
 
 const MAX_INPUTS_BYTES = 64 * 1024;
 const inputsSchema = z
@@ -177,6 +228,10 @@ export type VersionSummary = z.infer<typeof versionSummarySchema>;
 export const tableSummarySchema = z.object({
   key: z.string(),
   name: z.string(),
+  /** The DMN model the table belongs to (null for tables stored before models were recorded). */
+  model: z.object({ namespace: z.string(), name: z.string() }).nullable(),
+  /** When the table was archived; null while it is in use. */
+  archivedAt: z.string().nullable(),
   latestPublished: z.number().int().nullable(),
   /** The newest version if it is not published yet. */
   draft: z.number().int().nullable(),
@@ -207,6 +262,16 @@ export const publishResultSchema = z.object({
   testResults: z.array(testCaseResultSchema),
 });
 export type PublishResult = z.infer<typeof publishResultSchema>;
+
+/** Query of POST /decision-tables: an explicit key for the (single) table of the file, instead of its decision id. */
+export const uploadQuerySchema = z
+  .object({
+    key: z
+      .string()
+      .regex(/^[A-Za-z_][\w.-]{0,99}$/, 'must start with a letter and use letters, digits, "_", "-" or "." (at most 100)')
+      .optional(),
+  })
+  .strict();
 
 /** Optional body of POST …/publish: the draft version the publisher reviewed. */
 export const publishSchema = z.object({ version: versionNumber().optional() }).strict();

@@ -13,11 +13,15 @@ function esc(s: string): string {
 const attr = (name: string, v: string | null | undefined) => (v === null || v === undefined ? "" : ` ${name}="${esc(v)}"`);
 const text = (v: string) => `<text>${esc(v)}</text>`;
 
-export function modelToDmnXml(m: DecisionTableModel): string {
+/**
+ * `model` is the DMN model the table belongs to (namespace and name): a table edited in the browser
+ * is saved as part of its own model, so the upload is a new version of the same table.
+ */
+export function modelToDmnXml(m: DecisionTableModel, model?: { namespace: string; name: string } | null): string {
   const tableId = m.tableId ?? `${m.key}_table`;
   const lines: string[] = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<definitions xmlns="${DMN13_NS}" id="${esc(m.key)}_definitions" name="${esc(m.name)}" namespace="https://baton.dev/dmn">`,
+    `<definitions xmlns="${DMN13_NS}" id="${esc(m.key)}_definitions" name="${esc(model?.name ?? m.name)}" namespace="${esc(model?.namespace ?? "https://baton.dev/dmn")}">`,
     `  <decision id="${esc(m.key)}" name="${esc(m.name)}">`,
     `    <decisionTable id="${esc(tableId)}"${m.hitPolicy === "UNIQUE" ? "" : attr("hitPolicy", m.hitPolicy)}${attr("aggregation", m.aggregation)}>`,
   ];

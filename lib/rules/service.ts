@@ -2,7 +2,7 @@ import { z } from "zod";
 import { transaction, type Tx } from "../db";
 import { AppError, parse } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
-import { parseDmn } from "./dmn";
+import { parseDmnUpload, type DmnUpload } from "./dmn";
 import { diffTables } from "./diff";
 import { evaluateDecisionTable } from "./evaluate";
 import {
@@ -17,6 +17,7 @@ import {
   listTablesWithVersions,
   lockTableKey,
   publishVersionIf,
+  setArchivedIf,
   updateTestCases,
   upsertTable,
   type VersionRow,
@@ -28,6 +29,7 @@ import {
   testCaseSchema,
   testCasesSchema,
   unusedRulesQuerySchema,
+  uploadQuerySchema,
   type DecisionTableModel,
   type EvaluationDto,
   type PublishResult,
@@ -67,11 +69,15 @@ function summariseVersion(row: VersionRow): VersionSummary {
   };
 }
 
-function summariseTable(table: { key: string; name: string }, versions: VersionRow[]): TableSummary {
+type TableRow = { key: string; name: string; modelNamespace: string | null; modelName: string | null; archivedAt: Date | null };
+
+function summariseTable(table: TableRow, versions: VersionRow[]): TableSummary {
   const newest = versions[0];
   return {
     key: table.key,
     name: table.name,
+    model: table.modelNamespace !== null ? { namespace: table.modelNamespace, name: table.modelName ?? "" } : null,
+    archivedAt: table.archivedAt?.toISOString() ?? null,
     latestPublished: versions.find((v) => v.status === "PUBLISHED")?.version ?? null,
     draft: newest?.status === "DRAFT" ? newest.version : null,
     versions: versions.map(summariseVersion),
@@ -80,21 +86,46 @@ function summariseTable(table: { key: string; name: string }, versions: VersionR
 
 // ---------------------------------------------------------------------------------------------
 
-/** Reads a .dmn document and stores each of its decision tables as a new draft version. */
-export async function uploadDmn(actor: Actor, xml: string): Promise<UploadResult> {
+/**
+ * Reads a .dmn document and stores each of its decision tables as a new draft version. A table
+ * belongs to the model it was first uploaded from (namespace and name): another model reusing a
+ * decision id is refused (409), unless it is uploaded under an explicit `key` (one table only).
+ */
+export async function uploadDmn(actor: Actor, xml: string, query: unknown = {}): Promise<UploadResult> {
   requirePermission(actor, "rules:edit");
-  const models = await parseDmn(xml);
+  const { key } = parse(uploadQuerySchema, query ?? {}, "Query");
+  const upload = await parseDmnUpload(xml);
+  if (key && upload.tables.length !== 1) {
+    throw new AppError("DMN_INVALID", `An explicit key names one table, but this file has ${upload.tables.length} decision tables: upload them without a key, or one per file.`, {
+      details: { elementId: null },
+    });
+  }
+  const models = key ? [{ ...upload.tables[0]!, key }] : upload.tables;
   const tables = await transaction(async (tx) => {
     const out: UploadResult["tables"] = [];
-    for (const model of models) out.push(await storeDraft(tx, actor, model, xml));
+    for (const model of models) out.push(await storeDraft(tx, actor, model, xml, upload));
     return out;
   });
   return { tables };
 }
 
-async function storeDraft(tx: Tx, actor: Actor, model: DecisionTableModel, xml: string): Promise<UploadResult["tables"][number]> {
+function archivedError(key: string): AppError {
+  return new AppError("CONFLICT", `Decision table "${key}" is archived: restore it first.`, { details: { archived: true } });
+}
+
+async function storeDraft(tx: Tx, actor: Actor, model: DecisionTableModel, xml: string, upload: DmnUpload): Promise<UploadResult["tables"][number]> {
   await lockTableKey(tx, model.key);
-  await upsertTable(tx, model.key, model.name);
+  const existing = await findTable(model.key, tx);
+  if (existing?.archivedAt) throw archivedError(model.key);
+  if (existing?.modelNamespace != null && (existing.modelNamespace !== upload.namespace || existing.modelName !== upload.modelName)) {
+    throw new AppError(
+      "CONFLICT",
+      `Decision table "${model.key}" belongs to the model "${existing.modelName}" (namespace ${existing.modelNamespace}); this file is the model "${upload.modelName}" (namespace ${upload.namespace}). ` +
+        `A different model cannot reuse the id: upload it with an explicit key (?key=…) or give the decision another id.`,
+      { details: { key: model.key, model: { namespace: existing.modelNamespace, name: existing.modelName }, uploaded: { namespace: upload.namespace, name: upload.modelName } } },
+    );
+  }
+  await upsertTable(tx, model.key, model.name, { namespace: upload.namespace, name: upload.modelName });
   const newest = await findNewestVersion(model.key, tx);
   const row = await insertVersion(tx, {
     tableKey: model.key,
@@ -159,6 +190,8 @@ export async function evaluateDecision(actor: Actor, key: string, input: unknown
 
 /** The same inside the caller's transaction (routing and decision steps record it with their own change). */
 export async function evaluateDecisionInTx(tx: Tx, actor: Actor, key: string, inputs: Record<string, unknown>, version?: number, refs: { taskId?: string; instanceId?: string } = {}): Promise<EvaluationDto> {
+  const table = await findTable(key, tx);
+  if (table?.archivedAt) throw archivedError(key);
   const row = version ? await findVersion(key, version, tx) : await findLatestPublished(key, tx);
   if (!row) {
     if (!(await findTable(key, tx))) throw notFound(key);
@@ -200,6 +233,7 @@ export async function replaceTestCases(actor: Actor, key: string, input: unknown
     const table = await findTable(key, tx);
     const newest = table ? await findNewestVersion(key, tx) : null;
     if (!table || !newest) throw notFound(key);
+    if (table.archivedAt) throw archivedError(key);
     const before = testCasesOf(table.testCases);
     await updateTestCases(tx, key, testCases);
     tx.audit(actor, {
@@ -225,6 +259,7 @@ export async function publishDecisionTable(actor: Actor, key: string, input: unk
     const table = await findTable(key, tx);
     const newest = table ? await findNewestVersion(key, tx) : null;
     if (!table || !newest) throw notFound(key);
+    if (table.archivedAt) throw archivedError(key);
     if (newest.status !== "DRAFT") {
       throw new AppError("CONFLICT", `Nothing to publish: version ${newest.version} of "${key}" is already published. Upload a changed table first.`, {
         details: { publishedVersion: newest.version },
@@ -274,4 +309,25 @@ export async function listUnusedRules(actor: Actor, key: string, query: unknown,
     .rules.map((r, n) => ({ id: r.id, index: n + 1, annotation: r.annotation }))
     .filter((r) => !fired.has(r.id));
   return { key, version: published.version, days, since: since.toISOString(), rules };
+}
+
+/** Archives a table (`archived: true`) or restores it: an archived table keeps its versions but takes no drafts, publishes or evaluations. */
+export async function setDecisionTableArchived(actor: Actor, key: string, archived: boolean): Promise<TableSummary> {
+  requirePermission(actor, "rules:edit");
+  return transaction(async (tx) => {
+    await lockTableKey(tx, key);
+    const table = await findTable(key, tx);
+    if (!table) throw notFound(key);
+    const changed = await setArchivedIf(tx, key, archived ? new Date() : null);
+    if (!changed) throw new AppError("CONFLICT", archived ? `Decision table "${key}" is already archived.` : `Decision table "${key}" is not archived.`);
+    tx.audit(actor, {
+      action: archived ? "decision_table.archived" : "decision_table.restored",
+      subjectType: "decision_table",
+      subjectId: key,
+      before: { archived: !archived },
+      after: { archived },
+    });
+    const after = await findTable(key, tx);
+    return summariseTable(after!, await findVersions(key, tx));
+  });
 }

@@ -4,6 +4,7 @@ import { evaluateGuard } from "../../processes/expressions";
 import { getPath, setPath } from "../../paths";
 import type { DecisionStep } from "../../processes/schemas";
 import { findLatestPublished, findVersion } from "../../rules/repository";
+import { defaultInputs } from "../../rules/evaluate";
 import { decisionTableModelSchema } from "../../rules/schemas";
 import { evaluateDecisionInTx } from "../../rules/service";
 import { skipped, transition, variablesOf, type Ctx, type StepResult } from "../kernel";
@@ -44,9 +45,8 @@ function byTable(ctx: Ctx, step: DecisionStep, table: NonNullable<DecisionStep["
     let mapping = table.inputs;
     if (!mapping) {
       mapping = {};
-      for (const input of model.inputs) {
-        const name = input.expression.trim();
-        if (!SIMPLE_NAME.test(name)) return fail(`input "${input.label ?? name}" is the expression "${name}"; map it with table.inputs`);
+      for (const { name, label } of defaultInputs(model)) {
+        if (!SIMPLE_NAME.test(name)) return fail(`input "${label}" is the expression "${name}"; map it with table.inputs`);
         mapping[name] = name;
       }
     }

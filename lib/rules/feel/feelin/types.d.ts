@@ -1,0 +1,13 @@
+import { isDate, isTime, isDateTime, isDuration, isTemporal, isZoned } from './temporal.js';
+import { FeelRange } from './range.js';
+export { isDate, isTime, isDateTime, isDuration, isTemporal, isZoned, FeelRange };
+export declare function isNil(e: any): boolean;
+export declare function isContext(e: any): boolean;
+export declare function isArray(e: any): e is any[];
+export declare function isBoolean(e: any): e is boolean;
+export declare function getType(e: any): "string" | "number" | "literal" | "function" | "nil" | "boolean" | "list" | "context" | "date" | "time" | "date time" | "duration" | "range";
+export declare function isType(el: string, type: string): boolean;
+export declare function typeCast(obj: any, type: string): import("./temporal.js").FeelDate | import("./temporal.js").FeelTime | import("./temporal.js").FeelDateTime;
+export declare function isNumber(obj: any): obj is number;
+export declare function isString(obj: any): obj is string;
+export declare function equals(a: any, b: any, strict?: boolean): any;
