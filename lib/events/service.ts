@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import { query, sql, transaction, type Row, type Tx } from "../db";
+import { query, raw, sql, transaction, type Row, type Tx } from "../db";
 import { QUEUES } from "../queues";
 import type { EventResult, IncomingEvent } from "./parse";
 import { AppError } from "../errors";
 import type { EventReceiptDto } from "./schemas";
 import { mayPostEvent, mayStartProcess, principalId, requirePermission, requireProcessGrant, workerActor, type Actor } from "../identity/actor";
-import { actorForTokenId } from "../identity/service";
+import { actorFromTokenJson } from "../identity/service";
+import { tokenJsonSql, type TokenJson } from "../identity/repository";
 import { permissionsFor, type RoleName } from "../identity/permissions";
 import { documentOf, versionsStartedBy } from "../processes/service";
 import { stepById } from "../processes/definition";
@@ -156,15 +157,20 @@ export async function processEventReceiptIn(
   // unbatched).
   const body = async (tx: Tx) => {
     firstStepRuns = [];
-    const locked = await tx.query<EventReceipt>(sql`SELECT * FROM "EventReceipt" WHERE "id" = ${receiptId} FOR UPDATE`);
-    const receipt = locked[0];
-    if (!receipt) return null;
+    // The producer as it is now rides on the same statement (the recheck below costs no round trip).
+    const [locked] = await tx.query<EventReceipt & Producer>(
+      sql`SELECT r.*, CASE WHEN r."postedByType" = 'TOKEN' THEN ${tokenJsonSql(raw(`r."postedById"`))} END AS "producerToken",
+                 CASE WHEN r."postedByType" = 'USER' THEN (SELECT json_build_object('active', u."active", 'role', u."role") FROM "User" u WHERE u."id" = r."postedById") END AS "producerPerson"
+            FROM "EventReceipt" r WHERE r."id" = ${receiptId} FOR UPDATE OF r`,
+    );
+    if (!locked) return null;
+    const { producerToken, producerPerson, ...receipt } = locked;
     if (receipt.result !== null) return receipt.result as unknown as EventResult;
     let result: EventResult;
     let consumed = false;
     const starts = await versionsStartedBy(tx, receipt.type);
     // Accepted a while ago (the worker's path): its producer may have lost the right meanwhile.
-    const refused = starts.length > 0 && opts.recheckProducer ? await producerRefusal(tx, receipt, starts) : null;
+    const refused = starts.length > 0 && opts.recheckProducer ? producerRefusal(receipt, { producerToken, producerPerson }, starts) : null;
     if (refused) {
       result = { receiptId: receipt.id, outcome: "rejected", reason: refused };
     } else if (starts.length > 0) {
@@ -222,14 +228,20 @@ export async function processEventReceiptIn(
   return { result, firstStepRuns };
 }
 
+/** The producer of a receipt as it is now, read with the receipt (a token with its owner, or a person). */
+interface Producer {
+  producerToken: TokenJson | null;
+  producerPerson: { active: boolean; role: string } | null;
+}
+
 /**
  * Why the producer of an accepted event may no longer start what it would start, or null: its
  * token revoked or expired, its owner (person or service account) deactivated, or a grant gone
  * (issue #18). Read as they are now, when the worker takes the event up.
  */
-async function producerRefusal(tx: Tx, receipt: EventReceipt, starts: { key: string }[]): Promise<string | null> {
+function producerRefusal(receipt: EventReceipt, producer: Producer, starts: { key: string }[]): string | null {
   if (receipt.postedByType === "TOKEN" && receipt.postedById) {
-    const now = await actorForTokenId(receipt.postedById);
+    const now = actorFromTokenJson(producer.producerToken);
     if (!now) return "The token that posted the event has been revoked or has expired, or its owner was deactivated, since it was accepted.";
     if (!now.permissions.has("events:write")) return "The token that posted the event may no longer post events.";
     if (!mayPostEvent(now, receipt.source, receipt.type)) return `${now.owner!.name} may no longer post events of type ${receipt.type} from source ${receipt.source}.`;
@@ -237,7 +249,7 @@ async function producerRefusal(tx: Tx, receipt: EventReceipt, starts: { key: str
     return denied ? `${now.owner!.name} may no longer start process "${denied.key}".` : null;
   }
   if (receipt.postedByType === "USER" && receipt.postedById) {
-    const [person] = await tx.query<{ active: boolean; role: string }>(sql`SELECT "active", "role"::text AS "role" FROM "User" WHERE "id" = ${receipt.postedById}`);
+    const person = producer.producerPerson;
     if (!person?.active) return "The person who posted the event has been deactivated since it was accepted.";
     if (!permissionsFor(person.role as RoleName).has("events:write")) return "The person who posted the event may no longer post events.";
   }

@@ -5,7 +5,7 @@ import { principalId, requirePermission, type Actor } from "./actor";
 import { permissionsFor, tokenPermissions, type RoleName } from "./permissions";
 import { burnPasswordCheck, verifyPassword } from "./passwords";
 import { clearFailedLogins, lockedOutFor, recordFailedLogin, withHashSlot } from "./login-throttle";
-import { findTokenById, findTokenByHash, findUserByEmail, findUserById, loadUserScope, loadUserWithScope, touchToken } from "./repository";
+import { tokenRowFromJson, type TokenJson, type TokenRow, findTokenByHash, findUserByEmail, findUserById, loadUserScope, loadUserWithScope, touchToken } from "./repository";
 import { rememberScope } from "./scope";
 import { sessionIsCurrent, type SessionClaims } from "./sessions";
 import { createTokenSchema, credentialsSchema, updateUserSettingsSchema, type CreatedTokenDto, type MeDto, type TokenDto, type UserSettings } from "./schemas";
@@ -94,16 +94,12 @@ export async function actorForToken(token: string, meta: Partial<Actor> = {}): P
   return actor;
 }
 
-/**
- * The actor of a token as it stands now, by id: null when it was revoked or expired or its owner
- * deactivated since. The worker re-checks an event's producer with it before starting anything.
- */
-export async function actorForTokenId(id: string, meta: Partial<Actor> = {}): Promise<Actor | null> {
-  const row = await findTokenById(id);
-  return row ? tokenActorOf(row, meta) : null;
+/** The actor of a token read as JSON inside another statement (tokenJsonSql): a token as it stands now, without a round trip of its own: null when it was revoked or expired or its owner deactivated. */
+export function actorFromTokenJson(json: TokenJson | null, meta: Partial<Actor> = {}): Actor | null {
+  return json ? tokenActorOf(tokenRowFromJson(json), meta) : null;
 }
 
-function tokenActorOf(row: NonNullable<Awaited<ReturnType<typeof findTokenById>>>, meta: Partial<Actor>): Actor | null {
+function tokenActorOf(row: TokenRow, meta: Partial<Actor>): Actor | null {
   if (row.revokedAt || (row.expiresAt && row.expiresAt < new Date())) return null;
   // A token acts for its owner (ADR 021): an ownerless one, or one whose owner was deactivated, is refused.
   if (!row.ownerId || !row.ownerActive || !row.ownerRole) return null;
