@@ -64,7 +64,7 @@ test.describe("my own out of office", () => {
       await sam.goto("/settings");
       const section = sam.getByRole("region", { name: "Out of office" });
       await section.getByLabel("Back on").fill(format(addDays(new Date(), 3), "yyyy-MM-dd"));
-      await section.getByLabel("Delegate").selectOption({ label: "Dana Lee" });
+      await section.getByLabel("Delegate", { exact: true }).selectOption({ label: "Dana Lee" });
       await section.getByLabel("Also hand my current open tasks to my delegate now").check();
       await expectNoSeriousViolations(sam, "the out-of-office settings");
       await section.getByRole("button", { name: "Save out of office" }).click();
