@@ -94,7 +94,7 @@ export const meSchema = userSummarySchema.extend({
 export type MeDto = z.infer<typeof meSchema>;
 
 /** A person as others pick them (to ask, mention or assign). */
-const personDtoSchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
+export const personDtoSchema = z.object({ id: z.string(), name: z.string(), email: z.string() });
 export type PersonDto = z.infer<typeof personDtoSchema>;
 
 /** A service account (ADR 021): a named, non-human owner of API tokens with explicit grants. */
