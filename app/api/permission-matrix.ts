@@ -110,7 +110,7 @@ export const ACCESS: Record<string, AccessRow> = {
   createServiceAccount: { rule: "admin-role service accounts only by admins" },
   updateServiceAccount: { rule: "admin-role service accounts only by admins; deactivation stops its tokens at once" },
   listGroups: { rule: "" },
-  listUsers: { rule: "inactive people (status=inactive|all): users:manage" },
+  listUsers: { rule: "inactive people (status=inactive or all): users:manage" },
   getUser: { rule: "inactive people: users:manage, else 404" },
   updateUser: { rule: "not one's own admin role" },
   deactivateUser: { rule: "not oneself" },

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, type ReactNode } from "react";
-import { Check, Globe, Keyboard } from "lucide-react";
+import { Check, Globe, Keyboard, Plane } from "lucide-react";
 import type { MeDto, UserSettings } from "@/lib/identity/schemas";
 import { useMe } from "@/components/data/queries";
 import { useAnnouncer } from "@/components/announcer";
@@ -10,6 +10,7 @@ import { LoadError } from "@/components/ui/load-error";
 import { Select } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useSaveSettings } from "./queries";
+import { OutOfOfficeSection } from "./out-of-office-section";
 
 /**
  * The signed-in person's own preferences. One section a concern (each with its own heading and
@@ -28,6 +29,9 @@ export function SettingsView() {
           <>
             <ShortcutsSection me={me.data} />
             <TimeZoneSection me={me.data} />
+            <Section id="out-of-office" icon={<Plane aria-hidden className="size-4 text-slate-500" />} title="Out of office" description="While you are away, routing gives you no new work and what is assigned to you directly goes to your delegate.">
+              <OutOfOfficeSection myId={me.data.id} />
+            </Section>
           </>
         )}
       </div>

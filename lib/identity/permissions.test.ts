@@ -5,7 +5,7 @@ import { PERMISSIONS, ROLES, permissionsFor, tokenPermissions, type Permission, 
 
 // The role matrix, written out so a change to it is a deliberate, reviewed change.
 const MATRIX: Record<RoleName, Permission[]> = {
-  ADMIN: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "tasks:comment", "tasks:create_on_behalf", "audit:read", "tokens:manage", "users:read", "rules:edit", "processes:manage", "events:write", "metrics:read", "secrets:manage", "team:manage", "webhooks:manage", "scim:provision"],
+  ADMIN: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "tasks:comment", "tasks:create_on_behalf", "audit:read", "tokens:manage", "users:read", "users:manage", "rules:edit", "processes:manage", "events:write", "metrics:read", "secrets:manage", "team:manage", "webhooks:manage", "scim:provision"],
   SUPERVISOR: ["tasks:read", "tasks:create", "tasks:decide", "tasks:assign", "tasks:comment", "audit:read", "users:read", "team:manage", "metrics:read"],
   AUDITOR: ["tasks:read", "audit:read", "users:read", "metrics:read"],
   MEMBER: ["tasks:read", "tasks:decide", "tasks:comment", "users:read"],
@@ -33,6 +33,10 @@ describe("permissionsFor", () => {
     expect(ROLES.filter((r) => permissionsFor(r).has("scim:provision"))).toEqual(["ADMIN"]);
     expect([...permissionsFor("ADMIN", ["scim:provision"])]).toEqual(["scim:provision"]);
     expect(tokenPermissions("ADMIN", ["scim:provision"], "SUPERVISOR").size).toBe(0);
+  });
+
+  it("only admins administer people", () => {
+    expect(ROLES.filter((r) => permissionsFor(r).has("users:manage"))).toEqual(["ADMIN"]);
   });
 
   it("only admins edit and publish decision tables", () => {
