@@ -80,7 +80,7 @@ export function DecisionTableView({ tableKey }: { tableKey: string }) {
             {current && <span>· uploaded {format(new Date(current.createdAt), "d MMM yyyy, HH:mm")} by {current.createdBy}</span>}
           </div>
           {t.model && (
-            <p className="mt-1 text-xs text-slate-500">
+            <p className="mt-1 text-xs text-slate-700">
               DMN model {t.model.name} · <span className="break-all">{t.model.namespace}</span>
             </p>
           )}
@@ -125,7 +125,7 @@ export function DecisionTableView({ tableKey }: { tableKey: string }) {
       {publish.isError && <ProblemMessage error={publish.error} title="Not published" className="mb-4" />}
       {archive.isError && <ProblemMessage error={archive.error} title={archived ? "Not restored" : "Not archived"} className="mb-4" />}
       {archived && (
-        <p role="status" className="mb-4 rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700 ring-1 ring-slate-200" data-testid="archived-note">
+        <p role="status" className="mb-4 rounded-md bg-white px-3 py-2 text-sm text-slate-800 ring-1 ring-slate-300" data-testid="archived-note">
           This table is archived: its versions are kept, but it takes no new drafts, publishes or evaluations until it is restored.
         </p>
       )}
