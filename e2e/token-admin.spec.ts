@@ -6,6 +6,8 @@ import { expect, expectStatus, test } from "./fixtures";
 
 test.describe("token admin: service accounts", () => {
   test("Priya creates a service account with grants and a token for it; the token posts only granted events", async ({ asUser, api, bearer }) => {
+    // Creating, editing, deactivating and reactivating: more than the default budget on a busy machine.
+    test.slow();
     const stamp = Date.now();
     const account = `e2e-bridge-${stamp}`;
     const page = await asUser("priya");
