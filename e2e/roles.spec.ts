@@ -79,7 +79,7 @@ test.describe("roles and sign-in", () => {
     const copied = (await context.cookies()).filter((c) => c.name.includes("authjs.session-token"));
     expect(copied.length).toBeGreaterThan(0);
     await page.getByRole("button", { name: "Sign out" }).click();
-    await expect(page).toHaveURL(/\/login/);
+    await expect(page).toHaveURL(/\/login/, { timeout: 20_000 });
     await page.goto("/inbox");
     await expect(page).toHaveURL(/\/login/);
     await context.close();
