@@ -34,8 +34,9 @@ const ALLOWED = {
   metrics: ["db", "errors", "identity", "queues"],
   http: ["db", "env", "errors", "fields", "identity", "logger", "metrics", "redis", "tracing"],
   live: ["env", "errors", "identity", "logger", "redis"],
-  // env: the signing key, the archive directory and the anchor targets (ADR 026).
-  audit: ["db", "env", "errors", "fields", "identity", "logger", "references"],
+  // env: the signing key, the archive directory and the anchor targets (ADR 026); outbound and
+  // notifications: the anchor webhook goes through the egress client, the anchor e-mail through SMTP.
+  audit: ["db", "env", "errors", "fields", "identity", "logger", "notifications", "outbound", "references"],
   rules: ["db", "errors", "fields", "identity"],
   secrets: ["db", "env", "errors", "identity", "paths"],
   sla: ["db", "duration", "errors", "identity", "queues"],

@@ -67,16 +67,30 @@ test.describe("roles and sign-in", () => {
   });
 
   test("signing in goes to the page that was asked for, and signing out ends the session", async ({ browser }) => {
+    // Two browser contexts, a sign-in and a sign-out: more than the default budget on a busy machine.
+    test.slow();
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto("/inbox?view=decided");
     await loginThroughForm(page, "sam@acme.test", undefined, page.url());
     await expect(page).toHaveURL(/\/inbox\?view=decided/);
     await expect(page.getByTestId("user-name")).toHaveText("Sam Okafor");
+    // Someone copies the session cookie before Sam signs out...
+    const copied = (await context.cookies()).filter((c) => c.name.includes("authjs.session-token"));
+    expect(copied.length).toBeGreaterThan(0);
     await page.getByRole("button", { name: "Sign out" }).click();
-    await expect(page).toHaveURL(/\/login/);
+    await expect(page).toHaveURL(/\/login/, { timeout: 20_000 });
     await page.goto("/inbox");
     await expect(page).toHaveURL(/\/login/);
     await context.close();
+    // ...and it is refused from then on: logout ended the session on the server, not only in the browser.
+    const thief = await browser.newContext();
+    await thief.addCookies(copied);
+    expect((await thief.request.get("/api/v1/me")).status()).toBe(401);
+    const stolen = await thief.newPage();
+    await stolen.goto("/inbox");
+    await expect(stolen).toHaveURL(/\/login/);
+    await expect(stolen.getByRole("button", { name: "Sign in" })).toBeVisible();
+    await thief.close();
   });
 });

@@ -1,10 +1,13 @@
 // Issue #18 part 1: the token admin. Priya creates a service account with grants and a token that
-// acts for it; the token can do what the account is granted and nothing else.
+// acts for it; the token can do what the account is granted and nothing else. She edits the
+// account's grants and deactivates it: its token stops at once.
 import { CloudEvent, HTTP } from "cloudevents";
 import { expect, expectStatus, test } from "./fixtures";
 
 test.describe("token admin: service accounts", () => {
   test("Priya creates a service account with grants and a token for it; the token posts only granted events", async ({ asUser, api, bearer }) => {
+    // Creating, editing, deactivating and reactivating: more than the default budget on a busy machine.
+    test.slow();
     const stamp = Date.now();
     const account = `e2e-bridge-${stamp}`;
     const page = await asUser("priya");
@@ -36,6 +39,22 @@ test.describe("token admin: service accounts", () => {
     const event = HTTP.binary(new CloudEvent({ source: "/e2e-bridge", type: "com.acme.e2e.ping", data: {} }));
     const posted = await client.post("/api/v1/events", { headers: event.headers as Record<string, string>, data: event.body as string });
     expect(posted.status()).toBe(403);
+
+    // Priya edits the account's grants: the list shows them at once.
+    await listed.getByRole("button", { name: `Edit ${account}` }).click();
+    const edit = page.getByRole("form", { name: `Edit ${account}` });
+    await edit.getByLabel("Events it may post").fill("/e2e-bridge com.acme.e2e.ping\n/e2e-bridge com.acme.e2e.pong");
+    await edit.getByRole("button", { name: "Save changes" }).click();
+    await expect(listed).toContainText("/e2e-bridge com.acme.e2e.pong");
+
+    // Deactivating the account stops its token at once; reactivating lets it work again.
+    await listed.getByRole("button", { name: `Deactivate ${account}` }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Deactivate" }).click();
+    await expect(listed).toContainText("Deactivated");
+    await expectStatus(await client.get("/api/v1/tasks?view=all&limit=1"), 401);
+    await listed.getByRole("button", { name: `Reactivate ${account}` }).click();
+    await expect(listed).not.toContainText("Deactivated");
+    await expectStatus(await client.get("/api/v1/tasks?view=all&limit=1"), 200);
 
     // Clean up: revoke the token.
     const tokens = (await (await (await api("priya")).get("/api/v1/tokens")).json()) as { data: { id: string; name: string }[] };

@@ -175,6 +175,9 @@ const envSchema = z.object({
   AUDIT_ANCHOR_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
   AUDIT_ANCHOR_DIR: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).optional()),
   AUDIT_ANCHOR_WEBHOOK_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url("must be an http(s) URL").optional()),
+  // ...and/or e-mailed to this address through SMTP_URL (required with it): a mailbox the database
+  // owner does not control.
+  AUDIT_ANCHOR_EMAIL: z.preprocess((v) => (v === "" ? undefined : v), z.email("must be an e-mail address").optional()),
   // Named secrets (lib/secrets): the key that encrypts them; the previous key during a rotation.
   // Without a key, named secrets are off (the API answers 503 and says how to turn them on).
   BATON_SECRETS_KEY: secretsKeySchema,
@@ -266,6 +269,7 @@ const envSchema = z.object({
     }
   })
   .superRefine((e, ctx) => {
+    if (e.AUDIT_ANCHOR_EMAIL && !e.SMTP_URL) ctx.addIssue({ code: "custom", path: ["AUDIT_ANCHOR_EMAIL"], message: "needs SMTP_URL to send the anchored checkpoints" });
     // Production refuses the defaults anyone can read in .env.example (security review M16).
     if (e.NODE_ENV !== "production" || e.DEMO_MODE) return;
     if (e.AUTH_SECRET === EXAMPLE_AUTH_SECRET || e.AUTH_SECRET.length < 32) {

@@ -30,6 +30,8 @@ const { POST: undo } = await import("@/app/api/v1/tasks/[id]/undo/route");
 const { POST: createToken } = await import("@/app/api/v1/tokens/route");
 const { DELETE: revokeToken } = await import("@/app/api/v1/tokens/[id]/route");
 const { POST: createServiceAccount } = await import("@/app/api/v1/service-accounts/route");
+const { PATCH: updateServiceAccount } = await import("@/app/api/v1/service-accounts/[id]/route");
+const { createServiceAccount: newServiceAccount } = await import("@/lib/identity/service-accounts");
 const { POST: verify } = await import("@/app/api/v1/audit/verify/route");
 const { POST: requestInfo } = await import("@/app/api/v1/tasks/[id]/request-info/route");
 const { POST: answer } = await import("@/app/api/v1/tasks/[id]/answer/route");
@@ -252,6 +254,7 @@ const cases: { name: string; call: Call; status: number; actions: string[] }[] =
   { name: "create API token (admin)", call: { as: { user: "admin" }, route: createToken as Route, body: () => ({ name: `cov-${uid()}`, role: "MEMBER" }) }, status: 201, actions: ["token.created"] },
   { name: "revoke API token (admin token)", call: { as: { token: () => adminToken }, route: revokeToken as Route, method: "DELETE", params: async () => ({ id: (await tokenFor(team, "MEMBER")).id }) }, status: 200, actions: ["token.revoked"] },
   { name: "create a service account (admin)", call: { as: { user: "admin" }, route: createServiceAccount as Route, body: () => ({ name: `cov-sa-${uid()}` }) }, status: 201, actions: ["service_account.created"] },
+  { name: "deactivate a service account (admin)", call: { as: { user: "admin" }, route: updateServiceAccount as Route, method: "PATCH", params: async () => ({ id: (await newServiceAccount(team.as.admin, { name: `cov-sa-${uid()}` })).id }), body: () => ({ active: false }) }, status: 200, actions: ["service_account.deactivated"] },
   { name: "verify the chain (auditor)", call: { as: { user: "auditor" }, route: verify as Route }, status: 200, actions: ["audit.verified"] },
   { name: "request info (person)", call: { as: { user: "alice" }, route: requestInfo as Route, params: async () => ({ id: (await aliceTask()).id }), body: () => ({ question: "Which purchase order is this for?" }) }, status: 200, actions: ["task.info_requested"] },
   { name: "answer (person asked)", call: { as: { user: "bob" }, route: answer as Route, params: waitingTask, body: () => ({ answer: "PO-1411" }) }, status: 200, actions: ["task.info_answered"] },
@@ -344,6 +347,7 @@ const COVERED = new Set([
   "app/api/v1/tokens/route.ts",
   "app/api/v1/tokens/[id]/route.ts",
   "app/api/v1/service-accounts/route.ts",
+  "app/api/v1/service-accounts/[id]/route.ts",
   "app/api/v1/audit/verify/route.ts",
   "app/api/v1/processes/route.ts",
   "app/api/v1/processes/[key]/instances/route.ts",

@@ -57,7 +57,7 @@ export function scheduleTable(env: Env): Schedule[] {
     // Signed checkpoints anchored outside the database (lib/audit/anchor.ts, ADR 026), only with
     // AUDIT_ANCHOR_DIR or AUDIT_ANCHOR_WEBHOOK_URL set; at start too.
     s(QUEUES.maintenance, "anchor-audit", Math.max(env.AUDIT_ANCHOR_MS, 1000), KEPT, {
-      enabled: env.AUDIT_ANCHOR_MS > 0 && !!(env.AUDIT_ANCHOR_DIR || env.AUDIT_ANCHOR_WEBHOOK_URL),
+      enabled: env.AUDIT_ANCHOR_MS > 0 && !!(env.AUDIT_ANCHOR_DIR || env.AUDIT_ANCHOR_WEBHOOK_URL || env.AUDIT_ANCHOR_EMAIL),
       runAtStart: true,
     }),
   ];

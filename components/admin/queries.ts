@@ -2,7 +2,7 @@
 
 // Admin screens over REST: people and groups, API tokens, named secrets, webhook endpoints and their deliveries.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { CreatedTokenDto, CreateServiceAccountInput, CreateTokenInput, ServiceAccountDto, TokenDto } from "@/lib/identity/schemas";
+import type { CreatedTokenDto, CreateServiceAccountInput, CreateTokenInput, ServiceAccountDto, TokenDto, UpdateServiceAccountInput } from "@/lib/identity/schemas";
 import type { DeactivateInput, DeactivationDto, GroupDto, UserDto, UserList, UserPatch } from "@/lib/people/schemas";
 import type { CreateSecretInput, RotateSecretInput, SecretDto, SecretList } from "@/lib/secrets/schemas";
 import type { CreateWebhookInput, DeliveryPage, WebhookDto, WebhookWithSecretDto } from "@/lib/webhooks/schemas";
@@ -27,6 +27,15 @@ export function useServiceAccounts() {
 
 export const useCreateServiceAccount = () =>
   useMutationThenRefetch(queryKeys.serviceAccounts, (body: CreateServiceAccountInput) => api<ServiceAccountDto>("/api/v1/service-accounts", { method: "POST", body }));
+
+/** Edits or (de)activates a service account; the token list (its owner names) refetches too. */
+export function useUpdateServiceAccount() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, ...body }: UpdateServiceAccountInput & { id: string }) => api<ServiceAccountDto>(`/api/v1/service-accounts/${encodeURIComponent(id)}`, { method: "PATCH", body }),
+    onSuccess: () => Promise.all([qc.invalidateQueries({ queryKey: queryKeys.serviceAccounts }), qc.invalidateQueries({ queryKey: queryKeys.tokens })]),
+  });
+}
 
 export const useRevokeToken = () => useMutationThenRefetch(queryKeys.tokens, (id: string) => api<TokenDto>(`/api/v1/tokens/${encodeURIComponent(id)}`, { method: "DELETE" }));
 

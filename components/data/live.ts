@@ -86,6 +86,14 @@ export function useLiveUpdates(): void {
         // ignore a malformed frame
       }
     });
+    // The session was signed out elsewhere or ended by an admin (lib/identity/sessions.ts): every
+    // request of this tab is refused from now on, so go to the sign-in page, coming back here after.
+    source.addEventListener("session-ended", () => {
+      source.close();
+      setStatus("offline");
+      const here = window.location.pathname + window.location.search;
+      window.location.replace(`/login?callbackUrl=${encodeURIComponent(here)}`);
+    });
     // EventSource reconnects by itself (retry: 5000); meanwhile polling speeds up again.
     source.onerror = () => setStatus(source.readyState === EventSource.CLOSED ? "offline" : "connecting");
     return () => {

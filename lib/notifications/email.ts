@@ -94,6 +94,15 @@ export function appUrl(): string {
   return (env().AUTH_URL ?? `http://localhost:${env().PORT}`).replace(/\/+$/, "");
 }
 
+/**
+ * A system e-mail, not a person's notification (the audit anchor): through the same SMTP
+ * transport and sender. The Message-ID lets a mail server drop a resend of the same message.
+ */
+export async function sendSystemEmail(msg: { to: string; subject: string; text: string; messageKey: string; headers?: Record<string, string> }): Promise<void> {
+  const host = new URL(appUrl()).hostname || "baton.local";
+  await mailer().sendMail({ from: env().MAIL_FROM, to: msg.to, subject: msg.subject, text: msg.text, messageId: `<${msg.messageKey}@${host}>`, headers: msg.headers });
+}
+
 type EmailOutcome = "sent" | "skipped";
 
 /**
