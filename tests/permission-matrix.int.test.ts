@@ -3,11 +3,11 @@
 // over the real router. A caller without the route's permission gets 403; a caller with it is
 // never refused for the permission. A route added without a row fails here, and docs/security.md
 // prints exactly the matrix the code enforces (UPDATE_SECURITY_DOC=1 rewrites it).
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRouteTree } from "@/app/api/route-tree";
-import { ACCESS, permissionMatrix, renderMatrix, requiredPermission } from "@/app/api/permission-matrix";
+import { ACCESS, PAGES, permissionMatrix, renderMatrix, requiredPermission } from "@/app/api/permission-matrix";
 import type { ApiEndpoint } from "@/lib/http/api-route";
 import { createApiToken } from "@/lib/identity/service";
 import { tokenPermissions, type Permission, type RoleName } from "@/lib/identity/permissions";
@@ -52,6 +52,17 @@ describe("the permission matrix", () => {
   it("has a row for every route and a route for every row", () => {
     expect(() => permissionMatrix(endpoints)).not.toThrow();
     expect(Object.keys(ACCESS).length).toBe(endpoints.length);
+  });
+
+  it("has a row for every page, and every signed-in page takes its check from its row (requirePage)", () => {
+    const app = path.resolve(__dirname, "../app");
+    const pages = (readdirSync(app, { recursive: true }) as string[])
+      .filter((f) => f.endsWith(`${path.sep}page.tsx`) && (f.startsWith(`(app)${path.sep}`) || f.startsWith(`(auth)${path.sep}`)))
+      .map((f) => ({ file: path.join(app, f), page: `/${path.dirname(f).split(path.sep).filter((part) => !/^\(.*\)$/.test(part)).join("/")}` }));
+    expect(pages.map((p) => p.page).sort()).toEqual(PAGES.map((p) => p.path).sort());
+    for (const { file, page } of pages.filter((p) => p.page !== "/login")) {
+      expect(readFileSync(file, "utf8"), `${page} must check access with requirePage("${page}")`).toContain(`requirePage("${page}"`);
+    }
   });
 
   it("is what docs/security.md prints", () => {

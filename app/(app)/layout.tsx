@@ -6,7 +6,7 @@ import { LoginRedirect } from "@/components/auth/login-redirect";
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const actor = await sessionActor();
-  // Every page calls requireActor(), which redirects (HTTP 307) to /login with its own
+  // Every page calls requirePage() (its row of the permission matrix), which redirects (HTTP 307) to /login with its own
   // callbackUrl; rendering the page is what lets that redirect happen on the server. The client
   // redirect is a backstop for a page that forgot, and no header or user data is rendered.
   if (!actor || !actor.id)

@@ -4,6 +4,7 @@ import { sessionUserId } from "@/app/api/_lib/session-token";
 import type { SessionClaims } from "@/lib/identity/sessions";
 import { actorForUser } from "@/lib/identity/service";
 import type { Actor } from "@/lib/identity/actor";
+import { PAGES } from "@/app/api/permission-matrix";
 
 export { safeCallbackUrl } from "../(auth)/callback-url";
 
@@ -36,4 +37,17 @@ export async function requireActor(returnTo: string): Promise<Actor> {
   const actor = await sessionActor();
   if (!actor) redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
   return actor;
+}
+
+/**
+ * A page's check, from its row of the permission matrix (PAGES): the signed-in person (or a redirect
+ * to the login page) and whether the row lets them in. `page` is the row's path ("/rules/[key]"),
+ * `returnTo` where the login comes back to (default: the page).
+ */
+export async function requirePage(page: string, returnTo: string = page): Promise<{ actor: Actor; allowed: boolean }> {
+  const row = PAGES.find((p) => p.path === page);
+  if (!row) throw new Error(`${page} has no row in PAGES (app/api/permission-matrix.ts)`);
+  const actor = await requireActor(returnTo);
+  const needed = row.permission === "signed in" || row.permission === "public" ? [] : [row.permission, ...(row.anyOf ?? [])];
+  return { actor, allowed: needed.length === 0 || needed.some((p) => actor.permissions.has(p)) };
 }

@@ -156,17 +156,26 @@ export function permissionMatrix(endpoints: readonly ApiEndpoint[]): MatrixRow[]
 }
 
 /** Pages: the permission `requireActor` checks server-side (their data comes from the API above). */
-export const PAGES: { path: string; permission: Permission | "public" | "signed in"; rule?: string }[] = [
+/**
+ * Every page and what it needs. The pages read their row (requirePage in app/(app)/require-actor.ts),
+ * and tests/permission-matrix.int.test.ts holds this list equal to the page files.
+ */
+export const PAGES: { path: string; permission: Permission | "public" | "signed in"; anyOf?: Permission[]; rule?: string }[] = [
   { path: "/login", permission: "public" },
   { path: "/inbox", permission: "signed in" },
   { path: "/tasks/[id]", permission: "signed in", rule: "data via GET /tasks/:id" },
   { path: "/settings", permission: "signed in" },
+  { path: "/settings/notifications", permission: "signed in" },
   { path: "/team", permission: "team:manage" },
   { path: "/audit", permission: "audit:read" },
   { path: "/dashboard", permission: "metrics:read" },
+  { path: "/dashboard/queues", permission: "metrics:read", rule: "operating a queue: processes:manage" },
   { path: "/processes", permission: "processes:manage" },
-  { path: "/processes/instances", permission: "metrics:read", rule: "or processes:manage" },
+  { path: "/processes/[key]", permission: "processes:manage" },
+  { path: "/processes/instances", permission: "metrics:read", anyOf: ["processes:manage"], rule: "or processes:manage" },
+  { path: "/processes/instances/[id]", permission: "metrics:read", anyOf: ["processes:manage"], rule: "or processes:manage" },
   { path: "/rules", permission: "rules:edit" },
+  { path: "/rules/[key]", permission: "rules:edit" },
   { path: "/admin/people", permission: "users:manage" },
   { path: "/admin/tokens", permission: "tokens:manage" },
   { path: "/admin/webhooks", permission: "webhooks:manage" },

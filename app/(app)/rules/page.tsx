@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import { NoAccess } from "@/components/no-access";
 import { RulesList } from "@/components/rules/rules-list";
-import { requireActor } from "../require-actor";
+import { requirePage } from "../require-actor";
 
 export const metadata: Metadata = { title: "Decision tables" };
 
 export default async function RulesPage() {
-  const actor = await requireActor("/rules");
-  if (!actor.permissions.has("rules:edit")) return <NoAccess what="decision tables" permission="rules:edit" />;
+  const { allowed } = await requirePage("/rules");
+  if (!allowed) return <NoAccess what="decision tables" permission="rules:edit" />;
   return <RulesList />;
 }

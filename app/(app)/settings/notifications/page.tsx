@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
 import { NotificationPreferences } from "@/components/settings/notification-preferences";
-import { requireActor } from "../../require-actor";
+import { requirePage } from "../../require-actor";
 
 export const metadata: Metadata = { title: "Notification settings" };
 
 export default async function NotificationSettingsPage() {
-  await requireActor("/settings/notifications");
+  await requirePage("/settings/notifications");
   return <NotificationPreferences />;
 }

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
 import { TaskPageView } from "@/components/tasks/task-page-view";
-import { requireActor } from "../../require-actor";
+import { requirePage } from "../../require-actor";
 
 export const metadata: Metadata = { title: "Task" };
 
 export default async function TaskPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  await requireActor(`/tasks/${encodeURIComponent(id)}`);
+  await requirePage("/tasks/[id]", `/tasks/${encodeURIComponent(id)}`);
   return <TaskPageView taskId={id} />;
 }
