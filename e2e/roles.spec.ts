@@ -90,7 +90,7 @@ test.describe("roles and sign-in", () => {
     const stolen = await thief.newPage();
     await stolen.goto("/inbox");
     await expect(stolen).toHaveURL(/\/login/);
-    await expect(stolen.getByRole("button", { name: "Sign in" })).toBeVisible();
+    await expect(stolen.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
     await thief.close();
   });
 });
