@@ -150,7 +150,8 @@ export function tokenJsonSql(id: Sql): Sql {
 }
 
 export function tokenRowFromJson(j: TokenJson): TokenRow {
-  const date = (v: string | null) => (v === null ? null : new Date(v.endsWith("Z") || /[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`));
+  // The columns are timestamp(3) in UTC without a zone: JSON renders them without one.
+  const date = (v: string | null) => (v === null ? null : new Date(`${v}Z`));
   return { ...j, expiresAt: date(j.expiresAt), revokedAt: date(j.revokedAt), ownerScope: null };
 }
 

@@ -28,11 +28,10 @@ export async function deliverNotifications(drafts: NotificationDraft[]): Promise
 export async function deliverNotificationsDetailed(drafts: NotificationDraft[]): Promise<string[]> {
   if (drafts.length === 0) return [];
   const smtp = emailAvailable();
-  const rows = drafts.map((d) => {
-    const id = newId();
-    const [job] = prepareMessages([{ queue: QUEUES.email, name: "send-email", jobId: `email.${id}`, payload: { notificationId: id } }]);
-    return { ...d, id, body: d.body ?? null, taskId: d.taskId ?? null, defaults: kindInfo(d.kind).defaults, job: job! };
-  });
+  const ids = drafts.map(() => newId());
+  // Each notification's e-mail job, as the outbox stores it; the statement keeps those whose row wants e-mail.
+  const jobs = prepareMessages(ids.map((id) => ({ queue: QUEUES.email, name: "send-email", jobId: `email.${id}`, payload: { notificationId: id } })));
+  const rows = drafts.map((d, i) => ({ ...d, id: ids[i]!, body: d.body ?? null, taskId: d.taskId ?? null, defaults: kindInfo(d.kind).defaults, job: jobs[i]! }));
   const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
   // ONE statement, so one implicit transaction (no BEGIN, no COMMIT, no separate read): each
   // person's preference for the kind (or its default) picks the channels; someone who turned a
