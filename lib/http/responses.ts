@@ -2,13 +2,13 @@ import { ZodError } from "zod";
 import { AppError, fromZodError, toProblem } from "../errors";
 import { INT4_MAX } from "../fields";
 import { logger } from "../logger";
+import { JsonResponse } from "./lean";
 import { isTransientFault, unavailable } from "./unavailable";
 
+/** A JSON answer (a lean Response the router writes without a body stream: lib/http/lean.ts). */
 export function json(data: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
-  return new Response(JSON.stringify(data), {
-    status: init.status ?? 200,
-    headers: { "content-type": "application/json; charset=utf-8", ...init.headers },
-  });
+  const headers = { "content-type": "application/json; charset=utf-8", ...init.headers };
+  return new JsonResponse(JSON.stringify(data), init.status ?? 200, headers) as unknown as Response;
 }
 
 export function problem(err: AppError, requestId?: string, instance?: string): Response {
@@ -16,7 +16,7 @@ export function problem(err: AppError, requestId?: string, instance?: string): R
   if (requestId) headers["x-request-id"] = requestId;
   const retryAfter = err.details?.retryAfterS;
   if (typeof retryAfter === "number") headers["retry-after"] = String(Math.ceil(retryAfter));
-  return new Response(JSON.stringify(toProblem(err, instance)), { status: err.status, headers });
+  return new JsonResponse(JSON.stringify(toProblem(err, instance)), err.status, headers) as unknown as Response;
 }
 
 /** Maps anything thrown by a handler or service to a problem response; unknown errors are logged. */

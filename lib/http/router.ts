@@ -8,16 +8,19 @@ import { logger } from "../logger";
 import { metrics } from "../metrics/registry";
 import { tracingEnabled } from "../tracing";
 import { DEFAULT_MAX_BODY_BYTES, type ApiEndpoint } from "./api-route";
-import { CLIENT_IP_HEADER, requestIdFrom } from "./request-meta";
+import { JsonResponse, NodeRequest } from "./lean";
+import { requestIdFrom } from "./request-meta";
 import { errorResponse } from "./responses";
 import { compileRoutes } from "./route-match";
 
 // The API router: server.ts hands it every /api/v1 request (ADR 018). It matches the route
 // table built from the route tree, reads the body under the route's limit, calls the route
-// module's own exported handler with a standard Request, and writes the Response back, without
+// module's own exported handler with a Request, and writes the Response back, without
 // Next.js's route-handler layer (ADR 013 measured what it costs).
 //
-// Per request it walks the compiled table and allocates only the Request and its Response.
+// The Request is lib/http/lean.ts's NodeRequest over node's request and the buffered body, and a
+// JSON answer is its JsonResponse, written without a body stream: per request the router
+// allocates no undici Request, Headers or stream unless a handler asks for one.
 // Responses of routes declared `stream` are piped as they are produced and their Request carries
 // an AbortSignal that fires when the client goes away (SSE relies on it); every other response is
 // complete when the handler returns and is written in one piece with its Content-Length, which
@@ -80,13 +83,14 @@ async function call(endpoint: ApiEndpoint, params: Record<string, string>, req: 
     }
     body = read;
   }
-  const init: RequestInit = { method, headers: toHeaders(req), body: body as Uint8Array<ArrayBuffer> | null };
+  let signal: AbortSignal | undefined;
   if (endpoint.route.stream) {
     const abort = new AbortController();
     res.once("close", () => abort.abort());
-    init.signal = abort.signal;
+    signal = abort.signal;
   }
-  return endpoint.handler(new Request(`http://${req.headers.host ?? "localhost"}${req.url}`, init), { params: Promise.resolve(params) });
+  const request = new NodeRequest(req, `http://${req.headers.host ?? "localhost"}${req.url}`, body, signal);
+  return endpoint.handler(request as unknown as Request, { params: Promise.resolve(params) });
 }
 
 /**
@@ -139,16 +143,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null | 
   });
 }
 
-function toHeaders(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() !== CLIENT_IP_HEADER) headers.append(raw[i]!, raw[i + 1]!);
-  // Only the value server.ts worked out (req.headers), never one the client sent.
-  const ip = req.headers[CLIENT_IP_HEADER];
-  if (typeof ip === "string") headers.set(CLIENT_IP_HEADER, ip);
-  return headers;
-}
-
 function pathOf(req: IncomingMessage): string {
   const url = req.url ?? "/";
   const q = url.indexOf("?");
@@ -157,7 +151,8 @@ function pathOf(req: IncomingMessage): string {
 
 /** A problem answered by the router itself (no route, wrong method, body too large). */
 function refusal(req: IncomingMessage, error: AppError, headers: Record<string, string> = {}): Response {
-  const response = errorResponse(error, requestIdFrom(toHeaders(req)), pathOf(req));
+  // Node's parsed headers carry only the client address server.ts worked out, never one the client sent.
+  const response = errorResponse(error, requestIdFrom(new NodeRequest(req, "", null).headers), pathOf(req));
   for (const [k, v] of Object.entries(headers)) response.headers.set(k, v);
   return response;
 }
@@ -177,6 +172,14 @@ function apiHeaders(response: Response): OutgoingHttpHeaders {
 }
 
 async function send(res: ServerResponse, response: Response, stream: boolean): Promise<void> {
+  if (response instanceof JsonResponse) {
+    const body = response.bodyText;
+    const headers = response.nodeHeaders();
+    headers["content-length"] = String(Buffer.byteLength(body));
+    res.writeHead(response.status, headers);
+    res.end(body);
+    return;
+  }
   const headers = apiHeaders(response);
   if (stream && response.body) {
     res.writeHead(response.status, headers);

@@ -6,6 +6,7 @@ import type { Permission } from "@/lib/identity/permissions";
 import type { SessionClaims } from "@/lib/identity/sessions";
 import { clientMeta, requestIdFrom } from "@/lib/http/request-meta";
 import { assertSameOriginRequest } from "@/lib/http/same-origin";
+import { requestHasBody } from "@/lib/http/lean";
 import { errorResponse, json } from "@/lib/http/responses";
 import { requestHash, withIdempotency } from "@/lib/http/idempotency";
 import { logger } from "@/lib/logger";
@@ -43,7 +44,7 @@ export function withApi<P extends Record<string, string> = Record<string, never>
     let rate: RateLimitState | null = null;
     try {
       // A browser's cookie may only change things from Baton's own pages (CSRF; tokens are exempt).
-      if (!req.headers.has("authorization")) assertSameOriginRequest(req, { bodyless: req.body === null });
+      if (!req.headers.has("authorization")) assertSameOriginRequest(req, { bodyless: !requestHasBody(req) });
       const actor = await resolveActor(req, requestId);
       // API tokens are limited per minute (429 + Retry-After past it); people are not.
       rate = await consumeRequest(actor);
