@@ -1,7 +1,9 @@
 // npm run bench:escalation — 10,000 tasks whose escalation level falls due within the same
 // minute; the real worker (timers through the outbox, batched firing, the sweep) enforces them.
 // Prints the lateness of each escalation (due time → escalation committed) and how many tasks
-// escalated exactly once.
+// escalated exactly once, and the ceiling measured in the same run: the lateness of as many bare
+// BullMQ delayed jobs due over the same minute, fired by a worker that does nothing else
+// (`raw_p99_ms`; #25). Ends with one JSON line.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { cleanBenchRedis, dropBenchDatabase, percentile, prepareBenchDatabase, printTable, round } from "./lib";
@@ -10,6 +12,46 @@ const TASKS = Number(process.env.BENCH_TASKS ?? 10_000);
 /** Seconds before the first task falls due: seeding and the outbox dispatch of every timer happen before it. */
 const LEAD_S = Number(process.env.BENCH_LEAD_SECONDS ?? 45);
 const WINDOW_MS = 60_000;
+
+/**
+ * The ceiling: TASKS bare BullMQ delayed jobs due at the same even spread over one minute, on the
+ * bench's Redis prefix, fired by a Worker with the escalation worker's concurrency whose processor
+ * only notes the time. Lateness is fire time − due time, as for the escalations.
+ */
+async function bareDelayedJobs(): Promise<number[]> {
+  const { Queue, Worker } = await import("bullmq");
+  const { Redis } = await import("ioredis");
+  const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const prefix = process.env.REDIS_PREFIX;
+  const queue = new Queue("bench-raw-delay", { connection, prefix });
+  const lateness: number[] = [];
+  const worker = new Worker(
+    "bench-raw-delay",
+    async (job) => {
+      lateness.push(Date.now() - (job.data as { due: number }).due);
+    },
+    { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }), prefix, concurrency: Number(process.env.ESCALATION_CONCURRENCY ?? 300) },
+  );
+  try {
+    const t0 = Date.now() + LEAD_S * 1000;
+    for (let from = 0; from < TASKS; from += 1000) {
+      const now = Date.now();
+      const jobs = Array.from({ length: Math.min(1000, TASKS - from) }, (_, k) => {
+        const due = t0 + Math.floor(((from + k) * WINDOW_MS) / TASKS);
+        return { name: "fire", data: { due }, opts: { jobId: `raw.${from + k}`, delay: Math.max(0, due - now), removeOnComplete: true } };
+      });
+      await queue.addBulk(jobs);
+    }
+    const deadline = t0 + WINDOW_MS + 60_000;
+    while (lateness.length < TASKS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    return lateness.sort((a, b) => a - b);
+  } finally {
+    await worker.close();
+    await queue.close();
+    connection.disconnect();
+  }
+}
 
 async function main() {
   const url = await prepareBenchDatabase("escalation");
@@ -86,6 +128,14 @@ async function main() {
     const escalatedOnce = Math.min(escalatedOnceByAudit, atLead, rows.length);
     const byTimer = rows.filter((r) => r.firedBy === "timer").length;
 
+    // The ceiling, in the same run and on the same machine state, after Baton's worker has stopped.
+    if (worker.exitCode === null) {
+      const exited = new Promise((r) => worker!.once("exit", r));
+      worker.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
+    }
+    const raw = await bareDelayedJobs();
+
     const result = {
       bench: "escalation",
       tasks: TASKS,
@@ -93,6 +143,9 @@ async function main() {
       p50_ms: percentile(lateness, 50),
       p99_ms: percentile(lateness, 99),
       max_ms: lateness.length ? lateness[lateness.length - 1]! : 0,
+      raw_p50_ms: percentile(raw, 50),
+      raw_p99_ms: percentile(raw, 99),
+      raw_fired: raw.length,
     };
     printTable("Escalation lateness (due time → escalation committed)", [
       ["tasks due within one minute", TASKS],
@@ -106,6 +159,9 @@ async function main() {
       ["lateness p99", `${result.p99_ms} ms`],
       ["lateness max", `${result.max_ms} ms`],
       ["target", "p99 < 1000 ms, all exactly once"],
+      [`ceiling: ${TASKS} bare BullMQ delayed jobs over the same minute, fired`, raw.length],
+      ["  lateness p50 / p99", `${result.raw_p50_ms} / ${result.raw_p99_ms} ms`],
+      ["p99 over the ceiling's p99 (ms)", result.p99_ms - result.raw_p99_ms],
     ]);
     console.log(JSON.stringify(result));
   } finally {
