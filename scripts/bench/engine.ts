@@ -2,7 +2,9 @@
 // process on this machine: (1) CloudEvents accepted per second by POST /api/v1/events (concurrent,
 // autocannon), both events kept for correlation and events that start an instance; (2) instances
 // completed end to end per second for a three-step process: automated (HTTP) → human task
-// approved through the API → automated (HTTP). Ends with one JSON line.
+// approved through the API → automated (HTTP); (3) the ceiling, measured in the same run: one
+// instance's rows written by raw statements from as many pg clients as the worker's concurrency
+// (`raw_instances_per_s`, `instances_ratio`; #25). Ends with one JSON line.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import http from "node:http";
@@ -291,7 +293,27 @@ async function main() {
         ["total (cores busy on average)", `${round(total / Math.max(completed, 1), 2)}  (${round(total / 1000 / e2eS, 2)} of 2)`],
       ]);
     }
-    console.log(JSON.stringify({ bench: "engine", events_per_s: round(kept.perS), events_starting_instance_per_s: round(starts.perS), instances_per_s: round(instancesPerS) }));
+    // 3. The ceiling, after Baton's processes have stopped: the same rows one instance writes, raw.
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
+    await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+    const [def] = await query<{ id: string }>(`SELECT "id" FROM "ProcessDefinition" WHERE "key" = 'bench-order' ORDER BY "version" DESC LIMIT 1`);
+    const ceiling = await rawInstances(url, { definitionId: def!.id, starterId: admin.id, approverId: benchApprover.id, groupId: group.id, count: Math.max(started, 1) });
+    printTable("bench:engine — ceiling: one instance's rows by raw statements (no Baton)", [
+      [`pg clients / instances`, `${Number(WORKER_CONCURRENCY)} / ${Math.max(started, 1)}`],
+      ["statements per instance (8 transactions)", ceiling.statements],
+      ["raw instances/s", round(ceiling.perS)],
+      ["instances ratio (instances/s ÷ raw)", round(instancesPerS / ceiling.perS, 3)],
+    ]);
+    console.log(
+      JSON.stringify({
+        bench: "engine",
+        events_per_s: round(kept.perS),
+        events_starting_instance_per_s: round(starts.perS),
+        instances_per_s: round(instancesPerS),
+        raw_instances_per_s: round(ceiling.perS),
+        instances_ratio: round(instancesPerS / ceiling.perS, 3),
+      }),
+    );
   } finally {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
     await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once("exit", r)) : null)));
@@ -302,6 +324,116 @@ async function main() {
     await closePool();
     await cleanBenchRedis();
     await dropBenchDatabase(url);
+  }
+}
+
+/**
+ * One instance of the bench process without Baton: the rows it writes, in the transactions the
+ * engine commits them in — accept the event (receipt, audit, outbox); start (lock the receipt,
+ * find the definition, instance, first run, result, 2 audit); claim the HTTP step; complete it and
+ * open the human step (lock the instance, run, variables, next run, task, 2 audit, outbox); the
+ * notification; the decision (guarded update, approval, audit, outbox); the next HTTP step (lock,
+ * run, next run, audit); its completion and the end (lock, run, end run, instance, 2 audit).
+ * Each statement is sent on its own (Baton batches several into one), from as many pg clients as
+ * the worker's concurrency, each client on instances of its own.
+ */
+async function rawInstances(url: string, o: { definitionId: string; starterId: string; approverId: string; groupId: string; count: number }): Promise<{ perS: number; statements: number }> {
+  const pg = (await import("pg")).default;
+  const clients = Number(WORKER_CONCURRENCY);
+  const pool = new pg.Pool({ connectionString: url, max: clients });
+  let statements = 0;
+  const now = `(now() AT TIME ZONE 'UTC')`;
+  const audit = (c: import("pg").PoolClient, action: string, subject: string, instanceId: string | null, after: object) => {
+    statements++;
+    return c.query({
+      name: "raw_audit",
+      text: `INSERT INTO "AuditEntry" ("actorType", "actorId", "actorName", "action", "subjectType", "subjectId", "instanceId", "after", "requestId")
+             VALUES ('WORKER', NULL, 'engine', $1, 'instance', $2, $3, $4::jsonb, $2)`,
+      values: [action, subject, instanceId, JSON.stringify(after)],
+    });
+  };
+  const one = async (c: import("pg").PoolClient, n: number) => {
+    const q = async (name: string, text: string, values: unknown[] = []) => {
+      statements++;
+      return c.query(name ? { name, text, values } : { text, values });
+    };
+    const receipt = randomUUID();
+    const inst = randomUUID();
+    const [r1, r2, r3, rEnd] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const task = randomUUID();
+    const order = `RAW-${n}-${receipt.slice(0, 8)}`;
+    // 1. accept
+    await q("", "BEGIN");
+    await q("raw_receipt", `INSERT INTO "EventReceipt" ("id", "source", "eventId", "type", "subject", "correlationKey", "data", "postedByType", "postedById", "postedByPrincipalId") VALUES ($1, 'bench-raw', $1, $2, $3, $3, $4::jsonb, 'TOKEN', NULL, $5)`, [receipt, START_TYPE, order, JSON.stringify({ order, amount: 99 }), o.starterId]);
+    await audit(c, "event.received", receipt, null, { type: START_TYPE });
+    await q("raw_outbox", `INSERT INTO "OutboxMessage" ("queue", "jobName", "jobId", "payload", "dispatchedAt") VALUES ('bench-raw', 'process-event', $1, $2::jsonb, now())`, [`raw-e-${receipt}`, JSON.stringify({ receiptId: receipt })]);
+    await q("", "COMMIT");
+    // 2. start
+    await q("", "BEGIN");
+    await q("raw_lock_receipt", `SELECT * FROM "EventReceipt" WHERE "id" = $1 FOR UPDATE`, [receipt]);
+    await q("raw_definition", `SELECT "id", "key", "version", "document" FROM "ProcessDefinition" WHERE "status" = 'ACTIVE' AND $1 = ANY("startOn")`, [START_TYPE]);
+    await q("raw_instance", `INSERT INTO "ProcessInstance" ("id", "definitionId", "businessKey", "variables", "startedById", "startedByName", "startEventId", "currentStepId", "updatedAt") VALUES ($1, $2, $3, $4::jsonb, $5, 'Bench Admin', $6, 'reserve', ${now})`, [inst, o.definitionId, order, JSON.stringify({ order, amount: 99 }), o.starterId, receipt]);
+    await q("raw_run", `INSERT INTO "StepRun" ("id", "instanceId", "stepId", "type", "status", "updatedAt") VALUES ($1, $2, $3, $4, 'PENDING', ${now})`, [r1, inst, "reserve", "http"]);
+    await q("raw_result", `UPDATE "EventReceipt" SET "result" = $2::jsonb, "consumedAt" = ${now} WHERE "id" = $1`, [receipt, JSON.stringify({ outcome: "started", instances: [{ id: inst }] })]);
+    await audit(c, "event.processed", receipt, inst, { outcome: "started" });
+    await audit(c, "instance.started", inst, inst, { process: "bench-order" });
+    await q("", "COMMIT");
+    // 3. claim the HTTP step
+    await q("raw_claim", `UPDATE "StepRun" SET "status" = 'RUNNING', "attempts" = 1, "attemptStartedAt" = ${now}, "version" = "version" + 1, "updatedAt" = ${now} WHERE "id" = $1 AND "status" = 'PENDING'`, [r1]);
+    // 4. complete it and open the human step with its task
+    await q("", "BEGIN");
+    await q("raw_lock_instance", `SELECT "id", "version", "status", "variables" FROM "ProcessInstance" WHERE "id" = $1 FOR UPDATE`, [inst]);
+    await q("raw_complete", `UPDATE "StepRun" SET "status" = 'COMPLETED', "output" = $2::jsonb, "endedAt" = ${now}, "version" = "version" + 1, "updatedAt" = ${now} WHERE "id" = $1 AND "status" = 'RUNNING'`, [r1, JSON.stringify({ reservation: n })]);
+    await q("raw_variables", `UPDATE "ProcessInstance" SET "variables" = "variables" || $2::jsonb, "currentStepId" = $3, "version" = "version" + 1, "updatedAt" = ${now} WHERE "id" = $1`, [inst, JSON.stringify({ reservation: n }), "approve"]);
+    await q("raw_run_waiting", `INSERT INTO "StepRun" ("id", "instanceId", "stepId", "type", "status", "updatedAt") VALUES ($1, $2, $3, $4, 'WAITING', ${now})`, [r2, inst, "approve", "human"]);
+    await q("raw_task", `INSERT INTO "Task" ("id", "title", "context", "candidateGroupId", "requestedById", "instanceId", "stepRunId", "updatedAt") VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, ${now})`, [task, `Approve order ${order}`, JSON.stringify({ order }), o.groupId, o.starterId, inst, r2]);
+    await audit(c, "step.completed", inst, inst, { stepId: "reserve" });
+    await audit(c, "task.created", task, inst, { title: order });
+    await q("raw_outbox", `INSERT INTO "OutboxMessage" ("queue", "jobName", "jobId", "payload", "dispatchedAt") VALUES ('bench-raw', 'process-event', $1, $2::jsonb, now())`, [`raw-n-${task}`, JSON.stringify({ taskId: task })]);
+    await q("", "COMMIT");
+    // 5. the notification
+    await q("raw_notification", `INSERT INTO "Notification" ("id", "userId", "dedupeKey", "kind", "title", "taskId") VALUES ($1, $2, $1, 'task-assigned', $3, $4)`, [randomUUID(), o.approverId, `New task ${order}`, task]);
+    // 6. the decision
+    await q("", "BEGIN");
+    await q("raw_decide", `UPDATE "Task" SET "status" = 'DECIDED', "outcome" = 'approve', "decidedAt" = ${now}, "decidedById" = $2, "assigneeId" = $2, "claimedAt" = ${now}, "version" = "version" + 1, "updatedAt" = ${now} WHERE "id" = $1 AND "status" = 'OPEN' AND "version" = 0`, [task, o.approverId]);
+    await q("raw_approval", `INSERT INTO "TaskApproval" ("id", "taskId", "approverId", "approverName", "outcome") VALUES ($1, $2, $3, 'Bench Approver', 'approve')`, [randomUUID(), task, o.approverId]);
+    await audit(c, "task.decided", task, inst, { outcome: "approve" });
+    await q("raw_outbox", `INSERT INTO "OutboxMessage" ("queue", "jobName", "jobId", "payload", "dispatchedAt") VALUES ('bench-raw', 'process-event', $1, $2::jsonb, now())`, [`raw-d-${task}`, JSON.stringify({ taskId: task })]);
+    await q("", "COMMIT");
+    // 7. the human step completes; the second HTTP step starts
+    await q("", "BEGIN");
+    await q("raw_lock_instance", `SELECT "id", "version", "status", "variables" FROM "ProcessInstance" WHERE "id" = $1 FOR UPDATE`, [inst]);
+    await q("raw_complete_waiting", `UPDATE "StepRun" SET "status" = 'COMPLETED', "output" = $2::jsonb, "endedAt" = ${now}, "version" = "version" + 1, "updatedAt" = ${now} WHERE "id" = $1 AND "status" = 'WAITING'`, [r2, JSON.stringify({ outcome: "approve" })]);
+    await q("raw_run_running", `INSERT INTO "StepRun" ("id", "instanceId", "stepId", "type", "status", "attempts", "attemptStartedAt", "updatedAt") VALUES ($1, $2, $3, $4, 'RUNNING', 1, ${now}, ${now})`, [r3, inst, "ship", "http"]);
+    await audit(c, "step.completed", inst, inst, { stepId: "approve" });
+    await q("", "COMMIT");
+    // 8. it completes, and the instance ends
+    await q("", "BEGIN");
+    await q("raw_lock_instance", `SELECT "id", "version", "status", "variables" FROM "ProcessInstance" WHERE "id" = $1 FOR UPDATE`, [inst]);
+    await q("raw_complete", `UPDATE "StepRun" SET "status" = 'COMPLETED', "output" = $2::jsonb, "endedAt" = ${now}, "version" = "version" + 1, "updatedAt" = ${now} WHERE "id" = $1 AND "status" = 'RUNNING'`, [r3, JSON.stringify({ ok: true })]);
+    await q("raw_run_end", `INSERT INTO "StepRun" ("id", "instanceId", "stepId", "type", "status", "endedAt", "updatedAt") VALUES ($1, $2, 'done', 'end', 'COMPLETED', ${now}, ${now})`, [rEnd, inst]);
+    await q("raw_instance_done", `UPDATE "ProcessInstance" SET "status" = 'COMPLETED', "endedAt" = ${now}, "currentStepId" = NULL, "version" = "version" + 1, "updatedAt" = ${now} WHERE "id" = $1 AND "status" = 'RUNNING'`, [inst]);
+    await audit(c, "step.completed", inst, inst, { stepId: "ship" });
+    await audit(c, "instance.completed", inst, inst, { status: "COMPLETED" });
+    await q("", "COMMIT");
+  };
+  try {
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        const c = await pool.connect();
+        try {
+          for (let n = next++; n < o.count; n = next++) await one(c, n);
+        } finally {
+          c.release();
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    return { perS: o.count / seconds, statements: round(statements / o.count, 1) };
+  } finally {
+    await pool.end();
   }
 }
 
