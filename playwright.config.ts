@@ -30,7 +30,8 @@ const serverEnv: Record<string, string> = {
 
 export default defineConfig({
   testDir: "e2e",
-  outputDir: "test-results",
+  // scripts/test.mjs gives each e2e shard its own (a run cleans its output folder when it starts).
+  outputDir: process.env.PLAYWRIGHT_OUTPUT_DIR ?? "test-results",
   fullyParallel: false,
   workers: 1,
   retries: process.env.CI ? 1 : 0,

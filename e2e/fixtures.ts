@@ -15,7 +15,8 @@ export type UserName = keyof typeof USERS;
 export const DEMO_PASSWORD = "baton-demo";
 
 export function storageStatePath(name: UserName): string {
-  return path.join(__dirname, ".auth", `${name}.json`);
+  // scripts/test.mjs gives each e2e shard its own folder (E2E_AUTH_DIR): the shards' sessions are their servers'.
+  return path.join(process.env.E2E_AUTH_DIR ?? path.join(__dirname, ".auth"), `${name}.json`);
 }
 
 export interface TaskJson {

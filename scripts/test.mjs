@@ -18,6 +18,8 @@
 //   BATON_TEST_SKIP_BUILD=1              e2e reuses the existing .next build (local iteration only)
 //   BATON_TEST_KEEP=1                    keep the databases and Redis keys for debugging
 //   BATON_TEST_SHARDS=2                  integration vitest processes side by side (1–4), each on its own database copy
+//   BATON_E2E_SHARDS=2                   Playwright processes side by side (1–4), each with its own copy of the seeded
+//                                        database, Redis prefix, web server, worker and ports (E2E_PORT + 10 × (i − 1))
 //   npm test -- <file filters…>          run only matching files: *.test.ts filters go to vitest,
 //                                        *.spec.ts filters to Playwright (auth setup always runs)
 //   DATABASE_URL / REDIS_URL             which servers to use (from the environment, else .env)
@@ -152,6 +154,11 @@ const shardDb = (i) => (i === 1 ? runId : `${runId}_s${i}`);
 const dbs = { integration: runId, e2e: `${runId}_e2e` };
 const prefixes = { integration: runId, e2e: `${runId}_e2e` };
 for (let i = 2; i <= shards; i++) prefixes[`integration${i}`] = shardDb(i);
+const requestedE2eShards = Math.max(1, Math.min(4, Number(process.env.BATON_E2E_SHARDS ?? 2) || 1));
+const e2eShardDb = (i) => (i === 1 ? dbs.e2e : `${dbs.e2e}_s${i}`);
+for (let i = 2; i <= requestedE2eShards; i++) prefixes[`e2e${i}`] = e2eShardDb(i);
+// A few chosen specs run in one process: a shard of them would cost a server start for little.
+const e2eShards = playwrightFilters.length ? 1 : requestedE2eShards;
 const urlFor = (name) => {
   const u = new URL(baseDatabaseUrl);
   u.pathname = `/${name}`;
@@ -301,6 +308,27 @@ const e2eEnv = {
   CIRCUIT_FAILURE_THRESHOLD: process.env.CIRCUIT_FAILURE_THRESHOLD || "1000",
 };
 
+/** The environment of e2e shard i (1-based): its own database copy, Redis prefix, ports, auth files and outputs. */
+function e2eShardEnv(i) {
+  if (i === 1 && e2eShards === 1) return e2eEnv;
+  const web = Number(webPort) + 10 * (i - 1);
+  return {
+    ...e2eEnv,
+    DATABASE_URL: appUrlFor(e2eShardDb(i)),
+    DATABASE_OWNER_URL: urlFor(e2eShardDb(i)),
+    REDIS_PREFIX: i === 1 ? prefixes.e2e : prefixes[`e2e${i}`],
+    PORT: String(web),
+    AUTH_URL: `http://127.0.0.1:${web}`,
+    WORKER_HEALTH_PORT: String(web + 1),
+    E2E_PORT: String(web),
+    E2E_WORKER_HEALTH_PORT: String(web + 1),
+    E2E_SMTP_PORT: String(web + 25),
+    E2E_AUTH_DIR: path.join(reportDir, `auth-${i}`),
+    PLAYWRIGHT_OUTPUT_DIR: path.join("test-results", `shard-${i}`),
+    PLAYWRIGHT_JSON_OUTPUT_FILE: path.join(reportDir, `e2e-${i}.json`),
+  };
+}
+
 async function prepare() {
   log(`run ${runId}: databases ${[wants("integration") && dbs.integration, wants("e2e") && dbs.e2e].filter(Boolean).join(", ") || "(none)"} on ${pgHost}:${pgPort}`);
   if ((await run(process.execPath, ["scripts/prisma.mjs", "generate"], { DATABASE_URL: urlFor(dbs.integration), DATABASE_OWNER_URL: urlFor(dbs.integration) })) !== 0) return "prisma generate failed";
@@ -324,6 +352,11 @@ async function prepare() {
   if (wants("e2e")) {
     log(`seeding ${dbs.e2e} with the demo organisation`);
     if ((await run(bin("tsx"), ["prisma/seed.ts"], e2eEnv)) !== 0) return "seeding the e2e database failed";
+    // Each further shard starts from a copy of the seeded database (nothing is connected to it now).
+    await withAdmin(async (c) => {
+      for (let i = 2; i <= e2eShards; i++) await c.query(`CREATE DATABASE "${e2eShardDb(i)}" TEMPLATE "${dbs.e2e}"`);
+    });
+    for (let i = 2; i <= e2eShards; i++) await grantAppRole({ ownerUrl: urlFor(e2eShardDb(i)), appUrl: appUrlFor(e2eShardDb(i)) });
   }
   return null;
 }
@@ -445,11 +478,14 @@ function startBuild() {
 }
 
 async function e2eSuite(build) {
-  for (const port of [e2eEnv.PORT, e2eEnv.WORKER_HEALTH_PORT]) {
-    if (await reachable("127.0.0.1", Number(port))) {
-      const note = `port ${port} is already in use (another npm test, or a web server / worker left running?)`;
-      console.error(`[test] ${note}`);
-      return record("e2e", { passed: 0, failed: 1, ms: 0, note });
+  const envs = Array.from({ length: e2eShards }, (_, i) => e2eShardEnv(i + 1));
+  for (const env of envs) {
+    for (const port of [env.PORT, env.WORKER_HEALTH_PORT]) {
+      if (await reachable("127.0.0.1", Number(port))) {
+        const note = `port ${port} is already in use (another npm test, or a web server / worker left running?)`;
+        console.error(`[test] ${note}`);
+        return record("e2e", { passed: 0, failed: 1, ms: 0, note });
+      }
     }
   }
   if (build) {
@@ -462,22 +498,44 @@ async function e2eSuite(build) {
     }
     record("build", { passed: 0, failed: 0, ms, note: "next build ok" });
   }
-  log("e2e tests (playwright)");
+  log(`e2e tests (playwright${e2eShards > 1 ? `, ${e2eShards} shards side by side; shard 1's output below, the others' logs printed if they fail` : ""})`);
   const t0 = Date.now();
-  const code = await run(bin("playwright"), ["test", ...(playwrightFilters.length ? ["e2e/auth.setup.ts", ...playwrightFilters] : [])], e2eEnv);
+  const files = playwrightFilters.length ? ["e2e/auth.setup.ts", ...playwrightFilters] : [];
+  const codes = await Promise.all(
+    envs.map((env, i) => {
+      const shardArgs = e2eShards > 1 ? [`--shard=${i + 1}/${e2eShards}`] : [];
+      const logFile = i === 0 ? undefined : path.join(reportDir, `e2e-${i + 1}.log`);
+      return run(bin("playwright"), ["test", ...shardArgs, ...files], env, logFile);
+    }),
+  );
   const ms = Date.now() - t0;
-  const report = readJson(e2eEnv.PLAYWRIGHT_JSON_OUTPUT_FILE);
-  if (!report?.stats) return record("e2e", { passed: 0, failed: 1, ms, note: `playwright exited ${code} without a report` });
-  const { expected = 0, unexpected = 0, flaky = 0, skipped = 0 } = report.stats;
-  let failed = unexpected;
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
   const notes = [];
-  if (flaky) notes.push(`${flaky} flaky`);
-  if (report.errors?.length) notes.push(`${report.errors.length} global error(s): ${report.errors.map((e) => e.message?.split("\n")[0]).join("; ")}`);
-  if (failed === 0 && code !== 0) {
-    failed = 1;
-    notes.push(`playwright exited ${code}`);
-  }
-  record("e2e", { passed: expected + flaky, failed, skipped, ms, note: notes.join("; ") || undefined });
+  envs.forEach((env, i) => {
+    const shard = e2eShards > 1 ? `shard ${i + 1}: ` : "";
+    const code = codes[i];
+    const report = readJson(env.PLAYWRIGHT_JSON_OUTPUT_FILE);
+    const logFile = i === 0 ? null : path.join(reportDir, `e2e-${i + 1}.log`);
+    const { expected = 0, unexpected = 0, flaky = 0, skipped: skip = 0 } = report?.stats ?? {};
+    let shardFailed = report?.stats ? unexpected : 1;
+    if (!report?.stats) notes.push(`${shard}playwright exited ${code} without a report`);
+    if (flaky) notes.push(`${shard}${flaky} flaky`);
+    if (report?.errors?.length) notes.push(`${shard}${report.errors.length} global error(s): ${report.errors.map((e) => e.message?.split("\n")[0]).join("; ")}`);
+    if (report?.stats && shardFailed === 0 && code !== 0) {
+      shardFailed = 1;
+      notes.push(`${shard}playwright exited ${code}`);
+    }
+    if (logFile && (shardFailed || flaky)) {
+      console.log(`\n[test] ── e2e shard ${i + 1} (${logFile}) ──`);
+      console.log(readFileSync(logFile, "utf8").split("\n").slice(-200).join("\n"));
+    }
+    passed += expected + flaky;
+    failed += shardFailed;
+    skipped += skip;
+  });
+  record("e2e", { passed, failed, skipped, ms, note: notes.join("; ") || undefined });
 }
 
 // --- 4. the suites -----------------------------------------------------------------------------
