@@ -76,7 +76,7 @@ async function measure(variant: "router" | "bare"): Promise<{ usPerReq: number; 
     const r = await autocannon({ ...opts, amount: REQUESTS });
     const c1 = await cpu();
     if (r.non2xx || r.errors) throw new Error(`${variant}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-    return { usPerReq: ((c1 - c0) * 1000) / REQUESTS, rps: r.requests.average, p99: r.latency.p99 };
+    return { usPerReq: ((c1 - c0) * 1000) / REQUESTS, rps: r["2xx"] / r.duration, p99: r.latency.p99 };
   } finally {
     child.kill();
   }

@@ -54,10 +54,13 @@ export function sessionClaimsOf(payload: Record<string, unknown>): SessionClaims
 export async function sessionUserId(req: Request, claims?: { value?: SessionClaims }): Promise<string | null> {
   const cookie = req.headers.get("cookie");
   if (!cookie || !cookie.includes("authjs.session-token")) return null;
+  // getToken reads only the cookie here; it gets it alone in a Headers of its own (it would copy a
+  // non-undici request's headers whole, ADR 043).
+  const cookieOnly = { headers: new Headers([["cookie", cookie]]) };
   for (const c of sessionCookieNames(env().AUTH_URL)) {
     if (!cookie.includes(c.name)) continue;
     // getToken joins a cookie split into chunks (name.0, name.1, …) and returns the raw token.
-    const raw = (await getToken({ req, secret: env().AUTH_SECRET, secureCookie: c.secure, cookieName: c.name, raw: true })) as string | null;
+    const raw = (await getToken({ req: cookieOnly, secret: env().AUTH_SECRET, secureCookie: c.secure, cookieName: c.name, raw: true })) as string | null;
     if (!raw) continue;
     const hit = known.get(raw);
     if (hit) {
