@@ -34,10 +34,12 @@ test("Priya changes a rule in the DMN editor, saves a draft, tries it and publis
   await expect(editor.getByRole("button", { name: "Invoice routing (decision table)" })).toHaveAttribute("aria-pressed", "true", { timeout: 20_000 });
   await expect(editor.locator(`td[data-element-id="invoice_routing_rule_2_in_1"]`)).toContainText("[1000..10000]");
 
-  // A typo: the server refuses the file and the message names the cell, which is marked.
-  await typeInCell(page, editor, "invoice_routing_rule_2_in_1", "[1000..5000");
+  // A slip: a text in the number column. The server refuses the file, the message names the
+  // cell, and the cell is marked.
+  await typeInCell(page, editor, "invoice_routing_rule_2_in_1", '< "5000"');
   await editor.getByRole("button", { name: "Save as new draft" }).click();
   await expect(editor.getByRole("alert")).toContainText("Not saved");
+  await expect(editor.getByRole("alert")).toContainText("Type mismatch");
   await expect(editor.getByRole("alert")).toContainText("invoice_routing_rule_2_in_1");
   await expect(editor.locator(`td[data-element-id="invoice_routing_rule_2_in_1"]`)).toHaveClass(/baton-dmn-refused/);
 
