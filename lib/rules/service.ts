@@ -191,30 +191,25 @@ export async function evaluateDecision(actor: Actor, key: string, input: unknown
   return transaction((tx) => evaluateDecisionInTx(tx, actor, key, body.inputs, body.version), { batched: true });
 }
 
+/** The pinned version, or the latest published one, of a table that is not archived. */
+async function versionToEvaluate(tx: Tx, key: string, version: number | undefined): Promise<VersionRow> {
+  const table = await findTable(key, tx);
+  if (!table) throw notFound(key);
+  if (table.archivedAt) throw archivedError(key);
+  const row = version ? await findVersion(key, version, tx) : await findLatestPublished(key, tx);
+  if (!row) throw new AppError("NOT_FOUND", version ? `Decision table "${key}" has no version ${version}.` : `Decision table "${key}" has no published version yet.`);
+  return row;
+}
+
+function auditEvaluation(tx: Tx, actor: Actor, key: string, refs: { taskId?: string; instanceId?: string }, after: Record<string, unknown>): void {
+  tx.audit(actor, { action: "decision_table.evaluated", subjectType: "decision_table", subjectId: key, taskId: refs.taskId ?? null, instanceId: refs.instanceId ?? null, after });
+}
+
 /** The same inside the caller's transaction (routing and decision steps record it with their own change). */
 export async function evaluateDecisionInTx(tx: Tx, actor: Actor, key: string, inputs: Record<string, unknown>, version?: number, refs: { taskId?: string; instanceId?: string } = {}): Promise<EvaluationDto> {
-  const table = await findTable(key, tx);
-  if (table?.archivedAt) throw archivedError(key);
-  const row = version ? await findVersion(key, version, tx) : await findLatestPublished(key, tx);
-  if (!row) {
-    if (!(await findTable(key, tx))) throw notFound(key);
-    throw new AppError("NOT_FOUND", version ? `Decision table "${key}" has no version ${version}.` : `Decision table "${key}" has no published version yet.`);
-  }
+  const row = await versionToEvaluate(tx, key, version);
   const result = evaluateDecisionTable(modelOf(row), inputs);
-  tx.audit(actor, {
-    action: "decision_table.evaluated",
-    subjectType: "decision_table",
-    subjectId: key,
-    taskId: refs.taskId ?? null,
-    instanceId: refs.instanceId ?? null,
-    after: {
-      version: row.version,
-      status: row.status,
-      inputs: inputs,
-      matchedRules: result.matchedRules.map((r) => r.id),
-      outputs: result.outputs,
-    },
-  });
+  auditEvaluation(tx, actor, key, refs, { version: row.version, status: row.status, inputs: inputs, matchedRules: result.matchedRules.map((r) => r.id), outputs: result.outputs });
   return { key, version: row.version, status: row.status, ...result };
 }
 
@@ -261,11 +256,7 @@ export async function evaluateModelDecisionInTx(
   version?: number,
   refs: { taskId?: string; instanceId?: string } = {},
 ): Promise<ModelDecisionEvaluation> {
-  const table = await findTable(key, tx);
-  if (!table) throw notFound(key);
-  if (table.archivedAt) throw archivedError(key);
-  const row = version ? await findVersion(key, version, tx) : await findLatestPublished(key, tx);
-  if (!row) throw new AppError("NOT_FOUND", version ? `Decision table "${key}" has no version ${version}.` : `Decision table "${key}" has no published version yet.`);
+  const row = await versionToEvaluate(tx, key, version);
   const xml = await findXml(key, row.version, tx);
   const model = await decisionModelOf(key, row.version, xml ?? "");
   const inputNames = new Set(model.elements.filter((e) => e.kind === "inputData").map((e) => e.name));
@@ -277,14 +268,7 @@ export async function evaluateModelDecisionInTx(
     throw new AppError("DECISION_EVALUATION_FAILED", `Decision "${element.name}" of "${key}" v${row.version} could not decide: ${problems.join("; ")}`, { details: { problems } });
   }
   const json = fromFeelValue(value);
-  tx.audit(actor, {
-    action: "decision_table.evaluated",
-    subjectType: "decision_table",
-    subjectId: key,
-    taskId: refs.taskId ?? null,
-    instanceId: refs.instanceId ?? null,
-    after: { version: row.version, status: row.status, decision: element.name, inputs: used, value: json, problems },
-  });
+  auditEvaluation(tx, actor, key, refs, { version: row.version, status: row.status, decision: element.name, inputs: used, value: json, problems });
   return { key, version: row.version, status: row.status, decision: element.name, inputs: used, value: json };
 }
 
