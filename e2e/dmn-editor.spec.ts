@@ -18,7 +18,7 @@ async function typeInCell(page: Page, editor: Locator, elementId: string, text: 
 }
 
 test("Priya changes a rule in the DMN editor, saves a draft, tries it and publishes; the next task follows it", async ({ api, asUser, createTask }) => {
-  test.setTimeout(60_000);
+  test.setTimeout(90_000);
   const key = `invoice-routing-dmnjs-${Date.now()}`;
   const priya = await api("priya");
   await uploadRoutingTable(priya, key);
