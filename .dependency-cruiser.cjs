@@ -68,7 +68,7 @@ const CLIENT_SAFE = [
   "^lib/[^/]+/presence-schemas\\.ts$",
   "^lib/tasks/forms\\.ts$",
   "^lib/live/events\\.ts$",
-  "^lib/rules/(feel|columns|serialize)\\.ts$",
+  "^lib/rules/(feel|serialize|dmn-versions)\\.ts$",
   "^lib/kpi/format\\.ts$",
   "^lib/processes/graph\\.ts$",
   "^lib/identity/permissions\\.ts$",

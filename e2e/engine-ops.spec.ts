@@ -136,37 +136,18 @@ test.describe("process operations", () => {
 
 test.describe("decision table columns", () => {
   test.describe.configure({ timeout: 90_000 });
-  test("Priya adds an input column in the editor, saves a valid draft, and tries it with a past instance's variables", async ({ api, asUser }) => {
+  test("Priya tries a draft with a country column using a past instance's variables", async ({ api, asUser }) => {
     const key = `invoice-routing-cols-${Date.now()}`;
     const priya = await api("priya");
     await uploadRoutingTable(priya, key);
+    // Draft 2 adds a country input (edited in dmn-js, e2e/dmn-editor.spec.ts; uploaded here).
+    await uploadRoutingTable(priya, key, (m) => {
+      m.inputs.push({ id: "input_country", label: "Country", expression: "country", expressionId: null, typeRef: "string", inputValues: null });
+      m.rules.forEach((r, i) => r.inputEntries.push({ id: `${r.id}_country`, text: i === 0 ? '"DE","AT"' : "-" }));
+    });
     const page = await asUser("priya");
     await page.goto(`/rules/${key}`);
-    await page.getByRole("button", { name: "Edit rules" }).click({ timeout: 30_000 });
-    const columns = page.getByTestId("columns-editor");
-    await columns.locator("summary").click();
-    await columns.getByRole("button", { name: "Add input" }).click();
-    const expression = columns.getByLabel("Input 3 expression");
-    await expect(expression).toBeFocused();
-    await expression.fill("country");
-    await columns.getByLabel("Input 3 label").fill("Country");
-    await columns.getByLabel("Input 3 type").selectOption("string");
-    await page.getByLabel("Rule 1, Country", { exact: true }).fill('"DE","AT"');
-    // A second output with a bad name is flagged in place and blocks saving.
-    await columns.getByRole("button", { name: "Add output" }).click();
-    await columns.getByLabel(/^Output \d+ name$/).last().fill("2nd");
-    await expect(columns).toContainText("An output needs a name of letters, digits and _");
-    await expect(page.getByRole("button", { name: "Save as new draft" })).toBeDisabled();
-    await columns.getByRole("button", { name: /^Remove output \d+$/ }).last().click();
-    await page.screenshot({ path: "test-results/rules-columns.png", fullPage: true });
-    await page.getByRole("button", { name: "Save as new draft" }).click();
-    await expect(page.getByTestId("saved-draft")).toContainText("Saved as draft version 2");
-
-    const detail = (await (await priya.get(`/api/v1/decision-tables/${key}`)).json()) as { current: { version: number; model: { inputs: { expression: string; typeRef: string | null }[]; rules: { inputEntries: { text: string }[] }[] } } };
-    expect(detail.current.version).toBe(2);
-    expect(detail.current.model.inputs.at(-1)).toMatchObject({ expression: "country", typeRef: "string" });
-    expect(detail.current.model.rules[0]!.inputEntries.at(-1)!.text).toBe('"DE","AT"');
-    expect(detail.current.model.rules[1]!.inputEntries.at(-1)!.text).toBe("-");
+    await expect(page.getByTestId("shown-version")).toHaveText("v2 draft", { timeout: 30_000 });
 
     // What-if with a past instance: the seeded INV-5002 (2,300 EUR) fills the amount.
     const picker = page.getByLabel("Fill from a past process instance");

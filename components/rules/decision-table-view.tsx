@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import dynamic from "next/dynamic";
 import Link from "next/link";
 import { format } from "date-fns";
 import { Archive, ArchiveRestore, ArrowLeft, Download, Pencil, Rocket, TriangleAlert } from "lucide-react";
@@ -13,10 +14,12 @@ import { DecisionTableGrid, hitPolicyLabel } from "./decision-table-grid";
 import { DiffPanel } from "./diff-panel";
 import { ProblemMessage } from "./problem-message";
 import { useArchive, useDecisionTable, usePublish, useSaveTestCases } from "./queries";
-import { TableEditor } from "./table-editor";
 import { TestCasesPanel } from "./test-cases-panel";
 import { UnusedRulesPanel } from "./unused-rules-panel";
 import { WhatIfTester } from "./what-if-tester";
+
+// dmn-js is browser-only and large: loaded when the editor opens, never rendered on the server.
+const DmnEditor = dynamic(() => import("./dmn-editor"), { ssr: false, loading: () => <Skeleton className="h-[32rem] w-full" /> });
 
 export function DecisionTableView({ tableKey }: { tableKey: string }) {
   const table = useDecisionTable(tableKey);
@@ -87,7 +90,7 @@ export function DecisionTableView({ tableKey }: { tableKey: string }) {
           {model.graph && (
             <p className="mt-1 max-w-2xl text-xs text-slate-600" data-testid="graph-note">
               This table&apos;s decision requires other decisions of its model ({model.graph.elements.filter((e) => e.kind === "decision").length} decisions in all); they are evaluated
-              with it from the model&apos;s input data. Edit the model in your DMN modeler and upload the file again.
+              with it from the model&apos;s input data. The editor opens the whole model.
             </p>
           )}
         </div>
@@ -97,9 +100,9 @@ export function DecisionTableView({ tableKey }: { tableKey: string }) {
               {archived ? <ArchiveRestore aria-hidden className="size-4" /> : <Archive aria-hidden className="size-4" />} {archived ? "Restore" : "Archive"}
             </Button>
           )}
-          {!editing && !archived && !model.graph && (
+          {!editing && !archived && (
             <Button onClick={() => setEditing(true)}>
-              <Pencil aria-hidden className="size-4" /> Edit rules
+              <Pencil aria-hidden className="size-4" /> Edit in DMN editor
             </Button>
           )}
           <a
@@ -144,9 +147,9 @@ export function DecisionTableView({ tableKey }: { tableKey: string }) {
       <div className="grid gap-4 xl:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="min-w-0 space-y-4">
           {editing ? (
-            <TableEditor
-              model={model}
-              dmnModel={t.model}
+            <DmnEditor
+              tableKey={t.key}
+              version={t.current.version}
               onDone={(version) => {
                 setEditing(false);
                 setSaved(version);

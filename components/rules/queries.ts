@@ -59,17 +59,32 @@ export function useArchive(key: string) {
   });
 }
 
-/** Uploads a .dmn file (or XML the editor wrote) as new drafts. */
+/** Uploads a .dmn file (or XML the editor wrote) as new drafts; `key` stores a one-table file under that table key. */
 export function useUploadDmn() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: async (xml: string) => {
-      const res = await fetch("/api/v1/decision-tables", { method: "POST", headers: { "content-type": "application/xml", accept: "application/json" }, body: xml, credentials: "same-origin" });
+    mutationFn: async ({ xml, key }: { xml: string; key?: string }) => {
+      const url = key ? `/api/v1/decision-tables?key=${encodeURIComponent(key)}` : "/api/v1/decision-tables";
+      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/xml", accept: "application/json" }, body: xml, credentials: "same-origin" });
       const body = (await res.json().catch(() => null)) as unknown;
       if (!res.ok) throw new ApiError({ ...((body ?? {}) as Partial<Problem>), status: res.status });
       return body as UploadResult;
     },
     onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.decisionTables }),
+  });
+}
+
+/** The DMN file of one version, as stored (the file as it was uploaded). */
+export function useDmnXml(key: string, version: number) {
+  return useQuery({
+    queryKey: queryKeys.decisionTableXml(key, version),
+    queryFn: async ({ signal }) => {
+      const res = await fetch(path(key, `?format=dmn&version=${version}`), { headers: { accept: "application/xml" }, credentials: "same-origin", signal });
+      if (!res.ok) throw new ApiError({ ...(((await res.json().catch(() => null)) ?? {}) as Partial<Problem>), status: res.status });
+      return res.text();
+    },
+    // A version's file never changes.
+    staleTime: Infinity,
   });
 }
 

@@ -57,7 +57,7 @@ export function RulesList() {
   async function onFile(e: ChangeEvent<HTMLInputElement>) {
     const file = e.target.files?.[0];
     e.target.value = "";
-    if (file) upload.mutate(await file.text());
+    if (file) upload.mutate({ xml: await file.text() });
   }
 
   return (

@@ -81,7 +81,12 @@ const decisionTableRefSchema = z
   .object({
     key: z.string().trim().min(1).max(200),
     version: versionNumber().optional(),
-    /** Table input name → variable path (default: the same name). */
+    /**
+     * Any other decision of the table's DMN model (name or id): a literal expression, a context, a
+     * decision requiring others… evaluated with its requirements; its value is the output.
+     */
+    decision: z.string().trim().min(1).max(200).optional(),
+    /** Table input name (with `decision`: input data name) → variable path (default: the same name). */
     inputs: z.record(z.string().trim().min(1).max(200), pathSchema).optional(),
     /** Where the first matching output goes (default: the step's id); branches read it, e.g. `{ var: check.route, ... }`. */
     output: pathSchema.optional(),

@@ -60,7 +60,9 @@ export const routingSchema = z
     /** decision_table: the table's key; its latest published version decides unless `version` pins one. */
     table: z.string().trim().min(1).max(200).optional(),
     version: versionNumber().optional(),
-    /** decision_table: table input name → dotted path into the task context (default: the same name). */
+    /** decision_table: any other decision of the table's DMN model (name or id) decides instead; its value is a context like a table's output. */
+    decision: z.string().trim().min(1).max(200).optional(),
+    /** decision_table: table input name (with `decision`: input data name) → dotted path into the task context (default: the same name). */
     inputs: z.record(z.string().trim().min(1).max(200), z.string().trim().min(1).max(200)).optional(),
   })
   .strict()
@@ -72,8 +74,8 @@ export const routingSchema = z
     if (r.strategy === "decision_table") {
       if (!r.table) ctx.addIssue({ code: "custom", path: ["table"], message: "name the decision table" });
       if (r.assignee || r.group) ctx.addIssue({ code: "custom", path: ["group"], message: "the decision table chooses the group or assignee" });
-    } else if (r.table || r.version !== undefined || r.inputs) {
-      ctx.addIssue({ code: "custom", path: ["table"], message: "table, version and inputs are only for the decision_table strategy" });
+    } else if (r.table || r.version !== undefined || r.inputs || r.decision) {
+      ctx.addIssue({ code: "custom", path: ["table"], message: "table, version, decision and inputs are only for the decision_table strategy" });
     }
   });
 export type RoutingSpec = z.infer<typeof routingSchema>;
@@ -94,6 +96,8 @@ export interface RoutingDecision {
   decisionTable?: {
     key: string;
     version: number;
+    /** Set when a decision of the table's model other than the table decided (routing.decision). */
+    decision?: string;
     matchedRules: { id: string; index: number; annotation: string | null }[];
     inputs: Record<string, unknown>;
     /** The first output (the one applied); null when no rule matched. */

@@ -5,7 +5,7 @@ import { parseDurationMs } from "../duration";
 import { findLatestPublished, findTable, findVersion } from "../rules/repository";
 import { defaultInputs } from "../rules/evaluate";
 import { decisionTableModelSchema } from "../rules/schemas";
-import { evaluateDecisionInTx } from "../rules/service";
+import { evaluateDecisionInTx, evaluateModelDecisionInTx } from "../rules/service";
 import { findGroup, findPerson, groupMembers, lockRoutingCursor, advanceRoutingCursor, openWorkByPriority, type PersonWithDelegate } from "./repository";
 import { AUTO_APPROVE_ROUTE, PRIORITY_WEIGHTS, type RoutingDecision, type RoutingSpec, type RoutingTarget } from "./schemas";
 import { eligibleMembers, firstMatchingRule, isOutOfOffice, leastLoaded, nextInTurn, readVar, weightedLoad } from "./select";
@@ -108,7 +108,8 @@ export async function routeTask(tx: Tx, req: RoutingRequest): Promise<RoutingRes
   }
   const routed = await routeToTarget(tx, req, { target: choice.target, decisionTable: choice.decisionTable });
   const rule = choice.decisionTable.matchedRules[0];
-  const by = `${choice.decisionTable.key} v${choice.decisionTable.version}${rule ? ` rule ${rule.id}` : " (no rule matched)"}`;
+  const which = choice.decisionTable.decision ? ` decision "${choice.decisionTable.decision}"` : rule ? ` rule ${rule.id}` : " (no rule matched)";
+  const by = `${choice.decisionTable.key} v${choice.decisionTable.version}${which}`;
   return { ...routed, overrides: choice.overrides, decision: { ...routed.decision, reason: `${by}: ${routed.decision.reason}` } };
 }
 
@@ -141,6 +142,21 @@ async function chooseByDecisionTable(tx: Tx, req: RoutingRequest, now: Date): Pr
   if (row.status !== "PUBLISHED") throw fail("draft version", `version ${row.version} is a draft; publish it before it routes work.`, "routing.version");
   const model = decisionTableModelSchema.parse(row.model);
 
+  const wrapError = (e: unknown): never => {
+    if (!isAppError(e) || e.status >= 500) throw e;
+    throw new AppError(e.code === "DECISION_EVALUATION_FAILED" ? e.code : "VALIDATION_FAILED", `Routing by decision table "${key}" v${row.version}: ${e.message}`, {
+      details: e.details,
+      fieldErrors: [{ path: "routing.table", message: e.message }],
+    });
+  };
+  if (spec.decision) {
+    // Any decision of the model: its value (a context) is read like a table's first output.
+    const mapped = spec.inputs ? Object.fromEntries(Object.entries(spec.inputs).map(([name, path]) => [name, readVar(req.context, path) ?? null])) : req.context;
+    const evaluated = await evaluateModelDecisionInTx(tx, req.actor, key, spec.decision, mapped, row.version, req.refs).catch(wrapError);
+    const value = evaluated.value;
+    if (value === null || typeof value !== "object" || Array.isArray(value)) throw fail("invalid output", `its decision "${evaluated.decision}" answered ${JSON.stringify(value)}, not a context (candidateGroup, assignee, approvals…).`, "routing.decision");
+    return applyOutput(fail, req, now, key, { version: evaluated.version, matchedRules: [], decision: evaluated.decision }, evaluated.inputs, value as Record<string, unknown>);
+  }
   let mapping = spec.inputs;
   if (!mapping) {
     mapping = {};
@@ -160,19 +176,21 @@ async function chooseByDecisionTable(tx: Tx, req: RoutingRequest, now: Date): Pr
   }
   if (missing.length) throw fail("missing input", `the task context has no value for ${missing.join(", ")}.`, "context");
 
-  let evaluation;
-  try {
-    evaluation = await evaluateDecisionInTx(tx, req.actor, key, inputs, row.version, req.refs);
-  } catch (e) {
-    if (!isAppError(e) || e.status >= 500) throw e;
-    throw new AppError(e.code === "DECISION_EVALUATION_FAILED" ? e.code : "VALIDATION_FAILED", `Routing by decision table "${key}" v${row.version}: ${e.message}`, {
-      details: e.details,
-      fieldErrors: [{ path: "routing.table", message: e.message }],
-    });
-  }
+  const evaluation = await evaluateDecisionInTx(tx, req.actor, key, inputs, row.version, req.refs).catch(wrapError);
+  return applyOutput(fail, req, now, key, evaluation, inputs, evaluation.outputs[0] ?? null);
+}
 
-  const output = evaluation.outputs[0] ?? null;
-  const decisionTable = { key, version: evaluation.version, matchedRules: evaluation.matchedRules, inputs, output, autoApproved: false };
+/** Turns a table's first output (or a decision's context) into overrides and a target, or an auto-approval. */
+function applyOutput(
+  fail: (message: string, detail: string, path?: string) => AppError,
+  req: RoutingRequest,
+  now: Date,
+  key: string,
+  evaluation: { version: number; matchedRules: NonNullable<RoutingDecision["decisionTable"]>["matchedRules"]; decision?: string },
+  inputs: Record<string, unknown>,
+  output: Record<string, unknown> | null,
+): TableChoice {
+  const decisionTable = { key, version: evaluation.version, ...(evaluation.decision ? { decision: evaluation.decision } : {}), matchedRules: evaluation.matchedRules, inputs, output, autoApproved: false };
   const text = (name: string): string | undefined => {
     const v = output?.[name];
     return typeof v === "string" && v.trim() ? v.trim() : undefined;
@@ -200,12 +218,12 @@ async function chooseByDecisionTable(tx: Tx, req: RoutingRequest, now: Date): Pr
   const group = text("candidateGroup");
   const assignee = text("assignee");
   const rule = evaluation.matchedRules[0];
-  if (output && rule && (text("route") === AUTO_APPROVE_ROUTE || (!group && !assignee && approvals === 0))) {
-    const why = rule.annotation ? ` (${rule.annotation})` : "";
+  const by = evaluation.decision ? `decision "${evaluation.decision}"` : rule ? `rule ${rule.id}${rule.annotation ? ` (${rule.annotation})` : ""}` : null;
+  if (output && by && (text("route") === AUTO_APPROVE_ROUTE || (!group && !assignee && approvals === 0))) {
     return {
       decisionTable: { ...decisionTable, autoApproved: true },
       overrides: { ...overrides, approvalsRequired: 1 },
-      autoApprove: `Auto-approved by ${key} v${evaluation.version} rule ${rule.id}${why}.`,
+      autoApprove: `Auto-approved by ${key} v${evaluation.version} ${by}.`,
     };
   }
   // No rule matched, or it named nobody: the task's own assignee / candidate group, if any.
@@ -213,7 +231,7 @@ async function chooseByDecisionTable(tx: Tx, req: RoutingRequest, now: Date): Pr
   if (!target.assignee && !target.group) {
     throw fail(
       output ? "no target" : "no rule matched",
-      output ? `rule ${rule?.id ?? "?"} names no candidateGroup or assignee.` : `no rule matched ${JSON.stringify(inputs)}, and the task names no assignee or candidate group.`,
+      output ? `${by ?? "its answer"} names no candidateGroup or assignee.` : `no rule matched ${JSON.stringify(inputs)}, and the task names no assignee or candidate group.`,
     );
   }
   return { decisionTable, overrides, target: { ...target, strategy: target.assignee ? "direct" : "group" } };

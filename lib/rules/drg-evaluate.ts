@@ -274,11 +274,10 @@ export function evaluateModelDecision(model: DecisionModel, decision: string, in
 }
 
 /**
- * The scope a decision's logic is evaluated in — its required input data, decisions (evaluated)
- * and knowledge — from JSON inputs: input data are converted by their type (ISO strings to dates…);
- * a value given for a required decision is used as its result.
+ * JSON inputs as the model's input data: each converted by its type (ISO strings to dates,
+ * durations…); a wrong JSON type is DECISION_EVALUATION_FAILED naming the input data.
  */
-export function requirementsScope(model: DecisionModel, decisionId: string, inputs: Record<string, unknown>): { scope: Record<string, unknown>; problems: string[] } {
+export function inputDataFromJson(model: DecisionModel, inputs: Record<string, unknown>): Record<string, unknown> {
   const converted: Record<string, unknown> = { ...inputs };
   for (const el of model.elements) {
     if (el.kind !== "inputData" || !(el.name in inputs)) continue;
@@ -286,7 +285,16 @@ export function requirementsScope(model: DecisionModel, decisionId: string, inpu
     if ("error" in c) throw new AppError("DECISION_EVALUATION_FAILED", `Input data "${el.name}": ${c.error}.`, { details: { elementId: el.id } });
     converted[el.name] = c.value;
   }
-  const ev = new Evaluation(model, converted);
+  return converted;
+}
+
+/**
+ * The scope a decision's logic is evaluated in — its required input data, decisions (evaluated)
+ * and knowledge — from JSON inputs: input data are converted by their type (ISO strings to dates…);
+ * a value given for a required decision is used as its result.
+ */
+export function requirementsScope(model: DecisionModel, decisionId: string, inputs: Record<string, unknown>): { scope: Record<string, unknown>; problems: string[] } {
+  const ev = new Evaluation(model, inputDataFromJson(model, inputs));
   const d = ev.find(decisionId);
   if (d?.kind !== "decision") throw new AppError("NOT_FOUND", `The model "${model.name}" has no decision "${decisionId}".`);
   return { scope: ev.scopeOf(d), problems: ev.problems };

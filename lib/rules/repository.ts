@@ -54,8 +54,9 @@ export async function findNewestVersion(key: string, tx?: Tx): Promise<VersionRo
   return row ?? null;
 }
 
-export async function findXml(key: string, version?: number): Promise<string | null> {
-  const [row] = await query<{ dmnXml: string }>(
+export async function findXml(key: string, version?: number, tx?: Tx): Promise<string | null> {
+  const [row] = await read<{ dmnXml: string }>(
+    tx,
     version
       ? sql`SELECT "dmnXml" FROM "DecisionTableVersion" WHERE "tableKey" = ${key} AND "version" = ${version}::int`
       : sql`SELECT "dmnXml" FROM "DecisionTableVersion" WHERE "tableKey" = ${key} ORDER BY "version" DESC LIMIT 1`,

@@ -5,6 +5,9 @@ import { requirePermission, type Actor } from "../identity/actor";
 import { parseDmnUpload, type DmnUpload } from "./dmn";
 import { diffTables } from "./diff";
 import { evaluateDecisionTable } from "./evaluate";
+import { parseDecisionModel, type DecisionModel } from "./drg";
+import { evaluateModelDecision, inputDataFromJson } from "./drg-evaluate";
+import { fromFeelValue } from "./feel";
 import {
   findLatestPublished,
   findNewestVersion,
@@ -188,31 +191,85 @@ export async function evaluateDecision(actor: Actor, key: string, input: unknown
   return transaction((tx) => evaluateDecisionInTx(tx, actor, key, body.inputs, body.version), { batched: true });
 }
 
+/** The pinned version, or the latest published one, of a table that is not archived. */
+async function versionToEvaluate(tx: Tx, key: string, version: number | undefined): Promise<VersionRow> {
+  const table = await findTable(key, tx);
+  if (!table) throw notFound(key);
+  if (table.archivedAt) throw archivedError(key);
+  const row = version ? await findVersion(key, version, tx) : await findLatestPublished(key, tx);
+  if (!row) throw new AppError("NOT_FOUND", version ? `Decision table "${key}" has no version ${version}.` : `Decision table "${key}" has no published version yet.`);
+  return row;
+}
+
+function auditEvaluation(tx: Tx, actor: Actor, key: string, refs: { taskId?: string; instanceId?: string }, after: Record<string, unknown>): void {
+  tx.audit(actor, { action: "decision_table.evaluated", subjectType: "decision_table", subjectId: key, taskId: refs.taskId ?? null, instanceId: refs.instanceId ?? null, after });
+}
+
 /** The same inside the caller's transaction (routing and decision steps record it with their own change). */
 export async function evaluateDecisionInTx(tx: Tx, actor: Actor, key: string, inputs: Record<string, unknown>, version?: number, refs: { taskId?: string; instanceId?: string } = {}): Promise<EvaluationDto> {
-  const table = await findTable(key, tx);
-  if (table?.archivedAt) throw archivedError(key);
-  const row = version ? await findVersion(key, version, tx) : await findLatestPublished(key, tx);
-  if (!row) {
-    if (!(await findTable(key, tx))) throw notFound(key);
-    throw new AppError("NOT_FOUND", version ? `Decision table "${key}" has no version ${version}.` : `Decision table "${key}" has no published version yet.`);
-  }
+  const row = await versionToEvaluate(tx, key, version);
   const result = evaluateDecisionTable(modelOf(row), inputs);
-  tx.audit(actor, {
-    action: "decision_table.evaluated",
-    subjectType: "decision_table",
-    subjectId: key,
-    taskId: refs.taskId ?? null,
-    instanceId: refs.instanceId ?? null,
-    after: {
-      version: row.version,
-      status: row.status,
-      inputs: inputs,
-      matchedRules: result.matchedRules.map((r) => r.id),
-      outputs: result.outputs,
-    },
-  });
+  auditEvaluation(tx, actor, key, refs, { version: row.version, status: row.status, inputs: inputs, matchedRules: result.matchedRules.map((r) => r.id), outputs: result.outputs });
   return { key, version: row.version, status: row.status, ...result };
+}
+
+/** A decision of a table's model, evaluated (DecisionEvaluation) — what process steps and routing call. */
+export interface ModelDecisionEvaluation {
+  key: string;
+  version: number;
+  status: VersionRow["status"];
+  /** The decision's name in the model. */
+  decision: string;
+  /** The input data the decision read (JSON). */
+  inputs: Record<string, unknown>;
+  /** The decision's value as JSON (temporals as ISO strings, contexts as objects). */
+  value: unknown;
+}
+
+// A version's XML never changes, so its parsed model is kept (a process step evaluates it often).
+const parsedModels = new Map<string, Promise<DecisionModel>>();
+function decisionModelOf(key: string, version: number, xml: string): Promise<DecisionModel> {
+  const id = `${key}@${version}`;
+  let model = parsedModels.get(id);
+  if (!model) {
+    if (parsedModels.size >= 200) parsedModels.delete(parsedModels.keys().next().value!);
+    model = parseDecisionModel(xml);
+    model.catch(() => parsedModels.delete(id));
+    parsedModels.set(id, model);
+  }
+  return model;
+}
+
+/**
+ * Evaluates any decision (literal expression, context, decision table, invocation…, by name or
+ * id) of the model a table's version was uploaded with, with its requirements, in the caller's
+ * transaction; audited as decision_table.evaluated with the decision's name. `inputs` are JSON
+ * values keyed by input data name (others are ignored). A decision that evaluates to null because
+ * something failed is DECISION_EVALUATION_FAILED with the reasons, never a silent null.
+ */
+export async function evaluateModelDecisionInTx(
+  tx: Tx,
+  actor: Actor,
+  key: string,
+  decision: string,
+  inputs: Record<string, unknown>,
+  version?: number,
+  refs: { taskId?: string; instanceId?: string } = {},
+): Promise<ModelDecisionEvaluation> {
+  const row = await versionToEvaluate(tx, key, version);
+  const xml = await findXml(key, row.version, tx);
+  const model = await decisionModelOf(key, row.version, xml ?? "");
+  const inputNames = new Set(model.elements.filter((e) => e.kind === "inputData").map((e) => e.name));
+  const used = Object.fromEntries(Object.entries(inputs).filter(([name]) => inputNames.has(name)));
+  const element = model.elements.find((e) => e.kind === "decision" && (e.name === decision || e.id === decision));
+  if (!element) throw new AppError("NOT_FOUND", `The model "${model.name}" of decision table "${key}" v${row.version} has no decision "${decision}".`);
+  const { value, problems } = evaluateModelDecision(model, element.id, inputDataFromJson(model, used));
+  if ((value === null || value === undefined) && problems.length > 0) {
+    throw new AppError("DECISION_EVALUATION_FAILED", `Decision "${element.name}" of "${key}" v${row.version} could not decide: ${problems.join("; ")}`, { details: { problems } });
+  }
+  const json = fromFeelValue(value);
+  auditEvaluation(tx, actor, key, refs, { version: row.version, status: row.status, decision: element.name, inputs: used, value: json, problems });
+  return { key, version: row.version, status: row.status, decision: element.name, inputs: used, value: json };
 }
 
 /** What publishing would change: the newest draft against the latest published version. */

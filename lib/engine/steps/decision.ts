@@ -6,7 +6,7 @@ import type { DecisionStep } from "../../processes/schemas";
 import { findLatestPublished, findVersion } from "../../rules/repository";
 import { defaultInputs } from "../../rules/evaluate";
 import { decisionTableModelSchema } from "../../rules/schemas";
-import { evaluateDecisionInTx } from "../../rules/service";
+import { evaluateDecisionInTx, evaluateModelDecisionInTx } from "../../rules/service";
 import { skipped, transition, variablesOf, type Ctx, type StepResult } from "../kernel";
 import { finishStepInTx } from "../transitions";
 
@@ -16,6 +16,7 @@ import { finishStepInTx } from "../transitions";
 export function run(ctx: Ctx, step: DecisionStep, actor: Actor): Promise<StepResult> | StepResult {
   if (ctx.stepRun.status !== "PENDING") return skipped(`step ${ctx.stepRun.status}`);
   const variables = variablesOf(ctx);
+  if (step.table?.decision) return byModelDecision(ctx, step, step.table, step.table.decision, variables, actor);
   if (step.table) return byTable(ctx, step, step.table, variables, actor);
   const i = step.branches.findIndex((b) => evaluateGuard(b.when, variables));
   const next = i >= 0 ? step.branches[i]!.next : step.otherwise;
@@ -72,6 +73,44 @@ function byTable(ctx: Ctx, step: DecisionStep, table: NonNullable<DecisionStep["
       next,
       action: "step.completed",
       auditAfter: { table: table.key, tableVersion: evaluation.version, matchedRules: evaluation.matchedRules.map((r) => r.id), branch: output.branch },
+    });
+  });
+}
+
+/**
+ * A decision step with any decision of a published table's DMN model (a literal expression, a
+ * context, a decision requiring others…): evaluated with its requirements in the step's
+ * transaction; its value lands in the output variable the branches then test. Input data are
+ * the variables of the same name unless `table.inputs` maps them.
+ */
+function byModelDecision(ctx: Ctx, step: DecisionStep, table: NonNullable<DecisionStep["table"]>, decision: string, variables: Record<string, unknown>, actor: Actor): Promise<StepResult> {
+  return transition("decision (model)", async (tx) => {
+    const fail = (why: string) =>
+      finishStepInTx(tx, actor, ctx, ["PENDING"], { status: "FAILED", error: `Step "${step.id}": decision "${decision}" of "${table.key}" ${why}`, next: null, action: "step.failed" });
+    const row = table.version ? await findVersion(table.key, table.version, tx) : await findLatestPublished(table.key, tx);
+    if (!row) return fail(table.version ? `has no version ${table.version}` : "has no published version");
+    if (row.status !== "PUBLISHED") return fail(`version ${row.version} is a draft; publish it first`);
+    const inputs: Record<string, unknown> = {};
+    if (table.inputs) for (const [name, path] of Object.entries(table.inputs)) inputs[name] = getPath(variables, path) ?? null;
+    let evaluation;
+    try {
+      evaluation = await evaluateModelDecisionInTx(tx, actor, table.key, decision, table.inputs ? inputs : variables, row.version, { instanceId: ctx.instance.id });
+    } catch (e) {
+      if (!isAppError(e) || e.status >= 500) throw e;
+      return fail(`v${row.version} could not decide: ${e.message}`);
+    }
+    const outPath = table.output ?? step.id;
+    const decided = setPath(variables, outPath, evaluation.value);
+    const i = step.branches.findIndex((b) => evaluateGuard(b.when, decided));
+    const next = i >= 0 ? step.branches[i]!.next : step.otherwise;
+    const output = { table: table.key, version: evaluation.version, decision: evaluation.decision, inputs: evaluation.inputs, value: evaluation.value, branch: i >= 0 ? i : "otherwise", next };
+    return finishStepInTx(tx, actor, ctx, ["PENDING"], {
+      status: "COMPLETED",
+      output,
+      assign: [[outPath, evaluation.value]],
+      next,
+      action: "step.completed",
+      auditAfter: { table: table.key, tableVersion: evaluation.version, decision: evaluation.decision, branch: output.branch },
     });
   });
 }
