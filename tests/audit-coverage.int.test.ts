@@ -65,6 +65,7 @@ const { POST: deactivateUser } = await import("@/app/api/v1/users/[id]/deactivat
 const { POST: reactivateUser } = await import("@/app/api/v1/users/[id]/reactivate/route");
 const { PUT: setMyOutOfOffice, DELETE: clearMyOutOfOffice } = await import("@/app/api/v1/me/out-of-office/route");
 const { POST: startTotp } = await import("@/app/api/v1/me/totp/route");
+const { POST: forward } = await import("@/app/api/v1/tasks/[id]/forward/route");
 const { PUT: setSignInPolicy } = await import("@/app/api/v1/sign-in-policy/route");
 
 type Route = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -290,6 +291,8 @@ const cases: { name: string; call: Call; status: number; actions: string[] }[] =
   { name: "reactivate them (admin)", call: { as: { user: "admin" }, route: reactivateUser as Route, params: leftPerson }, status: 200, actions: ["user.reactivated"] },
   { name: "supervisor changes a person (403)", call: { as: { user: "supervisor" }, route: updateUser as Route, method: "PATCH", params: newPerson, body: () => ({ role: "ADMIN" }) }, status: 403, actions: [] },
   { name: "deactivate without a reason (422)", call: { as: { user: "admin" }, route: deactivateUser as Route, params: newPerson, body: () => ({ reason: "" }) }, status: 422, actions: [] },
+  { name: "forward my task to a colleague (person)", call: { as: { user: "alice" }, route: forward as Route, params: claimedTask, body: () => ({ to: team.users.bob.id, reason: "Bob knows this vendor" }) }, status: 200, actions: ["task.forwarded"] },
+  { name: "forward someone else's task (403)", call: { as: { user: "bob" }, route: forward as Route, params: claimedTask, body: () => ({ to: team.users.carol.id, reason: "x" }) }, status: 403, actions: [] },
   { name: "start setting up two-step sign-in (person)", call: { as: { user: "carol" }, route: startTotp as Route }, status: 200, actions: ["user.totp_enrolment_started"] },
   // An empty list keeps the shared database's sign-in policy as every other suite expects it.
   { name: "change the sign-in policy (admin)", call: { as: { user: "admin" }, route: setSignInPolicy as Route, method: "PUT", body: () => ({ mfaRequiredRoles: [] }) }, status: 200, actions: ["signin_policy.changed"] },
@@ -384,6 +387,7 @@ const COVERED = new Set([
   "app/api/v1/users/[id]/reactivate/route.ts",
   "app/api/v1/me/out-of-office/route.ts",
   "app/api/v1/me/totp/route.ts",
+  "app/api/v1/tasks/[id]/forward/route.ts",
   "app/api/v1/sign-in-policy/route.ts",
 ]);
 const EXEMPT: Record<string, string> = {

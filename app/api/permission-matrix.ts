@@ -100,6 +100,7 @@ export const ACCESS: Record<string, AccessRow> = {
   getTaskViewers: { rule: TASK_VIEW },
   viewTask: { rule: TASK_VIEW },
   leaveTask: { rule: "" },
+  forwardTask: { rule: `${TASK_VIEW}; only its assignee; the colleague: can see it, may decide, has its skills, ${SOD}` },
   reassignTask: { rule: `${TASK_VIEW}; ${TEAM}; the new assignee: ${SOD}` },
   requestInfo: { checks: "tasks:decide", rule: `as decideTask; the person asked must already see the task` },
   getTask: { checks: "tasks:read", rule: TASK_VIEW },
