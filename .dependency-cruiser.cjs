@@ -59,6 +59,9 @@ const ALLOWED = {
   people: ["db", "errors", "identity", "queues", "routing", "sla", "tasks"],
   // SCIM 2.0 provisioning: people and groups from an identity provider; http: the API's error classification.
   scim: ["db", "errors", "http", "identity", "people"],
+  // Account security (ADR 037): password reset e-mails through notifications' SMTP transport, the
+  // TOTP secret sealed with the named secrets' cipher and key.
+  account: ["db", "env", "errors", "identity", "logger", "notifications", "redis", "secrets"],
   openapi: ["audit", "comments", "errors", "http", "identity", "live", "notifications", "tasks"],
 };
 

@@ -2,6 +2,7 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import type { Provider } from "next-auth/providers";
 import { authenticateWithPassword } from "@/lib/identity/service";
+import { secondFactorAtSignIn } from "@/lib/account/totp";
 import { endSessionOfJwt, newSessionClaims } from "@/lib/identity/sessions";
 import { signInWithOidc, ssoSettings } from "@/lib/identity/sso";
 import { clientMeta } from "@/lib/http/request-meta";
@@ -9,6 +10,13 @@ import { env } from "@/lib/env";
 
 class InvalidCredentials extends CredentialsSignin {
   code = "invalid_credentials";
+}
+/** The password was right; the second factor is asked for next (no session yet). */
+class SecondFactorRequired extends CredentialsSignin {
+  code = "second_factor";
+}
+class SecondFactorInvalid extends CredentialsSignin {
+  code = "second_factor_invalid";
 }
 class LockedOut extends CredentialsSignin {
   code = "locked";
@@ -30,11 +38,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth((request) => {
   if (e.PASSWORD_SIGNIN) {
     providers.push(
       Credentials({
-        credentials: { email: { label: "E-mail" }, password: { label: "Password", type: "password" } },
+        credentials: { email: { label: "E-mail" }, password: { label: "Password", type: "password" }, code: { label: "Authentication code" } },
         async authorize(credentials, req) {
-          const result = await authenticateWithPassword(credentials, clientMeta(req.headers));
-          if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name };
+          const result = await authenticateWithPassword(credentials, clientMeta(req.headers), secondFactorAtSignIn);
+          if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, mustEnrol: result.mustEnrolSecondFactor === true };
           if (result.reason === "locked") throw new LockedOut(result.retryAfterS ?? 60);
+          if (result.reason === "second_factor") throw new SecondFactorRequired();
+          if (result.reason === "second_factor_invalid") throw new SecondFactorInvalid();
           throw new InvalidCredentials();
         },
       }),
@@ -96,7 +106,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth((request) => {
       jwt({ token, user }) {
         // At sign-in: the session's stable id and sign-in time, kept through every re-issue of the
         // JWT, so that logout and endSessionsOf can end it on the server (lib/identity/sessions.ts).
-        if (user?.id) Object.assign(token, { uid: user.id }, newSessionClaims());
+        // A person the sign-in policy requires a second factor of, who has none, is sent to set one up.
+        if (user?.id) Object.assign(token, { uid: user.id }, newSessionClaims(), (user as { mustEnrol?: boolean }).mustEnrol ? { enrol: true } : {});
         return token;
       },
       session({ session, token }) {

@@ -21,7 +21,7 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const JOB_SCHEMAS = {
   // `cause` says why the task has a new owner (webhook event type; "created" when absent).
-  "task-created": z.object({ taskId: z.string().min(1), requestId: z.string().optional(), cause: z.enum(["created", "reassigned", "escalated"]).optional() }),
+  "task-created": z.object({ taskId: z.string().min(1), requestId: z.string().optional(), cause: z.enum(["created", "reassigned", "forwarded", "escalated"]).optional() }),
   "task-decided": z.object({ taskId: z.string().min(1), requestId: z.string().optional() }),
   "task-info-requested": z.object({ taskId: z.string().min(1), commentId: z.string().min(1), requestId: z.string().optional() }),
   "task-info-answered": z.object({ taskId: z.string().min(1), commentId: z.string().min(1), requestId: z.string().optional() }),

@@ -64,6 +64,9 @@ const { PATCH: updateUser } = await import("@/app/api/v1/users/[id]/route");
 const { POST: deactivateUser } = await import("@/app/api/v1/users/[id]/deactivate/route");
 const { POST: reactivateUser } = await import("@/app/api/v1/users/[id]/reactivate/route");
 const { PUT: setMyOutOfOffice, DELETE: clearMyOutOfOffice } = await import("@/app/api/v1/me/out-of-office/route");
+const { POST: startTotp } = await import("@/app/api/v1/me/totp/route");
+const { POST: forward } = await import("@/app/api/v1/tasks/[id]/forward/route");
+const { PUT: setSignInPolicy } = await import("@/app/api/v1/sign-in-policy/route");
 
 type Route = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -288,6 +291,12 @@ const cases: { name: string; call: Call; status: number; actions: string[] }[] =
   { name: "reactivate them (admin)", call: { as: { user: "admin" }, route: reactivateUser as Route, params: leftPerson }, status: 200, actions: ["user.reactivated"] },
   { name: "supervisor changes a person (403)", call: { as: { user: "supervisor" }, route: updateUser as Route, method: "PATCH", params: newPerson, body: () => ({ role: "ADMIN" }) }, status: 403, actions: [] },
   { name: "deactivate without a reason (422)", call: { as: { user: "admin" }, route: deactivateUser as Route, params: newPerson, body: () => ({ reason: "" }) }, status: 422, actions: [] },
+  { name: "forward my task to a colleague (person)", call: { as: { user: "alice" }, route: forward as Route, params: claimedTask, body: () => ({ to: team.users.bob.id, reason: "Bob knows this vendor" }) }, status: 200, actions: ["task.forwarded"] },
+  { name: "forward someone else's task (403)", call: { as: { user: "bob" }, route: forward as Route, params: claimedTask, body: () => ({ to: team.users.carol.id, reason: "x" }) }, status: 403, actions: [] },
+  { name: "start setting up two-step sign-in (person)", call: { as: { user: "carol" }, route: startTotp as Route }, status: 200, actions: ["user.totp_enrolment_started"] },
+  // An empty list keeps the shared database's sign-in policy as every other suite expects it.
+  { name: "change the sign-in policy (admin)", call: { as: { user: "admin" }, route: setSignInPolicy as Route, method: "PUT", body: () => ({ mfaRequiredRoles: [] }) }, status: 200, actions: ["signin_policy.changed"] },
+  { name: "supervisor changes the sign-in policy (403)", call: { as: { user: "supervisor" }, route: setSignInPolicy as Route, method: "PUT", body: () => ({ mfaRequiredRoles: ["MEMBER"] }) }, status: 403, actions: [] },
   // Refused requests change nothing and write nothing.
   { name: "member sets someone's out of office (403)", call: { as: { user: "alice" }, route: setOutOfOffice as Route, method: "PUT", params: async () => ({ id: team.users.bob.id }), body: awayWindow }, status: 403, actions: [] },
   { name: "supervisor sets an outsider's out of office (403)", call: { as: { user: "supervisor" }, route: setOutOfOffice as Route, method: "PUT", params: async () => ({ id: team.users.outsider.id }), body: awayWindow }, status: 403, actions: [] },
@@ -377,6 +386,9 @@ const COVERED = new Set([
   "app/api/v1/users/[id]/deactivate/route.ts",
   "app/api/v1/users/[id]/reactivate/route.ts",
   "app/api/v1/me/out-of-office/route.ts",
+  "app/api/v1/me/totp/route.ts",
+  "app/api/v1/tasks/[id]/forward/route.ts",
+  "app/api/v1/sign-in-policy/route.ts",
 ]);
 const EXEMPT: Record<string, string> = {
   "app/api/v1/notifications/read/route.ts": "marks the caller's own notifications read: personal state, not an audited subject",
@@ -388,6 +400,10 @@ const EXEMPT: Record<string, string> = {
   "app/api/v1/instances/[id]/retry/route.ts": "needs a failed instance; its step.retried entry is asserted in tests/engine.int.test.ts",
   "app/api/v1/instances/[id]/skip/route.ts": "needs a failed instance; its step.skipped entry is asserted in tests/engine-runtime.int.test.ts",
   "app/api/auth/[...nextauth]/route.ts": "sign-in; user.login and user.login_failed are asserted in tests/identity.int.test.ts",
+  "app/api/v1/account/password-reset/route.ts": "public (no person calls it): user.password_reset_requested and _refused are asserted in tests/account-security.int.test.ts",
+  "app/api/v1/account/password-reset/complete/route.ts": "public (a reset token, no session): user.password_reset is asserted in tests/account-security.int.test.ts",
+  "app/api/v1/me/totp/confirm/route.ts": "needs a code of the secret just made: user.totp_enabled is asserted in tests/account-security.int.test.ts",
+  "app/api/v1/me/totp/disable/route.ts": "needs a password and a code: user.totp_disabled is asserted in tests/account-security.int.test.ts",
 };
 
 function mutatingRoutes(dir: string, out: string[] = []): string[] {

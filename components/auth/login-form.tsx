@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useRef, useState, type FormEvent } from "react";
 import { signIn } from "next-auth/react";
 import { CircleAlert } from "lucide-react";
@@ -13,6 +14,7 @@ type FieldErrors = Partial<Record<"email" | "password", string>>;
 function messageFor(code: string | undefined): string {
   const locked = /^locked:(\d+)$/.exec(code ?? "");
   if (locked) return `Too many attempts, try again in ${locked[1]} s.`;
+  if (code === "second_factor_invalid") return "That code didn't work. Enter the code your app shows now (each code works once), or a recovery code.";
   return "That e-mail and password don't match an account. Check both and try again.";
 }
 
@@ -22,6 +24,9 @@ export function LoginForm({ callbackUrl, autoFocus = true }: { callbackUrl: stri
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The second step (ADR 037): the password was right and the person has a second factor.
+  const [codeStep, setCodeStep] = useState(false);
+  const [code, setCode] = useState("");
   const errorRef = useRef<HTMLDivElement>(null);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
@@ -40,13 +45,22 @@ export function LoginForm({ callbackUrl, autoFocus = true }: { callbackUrl: stri
     setFieldErrors({});
     setBusy(true);
     try {
-      const res = await signIn("credentials", { redirect: false, email: parsed.data.email, password });
+      const res = await signIn("credentials", { redirect: false, email: parsed.data.email, password, ...(codeStep ? { code } : {}) });
       if (res?.ok && !res.error) {
         window.location.assign(callbackUrl);
         return;
       }
+      if (res?.code === "second_factor") {
+        setCodeStep(true);
+        setBusy(false);
+        return;
+      }
       setError(messageFor(res?.code));
-      setPassword("");
+      setCode("");
+      if (!codeStep || res?.code !== "second_factor_invalid") {
+        setCodeStep(false);
+        setPassword("");
+      }
     } catch {
       setError("Couldn't reach Baton. Check your connection and try again.");
     }
@@ -68,30 +82,67 @@ export function LoginForm({ callbackUrl, autoFocus = true }: { callbackUrl: stri
           <span role="alert">{error}</span>
         </div>
       )}
-      <Input
-        label="E-mail"
-        name="email"
-        type="email"
-        autoComplete="username"
-        required
-        autoFocus={autoFocus}
-        value={email}
-        onChange={(e) => setEmail(e.target.value)}
-        error={fieldErrors.email}
-      />
-      <Input
-        label="Password"
-        name="password"
-        type="password"
-        autoComplete="current-password"
-        required
-        value={password}
-        onChange={(e) => setPassword(e.target.value)}
-        error={fieldErrors.password}
-      />
-      <Button type="submit" variant="primary" loading={busy} className="w-full">
-        Sign in
-      </Button>
+      {codeStep ? (
+        <>
+          <p className="text-sm text-slate-700">Enter the 6-digit code from your authenticator app for {email}.</p>
+          <Input
+            label="Authentication code"
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            required
+            autoFocus
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+            hint="Lost your phone? Enter one of your recovery codes instead."
+          />
+          <Button type="submit" variant="primary" loading={busy} className="w-full">
+            Verify
+          </Button>
+          <button
+            type="button"
+            className="w-full text-center text-sm font-medium text-indigo-700 underline-offset-2 hover:underline"
+            onClick={() => {
+              setCodeStep(false);
+              setCode("");
+              setPassword("");
+              setError(null);
+            }}
+          >
+            Use another account
+          </button>
+        </>
+      ) : (
+        <>
+          <Input
+            label="E-mail"
+            name="email"
+            type="email"
+            autoComplete="username"
+            required
+            autoFocus={autoFocus}
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            error={fieldErrors.email}
+          />
+          <Input
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            error={fieldErrors.password}
+          />
+          <Button type="submit" variant="primary" loading={busy} className="w-full">
+            Sign in
+          </Button>
+          <Link href="/forgot-password" className="block text-center text-sm font-medium text-indigo-700 underline-offset-2 hover:underline">
+            Forgot your password?
+          </Link>
+        </>
+      )}
     </form>
   );
 }

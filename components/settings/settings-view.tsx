@@ -1,7 +1,8 @@
 "use client";
 
 import { useState, type ReactNode } from "react";
-import { Check, Globe, Keyboard, Plane } from "lucide-react";
+import Link from "next/link";
+import { Check, Globe, Keyboard, Plane, ShieldCheck } from "lucide-react";
 import type { MeDto, UserSettings } from "@/lib/identity/schemas";
 import { useMe } from "@/components/data/queries";
 import { useAnnouncer } from "@/components/announcer";
@@ -31,6 +32,11 @@ export function SettingsView() {
             <TimeZoneSection me={me.data} />
             <Section id="out-of-office" icon={<Plane aria-hidden className="size-4 text-slate-500" />} title="Out of office" description="While you are away, routing gives you no new work and what is assigned to you directly goes to your delegate.">
               <OutOfOfficeSection myId={me.data.id} />
+            </Section>
+            <Section id="security" icon={<ShieldCheck aria-hidden className="size-4 text-slate-500" />} title="Sign-in security" description="Two-step sign-in with an authenticator app, and your recovery codes.">
+              <Link href="/settings/security" className="text-sm font-medium text-indigo-700 underline-offset-2 hover:underline">
+                Manage two-step sign-in
+              </Link>
             </Section>
           </>
         )}

@@ -4,7 +4,7 @@
 // that change it. The actions' bookkeeping (undo window, refusals) lives in use-task-actions.ts.
 import { useMemo } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { BulkResult, ReassignTaskInput, TaskDto } from "@/lib/tasks/schemas";
+import type { BulkResult, ReassignTaskInput, ForwardTaskInput, TaskDto } from "@/lib/tasks/schemas";
 import type { AuditEntryDto } from "@/lib/audit/schemas";
 import type { CommentDto } from "@/lib/comments/schemas";
 import type { TaskEscalationsDto } from "@/lib/sla/schemas";
@@ -67,6 +67,18 @@ export function useReassignTask(taskId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: ReassignTaskInput) => api<TaskDto>(taskPath(taskId, "/reassign"), { method: "POST", body }),
+    onSuccess: (updated) => {
+      qc.setQueryData(queryKeys.task(taskId), updated);
+      void qc.invalidateQueries({ queryKey: queryKeys.tasks });
+    },
+  });
+}
+
+/** Forward my task to a colleague, with a reason: the answer replaces the cached task, lists refetch. */
+export function useForwardTask(taskId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: ForwardTaskInput) => api<TaskDto>(taskPath(taskId, "/forward"), { method: "POST", body }),
     onSuccess: (updated) => {
       qc.setQueryData(queryKeys.task(taskId), updated);
       void qc.invalidateQueries({ queryKey: queryKeys.tasks });

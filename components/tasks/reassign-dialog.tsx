@@ -2,27 +2,32 @@
 
 import { useRef, useState, type FormEvent } from "react";
 import type { TaskDto } from "@/lib/tasks/schemas";
-import { reassignTaskSchema } from "@/lib/tasks/schemas";
+import { forwardTaskSchema, reassignTaskSchema } from "@/lib/tasks/schemas";
 import { formErrorsOf } from "@/components/data/api";
 import { usePeople } from "@/components/data/queries";
 import { useAnnouncer } from "@/components/announcer";
 import { Dialog, DialogActions, useDialogClose } from "@/components/ui/dialog";
 import { FormError, issuesToErrors } from "@/components/ui/field";
 import { Select, Textarea } from "@/components/ui/input";
-import { useReassignTask } from "./queries";
+import { useForwardTask, useReassignTask } from "./queries";
 
-/** Reassign one task to a person, with the reason the audit log keeps (supervisors and admins). */
-export function ReassignDialog({ task, open, onClose }: { task: TaskDto; open: boolean; onClose: () => void }) {
+/**
+ * Reassign one task to a person (supervisors and admins), or forward my own task to a colleague
+ * (`forward`), with the reason the audit log keeps.
+ */
+export function ReassignDialog({ task, open, onClose, forward = false }: { task: TaskDto; open: boolean; onClose: () => void; forward?: boolean }) {
   return (
-    <Dialog open={open} onClose={onClose} title={`Reassign ${task.reference}`} description={<span className="line-clamp-2">{task.title}</span>}>
-      {open && <ReassignForm key={task.version} task={task} />}
+    <Dialog open={open} onClose={onClose} title={`${forward ? "Forward" : "Reassign"} ${task.reference}`} description={<span className="line-clamp-2">{task.title}</span>}>
+      {open && <ReassignForm key={task.version} task={task} forward={forward} />}
     </Dialog>
   );
 }
 
-function ReassignForm({ task }: { task: TaskDto }) {
+function ReassignForm({ task, forward }: { task: TaskDto; forward: boolean }) {
   const close = useDialogClose();
-  const reassign = useReassignTask(task.id);
+  const reassignTask = useReassignTask(task.id);
+  const forwardTask = useForwardTask(task.id);
+  const reassign = forward ? forwardTask : reassignTask;
   const { announce } = useAnnouncer();
   const people = usePeople();
   const [assignee, setAssignee] = useState("");
@@ -33,24 +38,33 @@ function ReassignForm({ task }: { task: TaskDto }) {
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    const parsed = reassignTaskSchema.safeParse({ assignee: assignee || undefined, reason, version: task.version });
+    const parsed = forward
+      ? forwardTaskSchema.safeParse({ to: assignee, reason, version: task.version })
+      : reassignTaskSchema.safeParse({ assignee: assignee || undefined, reason, version: task.version });
     if (!parsed.success) {
-      setErrors(issuesToErrors(parsed.error.issues));
+      // The forward schema names the colleague "to"; the field is the same select.
+      const fe = issuesToErrors(parsed.error.issues);
+      setErrors(fe.to ? { ...fe, assignee: fe.to } : fe);
       if (assignee) reasonRef.current?.focus();
       return;
     }
-    reassign.mutate(parsed.data, {
-      onSuccess: (updated) => {
-        announce(`Reassigned ${task.reference} to ${updated.assignee?.name ?? "the queue"}`);
+    const onDone = {
+      onSuccess: (updated: TaskDto) => {
+        announce(`${forward ? "Forwarded" : "Reassigned"} ${task.reference} to ${updated.assignee?.name ?? "the queue"}`);
         close();
       },
-      onError: (err) => setErrors(formErrorsOf(err)),
-    });
+      onError: (err: unknown) => {
+        const fe = formErrorsOf(err);
+        setErrors(fe.to ? { ...fe, assignee: fe.to } : fe);
+      },
+    };
+    if (forward) forwardTask.mutate(parsed.data as Parameters<typeof forwardTask.mutate>[0], onDone);
+    else reassignTask.mutate(parsed.data as Parameters<typeof reassignTask.mutate>[0], onDone);
   }
 
   return (
     <form onSubmit={submit} noValidate className="space-y-4">
-      <Select label="New assignee" name="assignee" value={assignee} error={errors.assignee ?? null} onChange={(e) => setAssignee(e.target.value)} data-autofocus>
+      <Select label={forward ? "Colleague" : "New assignee"} name="assignee" value={assignee} error={errors.assignee ?? null} onChange={(e) => setAssignee(e.target.value)} data-autofocus>
         <option value="">Choose a person…</option>
         {choices.map((p) => (
           <option key={p.id} value={p.id}>
@@ -69,7 +83,7 @@ function ReassignForm({ task }: { task: TaskDto }) {
         onChange={(e) => setReason(e.target.value)}
       />
       <FormError error={errors.form} />
-      <DialogActions submitLabel="Reassign" busy={reassign.isPending} />
+      <DialogActions submitLabel={forward ? "Forward" : "Reassign"} busy={reassign.isPending} />
     </form>
   );
 }

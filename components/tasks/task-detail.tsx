@@ -2,7 +2,7 @@
 
 import { forwardRef, useState } from "react";
 import Link from "next/link";
-import { ArrowLeft, Check, Eye, CircleCheck, Hand, Lock, TriangleAlert, Undo2, X, Maximize2, RefreshCw, SearchX, MessageCircleQuestion, UserRoundPen } from "lucide-react";
+import { ArrowLeft, Check, Eye, CircleCheck, Hand, Lock, TriangleAlert, Undo2, X, Maximize2, RefreshCw, SearchX, MessageCircleQuestion, UserRoundPen, Forward } from "lucide-react";
 import type { TaskDto } from "@/lib/tasks/schemas";
 import { useMe } from "@/components/data/queries";
 import { useTask } from "./queries";
@@ -36,6 +36,7 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
   const { data: task, isPending, isError, error, refetch } = useTask(taskId);
   const me = useMe();
   const [reassigning, setReassigning] = useState(false);
+  const [forwarding, setForwarding] = useState(false);
   // Who else has this task open (a warning, not a lock; plain text, never announced).
   const viewers = useTaskPresence(isPending || isError ? null : taskId);
 
@@ -66,6 +67,8 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
   const open = task.status === "OPEN";
   // Supervisors (their teams) and admins; the server checks the team.
   const canReassign = open && !!me.data?.permissions.includes("tasks:assign");
+  // My own task (assigned to me or claimed): I may forward it to a colleague; the server checks who may receive it.
+  const canForward = open && task.can.decide && !!me.data && task.assignee?.id === me.data.id;
   const canAct = task.can.claim || task.can.unclaim || task.can.decide || task.can.requestInfo || canReassign;
 
   return (
@@ -173,6 +176,11 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
               {busy !== "claim" && <Hand aria-hidden className="size-4" />} Claim
             </Button>
           )}
+          {canForward && (
+            <Button variant="ghost" onClick={() => setForwarding(true)}>
+              <Forward aria-hidden className="size-4" /> Forward…
+            </Button>
+          )}
           {canReassign && (
             <Button variant="ghost" onClick={() => setReassigning(true)}>
               <UserRoundPen aria-hidden className="size-4" /> Reassign…
@@ -216,6 +224,7 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
 
       <TaskTimeline taskId={task.id} version={task.version} canComment />
       {canReassign && <ReassignDialog task={task} open={reassigning} onClose={() => setReassigning(false)} />}
+      {canForward && <ReassignDialog forward task={task} open={forwarding} onClose={() => setForwarding(false)} />}
     </article>
   );
 });

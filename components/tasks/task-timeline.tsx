@@ -31,6 +31,7 @@ const PHRASES: Record<string, string> = {
   "task.routed": "routed the task",
   "task.approval_recorded": "approved (more approvals needed)",
   "task.reassigned": "reassigned the task",
+  "task.forwarded": "forwarded the task",
   "task.reminded": "sent an overdue reminder",
   "task.escalated": "escalated the task",
   "task.decided": "decided",

@@ -18,7 +18,7 @@ export interface Actor {
   /** API tokens: requests a minute (null: the installation's default; 0: not limited). */
   rateLimitPerMinute?: number | null;
   /** A browser session: its id (the JWT's "sid") and sign-in time (ms); its live streams end with it. */
-  session?: { sid: string | null; authAt: number };
+  session?: { sid: string | null; authAt: number; enrol?: boolean };
   /** A person's IANA time zone (their setting): "today" and "this week" in due filters. */
   timeZone?: string;
 }

@@ -4,6 +4,8 @@ import { permissionSchema, roleSchema } from "./permissions";
 export const credentialsSchema = z.object({
   email: z.email("Enter a valid e-mail address").max(254).transform((s) => s.toLowerCase().trim()),
   password: z.string().min(1, "Enter your password").max(512),
+  /** The second factor (a TOTP code or a recovery code), sent in a second step when asked for. */
+  code: z.string().trim().max(40).optional().transform((c) => c || undefined),
 });
 export type Credentials = z.infer<typeof credentialsSchema>;
 

@@ -11,8 +11,19 @@ import { sessionIsCurrent, type SessionClaims } from "./sessions";
 import { createTokenSchema, credentialsSchema, updateUserSettingsSchema, type CreatedTokenDto, type MeDto, type TokenDto, type UserSettings } from "./schemas";
 
 type LoginResult =
-  | { ok: true; user: { id: string; email: string; name: string; role: RoleName } }
-  | { ok: false; reason: "invalid" | "locked"; retryAfterS?: number };
+  | { ok: true; user: { id: string; email: string; name: string; role: RoleName }; mustEnrolSecondFactor?: boolean }
+  | { ok: false; reason: "invalid" | "locked" | "second_factor" | "second_factor_invalid"; retryAfterS?: number };
+
+/**
+ * The second step of a password sign-in (lib/account, ADR 037), run once the password is right:
+ * "ok" (no second factor, or a good code), "required" (the person has one and no code came),
+ * "invalid" (a wrong or replayed code), "enrol" (the policy requires one the person has not set up).
+ */
+export type SecondFactorCheck = (
+  user: { id: string; email: string; name: string; role: RoleName },
+  code: string | undefined,
+  meta: { ip?: string; userAgent?: string },
+) => Promise<"ok" | "required" | "invalid" | "enrol">;
 
 const systemActor = (name: string, meta: { ip?: string; userAgent?: string } = {}): Actor => ({
   type: "SYSTEM",
@@ -27,10 +38,10 @@ const systemActor = (name: string, meta: { ip?: string; userAgent?: string } = {
  * Checks e-mail and password. Failures never say which part was wrong, take the same time for
  * unknown e-mails, and lock the e-mail out for a growing while after repeated failures.
  */
-export async function authenticateWithPassword(raw: unknown, meta: { ip?: string; userAgent?: string } = {}): Promise<LoginResult> {
+export async function authenticateWithPassword(raw: unknown, meta: { ip?: string; userAgent?: string } = {}, secondFactor?: SecondFactorCheck): Promise<LoginResult> {
   const parsed = credentialsSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: "invalid" };
-  const { email, password } = parsed.data;
+  const { email, password, code } = parsed.data;
   // Every lock is checked before any password hashing (lib/identity/login-throttle.ts).
   const locked = await lockedOutFor(email, meta.ip);
   if (locked > 0) return { ok: false, reason: "locked", retryAfterS: locked };
@@ -48,6 +59,17 @@ export async function authenticateWithPassword(raw: unknown, meta: { ip?: string
     );
     return lock > 0 ? { ok: false, reason: "locked", retryAfterS: lock } : { ok: false, reason: "invalid" };
   }
+  const who = { id: user.id, email: user.email, name: user.name, role: user.role };
+  // The password alone never makes a session for a person with a second factor.
+  const factor = secondFactor ? await secondFactor(who, code, meta) : "ok";
+  if (factor === "required") return { ok: false, reason: "second_factor" };
+  if (factor === "invalid") {
+    const lock = await recordFailedLogin(email, meta.ip);
+    await transaction(async (tx) =>
+      tx.audit(systemActor("login", meta), { action: "user.login_failed", subjectType: "user", subjectId: user.id, reason: "invalid second factor" }),
+    );
+    return lock > 0 ? { ok: false, reason: "locked", retryAfterS: lock } : { ok: false, reason: "second_factor_invalid" };
+  }
   await clearFailedLogins(email, meta.ip);
   await transaction(
     async (tx) => {
@@ -56,7 +78,7 @@ export async function authenticateWithPassword(raw: unknown, meta: { ip?: string
     },
     { batched: true },
   );
-  return { ok: true, user: { id: user.id, email: user.email, name: user.name, role: user.role } };
+  return { ok: true, user: who, ...(factor === "enrol" ? { mustEnrolSecondFactor: true } : {}) };
 }
 
 /**

@@ -9,7 +9,7 @@ import { deliverNotifications } from "./deliver";
 // e-mail, as each person chose); dedupe keys make each job idempotent, so a retried or
 // re-dispatched job never notifies twice.
 
-type NewOwnerCause = "created" | "reassigned" | "escalated";
+type NewOwnerCause = "created" | "reassigned" | "forwarded" | "escalated";
 
 /**
  * A task with a new owner (created, reassigned or escalated): tell the assignee, or every member
@@ -54,6 +54,8 @@ export async function notifyTaskCreated(taskId: string, opts: { cause?: NewOwner
       ? `${ref} escalated ${where}: ${task.title}`
       : cause === "reassigned"
         ? `${ref} reassigned ${where}: ${task.title}`
+        : cause === "forwarded"
+          ? `${ref} forwarded ${where}: ${task.title}`
         : task.assigneeId
           ? `${ref} assigned to you: ${task.title}`
           : `${ref} is waiting in ${task.groupName ?? "your group"}: ${task.title}`;

@@ -5,6 +5,7 @@ export { createTask, createTaskInTx, validateNewTask, type NewTask, type Created
 export { listTasks } from "./list";
 export { requestInfo, answerInfoRequest } from "./info-requests";
 export { reassignTask } from "./reassign";
+export { forwardTask } from "./forward";
 export { bulkAction } from "./bulk";
 export { undoDecision, commitHeldDecision, commitDueHeldDecisions, type CommitResult } from "./held-decisions";
 export { getTaskEscalations } from "./escalations";

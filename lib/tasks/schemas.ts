@@ -122,6 +122,15 @@ export const reassignTaskSchema = z
   .refine((r) => r.assignee || r.candidateGroup, { message: "Name the new assignee or group", path: ["assignee"] });
 export type ReassignTaskInput = z.input<typeof reassignTaskSchema>;
 
+/** Forwarding one task of mine to a colleague who may take it (issue #20). */
+export const forwardTaskSchema = z.object({
+  /** User id or e-mail of the colleague. */
+  to: z.string().trim().min(1, "Choose a colleague").max(254),
+  reason: z.string().trim().min(1, "Say why you are forwarding it").max(2000),
+  version: versionNumber().optional(),
+});
+export type ForwardTaskInput = z.input<typeof forwardTaskSchema>;
+
 const BULK_ACTIONS = ["approve", "reassign"] as const;
 export const bulkActionSchema = z
   .object({

@@ -4,7 +4,7 @@ import type { TaskStatus } from "./schemas";
 // The task lifecycle: which statuses each action starts from and which it may end in. Every
 // change of a task row goes through it (lib/tasks/change.ts, the escalation batch), with the
 // statuses in the guarded UPDATE's WHERE, so concurrent changes cannot both pass.
-export type TaskAction = "claim" | "unclaim" | "decide" | "approveOne" | "cancel" | "requestInfo" | "answer" | "reassign" | "undo" | "escalate";
+export type TaskAction = "claim" | "unclaim" | "decide" | "approveOne" | "cancel" | "requestInfo" | "answer" | "reassign" | "forward" | "undo" | "escalate";
 
 const TRANSITIONS: Record<TaskAction, { from: readonly TaskStatus[]; to: readonly TaskStatus[] }> = {
   claim: { from: ["OPEN"], to: ["OPEN"] },
@@ -18,6 +18,8 @@ const TRANSITIONS: Record<TaskAction, { from: readonly TaskStatus[]; to: readonl
   answer: { from: ["INFO_REQUESTED"], to: ["OPEN"] },
   // Reassigning a task that waits for an answer would strand the question: answer or cancel first.
   reassign: { from: ["OPEN"], to: ["OPEN"] },
+  // The assignee hands one open task to a colleague who may take it, with a reason.
+  forward: { from: ["OPEN"], to: ["OPEN"] },
   // Within the undo window a held decision is taken back.
   undo: { from: ["DECIDED"], to: ["OPEN"] },
   // An escalation level: a reminder or a move keeps it open, auto_decide decides it, fail ends it.

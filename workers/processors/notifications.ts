@@ -52,7 +52,9 @@ export async function processNotificationJob(raw: JobLike): Promise<{ notified: 
     case "task-created": {
       const cause = job.data.cause ?? "created";
       const notified = await notifyTaskCreated(job.data.taskId, { cause, eventKey: String(raw.id ?? raw.timestamp) });
-      const webhooks = await emitTaskWebhookEvent(`task.${cause}` as WebhookEventType, job.data.taskId, eventIdOf(raw));
+      // A forwarded task changed hands like a reassigned one: integrators see task.reassigned.
+      const type = (cause === "forwarded" ? "task.reassigned" : `task.${cause}`) as WebhookEventType;
+      const webhooks = await emitTaskWebhookEvent(type, job.data.taskId, eventIdOf(raw));
       return { notified, webhooks };
     }
     case "task-decided": {

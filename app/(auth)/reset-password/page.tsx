@@ -1,0 +1,16 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { AuthCard } from "@/components/auth/auth-card";
+import { ResetPasswordForm } from "@/components/auth/reset-password-form";
+import { env } from "@/lib/env";
+
+export const metadata: Metadata = { title: "Choose a new password" };
+
+export default function ResetPasswordPage() {
+  if (!env().PASSWORD_SIGNIN) notFound();
+  return (
+    <AuthCard title="Choose a new password" lead="At least 10 characters. Every session signed in with your old password ends.">
+      <ResetPasswordForm />
+    </AuthCard>
+  );
+}
