@@ -50,7 +50,10 @@ function ReassignForm({ task }: { task: TaskDto }) {
 
   return (
     <form onSubmit={submit} noValidate className="space-y-4">
-      <Select label="New assignee" name="assignee" value={assignee} error={errors.assignee ?? null} onChange={(e) => setAssignee(e.target.value)} data-autofocus>
+      <Select label="New assignee" name="assignee" value={assignee} error={errors.assignee ?? null} onChange={(e) => {
+          setAssignee(e.target.value);
+          setErrors(({ assignee: _fixed, ...rest }) => rest);
+        }} data-autofocus>
         <option value="">Choose a person…</option>
         {choices.map((p) => (
           <option key={p.id} value={p.id}>
@@ -66,7 +69,10 @@ function ReassignForm({ task }: { task: TaskDto }) {
         maxLength={2000}
         value={reason}
         error={errors.reason ?? null}
-        onChange={(e) => setReason(e.target.value)}
+        onChange={(e) => {
+          setReason(e.target.value);
+          setErrors(({ reason: _fixed, ...rest }) => rest);
+        }}
       />
       <FormError error={errors.form} />
       <DialogActions submitLabel="Reassign" busy={reassign.isPending} />
