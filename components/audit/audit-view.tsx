@@ -12,6 +12,7 @@ import { Input, Select } from "@/components/ui/input";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { actionLabel, changeSummary } from "./describe";
+import { useKnownNames } from "@/components/data/queries";
 import { useAuditLog } from "./queries";
 import { VerifyChainPanel } from "./verify-panel";
 
@@ -176,7 +177,8 @@ function Subject({ entry }: { entry: AuditEntryDto }) {
 }
 
 function Changes({ entry }: { entry: AuditEntryDto }) {
-  const changes = changeSummary(entry);
+  const names = useKnownNames();
+  const changes = changeSummary(entry, names);
   if (changes.length === 0) return <span className="text-slate-500">—</span>;
   return (
     <ul className="space-y-0.5">
