@@ -49,7 +49,7 @@ const ACTION_LABELS: Record<string, string> = {
   "task.reminded": "Reminder sent (SLA)",
   "task.escalated": "Task escalated (SLA)",
   "calendar.updated": "Business calendar changed",
-  "task.approval_recorded": "Approval recorded (four-eyes)",
+  "task.approval_recorded": "Partial approval (four-eyes: more approvers needed)",
   "process.published": "Process published",
   "process.deprecated": "Process deprecated",
   "process.split_set": "Version split set",
