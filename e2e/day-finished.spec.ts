@@ -3,6 +3,9 @@
 // decision, dark mode and the favicon. Preconditions go through the API; only the journey is clicked.
 import { expect, test } from "./fixtures";
 
+// A loaded CI machine: the worker writes notifications in the background.
+test.describe.configure({ timeout: 120_000 });
+
 const unique = () => `${Date.now()}-${Math.floor(Math.random() * 1000)}`;
 const focusIsOnBody = (page: import("@playwright/test").Page) => page.evaluate(() => document.activeElement === document.body || document.activeElement === null);
 
@@ -47,7 +50,7 @@ test("an answer that came back shows on Maya's row and at the top of her task", 
   await page.goto("/inbox?view=mine");
   const row = page.getByRole("option", { name: new RegExp(task.reference) });
   // The notification is written by the worker: the marker appears once it is there.
-  await expect(row.getByTestId("signal-answer")).toBeVisible({ timeout: 20_000 });
+  await expect(row.getByTestId("signal-answer")).toBeVisible({ timeout: 60_000 });
   await row.click();
   const signals = page.getByTestId("task-detail").getByTestId("task-signals");
   await expect(signals).toContainText("Dana Lee answered your question");
