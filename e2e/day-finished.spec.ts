@@ -94,9 +94,10 @@ test("dark mode follows the system setting; the favicon is served", async ({ asU
   await page.goto("/inbox");
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible({ timeout: 30_000 });
   const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-  // oklch(12.9% …) — the darkest slate: a lightness well under 30 %.
-  const l = Number(/oklch\(([\d.]+)/.exec(bg)?.[1]);
-  const lightness = bg.startsWith("oklch") ? (l > 1 ? l / 100 : l) : Number(/rgb\((\d+)/.exec(bg)?.[1]) / 255;
+  // The darkest slate, whatever form the browser reports it in (lab, oklch or rgb): lightness under 30 %.
+  const [, fn, first] = /^(\w+)\(([\d.]+)/.exec(bg) ?? [];
+  const n = Number(first);
+  const lightness = fn === "lab" || fn === "lch" ? n / 100 : fn?.startsWith("ok") ? (n > 1 ? n / 100 : n) : n / 255;
   expect(lightness, bg).toBeLessThan(0.3);
   await page.screenshot({ path: testInfo.outputPath("inbox-dark.png") });
   const icon = await (await anonymous()).get("/favicon.ico");
