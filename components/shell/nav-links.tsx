@@ -52,7 +52,7 @@ export function NavLinks({ items }: { items: NavItem[] }) {
               aria-current={active ? "page" : undefined}
               className={clsx(
                 "rounded-md px-2.5 py-1.5 text-sm font-medium whitespace-nowrap focus-visible:outline-2 focus-visible:outline-indigo-600",
-                active ? "bg-indigo-50 text-indigo-800 dark:bg-indigo-950 dark:text-indigo-200" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white",
+                active ? "bg-indigo-50 text-indigo-800" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900",
               )}
             >
               {item.label}
@@ -78,7 +78,7 @@ function NavMenu({ items, pathname, inboxCount }: { items: NavItem[]; pathname: 
         aria-expanded={open}
         aria-controls={panelId}
         onClick={() => setOpen((o) => !o)}
-        className="flex min-h-9 min-w-0 items-center gap-1.5 rounded-md px-2 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600 dark:text-slate-200 dark:hover:bg-slate-800"
+        className="flex min-h-9 min-w-0 items-center gap-1.5 rounded-md px-2 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
       >
         {open ? <X aria-hidden className="size-5 shrink-0" /> : <Menu aria-hidden className="size-5 shrink-0" />}
         <span className="truncate">Menu</span>
@@ -89,7 +89,7 @@ function NavMenu({ items, pathname, inboxCount }: { items: NavItem[]; pathname: 
         <nav
           id={panelId}
           aria-label="Main"
-          className="absolute inset-x-0 top-full border-b border-slate-200 bg-white px-3 py-2 shadow-lg dark:border-slate-700 dark:bg-slate-900"
+          className="absolute inset-x-0 top-full border-b border-slate-200 bg-white px-3 py-2 shadow-lg"
         >
           <ul className="grid gap-0.5 sm:grid-cols-2">
             {items.map((item) => {
@@ -102,7 +102,7 @@ function NavMenu({ items, pathname, inboxCount }: { items: NavItem[]; pathname: 
                     onClick={() => setOpen(false)}
                     className={clsx(
                       "flex min-h-11 items-center rounded-md px-3 text-base font-medium focus-visible:outline-2 focus-visible:outline-indigo-600",
-                      active ? "bg-indigo-50 text-indigo-800 dark:bg-indigo-950 dark:text-indigo-200" : "text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800",
+                      active ? "bg-indigo-50 text-indigo-800" : "text-slate-700 hover:bg-slate-100",
                     )}
                   >
                     {item.label}

@@ -58,7 +58,7 @@ export function NotificationBell() {
           {isError && <p className="px-4 py-6 text-sm text-red-700">Couldn&apos;t load notifications.</p>}
           {data && data.data.length === 0 && <p className="px-4 py-8 text-center text-sm text-slate-500">Nothing new. You&apos;re all caught up.</p>}
           {data && data.data.length > 0 && (
-            <ul className="max-h-[60vh] divide-y divide-slate-100 overflow-y-auto dark:divide-slate-800">
+            <ul className="max-h-[60vh] divide-y divide-slate-100 overflow-y-auto">
               {groupNotifications(data.data).map((g) => {
                 const n = g.head;
                 const unreadHere = g.unread > 0;
