@@ -6,6 +6,7 @@ import AxeBuilder from "@axe-core/playwright";
 import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import type { UserName } from "./fixtures";
+import { horizontalOverflow, widest } from "./helpers/overflow";
 
 const SCREENS: { name: string; as: UserName; path: string; ready: (page: Page) => Locator }[] = [
   { name: "inbox", as: "maya", path: "/inbox", ready: (p) => p.getByRole("listbox", { name: /tasks/ }) },
@@ -29,22 +30,6 @@ async function expectNoSeriousViolations(page: Page, what: string) {
   expect(bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), `axe on ${what}`).toEqual([]);
 }
 
-/** The outermost elements that stick out to the right of the screen (what to fix when the page scrolls sideways). */
-function widest(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const clips = (el: Element | null): boolean => {
-      for (let a = el; a && a !== document.body; a = a.parentElement) if (getComputedStyle(a).overflowX !== "visible") return true;
-      return false;
-    };
-    const sticksOut = [...document.querySelectorAll("body *")].filter((el) => el.getBoundingClientRect().right > width + 1);
-    // An absolutely positioned element (sr-only text) escapes a scroll box that is not positioned.
-    const out = sticksOut.filter((el) => !clips(el.parentElement) || getComputedStyle(el).position === "absolute");
-    const outermost = out.filter((el) => !out.some((o) => o !== el && o.contains(el)));
-    return outermost.slice(0, 5).map((el) => `<${el.tagName.toLowerCase()} class="${el.getAttribute("class") ?? ""}">`).join(", ");
-  });
-}
-
 test.describe("tables on every screen size", () => {
   test.describe.configure({ timeout: 180_000 });
 
@@ -60,7 +45,7 @@ test.describe("tables on every screen size", () => {
 
       await page.setViewportSize({ width: 390, height: 844 });
       await expect(s.ready(page).first()).toBeVisible();
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await horizontalOverflow(page);
       expect(overflow, `${s.path} scrolls the page sideways by ${overflow}px at 390px: ${await widest(page)}`).toBeLessThanOrEqual(0);
       await page.screenshot({ path: test.info().outputPath(`${s.name}-390.png`), fullPage: true });
       await expectNoSeriousViolations(page, `${s.path} at 390px`);

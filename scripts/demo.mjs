@@ -7,7 +7,10 @@ import { checkServices, ensureDatabase, ensureDependencies, loadEnv, prisma, roo
 import { grantAppRole, ownerUrlOf } from "./lib/db-roles.mjs";
 
 ensureDependencies();
+// What the shell said, before .env fills the gaps: `PORT=3999 npm run demo` moves the whole demo.
+const shell = { PORT: process.env.PORT, AUTH_URL: process.env.AUTH_URL, WORKER_HEALTH_PORT: process.env.WORKER_HEALTH_PORT };
 await loadEnv();
+followPort(shell);
 // The demo's ERP runs on this machine; the egress policy refuses loopback unless it is allowed
 // (an older .env copied before OUTBOUND_ALLOW_HOSTS existed lacks the line).
 process.env.OUTBOUND_ALLOW_HOSTS ??= "127.0.0.1,localhost";
@@ -31,6 +34,21 @@ if (!process.argv.includes("--no-build")) {
 
 const port = process.env.PORT ?? "3000";
 const url = process.env.AUTH_URL ?? `http://localhost:${port}`;
+
+/**
+ * A port given in the shell wins over .env's, and what depends on it follows unless the shell set
+ * it too: the public URL (AUTH_URL, when .env's is a localhost one on another port; the demo ERP
+ * defaults to it) and the worker's health port (PORT + 1, so two demos can run side by side).
+ */
+function followPort(given) {
+  if (!given.PORT) return;
+  const p = Number(given.PORT);
+  if (!given.AUTH_URL) {
+    const current = process.env.AUTH_URL ? new URL(process.env.AUTH_URL) : null;
+    if (!current || (["localhost", "127.0.0.1"].includes(current.hostname) && current.port !== String(p))) process.env.AUTH_URL = `http://localhost:${p}`;
+  }
+  if (!given.WORKER_HEALTH_PORT && p !== 3000) process.env.WORKER_HEALTH_PORT = String(p + 1);
+}
 // The demo is a production build with .env.example's development audit signing key, which a real
 // production deployment refuses (lib/env.ts): allow it here, and only here.
 const demoEnv = { ...process.env, BATON_ALLOW_DEV_AUDIT_KEY: "1" };

@@ -145,7 +145,7 @@ describe("reassign", () => {
     expect(moved).toMatchObject({ assignee: { id: team.users.bob.id }, candidateGroup: { key: team.group.key } });
     const entries = await auditFor(task.id);
     expect(entries.at(-1)).toMatchObject({ action: "task.reassigned", reason: "Alice is ill", actorId: team.users.supervisor.id });
-    expect(entries.at(-1)!.before).toMatchObject({ assigneeId: team.users.alice.id });
+    expect(entries.at(-1)!.before).toMatchObject({ assigneeId: team.users.alice.id, assigneeName: "Alice" });
     expect(entries.at(-1)!.after).toMatchObject({ assigneeId: team.users.bob.id });
     expect((await listTasks(team.as.bob, { view: "mine", limit: "100" })).data.map((t) => t.id)).toContain(task.id);
     expect(await db().outboxMessage.count({ where: { jobId: { startsWith: `task-reassigned.${task.id}.` } } })).toBe(1);

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { sessionActor } from "./require-actor";
 import { AppHeader } from "@/components/shell/app-header";
 import type { NavItem } from "@/components/shell/nav-links";
+import { GlobalCommands } from "@/components/shell/global-commands";
 import { LoginRedirect } from "@/components/auth/login-redirect";
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
@@ -28,8 +29,10 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   if (actor.permissions.has("secrets:manage")) nav.push({ href: "/admin/secrets", label: "Secrets" });
   return (
     <div className="flex min-h-dvh flex-col">
-      <AppHeader user={{ name: actor.name, role: actor.role }} nav={nav} />
-      {children}
+      <GlobalCommands nav={nav}>
+        <AppHeader user={{ name: actor.name, role: actor.role }} nav={nav} />
+        {children}
+      </GlobalCommands>
     </div>
   );
 }

@@ -3,7 +3,7 @@
 import { useMemo, useState, type FormEvent } from "react";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
-import { addDays, format } from "date-fns";
+import { addDays, endOfQuarter, format, startOfQuarter, subQuarters } from "date-fns";
 import { ArrowRight, Download, FileSearch, Search, X } from "lucide-react";
 import { AUDIT_ACTIONS, type AuditEntryDto } from "@/lib/audit/schemas";
 import { Button } from "@/components/ui/button";
@@ -12,8 +12,18 @@ import { Input, Select } from "@/components/ui/input";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
 import { actionLabel, changeSummary } from "./describe";
+import { useKnownNames } from "@/components/data/queries";
 import { useAuditLog } from "./queries";
 import { VerifyChainPanel } from "./verify-panel";
+
+/** This quarter, the last one and the one before, as the From/To dates (To inclusive). */
+function quarterPresets(now: Date): { label: string; from: string; to: string }[] {
+  return [0, 1, 2].map((back) => {
+    const start = startOfQuarter(subQuarters(now, back));
+    const label = back === 0 ? "This quarter" : back === 1 ? `Last quarter (Q${Math.floor(start.getMonth() / 3) + 1} ${start.getFullYear()})` : `Q${Math.floor(start.getMonth() / 3) + 1} ${start.getFullYear()}`;
+    return { label, from: format(start, "yyyy-MM-dd"), to: format(endOfQuarter(start), "yyyy-MM-dd") };
+  });
+}
 
 const FILTER_KEYS = ["actor", "action", "from", "to", "q", "amountMin", "amountMax"] as const;
 type Filters = Record<(typeof FILTER_KEYS)[number], string>;
@@ -93,6 +103,14 @@ function AuditViewInner({ applied, canVerify }: { applied: Filters; canVerify: b
         {canVerify && <VerifyChainPanel />}
       </div>
 
+      <div className="mb-2 flex flex-wrap items-center gap-2 text-sm" role="group" aria-label="Period presets">
+        <span className="text-slate-600">Period:</span>
+        {quarterPresets(new Date()).map((p) => (
+          <Button key={p.label} size="sm" variant={applied.from === p.from && applied.to === p.to ? "primary" : "secondary"} onClick={() => apply({ ...applied, from: p.from, to: p.to })} aria-pressed={applied.from === p.from && applied.to === p.to}>
+            {p.label}
+          </Button>
+        ))}
+      </div>
       <form onSubmit={onSubmit} role="search" aria-label="Filter the audit log" className="mb-4 grid grid-cols-2 gap-3 rounded-xl bg-white p-4 ring-1 ring-slate-200 md:grid-cols-4 xl:grid-cols-[1fr_1fr_10rem_10rem]">
         <Input label="Actor" name="actor" placeholder="Name or id" value={draft.actor} onChange={set("actor")} />
         <Select label="Action" name="action" value={draft.action} onChange={set("action")}>
@@ -176,7 +194,8 @@ function Subject({ entry }: { entry: AuditEntryDto }) {
 }
 
 function Changes({ entry }: { entry: AuditEntryDto }) {
-  const changes = changeSummary(entry);
+  const names = useKnownNames();
+  const changes = changeSummary(entry, names);
   if (changes.length === 0) return <span className="text-slate-500">—</span>;
   return (
     <ul className="space-y-0.5">

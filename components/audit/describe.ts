@@ -57,7 +57,7 @@ const ACTION_LABELS: Record<string, string> = {
   "task.reminded": "Reminder sent (SLA)",
   "task.escalated": "Task escalated (SLA)",
   "calendar.updated": "Business calendar changed",
-  "task.approval_recorded": "Approval recorded (four-eyes)",
+  "task.approval_recorded": "Partial approval (four-eyes: more approvers needed)",
   "process.published": "Process published",
   "process.deprecated": "Process deprecated",
   "process.split_set": "Version split set",
@@ -125,30 +125,58 @@ export function actionLabel(action: string): string {
   return ACTION_LABELS[action] ?? action;
 }
 
-function show(key: string, v: unknown, entry: AuditEntryDto): string {
+/** Ids the history can name: people (the directory) and groups; unknown ones stay "another person". */
+export type KnownNames = ReadonlyMap<string, string>;
+
+const STATUS_WORDS: Record<string, string> = { OPEN: "open", INFO_REQUESTED: "waiting for information", DECIDED: "decided", CANCELLED: "cancelled" };
+
+function show(key: string, v: unknown, entry: AuditEntryDto, names: KnownNames): string {
   if (v === null || v === undefined || v === "") return "—";
   if (key.endsWith("Id") && typeof v === "string") {
-    if (/group/i.test(key)) return "a group";
-    return v === entry.actorId ? entry.actorName : "another person";
+    const known = names.get(v) ?? (v === entry.actorId ? entry.actorName : undefined);
+    if (known) return known;
+    return /group/i.test(key) ? "a group" : "another person";
   }
+  if (key === "status" && typeof v === "string") return STATUS_WORDS[v] ?? v.toLowerCase();
   if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(v)) return format(new Date(v), "d MMM yyyy HH:mm");
   if (typeof v === "string") return v.length > 40 ? `${v.slice(0, 37)}…` : v;
-  if (typeof v === "number" || typeof v === "boolean") return String(v);
-  return JSON.stringify(v).slice(0, 40);
+  if (typeof v === "number") return String(v);
+  if (typeof v === "boolean") return v ? "yes" : "no";
+  // Words, never raw JSON: a thing by its name or key, a list by its names or its length.
+  if (Array.isArray(v)) {
+    if (v.length === 0) return "none";
+    const labels = v.map((x) => (x && typeof x === "object" ? ((x as { name?: unknown }).name ?? (x as { key?: unknown }).key) : x)).filter((x) => typeof x === "string" || typeof x === "number");
+    return labels.length === v.length ? labels.join(", ") : `${v.length} items`;
+  }
+  if (typeof v === "object") {
+    const o = v as { name?: unknown; key?: unknown };
+    if (typeof o.name === "string") return o.name;
+    if (typeof o.key === "string") return o.key;
+    return `${Object.keys(v).length} fields`;
+  }
+  return String(v);
 }
 
-/** "Status: OPEN → DECIDED; Outcome: — → approve" from an entry's before/after snapshots. */
-export function changeSummary(entry: AuditEntryDto): { key: string; label: string; from: string | null; to: string }[] {
+/**
+ * "Status: open → decided; Assignee: Dana Lee → Leo Martin" from an entry's before/after
+ * snapshots. Only what the entry changed: a key the after snapshot leaves out was not touched; a
+ * key only after has is a plain value ("Action: remind"), not a change from nothing. An id with a
+ * name beside it (assigneeId + assigneeName) shows as one line, by name.
+ */
+export function changeSummary(entry: AuditEntryDto, names: KnownNames = new Map()): { key: string; label: string; from: string | null; to: string }[] {
   const before = (entry.before && typeof entry.before === "object" ? entry.before : {}) as Record<string, unknown>;
   const after = (entry.after && typeof entry.after === "object" ? entry.after : {}) as Record<string, unknown>;
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => k !== "version" && k !== "reason");
+  const hasBefore = !!entry.before && typeof entry.before === "object";
+  const keys = Object.keys(after).filter((k) => k !== "version" && k !== "reason" && !(k.endsWith("Name") && `${k.slice(0, -4)}Id` in after));
   const out: { key: string; label: string; from: string | null; to: string }[] = [];
   for (const k of keys) {
     const a = before[k];
     const b = after[k];
     if (JSON.stringify(a) === JSON.stringify(b)) continue;
-    const from = entry.before ? show(k, a, entry) : null;
-    const to = show(k, b, entry);
+    const nameKey = k.endsWith("Id") ? `${k.slice(0, -2)}Name` : null;
+    const withName = (snap: Record<string, unknown>, v: unknown) => (nameKey && typeof snap[nameKey] === "string" && typeof v === "string" ? new Map([[v, snap[nameKey] as string]]) : null);
+    const from = hasBefore && k in before ? show(k, a, entry, withName(before, a) ?? names) : null;
+    const to = show(k, b, entry, withName(after, b) ?? names);
     if (from === to || (from === null && to === "—")) continue;
     out.push({ key: k, label: humanizeKey(k.replace(/Id$/, "")), from, to });
   }

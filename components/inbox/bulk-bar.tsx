@@ -92,7 +92,7 @@ export function BulkBar({
         </p>
       )}
       {results && (
-        <div data-testid="bulk-results" className="mt-2 rounded-md bg-white p-2 text-xs ring-1 ring-slate-200">
+        <div data-testid="bulk-results" data-focus-fallback tabIndex={-1} className="mt-2 rounded-md bg-white p-2 text-xs ring-1 ring-slate-200">
           <p className="flex items-center gap-2 font-medium text-slate-900">
             {results.action}: {results.result.summary.ok} done, {results.result.summary.failed} failed
             <button type="button" onClick={onDismissResults} className="ml-auto rounded p-0.5 hover:bg-slate-100" aria-label="Dismiss results">

@@ -13,6 +13,21 @@ const SELECT =
  * Search, priority, due, sort and saved filters. The state lives in the URL (shareable, survives
  * reload); `onChange` writes it there.
  */
+const DRILL_KEYS = ["process", "step", "outcome", "decidedBy", "decidedFrom", "decidedTo", "breached", "escalated"] as const;
+
+/** The drill-down filters in words, one chip each (the dates as one range). */
+function drillDownChips(f: InboxFilters): { key: string; label: string }[] {
+  const chips: { key: string; label: string }[] = [];
+  if (f.process) chips.push({ key: "process", label: f.process === "*" ? "Any process" : `Process: ${f.process}` });
+  if (f.step) chips.push({ key: "step", label: `Step: ${f.step}` });
+  if (f.outcome) chips.push({ key: "outcome", label: `Outcome: ${f.outcome}` });
+  if (f.decidedBy) chips.push({ key: "decidedBy", label: f.decidedBy === "none" ? "Decided by Baton" : `Decided by: ${f.decidedBy}` });
+  if (f.decidedFrom || f.decidedTo) chips.push({ key: "decided", label: `Decided ${f.decidedFrom ?? "…"} to ${f.decidedTo ?? "…"}` });
+  if (f.breached) chips.push({ key: "breached", label: "SLA breached" });
+  if (f.escalated) chips.push({ key: "escalated", label: "Escalated" });
+  return chips;
+}
+
 export function FilterBar({ filters, view, onChange }: { filters: InboxFilters; view: string; onChange: (patch: InboxFilters) => void }) {
   const [q, setQ] = useState(filters.q ?? "");
   const id = useId();
@@ -62,8 +77,27 @@ export function FilterBar({ filters, view, onChange }: { filters: InboxFilters; 
     );
   }
 
+  const drill = drillDownChips(filters);
   return (
     <div className="space-y-2 border-b border-slate-100 px-4 py-2" data-testid="filter-bar">
+      {drill.length > 0 && (
+        // A drill-down (the dashboard, the team console) says which filters it applied.
+        <div className="flex flex-wrap items-center gap-1.5 text-xs" data-testid="drill-down-filters">
+          <span className="text-slate-600">Filtered to:</span>
+          {drill.map((c) => (
+            <span key={c.key} className="rounded-full bg-indigo-50 px-2 py-0.5 font-medium text-indigo-900 ring-1 ring-indigo-200 ring-inset">
+              {c.label}
+            </span>
+          ))}
+          <button
+            type="button"
+            onClick={() => onChange(Object.fromEntries(DRILL_KEYS.map((k) => [k, undefined])))}
+            className="inline-flex items-center gap-1 rounded px-1.5 py-1 text-slate-600 hover:bg-slate-100"
+          >
+            <X aria-hidden className="size-3" /> Clear
+          </button>
+        </div>
+      )}
       <form
         role="search"
         onSubmit={(e) => {

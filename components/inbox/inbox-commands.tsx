@@ -1,4 +1,6 @@
-import { ArrowDown, ArrowUp, BookOpen, Check, CircleHelp, Hand, Inbox, ListChecks, MessageCircleQuestion, PanelRightOpen, Settings, Undo2, X } from "lucide-react";
+import { ArrowDown, ArrowUp, Check, CircleHelp, Hand, Inbox, ListChecks, MessageCircleQuestion, PanelRightOpen, Undo2, X } from "lucide-react";
+import { goToCommands } from "@/components/shell/global-commands";
+import type { NavItem } from "@/components/shell/nav-links";
 import type { TaskDto } from "@/lib/tasks/schemas";
 import type { InboxView } from "@/components/data/keys";
 import type { MenuCommand } from "./command-menu";
@@ -19,6 +21,8 @@ interface CommandContext {
   showView: (id: InboxView) => void;
   openHelp: () => void;
   goTo: (path: string) => void;
+  /** The pages in the main navigation ("Go to"). */
+  nav: NavItem[];
 }
 
 const icon = (I: typeof Check) => <I className="size-4" />;
@@ -28,12 +32,14 @@ export function buildInboxCommands(menuTask: TaskDto | null, c: CommandContext):
   const cmds: MenuCommand[] = [];
   if (menuTask) {
     const g = `Task ${menuTask.reference}`;
-    cmds.push(
+    const can = menuTask.can;
+    const all: (MenuCommand | false)[] = [
       { id: "open", group: g, label: "Open the task", shortcut: "Enter", icon: icon(PanelRightOpen), run: () => c.openTask(menuTask) },
-      { id: "approve", group: g, label: "Approve", shortcut: "a", keywords: ["accept", "ok"], icon: icon(Check), run: () => c.approve(menuTask) },
-      { id: "reject", group: g, label: "Reject…", shortcut: "r", keywords: ["decline", "deny"], icon: icon(X), run: () => c.reject(menuTask) },
-      { id: "ask", group: g, label: "Ask for more information…", shortcut: "i", keywords: ["question", "info"], icon: icon(MessageCircleQuestion), run: () => c.askInfo(menuTask) },
-      { id: "claim", group: g, label: "Claim", shortcut: "c", keywords: ["take", "assign to me"], icon: icon(Hand), run: () => c.claim(menuTask) },
+      // Only what the task allows now (no "Approve" on a task waiting for an answer).
+      can.decide && { id: "approve", group: g, label: "Approve", shortcut: "a", keywords: ["accept", "ok"], icon: icon(Check), run: () => c.approve(menuTask) },
+      can.decide && { id: "reject", group: g, label: "Reject…", shortcut: "r", keywords: ["decline", "deny"], icon: icon(X), run: () => c.reject(menuTask) },
+      can.requestInfo && { id: "ask", group: g, label: "Ask for more information…", shortcut: "i", keywords: ["question", "info"], icon: icon(MessageCircleQuestion), run: () => c.askInfo(menuTask) },
+      can.claim && { id: "claim", group: g, label: "Claim", shortcut: "c", keywords: ["take", "assign to me"], icon: icon(Hand), run: () => c.claim(menuTask) },
       {
         id: "tick",
         group: g,
@@ -43,7 +49,8 @@ export function buildInboxCommands(menuTask: TaskDto | null, c: CommandContext):
         icon: icon(ListChecks),
         run: () => c.toggle(menuTask.id),
       },
-    );
+    ];
+    cmds.push(...all.filter((x): x is MenuCommand => !!x));
   }
   if (c.heldLabel) cmds.push({ id: "undo", group: "Decision", label: `Undo: ${c.heldLabel}`, shortcut: "z", icon: icon(Undo2), run: c.undo });
   cmds.push(
@@ -53,8 +60,7 @@ export function buildInboxCommands(menuTask: TaskDto | null, c: CommandContext):
   for (const v of c.views) cmds.push({ id: `view-${v.id}`, group: "Views", label: `Show ${v.label}`, icon: icon(Inbox), run: () => c.showView(v.id) });
   cmds.push(
     { id: "shortcuts", group: "Help", label: "Keyboard shortcuts", shortcut: "?", icon: icon(CircleHelp), run: c.openHelp },
-    { id: "settings", group: "Go to", label: "Settings (shortcuts, time zone)", keywords: ["preferences"], icon: icon(Settings), run: () => c.goTo("/settings") },
-    { id: "api-docs", group: "Go to", label: "API documentation", keywords: ["openapi", "rest"], icon: icon(BookOpen), run: () => c.goTo("/api/docs") },
   );
+  cmds.push(...goToCommands(c.nav, c.goTo));
   return cmds;
 }

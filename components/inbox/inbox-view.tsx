@@ -29,6 +29,7 @@ import { useInboxUrl } from "./use-inbox-url";
 import { useSelection } from "./use-selection";
 import { ViewTabs } from "./view-tabs";
 import { VIEWS } from "./views";
+import { useNavItems } from "@/components/shell/global-commands";
 
 /**
  * The inbox: views, filters and the task list on the left, the open task on the right (one or
@@ -43,6 +44,7 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
   const selectedTask = useTask(selectedId).data;
   const now = useNow(30_000);
   const router = useRouter();
+  const navItems = useNavItems();
   const mainRef = useRef<HTMLElement>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   // Ctrl+K / ⌘K: the task the menu acts on is the one in focus when it opened.
@@ -88,6 +90,7 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
         showView,
         openHelp: () => setHelpOpen(true),
         goTo: (path) => router.push(path),
+        nav: navItems,
       }),
     );
 

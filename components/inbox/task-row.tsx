@@ -8,6 +8,7 @@ import { relative, taskHeadline } from "@/components/tasks/format";
 import { Eye } from "lucide-react";
 import type { Viewer } from "@/lib/live/presence-schemas";
 import { viewingText } from "@/components/data/presence";
+import { approvalProgress, RowSignals, useTaskSignals } from "@/components/tasks/task-signals";
 
 interface TaskRowProps {
   task: TaskDto;
@@ -40,7 +41,9 @@ export const TaskRow = forwardRef<HTMLDivElement, TaskRowProps>(function TaskRow
   ref,
 ) {
   const { party, amount } = taskHeadline(task);
-  const approvals = task.approvalsRequired > 1 ? `${task.approvals.filter((a) => a.outcome === "approve").length} of ${task.approvalsRequired} approvals` : null;
+  const signals = useTaskSignals().get(task.id);
+  const progress = decidedView ? null : approvalProgress(task, meId);
+  const approvals = task.approvalsRequired > 1 && !progress ? `${task.approvals.filter((a) => a.outcome === "approve").length} of ${task.approvalsRequired} approvals` : null;
   return (
     <div
       ref={ref}
@@ -84,6 +87,7 @@ export const TaskRow = forwardRef<HTMLDivElement, TaskRowProps>(function TaskRow
         {task.status !== "OPEN" && <StatusBadge task={task} />}
         {!decidedView && <EscalationBadge sla={task.sla} />}
         {approvals && <span className="rounded bg-indigo-50 px-1 text-[11px] text-indigo-800">{approvals}</span>}
+        {!decidedView && <RowSignals task={task} signals={signals} meId={meId} />}
         {viewers.length > 0 && (
           <span data-testid="row-presence" title={viewingText(viewers) ?? undefined} className="inline-flex min-w-0 items-center gap-1 truncate text-[11px] text-amber-900">
             <Eye aria-hidden className="size-3 shrink-0" />

@@ -3,11 +3,14 @@ import type { MeDto } from "@/lib/identity/schemas";
 import type { InboxView } from "@/components/data/keys";
 import type { ViewDef } from "./views";
 
-/** The inbox's views as tabs with their counts; a click changes the view without a page load. */
+/**
+ * The inbox's views as tabs with their counts; a click changes the view without a page load. The
+ * tabs wrap onto a second line rather than scroll: no view hides behind the edge of the bar.
+ */
 export function ViewTabs({ views, current, me, onShow }: { views: ViewDef[]; current: InboxView; me: MeDto | undefined; onShow: (id: InboxView) => void }) {
   return (
     <nav aria-label="Views" className="border-b border-slate-200 px-2 pt-2">
-      <ul className="relative -mb-px flex gap-1 overflow-x-auto">
+      <ul className="relative -mb-px flex flex-wrap gap-x-1">
         {views.map((v) => {
           const count = v.count && me ? v.count(me) : null;
           const isCurrent = v.id === current;

@@ -8,11 +8,14 @@ export interface ViewDef {
   empty: { title: string; body: string };
 }
 
+/** The "Inbox" view's count: the header's badge shows the same number (one sum, never two). */
+export const inboxCount = (me: MeDto) => me.counts.mine + me.counts.infoRequested + me.counts.group + me.counts.askedOfMe;
+
 export const VIEWS: ViewDef[] = [
   {
     id: "inbox",
     label: "Inbox",
-    count: (me) => me.counts.mine + me.counts.infoRequested + me.counts.group + me.counts.askedOfMe,
+    count: inboxCount,
     empty: { title: "All caught up", body: "Nothing is waiting for you or your groups. New work shows up here on its own." },
   },
   {

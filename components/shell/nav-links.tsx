@@ -1,45 +1,119 @@
 "use client";
 
+import { usePopover } from "./use-popover";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { Menu, X } from "lucide-react";
 import clsx from "clsx";
 import { useMe } from "@/components/data/queries";
+import { inboxCount } from "@/components/inbox/views";
 
 export interface NavItem {
   href: string;
   label: string;
 }
 
+function isActive(pathname: string, href: string): boolean {
+  return pathname === href || pathname.startsWith(`${href}/`) || (href === "/inbox" && pathname.startsWith("/tasks"));
+}
+
+/** The inbox's count, the same sum as its "Inbox" tab (updates live). */
+function useInboxCount(): number | null {
+  const me = useMe().data;
+  return me ? inboxCount(me) : null;
+}
+
+function InboxCount({ count }: { count: number | null }) {
+  if (count === null || count <= 0) return null;
+  return (
+    <span data-testid="inbox-count" className="ml-1.5 rounded-full bg-indigo-600 px-1.5 text-xs font-semibold text-white tabular-nums">
+      {count > 999 ? "999+" : count}
+      <span className="sr-only"> waiting</span>
+    </span>
+  );
+}
+
+/**
+ * The main navigation: a strip of links from `lg` up; below it (phones, tablets, and any header
+ * too narrow for an admin's ten links) a Menu button that opens the same links as a list.
+ */
 export function NavLinks({ items }: { items: NavItem[] }) {
   const pathname = usePathname();
-  const me = useMe().data;
-  // Everything waiting on me: my tasks, my groups' queue and questions put to me (updates live).
-  const inboxCount = me ? me.counts.mine + me.counts.group + me.counts.askedOfMe : null;
+  const inboxCount = useInboxCount();
   return (
-    // min-w-0: on a phone the links scroll inside the header instead of widening the page.
-    <nav aria-label="Main" className="relative flex min-w-0 items-center gap-0.5 overflow-x-auto">
-      {items.map((item) => {
-        const active = pathname === item.href || pathname.startsWith(`${item.href}/`) || (item.href === "/inbox" && pathname.startsWith("/tasks"));
-        return (
-          <Link
-            key={item.href}
-            href={item.href}
-            aria-current={active ? "page" : undefined}
-            className={clsx(
-              "rounded-md px-2.5 py-1.5 text-sm font-medium whitespace-nowrap focus-visible:outline-2 focus-visible:outline-indigo-600",
-              active ? "bg-indigo-50 text-indigo-800" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900",
-            )}
-          >
-            {item.label}
-            {item.href === "/inbox" && inboxCount !== null && inboxCount > 0 && (
-              <span data-testid="inbox-count" className="ml-1.5 rounded-full bg-indigo-600 px-1.5 text-xs font-semibold text-white tabular-nums">
-                {inboxCount > 999 ? "999+" : inboxCount}
-                <span className="sr-only"> waiting</span>
-              </span>
-            )}
-          </Link>
-        );
-      })}
-    </nav>
+    <>
+      <nav aria-label="Main" className="hidden min-w-0 items-center gap-0.5 lg:flex">
+        {items.map((item) => {
+          const active = isActive(pathname, item.href);
+          return (
+            <Link
+              key={item.href}
+              href={item.href}
+              aria-current={active ? "page" : undefined}
+              className={clsx(
+                "rounded-md px-2.5 py-1.5 text-sm font-medium whitespace-nowrap focus-visible:outline-2 focus-visible:outline-indigo-600",
+                active ? "bg-indigo-50 text-indigo-800" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900",
+              )}
+            >
+              {item.label}
+              {item.href === "/inbox" && <InboxCount count={inboxCount} />}
+            </Link>
+          );
+        })}
+      </nav>
+      <NavMenu items={items} pathname={pathname} inboxCount={inboxCount} />
+    </>
+  );
+}
+
+function NavMenu({ items, pathname, inboxCount }: { items: NavItem[]; pathname: string; inboxCount: number | null }) {
+  const { open, setOpen, panelId, wrapper, button } = usePopover();
+  const current = items.find((i) => isActive(pathname, i.href));
+
+  return (
+    <div ref={wrapper} className="min-w-0 lg:hidden">
+      <button
+        ref={button}
+        type="button"
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => setOpen((o) => !o)}
+        className="flex min-h-9 min-w-0 items-center gap-1.5 rounded-md px-2 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+      >
+        {open ? <X aria-hidden className="size-5 shrink-0" /> : <Menu aria-hidden className="size-5 shrink-0" />}
+        <span className="truncate">Menu</span>
+        {current && <span className="sr-only">, on {current.label}</span>}
+        {current?.href !== "/inbox" && <InboxCount count={inboxCount} />}
+      </button>
+      {open && (
+        <nav
+          id={panelId}
+          aria-label="Main"
+          className="absolute inset-x-0 top-full border-b border-slate-200 bg-white px-3 py-2 shadow-lg"
+        >
+          <ul className="grid gap-0.5 sm:grid-cols-2">
+            {items.map((item) => {
+              const active = isActive(pathname, item.href);
+              return (
+                <li key={item.href}>
+                  <Link
+                    href={item.href}
+                    aria-current={active ? "page" : undefined}
+                    onClick={() => setOpen(false)}
+                    className={clsx(
+                      "flex min-h-11 items-center rounded-md px-3 text-base font-medium focus-visible:outline-2 focus-visible:outline-indigo-600",
+                      active ? "bg-indigo-50 text-indigo-800" : "text-slate-700 hover:bg-slate-100",
+                    )}
+                  >
+                    {item.label}
+                    {item.href === "/inbox" && <InboxCount count={inboxCount} />}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </nav>
+      )}
+    </div>
   );
 }

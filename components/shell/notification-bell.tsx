@@ -1,40 +1,18 @@
 "use client";
 
-import { useEffect, useId, useRef, useState } from "react";
+import { usePopover } from "./use-popover";
 import Link from "next/link";
 import { Bell, CheckCheck, Settings } from "lucide-react";
 import clsx from "clsx";
 import { useMarkNotificationsRead, useNotifications } from "./queries";
 import { relative } from "@/components/tasks/format";
+import { groupNotifications } from "./group-notifications";
 
 export function NotificationBell() {
-  const [open, setOpen] = useState(false);
-  const panelId = useId();
-  const wrapper = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
+  const { open, setOpen, panelId, wrapper, button } = usePopover();
   const { data, isError } = useNotifications();
   const unread = data?.unread ?? 0;
-
   const markRead = useMarkNotificationsRead();
-
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: MouseEvent) => {
-      if (wrapper.current && !wrapper.current.contains(e.target as Node)) setOpen(false);
-    };
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") {
-        setOpen(false);
-        button.current?.focus();
-      }
-    };
-    document.addEventListener("mousedown", onDown);
-    document.addEventListener("keydown", onKey);
-    return () => {
-      document.removeEventListener("mousedown", onDown);
-      document.removeEventListener("keydown", onKey);
-    };
-  }, [open]);
 
   const label = unread > 0 ? `Notifications, ${unread} unread` : "Notifications";
   return (
@@ -81,34 +59,42 @@ export function NotificationBell() {
           {data && data.data.length === 0 && <p className="px-4 py-8 text-center text-sm text-slate-500">Nothing new. You&apos;re all caught up.</p>}
           {data && data.data.length > 0 && (
             <ul className="max-h-[60vh] divide-y divide-slate-100 overflow-y-auto">
-              {data.data.map((n) => {
+              {groupNotifications(data.data).map((g) => {
+                const n = g.head;
+                const unreadHere = g.unread > 0;
+                const title = g.burst ? `${g.items.length} new tasks in your group's queue` : n.title;
+                const more = !g.burst && g.items.length > 1 ? `${g.items.length - 1} earlier about this task` : null;
                 const content = (
-                  <>
-                    <span className="flex items-start gap-2">
-                      <span
-                        aria-hidden
-                        className={clsx("mt-1.5 size-2 shrink-0 rounded-full", n.readAt ? "bg-transparent" : "bg-indigo-600")}
-                      />
-                      <span className="min-w-0">
-                        <span className={clsx("block text-sm", n.readAt ? "text-slate-600" : "font-medium text-slate-900")}>
-                          {!n.readAt && <span className="sr-only">Unread: </span>}
-                          {n.title}
-                        </span>
-                        {n.body && <span className="mt-0.5 block truncate text-xs text-slate-500">{n.body}</span>}
-                        <span className="mt-0.5 block text-xs text-slate-400">{relative(n.createdAt)}</span>
+                  <span className="flex items-start gap-2">
+                    <span aria-hidden className={clsx("mt-1.5 size-2 shrink-0 rounded-full", unreadHere ? "bg-indigo-600" : "bg-transparent")} />
+                    <span className="min-w-0">
+                      <span className={clsx("block text-sm", unreadHere ? "font-medium text-slate-900" : "text-slate-600")}>
+                        {unreadHere && <span className="sr-only">Unread: </span>}
+                        {title}
+                      </span>
+                      {g.burst ? (
+                        <span className="mt-0.5 block truncate text-xs text-slate-600">Newest: {n.title}</span>
+                      ) : (
+                        n.body && <span className="mt-0.5 block truncate text-xs text-slate-600">{n.body}</span>
+                      )}
+                      <span className="mt-0.5 block text-xs text-slate-600">
+                        {relative(n.createdAt)}
+                        {more && ` · ${more}`}
                       </span>
                     </span>
-                  </>
+                  </span>
                 );
                 const cls = "block w-full px-4 py-3 text-left hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-indigo-600";
                 const onOpen = () => {
-                  if (!n.readAt) markRead.mutate({ ids: [n.id] });
+                  const ids = g.items.filter((x) => !x.readAt).map((x) => x.id);
+                  if (ids.length) markRead.mutate({ ids });
                   setOpen(false);
                 };
+                const href = g.burst ? "/inbox?view=group" : n.taskId ? `/inbox?task=${encodeURIComponent(n.taskId)}` : null;
                 return (
-                  <li key={n.id}>
-                    {n.taskId ? (
-                      <Link href={`/inbox?task=${encodeURIComponent(n.taskId)}`} className={cls} onClick={onOpen}>
+                  <li key={g.key} data-testid="notification">
+                    {href ? (
+                      <Link href={href} className={cls} onClick={onOpen}>
                         {content}
                       </Link>
                     ) : (

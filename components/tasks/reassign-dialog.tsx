@@ -64,7 +64,10 @@ function ReassignForm({ task, forward }: { task: TaskDto; forward: boolean }) {
 
   return (
     <form onSubmit={submit} noValidate className="space-y-4">
-      <Select label={forward ? "Colleague" : "New assignee"} name="assignee" value={assignee} error={errors.assignee ?? null} onChange={(e) => setAssignee(e.target.value)} data-autofocus>
+      <Select label={forward ? "Colleague" : "New assignee"} name="assignee" value={assignee} error={errors.assignee ?? null} onChange={(e) => {
+          setAssignee(e.target.value);
+          setErrors(({ assignee: _fixed, ...rest }) => rest);
+        }} data-autofocus>
         <option value="">Choose a person…</option>
         {choices.map((p) => (
           <option key={p.id} value={p.id}>
@@ -80,7 +83,10 @@ function ReassignForm({ task, forward }: { task: TaskDto; forward: boolean }) {
         maxLength={2000}
         value={reason}
         error={errors.reason ?? null}
-        onChange={(e) => setReason(e.target.value)}
+        onChange={(e) => {
+          setReason(e.target.value);
+          setErrors(({ reason: _fixed, ...rest }) => rest);
+        }}
       />
       <FormError error={errors.form} />
       <DialogActions submitLabel={forward ? "Forward" : "Reassign"} busy={reassign.isPending} />

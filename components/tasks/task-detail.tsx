@@ -20,6 +20,7 @@ import type { TaskActions } from "./use-task-actions";
 import { approvalSummary } from "./decision-form";
 import { DecisionPanel, FormDecision, InfoRequestPanel } from "./decision-panels";
 import { ReassignDialog } from "./reassign-dialog";
+import { TaskSignalsBanner } from "./task-signals";
 
 interface TaskDetailProps {
   taskId: string;
@@ -30,9 +31,11 @@ interface TaskDetailProps {
   onBack?: () => void;
   /** Show a link to the task's own page (in the inbox pane). */
   showOpenLink?: boolean;
+  /** On the task's own page its title is the page's heading (h1); in the inbox pane an h2. */
+  pageHeading?: boolean;
 }
 
-export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function TaskDetail({ taskId, actions, onApprove, onBack, showOpenLink }, ref) {
+export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function TaskDetail({ taskId, actions, onApprove, onBack, showOpenLink, pageHeading }, ref) {
   const { data: task, isPending, isError, error, refetch } = useTask(taskId);
   const me = useMe();
   const [reassigning, setReassigning] = useState(false);
@@ -69,6 +72,7 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
   const canReassign = open && !!me.data?.permissions.includes("tasks:assign");
   // My own task (assigned to me or claimed): I may forward it to a colleague; the server checks who may receive it.
   const canForward = open && task.can.decide && !!me.data && task.assignee?.id === me.data.id;
+  const Heading = pageHeading ? "h1" : "h2";
   const canAct = task.can.claim || task.can.unclaim || task.can.decide || task.can.requestInfo || canReassign;
 
   return (
@@ -101,9 +105,9 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
             </Link>
           )}
         </div>
-        <h2 id={`task-title-${task.id}`} className="mt-2 text-lg leading-snug font-semibold text-slate-900 sm:text-xl">
+        <Heading id={`task-title-${task.id}`} className="mt-2 text-lg leading-snug font-semibold text-slate-900 sm:text-xl">
           {task.title}
-        </h2>
+        </Heading>
         <dl className="mt-3 grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4">
           <Meta label="Due">
             {task.dueAt ? (
@@ -128,8 +132,9 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
         </dl>
       </header>
 
+      <TaskSignalsBanner task={task} meId={me.data?.id} />
       {notice && (
-        <div data-testid="task-notice" className="mt-4 flex items-start gap-2 rounded-lg bg-amber-50 px-3 py-2.5 text-sm text-amber-900 ring-1 ring-amber-300 ring-inset">
+        <div data-testid="task-notice" data-focus-fallback tabIndex={-1} className="mt-4 flex items-start gap-2 rounded-lg bg-amber-50 px-3 py-2.5 text-sm text-amber-900 ring-1 ring-amber-300 ring-inset">
           <TriangleAlert aria-hidden className="mt-0.5 size-4 shrink-0" />
           <div className="flex-1">
             <p className="font-medium">{notice}</p>

@@ -32,7 +32,7 @@ export function TaskPageView({ taskId }: { taskId: string }) {
         <ArrowLeft aria-hidden className="size-4" /> Inbox
       </Link>
       <div className="rounded-xl bg-white p-5 shadow-xs ring-1 ring-slate-200 sm:p-7">
-        <TaskDetail taskId={taskId} actions={actions} onApprove={(t) => void actions.run(t, "approve")} />
+        <TaskDetail pageHeading taskId={taskId} actions={actions} onApprove={(t) => void actions.run(t, "approve")} />
       </div>
       <RejectDialog
         task={actions.rejecting}

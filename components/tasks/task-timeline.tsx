@@ -7,7 +7,7 @@ import type { AuditEntryDto } from "@/lib/audit/schemas";
 import type { CommentDto } from "@/lib/comments/schemas";
 import { createCommentSchema } from "@/lib/comments/schemas";
 import { ApiError } from "@/components/data/api";
-import { usePeople } from "@/components/data/queries";
+import { useKnownNames, usePeople } from "@/components/data/queries";
 import { useAnnouncer } from "@/components/announcer";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Button } from "@/components/ui/button";
@@ -122,7 +122,8 @@ function When({ at }: { at: string }) {
 }
 
 function EntryItem({ entry }: { entry: AuditEntryDto }) {
-  const changes = changeSummary(entry).filter((c) => !(entry.action === "task.created" && c.to === "—"));
+  const names = useKnownNames();
+  const changes = changeSummary(entry, names).filter((c) => !(entry.action === "task.created" && c.to === "—"));
   const extras = { ...entryExtras(entry), outcome: entry.action === "task.decided" ? String((entry.after as Record<string, unknown> | null)?.outcome ?? "") : "" };
   return (
     <li className="relative">
@@ -149,7 +150,15 @@ function EntryItem({ entry }: { entry: AuditEntryDto }) {
         <ul className="mt-1 flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-slate-500">
           {changes.map((c) => (
             <li key={c.key} className="inline-flex items-center gap-1">
-              {c.label}: {c.from ?? "—"} <ArrowRight aria-label="to" className="size-3" /> {c.to}
+              {c.from === null ? (
+                <>
+                  {c.label}: {c.to}
+                </>
+              ) : (
+                <>
+                  {c.label}: {c.from} <ArrowRight aria-label="to" className="size-3" /> {c.to}
+                </>
+              )}
             </li>
           ))}
         </ul>

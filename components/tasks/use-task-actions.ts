@@ -31,6 +31,12 @@ const DONE: Record<TaskAction, string> = {
   answer: "Answered the question on",
 };
 
+/** Four-eyes: the first approval of several does not decide the task. */
+function partialApproval(task: TaskDto): string {
+  const given = task.approvals.filter((a) => a.outcome === "approve").length;
+  return `Your approval recorded on ${task.reference}, ${given} of ${task.approvalsRequired}: it needs a second approver.`;
+}
+
 /** Turns a refused action into what changed, in the words of the person who changed it. */
 function explainRefusal(e: unknown, task: TaskDto): string {
   if (!(e instanceof ApiError)) return "Something went wrong. Try again.";
@@ -115,7 +121,8 @@ export function useTaskActions() {
         const updated = await sendTaskRequest(task, request);
         store(updated);
         const who = action === "requestInfo" && updated.infoRequest?.askedOf ? ` (asked ${updated.infoRequest.askedOf.name})` : "";
-        announce(`${DONE[action]} ${task.reference}${who}.${remember(updated, `${DONE[action]} ${task.reference}`)}`);
+        if (action === "approve" && updated.status === "OPEN") announce(partialApproval(updated));
+        else announce(`${DONE[action]} ${task.reference}${who}.${remember(updated, `${DONE[action]} ${task.reference}`)}`);
         refresh(task.id);
         return true;
       } catch (e) {
@@ -141,7 +148,7 @@ export function useTaskActions() {
         announce(
           updated.status === "DECIDED"
             ? `${label}: ${task.reference}.${remember(updated, `${label}: ${task.reference}`)}`
-            : `Approval recorded on ${task.reference}; it needs another approver`,
+            : partialApproval(updated),
         );
         refresh(task.id);
         return { ok: true, fieldErrors: {} };

@@ -97,7 +97,8 @@ export function MembersTable({
           m.outOfOffice ? (
             <span className="flex flex-col gap-0.5">
               <Badge tone="warning" icon={<Plane aria-hidden className="size-3" />}>
-                {m.outOfOffice.activeNow ? "Away" : "Away soon"} until {localDateTime(m.outOfOffice.until ?? "")}
+                {m.outOfOffice.activeNow ? "Away since" : "Away from"} {m.outOfOffice.from ? `${localDateTime(m.outOfOffice.from)} until ` : "until "}
+                {localDateTime(m.outOfOffice.until ?? "")}
               </Badge>
               <span className="text-xs text-slate-600">{m.delegate ? `Covered by ${m.delegate.name}` : "No delegate"}</span>
             </span>

@@ -78,7 +78,10 @@ function MoveForm({ request, team, me, onDone }: { request: MoveRequest; team: T
 
   return (
     <form onSubmit={submit} noValidate className="space-y-4">
-      <Select label="Move to" name="target" value={target} error={errors.target ?? errors.assignee ?? errors.candidateGroup ?? null} onChange={(e) => setTarget(e.target.value)} data-autofocus>
+      <Select label="Move to" name="target" value={target} error={errors.target ?? errors.assignee ?? errors.candidateGroup ?? null} onChange={(e) => {
+          setTarget(e.target.value);
+          setErrors(({ target: _t, assignee: _a, candidateGroup: _g, ...rest }) => rest);
+        }} data-autofocus>
         <option value="">Choose a person or a queue…</option>
         <optgroup label="People">
           {people.map((p) => (
@@ -106,7 +109,10 @@ function MoveForm({ request, team, me, onDone }: { request: MoveRequest; team: T
         maxLength={2000}
         value={reason}
         error={errors.reason ?? null}
-        onChange={(e) => setReason(e.target.value)}
+        onChange={(e) => {
+          setReason(e.target.value);
+          setErrors(({ reason: _fixed, ...rest }) => rest);
+        }}
       />
       {failures.length > 0 && (
         <div role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800 ring-1 ring-red-200">

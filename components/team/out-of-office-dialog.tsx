@@ -51,7 +51,7 @@ function OutOfOfficeForm({ member, team, me }: { member: TeamMember; team: TeamV
         onSuccess: (result) => {
           announce(
             result.outOfOffice
-              ? `${member.name} is out of office until ${localDateTime(result.outOfOffice.until ?? "")}${result.delegate ? `; ${result.delegate.name} covers` : ""}`
+              ? `${member.name} is out of office from ${localDateTime(result.outOfOffice.from ?? "")} until ${localDateTime(result.outOfOffice.until ?? "")}${result.delegate ? `; ${result.delegate.name} covers` : ""}`
               : `${member.name} is back`,
           );
           close();
@@ -82,10 +82,19 @@ function OutOfOfficeForm({ member, team, me }: { member: TeamMember; team: TeamV
         </p>
       )}
       <div className="grid gap-3 sm:grid-cols-2">
-        <Input label="From" type="datetime-local" name="from" value={from} error={errors.from ?? null} onChange={(e) => setFrom(e.target.value)} data-autofocus />
-        <Input label="Until" type="datetime-local" name="until" value={until} error={errors.until ?? null} onChange={(e) => setUntil(e.target.value)} />
+        <Input label="From" type="datetime-local" name="from" value={from} error={errors.from ?? null} onChange={(e) => {
+            setFrom(e.target.value);
+            setErrors(({ from: _fixed, ...rest }) => rest);
+          }} data-autofocus />
+        <Input label="Until" type="datetime-local" name="until" value={until} error={errors.until ?? null} onChange={(e) => {
+            setUntil(e.target.value);
+            setErrors(({ until: _fixed, ...rest }) => rest);
+          }} />
       </div>
-      <Select label="Delegate" name="delegate" hint="Gets the work routed to them directly while they are away." value={delegate} error={errors.delegate ?? null} onChange={(e) => setDelegate(e.target.value)}>
+      <Select label="Delegate" name="delegate" hint="Gets the work routed to them directly while they are away." value={delegate} error={errors.delegate ?? null} onChange={(e) => {
+          setDelegate(e.target.value);
+          setErrors(({ delegate: _fixed, ...rest }) => rest);
+        }}>
         <option value="">Nobody: their work waits in the group queue</option>
         {candidates.map((p) => (
           <option key={p.id} value={p.id}>

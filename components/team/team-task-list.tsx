@@ -5,7 +5,20 @@ import type { TeamTask } from "@/lib/team/schemas";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { PriorityBadge, SlaText } from "@/components/tasks/task-badges";
+import { taskHeadline } from "@/components/tasks/format";
 import type { MoveRequest } from "./move-dialog";
+
+function TaskAmount({ task }: { task: TeamTask }) {
+  const { party, amount } = taskHeadline(task);
+  if (!party && !amount) return null;
+  return (
+    <span className="text-xs text-slate-600" data-testid="team-task-amount">
+      {party}
+      {party && amount && " · "}
+      {amount && <span className="font-semibold text-slate-800 tabular-nums">{amount}</span>}
+    </span>
+  );
+}
 
 /** Tasks in the console (a person's, the escalated, a queue's): tick for a bulk move, take or reassign one. */
 export function TeamTaskList({
@@ -39,6 +52,7 @@ export function TeamTaskList({
             <span className="mr-2 font-mono text-xs text-slate-600">{t.reference}</span>
             <span className="text-sm text-slate-900 hover:underline">{t.title}</span>
           </Link>
+          <TaskAmount task={t} />
           <PriorityBadge priority={t.priority} hideNormal />
           {t.escalationLevel > 0 && <Badge tone="danger">Level {t.escalationLevel}</Badge>}
           {t.status === "INFO_REQUESTED" && <Badge tone="info">Info requested</Badge>}

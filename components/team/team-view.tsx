@@ -1,6 +1,7 @@
 "use client";
 
 import { useMemo, useState } from "react";
+import Link from "next/link";
 import clsx from "clsx";
 import { Inbox, Siren, Users } from "lucide-react";
 import type { TeamMember, TeamTask } from "@/lib/team/schemas";
@@ -67,17 +68,23 @@ export function TeamConsole({ me }: { me: { id: string; name: string } }) {
   return (
     <Shell subtitle={data.supervisor ? `${groupNames.join(", ") || "No groups"} · ${data.members.length} ${data.members.length === 1 ? "person" : "people"}` : `Every team · ${data.members.length} people`}>
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-5">
-        <Stat label="Open" value={data.totals.open} />
-        <Stat label="Overdue" value={data.totals.overdue} tone={data.totals.overdue ? "danger" : undefined} />
-        <Stat label="Due today" value={data.totals.dueToday} tone={data.totals.dueToday ? "warning" : undefined} />
-        <Stat label="Escalated" value={data.totals.escalated} tone={data.totals.escalated ? "danger" : undefined} />
-        <Stat label="Unassigned" value={data.totals.unassigned} />
+        {/* Each number opens the list behind it (the overdue list is the inbox's "all tasks", overdue first). */}
+        <Stat label="Open" value={data.totals.open} href="/inbox?view=all&status=OPEN&sort=due" />
+        <Stat label="Overdue" value={data.totals.overdue} tone={data.totals.overdue ? "danger" : undefined} href="/inbox?view=all&status=OPEN&due=overdue&sort=due" />
+        <Stat label="Due today" value={data.totals.dueToday} tone={data.totals.dueToday ? "warning" : undefined} href="/inbox?view=all&status=OPEN&due=today&sort=due" />
+        <Stat label="Escalated" value={data.totals.escalated} tone={data.totals.escalated ? "danger" : undefined} href="#escalated-heading" />
+        <Stat label="Unassigned" value={data.totals.unassigned} href="#queues-heading" />
       </dl>
 
       <section aria-labelledby="people-heading" className="rounded-xl bg-white ring-1 ring-slate-200">
         <h2 id="people-heading" className="flex items-center gap-2 border-b border-slate-100 px-4 py-3 text-sm font-semibold text-slate-900">
           <Users aria-hidden className="size-4 text-slate-500" /> People
         </h2>
+        <p className="border-b border-slate-100 px-4 py-2 text-xs text-slate-600" data-testid="load-legend">
+          Load is open work weighted by priority (urgent 4, high 2, normal 1, low 0.5), as routing counts it, so it can differ from Open. The bar compares each person with the busiest:{" "}
+          <span className="font-medium text-emerald-800">green</span> under half, <span className="font-medium text-amber-800">amber</span> from half,{" "}
+          <span className="font-medium text-red-700">red</span> from 80 %.
+        </p>
         {data.members.length === 0 ? (
           <EmptyState title="Nobody in your team yet">People who report to you and members of the groups you lead appear here.</EmptyState>
         ) : (
@@ -169,10 +176,16 @@ function Shell({ subtitle, children }: { subtitle?: string; children: React.Reac
   );
 }
 
-function Stat({ label, value, tone }: { label: string; value: number; tone?: "danger" | "warning" }) {
+function Stat({ label, value, tone, href }: { label: string; value: number; tone?: "danger" | "warning"; href: string }) {
   return (
-    <div className={clsx("rounded-xl bg-white px-4 py-3 ring-1", tone === "danger" ? "ring-red-200" : tone === "warning" ? "ring-amber-300" : "ring-slate-200")}>
-      <dt className="text-xs font-medium text-slate-600">{label}</dt>
+    <div className={clsx("relative rounded-xl bg-white px-4 py-3 ring-1 hover:bg-slate-50", tone === "danger" ? "ring-red-200" : tone === "warning" ? "ring-amber-300" : "ring-slate-200")}>
+      <dt className="text-xs font-medium text-slate-600">
+        {/* The whole card is the link (its ::after covers the card); its name is the label and the number. */}
+        <Link href={href} className="after:absolute after:inset-0 after:rounded-xl focus-visible:outline-2 focus-visible:outline-indigo-600" data-testid={`kpi-${label.toLowerCase().replace(/ /g, "-")}`}>
+          {label}
+          <span className="sr-only">: {value}, show the list</span>
+        </Link>
+      </dt>
       <dd className={clsx("mt-1 text-2xl font-semibold tabular-nums", tone === "danger" ? "text-red-700" : tone === "warning" ? "text-amber-800" : "text-slate-900")}>{value}</dd>
     </div>
   );

@@ -84,8 +84,32 @@ export async function notifyTaskDecided(taskId: string): Promise<number> {
   ]);
 }
 
+/**
+ * Arrivals (a task assigned to me, new in my queue, a reminder, an escalation, a question to me)
+ * whose task no longer waits on me clear themselves: decided, cancelled, answered, claimed or
+ * moved to someone else. What happened to my own work (answers, mentions, decisions) stays.
+ */
+const ARRIVAL_KINDS = ["task.assigned", "task.queued", "task.reminder", "task.escalated", "task.info_requested"];
+
+export async function clearStaleArrivals(userId: string): Promise<number> {
+  const rows = await query<{ id: string }>(
+    `UPDATE "Notification" n SET "readAt" = now()
+      WHERE n."userId" = $1 AND n."readAt" IS NULL AND n."taskId" IS NOT NULL AND n."kind" = ANY($2::text[])
+        AND NOT EXISTS (
+          SELECT 1 FROM "Task" t
+           WHERE t."id" = n."taskId"
+             AND ((t."status" IN ('OPEN', 'INFO_REQUESTED') AND (n."kind" = 'task.escalated' OR t."assigneeId" = n."userId"))
+               OR (t."status" = 'OPEN' AND t."assigneeId" IS NULL AND n."kind" <> 'task.assigned')
+               OR (t."status" = 'INFO_REQUESTED' AND n."kind" = 'task.info_requested' AND t."infoRequestedOfId" = n."userId")))
+      RETURNING n."id"`,
+    [userId, ARRIVAL_KINDS],
+  );
+  return rows.length;
+}
+
 export async function listNotifications(actor: Actor): Promise<{ data: NotificationDto[]; unread: number }> {
   if (actor.type !== "USER" || !actor.id) throw new AppError("FORBIDDEN", "Only people receive notifications.");
+  await clearStaleArrivals(actor.id);
   const [rows, unread] = await Promise.all([
     db().notification.findMany({ where: { userId: actor.id, inApp: true }, orderBy: { createdAt: "desc" }, take: 30 }),
     db().notification.count({ where: { userId: actor.id, readAt: null, inApp: true } }),

@@ -57,7 +57,8 @@ export async function reassignTask(actor: Actor, id: string, input: unknown, ifM
       sameAssignee: true,
       audit: {
         action: "task.reassigned",
-        before: { ...snapshot(task), candidateGroupId: task.candidateGroupId },
+        // The names beside the ids: the history says "Dana Lee → Leo Martin", not "another person".
+        before: { ...snapshot(task), assigneeName: task.assignee?.name ?? null, candidateGroupId: task.candidateGroupId },
         after: { assigneeId: assigneeAfter, assigneeName: assignee?.name ?? null, candidateGroupId: groupIdAfter, version: after.version },
         reason: data.reason,
       },

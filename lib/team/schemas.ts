@@ -22,6 +22,8 @@ const teamTaskSchema = z.object({
   /** Escalation levels fired so far (0: none), and when it last moved to a new owner by escalation. */
   escalationLevel: z.number().int(),
   escalatedAt: z.string().nullable(),
+  /** The task's plain context values (vendor, amount, currency): the row shows the party and the amount. */
+  context: z.record(z.string(), z.union([z.string(), z.number()])),
 });
 export type TeamTask = z.infer<typeof teamTaskSchema>;
 

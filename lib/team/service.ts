@@ -69,6 +69,7 @@ const taskSelect = {
   assignee: { select: { id: true, name: true } },
   candidateGroup: { select: { id: true, key: true, name: true } },
   requestedBy: { select: { id: true, name: true } },
+  context: true,
 } satisfies Prisma.TaskSelect;
 type TaskPick = Prisma.TaskGetPayload<{ select: typeof taskSelect }>;
 
@@ -86,7 +87,14 @@ function toTeamTask(t: TaskPick): TeamTask {
     version: t.version,
     escalationLevel: t.escalationLevel,
     escalatedAt: t.escalatedAt?.toISOString() ?? null,
+    context: headlineContext(t.context),
   };
+}
+
+/** The context's plain values only (vendor, amount, currency…): what a row shows, not nested documents. */
+function headlineContext(context: Prisma.JsonValue): Record<string, string | number> {
+  if (!context || typeof context !== "object" || Array.isArray(context)) return {};
+  return Object.fromEntries(Object.entries(context).filter((e): e is [string, string | number] => (typeof e[1] === "string" && e[1].length <= 200) || typeof e[1] === "number"));
 }
 
 /** Due time first (overdue at the top), undated last, then the most urgent. */
