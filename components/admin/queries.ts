@@ -3,7 +3,7 @@
 // Admin screens over REST: people and groups, API tokens, named secrets, webhook endpoints and their deliveries.
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { CreatedTokenDto, CreateServiceAccountInput, CreateTokenInput, ServiceAccountDto, TokenDto, UpdateServiceAccountInput } from "@/lib/identity/schemas";
-import type { DeactivateInput, DeactivationDto, GroupDto, UserDto, UserList, UserPatch } from "@/lib/people/schemas";
+import type { DeactivateInput, DeactivationDto, GroupDto, InvitationResult, InviteInput, UserDto, UserList, UserPatch } from "@/lib/people/schemas";
 import type { CreateSecretInput, RotateSecretInput, SecretDto, SecretList } from "@/lib/secrets/schemas";
 import type { CreateWebhookInput, DeliveryPage, WebhookDto, WebhookWithSecretDto } from "@/lib/webhooks/schemas";
 import { api } from "@/components/data/api";
@@ -108,3 +108,7 @@ export const useDeactivateUser = () =>
   useMutationThenRefetch(queryKeys.people, ({ id, ...body }: DeactivateInput & { id: string }) => api<DeactivationDto>(`${userPath(id)}/deactivate`, { method: "POST", body }));
 
 export const useReactivateUser = () => useMutationThenRefetch(queryKeys.people, (id: string) => api<UserDto>(`${userPath(id)}/reactivate`, { method: "POST", body: {} }));
+
+export const useInvitePerson = () => useMutationThenRefetch(queryKeys.people, (body: InviteInput) => api<InvitationResult>("/api/v1/invitations", { method: "POST", body }));
+export const useResendInvitation = () => useMutationThenRefetch(queryKeys.people, (id: string) => api<InvitationResult>(`${userPath(id)}/invitation`, { method: "POST" }));
+export const useRevokeInvitation = () => useMutationThenRefetch(queryKeys.people, (id: string) => api<UserDto>(`${userPath(id)}/invitation`, { method: "DELETE" }));

@@ -18,12 +18,24 @@ interface UserRow {
   managerName: string | null;
   createdAt: Date;
   lastLoginAt: Date | null;
+  invitation: { acceptedAt: string | null; revokedAt: string | null; expiresAt: string } | null;
 }
 
 const USER_COLUMNS = sql`u."id", u."name", u."email", u."role"::text AS "role", u."active", u."skills", u."createdAt", u."lastLoginAt",
   m."id" AS "managerId", m."name" AS "managerName",
   COALESCE((SELECT json_agg(json_build_object('id', g."id", 'key', g."key", 'name', g."name") ORDER BY g."name", g."id")
-              FROM "GroupMembership" gm JOIN "Group" g ON g."id" = gm."groupId" WHERE gm."userId" = u."id"), '[]'::json) AS "groups"`;
+              FROM "GroupMembership" gm JOIN "Group" g ON g."id" = gm."groupId" WHERE gm."userId" = u."id"), '[]'::json) AS "groups",
+  (SELECT json_build_object('acceptedAt', i."acceptedAt", 'revokedAt', i."revokedAt", 'expiresAt', i."expiresAt")
+     FROM "Invitation" i WHERE i."userId" = u."id" ORDER BY i."createdAt" DESC LIMIT 1) AS "invitation"`;
+
+/** Invited and not yet in: the latest invitation's state (null once they accepted or signed in). */
+function invitationState(r: UserRow): UserDto["invitation"] {
+  const i = r.invitation;
+  if (!i || i.acceptedAt || r.lastLoginAt) return null;
+  const expiresAt = new Date(`${i.expiresAt}Z`.replace(/Z+$/, "Z"));
+  const status = i.revokedAt ? "revoked" : expiresAt.getTime() <= Date.now() ? "expired" : "pending";
+  return { status, expiresAt: expiresAt.toISOString() };
+}
 
 export function toUserDto(r: UserRow): UserDto {
   return {
@@ -37,6 +49,7 @@ export function toUserDto(r: UserRow): UserDto {
     manager: r.managerId ? { id: r.managerId, name: r.managerName ?? "" } : null,
     createdAt: r.createdAt.toISOString(),
     lastLoginAt: r.lastLoginAt?.toISOString() ?? null,
+    invitation: invitationState(r),
   };
 }
 

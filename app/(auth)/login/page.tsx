@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { CircleAlert } from "lucide-react";
+import { AuthCard } from "@/components/auth/auth-card";
 import { LoginForm } from "@/components/auth/login-form";
 import { SsoSignIn } from "@/components/auth/sso-sign-in";
 import { env } from "@/lib/env";
@@ -17,41 +18,34 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   const sso = e.OIDC_ISSUER ? e.OIDC_NAME : null;
   const problem = signInProblem(typeof sp.error === "string" ? sp.error : undefined, sso);
   return (
-    <main id="main" className="flex min-h-dvh items-center justify-center bg-gradient-to-b from-indigo-50 to-slate-50 px-4 py-10">
-      <div className="w-full max-w-sm">
-        <div className="mb-6 flex items-center justify-center gap-2">
-          <span aria-hidden className="grid size-9 place-items-center rounded-lg bg-indigo-600 text-lg font-bold text-white">
-            B
-          </span>
-          <span className="text-xl font-semibold text-slate-900">Baton</span>
+    <AuthCard
+      after={
+        /* The demo accounts' password is public: shown only in demo mode (security review M16). */
+        e.DEMO_MODE && e.PASSWORD_SIGNIN && <DemoLogins />
+      }
+    >
+      <h1 className="text-lg font-semibold text-slate-900">Sign in</h1>
+      <p className="mt-1 mb-5 text-sm text-slate-600">Your decisions are waiting.</p>
+      {problem && (
+        <div
+          id="sign-in-problem"
+          data-testid="sign-in-problem"
+          className="mb-4 flex items-start gap-2 rounded-md bg-red-50 px-3 py-2.5 text-sm text-red-800 ring-1 ring-red-200 ring-inset"
+        >
+          <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0" />
+          <span role="alert">{problem}</span>
         </div>
-        <div className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
-          <h1 className="text-lg font-semibold text-slate-900">Sign in</h1>
-          <p className="mt-1 mb-5 text-sm text-slate-600">Your decisions are waiting.</p>
-          {problem && (
-            <div
-              id="sign-in-problem"
-              data-testid="sign-in-problem"
-              className="mb-4 flex items-start gap-2 rounded-md bg-red-50 px-3 py-2.5 text-sm text-red-800 ring-1 ring-red-200 ring-inset"
-            >
-              <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0" />
-              <span role="alert">{problem}</span>
-            </div>
-          )}
-          {sso && <SsoSignIn name={sso} callbackUrl={callbackUrl} primary={!e.PASSWORD_SIGNIN} />}
-          {sso && e.PASSWORD_SIGNIN && (
-            <div className="my-5 flex items-center gap-3 text-xs text-slate-500" aria-hidden>
-              <span className="h-px flex-1 bg-slate-200" />
-              or with your password
-              <span className="h-px flex-1 bg-slate-200" />
-            </div>
-          )}
-          {e.PASSWORD_SIGNIN && <LoginForm callbackUrl={callbackUrl} autoFocus={!sso} />}
+      )}
+      {sso && <SsoSignIn name={sso} callbackUrl={callbackUrl} primary={!e.PASSWORD_SIGNIN} />}
+      {sso && e.PASSWORD_SIGNIN && (
+        <div className="my-5 flex items-center gap-3 text-xs text-slate-500" aria-hidden>
+          <span className="h-px flex-1 bg-slate-200" />
+          or with your password
+          <span className="h-px flex-1 bg-slate-200" />
         </div>
-        {/* The demo accounts' password is public: shown only in demo mode (security review M16). */}
-        {e.DEMO_MODE && e.PASSWORD_SIGNIN && <DemoLogins />}
-      </div>
-    </main>
+      )}
+      {e.PASSWORD_SIGNIN && <LoginForm callbackUrl={callbackUrl} autoFocus={!sso} />}
+    </AuthCard>
   );
 }
 
