@@ -80,7 +80,7 @@ export function PeopleView({ myId }: { myId: string }) {
     <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:px-6">
       <div className="flex flex-wrap items-start justify-between gap-3">
         <h1 className="text-xl font-semibold text-slate-900">People</h1>
-        <Button onClick={() => setInviting(true)}>
+        <Button variant="primary" onClick={() => setInviting(true)}>
           <MailPlus aria-hidden className="size-4" />
           Invite a person
         </Button>
