@@ -79,6 +79,12 @@ export function decodeCursor(cursor: string): { name: string; id: string } | nul
 
 /** A page of people in (name, id) order: keyset pagination, so page 200 costs what page 1 does. */
 export async function listUserRows(q: UserListQuery, after: { name: string; id: string } | null): Promise<UserDto[]> {
+  const rows = await query<UserRow>(userListSql(q, after));
+  return rows.map(toUserDto);
+}
+
+/** The statement of one directory page (exported for the plan test, tests/org-scale.int.test.ts). */
+export function userListSql(q: UserListQuery, after: { name: string; id: string } | null): Sql {
   const where: Sql[] = [sql`u."kind" = 'PERSON'`];
   if (q.status === "active") where.push(sql`u."active"`);
   if (q.status === "inactive") where.push(sql`NOT u."active"`);
@@ -90,11 +96,8 @@ export async function listUserRows(q: UserListQuery, after: { name: string; id: 
     where.push(sql`(u."name" ILIKE ${like} OR u."email" ILIKE ${like})`);
   }
   if (after) where.push(sql`(u."name", u."id") > (${after.name}, ${after.id})`);
-  const rows = await query<UserRow>(
-    sql`SELECT ${USER_COLUMNS} FROM "User" u LEFT JOIN "User" m ON m."id" = u."supervisorId"
-         WHERE ${join(where, " AND ")} ORDER BY u."name", u."id" LIMIT ${q.limit + 1}`,
-  );
-  return rows.map(toUserDto);
+  return sql`SELECT ${USER_COLUMNS} FROM "User" u LEFT JOIN "User" m ON m."id" = u."supervisorId"
+         WHERE ${join(where, " AND ")} ORDER BY u."name", u."id" LIMIT ${q.limit + 1}`;
 }
 
 /** The chain of managers above a person, nearest first (stops at a repeat or after 50 steps). */
