@@ -56,7 +56,8 @@ const ALLOWED = {
   // Retention: deletes old rows of several domains' tables by age (env), nothing else.
   retention: ["db", "env"],
   // The organisation: people's lifecycle reroutes their tasks and retargets escalation plans.
-  people: ["db", "errors", "identity", "queues", "routing", "sla", "tasks"],
+  // env, logger, notifications: invitation e-mails go out through the notification SMTP path.
+  people: ["db", "env", "errors", "identity", "logger", "notifications", "queues", "routing", "sla", "tasks"],
   // SCIM 2.0 provisioning: people and groups from an identity provider; http: the API's error classification.
   scim: ["db", "errors", "http", "identity", "people"],
   // Account security (ADR 037): password reset e-mails through notifications' SMTP transport, the

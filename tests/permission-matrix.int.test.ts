@@ -60,7 +60,7 @@ describe("the permission matrix", () => {
       .filter((f) => f.endsWith(`${path.sep}page.tsx`) && (f.startsWith(`(app)${path.sep}`) || f.startsWith(`(auth)${path.sep}`)))
       .map((f) => ({ file: path.join(app, f), page: `/${path.dirname(f).split(path.sep).filter((part) => !/^\(.*\)$/.test(part)).join("/")}` }));
     expect(pages.map((p) => p.page).sort()).toEqual(PAGES.map((p) => p.path).sort());
-    // Public pages (sign in, forgot and reset password) have nobody to check.
+    // Public pages (sign in, forgot and reset password, accept an invitation) have nobody to check.
     for (const { file, page } of pages.filter((p) => PAGES.find((r) => r.path === p.page)?.permission !== "public")) {
       expect(readFileSync(file, "utf8"), `${page} must check access with requirePage("${page}")`).toContain(`requirePage("${page}"`);
     }

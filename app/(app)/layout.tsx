@@ -23,7 +23,8 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   if (actor.permissions.has("rules:edit")) nav.push({ href: "/rules", label: "Rules" });
   if (actor.permissions.has("processes:manage")) nav.push({ href: "/processes", label: "Processes" });
   if (actor.permissions.has("metrics:read")) nav.push({ href: "/dashboard", label: "Dashboard" });
-  if (actor.permissions.has("users:manage")) nav.push({ href: "/admin/people", label: "People" });
+  if (actor.permissions.has("users:manage")) nav.push({ href: "/admin/people", label: "People" }, { href: "/admin/groups", label: "Groups" });
+  if (actor.permissions.has("users:read")) nav.push({ href: "/org-chart", label: "Org chart" });
   if (actor.permissions.has("tokens:manage")) nav.push({ href: "/admin/tokens", label: "API tokens" });
   if (actor.permissions.has("webhooks:manage")) nav.push({ href: "/admin/webhooks", label: "Webhooks" });
   if (actor.permissions.has("secrets:manage")) nav.push({ href: "/admin/secrets", label: "Secrets" });

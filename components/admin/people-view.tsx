@@ -1,9 +1,9 @@
 "use client";
 
 import { useDeferredValue, useMemo, useRef, useState, type FormEvent } from "react";
-import { Users } from "lucide-react";
+import { MailPlus, Users } from "lucide-react";
 import { ROLES, ROLE_LABELS, type RoleName } from "@/lib/identity/permissions";
-import { userPatchSchema, type UserDto } from "@/lib/people/schemas";
+import { inviteInputSchema, userPatchSchema, type UserDto } from "@/lib/people/schemas";
 import { useAnnouncer } from "@/components/announcer";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -16,7 +16,7 @@ import { Input, Select, Textarea } from "@/components/ui/input";
 import { formErrorsOf } from "@/components/data/api";
 import { usePeople } from "@/components/data/queries";
 import { AdminList } from "./admin-list";
-import { useDeactivateUser, useDirectory, useGroups, useReactivateUser, useUpdateUser } from "./queries";
+import { useDeactivateUser, useDirectory, useGroups, useInvitePerson, useReactivateUser, useResendInvitation, useRevokeInvitation, useUpdateUser } from "./queries";
 
 const COLUMNS: DataColumn<UserDto>[] = [
   {
@@ -25,7 +25,16 @@ const COLUMNS: DataColumn<UserDto>[] = [
     meta: { rowHeader: true },
     cell: ({ row: { original: u } }) => (
       <>
-        <div className="font-medium text-slate-900">{u.name}</div>
+        <div className="font-medium text-slate-900">
+          {u.name}{" "}
+          {u.invitation && (
+            <span data-testid="invitation-status">
+              <Badge tone={u.invitation.status === "pending" ? "warning" : "neutral"}>
+                {u.invitation.status === "pending" ? "Invited" : u.invitation.status === "expired" ? "Invitation expired" : "Invitation revoked"}
+              </Badge>
+            </span>
+          )}
+        </div>
         <div className="text-xs text-slate-500">{u.email}</div>
       </>
     ),
@@ -60,12 +69,22 @@ export function PeopleView({ myId }: { myId: string }) {
   const [editing, setEditing] = useState<UserDto | null>(null);
   const [leaving, setLeaving] = useState<UserDto | null>(null);
   const [reactivating, setReactivating] = useState<UserDto | null>(null);
+  const [inviting, setInviting] = useState(false);
+  const [revoking, setRevoking] = useState<UserDto | null>(null);
+  const resend = useResendInvitation();
+  const revoke = useRevokeInvitation();
   const heading = useRef<HTMLHeadingElement>(null);
   const rows = directory.data?.pages.flatMap((p) => p.data);
 
   return (
     <main id="main" className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:px-6">
-      <h1 className="text-xl font-semibold text-slate-900">People</h1>
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <h1 className="text-xl font-semibold text-slate-900">People</h1>
+        <Button variant="primary" onClick={() => setInviting(true)}>
+          <MailPlus aria-hidden className="size-4" />
+          Invite a person
+        </Button>
+      </div>
       <p className="mb-5 text-sm text-slate-600">
         Everyone who works in Baton: their role, the groups whose queues they serve, their skills and their manager (escalations to &ldquo;the
         assignee&apos;s manager&rdquo; follow this line). Deactivating someone ends their sessions and tokens and routes their open work again.
@@ -113,7 +132,27 @@ export function PeopleView({ myId }: { myId: string }) {
           actionsLabel="Actions"
           rowActions={(u) =>
             u.active ? (
-              <div className="flex justify-end gap-2">
+              <div className="flex flex-wrap justify-end gap-2">
+                {u.invitation && (
+                  <Button
+                    size="sm"
+                    variant="secondary"
+                    loading={resend.isPending && resend.variables === u.id}
+                    onClick={() =>
+                      resend.mutate(u.id, {
+                        onSuccess: (r) => announce(r.emailSent ? `Sent ${u.name} a new invitation` : `New invitation for ${u.name} created, but the e-mail could not be sent`),
+                        onError: (err) => announce(err.message),
+                      })
+                    }
+                  >
+                    Resend invitation<span className="sr-only"> to {u.name}</span>
+                  </Button>
+                )}
+                {u.invitation?.status === "pending" && (
+                  <Button size="sm" variant="secondary" onClick={() => setRevoking(u)}>
+                    Revoke invitation<span className="sr-only"> of {u.name}</span>
+                  </Button>
+                )}
                 <Button size="sm" variant="secondary" onClick={() => setEditing(u)}>
                   Edit<span className="sr-only"> {u.name}</span>
                 </Button>
@@ -144,6 +183,17 @@ export function PeopleView({ myId }: { myId: string }) {
       </AdminList>
 
       {editing && <EditPersonDialog person={editing} myId={myId} onClose={() => setEditing(null)} />}
+      {inviting && <InviteDialog onClose={() => setInviting(false)} />}
+      <ConfirmDialog
+        open={!!revoking}
+        onClose={() => setRevoking(null)}
+        title={revoking ? `Revoke ${revoking.name}'s invitation?` : "Revoke invitation"}
+        consequence="The link in their e-mail stops working. They stay in the directory: resend an invitation later, or deactivate them."
+        confirmLabel="Revoke"
+        onConfirm={() => revoke.mutateAsync(revoking!.id)}
+        onDone={() => announce(`Revoked ${revoking!.name}'s invitation`)}
+        fallbackFocus={() => heading.current}
+      />
       <DeactivateDialog person={leaving} onClose={() => setLeaving(null)} fallbackFocus={() => heading.current} />
       <ConfirmDialog
         open={!!reactivating}
@@ -170,8 +220,6 @@ const skillList = (text: string) =>
 
 function EditPersonDialog({ person, myId, onClose }: { person: UserDto; myId: string; onClose: () => void }) {
   const update = useUpdateUser();
-  const groups = useGroups();
-  const people = usePeople();
   const { announce } = useAnnouncer();
   const [name, setName] = useState(person.name);
   const [role, setRole] = useState<RoleName>(person.role);
@@ -210,36 +258,7 @@ function EditPersonDialog({ person, myId, onClose }: { person: UserDto; myId: st
             </option>
           ))}
         </Select>
-        <Select label="Manager" name="managerId" value={managerId} onChange={(e) => setManagerId(e.target.value)} error={errors.managerId}>
-          <option value="">No manager</option>
-          {people.data?.data
-            .filter((p) => p.id !== person.id)
-            .map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name} ({p.email})
-              </option>
-            ))}
-        </Select>
-        <Input label="Skills" name="skills" hint="Separated by commas, e.g. german, invoices-over-10k." value={skills} onChange={(e) => setSkills(e.target.value)} error={errors.skills} />
-        <fieldset>
-          <legend className="text-sm font-medium text-slate-800">Groups</legend>
-          <div className="mt-1 grid max-h-40 grid-cols-1 gap-1.5 overflow-y-auto sm:grid-cols-2">
-            {groups.data?.data.map((g) => (
-              <label key={g.id} className="flex items-center gap-2 text-sm text-slate-700">
-                <input
-                  type="checkbox"
-                  name="groups"
-                  value={g.key}
-                  checked={groupKeys.includes(g.key)}
-                  onChange={(e) => setGroupKeys((ks) => (e.target.checked ? [...ks, g.key] : ks.filter((k) => k !== g.key)))}
-                  className="size-4 rounded border-slate-300 accent-indigo-600 focus-visible:outline-indigo-600"
-                />
-                {g.name}
-              </label>
-            ))}
-          </div>
-          <FieldError error={errors.groups} />
-        </fieldset>
+        <OrgFields exclude={person.id} managerId={managerId} setManagerId={setManagerId} skills={skills} setSkills={setSkills} groupKeys={groupKeys} setGroupKeys={setGroupKeys} errors={errors} />
         <Textarea label="Reason (optional)" name="reason" rows={2} hint="Kept in the audit trail." value={reason} onChange={(e) => setReason(e.target.value)} error={errors.reason} />
         <FormError error={errors.form} />
         <DialogActions submitLabel="Save changes" busy={update.isPending} />
@@ -285,5 +304,101 @@ function DeactivateDialog({ person, onClose, fallbackFocus }: { person: UserDto 
           ))}
       </Select>
     </ConfirmDialog>
+  );
+}
+
+/** Manager, skills and groups: the same fields when inviting a person and when editing one. */
+function OrgFields(p: {
+  exclude?: string;
+  managerId: string;
+  setManagerId: (v: string) => void;
+  skills: string;
+  setSkills: (v: string) => void;
+  groupKeys: string[];
+  setGroupKeys: (f: (ks: string[]) => string[]) => void;
+  errors: Partial<Record<"managerId" | "skills" | "groups", string>>;
+}) {
+  const groups = useGroups();
+  const people = usePeople();
+  return (
+    <>
+      <Select label="Manager" name="managerId" value={p.managerId} onChange={(e) => p.setManagerId(e.target.value)} error={p.errors.managerId}>
+        <option value="">No manager</option>
+        {people.data?.data
+          .filter((x) => x.id !== p.exclude)
+          .map((x) => (
+            <option key={x.id} value={x.id}>
+              {x.name} ({x.email})
+            </option>
+          ))}
+      </Select>
+      <Input label="Skills" name="skills" hint="Separated by commas, e.g. german, invoices-over-10k." value={p.skills} onChange={(e) => p.setSkills(e.target.value)} error={p.errors.skills} />
+      <fieldset>
+        <legend className="text-sm font-medium text-slate-800">Groups</legend>
+        <div className="mt-1 grid max-h-40 grid-cols-1 gap-1.5 overflow-y-auto sm:grid-cols-2">
+          {groups.data?.data.map((g) => (
+            <label key={g.id} className="flex items-center gap-2 text-sm text-slate-700">
+              <input
+                type="checkbox"
+                name="groups"
+                value={g.key}
+                checked={p.groupKeys.includes(g.key)}
+                onChange={(e) => p.setGroupKeys((ks) => (e.target.checked ? [...ks, g.key] : ks.filter((k) => k !== g.key)))}
+                className="size-4 rounded border-slate-300 accent-indigo-600 focus-visible:outline-indigo-600"
+              />
+              {g.name}
+            </label>
+          ))}
+        </div>
+        <FieldError error={p.errors.groups} />
+      </fieldset>
+    </>
+  );
+}
+
+type InviteErrors = Partial<Record<"name" | "email" | "role" | "skills" | "groups" | "managerId" | "form", string>>;
+
+function InviteDialog({ onClose }: { onClose: () => void }) {
+  const invite = useInvitePerson();
+  const { announce } = useAnnouncer();
+  const [name, setName] = useState("");
+  const [email, setEmail] = useState("");
+  const [role, setRole] = useState<RoleName>("MEMBER");
+  const [skills, setSkills] = useState("");
+  const [groupKeys, setGroupKeys] = useState<string[]>([]);
+  const [managerId, setManagerId] = useState("");
+  const [errors, setErrors] = useState<InviteErrors>({});
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    const parsed = inviteInputSchema.safeParse({ name, email, role, skills: skillList(skills), groups: groupKeys, managerId: managerId || null });
+    if (!parsed.success) return setErrors(issuesToErrors<keyof InviteErrors>(parsed.error.issues));
+    setErrors({});
+    invite.mutate(parsed.data, {
+      onSuccess: (r) => {
+        announce(r.emailSent ? `Invited ${r.user.name}: the e-mail is on its way` : `Added ${r.user.name}, but the invitation e-mail could not be sent: resend it later`);
+        onClose();
+      },
+      onError: (err) => setErrors(formErrorsOf(err)),
+    });
+  }
+
+  return (
+    <Dialog open onClose={onClose} title="Invite a person" description="They get an e-mail with a link to set their password (or to sign in with single sign-on). The link works once, for 7 days.">
+      <form onSubmit={submit} noValidate className="space-y-4" data-testid="invite-form">
+        <Input label="Name" name="name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} maxLength={200} autoFocus />
+        <Input label="E-mail" name="email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} maxLength={254} />
+        <Select label="Role" name="role" value={role} onChange={(e) => setRole(e.target.value as RoleName)} error={errors.role}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {ROLE_LABELS[r]}
+            </option>
+          ))}
+        </Select>
+        <OrgFields managerId={managerId} setManagerId={setManagerId} skills={skills} setSkills={setSkills} groupKeys={groupKeys} setGroupKeys={setGroupKeys} errors={errors} />
+        <FormError error={errors.form} />
+        <DialogActions submitLabel="Send invitation" busy={invite.isPending} />
+      </form>
+    </Dialog>
   );
 }

@@ -1,14 +1,10 @@
 import { z } from "zod";
 import { ROLES, roleSchema } from "../identity/permissions";
+import { newPasswordSchema } from "../identity/schemas";
 
 // Account security (issue #20, ADR 037): password reset, the TOTP second factor and the sign-in
 // policy. One schema per shape: the API bodies, the forms and the DTOs.
 
-export const newPasswordSchema = z
-  .string()
-  .min(10, "Use at least 10 characters")
-  .max(512, "At most 512 characters")
-  .refine((p) => p.trim().length >= 10, "Use at least 10 characters that are not spaces");
 
 export const passwordResetRequestSchema = z.object({
   email: z.string().trim().toLowerCase().email("Enter the e-mail address you sign in with").max(254),

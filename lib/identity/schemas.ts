@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { permissionSchema, roleSchema } from "./permissions";
 
+/** A password a person chooses (reset, invitation): one rule everywhere. */
+export const newPasswordSchema = z
+  .string()
+  .min(12, "Use at least 12 characters")
+  .max(512, "Use at most 512 characters")
+  .refine((p) => p.trim().length >= 12, "Use at least 12 characters that are not spaces");
+
 export const credentialsSchema = z.object({
   email: z.email("Enter a valid e-mail address").max(254).transform((s) => s.toLowerCase().trim()),
   password: z.string().min(1, "Enter your password").max(512),

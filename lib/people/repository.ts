@@ -18,12 +18,24 @@ interface UserRow {
   managerName: string | null;
   createdAt: Date;
   lastLoginAt: Date | null;
+  invitation: { acceptedAt: string | null; revokedAt: string | null; expiresAt: string } | null;
 }
 
 const USER_COLUMNS = sql`u."id", u."name", u."email", u."role"::text AS "role", u."active", u."skills", u."createdAt", u."lastLoginAt",
   m."id" AS "managerId", m."name" AS "managerName",
   COALESCE((SELECT json_agg(json_build_object('id', g."id", 'key', g."key", 'name', g."name") ORDER BY g."name", g."id")
-              FROM "GroupMembership" gm JOIN "Group" g ON g."id" = gm."groupId" WHERE gm."userId" = u."id"), '[]'::json) AS "groups"`;
+              FROM "GroupMembership" gm JOIN "Group" g ON g."id" = gm."groupId" WHERE gm."userId" = u."id"), '[]'::json) AS "groups",
+  (SELECT json_build_object('acceptedAt', i."acceptedAt", 'revokedAt', i."revokedAt", 'expiresAt', i."expiresAt")
+     FROM "Invitation" i WHERE i."userId" = u."id" ORDER BY i."createdAt" DESC LIMIT 1) AS "invitation"`;
+
+/** Invited and not yet in: the latest invitation's state (null once they accepted or signed in). */
+function invitationState(r: UserRow): UserDto["invitation"] {
+  const i = r.invitation;
+  if (!i || i.acceptedAt || r.lastLoginAt) return null;
+  const expiresAt = new Date(`${i.expiresAt}Z`.replace(/Z+$/, "Z"));
+  const status = i.revokedAt ? "revoked" : expiresAt.getTime() <= Date.now() ? "expired" : "pending";
+  return { status, expiresAt: expiresAt.toISOString() };
+}
 
 export function toUserDto(r: UserRow): UserDto {
   return {
@@ -37,6 +49,7 @@ export function toUserDto(r: UserRow): UserDto {
     manager: r.managerId ? { id: r.managerId, name: r.managerName ?? "" } : null,
     createdAt: r.createdAt.toISOString(),
     lastLoginAt: r.lastLoginAt?.toISOString() ?? null,
+    invitation: invitationState(r),
   };
 }
 
@@ -66,6 +79,12 @@ export function decodeCursor(cursor: string): { name: string; id: string } | nul
 
 /** A page of people in (name, id) order: keyset pagination, so page 200 costs what page 1 does. */
 export async function listUserRows(q: UserListQuery, after: { name: string; id: string } | null): Promise<UserDto[]> {
+  const rows = await query<UserRow>(userListSql(q, after));
+  return rows.map(toUserDto);
+}
+
+/** The statement of one directory page (exported for the plan test, tests/org-scale.int.test.ts). */
+export function userListSql(q: UserListQuery, after: { name: string; id: string } | null): Sql {
   const where: Sql[] = [sql`u."kind" = 'PERSON'`];
   if (q.status === "active") where.push(sql`u."active"`);
   if (q.status === "inactive") where.push(sql`NOT u."active"`);
@@ -77,11 +96,8 @@ export async function listUserRows(q: UserListQuery, after: { name: string; id: 
     where.push(sql`(u."name" ILIKE ${like} OR u."email" ILIKE ${like})`);
   }
   if (after) where.push(sql`(u."name", u."id") > (${after.name}, ${after.id})`);
-  const rows = await query<UserRow>(
-    sql`SELECT ${USER_COLUMNS} FROM "User" u LEFT JOIN "User" m ON m."id" = u."supervisorId"
-         WHERE ${join(where, " AND ")} ORDER BY u."name", u."id" LIMIT ${q.limit + 1}`,
-  );
-  return rows.map(toUserDto);
+  return sql`SELECT ${USER_COLUMNS} FROM "User" u LEFT JOIN "User" m ON m."id" = u."supervisorId"
+         WHERE ${join(where, " AND ")} ORDER BY u."name", u."id" LIMIT ${q.limit + 1}`;
 }
 
 /** The chain of managers above a person, nearest first (stops at a repeat or after 50 steps). */

@@ -27,7 +27,7 @@ export async function getUser(actor: Actor, id: string): Promise<UserDto> {
   return user;
 }
 
-async function resolveManager(tx: Tx, personId: string, ref: string): Promise<{ id: string; name: string }> {
+export async function resolveManager(tx: Tx, personId: string, ref: string): Promise<{ id: string; name: string }> {
   const m = await findActivePerson(tx, ref, "managerId");
   if (m.id === personId) throw new AppError("VALIDATION_FAILED", "Nobody can be their own manager.", { fieldErrors: [{ path: "managerId", message: "choose someone else" }] });
   // No cycles: the new manager must not report (directly or not) to this person.
@@ -40,7 +40,7 @@ async function resolveManager(tx: Tx, personId: string, ref: string): Promise<{ 
   return m;
 }
 
-async function resolveGroups(tx: Tx, keys: string[]): Promise<{ id: string; key: string; name: string }[]> {
+export async function resolveGroups(tx: Tx, keys: string[]): Promise<{ id: string; key: string; name: string }[]> {
   const unique = [...new Set(keys)];
   const groups = await tx.query<{ id: string; key: string; name: string }>(sql`SELECT "id", "key", "name" FROM "Group" WHERE "key" = ANY(${unique}::text[]) ORDER BY "name"`);
   const missing = unique.filter((k) => !groups.some((g) => g.key === k));

@@ -13,8 +13,9 @@ export async function findPerson(tx: Tx, ref: string): Promise<PersonWithDelegat
   return found ?? null;
 }
 
+/** A group that takes work: an archived group is "no group" to routing (issue #20). */
 export async function findGroup(tx: Tx, key: string): Promise<{ id: string; key: string; name: string } | null> {
-  const [found] = await tx.query<{ id: string; key: string; name: string }>(sql`SELECT "id", "key", "name" FROM "Group" WHERE "key" = ${key}`);
+  const [found] = await tx.query<{ id: string; key: string; name: string }>(sql`SELECT "id", "key", "name" FROM "Group" WHERE "key" = ${key} AND "archivedAt" IS NULL`);
   return found ?? null;
 }
 

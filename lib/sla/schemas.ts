@@ -103,6 +103,8 @@ export const calendarInputSchema = z
   .strict()
   .refine((c) => toMinute(c.start) < toMinute(c.end), { message: "end must be after start", path: ["end"] });
 
+export type CalendarInput = z.input<typeof calendarInputSchema>;
+
 export function toMinute(hm: string): number {
   const [h, m] = hm.split(":").map(Number);
   return h! * 60 + m!;
