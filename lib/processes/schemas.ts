@@ -5,6 +5,7 @@ import { routingSchema } from "../routing/schemas";
 import { CONDITION_OPS, isPath } from "./expressions";
 import { parseDurationMs } from "../duration";
 import { escalationPolicySchema } from "../sla/schemas";
+import { formDefinitionSchema, type FormField } from "./forms";
 
 // A process definition document (YAML or JSON). One schema per step kind; the graph rules
 // (targets exist, every step reachable, no cycle without a wait or human step) live in
@@ -120,6 +121,14 @@ export const humanStepSchema = z
     outcomes: z.array(z.enum(HUMAN_OUTCOMES)).min(1).default(["approve", "reject"]),
     next: z.partialRecord(z.enum(HUMAN_OUTCOMES), stepIdSchema),
     due: durationSchema.optional(),
+    /** A decision form (ADR 039): what the decider fills in; the answers become instance variables (see writeBack). */
+    form: formDefinitionSchema.optional(),
+    /** Form field id → variable path the answer is written to; a field not named here lands at its own id. */
+    writeBack: z.record(z.string(), pathSchema).optional(),
+    /** Four-eyes / N-of-M: distinct people who must approve before the step counts as approved. */
+    approvalsRequired: z.number().int().min(1).max(5).default(1),
+    /** Skills a person needs to take the step's task. */
+    requiredSkills: z.array(z.string().trim().min(1).max(50)).max(10).default([]),
     /** A rejection compensates the completed steps (saga) instead of following `next.reject`. */
     compensateOnReject: z.boolean().default(false),
     ...compensate,
@@ -138,6 +147,7 @@ export const humanStepSchema = z
     }
     for (const o of s.outcomes) if (!s.next[o] && !(o === "reject" && s.compensateOnReject)) ctx.addIssue({ code: "custom", path: ["next", o], message: `outcome "${o}" has no next step` });
     for (const o of Object.keys(s.next)) if (!s.outcomes.includes(o as never)) ctx.addIssue({ code: "custom", path: ["next", o], message: `"${o}" is not one of the step's outcomes` });
+    for (const f of Object.keys(s.writeBack ?? {})) if (!s.form?.some((x) => x.id === f)) ctx.addIssue({ code: "custom", path: ["writeBack", f], message: `"${f}" is not a field of the step's form` });
   });
 
 const waitStepSchema = z
@@ -211,6 +221,9 @@ type JoinStep = z.infer<typeof joinStepSchema>;
 type EndStep = z.infer<typeof endStepSchema>;
 export type Step = HttpStep | SetStep | DecisionStep | HumanStep | WaitStep | ParallelStep | JoinStep | EndStep;
 
+/** A requester grant in a definition: a group key, or "*" (every person). */
+export const requesterSchema = z.string().regex(/^(\*|[a-z0-9][a-z0-9._-]{0,99})$/, 'must be a group key or "*"');
+
 export const PROCESS_KEY_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 export const documentHeaderSchema = z
@@ -222,6 +235,10 @@ export const documentHeaderSchema = z
     startOn: z.array(z.string().min(1).max(200)).default([]),
     /** The first step; defaults to the first in the list. */
     start: stepIdSchema.optional(),
+    /** What a requester fills in to start it from the catalogue; the answers become the instance's variables (ADR 039). */
+    startForm: formDefinitionSchema.optional(),
+    /** Who may start it from the request catalogue: group keys, or "*" for every person. None: only operators (processes:manage) and machines start it. */
+    requesters: z.array(requesterSchema).max(50).default([]),
     steps: z.array(z.unknown()).min(1, "a process needs at least one step").max(200),
   })
   .strict();
@@ -232,6 +249,8 @@ export interface ProcessDocument {
   description?: string;
   startOn: string[];
   start: string;
+  startForm?: FormField[];
+  requesters?: string[];
   steps: Step[];
 }
 

@@ -98,11 +98,14 @@ function taskOf(step: HumanStep, variables: Record<string, unknown>, startedById
     priority: step.priority,
     dueIn: step.due,
     escalation: step.escalation,
+    ...(step.form ? { form: step.form } : {}),
+    approvalsRequired: step.approvalsRequired,
+    requiredSkills: step.requiredSkills,
   };
 }
 
 // A decided task with its step run and instance, in one statement (the task's fields as "t.<name>").
-const TASK_CTX = `SELECT t."status"::text AS "t.status", t."outcome" AS "t.outcome", t."reason" AS "t.reason",
+const TASK_CTX = `SELECT t."status"::text AS "t.status", t."outcome" AS "t.outcome", t."reason" AS "t.reason", t."formValues" AS "t.formValues",
          (SELECT u."name" FROM "User" u WHERE u."id" = t."decidedById") AS "t.decidedBy",
          (t."status" = 'CANCELLED' AND EXISTS (SELECT 1 FROM "TaskEscalation" e WHERE e."taskId" = t."id" AND e."action" = 'fail')) AS "t.failedBySla",
          sr.*, ${INSTANCE_SELECT}
@@ -131,7 +134,10 @@ export async function decided(taskId: string, requestId?: string): Promise<StepR
     return transition("human expired", (tx) => finishStepInTx(tx, actor, ctx, ["WAITING"], { status: "FAILED", error, next: null, action: "step.failed", auditAfter: { taskId } }));
   }
   const step = ctx.step;
-  const decision = { outcome, reason, decidedBy: row["t.decidedBy"] as string | null, taskId };
+  const form = (row["t.formValues"] ?? null) as Record<string, unknown> | null;
+  const decision = { outcome, reason, decidedBy: row["t.decidedBy"] as string | null, taskId, ...(form ? { form } : {}) };
+  // The form's answers (validated against the step's form when the task was decided) go on as variables.
+  const answers: [string, unknown][] = form && step.form ? step.form.filter((f) => form[f.id] !== undefined).map((f) => [step.writeBack?.[f.id] ?? f.id, form[f.id]]) : [];
   const next = step.next[outcome as "approve" | "reject"];
   const compensate = outcome === "reject" && step.compensateOnReject;
   const goesOn = !!next || compensate;
@@ -140,7 +146,7 @@ export async function decided(taskId: string, requestId?: string): Promise<StepR
       status: goesOn ? "COMPLETED" : "FAILED",
       output: decision,
       error: goesOn ? null : `Outcome "${outcome}" has no next step`,
-      assign: [[step.id, decision]],
+      assign: [[step.id, decision], ...answers],
       next: next ?? null,
       compensate,
       action: goesOn ? "step.completed" : "step.failed",
