@@ -153,6 +153,7 @@ interface TaskRow {
   createdAt: Date;
   decidedAt: Date | null;
   dueAt: Date | null;
+  approvalsRequired: number;
   stepId: string | null;
   decidedByName: string | null;
   assigneeId: string | null;
@@ -193,7 +194,7 @@ async function loadRequests(userId: string, onlyId?: string): Promise<RequestDto
   const ids = instances.map((i) => i.id);
   const [tasks, audits] = await Promise.all([
     query<TaskRow>(
-      sql`SELECT t."id", t."number", t."instanceId", t."title", t."status"::text AS "status", t."outcome", t."reason", t."createdAt", t."decidedAt", t."dueAt",
+      sql`SELECT t."id", t."number", t."instanceId", t."title", t."status"::text AS "status", t."outcome", t."reason", t."createdAt", t."decidedAt", t."dueAt", t."approvalsRequired",
                  sr."stepId", d."name" AS "decidedByName", t."assigneeId", a."name" AS "assigneeName", t."candidateGroupId" AS "groupId", g."name" AS "groupName"
             FROM "Task" t LEFT JOIN "StepRun" sr ON sr."id" = t."stepRunId" LEFT JOIN "User" d ON d."id" = t."decidedById"
             LEFT JOIN "User" a ON a."id" = t."assigneeId" LEFT JOIN "Group" g ON g."id" = t."candidateGroupId"
@@ -227,7 +228,8 @@ function toRequest(i: InstanceRow, tasks: TaskRow[], allNotes: NoteRow[], audits
   for (const t of tasks) {
     const holder = t.assigneeName ?? (t.groupName ? `the ${t.groupName} queue` : "nobody yet");
     timeline.push({ at: iso(t.createdAt), kind: "step", by: null, text: `${t.title} — with ${holder}`, taskId: t.id });
-    const notes = allNotes.filter((n) => n.taskId === t.id);
+    // Votes matter only where several are needed (four-eyes); a single approval is the decision itself.
+    const notes = allNotes.filter((n) => n.taskId === t.id && (n.kind !== "VOTE" || t.approvalsRequired > 1));
     for (const n of notes) {
       const kind = n.kind === "VOTE" ? "approval" : n.kind === "QUESTION" ? "question" : n.kind === "ANSWER" ? "answer" : "comment";
       timeline.push({ at: iso(n.createdAt), kind, by: n.authorName, text: n.body ?? "", taskId: t.id });
