@@ -59,7 +59,7 @@ export const ACCESS: Record<string, AccessRow> = {
   listNotifications: { own: true, rule: "own notifications" },
   getOpenApiDocument: { rule: "public" },
   listRequestCatalogue: { own: true, rule: "people only: processes whose definition names one of their groups or \"*\" as requesters" },
-  submitRequest: { own: true, rule: "people only: a process they may request (else 404); a service account token also needs its process grant" },
+  submitRequest: { own: true, rule: "people only: a process they may request (else 404)" },
   listMyRequests: { own: true, rule: "own requests (instances they started)" },
   withdrawRequest: { own: true, rule: "own requests in progress (else 404/409)" },
   getAuditPublicKey: { rule: "public: the keys that verify signed checkpoints (ADR 026)" },

@@ -1,6 +1,6 @@
 import { query, sql, transaction } from "../db";
 import { AppError, parse } from "../errors";
-import { isPersonPrincipal, principalId, requireProcessGrant, type Actor } from "../identity/actor";
+import type { Actor } from "../identity/actor";
 import { lockInstance, startInstanceInTx, withdrawInstanceInTx } from "../engine";
 import { buildFormSchema, formErrors, type FormField } from "../processes/forms";
 import { documentOf, startableVersion } from "../processes/service";
@@ -11,12 +11,12 @@ import { submitRequestSchema, withdrawRequestSchema, type CatalogueEntry, type R
 
 // Requesters (ADR 039): a person starts a process from the catalogue by answering its start form,
 // and follows what they started. Who may start a process is part of its definition (`requesters`:
-// group keys or "*"); a service account's token is narrowed further by its grants.
+// group keys or "*"); machines keep starting processes through the operators' API and events.
 
-/** The person whose requests these are: a person signed in, or the person a token acts for. */
+/** The person whose requests these are: a person signed in (like every own row, tokens are refused: permission matrix). */
 function requesterOf(actor: Actor): string {
-  const id = isPersonPrincipal(actor) ? principalId(actor) : null;
-  if (!id) throw new AppError("FORBIDDEN", "Only a person files and follows requests.");
+  const id = actor.type === "USER" ? actor.id : null;
+  if (!id) throw new AppError("FORBIDDEN", "Only a person signed in files and follows requests.");
   return id;
 }
 
@@ -41,7 +41,7 @@ export async function listCatalogue(actor: Actor): Promise<{ data: CatalogueEntr
   );
   const data = rows
     .map((r) => ({ ...r, doc: documentOf(r as never) }))
-    .filter((r) => mayRequest(r.doc, groups) && (actor.type !== "TOKEN" || !actor.owner || actor.owner.kind === "PERSON"))
+    .filter((r) => mayRequest(r.doc, groups))
     .map((r) => ({ key: r.key, name: r.name, description: r.doc.description ?? null, version: r.version, form: r.doc.startForm ?? [] }))
     .sort((a, b) => a.name.localeCompare(b.name));
   return { data };
@@ -65,7 +65,6 @@ function checkAnswers(form: readonly FormField[], answers: Record<string, unknow
 export async function submitRequest(actor: Actor, input: unknown): Promise<RequestDto> {
   const userId = requesterOf(actor);
   const data = parse(submitRequestSchema, input ?? {}, "Request");
-  requireProcessGrant(actor, data.process);
   const groups = await groupKeysOf(userId);
   const id = await transaction(async (tx) => {
     const def = await startableVersion(tx, data.process);
