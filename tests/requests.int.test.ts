@@ -9,6 +9,9 @@ import { publishDefinition } from "@/lib/processes/service";
 import { getInstance } from "@/lib/engine";
 import { answerInfoRequest, decideTask, requestInfo } from "@/lib/tasks";
 import { listCatalogue, listMyRequests, submitRequest, withdrawRequest } from "@/lib/requests/service";
+import { invoiceRoutingTable } from "@/lib/rules/examples/invoice-routing";
+import { modelToDmnXml } from "@/lib/rules/serialize";
+import { publishDecisionTable, uploadDmn } from "@/lib/rules/service";
 import { appError, db, makeTeam, startEngineWorker, uid, waitFor, type Team } from "./helpers";
 
 let team: Team;
@@ -139,5 +142,64 @@ describe("requests", () => {
     const entry = await db().auditEntry.findFirstOrThrow({ where: { subjectId: filed.id, action: "request.withdrawn" } });
     expect(entry).toMatchObject({ actorId: team.users.outsider.id, reason: "Found a spare one" });
     expect((await appError(withdrawRequest(rita, filed.id, { reason: "again" }))).status).toBe(409);
+  });
+
+  it("a two-step process: the second step is all-of (finance and legal) and writes back a field a decision table reads", async () => {
+    const table = `rq_${uid().replace(/-/g, "")}`;
+    const m = structuredClone(invoiceRoutingTable);
+    m.key = table;
+    await uploadDmn(team.as.admin, modelToDmnXml(m));
+    await publishDecisionTable(team.as.admin, table, { version: 1 });
+    const finance = await createGroup(db(), { memberIds: [team.users.carol.id] });
+    const legal = await createGroup(db(), { memberIds: [team.users.alice.id] });
+    const key = `purchase-${uid()}`;
+    await publishDefinition(team.as.admin, {
+      key,
+      name: "Purchase",
+      requesters: ["*"],
+      startForm: [{ id: "item", label: "Item", type: "text", required: true }],
+      steps: [
+        { id: "manager", kind: "human", title: "Approve {{item}}", candidateGroup: team.group.key, form: [{ id: "amount", label: "Amount", type: "money", required: true }], writeBack: { amount: "invoice.amount" }, next: { approve: "signoff", reject: "done" } },
+        {
+          id: "signoff",
+          kind: "human",
+          title: "Sign off {{item}}",
+          approvers: { mode: "all", of: [{ candidateGroup: finance.key }, { candidateGroup: legal.key }] },
+          form: [{ id: "newVendor", label: "New vendor", type: "boolean" }],
+          writeBack: { newVendor: "invoice.newVendor" },
+          next: { approve: "route", reject: "done" },
+        },
+        { id: "route", kind: "decision", table: { key: table, inputs: { amount: "invoice.amount", newVendor: "invoice.newVendor" } }, branches: [{ when: { var: "route.route", op: "==", value: "team-lead" }, next: "lead" }], otherwise: "clerk" },
+        { id: "lead", kind: "set", assign: { handledBy: "team-lead" }, next: "done" },
+        { id: "clerk", kind: "set", assign: { handledBy: "clerk" }, next: "done" },
+        { id: "done", kind: "end" },
+      ],
+    });
+    const rita = team.as.outsider;
+    const filed = await submitRequest(rita, { process: key, answers: { item: "Laser cutter" } });
+    const first = await waitFor("the manager's task", async () => (await mine(rita, filed.id)).waitingOn[0]);
+    await decideTask(team.as.bob, first.taskId, { outcome: "approve", form: { amount: 25000 } });
+
+    // Both parties asked at once, each in their own group's queue.
+    const both = await waitFor("finance and legal", async () => {
+      const w = (await mine(rita, filed.id)).waitingOn;
+      return w.length === 2 && w;
+    });
+    expect(both.map((w) => w.group?.id).sort()).toEqual([finance.id, legal.id].sort());
+    const financeTask = both.find((w) => w.group?.id === finance.id)!;
+    const legalTask = both.find((w) => w.group?.id === legal.id)!;
+    await decideTask(team.as.carol, financeTask.taskId, { outcome: "approve", form: {} });
+    // One approval of two: the step still waits for legal.
+    await new Promise((r) => setTimeout(r, 500));
+    await waitFor("finance's decision processed", async () => (await mine(rita, filed.id)).timeline.some((t) => t.taskId === financeTask.taskId && t.kind === "decision"));
+    const half = await mine(rita, filed.id);
+    expect(half.status).toBe("WAITING");
+    expect(half.waitingOn.map((w) => w.taskId)).toEqual([legalTask.taskId]);
+
+    await decideTask(team.as.alice, legalTask.taskId, { outcome: "approve", form: { newVendor: "true" } });
+    await waitFor("the request to complete", async () => (await mine(rita, filed.id)).status === "COMPLETED");
+    const vars = (await getInstance(team.as.admin, filed.id)).variables;
+    // The table read legal's write-back (new vendor) and the manager's amount: team lead plus a second approver.
+    expect(vars).toMatchObject({ invoice: { amount: 25000, newVendor: true }, route: { route: "team-lead", approvals: 2 }, handledBy: "team-lead" });
   });
 });

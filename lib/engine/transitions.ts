@@ -473,9 +473,14 @@ type OpenTask = Pick<Row<"Task">, "id" | "status" | "version" | "instanceId" | "
 export async function cancelActiveRunsInTx(tx: Tx, actor: Actor, instanceId: string, reason: string): Promise<{ runs: string[]; tasks: string[] }> {
   const ids = await updateStepRuns(tx, { status: "CANCELLED", endedAt: new Date(), error: reason }, sql`"instanceId" = ${instanceId} AND "status" = ANY(${ACTIVE_RUN_STATUSES}::"StepRunStatus"[])`);
   if (ids.length === 0) return { runs: [], tasks: [] };
+  return { runs: ids, tasks: await cancelOpenTasksInTx(tx, actor, ids, reason) };
+}
+
+/** Cancels the open tasks of these step runs (audited task.cancelled each); their ids. */
+export async function cancelOpenTasksInTx(tx: Tx, actor: Actor, stepRunIds: string[], reason: string): Promise<string[]> {
   const open = await tx.query<OpenTask>(
     sql`SELECT "id", "status", "version", "instanceId", "assigneeId", "candidateGroupId", "requestedById", "decidedById" FROM "Task"
-      WHERE "stepRunId" = ANY(${ids}::text[]) AND "status" IN ('OPEN', 'INFO_REQUESTED')`,
+      WHERE "stepRunId" = ANY(${stepRunIds}::text[]) AND "status" IN ('OPEN', 'INFO_REQUESTED')`,
   );
   for (const t of open) {
     await changeTask(tx, actor, t, {
@@ -487,7 +492,7 @@ export async function cancelActiveRunsInTx(tx: Tx, actor: Actor, instanceId: str
       throw e instanceof LostRace ? new StaleTransition(`task ${t.id}`) : e;
     });
   }
-  return { runs: ids, tasks: open.map((t) => t.id) };
+  return open.map((t) => t.id);
 }
 
 /**

@@ -104,6 +104,20 @@ const decisionStepSchema = z
   });
 
 const HUMAN_OUTCOMES = ["approve", "reject"] as const;
+
+/** One party of a multi-party approval: a group (anyone of it) or a person. */
+const approverPartySchema = z
+  .object({ candidateGroup: z.string().min(1).max(200).optional(), assignee: z.string().min(1).max(254).optional() })
+  .strict()
+  .refine((p) => !!p.candidateGroup !== !!p.assignee, { message: "name a candidateGroup or an assignee" });
+
+/**
+ * Approval among several parties (ADR 039): `all` — each party gets a task and every one must
+ * approve; `any` — each gets a task, the first approval decides and the rest are cancelled;
+ * `sequential` — one party after the other, in order. A rejection by any party rejects the step.
+ */
+export const APPROVAL_MODES = ["all", "any", "sequential"] as const;
+const approversSchema = z.object({ mode: z.enum(APPROVAL_MODES), of: z.array(approverPartySchema).min(2).max(10) }).strict();
 export const humanStepSchema = z
   .object({
     ...base,
@@ -114,6 +128,8 @@ export const humanStepSchema = z
     context: z.array(pathSchema).default([]),
     candidateGroup: z.string().min(1).max(200).optional(),
     assignee: z.string().min(1).max(254).optional(),
+    /** Several parties approve (all-of, any-of or in sequence) instead of one candidateGroup or assignee. */
+    approvers: approversSchema.optional(),
     /** How the task finds its person (lib/routing), e.g. `{ strategy: decision_table, table: invoice-routing }`; reads the task's context. */
     routing: routingSchema.optional(),
     requestedBy: z.string().min(1).max(254).optional(),
@@ -140,7 +156,8 @@ export const humanStepSchema = z
     s.escalation?.levels.forEach((l, i) => {
       if (l.action === "auto_decide" && !s.outcomes.includes(l.outcome as never)) ctx.addIssue({ code: "custom", path: ["escalation", "levels", i, "outcome"], message: `"${l.outcome}" is not one of the step's outcomes` });
     });
-    if (!s.candidateGroup && !s.assignee && !s.routing) ctx.addIssue({ code: "custom", path: ["candidateGroup"], message: "name a candidateGroup, an assignee or a routing" });
+    if (!s.candidateGroup && !s.assignee && !s.routing && !s.approvers) ctx.addIssue({ code: "custom", path: ["candidateGroup"], message: "name a candidateGroup, an assignee, a routing or approvers" });
+    if (s.approvers && (s.candidateGroup || s.assignee || s.routing)) ctx.addIssue({ code: "custom", path: ["approvers"], message: "approvers name the parties themselves: remove candidateGroup, assignee and routing" });
     if (s.compensateOnReject) {
       if (!s.outcomes.includes("reject")) ctx.addIssue({ code: "custom", path: ["compensateOnReject"], message: 'needs "reject" among the outcomes' });
       if (s.next.reject) ctx.addIssue({ code: "custom", path: ["next", "reject"], message: "a rejection compensates (compensateOnReject); remove next.reject" });
