@@ -42,7 +42,8 @@ const ALLOWED = {
   sla: ["db", "duration", "errors", "identity", "queues"],
   routing: ["db", "duration", "errors", "fields", "identity", "rules"],
   processes: ["db", "duration", "errors", "fields", "identity", "paths", "routing", "secrets", "sla"],
-  tasks: ["audit", "batcher", "db", "duration", "env", "errors", "fields", "identity", "live", "logger", "metrics", "queues", "redis", "references", "routing", "sla"],
+  // processes: the form machinery (lib/processes/forms.ts) task decision forms share with start forms.
+  tasks: ["audit", "batcher", "db", "duration", "env", "errors", "fields", "identity", "live", "logger", "metrics", "processes", "queues", "redis", "references", "routing", "sla"],
   comments: ["db", "errors", "identity", "live", "queues", "tasks"],
   notifications: ["db", "env", "errors", "identity", "live", "logger", "queues", "references", "sla"],
   // secrets: webhook signing secrets are encrypted with the named secrets' cipher and key (review L5).
@@ -53,6 +54,8 @@ const ALLOWED = {
   // queues: moving my open work to my delegate tells them (the "assigned to you" notification).
   team: ["db", "errors", "fields", "identity", "queues", "references", "routing", "tasks"],
   "saved-filters": ["db", "errors", "identity", "tasks"],
+  // Requesters (ADR 039): the catalogue, filing a request (an engine start) and following it.
+  requests: ["db", "engine", "errors", "identity", "processes", "references"],
   // Retention: deletes old rows of several domains' tables by age (env), nothing else.
   retention: ["db", "env"],
   // The organisation: people's lifecycle reroutes their tasks and retargets escalation plans.
@@ -71,6 +74,7 @@ const CLIENT_SAFE = [
   "^lib/[^/]+/schemas\\.ts$",
   "^lib/[^/]+/presence-schemas\\.ts$",
   "^lib/tasks/forms\\.ts$",
+  "^lib/processes/forms\\.ts$",
   "^lib/live/events\\.ts$",
   "^lib/rules/(feel|serialize|dmn-versions)\\.ts$",
   "^lib/kpi/format\\.ts$",

@@ -10,6 +10,7 @@ export const USERS = {
   sam: { email: "sam@acme.test", role: "SUPERVISOR" },
   ana: { email: "ana@acme.test", role: "AUDITOR" },
   priya: { email: "priya@acme.test", role: "ADMIN" },
+  rita: { email: "rita@acme.test", role: "MEMBER" },
 } as const;
 export type UserName = keyof typeof USERS;
 export const DEMO_PASSWORD = "baton-demo";

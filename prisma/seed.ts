@@ -25,6 +25,7 @@ import { publishDecisionTable, replaceTestCases, uploadDmn } from "../lib/rules/
 import { modelToDmnXml } from "../lib/rules/serialize";
 import { invoiceRoutingTable, invoiceRoutingTestCases } from "../lib/rules/examples/invoice-routing";
 import { publishDefinition } from "../lib/processes/service";
+import { refundRequestDefinition } from "../lib/processes/examples/refund-request";
 import { createSecret } from "../lib/secrets/service";
 import { startInstance } from "../lib/engine/service";
 import { receiveEvent } from "../lib/events/service";
@@ -302,6 +303,8 @@ async function seedProcesses(priya: Actor, erp: Actor) {
   // Parallel checks that join, and a saga: Fabrikam onboards; Litware's screening service is down,
   // so the reserved vendor number is released (compensation) and the instance ends COMPENSATED.
   await publishDefinition(priya, vendorOnboardingDefinition(erpUrl));
+  // Rita (Sales) files refunds from New request; Sam's finance leads review them (ADR 039).
+  await publishDefinition(priya, refundRequestDefinition());
   // Version 2 gives clerks a 4-hour due time; Priya tries it on 30 % of new invoices (A/B split),
   // and the dashboard compares the two versions.
   const v2 = invoiceApprovalDefinition(erpUrl, { authSecret: withSecret ? "erp_token" : undefined });

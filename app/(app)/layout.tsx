@@ -17,7 +17,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         <LoginRedirect />
       </>
     );
-  const nav: NavItem[] = [{ href: "/inbox", label: "Inbox" }];
+  const nav: NavItem[] = [{ href: "/inbox", label: "Inbox" }, { href: "/requests", label: "My requests" }];
   if (actor.permissions.has("team:manage")) nav.push({ href: "/team", label: "Team" });
   if (actor.permissions.has("audit:read")) nav.push({ href: "/audit", label: "Audit" });
   if (actor.permissions.has("rules:edit")) nav.push({ href: "/rules", label: "Rules" });

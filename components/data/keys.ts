@@ -20,6 +20,9 @@ export const queryKeys = {
   tasks: ["tasks"] as const,
   taskList: (view: InboxView, filters: InboxFilters = {}) => ["tasks", "list", view, filters] as const,
   team: ["tasks", "team"] as const,
+  /** The requests I started (under "tasks": a live event of one of their tasks refetches them). */
+  myRequests: ["tasks", "my-requests"] as const,
+  requestCatalogue: ["request-catalogue"] as const,
   savedFilters: ["saved-filters"] as const,
 
   /** One task; its comments, history and escalations sit under it and refetch with it. */

@@ -3,9 +3,10 @@
 import { useRef, useState, type FormEvent } from "react";
 import { Check, ListChecks } from "lucide-react";
 import type { TaskDto } from "@/lib/tasks/schemas";
-import { buildFormSchema, formErrors, type FormField } from "@/lib/tasks/forms";
+import { buildFormSchema, fieldVisible, formErrors, type FormField } from "@/lib/tasks/forms";
+import { FieldInput } from "@/components/forms/field-input";
 import { Button } from "@/components/ui/button";
-import { Input, Select, Textarea } from "@/components/ui/input";
+import { Textarea } from "@/components/ui/input";
 
 interface DecisionSubmit {
   outcome: string;
@@ -66,7 +67,7 @@ export function DecisionForm({
       <h3 id={`decision-form-${task.id}`} className="flex items-center gap-1.5 text-sm font-semibold text-slate-900">
         <ListChecks aria-hidden className="size-4 text-slate-500" /> Decision
       </h3>
-      {fields.map((f) => (
+      {fields.filter((f) => fieldVisible(f, values)).map((f) => (
         <FieldInput key={f.id} field={f} value={values[f.id]} error={shown[f.id] ?? null} onChange={(v) => setValues((s) => ({ ...s, [f.id]: v }))} />
       ))}
       <Textarea label="Note (optional unless the outcome needs a reason)" name="reason" maxLength={2000} rows={2} value={reason} error={shown.reason ?? null} onChange={(e) => setReason(e.target.value)} />
@@ -86,44 +87,6 @@ export function DecisionForm({
 
 function prefixless(errors: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(errors).map(([k, v]) => [k.replace(/^form\./, ""), v]));
-}
-
-function FieldInput({ field, value, error, onChange }: { field: FormField; value: string | boolean | undefined; error: string | null; onChange: (v: string | boolean) => void }) {
-  const label = (
-    <>
-      {field.label}
-      {field.required && <span className="text-red-700"> *</span>}
-      {field.required && <span className="sr-only"> (required)</span>}
-    </>
-  );
-  const common = { name: field.id, label, hint: field.help, error, "aria-required": field.required || undefined };
-  switch (field.type) {
-    case "select":
-      return (
-        <Select {...common} value={String(value ?? "")} onChange={(e) => onChange(e.target.value)}>
-          <option value="">Choose…</option>
-          {(field.options ?? []).map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
-        </Select>
-      );
-    case "boolean":
-      return (
-        <label className="flex items-center gap-2 text-sm text-slate-800">
-          <input type="checkbox" name={field.id} checked={value === true} onChange={(e) => onChange(e.target.checked)} className="size-4 rounded border-slate-300" />
-          {field.label}
-          {error && <span className="text-xs font-medium text-red-700">{error}</span>}
-        </label>
-      );
-    case "number":
-      return <Input {...common} type="number" inputMode="decimal" min={field.min} max={field.max} step="any" value={String(value ?? "")} onChange={(e) => onChange(e.target.value)} />;
-    case "date":
-      return <Input {...common} type="date" value={String(value ?? "")} onChange={(e) => onChange(e.target.value)} />;
-    default:
-      return <Input {...common} type="text" maxLength={field.max} value={String(value ?? "")} onChange={(e) => onChange(e.target.value)} />;
-  }
 }
 
 /** "1 of 2 approvals — Dana Lee approved". */

@@ -99,7 +99,7 @@ export function updateInstance(tx: Tx, id: string, data: Changes<"ProcessInstanc
 
 /** Locks the instance row for the rest of the transaction and reads its current state. */
 export async function lockInstance(tx: Tx, id: string): Promise<InstanceRef | null> {
-  const [locked] = await tx.query<InstanceRef>(sql`SELECT "id", "version", "status", "variables", "businessKey", "definitionId" FROM "ProcessInstance" WHERE "id" = ${id} FOR UPDATE`);
+  const [locked] = await tx.query<InstanceRef>(sql`SELECT "id", "version", "status", "variables", "businessKey", "definitionId", "startedById" FROM "ProcessInstance" WHERE "id" = ${id} FOR UPDATE`);
   return locked ?? null;
 }
 

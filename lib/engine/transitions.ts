@@ -1,5 +1,5 @@
 import { sql, type Changes, type Row, type Tx } from "../db";
-import { isPersonPrincipal, principalId, type Actor } from "../identity/actor";
+import { isPersonPrincipal, principalId, workerActor, type Actor } from "../identity/actor";
 import { changeTask, LostRace } from "../tasks";
 import { compensationOf, stepById } from "../processes/definition";
 import type { Variables } from "../paths";
@@ -473,9 +473,14 @@ type OpenTask = Pick<Row<"Task">, "id" | "status" | "version" | "instanceId" | "
 export async function cancelActiveRunsInTx(tx: Tx, actor: Actor, instanceId: string, reason: string): Promise<{ runs: string[]; tasks: string[] }> {
   const ids = await updateStepRuns(tx, { status: "CANCELLED", endedAt: new Date(), error: reason }, sql`"instanceId" = ${instanceId} AND "status" = ANY(${ACTIVE_RUN_STATUSES}::"StepRunStatus"[])`);
   if (ids.length === 0) return { runs: [], tasks: [] };
+  return { runs: ids, tasks: await cancelOpenTasksInTx(tx, actor, ids, reason) };
+}
+
+/** Cancels the open tasks of these step runs (audited task.cancelled each); their ids. */
+export async function cancelOpenTasksInTx(tx: Tx, actor: Actor, stepRunIds: string[], reason: string): Promise<string[]> {
   const open = await tx.query<OpenTask>(
     sql`SELECT "id", "status", "version", "instanceId", "assigneeId", "candidateGroupId", "requestedById", "decidedById" FROM "Task"
-      WHERE "stepRunId" = ANY(${ids}::text[]) AND "status" IN ('OPEN', 'INFO_REQUESTED')`,
+      WHERE "stepRunId" = ANY(${stepRunIds}::text[]) AND "status" IN ('OPEN', 'INFO_REQUESTED')`,
   );
   for (const t of open) {
     await changeTask(tx, actor, t, {
@@ -487,7 +492,24 @@ export async function cancelActiveRunsInTx(tx: Tx, actor: Actor, instanceId: str
       throw e instanceof LostRace ? new StaleTransition(`task ${t.id}`) : e;
     });
   }
-  return { runs: ids, tasks: open.map((t) => t.id) };
+  return open.map((t) => t.id);
+}
+
+/**
+ * A running or waiting instance stops at its starter's wish (a withdrawn request, ADR 039): when
+ * completed steps declare compensation they are undone (saga, ending COMPENSATED), else its active
+ * steps and open tasks are cancelled and it ends CANCELLED. The caller audits the withdrawal.
+ */
+export async function withdrawInstanceInTx(tx: Tx, actor: Actor, inst: InstanceRef, doc: ProcessDocument, reason: string): Promise<{ status: "COMPENSATING" | "CANCELLED" }> {
+  const e: EngineCtx = { doc, actor: workerActor("engine", actor.requestId) };
+  if (await nextCompensableRun(tx, doc, inst.id)) {
+    await startCompensationInTx(tx, e, inst, reason);
+    return { status: "COMPENSATING" };
+  }
+  const cancelled = await cancelActiveRunsInTx(tx, actor, inst.id, reason);
+  await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["RUNNING", "WAITING"] }, { status: "CANCELLED", endedAt: new Date(), currentStepId: null });
+  tx.audit(actor, { ...instanceBase(inst.id), action: "instance.cancelled", before: { status: inst.status }, after: { status: "CANCELLED", cancelledStepRuns: cancelled.runs, cancelledTasks: cancelled.tasks }, reason });
+  return { status: "CANCELLED" };
 }
 
 /** Saga: stop the other branches, then undo the completed steps newest first, one run at a time. */

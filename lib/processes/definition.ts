@@ -304,7 +304,8 @@ export function validateDefinition(raw: unknown): DefinitionResult {
     });
   }
   if (errors.length) return { ok: false, errors };
-  return { ok: true, document: { key: header.data.key, name: header.data.name, description: header.data.description, startOn: header.data.startOn, start, steps } };
+  const { key, name, description, startOn, startForm, requesters } = header.data;
+  return { ok: true, document: { key, name, description, startOn, start, ...(startForm ? { startForm } : {}), ...(requesters.length ? { requesters } : {}), steps } };
 }
 
 /** Text (YAML or JSON) or an already parsed object to a validated document. */

@@ -5,6 +5,7 @@ import { routingSchema } from "../routing/schemas";
 import { CONDITION_OPS, isPath } from "./expressions";
 import { parseDurationMs } from "../duration";
 import { escalationPolicySchema } from "../sla/schemas";
+import { formDefinitionSchema, type FormField } from "./forms";
 
 // A process definition document (YAML or JSON). One schema per step kind; the graph rules
 // (targets exist, every step reachable, no cycle without a wait or human step) live in
@@ -108,6 +109,20 @@ const decisionStepSchema = z
   });
 
 const HUMAN_OUTCOMES = ["approve", "reject"] as const;
+
+/** One party of a multi-party approval: a group (anyone of it) or a person. */
+const approverPartySchema = z
+  .object({ candidateGroup: z.string().min(1).max(200).optional(), assignee: z.string().min(1).max(254).optional() })
+  .strict()
+  .refine((p) => !!p.candidateGroup !== !!p.assignee, { message: "name a candidateGroup or an assignee" });
+
+/**
+ * Approval among several parties (ADR 039): `all` — each party gets a task and every one must
+ * approve; `any` — each gets a task, the first approval decides and the rest are cancelled;
+ * `sequential` — one party after the other, in order. A rejection by any party rejects the step.
+ */
+export const APPROVAL_MODES = ["all", "any", "sequential"] as const;
+const approversSchema = z.object({ mode: z.enum(APPROVAL_MODES), of: z.array(approverPartySchema).min(2).max(10) }).strict();
 export const humanStepSchema = z
   .object({
     ...base,
@@ -118,6 +133,8 @@ export const humanStepSchema = z
     context: z.array(pathSchema).default([]),
     candidateGroup: z.string().min(1).max(200).optional(),
     assignee: z.string().min(1).max(254).optional(),
+    /** Several parties approve (all-of, any-of or in sequence) instead of one candidateGroup or assignee. */
+    approvers: approversSchema.optional(),
     /** How the task finds its person (lib/routing), e.g. `{ strategy: decision_table, table: invoice-routing }`; reads the task's context. */
     routing: routingSchema.optional(),
     requestedBy: z.string().min(1).max(254).optional(),
@@ -125,6 +142,14 @@ export const humanStepSchema = z
     outcomes: z.array(z.enum(HUMAN_OUTCOMES)).min(1).default(["approve", "reject"]),
     next: z.partialRecord(z.enum(HUMAN_OUTCOMES), stepIdSchema),
     due: durationSchema.optional(),
+    /** A decision form (ADR 039): what the decider fills in; the answers become instance variables (see writeBack). */
+    form: formDefinitionSchema.optional(),
+    /** Form field id → variable path the answer is written to; a field not named here lands at its own id. */
+    writeBack: z.record(z.string(), pathSchema).optional(),
+    /** Four-eyes / N-of-M: distinct people who must approve before the step counts as approved. */
+    approvalsRequired: z.number().int().min(1).max(5).default(1),
+    /** Skills a person needs to take the step's task. */
+    requiredSkills: z.array(z.string().trim().min(1).max(50)).max(10).default([]),
     /** A rejection compensates the completed steps (saga) instead of following `next.reject`. */
     compensateOnReject: z.boolean().default(false),
     ...compensate,
@@ -136,13 +161,15 @@ export const humanStepSchema = z
     s.escalation?.levels.forEach((l, i) => {
       if (l.action === "auto_decide" && !s.outcomes.includes(l.outcome as never)) ctx.addIssue({ code: "custom", path: ["escalation", "levels", i, "outcome"], message: `"${l.outcome}" is not one of the step's outcomes` });
     });
-    if (!s.candidateGroup && !s.assignee && !s.routing) ctx.addIssue({ code: "custom", path: ["candidateGroup"], message: "name a candidateGroup, an assignee or a routing" });
+    if (!s.candidateGroup && !s.assignee && !s.routing && !s.approvers) ctx.addIssue({ code: "custom", path: ["candidateGroup"], message: "name a candidateGroup, an assignee, a routing or approvers" });
+    if (s.approvers && (s.candidateGroup || s.assignee || s.routing)) ctx.addIssue({ code: "custom", path: ["approvers"], message: "approvers name the parties themselves: remove candidateGroup, assignee and routing" });
     if (s.compensateOnReject) {
       if (!s.outcomes.includes("reject")) ctx.addIssue({ code: "custom", path: ["compensateOnReject"], message: 'needs "reject" among the outcomes' });
       if (s.next.reject) ctx.addIssue({ code: "custom", path: ["next", "reject"], message: "a rejection compensates (compensateOnReject); remove next.reject" });
     }
     for (const o of s.outcomes) if (!s.next[o] && !(o === "reject" && s.compensateOnReject)) ctx.addIssue({ code: "custom", path: ["next", o], message: `outcome "${o}" has no next step` });
     for (const o of Object.keys(s.next)) if (!s.outcomes.includes(o as never)) ctx.addIssue({ code: "custom", path: ["next", o], message: `"${o}" is not one of the step's outcomes` });
+    for (const f of Object.keys(s.writeBack ?? {})) if (!s.form?.some((x) => x.id === f)) ctx.addIssue({ code: "custom", path: ["writeBack", f], message: `"${f}" is not a field of the step's form` });
   });
 
 const waitStepSchema = z
@@ -216,6 +243,9 @@ type JoinStep = z.infer<typeof joinStepSchema>;
 type EndStep = z.infer<typeof endStepSchema>;
 export type Step = HttpStep | SetStep | DecisionStep | HumanStep | WaitStep | ParallelStep | JoinStep | EndStep;
 
+/** A requester grant in a definition: a group key, or "*" (every person). */
+export const requesterSchema = z.string().regex(/^(\*|[a-z0-9][a-z0-9._-]{0,99})$/, 'must be a group key or "*"');
+
 export const PROCESS_KEY_RE = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 export const documentHeaderSchema = z
@@ -227,6 +257,10 @@ export const documentHeaderSchema = z
     startOn: z.array(z.string().min(1).max(200)).default([]),
     /** The first step; defaults to the first in the list. */
     start: stepIdSchema.optional(),
+    /** What a requester fills in to start it from the catalogue; the answers become the instance's variables (ADR 039). */
+    startForm: formDefinitionSchema.optional(),
+    /** Who may start it from the request catalogue: group keys, or "*" for every person. None: only operators (processes:manage) and machines start it. */
+    requesters: z.array(requesterSchema).max(50).default([]),
     steps: z.array(z.unknown()).min(1, "a process needs at least one step").max(200),
   })
   .strict();
@@ -237,6 +271,8 @@ export interface ProcessDocument {
   description?: string;
   startOn: string[];
   start: string;
+  startForm?: FormField[];
+  requesters?: string[];
   steps: Step[];
 }
 

@@ -7,7 +7,7 @@ import type { HumanStep } from "../../processes/schemas";
 import { createTaskInTx, validateNewTask, type NewTask } from "../../tasks";
 import { claim, ctxFromRow, engineActor, INSTANCE_SELECT, markWaitingInTx, skipped, transition, underClaim, variablesOf, type Claim, type Ctx, type StepResult } from "../kernel";
 import { lockInstanceIn, StaleTransition, updateInstanceIf, updateStepRunIf } from "../store";
-import { finishStepInTx } from "../transitions";
+import { cancelOpenTasksInTx, finishStepInTx } from "../transitions";
 
 // A human step: creates its task (routed, with its deadline and escalation) and waits; the task's
 // decision moves the process along the outcome's `next` (decided).
@@ -33,10 +33,12 @@ async function createTaskAndWait(ctx: Ctx, step: HumanStep, actor: Actor, claime
     const error = `Step "${step.id}" could not create its task: ${e.message}`;
     return transition("human failed", (tx) => finishStepInTx(tx, actor, running, ["RUNNING"], { status: "FAILED", error, next: null, action: "step.failed" }));
   };
-  let data: NewTask | null = null;
+  // One task, or one per party of a multi-party approval (sequential: the first party's for now).
+  // They commit together, so one found after a crash means all were made.
+  let data: NewTask[] = [];
   if (!existing) {
     try {
-      data = validateNewTask(actor, taskOf(step, variablesOf(ctx), ctx.instance.startedById)).data;
+      data = partiesToAsk(step).map((party) => validateNewTask(actor, taskOf(step, variablesOf(ctx), ctx.instance.startedById, party)).data);
     } catch (e) {
       if (!isAppError(e) || e.status >= 500) throw e;
       return failed(e);
@@ -59,7 +61,10 @@ async function createTaskAndWait(ctx: Ctx, step: HumanStep, actor: Actor, claime
         }
       }
       const inst = waiting ? null : await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
-      const taskId = data ? (await createTaskInTx(tx, actor, data, { instanceId: ctx.instance.id, stepRunId: stepRun.id, requesterId: ctx.instance.startedById })).id : existing!.id;
+      const link = { instanceId: ctx.instance.id, stepRunId: stepRun.id, requesterId: ctx.instance.startedById };
+      const taskIds: string[] = [];
+      for (const d of data) taskIds.push((await createTaskInTx(tx, actor, d, link)).id);
+      const taskId = taskIds[0] ?? existing!.id;
       await updateStepRunIf(tx, { id: stepRun.id, version: stepRun.version, statuses: ["RUNNING"] }, { status: "WAITING", output: { taskId } });
       if (inst) await markWaitingInTx(tx, running, inst);
       tx.audit(actor, {
@@ -82,7 +87,14 @@ async function createTaskAndWait(ctx: Ctx, step: HumanStep, actor: Actor, claime
  * requester is a fact (H2): the person who started the instance (or whose token did), or a literal
  * the definition's publisher wrote — never a value rendered from event or start data.
  */
-function taskOf(step: HumanStep, variables: Record<string, unknown>, startedById: string | null) {
+type Party = NonNullable<HumanStep["approvers"]>["of"][number];
+
+function partiesToAsk(step: HumanStep): (Party | null)[] {
+  if (!step.approvers) return [null];
+  return step.approvers.mode === "sequential" ? [step.approvers.of[0]!] : step.approvers.of;
+}
+
+function taskOf(step: HumanStep, variables: Record<string, unknown>, startedById: string | null, party: Party | null = null) {
   const context: Record<string, unknown> = {};
   for (const path of step.context) context[path] = getPath(variables, path) ?? null;
   const render = (t: string | undefined) => (t === undefined ? undefined : renderTemplate(t, variables).trim() || undefined);
@@ -90,19 +102,22 @@ function taskOf(step: HumanStep, variables: Record<string, unknown>, startedById
     title: render(step.title) ?? step.id,
     description: render(step.description),
     context,
-    candidateGroup: render(step.candidateGroup),
-    assignee: render(step.assignee),
+    candidateGroup: render(party ? party.candidateGroup : step.candidateGroup),
+    assignee: render(party ? party.assignee : step.assignee),
     routing: step.routing,
     // The starter travels as the process link's requesterId (createTaskInTx); a literal only without one.
     requestedBy: startedById ? undefined : step.requestedBy && !step.requestedBy.includes("{{") ? step.requestedBy : undefined,
     priority: step.priority,
     dueIn: step.due,
     escalation: step.escalation,
+    ...(step.form ? { form: step.form } : {}),
+    approvalsRequired: step.approvalsRequired,
+    requiredSkills: step.requiredSkills,
   };
 }
 
 // A decided task with its step run and instance, in one statement (the task's fields as "t.<name>").
-const TASK_CTX = `SELECT t."status"::text AS "t.status", t."outcome" AS "t.outcome", t."reason" AS "t.reason",
+const TASK_CTX = `SELECT t."status"::text AS "t.status", t."outcome" AS "t.outcome", t."reason" AS "t.reason", t."formValues" AS "t.formValues",
          (SELECT u."name" FROM "User" u WHERE u."id" = t."decidedById") AS "t.decidedBy",
          (t."status" = 'CANCELLED' AND EXISTS (SELECT 1 FROM "TaskEscalation" e WHERE e."taskId" = t."id" AND e."action" = 'fail')) AS "t.failedBySla",
          sr.*, ${INSTANCE_SELECT}
@@ -131,20 +146,71 @@ export async function decided(taskId: string, requestId?: string): Promise<StepR
     return transition("human expired", (tx) => finishStepInTx(tx, actor, ctx, ["WAITING"], { status: "FAILED", error, next: null, action: "step.failed", auditAfter: { taskId } }));
   }
   const step = ctx.step;
-  const decision = { outcome, reason, decidedBy: row["t.decidedBy"] as string | null, taskId };
+  let form = (row["t.formValues"] ?? null) as Record<string, unknown> | null;
+  let cancelOthers = false;
+  if (step.approvers) {
+    const party = await partyDecision(ctx, step, taskId, outcome!, actor);
+    if (party.wait) return party.wait;
+    form = party.form;
+    cancelOthers = true;
+  }
+  const decision = { outcome, reason, decidedBy: row["t.decidedBy"] as string | null, taskId, ...(form ? { form } : {}) };
+  // The form's answers (validated against the step's form when the task was decided) go on as variables.
+  const values = form;
+  const answers: [string, unknown][] = values && step.form ? step.form.filter((f) => values[f.id] !== undefined).map((f) => [step.writeBack?.[f.id] ?? f.id, values[f.id]]) : [];
   const next = step.next[outcome as "approve" | "reject"];
   const compensate = outcome === "reject" && step.compensateOnReject;
   const goesOn = !!next || compensate;
-  return transition(`human ${outcome}`, (tx) =>
-    finishStepInTx(tx, actor, ctx, ["WAITING"], {
+  return transition(`human ${outcome}`, async (tx) => {
+    // Any-of, or a rejection: the parties still asked are not needed any more.
+    if (cancelOthers) await cancelOpenTasksInTx(tx, actor, [ctx.stepRun.id], `Step "${step.id}" was ${outcome === "approve" ? "approved" : "decided"} by another approver`);
+    return finishStepInTx(tx, actor, ctx, ["WAITING"], {
       status: goesOn ? "COMPLETED" : "FAILED",
       output: decision,
       error: goesOn ? null : `Outcome "${outcome}" has no next step`,
-      assign: [[step.id, decision]],
+      assign: [[step.id, decision], ...answers],
       next: next ?? null,
       compensate,
       action: goesOn ? "step.completed" : "step.failed",
       auditAfter: { outcome, taskId, ...(compensate ? { compensate: true } : {}) },
-    }),
+    });
+  });
+}
+
+/**
+ * A party of a multi-party approval decided. An approval waits for the others (all-of) or asks the
+ * next party (sequential); the step finishes on a rejection, on an any-of approval, or once every
+ * party approved — with the parties' form answers merged in the order they were asked.
+ */
+async function partyDecision(ctx: Ctx, step: HumanStep, taskId: string, outcome: string, actor: ReturnType<typeof engineActor>): Promise<{ wait?: StepResult; form: Record<string, unknown> | null }> {
+  const approvers = step.approvers!;
+  const tasks = await query<{ id: string; status: string; outcome: string | null; formValues: Record<string, unknown> | null }>(
+    `SELECT "id", "status"::text AS "status", "outcome", "formValues" FROM "Task" WHERE "stepRunId" = $1 ORDER BY "createdAt", "id"`,
+    [ctx.stepRun.id],
   );
+  const form = Object.assign({}, ...tasks.filter((t) => t.status === "DECIDED").map((t) => t.formValues ?? {})) as Record<string, unknown>;
+  const merged = Object.keys(form).length ? form : null;
+  if (outcome !== "approve" || approvers.mode === "any") return { form: merged };
+  if (approvers.mode === "all") {
+    const open = tasks.filter((t) => t.status === "OPEN" || t.status === "INFO_REQUESTED").length;
+    return open ? { wait: skipped(`approved; ${open} more approval(s) needed`), form: merged } : { form: merged };
+  }
+  // Sequential: the next party, once, from the newest task's decision (a retried job finds it made).
+  const next = approvers.of[tasks.length];
+  if (!next) return { form: merged };
+  if (tasks[tasks.length - 1]?.id !== taskId) return { wait: skipped("the next approver was already asked"), form: merged };
+  let data: NewTask;
+  try {
+    data = validateNewTask(actor, taskOf(step, variablesOf(ctx), ctx.instance.startedById, next)).data;
+  } catch (e) {
+    if (!isAppError(e) || e.status >= 500) throw e;
+    const error = `Step "${step.id}" could not ask its next approver: ${e.message}`;
+    return { wait: await transition("human failed", (tx) => finishStepInTx(tx, actor, ctx, ["WAITING"], { status: "FAILED", error, next: null, action: "step.failed" })), form: merged };
+  }
+  const wait = await transition("human next approver", async (tx) => {
+    await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
+    const created = await createTaskInTx(tx, actor, data, { instanceId: ctx.instance.id, stepRunId: ctx.stepRun.id, requesterId: ctx.instance.startedById });
+    tx.audit(actor, { action: "step.waiting", subjectType: "instance", subjectId: ctx.instance.id, instanceId: ctx.instance.id, taskId: created.id, after: { stepId: step.id, stepRunId: ctx.stepRun.id, status: "WAITING", taskId: created.id, approver: tasks.length + 1 } });
+  });
+  return { wait, form: merged };
 }

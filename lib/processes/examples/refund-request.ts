@@ -1,0 +1,45 @@
+// The demo's refund request (issue #21, ADR 039): Sales files it from the request catalogue; a
+// finance team lead reviews it with the customer and amount in view, may ask the requester a
+// question, and approves an amount (written back to the instance as refund.approved).
+export function refundRequestDefinition() {
+  return {
+    key: "refund-request",
+    name: "Customer refund",
+    description: "Money back for a customer: damaged goods, a late delivery or a billing error.",
+    requesters: ["sales"],
+    startForm: [
+      { id: "customer", label: "Customer", type: "text", required: true, max: 200 },
+      { id: "orderNumber", label: "Order number", type: "text", help: "As on the invoice, e.g. SO-1042", max: 40 },
+      { id: "amount", label: "Amount to refund", type: "money", currency: "EUR", required: true, min: 0.01, max: 100000 },
+      {
+        id: "reason",
+        label: "Reason",
+        type: "select",
+        required: true,
+        options: [
+          { value: "damaged", label: "Damaged goods" },
+          { value: "late", label: "Late delivery" },
+          { value: "billing", label: "Billing error" },
+          { value: "other", label: "Something else" },
+        ],
+      },
+      { id: "explanation", label: "What happened", type: "textarea", required: true, max: 2000, when: { field: "reason", equals: "other" } },
+    ],
+    steps: [
+      {
+        id: "finance-review",
+        kind: "human",
+        name: "Finance review",
+        title: "Refund {{amount}} EUR to {{customer}}",
+        description: "Requested by Sales. Check the order, then approve the amount to pay back.",
+        context: ["customer", "orderNumber", "amount", "reason", "explanation"],
+        candidateGroup: "finance-leads",
+        due: "P2D",
+        form: [{ id: "approvedAmount", label: "Approved amount (EUR)", type: "money", required: true, min: 0 }],
+        writeBack: { approvedAmount: "refund.approved" },
+        next: { approve: "done", reject: "done" },
+      },
+      { id: "done", kind: "end" },
+    ],
+  };
+}

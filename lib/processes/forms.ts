@@ -1,0 +1,147 @@
+import { z } from "zod";
+
+// Forms: a process's start form (what a requester fills in) and a task's or human step's decision
+// form are one kind of thing. Pure zod, no server imports: the schema built by buildFormSchema
+// validates the browser form and the server's input alike (ADR 039). A field type is one entry of
+// FORM_FIELD_TYPES plus one case in fieldSchema (and one in the browser's field input): a `file`
+// field (attachments) is added that way.
+
+export const FORM_FIELD_TYPES = ["text", "textarea", "number", "money", "select", "boolean", "date"] as const;
+
+const fieldIdSchema = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/, "letters, digits and _ (start with a letter)");
+
+/** Show (and require) the field only when another, earlier field has one of these values. */
+const fieldConditionSchema = z
+  .object({
+    field: fieldIdSchema,
+    /** The other field's value, or one of a list of values (booleans and numbers compare as given). */
+    equals: z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number(), z.boolean()])).min(1)]),
+  })
+  .strict();
+export type FieldCondition = z.output<typeof fieldConditionSchema>;
+
+export const formFieldSchema = z
+  .object({
+    id: fieldIdSchema,
+    label: z.string().trim().min(1).max(120),
+    type: z.enum(FORM_FIELD_TYPES),
+    required: z.boolean().default(false),
+    /** number and money: smallest/largest value; text: shortest/longest length. */
+    min: z.number().optional(),
+    max: z.number().optional(),
+    /** select: the choices. */
+    options: z.array(z.object({ value: z.string().min(1).max(100), label: z.string().min(1).max(120) })).max(50).optional(),
+    /** money: the ISO 4217 currency the amount is in. */
+    currency: z.string().regex(/^[A-Z]{3}$/, "a three-letter currency code such as EUR").optional(),
+    help: z.string().max(300).optional(),
+    when: fieldConditionSchema.optional(),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    if (f.type === "select" && !f.options?.length) ctx.addIssue({ code: "custom", path: ["options"], message: "a select field needs options" });
+    if (f.min !== undefined && f.max !== undefined && f.min > f.max) ctx.addIssue({ code: "custom", path: ["min"], message: "min is above max" });
+    if (f.currency && f.type !== "money") ctx.addIssue({ code: "custom", path: ["currency"], message: "only a money field has a currency" });
+  });
+export type FormField = z.output<typeof formFieldSchema>;
+
+export const formDefinitionSchema = z
+  .array(formFieldSchema)
+  .min(1)
+  .max(30)
+  .superRefine((fields, ctx) => {
+    const seen = new Map<string, FormField>();
+    fields.forEach((f, i) => {
+      if (seen.has(f.id)) ctx.addIssue({ code: "custom", path: [i, "id"], message: `field id "${f.id}" is used twice` });
+      if (f.when) {
+        const other = seen.get(f.when.field);
+        if (!other) ctx.addIssue({ code: "custom", path: [i, "when", "field"], message: `"${f.when.field}" is not a field before "${f.id}"` });
+        else if (other.type === "select") {
+          const values = new Set(other.options!.map((o) => o.value));
+          for (const v of [f.when.equals].flat()) if (!values.has(String(v))) ctx.addIssue({ code: "custom", path: [i, "when", "equals"], message: `"${String(v)}" is not one of the options of "${other.id}"` });
+        }
+      }
+      seen.set(f.id, f);
+    });
+  });
+
+/** Empty inputs (""/null) count as "not given", so optional fields can be left blank in a browser form. */
+function blankToUndefined(v: unknown): unknown {
+  return v === "" || v === null ? undefined : v;
+}
+
+const toNumber = (v: unknown) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v);
+
+/** One field's value schema, as if the field were optional (required-ness is checked on the whole form). */
+function valueSchema(f: FormField): z.ZodType {
+  switch (f.type) {
+    case "text":
+    case "textarea": {
+      let t = z.string().trim();
+      const min = f.required ? Math.max(1, f.min ?? 1) : f.min;
+      if (min !== undefined) t = t.min(min, min > 1 ? `at least ${min} characters` : "required");
+      const max = f.max ?? (f.type === "textarea" ? 5000 : 2000);
+      return t.max(max, `at most ${max} characters`);
+    }
+    case "number":
+    case "money": {
+      let n = z.number({ error: "must be a number" });
+      if (f.min !== undefined) n = n.min(f.min, `must be at least ${f.min}`);
+      if (f.max !== undefined) n = n.max(f.max, `must be at most ${f.max}`);
+      // An amount has at most two decimals (cents); browser inputs deliver strings.
+      if (f.type === "money") n = n.refine((x) => Math.round(x * 100) === x * 100, "at most two decimals");
+      return z.preprocess(toNumber, n);
+    }
+    case "select": {
+      const values = (f.options ?? []).map((o) => o.value);
+      return z.string().refine((v) => values.includes(v), { message: `choose one of: ${values.join(", ")}` });
+    }
+    case "boolean":
+      return z.preprocess((v) => (v === "true" || v === "on" ? true : v === "false" ? false : v), z.boolean({ error: "must be yes or no" }));
+    case "date":
+      return z.iso.date({ error: "must be a date (YYYY-MM-DD)" });
+  }
+}
+
+/** Whether a conditional field applies, given the (parsed) values of the fields before it. */
+export function fieldVisible(f: FormField, values: Record<string, unknown>): boolean {
+  if (!f.when) return true;
+  const actual = values[f.when.field];
+  return [f.when.equals].flat().some((v) => v === actual || String(v) === String(actual ?? "\u0000"));
+}
+
+/**
+ * The one schema for a form: unknown keys are refused, each field typed and bounded; a field
+ * whose condition does not hold is neither required nor kept (its value is dropped).
+ */
+export function buildFormSchema(fields: readonly FormField[]) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const f of fields) shape[f.id] = z.preprocess(blankToUndefined, valueSchema(f).optional());
+  return z
+    .object(shape)
+    .strict()
+    .transform((values, ctx) => {
+      const out: Record<string, unknown> = {};
+      for (const f of fields) {
+        if (!fieldVisible(f, out)) continue;
+        const v = (values as Record<string, unknown>)[f.id];
+        if (v === undefined) {
+          if (f.required) ctx.addIssue({ code: "custom", path: [f.id], message: "required" });
+          continue;
+        }
+        out[f.id] = v;
+      }
+      return out;
+    });
+}
+
+export type FormValues = Record<string, string | number | boolean | undefined>;
+
+/** Field errors keyed by field id (first message each), for the browser form. */
+export function formErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? "(form)");
+    if (!(key in out)) out[key] = issue.message;
+  }
+  return out;
+}
