@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Choose a new password" };
 export default function ResetPasswordPage() {
   if (!env().PASSWORD_SIGNIN) notFound();
   return (
-    <AuthCard title="Choose a new password" lead="At least 10 characters. Every session signed in with your old password ends.">
+    <AuthCard title="Choose a new password" lead="At least 12 characters. Every session signed in with your old password ends.">
       <ResetPasswordForm />
     </AuthCard>
   );
