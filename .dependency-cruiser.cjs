@@ -44,6 +44,8 @@ const ALLOWED = {
   processes: ["db", "duration", "errors", "fields", "identity", "paths", "routing", "secrets", "sla"],
   tasks: ["audit", "batcher", "db", "duration", "env", "errors", "fields", "identity", "live", "logger", "metrics", "queues", "redis", "references", "routing", "sla"],
   comments: ["db", "errors", "identity", "live", "queues", "tasks"],
+  // Files on tasks, requests and comments (ADR 040): env for the limit and the object store.
+  attachments: ["db", "env", "errors", "identity", "tasks"],
   notifications: ["db", "env", "errors", "identity", "live", "logger", "queues", "references", "sla"],
   // secrets: webhook signing secrets are encrypted with the named secrets' cipher and key (review L5).
   webhooks: ["db", "env", "errors", "identity", "notifications", "outbound", "queues", "references", "secrets"],
