@@ -42,7 +42,7 @@ const ALLOWED = {
   sla: ["db", "duration", "errors", "identity", "queues"],
   routing: ["db", "duration", "errors", "fields", "identity", "rules"],
   processes: ["db", "duration", "errors", "fields", "identity", "paths", "routing", "secrets", "sla"],
-  tasks: ["audit", "batcher", "db", "duration", "env", "errors", "fields", "identity", "live", "logger", "metrics", "queues", "redis", "references", "routing", "sla"],
+  tasks: ["audit", "batcher", "db", "duration", "env", "errors", "fields", "identity", "live", "logger", "metrics", "processes", "queues", "redis", "references", "routing", "sla"],
   comments: ["db", "errors", "identity", "live", "queues", "tasks"],
   // Files on tasks, requests and comments (ADR 040): env for the limit and the object store.
   attachments: ["db", "env", "errors", "identity", "tasks"],
@@ -73,6 +73,8 @@ const CLIENT_SAFE = [
   "^lib/rules/(feel|columns|serialize)\\.ts$",
   "^lib/kpi/format\\.ts$",
   "^lib/processes/graph\\.ts$",
+  "^lib/processes/context-layout\\.ts$",
+  "^lib/tasks/context-schemas\\.ts$",
   "^lib/identity/permissions\\.ts$",
   "^lib/(errors|duration|fields|paths|references)\\.ts$",
   "^lib/generated/db/schema\\.ts$",

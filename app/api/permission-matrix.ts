@@ -86,6 +86,7 @@ export const ACCESS: Record<string, AccessRow> = {
   cancelTask: { rule: `${TASK_VIEW}; ${TEAM}` },
   claimTask: { checks: "tasks:decide", rule: `${TASK_VIEW}; a member of the task's group with its skills; ${SOD}` },
   listComments: { checks: "tasks:read", rule: TASK_VIEW },
+  getTaskCase: { checks: "tasks:read", rule: `${TASK_VIEW}; the case's other tasks, comments and earlier requests only as far as the caller can see them` },
   listTaskAttachments: { checks: "tasks:read", rule: TASK_VIEW },
   attachToTask: { checks: "tasks:comment", rule: `${TASK_VIEW}; type sniffed from the bytes (allow-list), size at most ATTACHMENTS_MAX_BYTES` },
   listInstanceAttachments: { checks: "tasks:read", rule: REQUEST_VIEW },

@@ -304,7 +304,7 @@ export function validateDefinition(raw: unknown): DefinitionResult {
     });
   }
   if (errors.length) return { ok: false, errors };
-  return { ok: true, document: { key: header.data.key, name: header.data.name, description: header.data.description, startOn: header.data.startOn, start, steps } };
+  return { ok: true, document: { key: header.data.key, name: header.data.name, description: header.data.description, startOn: header.data.startOn, start, steps, ...(header.data.contextLayout ? { contextLayout: header.data.contextLayout } : {}) } };
 }
 
 /** Text (YAML or JSON) or an already parsed object to a validated document. */

@@ -1,5 +1,6 @@
 import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
+import { contextLayoutSchema, type ContextLayout } from "./context-layout";
 import { queryInt, versionNumber } from "../fields";
 import { routingSchema } from "../routing/schemas";
 import { CONDITION_OPS, isPath } from "./expressions";
@@ -223,6 +224,8 @@ export const documentHeaderSchema = z
     /** The first step; defaults to the first in the list. */
     start: stepIdSchema.optional(),
     steps: z.array(z.unknown()).min(1, "a process needs at least one step").max(200),
+    /** How its tasks show the case (lib/processes/context-layout.ts). */
+    contextLayout: contextLayoutSchema.optional(),
   })
   .strict();
 
@@ -233,6 +236,7 @@ export interface ProcessDocument {
   startOn: string[];
   start: string;
   steps: Step[];
+  contextLayout?: ContextLayout;
 }
 
 /** One validation error; `step` names the step it is about (null for the document itself). */
