@@ -207,8 +207,6 @@ const envSchema = z.object({
   S3_ACCESS_KEY_ID: optionalText(z.string().min(1).max(256)),
   S3_SECRET_ACCESS_KEY: optionalText(z.string().min(1).max(256)),
   S3_FORCE_PATH_STYLE: z.enum(["true", "false", "1", "0", ""]).default("").transform((v) => v !== "false" && v !== "0"),
-  // E-mail action links (lib/email-actions): how long an approve/reject link in a task e-mail stays valid.
-  EMAIL_ACTION_TTL_HOURS: z.coerce.number().int().min(0).max(24 * 30).default(72),
   // Outgoing webhooks: attempts per delivery, the first retry's delay (doubling after that) and
   // the time a receiver has to answer.
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),

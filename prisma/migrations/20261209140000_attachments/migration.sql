@@ -1,4 +1,4 @@
--- Attachments on tasks, requests and comments, and e-mail action links (issue #21, ADR 040).
+-- Attachments on tasks, requests and comments (issue #21, ADR 040).
 
 -- CreateTable
 CREATE TABLE "Attachment" (
@@ -23,19 +23,6 @@ CREATE TABLE "Attachment" (
     CONSTRAINT "Attachment_store_check" CHECK (("store" = 'postgres' AND "content" IS NOT NULL) OR ("store" = 's3' AND "storageKey" IS NOT NULL))
 );
 
--- CreateTable
-CREATE TABLE "EmailActionLink" (
-    "id" TEXT NOT NULL,
-    "taskId" TEXT NOT NULL,
-    "userId" TEXT NOT NULL,
-    "outcome" TEXT NOT NULL,
-    "expiresAt" TIMESTAMP(3) NOT NULL,
-    "usedAt" TIMESTAMP(3),
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-
-    CONSTRAINT "EmailActionLink_pkey" PRIMARY KEY ("id")
-);
-
 -- CreateIndex
 CREATE INDEX "Attachment_taskId_createdAt_idx" ON "Attachment"("taskId", "createdAt");
 
@@ -45,9 +32,6 @@ CREATE INDEX "Attachment_instanceId_createdAt_idx" ON "Attachment"("instanceId",
 -- CreateIndex
 CREATE INDEX "Attachment_commentId_idx" ON "Attachment"("commentId");
 
--- CreateIndex
-CREATE INDEX "EmailActionLink_taskId_idx" ON "EmailActionLink"("taskId");
-
 -- AddForeignKey
 ALTER TABLE "Attachment" ADD CONSTRAINT "Attachment_taskId_fkey" FOREIGN KEY ("taskId") REFERENCES "Task"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -56,6 +40,3 @@ ALTER TABLE "Attachment" ADD CONSTRAINT "Attachment_instanceId_fkey" FOREIGN KEY
 
 -- AddForeignKey
 ALTER TABLE "Attachment" ADD CONSTRAINT "Attachment_commentId_fkey" FOREIGN KEY ("commentId") REFERENCES "Comment"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "EmailActionLink" ADD CONSTRAINT "EmailActionLink_taskId_fkey" FOREIGN KEY ("taskId") REFERENCES "Task"("id") ON DELETE CASCADE ON UPDATE CASCADE;
