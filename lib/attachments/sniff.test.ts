@@ -12,7 +12,7 @@ describe("sniffContentType", () => {
     ["WebP", bytes("RIFF\x10\x00\x00\x00WEBPVP8 "), "a.webp", "image/webp"],
     ["docx", bytes([0x50, 0x4b, 0x03, 0x04, 0x14]), "contract.DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"],
     ["CSV", bytes("invoice,amount\nINV-1,1200.50\n"), "lines.csv", "text/csv"],
-    ["UTF-8 text", bytes("Grüße, Lieferschein 42\n"), "note.txt", "text/plain"],
+    ["UTF-8 text", bytes([...Buffer.from("Grüße, Lieferschein 42\n", "utf8")]), "note.txt", "text/plain"],
   ])("%s from its bytes", (_name, data, filename, expected) => {
     expect(sniffContentType(data, filename)).toBe(expected);
   });
