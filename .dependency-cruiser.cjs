@@ -42,9 +42,12 @@ const ALLOWED = {
   sla: ["db", "duration", "errors", "identity", "queues"],
   routing: ["db", "duration", "errors", "fields", "identity", "rules"],
   processes: ["db", "duration", "errors", "fields", "identity", "paths", "routing", "secrets", "sla"],
-  // processes: the form machinery (lib/processes/forms.ts) task decision forms share with start forms.
+  // processes: the form machinery task decision forms share with start forms (lib/processes/forms.ts)
+  // and the context layout a task page shows (lib/processes/context-layout.ts).
   tasks: ["audit", "batcher", "db", "duration", "env", "errors", "fields", "identity", "live", "logger", "metrics", "processes", "queues", "redis", "references", "routing", "sla"],
   comments: ["db", "errors", "identity", "live", "queues", "tasks"],
+  // Files on tasks, requests and comments (ADR 040): env for the limit and the object store.
+  attachments: ["db", "env", "errors", "identity", "tasks"],
   notifications: ["db", "env", "errors", "identity", "live", "logger", "queues", "references", "sla"],
   // secrets: webhook signing secrets are encrypted with the named secrets' cipher and key (review L5).
   webhooks: ["db", "env", "errors", "identity", "notifications", "outbound", "queues", "references", "secrets"],
@@ -79,6 +82,8 @@ const CLIENT_SAFE = [
   "^lib/rules/(feel|serialize|dmn-versions)\\.ts$",
   "^lib/kpi/format\\.ts$",
   "^lib/processes/graph\\.ts$",
+  "^lib/processes/context-layout\\.ts$",
+  "^lib/tasks/context-schemas\\.ts$",
   "^lib/identity/permissions\\.ts$",
   "^lib/(errors|duration|fields|paths|references)\\.ts$",
   "^lib/generated/db/schema\\.ts$",

@@ -61,6 +61,9 @@ const secretsKeySchema = z
   .refine((s) => decodeSecretsKey(s) !== null, "must be 32 random bytes as base64 or hex (generate one with: openssl rand -base64 32)")
   .optional();
 
+/** The largest ATTACHMENTS_MAX_BYTES may be (the upload route's body limit is this plus the form's overhead). */
+export const ATTACHMENTS_MAX_BYTES_CEILING = 100 * 1024 * 1024;
+
 /** The values .env.example ships: fine for the demo, a known key anywhere else. */
 export const EXAMPLE_AUTH_SECRET = "dev-only-secret-change-me-0123456789abcdef";
 export const EXAMPLE_SECRETS_KEY = "ZGV2LW9ubHktYmF0b24tc2VjcmV0cy1rZXktMzJieXQ=";
@@ -193,6 +196,17 @@ const envSchema = z.object({
     .string()
     .regex(/^([^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, 'must be an address such as "Baton <baton@example.com>"')
     .default("Baton <baton@localhost>"),
+  // Attachments (lib/attachments, ADR 040): the largest file accepted, and where the bytes go —
+  // PostgreSQL (default) or an S3-compatible bucket (S3_BUCKET and the S3_* values then required;
+  // S3_ENDPOINT for MinIO, Ceph, R2 and the like; path-style addressing unless S3_FORCE_PATH_STYLE=false).
+  ATTACHMENTS_MAX_BYTES: z.coerce.number().int().min(1024).max(ATTACHMENTS_MAX_BYTES_CEILING).default(10 * 1024 * 1024),
+  ATTACHMENTS_STORE: z.enum(["postgres", "s3"]).default("postgres"),
+  S3_ENDPOINT: optionalText(z.url("must be a URL such as https://s3.eu-central-1.amazonaws.com or http://127.0.0.1:9000")),
+  S3_REGION: z.string().min(1).max(64).default("us-east-1"),
+  S3_BUCKET: optionalText(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)")),
+  S3_ACCESS_KEY_ID: optionalText(z.string().min(1).max(256)),
+  S3_SECRET_ACCESS_KEY: optionalText(z.string().min(1).max(256)),
+  S3_FORCE_PATH_STYLE: z.enum(["true", "false", "1", "0", ""]).default("").transform((v) => v !== "false" && v !== "0"),
   // Outgoing webhooks: attempts per delivery, the first retry's delay (doubling after that) and
   // the time a receiver has to answer.
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(8),
@@ -266,6 +280,12 @@ const envSchema = z.object({
     }
     if (!e.PASSWORD_SIGNIN && !e.OIDC_ISSUER) {
       ctx.addIssue({ code: "custom", path: ["PASSWORD_SIGNIN"], message: "is false but single sign-on is not configured (OIDC_ISSUER): nobody could sign in" });
+    }
+  })
+  .superRefine((e, ctx) => {
+    if (e.ATTACHMENTS_STORE !== "s3") return;
+    for (const name of ["S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const) {
+      if (!e[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required with ATTACHMENTS_STORE=s3" });
     }
   })
   .superRefine((e, ctx) => {

@@ -57,6 +57,13 @@ function invoice(n: number, vendor: string, amount: number, extra: Record<string
     vendorRisk: "low",
     receivedFrom: "ERP",
     documentUrl: `https://erp.acme.test/invoices/INV-${n}.pdf`,
+    invoiceDate: "2026-11-24",
+    // The three-way match the approver compares (context layout): invoice, PO, goods received.
+    quantity: 10,
+    poAmount: amount,
+    poQuantity: 10,
+    receivedAmount: amount,
+    receivedQuantity: 10,
     ...extra,
   };
 }
@@ -314,7 +321,8 @@ async function seedProcesses(priya: Actor, erp: Actor) {
   await setVersionSplit(priya, "invoice-approval", { versionA: 1, versionB: 2, percentB: 30 });
   const invoices = [
     { n: 5001, vendor: "Contoso Office Supply", amount: 420 },
-    { n: 5002, vendor: "Northwind Traders", amount: 2300 },
+    // Goods received short by one unit: the comparison marks it.
+    { n: 5002, vendor: "Northwind Traders", amount: 2300, extra: { receivedQuantity: 9, receivedAmount: 2070 } },
     { n: 5003, vendor: "Proseware Ltd", amount: 48000 },
   ];
   for (const i of invoices) {
@@ -324,7 +332,7 @@ async function seedProcesses(priya: Actor, erp: Actor) {
       type: INVOICE_RECEIVED,
       subject: `INV-${i.n}`,
       correlationKey: `INV-${i.n}`,
-      data: invoice(i.n, i.vendor, i.amount),
+      data: invoice(i.n, i.vendor, i.amount, "extra" in i ? i.extra : {}),
     });
   }
   await startInstance(priya, "vendor-master-sync", { variables: { since: "2026-11-25" }, businessKey: "nightly 2026-11-26" });

@@ -36,6 +36,8 @@ const { POST: verify } = await import("@/app/api/v1/audit/verify/route");
 const { POST: requestInfo } = await import("@/app/api/v1/tasks/[id]/request-info/route");
 const { POST: answer } = await import("@/app/api/v1/tasks/[id]/answer/route");
 const { POST: comment } = await import("@/app/api/v1/tasks/[id]/comments/route");
+const { POST: attachToTask } = await import("@/app/api/v1/tasks/[id]/attachments/route");
+const { POST: attachToInstance } = await import("@/app/api/v1/instances/[id]/attachments/route");
 const { POST: publishProcess } = await import("@/app/api/v1/processes/route");
 const { POST: startInstance } = await import("@/app/api/v1/processes/[key]/instances/route");
 const { POST: deprecate } = await import("@/app/api/v1/processes/[key]/versions/[n]/deprecate/route");
@@ -157,6 +159,16 @@ const alicesRequest = async () => {
   return { id: ((await res.json()) as { id: string }).id };
 };
 const processYaml = (key: string) => `key: ${key}\nname: Coverage process\nsteps:\n  - id: stamp\n    kind: set\n    assign: { stamped: true }\n    next: done\n  - id: done\n    kind: end\n`;
+/** A small PDF as a multipart upload (attachments). */
+const pdfUpload = () => ({
+  body: `--cov\r\nContent-Disposition: form-data; name="file"; filename="note.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n%%EOF\n\r\n--cov--\r\n`,
+  headers: { "content-type": "multipart/form-data; boundary=cov" },
+});
+/** A bare request (process instance) to attach to. */
+const bareInstance = async () => {
+  const def = await db().processDefinition.create({ data: { key: `cov-att-${uid()}`, version: 1, name: "Coverage", document: {} } });
+  return { id: (await db().processInstance.create({ data: { definitionId: def.id } })).id };
+};
 const publishedProcess = async () => {
   const key = `cov-${uid()}`;
   const res = await send({ as: { token: () => adminToken }, route: publishProcess as Route, raw: () => ({ body: processYaml(key), headers: { "content-type": "application/yaml" } }) }, `setup-${uid()}`);
@@ -306,6 +318,9 @@ const cases: { name: string; call: Call; status: number; actions: string[] }[] =
   { name: "verify the chain (auditor)", call: { as: { user: "auditor" }, route: verify as Route }, status: 200, actions: ["audit.verified"] },
   { name: "request info (person)", call: { as: { user: "alice" }, route: requestInfo as Route, params: async () => ({ id: (await aliceTask()).id }), body: () => ({ question: "Which purchase order is this for?" }) }, status: 200, actions: ["task.info_requested"] },
   { name: "answer (person asked)", call: { as: { user: "bob" }, route: answer as Route, params: waitingTask, body: () => ({ answer: "PO-1411" }) }, status: 200, actions: ["task.info_answered"] },
+  { name: "attach a file to a task (person)", call: { as: { user: "alice" }, route: attachToTask as Route, params: async () => ({ id: (await aliceTask()).id }), raw: pdfUpload }, status: 201, actions: ["attachment.added"] },
+  { name: "attach a file to a request (token)", call: { as: { token: () => adminToken }, route: attachToInstance as Route, params: bareInstance, raw: pdfUpload }, status: 201, actions: ["attachment.added"] },
+  { name: "attach HTML named .pdf (415)", call: { as: { user: "alice" }, route: attachToTask as Route, params: async () => ({ id: (await aliceTask()).id }), raw: () => ({ ...pdfUpload(), body: pdfUpload().body.replace("%PDF-1.4", "<html>") }) }, status: 415, actions: [] },
   { name: "comment (person)", call: { as: { user: "alice" }, route: comment as Route, params: async () => ({ id: (await aliceTask()).id }), body: () => ({ body: "Checked the delivery note." }) }, status: 201, actions: ["task.commented"] },
   { name: "publish a process (token)", call: { as: { token: () => adminToken }, route: publishProcess as Route, raw: () => ({ body: processYaml(`cov-${uid()}`), headers: { "content-type": "application/yaml" } }) }, status: 201, actions: ["process.published"] },
   { name: "start an instance (token)", call: { as: { token: () => adminToken }, route: startInstance as Route, params: async () => ({ key: await publishedProcess() }), body: () => ({ variables: { amount: 10 } }) }, status: 201, actions: ["instance.started"] },
@@ -414,6 +429,8 @@ const COVERED = new Set([
   "app/api/v1/tasks/[id]/request-info/route.ts",
   "app/api/v1/tasks/[id]/answer/route.ts",
   "app/api/v1/tasks/[id]/comments/route.ts",
+  "app/api/v1/tasks/[id]/attachments/route.ts",
+  "app/api/v1/instances/[id]/attachments/route.ts",
   "app/api/v1/tasks/bulk/route.ts",
   "app/api/v1/tasks/[id]/undo/route.ts",
   "app/api/v1/tokens/route.ts",

@@ -20,6 +20,7 @@ export interface AccessRow {
 const TASK_VIEW = "the task must be visible to the caller (a token: to its owner), else 404";
 const SOD = "never the requester, the creator or an earlier approver (SoD, four-eyes: `sodConflict`)";
 const TEAM = "admins anywhere; supervisors (and their tokens) only their teams' tasks";
+const REQUEST_VIEW = "the request must be visible to the caller (metrics:read or processes:manage, its starter, or someone who can see one of its tasks), else 404";
 
 export const ACCESS: Record<string, AccessRow> = {
   exportAuditLog: { rule: "supervisors: their teams' entries" },
@@ -97,6 +98,12 @@ export const ACCESS: Record<string, AccessRow> = {
   cancelTask: { rule: `${TASK_VIEW}; ${TEAM}` },
   claimTask: { checks: "tasks:decide", rule: `${TASK_VIEW}; a member of the task's group with its skills; ${SOD}` },
   listComments: { checks: "tasks:read", rule: TASK_VIEW },
+  getTaskCase: { checks: "tasks:read", rule: `${TASK_VIEW}; the case's other tasks, comments and earlier requests only as far as the caller can see them` },
+  listTaskAttachments: { checks: "tasks:read", rule: TASK_VIEW },
+  attachToTask: { checks: "tasks:comment", rule: `${TASK_VIEW}; type sniffed from the bytes (allow-list), size at most ATTACHMENTS_MAX_BYTES` },
+  listInstanceAttachments: { checks: "tasks:read", rule: REQUEST_VIEW },
+  attachToInstance: { checks: "tasks:comment", rule: `${REQUEST_VIEW}; as attachToTask` },
+  getAttachmentContent: { checks: "tasks:read", rule: "the task or request the file hangs on must be visible to the caller, else 404; every read audited" },
   addComment: { checks: "tasks:comment", rule: `${TASK_VIEW}; mentions only of people who can already see it` },
   decideTask: { checks: "tasks:decide", rule: `${TASK_VIEW}; the assignee or a group member; ${SOD}; four-eyes votes only from people` },
   getTaskEscalations: { checks: "tasks:read", rule: TASK_VIEW },

@@ -93,6 +93,8 @@ const ACTION_LABELS: Record<string, string> = {
   "decision_table.published": "Decision table published",
   "decision_table.evaluated": "Decision table evaluated",
   "task.commented": "Commented",
+  "attachment.added": "File attached",
+  "attachment.downloaded": "File opened",
   "audit.verified": "Chain verified",
   "audit.archived": "Entries archived",
   "token.created": "Token created",

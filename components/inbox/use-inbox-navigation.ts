@@ -2,6 +2,7 @@
 
 import { useCallback, useRef, useState, type RefObject } from "react";
 import type { TaskDto } from "@/lib/tasks/schemas";
+import { usePrefetchNeighbours } from "@/components/tasks/case-queries";
 
 const DESKTOP = "(min-width: 1024px)";
 /** On a wide screen the list and the open task sit side by side. */
@@ -27,6 +28,8 @@ export function useInboxNavigation({
   const [activeId, setActiveId] = useState<string | null>(null);
   const detailRef = useRef<HTMLElement>(null);
   const active = rows.find((r) => r.id === activeId) ?? rows.find((r) => r.id === selectedId) ?? rows[0] ?? null;
+  // The next j (or k) opens a task already in the cache: instant.
+  usePrefetchNeighbours(rows, active?.id);
 
   const moveBy = useCallback(
     (delta: number) => {

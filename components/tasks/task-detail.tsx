@@ -12,6 +12,8 @@ import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ContextView } from "./context-view";
+import { CaseAround, CaseDetails } from "./case-view";
+import { AttachmentsPanel } from "./attachments-panel";
 import { TaskTimeline } from "./task-timeline";
 import { EscalationPanel } from "./escalation-panel";
 import { EscalationBadge, PriorityBadge, SlaText, StatusBadge } from "./task-badges";
@@ -218,12 +220,15 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
         <h3 id={`details-${task.id}`} className="mb-3 text-sm font-semibold text-slate-900">
           Details
         </h3>
-        <ContextView context={task.context} />
+        <CaseDetails taskId={task.id} fallback={<ContextView context={task.context} />} />
         <details className="mt-4 text-sm">
           <summary className="cursor-pointer text-xs font-medium text-slate-500 hover:text-slate-800">Raw data (JSON)</summary>
           <pre className="mt-2 max-h-80 overflow-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100">{JSON.stringify(task.context, null, 2)}</pre>
         </details>
       </section>
+
+      <AttachmentsPanel taskId={task.id} canUpload={!!me.data?.permissions.includes("tasks:comment")} />
+      <CaseAround taskId={task.id} />
 
       <EscalationPanel task={task} />
 

@@ -304,8 +304,11 @@ export function validateDefinition(raw: unknown): DefinitionResult {
     });
   }
   if (errors.length) return { ok: false, errors };
-  const { key, name, description, startOn, startForm, requesters } = header.data;
-  return { ok: true, document: { key, name, description, startOn, start, ...(startForm ? { startForm } : {}), ...(requesters.length ? { requesters } : {}), steps } };
+  const { key, name, description, startOn, startForm, requesters, contextLayout } = header.data;
+  return {
+    ok: true,
+    document: { key, name, description, startOn, start, ...(startForm ? { startForm } : {}), ...(requesters.length ? { requesters } : {}), steps, ...(contextLayout ? { contextLayout } : {}) },
+  };
 }
 
 /** Text (YAML or JSON) or an already parsed object to a validated document. */

@@ -1,5 +1,6 @@
 import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
+import { contextLayoutSchema, type ContextLayout } from "./context-layout";
 import { queryInt, versionNumber } from "../fields";
 import { routingSchema } from "../routing/schemas";
 import { CONDITION_OPS, isPath } from "./expressions";
@@ -262,6 +263,8 @@ export const documentHeaderSchema = z
     /** Who may start it from the request catalogue: group keys, or "*" for every person. None: only operators (processes:manage) and machines start it. */
     requesters: z.array(requesterSchema).max(50).default([]),
     steps: z.array(z.unknown()).min(1, "a process needs at least one step").max(200),
+    /** How its tasks show the case (lib/processes/context-layout.ts). */
+    contextLayout: contextLayoutSchema.optional(),
   })
   .strict();
 
@@ -274,6 +277,7 @@ export interface ProcessDocument {
   startForm?: FormField[];
   requesters?: string[];
   steps: Step[];
+  contextLayout?: ContextLayout;
 }
 
 /** One validation error; `step` names the step it is about (null for the document itself). */

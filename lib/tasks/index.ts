@@ -12,6 +12,7 @@ export { getTaskEscalations } from "./escalations";
 export { fireDueEscalations, escalationActor, type FiredEscalation, type FiredBy } from "./escalate";
 export { EscalationBatcher, timerVerdict, sweepDueEscalations } from "./escalation-timers";
 export { canView, loadForAction, peopleWhoCannotSee } from "./access";
+export { getTaskCase } from "./context";
 export { heartbeat, leave, viewersOf, viewersOfMany } from "./presence";
 export { changeTask, addParticipants, LostRace, type TaskChange } from "./change";
 export { cancellationConsequences } from "./consequences";

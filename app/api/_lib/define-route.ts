@@ -50,7 +50,8 @@ export function defineRoute<S extends z.ZodObject | undefined = undefined, Publi
     const query = route.query ? Object.fromEntries(new URL(req.url).searchParams) : NO_QUERY;
     const body = isJsonBody(route.body) ? await readJson(req, { optional: route.body.required === false }) : undefined;
     // A body the handler parses itself is read here once (the router has buffered it), checked, and handed over.
-    const rawBody = route.body && !isJsonBody(route.body) ? await req.text() : undefined;
+    // A multipart upload (attachments) is binary: the handler reads its parts itself.
+    const rawBody = route.body && !isJsonBody(route.body) && !("multipart/form-data" in route.body.content) ? await req.text() : undefined;
     refuseUnstorableInput({ params, query, body: rawBody ?? body });
     return handler({
       req,

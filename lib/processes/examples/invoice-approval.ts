@@ -19,6 +19,38 @@ export function invoiceApprovalDefinition(erpUrl: string, opts: { authSecret?: s
     name: "Invoice approval",
     description: "ERP invoice → PO match → routed by amount → approval → posted to the ERP.",
     startOn: [INVOICE_RECEIVED],
+    // What the approver sees (ADR 040): the invoice, its PO, the three figures side by side, and
+    // the vendor's earlier invoices with how they were decided.
+    contextLayout: {
+      sections: [
+        {
+          title: "Invoice",
+          fields: [
+            { path: "invoiceNumber", label: "Invoice number" },
+            { path: "vendor", label: "Vendor" },
+            { path: "amount", label: "Amount", format: "money", currencyPath: "currency" },
+            { path: "invoiceDate", label: "Invoice date", format: "date" },
+            { path: "documentUrl", label: "In the ERP", format: "link" },
+          ],
+        },
+        {
+          title: "Purchase order",
+          fields: [
+            { path: "poNumber", label: "PO number" },
+            { path: "poMatched", label: "PO matched", format: "status" },
+          ],
+        },
+      ],
+      comparison: {
+        title: "Invoice vs purchase order vs goods received",
+        columns: ["Invoice", "Purchase order", "Goods received"],
+        rows: [
+          { label: "Amount", paths: ["amount", "poAmount", "receivedAmount"], format: "money", currencyPath: "currency" },
+          { label: "Quantity", paths: ["quantity", "poQuantity", "receivedQuantity"], format: "number" },
+        ],
+      },
+      history: { path: "vendor", label: "Vendor" },
+    },
     steps: [
       {
         id: "po-match",
