@@ -118,6 +118,8 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   // Web processes sharing PORT (server.ts forks them with node:cluster); one per core under load.
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  // An API node: server.ts serves /api/v1 only, without Next.js (docs/operations.md, scale-out).
+  API_ONLY: z.enum(["true", "false", "1", "0", ""]).default("").transform((v) => v === "true" || v === "1"),
   AUTH_SECRET: z.string({ error: "is required (generate one with: openssl rand -base64 32)" }).min(16, "must be at least 16 characters"),
   AUTH_URL: z.url("must be a URL such as http://localhost:3000").optional(),
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001),

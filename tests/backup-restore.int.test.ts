@@ -9,27 +9,17 @@ import os from "node:os";
 import path from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyMigrationsLikePrisma, auditVerify, createDatabase, dropDatabase, onServer, root, runOk, siblingUrl } from "./databases";
+import { asAppRole, auditVerify, createDatabase, dropDatabase, onServer, runOk, siblingUrl, useOwnDatabase } from "./databases";
 import { grantAppRole } from "@/scripts/lib/db-roles.mjs";
 import { killWorkerProcesses, startWorkerProcess, stopWorkerProcess } from "./worker-process";
 
-// Two databases of this test's own: the installation (src) and the one restored from its backup (dst).
-const src = siblingUrl("backup_src");
-const dst = siblingUrl("backup_dst");
-const asApp = (u: URL) => {
-  const app = new URL(process.env.DATABASE_URL!);
-  app.pathname = u.pathname;
-  return app;
-};
-await createDatabase(src);
-await applyMigrationsLikePrisma(src, path.join(root, "prisma", "migrations"));
-await grantAppRole({ ownerUrl: src.toString(), appUrl: asApp(src).toString() });
-// This file's services (the test itself, and the workers it starts) work on src; each side has a
-// Redis prefix of its own (removed in afterAll).
+// Two databases of this test's own: the installation (src, which this file's services and the
+// workers it starts use) and the one restored from its backup (dst), each with its Redis prefix.
 const runPrefix = process.env.REDIS_PREFIX!;
-process.env.DATABASE_URL = asApp(src).toString();
-process.env.DATABASE_OWNER_URL = src.toString();
-process.env.REDIS_PREFIX = `${runPrefix}_bsrc`;
+const own = await useOwnDatabase("bsrc");
+const src = own.owner;
+const dst = siblingUrl("backup_dst");
+const dstPrefix = `${runPrefix}_bdst`;
 
 const { db, makeTeam, uid } = await import("./helpers");
 const { createTask } = await import("@/lib/tasks");
@@ -53,14 +43,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   killWorkerProcesses();
-  const { disconnectDb } = await import("@/lib/db");
-  await disconnectDb();
-  await Promise.all([dropDatabase(src), dropDatabase(dst)]);
   const { redis } = await import("@/lib/redis");
-  for (const prefix of [`${runPrefix}_bsrc`, `${runPrefix}_bdst`]) {
-    const keys = await redis().keys(`${prefix}:*`);
-    if (keys.length) await redis().unlink(...keys);
-  }
+  const keys = await redis().keys(`${dstPrefix}:*`);
+  if (keys.length) await redis().unlink(...keys);
+  await own.cleanup();
+  await dropDatabase(dst);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -123,14 +110,14 @@ describe("backup and restore", () => {
     await createDatabase(dst);
     runOk("pg_restore", ["--exit-on-error", "--dbname", dst.toString(), file]);
     // The runbook's next step: the application role's rights (idempotent; restored grants already name it).
-    await grantAppRole({ ownerUrl: dst.toString(), appUrl: asApp(dst).toString() });
+    await grantAppRole({ ownerUrl: dst.toString(), appUrl: asAppRole(dst).toString() });
     expect(auditVerify(dst)).toMatch(/Audit chain intact: \d+ entries/);
 
     const dstWorker = await startWorkerProcess({
       ...fastLoops,
-      DATABASE_URL: asApp(dst).toString(),
+      DATABASE_URL: asAppRole(dst).toString(),
       DATABASE_OWNER_URL: dst.toString(),
-      REDIS_PREFIX: `${runPrefix}_bdst`,
+      REDIS_PREFIX: dstPrefix,
     });
     try {
       await onServer(dst, async (c) => {

@@ -101,3 +101,41 @@ export async function applyMigrationsLikePrisma(url: URL, dir: string): Promise<
   });
   return names;
 }
+
+/** The application role's URL of the database `owner` names (DATABASE_URL's user and password). */
+export function asAppRole(owner: URL): URL {
+  const app = new URL(process.env.DATABASE_URL!);
+  app.pathname = owner.pathname;
+  return app;
+}
+
+/**
+ * Gives the calling test file a fresh, migrated database `<run>_<suffix>` and Redis prefix
+ * `<run prefix>_<suffix>` of its own, and points this process's environment at them. Call it at
+ * the top of the file, before anything imports lib/ (lib/db and lib/env read the environment once).
+ * Returns the owner's URL and a cleanup for afterAll (drops the database, deletes the keys).
+ */
+export async function useOwnDatabase(suffix: string): Promise<{ owner: URL; app: URL; prefix: string; cleanup: () => Promise<void> }> {
+  const owner = siblingUrl(suffix);
+  const app = asAppRole(owner);
+  await createDatabase(owner);
+  await applyMigrationsLikePrisma(owner, path.join(root, "prisma", "migrations"));
+  const { grantAppRole } = await import("../scripts/lib/db-roles.mjs");
+  await grantAppRole({ ownerUrl: owner.toString(), appUrl: app.toString() });
+  const prefix = `${process.env.REDIS_PREFIX}_${suffix}`.slice(0, 64);
+  process.env.DATABASE_URL = app.toString();
+  process.env.DATABASE_OWNER_URL = owner.toString();
+  process.env.REDIS_PREFIX = prefix;
+  return {
+    owner,
+    app,
+    prefix,
+    cleanup: async () => {
+      const [{ disconnectDb }, { redis }] = await Promise.all([import("@/lib/db"), import("@/lib/redis")]);
+      await disconnectDb();
+      const keys = await redis().keys(`${prefix}:*`);
+      if (keys.length) await redis().unlink(...keys);
+      await dropDatabase(owner);
+    },
+  };
+}
