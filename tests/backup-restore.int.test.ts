@@ -9,14 +9,14 @@ import os from "node:os";
 import path from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { asAppRole, auditVerify, createDatabase, dropDatabase, onServer, runOk, siblingUrl, useOwnDatabase } from "./databases";
+import { asAppRole, auditVerify, createDatabase, dropDatabase, onServer, runOk, siblingUrl, ownDatabase } from "./databases";
 import { grantAppRole } from "@/scripts/lib/db-roles.mjs";
 import { killWorkerProcesses, startWorkerProcess, stopWorkerProcess } from "./worker-process";
 
 // Two databases of this test's own: the installation (src, which this file's services and the
 // workers it starts use) and the one restored from its backup (dst), each with its Redis prefix.
 const runPrefix = process.env.REDIS_PREFIX!;
-const own = await useOwnDatabase("bsrc");
+const own = await ownDatabase("bsrc");
 const src = own.owner;
 const dst = siblingUrl("backup_dst");
 const dstPrefix = `${runPrefix}_bdst`;

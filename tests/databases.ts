@@ -115,7 +115,7 @@ export function asAppRole(owner: URL): URL {
  * the top of the file, before anything imports lib/ (lib/db and lib/env read the environment once).
  * Returns the owner's URL and a cleanup for afterAll (drops the database, deletes the keys).
  */
-export async function useOwnDatabase(suffix: string): Promise<{ owner: URL; app: URL; prefix: string; cleanup: () => Promise<void> }> {
+export async function ownDatabase(suffix: string): Promise<{ owner: URL; app: URL; prefix: string; cleanup: () => Promise<void> }> {
   const owner = siblingUrl(suffix);
   const app = asAppRole(owner);
   await createDatabase(owner);

@@ -11,10 +11,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditVerify, useOwnDatabase } from "./databases";
+import { auditVerify, ownDatabase } from "./databases";
 import { freePort, killWorkerProcesses, startWorkerProcess } from "./worker-process";
 
-const own = await useOwnDatabase("scale");
+const own = await ownDatabase("scale");
 const { db, makeTeam, tokenFor, uid } = await import("./helpers");
 const { createTask } = await import("@/lib/tasks");
 const { redis } = await import("@/lib/redis");
