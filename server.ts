@@ -21,6 +21,10 @@ import { addressList } from "./lib/outbound/policy";
 import { loadRouteTree } from "./app/api/route-tree";
 
 const dev = process.argv.includes("--dev");
+// `--api-only` (or API_ONLY=true): an API node for machine traffic behind a load balancer — the
+// router serves /api/v1, anything else answers 404, and Next.js is not loaded (no build needed,
+// a fraction of the memory). The scale-out test runs its web processes this way.
+const apiOnly = process.argv.includes("--api-only");
 const portArg = process.argv.indexOf("-p");
 const hostArg = process.argv.indexOf("-H");
 const hostname = hostArg > 0 ? process.argv[hostArg + 1]! : (process.env.HOSTNAME ?? "0.0.0.0");
@@ -28,6 +32,7 @@ const hostname = hostArg > 0 ? process.argv[hostArg + 1]! : (process.env.HOSTNAM
 if (portArg > 0) process.env.PORT = process.argv[portArg + 1];
 envOrExit();
 const port = env().PORT;
+const nextFree = apiOnly || env().API_ONLY;
 
 const publicUrl = `http://${hostname === "0.0.0.0" ? "localhost" : hostname}:${port}`;
 
@@ -50,17 +55,21 @@ async function serveHere(): Promise<void> {
       res.end();
     };
     if (isApiRequest(req.url ?? "/")) api(req, res).catch(failed("api request failed"));
+    else if (!handle) res.writeHead(404, { "content-type": "text/plain" }).end("Not found: this process serves /api/v1 only\n");
     else if (!refuseUnboundedBody(req, res)) handle(req, res).catch(failed("next request failed"));
   });
-  // Next.js takes the server to answer its development WebSocket (HMR) upgrades on.
-  const app = next({ dev, hostname, port, dir: process.cwd(), httpServer: server });
-  const handle = app.getRequestHandler();
-  await app.prepare();
+  let handle: ReturnType<ReturnType<typeof next>["getRequestHandler"]> | null = null;
+  if (!nextFree) {
+    // Next.js takes the server to answer its development WebSocket (HMR) upgrades on.
+    const app = next({ dev, hostname, port, dir: process.cwd(), httpServer: server });
+    handle = app.getRequestHandler();
+    await app.prepare();
+  }
   // Longer than a load balancer's idle timeout, so it never reuses a socket we just closed.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.listen(port, hostname, () => {
-    if (cluster.isPrimary) console.log(`▲ Baton web ready on ${publicUrl}${dev ? " (development)" : ""}`);
+    if (cluster.isPrimary) console.log(`▲ Baton web ready on ${publicUrl}${dev ? " (development)" : ""}${nextFree ? " (API only)" : ""}`);
   });
   let stopping = false;
   const stop = () => {

@@ -115,12 +115,18 @@ const envSchema = z.object({
     .default("baton"),
   // How long a request waits for a free PostgreSQL connection before it answers 503 + Retry-After.
   DB_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  // false behind a transaction-pooling PgBouncer older than 1.21: hot statements run unnamed
+  // (a named prepared statement lives on one server connection, the next transaction may get
+  // another). 1.21+ with max_prepared_statements > 0 tracks them: leave it on. docs/operations.md.
+  DB_PREPARED_STATEMENTS: z.enum(["true", "false", "1", "0", ""]).default("").transform((v) => v !== "false" && v !== "0"),
   // Idempotency-Key (ADR 027): how long a request in progress holds its key. A retry after the
   // lease finds the key free again (the first attempt died); a retry within it gets 409.
   IDEMPOTENCY_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   // Web processes sharing PORT (server.ts forks them with node:cluster); one per core under load.
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  // An API node: server.ts serves /api/v1 only, without Next.js (docs/operations.md, scale-out).
+  API_ONLY: z.enum(["true", "false", "1", "0", ""]).default("").transform((v) => v === "true" || v === "1"),
   AUTH_SECRET: z.string({ error: "is required (generate one with: openssl rand -base64 32)" }).min(16, "must be at least 16 characters"),
   AUTH_URL: z.url("must be a URL such as http://localhost:3000").optional(),
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3001),

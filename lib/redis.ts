@@ -2,7 +2,7 @@ import { Redis, type RedisOptions } from "ioredis";
 import { env } from "./env";
 import { logger } from "./logger";
 
-const globalForRedis = globalThis as unknown as { batonRedis?: Redis };
+const globalForRedis = globalThis as unknown as { batonRedis?: Redis; batonRedisShared?: Set<Redis> };
 
 /**
  * A new connection. BullMQ workers need `maxRetriesPerRequest: null` (blocking commands);
@@ -29,7 +29,18 @@ export function redisKey(...parts: string[]): string {
   return [env().REDIS_PREFIX, ...parts].join(":");
 }
 
+/**
+ * A process-wide connection other than the shared one (the live-update subscription): closed by
+ * disconnectRedis with it.
+ */
+export function closeWithRedis(client: Redis): void {
+  (globalForRedis.batonRedisShared ??= new Set()).add(client);
+  client.once("end", () => globalForRedis.batonRedisShared?.delete(client));
+}
+
 export async function disconnectRedis(): Promise<void> {
+  for (const c of globalForRedis.batonRedisShared ?? []) await c.quit().catch(() => c.disconnect());
+  globalForRedis.batonRedisShared?.clear();
   if (globalForRedis.batonRedis) {
     await globalForRedis.batonRedis.quit().catch(() => undefined);
     globalForRedis.batonRedis = undefined;

@@ -5,6 +5,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { redis } from "@/lib/redis";
 import { liveChannel } from "@/lib/live/publish";
+import { liveHubState } from "@/lib/live/stream";
 import { claimTask, decideTask } from "@/lib/tasks";
 import { requestInfo } from "@/lib/tasks";
 import { groupTask, makeTeam, type Team } from "./helpers";
@@ -91,15 +92,17 @@ describe("GET /api/v1/stream", () => {
     expect(res.status).toBe(401);
   });
 
-  it("a group member receives {type, taskId, version} for a decision; an outsider does not; the subscriber goes away on disconnect", async () => {
-    const before = await subscribers();
+  it("a group member receives {type, taskId, version} for a decision; an outsider does not; both share the process's one subscription", async () => {
+    const before = liveHubState().streams;
     const alice = await openStream("alice");
     const outsider = await openStream("outsider");
     expect(alice.res.status).toBe(200);
     expect(alice.res.headers.get("content-type")).toMatch(/^text\/event-stream/);
     expect(await alice.waitFor((f) => f.event === "ready")).toBeTruthy();
     expect(await outsider.waitFor((f) => f.event === "ready")).toBeTruthy();
-    expect(await subscribers()).toBe(before + 2);
+    // One Redis subscription for the process, however many streams are open (issue #24).
+    expect(await subscribers()).toBe(1);
+    expect(liveHubState()).toEqual({ streams: before + 2, subscribed: true });
 
     const task = await groupTask(team);
     expect(await alice.waitFor(taskEvent(task.id, "task.created"))).toBeTruthy();
@@ -113,8 +116,9 @@ describe("GET /api/v1/stream", () => {
 
     await alice.close();
     await outsider.close();
-    for (let i = 0; i < 40 && (await subscribers()) > before; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(await subscribers()).toBe(before);
+    for (let i = 0; i < 40 && liveHubState().streams > before; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(liveHubState().streams).toBe(before);
+    expect(await subscribers()).toBe(1);
   });
 
   it("the person asked receives the info request even outside the group; a claim reaches the group", async () => {

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import pg from "pg";
 import { describe, expect, it } from "vitest";
+import { onServer } from "./databases";
 
 // `migrate deploy` must work on an empty database with the offline Prisma setup
 // (prisma.config.ts workarounds for prisma/orm#27403 and PL/pgSQL scripts).
@@ -13,16 +13,6 @@ const target = new URL(runUrl);
 target.pathname = `/${name}`;
 const admin = new URL(runUrl);
 admin.pathname = "/postgres";
-
-async function onServer<T>(url: URL, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url.toString() });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 describe("migrate deploy", () => {
   it("builds the schema and the audit trigger on an empty database", { timeout: 120_000 }, async () => {

@@ -101,7 +101,7 @@ const names = new StatementNames(1000);
 
 /** The prepared-statement name of a SQL text, or undefined to run it unnamed (see StatementNames). */
 export function statementName(text: string): string | undefined {
-  return names.nameFor(text);
+  return env().DB_PREPARED_STATEMENTS ? names.nameFor(text) : undefined;
 }
 
 /** Runs one statement outside a transaction: `sql` is an `sql` template, or text with $n values. */

@@ -5,7 +5,7 @@ import { env } from "../env";
 import { AppError } from "../errors";
 import { actorForUser } from "../identity/service";
 import { sessionRevocationChannel, type SessionRevocation } from "../identity/sessions";
-import { createRedis, redis, redisKey } from "../redis";
+import { closeWithRedis, createRedis, redis, redisKey } from "../redis";
 import { logger } from "../logger";
 import { scopeOf } from "../identity/scope";
 import { liveMessageSchema, mayReceive, sseFrame, type Viewer } from "./events";
@@ -64,9 +64,63 @@ export function endsStream(actor: Actor, ended: SessionRevocation): boolean {
 }
 
 /**
- * The body of GET /api/v1/stream: its own Redis subscriber, the events this actor may see,
- * a heartbeat comment (keeps proxies from closing an idle stream, and refreshes the actor's
- * groups), and cleanup when the client goes away.
+ * The live channels' one subscription in this process (issue #24): every open stream of the process
+ * listens on it, so a web process holds one Redis subscriber connection however many tabs are open
+ * (before, each stream held its own). Each process — whichever web process a decision was made on —
+ * publishes to the same channel, so every process sees every event and filters it per stream.
+ */
+type LiveListener = (channel: string, raw: string) => void;
+type LiveHub = { sub: Redis | null; ready: Promise<void> | null; listeners: Set<LiveListener> };
+// On globalThis: one per process even when a bundler loads this module twice (Next.js and the router).
+const hub: LiveHub = ((globalThis as unknown as { batonLiveHub?: LiveHub }).batonLiveHub ??= { sub: null, ready: null, listeners: new Set() });
+
+async function listenLive(listener: LiveListener): Promise<() => void> {
+  hub.listeners.add(listener);
+  if (!hub.ready) {
+    const sub = createRedis({ forWorker: true });
+    closeWithRedis(sub);
+    hub.sub = sub;
+    sub.on("message", (channel: string, raw: string) => {
+      for (const l of hub.listeners) l(channel, raw);
+    });
+    hub.ready = sub.subscribe(liveChannel(), sessionRevocationChannel()).then(
+      () => undefined,
+      (err: unknown) => {
+        // The next stream tries again with a fresh connection.
+        hub.ready = null;
+        hub.sub = null;
+        sub.disconnect();
+        throw err;
+      },
+    );
+  }
+  try {
+    await hub.ready;
+  } catch (err) {
+    hub.listeners.delete(listener);
+    throw err;
+  }
+  return () => void hub.listeners.delete(listener);
+}
+
+/** Streams open in this process, and whether it holds its one subscription (for tests and metrics). */
+export function liveHubState(): { streams: number; subscribed: boolean } {
+  return { streams: hub.listeners.size, subscribed: hub.sub !== null };
+}
+
+/** Closes the process's subscription (tests, shutdown); the next stream opens it again. */
+export async function closeLiveHub(): Promise<void> {
+  const sub = hub.sub;
+  hub.sub = null;
+  hub.ready = null;
+  hub.listeners.clear();
+  if (sub) await sub.quit().catch(() => sub.disconnect());
+}
+
+/**
+ * The body of GET /api/v1/stream: the events this actor may see, from the process's one Redis
+ * subscription, a heartbeat comment (keeps proxies from closing an idle stream, and refreshes the
+ * actor's groups), and cleanup when the client goes away.
  */
 export async function openLiveStream(actor: Actor, signal: AbortSignal, opts: { heartbeatMs?: number } = {}): Promise<Response> {
   const heartbeatMs = opts.heartbeatMs ?? 20_000;
@@ -75,7 +129,7 @@ export async function openLiveStream(actor: Actor, signal: AbortSignal, opts: { 
     await place.release();
     throw e;
   });
-  let sub: Redis | null = null;
+  let unlisten: (() => void) | null = null;
   let timer: ReturnType<typeof setInterval> | null = null;
   let closed = false;
   // Set in start() (which runs inside the constructor), used by cancel().
@@ -96,10 +150,9 @@ export async function openLiveStream(actor: Actor, signal: AbortSignal, opts: { 
         closed = true;
         if (timer) clearInterval(timer);
         signal.removeEventListener("abort", onAbort);
-        const s = sub;
-        sub = null;
+        unlisten?.();
+        unlisten = null;
         await place.release().catch(() => undefined);
-        if (s) await s.quit().catch(() => s.disconnect());
         try {
           controller.close();
         } catch {
@@ -110,9 +163,8 @@ export async function openLiveStream(actor: Actor, signal: AbortSignal, opts: { 
       signal.addEventListener("abort", onAbort);
       cleanupRef = cleanup;
 
-      sub = createRedis({ forWorker: true });
       const endedChannel = sessionRevocationChannel();
-      sub.on("message", (channel: string, raw: string) => {
+      const onMessage = (channel: string, raw: string) => {
         if (channel === endedChannel) {
           const ended = safeJson(raw) as SessionRevocation | null;
           if (ended && typeof ended.userId === "string" && endsStream(actor, { userId: ended.userId, sessionId: typeof ended.sessionId === "string" ? ended.sessionId : null })) {
@@ -126,9 +178,11 @@ export async function openLiveStream(actor: Actor, signal: AbortSignal, opts: { 
         if (!parsed.success) return;
         const { event, audience } = parsed.data;
         if (mayReceive(viewer, audience, event.type)) send(sseFrame(event));
-      });
+      };
       try {
-        await sub.subscribe(liveChannel(), endedChannel);
+        unlisten = await listenLive(onMessage);
+        // Closed while it waited for the subscription.
+        if (closed) unlisten();
       } catch (err) {
         logger.warn({ err: String(err) }, "live stream could not subscribe");
         send("retry: 10000\n\n");
