@@ -10,6 +10,6 @@ export const POST = defineRoute({
   params: instanceParams,
   body: { schema: withdrawRequestSchema },
   responses: { 200: { schema: requestDtoSchema } },
-  errors: [404, 409],
+  errors: [403, 404, 409],
   handler: async ({ actor, params, body }) => withdrawRequest(actor, params.id, body),
 });

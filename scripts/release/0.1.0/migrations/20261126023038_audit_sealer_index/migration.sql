@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "AuditEntry_chainIndex_seq_idx" ON "AuditEntry"("chainIndex", "seq");
