@@ -4,6 +4,10 @@ import { AuthCard } from "@/components/auth/auth-card";
 import { ResetPasswordForm } from "@/components/auth/reset-password-form";
 import { env } from "@/lib/env";
 
+// Rendered per request: the page's scripts carry the nonce of the CSP proxy.ts sets (a prerendered
+// page has none, and the browser refuses its scripts).
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = { title: "Choose a new password" };
 
 export default function ResetPasswordPage() {
