@@ -111,7 +111,8 @@ test.describe("supervisor console", () => {
     await expectNoSeriousViolations(sam, "the out-of-office dialog");
     await dialog.getByRole("button", { name: "Save" }).click();
     await expect(dialog).toBeHidden();
-    await expect(leo).toContainText("Away until");
+    // The row shows the absence with its dates (issue #22): "Away since <start> until <end>".
+    await expect(leo).toContainText(/Away since .+ until .+/);
     await expect(leo).toContainText("Covered by Dana Lee");
     await expectNoSeriousViolations(sam, "the team console");
     await sam.screenshot({ path: testInfo.outputPath("team-console-away.png"), fullPage: true });

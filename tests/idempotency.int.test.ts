@@ -92,7 +92,9 @@ describe("a web process killed mid-create", () => {
     const base = `http://127.0.0.1:${port}`;
     const leaseMs = 3000;
     let stderr = "";
-    child = spawn(path.resolve("node_modules/.bin/tsx"), ["server.ts", "--dev", "-p", String(port), "-H", "127.0.0.1"], {
+    // API only (no Next.js): nothing here needs a page, and a `next dev` would contend for the
+    // checkout's .next/dev lock with tests/web-server.int.test.ts in the other shard.
+    child = spawn(path.resolve("node_modules/.bin/tsx"), ["server.ts", "--api-only", "-p", String(port), "-H", "127.0.0.1"], {
       env: { ...process.env, NODE_ENV: "development", LOG_LEVEL: "warn", IDEMPOTENCY_LEASE_MS: String(leaseMs) },
       stdio: ["ignore", "ignore", "pipe"],
       detached: true,

@@ -93,9 +93,10 @@ export function TaskSignalsBanner({ task, meId }: { task: TaskDto; meId: string 
   const progress = approvalProgress(task, meId);
   if (!signals?.answer && !signals?.mention && !progress) return null;
   return (
+    // Notes, not live regions: the toast announces what just happened; these stay on the page.
     <div className="mt-4 space-y-2" data-testid="task-signals">
       {signals?.answer && (
-        <div role="status" className="rounded-lg bg-sky-50 px-3 py-2.5 text-sm text-sky-950 ring-1 ring-sky-200 ring-inset">
+        <div role="note" className="rounded-lg bg-sky-50 px-3 py-2.5 text-sm text-sky-950 ring-1 ring-sky-200 ring-inset">
           <p className="font-medium">
             <CornerDownLeft aria-hidden className="mr-1 inline size-4" />
             {answer ? `${answer.authorName} answered your question` : "Your question was answered"}
@@ -104,7 +105,7 @@ export function TaskSignalsBanner({ task, meId }: { task: TaskDto; meId: string 
         </div>
       )}
       {signals?.mention && (
-        <div role="status" className="rounded-lg bg-violet-50 px-3 py-2.5 text-sm text-violet-950 ring-1 ring-violet-200 ring-inset">
+        <div role="note" className="rounded-lg bg-violet-50 px-3 py-2.5 text-sm text-violet-950 ring-1 ring-violet-200 ring-inset">
           <p className="font-medium">
             <AtSign aria-hidden className="mr-1 inline size-4" />
             {mention ? `${mention.authorName} mentioned you` : "You were mentioned in a comment"}
@@ -113,7 +114,7 @@ export function TaskSignalsBanner({ task, meId }: { task: TaskDto; meId: string 
         </div>
       )}
       {progress && (
-        <div role="status" data-testid="approval-progress" className="rounded-lg bg-indigo-50 px-3 py-2.5 text-sm text-indigo-950 ring-1 ring-indigo-200 ring-inset">
+        <div role="note" data-testid="approval-progress" className="rounded-lg bg-indigo-50 px-3 py-2.5 text-sm text-indigo-950 ring-1 ring-indigo-200 ring-inset">
           <p className="font-medium">
             <UsersRound aria-hidden className="mr-1 inline size-4" />
             {progress.mine ? `Your approval recorded, ${progress.given} of ${progress.required}` : `${progress.given} of ${progress.required} approvals`}: a second approver must decide.

@@ -119,16 +119,28 @@ export function buildFormSchema(fields: readonly FormField[]) {
   return z
     .object(shape)
     .strict()
-    .transform((values, ctx) => {
+    .superRefine(
+      (values, ctx) => {
+        // A missing required field is reported beside every other field's error, so this runs
+        // even when another field failed (`when`); a field whose condition does not hold is not required.
+        if (!values || typeof values !== "object" || Array.isArray(values)) return;
+        const given = values as Record<string, unknown>;
+        const kept: Record<string, unknown> = {};
+        for (const f of fields) {
+          if (!fieldVisible(f, kept)) continue;
+          const v = blankToUndefined(given[f.id]);
+          if (v !== undefined) kept[f.id] = v;
+          else if (f.required) ctx.addIssue({ code: "custom", path: [f.id], message: "required" });
+        }
+      },
+      { when: () => true },
+    )
+    .transform((values) => {
       const out: Record<string, unknown> = {};
       for (const f of fields) {
         if (!fieldVisible(f, out)) continue;
         const v = (values as Record<string, unknown>)[f.id];
-        if (v === undefined) {
-          if (f.required) ctx.addIssue({ code: "custom", path: [f.id], message: "required" });
-          continue;
-        }
-        out[f.id] = v;
+        if (v !== undefined) out[f.id] = v;
       }
       return out;
     });
