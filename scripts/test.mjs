@@ -361,6 +361,22 @@ async function prepare() {
   return null;
 }
 
+/** Every test of a Playwright JSON report with its time (all attempts), for the "slowest" list. */
+function playwrightTimes(report, shard) {
+  const out = [];
+  const walk = (suite, titles) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        const ms = (t.results ?? []).reduce((sum, r) => sum + (r.duration ?? 0), 0);
+        out.push({ title: [...titles, spec.title].filter(Boolean).join(" › "), file: spec.file, ms, shard });
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child, [...titles, child.title === child.file ? "" : child.title]);
+  };
+  for (const suite of report?.suites ?? []) walk(suite, []);
+  return out;
+}
+
 function readJson(file) {
   try {
     return JSON.parse(readFileSync(file, "utf8"));
@@ -389,6 +405,7 @@ async function vitestSuite(project, env) {
   let failed = 0;
   let skipped = 0;
   const notes = [];
+  const fileTimes = [];
   for (const [i, { code, out }] of done.entries()) {
     const shard = parts > 1 ? `shard ${i + 1}: ` : "";
     const report = readJson(out);
@@ -413,6 +430,13 @@ async function vitestSuite(project, env) {
     passed += report.numPassedTests ?? 0;
     failed += shardFailed;
     skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+    for (const f of report.testResults ?? []) fileTimes.push({ file: path.relative(root, f.name), ms: (f.endTime ?? 0) - (f.startTime ?? 0), shard: i + 1 });
+  }
+  if (project === "integration") {
+    // Where the integration minutes go: per shard, then the slowest files.
+    const perShard = done.map((_, i) => fileTimes.filter((t) => t.shard === i + 1).reduce((sum, t) => sum + t.ms, 0));
+    console.log(`\n[test] integration file time per shard: ${perShard.map((ms, i) => `${i + 1}: ${seconds(ms)}`).join(", ")}; slowest:`);
+    for (const t of [...fileTimes].sort((a, b) => b.ms - a.ms).slice(0, 10)) console.log(`  ${seconds(t.ms).padStart(7)}  [${t.shard}] ${t.file}`);
   }
   record(project, { passed, failed, skipped, ms, note: notes.join("; ") || undefined });
 }
@@ -513,12 +537,14 @@ async function e2eSuite(build) {
   let failed = 0;
   let skipped = 0;
   const notes = [];
+  const times = [];
   envs.forEach((env, i) => {
     const shard = e2eShards > 1 ? `shard ${i + 1}: ` : "";
     const code = codes[i];
     const report = readJson(env.PLAYWRIGHT_JSON_OUTPUT_FILE);
     const logFile = i === 0 ? null : path.join(reportDir, `e2e-${i + 1}.log`);
     const { expected = 0, unexpected = 0, flaky = 0, skipped: skip = 0 } = report?.stats ?? {};
+    times.push(...playwrightTimes(report, i + 1));
     let shardFailed = report?.stats ? unexpected : 1;
     if (!report?.stats) notes.push(`${shard}playwright exited ${code} without a report`);
     if (flaky) notes.push(`${shard}${flaky} flaky`);
@@ -535,6 +561,10 @@ async function e2eSuite(build) {
     failed += shardFailed;
     skipped += skip;
   });
+  // Where the e2e minutes go (CI has a 20-minute budget): per shard, then the slowest tests.
+  const perShard = envs.map((_, i) => times.filter((t) => t.shard === i + 1).reduce((sum, t) => sum + t.ms, 0));
+  console.log(`\n[test] e2e test time per shard: ${perShard.map((ms, i) => `${i + 1}: ${seconds(ms)}`).join(", ")}; slowest:`);
+  for (const t of [...times].sort((a, b) => b.ms - a.ms).slice(0, 12)) console.log(`  ${seconds(t.ms).padStart(7)}  [${t.shard}] ${t.file} › ${t.title}`);
   record("e2e", { passed, failed, skipped, ms, note: notes.join("; ") || undefined });
 }
 
