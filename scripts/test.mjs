@@ -18,7 +18,7 @@
 //   BATON_TEST_SKIP_BUILD=1              e2e reuses the existing .next build (local iteration only)
 //   BATON_TEST_KEEP=1                    keep the databases and Redis keys for debugging
 //   BATON_TEST_SHARDS=2                  integration vitest processes side by side (1–4), each on its own database copy
-//   BATON_E2E_SHARDS=3                   Playwright processes side by side (1–4), each with its own copy of the seeded
+//   BATON_E2E_SHARDS=2                   Playwright processes side by side (1–4), each with its own copy of the seeded
 //                                        database, Redis prefix, web server, worker and ports (E2E_PORT + 10 × (i − 1))
 //   npm test -- <file filters…>          run only matching files: *.test.ts filters go to vitest,
 //                                        *.spec.ts filters to Playwright (auth setup always runs)
@@ -154,7 +154,7 @@ const shardDb = (i) => (i === 1 ? runId : `${runId}_s${i}`);
 const dbs = { integration: runId, e2e: `${runId}_e2e` };
 const prefixes = { integration: runId, e2e: `${runId}_e2e` };
 for (let i = 2; i <= shards; i++) prefixes[`integration${i}`] = shardDb(i);
-const requestedE2eShards = Math.max(1, Math.min(4, Number(process.env.BATON_E2E_SHARDS ?? 3) || 1));
+const requestedE2eShards = Math.max(1, Math.min(4, Number(process.env.BATON_E2E_SHARDS ?? 2) || 1));
 const e2eShardDb = (i) => (i === 1 ? dbs.e2e : `${dbs.e2e}_s${i}`);
 for (let i = 2; i <= requestedE2eShards; i++) prefixes[`e2e${i}`] = e2eShardDb(i);
 // A few chosen specs run in one process: a shard of them would cost a server start for little.
