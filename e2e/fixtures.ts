@@ -2,7 +2,7 @@
 // remember what they created so each test cleans up only its own data. Tasks cannot be deleted
 // (their audit entries are append-only), so cleanup cancels the ones still open; tokens are revoked.
 import path from "node:path";
-import { test as base, expect, type APIRequestContext, type APIResponse, type Page } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type APIResponse, type BrowserContext, type Page } from "@playwright/test";
 
 export const USERS = {
   maya: { email: "maya@acme.test", role: "MEMBER" },
@@ -53,15 +53,41 @@ type Fixtures = {
   createToken: (role: "ADMIN" | "SUPERVISOR" | "AUDITOR" | "MEMBER", opts?: { scopes?: string[] }) => Promise<CreatedToken>;
 };
 
-export const test = base.extend<Fixtures>({
-  asUser: async ({ browser }, provide) => {
-    const contexts: Awaited<ReturnType<typeof browser.newContext>>[] = [];
+type WorkerFixtures = {
+  /** One signed-in browser context per demo user for the whole worker (see asUser). */
+  userContexts: (name: UserName) => Promise<BrowserContext>;
+};
+
+export const test = base.extend<Fixtures, WorkerFixtures>({
+  // A person's context lives as long as the Playwright worker, so its HTTP cache (the app's
+  // immutable /_next/static chunks) and compiled scripts carry from one test to the next, as in a
+  // person's own browser: a fresh context per test fetched and compiled every chunk again, which
+  // was seconds per page load on CI's two cores. Each test still gets new pages, closed after it.
+  // Tests that sign in or out, or change what a context holds, use browser.newContext() themselves.
+  userContexts: [
+    async ({ browser }, provide) => {
+      const contexts = new Map<UserName, Promise<BrowserContext>>();
+      await provide((name) => {
+        let context = contexts.get(name);
+        if (!context) {
+          context = browser.newContext({ storageState: storageStatePath(name) });
+          contexts.set(name, context);
+        }
+        return context;
+      });
+      await Promise.all([...contexts.values()].map(async (c) => (await c).close()));
+    },
+    { scope: "worker" },
+  ],
+
+  asUser: async ({ userContexts }, provide) => {
+    const pages: Page[] = [];
     await provide(async (name) => {
-      const context = await browser.newContext({ storageState: storageStatePath(name) });
-      contexts.push(context);
-      return context.newPage();
+      const page = await (await userContexts(name)).newPage();
+      pages.push(page);
+      return page;
     });
-    await Promise.all(contexts.map((c) => c.close()));
+    await Promise.all(pages.map((p) => p.close()));
   },
 
   api: async ({ playwright, baseURL }, provide) => {

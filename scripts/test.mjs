@@ -332,16 +332,20 @@ function e2eShardEnv(i) {
 async function prepare() {
   log(`run ${runId}: databases ${[wants("integration") && dbs.integration, wants("e2e") && dbs.e2e].filter(Boolean).join(", ") || "(none)"} on ${pgHost}:${pgPort}`);
   if ((await run(process.execPath, ["scripts/prisma.mjs", "generate"], { DATABASE_URL: urlFor(dbs.integration), DATABASE_OWNER_URL: urlFor(dbs.integration) })) !== 0) return "prisma generate failed";
+  // The build needs the generated client, not the databases: it starts now, beside the migrations and the seed.
+  if (wants("e2e") && !interrupted) build = startBuild();
   const needed = [wants("integration") && "integration", wants("e2e") && "e2e"].filter(Boolean);
+  // One `migrate deploy`; a second database is a copy of the first (nothing is connected to it yet).
+  const [first, ...copies] = needed;
+  if (!first) return null;
+  await withAdmin((c) => c.query(`CREATE DATABASE "${dbs[first]}"`));
+  log(`migrate deploy → ${dbs[first]}${copies.length ? ` (copied to ${copies.map((w) => dbs[w]).join(", ")})` : ""}`);
+  const firstOwnerUrl = urlFor(dbs[first]);
+  if ((await run(process.execPath, ["scripts/prisma.mjs", "migrate", "deploy"], { DATABASE_URL: firstOwnerUrl, DATABASE_OWNER_URL: firstOwnerUrl })) !== 0) return `migrate deploy on ${dbs[first]} failed`;
   await withAdmin(async (c) => {
-    for (const which of needed) await c.query(`CREATE DATABASE "${dbs[which]}"`);
+    for (const which of copies) await c.query(`CREATE DATABASE "${dbs[which]}" TEMPLATE "${dbs[first]}"`);
   });
-  for (const which of needed) {
-    log(`migrate deploy → ${dbs[which]}`);
-    const ownerUrl = urlFor(dbs[which]);
-    if ((await run(process.execPath, ["scripts/prisma.mjs", "migrate", "deploy"], { DATABASE_URL: ownerUrl, DATABASE_OWNER_URL: ownerUrl })) !== 0) return `migrate deploy on ${dbs[which]} failed`;
-    await grantAppRole({ ownerUrl, appUrl: appUrlFor(dbs[which]) });
-  }
+  for (const which of needed) await grantAppRole({ ownerUrl: urlFor(dbs[which]), appUrl: appUrlFor(dbs[which]) });
   if (wants("integration") && shards > 1) {
     // A copy of the migrated database per extra shard (no one is connected to it yet).
     await withAdmin(async (c) => {
@@ -570,6 +574,8 @@ async function e2eSuite(build) {
 
 // --- 4. the suites -----------------------------------------------------------------------------
 let setupError = null;
+/** The background `next build` (startBuild), started by prepare() once the client is generated. */
+let build = null;
 try {
   setupError = await prepare();
 } catch (e) {
@@ -579,7 +585,6 @@ if (setupError) {
   console.error(`[test] ${setupError}`);
   record("setup", { passed: 0, failed: 1, ms: 0, note: setupError });
 } else {
-  const build = wants("e2e") && !interrupted ? startBuild() : null;
   if (wants("static") && !fileFilters.length && !interrupted) await staticSuite();
   if (wants("unit") && !interrupted) await vitestSuite("unit", common);
   if (suites.includes("tck") && !fileFilters.length && !interrupted) await tckSuite();
