@@ -115,6 +115,11 @@ describe("34-digit decimals between operations (ADR 046)", () => {
     expect(feel('duration("P2D") / duration("PT12H")')).toBe(4);
     expect(feel('duration("P1Y") / duration("P1M")')).toBe(12);
     expect(feel('duration("P1D") / 0')).toBe(null);
+    expect(feel('duration("P1Y") = duration("P365D")')).toBe(null);
+    expect(text('years and months duration(date("2011-12-22"), date("2013-08-24"))')).toBe("P1Y8M");
+    expect(text('date("2021-01-01") + duration("PT36H")')).toBe("2021-01-02");
+    expect(text('date and time("2021-01-02T10:00:00@Europe/Paris") - date and time("2021-01-01T10:00:00Z")')).toBe("PT23H");
+    expect(feel('date and time("2021-01-02T10:00:00Z") - date and time("2021-01-01T10:00:00")')).toBe(null);
   });
 
   it("leaves the evaluator as the nearest JavaScript number (JSON out), and takes JSON numbers as they are", () => {

@@ -1567,6 +1567,10 @@ function equals(a, b, strict = false) {
         return a.every((element, idx) => equals(element, b[idx]));
     }
     if (aType === 'duration') {
+        // Baton: a years and months and a days and time duration are different types
+        if (a.yearsMonths !== b.yearsMonths) {
+            return strict ? false : null;
+        }
         return durationEquals(a, b);
     }
     if (aType === 'context') {
