@@ -48,6 +48,25 @@ function routingTable(key: string, change?: (m: DecisionTableModel) => void): st
   return modelToDmnXml(m);
 }
 
+/** A DMN 1.3 model of literal expressions, a BKM and a context: no decision table. */
+function literalOnlyModel(id: string): string {
+  return `<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="defs_${id}" name="Fees ${id}" namespace="https://baton.test/fees/${id}">
+  <inputData id="amount_${id}" name="Amount"><variable name="Amount" typeRef="number"/></inputData>
+  <businessKnowledgeModel id="rate_${id}" name="Rate">
+    <encapsulatedLogic id="rate_fn_${id}"><formalParameter name="a" typeRef="number"/><literalExpression id="rate_body_${id}"><text>if a &lt; 1000 then 0.015 else 0.0125</text></literalExpression></encapsulatedLogic>
+  </businessKnowledgeModel>
+  <decision id="fee_${id}" name="Fee">
+    <informationRequirement id="ir1_${id}"><requiredInput href="#amount_${id}"/></informationRequirement>
+    <knowledgeRequirement id="kr1_${id}"><requiredKnowledge href="#rate_${id}"/></knowledgeRequirement>
+    <literalExpression id="fee_expr_${id}"><text>Amount * Rate(Amount)</text></literalExpression>
+  </decision>
+  <decision id="quote_${id}" name="Quote">
+    <informationRequirement id="ir2_${id}"><requiredDecision href="#fee_${id}"/></informationRequirement>
+    <context id="quote_ctx_${id}"><contextEntry><variable name="fee"/><literalExpression id="quote_fee_${id}"><text>Fee</text></literalExpression></contextEntry></context>
+  </decision>
+</definitions>`;
+}
+
 async function upload(xml: string) {
   const res = await call(uploadRoute, { xml });
   expect(res.status, await res.clone().text()).toBe(201);
@@ -218,6 +237,17 @@ describe("bad uploads and permissions", () => {
     expect(json.status).toBe(415);
     const big = await call(uploadRoute, { xml: `<definitions>${" ".repeat(2 * 1024 * 1024)}</definitions>` });
     expect(big.status).toBe(413);
+  });
+
+  it("refuses a model without a decision table (literal expressions, a BKM, a context), saying what it has and what to do", async () => {
+    const id = uid();
+    const res = await call(uploadRoute, { xml: literalOnlyModel(id) });
+    expect(res.status).toBe(422);
+    const problem = (await res.json()) as { code: string; elementId: string; detail: string };
+    expect(problem).toMatchObject({ code: "DMN_INVALID", elementId: `defs_${id}` });
+    expect(problem.detail).toContain(`The model "Fees ${id}" has no decision tables: its decisions are "Fee" (a literal expression), "Quote" (a context), 1 business knowledge model.`);
+    expect(problem.detail).toContain("Add a decision table to the model");
+    expect(await db().decisionTable.findMany({ where: { modelName: `Fees ${id}` } })).toEqual([]);
   });
 
   it("only rules:edit (admins) may upload, read or evaluate tables", async () => {

@@ -1,5 +1,5 @@
-import Decimal from "decimal.js";
 import { AppError } from "../errors";
+import { compareNumbers, FeelDecimal, feelNumber, isNumber, type FeelNumber } from "./feel/feelin/index.js";
 import { evaluateExpression, fromFeelValue, listedValues, matchesUnaryTests } from "./feel";
 import type { DecisionTableModel, MatchedRule, TableRule } from "./schemas";
 
@@ -135,17 +135,17 @@ function aggregate(model: DecisionTableModel, matches: Match[]): unknown {
   const values = matches.map((m) => m.output[name]).filter((v) => v !== null && v !== undefined);
   // DMN 1.3 §8.2.11: COUNT is the number of distinct outputs.
   if (model.aggregation === "COUNT") return new Set(values.map((v) => JSON.stringify(fromFeelValue(v)))).size;
-  const bad = values.find((v) => typeof v !== "number");
+  const bad = values.find((v) => !isNumber(v));
   if (bad !== undefined) {
     throw evaluationError(`COLLECT ${model.aggregation} needs numeric outputs, but "${name}" is ${JSON.stringify(bad)}.`, {
       elementId: model.outputs[0]!.id,
       rules: matches.map((m) => m.rule.id),
     });
   }
-  const nums = values as number[];
+  const nums = values as FeelNumber[];
   if (nums.length === 0) return null;
   // Summed in decimal, as FEEL numbers are: 0.1 + 0.2 is 0.3, not 0.30000000000000004.
-  if (model.aggregation === "SUM") return nums.reduce((a, b) => a.plus(b), new Decimal(0)).toNumber();
-  if (model.aggregation === "MIN") return Math.min(...nums);
-  return Math.max(...nums);
+  if (model.aggregation === "SUM") return feelNumber(nums.reduce<InstanceType<typeof FeelDecimal>>((a, b) => a.plus(b), new FeelDecimal(0)));
+  const sign = model.aggregation === "MIN" ? -1 : 1;
+  return nums.reduce((best, n) => (compareNumbers(n, best) * sign > 0 ? n : best));
 }

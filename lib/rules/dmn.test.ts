@@ -64,10 +64,26 @@ describe("parseDmn", () => {
     expect(e.message).toContain("<weirdThing> is not supported");
     expect(e.details).toEqual({ elementId: "w1" });
     const literal = await rejection(`<definitions xmlns="${DMN13_NS}" id="d" namespace="x"><decision id="fee"><literalExpression id="le"><text>1</text></literalExpression></decision></definitions>`);
-    expect(literal.message).toContain("The document has no decision tables");
+    expect(literal.message).toContain(`The model "d" has no decision tables: its decisions are "fee" (a literal expression).`);
     expect(literal.details).toEqual({ elementId: "d" });
     const service = await rejection(`<definitions xmlns="${DMN13_NS}" id="d" namespace="x"><knowledgeSource id="k1" name="Policy"/><weirdDecision id="w2"/></definitions>`);
     expect(service.details).toEqual({ elementId: "w2" });
+  });
+
+  it("refuses a model without a decision table, naming its decisions and what to do (ADR 046)", async () => {
+    const e = await rejection(`<definitions xmlns="${DMN13_NS}" id="defs" name="Fees" namespace="https://baton.test/fees">
+  <inputData id="amount" name="Amount"/>
+  <businessKnowledgeModel id="rate" name="Rate"><encapsulatedLogic id="rate_fn"><formalParameter name="a"/><literalExpression id="rate_body"><text>0.01</text></literalExpression></encapsulatedLogic></businessKnowledgeModel>
+  <decision id="fee" name="Fee"><literalExpression id="fee_expr"><text>Amount * 0.01</text></literalExpression></decision>
+  <decision id="quote" name="Quote"><context id="quote_ctx"><contextEntry><variable name="fee"/><literalExpression id="q1"><text>1</text></literalExpression></contextEntry></context></decision>
+  <decision id="open" name="Open"/>
+</definitions>`);
+    expect(e).toMatchObject({ code: "DMN_INVALID", status: 422, details: { elementId: "defs" } });
+    expect(e.message).toBe(
+      'The model "Fees" has no decision tables: its decisions are "Fee" (a literal expression), "Quote" (a context), "Open" (no logic), 1 business knowledge model. ' +
+        "Baton versions, tests and publishes a model through its decision tables, and a process step or routing calls a decision of the model through one of them (by the table's key, then any decision by name). " +
+        "Add a decision table to the model (for example the decision that uses these), then upload it again.",
+    );
   });
 
   it("rejects a FEEL syntax error with the cell's id", async () => {

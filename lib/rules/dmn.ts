@@ -46,11 +46,42 @@ export async function parseDmnUpload(xml: string): Promise<DmnUpload> {
     validateModel(table);
     tables.push(table);
   }
-  if (tables.length === 0) throw dmnError("The document has no decision tables: Baton stores and publishes decisions whose logic is a decision table (with the decisions and knowledge they require).", model.definitionsId);
+  if (tables.length === 0) throw dmnError(noTableMessage(model), model.definitionsId);
   if (!model.namespace.trim()) throw dmnError("The <definitions> element needs a namespace: with its name it identifies the model.", model.definitionsId);
   return { namespace: model.namespace, modelName: model.name, dmnVersion: model.dmnVersion, tables };
 }
 
+const LOGIC_NAMES: Record<string, string> = {
+  literal: "a literal expression",
+  context: "a context",
+  relation: "a relation",
+  list: "a list",
+  invocation: "an invocation",
+  function: "a function definition",
+  conditional: "a conditional",
+  filter: "a filter",
+  iterator: "an iterator",
+};
+
+/**
+ * Why a model without any decision table is refused (ADR 046): Baton versions, tests and publishes
+ * decision tables, and a process step or routing reaches a model through one of its tables (then
+ * any decision of the model, by name). The message says what the model has and what to do.
+ */
+function noTableMessage(model: Awaited<ReturnType<typeof parseDecisionModel>>): string {
+  const decisions = model.elements.filter((e) => e.kind === "decision");
+  const bkms = model.elements.filter((e) => e.kind === "bkm").length;
+  const named = (model.name || "").trim() ? `The model "${model.name}"` : "The document";
+  if (decisions.length === 0 && bkms === 0) return `${named} has no decision tables (and no decisions): Baton stores and publishes decisions whose logic is a decision table.`;
+  const listed = decisions.slice(0, 5).map((d) => `"${d.name || d.id}" (${d.logic ? (LOGIC_NAMES[d.logic.kind] ?? d.logic.kind) : "no logic"})`);
+  const more = decisions.length > 5 ? ` and ${decisions.length - 5} more` : "";
+  const knowledge = bkms > 0 ? `, ${bkms} business knowledge model${bkms === 1 ? "" : "s"}` : "";
+  return (
+    `${named} has no decision tables: its decisions are ${listed.join(", ")}${more}${knowledge}. ` +
+    `Baton versions, tests and publishes a model through its decision tables, and a process step or routing calls a decision of the model through one of them (by the table's key, then any decision by name). ` +
+    `Add a decision table to the model (for example the decision that uses these), then upload it again.`
+  );
+}
 
 /**
  * Everything Baton checks before it accepts a table, in reading order: structure, then each

@@ -7,9 +7,11 @@ import {
   dateAndTime,
   duration,
   evaluate,
+  isNumber,
   parseExpression,
   parseUnaryTests,
   time,
+  toJsNumber,
   unaryTest,
   type EvalContext,
 } from "./feel/feelin/index.js";
@@ -129,7 +131,7 @@ function literalType(node: TreeCursorNode, text: string): FeelType | null {
 export function feelTypeOf(value: unknown): FeelType | null {
   if (value === null || value === undefined) return null;
   if (typeof value === "string") return "string";
-  if (typeof value === "number") return "number";
+  if (isNumber(value)) return "number";
   if (typeof value === "boolean") return "boolean";
   if (value instanceof FeelDateTime) return "dateTime";
   if (value instanceof FeelDate) return "date";
@@ -148,7 +150,7 @@ export function toFeelValue(value: unknown, type: FeelType): { value: unknown } 
   try {
     switch (type) {
       case "number":
-        return typeof value === "number" && Number.isFinite(value) ? { value } : bad("a number");
+        return isNumber(value) && (typeof value !== "number" || Number.isFinite(value)) ? { value } : bad("a number");
       case "string":
         return typeof value === "string" ? { value } : bad("a string");
       case "boolean":
@@ -177,10 +179,14 @@ function checked(v: unknown, what: string): { value: unknown } | { error: string
   return v === null || v === undefined ? { error: `expected ${what}` } : { value: v };
 }
 
-/** A FEEL value as plain JSON: temporal values as their ISO strings, ranges and functions as text. */
+/**
+ * A FEEL value as plain JSON: temporal values as their ISO strings, ranges and functions as text.
+ * A number leaves as the nearest JavaScript number to its decimal value (ADR 046).
+ */
 export function fromFeelValue(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (typeof value === "number" || typeof value === "string" || typeof value === "boolean") return value;
+  if (isNumber(value)) return toJsNumber(value);
   if (Array.isArray(value)) return value.map(fromFeelValue);
   const t = feelTypeOf(value);
   if (t === "date" || t === "time" || t === "dateTime" || t === "duration") return String(value);

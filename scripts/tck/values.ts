@@ -1,4 +1,4 @@
-import { isFunction } from "../../lib/rules/feel/feelin/index.js";
+import { feelNumber, isFunction } from "../../lib/rules/feel/feelin/index.js";
 import Decimal from "decimal.js";
 import { feelTypeOf, toFeelValue } from "../../lib/rules/feel";
 import { child, childrenNamed, type XmlNode } from "./xml";
@@ -35,7 +35,8 @@ function readScalar(v: XmlNode): unknown {
 
 function numberOf(text: string): unknown {
   if (text === "NaN" || text === "INF" || text === "-INF") return null;
-  return Number(text);
+  // the decimal the TCK wrote, 34 digits and all
+  return feelNumber(text);
 }
 
 /** Why `actual` is not the TCK's `expected`, or null when they agree. */
@@ -51,7 +52,7 @@ export function compareTckValue(actual: unknown, expected: unknown): string | nu
     }
     return null;
   }
-  if (typeof expected === "number") return numbersAgree(actual, expected) ? null : "different number";
+  if (typeof expected === "number" || Decimal.isDecimal(expected)) return numbersAgree(actual, expected) ? null : "different number";
   if (typeof expected === "string" || typeof expected === "boolean") return actual === expected ? null : `different ${typeof expected}`;
   const t = feelTypeOf(expected);
   if (t && t !== "any") return feelTypeOf(actual) === t && String(actual) === String(expected) ? null : `different ${t}`;
@@ -76,10 +77,10 @@ export function compareTckValue(actual: unknown, expected: unknown): string | nu
  * 562.707359373292 where the 34-digit decimal result is 562.70735937326592…), so an exact
  * comparison would fail correct decimal arithmetic.
  */
-function numbersAgree(actual: unknown, expected: number): boolean {
+function numbersAgree(actual: unknown, expected: unknown): boolean {
   const a = typeof actual === "number" ? new Decimal(actual) : Decimal.isDecimal(actual) ? (actual as Decimal) : null;
   if (!a) return false;
-  const e = new Decimal(expected);
+  const e = new Decimal(expected as Decimal.Value);
   if (a.equals(e)) return true;
   if (e.isZero()) return a.abs().lte(1e-12);
   return a.minus(e).abs().div(e.abs()).lte(1e-12);

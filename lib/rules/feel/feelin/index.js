@@ -1,32 +1,140 @@
 /*
  * feelin 8.2.0 (https://github.com/nikku/feelin, MIT licence: see LICENSE beside this file),
- * vendored by Baton with one change: FEEL numbers follow decimal arithmetic (DMN 1.5 §10.3.2.3:
- * IEEE 754-2008 Decimal128, 34 significant digits, round half even). Values stay JavaScript
- * numbers, but every arithmetic operation, aggregation and rounding function computes on the
- * decimal value of its operands with decimal.js and returns the nearest number to the decimal
- * result, so 0.1 + 0.2 = 0.3 and 10 ** -5 = 0.00001. Every changed place is marked "Baton:".
- * Tests: lib/rules/feel/feelin.test.ts.
+ * vendored by Baton. Every changed place is marked "Baton:". The changes:
+ * - FEEL numbers are decimals (DMN 1.5 §10.3.2.3: IEEE 754-2008 Decimal128, 34 significant
+ *   digits, round half even), kept as decimals between operations (ADR 046): a JavaScript number
+ *   where one denotes the value exactly, a FeelDecimal (decimal.js) otherwise; arithmetic,
+ *   comparisons, equality, ranges and the number built-ins take both.
+ * - durations scale by numbers and divide by durations; every range function of §10.3.4.7;
+ *   negative and long years in dates; the `x` flag of matches and replace.
+ * Tests: lib/rules/feel/feelin.test.ts, and the DMN TCK (npm run tck).
  */
 import { Temporal } from 'temporal-polyfill';
 import Decimal from 'decimal.js';
 import { normalizeContextKey, parser, trackVariables } from 'lezer-feel';
 import { has as has$1 } from 'min-dash';
 
-// Baton: decimal arithmetic on FEEL numbers (Decimal128: 34 digits, round half even).
-const FeelDecimal = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -7, toExpPos: 21 });
+// Baton: FEEL numbers are decimals (DMN 1.5 §10.3.2.3: IEEE 754-2008 Decimal128, 34 significant
+// digits, round half even). A FEEL number is held in one of two forms, and the form is canonical:
+// - a JavaScript number, standing for the decimal it prints as (`String(n)`, the shortest
+//   round-trip form: 0.1 is the decimal 0.1). Every decimal of up to 15 significant digits, and
+//   every JSON number, has this form; arithmetic on it takes fast paths where doubles are exact
+//   (safe integers) and comparisons of two such numbers are exact (the shortest form is monotonic);
+// - a FeelDecimal (decimal.js, 34 digits) when the decimal value has no such number: 1 / 3 is
+//   0.3333333333333333333333333333333333, kept as is for the next operation.
+// `feelNumber` picks the form; `isNumber` accepts both; `toJsNumber` leaves the evaluator.
+const FeelDecimal = Decimal.clone({ precision: 34, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -7, toExpPos: 21, minE: -6176, maxE: 6144 });
+/** The canonical FEEL number of a decimal.js value (or null when it is not finite). */
 function decimalResult(d) {
-    return d.isFinite() ? d.toNumber() : null;
+    if (!d.isFinite()) {
+        return null;
+    }
+    if (d.isZero()) {
+        return 0;
+    }
+    if (!(d instanceof FeelDecimal)) {
+        d = new FeelDecimal(d);
+    }
+    const n = d.toNumber();
+    if (!Number.isFinite(n) || n === 0) {
+        return d;
+    }
+    // up to 15 significant digits every decimal survives the trip through a double
+    if (d.sd() <= 15 && d.e < 300 && d.e > -300) {
+        return n;
+    }
+    return new FeelDecimal(n).eq(d) ? n : d;
+}
+/** A FEEL number from a JavaScript number, a numeric string or a decimal.js value; null if not a finite number. */
+function feelNumber(value) {
+    if (typeof value === 'number') {
+        return Number.isFinite(value) ? (value === 0 ? 0 : value) : null;
+    }
+    if (value instanceof FeelDecimal) {
+        return value;
+    }
+    try {
+        return decimalResult(new FeelDecimal(value));
+    }
+    catch (_a) {
+        return null;
+    }
+}
+function toDecimal(n) {
+    return n instanceof FeelDecimal ? n : new FeelDecimal(n);
+}
+/** The nearest JavaScript number to a FEEL number (how a decimal leaves the evaluator). */
+function toJsNumber(n) {
+    return n instanceof FeelDecimal ? n.toNumber() : n;
 }
 function decimalOp(a, b, op) {
-    return decimalResult(op(new FeelDecimal(a), new FeelDecimal(b)));
+    return decimalResult(op(toDecimal(a), toDecimal(b)));
+}
+/** -1, 0 or 1: the order of two FEEL numbers. */
+function compareNumbers(a, b) {
+    if (typeof a === 'number' && typeof b === 'number') {
+        return a < b ? -1 : a > b ? 1 : 0;
+    }
+    return toDecimal(a).cmp(toDecimal(b));
+}
+function numbersEqual(a, b) {
+    if (typeof a === 'number' && typeof b === 'number') {
+        return a === b;
+    }
+    // the forms are canonical: a number and a FeelDecimal are never equal
+    return a instanceof FeelDecimal && b instanceof FeelDecimal && a.eq(b);
+}
+function addNumbers(a, b) {
+    if (typeof a === 'number' && typeof b === 'number' && Number.isInteger(a) && Number.isInteger(b)) {
+        const r = a + b;
+        if (Number.isSafeInteger(r)) {
+            return r;
+        }
+    }
+    return decimalOp(a, b, (x, y) => x.plus(y));
+}
+function subtractNumbers(a, b) {
+    if (typeof a === 'number' && typeof b === 'number' && Number.isInteger(a) && Number.isInteger(b)) {
+        const r = a - b;
+        if (Number.isSafeInteger(r)) {
+            return r === 0 ? 0 : r;
+        }
+    }
+    return decimalOp(a, b, (x, y) => x.minus(y));
+}
+function multiplyNumbers(a, b) {
+    if (typeof a === 'number' && typeof b === 'number' && Number.isInteger(a) && Number.isInteger(b)) {
+        const r = a * b;
+        if (Number.isSafeInteger(r)) {
+            return r === 0 ? 0 : r;
+        }
+    }
+    return decimalOp(a, b, (x, y) => x.times(y));
+}
+function divideNumbers(a, b) {
+    if (b === 0) {
+        return null;
+    }
+    if (typeof a === 'number' && typeof b === 'number' && Number.isSafeInteger(a) && Number.isSafeInteger(b) && a % b === 0) {
+        const r = a / b;
+        return r === 0 ? 0 : r;
+    }
+    return decimalOp(a, b, (x, y) => x.div(y));
+}
+function isIntegerNumber(n) {
+    return typeof n === 'number' ? Number.isInteger(n) : n instanceof FeelDecimal && n.isInteger();
 }
 // Baton: n rounded to `scale` decimal places with a decimal.js rounding mode.
 function roundScaled(n, scale, rounding) {
+    scale = toJsNumber(scale);
     if (!Number.isInteger(scale) || Math.abs(scale) > 6176) {
         return null;
     }
-    const factor = new FeelDecimal(10).pow(scale);
-    return decimalResult(new FeelDecimal(n).times(factor).toDecimalPlaces(0, rounding).div(factor));
+    if (scale >= 0) {
+        return decimalResult(toDecimal(n).toDecimalPlaces(scale, rounding));
+    }
+    const factor = new FeelDecimal(10).pow(-scale);
+    return decimalResult(toDecimal(n).div(factor).toDecimalPlaces(0, rounding).times(factor));
 }
 
 function notImplemented(thing) {
@@ -110,7 +218,8 @@ const REFERENCE_DATE = Temporal.PlainDate.from('1970-01-01');
 class FeelDate {
     constructor(value) {
         this.value = value;
-        this.iso = this.value.toString();
+        // Baton: FEEL's spelling of years beyond 0000–9999
+        this.iso = feelYear(this.value.toString());
         // the raw Temporal value is an implementation detail; keep it
         // non-enumerable so structural equality and serialization rely on
         // the canonical `iso` string rather than the underlying value
@@ -184,7 +293,8 @@ class FeelDateTime {
     constructor(value, zone = null) {
         this.value = value;
         this.zone = zone;
-        this.iso = this.value.toString() + (this.zone === null ? '' : zoneSuffix(this.zone));
+        // Baton: FEEL's spelling of years beyond 0000–9999
+        this.iso = feelYear(this.value.toString()) + (this.zone === null ? '' : zoneSuffix(this.zone));
         // the raw Temporal value is an implementation detail; keep it
         // non-enumerable so structural equality and serialization rely on
         // the canonical `iso` string rather than the underlying value
@@ -559,6 +669,43 @@ function hasTimeComponent(d) {
     return !!(hours || minutes || seconds || milliseconds);
 }
 // arithmetic ////////////////////////////////////////////////////////
+// Baton: a duration in its unit as a decimal: months for a years and months duration, seconds
+// (with nanoseconds) for a days and time duration.
+function durationMagnitude(d) {
+    if (d.yearsMonths) {
+        return new FeelDecimal(d.value.years * 12 + d.value.months);
+    }
+    const { days, hours, minutes, seconds, milliseconds, microseconds, nanoseconds } = d.value;
+    return new FeelDecimal(((days * 24 + hours) * 60 + minutes) * 60 + seconds)
+        .plus(new FeelDecimal(milliseconds * 1e6 + microseconds * 1e3 + nanoseconds).div(1e9));
+}
+function durationOfMagnitude(m, yearsMonths) {
+    if (yearsMonths) {
+        const months = m.trunc().toNumber();
+        return new FeelDuration(Temporal.Duration.from({ years: Math.trunc(months / 12), months: months % 12 }), true);
+    }
+    const sign = m.isNegative() ? -1 : 1;
+    const abs = m.abs();
+    const seconds = abs.trunc();
+    const nanos = abs.minus(seconds).times(1e9).trunc().toNumber();
+    return new FeelDuration(Temporal.Duration.from({ seconds: sign * seconds.toNumber(), nanoseconds: sign * nanos }), false);
+}
+// Baton: duration * number, number * duration, duration / number
+function scaleDuration(d, n, divide) {
+    if (divide && n === 0) {
+        return null;
+    }
+    const m = durationMagnitude(d);
+    return durationOfMagnitude(divide ? m.div(toDecimal(n)) : m.times(toDecimal(n)), d.yearsMonths);
+}
+// Baton: duration / duration (of the same kind) is a number
+function divideDurations(a, b) {
+    if (a.yearsMonths !== b.yearsMonths) {
+        return null;
+    }
+    const divisor = durationMagnitude(b);
+    return divisor.isZero() ? null : decimalResult(durationMagnitude(a).div(divisor));
+}
 /**
  * Add (`sign > 0`) or subtract (`sign < 0`) a duration from a temporal
  * instant, returning a new temporal instant.
@@ -569,8 +716,10 @@ function hasTimeComponent(d) {
 function addDuration(temporal, dur, sign) {
     const d = sign < 0 ? dur.value.negated() : dur.value;
     if (isDate(temporal)) {
+        // Baton: a date plus or minus a duration is a date (DMN 1.5 §10.3.2.3.6: the date
+        // of the date's midnight UTC moved by the duration)
         if (hasTimeComponent(dur)) {
-            return new FeelDateTime(temporal.value.toPlainDateTime().add(d), 'UTC');
+            return new FeelDate(temporal.value.toPlainDateTime().add(d).toPlainDate());
         }
         return new FeelDate(temporal.value.add(d));
     }
@@ -597,6 +746,16 @@ function addDuration(temporal, dur, sign) {
 function subtractTemporals(a, b) {
     if (isTime(a) && isTime(b)) {
         return new FeelDuration(a.value.since(b.value));
+    }
+    // Baton: a date counts as midnight UTC; a zoned and a local value have no difference (null);
+    // two zoned values differ by their instants
+    const zonedA = isDate(a) || isZoned(a);
+    const zonedB = isDate(b) || isZoned(b);
+    if (zonedA !== zonedB) {
+        return null;
+    }
+    if (zonedA) {
+        return new FeelDuration(Temporal.Duration.from({ milliseconds: toComparable(a) - toComparable(b) }), false);
     }
     const left = toPlainDateTime(a);
     const right = toPlainDateTime(b);
@@ -630,7 +789,8 @@ function addDurations(a, b, sign) {
  * The <years and months duration> between two dates.
  */
 function yearsAndMonthsDuration(from, to) {
-    return new FeelDuration(from.value.until(to.value, { largestUnit: 'month' }), true);
+    // Baton: whole months only (the days left over are dropped, DMN 1.5 §10.3.4.6)
+    return new FeelDuration(from.value.until(to.value, { largestUnit: 'month', smallestUnit: 'month', roundingMode: 'trunc' }), true);
 }
 // conversions ///////////////////////////////////////////////////////
 function toPlainDateTime(temporal) {
@@ -675,6 +835,11 @@ function combine(date, time) {
  * invalid input.
  */
 function dateFrom(year, month, day) {
+    // Baton: FEEL numbers may be decimals
+    [year, month, day] = [year, month, day].map(toJsNumber);
+    if (![year, month, day].every(Number.isInteger)) {
+        return null;
+    }
     try {
         return new FeelDate(Temporal.PlainDate.from({ year, month, day }, { overflow: 'reject' }));
     }
@@ -691,7 +856,11 @@ function dateFrom(year, month, day) {
  */
 function timeFrom(hour, minute, second, offset = null) {
     try {
-        const value = Temporal.PlainTime.from({ hour, minute, second }, { overflow: 'reject' });
+        // Baton: FEEL numbers may be decimals; the seconds may have a fraction
+        [hour, minute, second] = [hour, minute, second].map(toJsNumber);
+        const wholeSecond = Math.floor(second);
+        const nanos = Math.round((second - wholeSecond) * 1e9);
+        const value = Temporal.PlainTime.from({ hour, minute, second: wholeSecond, millisecond: Math.floor(nanos / 1e6), microsecond: Math.floor(nanos / 1e3) % 1000, nanosecond: nanos % 1000 }, { overflow: 'reject' });
         const zone = offset ? offsetZone(offset) : null;
         if (zone !== null) {
             const offsetSeconds = offsetZoneSeconds(zone);
@@ -735,8 +904,10 @@ function offsetZone(offset) {
  * Returns `null` if the input is not a valid date.
  */
 function parseDate(str) {
-    if (str.startsWith('-')) {
-        throw notImplemented('negative date');
+    // Baton: negative and five-or-more-digit years (DMN 1.5 §10.3.2.3.5)
+    str = extendedYear(str);
+    if (str === null) {
+        return null;
     }
     try {
         return new FeelDate(Temporal.PlainDate.from(str));
@@ -770,8 +941,10 @@ function parseTime(str) {
  * `...Z`, `...@Europe/Paris`).
  */
 function parseDateTime(str) {
-    if (str.startsWith('-')) {
-        throw notImplemented('negative date');
+    // Baton: negative and five-or-more-digit years (DMN 1.5 §10.3.2.3.5)
+    str = extendedYear(str);
+    if (str === null) {
+        return null;
     }
     const { value: parsedValue, zone } = splitZone(str);
     let value = parsedValue;
@@ -787,6 +960,27 @@ function parseDateTime(str) {
     catch (_a) {
         return null;
     }
+}
+// Baton: FEEL writes years as `-2017` or `12345`; Temporal reads the ISO extended form
+// (`-002017`, `+012345`). Null for a malformed year (a leading zero beyond four digits, a year
+// ISO cannot hold).
+function extendedYear(str) {
+    const match = /^(-?)(\d+)(?=-)/.exec(str);
+    if (!match) {
+        return str;
+    }
+    const [whole, sign, digits] = match;
+    if (!sign && digits.length === 4) {
+        return str;
+    }
+    if (digits.length < 4 || (digits.length > 4 && digits.startsWith('0')) || digits.length > 6) {
+        return null;
+    }
+    return (sign ? '-' : '+') + digits.padStart(6, '0') + str.slice(whole.length);
+}
+// Baton: the FEEL spelling of an extended year: `-002017-02-28` is `-2017-02-28`
+function feelYear(iso) {
+    return iso.replace(/^([+-])(\d{6})/, (_m, sign, digits) => (sign === '-' ? '-' : '') + String(Number(digits)).padStart(4, '0'));
 }
 // public factories //////////////////////////////////////////////////
 /**
@@ -922,6 +1116,10 @@ function comparable(value) {
  * `1`.
  */
 function cmp(a, b) {
+    // Baton: numbers compare as decimals
+    if (isNumber(a) && isNumber(b)) {
+        return compareNumbers(a, b);
+    }
     const ca = comparable(a);
     const cb = comparable(b);
     if (ca < cb) {
@@ -991,43 +1189,7 @@ function rangeIncludesRange(container, value) {
     return startOk && endOk;
 }
 // relations (used by built-in range functions) //////////////////////
-/**
- * Whether `a` is (entirely) before `b`. Both operands may be a point or
- * a {@link FeelRange}.
- */
-function before(a, b) {
-    if (a instanceof FeelRange && b instanceof FeelRange) {
-        const c = cmp(a.end, b.start);
-        return c < 0 || (c === 0 && (!a['end included'] || !b['start included']));
-    }
-    if (a instanceof FeelRange) {
-        const c = cmp(a.end, b);
-        return c < 0 || (c === 0 && !a['end included']);
-    }
-    if (b instanceof FeelRange) {
-        const c = cmp(b.start, a);
-        return c > 0 || (c === 0 && !b['start included']);
-    }
-    return cmp(a, b) < 0;
-}
-/**
- * Whether range `a` meets range `b`, i.e. `a` ends exactly where `b`
- * starts, both inclusive.
- */
-function meets(a, b) {
-    return (cmp(a.end, b.start) === 0 &&
-        a['end included'] === true &&
-        b['start included'] === true);
-}
-/**
- * Whether `range` includes the given point or range.
- */
-function includes(range, value) {
-    if (!(range instanceof FeelRange)) {
-        return false;
-    }
-    return rangeIncludes(range, value);
-}
+// Baton: the range relations (before, meets, includes…) are `rel` below the builtins
 // iteration /////////////////////////////////////////////////////////
 const CHARS = Array.from('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ');
 const CHAR_TO_INDEX = new Map(CHARS.map((c, i) => [c, i]));
@@ -1038,7 +1200,8 @@ function rangeMap(range, fn) {
         return [];
     }
     if (valueType === 'number' && start !== null && end !== null) {
-        return numberRangeMap(start, end, range['start included'], range['end included'], fn);
+        // Baton: iteration counts in JavaScript numbers
+        return numberRangeMap(toJsNumber(start), toJsNumber(end), range['start included'], range['end included'], fn);
     }
     if (valueType === 'string' && start !== null && end !== null) {
         const values = charRangeValues(start, end, range['start included'], range['end included']);
@@ -1349,7 +1512,8 @@ function typeCast(obj, type) {
     return null;
 }
 function isNumber(obj) {
-    return typeof obj === 'number';
+    // Baton: a FEEL number is a JavaScript number or a FeelDecimal
+    return typeof obj === 'number' || obj instanceof FeelDecimal;
 }
 function isString(obj) {
     return typeof obj === 'string';
@@ -1403,6 +1567,10 @@ function equals(a, b, strict = false) {
         return a.every((element, idx) => equals(element, b[idx]));
     }
     if (aType === 'duration') {
+        // Baton: a years and months and a days and time duration are different types
+        if (a.yearsMonths !== b.yearsMonths) {
+            return strict ? false : null;
+        }
         return durationEquals(a, b);
     }
     if (aType === 'context') {
@@ -1419,12 +1587,18 @@ function equals(a, b, strict = false) {
             equals(a.start, b.start) === true &&
             equals(a.end, b.end) === true);
     }
+    // Baton: numbers compare as decimals
+    if (aType === 'number') {
+        return numbersEqual(a, b);
+    }
     if (a == b) {
         return true;
     }
     return aType === bType ? false : null;
 }
 
+// Baton: what number(from) reads, after the separators are removed
+const NUMBER_PATTERN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 // 10.3.4 Built-in functions
 const builtins = {
     // 10.3.4.1 Conversion functions
@@ -1440,8 +1614,9 @@ const builtins = {
         if (decimalSeparator && decimalSeparator !== '.') {
             from = from.split('.').join('#').split(decimalSeparator).join('.');
         }
-        const number = +from;
-        if (isNaN(number)) {
+        // Baton: the decimal the string denotes
+        const number = NUMBER_PATTERN.test(from) ? feelNumber(from) : null;
+        if (number === null) {
             return invalidArguments('number(from) expects a numeric string, got {from}', {
                 from: original
             });
@@ -1597,6 +1772,9 @@ const builtins = {
     }, ['any'], ['negand']),
     // 10.3.4.3 String functions
     'substring': fn(function (string, start, length) {
+        // Baton: positions as JavaScript numbers
+        start = toJsNumber(start);
+        length = length === undefined || length === null ? length : toJsNumber(length);
         const _start = (start < 0 ? string.length + start : start - 1);
         const arr = Array.from(string);
         return (typeof length !== 'undefined'
@@ -1689,12 +1867,13 @@ const builtins = {
     'count': fn(function (list) {
         return list.length;
     }, ['list'], ['list']),
+    // Baton: min and max of any comparable values (numbers as decimals, strings, temporals)
     'min': listFn(function (...list) {
-        return list.reduce((min, el) => min === null ? el : Math.min(min, el), null);
-    }, 'number', ['...list']),
+        return extreme(list, -1);
+    }, 'any', ['...list']),
     'max': listFn(function (...list) {
-        return list.reduce((max, el) => max === null ? el : Math.max(max, el), null);
-    }, 'number', ['...list']),
+        return extreme(list, 1);
+    }, 'any', ['...list']),
     'sum': listFn(function (...list) {
         return sum(list);
     }, 'number', ['...list']),
@@ -1728,6 +1907,9 @@ const builtins = {
         return nonBool ? null : false;
     }, 'any?', ['...list']),
     'sublist': fn(function (list, start, length) {
+        // Baton: positions as JavaScript numbers
+        start = toJsNumber(start);
+        length = length === undefined || length === null ? length : toJsNumber(length);
         const _start = (start < 0 ? list.length + start : start - 1);
         return (typeof length !== 'undefined'
             ? list.slice(_start, _start + length)
@@ -1754,7 +1936,8 @@ const builtins = {
         // single-copy equivalent of
         // list.slice(0, position - 1).concat([ newItem ], list.slice(position - 1))
         const len = list.length;
-        let p = position - 1;
+        // Baton: positions as JavaScript numbers
+        let p = toJsNumber(position) - 1;
         if (p < 0) {
             p = Math.max(0, len + p);
         }
@@ -1775,6 +1958,8 @@ const builtins = {
         // single-copy equivalent of
         // list.slice(0, position - 1).concat(list.slice(position))
         const len = list.length;
+        // Baton: positions as JavaScript numbers
+        position = toJsNumber(position);
         const head = Math.min(Math.max(position - 1, -len), len);
         const tail = Math.min(Math.max(position, -len), len);
         const a = head < 0 ? len + head : head;
@@ -1813,7 +1998,7 @@ const builtins = {
             return null;
         }
         // Baton: decimal
-        return decimalResult(list.reduce((result, n) => result.times(n), new FeelDecimal(1)));
+        return decimalResult(list.reduce((result, n) => result.times(toDecimal(n)), new FeelDecimal(1)));
     }, 'number', ['...list']),
     'median': listFn(function (...list) {
         if (list.length === 0) {
@@ -1853,7 +2038,8 @@ const builtins = {
     }, ['number', 'number?'], ['n', 'scale']),
     'abs': fn(function (n) {
         if (isNumber(n)) {
-            return Math.abs(n);
+            // Baton: decimal
+            return n instanceof FeelDecimal ? n.abs() : Math.abs(n);
         }
         if (isDuration(n)) {
             return absDuration(n);
@@ -1899,29 +2085,34 @@ const builtins = {
         return decimalOp(dividend, divisor, (x, y) => x.minus(y.times(x.div(y).floor())));
     }, ['number', 'number'], ['dividend', 'divisor']),
     'sqrt': fn(function (number) {
-        if (number < 0) {
+        if (compareNumbers(number, 0) < 0) {
             return invalidArguments('sqrt(number) expects a non-negative number, got {number}', {
                 number
             });
         }
-        return Math.sqrt(number);
+        // Baton: decimal
+        return decimalResult(toDecimal(number).sqrt());
     }, ['number'], ['number']),
     'log': fn(function (number) {
-        if (number <= 0) {
+        if (compareNumbers(number, 0) <= 0) {
             return invalidArguments('log(number) expects a positive number, got {number}', {
                 number
             });
         }
-        return Math.log(number);
+        // Baton: decimal
+        return decimalResult(toDecimal(number).ln());
     }, ['number'], ['number']),
     'exp': fn(function (number) {
-        return Math.exp(number);
+        // Baton: decimal
+        return decimalResult(toDecimal(number).exp());
     }, ['number'], ['number']),
     'odd': fn(function (number) {
-        return Math.abs(number) % 2 === 1;
+        // Baton: decimal; only integers are odd or even
+        return isIntegerNumber(number) ? !toDecimal(number).mod(2).isZero() : null;
     }, ['number'], ['number']),
     'even': fn(function (number) {
-        return Math.abs(number) % 2 === 0;
+        // Baton: decimal; only integers are odd or even
+        return isIntegerNumber(number) ? toDecimal(number).mod(2).isZero() : null;
     }, ['number'], ['number']),
     // 10.3.4.6 Date and time functions
     'is': fn(function (value1, value2) {
@@ -1931,48 +2122,22 @@ const builtins = {
         return equals(value1, value2, true);
     }, ['any?', 'any?'], ['value1', 'value2']),
     // 10.3.4.7 Range Functions
-    'before': fn(function (a, b) {
-        return before(a, b);
-    }, ['any', 'any'], ['a', 'b']),
-    'after': fn(function (a, b) {
-        return before(b, a);
-    }, ['any', 'any'], ['a', 'b']),
-    'meets': fn(function (range1, range2) {
-        return meets(range1, range2);
-    }, ['range', 'range'], ['range1', 'range2']),
-    'met by': fn(function (range1, range2) {
-        return meets(range2, range1);
-    }, ['range', 'range'], ['range1', 'range2']),
-    'overlaps': fn(function (range1, range2) {
-        return !before(range1, range2) && !before(range2, range1);
-    }, ['range', 'range'], ['range1', 'range2']),
-    'overlaps before': fn(function () {
-        throw notImplemented('overlaps before');
-    }, ['any?']),
-    'overlaps after': fn(function () {
-        throw notImplemented('overlaps after');
-    }, ['any?']),
-    'finishes': fn(function () {
-        throw notImplemented('finishes');
-    }, ['any?']),
-    'finished by': fn(function () {
-        throw notImplemented('finished by');
-    }, ['any?']),
-    'includes': fn(function (range, value) {
-        return includes(range, value);
-    }, ['range', 'any'], ['range', 'value']),
-    'during': fn(function () {
-        throw notImplemented('during');
-    }, ['any?']),
-    'starts': fn(function () {
-        throw notImplemented('starts');
-    }, ['any?']),
-    'started by': fn(function () {
-        throw notImplemented('started by');
-    }, ['any?']),
-    'coincides': fn(function () {
-        throw notImplemented('coincides');
-    }, ['any?']),
+    // Baton: every range function of DMN 1.5 §10.3.4.7, for points and ranges (open ends
+    // included), with the spec's parameter names so named invocations work
+    'before': rangeFn((a, b) => rel.before(a, b), [['point1', 'point2'], ['point', 'range'], ['range', 'point'], ['range1', 'range2']]),
+    'after': rangeFn((a, b) => rel.before(b, a), [['point1', 'point2'], ['point', 'range'], ['range', 'point'], ['range1', 'range2']]),
+    'meets': rangeFn((a, b) => rel.meets(a, b), [['range1', 'range2']]),
+    'met by': rangeFn((a, b) => rel.meets(b, a), [['range1', 'range2']]),
+    'overlaps': rangeFn((a, b) => rel.overlaps(a, b), [['range1', 'range2']]),
+    'overlaps before': rangeFn((a, b) => rel.overlapsBefore(a, b), [['range1', 'range2']]),
+    'overlaps after': rangeFn((a, b) => rel.overlapsBefore(b, a), [['range1', 'range2']]),
+    'finishes': rangeFn((a, b) => rel.finishes(a, b), [['point', 'range'], ['range1', 'range2']]),
+    'finished by': rangeFn((a, b) => rel.finishes(b, a), [['range', 'point'], ['range1', 'range2']]),
+    'includes': rangeFn((a, b) => rel.includes(a, b), [['range', 'point'], ['range1', 'range2']]),
+    'during': rangeFn((a, b) => rel.includes(b, a), [['point', 'range'], ['range1', 'range2']]),
+    'starts': rangeFn((a, b) => rel.starts(a, b), [['point', 'range'], ['range1', 'range2']]),
+    'started by': rangeFn((a, b) => rel.starts(b, a), [['range', 'point'], ['range1', 'range2']]),
+    'coincides': rangeFn((a, b) => rel.coincides(a, b), [['point1', 'point2'], ['range1', 'range2']]),
     // 10.3.4.8 Temporal built-in functions
     'day of year': fn(function (date) {
         return date.value.dayOfYear;
@@ -2067,7 +2232,8 @@ function contextPut(context, keys, value) {
     return Object.assign(Object.assign({}, context), { [key]: value });
 }
 function matches(a, b) {
-    return a === b;
+    // Baton: FEEL equality (decimals, temporals, lists, contexts)
+    return a === b || (a !== null && b !== null && equals(a, b) === true);
 }
 const FALSE = {};
 const DURATION_START_PATTERN = /^-?P/;
@@ -2184,9 +2350,144 @@ function fn(fnDefinition, argDefinitions, parameterNames = null) {
     wrappedFn.$args = parameterNames;
     return wrappedFn;
 }
+// Baton: the smallest (sign -1) or largest (sign 1) of comparable values of one type, or null
+function extreme(list, sign) {
+    if (list.length === 0) {
+        return null;
+    }
+    const type = getType(list[0]);
+    if (!['number', 'string', 'date', 'time', 'date time', 'duration'].includes(type) || list.some(el => getType(el) !== type)) {
+        return null;
+    }
+    return list.reduce((best, el) => cmp(el, best) * sign > 0 ? el : best);
+}
+
+// Baton: the range relations of DMN 1.5 §10.3.4.7. A point is a comparable value, a range a
+// FeelRange; an open end (null) is unbounded. Values of different types are not comparable: null.
+const NOT_COMPARABLE = {};
+function rangeParts(x) {
+    if (isRange(x)) {
+        return { start: x.start, end: x.end, si: x['start included'], ei: x['end included'], range: true };
+    }
+    return { start: x, end: x, si: true, ei: true, range: false };
+}
+// compare two bounds; `aSide`/`bSide` say which end an unbounded (null) value is (-1 start, 1 end)
+function cmpBound(a, aSide, b, bSide) {
+    if (a === null || a === undefined) {
+        return (b === null || b === undefined) && aSide === bSide ? 0 : aSide;
+    }
+    if (b === null || b === undefined) {
+        return -bSide;
+    }
+    const ta = getType(a);
+    const tb = getType(b);
+    if (ta !== tb) {
+        throw NOT_COMPARABLE;
+    }
+    if (ta === 'duration' && a.yearsMonths !== b.yearsMonths) {
+        throw NOT_COMPARABLE;
+    }
+    return cmp(a, b);
+}
+const rel = {
+    before(a, b) {
+        const x = rangeParts(a), y = rangeParts(b);
+        const c = cmpBound(x.end, 1, y.start, -1);
+        return c < 0 || (c === 0 && (!x.ei || !y.si));
+    },
+    meets(a, b) {
+        const x = rangeParts(a), y = rangeParts(b);
+        return x.ei && y.si && cmpBound(x.end, 1, y.start, -1) === 0;
+    },
+    overlaps(a, b) {
+        const x = rangeParts(a), y = rangeParts(b);
+        const c1 = cmpBound(x.end, 1, y.start, -1);
+        const c2 = cmpBound(x.start, -1, y.end, 1);
+        return (c1 > 0 || (c1 === 0 && x.ei && y.si)) && (c2 < 0 || (c2 === 0 && x.si && y.ei));
+    },
+    overlapsBefore(a, b) {
+        const x = rangeParts(a), y = rangeParts(b);
+        const ss = cmpBound(x.start, -1, y.start, -1);
+        const es = cmpBound(x.end, 1, y.start, -1);
+        const ee = cmpBound(x.end, 1, y.end, 1);
+        return (ss < 0 || (ss === 0 && x.si && !y.si)) &&
+            (es > 0 || (es === 0 && x.ei && y.si)) &&
+            (ee < 0 || (ee === 0 && (!x.ei || y.ei)));
+    },
+    finishes(a, b) {
+        const x = rangeParts(a), y = rangeParts(b);
+        if (!x.range) {
+            return y.ei && cmpBound(y.end, 1, x.end, 1) === 0;
+        }
+        const ss = cmpBound(x.start, -1, y.start, -1);
+        return x.ei === y.ei && cmpBound(x.end, 1, y.end, 1) === 0 && (ss > 0 || (ss === 0 && (!x.si || y.si)));
+    },
+    includes(a, b) {
+        const x = rangeParts(a), y = rangeParts(b);
+        if (!y.range) {
+            const s = cmpBound(x.start, -1, y.start, -1);
+            const e = cmpBound(x.end, 1, y.end, 1);
+            return (s < 0 && e > 0) || (s === 0 && x.si) || (e === 0 && x.ei);
+        }
+        const s = cmpBound(x.start, -1, y.start, -1);
+        const e = cmpBound(x.end, 1, y.end, 1);
+        return (s < 0 || (s === 0 && (x.si || !y.si))) && (e > 0 || (e === 0 && (x.ei || !y.ei)));
+    },
+    starts(a, b) {
+        const x = rangeParts(a), y = rangeParts(b);
+        if (!x.range) {
+            return y.si && cmpBound(y.start, -1, x.start, -1) === 0;
+        }
+        const ee = cmpBound(y.end, 1, x.end, 1);
+        return cmpBound(x.start, -1, y.start, -1) === 0 && x.si === y.si && (ee > 0 || (ee === 0 && (!x.ei || y.ei)));
+    },
+    coincides(a, b) {
+        const x = rangeParts(a), y = rangeParts(b);
+        if (!x.range && !y.range) {
+            return cmpBound(x.start, -1, y.start, -1) === 0;
+        }
+        return cmpBound(x.start, -1, y.start, -1) === 0 && x.si === y.si && cmpBound(x.end, 1, y.end, 1) === 0 && x.ei === y.ei;
+    }
+};
+/**
+ * A range function with the spec's signatures (`[['point', 'range'], ['range1', 'range2']]`):
+ * positional arguments are taken in order; named ones pick the signature by their names. The
+ * arguments must be points or ranges as the signature says; a null or incomparable argument is null.
+ */
+function rangeFn(relation, signatures) {
+    const names = [...new Set(signatures.flat())];
+    const wrappedFn = function (...args) {
+        const given = args.map((a, i) => [names[i], a]).filter(([, a]) => a !== undefined);
+        if (given.length !== 2) {
+            return null;
+        }
+        // positional arguments arrive as the first two names: any signature may be meant
+        const positional = given[0][0] === names[0] && given[1][0] === names[1];
+        const candidates = positional ? signatures : signatures.filter(sig => sig[0] === given[0][0] && sig[1] === given[1][0]);
+        const [a, b] = given.map(([, v]) => v);
+        if (a === null || b === null || candidates.length === 0) {
+            return null;
+        }
+        const fits = candidates.some(sig => sig.every((name, i) => (name.startsWith('range') ? isRange : (v) => !isRange(v) && !isArray(v) && !isContext(v))([a, b][i])));
+        if (!fits) {
+            return null;
+        }
+        try {
+            return relation(a, b);
+        }
+        catch (err) {
+            if (err === NOT_COMPARABLE) {
+                return null;
+            }
+            throw err;
+        }
+    };
+    wrappedFn.$args = names;
+    return wrappedFn;
+}
 function sum(list) {
     // Baton: decimal
-    const total = list.reduce((sum, el) => sum === null ? new FeelDecimal(el) : sum.plus(el), null);
+    const total = list.reduce((sum, el) => sum === null ? toDecimal(el) : sum.plus(toDecimal(el)), null);
     return total === null ? null : decimalResult(total);
 }
 /**
@@ -2326,13 +2627,17 @@ function countSymbols(str) {
     return str.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '_').length;
 }
 // adapted from https://stackoverflow.com/a/53577159
+// Baton: the sample standard deviation in decimal
 function stddev(array) {
-    const n = array.length;
-    const mean = array.reduce((a, b) => a + b) / n;
-    return Math.sqrt(array.map(x => Math.pow(x - mean, 2)).reduce((a, b) => a + b) / (n - 1));
+    const values = array.map(toDecimal);
+    const n = values.length;
+    const mean = values.reduce((a, b) => a.plus(b)).div(n);
+    return decimalResult(values.map(x => x.minus(mean).pow(2)).reduce((a, b) => a.plus(b)).div(n - 1).sqrt());
 }
 function listReplace(list, matcher, newItem) {
     if (isNumber(matcher)) {
+        // Baton: positions as JavaScript numbers
+        matcher = toJsNumber(matcher);
         return [...list.slice(0, matcher - 1), newItem, ...list.slice(matcher)];
     }
     return list.map((item, _idx) => {
@@ -2344,28 +2649,37 @@ function listReplace(list, matcher, newItem) {
         }
     });
 }
+// Baton: numeric order and decimal arithmetic
 function median(array) {
     const n = array.length;
-    const sorted = array.slice().sort();
+    const sorted = array.slice().sort(compareNumbers);
     const mid = n / 2 - 1;
     const index = Math.ceil(mid);
     // even
     if (mid === index) {
-        return (sorted[index] + sorted[index + 1]) / 2;
+        return decimalOp(sorted[index], sorted[index + 1], (a, b) => a.plus(b).div(2));
     }
     // uneven
     return sorted[index];
 }
+// Baton: the most frequent numbers, ascending, compared as decimals
 function mode(array) {
-    if (array.length < 2) {
-        return array;
+    if (array.length === 0) {
+        return [];
     }
-    const buckets = {};
+    const buckets = new Map();
     for (const n of array) {
-        buckets[n] = (buckets[n] || 0) + 1;
+        const key = String(n);
+        const bucket = buckets.get(key);
+        if (bucket) {
+            bucket.count++;
+        }
+        else {
+            buckets.set(key, { value: n, count: 1 });
+        }
     }
-    const sorted = Object.entries(buckets).sort((a, b) => b[1] - a[1]);
-    return sorted.filter(s => s[1] === sorted[0][1]).map(e => +e[0]);
+    const top = Math.max(...[...buckets.values()].map(b => b.count));
+    return [...buckets.values()].filter(b => b.count === top).map(b => b.value).sort(compareNumbers);
 }
 const WEEKDAY_NAMES = [
     'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'
@@ -2385,17 +2699,42 @@ function buildFlags(flags, defaultFlags) {
     if (unsupportedFlags) {
         throw new Error('illegal flags: ' + unsupportedFlags);
     }
-    // we don't implement the <x> flag
-    if (EXTENDED_FLAG_PATTERN.test(flags)) {
-        throw notImplemented('matches <x> flag');
+    // Baton: the <x> flag is applied to the pattern (see createRegexp), not passed to RegExp
+    return flags.replace(/x/g, '') + defaultFlags;
+}
+// Baton: whitespace removed from a pattern except inside [...] and after a backslash
+function stripRegexWhitespace(pattern) {
+    let out = '';
+    let inClass = false;
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === '\\') {
+            out += c + (pattern[i + 1] ?? '');
+            i++;
+            continue;
+        }
+        if (c === '[') {
+            inClass = true;
+        }
+        else if (c === ']') {
+            inClass = false;
+        }
+        if (!inClass && /\s/.test(c)) {
+            continue;
+        }
+        out += c;
     }
-    return flags + defaultFlags;
+    return out;
 }
 /**
  * Creates a regular expression from a given pattern
  */
 function createRegexp(pattern, flags, defaultFlags = '') {
     try {
+        // Baton: XPath's <x> flag removes whitespace outside character classes
+        if (EXTENDED_FLAG_PATTERN.test(flags)) {
+            pattern = stripRegexWhitespace(pattern);
+        }
         return new RegExp(pattern, 'u' + buildFlags(flags, defaultFlags));
     }
     catch (_err) {
@@ -2631,7 +2970,7 @@ function evalNode(node, args, interpreterContext) {
                         return result;
                     }
                     // Baton: numbers add in decimal; strings concatenate
-                    return isNumber(a) ? decimalOp(a, b, (x, y) => x.plus(y)) : a + b;
+                    return isNumber(a) ? addNumbers(a, b) : a + b;
                 }, 'add', ['string', 'number', 'date', 'time', 'duration', 'date time']);
                 case '-': return nullable((a, b) => {
                     if (isTemporal(a) && isDuration(b)) {
@@ -2648,11 +2987,31 @@ function evalNode(node, args, interpreterContext) {
                         return result;
                     }
                     // Baton: decimal
-                    return decimalOp(a, b, (x, y) => x.minus(y));
+                    return subtractNumbers(a, b);
                 }, 'subtract', ['number', 'date', 'time', 'duration', 'date time']);
-                // Baton: decimal
-                case '*': return nullable((a, b) => decimalOp(a, b, (x, y) => x.times(y)), 'multiply', ['number']);
-                case '/': return nullable((a, b) => !b ? null : decimalOp(a, b, (x, y) => x.div(y)), 'divide', ['number']);
+                // Baton: decimal; durations scale by numbers and divide by durations
+                case '*': return (a, b) => {
+                    const left = a(context);
+                    const right = b(context);
+                    if (isDuration(left) && isNumber(right)) {
+                        return scaleDuration(left, right, false);
+                    }
+                    if (isNumber(left) && isDuration(right)) {
+                        return scaleDuration(right, left, false);
+                    }
+                    return nullable(multiplyNumbers, 'multiply', ['number'])(() => left, () => right);
+                };
+                case '/': return (a, b) => {
+                    const left = a(context);
+                    const right = b(context);
+                    if (isDuration(left) && isNumber(right)) {
+                        return scaleDuration(left, right, true);
+                    }
+                    if (isDuration(left) && isDuration(right)) {
+                        return divideDurations(left, right);
+                    }
+                    return nullable(divideNumbers, 'divide', ['number'])(() => left, () => right);
+                };
                 case '**':
                 case '^': return nullable((a, b) => decimalOp(a, b, (x, y) => x.pow(y)), 'exponentiate', ['number']);
             }
@@ -2910,7 +3269,9 @@ function evalNode(node, args, interpreterContext) {
         }, 'test');
         case 'NumericLiteral': {
             // parse once at build time, not per evaluation
-            const value = node.input.includes('.') ? parseFloat(node.input) : parseInt(node.input);
+            // Baton: the literal's decimal value (a JavaScript number up to 15 digits)
+            const text = node.input;
+            const value = text.length <= 15 ? Number(text) : feelNumber(text);
             return constant(value, 'number');
         }
         case 'BooleanLiteral': {
@@ -3148,7 +3509,9 @@ function evalNode(node, args, interpreterContext) {
                 if (!isNumber(idx)) {
                     return [];
                 }
-                const value = filterTarget[idx < 0 ? filterTarget.length + idx : idx - 1];
+                // Baton: an index is a JavaScript number
+                const index = toJsNumber(idx);
+                const value = filterTarget[index < 0 ? filterTarget.length + index : index - 1];
                 if (typeof value === 'undefined') {
                     return null;
                 }
@@ -3166,7 +3529,8 @@ function evalNode(node, args, interpreterContext) {
             // a[>10]
             if (type === 'test') {
                 return filterTarget.map(el => {
-                    const iterationContext = Object.assign(Object.assign(Object.assign({}, context), { item: el }), el);
+                    // Baton: only a context's entries become names (a decimal's fields must not)
+                    const iterationContext = Object.assign(Object.assign(Object.assign({}, context), { item: el }), isContext(el) ? el : null);
                     let result = filterFn(iterationContext);
                     // test is fn(val) => boolean SimpleUnaryTest
                     if (typeof result === 'function') {
@@ -3225,7 +3589,8 @@ function evalNode(node, args, interpreterContext) {
                 return (value = null) => {
                     const matches = tests.map(test => test(context)).flat(1).map(test => {
                         if (isArray(test)) {
-                            return test.includes(value);
+                            // Baton: FEEL equality (decimals, temporals)
+                            return test.some(t => t === value || (t !== null && value !== null && equals(t, value) === true));
                         }
                         if (typeof test === 'boolean') {
                             return test;
@@ -3508,4 +3873,4 @@ function formatValue(value) {
     return String(value);
 }
 
-export { FeelDate, FeelDateTime, FeelDuration, FeelFunction, FeelRange, FeelTime, SyntaxError, date, dateAndTime, duration, evaluate, isFunction, isRange, now, parseDate, parseDateTime, parseExpression, parseTime, parseUnaryTests, time, toFeel, today, unaryTest };
+export { FeelDate, FeelDateTime, FeelDecimal, FeelDuration, FeelFunction, FeelRange, FeelTime, SyntaxError, compareNumbers, date, feelNumber, isNumber, toJsNumber, dateAndTime, duration, evaluate, isFunction, isRange, now, parseDate, parseDateTime, parseExpression, parseTime, parseUnaryTests, time, toFeel, today, unaryTest };
