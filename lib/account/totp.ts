@@ -198,8 +198,3 @@ export async function secondFactorAtSignIn(
   }
   return (await mfaRequiredFor(person.role)) ? "enrol" : "ok";
 }
-
-/** Whether a person whose session was marked at sign-in must still set up a second factor. */
-export async function mustEnrolSecondFactor(userId: string, role: RoleName): Promise<boolean> {
-  return (await mfaRequiredFor(role)) && !(await hasSecondFactor(userId));
-}

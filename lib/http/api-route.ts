@@ -39,6 +39,11 @@ export interface ApiRoute {
   permission?: Permission;
   /** No authentication, no rate limit: only the API's own description. */
   public?: true;
+  /**
+   * Open to a person whom the sign-in policy requires to set up a second factor before anything
+   * else (their enrolment and who they are); every other route answers them 403 MFA_ENROLMENT_REQUIRED.
+   */
+  beforeSecondFactor?: true;
   /** The path's parameters, named as the folders name them. */
   params?: z.ZodObject;
   /** Handed to the handler as the raw `query` record; the service parses it (422). */
@@ -84,6 +89,8 @@ export function statusesOf(route: ApiRoute, method: string): number[] {
   if (!route.public) {
     // Unauthenticated, rate-limited, and a database or Redis connection that failed (503 + Retry-After).
     s.add(401).add(429).add(503);
+    // A session that must set up its second factor first (ADR 044).
+    if (!route.beforeSecondFactor) s.add(403);
   }
   // Idempotency-Key: malformed (400), reused with another body or still in flight (409).
   if (acceptsIdempotencyKey(route, method)) s.add(400).add(409);

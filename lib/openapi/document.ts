@@ -16,7 +16,7 @@ const DESCRIPTIONS: Record<number, string> = {
   204: "No content",
   400: "Malformed request: the body, If-Match or Idempotency-Key",
   401: "Not signed in, or the token is invalid",
-  403: "Not allowed (role, ownership or separation of duties)",
+  403: "Not allowed (role, ownership or separation of duties), or a second factor the sign-in policy requires is not set up yet (MFA_ENROLMENT_REQUIRED)",
   404: "Not found, or not visible to you",
   409: "Conflict: already decided, claimed by someone else, not actionable in this state, or an Idempotency-Key in use",
   412: "Changed since the version you sent",

@@ -74,6 +74,9 @@ export function defineRoute<S extends z.ZodObject | undefined = undefined, Publi
         }
       }
     : // The permission from the matrix (app/api/permission-matrix.ts): the declaration's, else the one its service checks.
-      withApi<Record<string, string>>(({ req, actor, params, requestId }) => run(req, actor, params, requestId), { permission: requiredPermission(route) });
+      withApi<Record<string, string>>(({ req, actor, params, requestId }) => run(req, actor, params, requestId), {
+        permission: requiredPermission(route),
+        beforeSecondFactor: route.beforeSecondFactor === true,
+      });
   return Object.assign(serve, { route });
 }
