@@ -92,16 +92,13 @@ describe("password reset by e-mail", () => {
     expect(await db().passwordResetToken.count({ where: { userId: sso.id } })).toBe(0);
   });
 
-  it("throttles: a flood from one client gets 429, an address gets at most three e-mails a quarter hour", async () => {
+  it("throttles an address silently: at most three e-mails a quarter hour (a flood from one client: tests/rate-limit.int.test.ts)", async () => {
     const person = await createUser(db(), { email: `flood-${uid()}@test.local` });
-    const client = ip();
-    for (let i = 0; i < 4; i++) await requestPasswordReset({ email: person.email }, { ip: ip() });
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await requestPasswordReset({ email: person.email }, { ip: ip() }));
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
     await new Promise((r) => setTimeout(r, 500));
     expect(await db().passwordResetToken.count({ where: { userId: person.id } })).toBe(3);
-    const results = [];
-    for (let i = 0; i < 21; i++) results.push(await requestPasswordReset({ email: `x-${uid()}@test.local` }, { ip: client }).then(() => "ok", (e: { code: string }) => e.code));
-    expect(results.slice(0, 20).every((r) => r === "ok")).toBe(true);
-    expect(results[20]).toBe("RATE_LIMITED");
   });
 });
 
@@ -160,6 +157,9 @@ describe("TOTP second factor", () => {
     expect(await disableTotp(actor, { password: "baton-demo", code: recoveryCodes[1] })).toMatchObject({ enabled: false });
     expect(await db().recoveryCode.count({ where: { userId: person.id } })).toBe(0);
     expect((await signIn(person)).ok).toBe(true);
+    expect(await actions(person.id)).toContain("user.totp_disabled");
+  });
+
   it("secrets:rekey re-encrypts a secret left under the previous key; the codes of the person's app keep working", async () => {
     const person = await createUser(db(), { email: `rekey-${uid()}@test.local` });
     const secret = generateSecret();
@@ -181,9 +181,6 @@ describe("TOTP second factor", () => {
     // Nothing left to do the second time.
     expect(await reencryptTotpSecrets()).toMatchObject({ reencrypted: 0 });
     expect((await signIn(person, await generate({ secret }))).ok).toBe(true);
-  });
-
-    expect(await actions(person.id)).toContain("user.totp_disabled");
   });
 
   it("an admin's requirement sends people without a second factor to set one up; it is audited", async () => {
