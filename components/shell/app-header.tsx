@@ -29,7 +29,8 @@ export function AppHeader({ user, nav, enrolling = false }: { user: HeaderUser; 
           {/* Visible from sm up; on a phone it still names the link for screen readers. */}
           <span className="sr-only sm:not-sr-only">Baton</span>
         </Link>
-        <NavLinks items={nav} />
+        {/* Enrolling: nothing to navigate to (on a phone, no empty Menu button either). */}
+        {!enrolling && <NavLinks items={nav} />}
         <div className="ml-auto flex items-center gap-1 sm:gap-3">
           {enrolling ? (
             <span className="hidden text-sm font-medium text-slate-900 md:block" data-testid="user-name">
