@@ -41,7 +41,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth((request) => {
         credentials: { email: { label: "E-mail" }, password: { label: "Password", type: "password" }, code: { label: "Authentication code" } },
         async authorize(credentials, req) {
           const result = await authenticateWithPassword(credentials, clientMeta(req.headers), secondFactorAtSignIn);
-          if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, mustEnrol: result.mustEnrolSecondFactor === true };
+          // A person the sign-in policy requires a second factor of, who has none, gets a session
+          // that only reaches the enrolment (withApi and requirePage read that from the database).
+          if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name };
           if (result.reason === "locked") throw new LockedOut(result.retryAfterS ?? 60);
           if (result.reason === "second_factor") throw new SecondFactorRequired();
           if (result.reason === "second_factor_invalid") throw new SecondFactorInvalid();
@@ -103,11 +105,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth((request) => {
         user.name = result.user.name;
         return true;
       },
-      jwt({ token, user }) {
+      jwt({ token, user, account }) {
         // At sign-in: the session's stable id and sign-in time, kept through every re-issue of the
-        // JWT, so that logout and endSessionsOf can end it on the server (lib/identity/sessions.ts).
-        // A person the sign-in policy requires a second factor of, who has none, is sent to set one up.
-        if (user?.id) Object.assign(token, { uid: user.id }, newSessionClaims(), (user as { mustEnrol?: boolean }).mustEnrol ? { enrol: true } : {});
+        // JWT, so that logout and endSessionsOf can end it on the server (lib/identity/sessions.ts),
+        // and whether it came through single sign-on (the sign-in policy covers password sign-in).
+        if (user?.id) Object.assign(token, { uid: user.id }, newSessionClaims(), account?.provider === OIDC_PROVIDER_ID ? { sso: true } : {});
         return token;
       },
       session({ session, token }) {

@@ -32,6 +32,7 @@ test.describe("command menu, shortcut settings, API docs", () => {
     await expect(approve).toBeVisible();
     await expect(menu.getByRole("option", { name: /Reject… shortcut r/ })).toBeVisible();
     await expect(menu.getByRole("option", { name: /Next task shortcut j/ })).toBeVisible();
+    await expect(menu.getByRole("option", { name: /Forward… shortcut f/ })).toBeVisible();
     await expect(menu.getByRole("option", { name: /Keyboard shortcuts shortcut \?/ })).toBeVisible();
     await expect(menu).toContainText(`Task ${task.reference}`);
     await expectNoSeriousViolations(page, "the command menu");
@@ -48,6 +49,14 @@ test.describe("command menu, shortcut settings, API docs", () => {
     await page.keyboard.press("Enter");
     await expect(page.getByRole("status")).toContainText(`Undone: ${task.reference} is open again.`);
     await expect(row).toBeVisible();
+
+    // f forwards my focused task: the dialog asks to whom and why; Esc leaves it with me.
+    await row.click();
+    await page.keyboard.press("f");
+    const forward = page.getByRole("dialog", { name: `Forward ${task.reference}` });
+    await expect(forward.getByLabel("Colleague")).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(forward).toBeHidden();
   });
 
   test("Sam switches single-letter shortcuts off in Settings: letters do nothing, Ctrl+K still works", async ({ asUser, api }) => {

@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   SOD_VIOLATION: 403,
+  // The sign-in policy requires a second factor this person has not set up: only enrolment answers (ADR 044).
+  MFA_ENROLMENT_REQUIRED: 403,
   NOT_FOUND: 404,
   TASK_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,

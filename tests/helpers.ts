@@ -6,7 +6,7 @@ import { Worker } from "bullmq";
 import { expect } from "vitest";
 import { env } from "@/lib/env";
 import { QUEUES } from "@/lib/queues";
-import { createRedis } from "@/lib/redis";
+import { createRedis, redis, redisKey } from "@/lib/redis";
 import { processEngineJob } from "@/workers/processors/engine";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
@@ -188,4 +188,14 @@ export function freePort(): Promise<number> {
     });
     probe.on("error", reject);
   });
+}
+
+/**
+ * Forgets what the public routes' per-client limits counted so far in this run: every suite that
+ * calls them over a socket comes from 127.0.0.1, so one suite's calls (the fuzz) would spend the
+ * next one's budget.
+ */
+export async function resetClientRateLimits(): Promise<void> {
+  const keys = await redis().keys(`${redisKey("ratelimit", "client")}:*`);
+  if (keys.length) await redis().del(...keys);
 }

@@ -184,6 +184,22 @@ describe("escalation along the reporting line", () => {
     expect(notes[1]).toContain(`${clerk.name}'s manager's manager`);
   });
 
+  it("fires on time but keeps the task from a manager's manager who asked for it (separation of duties), saying so", async () => {
+    // The org-team e2e's first version asked for its task as Priya, the newcomers' manager's manager:
+    // the level fired on time, and this rule left the task where it was.
+    const prisma = db();
+    const top = await createUser(prisma, { name: `Director ${uid()}`, role: "SUPERVISOR" });
+    const mid = await createUser(prisma, { name: `Manager ${uid()}`, supervisorId: top.id });
+    const clerk = await createUser(prisma, { name: `Clerk ${uid()}`, supervisorId: mid.id });
+    const task = await createTask(userActor(top), { title: `Own line ${uid()}`, assignee: clerk.id, escalation: { levels: [{ after: "PT1H", action: "manager_of_manager" }] } });
+    await prisma.task.update({ where: { id: task.id }, data: { nextEscalationAt: new Date(Date.now() - 1000) } });
+    expect(await fireDueEscalations({ taskIds: [task.id], by: "timer" })).toHaveLength(1);
+    expect(await prisma.task.findUniqueOrThrow({ where: { id: task.id } })).toMatchObject({ assigneeId: clerk.id, escalationLevel: 1 });
+    const { note } = await prisma.taskEscalation.findFirstOrThrow({ where: { taskId: task.id } });
+    expect(note).toContain(`${top.name} requested this task, so they cannot be the one to decide it`);
+    expect(note).toContain(`left with ${clerk.name}`);
+  });
+
   it("leaves the task where it is when there is no such manager", async () => {
     const prisma = db();
     const loner = await createUser(prisma, { name: `Loner ${uid()}` });

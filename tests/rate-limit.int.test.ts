@@ -28,6 +28,19 @@ function event(token: string) {
   return postEvent(new Request("http://localhost/api/v1/events", { method: "POST", headers: { ...(m.headers as Record<string, string>), authorization: `Bearer ${token}` }, body: m.body as string }), ctx);
 }
 
+/** A 429 as every limit answers it: problem+json, Retry-After within the window, nothing remaining. */
+async function expectRefused(res: Response, windowS: number): Promise<{ code: string; status: number; detail: string }> {
+  expect(res.status).toBe(429);
+  expect(res.headers.get("content-type")).toContain("application/problem+json");
+  const retryAfter = Number(res.headers.get("retry-after"));
+  expect(retryAfter).toBeGreaterThanOrEqual(1);
+  expect(retryAfter).toBeLessThanOrEqual(windowS);
+  expect(res.headers.get("ratelimit-remaining")).toBe("0");
+  const problem = (await res.json()) as { code: string; status: number; detail: string };
+  expect(problem).toMatchObject({ code: "RATE_LIMITED", status: 429 });
+  return problem;
+}
+
 describe("per-token rate limit", () => {
   it("answers 429 with Retry-After past the token's limit, on every route, and counts per token", async () => {
     const limited = await createApiToken(team.as.admin, { name: `rl-${uid()}`, role: "ADMIN", rateLimitPerMinute: 3 });
@@ -44,15 +57,7 @@ describe("per-token rate limit", () => {
     const third = await get(limited.token);
     expect(third.headers.get("ratelimit-remaining")).toBe("0");
 
-    const refusedEvent = await event(limited.token);
-    expect(refusedEvent.status).toBe(429);
-    expect(refusedEvent.headers.get("content-type")).toContain("application/problem+json");
-    const retryAfter = Number(refusedEvent.headers.get("retry-after"));
-    expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(refusedEvent.headers.get("ratelimit-remaining")).toBe("0");
-    const problem = (await refusedEvent.json()) as { code: string; status: number; detail: string };
-    expect(problem).toMatchObject({ code: "RATE_LIMITED", status: 429 });
+    const problem = await expectRefused(await event(limited.token), 60);
     expect(problem.detail).toContain("more than 3 requests in a minute");
     // A refused event changes nothing.
     expect(await db().eventReceipt.count({ where: { source: "urn:test:rate", receivedAt: { gte: new Date(Date.now() - 1000) } } })).toBeLessThanOrEqual(1);
@@ -77,5 +82,57 @@ describe("per-token rate limit", () => {
     const res = await get("bat_notarealtokennotarealtoken");
     expect(res.status).toBe(401);
     expect(res.headers.get("ratelimit-limit")).toBeNull();
+  });
+});
+
+// The public routes (nobody signs in to call them) are limited per client address, in windows
+// their flows share: the invitation link's lookup and accept, the password reset's request and
+// confirm. Past the limit: 429 problem+json with Retry-After and the RateLimit fields.
+const { POST: lookup } = await import("@/app/api/v1/invitations/lookup/route");
+const { POST: accept } = await import("@/app/api/v1/invitations/accept/route");
+const { POST: askReset } = await import("@/app/api/v1/account/password-reset/route");
+const { POST: confirmReset } = await import("@/app/api/v1/account/password-reset/complete/route");
+const { CLIENT_IP_HEADER } = await import("@/lib/http/request-meta");
+
+describe("per-client limit of the public routes", () => {
+  let n = 0;
+  const client = () => `203.0.113.${(n++ % 250) + 1}`;
+  const post = (route: typeof lookup, path: string, ip: string, body: unknown) =>
+    route(new Request(`http://localhost${path}`, { method: "POST", headers: { "content-type": "application/json", [CLIENT_IP_HEADER]: ip }, body: JSON.stringify(body) }), ctx);
+  const badLink = () => ({ token: `x${uid()}`.padEnd(43, "x") });
+
+  it("invitation links: 30 a quarter hour from one address over lookup and accept, then 429 with Retry-After", async () => {
+    const ip = client();
+    const first = await post(lookup, "/api/v1/invitations/lookup", ip, badLink());
+    expect(first.status).toBe(404);
+    expect(first.headers.get("ratelimit-policy")).toBe("30;w=900");
+    expect(first.headers.get("ratelimit-remaining")).toBe("29");
+    for (let i = 0; i < 28; i++) expect((await post(lookup, "/api/v1/invitations/lookup", ip, badLink())).status).toBe(404);
+    // The 30th is an accept: the two routes count together.
+    expect((await post(accept, "/api/v1/invitations/accept", ip, { ...badLink(), password: "a long enough password" })).status).toBe(404);
+
+    await expectRefused(await post(lookup, "/api/v1/invitations/lookup", ip, badLink()), 900);
+    await expectRefused(await post(accept, "/api/v1/invitations/accept", ip, { ...badLink(), password: "a long enough password" }), 900);
+    // Even a malformed request counts, and is refused before its body is read.
+    expect((await post(lookup, "/api/v1/invitations/lookup", ip, {})).status).toBe(429);
+    // Another address is not affected.
+    expect((await post(lookup, "/api/v1/invitations/lookup", client(), badLink())).status).toBe(404);
+  });
+
+  it("password reset: 20 a quarter hour from one address over asking and confirming, the same answer until then", async () => {
+    const ip = client();
+    const answers = [];
+    for (let i = 0; i < 19; i++) answers.push(await post(askReset, "/api/v1/account/password-reset", ip, { email: `nobody-${uid()}@test.local` }));
+    expect(answers.map((r) => r.status)).toEqual(Array(19).fill(200));
+    expect(answers[18]!.headers.get("ratelimit-remaining")).toBe("1");
+    const spent = await post(confirmReset, "/api/v1/account/password-reset/complete", ip, { token: "x".repeat(43), password: "a long enough password" });
+    expect(spent.status).toBe(422);
+    expect(spent.headers.get("ratelimit-remaining")).toBe("0");
+
+    const problem = await expectRefused(await post(askReset, "/api/v1/account/password-reset", ip, { email: `nobody-${uid()}@test.local` }), 900);
+    // It says nothing about any address.
+    expect(problem.detail).not.toContain("@");
+    expect((await post(confirmReset, "/api/v1/account/password-reset/complete", ip, { token: "x".repeat(43), password: "a long enough password" })).status).toBe(429);
+    expect((await post(askReset, "/api/v1/account/password-reset", client(), { email: `nobody-${uid()}@test.local` })).status).toBe(200);
   });
 });

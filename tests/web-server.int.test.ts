@@ -7,7 +7,7 @@ import { request as httpRequest } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRouteTree } from "@/app/api/route-tree";
-import { freePort } from "./helpers";
+import { freePort, resetClientRateLimits } from "./helpers";
 
 let child: ChildProcess;
 let base: string;
@@ -41,6 +41,7 @@ afterAll(async () => {
 
 describe("server.ts", () => {
   it("answers every entry of the route table from the router: 401 problem+json without credentials, not a Next.js page", async () => {
+    await resetClientRateLimits();
     for (const e of await loadRouteTree()) {
       const url = e.pattern.replace(/:\w+/g, "x1");
       const res = await fetch(`${base}${url}`, { method: e.method });

@@ -17,6 +17,15 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
         <LoginRedirect />
       </>
     );
+  // Until the second factor the sign-in policy requires is set up, only its page opens (ADR 044):
+  // no navigation, and no bell or live stream (their routes would refuse the session).
+  if (actor.enrolmentRequired)
+    return (
+      <div className="flex min-h-dvh flex-col">
+        <AppHeader user={{ name: actor.name, role: actor.role }} nav={[]} enrolling />
+        {children}
+      </div>
+    );
   const nav: NavItem[] = [{ href: "/inbox", label: "Inbox" }, { href: "/requests", label: "My requests" }];
   if (actor.permissions.has("team:manage")) nav.push({ href: "/team", label: "Team" });
   if (actor.permissions.has("audit:read")) nav.push({ href: "/audit", label: "Audit" });

@@ -5,7 +5,6 @@ import type { SessionClaims } from "@/lib/identity/sessions";
 import { actorForUser } from "@/lib/identity/service";
 import type { Actor } from "@/lib/identity/actor";
 import { PAGES } from "@/app/api/permission-matrix";
-import { mustEnrolSecondFactor } from "@/lib/account/totp";
 
 /** Where a person the sign-in policy requires a second factor of sets it up. */
 export const ENROL_PAGE = "/settings/security";
@@ -53,7 +52,7 @@ export async function requirePage(page: string, returnTo: string = page): Promis
   if (!row) throw new Error(`${page} has no row in PAGES (app/api/permission-matrix.ts)`);
   const actor = await requireActor(returnTo);
   // Signed in without the second factor the policy requires: every page sends them to set it up first.
-  if (actor.session?.enrol && page !== ENROL_PAGE && actor.id && (await mustEnrolSecondFactor(actor.id, actor.role))) redirect(`${ENROL_PAGE}?enrol=required`);
+  if (actor.enrolmentRequired && page !== ENROL_PAGE) redirect(`${ENROL_PAGE}?enrol=required`);
   const needed = row.permission === "signed in" || row.permission === "public" ? [] : [row.permission, ...(row.anyOf ?? [])];
   return { actor, allowed: needed.length === 0 || needed.some((p) => actor.permissions.has(p)) };
 }

@@ -114,6 +114,7 @@ const ACTION_LABELS: Record<string, string> = {
   "user.totp_enrolment_started": "Two-step set-up started",
   "user.totp_enabled": "Two-step sign-in on",
   "user.totp_disabled": "Two-step sign-in off",
+  "user.totp_reencrypted": "Two-step secret re-encrypted (key rotation)",
   "user.recovery_code_used": "Recovery code used",
   "signin_policy.changed": "Sign-in policy changed",
   "webhook.created": "Webhook added",

@@ -1,4 +1,5 @@
-import { ArrowDown, ArrowUp, Check, CircleHelp, Hand, Inbox, ListChecks, MessageCircleQuestion, PanelRightOpen, Undo2, X } from "lucide-react";
+import { ArrowDown, ArrowUp, Check, CircleHelp, Forward, Hand, Inbox, ListChecks, MessageCircleQuestion, PanelRightOpen, Undo2, X } from "lucide-react";
+import { canForward } from "@/components/tasks/can-forward";
 import { goToCommands } from "@/components/shell/global-commands";
 import type { NavItem } from "@/components/shell/nav-links";
 import type { TaskDto } from "@/lib/tasks/schemas";
@@ -7,6 +8,8 @@ import type { MenuCommand } from "./command-menu";
 import type { ViewDef } from "./views";
 
 interface CommandContext {
+  /** The signed-in person (forwarding is for their own tasks). */
+  meId: string | undefined;
   isTicked: (id: string) => boolean;
   heldLabel: string | null;
   views: ViewDef[];
@@ -15,6 +18,7 @@ interface CommandContext {
   reject: (t: TaskDto) => void;
   askInfo: (t: TaskDto) => void;
   claim: (t: TaskDto) => void;
+  forward: (t: TaskDto) => void;
   toggle: (id: string) => void;
   undo: () => void;
   moveBy: (delta: number) => void;
@@ -40,6 +44,7 @@ export function buildInboxCommands(menuTask: TaskDto | null, c: CommandContext):
       can.decide && { id: "reject", group: g, label: "Reject…", shortcut: "r", keywords: ["decline", "deny"], icon: icon(X), run: () => c.reject(menuTask) },
       can.requestInfo && { id: "ask", group: g, label: "Ask for more information…", shortcut: "i", keywords: ["question", "info"], icon: icon(MessageCircleQuestion), run: () => c.askInfo(menuTask) },
       can.claim && { id: "claim", group: g, label: "Claim", shortcut: "c", keywords: ["take", "assign to me"], icon: icon(Hand), run: () => c.claim(menuTask) },
+      canForward(menuTask, c.meId) && { id: "forward", group: g, label: "Forward…", shortcut: "f", keywords: ["colleague", "pass on", "delegate"], icon: icon(Forward), run: () => c.forward(menuTask) },
       {
         id: "tick",
         group: g,

@@ -13,6 +13,9 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { TaskDetail } from "@/components/tasks/task-detail";
 import { RejectDialog } from "@/components/tasks/reject-dialog";
 import { RequestInfoDialog } from "@/components/tasks/request-info-dialog";
+import { ReassignDialog } from "@/components/tasks/reassign-dialog";
+import { canForward } from "@/components/tasks/can-forward";
+import { useAnnouncer } from "@/components/announcer";
 import { UndoToast } from "@/components/tasks/undo-toast";
 import { FilterBar } from "./filter-bar";
 import { BulkBar } from "./bulk-bar";
@@ -47,6 +50,9 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
   const navItems = useNavItems();
   const mainRef = useRef<HTMLElement>(null);
   const [helpOpen, setHelpOpen] = useState(false);
+  // f / the command menu: the task being forwarded to a colleague.
+  const [forwarding, setForwarding] = useState<TaskDto | null>(null);
+  const { announce } = useAnnouncer();
   // Ctrl+K / ⌘K: the task the menu acts on is the one in focus when it opened.
   const [menu, setMenu] = useState<MenuCommand[] | null>(null);
 
@@ -73,9 +79,22 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
     url.showView(id);
   };
   const approve = (t: TaskDto) => void decide(t, "approve");
+  const forward = (t: TaskDto) => {
+    if (canForward(t, me.data?.id)) setForwarding(t);
+    else announce(`Only the person holding ${t.reference} can forward it, while it is open.`);
+  };
+  // Forwarded: no longer mine, so it leaves the list (but in "All"); focus goes to its neighbour.
+  const forwarded = (t: TaskDto) => {
+    const idx = rows.findIndex((r) => r.id === t.id);
+    if (idx < 0 || view === "all") return;
+    const neighbour = rows[idx + 1] ?? rows[idx - 1] ?? null;
+    nav.setActiveId(neighbour?.id ?? null);
+    focus.requestFocus(neighbour?.id ?? null);
+  };
   const openMenu = () =>
     setMenu(
       buildInboxCommands(targetTask(), {
+        meId: me.data?.id,
         isTicked: (id) => selection.checked.has(id),
         heldLabel: actions.held?.label ?? null,
         views: visibleViews,
@@ -84,6 +103,7 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
         reject,
         askInfo,
         claim,
+        forward,
         toggle: (id) => selection.toggle(id, false),
         undo: () => void undoLast(),
         moveBy: nav.moveBy,
@@ -106,6 +126,7 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
     reject,
     askInfo,
     claim,
+    forward,
     toggle: selection.toggle,
     canUndo: !!actions.held,
     undo: () => void undoLast(),
@@ -206,6 +227,7 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
           void decisions.askAndMoveOn(task, question, askTo);
         }}
       />
+      {forwarding && <ReassignDialog forward task={forwarding} open onClose={() => setForwarding(null)} onDone={forwarded} />}
       <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
       <UndoToast actions={actions} onUndone={nav.returnTo} />
       <CommandMenu open={menu !== null} onClose={() => setMenu(null)} commands={menu ?? []} />

@@ -12,6 +12,7 @@ const SHORTCUTS: [string, string][] = [
   ["r", "Reject (asks for a reason)"],
   ["i", "Ask for more information"],
   ["c", "Claim"],
+  ["f", "Forward your task to a colleague (asks who and why)"],
   ["z", "Undo your last decision (for a few seconds after it)"],
   ["x", "Tick the task for a bulk action (shift-click ticks a range)"],
   ["?", "Show these shortcuts"],

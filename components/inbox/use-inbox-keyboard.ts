@@ -23,6 +23,8 @@ interface InboxKeys {
   reject: (task: TaskDto) => void;
   askInfo: (task: TaskDto) => void;
   claim: (task: TaskDto) => void;
+  /** Opens the forward dialog for my own task (or says why it cannot be forwarded). */
+  forward: (task: TaskDto) => void;
   toggle: (id: string, range: boolean) => void;
   canUndo: boolean;
   undo: () => void;
@@ -31,7 +33,7 @@ interface InboxKeys {
 }
 
 /**
- * The inbox's keyboard: Ctrl+K / ⌘K anywhere, single-letter shortcuts (j k Enter a r i c x z ?)
+ * The inbox's keyboard: Ctrl+K / ⌘K anywhere, single-letter shortcuts (j k Enter a r i c f x z ?)
  * on the document, and the listbox's arrows, Home and End (returned as `onListKey`).
  */
 export function useInboxKeyboard(keys: InboxKeys) {
@@ -107,6 +109,9 @@ function onKey(e: KeyboardEvent, k: InboxKeys) {
       break;
     case "c":
       onTask(k.claim);
+      break;
+    case "f":
+      onTask(k.forward);
       break;
     case "x":
       onTask((task) => k.toggle(task.id, e.shiftKey), k.active);

@@ -39,7 +39,7 @@ export function SecuritySettings({ enrolRequired, canSetPolicy }: { enrolRequire
           <div className="mt-4">
             {status.isPending && <Skeleton className="h-24" />}
             {status.isError && <LoadError what="your two-step sign-in" error={status.error} onRetry={() => status.refetch()} retrying={status.isFetching} />}
-            {status.data && <TwoStep status={status.data} />}
+            {status.data && <TwoStep status={status.data} enrolRequired={enrolRequired} />}
           </div>
         </section>
         {canSetPolicy && <PolicySection />}
@@ -48,9 +48,12 @@ export function SecuritySettings({ enrolRequired, canSetPolicy }: { enrolRequire
   );
 }
 
-function TwoStep({ status }: { status: TotpStatusDto }) {
+function TwoStep({ status, enrolRequired }: { status: TotpStatusDto; enrolRequired: boolean }) {
   const [codes, setCodes] = useState<string[] | null>(null);
-  if (codes) return <RecoveryCodes codes={codes} onDone={() => setCodes(null)} />;
+  // Set up because the policy required it: the rest of Baton opens now. A full load, not router.push: the
+  // shared layout (the enrolment-only header) is rendered again only by a new document.
+  // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+  if (codes) return <RecoveryCodes codes={codes} onDone={enrolRequired ? () => window.location.assign("/inbox") : () => setCodes(null)} doneLabel={enrolRequired ? "I've saved them: continue to Baton" : "I've saved them"} />;
   if (!status.passwordSignIn) return <p className="text-sm text-slate-600">You sign in with single sign-on: your identity provider asks for your second factor.</p>;
   if (status.enabled)
     return (
@@ -120,7 +123,7 @@ function Enrol({ onCodes }: { onCodes: (codes: string[]) => void }) {
   );
 }
 
-function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
+function RecoveryCodes({ codes, onDone, doneLabel }: { codes: string[]; onDone: () => void; doneLabel: string }) {
   return (
     <section aria-labelledby="recovery-title" tabIndex={-1} ref={(el) => el?.focus()} className="rounded-xl bg-amber-50 p-4 ring-1 ring-amber-300">
       <h3 id="recovery-title" className="flex items-center gap-2 text-sm font-semibold text-amber-950">
@@ -135,7 +138,7 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
       <div className="mt-3 flex gap-2">
         <Button onClick={() => void navigator.clipboard?.writeText(codes.join("\n")).catch(() => undefined)}>Copy all</Button>
         <Button variant="ghost" onClick={onDone}>
-          I&apos;ve saved them
+          {doneLabel}
         </Button>
       </div>
     </section>
@@ -171,7 +174,7 @@ function DisableForm({ required }: { required: boolean }) {
       }}
     >
       <p className="text-sm text-slate-600 sm:col-span-2">
-        To turn it off, confirm with your password and a code.{required ? " Your organisation requires it: you will be asked to set it up again at your next sign-in." : ""}
+        To turn it off, confirm with your password and a code.{required ? " Your organisation requires it: until you set it up again, Baton opens only this page." : ""}
       </p>
       <Input label="Password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errors.password} />
       <Input label="Code or recovery code" name="disable-code" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} error={errors.code} />

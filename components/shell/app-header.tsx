@@ -11,7 +11,8 @@ interface HeaderUser {
   role: RoleName;
 }
 
-export function AppHeader({ user, nav }: { user: HeaderUser; nav: NavItem[] }) {
+/** `enrolling`: the person must set up two-step sign-in first, so the header offers only sign-out. */
+export function AppHeader({ user, nav, enrolling = false }: { user: HeaderUser; nav: NavItem[]; enrolling?: boolean }) {
   return (
     <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/95 backdrop-blur">
       <a
@@ -28,24 +29,33 @@ export function AppHeader({ user, nav }: { user: HeaderUser; nav: NavItem[] }) {
           {/* Visible from sm up; on a phone it still names the link for screen readers. */}
           <span className="sr-only sm:not-sr-only">Baton</span>
         </Link>
-        <NavLinks items={nav} />
+        {/* Enrolling: nothing to navigate to (on a phone, no empty Menu button either). */}
+        {!enrolling && <NavLinks items={nav} />}
         <div className="ml-auto flex items-center gap-1 sm:gap-3">
-          <LiveIndicator />
-          <NotificationBell />
-          <Link
-            href="/settings"
-            title="Your settings"
-            className="flex items-center gap-2 rounded-md px-1.5 py-1 text-right leading-tight hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
-          >
-            <span className="hidden md:block">
-              <span className="block text-sm font-medium text-slate-900" data-testid="user-name">
-                {user.name}
-              </span>
-              <span className="block text-xs text-slate-500">{ROLE_LABELS[user.role]}</span>
+          {enrolling ? (
+            <span className="hidden text-sm font-medium text-slate-900 md:block" data-testid="user-name">
+              {user.name}
             </span>
-            <Settings aria-hidden className="size-4 text-slate-500" />
-            <span className="sr-only">Settings</span>
-          </Link>
+          ) : (
+            <>
+              <LiveIndicator />
+              <NotificationBell />
+              <Link
+                href="/settings"
+                title="Your settings"
+                className="flex items-center gap-2 rounded-md px-1.5 py-1 text-right leading-tight hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600"
+              >
+                <span className="hidden md:block">
+                  <span className="block text-sm font-medium text-slate-900" data-testid="user-name">
+                    {user.name}
+                  </span>
+                  <span className="block text-xs text-slate-500">{ROLE_LABELS[user.role]}</span>
+                </span>
+                <Settings aria-hidden className="size-4 text-slate-500" />
+                <span className="sr-only">Settings</span>
+              </Link>
+            </>
+          )}
           <SignOutButton />
         </div>
       </div>

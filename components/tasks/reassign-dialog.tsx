@@ -13,17 +13,29 @@ import { useForwardTask, useReassignTask } from "./queries";
 
 /**
  * Reassign one task to a person (supervisors and admins), or forward my own task to a colleague
- * (`forward`), with the reason the audit log keeps.
+ * (`forward`), with the reason the audit log keeps. `onDone` runs once it went through, before the dialog closes.
  */
-export function ReassignDialog({ task, open, onClose, forward = false }: { task: TaskDto; open: boolean; onClose: () => void; forward?: boolean }) {
+export function ReassignDialog({
+  task,
+  open,
+  onClose,
+  onDone,
+  forward = false,
+}: {
+  task: TaskDto;
+  open: boolean;
+  onClose: () => void;
+  onDone?: (updated: TaskDto) => void;
+  forward?: boolean;
+}) {
   return (
     <Dialog open={open} onClose={onClose} title={`${forward ? "Forward" : "Reassign"} ${task.reference}`} description={<span className="line-clamp-2">{task.title}</span>}>
-      {open && <ReassignForm key={task.version} task={task} forward={forward} />}
+      {open && <ReassignForm key={task.version} task={task} forward={forward} onDone={onDone} />}
     </Dialog>
   );
 }
 
-function ReassignForm({ task, forward }: { task: TaskDto; forward: boolean }) {
+function ReassignForm({ task, forward, onDone: done }: { task: TaskDto; forward: boolean; onDone?: (updated: TaskDto) => void }) {
   const close = useDialogClose();
   const reassignTask = useReassignTask(task.id);
   const forwardTask = useForwardTask(task.id);
@@ -51,6 +63,7 @@ function ReassignForm({ task, forward }: { task: TaskDto; forward: boolean }) {
     const onDone = {
       onSuccess: (updated: TaskDto) => {
         announce(`${forward ? "Forwarded" : "Reassigned"} ${task.reference} to ${updated.assignee?.name ?? "the queue"}`);
+        done?.(updated);
         close();
       },
       onError: (err: unknown) => {

@@ -21,6 +21,7 @@ import { localDateTime, relative } from "./format";
 import type { TaskActions } from "./use-task-actions";
 import { approvalSummary } from "./decision-form";
 import { DecisionPanel, FormDecision, InfoRequestPanel } from "./decision-panels";
+import { canForward } from "./can-forward";
 import { ReassignDialog } from "./reassign-dialog";
 import { TaskSignalsBanner } from "./task-signals";
 
@@ -72,8 +73,7 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
   const open = task.status === "OPEN";
   // Supervisors (their teams) and admins; the server checks the team.
   const canReassign = open && !!me.data?.permissions.includes("tasks:assign");
-  // My own task (assigned to me or claimed): I may forward it to a colleague; the server checks who may receive it.
-  const canForward = open && task.can.decide && !!me.data && task.assignee?.id === me.data.id;
+  const forwardable = canForward(task, me.data?.id);
   const Heading = pageHeading ? "h1" : "h2";
   const canAct = task.can.claim || task.can.unclaim || task.can.decide || task.can.requestInfo || canReassign;
 
@@ -183,7 +183,7 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
               {busy !== "claim" && <Hand aria-hidden className="size-4" />} Claim
             </Button>
           )}
-          {canForward && (
+          {forwardable && (
             <Button variant="ghost" onClick={() => setForwarding(true)}>
               <Forward aria-hidden className="size-4" /> Forward…
             </Button>
@@ -234,7 +234,7 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
 
       <TaskTimeline taskId={task.id} version={task.version} canComment />
       {canReassign && <ReassignDialog task={task} open={reassigning} onClose={() => setReassigning(false)} />}
-      {canForward && <ReassignDialog forward task={task} open={forwarding} onClose={() => setForwarding(false)} />}
+      {forwardable && <ReassignDialog forward task={task} open={forwarding} onClose={() => setForwarding(false)} />}
     </article>
   );
 });

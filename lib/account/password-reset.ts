@@ -18,6 +18,12 @@ import { passwordResetRequestSchema, passwordResetSchema, type PasswordResetDone
 // the answer. Setting the new password ends every session of the person (sessionsValidAfter).
 
 export const RESET_TTL_MIN = 30;
+/**
+ * Both reset routes, per client address (ApiRoute.clientRateLimit): a flood is refused openly with
+ * 429, which says nothing about any address. Per address, requestPasswordReset sends at most three
+ * e-mails a quarter hour, silently.
+ */
+export const PASSWORD_RESET_CLIENT_LIMIT = { bucket: "password-reset", points: 20, windowS: 15 * 60 };
 const REQUESTED: PasswordResetRequestedDto = {
   accepted: true,
   message: "If an account with a password uses that address, we have e-mailed it a link to choose a new password. The link works once, for 30 minutes.",
@@ -42,8 +48,6 @@ export function hasUsablePassword(user: { active: boolean; kind: string; passwor
 /** "Forgot password": e-mails a one-time link when the address belongs to a person with a password; the answer is the same either way. */
 export async function requestPasswordReset(input: unknown, meta: Meta = {}): Promise<PasswordResetRequestedDto> {
   assertPasswordSignIn();
-  // A flood from one client is refused openly (it says nothing about any address).
-  await throttle("reset-client", meta.ip ?? "unknown", 20, 15 * 60);
   const { email } = parse(passwordResetRequestSchema, input, "Password reset");
   // Per address: a few e-mails a quarter hour, then silently none (the answer stays the same).
   const addressAllowed = await throttle("reset-address", email, 3, 15 * 60, { silent: true });
@@ -97,7 +101,6 @@ async function sendResetEmail(user: { email: string; name: string }, token: stri
 /** Sets a new password with a reset token: once, in time; every session of the person ends. */
 export async function resetPassword(input: unknown, meta: Meta = {}): Promise<PasswordResetDoneDto> {
   assertPasswordSignIn();
-  await throttle("reset-client", meta.ip ?? "unknown", 20, 15 * 60);
   const data = parse(passwordResetSchema, input, "Password reset");
   const passwordHash = await hashPassword(data.password);
   const now = new Date();

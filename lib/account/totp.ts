@@ -199,7 +199,35 @@ export async function secondFactorAtSignIn(
   return (await mfaRequiredFor(person.role)) ? "enrol" : "ok";
 }
 
-/** Whether a person whose session was marked at sign-in must still set up a second factor. */
-export async function mustEnrolSecondFactor(userId: string, role: RoleName): Promise<boolean> {
-  return (await mfaRequiredFor(role)) && !(await hasSecondFactor(userId));
+/**
+ * After BATON_SECRETS_KEY changed (the old key kept as BATON_SECRETS_KEY_PREVIOUS): re-encrypts
+ * every TOTP secret not under the current key, so the previous key can be retired. Each row is
+ * changed only if it is still the one read (a person re-enrolling meanwhile keeps their new
+ * secret) and audited like a named secret's re-encryption. `npm run secrets:rekey`.
+ */
+export async function reencryptTotpSecrets(): Promise<{ reencrypted: number; alreadyCurrent: number }> {
+  const key = requireKey();
+  const rows = await db().userTotp.findMany();
+  let reencrypted = 0;
+  for (const row of rows) {
+    if (row.secretKeyId === key.id) continue;
+    const sealed = seal(nameOf(row.userId), secretOf(row), key);
+    await transaction(async (tx) => {
+      const changed = await tx.updateReturning(
+        "UserTotp",
+        { secretCiphertext: sealed.ciphertext, secretIv: sealed.iv, secretAuthTag: sealed.authTag, secretKeyId: sealed.keyId },
+        sql`"userId" = ${row.userId} AND "secretKeyId" = ${row.secretKeyId} AND "secretCiphertext" = ${Buffer.from(row.secretCiphertext)}`,
+      );
+      if (changed.length !== 1) return;
+      tx.audit({ type: "SYSTEM", id: null, name: "secrets:rekey" }, {
+        action: "user.totp_reencrypted",
+        subjectType: "user",
+        subjectId: row.userId,
+        before: { keyId: row.secretKeyId },
+        after: { keyId: key.id },
+      });
+      reencrypted++;
+    });
+  }
+  return { reencrypted, alreadyCurrent: rows.length - reencrypted };
 }

@@ -73,6 +73,7 @@ export const AUDIT_ACTIONS = [
   "user.totp_enrolment_started",
   "user.totp_enabled",
   "user.totp_disabled",
+  "user.totp_reencrypted",
   "user.recovery_code_used",
   "signin_policy.changed",
   "webhook.created",

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Permission } from "../identity/permissions";
+import type { ClientRateLimit } from "./rate-limit";
 
 // A route under /api/v1 is declared once, in its route.ts, with defineRoute
 // (app/api/_lib/define-route.ts). The declaration gives the route its exported handler, tells the
@@ -37,8 +38,18 @@ export interface ApiRoute {
   tags: string[];
   /** Checked before the handler runs (403). Ownership and finer rules stay in the service. */
   permission?: Permission;
-  /** No authentication, no rate limit: only the API's own description. */
+  /** No authentication: the API's own description, and the pages nobody signs in to use (invitations, password reset). */
   public?: true;
+  /**
+   * Public routes: how many requests one client address may make in a window (429 + Retry-After
+   * past it), counted in `bucket` (routes of one flow share it). None: not limited.
+   */
+  clientRateLimit?: ClientRateLimit;
+  /**
+   * Open to a person whom the sign-in policy requires to set up a second factor before anything
+   * else (their enrolment and who they are); every other route answers them 403 MFA_ENROLMENT_REQUIRED.
+   */
+  beforeSecondFactor?: true;
   /** The path's parameters, named as the folders name them. */
   params?: z.ZodObject;
   /** Handed to the handler as the raw `query` record; the service parses it (422). */
@@ -84,7 +95,10 @@ export function statusesOf(route: ApiRoute, method: string): number[] {
   if (!route.public) {
     // Unauthenticated, rate-limited, and a database or Redis connection that failed (503 + Retry-After).
     s.add(401).add(429).add(503);
+    // A session that must set up its second factor first (ADR 044).
+    if (!route.beforeSecondFactor) s.add(403);
   }
+  if (route.clientRateLimit) s.add(429);
   // Idempotency-Key: malformed (400), reused with another body or still in flight (409).
   if (acceptsIdempotencyKey(route, method)) s.add(400).add(409);
   if (route.permission) s.add(403);

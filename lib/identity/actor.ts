@@ -17,8 +17,16 @@ export interface Actor {
   owner?: TokenOwner;
   /** API tokens: requests a minute (null: the installation's default; 0: not limited). */
   rateLimitPerMinute?: number | null;
-  /** A browser session: its id (the JWT's "sid") and sign-in time (ms); its live streams end with it. */
-  session?: { sid: string | null; authAt: number; enrol?: boolean };
+  /**
+   * A browser session: its id (the JWT's "sid") and sign-in time (ms); its live streams end with it.
+   * `sso`: signed in through single sign-on (the identity provider asks for the second factor).
+   */
+  session?: { sid: string | null; authAt: number; sso?: boolean };
+  /**
+   * A password session of a person the sign-in policy requires a second factor of, who has none:
+   * until they set one up, only enrolment, /me and sign-out answer them (ADR 044).
+   */
+  enrolmentRequired?: true;
   /** A person's IANA time zone (their setting): "today" and "this week" in due filters. */
   timeZone?: string;
 }

@@ -30,6 +30,8 @@ interface UserWithScope {
   sessionsValidAfter: Date | null;
   /** Whether the session named in the call was signed out. */
   sessionRevoked: boolean;
+  /** The sign-in policy requires a second factor of the person's role, they sign in with a password and have no factor (ADR 044). */
+  secondFactorMissing: boolean;
 }
 
 /**
@@ -47,11 +49,17 @@ export async function loadUserWithScope(userId: string, sessionId: string | null
       timeZone: string;
       sessionsValidAfter: Date | null;
       revoked: boolean;
+      secondFactorMissing: boolean;
     } & ScopeColumns
   >(
-    // The session checks (logout, endSessionsOf) ride on this statement: no extra round trip.
+    // The session checks (logout, endSessionsOf) and the sign-in policy's second-factor requirement
+    // ride on this statement: no extra round trip.
     `SELECT u."id", u."name", u."role"::text AS "role", u."active", u."timeZone", u."sessionsValidAfter",
-            EXISTS (SELECT 1 FROM "RevokedSession" s WHERE s."id" = $2::text) AS "revoked", ${scopeColumns("u")}
+            EXISTS (SELECT 1 FROM "RevokedSession" s WHERE s."id" = $2::text) AS "revoked",
+            (EXISTS (SELECT 1 FROM "SignInPolicy" p WHERE p."id" = 1 AND u."role" = ANY(p."mfaRequiredRoles"))
+              AND u."passwordHash" NOT LIKE '!%'
+              AND NOT EXISTS (SELECT 1 FROM "UserTotp" f WHERE f."userId" = u."id" AND f."confirmedAt" IS NOT NULL)) AS "secondFactorMissing",
+            ${scopeColumns("u")}
        FROM "User" u WHERE u."id" = $1`,
     [userId, sessionId],
   );
@@ -65,6 +73,7 @@ export async function loadUserWithScope(userId: string, sessionId: string | null
     timeZone: r.timeZone,
     sessionsValidAfter: r.sessionsValidAfter,
     sessionRevoked: r.revoked,
+    secondFactorMissing: r.secondFactorMissing,
     scope: scopeFrom(r),
   };
 }

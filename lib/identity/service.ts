@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { db, sql, transaction } from "../db";
+import { env } from "../env";
 import { AppError, fromZodError } from "../errors";
 import { principalId, requirePermission, type Actor } from "./actor";
 import { permissionsFor, tokenPermissions, type RoleName } from "./permissions";
@@ -97,6 +98,9 @@ export async function actorForUser(userId: string, meta: Partial<Actor> = {}, se
     permissions: permissionsFor(role),
     timeZone: user.timeZone,
     ...(session ? { session } : {}),
+    // Read with the person (loadUserWithScope): a policy set, or a factor turned off, after sign-in applies at
+    // once. The policy covers password sign-in: not single sign-on sessions, nor an installation without passwords.
+    ...(session && !session.sso && user.secondFactorMissing && env().PASSWORD_SIGNIN ? { enrolmentRequired: true as const } : {}),
     ...meta,
   };
   rememberScope(actor, user.scope);

@@ -16,7 +16,7 @@ const DESCRIPTIONS: Record<number, string> = {
   204: "No content",
   400: "Malformed request: the body, If-Match or Idempotency-Key",
   401: "Not signed in, or the token is invalid",
-  403: "Not allowed (role, ownership or separation of duties)",
+  403: "Not allowed (role, ownership or separation of duties), or a second factor the sign-in policy requires is not set up yet (MFA_ENROLMENT_REQUIRED)",
   404: "Not found, or not visible to you",
   409: "Conflict: already decided, claimed by someone else, not actionable in this state, or an Idempotency-Key in use",
   412: "Changed since the version you sent",
@@ -38,10 +38,10 @@ const problem = (status: number): ZodOpenApiResponseObject =>
       ? { description: DESCRIPTIONS[409]!, headers: z.object({ "retry-after": retryAfter.optional() }), content: PROBLEM }
       : status === 429
     ? {
-        description: "Too many requests from this API token: wait Retry-After seconds",
+        description: "Too many requests from this API token (a public route: from this client address): wait Retry-After seconds",
         headers: z.object({
-          "retry-after": z.string().meta({ description: "Seconds until the token may call again" }),
-          "ratelimit-limit": z.string().meta({ description: "Requests a minute this token may make" }),
+          "retry-after": z.string().meta({ description: "Seconds until the token (or address) may call again" }),
+          "ratelimit-limit": z.string().meta({ description: "Requests this token may make a minute (a public route: this address in the window of ratelimit-policy)" }),
           "ratelimit-remaining": z.string(),
           "ratelimit-reset": z.string().meta({ description: "Seconds until the window resets" }),
         }),

@@ -26,6 +26,11 @@ import { resolveGroups, resolveManager } from "./service";
 
 /** How long an invitation link works. */
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/**
+ * Looking up and accepting links, per client address (ApiRoute.clientRateLimit): plenty for a
+ * team signing up behind one office address, not for a flood (accepting hashes a password).
+ */
+export const INVITATION_CLIENT_LIMIT = { bucket: "invitation", points: 30, windowS: 15 * 60 };
 /** The password hash of someone invited who has not set one: never verifies. */
 const NO_PASSWORD_YET = "!invited";
 

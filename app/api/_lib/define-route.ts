@@ -2,7 +2,9 @@ import type { z } from "zod";
 import type { Actor } from "@/lib/identity/actor";
 import { isJsonBody, type ApiRoute, type RouteHandler } from "@/lib/http/api-route";
 import { refuseUnstorableInput } from "@/lib/http/input-guards";
-import { requestIdFrom } from "@/lib/http/request-meta";
+import { clientMeta, requestIdFrom } from "@/lib/http/request-meta";
+import { consumeClientRequest, rateLimitHeaders, type RateLimitState } from "@/lib/http/rate-limit";
+import { AppError } from "@/lib/errors";
 import { errorResponse, json, parseIfMatch, readJson } from "@/lib/http/responses";
 import { requiredPermission } from "../permission-matrix";
 import { withApi } from "./with-api";
@@ -66,14 +68,24 @@ export function defineRoute<S extends z.ZodObject | undefined = undefined, Publi
   };
   const serve: RouteHandler = route.public
     ? async (req, ctx) => {
+        let rate: RateLimitState | null = null;
+        let response: Response;
         try {
+          // Counted before the body is read: a flood of malformed requests counts too.
+          if (route.clientRateLimit) rate = await consumeClientRequest(route.clientRateLimit, clientMeta(req.headers).ip);
           const out = await run(req, null, await ctx.params, requestIdFrom(req.headers));
-          return out instanceof Response ? out : json(out);
+          response = out instanceof Response ? out : json(out);
         } catch (e) {
-          return errorResponse(e);
+          if (e instanceof AppError && e.code === "RATE_LIMITED" && route.clientRateLimit) rate = (e.details?.rateLimit as RateLimitState | undefined) ?? rate;
+          response = errorResponse(e);
         }
+        if (rate) for (const [k, v] of Object.entries(rateLimitHeaders(rate))) response.headers.set(k, v);
+        return response;
       }
     : // The permission from the matrix (app/api/permission-matrix.ts): the declaration's, else the one its service checks.
-      withApi<Record<string, string>>(({ req, actor, params, requestId }) => run(req, actor, params, requestId), { permission: requiredPermission(route) });
+      withApi<Record<string, string>>(({ req, actor, params, requestId }) => run(req, actor, params, requestId), {
+        permission: requiredPermission(route),
+        beforeSecondFactor: route.beforeSecondFactor === true,
+      });
   return Object.assign(serve, { route });
 }

@@ -43,8 +43,8 @@ export function sessionClaimsOf(payload: Record<string, unknown>): SessionClaims
     sid: typeof payload.sid === "string" ? payload.sid : null,
     // A JWT from before session ids carries no sign-in time: any "end all sessions" ends it.
     authAt: typeof payload.authAt === "number" ? payload.authAt : 0,
-    // Signed in while the sign-in policy required a second factor the person had not set up (ADR 037).
-    ...(payload.enrol === true ? { enrol: true } : {}),
+    // Signed in through single sign-on: the sign-in policy's second factor is the identity provider's (ADR 044).
+    ...(payload.sso === true ? { sso: true } : {}),
   };
 }
 

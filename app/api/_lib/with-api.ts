@@ -30,7 +30,7 @@ type Handler<P> = (ctx: ApiContext<P>) => Promise<Response | unknown>;
  */
 export function withApi<P extends Record<string, string> = Record<string, never>>(
   handler: Handler<P>,
-  opts: { permission?: Permission } = {},
+  opts: { permission?: Permission; beforeSecondFactor?: boolean } = {},
 ) {
   return async (req: Request, ctx: { params: Promise<P> }): Promise<Response> => {
     const requestId = requestIdFrom(req.headers);
@@ -48,6 +48,12 @@ export function withApi<P extends Record<string, string> = Record<string, never>
       const actor = await resolveActor(req, requestId);
       // API tokens are limited per minute (429 + Retry-After past it); people are not.
       rate = await consumeRequest(actor);
+      // The sign-in policy requires a second factor this person has not set up: nothing but its enrolment yet.
+      if (actor.enrolmentRequired && !opts.beforeSecondFactor) {
+        throw new AppError("MFA_ENROLMENT_REQUIRED", "Your organisation requires two-step sign-in: set it up under Settings → Sign-in security (/settings/security) before anything else.", {
+          details: { enrolAt: "/settings/security?enrol=required" },
+        });
+      }
       if (opts.permission) requirePermission(actor, opts.permission);
       const params = ((await ctx?.params) ?? {}) as P;
       const run = async () => {

@@ -4,8 +4,9 @@ import { requirePage } from "../../require-actor";
 
 export const metadata: Metadata = { title: "Sign-in security" };
 
-export default async function SecuritySettingsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SecuritySettingsPage() {
   const { actor } = await requirePage("/settings/security");
-  const sp = await searchParams;
-  return <SecuritySettings enrolRequired={sp.enrol === "required"} canSetPolicy={actor.permissions.has("users:manage")} />;
+  // The policy's requirement is read with the person (not from the ?enrol=required the redirect adds).
+  const enrolling = actor.enrolmentRequired === true;
+  return <SecuritySettings enrolRequired={enrolling} canSetPolicy={actor.permissions.has("users:manage") && !enrolling} />;
 }

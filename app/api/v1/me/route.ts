@@ -6,6 +6,7 @@ export const GET = defineRoute({
   operationId: "getMe",
   tags: ["people"],
   summary: "Your profile, groups and inbox counts",
+  beforeSecondFactor: true,
   responses: { 200: { schema: meSchema } },
   errors: [403],
   handler: async ({ actor }) => getMe(actor),

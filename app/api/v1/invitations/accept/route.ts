@@ -1,6 +1,6 @@
 import { defineRoute } from "@/app/api/_lib/define-route";
 import { clientMeta } from "@/lib/http/request-meta";
-import { acceptInvitation } from "@/lib/people/invitations";
+import { INVITATION_CLIENT_LIMIT, acceptInvitation } from "@/lib/people/invitations";
 import { invitationAcceptSchema, invitationAcceptedSchema } from "@/lib/people/schemas";
 
 export const POST = defineRoute({
@@ -8,6 +8,7 @@ export const POST = defineRoute({
   tags: ["people"],
   summary: "Set one's password with an invitation link, once (404 for any link not valid any more). Audited user.invitation_accepted",
   public: true,
+  clientRateLimit: INVITATION_CLIENT_LIMIT,
   body: { schema: invitationAcceptSchema },
   responses: { 200: { schema: invitationAcceptedSchema } },
   errors: [404, 409],

@@ -6,6 +6,7 @@ export const POST = defineRoute({
   operationId: "confirmMyTotp",
   tags: ["people"],
   summary: "Turn two-step sign-in on with a code from your app; answers ten one-time recovery codes, shown this once. Audited user.totp_enabled",
+  beforeSecondFactor: true,
   body: { schema: confirmTotpSchema },
   responses: { 200: { schema: totpConfirmedSchema } },
   errors: [403, 409, 429],
