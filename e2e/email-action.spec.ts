@@ -48,7 +48,8 @@ test("Dana approves a task from the link in her e-mail", async ({ createTask, ap
 
   // Single use: the link now explains itself.
   await page.goto(approve);
-  await expect(page.getByText("This link has already been used")).toBeVisible();
+  await expect(page.getByText("This link has already been used", { exact: true })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Open the task" })).toHaveAttribute("href", `/tasks/${task.id}`);
   await page.screenshot({ path: testInfo.outputPath("email-action-used.png"), fullPage: true });
   await context.close();
 });

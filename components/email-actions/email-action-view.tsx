@@ -21,12 +21,12 @@ import type { TaskDto } from "@/lib/tasks/schemas";
 const path = (token: string) => `/api/v1/email-actions/${encodeURIComponent(token)}`;
 
 /** What each refusal of a link means to the person, in words (never a stack or a bare status). */
-const LINK_PROBLEMS: Record<string, { title: string; icon: typeof Clock }> = {
-  EMAIL_LINK_USED: { title: "This link has already been used", icon: CircleCheck },
-  EMAIL_LINK_EXPIRED: { title: "This link has expired", icon: Clock },
-  EMAIL_LINK_WRONG_PERSON: { title: "This link was sent to someone else", icon: UserX },
-  EMAIL_LINK_INVALID: { title: "This link is not valid", icon: Link2Off },
-  TASK_NOT_FOUND: { title: "This task is no longer yours to see", icon: Link2Off },
+const LINK_PROBLEMS: Record<string, { title: string; body: string; icon: typeof Clock }> = {
+  EMAIL_LINK_USED: { title: "This link has already been used", body: "Each e-mail link works once. Open the task to see where it stands.", icon: CircleCheck },
+  EMAIL_LINK_EXPIRED: { title: "This link has expired", body: "Open the task to decide it in Baton.", icon: Clock },
+  EMAIL_LINK_WRONG_PERSON: { title: "This link was sent to someone else", body: "Sign in as the person who received the e-mail, or open the task from your own inbox.", icon: UserX },
+  EMAIL_LINK_INVALID: { title: "This link is not valid", body: "It may have been changed or cut short on its way. Open the task from your inbox instead.", icon: Link2Off },
+  TASK_NOT_FOUND: { title: "This task is no longer yours to see", body: "It may have moved to someone else. Your inbox shows what waits for you.", icon: Link2Off },
 };
 
 export function EmailActionView({ token }: { token: string }) {
@@ -74,15 +74,12 @@ function TaskLink({ taskId, label = "Open the task" }: { taskId: string; label?:
 }
 
 function LinkProblem({ error, onRetry, retrying }: { error: Error; onRetry: () => void; retrying: boolean }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => ref.current?.focus(), []);
   const code = error instanceof ApiError ? error.code : "UNKNOWN";
   const known = LINK_PROBLEMS[code];
   const taskId = error instanceof ApiError && typeof error.problem.taskId === "string" ? error.problem.taskId : null;
   const Icon = known?.icon ?? MailWarning;
   return (
     <EmptyState
-      ref={ref}
       tone={known ? "neutral" : "danger"}
       icon={<Icon aria-hidden className="size-6" />}
       title={known?.title ?? "Couldn't open this link"}
@@ -101,7 +98,7 @@ function LinkProblem({ error, onRetry, retrying }: { error: Error; onRetry: () =
         )
       }
     >
-      {error.message}
+      {known?.body ?? error.message}
     </EmptyState>
   );
 }
