@@ -57,6 +57,8 @@ const ALLOWED = {
   // queues: moving my open work to my delegate tells them (the "assigned to you" notification).
   team: ["db", "errors", "fields", "identity", "queues", "references", "routing", "tasks"],
   "saved-filters": ["db", "errors", "identity", "tasks"],
+  // Deciding from the e-mail (ADR 044): the link's token from notifications, the decision from tasks.
+  "email-actions": ["db", "errors", "fields", "identity", "notifications", "tasks"],
   // Requesters (ADR 039): the catalogue, filing a request (an engine start) and following it.
   requests: ["db", "engine", "errors", "identity", "processes", "references"],
   // Retention: deletes old rows of several domains' tables by age (env), nothing else.

@@ -243,6 +243,8 @@ const envSchema = z.object({
   OTEL_SERVICE_NAME: z.string().min(1).max(100).optional(),
   // Undo window of decisions made in the inbox (ADR 008); 0 turns it off.
   UNDO_WINDOW_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
+  // Approve / reject links in task e-mails (ADR 047): how long they stay valid; 0 turns them off.
+  EMAIL_ACTION_LINK_HOURS: z.coerce.number().int().min(0).max(720).default(72),
   // Crash recovery of the engine: a RUNNING step whose worker died is taken over once its timeout
   // plus this grace has passed; the recovery sweep (every ENGINE_RECOVERY_MS) re-queues such steps
   // and anything else Redis lost.

@@ -14,6 +14,12 @@ export const ERROR_STATUS = {
   SOD_VIOLATION: 403,
   // The sign-in policy requires a second factor this person has not set up: only enrolment answers (ADR 044).
   MFA_ENROLMENT_REQUIRED: 403,
+  // "Nobody approves two steps of the same case": the person decided an earlier step of the instance.
+  SOD_EARLIER_STEP: 403,
+  // E-mail action links (ADR 047): signed in as someone else than the person the link was sent to.
+  EMAIL_LINK_WRONG_PERSON: 403,
+  // The link's signature does not hold, or it names no link.
+  EMAIL_LINK_INVALID: 404,
   NOT_FOUND: 404,
   TASK_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
@@ -26,6 +32,9 @@ export const ERROR_STATUS = {
   IDEMPOTENCY_KEY_REUSED: 409,
   // Undo window: the decision already took effect (its window closed), or there is nothing to undo.
   UNDO_WINDOW_CLOSED: 409,
+  // An e-mail action link already spent (single use), or past its expiry.
+  EMAIL_LINK_USED: 409,
+  EMAIL_LINK_EXPIRED: 410,
   VERSION_MISMATCH: 412,
   PRECONDITION_REQUIRED: 428,
   PAYLOAD_TOO_LARGE: 413,
@@ -101,6 +110,7 @@ const TITLES: Partial<Record<number, string>> = {
   404: "Not found",
   405: "Method not allowed",
   409: "Conflict",
+  410: "Gone",
   412: "Precondition failed",
   413: "Payload too large",
   415: "Unsupported media type",

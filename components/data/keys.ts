@@ -23,6 +23,8 @@ export const queryKeys = {
   /** The requests I started (under "tasks": a live event of one of their tasks refetches them). */
   myRequests: ["tasks", "my-requests"] as const,
   requestCatalogue: ["request-catalogue"] as const,
+  /** What an e-mail action link proposes (ADR 047); read once per page, never live. */
+  emailAction: (token: string) => ["email-action", token] as const,
   savedFilters: ["saved-filters"] as const,
 
   /** One task; its comments, history and escalations sit under it and refetch with it. */

@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, useState, type FormEvent } from "react";
+import { forwardRef, useRef, useState, type ComponentPropsWithoutRef, type FormEvent } from "react";
 import type { TaskDto } from "@/lib/tasks/schemas";
 import { decideTaskSchema } from "@/lib/tasks/schemas";
 import { Dialog, DialogActions } from "@/components/ui/dialog";
@@ -44,14 +44,9 @@ function RejectForm({ task, onSubmit }: { task: TaskDto; onSubmit: RejectDialogP
 
   return (
     <form onSubmit={submit} noValidate className="space-y-4">
-      <Textarea
+      <RejectReasonField
         ref={ref}
         data-autofocus
-        label="Reason for rejecting"
-        hint="The requester sees this, and it is kept in the audit log."
-        name="reason"
-        required
-        maxLength={2000}
         value={reason}
         error={error}
         onChange={(e) => {
@@ -67,3 +62,10 @@ function RejectForm({ task, onSubmit }: { task: TaskDto; onSubmit: RejectDialogP
     </form>
   );
 }
+
+/** The reason a rejection needs, asked the same way wherever a task is rejected (the inbox, the e-mail link's page). */
+export const RejectReasonField = forwardRef<HTMLTextAreaElement, Omit<ComponentPropsWithoutRef<typeof Textarea>, "label" | "hint" | "name" | "required" | "maxLength">>(
+  function RejectReasonField(props, ref) {
+    return <Textarea ref={ref} label="Reason for rejecting" hint="The requester sees this, and it is kept in the audit log." name="reason" required maxLength={2000} {...props} />;
+  },
+);

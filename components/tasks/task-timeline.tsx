@@ -123,7 +123,9 @@ function When({ at }: { at: string }) {
 
 function EntryItem({ entry }: { entry: AuditEntryDto }) {
   const names = useKnownNames();
-  const changes = changeSummary(entry, names).filter((c) => !(entry.action === "task.created" && c.to === "—"));
+  // The channel is said in words below ("from an e-mail link"), not as a changed field.
+  const changes = changeSummary(entry, names).filter((c) => !(entry.action === "task.created" && c.to === "—") && c.key !== "channel");
+  const fromEmail = (entry.after as Record<string, unknown> | null)?.channel === "email";
   const extras = { ...entryExtras(entry), outcome: entry.action === "task.decided" ? String((entry.after as Record<string, unknown> | null)?.outcome ?? "") : "" };
   return (
     <li className="relative">
@@ -133,6 +135,7 @@ function EntryItem({ entry }: { entry: AuditEntryDto }) {
         {extras.outcome && <span> ({extras.outcome})</span>}
         {extras.routedTo && <span className="text-slate-600" data-testid="routed-to"> — {extras.routedTo}</span>}
         {extras.approvals && <span className="text-slate-600"> — {extras.approvals}</span>}
+        {fromEmail && <span className="text-slate-600"> — from an e-mail link</span>}
       </p>
       <When at={entry.at} />
       {entry.reason && <blockquote className="mt-1 border-l-2 border-slate-300 pl-2 text-sm text-slate-700 italic">“{entry.reason}”</blockquote>}

@@ -33,6 +33,16 @@ describe("notification e-mail", () => {
     expect(mail.text).toContain("Due: no due time");
   });
 
+  it("carries approve and reject links with their expiry in the person's zone, and none when not given", () => {
+    const actions = { approveUrl: "https://baton.example.test/email-actions/a.1", rejectUrl: "https://baton.example.test/email-actions/r.2", expiresAt: new Date("2026-11-29T10:00:00Z") };
+    const mail = renderNotificationEmail({ ...base, actions });
+    expect(mail.text).toContain("Approve: https://baton.example.test/email-actions/a.1\nReject: https://baton.example.test/email-actions/r.2");
+    expect(mail.text).toContain("These links work once, for you only, until Sun, 29 Nov 2026, 11:00 (Europe/Berlin).");
+    expect(mail.html).toContain('href="https://baton.example.test/email-actions/a.1"');
+    expect(mail.html).toContain('href="https://baton.example.test/email-actions/r.2"');
+    expect(renderNotificationEmail(base).text).not.toContain("email-actions");
+  });
+
   it("a kind this version does not know still explains itself", () => {
     expect(renderNotificationEmail({ ...base, kind: "task.something_new" }).text).toContain("You received this because of a change to a task you are involved in.");
   });

@@ -3,6 +3,7 @@ import { db, sql, updateRows } from "../db";
 import { env } from "../env";
 import { logger } from "../logger";
 import { taskReference } from "../references";
+import { actionLinksFor, ACTIONABLE_KINDS } from "./action-links";
 import { kindInfo } from "./kinds";
 
 // Notification e-mails: plain text plus a simple HTML part, sent through SMTP_URL with nodemailer.
@@ -24,6 +25,8 @@ interface EmailInput {
   task: { reference: string; title: string; dueAt: Date | null; status: string } | null;
   /** Absolute link to the task (or the inbox). */
   url: string;
+  /** Approve / reject links (ADR 047): each opens a confirmation page in Baton, never decides on its own. */
+  actions?: { approveUrl: string; rejectUrl: string; expiresAt: Date } | null;
   timeZone: string;
   now?: Date;
 }
@@ -50,6 +53,8 @@ export function renderNotificationEmail(input: EmailInput): EmailContent {
   const facts: [string, string][] = [];
   if (input.task) facts.push(["Task", `${input.task.reference}: ${input.task.title}`]);
   if (input.task) facts.push(["Due", due ?? "no due time"]);
+  const actions = input.actions ?? null;
+  const until = actions ? formatDue(actions.expiresAt, input.timeZone, input.now).replace(/, overdue$/, "") : null;
   const subject = input.title.length > 180 ? `${input.title.slice(0, 177)}…` : input.title;
   const text = [
     `Hello ${input.recipientName},`,
@@ -59,6 +64,15 @@ export function renderNotificationEmail(input: EmailInput): EmailContent {
     "",
     ...facts.map(([k, v]) => `${k}: ${v}`),
     "",
+    ...(actions
+      ? [
+          "Decide from here (Baton asks you to confirm, signed in):",
+          `Approve: ${actions.approveUrl}`,
+          `Reject: ${actions.rejectUrl}`,
+          `These links work once, for you only, until ${until}.`,
+          "",
+        ]
+      : []),
     `Open it in Baton: ${input.url}`,
     "",
     "--",
@@ -74,7 +88,12 @@ export function renderNotificationEmail(input: EmailInput): EmailContent {
 <h1 style="margin:0 0 12px;font-size:18px;line-height:1.4">${escapeHtml(input.title)}</h1>
 ${input.body ? `<p style="margin:0 0 12px;white-space:pre-wrap">${escapeHtml(input.body)}</p>` : ""}
 ${facts.length ? `<table role="presentation" style="border-collapse:collapse;margin:0 0 16px">${facts.map(row).join("")}</table>` : ""}
-<p style="margin:0 0 20px"><a href="${escapeHtml(input.url)}" style="display:inline-block;background:#4f46e5;color:#ffffff;text-decoration:none;padding:8px 14px;border-radius:6px;font-weight:600">Open in Baton</a></p>
+<p style="margin:0 0 ${actions ? "8px" : "20px"}">${
+    actions
+      ? `<a href="${escapeHtml(actions.approveUrl)}" style="display:inline-block;background:#15803d;color:#ffffff;text-decoration:none;padding:8px 14px;border-radius:6px;font-weight:600;margin-right:8px">Approve…</a><a href="${escapeHtml(actions.rejectUrl)}" style="display:inline-block;background:#b91c1c;color:#ffffff;text-decoration:none;padding:8px 14px;border-radius:6px;font-weight:600;margin-right:8px">Reject…</a>`
+      : ""
+  }<a href="${escapeHtml(input.url)}" style="display:inline-block;background:#4f46e5;color:#ffffff;text-decoration:none;padding:8px 14px;border-radius:6px;font-weight:600">Open in Baton</a></p>
+${actions ? `<p style="margin:0 0 20px;color:#475569;font-size:12px">Approve and Reject open Baton and ask you to confirm. They work once, for you only, until ${escapeHtml(until!)}.</p>` : ""}
 <p style="margin:0;color:#475569;font-size:12px">${escapeHtml(because)} Choose which notifications you receive by e-mail in Baton under Settings → Notifications.</p>
 </div></body></html>`;
   return { subject, text, html };
@@ -121,8 +140,13 @@ export async function sendNotificationEmail(notificationId: string, opts: { fina
     await updateRows("Notification", { emailStatus: "FAILED", emailError: !env().SMTP_URL ? "SMTP_URL is not set" : "the person is deactivated" }, pending);
     return "skipped";
   }
-  const task = n.taskId ? await db().task.findUnique({ where: { id: n.taskId }, select: { number: true, title: true, dueAt: true, status: true } }) : null;
+  const task = n.taskId ? await db().task.findUnique({ where: { id: n.taskId }, select: { number: true, title: true, dueAt: true, status: true, form: true, outcomes: true } }) : null;
   const base = appUrl();
+  // Approve / reject links only where a bare approve or reject is a whole decision: an open task
+  // waiting on this person, without a decision form or custom outcomes to fill in.
+  const decidable = !!task && !!n.taskId && ACTIONABLE_KINDS.includes(n.kind) && task.status === "OPEN" && task.form === null && task.outcomes === null;
+  const links = decidable ? await actionLinksFor({ id: n.id, userId: n.userId, taskId: n.taskId! }) : [];
+  const linkUrl = (action: string) => `${base}/email-actions/${links.find((l) => l.action === action)!.token}`;
   const content = renderNotificationEmail({
     recipientName: n.user.name,
     kind: n.kind,
@@ -130,6 +154,7 @@ export async function sendNotificationEmail(notificationId: string, opts: { fina
     body: n.body,
     task: task ? { reference: taskReference(task.number), title: task.title, dueAt: task.dueAt, status: task.status } : null,
     url: n.taskId ? `${base}/tasks/${encodeURIComponent(n.taskId)}` : `${base}/inbox`,
+    actions: links.length === 2 ? { approveUrl: linkUrl("approve"), rejectUrl: linkUrl("reject"), expiresAt: links[0]!.expiresAt } : null,
     timeZone: n.user.timeZone,
   });
   const host = new URL(base).hostname || "baton.local";

@@ -27,10 +27,11 @@ export async function notifyTaskCreated(taskId: string, opts: { cause?: NewOwner
     assigneeId: string | null;
     candidateGroupId: string | null;
     requestedById: string | null;
+    excludedDeciderIds: string[];
     groupName: string | null;
     members: string[] | null;
   }>(
-    `SELECT t."number", t."title", t."status"::text AS "status", t."version", t."assigneeId", t."candidateGroupId", t."requestedById",
+    `SELECT t."number", t."title", t."status"::text AS "status", t."version", t."assigneeId", t."candidateGroupId", t."requestedById", t."excludedDeciderIds",
             g."name" AS "groupName",
             CASE WHEN t."assigneeId" IS NULL AND t."candidateGroupId" IS NOT NULL THEN
               ARRAY(SELECT m."userId" FROM "GroupMembership" m JOIN "User" u ON u."id" = m."userId" AND u."active"
@@ -42,7 +43,7 @@ export async function notifyTaskCreated(taskId: string, opts: { cause?: NewOwner
   if (!task || task.status === "DECIDED" || task.status === "CANCELLED") return 0;
   let userIds: string[];
   if (task.assigneeId) userIds = [task.assigneeId];
-  else if (task.candidateGroupId) userIds = (task.members ?? []).filter((id) => id !== task.requestedById);
+  else if (task.candidateGroupId) userIds = (task.members ?? []).filter((id) => id !== task.requestedById && !(task.excludedDeciderIds ?? []).includes(id));
   else userIds = [];
   const ref = taskReference(task.number);
   // One key per event and person: the creating job's key, else the job id of the change.

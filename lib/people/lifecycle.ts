@@ -40,6 +40,7 @@ interface HeldTask {
   context: Record<string, unknown>;
   requestedById: string | null;
   createdByActor: string | null;
+  excludedDeciderIds: string[];
   approverIds: string[];
   candidateGroupIdBefore?: string | null;
 }
@@ -114,7 +115,7 @@ export async function deactivatePerson(input: { personId: string; reason: string
 
     const held = await tx.query<HeldTask>(sql`
       SELECT t."id", t."version", t."instanceId", t."assigneeId", t."candidateGroupId", g."key" AS "groupKey", t."routing", t."requiredSkills",
-             t."context", t."requestedById", t."createdByActor", ARRAY(SELECT a."approverId" FROM "TaskApproval" a WHERE a."taskId" = t."id") AS "approverIds"
+             t."context", t."requestedById", t."createdByActor", t."excludedDeciderIds", ARRAY(SELECT a."approverId" FROM "TaskApproval" a WHERE a."taskId" = t."id") AS "approverIds"
         FROM "Task" t LEFT JOIN "Group" g ON g."id" = t."candidateGroupId"
        WHERE t."assigneeId" = ${person.id} AND t."status" = 'OPEN' ORDER BY t."number" FOR UPDATE OF t`);
     const stranded: string[] = [];

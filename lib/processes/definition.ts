@@ -303,6 +303,24 @@ export function validateDefinition(raw: unknown): DefinitionResult {
       message: `Step "${cycle[0]}" is in a cycle without a wait or human step (${[...cycle, cycle[0]].join(" → ")})`,
     });
   }
+  // "Nobody approves two steps of the same case" needs an earlier person to keep out: some human
+  // step must lead to the flagged one.
+  const before = new Map<string, string[]>();
+  for (const [from, targets] of edges) for (const t of targets) before.set(t, [...(before.get(t) ?? []), from]);
+  steps.forEach((s, i) => {
+    if (s.kind !== "human" || !s.excludeEarlierDeciders) return;
+    const seenBack = new Set<string>();
+    const queue = [...(before.get(s.id) ?? [])];
+    let found = false;
+    while (queue.length && !found) {
+      const id = queue.shift()!;
+      if (seenBack.has(id)) continue;
+      seenBack.add(id);
+      if (id !== s.id && byId.get(id)?.kind === "human") found = true;
+      else queue.push(...(before.get(id) ?? []));
+    }
+    if (!found) errors.push({ step: s.id, path: `steps.${i}.excludeEarlierDeciders`, message: `Step "${s.id}": excludeEarlierDeciders needs an earlier human step, and none leads here` });
+  });
   if (errors.length) return { ok: false, errors };
   const { key, name, description, startOn, startForm, requesters, contextLayout } = header.data;
   return {

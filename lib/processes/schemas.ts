@@ -151,6 +151,11 @@ export const humanStepSchema = z
     approvalsRequired: z.number().int().min(1).max(5).default(1),
     /** Skills a person needs to take the step's task. */
     requiredSkills: z.array(z.string().trim().min(1).max(50)).max(10).default([]),
+    /**
+     * "Nobody approves two steps of the same case": whoever decided (or voted on) an earlier human
+     * step of the instance may not be routed, claim or decide this one (403 SOD_EARLIER_STEP).
+     */
+    excludeEarlierDeciders: z.boolean().optional(),
     /** A rejection compensates the completed steps (saga) instead of following `next.reject`. */
     compensateOnReject: z.boolean().default(false),
     ...compensate,

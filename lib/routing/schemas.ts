@@ -80,7 +80,8 @@ export const routingSchema = z
   });
 export type RoutingSpec = z.infer<typeof routingSchema>;
 
-export const SKIP_REASONS = ["out_of_office", "missing_skills", "requester", "inactive"] as const;
+// earlier_step: decided an earlier step of the same case, which the step forbids (excludeEarlierDeciders).
+export const SKIP_REASONS = ["out_of_office", "missing_skills", "requester", "inactive", "earlier_step"] as const;
 /** `route` value meaning "no person needed": the task is created already approved. */
 export const AUTO_APPROVE_ROUTE = "auto-approve";
 

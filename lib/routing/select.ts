@@ -24,7 +24,7 @@ function hasSkills(p: Pick<Person, "skills">, required: readonly string[]): bool
 }
 
 /** Splits a group's members into who may take the task and who is skipped, with why. */
-export function eligibleMembers(members: readonly Person[], opts: { now: Date; requiredSkills: readonly string[]; requesterId: string | null }) {
+export function eligibleMembers(members: readonly Person[], opts: { now: Date; requiredSkills: readonly string[]; requesterId: string | null; excludedIds?: readonly string[] }) {
   const eligible: Person[] = [];
   const skipped: { id: string; name: string; why: SkipReason }[] = [];
   for (const m of [...members].sort((a, b) => a.id.localeCompare(b.id))) {
@@ -32,7 +32,9 @@ export function eligibleMembers(members: readonly Person[], opts: { now: Date; r
       ? "inactive"
       : m.id === opts.requesterId
         ? "requester"
-        : !hasSkills(m, opts.requiredSkills)
+        : opts.excludedIds?.includes(m.id)
+          ? "earlier_step"
+          : !hasSkills(m, opts.requiredSkills)
           ? "missing_skills"
           : isOutOfOffice(m, opts.now)
             ? "out_of_office"

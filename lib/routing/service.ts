@@ -20,6 +20,8 @@ interface RoutingRequest {
   routing?: RoutingSpec;
   context: Record<string, unknown>;
   requesterId: string | null;
+  /** People who may not take it (they decided an earlier step of the same case): skipped like the requester. */
+  excludedIds?: string[];
   now?: Date;
   /** decision_table: who evaluates (the task's creator) and the ids its `decision_table.evaluated` entry carries. */
   actor?: Actor;
@@ -260,6 +262,24 @@ async function routeToTarget(
     const person = await findPerson(tx, target.assignee);
     if (!person || !person.active) throw invalid(fieldOf("assignee"), "unknown user", `No active user "${target.assignee}"${decisionTable ? ` (named by decision table "${decisionTable.key}" v${decisionTable.version})` : ""}`);
     const me = { id: person.id, name: person.name };
+    if (req.excludedIds?.includes(person.id)) {
+      const skipped = [{ ...me, why: "earlier_step" as const }];
+      if (group) {
+        return {
+          assigneeId: null,
+          candidateGroupId: group.id,
+          delegatedFromId: null,
+          decision: { ...base, strategy: "group", chosen: null, candidates: [me], skipped, reason: `${person.name} decided an earlier step of this case; left in the ${group.key} queue.` },
+        };
+      }
+      // Nobody else is named: keep it visible with them, for a supervisor to reassign (they cannot decide it).
+      return {
+        assigneeId: person.id,
+        candidateGroupId: null,
+        delegatedFromId: null,
+        decision: { ...base, strategy: "direct", chosen: me, candidates: [me], skipped, reason: `${person.name} decided an earlier step of this case and may not decide this one; a supervisor must reassign it.` },
+      };
+    }
     if (!isOutOfOffice(person, now)) {
       return {
         assigneeId: person.id,
@@ -316,7 +336,7 @@ async function routeToTarget(
 
   // round_robin and least_loaded: one routing at a time per group (row lock until commit).
   const { lastUserId } = await lockRoutingCursor(tx, group.id);
-  const { eligible, skipped } = eligibleMembers(await groupMembers(tx, group.id), { now, requiredSkills: req.requiredSkills, requesterId: req.requesterId });
+  const { eligible, skipped } = eligibleMembers(await groupMembers(tx, group.id), { now, requiredSkills: req.requiredSkills, requesterId: req.requesterId, excludedIds: req.excludedIds });
   const queued = (why: string): RoutingResult => ({
     assigneeId: null,
     candidateGroupId: group.id,

@@ -59,7 +59,7 @@ export function creatorKey(actor: Actor): string {
   return me ? `user:${me}` : actorKey(actor);
 }
 
-type SodTask = Pick<TaskRow, "requestedById" | "createdByActor"> & { approvals: readonly { approverId: string }[] };
+type SodTask = Pick<TaskRow, "requestedById" | "createdByActor"> & { approvals: readonly { approverId: string }[]; excludedDeciderIds?: readonly string[] };
 
 /**
  * Separation of duties and four-eyes for one person about to decide or hold a task: never its
@@ -73,6 +73,14 @@ export function sodConflict(t: SodTask, userId: string, who = "You"): AppError |
   }
   if (t.createdByActor === `user:${userId}`) {
     return new AppError("SOD_VIOLATION", you ? "You created this task, so someone else must decide it (separation of duties)." : `${who} created this task, so they cannot be the one to decide it.`);
+  }
+  if (t.excludedDeciderIds?.includes(userId)) {
+    return new AppError(
+      "SOD_EARLIER_STEP",
+      you
+        ? "You decided an earlier step of this case, so someone else must decide this one (separation of duties)."
+        : `${who} decided an earlier step of this case, so they cannot be the one to decide this one.`,
+    );
   }
   if (t.approvals.some((a) => a.approverId === userId)) {
     return new AppError(

@@ -82,7 +82,15 @@ export async function unclaimTask(actor: Actor, id: string, input: unknown = {},
 
 const DECISION_ACTIONS: Record<string, string> = { approve: "task.approved", reject: "task.rejected" };
 
-export async function decideTask(actor: Actor, id: string, input: unknown, ifMatch?: number): Promise<TaskDto> {
+/** How a decision arrived, for its audit entry, and a write that must commit with it (or not at all). */
+export interface DecisionChannel {
+  /** Recorded as `after.channel` (the inbox and the API are the default and record none). */
+  channel?: "email";
+  /** Runs inside the decision's transaction, e.g. spending the e-mail link (ADR 047). */
+  inTx?: (tx: Tx) => Promise<void>;
+}
+
+export async function decideTask(actor: Actor, id: string, input: unknown, ifMatch?: number, via: DecisionChannel = {}): Promise<TaskDto> {
   requirePermission(actor, "tasks:decide");
   const data = parse(decideTaskSchema, input, "Decision");
   const { task, scope } = await loadForAction(actor, id);
@@ -96,7 +104,7 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
   const approverId = isPersonPrincipal(actor) ? deciderId : null;
   // Custom outcomes, the decision form and four-eyes (lib/tasks/decisions.ts).
   const plan = planDecision(task, data, approverId);
-  if (!plan.final) return recordApproval(actor, task, plan);
+  if (!plan.final) return recordApproval(actor, task, plan, via);
   const now = new Date();
   const holdMs = data.hold ? env().UNDO_WINDOW_SECONDS * 1000 : 0;
   const heldUntil = holdMs > 0 ? new Date(now.getTime() + holdMs) : null;
@@ -150,6 +158,7 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
             ...(plan.formValues ? { form: plan.formValues } : {}),
             ...(task.approvalsRequired > 1 ? { approvals: plan.approvalsAfter, approvalsRequired: task.approvalsRequired } : {}),
             ...(heldUntil ? { undoableUntil: heldUntil.toISOString() } : {}),
+            ...(via.channel ? { channel: via.channel } : {}),
           },
           reason,
         },
@@ -157,6 +166,7 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
         event: { type: "task.decided", task: after },
       });
       const approval = approverId ? await insertApproval(tx, id, actor, plan, now) : null;
+      if (via.inTx) await via.inTx(tx);
       if (heldUntil) {
         await tx.insert("HeldDecision", {
           taskId: id,
@@ -191,7 +201,7 @@ function insertApproval(tx: Tx, taskId: string, actor: Actor, plan: DecisionPlan
  * Four-eyes: an approval that still leaves approvers missing. The vote is stored and audited, and
  * the task returns to its group queue (unassigned) so a different member can give the next one.
  */
-async function recordApproval(actor: Actor, task: TaskRow, plan: DecisionPlan): Promise<TaskDto> {
+async function recordApproval(actor: Actor, task: TaskRow, plan: DecisionPlan, via: DecisionChannel): Promise<TaskDto> {
   const now = new Date();
   const after: TaskRow = { ...task, assigneeId: null, assignee: null, claimedAt: null, version: task.version + 1, updatedAt: now };
   await taskTransaction(task.id, "approveOne", async (tx) => {
@@ -209,12 +219,14 @@ async function recordApproval(actor: Actor, task: TaskRow, plan: DecisionPlan): 
           approvalsRequired: task.approvalsRequired,
           version: after.version,
           ...(plan.formValues ? { form: plan.formValues } : {}),
+          ...(via.channel ? { channel: via.channel } : {}),
         },
         reason: plan.reason,
       },
       event: { type: "task.approval_recorded", task: after, alsoTo: [task.assigneeId, principalId(actor)] },
     });
     await insertApproval(tx, task.id, actor, plan, now);
+    if (via.inTx) await via.inTx(tx);
   });
   return getTask(actor, task.id);
 }

@@ -1,4 +1,4 @@
-import { newId, transaction, type Tx } from "../db";
+import { newId, sql, transaction, type Tx } from "../db";
 import { AppError, parse } from "../errors";
 import { isPersonPrincipal, principalId, requirePermission, type Actor } from "../identity/actor";
 import { publishTaskEvent, type TaskLike } from "../live/publish";
@@ -34,6 +34,18 @@ export function validateNewTask(actor: Actor, input: unknown, link?: TaskProcess
   return { data: parse(createTaskSchema, input, "Task"), processLink };
 }
 
+/** Who decided, or gave a vote on, a task of another step run of the instance. */
+async function earlierDeciders(tx: Tx, instanceId: string, stepRunId: string): Promise<string[]> {
+  const rows = await tx.query<{ id: string }>(sql`
+    SELECT t."decidedById" AS "id" FROM "Task" t
+     WHERE t."instanceId" = ${instanceId} AND t."stepRunId" IS DISTINCT FROM ${stepRunId} AND t."status" = 'DECIDED' AND t."decidedById" IS NOT NULL
+    UNION
+    SELECT a."approverId" FROM "TaskApproval" a JOIN "Task" t ON t."id" = a."taskId"
+     WHERE t."instanceId" = ${instanceId} AND t."stepRunId" IS DISTINCT FROM ${stepRunId}
+    ORDER BY 1`);
+  return rows.map((r) => r.id);
+}
+
 /** The system deciding on a decision table's word (an auto-approval), named after the table version. */
 function decisionTableActor(creator: Actor, table: string): Actor {
   return { type: "SYSTEM", id: null, name: `decision table ${table}`, role: "ADMIN", permissions: new Set(), requestId: creator.requestId };
@@ -66,6 +78,9 @@ export async function createTaskInTx(tx: Tx, actor: Actor, data: NewTask, proces
   // its own (it can never decide what it created anyway: `sodConflict` excludes the creator).
   const requestedById = requester?.id ?? (isPersonPrincipal(actor) ? callerId : null);
   const onBehalf = requestedById !== null && callerId !== null && requestedById !== callerId;
+  // "Nobody approves two steps of the same case": the people who decided or voted on another step
+  // of the instance, read in this transaction; routing skips them and sodConflict refuses them.
+  const excludedDeciderIds = processLink?.excludeEarlierDeciders ? await earlierDeciders(tx, processLink.instanceId, processLink.stepRunId) : [];
   // Who gets it (lib/routing), audited as task.routed below.
   const routed = await routeTask(tx, {
     assignee: data.assignee,
@@ -74,6 +89,7 @@ export async function createTaskInTx(tx: Tx, actor: Actor, data: NewTask, proces
     routing: data.routing,
     context: data.context,
     requesterId: requestedById,
+    excludedIds: excludedDeciderIds,
     actor,
     refs: { taskId: id, instanceId: processLink?.instanceId },
   });
@@ -129,6 +145,7 @@ export async function createTaskInTx(tx: Tx, actor: Actor, data: NewTask, proces
     outcomes: (data.outcomes ?? null),
     form: (data.form ?? null),
     requestedById,
+    excludedDeciderIds,
     createdByActor: creatorKey(actor),
     instanceId: processLink?.instanceId ?? null,
     stepRunId: processLink?.stepRunId ?? null,
@@ -155,6 +172,7 @@ export async function createTaskInTx(tx: Tx, actor: Actor, data: NewTask, proces
       // Both names when a task is created on someone's behalf: the requester here, the creator as the entry's actor.
       ...(onBehalf ? { onBehalfOf: requestedById, createdBy: callerId } : {}),
       ...(approvalsRequired > 1 ? { approvalsRequired } : {}),
+      ...(excludedDeciderIds.length ? { excludedDeciderIds } : {}),
       ...(nextEscalationAt ? { escalationLevels: data.escalation?.levels.length ?? 0, nextEscalationAt: iso(nextEscalationAt), businessHours: data.escalation?.businessHours ?? false } : {}),
     },
   });

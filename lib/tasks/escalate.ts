@@ -34,7 +34,7 @@ export const escalationActor = (): Actor => workerActor("escalation policy");
 const FROM = allowedFrom("escalate");
 
 const SELECT_COLUMNS = raw(`id, number, title, version, "assigneeId", "candidateGroupId", "requestedById", "instanceId", "stepRunId",
-  "escalationPolicy", "escalationLevel", "nextEscalationAt", "slaPausedMs", outcomes, "createdByActor", "approvalsRequired",
+  "escalationPolicy", "escalationLevel", "nextEscalationAt", "slaPausedMs", outcomes, "createdByActor", "approvalsRequired", "excludedDeciderIds",
   ARRAY(SELECT a."approverId" FROM "TaskApproval" a WHERE a."taskId" = "Task".id) AS "approverIds",
   (SELECT e."fromAssigneeId" FROM "TaskEscalation" e WHERE e."taskId" = "Task".id AND e."toAssigneeId" IS NOT NULL AND e.action <> 'remind'
     ORDER BY e.level LIMIT 1) AS "escalatedFromId"`);

@@ -26,6 +26,7 @@ export interface DueRow {
   createdByActor: string | null;
   approvalsRequired: number;
   approverIds: string[];
+  excludedDeciderIds: string[];
   /** Who held it before an earlier level moved it (the reporting line is theirs), or null. */
   escalatedFromId: string | null;
 }

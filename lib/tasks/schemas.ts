@@ -253,6 +253,8 @@ export const taskProcessLinkSchema = z
     stepRunId: z.string().min(1),
     /** The instance's starter, the process task's requester: a person the engine already knows (not looked up again). */
     requesterId: z.string().min(1).nullable().optional(),
+    /** The step keeps out whoever decided an earlier step of the instance ("nobody approves two steps of the same case"). */
+    excludeEarlierDeciders: z.boolean().optional(),
   })
   .strict();
 export type TaskProcessLink = z.infer<typeof taskProcessLinkSchema>;

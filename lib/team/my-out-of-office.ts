@@ -26,8 +26,8 @@ export async function getMyOutOfOffice(actor: Actor): Promise<OutOfOfficeDto> {
 
 /** Moves my open tasks to the delegate (never one they requested, created or approved). */
 async function moveMyOpenWork(tx: Tx, actor: Actor, mine: { id: string; name: string }, delegate: { id: string; name: string }) {
-  const tasks = await tx.query<{ id: string; version: number; instanceId: string | null; assigneeId: string | null; candidateGroupId: string | null; requestedById: string | null; createdByActor: string | null; approverIds: string[] }>(sql`
-    SELECT t."id", t."version", t."instanceId", t."assigneeId", t."candidateGroupId", t."requestedById", t."createdByActor",
+  const tasks = await tx.query<{ id: string; version: number; instanceId: string | null; assigneeId: string | null; candidateGroupId: string | null; requestedById: string | null; createdByActor: string | null; excludedDeciderIds: string[]; approverIds: string[] }>(sql`
+    SELECT t."id", t."version", t."instanceId", t."assigneeId", t."candidateGroupId", t."requestedById", t."createdByActor", t."excludedDeciderIds",
            ARRAY(SELECT a."approverId" FROM "TaskApproval" a WHERE a."taskId" = t."id") AS "approverIds"
       FROM "Task" t WHERE t."assigneeId" = ${mine.id} AND t."status" = 'OPEN' ORDER BY t."number" FOR UPDATE`);
   const moved: string[] = [];

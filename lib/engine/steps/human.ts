@@ -61,7 +61,7 @@ async function createTaskAndWait(ctx: Ctx, step: HumanStep, actor: Actor, claime
         }
       }
       const inst = waiting ? null : await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
-      const link = { instanceId: ctx.instance.id, stepRunId: stepRun.id, requesterId: ctx.instance.startedById };
+      const link = { instanceId: ctx.instance.id, stepRunId: stepRun.id, requesterId: ctx.instance.startedById, ...(step.excludeEarlierDeciders ? { excludeEarlierDeciders: true } : {}) };
       const taskIds: string[] = [];
       for (const d of data) taskIds.push((await createTaskInTx(tx, actor, d, link)).id);
       const taskId = taskIds[0] ?? existing!.id;
@@ -209,7 +209,7 @@ async function partyDecision(ctx: Ctx, step: HumanStep, taskId: string, outcome:
   }
   const wait = await transition("human next approver", async (tx) => {
     await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
-    const created = await createTaskInTx(tx, actor, data, { instanceId: ctx.instance.id, stepRunId: ctx.stepRun.id, requesterId: ctx.instance.startedById });
+    const created = await createTaskInTx(tx, actor, data, { instanceId: ctx.instance.id, stepRunId: ctx.stepRun.id, requesterId: ctx.instance.startedById, ...(step.excludeEarlierDeciders ? { excludeEarlierDeciders: true } : {}) });
     tx.audit(actor, { action: "step.waiting", subjectType: "instance", subjectId: ctx.instance.id, instanceId: ctx.instance.id, taskId: created.id, after: { stepId: step.id, stepRunId: ctx.stepRun.id, status: "WAITING", taskId: created.id, approver: tasks.length + 1 } });
   });
   return { wait, form: merged };
