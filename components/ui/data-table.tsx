@@ -1,6 +1,7 @@
 "use client";
 
-import { Fragment, useEffect, useState, type HTMLAttributes, type ReactNode } from "react";
+import { Fragment, useState, type HTMLAttributes, type ReactNode } from "react";
+import { useScrollBox } from "./use-scroll-box";
 import clsx from "clsx";
 import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
 import {
@@ -262,24 +263,6 @@ function render<P>(template: string | ((props: P) => unknown) | undefined, props
 const NO_ROWS: never[] = [];
 const NO_SELECTION: RowSelectionState = {};
 
-/**
- * The table's scroll box: when the table is wider than the screen it becomes a named, focusable
- * region, so keyboard users can scroll it too (axe: scrollable-region-focusable).
- */
-function useScrollBox() {
-  // A callback ref: the box mounts only once there are rows (not while empty or failed).
-  const [el, attachScrollBox] = useState<HTMLDivElement | null>(null);
-  const [overflowing, setOverflowing] = useState(false);
-  useEffect(() => {
-    if (!el || typeof ResizeObserver === "undefined") return;
-    const measure = () => setOverflowing(el.scrollWidth > el.clientWidth + 1);
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    if (el.firstElementChild) observer.observe(el.firstElementChild);
-    return () => observer.disconnect();
-  }, [el]);
-  return { attachScrollBox, overflowing };
-}
 
 /** A DataTable's `loading` and `error` from the TanStack query that feeds it ("Couldn't load {what}"). */
 export function queryState(q: { isPending: boolean; isError: boolean; isFetching: boolean; error: Error | null; refetch: () => unknown }, what: string) {
