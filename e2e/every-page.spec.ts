@@ -148,6 +148,7 @@ async function rolePass(browser: Browser, who: Who, urls: Urls, shots: string): 
       await page.goto(url);
       pass.loads++;
       await settle(page);
+      const before = pass.problems.length;
       for (const width of WIDTHS) {
         if (width !== WIDTHS[0]) {
           await page.setViewportSize({ width, height: 844 });
@@ -157,6 +158,9 @@ async function rolePass(browser: Browser, who: Who, urls: Urls, shots: string): 
         await measure(page, label, width, pass);
         if (axeHere) await axe(page, label, width, pass, shots);
       }
+      // Reported page by page (a soft failure), so a run that times out still names what it found.
+      const found = pass.problems.slice(before);
+      expect.soft(found, found.join("\n")).toEqual([]);
     }
     if (who === "maya") await dialogs(page, pass, shots, urls);
   } finally {
@@ -191,14 +195,15 @@ test.describe("every page, every role, phone and desktop", () => {
 
   for (const who of [...ROLES, "rita" as const]) {
     test(`as ${who}: no sideways scrolling, one heading, no axe findings`, async ({ browser, api }) => {
-      test.setTimeout(120_000);
+      // The whole spec aims at about 90 s on a quiet machine; a loaded one (several builds at once) needs far more.
+      test.setTimeout(300_000);
       const started = Date.now();
       const urls = who === "anonymous" ? {} : await dynamicUrls(await api("maya"), await api("priya"));
       const shots = test.info().outputPath("pages");
       fs.mkdirSync(shots, { recursive: true });
       const pass = await rolePass(browser, who, urls, shots);
       console.log(`[every-page] ${who}: ${pass.loads} page loads, ${pass.axeRuns} axe runs, ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      expect(pass.problems, pass.problems.join("\n")).toEqual([]);
+      expect(pass.problems.length, pass.problems.join("\n")).toBe(0);
     });
   }
 });
