@@ -128,7 +128,8 @@ export function DataTable<T extends RowData>(props: DataTableProps<T>) {
         ref={attachScrollBox}
         role={overflowing ? "region" : undefined}
         tabIndex={overflowing ? 0 : undefined}
-        aria-label={overflowing ? label : undefined}
+        // Its own name, not the table's: a section titled like the table is a landmark too (axe landmark-unique).
+        aria-label={overflowing ? `${label} (scrolls sideways)` : undefined}
         // relative: screen-reader-only text in far-right cells is clipped here too, not by the page.
         className="relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-indigo-600">
         <table className={clsx("w-full text-left text-sm", props.minWidth)} data-testid={testId} aria-busy={loading || undefined}>
