@@ -53,6 +53,8 @@ export const JOB_SCHEMAS = {
   // Undo window (lib/tasks/held-decisions.ts): job id commit-decision.<taskId>.<version>, delayed to the end of the window.
   "commit-decision": z.object({ taskId: z.string().min(1) }),
   "commit-held-decisions": z.object({}).passthrough(),
+  // The daily digest e-mails (lib/notifications/digest.ts): a sweep, idempotent per person and day.
+  "send-digests": z.object({}).passthrough(),
   // Escalation timer (job id escalate.<taskId>.<level>.<atMs>) and the notification it implies.
   escalate: z.object({ taskId: z.string().min(1), level: z.number().int().min(1) }),
   "task-escalated": z.object({ taskId: z.string().min(1), level: z.number().int().min(1) }),

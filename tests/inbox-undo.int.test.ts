@@ -149,6 +149,45 @@ describe("undo window", () => {
   });
 });
 
+describe("undo of a four-eyes vote (issue #22)", () => {
+  it("takes back 'your approval recorded, 1 of 2': the vote goes, the task is as before, nothing goes out", async () => {
+    const task = await groupTask(team, { approvalsRequired: 2 });
+    const voted = await decideTask(team.as.alice, task.id, { outcome: "approve", hold: true });
+    expect(voted).toMatchObject({ status: "OPEN", approvals: [{ approver: { id: team.users.alice.id } }], hold: { mine: true } });
+    expect(voted.can.undo).toBe(true);
+    expect((await getTask(team.as.bob, task.id)).can.undo).toBe(false);
+    const recorded = (await auditFor(task.id)).at(-1)!;
+    expect(recorded).toMatchObject({ action: "task.approval_recorded" });
+    expect((recorded.after as Record<string, unknown>).undoableUntil).toBe(voted.hold!.until);
+
+    const undone = await undoDecision(team.as.alice, task.id);
+    expect(undone).toMatchObject({ status: "OPEN", approvals: [], hold: null, assignee: null, version: voted.version + 1 });
+    expect(await db().taskApproval.count({ where: { taskId: task.id } })).toBe(0);
+    expect((await auditFor(task.id)).at(-1)).toMatchObject({ action: "task.decision_undone", actorId: team.users.alice.id, after: { status: "OPEN", approvals: 0, approvalsRequired: 2 } });
+    // The window has nothing to commit; the task waits for its two approvals again.
+    expect(await commitHeldDecision(task.id)).toBe("not_held");
+    await decideTask(team.as.alice, task.id, { outcome: "approve" });
+    expect((await decideTask(team.as.bob, task.id, { outcome: "approve" })).status).toBe("DECIDED");
+  });
+
+  it("the next vote closes the first one's window; a window that closes by itself sets nothing in motion", async () => {
+    const task = await groupTask(team, { approvalsRequired: 2 });
+    await decideTask(team.as.alice, task.id, { outcome: "approve", hold: true });
+    const decided = await decideTask(team.as.bob, task.id, { outcome: "approve" });
+    expect(decided.status).toBe("DECIDED");
+    expect((await appError(undoDecision(team.as.alice, task.id))).code).toBe("UNDO_WINDOW_CLOSED");
+    expect((await getTask(team.as.bob, task.id)).approvals).toHaveLength(2);
+
+    const other = await groupTask(team, { approvalsRequired: 2 });
+    await decideTask(team.as.alice, other.id, { outcome: "approve", hold: true });
+    await windowEndsIn(other.id, -2000);
+    expect(await commitHeldDecision(other.id)).toBe("committed");
+    expect(await consequences(other.id)).toEqual([]);
+    expect(await getTask(team.as.bob, other.id)).toMatchObject({ status: "OPEN", hold: null, approvals: [{ approver: { id: team.users.alice.id } }] });
+    expect((await appError(undoDecision(team.as.alice, other.id))).code).toBe("UNDO_WINDOW_CLOSED");
+  });
+});
+
 describe("findTask", () => {
   it("loads in one query exactly what the ORM's include loads (votes, people, group, hold)", async () => {
     const { findTask, taskInclude } = await import("@/lib/tasks/repository");

@@ -91,7 +91,7 @@ describe("a worker whose Redis was flushed", () => {
       const h = await health(port);
       return h.code === 200 && Object.values(h.body.loops).every((l) => l.lastRunAt) && h.body;
     });
-    expect(Object.keys(report.loops).sort()).toEqual(["commit-held-decisions", "dispatch-outbox", "prune-outbox", "prune-retention", "recover-engine", "refresh-kpis", "seal-audit", "sweep-escalations"]);
+    expect(Object.keys(report.loops).sort()).toEqual(["commit-held-decisions", "dispatch-outbox", "prune-outbox", "prune-retention", "recover-engine", "refresh-kpis", "seal-audit", "send-digests", "sweep-escalations"]);
     expect(report).toMatchObject({ status: "ok", database: "ok", redis: "ok", workersRunning: true, staleLoops: [] });
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toContain('baton_worker_loop_stale{loop="seal-audit"} 0');

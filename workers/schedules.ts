@@ -48,6 +48,8 @@ export function scheduleTable(env: Env): Schedule[] {
     // Retention (lib/retention): old event receipts, idempotency keys, webhook deliveries,
     // notifications and signed-out sessions, in batches; at start too, to clear a backlog.
     s(QUEUES.maintenance, "prune-retention", env.RETENTION_SWEEP_MS, KEPT, { runAtStart: true }),
+    // Daily digests for people who chose them, from 07:00 their time (lib/notifications/digest.ts).
+    s(QUEUES.maintenance, "send-digests", 15 * 60 * 1000, KEPT),
     // Held decisions whose delayed commit job Redis lost (lib/tasks/held-decisions.ts).
     s(QUEUES.maintenance, "commit-held-decisions", 5000, QUIET),
     // The engine's jobs rebuilt from PostgreSQL when Redis lost them (lib/engine/recovery.ts).

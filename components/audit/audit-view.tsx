@@ -3,8 +3,8 @@
 import { useMemo, useState, type FormEvent } from "react";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
-import { addDays, endOfQuarter, format, startOfQuarter, subQuarters } from "date-fns";
-import { ArrowRight, Download, FileSearch, Search, X } from "lucide-react";
+import { format } from "date-fns";
+import { ArrowRight, Download, FileSearch, Scale, Search, X } from "lucide-react";
 import { AUDIT_ACTIONS, type AuditEntryDto } from "@/lib/audit/schemas";
 import { Button } from "@/components/ui/button";
 import { DataTable, queryState, type DataColumn } from "@/components/ui/data-table";
@@ -15,15 +15,7 @@ import { actionLabel, changeSummary } from "./describe";
 import { useKnownNames } from "@/components/data/queries";
 import { useAuditLog } from "./queries";
 import { VerifyChainPanel } from "./verify-panel";
-
-/** This quarter, the last one and the one before, as the From/To dates (To inclusive). */
-function quarterPresets(now: Date): { label: string; from: string; to: string }[] {
-  return [0, 1, 2].map((back) => {
-    const start = startOfQuarter(subQuarters(now, back));
-    const label = back === 0 ? "This quarter" : back === 1 ? `Last quarter (Q${Math.floor(start.getMonth() / 3) + 1} ${start.getFullYear()})` : `Q${Math.floor(start.getMonth() / 3) + 1} ${start.getFullYear()}`;
-    return { label, from: format(start, "yyyy-MM-dd"), to: format(endOfQuarter(start), "yyyy-MM-dd") };
-  });
-}
+import { periodQuery, quarterPresets } from "./periods";
 
 const FILTER_KEYS = ["actor", "action", "from", "to", "q", "amountMin", "amountMax"] as const;
 type Filters = Record<(typeof FILTER_KEYS)[number], string>;
@@ -52,9 +44,7 @@ function toApiQuery(f: Filters): Record<string, string> {
   if (f.q) q.q = f.q;
   if (f.amountMin && Number.isFinite(Number(f.amountMin))) q.amountMin = f.amountMin;
   if (f.amountMax && Number.isFinite(Number(f.amountMax))) q.amountMax = f.amountMax;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(f.from)) q.from = new Date(`${f.from}T00:00:00`).toISOString();
-  if (/^\d{4}-\d{2}-\d{2}$/.test(f.to)) q.to = addDays(new Date(`${f.to}T00:00:00`), 1).toISOString();
-  return q;
+  return { ...q, ...periodQuery(f.from, f.to) };
 }
 
 export function AuditView({ canVerify = false }: { canVerify?: boolean }) {
@@ -98,6 +88,11 @@ function AuditViewInner({ applied, canVerify }: { applied: Filters; canVerify: b
               <Download aria-hidden className="size-4" /> Export JSON Lines
             </a>
             <span className="text-slate-500">{hasFilters ? "(the filtered entries, oldest first)" : "(all entries, oldest first)"}</span>
+            {canVerify && (
+              <Link className="inline-flex items-center gap-1 font-medium text-indigo-700 underline underline-offset-2" href={`/audit/separation-of-duties${applied.from && applied.to ? `?from=${applied.from}&to=${applied.to}` : ""}`}>
+                <Scale aria-hidden className="size-4" /> Separation of duties
+              </Link>
+            )}
           </p>
         </div>
         {canVerify && <VerifyChainPanel />}
@@ -231,8 +226,9 @@ const COLUMNS: DataColumn<AuditEntryDto>[] = [
     header: "Actor",
     cell: ({ row: { original: e } }) => (
       <>
-        <span className="font-medium text-slate-900">{e.actorName}</span>
-        {e.actorType !== "USER" && <span className="ml-1 text-xs text-slate-500">({e.actorType.toLowerCase()})</span>}
+        <span className="font-medium text-slate-900" title={e.actorName}>
+          {e.actorLabel}
+        </span>
       </>
     ),
   },

@@ -1,8 +1,8 @@
 "use client";
 
 // The audit log over REST: cursor pages, newest first, and the hash-chain check.
-import { useInfiniteQuery, useMutation } from "@tanstack/react-query";
-import type { AuditEntryDto } from "@/lib/audit/schemas";
+import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
+import type { AuditEntryDto, SodReport } from "@/lib/audit/schemas";
 import type { VerifyReport } from "@/lib/audit/sealer";
 import { api } from "@/components/data/api";
 import { queryKeys } from "@/components/data/keys";
@@ -22,4 +22,11 @@ export function useAuditLog(filters: Record<string, string>) {
 
 export function useVerifyChain() {
   return useMutation({ mutationFn: () => api<VerifyReport>("/api/v1/audit/verify", { method: "POST" }) });
+}
+
+export function useSeparationOfDuties(period: Record<string, string>) {
+  return useQuery({
+    queryKey: queryKeys.separationOfDuties(period),
+    queryFn: ({ signal }) => api<SodReport>(`/api/v1/audit/separation-of-duties?${new URLSearchParams(period)}`, { signal }),
+  });
 }

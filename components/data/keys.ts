@@ -37,6 +37,7 @@ export const queryKeys = {
   presenceRows: ["presence", "rows"] as const,
 
   audit: (filters: Record<string, string>) => ["audit", filters] as const,
+  separationOfDuties: (period: Record<string, string>) => ["audit", "separation-of-duties", period] as const,
 
   tokens: ["tokens"] as const,
   serviceAccounts: ["service-accounts"] as const,

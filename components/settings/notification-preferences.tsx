@@ -52,7 +52,13 @@ export function NotificationPreferences() {
           id: c,
           header: CHANNEL_LABEL[c],
           meta: { align: "center", className: "w-28" },
-          cell: ({ row: { original: k } }) => (
+          cell: ({ row: { original: k } }) =>
+            !k.offered[c] ? (
+              <span className="text-slate-500">
+                <span aria-hidden>—</span>
+                <span className="sr-only">{`${k.label}: not offered ${c === "IN_APP" ? "in Baton" : "by e-mail"}`}</span>
+              </span>
+            ) : (
             <input
               type="checkbox"
               role="switch"
@@ -62,7 +68,7 @@ export function NotificationPreferences() {
               onChange={(e) => changeRef.current({ kind: k.kind, channel: c, enabled: e.target.checked })}
               className="size-4 rounded border-slate-300 accent-indigo-600 focus-visible:outline-2 focus-visible:outline-indigo-600 disabled:opacity-50"
             />
-          ),
+            ),
         }),
       ),
     ],

@@ -5,6 +5,7 @@ import { FileText, Paperclip, Upload } from "lucide-react";
 import { formatBytes, type AttachmentDto } from "@/lib/attachments/schemas";
 import { Button } from "@/components/ui/button";
 import { useTaskAttachments, useUploadAttachment } from "./case-queries";
+import { SubHeading } from "@/components/ui/heading-level";
 
 // The case's files: the source document previewed in place (images as images, PDFs in a
 // sandboxed frame the server allows only Baton to embed), the others as downloads, and an upload.
@@ -31,9 +32,9 @@ export function AttachmentsPanel({ taskId, canUpload }: { taskId: string; canUpl
   return (
     <section aria-labelledby={`files-${taskId}`} className="mt-6">
       <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
-        <h3 id={`files-${taskId}`} className="text-sm font-semibold text-slate-900">
+        <SubHeading id={`files-${taskId}`} className="text-sm font-semibold text-slate-900">
           Documents
-        </h3>
+        </SubHeading>
         {canUpload && (
           <>
             <input

@@ -8,6 +8,8 @@ import { useMe } from "@/components/data/queries";
 import { Badge } from "@/components/ui/badge";
 import { formatMoney, localDateTime } from "./format";
 import { useTaskCase } from "./case-queries";
+import { SubHeading } from "@/components/ui/heading-level";
+import { useScrollBox } from "@/components/ui/use-scroll-box";
 
 // The case around a task, as its process declares it (context layout): labelled fields formatted
 // in the viewer's locale and time zone, links to the source system, figures side by side with the
@@ -57,7 +59,7 @@ export function LayoutSections({ layout, values }: { layout: ContextLayout; valu
     <div className="grid gap-5 md:grid-cols-2" data-testid="context-layout">
       {layout.sections.map((section) => (
         <section key={section.title} aria-label={section.title} className="rounded-lg border border-slate-200 p-4">
-          <h4 className="mb-3 text-xs font-semibold tracking-wide text-slate-500 uppercase">{section.title}</h4>
+          <SubHeading depth={2} className="mb-3 text-xs font-semibold tracking-wide text-slate-500 uppercase">{section.title}</SubHeading>
           <dl className="grid grid-cols-[minmax(6.5rem,40%)_1fr] gap-x-4 gap-y-2">
             {section.fields.map((f) => {
               const v = lookup(f.path);
@@ -87,8 +89,15 @@ export function LayoutSections({ layout, values }: { layout: ContextLayout; valu
 
 export function ComparisonTable({ comparison, values }: { comparison: NonNullable<ContextLayout["comparison"]>; values: Record<string, unknown> }) {
   const timeZone = useViewerZone();
+  // Wider than a phone: the box scrolls sideways and takes focus so the keyboard can scroll it.
+  const { attachScrollBox, overflowing } = useScrollBox<HTMLElement>();
   return (
-    <section aria-label={comparison.title} className="mt-5 overflow-x-auto" data-testid="comparison">
+    <section
+      ref={attachScrollBox}
+      aria-label={comparison.title}
+      tabIndex={overflowing ? 0 : undefined}
+      className="mt-5 overflow-x-auto focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+      data-testid="comparison">
       <table className="w-full min-w-[28rem] text-sm">
         <caption className="mb-2 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">{comparison.title}</caption>
         <thead>
@@ -144,10 +153,10 @@ export function CasePanels({ data }: { data: CaseDto }) {
   return (
     <div className="mt-6 grid gap-5 lg:grid-cols-2" data-testid="case-panels">
       <section aria-labelledby="case-steps" className="rounded-lg border border-slate-200 p-4">
-        <h4 id="case-steps" className="mb-2 text-sm font-semibold text-slate-900">
+        <SubHeading depth={2} id="case-steps" className="mb-2 text-sm font-semibold text-slate-900">
           {data.request.processName}
           {data.request.businessKey && <span className="font-normal text-slate-500"> · {data.request.businessKey}</span>}
-        </h4>
+        </SubHeading>
         <p className="mb-2 text-xs text-slate-500">
           Started {localDateTime(data.request.startedAt)}
           {data.request.startedBy ? ` by ${data.request.startedBy}` : ""} · {data.request.status.toLowerCase()}
@@ -162,9 +171,9 @@ export function CasePanels({ data }: { data: CaseDto }) {
         </ol>
       </section>
       <section aria-labelledby="case-related" className="rounded-lg border border-slate-200 p-4">
-        <h4 id="case-related" className="mb-2 text-sm font-semibold text-slate-900">
+        <SubHeading depth={2} id="case-related" className="mb-2 text-sm font-semibold text-slate-900">
           Other tasks of this case
-        </h4>
+        </SubHeading>
         {data.relatedTasks.length === 0 ? (
           <p className="text-sm text-slate-500">None: this is the case&apos;s only task so far.</p>
         ) : (
@@ -191,9 +200,9 @@ export function CasePanels({ data }: { data: CaseDto }) {
       </section>
       {data.history && (
         <section aria-labelledby="case-history" className="rounded-lg border border-slate-200 p-4 lg:col-span-2" data-testid="party-history">
-          <h4 id="case-history" className="mb-2 text-sm font-semibold text-slate-900">
+          <SubHeading depth={2} id="case-history" className="mb-2 text-sm font-semibold text-slate-900">
             Earlier requests from {data.history.label.toLowerCase()} {data.history.value}
-          </h4>
+          </SubHeading>
           {data.history.requests.length === 0 ? (
             <p className="text-sm text-slate-500">None: this is the first.</p>
           ) : (

@@ -7,6 +7,7 @@ import { buildFormSchema, fieldVisible, formErrors, type FormField } from "@/lib
 import { FieldInput } from "@/components/forms/field-input";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/input";
+import { SubHeading } from "@/components/ui/heading-level";
 
 interface DecisionSubmit {
   outcome: string;
@@ -64,9 +65,9 @@ export function DecisionForm({
 
   return (
     <form ref={formRef} onSubmit={onFormSubmit} noValidate data-testid="decision-form" aria-labelledby={`decision-form-${task.id}`} className="mt-4 space-y-3 rounded-lg bg-white p-4 ring-1 ring-slate-200">
-      <h3 id={`decision-form-${task.id}`} className="flex items-center gap-1.5 text-sm font-semibold text-slate-900">
+      <SubHeading id={`decision-form-${task.id}`} className="flex items-center gap-1.5 text-sm font-semibold text-slate-900">
         <ListChecks aria-hidden className="size-4 text-slate-500" /> Decision
-      </h3>
+      </SubHeading>
       {fields.filter((f) => fieldVisible(f, values)).map((f) => (
         <FieldInput key={f.id} field={f} value={values[f.id]} error={shown[f.id] ?? null} onChange={(v) => setValues((s) => ({ ...s, [f.id]: v }))} />
       ))}

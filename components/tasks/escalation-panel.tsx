@@ -8,6 +8,7 @@ import { useTaskEscalations } from "./queries";
 import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import { compactDuration, localDateTime, relative } from "./format";
+import { SubHeading } from "@/components/ui/heading-level";
 
 const ICONS: Record<EscalationAction, ReactNode> = {
   remind: <BellRing aria-hidden className="size-3.5" />,
@@ -76,9 +77,9 @@ export function EscalationPanel({ task }: { task: TaskDto }) {
   const line = stateLine(task.sla);
   return (
     <section aria-labelledby={`sla-${task.id}`} className="mt-6" data-testid="escalation-panel">
-      <h3 id={`sla-${task.id}`} className="mb-2 text-sm font-semibold text-slate-900">
+      <SubHeading id={`sla-${task.id}`} className="mb-2 text-sm font-semibold text-slate-900">
         Deadline and escalation
-      </h3>
+      </SubHeading>
       <p className="flex items-start gap-2 text-sm text-slate-800" data-testid="sla-state">
         <span className="mt-0.5 shrink-0">{line.icon}</span>
         <span>

@@ -24,6 +24,8 @@ import { DecisionPanel, FormDecision, InfoRequestPanel } from "./decision-panels
 import { canForward } from "./can-forward";
 import { ReassignDialog } from "./reassign-dialog";
 import { TaskSignalsBanner } from "./task-signals";
+import { HeadingBase, SubHeading } from "@/components/ui/heading-level";
+import { scrollBoxProps, useScrollBox } from "@/components/ui/use-scroll-box";
 
 interface TaskDetailProps {
   taskId: string;
@@ -78,6 +80,7 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
   const canAct = task.can.claim || task.can.unclaim || task.can.decide || task.can.requestInfo || canReassign;
 
   return (
+    <HeadingBase level={pageHeading ? 1 : 2}>
     <article ref={ref} tabIndex={-1} aria-labelledby={`task-title-${task.id}`} className="outline-none" data-testid="task-detail">
       {onBack && (
         <Button variant="ghost" size="sm" onClick={onBack} className="mb-3 -ml-2 lg:hidden">
@@ -154,6 +157,11 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
           <span>
             <span className="font-medium">Four-eyes:</span> {approvalSummary(task)}
           </span>
+          {open && task.can.undo && (
+            <Button size="sm" variant="secondary" shortcut="z" className="ml-auto" onClick={() => void actions.undo(task)}>
+              <Undo2 aria-hidden className="size-4" /> Undo my approval
+            </Button>
+          )}
         </p>
       )}
 
@@ -217,13 +225,13 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
       {task.description && <p className="mt-5 text-sm whitespace-pre-line text-slate-700">{task.description}</p>}
 
       <section aria-labelledby={`details-${task.id}`} className="mt-6">
-        <h3 id={`details-${task.id}`} className="mb-3 text-sm font-semibold text-slate-900">
+        <SubHeading id={`details-${task.id}`} className="mb-3 text-sm font-semibold text-slate-900">
           Details
-        </h3>
+        </SubHeading>
         <CaseDetails taskId={task.id} fallback={<ContextView context={task.context} />} />
         <details className="mt-4 text-sm">
           <summary className="cursor-pointer text-xs font-medium text-slate-500 hover:text-slate-800">Raw data (JSON)</summary>
-          <pre className="mt-2 max-h-80 overflow-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100">{JSON.stringify(task.context, null, 2)}</pre>
+          <RawJson value={task.context} />
         </details>
       </section>
 
@@ -236,6 +244,7 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
       {canReassign && <ReassignDialog task={task} open={reassigning} onClose={() => setReassigning(false)} />}
       {forwardable && <ReassignDialog forward task={task} open={forwarding} onClose={() => setForwarding(false)} />}
     </article>
+    </HeadingBase>
   );
 });
 
@@ -262,5 +271,15 @@ function DetailSkeleton() {
       <Skeleton className="h-9 w-56" />
       <Skeleton className="h-40" />
     </div>
+  );
+}
+
+/** The task's data as JSON, in a box that scrolls (and takes focus to scroll by keyboard) when long. */
+function RawJson({ value }: { value: unknown }) {
+  const { attachScrollBox, overflowing } = useScrollBox<HTMLPreElement>();
+  return (
+    <pre ref={attachScrollBox} {...scrollBoxProps(overflowing, "Raw data (JSON)")} className="mt-2 max-h-80 overflow-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
+      {JSON.stringify(value, null, 2)}
+    </pre>
   );
 }

@@ -15,6 +15,7 @@ import { Select, Textarea } from "@/components/ui/input";
 import { actionPhrase, changeSummary } from "@/components/audit/describe";
 import { localDateTime, relative } from "./format";
 import { usePostComment, useTaskComments, useTaskHistory } from "./queries";
+import { SubHeading } from "@/components/ui/heading-level";
 
 const ICONS: Record<string, ReactNode> = {
   "task.created": <Plus aria-hidden className="size-3.5" />,
@@ -72,9 +73,9 @@ export function TaskTimeline({ taskId, version, canComment }: { taskId: string; 
 
   return (
     <section aria-labelledby={`history-${taskId}`} className="mt-8">
-      <h3 id={`history-${taskId}`} className="mb-3 flex items-center gap-1.5 text-sm font-semibold text-slate-900">
+      <SubHeading id={`history-${taskId}`} className="mb-3 flex items-center gap-1.5 text-sm font-semibold text-slate-900">
         <History aria-hidden className="size-4 text-slate-500" /> History and comments
-      </h3>
+      </SubHeading>
       {pending && (
         <div className="space-y-3" aria-busy="true" aria-label="Loading the history">
           <Skeleton className="h-4 w-2/3" />
@@ -131,7 +132,7 @@ function EntryItem({ entry }: { entry: AuditEntryDto }) {
     <li className="relative">
       <Dot>{ICONS[entry.action] ?? <Circle aria-hidden className="size-2" />}</Dot>
       <p className="text-sm text-slate-900">
-        <span className="font-medium">{entry.actorName}</span> {PHRASES[entry.action] ?? actionPhrase(entry.action)}
+        <span className="font-medium">{entry.actorLabel}</span> {PHRASES[entry.action] ?? actionPhrase(entry.action)}
         {extras.outcome && <span> ({extras.outcome})</span>}
         {extras.routedTo && <span className="text-slate-600" data-testid="routed-to"> — {extras.routedTo}</span>}
         {extras.approvals && <span className="text-slate-600"> — {extras.approvals}</span>}

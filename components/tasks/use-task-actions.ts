@@ -37,6 +37,12 @@ function partialApproval(task: TaskDto): string {
   return `Your approval recorded on ${task.reference}, ${given} of ${task.approvalsRequired}: it needs a second approver.`;
 }
 
+/** The undo toast's words for a held four-eyes vote. */
+function votedLabel(task: TaskDto): string {
+  const given = task.approvals.filter((a) => a.outcome === "approve").length;
+  return `Your approval recorded on ${task.reference}, ${given} of ${task.approvalsRequired}`;
+}
+
 /** Turns a refused action into what changed, in the words of the person who changed it. */
 function explainRefusal(e: unknown, task: TaskDto): string {
   if (!(e instanceof ApiError)) return "Something went wrong. Try again.";
@@ -84,7 +90,8 @@ export function useTaskActions() {
   /** Decisions from the UI ask the server to hold them for the undo window. */
   const remember = useCallback(
     (updated: TaskDto, label: string): string => {
-      if (updated.status !== "DECIDED" || !updated.hold?.mine) return "";
+      // A decision, or a four-eyes vote ("your approval recorded, 1 of 2"): both can be undone.
+      if (!updated.hold?.mine) return "";
       const until = new Date(updated.hold.until).getTime();
       setHeld({ task: updated, label, until, ms: Math.max(0, until - Date.now()) });
       return " Press z to undo.";
@@ -121,7 +128,7 @@ export function useTaskActions() {
         const updated = await sendTaskRequest(task, request);
         store(updated);
         const who = action === "requestInfo" && updated.infoRequest?.askedOf ? ` (asked ${updated.infoRequest.askedOf.name})` : "";
-        if (action === "approve" && updated.status === "OPEN") announce(partialApproval(updated));
+        if (action === "approve" && updated.status === "OPEN") announce(`${partialApproval(updated)}${remember(updated, votedLabel(updated))}`);
         else announce(`${DONE[action]} ${task.reference}${who}.${remember(updated, `${DONE[action]} ${task.reference}`)}`);
         refresh(task.id);
         return true;
@@ -148,7 +155,7 @@ export function useTaskActions() {
         announce(
           updated.status === "DECIDED"
             ? `${label}: ${task.reference}.${remember(updated, `${label}: ${task.reference}`)}`
-            : partialApproval(updated),
+            : `${partialApproval(updated)}${remember(updated, votedLabel(updated))}`,
         );
         refresh(task.id);
         return { ok: true, fieldErrors: {} };
@@ -175,7 +182,7 @@ export function useTaskActions() {
       try {
         const updated = await sendTaskRequest(target, { action: "undo" });
         store(updated);
-        announce(`Undone: ${target.reference} is open again.`);
+        announce(target.status === "OPEN" ? `Undone: your approval of ${target.reference} is withdrawn.` : `Undone: ${target.reference} is open again.`);
         refresh(target.id);
         return updated;
       } catch (e) {

@@ -1,6 +1,7 @@
 "use client";
 
-import { Fragment, useEffect, useState, type HTMLAttributes, type ReactNode } from "react";
+import { Fragment, useState, type HTMLAttributes, type ReactNode } from "react";
+import { useScrollBox } from "./use-scroll-box";
 import clsx from "clsx";
 import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
 import {
@@ -127,7 +128,8 @@ export function DataTable<T extends RowData>(props: DataTableProps<T>) {
         ref={attachScrollBox}
         role={overflowing ? "region" : undefined}
         tabIndex={overflowing ? 0 : undefined}
-        aria-label={overflowing ? label : undefined}
+        // Its own name, not the table's: a section titled like the table is a landmark too (axe landmark-unique).
+        aria-label={overflowing ? `${label} (scrolls sideways)` : undefined}
         // relative: screen-reader-only text in far-right cells is clipped here too, not by the page.
         className="relative overflow-x-auto focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-indigo-600">
         <table className={clsx("w-full text-left text-sm", props.minWidth)} data-testid={testId} aria-busy={loading || undefined}>
@@ -262,24 +264,6 @@ function render<P>(template: string | ((props: P) => unknown) | undefined, props
 const NO_ROWS: never[] = [];
 const NO_SELECTION: RowSelectionState = {};
 
-/**
- * The table's scroll box: when the table is wider than the screen it becomes a named, focusable
- * region, so keyboard users can scroll it too (axe: scrollable-region-focusable).
- */
-function useScrollBox() {
-  // A callback ref: the box mounts only once there are rows (not while empty or failed).
-  const [el, attachScrollBox] = useState<HTMLDivElement | null>(null);
-  const [overflowing, setOverflowing] = useState(false);
-  useEffect(() => {
-    if (!el || typeof ResizeObserver === "undefined") return;
-    const measure = () => setOverflowing(el.scrollWidth > el.clientWidth + 1);
-    const observer = new ResizeObserver(measure);
-    observer.observe(el);
-    if (el.firstElementChild) observer.observe(el.firstElementChild);
-    return () => observer.disconnect();
-  }, [el]);
-  return { attachScrollBox, overflowing };
-}
 
 /** A DataTable's `loading` and `error` from the TanStack query that feeds it ("Couldn't load {what}"). */
 export function queryState(q: { isPending: boolean; isError: boolean; isFetching: boolean; error: Error | null; refetch: () => unknown }, what: string) {

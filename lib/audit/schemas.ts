@@ -111,6 +111,8 @@ export const auditEntryDtoSchema = z.object({
   actorType: z.enum(ENUMS.ActorType),
   actorId: z.string().nullable(),
   actorName: z.string(),
+  /** Who, in words: the person's name, "… (API token)", or "Escalation (system)" for Baton's own actors. */
+  actorLabel: z.string(),
   onBehalfOfId: z.string().nullable(),
   action: z.string(),
   subjectType: z.string(),
@@ -136,3 +138,53 @@ export const auditPublicKeysSchema = z.object({
   keys: z.array(z.object({ keyId: z.string(), publicKeyPem: z.string(), publicKey: z.string().describe("base64 SPKI DER") })),
 });
 export type AuditPublicKeys = z.infer<typeof auditPublicKeysSchema>;
+
+/** GET /api/v1/audit/separation-of-duties: decisions made in [from, to) (either end open). */
+export const sodQuerySchema = z.object({
+  from: isoDateTime().optional(),
+  to: isoDateTime().optional(),
+});
+export type SodQuery = z.infer<typeof sodQuerySchema>;
+
+const sodTaskSchema = z.object({ id: z.string(), reference: z.string(), title: z.string() });
+const sodPersonSchema = z.object({ id: z.string(), name: z.string() });
+
+/**
+ * The separation-of-duties report: every person decision in the period (a four-eyes vote, an
+ * approval, a rejection, a form decision), and the two ways one can break the rule. Empty lists
+ * with the counts of what was scanned are the proof that nothing did.
+ */
+export const sodReportSchema = z.object({
+  period: z.object({ from: z.string().nullable(), to: z.string().nullable() }),
+  checkedAt: z.string(),
+  scanned: z.object({
+    /** Person decisions in the period (each four-eyes vote counts). */
+    decisions: z.number().int(),
+    /** Distinct tasks those decisions were on. */
+    tasks: z.number().int(),
+    /** Distinct cases (process instances) those tasks belong to. */
+    cases: z.number().int(),
+    /** Decisions whose task or case names a requester (the ones the first rule can apply to). */
+    withRequester: z.number().int(),
+  }),
+  /** Someone approved (any outcome but reject) a task they requested, or of a case they started. */
+  selfApprovals: z.array(
+    z.object({
+      task: sodTaskSchema,
+      person: sodPersonSchema,
+      outcome: z.string(),
+      decidedAt: z.string(),
+      /** Where the person is named as requester: the task itself, or the case it belongs to. */
+      requesterOf: z.enum(["task", "case"]),
+    }),
+  ),
+  /** Someone decided two or more tasks of one case. */
+  repeatDeciders: z.array(
+    z.object({
+      case: z.object({ id: z.string(), process: z.string(), businessKey: z.string().nullable() }),
+      person: sodPersonSchema,
+      decisions: z.array(z.object({ task: sodTaskSchema, outcome: z.string(), decidedAt: z.string() })),
+    }),
+  ),
+});
+export type SodReport = z.infer<typeof sodReportSchema>;

@@ -6,6 +6,7 @@ import { verifyAuditChain, type VerifyReport } from "./verify";
 import { auditQuerySchema, type AuditEntryDto, type AuditQuery } from "./schemas";
 import { AppError, fromZodError } from "../errors";
 import { taskReference } from "../references";
+import { actorLabel } from "./actor-names";
 
 type Row = DbRow<"AuditEntry">;
 
@@ -38,7 +39,7 @@ function plainFields(row: Row): PlainFields {
 
 function toAuditDtoLabelled(row: Row, labels: Map<string, TaskLabel>): AuditEntryDto {
   const { userAgent: _ua, chainIndex: _ci, prevHash: _ph, ...shown } = plainFields(row);
-  return { ...shown, task: row.taskId ? (labels.get(row.taskId) ?? null) : null };
+  return { ...shown, actorLabel: actorLabel(row.actorType, row.actorName), task: row.taskId ? (labels.get(row.taskId) ?? null) : null };
 }
 
 /**
@@ -132,6 +133,61 @@ const EXPORT_COLUMNS = [
 
 type ExportRecord = Record<(typeof EXPORT_COLUMNS)[number], unknown>;
 
+/**
+ * The business fields an auditor reads beside the chain fields (issue #22): who the actor is in
+ * words, and the task the entry is about — its reference, title, amount, vendor (or customer),
+ * requester and decider(s). Not hashed: they describe the entry, read now from the task.
+ */
+const BUSINESS_COLUMNS = ["actorLabel", "taskReference", "taskTitle", "amount", "currency", "vendor", "requester", "decider"] as const;
+type BusinessFields = Record<(typeof BUSINESS_COLUMNS)[number], string | number | null>;
+type TaskBusiness = Omit<BusinessFields, "actorLabel">;
+
+const NO_TASK: TaskBusiness = { taskReference: null, taskTitle: null, amount: null, currency: null, vendor: null, requester: null, decider: null };
+
+/** The business fields of the tasks a batch of entries is about (one query a batch). */
+async function taskBusiness(rows: { taskId: string | null }[]): Promise<Map<string, TaskBusiness>> {
+  const ids = [...new Set(rows.map((r) => r.taskId).filter((id): id is string => id !== null))];
+  if (ids.length === 0) return new Map();
+  const tasks = await db().task.findMany({
+    where: { id: { in: ids } },
+    select: {
+      id: true,
+      number: true,
+      title: true,
+      context: true,
+      requestedBy: { select: { name: true } },
+      decidedBy: { select: { name: true } },
+      approvals: { select: { approverName: true, outcome: true }, orderBy: { createdAt: "asc" } },
+      instance: { select: { startedByName: true } },
+    },
+  });
+  return new Map(
+    tasks.map((t) => {
+      const ctx = (t.context ?? {}) as Record<string, unknown>;
+      const text = (v: unknown) => (typeof v === "string" && v.trim() ? v : null);
+      const amount = typeof ctx.amount === "number" ? ctx.amount : typeof ctx.amount === "string" && Number.isFinite(Number(ctx.amount)) ? Number(ctx.amount) : null;
+      // Four-eyes: every vote, in order ("Alice (approve); Bob (approve)"); otherwise the one decider.
+      const decider = t.approvals.length > 1 ? t.approvals.map((a) => `${a.approverName} (${a.outcome})`).join("; ") : (t.decidedBy?.name ?? t.approvals[0]?.approverName ?? null);
+      return [
+        t.id,
+        {
+          taskReference: taskReference(t.number),
+          taskTitle: t.title,
+          amount,
+          currency: text(ctx.currency),
+          vendor: text(ctx.vendor) ?? text(ctx.customer),
+          requester: t.requestedBy?.name ?? t.instance?.startedByName ?? null,
+          decider,
+        },
+      ];
+    }),
+  );
+}
+
+function businessFields(r: Row, tasks: Map<string, TaskBusiness>): BusinessFields {
+  return { actorLabel: actorLabel(r.actorType, r.actorName), ...((r.taskId && tasks.get(r.taskId)) || NO_TASK) };
+}
+
 /** One entry as exported and archived: every hashed field plus the chain fields. */
 export function toExportRecord(r: Row): ExportRecord {
   return plainFields(r);
@@ -152,14 +208,15 @@ export function csvCell(value: unknown): string {
 
 /**
  * Streams the filtered log oldest first, in batches, so memory stays flat for millions of rows.
- * Each line carries the chain fields, so an unfiltered export can be verified offline.
+ * Each line carries the chain fields, so an unfiltered export can be verified offline, and then
+ * the business fields (BUSINESS_COLUMNS), which the chain does not cover.
  */
 export async function* exportAuditLog(actor: Actor, rawQuery: unknown, format: "csv" | "jsonl"): AsyncGenerator<string> {
   requirePermission(actor, "audit:read");
   const q = parseQuery({ ...(rawQuery as object), cursor: undefined, limit: 200 });
   const [scope, amount] = await Promise.all([readScope(actor), amountFilter(q)]);
   const where = { AND: [auditWhere(q), scope, amount] };
-  if (format === "csv") yield `${EXPORT_COLUMNS.join(",")}\r\n`;
+  if (format === "csv") yield `${[...EXPORT_COLUMNS, ...BUSINESS_COLUMNS].join(",")}\r\n`;
   let after: bigint | null = null;
   for (;;) {
     const rows: Row[] = await db().auditEntry.findMany({
@@ -168,10 +225,11 @@ export async function* exportAuditLog(actor: Actor, rawQuery: unknown, format: "
       take: 1000,
     });
     if (rows.length === 0) return;
+    const tasks = await taskBusiness(rows);
     let chunk = "";
     for (const r of rows) {
-      const record = toExportRecord(r);
-      chunk += format === "csv" ? `${EXPORT_COLUMNS.map((c) => csvCell(record[c])).join(",")}\r\n` : `${JSON.stringify(record)}\n`;
+      const record = { ...toExportRecord(r), ...businessFields(r, tasks) };
+      chunk += format === "csv" ? `${[...EXPORT_COLUMNS, ...BUSINESS_COLUMNS].map((c) => csvCell(record[c])).join(",")}\r\n` : `${JSON.stringify(record)}\n`;
     }
     yield chunk;
     after = rows[rows.length - 1]!.seq;

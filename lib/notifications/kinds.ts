@@ -18,6 +18,8 @@ export const NOTIFICATION_KINDS = [
   "task.info_answered",
   "task.mentioned",
   "task.decided",
+  // Not an event: once a day, an e-mail listing the person's unread notifications (digest.ts).
+  "digest.daily",
 ] as const;
 export const notificationKindSchema = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
@@ -29,6 +31,8 @@ interface KindInfo {
   /** Told in the e-mail: why this person got it. */
   because: string;
   defaults: Record<NotificationChannel, boolean>;
+  /** The channels a person may choose (default: both). */
+  channels?: readonly NotificationChannel[];
 }
 
 export const KIND_INFO: Record<NotificationKind, KindInfo> = {
@@ -80,7 +84,19 @@ export const KIND_INFO: Record<NotificationKind, KindInfo> = {
     because: "You received this because you requested the task.",
     defaults: { IN_APP: true, EMAIL: false },
   },
+  "digest.daily": {
+    label: "Daily digest",
+    description: "Once a day, from 07:00 your time, an e-mail listing the notifications you have not read yet (none when there are none).",
+    because: "You received this because you chose the daily digest.",
+    defaults: { IN_APP: false, EMAIL: false },
+    channels: ["EMAIL"],
+  },
 };
+
+/** Whether a person may choose this channel for this kind (the digest is e-mail only). */
+export function channelOffered(kind: string, channel: NotificationChannel): boolean {
+  return (kindInfo(kind).channels ?? ["IN_APP", "EMAIL"]).includes(channel);
+}
 
 /** Info for a kind this version does not know (a newer writer): in-app only. */
 export function kindInfo(kind: string): KindInfo {

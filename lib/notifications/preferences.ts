@@ -2,7 +2,7 @@ import { db, query, sql, transaction } from "../db";
 import { AppError, parse } from "../errors";
 import type { Actor } from "../identity/actor";
 import { env } from "../env";
-import { KIND_INFO, kindInfo, NOTIFICATION_KINDS, type NotificationChannel } from "./kinds";
+import { channelOffered, KIND_INFO, kindInfo, NOTIFICATION_KINDS, type NotificationChannel } from "./kinds";
 import { updatePreferencesSchema, type PreferencesDto } from "./schemas";
 
 // Per-person choices: which kinds of notification arrive on which channel. A missing row means the
@@ -51,6 +51,7 @@ export async function getPreferences(actor: Actor): Promise<PreferencesDto> {
       label: KIND_INFO[kind].label,
       description: KIND_INFO[kind].description,
       channels: channels.get(`${userId}|${kind}`)!,
+      offered: { IN_APP: channelOffered(kind, "IN_APP"), EMAIL: channelOffered(kind, "EMAIL") },
     })),
   };
 }

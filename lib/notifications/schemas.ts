@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { notificationChannelSchema, notificationKindSchema } from "./kinds";
+import { channelOffered, notificationChannelSchema, notificationKindSchema } from "./kinds";
 
 export const notificationDtoSchema = z.object({
   id: z.string(),
@@ -19,7 +19,10 @@ export const markReadSchema = z.union([
 
 // ── Preferences ────────────────────────────────────────────────────────────────────────────────
 
-const preferenceSchema = z.object({ kind: notificationKindSchema, channel: notificationChannelSchema, enabled: z.boolean() }).strict();
+const preferenceSchema = z
+  .object({ kind: notificationKindSchema, channel: notificationChannelSchema, enabled: z.boolean() })
+  .strict()
+  .refine((p) => channelOffered(p.kind, p.channel), { message: "This kind is not offered on this channel (the daily digest is e-mail only)", path: ["channel"] });
 
 /** PUT /api/v1/me/notification-preferences: the choices to change (others stay as they are). */
 export const updatePreferencesSchema = z
@@ -38,6 +41,8 @@ export const preferencesDtoSchema = z.object({
       label: z.string(),
       description: z.string(),
       channels: z.object({ IN_APP: z.boolean(), EMAIL: z.boolean() }),
+      /** The channels that may be chosen for this kind (the daily digest: e-mail only). */
+      offered: z.object({ IN_APP: z.boolean(), EMAIL: z.boolean() }),
     }),
   ),
 });

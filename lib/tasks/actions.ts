@@ -1,4 +1,4 @@
-import { db, type Tx } from "../db";
+import { db, sql, type Tx } from "../db";
 import { env } from "../env";
 import { AppError, parse } from "../errors";
 import { isPersonPrincipal, principalId, requirePermission, type Actor } from "../identity/actor";
@@ -104,7 +104,7 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
   const approverId = isPersonPrincipal(actor) ? deciderId : null;
   // Custom outcomes, the decision form and four-eyes (lib/tasks/decisions.ts).
   const plan = planDecision(task, data, approverId);
-  if (!plan.final) return recordApproval(actor, task, plan, via);
+  if (!plan.final) return recordApproval(actor, task, plan, via, data.hold === true);
   const now = new Date();
   const holdMs = data.hold ? env().UNDO_WINDOW_SECONDS * 1000 : 0;
   const heldUntil = holdMs > 0 ? new Date(now.getTime() + holdMs) : null;
@@ -165,6 +165,8 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
         messages,
         event: { type: "task.decided", task: after },
       });
+      // An earlier four-eyes vote's undo window closes as the task is decided.
+      if (task.approvalsRequired > 1) await closeHeldVote(tx, id);
       const approval = approverId ? await insertApproval(tx, id, actor, plan, now) : null;
       if (via.inTx) await via.inTx(tx);
       if (heldUntil) {
@@ -200,9 +202,13 @@ function insertApproval(tx: Tx, taskId: string, actor: Actor, plan: DecisionPlan
 /**
  * Four-eyes: an approval that still leaves approvers missing. The vote is stored and audited, and
  * the task returns to its group queue (unassigned) so a different member can give the next one.
+ * With `hold` the vote can be taken back like any decision within the undo window ("your approval
+ * recorded, 1 of 2" — undoDecision); nothing waits on it, so no job commits it: the window simply
+ * closes (the sweep clears the row), or closes early when the next vote or the decision comes.
  */
-async function recordApproval(actor: Actor, task: TaskRow, plan: DecisionPlan, via: DecisionChannel): Promise<TaskDto> {
+async function recordApproval(actor: Actor, task: TaskRow, plan: DecisionPlan, via: DecisionChannel, hold: boolean): Promise<TaskDto> {
   const now = new Date();
+  const heldUntil = hold && isPersonPrincipal(actor) ? new Date(now.getTime() + env().UNDO_WINDOW_SECONDS * 1000) : null;
   const after: TaskRow = { ...task, assigneeId: null, assignee: null, claimedAt: null, version: task.version + 1, updatedAt: now };
   await taskTransaction(task.id, "approveOne", async (tx) => {
     await changeTask(tx, actor, task, {
@@ -220,15 +226,33 @@ async function recordApproval(actor: Actor, task: TaskRow, plan: DecisionPlan, v
           version: after.version,
           ...(plan.formValues ? { form: plan.formValues } : {}),
           ...(via.channel ? { channel: via.channel } : {}),
+          ...(heldUntil ? { undoableUntil: heldUntil.toISOString() } : {}),
         },
         reason: plan.reason,
       },
       event: { type: "task.approval_recorded", task: after, alsoTo: [task.assigneeId, principalId(actor)] },
     });
-    await insertApproval(tx, task.id, actor, plan, now);
+    await closeHeldVote(tx, task.id);
+    const approval = await insertApproval(tx, task.id, actor, plan, now);
+    if (heldUntil) {
+      await tx.insert("HeldDecision", {
+        taskId: task.id,
+        version: after.version,
+        heldUntil,
+        heldBy: actorKey(actor),
+        prevAssigneeId: task.assigneeId,
+        prevClaimedAt: task.claimedAt,
+        approvalId: approval.id,
+      });
+    }
     if (via.inTx) await via.inTx(tx);
   });
   return getTask(actor, task.id);
+}
+
+/** Closes the undo window of an earlier four-eyes vote on this task, if one is still open. */
+function closeHeldVote(tx: Tx, taskId: string) {
+  return tx.write(sql`DELETE FROM "HeldDecision" WHERE "taskId" = ${taskId}`);
 }
 
 /** Withdraws an open task (the work is no longer needed); admins anywhere, supervisors in their teams (M3). */

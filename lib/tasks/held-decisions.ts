@@ -1,6 +1,6 @@
 import { query, sql, transaction } from "../db";
 import { AppError } from "../errors";
-import { requirePermission, type Actor } from "../identity/actor";
+import { principalId, requirePermission, type Actor } from "../identity/actor";
 import { actorKey, loadForAction } from "./access";
 import { getTask } from "./actions";
 import { changeTask, LostRace } from "./change";
@@ -19,14 +19,15 @@ export type CommitResult = "committed" | "not_held" | "not_due";
 /** Commits a held decision whose window has closed: its consequences go to the outbox. */
 export async function commitHeldDecision(taskId: string, requestId?: string): Promise<CommitResult> {
   return transaction(async (tx) => {
-    const [task] = await tx.query<{ id: string; instanceId: string | null; stepRunId: string | null }>(sql`
+    const [task] = await tx.query<{ id: string; instanceId: string | null; stepRunId: string | null; status: string }>(sql`
       WITH released AS (DELETE FROM "HeldDecision" WHERE "taskId" = ${taskId} AND "heldUntil" <= (now() AT TIME ZONE 'UTC') RETURNING "taskId")
-      SELECT t."id", t."instanceId", t."stepRunId" FROM released r JOIN "Task" t ON t."id" = r."taskId"`);
+      SELECT t."id", t."instanceId", t."stepRunId", t."status"::text AS "status" FROM released r JOIN "Task" t ON t."id" = r."taskId"`);
     if (!task) {
       const still = await tx.query(sql`SELECT 1 FROM "HeldDecision" WHERE "taskId" = ${taskId}`);
       return still.length ? "not_due" : "not_held";
     }
-    for (const m of decisionConsequences(task, requestId)) tx.enqueue(m);
+    // A held four-eyes vote (the task is still open) sets nothing in motion: its window just closes.
+    if (task.status === "DECIDED") for (const m of decisionConsequences(task, requestId)) tx.enqueue(m);
     return "committed";
   });
 }
@@ -52,6 +53,8 @@ export async function undoDecision(actor: Actor, id: string): Promise<TaskDto> {
   const closed = (message: string) => new AppError("UNDO_WINDOW_CLOSED", message, { details: { currentStatus: task.status } });
   if (!held) throw closed(task.status === "DECIDED" ? "Too late to undo: the decision has taken effect." : "There is no decision to undo on this task.");
   if (held.heldBy !== actorKey(actor)) throw new AppError("FORBIDDEN", "Only the person who made a decision can undo it.");
+  // A held four-eyes vote: the task stayed open; only the vote and the hand-back are undone.
+  if (task.status === "OPEN") return undoHeldVote(actor, task, held, closed);
   const undone = transaction(async (tx) => {
     const [h] = await tx.query<{ prevAssigneeId: string | null; prevClaimedAt: Date | null; approvalId: string | null }>(sql`
       DELETE FROM "HeldDecision"
@@ -72,6 +75,40 @@ export async function undoDecision(actor: Actor, id: string): Promise<TaskDto> {
   });
   await undone.catch((e: unknown) => {
     throw e instanceof LostRace ? closed("The task changed meanwhile; the decision stands.") : e;
+  });
+  return getTask(actor, id);
+}
+
+/** Takes back the actor's held four-eyes vote: the approval row goes, the task returns to whoever held it. */
+async function undoHeldVote(
+  actor: Actor,
+  task: Awaited<ReturnType<typeof loadForAction>>["task"],
+  held: NonNullable<Awaited<ReturnType<typeof loadForAction>>["task"]["heldDecision"]>,
+  closed: (message: string) => AppError,
+): Promise<TaskDto> {
+  const id = task.id;
+  const approvals = task.approvals.filter((a) => a.approverId !== principalId(actor));
+  const undone = transaction(async (tx) => {
+    const [h] = await tx.query<{ prevAssigneeId: string | null; prevClaimedAt: Date | null; approvalId: string | null }>(sql`
+      DELETE FROM "HeldDecision"
+       WHERE "taskId" = ${id} AND "heldBy" = ${held.heldBy} AND "version" = ${held.version} AND "heldUntil" > (now() AT TIME ZONE 'UTC')
+      RETURNING "prevAssigneeId", "prevClaimedAt", "approvalId"`);
+    if (!h) throw closed("Too late to undo: the approval has taken effect.");
+    await changeTask(tx, actor, { ...task, version: held.version }, {
+      action: "undoApproval",
+      set: { assigneeId: h.prevAssigneeId, claimedAt: h.prevClaimedAt },
+      audit: {
+        action: "task.decision_undone",
+        before: { status: "OPEN", assigneeId: task.assigneeId, approvals: task.approvals.filter((a) => a.outcome === "approve").length, version: held.version },
+        after: { status: "OPEN", assigneeId: h.prevAssigneeId, approvals: approvals.filter((a) => a.outcome === "approve").length, approvalsRequired: task.approvalsRequired, version: held.version + 1 },
+        reason: "approval withdrawn within the undo window",
+      },
+      event: { type: "task.decision_undone", task: { ...task, assigneeId: h.prevAssigneeId, version: held.version + 1 }, alsoTo: [task.assigneeId] },
+    });
+    if (h.approvalId) await tx.write(sql`DELETE FROM "TaskApproval" WHERE "id" = ${h.approvalId}`);
+  });
+  await undone.catch((e: unknown) => {
+    throw e instanceof LostRace ? closed("The task changed meanwhile; the approval stands.") : e;
   });
   return getTask(actor, id);
 }

@@ -4,7 +4,7 @@ import type { TaskStatus } from "./schemas";
 // The task lifecycle: which statuses each action starts from and which it may end in. Every
 // change of a task row goes through it (lib/tasks/change.ts, the escalation batch), with the
 // statuses in the guarded UPDATE's WHERE, so concurrent changes cannot both pass.
-export type TaskAction = "claim" | "unclaim" | "decide" | "approveOne" | "cancel" | "requestInfo" | "answer" | "reassign" | "forward" | "undo" | "escalate";
+export type TaskAction = "claim" | "unclaim" | "decide" | "approveOne" | "cancel" | "requestInfo" | "answer" | "reassign" | "forward" | "undo" | "undoApproval" | "escalate";
 
 const TRANSITIONS: Record<TaskAction, { from: readonly TaskStatus[]; to: readonly TaskStatus[] }> = {
   claim: { from: ["OPEN"], to: ["OPEN"] },
@@ -22,6 +22,8 @@ const TRANSITIONS: Record<TaskAction, { from: readonly TaskStatus[]; to: readonl
   forward: { from: ["OPEN"], to: ["OPEN"] },
   // Within the undo window a held decision is taken back.
   undo: { from: ["DECIDED"], to: ["OPEN"] },
+  // Four-eyes: a held first approval (a vote) is taken back; the task was and stays open.
+  undoApproval: { from: ["OPEN"], to: ["OPEN"] },
   // An escalation level: a reminder or a move keeps it open, auto_decide decides it, fail ends it.
   escalate: { from: ["OPEN"], to: ["OPEN", "DECIDED", "CANCELLED"] },
 };

@@ -8,9 +8,10 @@ import { env } from "../../lib/env";
 import { refreshKpiRollups } from "../../lib/kpi/rollup";
 import { pruneExpiredRows } from "../../lib/retention/service";
 import { commitDueHeldDecisions, commitHeldDecision } from "../../lib/tasks";
+import { sendDailyDigests } from "../../lib/notifications/digest";
 import { parseJob } from "../parse-job";
 
-const MAINTENANCE_JOBS = ["dispatch-outbox", "prune-outbox", "prune-retention", "commit-decision", "commit-held-decisions", "seal-audit", "archive-audit", "anchor-audit", "refresh-kpis"] as const;
+const MAINTENANCE_JOBS = ["dispatch-outbox", "prune-outbox", "prune-retention", "commit-decision", "commit-held-decisions", "send-digests", "seal-audit", "archive-audit", "anchor-audit", "refresh-kpis"] as const;
 
 /** Drains the outbox in batches, so a backlog after an outage clears in one sweep. */
 async function sweepOutbox(): Promise<number> {
@@ -44,6 +45,8 @@ export async function processMaintenanceJob(raw: Job) {
     }
     case "commit-held-decisions":
       return { committed: await commitDueHeldDecisions() };
+    case "send-digests":
+      return { sent: await sendDailyDigests() };
     case "seal-audit":
       return { sealed: await sealAll() };
     case "archive-audit": {
