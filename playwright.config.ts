@@ -69,6 +69,9 @@ export default defineConfig({
     {
       name: "chromium",
       testMatch: /.*\.spec\.ts$/,
+      // The every-page sweep (every route × role × width, ADR 045) takes minutes: it runs on its
+      // own with `npm run test:pages`, outside `npm test`'s CI budget (ADR 048).
+      testIgnore: process.env.BATON_E2E_EVERY_PAGE === "1" ? [] : [/every-page\.spec\.ts$/],
       dependencies: ["setup"],
       use: { ...devices["Desktop Chrome"] },
     },
