@@ -479,6 +479,7 @@ const COVERED = new Set([
 ]);
 const EXEMPT: Record<string, string> = {
   "app/api/v1/invitations/lookup/route.ts": "public and read-only (POST only so the link's token stays out of URLs)",
+  "app/api/v1/email-actions/[token]/route.ts": "decides through decideTask, whose task.approved / task.rejected entries (with channel email) are asserted in tests/email-action-links.int.test.ts",
   "app/api/v1/invitations/accept/route.ts": "public (no caller to attribute): its user.invitation_accepted entry, made as the invitee, is asserted in tests/org-admin.int.test.ts",
   "app/api/v1/notifications/read/route.ts": "marks the caller's own notifications read: personal state, not an audited subject",
   "app/api/v1/saved-filters/route.ts": "a person's saved inbox view: personal preference",
