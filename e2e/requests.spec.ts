@@ -52,7 +52,8 @@ test("Rita files a refund, answers Sam's question and sees the decision", async 
 
   // Sam approves a lower amount through the step's form; Rita sees the decision live.
   await expectStatus(await sam.post(`/api/v1/tasks/${task.id}/decision`, { data: { outcome: "approve", form: { approvedAmount: 200 } } }), 200);
-  await expect(card).toContainText("Completed");
+  // "Completed" waits for the worker to run the steps after the decision (a busy CI machine: seconds).
+  await expect(card).toContainText("Completed", { timeout: 30_000 });
   const timeline = card.getByTestId("request-timeline");
   await expect(timeline).toContainText("Sam Okafor: Refund 249.9 EUR to");
   await expect(timeline).toContainText("approved");
