@@ -26,12 +26,13 @@ async function bareDelayedJobs(): Promise<number[]> {
   const prefix = process.env.REDIS_PREFIX;
   const queue = new Queue("bench-raw-delay", { connection, prefix });
   const lateness: number[] = [];
+  const workerConnection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const worker = new Worker(
     "bench-raw-delay",
     async (job) => {
       lateness.push(Date.now() - (job.data as { due: number }).due);
     },
-    { connection: new Redis(redisUrl, { maxRetriesPerRequest: null }), prefix, concurrency: Number(process.env.ESCALATION_CONCURRENCY ?? 300) },
+    { connection: workerConnection, prefix, concurrency: Number(process.env.ESCALATION_CONCURRENCY ?? 300) },
   );
   try {
     const t0 = Date.now() + LEAD_S * 1000;
@@ -49,7 +50,9 @@ async function bareDelayedJobs(): Promise<number[]> {
   } finally {
     await worker.close();
     await queue.close();
+    // BullMQ does not close connections it was given: an open one would keep the bench from exiting.
     connection.disconnect();
+    workerConnection.disconnect();
   }
 }
 
