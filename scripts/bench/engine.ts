@@ -197,7 +197,12 @@ async function main() {
     const cpuOf = () => cpuSnapshot({ web: web.pid, worker: worker.pid });
     // BENCH_PG_STATEMENTS=1 (needs pg_stat_statements loaded): the statements this phase ran, per instance.
     const pgStatements = process.env.BENCH_PG_STATEMENTS === "1";
-    if (pgStatements) await db().$executeRawUnsafe("SELECT pg_stat_statements_reset()");
+    if (pgStatements) {
+      const preload = await db().$queryRawUnsafe<{ loaded: boolean }[]>("SELECT current_setting('shared_preload_libraries') LIKE '%pg_stat_statements%' AS loaded");
+      if (!preload[0]?.loaded) throw new Error("BENCH_PG_STATEMENTS=1 needs shared_preload_libraries = 'pg_stat_statements' (ALTER SYSTEM SET …, then restart PostgreSQL)");
+      await db().$executeRawUnsafe("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+      await db().$executeRawUnsafe("SELECT pg_stat_statements_reset()");
+    }
     const cpu0 = cpuOf();
     const t0 = Date.now();
     const decideLatency: number[] = [];
