@@ -83,6 +83,7 @@ const CLIENT_SAFE = [
   "^lib/live/events\\.ts$",
   "^lib/rules/(feel|serialize|dmn-versions)\\.ts$",
   "^lib/kpi/format\\.ts$",
+  "^lib/db/freshness\\.ts$",
   "^lib/processes/graph\\.ts$",
   "^lib/processes/context-layout\\.ts$",
   "^lib/tasks/context-schemas\\.ts$",

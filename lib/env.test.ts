@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { generateKeyPairSync } from "node:crypto";
 import { DEV_AUDIT_SIGNING_KEY } from "./audit/signing";
-import { EXAMPLE_AUTH_SECRET, EXAMPLE_SECRETS_KEY, EnvError, parseEnv } from "./env";
+import { EXAMPLE_AUTH_SECRET, EXAMPLE_SECRETS_KEY, EnvError, parseEnv, parseRedisNode } from "./env";
 
 const VALID = { DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/baton_dev", AUTH_SECRET: "0123456789abcdef0123" };
 
@@ -129,6 +129,30 @@ describe("notification settings", () => {
   });
 });
 
+describe("read replica and Redis Cluster (ADR 049)", () => {
+  it("takes an optional replica URL and its lag threshold", () => {
+    expect(parseEnv(VALID).DATABASE_REPLICA_URL).toBeUndefined();
+    expect(parseEnv({ ...VALID, DATABASE_REPLICA_URL: "" }).DATABASE_REPLICA_URL).toBeUndefined();
+    const e = parseEnv({ ...VALID, DATABASE_REPLICA_URL: "postgresql://app:pw@replica:5432/baton", DATABASE_REPLICA_LAG_NOTICE_SECONDS: "2.5" });
+    expect(e).toMatchObject({ DATABASE_REPLICA_URL: "postgresql://app:pw@replica:5432/baton", DATABASE_REPLICA_LAG_NOTICE_SECONDS: 2.5, DATABASE_REPLICA_RETRY_MS: 10_000 });
+    expect(parseEnv(VALID).DATABASE_REPLICA_LAG_NOTICE_SECONDS).toBe(5);
+    expect(messageOf({ ...VALID, DATABASE_REPLICA_URL: "mysql://replica/baton" })).toMatch(/DATABASE_REPLICA_URL must be a postgresql:\/\/ URL/);
+    expect(messageOf({ ...VALID, DATABASE_REPLICA_LAG_NOTICE_SECONDS: "-1" })).toMatch(/DATABASE_REPLICA_LAG_NOTICE_SECONDS/);
+  });
+
+  it("takes cluster seed nodes as host:port or redis URLs, and names a bad one", () => {
+    expect(parseEnv(VALID).REDIS_CLUSTER_NODES).toBeUndefined();
+    const nodes = "10.0.0.1:6379, redis://:secret@10.0.0.2:6380,[::1]:7000,rediss://cache.example.com";
+    expect(parseEnv({ ...VALID, REDIS_CLUSTER_NODES: nodes }).REDIS_CLUSTER_NODES).toBe(nodes);
+    expect(parseRedisNode("10.0.0.1:6379")).toEqual({ host: "10.0.0.1", port: 6379, url: null });
+    expect(parseRedisNode("[::1]:7000")).toMatchObject({ host: "::1", port: 7000 });
+    expect(parseRedisNode("rediss://cache.example.com")).toMatchObject({ host: "cache.example.com", port: 6379 });
+    expect(parseRedisNode("redis://:secret@10.0.0.2:6380")?.url?.password).toBe("secret");
+    expect(messageOf({ ...VALID, REDIS_CLUSTER_NODES: "10.0.0.1:6379,nope" })).toMatch(/REDIS_CLUSTER_NODES "nope" must be host:port or a redis:\/\/ URL/);
+    expect(messageOf({ ...VALID, REDIS_CLUSTER_NODES: "10.0.0.1:99999" })).toMatch(/REDIS_CLUSTER_NODES/);
+    expect(messageOf({ ...VALID, REDIS_CLUSTER_NODES: " , " })).toMatch(/REDIS_CLUSTER_NODES must name at least one node/);
+  });
+});
 
 // Security review M16: production refuses the defaults anyone can read in .env.example.
 describe("unsafe production defaults", () => {

@@ -71,6 +71,22 @@ export const EXAMPLE_SECRETS_KEY = "ZGV2LW9ubHktYmF0b24tc2VjcmV0cy1rZXktMzJieXQ=
 const ROLE_NAMES = ["ADMIN", "SUPERVISOR", "AUDITOR", "MEMBER"] as const;
 const CLAIM_NAME = /^[A-Za-z0-9_:/.-]{1,200}$/;
 
+/** One REDIS_CLUSTER_NODES entry: `host:port` or a redis(s):// URL; null when it is neither. */
+export function parseRedisNode(text: string): { host: string; port: number; url: URL | null } | null {
+  const t = text.trim();
+  if (/^rediss?:\/\//.test(t)) {
+    try {
+      const url = new URL(t);
+      return url.hostname ? { host: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port || 6379), url } : null;
+    } catch {
+      return null;
+    }
+  }
+  const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(t);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) return null;
+  return { host: m[1]!.replace(/^\[|\]$/g, ""), port: Number(m[2]), url: null };
+}
+
 /** An empty value reads as unset. */
 function optionalText<T extends z.ZodType>(schema: T) {
   return z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
@@ -109,10 +125,28 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// URL")
     .default("redis://127.0.0.1:6379"),
+  // Redis Cluster (ADR 049): the seed nodes, comma-separated `host:port` or redis(s):// URLs
+  // (user, password and TLS are taken from the first URL). Set, Baton connects with ioredis'
+  // Cluster client and REDIS_URL is not used; keys used together carry a hash tag.
+  REDIS_CLUSTER_NODES: optionalText(
+    z.string().superRefine((text, ctx) => {
+      const nodes = text.split(",").map((n) => n.trim()).filter(Boolean);
+      if (nodes.length === 0) ctx.addIssue({ code: "custom", message: "must name at least one node (host:port, comma-separated)" });
+      for (const n of nodes) if (!parseRedisNode(n)) ctx.addIssue({ code: "custom", message: `"${n}" must be host:port or a redis:// URL` });
+    }),
+  ),
   REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, _ or -")
     .default("baton"),
+  // A streaming read replica (ADR 049): the heavy reads (KPI dashboard, audit search and export,
+  // separation-of-duties report) go there; writes and reads that must see them stay on
+  // DATABASE_URL. Unset: everything reads the primary. A replica that fails is left for the primary.
+  DATABASE_REPLICA_URL: optionalText(z.string().regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")),
+  // Replica lag from which the dashboard and the audit page say their figures may be behind.
+  DATABASE_REPLICA_LAG_NOTICE_SECONDS: z.coerce.number().min(0).max(86_400).default(5),
+  // How long the heavy reads stay on the primary after the replica failed, before trying it again.
+  DATABASE_REPLICA_RETRY_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
   // How long a request waits for a free PostgreSQL connection before it answers 503 + Retry-After.
   DB_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   // false behind a transaction-pooling PgBouncer older than 1.21: hot statements run unnamed

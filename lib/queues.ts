@@ -1,8 +1,7 @@
 import { Queue, type JobsOptions } from "bullmq";
 import { z } from "zod";
 import { env } from "./env";
-import { createRedis } from "./redis";
-import type { Redis } from "ioredis";
+import { createRedis, redisIsCluster, type RedisClient } from "./redis";
 
 // Queue names and the payload schema of every job. Job data carries ids, never personal data.
 export const QUEUES = {
@@ -82,9 +81,20 @@ function jobOptionsFor(name: QueueName): JobsOptions {
   return DEFAULT_JOB_OPTIONS;
 }
 
-const globalForQueues = globalThis as unknown as { batonQueues?: Map<string, Queue>; batonQueueConn?: Redis };
+/**
+ * BullMQ's key prefix of a queue (its keys are `<prefix>:<queue>:…`). BullMQ's scripts touch many
+ * keys of one queue at once, which a Redis Cluster allows only within one hash slot: there the
+ * prefix carries the queue's name as a hash tag (`baton:{engine}`), one slot per queue, so the
+ * queues spread over the nodes (BullMQ's "Redis Cluster" guide). On one Redis it is REDIS_PREFIX,
+ * as it always was. Every Queue and Worker of a queue must use this prefix.
+ */
+export function queuePrefix(name: QueueName): string {
+  return redisIsCluster() ? `${env().REDIS_PREFIX}:{${name}}` : env().REDIS_PREFIX;
+}
 
-function connection(): Redis {
+const globalForQueues = globalThis as unknown as { batonQueues?: Map<string, Queue>; batonQueueConn?: RedisClient };
+
+function connection(): RedisClient {
   globalForQueues.batonQueueConn ??= createRedis({ forWorker: true });
   return globalForQueues.batonQueueConn;
 }
@@ -93,7 +103,7 @@ export function queue(name: QueueName): Queue {
   globalForQueues.batonQueues ??= new Map();
   let q = globalForQueues.batonQueues.get(name);
   if (!q) {
-    q = new Queue(name, { connection: connection(), prefix: env().REDIS_PREFIX, defaultJobOptions: jobOptionsFor(name) });
+    q = new Queue(name, { connection: connection(), prefix: queuePrefix(name), defaultJobOptions: jobOptionsFor(name) });
     q.on("error", () => undefined);
     globalForQueues.batonQueues.set(name, q);
   }

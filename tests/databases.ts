@@ -139,3 +139,18 @@ export async function ownDatabase(suffix: string): Promise<{ owner: URL; app: UR
     },
   };
 }
+
+/**
+ * Closes this process's queues, Redis and database clients (the replica's and the owner's of
+ * tests/helpers.ts too). The integration setup runs it after every file; a file that stops servers
+ * of its own (a replica, a Redis Cluster) runs it first, so no client is left talking to them.
+ */
+export async function closeConnections(): Promise<void> {
+  const [{ closeQueues }, { disconnectRedis }, { disconnectDb }] = await Promise.all([import("@/lib/queues"), import("@/lib/redis"), import("@/lib/db")]);
+  await closeQueues();
+  await disconnectRedis();
+  await disconnectDb();
+  const owner = globalThis as unknown as { batonOwnerDb?: { $disconnect(): Promise<void> } };
+  await owner.batonOwnerDb?.$disconnect();
+  owner.batonOwnerDb = undefined;
+}

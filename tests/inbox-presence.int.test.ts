@@ -1,15 +1,14 @@
 // Presence: who else has a task open (Redis, heartbeats, stale after STALE_MS), visible only to
 // people who may see the task, and a live event only when the set of viewers changes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Redis } from "ioredis";
 import { heartbeat, leave, viewersOf, viewersOfMany } from "@/lib/tasks";
 import { STALE_MS } from "@/lib/live/presence-schemas";
-import { createRedis, redis, redisKey } from "@/lib/redis";
+import { createRedis, redis, redisKey, type RedisClient } from "@/lib/redis";
 import { liveChannel } from "@/lib/live/publish";
 import { appError, groupTask, makeTeam, waitFor, type Team } from "./helpers";
 
 let team: Team;
-let sub: Redis;
+let sub: RedisClient;
 const events: { type: string; taskId: string | null }[] = [];
 beforeAll(async () => {
   team = await makeTeam();

@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditVerify, ownDatabase } from "./databases";
-import { freePort, killWorkerProcesses, startWorkerProcess } from "./worker-process";
+import { freePort, killWorkerProcesses, readStreamText, startWorkerProcess } from "./worker-process";
 
 const own = await ownDatabase("scale");
 const { db, makeTeam, tokenFor, uid } = await import("./helpers");
@@ -97,22 +97,7 @@ async function call(prefer: number, method: string, url: string, token: string, 
 async function openStream(base: string, token: string) {
   const abort = new AbortController();
   const res = await fetch(`${base}/api/v1/stream`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
-  const reader = res.body!.getReader();
-  let text = "";
-  const pump = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-      if (done) return;
-      text += new TextDecoder().decode(value);
-    }
-  })();
-  return {
-    has: (s: string) => text.includes(s),
-    close: async () => {
-      abort.abort();
-      await pump;
-    },
-  };
+  return readStreamText(res, abort);
 }
 
 async function until<T>(what: string, ms: number, fn: () => Promise<T | null | undefined | false>): Promise<T> {

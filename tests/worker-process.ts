@@ -89,3 +89,24 @@ export async function startPrivateRedis(): Promise<{ url: string; stop: () => Pr
     },
   };
 }
+
+/** Reads an SSE (or any streamed) response's text as it arrives, until `close` (or its end). */
+export function readStreamText(res: Response, abort: AbortController): { has: (s: string) => boolean; close: () => Promise<void> } {
+  const reader = res.body!.getReader();
+  let text = "";
+  const pump = (async () => {
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (done) return;
+      text += new TextDecoder().decode(value);
+    }
+  })();
+  return {
+    has: (s: string) => text.includes(s),
+    close: async () => {
+      abort.abort();
+      await reader.cancel().catch(() => undefined);
+      await pump;
+    },
+  };
+}

@@ -8,7 +8,7 @@ import { Worker, type Job } from "bullmq";
 import { envOrExit } from "../lib/env";
 import { logger } from "../lib/logger";
 import { createRedis, disconnectRedis, redis } from "../lib/redis";
-import { closeQueues, QUEUES } from "../lib/queues";
+import { closeQueues, queuePrefix, QUEUES, type QueueName } from "../lib/queues";
 import { disconnectDb, handleLocally, query, type JobLike } from "../lib/db";
 import { checkDependencies } from "../lib/health";
 import { metrics } from "../lib/metrics/registry";
@@ -74,8 +74,8 @@ function completed(queueName: string, job: JobLike, extra: { local?: true } = {}
   logger[level]({ queue: queueName, job: job.name, jobId: job.id, requestId: requestIdOf(job), ...extra }, "job completed");
 }
 
-function startWorker(name: string, processor: (job: Job) => Promise<unknown>, concurrency: number): Worker {
-  const worker = new Worker(name, timed(name, processor), { connection, prefix: env.REDIS_PREFIX, concurrency });
+function startWorker(name: QueueName, processor: (job: Job) => Promise<unknown>, concurrency: number): Worker {
+  const worker = new Worker(name, timed(name, processor), { connection, prefix: queuePrefix(name), concurrency });
   worker.on("completed", (job) => completed(name, job));
   worker.on("failed", (job, err) => {
     stats.failed++;
@@ -88,7 +88,7 @@ function startWorker(name: string, processor: (job: Job) => Promise<unknown>, co
 // Escalation timers (batched) and the sweep that fires what Redis lost (lib/sla, ADR 009).
 const escalations = startEscalations({
   connection,
-  prefix: env.REDIS_PREFIX,
+  prefix: queuePrefix(QUEUES.escalations),
   concurrency: env.ESCALATION_CONCURRENCY,
   sweepMs: env.ESCALATION_SWEEP_MS,
   graceMs: env.ESCALATION_SWEEP_GRACE_MS,

@@ -1,6 +1,5 @@
-import type { Redis } from "ioredis";
 import { logger } from "../lib/logger";
-import { redisKey } from "../lib/redis";
+import { redisKey, type RedisClient } from "../lib/redis";
 
 // Liveness of the worker's periodic loops (ADR 019). A loop's job runs in whichever worker process
 // takes it, so its last completion is kept where every worker sees it: one Redis hash, stamped
@@ -30,7 +29,7 @@ export class LoopLiveness {
   private staleBefore = new Set<string>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     readonly loops: Loop[],
     readonly graceMs: number,
   ) {}

@@ -1,5 +1,5 @@
 import type { JobSchedulerTemplateOptions } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../lib/redis";
 import type { Env } from "../lib/env";
 import { logger } from "../lib/logger";
 import { queue, QUEUES, type JobName, type QueueName } from "../lib/queues";
@@ -123,7 +123,7 @@ async function whatIsMissing(s: Schedule): Promise<Repair["reason"] | null> {
  */
 export function guardSchedules(opts: {
   table: Schedule[];
-  connection: Redis;
+  connection: RedisClient;
   everyMs: number;
   onRepair: (repair: Repair) => void;
   afterCheck: () => Promise<void>;

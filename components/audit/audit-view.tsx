@@ -11,6 +11,7 @@ import { DataTable, queryState, type DataColumn } from "@/components/ui/data-tab
 import { Input, Select } from "@/components/ui/input";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { EmptyState } from "@/components/ui/empty-state";
+import { FreshnessNote } from "@/components/ui/freshness-note";
 import { actionLabel, changeSummary } from "./describe";
 import { useKnownNames } from "@/components/data/queries";
 import { useAuditLog } from "./queries";
@@ -134,6 +135,8 @@ function AuditViewInner({ applied, canVerify }: { applied: Filters; canVerify: b
         </div>
       </form>
 
+      {/* The first page says how far behind the replica it came from was (ADR 049). */}
+      <FreshnessNote freshness={log.data?.pages[0]?.freshness} what="These entries" className="mb-3" />
       <div className="overflow-hidden rounded-xl bg-white ring-1 ring-slate-200">
         <DataTable
           label="Audit entries, newest first"

@@ -2,7 +2,7 @@
 
 // The audit log over REST: cursor pages, newest first, and the hash-chain check.
 import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
-import type { AuditEntryDto, SodReport } from "@/lib/audit/schemas";
+import type { AuditPage, SodReport } from "@/lib/audit/schemas";
 import type { VerifyReport } from "@/lib/audit/sealer";
 import { api } from "@/components/data/api";
 import { queryKeys } from "@/components/data/keys";
@@ -13,7 +13,7 @@ export function useAuditLog(filters: Record<string, string>) {
     queryFn: ({ pageParam, signal }) => {
       const qs = new URLSearchParams({ ...filters, limit: "50" });
       if (pageParam) qs.set("cursor", pageParam);
-      return api<{ data: AuditEntryDto[]; nextCursor: string | null }>(`/api/v1/audit?${qs}`, { signal });
+      return api<AuditPage>(`/api/v1/audit?${qs}`, { signal });
     },
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,

@@ -12,6 +12,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { LoadError } from "@/components/ui/load-error";
 import { periodQuery, quarterPresets } from "./periods";
 import { useSeparationOfDuties } from "./queries";
+import { FreshnessNote } from "@/components/ui/freshness-note";
 
 const when = (iso: string) => format(new Date(iso), "d MMM yyyy HH:mm");
 const day = (ymd: string) => format(new Date(`${ymd}T00:00:00`), "d MMM yyyy");
@@ -69,6 +70,7 @@ function Report({ report, from, to }: { report: SodReport; from: string; to: str
   const { scanned } = report;
   return (
     <div className="space-y-5" data-testid="sod-report">
+      <FreshnessNote freshness={report.freshness} what="This report" />
       <p className="rounded-xl bg-white p-4 text-sm text-slate-700 ring-1 ring-slate-200" data-testid="sod-scanned">
         Checked <strong>{scanned.decisions}</strong> {scanned.decisions === 1 ? "decision" : "decisions"} on <strong>{scanned.tasks}</strong>{" "}
         {scanned.tasks === 1 ? "task" : "tasks"} in <strong>{scanned.cases}</strong> {scanned.cases === 1 ? "case" : "cases"} made {day(from)} – {day(to)}

@@ -4,6 +4,7 @@ import clsx from "clsx";
 import { formatDistanceToNow } from "date-fns";
 import { BarChart3 } from "lucide-react";
 import { EmptyState } from "@/components/ui/empty-state";
+import { FreshnessNote } from "@/components/ui/freshness-note";
 import { Input, Select } from "@/components/ui/input";
 import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -72,6 +73,7 @@ export function DashboardView({ canManage }: { canManage: boolean }) {
         </Select>
       </form>
 
+      <FreshnessNote freshness={data?.freshness} className="mb-3" />
       {kpis.isPending && (
         <div className="space-y-4" aria-busy="true" aria-label="Loading the dashboard">
           <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5">

@@ -1,6 +1,7 @@
 import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
 import { isoDateTime } from "../fields";
+import { freshnessSchema } from "../db/freshness";
 
 /** Every action Baton records (the audit page's action filter offers these). */
 export const AUDIT_ACTIONS = [
@@ -130,6 +131,10 @@ export const auditEntryDtoSchema = z.object({
 });
 export type AuditEntryDto = z.infer<typeof auditEntryDtoSchema>;
 
+/** A page of the log; `freshness` says whether it came from the read replica and how far behind that was (ADR 049). */
+export const auditPageSchema = z.object({ data: z.array(auditEntryDtoSchema), nextCursor: z.string().nullable(), freshness: freshnessSchema });
+export type AuditPage = z.infer<typeof auditPageSchema>;
+
 /** GET /api/v1/audit/public-key: the keys that verify signed audit checkpoints (ADR 026). */
 export const auditPublicKeysSchema = z.object({
   algorithm: z.literal("Ed25519"),
@@ -157,6 +162,8 @@ const sodPersonSchema = z.object({ id: z.string(), name: z.string() });
 export const sodReportSchema = z.object({
   period: z.object({ from: z.string().nullable(), to: z.string().nullable() }),
   checkedAt: z.string(),
+  /** Read from the read replica when one is configured (ADR 049): how far behind it may be. */
+  freshness: freshnessSchema,
   scanned: z.object({
     /** Person decisions in the period (each four-eyes vote counts). */
     decisions: z.number().int(),

@@ -1,9 +1,9 @@
-import { AUDIT_CONTENT_FIELDS, AUDIT_CHAIN_FIELDS, db, query, sql, transaction, type Prisma, type Row as DbRow } from "../db";
+import { AUDIT_CONTENT_FIELDS, AUDIT_CHAIN_FIELDS, onReplica, onReplicaWithFreshness, PRIMARY_FRESHNESS, sql, transaction, type HeavyReader, type Prisma, type Row as DbRow } from "../db";
 import { requirePermission, type Actor } from "../identity/actor";
 import { auditWhere } from "./repository";
 import { scopeOf } from "../identity/scope";
 import { verifyAuditChain, type VerifyReport } from "./verify";
-import { auditQuerySchema, type AuditEntryDto, type AuditQuery } from "./schemas";
+import { auditQuerySchema, type AuditEntryDto, type AuditPage, type AuditQuery } from "./schemas";
 import { AppError, fromZodError } from "../errors";
 import { taskReference } from "../references";
 import { actorLabel } from "./actor-names";
@@ -13,10 +13,10 @@ type Row = DbRow<"AuditEntry">;
 type TaskLabel = { reference: string; title: string };
 
 /** Reference and title of the tasks a page of entries is about (one query). */
-async function taskLabels(rows: { taskId: string | null }[]): Promise<Map<string, TaskLabel>> {
+async function taskLabels(read: HeavyReader, rows: { taskId: string | null }[]): Promise<Map<string, TaskLabel>> {
   const ids = [...new Set(rows.map((r) => r.taskId).filter((id): id is string => id !== null))];
   if (ids.length === 0) return new Map();
-  const tasks = await db().task.findMany({ where: { id: { in: ids } }, select: { id: true, number: true, title: true } });
+  const tasks = await read.db().task.findMany({ where: { id: { in: ids } }, select: { id: true, number: true, title: true } });
   return new Map(tasks.map((t) => [t.id, { reference: taskReference(t.number), title: t.title }]));
 }
 
@@ -46,12 +46,12 @@ function toAuditDtoLabelled(row: Row, labels: Map<string, TaskLabel>): AuditEntr
  * Who may read what: auditors, admins and machines with audit:read see everything; supervisors
  * see entries about their teams' tasks and made by their team.
  */
-async function readScope(actor: Actor): Promise<Prisma.AuditEntryWhereInput> {
+async function readScope(read: HeavyReader, actor: Actor): Promise<Prisma.AuditEntryWhereInput> {
   if (actor.type !== "USER" || actor.role === "ADMIN" || actor.role === "AUDITOR") return {};
   if (actor.role !== "SUPERVISOR" || !actor.id) throw new AppError("FORBIDDEN", "Your role cannot read the audit log.");
   const scope = await scopeOf(actor);
   const team = [actor.id, ...scope.reportIds];
-  const tasks = await db().task.findMany({
+  const tasks = await read.db().task.findMany({
     where: {
       OR: [
         { candidateGroupId: { in: [...scope.supervisedGroupIds, ...scope.groupIds] } },
@@ -68,15 +68,15 @@ async function readScope(actor: Actor): Promise<Prisma.AuditEntryWhereInput> {
  * Filters that need another table: the process (entries about its instances) and the task's
  * context amount (numeric JSON field), e.g. "approvals above 50,000".
  */
-async function amountFilter(q: AuditQuery): Promise<Prisma.AuditEntryWhereInput> {
+async function amountFilter(read: HeavyReader, q: AuditQuery): Promise<Prisma.AuditEntryWhereInput> {
   if (q.process) {
-    const instances = await db().processInstance.findMany({ where: { definition: { key: q.process } }, select: { id: true } });
+    const instances = await read.db().processInstance.findMany({ where: { definition: { key: q.process } }, select: { id: true } });
     const byProcess: Prisma.AuditEntryWhereInput = { instanceId: { in: instances.map((i) => i.id) } };
     if (q.amountMin === undefined && q.amountMax === undefined) return byProcess;
-    return { AND: [byProcess, await amountFilter({ ...q, process: undefined })] };
+    return { AND: [byProcess, await amountFilter(read, { ...q, process: undefined })] };
   }
   if (q.amountMin === undefined && q.amountMax === undefined) return {};
-  const rows = await query<{ id: string }>(sql`
+  const rows = await read.query<{ id: string }>(sql`
     SELECT id FROM "Task"
      WHERE jsonb_typeof(context->'amount') = 'number'
        AND (${q.amountMin ?? null}::numeric IS NULL OR (context->>'amount')::numeric >= ${q.amountMin ?? null}::numeric)
@@ -94,18 +94,32 @@ function parseQuery(rawQuery: unknown): AuditQuery {
   return q;
 }
 
+/**
+ * A search about one task, instance or subject: a few rows by index, and what someone reads right
+ * after acting on it ("decide, then read its trail"), so it must see their own write: the primary.
+ * Searches across the log (periods, actors, amounts, free text) are the heavy ones: the replica.
+ */
+function readsOwnWrites(q: AuditQuery): boolean {
+  return Boolean(q.taskId || q.instanceId || q.subjectId);
+}
+
 /** Newest first, keyset-paginated on the sequence number. */
-export async function searchAuditLog(actor: Actor, rawQuery: unknown) {
+export async function searchAuditLog(actor: Actor, rawQuery: unknown): Promise<AuditPage> {
   requirePermission(actor, "audit:read");
   const q = parseQuery(rawQuery);
-  const [scope, amount] = await Promise.all([readScope(actor), amountFilter(q)]);
-  const rows = await db().auditEntry.findMany({ where: { AND: [auditWhere(q), scope, amount] }, orderBy: { seq: "desc" }, take: q.limit + 1 });
-  const page = rows.slice(0, q.limit);
-  const labels = await taskLabels(page);
-  return {
-    data: page.map((r) => toAuditDtoLabelled(r, labels)),
-    nextCursor: rows.length > q.limit ? page[page.length - 1]!.seq.toString() : null,
+  const search = async (read: HeavyReader) => {
+    const [scope, amount] = await Promise.all([readScope(read, actor), amountFilter(read, q)]);
+    const rows = await read.db().auditEntry.findMany({ where: { AND: [auditWhere(q), scope, amount] }, orderBy: { seq: "desc" }, take: q.limit + 1 });
+    const page = rows.slice(0, q.limit);
+    const labels = await taskLabels(read, page);
+    return {
+      data: page.map((r) => toAuditDtoLabelled(r, labels)),
+      nextCursor: rows.length > q.limit ? page[page.length - 1]!.seq.toString() : null,
+    };
   };
+  if (readsOwnWrites(q)) return { ...(await onReplica("audit search", search, { primary: true })), freshness: PRIMARY_FRESHNESS };
+  const { value, freshness } = await onReplicaWithFreshness("audit search", search);
+  return { ...value, freshness };
 }
 
 const EXPORT_COLUMNS = [
@@ -145,10 +159,10 @@ type TaskBusiness = Omit<BusinessFields, "actorLabel">;
 const NO_TASK: TaskBusiness = { taskReference: null, taskTitle: null, amount: null, currency: null, vendor: null, requester: null, decider: null };
 
 /** The business fields of the tasks a batch of entries is about (one query a batch). */
-async function taskBusiness(rows: { taskId: string | null }[]): Promise<Map<string, TaskBusiness>> {
+async function taskBusiness(read: HeavyReader, rows: { taskId: string | null }[]): Promise<Map<string, TaskBusiness>> {
   const ids = [...new Set(rows.map((r) => r.taskId).filter((id): id is string => id !== null))];
   if (ids.length === 0) return new Map();
-  const tasks = await db().task.findMany({
+  const tasks = await read.db().task.findMany({
     where: { id: { in: ids } },
     select: {
       id: true,
@@ -214,18 +228,29 @@ export function csvCell(value: unknown): string {
 export async function* exportAuditLog(actor: Actor, rawQuery: unknown, format: "csv" | "jsonl"): AsyncGenerator<string> {
   requirePermission(actor, "audit:read");
   const q = parseQuery({ ...(rawQuery as object), cursor: undefined, limit: 200 });
-  const [scope, amount] = await Promise.all([readScope(actor), amountFilter(q)]);
+  // The replica when there is one (ADR 049), batch by batch: a batch the replica fails is read
+  // from the primary, and the export goes on. Keyset paging on seq keeps the batches in order
+  // whichever server answers (the primary is never behind the replica).
+  const primary = readsOwnWrites(q) ? { primary: true } : {};
+  const [scope, amount] = await onReplica("audit export", (read) => Promise.all([readScope(read, actor), amountFilter(read, q)]), primary);
   const where = { AND: [auditWhere(q), scope, amount] };
   if (format === "csv") yield `${[...EXPORT_COLUMNS, ...BUSINESS_COLUMNS].join(",")}\r\n`;
   let after: bigint | null = null;
   for (;;) {
-    const rows: Row[] = await db().auditEntry.findMany({
-      where: after === null ? where : { AND: [where, { seq: { gt: after } }] },
-      orderBy: { seq: "asc" },
-      take: 1000,
-    });
+    const from = after;
+    const { rows, tasks } = await onReplica(
+      "audit export",
+      async (read) => {
+        const rows: Row[] = await read.db().auditEntry.findMany({
+          where: from === null ? where : { AND: [where, { seq: { gt: from } }] },
+          orderBy: { seq: "asc" },
+          take: 1000,
+        });
+        return { rows, tasks: await taskBusiness(read, rows) };
+      },
+      primary,
+    );
     if (rows.length === 0) return;
-    const tasks = await taskBusiness(rows);
     let chunk = "";
     for (const r of rows) {
       const record = { ...toExportRecord(r), ...businessFields(r, tasks) };

@@ -1,7 +1,7 @@
 import type { Registry } from "prom-client";
 import client from "prom-client";
 import { env } from "../env";
-import { redis, redisKey } from "../redis";
+import { redis, slotKey } from "../redis";
 import { extendMetrics } from "../metrics/registry";
 
 // A circuit breaker per target host of HTTP steps, kept in Redis so every worker process shares
@@ -74,7 +74,10 @@ end
 return 'closed'
 `;
 
-const keys = (host: string) => [redisKey("breaker", host), redisKey("breaker", host, "failures"), redisKey("breakers")];
+// The FAILURE script touches a host's two keys and the set of all hosts: on a Redis Cluster they
+// share the hash tag "breakers" (one slot), see lib/redis.ts slotKey.
+const HOSTS_KEY = () => slotKey("breakers", "breakers");
+const keys = (host: string) => [slotKey("breakers", "breaker", host), slotKey("breakers", "breaker", host, "failures"), HOSTS_KEY()];
 
 /** The host a breaker guards: host[:port] of the URL; null when the URL is not http(s). */
 export function breakerHost(url: string): string | null {
@@ -121,7 +124,7 @@ export async function recordBreakerSuccess(host: string): Promise<void> {
 
 /** Every host a breaker has seen a failure for, with its state (an open breaker past its cool-down reads half_open). */
 export async function listBreakers(now = Date.now()): Promise<BreakerView[]> {
-  const hosts = (await redis().smembers(redisKey("breakers"))).sort();
+  const hosts = (await redis().smembers(HOSTS_KEY())).sort();
   const out: BreakerView[] = [];
   for (const host of hosts) {
     const [hashKey, failuresKey] = keys(host);

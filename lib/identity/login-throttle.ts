@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { redis, redisKey } from "../redis";
+import { redis, slotKey } from "../redis";
 
 // Sign-in throttling (security review M8) that a stranger cannot turn against the account's owner:
 // - per (e-mail, client address): after FREE_FAILURES, each further attempt from that client waits
@@ -23,14 +23,16 @@ const KNOWN_CLIENT_DAYS = 30;
 const MAX_CONCURRENT_HASHES = 4;
 
 const clientOf = (ip: string | undefined) => createHash("sha256").update(ip ?? "unknown").digest("hex").slice(0, 32);
+// One MULTI reads or writes the pair's, the account's and the client's keys together: on a Redis
+// Cluster they share the hash tag "login" (one slot; sign-ins are few), see lib/redis.ts slotKey.
 const keys = (email: string, ip: string | undefined) => {
   const client = clientOf(ip);
   return {
-    pairFail: redisKey("login-fail", email, client),
-    pairLock: redisKey("login-lock", email, client),
-    accountFail: redisKey("login-fail-account", email),
-    clientFail: redisKey("login-fail-client", client),
-    known: redisKey("login-known", email),
+    pairFail: slotKey("login", "login-fail", email, client),
+    pairLock: slotKey("login", "login-lock", email, client),
+    accountFail: slotKey("login", "login-fail-account", email),
+    clientFail: slotKey("login", "login-fail-client", client),
+    known: slotKey("login", "login-known", email),
     client,
   };
 };

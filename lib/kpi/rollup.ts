@@ -66,9 +66,12 @@ export async function refreshKpiRollups(opts: { rebuild?: boolean; since?: Date;
   return result;
 }
 
-/** When the rollups were last refreshed (shown on the dashboard), or null if never. */
-export async function rollupState(): Promise<{ lastRunAt: string; watermark: string; lastDurationMs: number } | null> {
-  const s = await db().kpiRollupState.findUnique({ where: { name: STATE } });
+/**
+ * When the rollups were last refreshed (shown on the dashboard), or null if never; read with the
+ * reader of the figures it dates (the replica's, when the dashboard reads there).
+ */
+export async function rollupState(read: { db: () => Pick<ReturnType<typeof db>, "kpiRollupState"> } = { db }): Promise<{ lastRunAt: string; watermark: string; lastDurationMs: number } | null> {
+  const s = await read.db().kpiRollupState.findUnique({ where: { name: STATE } });
   return s ? { lastRunAt: s.lastRunAt.toISOString(), watermark: s.watermark.toISOString(), lastDurationMs: s.lastDurationMs } : null;
 }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isoDay, queryInt } from "../fields";
 import { versionSplitDtoSchema } from "../processes/schemas";
+import { freshnessSchema } from "../db/freshness";
 
 // KPI dashboard: one query shape, one response shape (API, UI and OpenAPI use these).
 
@@ -103,6 +104,8 @@ export type ProcessDashboard = z.infer<typeof processDashboardSchema>;
 export const kpiDashboardSchema = z.object({
   period: z.object({ from: z.string(), to: z.string(), days: z.number().int() }),
   refreshedAt: z.string().nullable(),
+  // Read from the read replica when one is configured (ADR 049): how far behind it may be.
+  freshness: freshnessSchema,
   totals: processKpisSchema,
   processes: z.array(processDashboardSchema),
   series: z.array(seriesPointSchema),

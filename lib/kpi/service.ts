@@ -1,4 +1,4 @@
-import { join, query, sql } from "../db";
+import { join, onReplicaWithFreshness, sql, type HeavyReader } from "../db";
 import { AppError, fromZodError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
 import { countOf, emptyHistogram, mergeInto, percentiles } from "./histogram";
@@ -208,7 +208,20 @@ function findBottleneck(steps: StepKpis[], cycle: DurationKpi) {
 export async function kpiDashboard(actor: Actor, raw: unknown, now = new Date()): Promise<KpiDashboard> {
   requirePermission(actor, "metrics:read");
   const q = parseKpiQuery(raw);
-  const { from, to, days } = resolvePeriod(q, now);
+  const period = resolvePeriod(q, now);
+  // The rollups are the worker's, never the caller's own writes: they may come from the replica.
+  // The version splits an admin just set stay on the primary (read-your-writes).
+  const [{ value: rows, freshness }, splits] = await Promise.all([
+    onReplicaWithFreshness("kpi dashboard", (read) => readRollups(read, q, period)),
+    listVersionSplits(q.process ?? null),
+  ]);
+  return { ...assemble(rows, splits, period), freshness };
+}
+
+type Period = ReturnType<typeof resolvePeriod>;
+
+async function readRollups(read: HeavyReader, q: KpiQuery, { from, to }: Period) {
+  const query = read.query;
   const toExclusive = new Date(to.getTime() + DAY_MS);
   const key = q.process ?? null;
   const version = q.version ?? null;
@@ -218,7 +231,7 @@ export async function kpiDashboard(actor: Actor, raw: unknown, now = new Date())
   // which cost more to ship and parse than to add up where they are.
   const period = sql`day >= ${from}::date AND day < ${toExclusive}::date
          AND (${key}::text IS NULL OR "processKey" = ${key}) AND (${version}::int IS NULL OR version = ${version}::int)`;
-  const [instanceRows, instanceDays, stepRows, stepDays, decisionRows, names, splits, state] = await Promise.all([
+  const [instanceRows, instanceDays, stepRows, stepDays, decisionRows, names, state] = await Promise.all([
     query<SparseRow<InstanceRow, "cycleHist">>(sql`
       WITH r AS (SELECT * FROM "KpiInstanceDay" WHERE ${period}),
       g AS (SELECT "processKey", version, sum(started)::int AS started, sum(completed)::int AS completed, sum(failed)::int AS failed,
@@ -263,10 +276,16 @@ export async function kpiDashboard(actor: Actor, raw: unknown, now = new Date())
     query<{ key: string; name: string }>(sql`
       SELECT DISTINCT ON (key) key, name FROM "ProcessDefinition"
        WHERE (${key}::text IS NULL OR key = ${key}) ORDER BY key, version DESC`),
-    listVersionSplits(key),
-    rollupState(),
+    rollupState(read),
   ]);
+  return { instanceRows, instanceDays, stepRows, stepDays, decisionRows, names, state };
+}
 
+function assemble(
+  { instanceRows, instanceDays, stepRows, stepDays, decisionRows, names, state }: Awaited<ReturnType<typeof readRollups>>,
+  splits: Awaited<ReturnType<typeof listVersionSplits>>,
+  { from, to, days }: Period,
+): Omit<KpiDashboard, "freshness"> {
   const totals = new ProcessAcc();
   const byProcess = new Map<string, { acc: ProcessAcc; versions: Map<number, ProcessAcc>; steps: Map<string, StepAcc> }>();
   const proc = (k: string) => {

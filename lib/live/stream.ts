@@ -1,11 +1,10 @@
-import type { Redis } from "ioredis";
 import { seesEverything, type Actor } from "../identity/actor";
 import { randomUUID } from "node:crypto";
 import { env } from "../env";
 import { AppError } from "../errors";
 import { actorForUser } from "../identity/service";
 import { sessionRevocationChannel, type SessionRevocation } from "../identity/sessions";
-import { closeWithRedis, createRedis, redis, redisKey } from "../redis";
+import { closeWithRedis, createRedis, redis, redisKey, type RedisClient } from "../redis";
 import { logger } from "../logger";
 import { scopeOf } from "../identity/scope";
 import { liveMessageSchema, mayReceive, sseFrame, type Viewer } from "./events";
@@ -70,7 +69,7 @@ export function endsStream(actor: Actor, ended: SessionRevocation): boolean {
  * publishes to the same channel, so every process sees every event and filters it per stream.
  */
 type LiveListener = (channel: string, raw: string) => void;
-type LiveHub = { sub: Redis | null; ready: Promise<void> | null; listeners: Set<LiveListener> };
+type LiveHub = { sub: RedisClient | null; ready: Promise<void> | null; listeners: Set<LiveListener> };
 // On globalThis: one per process even when a bundler loads this module twice (Next.js and the router).
 const hub: LiveHub = ((globalThis as unknown as { batonLiveHub?: LiveHub }).batonLiveHub ??= { sub: null, ready: null, listeners: new Set() });
 

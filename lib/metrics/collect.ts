@@ -1,6 +1,6 @@
 import { ENUMS } from "../generated/db/schema";
 import client from "prom-client";
-import { db, query } from "../db";
+import { db, query, replicaConfigured, replicaStatus } from "../db";
 import { queue, QUEUES, type QueueName } from "../queues";
 import { metrics } from "./registry";
 
@@ -12,6 +12,7 @@ function registerDomainGauges(): void {
   if (registered) return;
   registered = true;
   const { registry } = metrics();
+  registerReplicaGauges(registry);
   new client.Gauge({
     name: "baton_tasks",
     help: "Human tasks by status.",
@@ -89,6 +90,53 @@ function registerDomainGauges(): void {
       const last = await db().auditEntry.findFirst({ where: { action: "audit.verified" }, orderBy: { seq: "desc" }, select: { after: true } });
       const ok = (last?.after as { ok?: boolean } | null)?.ok;
       this.set(ok === undefined ? -1 : ok ? 1 : 0);
+    },
+  });
+}
+
+/**
+ * The read replica (ADR 049), when one is configured: probed at scrape time (its lag, or that it is
+ * down), and the heavy reads this process ran on the primary instead.
+ */
+function registerReplicaGauges(registry: client.Registry): void {
+  if (!replicaConfigured()) return;
+  let status: Awaited<ReturnType<typeof replicaStatus>> = null;
+  // One probe a scrape, shared by the three series (each collect() runs on every scrape).
+  let probing: Promise<void> | null = null;
+  const probe = () => {
+    probing ??= replicaStatus()
+      .then((s) => void (status = s))
+      .finally(() => setTimeout(() => (probing = null), 0));
+    return probing;
+  };
+  new client.Gauge({
+    name: "baton_db_replica_up",
+    help: "1 if the read replica answered the last probe, 0 if not (the heavy reads then run on the primary).",
+    registers: [registry],
+    async collect() {
+      await probe();
+      this.set(status?.up ? 1 : 0);
+    },
+  });
+  new client.Gauge({
+    name: "baton_db_replica_lag_seconds",
+    help: "How far the read replica is behind the primary: age of its last replayed commit, 0 when it has replayed all it received. NaN while it is down.",
+    registers: [registry],
+    async collect() {
+      await probe();
+      this.set(status?.up && status.lagSeconds !== null ? status.lagSeconds : Number.NaN);
+    },
+  });
+  new client.Counter({
+    name: "baton_db_replica_fallbacks_total",
+    help: "Heavy reads this process ran on the primary instead of the read replica: the replica failed (error) or was being left alone after a failure (down).",
+    labelNames: ["reason"] as const,
+    registers: [registry],
+    async collect() {
+      await probe();
+      this.reset();
+      this.inc({ reason: "error" }, status?.fallbacks.error ?? 0);
+      this.inc({ reason: "down" }, status?.fallbacks.down ?? 0);
     },
   });
 }

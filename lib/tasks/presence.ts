@@ -96,12 +96,13 @@ export async function viewersOfMany(actor: Actor, rawQuery: unknown): Promise<Re
     visible = rows.filter((t) => canView(actor, scope, t as Parameters<typeof canView>[2])).map((t) => t.id);
   }
   const now = Date.now();
-  const pipeline = redis().pipeline();
-  for (const id of visible) pipeline.zrangebyscore(key(id), String(now - STALE_MS), "+inf", "WITHSCORES");
-  const results = ((await pipeline.exec()) ?? []) as [Error | null, string[]][];
+  // One command a task, sent together (not a pipeline: on a Redis Cluster the tasks' keys are in
+  // different slots, and one pipeline must stay within one).
+  const r = redis();
+  const results = await Promise.all(visible.map((id) => r.zrangebyscore(key(id), String(now - STALE_MS), "+inf", "WITHSCORES")));
   const out: Record<string, Viewer[]> = {};
   visible.forEach((id, i) => {
-    const raw = results[i]?.[1] ?? [];
+    const raw = results[i] ?? [];
     const viewers: Viewer[] = [];
     for (let j = 0; j < raw.length; j += 2) viewers.push(parseMember(raw[j]!, raw[j + 1]!));
     const others = viewers.filter((v) => v.id !== actor.id);

@@ -1,6 +1,7 @@
 // Runs before every integration test file. Integration tests write real rows, so they refuse to
 // run against anything but a throwaway database (`npm test` creates baton_test_<run> for them).
 import { afterAll } from "vitest";
+import { closeConnections } from "../databases";
 
 const url = process.env.DATABASE_URL;
 const dbName = url ? decodeURIComponent(new URL(url).pathname.replace(/^\//, "")) : "";
@@ -18,16 +19,5 @@ process.env.LOG_LEVEL ??= "warn";
 afterAll(async () => {
   // Let fire-and-forget outbox dispatches started by the services settle before closing.
   await new Promise((r) => setTimeout(r, 50));
-  const [{ closeQueues }, { disconnectRedis }, { disconnectDb }] = await Promise.all([
-    import("@/lib/queues"),
-    import("@/lib/redis"),
-    import("@/lib/db"),
-  ]);
-  await closeQueues();
-  await disconnectRedis();
-  await disconnectDb();
-  // The owner's client of tests/helpers.ts, if a test used it.
-  const owner = globalThis as unknown as { batonOwnerDb?: { $disconnect(): Promise<void> } };
-  await owner.batonOwnerDb?.$disconnect();
-  owner.batonOwnerDb = undefined;
+  await closeConnections();
 });

@@ -1,5 +1,5 @@
 import { DelayedError, Worker, type Job } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "../../lib/redis";
 import { QUEUES } from "../../lib/queues";
 import { EscalationBatcher, sweepDueEscalations, timerVerdict } from "../../lib/tasks";
 import { logger } from "../../lib/logger";
@@ -13,7 +13,7 @@ export type JobWrapper = (name: string, processor: (job: Job, token?: string) =>
  * not as a BullMQ repeatable job, because it exists for the case where Redis lost its state.
  */
 export function startEscalations(opts: {
-  connection: Redis;
+  connection: RedisClient;
   prefix: string;
   concurrency: number;
   sweepMs: number;

@@ -1,7 +1,6 @@
-import { z } from "zod";
 import { defineRoute } from "@/app/api/_lib/define-route";
 import { searchAuditLog } from "@/lib/audit/service";
-import { auditEntryDtoSchema, auditQuerySchema } from "@/lib/audit/schemas";
+import { auditPageSchema, auditQuerySchema } from "@/lib/audit/schemas";
 
 export const GET = defineRoute({
   operationId: "searchAuditLog",
@@ -9,6 +8,6 @@ export const GET = defineRoute({
   summary: "Search the audit log, newest first (supervisors: their teams' entries)",
   permission: "audit:read",
   query: auditQuerySchema,
-  responses: { 200: { schema: z.object({ data: z.array(auditEntryDtoSchema), nextCursor: z.string().nullable() }) } },
+  responses: { 200: { schema: auditPageSchema } },
   handler: async ({ actor, query }) => searchAuditLog(actor, query),
 });
