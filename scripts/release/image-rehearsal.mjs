@@ -674,7 +674,7 @@ async function rehearse(ctx) {
     let t0 = Date.now();
     const runtimeRoot = buildStages(ctx, work, log);
     const app = path.join(runtimeRoot, ctx.tree.workdir);
-    log(`runtime stage assembled from its COPY lines (${sh("du", ["-sh", "--apparent-size", app]).split("\t")[0]})`, t0);
+    log(`every stage built; the runtime stage assembled from its COPY lines (${sh("du", ["-sh", "--apparent-size", app]).split("\t")[0]}; time since the first stage)`, t0);
     for (const p of ["server.ts", "workers/index.ts", ".next/BUILD_ID", "lib/generated", "node_modules/.bin/tsx", "node_modules/.bin/prisma"]) if (!existsSync(path.join(app, p))) fail(`the runtime tree has no ${p}`);
     for (const dev of Object.keys(ctx.pkg.devDependencies ?? {})) {
       if (ctx.pkg.dependencies?.[dev]) continue;
