@@ -11,7 +11,7 @@ import http from "node:http";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import autocannon from "autocannon";
-import { cleanBenchRedis, cpuDelta, cpuSnapshot, dropBenchDatabase, percentile, prepareBenchDatabase, postStatus, printTable, round, startStandInErp } from "./lib";
+import { cpuDelta, cpuSnapshot, finishBench, percentile, prepareBenchDatabase, postStatus, printTable, round, startStandInErp } from "./lib";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3220);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -86,13 +86,10 @@ async function cannon(opts: { body: string; seconds?: number; amount?: number; t
 
 async function main() {
   const url = await prepareBenchDatabase("engine");
-  const { prismaClient: db, disconnectDb } = await import("../../lib/db");
-  const { query, closePool } = await import("../../lib/db");
+  const { prismaClient: db, query } = await import("../../lib/db");
   const { createApiToken } = await import("../../lib/identity/service");
   const { publishDefinition } = await import("../../lib/processes/service");
   const { createGroup, createUser, userActor } = await import("../../prisma/factories");
-  const { closeQueues } = await import("../../lib/queues");
-  const { disconnectRedis } = await import("../../lib/redis");
 
   // The "ERP": answers at once, counting calls.
   const erp = await startStandInErp();
@@ -294,12 +291,7 @@ async function main() {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
     await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once("exit", r)) : null)));
     erp.close();
-    await closeQueues();
-    await disconnectRedis();
-    await disconnectDb();
-    await closePool();
-    await cleanBenchRedis();
-    await dropBenchDatabase(url);
+    await finishBench(url);
   }
 }
 

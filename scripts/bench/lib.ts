@@ -147,3 +147,14 @@ export function postStatus(agent: http.Agent, url: string, token: string, body: 
     req.end(body);
   });
 }
+
+/** The end of a bench in this process: queues, Redis and PostgreSQL connections closed, its keys and database gone. */
+export async function finishBench(url: string): Promise<void> {
+  const [{ closeQueues }, { disconnectRedis }, { disconnectDb, closePool }] = await Promise.all([import("../../lib/queues"), import("../../lib/redis"), import("../../lib/db")]);
+  await closeQueues();
+  await disconnectRedis();
+  await disconnectDb();
+  await closePool();
+  await cleanBenchRedis();
+  await dropBenchDatabase(url);
+}

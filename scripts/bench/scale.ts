@@ -24,7 +24,7 @@ import http from "node:http";
 process.env.AUTH_SECRET ??= randomBytes(32).toString("base64");
 process.env.AUDIT_SIGNING_KEY ??= generateKeyPairSync("ed25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64");
 
-import { cleanBenchRedis, cpuDelta, cpuSnapshot, dropBenchDatabase, prepareBenchDatabase, postStatus, printTable, round, startStandInErp } from "./lib";
+import { cpuDelta, cpuSnapshot, finishBench, prepareBenchDatabase, postStatus, printTable, round, startStandInErp } from "./lib";
 import { callWithFailover, isAlive, killWorkerProcesses, startApiWebProcess, startWorkerProcess, type WebProcess } from "../../tests/worker-process";
 
 const DECIDES = Number(process.env.BENCH_DECIDES ?? 2000);
@@ -93,12 +93,11 @@ function perUnit(cpu: CpuRow[], units: number) {
 async function main() {
   const url = await prepareBenchDatabase("scale");
   Object.assign(process.env, childEnv);
-  const { prismaClient: db, disconnectDb, closePool, query } = await import("../../lib/db");
+  const { prismaClient: db, query } = await import("../../lib/db");
   const { createApiToken } = await import("../../lib/identity/service");
   const { publishDefinition } = await import("../../lib/processes/service");
   const { createGroup, createUser, userActor } = await import("../../prisma/factories");
-  const { closeQueues, queue, QUEUES } = await import("../../lib/queues");
-  const { disconnectRedis } = await import("../../lib/redis");
+  const { queue, QUEUES } = await import("../../lib/queues");
   const { verifyAuditChain } = await import("../../lib/audit/sealer");
 
   const erp = await startStandInErp();
@@ -346,12 +345,7 @@ async function main() {
     killWorkerProcesses();
     erp.close();
     agent.destroy();
-    await closeQueues();
-    await disconnectRedis();
-    await disconnectDb();
-    await closePool();
-    await cleanBenchRedis();
-    await dropBenchDatabase(url);
+    await finishBench(url);
   }
 }
 
