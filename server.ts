@@ -9,7 +9,7 @@
 // at boot, so no route can fall out of it.
 import "./lib/boot/web-env";
 import cluster from "node:cluster";
-import { createServer } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import next from "next";
 import { env, envOrExit } from "./lib/env";
 import { logger } from "./lib/logger";
@@ -19,6 +19,7 @@ import { refuseUnboundedBody } from "./lib/http/body-limit";
 import { CLIENT_IP_HEADER, clientAddress } from "./lib/http/request-meta";
 import { addressList } from "./lib/outbound/policy";
 import { loadRouteTree } from "./app/api/route-tree";
+import { checkDependencies } from "./lib/health";
 
 const dev = process.argv.includes("--dev");
 // `--api-only` (or API_ONLY=true): an API node for machine traffic behind a load balancer — the
@@ -55,6 +56,7 @@ async function serveHere(): Promise<void> {
       res.end();
     };
     if (isApiRequest(req.url ?? "/")) api(req, res).catch(failed("api request failed"));
+    else if (!handle && (req.url ?? "/").split("?")[0] === "/api/health") answerHealth(res).catch(failed("health check failed"));
     else if (!handle) res.writeHead(404, { "content-type": "text/plain" }).end("Not found: this process serves /api/v1 only\n");
     else if (!refuseUnboundedBody(req, res)) handle(req, res).catch(failed("next request failed"));
   });
@@ -81,6 +83,16 @@ async function serveHere(): Promise<void> {
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+}
+
+/**
+ * GET /api/health on an API node, where Next.js (whose route answers it on a full node) is not
+ * loaded: the same answer, so one container health check and one load-balancer probe fit both.
+ */
+async function answerHealth(res: ServerResponse): Promise<void> {
+  const health = await checkDependencies();
+  res.writeHead(health.ok ? 200 : 503, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
+  res.end(JSON.stringify({ status: health.ok ? "ok" : "degraded", ...health }));
 }
 
 /**

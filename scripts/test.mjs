@@ -7,7 +7,7 @@
 //   3. creates this run's own databases baton_test_<yyyymmddhhmmss>_<pid> (integration) and
 //      <that>_e2e (e2e, seeded with the demo organisation) on that server, and Redis key
 //      prefixes <that> and <that>_e2e; prisma generate + migrate deploy
-//   4. runs the suites — static (tsc, eslint, import rules), unit (vitest), tck (the DMN TCK
+//   4. runs the suites — static (tsc, eslint, import rules, the image's Dockerfile and compose file), unit (vitest), tck (the DMN TCK
 //      against the floor in scripts/tck/floor.json), integration (vitest), e2e (next build + Playwright) —
 //      carrying on after a failure, then prints each suite's counts and `Summary: N passed, M failed`
 //   5. drops the databases and deletes the Redis keys it created (never anyone else's) and
@@ -445,14 +445,17 @@ async function vitestSuite(project, env) {
   record(project, { passed, failed, skipped, ms, note: notes.join("; ") || undefined });
 }
 
-/** The checks that read the code: the type checker, ESLint and the import rules (.dependency-cruiser.cjs). */
+/** The checks that read the code: the type checker, ESLint, the import rules (.dependency-cruiser.cjs) and the image's files. */
 async function staticSuite() {
-  log("static checks (tsc --noEmit, eslint, import rules)");
+  log("static checks (tsc --noEmit, eslint, import rules, Dockerfile and compose)");
   const t0 = Date.now();
   const checks = [
     ["typecheck", bin("tsc"), ["--noEmit"]],
     ["eslint", bin("eslint"), ["."]],
     ["imports", bin("depcruise"), ["lib", "components", "--config", ".dependency-cruiser.cjs"]],
+    // The container image and the production compose file, read and checked against the tree
+    // (ADR 050); the full rehearsal is `npm run release:image-check`.
+    ["image", process.execPath, ["--import", "tsx", "scripts/release/image-rehearsal.mjs", "--static"]],
   ];
   const failedChecks = [];
   for (const [name, cmd, args] of checks) if ((await run(cmd, args, common)) !== 0) failedChecks.push(name);

@@ -8,11 +8,10 @@
 // Afterwards every effect happened exactly once: one instance per start, one task per instance,
 // each step run once, one decision, one completion, each escalation level once; the audit chain
 // (sealed by whichever worker held the sealer's lock) verifies.
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditVerify, ownDatabase } from "./databases";
-import { freePort, killWorkerProcesses, readStreamText, startWorkerProcess } from "./worker-process";
+import { callWithFailover, killWorkerProcesses, readStreamText, startApiWebProcess, startWorkerProcess, type WebProcess } from "./worker-process";
 
 const own = await ownDatabase("scale");
 const { db, makeTeam, tokenFor, uid } = await import("./helpers");
@@ -31,27 +30,10 @@ const loops = {
   IDEMPOTENCY_LEASE_MS: "2000",
   UNDO_WINDOW_SECONDS: "0",
 };
-const webs: { url: string; child: ChildProcess }[] = [];
+const webs: WebProcess[] = [];
 const workers: ChildProcess[] = [];
 
-async function startWeb(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("server.ts"), "--api-only", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...process.env, ...loops, NODE_ENV: "production", WEB_CONCURRENCY: "1", LOG_LEVEL: "warn" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let err = "";
-  child.stderr!.on("data", (b: Buffer) => (err += b.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server.ts --api-only exited ${child.exitCode}: ${err}`);
-    if (await fetch(`${url}/api/v1/openapi.json`).then((r) => r.ok, () => false)) break;
-    if (Date.now() > until) throw new Error(`server.ts --api-only did not answer: ${err}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return { url, child };
-}
+const startWeb = () => startApiWebProcess(loops);
 
 beforeAll(async () => {
   // One at a time: four TypeScript start-ups at once on a busy 2-core machine outlast the timeouts.
@@ -60,38 +42,12 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  for (const w of webs) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGKILL");
   killWorkerProcesses();
   await own.cleanup();
 });
 
-const alive = (i: number) => webs[i]!.child.exitCode === null && webs[i]!.child.signalCode === null;
-
-/**
- * A client behind a load balancer: sends to web `prefer`, and on a dead process (connection error),
- * a 503 or an Idempotency-Key still held by a request that died with its process (409 with
- * Retry-After), sends the same request with the same key to the other one.
- */
-async function call(prefer: number, method: string, url: string, token: string, key: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const until = Date.now() + 30_000;
-  for (let attempt = 0; ; attempt++) {
-    const i = alive(prefer) ? (prefer + attempt) % 2 : 1 - prefer;
-    try {
-      const res = await fetch(`${webs[i]!.url}${url}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": key },
-        body: JSON.stringify(body),
-      });
-      const json = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-      const retry = res.status === 503 || (res.status === 409 && res.headers.get("retry-after") !== null);
-      if (!retry) return { status: res.status, json };
-    } catch {
-      // The process died under the request: try the other.
-    }
-    if (Date.now() > until) throw new Error(`${method} ${url}: no answer within 30 s`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** Through web `prefer`, failing over to the other as a load balancer does (tests/worker-process.ts). */
+const call = (prefer: number, method: string, path: string, token: string, key: string, body: unknown) => callWithFailover(webs, prefer, { method, path, token, key, body });
 
 /** SSE frames of GET /api/v1/stream on one web process. */
 async function openStream(base: string, token: string) {
@@ -111,6 +67,14 @@ async function until<T>(what: string, ms: number, fn: () => Promise<T | null | u
 }
 
 describe("two web and two worker processes", () => {
+  it("an API node answers /api/health, the image's health check, as a full node does; other pages 404", async () => {
+    const res = await fetch(`${webs[0]!.url}/api/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "ok", database: "ok", redis: "ok" });
+    expect((await fetch(`${webs[0]!.url}/api/healthz`)).status).toBe(404);
+    expect((await fetch(`${webs[0]!.url}/login`)).status).toBe(404);
+  });
+
   it("a stream on web A sees a decision made on web B; each web process holds one subscription", { timeout: 60_000 }, async () => {
     const team = await makeTeam();
     const supervisor = (await tokenFor(team, "SUPERVISOR", { owner: "supervisor" })).token;

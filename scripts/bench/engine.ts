@@ -9,10 +9,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import http from "node:http";
 import { randomUUID } from "node:crypto";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import autocannon from "autocannon";
-import { cleanBenchRedis, cpuDelta, cpuSnapshot, dropBenchDatabase, percentile, prepareBenchDatabase, printTable, round } from "./lib";
+import { cpuDelta, cpuSnapshot, finishBench, percentile, prepareBenchDatabase, postStatus, printTable, round, startStandInErp } from "./lib";
 
 const PORT = Number(process.env.BENCH_PORT ?? 3220);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -59,24 +58,9 @@ async function waitForHttp(url: string) {
   throw new Error(`${url} did not answer`);
 }
 
-// The approvers' client: node:http on keep-alive connections, the lightest client on this
-// machine, so the harness takes as little as it can of the two cores it shares with what it measures.
+// The approvers' client: node:http on keep-alive connections (postStatus in ./lib).
 const approverAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-function post(pathname: string, token: string, body: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = http.request(`${base}${pathname}`, {
-      method: "POST",
-      agent: approverAgent,
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) },
-    });
-    req.on("response", (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
-    req.on("error", () => resolve(0));
-    req.end(body);
-  });
-}
+const post = (pathname: string, token: string, body: string) => postStatus(approverAgent, `${base}${pathname}`, token, body);
 
 function cloudEvent(type: string, extra: Record<string, unknown>) {
   return JSON.stringify({ specversion: "1.0", id: "[<id>]", source: "urn:acme:bench", type, datacontenttype: "application/json", ...extra });
@@ -102,25 +86,14 @@ async function cannon(opts: { body: string; seconds?: number; amount?: number; t
 
 async function main() {
   const url = await prepareBenchDatabase("engine");
-  const { prismaClient: db, disconnectDb } = await import("../../lib/db");
-  const { query, closePool } = await import("../../lib/db");
+  const { prismaClient: db, query } = await import("../../lib/db");
   const { createApiToken } = await import("../../lib/identity/service");
   const { publishDefinition } = await import("../../lib/processes/service");
   const { createGroup, createUser, userActor } = await import("../../prisma/factories");
-  const { closeQueues } = await import("../../lib/queues");
-  const { disconnectRedis } = await import("../../lib/redis");
 
   // The "ERP": answers at once, counting calls.
-  let erpCalls = 0;
-  const erp = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      erpCalls++;
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, id: erpCalls }));
-    });
-  });
-  await new Promise<void>((r) => erp.listen(0, "127.0.0.1", r));
-  const erpUrl = `http://127.0.0.1:${(erp.address() as AddressInfo).port}`;
+  const erp = await startStandInErp();
+  const erpUrl = erp.url;
 
   try {
     const admin = await createUser(db(), { role: "ADMIN", name: "Bench Admin" });
@@ -280,7 +253,7 @@ async function main() {
       ["worker concurrency / approvers", `${WORKER_CONCURRENCY} / ${APPROVERS}`],
       ["decisions ok / errors", `${decided} / ${decideErrors}`],
       ["decision p50 / p99 (ms)", `${percentile(sorted, 50)} / ${percentile(sorted, 99)}`],
-      ["ERP calls (2 per instance)", erpCalls],
+      ["ERP calls (2 per instance)", erp.calls()],
     ]);
     if (statements.length) {
       const all = statements.reduce((n, r) => n + r.calls, 0);
@@ -323,12 +296,7 @@ async function main() {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGTERM");
     await Promise.all(children.map((c) => (c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once("exit", r)) : null)));
     erp.close();
-    await closeQueues();
-    await disconnectRedis();
-    await disconnectDb();
-    await closePool();
-    await cleanBenchRedis();
-    await dropBenchDatabase(url);
+    await finishBench(url);
   }
 }
 

@@ -4,6 +4,8 @@
 import { loadEnvConfig } from "@next/env";
 loadEnvConfig(process.cwd(), false, { info: () => {}, error: console.error });
 import { execFileSync } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { readdirSync, readFileSync } from "node:fs";
 import pg from "pg";
 
@@ -109,4 +111,50 @@ export function cpuSnapshot(children: Record<string, number | undefined>): Map<s
 /** CPU ms per group between two snapshots (processes that exited between them are not counted). */
 export function cpuDelta(before: Map<string, number>, after: Map<string, number>): [string, number][] {
   return [...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)] as [string, number]).sort((a, b) => b[1] - a[1]);
+}
+
+/** The stand-in ERP of the HTTP steps: answers every request at once with `{ ok, id }`, counting them. */
+export async function startStandInErp(): Promise<{ url: string; calls: () => number; close: () => void }> {
+  let calls = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      calls++;
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, id: calls }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, calls: () => calls, close: () => server.close() };
+}
+
+/**
+ * POST a JSON body with a bearer token on a keep-alive agent; resolves with the status (0 on a
+ * connection error). node:http is the lightest client here, so the harness takes as little as it
+ * can of the cores it shares with what it measures.
+ */
+export function postStatus(agent: http.Agent, url: string, token: string, body: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.request(url, {
+      method: "POST",
+      agent,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "content-length": String(Buffer.byteLength(body)) },
+    });
+    req.on("response", (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", () => resolve(0));
+    req.end(body);
+  });
+}
+
+/** The end of a bench in this process: queues, Redis and PostgreSQL connections closed, its keys and database gone. */
+export async function finishBench(url: string): Promise<void> {
+  const [{ closeQueues }, { disconnectRedis }, { disconnectDb, closePool }] = await Promise.all([import("../../lib/queues"), import("../../lib/redis"), import("../../lib/db")]);
+  await closeQueues();
+  await disconnectRedis();
+  await disconnectDb();
+  await closePool();
+  await cleanBenchRedis();
+  await dropBenchDatabase(url);
 }
