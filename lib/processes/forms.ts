@@ -157,3 +157,59 @@ export function formErrors(error: z.ZodError): Record<string, string> {
   }
   return out;
 }
+
+// ── Outcomes ──────────────────────────────────────────────────────────────────────────────────
+// What a decider may choose besides approve and reject: declared by a task or a human step.
+
+const BUILT_IN_OUTCOMES = ["approve", "reject"] as const;
+
+/** How an outcome's button looks: the main way forward, a way back or out, or a plain alternative. */
+export const OUTCOME_STYLES = ["primary", "danger", "neutral"] as const;
+export type OutcomeStyle = (typeof OUTCOME_STYLES)[number];
+
+export const outcomeDefinitionSchema = z
+  .object({
+    id: fieldIdSchema.refine((id) => !(BUILT_IN_OUTCOMES as readonly string[]).includes(id), "approve and reject are built in"),
+    label: z.string().trim().min(1).max(60),
+    requiresReason: z.boolean().default(false),
+    // Four-eyes (M5): a rejecting outcome ends the task at once, like "reject"; any other outcome
+    // is an approval and counts as one of the N votes.
+    rejecting: z.boolean().optional(),
+    /** The button's look (default: neutral; a rejecting outcome: danger). */
+    style: z.enum(OUTCOME_STYLES).optional(),
+    /** Decision-form fields this outcome needs, even when the form leaves them optional (ADR 052). */
+    fields: z.array(fieldIdSchema).max(30).optional(),
+  })
+  .strict();
+export type OutcomeDefinition = z.output<typeof outcomeDefinitionSchema>;
+
+export const outcomeListSchema = z
+  .array(outcomeDefinitionSchema)
+  .max(10)
+  .refine((list) => new Set(list.map((o) => o.id)).size === list.length, { message: "outcome ids must be unique" });
+
+/** The button style of an outcome as declared, or its default. */
+export function outcomeStyle(o: Pick<OutcomeDefinition, "style" | "rejecting">): OutcomeStyle {
+  return o.style ?? (o.rejecting ? "danger" : "neutral");
+}
+
+/**
+ * The decision form as one outcome asks for it (ADR 052). An approving outcome needs the form's
+ * required fields plus the ones it names; a rejecting custom outcome only the ones it names (like
+ * "reject", it ends the task without the approval's answers). Browser and server both run it.
+ */
+export function formForOutcome(fields: readonly FormField[], outcome: Pick<OutcomeDefinition, "fields" | "rejecting"> | undefined): FormField[] {
+  const named = new Set(outcome?.fields ?? []);
+  const approving = !outcome?.rejecting;
+  return fields.map((f) => ({ ...f, required: (approving && f.required) || named.has(f.id) }));
+}
+
+/** Outcome `fields` that name no field of the form, as zod issues at `outcomes.<i>.fields.<j>`. */
+export function checkOutcomeFields(outcomes: readonly OutcomeDefinition[] | undefined, form: readonly FormField[] | undefined, ctx: z.RefinementCtx, at: (string | number)[] = ["outcomes"]): void {
+  const ids = new Set((form ?? []).map((f) => f.id));
+  outcomes?.forEach((o, i) =>
+    o.fields?.forEach((f, j) => {
+      if (!ids.has(f)) ctx.addIssue({ code: "custom", path: [...at, i, "fields", j], message: `"${f}" is not a field of the decision form` });
+    }),
+  );
+}
