@@ -1,5 +1,5 @@
 // Human steps as capable as tasks (issue #21, ADR 039 and 052), in the browser through the real
-// worker: Rita files a purchase; Maya (accounts payable) approves it with the amount; the second
+// worker: Rita files a purchase with the supplier's quote (a file field); Maya (accounts payable) approves it with the amount; the second
 // step is all-of — finance (Sam) and legal (Dana) each get a task — and Dana approves "with
 // conditions" (a custom outcome with its own required field), ticking "new vendor". The form answers
 // are written back to the instance, the published invoice-routing table reads them, and the
@@ -28,7 +28,10 @@ test("a two-step purchase: all-of finance and legal, a custom outcome, a write-b
     key: `e2e-purchase-${id}`,
     name,
     requesters: ["*"],
-    startForm: [{ id: "item", label: "What to buy", type: "text", required: true }],
+    startForm: [
+      { id: "item", label: "What to buy", type: "text", required: true },
+      { id: "quote", label: "Supplier quote", type: "file", required: true, accept: ["pdf"] },
+    ],
     steps: [
       {
         id: "manager",
@@ -73,6 +76,12 @@ test("a two-step purchase: all-of finance and legal, a custom outcome, a write-b
     await rita.getByRole("button", { name: new RegExp(name) }).click();
     const startForm = rita.getByTestId("start-form");
     await startForm.getByLabel(/What to buy/).fill("Laser cutter");
+    // The quote goes up as it is chosen (a file field, ADR 052); the request takes it over when filed.
+    await startForm.getByRole("button", { name: "Submit request" }).click();
+    await expect(startForm.getByTestId("file-field-quote")).toContainText("required");
+    await startForm.getByLabel(/Supplier quote/).setInputFiles({ name: "quote.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "latin1") });
+    await expect(startForm.getByRole("link", { name: "quote.pdf" })).toBeVisible();
+    await rita.screenshot({ path: testInfo.outputPath("start-form-file.png"), fullPage: true });
     await startForm.getByRole("button", { name: "Submit request" }).click();
     await expect(rita).toHaveURL(/\/requests\?filed=/);
 
@@ -94,6 +103,9 @@ test("a two-step purchase: all-of finance and legal, a custom outcome, a write-b
     const first = await waiting(1);
     const maya = await asUser("maya");
     await maya.goto(`/tasks/${first.waitingOn[0]!.taskId}`);
+    // The request's quote is among the task's documents, previewable.
+    await expect(maya.getByTestId("attachment-list")).toContainText("quote.pdf");
+    await expect(maya.getByTestId("attachment-list")).toContainText("from the request");
     const mayaForm = maya.getByTestId("decision-form");
     await mayaForm.getByLabel(/Amount \(EUR\)/).fill("25000");
     await mayaForm.getByRole("button", { name: "Approve", exact: true }).click();

@@ -19,7 +19,8 @@ import { SlaText, StatusBadge } from "@/components/tasks/task-badges";
 import { confirmEmailActionSchema, type EmailActionPreview } from "@/lib/email-actions/schemas";
 import type { TaskDto } from "@/lib/tasks/schemas";
 import { buildFormSchema, fieldVisible, formErrors, formForOutcome, outcomeStyle } from "@/lib/tasks/forms";
-import { FieldInput } from "@/components/forms/field-input";
+import { emptyValues, FieldInput, type FieldValue } from "@/components/forms/field-input";
+import { useTaskFileUpload } from "@/components/tasks/case-queries";
 import { Textarea } from "@/components/ui/input";
 
 type ConfirmBody = { reason?: string; form?: Record<string, unknown>; version: number };
@@ -129,7 +130,8 @@ function Proposal({
   const danger = rejecting || (!!custom && outcomeStyle(custom) === "danger");
   // The decision form as this outcome asks for it; a plain rejection needs none.
   const fields = rejecting || !task.form ? [] : formForOutcome(task.form, custom);
-  const [values, setValues] = useState<Record<string, string | boolean>>(() => Object.fromEntries(fields.map((f) => [f.id, f.type === "boolean" ? false : ""])));
+  const [values, setValues] = useState<Record<string, FieldValue>>(() => emptyValues(fields));
+  const upload = useTaskFileUpload(task.id);
   const [reason, setReason] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const formRef = useRef<HTMLFormElement>(null);
@@ -188,7 +190,7 @@ function Proposal({
       {task.can.decide ? (
         <form ref={formRef} onSubmit={submit} noValidate data-testid="email-action-form" className="space-y-4 border-t border-slate-200 pt-5">
           {fields.filter((f) => fieldVisible(f, values)).map((f) => (
-            <FieldInput key={f.id} field={f} value={values[f.id]} error={fieldError(f.id)} onChange={(v) => setValues((s) => ({ ...s, [f.id]: v }))} />
+            <FieldInput key={f.id} field={f} value={values[f.id]} error={fieldError(f.id)} onChange={(v) => setValues((s) => ({ ...s, [f.id]: v }))} upload={upload} />
           ))}
           {rejecting ? (
             <RejectReasonField

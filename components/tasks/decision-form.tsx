@@ -3,9 +3,11 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { Check, ListChecks } from "lucide-react";
 import type { TaskDto } from "@/lib/tasks/schemas";
+import { FileLinks } from "@/components/forms/file-links";
 import { buildFormSchema, fieldVisible, formErrors, formForOutcome, outcomeStyle, type FormField, type OutcomeDefinition, type OutcomeStyle } from "@/lib/tasks/forms";
 import { useMe } from "@/components/data/queries";
-import { FieldInput } from "@/components/forms/field-input";
+import { emptyValues, FieldInput, type FieldValue } from "@/components/forms/field-input";
+import { useTaskAttachments, useTaskFileUpload } from "./case-queries";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/input";
 import { SubHeading } from "@/components/ui/heading-level";
@@ -41,9 +43,8 @@ export function DecisionForm({
   onSubmit: (d: DecisionSubmit) => void;
 }) {
   const fields = task.form ?? [];
-  const [values, setValues] = useState<Record<string, string | boolean>>(() =>
-    Object.fromEntries(fields.map((f) => [f.id, f.type === "boolean" ? false : ""])),
-  );
+  const [values, setValues] = useState<Record<string, FieldValue>>(() => emptyValues(fields));
+  const upload = useTaskFileUpload(task.id);
   const [reason, setReason] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const formRef = useRef<HTMLFormElement>(null);
@@ -108,7 +109,7 @@ export function DecisionForm({
         <ListChecks aria-hidden className="size-4 text-slate-500" /> Decision
       </SubHeading>
       {fields.filter((f) => fieldVisible(f, values)).map((f) => (
-        <FieldInput key={f.id} field={withNeeds(f, neededFor.get(f.id))} value={values[f.id]} error={shown[f.id] ?? null} onChange={(v) => setValues((s) => ({ ...s, [f.id]: v }))} />
+        <FieldInput key={f.id} field={withNeeds(f, neededFor.get(f.id))} value={values[f.id]} error={shown[f.id] ?? null} onChange={(v) => setValues((s) => ({ ...s, [f.id]: v }))} upload={upload} />
       ))}
       <Textarea label="Note (optional unless the outcome needs a reason)" name="reason" maxLength={2000} rows={2} value={reason} error={shown.reason ?? null} onChange={(e) => setReason(e.target.value)} />
       <div className="flex flex-wrap gap-2">
@@ -146,8 +147,9 @@ export function approvalSummary(task: Pick<TaskDto, "approvals" | "approvalsRequ
   return `${approvals.length} of ${task.approvalsRequired} approvals${who ? ` — ${who} approved` : ""}`;
 }
 
-/** The submitted form values with their labels, for the decision panel. */
+/** The submitted form values with their labels, for the decision panel (files by name, as links). */
 export function FormValues({ task }: { task: TaskDto }) {
+  const files = useTaskAttachments(task.id).data?.data;
   if (!task.formValues || !task.form) return null;
   const values = task.formValues;
   return (
@@ -157,7 +159,13 @@ export function FormValues({ task }: { task: TaskDto }) {
         .map((f) => (
           <div key={f.id} className="contents">
             <dt className="opacity-80">{f.label}</dt>
-            <dd className="font-medium">{display(f, values[f.id])}</dd>
+            <dd className="font-medium">
+              {f.type === "file" && Array.isArray(values[f.id]) ? (
+                <FileLinks ids={values[f.id] as string[]} files={files} />
+              ) : (
+                display(f, values[f.id])
+              )}
+            </dd>
           </div>
         ))}
     </dl>

@@ -4,12 +4,16 @@
 // The form machinery and the outcome declarations are shared with process start forms and human
 // steps (lib/processes/forms.ts, ADR 039 and 052).
 export {
+  acceptedContentTypes,
   buildFormSchema,
   checkOutcomeFields,
+  FILE_KIND_EXTENSIONS,
+  fileAnswerErrors,
   fieldVisible,
   formDefinitionSchema,
   formErrors,
   formFieldSchema,
+  formFileIds,
   formForOutcome,
   OUTCOME_STYLES,
   outcomeDefinitionSchema,

@@ -1,7 +1,8 @@
 // The demo's refund request (issue #21, ADR 039): Sales files it from the request catalogue; a
 // finance team lead reviews it with the customer and amount in view, may ask the requester a
 // question, and approves an amount (written back to the instance as refund.approved) as money back
-// or as store credit (a custom outcome with its own required field, ADR 052).
+// or as store credit (a custom outcome with its own required field); Sales may attach the receipt
+// or photos to the request (a file field, ADR 052).
 export function refundRequestDefinition() {
   return {
     key: "refund-request",
@@ -25,6 +26,8 @@ export function refundRequestDefinition() {
         ],
       },
       { id: "explanation", label: "What happened", type: "textarea", required: true, max: 2000, when: { field: "reason", equals: "other" } },
+      // Attachments in the start form (ADR 052): the finance reviewer sees them beside the task.
+      { id: "evidence", label: "Receipt or photos", type: "file", accept: ["pdf", "image"], maxFiles: 3, help: "The invoice, a delivery note or photos of the damage" },
     ],
     steps: [
       {
