@@ -17,6 +17,8 @@ interface MyRequest {
 }
 
 test("a two-step purchase: all-of finance and legal, a custom outcome, a write-back the decision table reads", async ({ asUser, api, trackTask }, testInfo) => {
+  // Five people and two worker hand-offs (each after the 5 s undo window): about 30 s on a quiet machine.
+  test.setTimeout(120_000);
   const id = unique();
   const priya = await api("priya");
   // Legal: a group of its own for this test (Dana), archived at the end.
