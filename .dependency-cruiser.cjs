@@ -48,7 +48,8 @@ const ALLOWED = {
   comments: ["db", "errors", "identity", "live", "queues", "tasks"],
   // Files on tasks, requests and comments (ADR 040): env for the limit and the object store.
   attachments: ["db", "env", "errors", "identity", "tasks"],
-  notifications: ["db", "env", "errors", "identity", "live", "logger", "queues", "references", "sla"],
+  // processes: a task e-mail's decision links name the task's custom outcomes (forms.ts, ADR 052).
+  notifications: ["db", "env", "errors", "identity", "live", "logger", "processes", "queues", "references", "sla"],
   // secrets: webhook signing secrets are encrypted with the named secrets' cipher and key (review L5).
   webhooks: ["db", "env", "errors", "identity", "notifications", "outbound", "queues", "references", "secrets"],
   engine: ["db", "duration", "env", "errors", "fields", "identity", "logger", "metrics", "outbound", "paths", "processes", "queues", "redis", "references", "rules", "secrets", "tasks"],

@@ -53,3 +53,36 @@ test("Dana approves a task from the link in her e-mail", async ({ createTask, ap
   await page.screenshot({ path: testInfo.outputPath("email-action-used.png"), fullPage: true });
   await context.close();
 });
+
+test("a task with a decision form: the custom outcome's link asks for its fields on the page, checked before anything is sent (ADR 052)", async ({ createTask, asUser, api }, testInfo) => {
+  const task = await createTask({
+    assignee: "dana@acme.test",
+    context: { vendor: "Fabrikam", amount: 8400, currency: "EUR" },
+    form: [
+      { id: "costCentre", label: "Cost centre", type: "text", required: true },
+      { id: "conditions", label: "Conditions", type: "textarea" },
+    ],
+    outcomes: [{ id: "with_conditions", label: "Approve with conditions", style: "primary", fields: ["conditions"] }],
+  });
+  await expect.poll(() => smtp.received.find((m) => m.headers["x-baton-task-id"] === task.id), { timeout: 20_000 }).toBeTruthy();
+  const mail = smtp.received.find((m) => m.headers["x-baton-task-id"] === task.id)!;
+  const link = /^Approve with conditions: (http\S+\/email-actions\/\S+)$/m.exec(mail.text)![1]!;
+  expect(mail.text).toMatch(/^Approve: http/m);
+  expect(mail.text).toMatch(/^Reject: http/m);
+
+  const page = await asUser("dana");
+  await page.goto(link);
+  await expect(page.getByRole("heading", { level: 1, name: `Approve with conditions “${task.title}”?` })).toBeVisible();
+  const form = page.getByTestId("email-action-form");
+  await form.getByRole("button", { name: "Approve with conditions" }).click();
+  await expect(form.getByLabel(/Cost centre/)).toBeFocused();
+  await expect(form).toContainText("required");
+  await form.getByLabel(/Cost centre/).fill("CC-4410");
+  await form.getByLabel(/Conditions/).fill("Deliver before the audit");
+  await expectNoSeriousViolations(page, "the e-mail confirmation with a decision form");
+  await page.screenshot({ path: testInfo.outputPath("email-action-form.png"), fullPage: true });
+  await form.getByRole("button", { name: "Approve with conditions" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: `Decided (Approve with conditions): ${task.reference}` })).toBeVisible();
+  const after = (await (await (await api("priya")).get(`/api/v1/tasks/${task.id}`)).json()) as TaskJson & { outcome: string; formValues: Record<string, unknown> };
+  expect([after.status, after.outcome, after.formValues]).toEqual(["DECIDED", "with_conditions", { costCentre: "CC-4410", conditions: "Deliver before the audit" }]);
+});

@@ -138,9 +138,38 @@ describe("e-mail action links", () => {
     expect((await getTask(team.as.admin, task.id)).status).toBe("OPEN");
   });
 
-  it("no links where approve or reject alone is not a whole decision (a decision form to fill in)", async () => {
-    const { approve, reject, mail } = await mailedTask("alice", { form: [{ id: "note", label: "Note", type: "text", required: true }] });
-    expect([approve, reject]).toEqual([null, null]);
-    expect(mail.text).toContain("Open it in Baton: https://baton.example.test/tasks/");
+  it("a task with a decision form and custom outcomes: one link per outcome; the page's form is checked as in the inbox (ADR 052)", async () => {
+    const form = [
+      { id: "amount", label: "Approved amount", type: "money", required: true },
+      { id: "conditions", label: "Conditions", type: "textarea" },
+    ];
+    const outcomes = [
+      { id: "with_conditions", label: "Approve with conditions", style: "primary", fields: ["conditions"] },
+      { id: "send_back", label: "Send back", rejecting: true, requiresReason: true },
+    ];
+    const { task, notification, mail, approve, reject } = await mailedTask("alice", { form, outcomes });
+    const withConditions = /^Approve with conditions: https:\/\/baton\.example\.test\/email-actions\/(\S+)$/m.exec(mail.text)?.[1];
+    const sendBack = /^Send back: https:\/\/baton\.example\.test\/email-actions\/(\S+)$/m.exec(mail.text)?.[1];
+    expect([approve, withConditions, sendBack, reject].every(Boolean)).toBe(true);
+    expect(mail.html).toContain("Approve with conditions…</a>");
+    expect((await db().emailActionLink.findMany({ where: { notificationId: notification.id }, orderBy: { action: "asc" } })).map((l) => l.action)).toEqual(["approve", "reject", "send_back", "with_conditions"]);
+
+    // The page proposes the outcome; the task carries its form and outcomes for the page to render.
+    const preview = await previewEmailAction(team.as.alice, withConditions!);
+    expect(preview).toMatchObject({ action: "with_conditions", task: { form: [{ id: "amount" }, { id: "conditions" }], outcomes: [{ id: "with_conditions", fields: ["conditions"] }, { id: "send_back" }] } });
+
+    // Never decided blind: the form's required field, then the outcome's own field, then the reason.
+    const blind = await appError(confirmEmailAction(team.as.alice, approve!, {}));
+    expect([blind.status, blind.fieldErrors]).toEqual([422, [{ path: "form.amount", message: "required" }]]);
+    const noConditions = await appError(confirmEmailAction(team.as.alice, withConditions!, { form: { amount: "120" } }));
+    expect(noConditions.fieldErrors).toEqual([{ path: "form.conditions", message: "required" }]);
+    expect((await appError(confirmEmailAction(team.as.alice, sendBack!, {}))).fieldErrors).toEqual([{ path: "reason", message: "A reason is required" }]);
+    expect(await db().emailActionLink.count({ where: { notificationId: notification.id, usedAt: { not: null } } })).toBe(0);
+
+    const decided = await confirmEmailAction(team.as.alice, withConditions!, { form: { amount: "120", conditions: "Only with the signed delivery note" }, version: preview.task.version });
+    expect(decided).toMatchObject({ status: "DECIDED", outcome: "with_conditions", formValues: { amount: 120, conditions: "Only with the signed delivery note" } });
+    expect((await auditFor(task.id)).find((e) => e.action === "task.decided")?.after).toMatchObject({ outcome: "with_conditions", channel: "email", form: { amount: 120 } });
+    // One e-mail, one decision: every link of it is spent.
+    expect(await db().emailActionLink.count({ where: { notificationId: notification.id, usedAt: null } })).toBe(0);
   });
 });

@@ -95,6 +95,7 @@ const ACTION_LABELS: Record<string, string> = {
   "task.commented": "Commented",
   "attachment.added": "File attached",
   "attachment.downloaded": "File opened",
+  "attachment.linked": "File filed with a request",
   "audit.verified": "Chain verified",
   "audit.archived": "Entries archived",
   "token.created": "Token created",

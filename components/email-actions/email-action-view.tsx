@@ -1,8 +1,9 @@
 "use client";
 
-// The confirmation page of an approve / reject link from a task e-mail (ADR 047). Opening the page
-// decides nothing (mail scanners and link previews follow links); the person reads what the link
-// proposes and confirms. Reject asks for the reason, as the inbox does.
+// The confirmation page of a decision link from a task e-mail (ADR 047). Opening the page decides
+// nothing (mail scanners and link previews follow links); the person reads what the link proposes
+// and confirms. Reject asks for the reason, as the inbox does; an outcome with a decision form or a
+// required reason asks for them here, checked by the same schema as the server (ADR 052).
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -17,6 +18,12 @@ import { RejectReasonField } from "@/components/tasks/reject-dialog";
 import { SlaText, StatusBadge } from "@/components/tasks/task-badges";
 import { confirmEmailActionSchema, type EmailActionPreview } from "@/lib/email-actions/schemas";
 import type { TaskDto } from "@/lib/tasks/schemas";
+import { buildFormSchema, fieldVisible, formErrors, formForOutcome, outcomeStyle } from "@/lib/tasks/forms";
+import { emptyValues, FieldInput, type FieldValue } from "@/components/forms/field-input";
+import { useTaskFileUpload } from "@/components/tasks/case-queries";
+import { Textarea } from "@/components/ui/input";
+
+type ConfirmBody = { reason?: string; form?: Record<string, unknown>; version: number };
 
 const path = (token: string) => `/api/v1/email-actions/${encodeURIComponent(token)}`;
 
@@ -37,7 +44,7 @@ export function EmailActionView({ token }: { token: string }) {
     retry: (n, e) => !(e instanceof ApiError && e.status >= 400 && e.status < 500) && n < 2,
   });
   const confirm = useMutation({
-    mutationFn: (body: { reason?: string; version: number }) => api<TaskDto>(path(token), { method: "POST", body }),
+    mutationFn: (body: ConfirmBody) => api<TaskDto>(path(token), { method: "POST", body }),
     onSuccess: (task) => {
       void qc.invalidateQueries({ queryKey: queryKeys.tasks });
       void qc.invalidateQueries({ queryKey: queryKeys.task(task.id) });
@@ -112,32 +119,52 @@ function Proposal({
   preview: EmailActionPreview;
   pending: boolean;
   error: Error | null;
-  onConfirm: (body: { reason?: string; version: number }) => void;
+  onConfirm: (body: ConfirmBody) => void;
 }) {
   const { task, action } = preview;
   const rejecting = action === "reject";
+  // A custom outcome (ADR 052): its label and style, the reason and form fields it needs.
+  const custom = task.outcomes.find((o) => o.id === action);
+  const verb = rejecting ? "Reject" : action === "approve" ? "Approve" : (custom?.label ?? action);
+  const needsReason = rejecting || !!custom?.requiresReason;
+  const danger = rejecting || (!!custom && outcomeStyle(custom) === "danger");
+  // The decision form as this outcome asks for it; a plain rejection needs none.
+  const fields = rejecting || !task.form ? [] : formForOutcome(task.form, custom);
+  const [values, setValues] = useState<Record<string, FieldValue>>(() => emptyValues(fields));
+  const upload = useTaskFileUpload(task.id);
   const [reason, setReason] = useState("");
-  const [reasonError, setReasonError] = useState<string | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const formRef = useRef<HTMLFormElement>(null);
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), []);
-  const serverReason = error instanceof ApiError ? error.fieldErrors().reason : undefined;
+  const server = error instanceof ApiError ? error.fieldErrors() : {};
+  const fieldError = (id: string) => errors[id] ?? server[`form.${id}`] ?? null;
+  const reasonError = errors.reason ?? server.reason ?? null;
+  const hasFieldErrors = Object.keys(server).length > 0;
   const until = new Date(preview.expiresAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    // The same rule as the inbox's reject dialog: a rejection needs its reason.
+    // The same rules as the inbox: the form's schema for this outcome, and the reason it needs.
+    const next: Record<string, string> = {};
+    let form: Record<string, unknown> | undefined;
+    if (fields.length) {
+      const r = buildFormSchema(fields).safeParse(values);
+      if (r.success) form = r.data as Record<string, unknown>;
+      else Object.assign(next, formErrors(r.error));
+    }
     const parsed = confirmEmailActionSchema.safeParse({ ...(reason.trim() ? { reason } : {}), version: task.version });
-    if (rejecting && !parsed.data?.reason) {
-      setReasonError("A reason is required to reject");
-      reasonRef.current?.focus();
+    if (needsReason && !parsed.data?.reason) next.reason = `A reason is required to ${verb.toLowerCase()}`;
+    else if (!parsed.success) next.reason = parsed.error.issues[0]?.message ?? "Check the reason";
+    setErrors(next);
+    if (Object.keys(next).length) {
+      const first = Object.keys(next)[0]!;
+      if (first === "reason") reasonRef.current?.focus();
+      else formRef.current?.querySelector<HTMLElement>(`[name="${first}"]`)?.focus();
       return;
     }
-    if (!parsed.success) {
-      setReasonError(parsed.error.issues[0]?.message ?? "Check the reason");
-      return;
-    }
-    onConfirm({ ...(rejecting ? { reason: parsed.data.reason } : {}), version: task.version });
+    onConfirm({ ...(parsed.data?.reason ? { reason: parsed.data.reason } : {}), ...(form ? { form } : {}), version: task.version });
   }
 
   return (
@@ -145,7 +172,7 @@ function Proposal({
       <header className="space-y-1">
         <p className="text-sm text-slate-600">From your e-mail · {task.reference}</p>
         <h1 ref={headingRef} tabIndex={-1} className="text-xl font-semibold text-slate-900 focus:outline-none">
-          {rejecting ? "Reject" : "Approve"} “{task.title}”?
+          {verb} “{task.title}”?
         </h1>
         <div className="flex flex-wrap items-center gap-x-4 gap-y-1 text-sm text-slate-600">
           <StatusBadge task={task} />
@@ -161,27 +188,34 @@ function Proposal({
         <ContextView context={task.context} />
       </section>
       {task.can.decide ? (
-        <form onSubmit={submit} noValidate className="space-y-4 border-t border-slate-200 pt-5">
-          {rejecting && (
+        <form ref={formRef} onSubmit={submit} noValidate data-testid="email-action-form" className="space-y-4 border-t border-slate-200 pt-5">
+          {fields.filter((f) => fieldVisible(f, values)).map((f) => (
+            <FieldInput key={f.id} field={f} value={values[f.id]} error={fieldError(f.id)} onChange={(v) => setValues((s) => ({ ...s, [f.id]: v }))} upload={upload} />
+          ))}
+          {rejecting ? (
             <RejectReasonField
               ref={reasonRef}
               value={reason}
-              error={reasonError ?? serverReason ?? null}
+              error={reasonError}
               onChange={(e) => {
                 setReason(e.target.value);
-                if (reasonError) setReasonError(null);
+                if (errors.reason) setErrors((x) => Object.fromEntries(Object.entries(x).filter(([k]) => k !== "reason")));
               }}
             />
+          ) : (
+            needsReason && (
+              <Textarea ref={reasonRef} label="Reason" hint="The requester sees this, and it is kept in the audit log." name="reason" required maxLength={2000} rows={3} value={reason} error={reasonError} onChange={(e) => setReason(e.target.value)} />
+            )
           )}
-          {error && !serverReason && (
+          {error && !hasFieldErrors && (
             <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200">
               {error.message}
             </p>
           )}
           <div className="flex flex-wrap items-center gap-3">
-            <Button type="submit" variant={rejecting ? "destructive" : "success"} loading={pending}>
-              {rejecting ? <CircleX aria-hidden className="size-4" /> : <CircleCheck aria-hidden className="size-4" />}
-              {rejecting ? "Reject task" : "Approve task"}
+            <Button type="submit" variant={danger ? "destructive" : action === "approve" ? "success" : "primary"} loading={pending}>
+              {danger ? <CircleX aria-hidden className="size-4" /> : <CircleCheck aria-hidden className="size-4" />}
+              {rejecting ? "Reject task" : action === "approve" ? "Approve task" : verb}
             </Button>
             <TaskLink taskId={task.id} label="Open the task instead" />
           </div>
@@ -203,7 +237,8 @@ function Done({ task }: { task: TaskDto }) {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => ref.current?.focus(), []);
   const decided = task.status === "DECIDED";
-  const verb = task.outcome === "reject" ? "Rejected" : decided ? "Approved" : "Approval recorded";
+  const custom = task.outcomes.find((o) => o.id === task.outcome);
+  const verb = task.outcome === "reject" ? "Rejected" : !decided ? "Approval recorded" : custom ? `Decided (${custom.label})` : "Approved";
   return (
     <div role="status" className="space-y-3 text-center">
       <div className="mx-auto w-fit rounded-full bg-emerald-50 p-3 text-emerald-700">

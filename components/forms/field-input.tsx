@@ -2,9 +2,33 @@
 
 import type { FormField } from "@/lib/processes/forms";
 import { Input, Select, Textarea } from "@/components/ui/input";
+import { FileField, type UploadFile } from "./file-field";
 
-/** One form field as its input (a start form, a decision form): label, help, required mark, error. */
-export function FieldInput({ field, value, error, onChange }: { field: FormField; value: string | boolean | undefined; error: string | null; onChange: (v: string | boolean) => void }) {
+/** What a form holds for a field while it is filled in: text, a checkbox, or uploaded files' ids. */
+export type FieldValue = string | boolean | string[];
+
+/** A form's starting values: empty text, unticked boxes, no files. */
+export function emptyValues(fields: readonly FormField[]): Record<string, FieldValue> {
+  return Object.fromEntries(fields.map((f) => [f.id, f.type === "boolean" ? false : f.type === "file" ? [] : ""]));
+}
+
+/**
+ * One form field as its input (a start form, a decision form): label, help, required mark, error.
+ * A file field uploads through `upload` as files are chosen (ADR 052).
+ */
+export function FieldInput({
+  field,
+  value,
+  error,
+  onChange,
+  upload,
+}: {
+  field: FormField;
+  value: FieldValue | undefined;
+  error: string | null;
+  onChange: (v: FieldValue) => void;
+  upload?: UploadFile;
+}) {
   const label = (
     <>
       {field.label}
@@ -14,6 +38,8 @@ export function FieldInput({ field, value, error, onChange }: { field: FormField
   );
   const common = { name: field.id, label, hint: field.help, error, "aria-required": field.required || undefined };
   switch (field.type) {
+    case "file":
+      return <FileField field={field} label={label} value={Array.isArray(value) ? value : []} error={error} onChange={onChange} upload={upload} />;
     case "select":
       return (
         <Select {...common} value={String(value ?? "")} onChange={(e) => onChange(e.target.value)}>

@@ -10,6 +10,7 @@ const SHORTCUTS: [string, string][] = [
   ["Enter", "Open the task"],
   ["a", "Approve"],
   ["r", "Reject (asks for a reason)"],
+  ["1 – 9", "Choose an outcome of the open task's decision form (1 approves)"],
   ["i", "Ask for more information"],
   ["c", "Claim"],
   ["f", "Forward your task to a colleague (asks who and why)"],

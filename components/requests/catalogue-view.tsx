@@ -6,7 +6,8 @@ import { FilePlus2, Send } from "lucide-react";
 import type { CatalogueEntry } from "@/lib/requests/schemas";
 import { buildFormSchema, fieldVisible, formErrors } from "@/lib/processes/forms";
 import { ApiError } from "@/components/data/api";
-import { FieldInput } from "@/components/forms/field-input";
+import { emptyValues, FieldInput, type FieldValue } from "@/components/forms/field-input";
+import { uploadTo } from "@/components/forms/file-field";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { FormError } from "@/components/ui/field";
@@ -64,12 +65,15 @@ export function CatalogueView() {
   );
 }
 
+/** A start form's files go up while the form is filled in; filing the request makes them its own (ADR 052). */
+const uploadRequestFile = uploadTo("/api/v1/requests/files");
+
 /** The start form, checked with the same schema the server uses; server field errors land on the same fields. */
 function StartForm({ entry }: { entry: CatalogueEntry }) {
   const router = useRouter();
   const submit = useSubmitRequest();
   const formRef = useRef<HTMLFormElement>(null);
-  const [values, setValues] = useState<Record<string, string | boolean>>(() => Object.fromEntries(entry.form.map((f) => [f.id, f.type === "boolean" ? false : ""])));
+  const [values, setValues] = useState<Record<string, FieldValue>>(() => emptyValues(entry.form));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
 
@@ -105,7 +109,7 @@ function StartForm({ entry }: { entry: CatalogueEntry }) {
       {entry.form
         .filter((f) => fieldVisible(f, values))
         .map((f) => (
-          <FieldInput key={f.id} field={f} value={values[f.id]} error={errors[f.id] ?? null} onChange={(v) => setValues((s) => ({ ...s, [f.id]: v }))} />
+          <FieldInput key={f.id} field={f} value={values[f.id]} error={errors[f.id] ?? null} onChange={(v) => setValues((s) => ({ ...s, [f.id]: v }))} upload={uploadRequestFile} />
         ))}
       <FormError error={formError} />
       <Button type="submit" variant="primary" loading={submit.isPending} disabled={submit.isPending}>

@@ -13,7 +13,14 @@ import { FormError } from "@/components/ui/field";
 import { Textarea } from "@/components/ui/input";
 import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
-import { useAnswerQuestion, useMyRequests, useWithdrawRequest } from "./queries";
+import { FileLinks } from "@/components/forms/file-links";
+import { useAnswerQuestion, useMyRequests, useRequestFiles, useWithdrawRequest } from "./queries";
+
+/** A start form's file answer: the files by name, each opening in place (ADR 052). */
+function AnswerFiles({ instanceId, ids }: { instanceId: string; ids: string[] }) {
+  const files = useRequestFiles(instanceId, ids.length > 0).data?.data;
+  return <FileLinks ids={ids} files={files} className="text-indigo-700 underline underline-offset-2" />;
+}
 
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
@@ -85,7 +92,7 @@ function RequestCard({ request: r }: { request: RequestDto }) {
           {r.answers.map((a) => (
             <div key={a.id} className="contents">
               <dt className="text-slate-500">{a.label}</dt>
-              <dd className="text-slate-900">{typeof a.value === "boolean" ? (a.value ? "Yes" : "No") : String(a.value)}</dd>
+              <dd className="text-slate-900">{Array.isArray(a.value) ? <AnswerFiles instanceId={r.id} ids={a.value as string[]} /> : typeof a.value === "boolean" ? (a.value ? "Yes" : "No") : String(a.value)}</dd>
             </div>
           ))}
         </dl>

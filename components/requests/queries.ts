@@ -5,6 +5,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { CatalogueEntry, RequestDto, RequestList, SubmitRequestInput } from "@/lib/requests/schemas";
 import type { TaskDto } from "@/lib/tasks/schemas";
+import type { AttachmentDto } from "@/lib/attachments/schemas";
 import { api } from "@/components/data/api";
 import { queryKeys } from "@/components/data/keys";
 import { pollInterval, useLiveStatus } from "@/components/data/live";
@@ -19,6 +20,15 @@ export function useMyRequests() {
     queryKey: queryKeys.myRequests,
     queryFn: ({ signal }) => api<RequestList>("/api/v1/me/requests", { signal }),
     refetchInterval: pollInterval(live, 10_000),
+  });
+}
+
+/** A request's own files (its start form's uploads among them), for naming its file answers. */
+export function useRequestFiles(instanceId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: [...queryKeys.myRequests, instanceId, "files"],
+    queryFn: ({ signal }) => api<{ data: AttachmentDto[] }>(`/api/v1/instances/${encodeURIComponent(instanceId)}/attachments`, { signal }),
+    enabled,
   });
 }
 

@@ -1,13 +1,14 @@
 "use client";
 
 // The case around a task (GET /tasks/:id/case) and its files, and the prefetch that makes `j` instant.
-import { useEffect } from "react";
+import { useCallback, useEffect } from "react";
 import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import type { AttachmentDto } from "@/lib/attachments/schemas";
 import type { CaseDto } from "@/lib/tasks/context-schemas";
 import type { TaskDto } from "@/lib/tasks/schemas";
 import { api, ApiError } from "@/components/data/api";
 import { queryKeys } from "@/components/data/keys";
+import { uploadTo, type UploadFile } from "@/components/forms/file-field";
 
 const taskPath = (id: string, rest = "") => `/api/v1/tasks/${encodeURIComponent(id)}${rest}`;
 // Under ["task", id]: a live event for the task refetches these too.
@@ -60,4 +61,17 @@ export function useUploadAttachment(taskId: string) {
     },
     onSuccess: () => void qc.invalidateQueries({ queryKey: attachmentsKey(taskId) }),
   });
+}
+
+/** A decision form's file field: uploads to the task (with progress) and refreshes its documents (ADR 052). */
+export function useTaskFileUpload(taskId: string): UploadFile {
+  const qc = useQueryClient();
+  return useCallback<UploadFile>(
+    async (file, onProgress) => {
+      const stored = await uploadTo(taskPath(taskId, "/attachments"))(file, onProgress);
+      void qc.invalidateQueries({ queryKey: attachmentsKey(taskId) });
+      return stored;
+    },
+    [qc, taskId],
+  );
 }

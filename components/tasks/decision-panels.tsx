@@ -20,7 +20,9 @@ export function DecisionPanel({ task, onUndo }: { task: TaskDto; onUndo?: () => 
   // The undo window closes on its own: re-render each second while it is open.
   const now = useNow(task.hold ? 1000 : 3_600_000);
   const holding = task.hold && new Date(task.hold.until).getTime() > now;
-  const approved = task.outcome === "approve";
+  // A custom outcome not declared rejecting is an approval of a kind ("approve with conditions").
+  const custom = task.outcomes.find((o) => o.id === task.outcome);
+  const approved = task.outcome === "approve" || (!!custom && !custom.rejecting);
   return (
     <div
       data-testid="decision-panel"
@@ -31,7 +33,7 @@ export function DecisionPanel({ task, onUndo }: { task: TaskDto; onUndo?: () => 
     >
       <p className="flex items-center gap-1.5 font-semibold">
         {approved ? <CircleCheck aria-hidden className="size-4" /> : <CircleX aria-hidden className="size-4" />}
-        {approved ? "Approved" : task.outcome === "reject" ? "Rejected" : `Decided: ${task.outcomes.find((o) => o.id === task.outcome)?.label ?? task.outcome}`}
+        {task.outcome === "approve" ? "Approved" : task.outcome === "reject" ? "Rejected" : `Decided: ${custom?.label ?? task.outcome}`}
         {task.decidedBy && <span className="font-normal"> by {task.decidedBy.name}</span>}
       </p>
       {task.decidedAt && (

@@ -145,7 +145,7 @@ function EntryItem({ entry }: { entry: AuditEntryDto }) {
           {extras.form.map(([k, v]) => (
             <div key={k} className="contents">
               <dt>{k}</dt>
-              <dd className="font-medium text-slate-800">{typeof v === "boolean" ? (v ? "yes" : "no") : String(v)}</dd>
+              <dd className="font-medium text-slate-800">{typeof v === "boolean" ? (v ? "yes" : "no") : Array.isArray(v) ? `${v.length} file${v.length === 1 ? "" : "s"}` : String(v)}</dd>
             </div>
           ))}
         </dl>

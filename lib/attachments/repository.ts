@@ -61,6 +61,12 @@ export async function readStoredContent(id: string): Promise<Uint8Array | null> 
   return row?.content ?? null;
 }
 
+export async function isUploadOf(id: string, userId: string | null): Promise<boolean> {
+  if (!userId) return false;
+  const rows = await query<{ id: string }>(sql`SELECT "id" FROM "Attachment" WHERE "id" = ${id} AND "uploadedById" = ${userId}`);
+  return rows.length === 1;
+}
+
 export async function isCommentOf(commentId: string, taskId: string): Promise<boolean> {
   const rows = await query<{ id: string }>(sql`SELECT "id" FROM "Comment" WHERE "id" = ${commentId} AND "taskId" = ${taskId}`);
   return rows.length === 1;

@@ -5,7 +5,7 @@ import { AppError } from "../errors";
 import { principalId, requirePermission, type Actor } from "../identity/actor";
 import { loadForAction } from "../tasks";
 import { loadVisibleInstance } from "./access";
-import { findAttachment, isCommentOf, findInstanceAttachments, findTaskAttachments, readStoredContent, toAttachmentDto, type AttachmentRow } from "./repository";
+import { findAttachment, isCommentOf, isUploadOf, findInstanceAttachments, findTaskAttachments, readStoredContent, toAttachmentDto, type AttachmentRow } from "./repository";
 import { formatBytes, type AttachmentDto } from "./schemas";
 import { configuredStore, getObject, objectKey, putObject } from "./store";
 import { declaredTypeAgrees, PREVIEWABLE, sniffContentType } from "./sniff";
@@ -115,6 +115,17 @@ export async function attachToTask(actor: Actor, taskId: string, file: UploadedF
   return store(actor, { taskId: task.id, instanceId: task.instanceId, commentId: commentId ?? null }, file);
 }
 
+/**
+ * A file for a start form being filled in (ADR 052): it hangs on nothing yet, only its uploader can
+ * read it, and filing the request with it in a `file` answer makes it the request's. One never
+ * filed is deleted after a day (retention).
+ */
+export async function uploadRequestFile(actor: Actor, read: () => Promise<UploadedFile>): Promise<AttachmentDto> {
+  // People only, like filing the request itself (tokens are refused before the body is read).
+  if (actor.type !== "USER" || !actor.id) throw new AppError("FORBIDDEN", "Only a person signed in files requests and their files.");
+  return store(actor, { taskId: null, instanceId: null, commentId: null }, await read());
+}
+
 /** Attach a file to a request (process instance): the case's documents, shown on each of its tasks. */
 export async function attachToInstance(actor: Actor, instanceId: string, file: UploadedFile): Promise<AttachmentDto> {
   requirePermission(actor, "tasks:comment");
@@ -136,7 +147,9 @@ export async function readAttachment(actor: Actor, id: string, wantInline: boole
   if (!row) throw new AppError("NOT_FOUND", "Attachment not found.");
   try {
     if (row.taskId) await loadForAction(actor, row.taskId);
-    else await loadVisibleInstance(actor, row.instanceId!);
+    else if (row.instanceId) await loadVisibleInstance(actor, row.instanceId);
+    // An upload not filed yet: its uploader's alone.
+    else if (!(await isUploadOf(row.id, principalId(actor)))) throw new AppError("NOT_FOUND", "Attachment not found.");
   } catch (e) {
     // Not visible reads as not there (no hint that the file exists).
     if (e instanceof AppError && e.status === 404) throw new AppError("NOT_FOUND", "Attachment not found.");

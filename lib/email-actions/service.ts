@@ -50,7 +50,7 @@ export async function previewEmailAction(actor: Actor, token: string): Promise<E
 export async function confirmEmailAction(actor: Actor, token: string, input: unknown): Promise<TaskDto> {
   const link = await usableLink(actor, token);
   const body = parse(confirmEmailActionSchema, input ?? {}, "Confirmation");
-  const decision = { outcome: link.action, ...(body.reason ? { reason: body.reason } : {}), ...(body.version ? { version: body.version } : {}) };
+  const decision = { outcome: link.action, ...(body.reason ? { reason: body.reason } : {}), ...(body.form ? { form: body.form } : {}), ...(body.version ? { version: body.version } : {}) };
   return decideTask(actor, link.taskId, decision, undefined, {
     channel: "email",
     inTx: async (tx) => {
@@ -61,7 +61,7 @@ export async function confirmEmailAction(actor: Actor, token: string, input: unk
         stale: () => used(link.taskId),
         key: `EmailActionLink:${link.id}`,
       });
-      // The other link of the same e-mail goes with it: one e-mail, one decision.
+      // The other links of the same e-mail go with it: one e-mail, one decision.
       await tx.write(sql`UPDATE "EmailActionLink" SET "usedAt" = ${NOW} WHERE "notificationId" = ${link.notificationId} AND "id" <> ${link.id} AND "usedAt" IS NULL`);
     },
   });

@@ -2,14 +2,20 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { newId, query, sql } from "../db";
 import { env } from "../env";
 
-// Approve / reject links in a task notification e-mail (ADR 047). A link's token is its row id and
+// Decision links in a task notification e-mail (ADR 047; one per outcome, forms on the page: ADR 052). A link's token is its row id and
 // an HMAC of that id under a key derived from AUTH_SECRET: the database holds nothing that works as
 // a link, a changed character fails the signature, and the row carries what the token may do (one
 // task, one person, one action, until expiresAt) and whether it was spent (usedAt). The links of
 // one e-mail are made once, so a retried send mails the same ones.
 
+/** A link's action is an outcome of its task: approve, reject, or one of its custom outcomes (ADR 052). */
 export const EMAIL_LINK_ACTIONS = ["approve", "reject"] as const;
-export type EmailLinkAction = (typeof EMAIL_LINK_ACTIONS)[number];
+export type EmailLinkAction = string;
+
+/** The outcomes an e-mail offers for a task, in button order: approve, the custom ones, reject. */
+export function linkActionsFor(customOutcomeIds: readonly string[] = []): string[] {
+  return ["approve", ...customOutcomeIds, "reject"];
+}
 
 /** The notification kinds whose e-mail asks the recipient to decide: the task waits on them. */
 export const ACTIONABLE_KINDS: readonly string[] = ["task.assigned", "task.queued", "task.escalated", "task.reminder"];
@@ -42,19 +48,18 @@ export interface ActionLink {
 }
 
 /**
- * The approve and reject links of one notification's e-mail: created on the first send, read back
- * on a retry (the unique notificationId + action keeps them one pair). Empty when links are off.
+ * The links of one notification's e-mail, one per outcome: created on the first send, read back
+ * on a retry (the unique notificationId + action keeps one per outcome). Empty when links are off.
  */
-export async function actionLinksFor(n: { id: string; userId: string; taskId: string }, now = new Date()): Promise<ActionLink[]> {
+export async function actionLinksFor(n: { id: string; userId: string; taskId: string }, actions: readonly string[] = EMAIL_LINK_ACTIONS, now = new Date()): Promise<ActionLink[]> {
   const hours = env().EMAIL_ACTION_LINK_HOURS;
   if (hours <= 0) return [];
   const expiresAt = new Date(now.getTime() + hours * 3_600_000);
-  const actions = [...EMAIL_LINK_ACTIONS];
   // The table as it was before this statement (the union's second half) plus what it inserted.
   const rows = await query<{ id: string; action: EmailLinkAction; expiresAt: Date }>(sql`
     WITH ins AS (
       INSERT INTO "EmailActionLink" ("id", "notificationId", "taskId", "userId", "action", "expiresAt", "createdAt")
-      SELECT unnest(${actions.map(() => newId())}::text[]), ${n.id}, ${n.taskId}, ${n.userId}, unnest(${actions}::text[]), ${expiresAt}::timestamp, ${now}::timestamp
+      SELECT unnest(${actions.map(() => newId())}::text[]), ${n.id}, ${n.taskId}, ${n.userId}, unnest(${[...actions]}::text[]), ${expiresAt}::timestamp, ${now}::timestamp
       ON CONFLICT ("notificationId", "action") DO NOTHING
       RETURNING "id", "action", "expiresAt")
     SELECT * FROM ins

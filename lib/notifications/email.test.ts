@@ -34,13 +34,29 @@ describe("notification e-mail", () => {
   });
 
   it("carries approve and reject links with their expiry in the person's zone, and none when not given", () => {
-    const actions = { approveUrl: "https://baton.example.test/email-actions/a.1", rejectUrl: "https://baton.example.test/email-actions/r.2", expiresAt: new Date("2026-11-29T10:00:00Z") };
+    const links = [
+      { label: "Approve", url: "https://baton.example.test/email-actions/a.1", tone: "approve" as const },
+      { label: "Reject", url: "https://baton.example.test/email-actions/r.2", tone: "reject" as const },
+    ];
+    const actions = { links, expiresAt: new Date("2026-11-29T10:00:00Z") };
     const mail = renderNotificationEmail({ ...base, actions });
     expect(mail.text).toContain("Approve: https://baton.example.test/email-actions/a.1\nReject: https://baton.example.test/email-actions/r.2");
     expect(mail.text).toContain("These links work once, for you only, until Sun, 29 Nov 2026, 11:00 (Europe/Berlin).");
     expect(mail.html).toContain('href="https://baton.example.test/email-actions/a.1"');
     expect(mail.html).toContain('href="https://baton.example.test/email-actions/r.2"');
     expect(renderNotificationEmail(base).text).not.toContain("email-actions");
+  });
+
+  it("names a custom outcome's link by its label, in button order, its label escaped in the HTML (ADR 052)", () => {
+    const links = [
+      { label: "Approve", url: "https://baton.example.test/email-actions/a.1", tone: "approve" as const },
+      { label: "Approve <with> conditions", url: "https://baton.example.test/email-actions/c.3", tone: "neutral" as const },
+      { label: "Reject", url: "https://baton.example.test/email-actions/r.2", tone: "reject" as const },
+    ];
+    const mail = renderNotificationEmail({ ...base, actions: { links, expiresAt: new Date("2026-11-29T10:00:00Z") } });
+    expect(mail.text).toContain("Approve: https://baton.example.test/email-actions/a.1\nApprove <with> conditions: https://baton.example.test/email-actions/c.3\nReject: https://baton.example.test/email-actions/r.2");
+    expect(mail.html).toContain("Approve &lt;with&gt; conditions…</a>");
+    expect(mail.html).toContain("and to fill in what the decision needs");
   });
 
   it("a kind this version does not know still explains itself", () => {

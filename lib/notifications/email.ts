@@ -3,7 +3,8 @@ import { db, sql, updateRows } from "../db";
 import { env } from "../env";
 import { logger } from "../logger";
 import { taskReference } from "../references";
-import { actionLinksFor, ACTIONABLE_KINDS } from "./action-links";
+import { actionLinksFor, ACTIONABLE_KINDS, linkActionsFor } from "./action-links";
+import { outcomeListSchema, outcomeStyle } from "../processes/forms";
 import { kindInfo } from "./kinds";
 
 // Notification e-mails: plain text plus a simple HTML part, sent through SMTP_URL with nodemailer.
@@ -25,11 +26,23 @@ interface EmailInput {
   task: { reference: string; title: string; dueAt: Date | null; status: string } | null;
   /** Absolute link to the task (or the inbox). */
   url: string;
-  /** Approve / reject links (ADR 047): each opens a confirmation page in Baton, never decides on its own. */
-  actions?: { approveUrl: string; rejectUrl: string; expiresAt: Date } | null;
+  /**
+   * Decision links (ADR 047), one per outcome in button order (ADR 052): each opens a confirmation
+   * page in Baton — with the outcome's form, when it has one — and never decides on its own.
+   */
+  actions?: { links: EmailActionLinkView[]; expiresAt: Date } | null;
   timeZone: string;
   now?: Date;
 }
+
+export interface EmailActionLinkView {
+  /** "Approve", "Reject" or the custom outcome's label. */
+  label: string;
+  url: string;
+  tone: "approve" | "reject" | "neutral";
+}
+
+const LINK_COLOURS: Record<EmailActionLinkView["tone"], string> = { approve: "#15803d", reject: "#b91c1c", neutral: "#334155" };
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 
@@ -67,8 +80,7 @@ export function renderNotificationEmail(input: EmailInput): EmailContent {
     ...(actions
       ? [
           "Decide from here (Baton asks you to confirm, signed in):",
-          `Approve: ${actions.approveUrl}`,
-          `Reject: ${actions.rejectUrl}`,
+          ...actions.links.map((l) => `${l.label}: ${l.url}`),
           `These links work once, for you only, until ${until}.`,
           "",
         ]
@@ -90,10 +102,12 @@ ${input.body ? `<p style="margin:0 0 12px;white-space:pre-wrap">${escapeHtml(inp
 ${facts.length ? `<table role="presentation" style="border-collapse:collapse;margin:0 0 16px">${facts.map(row).join("")}</table>` : ""}
 <p style="margin:0 0 ${actions ? "8px" : "20px"}">${
     actions
-      ? `<a href="${escapeHtml(actions.approveUrl)}" style="display:inline-block;background:#15803d;color:#ffffff;text-decoration:none;padding:8px 14px;border-radius:6px;font-weight:600;margin-right:8px">Approve…</a><a href="${escapeHtml(actions.rejectUrl)}" style="display:inline-block;background:#b91c1c;color:#ffffff;text-decoration:none;padding:8px 14px;border-radius:6px;font-weight:600;margin-right:8px">Reject…</a>`
+      ? actions.links
+          .map((l) => `<a href="${escapeHtml(l.url)}" style="display:inline-block;background:${LINK_COLOURS[l.tone]};color:#ffffff;text-decoration:none;padding:8px 14px;border-radius:6px;font-weight:600;margin:0 8px 8px 0">${escapeHtml(l.label)}…</a>`)
+          .join("")
       : ""
   }<a href="${escapeHtml(input.url)}" style="display:inline-block;background:#4f46e5;color:#ffffff;text-decoration:none;padding:8px 14px;border-radius:6px;font-weight:600">Open in Baton</a></p>
-${actions ? `<p style="margin:0 0 20px;color:#475569;font-size:12px">Approve and Reject open Baton and ask you to confirm. They work once, for you only, until ${escapeHtml(until!)}.</p>` : ""}
+${actions ? `<p style="margin:0 0 20px;color:#475569;font-size:12px">These buttons open Baton and ask you to confirm${actions.links.length > 2 ? " (and to fill in what the decision needs)" : ""}. They work once, for you only, until ${escapeHtml(until!)}.</p>` : ""}
 <p style="margin:0;color:#475569;font-size:12px">${escapeHtml(because)} Choose which notifications you receive by e-mail in Baton under Settings → Notifications.</p>
 </div></body></html>`;
   return { subject, text, html };
@@ -142,11 +156,17 @@ export async function sendNotificationEmail(notificationId: string, opts: { fina
   }
   const task = n.taskId ? await db().task.findUnique({ where: { id: n.taskId }, select: { number: true, title: true, dueAt: true, status: true, form: true, outcomes: true } }) : null;
   const base = appUrl();
-  // Approve / reject links only where a bare approve or reject is a whole decision: an open task
-  // waiting on this person, without a decision form or custom outcomes to fill in.
-  const decidable = !!task && !!n.taskId && ACTIONABLE_KINDS.includes(n.kind) && task.status === "OPEN" && task.form === null && task.outcomes === null;
-  const links = decidable ? await actionLinksFor({ id: n.id, userId: n.userId, taskId: n.taskId! }) : [];
-  const linkUrl = (action: string) => `${base}/email-actions/${links.find((l) => l.action === action)!.token}`;
+  // Decision links where the task waits on this person: one per outcome. An outcome that needs a
+  // form or a reason is filled in on the confirmation page, never decided blind (ADR 052).
+  const decidable = !!task && !!n.taskId && ACTIONABLE_KINDS.includes(n.kind) && task.status === "OPEN";
+  const custom = task ? outcomeListSchema.safeParse(task.outcomes ?? []) : null;
+  const customs = custom?.success ? custom.data : [];
+  const links = decidable ? await actionLinksFor({ id: n.id, userId: n.userId, taskId: n.taskId! }, linkActionsFor(customs.map((o) => o.id))) : [];
+  const linkViews: EmailActionLinkView[] = links.map((l) => {
+    const c = customs.find((o) => o.id === l.action);
+    const tone = l.action === "approve" ? "approve" : l.action === "reject" ? "reject" : c && outcomeStyle(c) === "danger" ? "reject" : "neutral";
+    return { label: l.action === "approve" ? "Approve" : l.action === "reject" ? "Reject" : (c?.label ?? l.action), url: `${base}/email-actions/${l.token}`, tone };
+  });
   const content = renderNotificationEmail({
     recipientName: n.user.name,
     kind: n.kind,
@@ -154,7 +174,7 @@ export async function sendNotificationEmail(notificationId: string, opts: { fina
     body: n.body,
     task: task ? { reference: taskReference(task.number), title: task.title, dueAt: task.dueAt, status: task.status } : null,
     url: n.taskId ? `${base}/tasks/${encodeURIComponent(n.taskId)}` : `${base}/inbox`,
-    actions: links.length === 2 ? { approveUrl: linkUrl("approve"), rejectUrl: linkUrl("reject"), expiresAt: links[0]!.expiresAt } : null,
+    actions: linkViews.length ? { links: linkViews, expiresAt: links[0]!.expiresAt } : null,
     timeZone: n.user.timeZone,
   });
   const host = new URL(base).hostname || "baton.local";

@@ -228,6 +228,36 @@ describe("parallel branches, joins and compensation", () => {
     expect(bad[0]!.message).toMatch(/compensates \(compensateOnReject\); remove next.reject/);
   });
 
+  it("a human step declares custom outcomes, each with its next; a later decision branches on the step's outcome (ADR 052)", () => {
+    const review = {
+      id: "review",
+      kind: "human",
+      title: "t",
+      candidateGroup: "g",
+      form: [{ id: "conditions", label: "Conditions", type: "textarea" }],
+      outcomes: ["approve", { id: "with_conditions", label: "Approve with conditions", style: "primary", fields: ["conditions"] }, { id: "send_back", label: "Send back", rejecting: true, requiresReason: true }, "reject"],
+      next: { approve: "route", with_conditions: "route", send_back: "review", reject: "done" },
+    };
+    const route = { id: "route", kind: "decision", branches: [{ when: { var: "review.outcome", op: "==", value: "with_conditions" }, next: "watch" }], otherwise: "done" };
+    const r = validateDefinition(doc([review, route, { id: "watch", kind: "set", assign: { watched: true }, next: "done" }, { id: "done", kind: "end" }]));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const step = r.document.steps[0]!;
+    expect(step.kind === "human" && step.outcomes[1]).toEqual({ id: "with_conditions", label: "Approve with conditions", style: "primary", fields: ["conditions"], requiresReason: false });
+
+    const bad = errorsOf(
+      doc([
+        { ...review, outcomes: ["approve", { id: "with_conditions", label: "W", fields: ["nope"] }], next: { approve: "done", with_conditions: "done", elsewhere: "done" } },
+        { id: "done", kind: "end" },
+      ]),
+    );
+    expect(bad.map((e) => e.path).sort()).toEqual(["steps.0.next.elsewhere", "steps.0.outcomes.1.fields.0"]);
+    expect(bad.map((e) => e.message).join("\n")).toMatch(/"nope" is not a field of the step's form/);
+    // approve and reject are built in: a custom outcome cannot take their ids.
+    const builtIn = errorsOf(doc([{ ...review, outcomes: ["approve", { id: "reject", label: "No" }], next: { approve: "done", reject: "done" } }, { id: "done", kind: "end" }]));
+    expect(builtIn[0]!.path).toMatch(/^steps\.0\.outcomes\.1/);
+  });
+
   it("a decision step may evaluate a decision table and branch on its output", () => {
     const r = validateDefinition(
       doc([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildFormSchema, formDefinitionSchema, formErrors } from "./forms";
+import { acceptedContentTypes, buildFormSchema, fileAnswerErrors, formDefinitionSchema, formErrors, formFileIds } from "./forms";
 import { loadDefinition } from "./definition";
 
 // Start forms (ADR 039): conditional fields, money, and refusal of bad forms at publish.
@@ -51,5 +51,50 @@ describe("start forms", () => {
       ],
     });
     expect(!r.ok && r.errors[0]!.message).toMatch(/writeBack\.limit "limit" is not a field of the step's form/);
+  });
+});
+
+describe("file fields (ADR 052)", () => {
+  const form = formDefinitionSchema.parse([
+    { id: "receipt", label: "Receipt", type: "file", required: true, accept: ["pdf", "image"] },
+    { id: "photos", label: "Photos", type: "file", maxFiles: 3, accept: ["image"] },
+  ]);
+  const schema = buildFormSchema(form);
+  const id = (n: number) => `c${String(n).padStart(24, "0")}`;
+
+  it("holds the uploads' ids: required means at least one, at most maxFiles (one by default), never the same twice", () => {
+    expect(schema.parse({ receipt: [id(1)], photos: [] })).toEqual({ receipt: [id(1)] });
+    const errors = (values: Record<string, unknown>) => {
+      const r = schema.safeParse(values);
+      return r.success ? {} : formErrors(r.error);
+    };
+    expect(errors({ receipt: [] })).toEqual({ receipt: "required" });
+    expect(errors({ receipt: [id(1), id(2)] })).toEqual({ receipt: "one file only" });
+    expect(errors({ receipt: [id(1)], photos: [id(2), id(3), id(4), id(5)] })).toEqual({ photos: "at most 3 files" });
+    expect(errors({ receipt: [id(1)], photos: [id(2), id(2)] })).toEqual({ photos: "the same file twice" });
+    expect(errors({ receipt: ["../etc/passwd"] })).toEqual({ receipt: "not an uploaded file" });
+    expect(errors({ receipt: "c0000" })).toEqual({ receipt: "must be a list of uploaded files" });
+  });
+
+  it("checks the uploads found against the field: present, and of a kind it accepts", () => {
+    const wanted = formFileIds(form, { receipt: [id(1)], photos: [id(2), id(3)] });
+    expect(wanted.map((w) => [w.field.id, w.ids])).toEqual([["receipt", [id(1)]], ["photos", [id(2), id(3)]]]);
+    const found = [
+      { id: id(1), contentType: "application/pdf", filename: "r.pdf" },
+      { id: id(2), contentType: "application/pdf", filename: "not-a-photo.pdf" },
+    ];
+    expect(fileAnswerErrors(wanted, found, "by you")).toEqual({ photos: '"not-a-photo.pdf" is not a kind of file this field accepts (image)' });
+    expect(fileAnswerErrors(wanted, found.slice(0, 1), "by you").photos).toBe("not a file uploaded by you");
+    expect(acceptedContentTypes({})).toContain("text/csv");
+  });
+
+  it("refuses maxFiles or accept on another type, an unknown kind, and a condition on a file field", () => {
+    const pathsOf = (fields: unknown[]) => {
+      const r = formDefinitionSchema.safeParse(fields);
+      return r.success ? [] : r.error.issues.map((i) => i.path.join("."));
+    };
+    expect(pathsOf([{ id: "a", label: "A", type: "text", maxFiles: 2 }])).toEqual(["0.maxFiles"]);
+    expect(pathsOf([{ id: "b", label: "B", type: "file", accept: ["exe"] }])).toEqual(["0.accept.0"]);
+    expect(pathsOf([{ id: "c", label: "C", type: "file" }, { id: "d", label: "D", type: "text", when: { field: "c", equals: "x" } }])).toEqual(["1.when.field"]);
   });
 });

@@ -6,7 +6,7 @@ import { routingSchema } from "../routing/schemas";
 import { CONDITION_OPS, isPath } from "./expressions";
 import { parseDurationMs } from "../duration";
 import { escalationPolicySchema } from "../sla/schemas";
-import { formDefinitionSchema, type FormField } from "./forms";
+import { formDefinitionSchema, outcomeDefinitionSchema, type FormField, type OutcomeDefinition } from "./forms";
 
 // A process definition document (YAML or JSON). One schema per step kind; the graph rules
 // (targets exist, every step reachable, no cycle without a wait or human step) live in
@@ -110,6 +110,21 @@ const decisionStepSchema = z
   });
 
 const HUMAN_OUTCOMES = ["approve", "reject"] as const;
+/** A human step's outcome: built-in approve / reject, or a custom one with its label, style and needs (ADR 052). */
+const stepOutcomeSchema = z.union([z.enum(HUMAN_OUTCOMES), outcomeDefinitionSchema]);
+const outcomeIdSchema = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,39}$/, "an outcome id: letters, digits and _");
+
+type StepOutcome = (typeof HUMAN_OUTCOMES)[number] | OutcomeDefinition;
+
+/** The ids of a human step's outcomes, in declared order. */
+export function stepOutcomeIds(step: { outcomes: readonly StepOutcome[] }): string[] {
+  return step.outcomes.map((o) => (typeof o === "string" ? o : o.id));
+}
+
+/** A human step's custom outcomes (what its task declares besides approve and reject). */
+export function customStepOutcomes(step: { outcomes: readonly StepOutcome[] }): OutcomeDefinition[] {
+  return step.outcomes.filter((o): o is OutcomeDefinition => typeof o !== "string");
+}
 
 /** One party of a multi-party approval: a group (anyone of it) or a person. */
 const approverPartySchema = z
@@ -140,8 +155,13 @@ export const humanStepSchema = z
     routing: routingSchema.optional(),
     requestedBy: z.string().min(1).max(254).optional(),
     priority: z.enum(ENUMS.TaskPriority).default("NORMAL"),
-    outcomes: z.array(z.enum(HUMAN_OUTCOMES)).min(1).default(["approve", "reject"]),
-    next: z.partialRecord(z.enum(HUMAN_OUTCOMES), stepIdSchema),
+    /**
+     * What the decider may choose: "approve", "reject" and custom outcomes
+     * (`{ id, label, style?, requiresReason?, rejecting?, fields? }`); each needs a `next`. The
+     * step's variable `<id>.outcome` holds the choice, for a later decision to branch on.
+     */
+    outcomes: z.array(stepOutcomeSchema).min(1).max(12).default(["approve", "reject"]),
+    next: z.record(outcomeIdSchema, stepIdSchema),
     due: durationSchema.optional(),
     /** A decision form (ADR 039): what the decider fills in; the answers become instance variables (see writeBack). */
     form: formDefinitionSchema.optional(),
@@ -164,17 +184,26 @@ export const humanStepSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
+    const outcomes = stepOutcomeIds(s);
+    const custom = customStepOutcomes(s);
+    if (new Set(outcomes).size !== outcomes.length) ctx.addIssue({ code: "custom", path: ["outcomes"], message: "outcome ids must be unique" });
+    s.outcomes.forEach((o, i) => {
+      if (typeof o !== "string") o.fields?.forEach((f, j) => {
+        if (!s.form?.some((x) => x.id === f)) ctx.addIssue({ code: "custom", path: ["outcomes", i, "fields", j], message: `"${f}" is not a field of the step's form` });
+      });
+    });
+    if (custom.length > 10) ctx.addIssue({ code: "custom", path: ["outcomes"], message: "at most 10 custom outcomes" });
     s.escalation?.levels.forEach((l, i) => {
-      if (l.action === "auto_decide" && !s.outcomes.includes(l.outcome as never)) ctx.addIssue({ code: "custom", path: ["escalation", "levels", i, "outcome"], message: `"${l.outcome}" is not one of the step's outcomes` });
+      if (l.action === "auto_decide" && !outcomes.includes(l.outcome)) ctx.addIssue({ code: "custom", path: ["escalation", "levels", i, "outcome"], message: `"${l.outcome}" is not one of the step's outcomes` });
     });
     if (!s.candidateGroup && !s.assignee && !s.routing && !s.approvers) ctx.addIssue({ code: "custom", path: ["candidateGroup"], message: "name a candidateGroup, an assignee, a routing or approvers" });
     if (s.approvers && (s.candidateGroup || s.assignee || s.routing)) ctx.addIssue({ code: "custom", path: ["approvers"], message: "approvers name the parties themselves: remove candidateGroup, assignee and routing" });
     if (s.compensateOnReject) {
-      if (!s.outcomes.includes("reject")) ctx.addIssue({ code: "custom", path: ["compensateOnReject"], message: 'needs "reject" among the outcomes' });
+      if (!outcomes.includes("reject")) ctx.addIssue({ code: "custom", path: ["compensateOnReject"], message: 'needs "reject" among the outcomes' });
       if (s.next.reject) ctx.addIssue({ code: "custom", path: ["next", "reject"], message: "a rejection compensates (compensateOnReject); remove next.reject" });
     }
-    for (const o of s.outcomes) if (!s.next[o] && !(o === "reject" && s.compensateOnReject)) ctx.addIssue({ code: "custom", path: ["next", o], message: `outcome "${o}" has no next step` });
-    for (const o of Object.keys(s.next)) if (!s.outcomes.includes(o as never)) ctx.addIssue({ code: "custom", path: ["next", o], message: `"${o}" is not one of the step's outcomes` });
+    for (const o of outcomes) if (!s.next[o] && !(o === "reject" && s.compensateOnReject)) ctx.addIssue({ code: "custom", path: ["next", o], message: `outcome "${o}" has no next step` });
+    for (const o of Object.keys(s.next)) if (!outcomes.includes(o)) ctx.addIssue({ code: "custom", path: ["next", o], message: `"${o}" is not one of the step's outcomes` });
     for (const f of Object.keys(s.writeBack ?? {})) if (!s.form?.some((x) => x.id === f)) ctx.addIssue({ code: "custom", path: ["writeBack", f], message: `"${f}" is not a field of the step's form` });
   });
 

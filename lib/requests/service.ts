@@ -1,8 +1,8 @@
-import { query, sql, transaction } from "../db";
+import { query, sql, transaction, type Tx } from "../db";
 import { AppError, parse } from "../errors";
 import type { Actor } from "../identity/actor";
 import { lockInstance, startInstanceInTx, withdrawInstanceInTx } from "../engine";
-import { buildFormSchema, formErrors, type FormField } from "../processes/forms";
+import { buildFormSchema, fileAnswerErrors, formErrors, formFileIds, type FormField } from "../processes/forms";
 import { documentOf, startableVersion } from "../processes/service";
 import { stepById } from "../processes/definition";
 import type { ProcessDocument } from "../processes/schemas";
@@ -58,6 +58,29 @@ function checkAnswers(form: readonly FormField[], answers: Record<string, unknow
 }
 
 /**
+ * A start form's files (ADR 052): each must be the requester's own upload that no request, task
+ * or comment holds yet (POST /requests/files), of a kind its field accepts. Returns the ids, which
+ * the request then takes over.
+ */
+async function checkStartFiles(tx: Tx, form: readonly FormField[], variables: Record<string, unknown>, userId: string): Promise<string[]> {
+  const wanted = formFileIds(form, variables);
+  if (!wanted.length) return [];
+  const ids = wanted.flatMap((w) => w.ids);
+  const rows = await tx.query<{ id: string; contentType: string; filename: string }>(
+    sql`SELECT "id", "contentType", "filename" FROM "Attachment"
+         WHERE "id" = ANY(${ids}::text[]) AND "uploadedById" = ${userId} AND "taskId" IS NULL AND "instanceId" IS NULL AND "commentId" IS NULL
+         FOR UPDATE`,
+  );
+  const errors = fileAnswerErrors(wanted, rows, "by you for this request");
+  if (Object.keys(errors).length) {
+    throw new AppError("VALIDATION_FAILED", `The request is incomplete — ${Object.entries(errors).map(([k, m]) => `${k}: ${m}`).join("; ")}`, {
+      fieldErrors: Object.entries(errors).map(([k, m]) => ({ path: `answers.${k}`, message: m })),
+    });
+  }
+  return ids;
+}
+
+/**
  * Files a request: the process's startable version, the caller's right to request it, the
  * answers validated by its start form; the instance starts with the answers as its variables and
  * the caller as its starter (the requester of its tasks). Audited as request.submitted.
@@ -72,7 +95,13 @@ export async function submitRequest(actor: Actor, input: unknown): Promise<Reque
     // A process the caller may not request is as unknown to them as one that does not exist.
     if (!def || !doc || !mayRequest(doc, groups)) throw new AppError("NOT_FOUND", `No process "${data.process}" you may request.`);
     const variables = checkAnswers(doc.startForm ?? [], data.answers);
+    const files = await checkStartFiles(tx, doc.startForm ?? [], variables, userId);
     const { instance } = await startInstanceInTx(tx, actor, { id: def.id, key: def.key, version: def.version, document: doc }, { variables: variables as never });
+    if (files.length) {
+      // The uploads become the request's documents, shown on each of its tasks (ADR 040).
+      await tx.update("Attachment", { instanceId: instance.id }, sql`"id" = ANY(${files}::text[]) AND "instanceId" IS NULL AND "taskId" IS NULL`, { expect: files.length });
+      for (const id of files) tx.audit(actor, { action: "attachment.linked", subjectType: "attachment", subjectId: id, instanceId: instance.id, after: { instanceId: instance.id } });
+    }
     tx.audit(actor, {
       action: "request.submitted",
       subjectType: "instance",

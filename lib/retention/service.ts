@@ -51,6 +51,13 @@ function rules(): Record<string, Rule> {
       cutoff: (now) => new Date(now - e.RETENTION_NOTIFICATION_DAYS * DAY),
       order: `"createdAt"`,
     },
+    // Files uploaded for a start form whose request was never filed (ADR 052): a filed one belongs to its request.
+    unfiledUploads: {
+      table: "Attachment",
+      where: `"createdAt" < $1 AND "taskId" IS NULL AND "instanceId" IS NULL AND "commentId" IS NULL`,
+      cutoff: (now) => new Date(now - DAY),
+      order: `"createdAt"`,
+    },
     // Signed-out sessions, once their JWT would have expired anyway (lib/identity/sessions.ts).
     revokedSessions: { table: "RevokedSession", where: `"expiresAt" < $1`, cutoff: (now) => new Date(now), order: `"expiresAt"` },
   };

@@ -7,7 +7,8 @@ import { toAuditDto } from "../audit/service";
 import { actorKey, assertMayManage, assigneeAfterDeciding, canView, capabilities, checkExpectedVersion, loadForAction } from "./access";
 import { changeTask, taskTransaction } from "./change";
 import { commitDecisionMessage, decisionConsequences } from "./consequences";
-import { planDecision, type DecisionPlan } from "./decisions";
+import { declaredForm, planDecision, type DecisionPlan } from "./decisions";
+import { checkDecisionFiles } from "./form-files";
 import { snapshot, toTaskDto } from "./dto";
 import { findTask, type TaskRow } from "./repository";
 import { cancelTaskSchema, claimTaskSchema, decideTaskSchema, type TaskDto } from "./schemas";
@@ -104,6 +105,7 @@ export async function decideTask(actor: Actor, id: string, input: unknown, ifMat
   const approverId = isPersonPrincipal(actor) ? deciderId : null;
   // Custom outcomes, the decision form and four-eyes (lib/tasks/decisions.ts).
   const plan = planDecision(task, data, approverId);
+  await checkDecisionFiles(declaredForm(task), plan.formValues, { taskId: task.id, instanceId: task.instanceId });
   if (!plan.final) return recordApproval(actor, task, plan, via, data.hold === true);
   const now = new Date();
   const holdMs = data.hold ? env().UNDO_WINDOW_SECONDS * 1000 : 0;

@@ -1,5 +1,5 @@
 import { AppError } from "../errors";
-import { buildFormSchema, formDefinitionSchema, formErrors, outcomeListSchema, type FormField, type OutcomeDefinition } from "./forms";
+import { buildFormSchema, formDefinitionSchema, formErrors, formForOutcome, outcomeListSchema, type FormField, type OutcomeDefinition } from "./forms";
 
 // What a decision means for a task that may declare custom outcomes, a decision form and
 // four-eyes approval. Pure: the service applies the plan in its guarded transaction.
@@ -58,11 +58,12 @@ export function planDecision(task: DecidableTask, input: { outcome: string; reas
   if (custom?.requiresReason && !input.reason) {
     throw new AppError("VALIDATION_FAILED", `A reason is required to ${custom.label.toLowerCase()}.`, { fieldErrors: [{ path: "reason", message: "A reason is required" }] });
   }
-  // A rejection ends the task whatever the form says; any other outcome must fill it in.
+  // A rejection ends the task whatever the form says; any other outcome fills it in as that
+  // outcome asks (an approval: the required fields and its own; a rejecting one: its own, ADR 052).
   let formValues: Record<string, unknown> | null = null;
   const form = declaredForm(task);
   if (form && input.outcome !== "reject") {
-    const r = buildFormSchema(form).safeParse(input.form ?? {});
+    const r = buildFormSchema(formForOutcome(form, custom)).safeParse(input.form ?? {});
     if (!r.success) {
       const errors = formErrors(r.error);
       const fieldErrors = Object.entries(errors).map(([path, message]) => ({ path: `form.${path}`, message }));

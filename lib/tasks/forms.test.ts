@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildFormSchema, formDefinitionSchema, formErrors, outcomeListSchema } from "./forms";
+import { buildFormSchema, formDefinitionSchema, formErrors, formForOutcome, outcomeListSchema, outcomeStyle } from "./forms";
 
 const fields = formDefinitionSchema.parse([
   { id: "refundReason", label: "Refund reason", type: "select", required: true, options: [{ value: "damaged", label: "Damaged" }, { value: "late", label: "Late" }] },
@@ -40,5 +40,39 @@ describe("buildFormSchema", () => {
     expect(formDefinitionSchema.safeParse([{ id: "x", label: "X", type: "text" }, { id: "x", label: "Y", type: "text" }]).success).toBe(false);
     expect(outcomeListSchema.safeParse([{ id: "approve", label: "Approve" }]).success).toBe(false);
     expect(outcomeListSchema.parse([{ id: "approve_partial", label: "Approve partially", requiresReason: true }])[0]?.requiresReason).toBe(true);
+  });
+});
+
+describe("formForOutcome (ADR 052)", () => {
+  const form = formDefinitionSchema.parse([
+    { id: "amount", label: "Amount", type: "money", required: true },
+    { id: "conditions", label: "Conditions", type: "textarea" },
+  ]);
+  const outcomes = outcomeListSchema.parse([
+    { id: "with_conditions", label: "Approve with conditions", style: "primary", fields: ["conditions"] },
+    { id: "send_back", label: "Send back", rejecting: true, fields: ["conditions"] },
+    { id: "hold", label: "Put on hold" },
+  ]);
+  const errorsFor = (outcome: string | undefined, values: Record<string, unknown>) => {
+    const r = buildFormSchema(formForOutcome(form, outcomes.find((o) => o.id === outcome))).safeParse(values);
+    return r.success ? {} : formErrors(r.error);
+  };
+
+  it("an approving outcome needs the form's required fields plus its own", () => {
+    expect(errorsFor(undefined, {})).toEqual({ amount: "required" });
+    expect(errorsFor("with_conditions", { amount: "10" })).toEqual({ conditions: "required" });
+    expect(errorsFor("with_conditions", { amount: "10", conditions: "signed note" })).toEqual({});
+    expect(errorsFor("hold", { amount: "10" })).toEqual({});
+  });
+
+  it("a rejecting outcome needs only its own fields; what it is given is still checked", () => {
+    expect(errorsFor("send_back", {})).toEqual({ conditions: "required" });
+    expect(errorsFor("send_back", { conditions: "fix the PO" })).toEqual({});
+    expect(errorsFor("send_back", { conditions: "fix the PO", amount: "1.234" })).toEqual({ amount: "at most two decimals" });
+  });
+
+  it("styles default from the outcome: danger when rejecting, else neutral", () => {
+    expect(outcomes.map(outcomeStyle)).toEqual(["primary", "danger", "neutral"]);
+    expect(outcomeListSchema.safeParse([{ id: "x", label: "X", style: "loud" }]).success).toBe(false);
   });
 });

@@ -17,3 +17,4 @@ export { heartbeat, leave, viewersOf, viewersOfMany } from "./presence";
 export { changeTask, addParticipants, LostRace, type TaskChange } from "./change";
 export { cancellationConsequences } from "./consequences";
 export { insertComment, type TaskRow } from "./repository";
+export { isApprovingOutcome } from "./decisions";

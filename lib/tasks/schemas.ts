@@ -2,7 +2,7 @@ import { ENUMS } from "../generated/db/schema";
 import { z } from "zod";
 import { isoDateTime, isoDay, versionNumber } from "../fields";
 import { routingSchema } from "../routing/schemas";
-import { formDefinitionSchema, formFieldSchema, outcomeDefinitionSchema, outcomeListSchema } from "./forms";
+import { checkOutcomeFields, formDefinitionSchema, formFieldSchema, outcomeDefinitionSchema, outcomeListSchema } from "./forms";
 import { escalationPolicySchema, slaDtoSchema } from "../sla/schemas";
 import { parseDurationMs } from "../duration";
 
@@ -61,7 +61,8 @@ export const createTaskSchema = z
     message: "Name an assignee or a candidate group",
     path: ["candidateGroup"],
   })
-  .refine((t) => !(t.dueAt && t.dueIn), { message: "Give dueAt or dueIn, not both", path: ["dueIn"] });
+  .refine((t) => !(t.dueAt && t.dueIn), { message: "Give dueAt or dueIn, not both", path: ["dueIn"] })
+  .superRefine((t, ctx) => checkOutcomeFields(t.outcomes, t.form, ctx));
 export type CreateTaskInput = z.input<typeof createTaskSchema>;
 
 export const decideTaskSchema = z

@@ -3,8 +3,8 @@ import { AppError, isAppError } from "../../errors";
 import type { Actor } from "../../identity/actor";
 import { renderTemplate } from "../../processes/expressions";
 import { getPath } from "../../paths";
-import type { HumanStep } from "../../processes/schemas";
-import { createTaskInTx, validateNewTask, type NewTask } from "../../tasks";
+import { customStepOutcomes, type HumanStep } from "../../processes/schemas";
+import { createTaskInTx, isApprovingOutcome, validateNewTask, type NewTask } from "../../tasks";
 import { claim, ctxFromRow, engineActor, INSTANCE_SELECT, markWaitingInTx, skipped, transition, underClaim, variablesOf, type Claim, type Ctx, type StepResult } from "../kernel";
 import { lockInstanceIn, StaleTransition, updateInstanceIf, updateStepRunIf } from "../store";
 import { cancelOpenTasksInTx, finishStepInTx } from "../transitions";
@@ -111,6 +111,9 @@ function taskOf(step: HumanStep, variables: Record<string, unknown>, startedById
     dueIn: step.due,
     escalation: step.escalation,
     ...(step.form ? { form: step.form } : {}),
+    // Custom outcomes travel with the task (ADR 052): the definition version the instance runs on
+    // decides them, so a later version never changes what an open task offers.
+    ...(customStepOutcomes(step).length ? { outcomes: customStepOutcomes(step) } : {}),
     approvalsRequired: step.approvalsRequired,
     requiredSkills: step.requiredSkills,
   };
@@ -130,10 +133,10 @@ export async function decided(taskId: string, requestId?: string): Promise<StepR
   // No step run or instance joined (row["i.id"] null): a task created outside a process.
   if (!row || row["i.id"] == null) return skipped("not a process task");
   const status = row["t.status"] as string;
-  const outcome = row["t.outcome"] as string | null;
+  const taskOutcome = row["t.outcome"] as string | null;
   const reason = row["t.reason"] as string | null;
   const failedBySla = row["t.failedBySla"] as boolean;
-  if (!failedBySla && (status !== "DECIDED" || !outcome)) return skipped(`task ${status}`);
+  if (!failedBySla && (status !== "DECIDED" || !taskOutcome)) return skipped(`task ${status}`);
   const ctx = await ctxFromRow(row);
   if (!ctx || ctx.step.kind !== "human") return skipped("no human step");
   // The task can be decided before the worker that created it recorded WAITING: try again shortly.
@@ -148,22 +151,25 @@ export async function decided(taskId: string, requestId?: string): Promise<StepR
   const step = ctx.step;
   let form = (row["t.formValues"] ?? null) as Record<string, unknown> | null;
   let cancelOthers = false;
+  // The step's outcome: the task's, or for several parties the one their decisions come to.
+  let outcome = taskOutcome!;
   if (step.approvers) {
-    const party = await partyDecision(ctx, step, taskId, outcome!, actor);
+    const party = await partyDecision(ctx, step, taskId, outcome, actor);
     if (party.wait) return party.wait;
     form = party.form;
+    outcome = party.outcome;
     cancelOthers = true;
   }
   const decision = { outcome, reason, decidedBy: row["t.decidedBy"] as string | null, taskId, ...(form ? { form } : {}) };
   // The form's answers (validated against the step's form when the task was decided) go on as variables.
   const values = form;
   const answers: [string, unknown][] = values && step.form ? step.form.filter((f) => values[f.id] !== undefined).map((f) => [step.writeBack?.[f.id] ?? f.id, values[f.id]]) : [];
-  const next = step.next[outcome as "approve" | "reject"];
+  const next = step.next[outcome];
   const compensate = outcome === "reject" && step.compensateOnReject;
   const goesOn = !!next || compensate;
   return transition(`human ${outcome}`, async (tx) => {
     // Any-of, or a rejection: the parties still asked are not needed any more.
-    if (cancelOthers) await cancelOpenTasksInTx(tx, actor, [ctx.stepRun.id], `Step "${step.id}" was ${outcome === "approve" ? "approved" : "decided"} by another approver`);
+    if (cancelOthers) await cancelOpenTasksInTx(tx, actor, [ctx.stepRun.id], `Step "${step.id}" was ${approvingOutcome(step, outcome) ? "approved" : "decided"} by another approver`);
     return finishStepInTx(tx, actor, ctx, ["WAITING"], {
       status: goesOn ? "COMPLETED" : "FAILED",
       output: decision,
@@ -177,40 +183,49 @@ export async function decided(taskId: string, requestId?: string): Promise<StepR
   });
 }
 
+/** "approve" and every custom outcome not declared `rejecting` count as an approval (as four-eyes counts them). */
+function approvingOutcome(step: HumanStep, outcome: string): boolean {
+  return isApprovingOutcome({ outcomes: customStepOutcomes(step) }, outcome);
+}
+
 /**
  * A party of a multi-party approval decided. An approval waits for the others (all-of) or asks the
  * next party (sequential); the step finishes on a rejection, on an any-of approval, or once every
- * party approved — with the parties' form answers merged in the order they were asked.
+ * party approved — with the parties' form answers merged in the order they were asked. The step's
+ * outcome is the finishing decision's; once every party approved (all-of, sequential) it is the
+ * first custom approving outcome in the order the parties were asked, else "approve" (ADR 052).
  */
-async function partyDecision(ctx: Ctx, step: HumanStep, taskId: string, outcome: string, actor: ReturnType<typeof engineActor>): Promise<{ wait?: StepResult; form: Record<string, unknown> | null }> {
+async function partyDecision(ctx: Ctx, step: HumanStep, taskId: string, outcome: string, actor: ReturnType<typeof engineActor>): Promise<{ wait?: StepResult; form: Record<string, unknown> | null; outcome: string }> {
   const approvers = step.approvers!;
   const tasks = await query<{ id: string; status: string; outcome: string | null; formValues: Record<string, unknown> | null }>(
     `SELECT "id", "status"::text AS "status", "outcome", "formValues" FROM "Task" WHERE "stepRunId" = $1 ORDER BY "createdAt", "id"`,
     [ctx.stepRun.id],
   );
-  const form = Object.assign({}, ...tasks.filter((t) => t.status === "DECIDED").map((t) => t.formValues ?? {})) as Record<string, unknown>;
+  const decided = tasks.filter((t) => t.status === "DECIDED");
+  const form = Object.assign({}, ...decided.map((t) => t.formValues ?? {})) as Record<string, unknown>;
   const merged = Object.keys(form).length ? form : null;
-  if (outcome !== "approve" || approvers.mode === "any") return { form: merged };
+  if (!approvingOutcome(step, outcome) || approvers.mode === "any") return { form: merged, outcome };
+  const together = decided.map((t) => t.outcome).find((o) => o && o !== "approve") ?? "approve";
   if (approvers.mode === "all") {
     const open = tasks.filter((t) => t.status === "OPEN" || t.status === "INFO_REQUESTED").length;
-    return open ? { wait: skipped(`approved; ${open} more approval(s) needed`), form: merged } : { form: merged };
+    return open ? { wait: skipped(`approved; ${open} more approval(s) needed`), form: merged, outcome } : { form: merged, outcome: together };
   }
   // Sequential: the next party, once, from the newest task's decision (a retried job finds it made).
   const next = approvers.of[tasks.length];
-  if (!next) return { form: merged };
-  if (tasks[tasks.length - 1]?.id !== taskId) return { wait: skipped("the next approver was already asked"), form: merged };
+  if (!next) return { form: merged, outcome: together };
+  if (tasks[tasks.length - 1]?.id !== taskId) return { wait: skipped("the next approver was already asked"), form: merged, outcome };
   let data: NewTask;
   try {
     data = validateNewTask(actor, taskOf(step, variablesOf(ctx), ctx.instance.startedById, next)).data;
   } catch (e) {
     if (!isAppError(e) || e.status >= 500) throw e;
     const error = `Step "${step.id}" could not ask its next approver: ${e.message}`;
-    return { wait: await transition("human failed", (tx) => finishStepInTx(tx, actor, ctx, ["WAITING"], { status: "FAILED", error, next: null, action: "step.failed" })), form: merged };
+    return { wait: await transition("human failed", (tx) => finishStepInTx(tx, actor, ctx, ["WAITING"], { status: "FAILED", error, next: null, action: "step.failed" })), form: merged, outcome };
   }
   const wait = await transition("human next approver", async (tx) => {
     await lockInstanceIn(tx, ctx.instance.id, ["RUNNING", "WAITING"]);
     const created = await createTaskInTx(tx, actor, data, { instanceId: ctx.instance.id, stepRunId: ctx.stepRun.id, requesterId: ctx.instance.startedById, ...(step.excludeEarlierDeciders ? { excludeEarlierDeciders: true } : {}) });
     tx.audit(actor, { action: "step.waiting", subjectType: "instance", subjectId: ctx.instance.id, instanceId: ctx.instance.id, taskId: created.id, after: { stepId: step.id, stepRunId: ctx.stepRun.id, status: "WAITING", taskId: created.id, approver: tasks.length + 1 } });
   });
-  return { wait, form: merged };
+  return { wait, form: merged, outcome };
 }

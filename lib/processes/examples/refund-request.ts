@@ -1,6 +1,8 @@
 // The demo's refund request (issue #21, ADR 039): Sales files it from the request catalogue; a
 // finance team lead reviews it with the customer and amount in view, may ask the requester a
-// question, and approves an amount (written back to the instance as refund.approved).
+// question, and approves an amount (written back to the instance as refund.approved) as money back
+// or as store credit (a custom outcome with its own required field); Sales may attach the receipt
+// or photos to the request (a file field, ADR 052).
 export function refundRequestDefinition() {
   return {
     key: "refund-request",
@@ -24,6 +26,8 @@ export function refundRequestDefinition() {
         ],
       },
       { id: "explanation", label: "What happened", type: "textarea", required: true, max: 2000, when: { field: "reason", equals: "other" } },
+      // Attachments in the start form (ADR 052): the finance reviewer sees them beside the task.
+      { id: "evidence", label: "Receipt or photos", type: "file", accept: ["pdf", "image"], maxFiles: 3, help: "The invoice, a delivery note or photos of the damage" },
     ],
     steps: [
       {
@@ -35,10 +39,17 @@ export function refundRequestDefinition() {
         context: ["customer", "orderNumber", "amount", "reason", "explanation"],
         candidateGroup: "finance-leads",
         due: "P2D",
-        form: [{ id: "approvedAmount", label: "Approved amount (EUR)", type: "money", required: true, min: 0 }],
+        form: [
+          { id: "approvedAmount", label: "Approved amount (EUR)", type: "money", required: true, min: 0 },
+          { id: "voucherNote", label: "Note on the voucher", type: "text", max: 200, help: "What the customer reads on the store-credit voucher" },
+        ],
         writeBack: { approvedAmount: "refund.approved" },
-        next: { approve: "done", reject: "done" },
+        // Custom outcomes (ADR 052): store credit instead of money back needs the voucher's note.
+        outcomes: ["approve", { id: "store_credit", label: "Refund as store credit", style: "primary", fields: ["voucherNote"] }, "reject"],
+        next: { approve: "pay-back", store_credit: "issue-voucher", reject: "done" },
       },
+      { id: "pay-back", kind: "set", name: "Pay the money back", assign: { "refund.method": "bank transfer" }, next: "done" },
+      { id: "issue-voucher", kind: "set", name: "Issue a store-credit voucher", assign: { "refund.method": "store credit" }, next: "done" },
       { id: "done", kind: "end" },
     ],
   };
