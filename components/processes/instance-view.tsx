@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { format } from "date-fns";
+import { JsonBlock } from "@/components/ui/json-block";
 import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { InstanceDto, StepRunDto } from "@/lib/engine/schemas";
@@ -91,9 +92,7 @@ export function InstanceView({ id }: { id: string }) {
             <h2 id="variables" className="mb-2 text-sm font-semibold text-slate-900">
               Variables
             </h2>
-            <pre className="overflow-x-auto rounded bg-slate-50 p-2 text-xs text-slate-800" data-testid="instance-variables">
-              {JSON.stringify(i.variables, null, 2)}
-            </pre>
+            <JsonBlock value={i.variables} label="Variables (JSON)" className="max-h-96 rounded bg-slate-50 p-2 text-slate-800" testId="instance-variables" />
           </section>
         </div>
       </div>
