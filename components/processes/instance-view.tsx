@@ -57,7 +57,7 @@ export function InstanceView({ id }: { id: string }) {
       {i.error && <FailurePanel instance={i} />}
       <InstanceDiagram instance={i} />
       <CircuitNotice steps={i.steps} />
-      <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <section aria-labelledby="timeline" className="overflow-hidden rounded-xl bg-white ring-1 ring-slate-200">
           <h2 id="timeline" className="border-b border-slate-100 px-4 py-3 text-sm font-semibold text-slate-900">
             Step timeline
