@@ -1,31 +1,34 @@
-// Every page route (the PAGES of app/api/permission-matrix.ts, held equal to the page.tsx files),
-// for every role, at 1280 px and at a 390 px phone, affordably (ADR 045):
-// - overflow and "one h1" for every (role, route, width): a page is loaded once per role and then
-//   resized, which costs a layout, not a load; a page the role may not open shows the no-access
-//   page, measured the same way;
-// - axe (WCAG 2.0–2.2 A/AA and best practice, zero findings of any impact) once per distinct page
-//   per width, with the person who sees the most of it (Maya's inbox, Sam's team, Ana's audit log,
-//   Priya's admin pages, Rita's requests), plus the no-access page and the dialogs that matter
-//   (the command menu, the reject dialog);
-// - one browser context per person, reused for all their pages; data is waited for (no skeleton,
-//   nothing aria-busy), never slept on.
+// Every page route (the PAGES of app/api/permission-matrix.ts, held equal to the page.tsx files)
+// at 1280 px and at a 390 px phone, affordably (ADR 045):
+// - each page is loaded once per person and then resized, which costs a layout, not a load;
+// - axe (WCAG 2.0–2.2 A/AA and best practice, zero findings of any impact), sideways overflow,
+//   "one h1" and Ctrl+K once per page per width, by the person who sees the most of it (Maya's
+//   inbox, Sam's team, Ana's audit log, Priya's admin pages, Rita's requests), plus the no-access
+//   page and the states that matter (the command menu, the reject dialog, the DMN editor);
+// - with BATON_E2E_EVERY_PAGE=full (`npm run test:pages`) the whole matrix: overflow and "one h1"
+//   also for every other role on every page (a page a role may not open shows the no-access page,
+//   measured the same way), and axe on every page in dark mode; BATON_E2E_EVERY_PAGE=1 runs the cut above;
+// - one browser context per person, the worker's own (`userContexts`), so the app's chunks are
+//   fetched and compiled once; data is waited for (no skeleton, nothing aria-busy), never slept on.
 // Each test prints what it checked and how long it took.
 import fs from "node:fs";
 import path from "node:path";
-import type { APIRequestContext, Browser, Page } from "@playwright/test";
+import type { APIRequestContext, BrowserContext, Page } from "@playwright/test";
 import { PAGES } from "../app/api/permission-matrix";
 import { rolePermissions } from "../lib/identity/permissions";
-import { expect, storageStatePath, test, USERS, type UserName } from "./fixtures";
+import { expect, test, USERS, type UserName } from "./fixtures";
 import { axeFindings } from "./helpers/axe";
 import { horizontalOverflow, widest } from "./helpers/overflow";
 
 type Who = UserName | "anonymous";
 const WIDTHS = [1280, 390] as const;
-/** One person a role: each opens every page (the ones they may not open show the no-access page). */
+/** `npm run test:pages` (BATON_E2E_EVERY_PAGE=full): every route × role × width, and dark mode; else each page once (ADR 045). */
+const FULL_MATRIX = process.env.BATON_E2E_EVERY_PAGE === "full";
+/** One person a role: in the full matrix each opens every page (the ones they may not open show the no-access page). */
 const ROLES: Who[] = ["maya", "sam", "ana", "priya", "anonymous"];
 
-/** Who runs axe on a page: the person who sees the most of it. */
-const AXE_BY: Record<string, Who> = {
+/** Who checks a page: the person who sees the most of it. */
+const CHECKED_BY: Record<string, Who> = {
   "/login": "anonymous",
   "/forgot-password": "anonymous",
   "/reset-password": "anonymous",
@@ -41,7 +44,7 @@ const AXE_BY: Record<string, Who> = {
   "/audit": "ana",
   "/audit/separation-of-duties": "ana",
 };
-const axeBy = (route: string): Who => AXE_BY[route] ?? "priya";
+const checkedBy = (route: string): Who => CHECKED_BY[route] ?? "priya";
 /** The no-access page, checked once: Maya on the audit log. */
 const NO_ACCESS = { who: "maya" as Who, route: "/audit" };
 
@@ -89,10 +92,18 @@ async function settle(page: Page): Promise<void> {
 /** Two animation frames: the layout (and anything that listens to the resize) has caught up. */
 const frames = (page: Page) => page.evaluate(() => new Promise<void>((r) => requestAnimationFrame(() => requestAnimationFrame(() => r()))));
 
+async function setWidth(page: Page, width: number): Promise<void> {
+  const size = page.viewportSize();
+  if (size?.width === width) return;
+  await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
+  await frames(page);
+}
+
 interface Pass {
   problems: string[];
   loads: number;
   axeRuns: number;
+  shots: string;
 }
 
 async function measure(page: Page, label: string, width: number, pass: Pass): Promise<void> {
@@ -102,74 +113,120 @@ async function measure(page: Page, label: string, width: number, pass: Pass): Pr
   if (h1 !== 1) pass.problems.push(`${label} @${width}: ${h1} level-1 headings`);
 }
 
-async function axe(page: Page, label: string, width: number, pass: Pass, shots: string): Promise<void> {
+/** axe on the page as it is; a screenshot of what it checked in the full matrix, or when it found something. */
+async function axe(page: Page, label: string, width: number, pass: Pass, scheme = ""): Promise<void> {
   pass.axeRuns++;
-  for (const f of await axeFindings(page)) pass.problems.push(`${label} @${width}: ${f}`);
-  await page.screenshot({ path: path.join(shots, `${label.replace(/[^a-z0-9]+/gi, "_")}-${width}.png`) });
+  const findings = await axeFindings(page);
+  for (const f of findings) pass.problems.push(`${label} @${width}${scheme}: ${f}`);
+  if (FULL_MATRIX || findings.length) await page.screenshot({ path: path.join(pass.shots, `${label.replace(/[^a-z0-9]+/gi, "_")}-${width}${scheme.replace(/\W+/g, "-")}.png`) });
 }
 
-/** The dialogs that matter, each opened once and checked at both widths: the command menu and the reject dialog. */
-async function dialogs(page: Page, pass: Pass, shots: string, urls: Urls): Promise<void> {
-  const open: [string, string, () => Promise<void>][] = [
-    ["command menu", "/inbox", () => page.keyboard.press("Control+k")],
-    ["reject dialog", urls["/tasks/[id]"]!, () => page.getByRole("button", { name: /^Reject/ }).click()],
-  ];
-  for (const [label, url, opener] of open) {
-    await page.setViewportSize({ width: WIDTHS[0], height: 900 });
-    await page.goto(url);
-    pass.loads++;
-    await settle(page);
-    await opener();
-    await expect(page.locator("dialog[open]")).toBeVisible();
-    for (const width of WIDTHS) {
-      await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
-      await frames(page);
-      await axe(page, label, width, pass, shots);
-    }
-    await page.keyboard.press("Escape");
-    await expect(page.locator("dialog[open]")).toHaveCount(0);
-  }
-}
-
-async function rolePass(browser: Browser, who: Who, urls: Urls, shots: string): Promise<Pass> {
-  const context = await browser.newContext(who === "anonymous" ? {} : { storageState: storageStatePath(who) });
-  const page = await context.newPage();
-  const pass: Pass = { problems: [], loads: 0, axeRuns: 0 };
-  // Rita only runs axe on the pages she sees most of (Maya measures the member role's overflow).
-  const axeOnly = !ROLES.includes(who);
+/** Ctrl+K opens the command menu here too (issue #22: on every signed-in page), and Esc closes it. */
+async function commandMenuOpens(page: Page, label: string, pass: Pass): Promise<void> {
+  await page.keyboard.press("Control+k");
+  const menu = page.getByRole("dialog", { name: "Command menu" });
   try {
-    for (const p of PAGES) {
-      if ((p.permission === "public") !== (who === "anonymous")) continue;
-      const axeHere = axeBy(p.path) === who || (NO_ACCESS.who === who && NO_ACCESS.route === p.path);
-      if (axeOnly && !axeHere) continue;
-      const url = urls[p.path] ?? p.path;
-      const label = `${who} ${p.path}`;
-      await page.setViewportSize({ width: WIDTHS[0], height: 900 });
-      await page.goto(url);
-      pass.loads++;
-      await settle(page);
-      const before = pass.problems.length;
-      for (const width of WIDTHS) {
-        if (width !== WIDTHS[0]) {
-          await page.setViewportSize({ width, height: 844 });
-          await frames(page);
-          await settle(page);
-        }
-        await measure(page, label, width, pass);
-        if (axeHere) await axe(page, label, width, pass, shots);
-      }
-      // Reported page by page (a soft failure), so a run that times out still names what it found.
-      const found = pass.problems.slice(before);
-      expect.soft(found, found.join("\n")).toEqual([]);
-    }
-    if (who === "maya") await dialogs(page, pass, shots, urls);
-  } finally {
-    await context.close();
+    await expect(menu).toBeVisible({ timeout: 5_000 });
+  } catch {
+    pass.problems.push(`${label}: Ctrl+K opens no command menu`);
+    return;
   }
-  return pass;
+  await page.keyboard.press("Escape");
+  await expect(menu).toBeHidden();
 }
 
-test.describe("every page, every role, phone and desktop", () => {
+/** A state of a page worth its own check: opened on its settled page, then checked at both widths. */
+interface PageState {
+  who: Who;
+  label: string;
+  /** The page it opens on: a route of PAGES. */
+  route: string;
+  open: (page: Page) => Promise<void>;
+  close?: (page: Page) => Promise<void>;
+}
+
+const closeDialog = async (page: Page) => {
+  await page.keyboard.press("Escape");
+  await expect(page.locator("dialog[open]")).toHaveCount(0);
+};
+const dialogOpened = (page: Page) => expect(page.locator("dialog[open]")).toBeVisible();
+
+const STATES: PageState[] = [
+  { who: "maya", label: "command menu", route: "/inbox", open: (page) => page.keyboard.press("Control+k").then(() => dialogOpened(page)), close: closeDialog },
+  { who: "maya", label: "reject dialog", route: "/tasks/[id]", open: (page) => page.getByRole("button", { name: /^Reject/ }).click().then(() => dialogOpened(page)), close: closeDialog },
+  {
+    // dmn-js draws its own table (its colours, its controls) inside Baton's page.
+    who: "priya",
+    label: "DMN editor",
+    route: "/rules/[key]",
+    open: async (page) => {
+      await page.getByRole("button", { name: "Edit in DMN editor" }).click();
+      await expect(page.getByTestId("dmn-editor").locator(".tjs-table")).toBeVisible({ timeout: 20_000 });
+    },
+  },
+];
+
+/** One thing a test checks: a page as one person sees it (`full`: axe, Ctrl+K and all), or a state of one. */
+type Item = { route: string; full: boolean } | { state: PageState };
+
+/** What each person checks, in order: their pages, then their states. */
+function itemsOf(who: Who): Item[] {
+  const items: Item[] = [];
+  for (const p of PAGES) {
+    if ((p.permission === "public") !== (who === "anonymous")) continue;
+    const full = checkedBy(p.path) === who || (NO_ACCESS.who === who && NO_ACCESS.route === p.path);
+    // The full matrix: the four roles (and anonymous) measure every page they see; Rita only her own.
+    if (full || (FULL_MATRIX && ROLES.includes(who))) items.push({ route: p.path, full });
+  }
+  for (const state of STATES) if (state.who === who) items.push({ state });
+  return items;
+}
+
+/**
+ * Items a test: about as long as an average e2e test, so Playwright's sharding (which counts tests)
+ * spreads the sweep over the shards like everything else.
+ */
+const ITEMS_PER_TEST = 4;
+
+async function checkPage(page: Page, who: Who, route: string, full: boolean, urls: Urls, pass: Pass): Promise<void> {
+  const label = `${who} ${route}`;
+  await setWidth(page, WIDTHS[0]);
+  await page.goto(urls[route] ?? route);
+  pass.loads++;
+  await settle(page);
+  for (const width of WIDTHS) {
+    await setWidth(page, width);
+    if (width !== WIDTHS[0]) await settle(page);
+    await measure(page, label, width, pass);
+    if (full) await axe(page, label, width, pass);
+  }
+  if (full && who !== "anonymous") await commandMenuOpens(page, label, pass);
+  if (full && FULL_MATRIX) {
+    // Dark mode follows the system setting: the palette turns over, so contrast is checked again.
+    await page.emulateMedia({ colorScheme: "dark" });
+    await setWidth(page, WIDTHS[0]);
+    await axe(page, label, WIDTHS[0], pass, " dark");
+    await page.emulateMedia({ colorScheme: "light" });
+  }
+}
+
+async function checkState(page: Page, state: PageState, urls: Urls, pass: Pass): Promise<void> {
+  await setWidth(page, WIDTHS[0]);
+  await page.goto(urls[state.route] ?? state.route);
+  pass.loads++;
+  await settle(page);
+  await state.open(page);
+  for (const width of WIDTHS) {
+    await setWidth(page, width);
+    await axe(page, `${state.who} ${state.label}`, width, pass);
+  }
+  await state.close?.(page);
+}
+
+/** The dynamic routes' URLs, read once per worker. */
+let urlsOnce: Promise<Urls> | undefined;
+
+test.describe("every page, phone and desktop", () => {
   test("the routes checked are the page routes there are", () => {
     const appDir = path.join(__dirname, "..", "app");
     const found: string[] = [];
@@ -183,27 +240,52 @@ test.describe("every page, every role, phone and desktop", () => {
     walk(appDir);
     // "/" only redirects; /api/docs is the API reference (its own spec).
     expect(found.filter((f) => f !== "/" && f !== "/api/docs").sort()).toEqual(PAGES.map((p) => p.path).sort());
-    // Whoever runs axe on a page may open it (else axe would check the no-access page instead).
+    // Whoever checks a page may open it (else axe would check the no-access page instead).
     const mayOpen = (who: Who, p: (typeof PAGES)[number]) => {
       if (p.permission === "public") return who === "anonymous";
       if (who === "anonymous") return false;
       const granted = rolePermissions(USERS[who].role);
       return p.permission === "signed in" || [p.permission, ...(p.anyOf ?? [])].some((x) => granted.includes(x));
     };
-    expect(PAGES.filter((p) => !mayOpen(axeBy(p.path), p)).map((p) => `${p.path} (axe by ${axeBy(p.path)})`)).toEqual([]);
+    expect(PAGES.filter((p) => !mayOpen(checkedBy(p.path), p)).map((p) => `${p.path} (checked by ${checkedBy(p.path)})`)).toEqual([]);
+    expect(STATES.filter((s) => checkedBy(s.route) !== s.who).map((s) => s.label)).toEqual([]);
   });
 
-  for (const who of [...ROLES, "rita" as const]) {
-    test(`as ${who}: no sideways scrolling, one heading, no axe findings`, async ({ browser, api }) => {
-      // The whole spec aims at about 90 s on a quiet machine; a loaded one (several builds at once) needs far more.
-      test.setTimeout(300_000);
-      const started = Date.now();
-      const urls = who === "anonymous" ? {} : await dynamicUrls(await api("maya"), await api("priya"));
-      const shots = test.info().outputPath("pages");
-      fs.mkdirSync(shots, { recursive: true });
-      const pass = await rolePass(browser, who, urls, shots);
-      console.log(`[every-page] ${who}: ${pass.loads} page loads, ${pass.axeRuns} axe runs, ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      expect(pass.problems.length, pass.problems.join("\n")).toBe(0);
-    });
+  for (const who of ["anonymous", "maya", "rita", "sam", "ana", "priya"] as const) {
+    const items = itemsOf(who);
+    for (let from = 0; from < items.length; from += ITEMS_PER_TEST) {
+      const chunk = items.slice(from, from + ITEMS_PER_TEST);
+      const names = chunk.map((i) => ("state" in i ? i.state.label : i.full ? i.route : `(${i.route})`)).join(", ");
+      test(`as ${who}: ${names}`, async ({ browser, api, userContexts }) => {
+        // A few seconds a page on a quiet machine; a loaded one (several builds at once) needs far more.
+        test.setTimeout(120_000);
+        const started = Date.now();
+        const urls = who === "anonymous" ? {} : await (urlsOnce ??= dynamicUrls(await api("maya"), await api("priya")));
+        const pass: Pass = { problems: [], loads: 0, axeRuns: 0, shots: test.info().outputPath("pages") };
+        fs.mkdirSync(pass.shots, { recursive: true });
+        // The worker's signed-in context, whose cache other tests have warmed; anonymous gets a fresh one.
+        const context: BrowserContext = who === "anonymous" ? await browser.newContext() : await userContexts(who);
+        const page = await context.newPage();
+        try {
+          for (const item of chunk) {
+            const before = pass.problems.length;
+            try {
+              if ("state" in item) await checkState(page, item.state, urls, pass);
+              else await checkPage(page, who, item.route, item.full, urls, pass);
+            } catch (e) {
+              // A page that never settles (no h1, a skeleton that stays) is a finding too; the next item still runs.
+              pass.problems.push(`${who} ${"state" in item ? item.state.label : item.route}: ${(e as Error).message.split("\n")[0]}`);
+            }
+            // Reported item by item (a soft failure), so a run that times out still names what it found.
+            const found = pass.problems.slice(before);
+            expect.soft(found, found.join("\n")).toEqual([]);
+          }
+        } finally {
+          await page.close();
+          if (who === "anonymous") await context.close();
+        }
+        console.log(`[every-page] ${who} (${chunk.length} items${FULL_MATRIX ? ", full matrix" : ""}): ${pass.loads} page loads, ${pass.axeRuns} axe runs, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      });
+    }
   }
 });

@@ -84,7 +84,8 @@ export function CreateTokenForm({ onCreated }: { onCreated: (t: CreatedTokenDto)
                   value={p}
                   checked={scopes.includes(p)}
                   onChange={(e) => setScopes((s) => (e.target.checked ? [...s, p] : s.filter((x) => x !== p)))}
-                  className="size-4 rounded border-slate-300 accent-indigo-600 focus-visible:outline-indigo-600"
+                  // 24 px: a touch target of its own (WCAG 2.5.8), as the rows sit close together.
+                  className="size-6 shrink-0 rounded border-slate-300 accent-indigo-600 focus-visible:outline-indigo-600"
                 />
                 <code className="text-xs">{p}</code>
               </label>

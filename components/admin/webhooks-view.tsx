@@ -14,6 +14,7 @@ import { Dialog, DialogActions } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { FormError, issuesToErrors } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { JsonBlock } from "@/components/ui/json-block";
 import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import { SecretOnce } from "@/components/ui/secret-once";
@@ -288,7 +289,7 @@ function DeliveryDetails({ d }: { d: Delivery }) {
           </li>
         ))}
       </ol>
-      <pre className="mt-2 max-h-48 overflow-auto rounded bg-white p-2 text-xs ring-1 ring-slate-200">{JSON.stringify(d.payload, null, 2)}</pre>
+      <JsonBlock value={d.payload} label={`Payload of delivery ${d.eventId} (JSON)`} className="mt-2 max-h-48 rounded bg-white p-2 ring-1 ring-slate-200" />
     </div>
   );
 }

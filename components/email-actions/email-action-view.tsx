@@ -87,6 +87,7 @@ function LinkProblem({ error, onRetry, retrying }: { error: Error; onRetry: () =
   const Icon = known?.icon ?? MailWarning;
   return (
     <EmptyState
+      pageHeading
       tone={known ? "neutral" : "danger"}
       icon={<Icon aria-hidden className="size-6" />}
       title={known?.title ?? "Couldn't open this link"}

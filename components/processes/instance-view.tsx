@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { format } from "date-fns";
+import { JsonBlock } from "@/components/ui/json-block";
 import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { InstanceDto, StepRunDto } from "@/lib/engine/schemas";
@@ -56,7 +57,7 @@ export function InstanceView({ id }: { id: string }) {
       {i.error && <FailurePanel instance={i} />}
       <InstanceDiagram instance={i} />
       <CircuitNotice steps={i.steps} />
-      <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <section aria-labelledby="timeline" className="overflow-hidden rounded-xl bg-white ring-1 ring-slate-200">
           <h2 id="timeline" className="border-b border-slate-100 px-4 py-3 text-sm font-semibold text-slate-900">
             Step timeline
@@ -91,9 +92,7 @@ export function InstanceView({ id }: { id: string }) {
             <h2 id="variables" className="mb-2 text-sm font-semibold text-slate-900">
               Variables
             </h2>
-            <pre className="overflow-x-auto rounded bg-slate-50 p-2 text-xs text-slate-800" data-testid="instance-variables">
-              {JSON.stringify(i.variables, null, 2)}
-            </pre>
+            <JsonBlock value={i.variables} label="Variables (JSON)" className="max-h-96 rounded bg-slate-50 p-2 text-slate-800" testId="instance-variables" />
           </section>
         </div>
       </div>

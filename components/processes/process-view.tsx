@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { format } from "date-fns";
+import { JsonBlock } from "@/components/ui/json-block";
 import { LoadError } from "@/components/ui/load-error";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { ProcessDocument } from "@/lib/processes/schemas";
@@ -74,7 +75,7 @@ export function ProcessView({ processKey, version }: { processKey: string; versi
         <ProcessDiagram document={p.document as unknown as ProcessDocument} label={`Diagram of ${p.name} version ${shown.version}`} />
         <details className="mt-3 text-sm">
           <summary className="cursor-pointer font-medium text-slate-700">Definition document</summary>
-          <pre className="mt-2 max-h-96 overflow-auto rounded bg-slate-50 p-3 text-xs text-slate-800">{JSON.stringify(p.document, null, 2)}</pre>
+          <JsonBlock value={p.document} label="Definition document (JSON)" className="mt-2 max-h-96 rounded bg-slate-50 p-3 text-slate-800" />
         </details>
       </section>
       {p.versions.length > 1 && <MigrationPanel process={p} />}

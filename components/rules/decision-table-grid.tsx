@@ -1,4 +1,7 @@
+"use client";
+
 import clsx from "clsx";
+import { scrollBoxProps, useScrollBox } from "@/components/ui/use-scroll-box";
 import type { DecisionTableModel, HitPolicy } from "@/lib/rules/schemas";
 
 // A decision table drawn the way DMN draws it: the hit policy in the corner, input columns, a
@@ -33,8 +36,13 @@ export function DecisionTableGrid({
   const letter = POLICY_LETTER[model.hitPolicy] + (model.aggregation ? AGG_SIGN[model.aggregation] : "");
   const hasAllowed = model.inputs.some((i) => i.inputValues) || model.outputs.some((o) => o.outputValues);
   const sep = "border-l-4 border-double border-l-slate-300";
+  // Wider than a phone: the table scrolls inside its box, which then takes focus so the keyboard can scroll it.
+  const { attachScrollBox, overflowing } = useScrollBox();
   return (
-    <div className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200">
+    <div
+      ref={attachScrollBox}
+      {...scrollBoxProps(overflowing, `Rules of ${model.name} (scrolls sideways)`)}
+      className="overflow-x-auto rounded-lg bg-white ring-1 ring-slate-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
       <table className="w-full min-w-[640px] border-collapse text-left text-sm" data-testid="decision-table">
         <caption className="sr-only">
           Rules of {model.name}, hit policy {hitPolicyLabel(model)}
@@ -53,7 +61,7 @@ export function DecisionTableGrid({
                 {i.label ?? i.expression}
                 <div className="font-mono text-xs font-normal text-slate-500">
                   {i.expression}
-                  {i.typeRef && <span className="text-slate-400"> : {i.typeRef}</span>}
+                  {i.typeRef && <span className="text-slate-500"> : {i.typeRef}</span>}
                 </div>
               </th>
             ))}
@@ -63,7 +71,7 @@ export function DecisionTableGrid({
                 {o.label ?? o.name}
                 <div className="font-mono text-xs font-normal text-slate-500">
                   {o.name}
-                  {o.typeRef && <span className="text-slate-400"> : {o.typeRef}</span>}
+                  {o.typeRef && <span className="text-slate-500"> : {o.typeRef}</span>}
                 </div>
               </th>
             ))}
@@ -114,7 +122,7 @@ export function DecisionTableGrid({
                 </th>
                 {r.inputEntries.map((c) => (
                   <td key={c.id} className="px-3 py-2 font-mono text-[13px] text-slate-800">
-                    {c.text === "" || c.text === "-" ? <span className="text-slate-400">-</span> : c.text}
+                    {c.text === "" || c.text === "-" ? <span className="text-slate-500">-</span> : c.text}
                   </td>
                 ))}
                 {r.outputEntries.map((c, k) => (

@@ -40,7 +40,7 @@ export function DecisionTableView({ tableKey }: { tableKey: string }) {
   if (table.isError)
     return (
       <main id="main" className="mx-auto w-full max-w-3xl flex-1 px-4 py-6">
-        <EmptyState tone="danger" icon={<TriangleAlert className="size-6" />} title="Couldn't open this decision table" action={<Link className="text-sm font-medium text-indigo-700 underline" href="/rules">All decision tables</Link>}>
+        <EmptyState pageHeading tone="danger" icon={<TriangleAlert className="size-6" />} title="Couldn't open this decision table" action={<Link className="text-sm font-medium text-indigo-700 underline" href="/rules">All decision tables</Link>}>
           {table.error.message}
         </EmptyState>
       </main>
@@ -94,7 +94,7 @@ export function DecisionTableView({ tableKey }: { tableKey: string }) {
             </p>
           )}
         </div>
-        <div className="flex items-center gap-2">
+        <div className="flex flex-wrap items-center gap-2">
           {!editing && (
             <Button loading={archive.isPending} onClick={() => archive.mutate(!archived)}>
               {archived ? <ArchiveRestore aria-hidden className="size-4" /> : <Archive aria-hidden className="size-4" />} {archived ? "Restore" : "Archive"}

@@ -46,7 +46,7 @@ export function DiffPanel({ tableKey, enabled }: { tableKey: string; enabled: bo
                 <li key={`${r.change}-${r.ruleId}`} className={clsx("rounded px-2 py-1.5 ring-1", TONE[r.change])}>
                   <span className="font-semibold capitalize">{r.change}</span>{" "}
                   {r.change === "added" ? `rule ${r.after}` : r.change === "removed" ? `rule ${r.before}` : r.before === r.after ? `rule ${r.after}` : `rule ${r.before} → ${r.after}`}{" "}
-                  <span className="font-mono text-xs opacity-70">{r.ruleId}</span>
+                  <span className="font-mono text-xs">{r.ruleId}</span>
                   {r.change === "changed" && (
                     <ul className="mt-1 space-y-0.5 font-mono text-xs">
                       {r.cells.map((c) => (

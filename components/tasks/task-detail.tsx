@@ -25,7 +25,7 @@ import { canForward } from "./can-forward";
 import { ReassignDialog } from "./reassign-dialog";
 import { TaskSignalsBanner } from "./task-signals";
 import { HeadingBase, SubHeading } from "@/components/ui/heading-level";
-import { scrollBoxProps, useScrollBox } from "@/components/ui/use-scroll-box";
+import { JsonBlock } from "@/components/ui/json-block";
 
 interface TaskDetailProps {
   taskId: string;
@@ -231,7 +231,7 @@ export const TaskDetail = forwardRef<HTMLElement, TaskDetailProps>(function Task
         <CaseDetails taskId={task.id} fallback={<ContextView context={task.context} />} />
         <details className="mt-4 text-sm">
           <summary className="cursor-pointer text-xs font-medium text-slate-500 hover:text-slate-800">Raw data (JSON)</summary>
-          <RawJson value={task.context} />
+          <JsonBlock value={task.context} label="Raw data (JSON)" className="mt-2 max-h-80 rounded-lg bg-slate-900 p-3 text-slate-100" />
         </details>
       </section>
 
@@ -271,15 +271,5 @@ function DetailSkeleton() {
       <Skeleton className="h-9 w-56" />
       <Skeleton className="h-40" />
     </div>
-  );
-}
-
-/** The task's data as JSON, in a box that scrolls (and takes focus to scroll by keyboard) when long. */
-function RawJson({ value }: { value: unknown }) {
-  const { attachScrollBox, overflowing } = useScrollBox<HTMLPreElement>();
-  return (
-    <pre ref={attachScrollBox} {...scrollBoxProps(overflowing, "Raw data (JSON)")} className="mt-2 max-h-80 overflow-auto rounded-lg bg-slate-900 p-3 text-xs text-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600">
-      {JSON.stringify(value, null, 2)}
-    </pre>
   );
 }
