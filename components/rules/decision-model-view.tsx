@@ -360,7 +360,7 @@ export function DecisionModelView({ modelKey }: { modelKey: string }) {
             <DecisionsPanel decisions={m.current.decisions} />
           )}
         </div>
-        <div className="space-y-4">
+        <div className="min-w-0 space-y-4">
           {!archived && <ModelWhatIf key={m.current.version} model={m} onKeep={keep} keeping={saveTests.isPending} />}
           <ModelTestCases model={m} saving={saveTests.isPending} onRemove={(name) => saveTests.mutate(m.testCases.filter((t) => t.name !== name))} />
         </div>
