@@ -82,7 +82,7 @@ const CLIENT_SAFE = [
   "^lib/tasks/forms\\.ts$",
   "^lib/processes/forms\\.ts$",
   "^lib/live/events\\.ts$",
-  "^lib/rules/(feel|serialize|dmn-versions)\\.ts$",
+  "^lib/rules/(feel|feel-compiled|serialize|dmn-versions|model-schemas)\\.ts$",
   "^lib/kpi/format\\.ts$",
   "^lib/db/freshness\\.ts$",
   "^lib/processes/graph\\.ts$",

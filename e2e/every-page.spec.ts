@@ -79,6 +79,8 @@ async function dynamicUrls(maya: APIRequestContext, admin: APIRequestContext): P
     "/processes/[key]": "/processes/invoice-approval",
     "/processes/instances/[id]": `/processes/instances/${instanceId}`,
     "/rules/[key]": `/rules/${tableKey}`,
+    // The seed's invoice fees model (a model without a decision table, ADR 054).
+    "/rules/models/[key]": "/rules/models/invoice-fees",
     "/admin/groups/[key]": `/admin/groups/${groupKey}`,
   };
 }

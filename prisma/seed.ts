@@ -24,6 +24,8 @@ import type { Actor } from "../lib/identity/actor";
 import { publishDecisionTable, replaceTestCases, uploadDmn } from "../lib/rules/service";
 import { modelToDmnXml } from "../lib/rules/serialize";
 import { invoiceRoutingTable, invoiceRoutingTestCases } from "../lib/rules/examples/invoice-routing";
+import { INVOICE_FEES_KEY, invoiceFeesModelXml, invoiceFeesTestCases } from "../lib/rules/examples/invoice-fees-model";
+import { publishDecisionModel, replaceModelTestCases, uploadDecisionModel } from "../lib/rules/models";
 import { publishDefinition } from "../lib/processes/service";
 import { refundRequestDefinition } from "../lib/processes/examples/refund-request";
 import { createSecret } from "../lib/secrets/service";
@@ -292,6 +294,10 @@ async function seedDecisionTables(priya: Actor) {
     ],
   });
   await uploadDmn(priya, modelToDmnXml(v2));
+  // A whole model without a table (ADR 054): invoice fees, published with its test cases.
+  await uploadDecisionModel(priya, invoiceFeesModelXml);
+  await replaceModelTestCases(priya, INVOICE_FEES_KEY, { testCases: invoiceFeesTestCases });
+  await publishDecisionModel(priya, INVOICE_FEES_KEY, { version: 1 });
 }
 
 // ── Processes (the engine, lib/engine) ─────────────────────────────────────────────────────────

@@ -1,11 +1,16 @@
 /**
  * How long one decision-table evaluation takes on the routing hot path (lib/rules/evaluate.ts, the
  * code routing and decision steps run): the demo invoice routing table (comparisons only) and a fee
- * table whose outputs compute with decimals. Not a benchmark of the system: one process, no
- * database, a few seconds. Used to compare FEEL number representations (ADR 046).
+ * table whose outputs compute with decimals; then a decision of a whole DMN model (the demo invoice
+ * fees: a context requiring a literal expression that invokes a BKM, lib/rules/drg-evaluate.ts).
+ * Not a benchmark of the system: one process, no database, a few seconds. Used to compare FEEL
+ * number representations (ADR 046) and compiled FEEL (ADR 054).
  *
- *   npx tsx scripts/rules-speed.ts          prints CPU µs per evaluation for each table
+ *   npx tsx scripts/rules-speed.ts          prints CPU µs per evaluation for each
  */
+import { parseDecisionModel } from "../lib/rules/drg";
+import { evaluateModelDecision, inputDataFromJson } from "../lib/rules/drg-evaluate";
+import { invoiceFeesModelXml } from "../lib/rules/examples/invoice-fees-model";
 import { evaluateDecisionTable } from "../lib/rules/evaluate";
 import { invoiceRoutingTable } from "../lib/rules/examples/invoice-routing";
 import { tableFromSpec } from "../lib/rules/serialize";
@@ -36,20 +41,25 @@ const inputs = [
   { amount: 25000, newVendor: true, currency: "EUR" },
 ];
 
-function measure(name: string, table: typeof feeTable, iterations: number): void {
-  for (let i = 0; i < 2000; i++) evaluateDecisionTable(table, inputs[i % inputs.length]!); // warm up
+function measure(name: string, evaluate: (i: number) => unknown, iterations: number): void {
+  for (let i = 0; i < 2000; i++) evaluate(i); // warm up
   // CPU time of this process, not wall time: steadier on a shared machine
   const samples: number[] = [];
   for (let round = 0; round < 5; round++) {
     const start = process.cpuUsage();
-    for (let i = 0; i < iterations; i++) evaluateDecisionTable(table, inputs[i % inputs.length]!);
+    for (let i = 0; i < iterations; i++) evaluate(i);
     const used = process.cpuUsage(start);
     samples.push((used.user + used.system) / iterations);
   }
   samples.sort((a, b) => a - b);
-  const sample = evaluateDecisionTable(table, inputs[2]!).outputs;
-  console.log(`${name.padEnd(16)} median ${samples[2]!.toFixed(1)} µs CPU/evaluation (min ${samples[0]!.toFixed(1)}, max ${samples[4]!.toFixed(1)})  e.g. ${JSON.stringify(sample)}`);
+  console.log(`${name.padEnd(16)} median ${samples[2]!.toFixed(1)} µs CPU/evaluation (min ${samples[0]!.toFixed(1)}, max ${samples[4]!.toFixed(1)})  e.g. ${JSON.stringify(evaluate(2))}`);
 }
 
-measure("invoice routing", invoiceRoutingTable, 5000);
-measure("invoice fees", feeTable, 5000);
+const table = (t: typeof feeTable) => (i: number) => evaluateDecisionTable(t, inputs[i % inputs.length]!).outputs;
+measure("invoice routing", table(invoiceRoutingTable), 5000);
+measure("invoice fees", table(feeTable), 5000);
+
+void parseDecisionModel(invoiceFeesModelXml).then((feesModel) => {
+  const modelInputs = inputs.map((i) => inputDataFromJson(feesModel, { "Invoice amount": i.amount, Currency: i.currency }));
+  measure("model decision", (i) => evaluateModelDecision(feesModel, "fee_review", modelInputs[i % modelInputs.length]!).value, 5000);
+});

@@ -13,6 +13,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseDecisionModel, type DecisionModel } from "../lib/rules/drg";
 import { evaluateModelDecision } from "../lib/rules/drg-evaluate";
+import { parseModelUpload } from "../lib/rules/model-upload";
 import { compareTckValue, readTckValue } from "./tck/values";
 import { child, childrenNamed, parseXml, type XmlNode } from "./tck/xml";
 
@@ -27,6 +28,9 @@ function tckRoot(): string {
   if (!found) throw new Error(`The DMN TCK test cases were not found (looked in ${candidates.join(", ")}); set TCK_DIR.`);
   return path.join(found, "TestCases");
 }
+
+/** TCK models the reader reads but the decision-model upload refuses (most are deliberately invalid models). */
+const uploadRefusals: string[] = [];
 
 interface Failure {
   folder: string;
@@ -48,10 +52,19 @@ async function runLevel(root: string, level: 2 | 3, failures: Failure[]): Promis
       const doc = child(parseXml(readFileSync(path.join(full, file), "utf8")), "testCases")!;
       const modelName = child(doc, "modelName")?.text.trim() ?? "";
       if (!models.has(modelName)) {
+        const xml = readFileSync(path.join(full, modelName), "utf8");
         try {
-          models.set(modelName, await parseDecisionModel(readFileSync(path.join(full, modelName), "utf8")));
+          models.set(modelName, await parseDecisionModel(xml));
         } catch (e) {
           models.set(modelName, e as Error);
+        }
+        // The decision-model upload (ADR 054) checks more than the reader: count what it would refuse.
+        if (!(models.get(modelName) instanceof Error)) {
+          try {
+            await parseModelUpload(xml);
+          } catch (e) {
+            uploadRefusals.push(`${folder}/${modelName}: ${causeOf((e as Error).message)}`);
+          }
         }
       }
       const model = models.get(modelName)!;
@@ -137,6 +150,8 @@ async function main() {
     }
   }
   if (verbose) for (const f of failures) console.log(`\n${f.folder} ${f.testCase}\n  ${f.cause}\n  ${f.detail.split("\n").slice(0, 4).join("\n  ")}`);
+  console.log(`Models the decision-model upload refuses: ${uploadRefusals.length}`);
+  if (verbose) for (const r of uploadRefusals) console.log(`  ${r}`);
   console.log(JSON.stringify({ bench: "dmn-tck", ...scores }));
 }
 

@@ -51,6 +51,11 @@ const { PUT: putTestCases } = await import("@/app/api/v1/decision-tables/[key]/t
 const { POST: publishTable } = await import("@/app/api/v1/decision-tables/[key]/publish/route");
 const { POST: archiveTable, DELETE: restoreTable } = await import("@/app/api/v1/decision-tables/[key]/archive/route");
 const { POST: evaluateTable } = await import("@/app/api/v1/decision-tables/[key]/evaluate/route");
+const { POST: uploadModel } = await import("@/app/api/v1/decision-models/route");
+const { PUT: putModelTestCases } = await import("@/app/api/v1/decision-models/[key]/test-cases/route");
+const { POST: publishModel } = await import("@/app/api/v1/decision-models/[key]/publish/route");
+const { POST: archiveModel, DELETE: restoreModel } = await import("@/app/api/v1/decision-models/[key]/archive/route");
+const { POST: evaluateModel } = await import("@/app/api/v1/decision-models/[key]/evaluate/route");
 const { POST: createSecretRoute } = await import("@/app/api/v1/secrets/route");
 const { POST: migrateRoute } = await import("@/app/api/v1/processes/[key]/migrations/route");
 const { POST: previewMigrationRoute } = await import("@/app/api/v1/processes/[key]/migrations/preview/route");
@@ -197,6 +202,21 @@ const draftTable = async () => {
   expect(res.status, await res.clone().text()).toBe(201);
   return key;
 };
+/** A DMN model of one literal expression (no decision table), under an explicit key. */
+const modelXml = (id: string) =>
+  `<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d_${id}" name="Coverage ${id}" namespace="https://baton.test/cov/${id}"><inputData id="a" name="A"><variable name="A" typeRef="number"/></inputData><decision id="twice" name="Twice"><informationRequirement id="r"><requiredInput href="#a"/></informationRequirement><literalExpression id="t"><text>A * 2</text></literalExpression></decision></definitions>`;
+const draftModel = async () => {
+  const id = uid().replace(/-/g, "");
+  const res = await send({ as: { token: () => adminToken }, route: uploadModel as Route, raw: () => ({ body: modelXml(id), headers: { "content-type": "application/xml" } }) }, `setup-${uid()}`);
+  expect(res.status, await res.clone().text()).toBe(201);
+  return ((await res.json()) as { key: string }).key;
+};
+const publishedModel = async () => {
+  const key = await draftModel();
+  const res = await send({ as: { token: () => adminToken }, route: publishModel as Route, params: async () => ({ key }), body: () => ({}) }, `setup-${uid()}`);
+  expect(res.status, await res.clone().text()).toBe(200);
+  return { key };
+};
 const publishedTable = async () => {
   const key = await draftTable();
   const res = await send({ as: { token: () => adminToken }, route: publishTable as Route, params: async () => ({ key }), body: () => ({}) }, `setup-${uid()}`);
@@ -341,6 +361,12 @@ const cases: { name: string; call: Call; status: number; actions: string[] }[] =
   { name: "evaluate it (token)", call: { as: { token: () => adminToken }, route: evaluateTable as Route, params: publishedTable, body: () => ({ inputs: { amount: 500, newVendor: false } }) }, status: 200, actions: ["decision_table.evaluated"] },
   { name: "archive a table (admin)", call: { as: { user: "admin" }, route: archiveTable as Route, params: async () => ({ key: await draftTable() }) }, status: 200, actions: ["decision_table.archived"] },
   { name: "restore it (token)", call: { as: { token: () => adminToken }, route: restoreTable as Route, method: "DELETE", params: async () => { const key = await draftTable(); await send({ as: { token: () => adminToken }, route: archiveTable as Route, params: async () => ({ key }) }, `setup-${uid()}`); return { key }; } }, status: 200, actions: ["decision_table.restored"] },
+  { name: "upload a decision model (token)", call: { as: { token: () => adminToken }, route: uploadModel as Route, raw: () => ({ body: modelXml(uid().replace(/-/g, "")), headers: { "content-type": "application/xml" } }) }, status: 201, actions: ["decision_model.draft_created"] },
+  { name: "replace a model's test cases (admin)", call: { as: { user: "admin" }, route: putModelTestCases as Route, method: "PUT", params: async () => ({ key: await draftModel() }), body: () => ({ testCases: [{ name: "twice", decision: "Twice", inputs: { A: 2 }, expected: 4 }] }) }, status: 200, actions: ["decision_model.test_cases_updated"] },
+  { name: "publish a model (admin)", call: { as: { user: "admin" }, route: publishModel as Route, params: async () => ({ key: await draftModel() }), body: () => ({}) }, status: 200, actions: ["decision_model.published"] },
+  { name: "evaluate a model's decision (token)", call: { as: { token: () => adminToken }, route: evaluateModel as Route, params: publishedModel, body: () => ({ decision: "Twice", inputs: { A: 21 } }) }, status: 200, actions: ["decision_model.evaluated"] },
+  { name: "archive a model (admin)", call: { as: { user: "admin" }, route: archiveModel as Route, params: async () => ({ key: await draftModel() }) }, status: 200, actions: ["decision_model.archived"] },
+  { name: "restore a model (token)", call: { as: { token: () => adminToken }, route: restoreModel as Route, method: "DELETE", params: async () => { const key = await draftModel(); await send({ as: { token: () => adminToken }, route: archiveModel as Route, params: async () => ({ key }) }, `setup-${uid()}`); return { key }; } }, status: 200, actions: ["decision_model.restored"] },
   { name: "set a member's out of office (supervisor)", call: { as: { user: "supervisor" }, route: setOutOfOffice as Route, method: "PUT", params: async () => ({ id: team.users.carol.id }), body: awayWindow }, status: 200, actions: ["user.out_of_office_set"] },
   { name: "end it (supervisor)", call: { as: { user: "supervisor" }, route: clearOutOfOffice as Route, method: "DELETE", params: carolAway }, status: 200, actions: ["user.out_of_office_cleared"] },
   { name: "change notification preferences (person)", call: { as: { user: "alice" }, route: putPreferences as Route, method: "PUT", body: () => ({ preferences: [{ kind: "task.mentioned", channel: "EMAIL", enabled: true }] }) }, status: 200, actions: ["user.notification_preferences_updated"] },
@@ -452,6 +478,11 @@ const COVERED = new Set([
   "app/api/v1/decision-tables/[key]/publish/route.ts",
   "app/api/v1/decision-tables/[key]/evaluate/route.ts",
   "app/api/v1/decision-tables/[key]/archive/route.ts",
+  "app/api/v1/decision-models/route.ts",
+  "app/api/v1/decision-models/[key]/test-cases/route.ts",
+  "app/api/v1/decision-models/[key]/publish/route.ts",
+  "app/api/v1/decision-models/[key]/evaluate/route.ts",
+  "app/api/v1/decision-models/[key]/archive/route.ts",
   "app/api/v1/secrets/route.ts",
   "app/api/v1/processes/[key]/migrations/route.ts",
   "app/api/v1/processes/[key]/migrations/preview/route.ts",

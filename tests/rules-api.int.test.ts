@@ -246,7 +246,7 @@ describe("bad uploads and permissions", () => {
     const problem = (await res.json()) as { code: string; elementId: string; detail: string };
     expect(problem).toMatchObject({ code: "DMN_INVALID", elementId: `defs_${id}` });
     expect(problem.detail).toContain(`The model "Fees ${id}" has no decision tables: its decisions are "Fee" (a literal expression), "Quote" (a context), 1 business knowledge model.`);
-    expect(problem.detail).toContain("Add a decision table to the model");
+    expect(problem.detail).toContain("uploaded as a decision model instead (POST /api/v1/decision-models");
     expect(await db().decisionTable.findMany({ where: { modelName: `Fees ${id}` } })).toEqual([]);
   });
 

@@ -57,6 +57,8 @@ export const queryKeys = {
   decisionTable: (key: string) => ["decision-tables", key] as const,
   decisionTableDiff: (key: string) => ["decision-tables", key, "diff"] as const,
   decisionTableXml: (key: string, version: number) => ["decision-tables", key, "xml", version] as const,
+  decisionModels: ["decision-models"] as const,
+  decisionModel: (key: string) => ["decision-models", key] as const,
   unusedRules: (key: string, days: number) => ["decision-tables", key, "unused", days] as const,
 
   /** Every KPI query (all periods and processes) when `params` is left out. */

@@ -20,6 +20,7 @@ import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { convertDmnNamespaces, detectDmnVersion } from "@/lib/rules/dmn-versions";
 import { ProblemMessage } from "./problem-message";
+import { useUploadModel } from "./model-queries";
 import { useDmnXml, useUploadDmn } from "./queries";
 
 // The standard DMN editor (bpmn.io dmn-js, the one Camunda Modeler embeds) around one stored
@@ -45,14 +46,20 @@ function initialView(views: DmnView[], tableKey: string): DmnView | undefined {
   return views.find((v) => v.type !== "drd" && v.element.id === tableKey) ?? (tables.length === 1 ? tables[0] : undefined);
 }
 
-export default function DmnEditor({ tableKey, version, onDone }: { tableKey: string; version: number; onDone: (savedVersion: number | null) => void }) {
-  const xml = useDmnXml(tableKey, version);
+/**
+ * `tableKey` is the table's key, or with `model` the decision model's key (ADR 054): a model is
+ * saved as a new draft version of itself (`?key=` keeps its key).
+ */
+export default function DmnEditor({ tableKey, version, onDone, model = false }: { tableKey: string; version: number; onDone: (savedVersion: number | null) => void; model?: boolean }) {
+  const xml = useDmnXml(tableKey, version, model ? "model" : "table");
   const container = useRef<HTMLDivElement>(null);
   const modeler = useRef<DmnModeler | null>(null);
   const [views, setViews] = useState<{ all: DmnView[]; active: DmnView | null }>({ all: [], active: null });
   const [importError, setImportError] = useState<string | null>(null);
   const [changed, setChanged] = useState(false);
-  const upload = useUploadDmn();
+  const tableUpload = useUploadDmn();
+  const modelUpload = useUploadModel();
+  const upload = model ? modelUpload : tableUpload;
   const refusedElement = isApiError(upload.error) && typeof upload.error.problem.elementId === "string" ? upload.error.problem.elementId : null;
 
   useEffect(() => {
@@ -103,9 +110,13 @@ export default function DmnEditor({ tableKey, version, onDone }: { tableKey: str
     const m = modeler.current;
     if (!m) return;
     const { xml: saved } = await m.saveXML({ format: true });
+    if (model) {
+      modelUpload.mutate({ xml: saved, key: tableKey }, { onSuccess: (r) => onDone(r.version) });
+      return;
+    }
     const decisions = (m.getDefinitions()?.drgElement ?? []).filter((e) => e.$type === "dmn:Decision").map((e) => e.id);
     // A table stored under an explicit key (not its decision's id) keeps that key.
-    upload.mutate(
+    tableUpload.mutate(
       { xml: saved, key: decisions.includes(tableKey) ? undefined : tableKey },
       { onSuccess: (r) => onDone(r.tables.find((t) => t.key === tableKey)?.version ?? null) },
     );

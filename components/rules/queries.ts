@@ -74,12 +74,13 @@ export function useUploadDmn() {
   });
 }
 
-/** The DMN file of one version, as stored (the file as it was uploaded). */
-export function useDmnXml(key: string, version: number) {
+/** The DMN file of one version, as stored (the file as it was uploaded): of a decision table, or of a decision model (ADR 054). */
+export function useDmnXml(key: string, version: number, of: "table" | "model" = "table") {
   return useQuery({
-    queryKey: queryKeys.decisionTableXml(key, version),
+    queryKey: of === "model" ? (["decision-models", key, "xml", version] as const) : queryKeys.decisionTableXml(key, version),
     queryFn: async ({ signal }) => {
-      const res = await fetch(path(key, `?format=dmn&version=${version}`), { headers: { accept: "application/xml" }, credentials: "same-origin", signal });
+      const url = of === "model" ? `/api/v1/decision-models/${encodeURIComponent(key)}?format=dmn&version=${version}` : path(key, `?format=dmn&version=${version}`);
+      const res = await fetch(url, { headers: { accept: "application/xml" }, credentials: "same-origin", signal });
       if (!res.ok) throw new ApiError({ ...(((await res.json().catch(() => null)) ?? {}) as Partial<Problem>), status: res.status });
       return res.text();
     },

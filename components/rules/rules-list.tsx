@@ -10,6 +10,7 @@ import { DataTable, queryState, type DataColumn } from "@/components/ui/data-tab
 import { EmptyState } from "@/components/ui/empty-state";
 import type { TableSummary } from "@/lib/rules/schemas";
 import { useDecisionTables, useUploadDmn } from "./queries";
+import { ModelsList } from "./models-list";
 import { ProblemMessage } from "./problem-message";
 
 const COLUMNS: DataColumn<TableSummary>[] = [
@@ -106,6 +107,8 @@ export function RulesList() {
           minWidth="min-w-[640px]"
         />
       </div>
+
+      <ModelsList />
     </main>
   );
 }

@@ -27,8 +27,13 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown) 
 }
 
 function parseField(input: TableInput, raw: string): unknown {
-  if (raw === "") return null;
-  switch (normaliseTypeRef(input.typeRef)) {
+  return parseTypedField(input.typeRef, raw);
+}
+
+/** A what-if field's text as the JSON value its typeRef expects (other types are read as JSON when they parse). */
+export function parseTypedField(typeRef: string | null, raw: string): unknown {
+  if (raw.trim() === "") return null;
+  switch (normaliseTypeRef(typeRef)) {
     case "number":
       return Number.isFinite(Number(raw)) ? Number(raw) : raw;
     case "boolean":

@@ -45,9 +45,11 @@ function entryExtras(entry: AuditEntryDto): { form: [string, unknown][]; approva
   const approvals = typeof after.approvals === "number" && typeof after.approvalsRequired === "number" ? `${after.approvals} of ${after.approvalsRequired} approvals` : null;
   const chosen = after.chosen as { name?: string } | null | undefined;
   // A decision table's choice names the version and the rule that fired (ADR 006).
-  const table = after.decisionTable as { key?: string; version?: number; matchedRules?: { id: string; index: number }[] } | undefined;
+  // A decision of a model (ADR 038, 054) names the decision instead.
+  const table = after.decisionTable as { key?: string; version?: number; decision?: string; matchedRules?: { id: string; index: number }[] } | undefined;
   const rule = table?.matchedRules?.[0];
-  const byTable = table?.key ? ` · by ${table.key} v${table.version}, ${rule ? `rule ${rule.index} (${rule.id})` : "no rule matched"}` : "";
+  const which = table?.decision ? `decision "${table.decision}"` : rule ? `rule ${rule.index} (${rule.id})` : "no rule matched";
+  const byTable = table?.key ? ` · by ${table.key} v${table.version}, ${which}` : "";
   const group = after.group as { key?: string } | null | undefined;
   const target = chosen?.name ?? (table ? group?.key : undefined);
   const routedTo = entry.action === "task.routed" ? `${String(after.strategy ?? "").replace("_", " ")}${target ? ` → ${target}` : ""}${byTable}` : null;

@@ -16,6 +16,7 @@ export const taskParams = z.object({ id: id("Task id") });
 export const instanceParams = z.object({ id: id("Instance id") });
 export const processParams = z.object({ key: id("The process key") });
 export const tableParams = z.object({ key: id("The table's key: its DMN decision id") });
+export const modelParams = z.object({ key: id("The decision model's key (made from its name at the first upload, or chosen with ?key=)") });
 export const webhookParams = z.object({ id: id("Webhook endpoint id") });
 
 /** A task after a read or a change, with its version as the ETag (send it back as If-Match). */

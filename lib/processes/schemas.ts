@@ -95,18 +95,38 @@ const decisionTableRefSchema = z
   })
   .strict();
 
+/**
+ * A decision step's DMN model (lib/rules/models.ts, ADR 054): one decision of a published model,
+ * `key + decision`. Unless pinned, the version in effect when the instance started.
+ */
+const decisionModelRefSchema = z
+  .object({
+    key: z.string().trim().min(1).max(200),
+    /** The decision (name or id): a decision table, literal expression, context, invocation… */
+    decision: z.string().trim().min(1).max(200),
+    version: versionNumber().optional(),
+    /** Input data name → variable path (default: the variables of the same names). */
+    inputs: z.record(z.string().trim().min(1).max(200), pathSchema).optional(),
+    /** Where the decision's value goes (default: the step's id); branches read it. */
+    output: pathSchema.optional(),
+  })
+  .strict();
+
 const decisionStepSchema = z
   .object({
     ...base,
     kind: z.literal("decision"),
     /** Evaluate a decision table first; its output is a variable the branches can test. */
     table: decisionTableRefSchema.optional(),
+    /** Or evaluate a decision of a DMN model first (`model: { key, decision }`). */
+    model: decisionModelRefSchema.optional(),
     branches: z.array(z.object({ when: guardSchema, next: stepIdSchema }).strict()).default([]),
     otherwise: stepIdSchema,
   })
   .strict()
   .superRefine((s, ctx) => {
-    if (!s.table && s.branches.length === 0) ctx.addIssue({ code: "custom", path: ["branches"], message: "a decision needs at least one branch (or a decision table)" });
+    if (!s.table && !s.model && s.branches.length === 0) ctx.addIssue({ code: "custom", path: ["branches"], message: "a decision needs at least one branch (or a decision table or model)" });
+    if (s.table && s.model) ctx.addIssue({ code: "custom", path: ["model"], message: "name a decision table or a decision model, not both" });
   });
 
 const HUMAN_OUTCOMES = ["approve", "reject"] as const;

@@ -4,7 +4,7 @@ import { versionNumber } from "../fields";
 // How a task finds its person. Pure zod (no server imports): createTaskSchema embeds it, and the
 // audit entry `task.routed` records a RoutingDecision.
 
-const ROUTING_STRATEGIES = ["direct", "group", "round_robin", "least_loaded", "conditions", "decision_table"] as const;
+const ROUTING_STRATEGIES = ["direct", "group", "round_robin", "least_loaded", "conditions", "decision_table", "decision_model"] as const;
 const routingStrategySchema = z.enum(ROUTING_STRATEGIES);
 type RoutingStrategy = z.infer<typeof routingStrategySchema>;
 
@@ -62,6 +62,8 @@ export const routingSchema = z
     version: versionNumber().optional(),
     /** decision_table: any other decision of the table's DMN model (name or id) decides instead; its value is a context like a table's output. */
     decision: z.string().trim().min(1).max(200).optional(),
+    /** decision_model: the DMN model's key (ADR 054); `decision` names which of its decisions answers, a context like a table's output. */
+    model: z.string().trim().min(1).max(200).optional(),
     /** decision_table: table input name (with `decision`: input data name) → dotted path into the task context (default: the same name). */
     inputs: z.record(z.string().trim().min(1).max(200), z.string().trim().min(1).max(200)).optional(),
   })
@@ -73,9 +75,15 @@ export const routingSchema = z
     }
     if (r.strategy === "decision_table") {
       if (!r.table) ctx.addIssue({ code: "custom", path: ["table"], message: "name the decision table" });
+      if (r.model) ctx.addIssue({ code: "custom", path: ["model"], message: "model is for the decision_model strategy" });
       if (r.assignee || r.group) ctx.addIssue({ code: "custom", path: ["group"], message: "the decision table chooses the group or assignee" });
-    } else if (r.table || r.version !== undefined || r.inputs || r.decision) {
-      ctx.addIssue({ code: "custom", path: ["table"], message: "table, version, decision and inputs are only for the decision_table strategy" });
+    } else if (r.strategy === "decision_model") {
+      if (!r.model) ctx.addIssue({ code: "custom", path: ["model"], message: "name the decision model" });
+      if (!r.decision) ctx.addIssue({ code: "custom", path: ["decision"], message: "name the decision of the model that routes" });
+      if (r.table) ctx.addIssue({ code: "custom", path: ["table"], message: "table is for the decision_table strategy" });
+      if (r.assignee || r.group) ctx.addIssue({ code: "custom", path: ["group"], message: "the decision model chooses the group or assignee" });
+    } else if (r.table || r.model || r.version !== undefined || r.inputs || r.decision) {
+      ctx.addIssue({ code: "custom", path: ["table"], message: "table, model, version, decision and inputs are only for the decision_table and decision_model strategies" });
     }
   });
 export type RoutingSpec = z.infer<typeof routingSchema>;
@@ -90,7 +98,7 @@ export type SkipReason = (typeof SKIP_REASONS)[number];
 /** What `task.routed` records: the choice and the inputs that led to it. */
 export interface RoutingDecision {
   /** auto_approve: a decision table said no person is needed. */
-  strategy: Exclude<RoutingStrategy, "conditions" | "decision_table"> | "auto_approve";
+  strategy: Exclude<RoutingStrategy, "conditions" | "decision_table" | "decision_model"> | "auto_approve";
   /** Set when a conditions list chose the target: the index of the rule that matched (null: otherwise). */
   conditions?: { matchedRule: number | null; inputs: Record<string, unknown> };
   /** Set when a decision table chose the target: the version that decided, the rules that fired, what they answered. */
@@ -99,6 +107,8 @@ export interface RoutingDecision {
     version: number;
     /** Set when a decision of the table's model other than the table decided (routing.decision). */
     decision?: string;
+    /** Set when a decision model decided (strategy decision_model): `key` is the model's key. */
+    model?: true;
     matchedRules: { id: string; index: number; annotation: string | null }[];
     inputs: Record<string, unknown>;
     /** The first output (the one applied); null when no rule matched. */

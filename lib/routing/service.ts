@@ -6,6 +6,7 @@ import { findLatestPublished, findTable, findVersion } from "../rules/repository
 import { defaultInputs } from "../rules/evaluate";
 import { decisionTableModelSchema } from "../rules/schemas";
 import { evaluateDecisionInTx, evaluateModelDecisionInTx } from "../rules/service";
+import { evaluateDecisionModelInTx } from "../rules/models";
 import { findGroup, findPerson, groupMembers, lockRoutingCursor, advanceRoutingCursor, openWorkByPriority, type PersonWithDelegate } from "./repository";
 import { AUTO_APPROVE_ROUTE, PRIORITY_WEIGHTS, type RoutingDecision, type RoutingSpec, type RoutingTarget } from "./schemas";
 import { eligibleMembers, firstMatchingRule, isOutOfOffice, leastLoaded, nextInTurn, readVar, weightedLoad } from "./select";
@@ -74,7 +75,7 @@ function resolveTarget(req: RoutingRequest): { target: Required<Pick<RoutingTarg
       conditions: { matchedRule: match.index, inputs: match.inputs },
     };
   }
-  if (r.strategy === "decision_table") throw new Error("decision_table routing is resolved by chooseByDecisionTable");
+  if (r.strategy === "decision_table" || r.strategy === "decision_model") throw new Error(`${r.strategy} routing is resolved by chooseByDecisionTable`);
   return {
     target: { strategy: r.strategy, assignee: r.assignee ?? req.assignee, group: r.group ?? req.candidateGroup },
   };
@@ -95,9 +96,10 @@ async function availableDelegate(tx: Tx, person: PersonWithDelegate, now: Date):
 }
 
 export async function routeTask(tx: Tx, req: RoutingRequest): Promise<RoutingResult> {
-  if (req.routing?.strategy !== "decision_table") return routeToTarget(tx, req, resolveTarget(req));
+  const strategy = req.routing?.strategy;
+  if (strategy !== "decision_table" && strategy !== "decision_model") return routeToTarget(tx, req, resolveTarget(req));
   const now = req.now ?? new Date();
-  const choice = await chooseByDecisionTable(tx, req, now);
+  const choice = strategy === "decision_model" ? await chooseByDecisionModel(tx, req, now) : await chooseByDecisionTable(tx, req, now);
   if ("autoApprove" in choice) {
     return {
       assigneeId: null,
@@ -182,6 +184,34 @@ async function chooseByDecisionTable(tx: Tx, req: RoutingRequest, now: Date): Pr
   return applyOutput(fail, req, now, key, evaluation, inputs, evaluation.outputs[0] ?? null);
 }
 
+/**
+ * Routing by a decision of a DMN model (ADR 054): the published version — for a task of a process
+ * instance, the one in effect when the instance started — evaluated in the creating transaction
+ * (decision_model.evaluated commits with the task); its value, a context, is read like a table's
+ * first output. Every way it cannot answer is a 422 naming the model.
+ */
+async function chooseByDecisionModel(tx: Tx, req: RoutingRequest, now: Date): Promise<TableChoice> {
+  const spec = req.routing!;
+  const key = spec.model!;
+  const fail = (message: string, detail: string, path = "routing.model") =>
+    new AppError("VALIDATION_FAILED", `Routing by decision model "${key}": ${detail}`, { fieldErrors: [{ path, message }] });
+  if (!req.actor) throw new Error("decision_model routing needs the acting actor");
+  const mapped = spec.inputs ? Object.fromEntries(Object.entries(spec.inputs).map(([name, path]) => [name, readVar(req.context, path) ?? null])) : req.context;
+  const evaluated = await evaluateDecisionModelInTx(tx, req.actor, key, spec.decision!, mapped, { version: spec.version, publishedOnly: true, refs: req.refs }).catch((e: unknown): never => {
+    if (!isAppError(e) || e.status >= 500) throw e;
+    throw new AppError(e.code === "DECISION_EVALUATION_FAILED" ? e.code : "VALIDATION_FAILED", `Routing by decision model "${key}": ${e.message}`, {
+      details: e.details,
+      fieldErrors: [{ path: "routing.model", message: e.message }],
+    });
+  });
+  const value = evaluated.value;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw fail("invalid output", `its decision "${evaluated.decision}" answered ${JSON.stringify(value)}, not a context (candidateGroup, assignee, approvals…).`, "routing.decision");
+  }
+  const choice = applyOutput(fail, req, now, key, { version: evaluated.version, matchedRules: [], decision: evaluated.decision }, evaluated.inputs, value as Record<string, unknown>);
+  return { ...choice, decisionTable: { ...choice.decisionTable, model: true } };
+}
+
 /** Turns a table's first output (or a decision's context) into overrides and a target, or an auto-approval. */
 function applyOutput(
   fail: (message: string, detail: string, path?: string) => AppError,
@@ -249,7 +279,7 @@ async function routeToTarget(
     req.routing ? (decisionTable ? "routing.table" : conditions ? "routing.rules" : `routing.${what}`) : what === "assignee" ? "assignee" : "candidateGroup";
 
   const group = target.group ? await findGroup(tx, target.group) : null;
-  if (target.group && !group) throw invalid(fieldOf("group"), "unknown group", `No group with key "${target.group}"${decisionTable ? ` (named by decision table "${decisionTable.key}" v${decisionTable.version})` : ""}`);
+  if (target.group && !group) throw invalid(fieldOf("group"), "unknown group", `No group with key "${target.group}"${decisionTable ? ` (named by decision ${decisionTable.model ? "model" : "table"} "${decisionTable.key}" v${decisionTable.version})` : ""}`);
   const base = {
     group: group ? { id: group.id, key: group.key } : null,
     requiredSkills: req.requiredSkills,
@@ -260,7 +290,7 @@ async function routeToTarget(
   if (target.strategy === "direct") {
     if (!target.assignee) throw invalid(fieldOf("assignee"), "required for direct routing", "Direct routing needs an assignee.");
     const person = await findPerson(tx, target.assignee);
-    if (!person || !person.active) throw invalid(fieldOf("assignee"), "unknown user", `No active user "${target.assignee}"${decisionTable ? ` (named by decision table "${decisionTable.key}" v${decisionTable.version})` : ""}`);
+    if (!person || !person.active) throw invalid(fieldOf("assignee"), "unknown user", `No active user "${target.assignee}"${decisionTable ? ` (named by decision ${decisionTable.model ? "model" : "table"} "${decisionTable.key}" v${decisionTable.version})` : ""}`);
     const me = { id: person.id, name: person.name };
     if (req.excludedIds?.includes(person.id)) {
       const skipped = [{ ...me, why: "earlier_step" as const }];

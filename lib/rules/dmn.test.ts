@@ -70,7 +70,7 @@ describe("parseDmn", () => {
     expect(service.details).toEqual({ elementId: "w2" });
   });
 
-  it("refuses a model without a decision table, naming its decisions and what to do (ADR 046)", async () => {
+  it("refuses a model without a decision table as a table upload, naming its decisions and where models go (ADR 046, 054)", async () => {
     const e = await rejection(`<definitions xmlns="${DMN13_NS}" id="defs" name="Fees" namespace="https://baton.test/fees">
   <inputData id="amount" name="Amount"/>
   <businessKnowledgeModel id="rate" name="Rate"><encapsulatedLogic id="rate_fn"><formalParameter name="a"/><literalExpression id="rate_body"><text>0.01</text></literalExpression></encapsulatedLogic></businessKnowledgeModel>
@@ -81,8 +81,8 @@ describe("parseDmn", () => {
     expect(e).toMatchObject({ code: "DMN_INVALID", status: 422, details: { elementId: "defs" } });
     expect(e.message).toBe(
       'The model "Fees" has no decision tables: its decisions are "Fee" (a literal expression), "Quote" (a context), "Open" (no logic), 1 business knowledge model. ' +
-        "Baton versions, tests and publishes a model through its decision tables, and a process step or routing calls a decision of the model through one of them (by the table's key, then any decision by name). " +
-        "Add a decision table to the model (for example the decision that uses these), then upload it again.",
+        'Decision tables are stored one per decision; a model of any decisions is uploaded as a decision model instead (POST /api/v1/decision-models, or "Upload model" on the rules page), ' +
+        "where each of its decisions is tested, published and called by the model's key and the decision.",
     );
   });
 

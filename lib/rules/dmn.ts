@@ -64,9 +64,9 @@ const LOGIC_NAMES: Record<string, string> = {
 };
 
 /**
- * Why a model without any decision table is refused (ADR 046): Baton versions, tests and publishes
- * decision tables, and a process step or routing reaches a model through one of its tables (then
- * any decision of the model, by name). The message says what the model has and what to do.
+ * Why a model without any decision table is refused here (ADR 046): this path stores decision
+ * tables; such a model is uploaded as a decision model (ADR 054). The message says what the model
+ * has and where to upload it.
  */
 function noTableMessage(model: Awaited<ReturnType<typeof parseDecisionModel>>): string {
   const decisions = model.elements.filter((e) => e.kind === "decision");
@@ -78,8 +78,8 @@ function noTableMessage(model: Awaited<ReturnType<typeof parseDecisionModel>>): 
   const knowledge = bkms > 0 ? `, ${bkms} business knowledge model${bkms === 1 ? "" : "s"}` : "";
   return (
     `${named} has no decision tables: its decisions are ${listed.join(", ")}${more}${knowledge}. ` +
-    `Baton versions, tests and publishes a model through its decision tables, and a process step or routing calls a decision of the model through one of them (by the table's key, then any decision by name). ` +
-    `Add a decision table to the model (for example the decision that uses these), then upload it again.`
+    `Decision tables are stored one per decision; a model of any decisions is uploaded as a decision model instead (POST /api/v1/decision-models, or "Upload model" on the rules page), ` +
+    `where each of its decisions is tested, published and called by the model's key and the decision.`
   );
 }
 
@@ -87,8 +87,9 @@ function noTableMessage(model: Awaited<ReturnType<typeof parseDecisionModel>>): 
  * Everything Baton checks before it accepts a table, in reading order: structure, then each
  * column, then each rule's cells (FEEL syntax, literal types against the column's typeRef,
  * output entries against the allowed output values). Also used for tables edited in the browser.
+ * `scope` holds the names in scope (a decision model's, ADR 054), for names such as `Net-Worth`.
  */
-export function validateModel(m: DecisionTableModel): void {
+export function validateModel(m: DecisionTableModel, scope: Record<string, unknown> = {}): void {
   const tableRef = m.tableId ?? m.key;
   if (m.outputs.length === 0) throw dmnError(`Decision table "${m.name}" has no output column.`, tableRef);
   if (m.aggregation && m.hitPolicy !== "COLLECT") throw dmnError(`Aggregation ${m.aggregation} is only allowed with the COLLECT hit policy (this table is ${m.hitPolicy}).`, tableRef);
@@ -105,7 +106,7 @@ export function validateModel(m: DecisionTableModel): void {
 
   for (const i of m.inputs) {
     const where = `input "${i.label ?? i.expression}"`;
-    const exprProblem = checkExpression(i.expression, { allowEmpty: false });
+    const exprProblem = checkExpression(i.expression, { allowEmpty: false }, scope);
     if (exprProblem) throw dmnError(`FEEL syntax error in the expression of ${where}: ${exprProblem.message}.`, i.expressionId ?? i.id);
     if (i.inputValues) {
       const p = checkUnaryTests(i.inputValues);
@@ -120,7 +121,7 @@ export function validateModel(m: DecisionTableModel): void {
       if (p) throw dmnError(`FEEL syntax error in the allowed values of ${where}: ${p.message}.`, o.id);
       checkLiteralTypes(o.outputValues, o.typeRef, `the allowed values of ${where}`, o.id);
     }
-    if (o.defaultOutput) checkOutputCell(o.defaultOutput, o, `the default of ${where}`, o.id);
+    if (o.defaultOutput) checkOutputCell(o.defaultOutput, o, `the default of ${where}`, o.id, scope);
   }
 
   const ruleIds = new Set<string>();
@@ -133,13 +134,13 @@ export function validateModel(m: DecisionTableModel): void {
     r.inputEntries.forEach((cell, k) => {
       const input = m.inputs[k]!;
       const where = `${row}, input "${input.label ?? input.expression}"`;
-      const p = checkUnaryTests(cell.text);
+      const p = checkUnaryTests(cell.text, scope);
       if (p) throw dmnError(`FEEL syntax error in ${where} ("${cell.text}"): ${p.message}.`, cell.id);
       checkLiteralTypes(cell.text, input.typeRef, where, cell.id);
     });
     r.outputEntries.forEach((cell, k) => {
       const output = m.outputs[k]!;
-      checkOutputCell(cell.text, output, `${row}, output "${output.label ?? output.name}"`, cell.id);
+      checkOutputCell(cell.text, output, `${row}, output "${output.label ?? output.name}"`, cell.id, scope);
     });
   });
 }
@@ -159,8 +160,8 @@ function checkLiteralTypes(text: string, typeRef: string | null, where: string, 
   }
 }
 
-function checkOutputCell(text: string, output: TableOutput, where: string, elementId: string): void {
-  const p = checkExpression(text);
+function checkOutputCell(text: string, output: TableOutput, where: string, elementId: string, names: Record<string, unknown> = {}): void {
+  const p = checkExpression(text, {}, names);
   if (p) throw dmnError(`FEEL syntax error in ${where} ("${text}"): ${p.message}.`, elementId);
   // Literal outputs are checked against the column's type and allowed values; computed ones
   // (`amount * 0.1`) can only be checked when evaluated.

@@ -12,9 +12,9 @@ import {
   parseUnaryTests,
   time,
   toJsNumber,
-  unaryTest,
   type EvalContext,
 } from "./feel/feelin/index.js";
+import { evaluateCompiled, unaryTestCompiled } from "./feel-compiled";
 import type { FeelType } from "./schemas";
 
 // Thin wrappers over feelin (the FEEL parser and interpreter): readable syntax errors, the type
@@ -52,20 +52,24 @@ function parseProblem(e: unknown): FeelSyntaxProblem {
 }
 
 /** A syntax problem in a unary-tests cell (an input entry, input values, output values), or null. An empty cell means "-". */
-export function checkUnaryTests(text: string): FeelSyntaxProblem | null {
+export function checkUnaryTests(text: string, names: Record<string, unknown> = {}): FeelSyntaxProblem | null {
   if (text.trim() === "") return null;
   try {
-    return firstSyntaxError(parseUnaryTests(text, {}, undefined), text);
+    return firstSyntaxError(parseUnaryTests(text, names, undefined), text);
   } catch (e) {
     return parseProblem(e);
   }
 }
 
-/** A syntax problem in an expression cell (an input expression, an output entry), or null. */
-export function checkExpression(text: string, { allowEmpty = true } = {}): FeelSyntaxProblem | null {
+/**
+ * A syntax problem in an expression cell (an input expression, an output entry), or null. `names`
+ * are the names in scope (values do not matter): a name with operators in it (`Net-Income`) parses
+ * as one only when the parser knows it.
+ */
+export function checkExpression(text: string, { allowEmpty = true } = {}, names: Record<string, unknown> = {}): FeelSyntaxProblem | null {
   if (text.trim() === "") return allowEmpty ? null : { message: "the expression is empty", position: 0 };
   try {
-    return firstSyntaxError(parseExpression(text, {}, undefined), text);
+    return firstSyntaxError(parseExpression(text, names, undefined), text);
   } catch (e) {
     return parseProblem(e);
   }
@@ -200,13 +204,13 @@ export function fromFeelValue(value: unknown): unknown {
 
 export function evaluateExpression(text: string, context: EvalContext): unknown {
   if (text.trim() === "") return null;
-  return evaluate(text, context).value;
+  return evaluateCompiled(text, context);
 }
 
 /** Evaluates a unary-tests cell against `input`; an empty cell matches anything. Null (an error) counts as no match. */
 export function matchesUnaryTests(text: string, input: unknown, context: EvalContext): boolean {
   if (text.trim() === "" || text.trim() === "-") return true;
-  return unaryTest(text, { ...context, "?": input }).value === true;
+  return unaryTestCompiled(text, { ...context, "?": input }) === true;
 }
 
 /** The values listed in an output-values cell (`"high","medium","low"`), in order. */

@@ -124,7 +124,8 @@ export interface DecisionModel {
 }
 
 const MAX_INPUTS_BYTES = 64 * 1024;
-const inputsSchema = z
+/** JSON inputs of an evaluation or a test case (name → value), at most 64 KB. */
+export const inputsSchema = z
   .record(z.string().max(200), z.unknown())
   .refine((c) => JSON.stringify(c).length <= MAX_INPUTS_BYTES, { message: `must be at most ${MAX_INPUTS_BYTES / 1024} KB of JSON` });
 
@@ -170,16 +171,16 @@ export const testCaseSchema = z
   .strict();
 export type TestCase = z.infer<typeof testCaseSchema>;
 
-export const testCasesSchema = z
-  .object({ testCases: z.array(testCaseSchema).max(200) })
-  .strict()
-  .superRefine((v, ctx) => {
-    const seen = new Set<string>();
-    v.testCases.forEach((t, i) => {
-      if (seen.has(t.name)) ctx.addIssue({ code: "custom", path: ["testCases", i, "name"], message: `Test case names must be unique ("${t.name}")` });
-      seen.add(t.name);
-    });
+/** Test case names must be unique within a table or model. */
+export function uniqueTestCaseNames(v: { testCases: { name: string }[] }, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  v.testCases.forEach((t, i) => {
+    if (seen.has(t.name)) ctx.addIssue({ code: "custom", path: ["testCases", i, "name"], message: `Test case names must be unique ("${t.name}")` });
+    seen.add(t.name);
   });
+}
+
+export const testCasesSchema = z.object({ testCases: z.array(testCaseSchema).max(200) }).strict().superRefine(uniqueTestCaseNames);
 
 export const testCaseResultSchema = z.object({
   name: z.string(),

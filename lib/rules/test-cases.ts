@@ -27,7 +27,8 @@ function sameOutputs(actual: Record<string, unknown>[], expected: Record<string,
   return actual.length === expected.length && actual.every((a, i) => canonical(a) === canonical(expected[i]));
 }
 
-function canonical(v: unknown): string {
+/** A JSON value as text with object keys sorted: equal values, equal text. */
+export function canonical(v: unknown): string {
   if (v === null || typeof v !== "object") return JSON.stringify(v ?? null);
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
   return `{${Object.keys(v as object)

@@ -2888,6 +2888,20 @@ function evaluate(expression, evalContext = {}, dialect) {
         warnings: interpreterContext.getWarnings()
     };
 }
+// Baton: compiled FEEL (ADR 054) — the execution tree of an expression or of unary tests, built
+// once and run against many contexts (lib/rules/feel-compiled.ts keeps them). The parse depends on
+// the names in the context (the context tracker reads names with spaces), so the caller keys a
+// compiled tree by its text and those names. A compiled tree collects no warnings (Baton reads none).
+const SILENT_INTERPRETER_CONTEXT = {
+    addWarning() { },
+    getWarnings() {
+        return [];
+    }
+};
+function compile(expression, kind, evalContext = {}, dialect) {
+    const parseTree = kind === 'unaryTests' ? parseUnaryTests(expression, evalContext, dialect) : parseExpression(expression, evalContext, dialect);
+    return interpreter._buildExecutionTree(parseTree, expression, SILENT_INTERPRETER_CONTEXT).root;
+}
 /**
  * Deep-coerce raw Temporal and JS Date values in a user context into
  * FEEL-native wrapper values, so that consumers may pass either flavor.
@@ -3873,4 +3887,4 @@ function formatValue(value) {
     return String(value);
 }
 
-export { FeelDate, FeelDateTime, FeelDecimal, FeelDuration, FeelFunction, FeelRange, FeelTime, SyntaxError, compareNumbers, date, feelNumber, isNumber, toJsNumber, dateAndTime, duration, evaluate, isFunction, isRange, now, parseDate, parseDateTime, parseExpression, parseTime, parseUnaryTests, time, toFeel, today, unaryTest };
+export { FeelDate, FeelDateTime, FeelDecimal, FeelDuration, FeelFunction, FeelRange, FeelTime, SyntaxError, coerceContext, compareNumbers, compile, date, feelNumber, isNumber, toJsNumber, dateAndTime, duration, evaluate, isFunction, isRange, now, parseDate, parseDateTime, parseExpression, parseTime, parseUnaryTests, time, toFeel, today, unaryTest };

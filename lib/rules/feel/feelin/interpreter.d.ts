@@ -30,3 +30,7 @@ export declare class SyntaxError extends Error {
 }
 export declare function unaryTest(expression: string, evalContext?: EvalContext, dialect?: string): EvaluationResult<boolean | null>;
 export declare function evaluate(expression: string, evalContext?: EvalContext, dialect?: string): EvaluationResult<unknown>;
+/** Baton: the execution tree of an expression or unary tests (ADR 054); run it with a context coerced by `coerceContext`. */
+export declare function compile(expression: string, kind: 'expression' | 'unaryTests', evalContext?: EvalContext, dialect?: string): (context: EvalContext) => unknown;
+/** Baton: JavaScript dates and Temporal values in a context as FEEL values (what evaluate does first). */
+export declare function coerceContext(value: EvalContext): EvalContext;
