@@ -357,7 +357,7 @@ function CalendarForm({ groupKey, calendar }: { groupKey: string; calendar: Cale
                       <div key={i} className="flex flex-wrap items-start gap-2">
                         <Input
                           id={fieldId(day, i, "start")}
-                          className="w-28"
+                          className="w-32"
                           type="time"
                           label={<>From<span className="sr-only"> ({label}, interval {i + 1})</span></>}
                           value={iv.start}
@@ -366,7 +366,7 @@ function CalendarForm({ groupKey, calendar }: { groupKey: string; calendar: Cale
                         />
                         <Input
                           id={fieldId(day, i, "end")}
-                          className="w-28"
+                          className="w-32"
                           type="time"
                           label={<>To<span className="sr-only"> ({label}, interval {i + 1})</span></>}
                           value={iv.end === "24:00" ? "23:59" : iv.end}
