@@ -75,11 +75,26 @@ test("Priya builds a team from nothing; its first task routes to a newcomer and 
   const calendar = page.getByTestId("calendar-form");
   await calendar.getByLabel("Time zone").fill("Europe/Berlin");
   await calendar.getByLabel("Holidays").fill("2026-12-24\n2026-12-25");
+  // A short Friday, and a lunch break on Monday: an overlapping interval is refused on its field.
+  await calendar.getByLabel("To (Friday, interval 1)").fill("13:00");
+  await calendar.getByRole("button", { name: "Add interval on Monday" }).click();
+  await expect(calendar.getByLabel("From (Monday, interval 2)")).toBeFocused();
+  await calendar.getByLabel("From (Monday, interval 2)").fill("11:00");
+  await calendar.getByRole("button", { name: "Save calendar" }).click();
+  await expect(calendar.getByLabel("From (Monday, interval 2)")).toHaveAccessibleDescription("overlaps 09:00–17:00");
+  await calendar.getByLabel("To (Monday, interval 1)").fill("12:00");
+  await calendar.getByLabel("From (Monday, interval 2)").fill("13:00");
+  await calendar.getByLabel("To (Monday, interval 2)").fill("17:00");
   await calendar.getByRole("button", { name: "Save calendar" }).click();
   await expect(page.getByTestId("members-table").locator("[data-member]")).toHaveCount(2);
   await page.screenshot({ path: testInfo.outputPath("group-page.png"), fullPage: true });
+  // The hours per weekday on a phone.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await calendar.screenshot({ path: testInfo.outputPath("group-calendar-390.png") });
   const admin = await api("priya");
   await expect.poll(async () => ((await (await admin.get(`/api/v1/groups/${key}/calendar`)).json()) as { timeZone: string; holidays: string[] }).timeZone).toBe("Europe/Berlin");
+  const saved = (await (await admin.get(`/api/v1/groups/${key}/calendar`)).json()) as { hours: Record<string, { start: string; end: string }[]> };
+  expect(saved.hours).toMatchObject({ mon: [{ start: "09:00", end: "12:00" }, { start: "13:00", end: "17:00" }], fri: [{ start: "09:00", end: "13:00" }], sat: [] });
 
   // The next task routes to one of them, and 4 s later climbs to their manager's manager. Sam (a
   // supervisor) asks for it: had Priya created it herself, separation of duties would keep it from

@@ -61,4 +61,13 @@ test.describe("token admin: service accounts", () => {
     const mine = tokens.data.find((t) => t.name === `E2E bridge ${stamp}`)!;
     await expectStatus(await (await api("priya")).delete(`/api/v1/tokens/${mine.id}`), 200);
   });
+
+  test("a token whose owner is out of office says so: it still acts for them alone (ADR 053)", async ({ asUser }, testInfo) => {
+    const page = await asUser("priya");
+    await page.goto("/admin/tokens");
+    // The demo's Tomás is on leave with Chen covering; his KYC export script keeps its token.
+    const row = page.getByTestId("tokens-table").getByRole("row").filter({ hasText: "KYC export" });
+    await expect(row).toContainText(/Out of office until .+ · delegate Chen Wei — still acts for them/);
+    await page.screenshot({ path: testInfo.outputPath("tokens-owner-away.png"), fullPage: true });
+  });
 });

@@ -37,6 +37,8 @@ export const ERROR_STATUS = {
   EMAIL_LINK_EXPIRED: 410,
   VERSION_MISMATCH: 412,
   PRECONDITION_REQUIRED: 428,
+  // A change with a consequence for the caller themself (ADR 053): sent again with `confirm: true`, it goes ahead.
+  CONFIRMATION_REQUIRED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   VALIDATION_FAILED: 422,

@@ -11,6 +11,7 @@ import { env, envOrExit } from "../lib/env";
 import { randomBytes } from "node:crypto";
 import { createTask, claimTask, cancelTask, decideTask } from "../lib/tasks";
 import { setOutOfOffice } from "../lib/team/service";
+import { createApiToken } from "../lib/identity/service";
 import { setCalendar } from "../lib/sla/service";
 import { fireDueEscalations } from "../lib/tasks";
 import { answerInfoRequest, requestInfo } from "../lib/tasks";
@@ -221,20 +222,26 @@ async function seedTeams(u: Record<Key, Awaited<ReturnType<typeof createUser>>>,
     delegate: u.chen.email,
     reason: "Annual leave",
   });
+  // Tomás's own token for his KYC export script keeps acting for him while he is away; the token
+  // list says he is (ADR 053).
+  await createApiToken(systemActor(), { name: "KYC export (Tomás)", role: "MEMBER", owner: u.tomas.id, scopes: ["tasks:read"] });
   return 6;
 }
 
 // ── Deadlines and escalation ─────────────────────────────────────────────────────────────────
-// Business calendars for the finance groups (Berlin) and credit review (London), set through the
+// Business calendars for the finance groups (Berlin; payments with a short Friday) and credit review (London), set through the
 // admin service (audited), and three invoices whose deadlines the real escalation code enforces:
 // their levels are seconds long, so the seed waits for them and fires them with the same batch the
 // worker's timers use. Sam finds INV-4440 escalated to him; INV-4441 reminded its queue and
 // escalates to the team leads within the hour; INV-4442's SLA is paused while Dana waits for Rita.
 async function seedEscalations(priya: Actor, erp: Actor, u: Record<Key, Awaited<ReturnType<typeof createUser>>>) {
   const holidays = ["2026-12-24", "2026-12-25", "2026-12-26", "2026-12-31", "2027-01-01"];
-  for (const key of ["accounts-payable", "finance-leads", "payments"]) {
+  for (const key of ["accounts-payable", "finance-leads"]) {
     await setCalendar(priya, key, { timeZone: "Europe/Berlin", workingDays: [1, 2, 3, 4, 5], start: "09:00", end: "17:00", holidays });
   }
+  // Payments keeps its own hours (ADR 053): a lunch break Monday to Thursday and a short Friday.
+  const payDay = [{ start: "08:00", end: "12:00" }, { start: "12:30", end: "16:30" }];
+  await setCalendar(priya, "payments", { timeZone: "Europe/Berlin", hours: { mon: payDay, tue: payDay, wed: payDay, thu: payDay, fri: [{ start: "08:00", end: "13:00" }] }, holidays });
   await setCalendar(priya, "credit-review", { timeZone: "Europe/London", workingDays: [1, 2, 3, 4, 5], start: "08:30", end: "17:30", holidays: ["2026-12-25", "2026-12-28", "2027-01-01"] });
 
   const escalated = await createTask(erp, {

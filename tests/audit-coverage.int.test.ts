@@ -402,6 +402,7 @@ const cases: { name: string; call: Call; status: number; actions: string[] }[] =
   // An empty list keeps the shared database's sign-in policy as every other suite expects it.
   { name: "change the sign-in policy (admin)", call: { as: { user: "admin" }, route: setSignInPolicy as Route, method: "PUT", body: () => ({ mfaRequiredRoles: [] }) }, status: 200, actions: ["signin_policy.changed"] },
   { name: "supervisor changes the sign-in policy (403)", call: { as: { user: "supervisor" }, route: setSignInPolicy as Route, method: "PUT", body: () => ({ mfaRequiredRoles: ["MEMBER"] }) }, status: 403, actions: [] },
+  { name: "admin requires their own role without a factor, unconfirmed (409)", call: { as: { user: "admin" }, route: setSignInPolicy as Route, method: "PUT", body: () => ({ mfaRequiredRoles: ["ADMIN"] }) }, status: 409, actions: [] },
   // Refused requests change nothing and write nothing.
   { name: "member sets someone's out of office (403)", call: { as: { user: "alice" }, route: setOutOfOffice as Route, method: "PUT", params: async () => ({ id: team.users.bob.id }), body: awayWindow }, status: 403, actions: [] },
   { name: "supervisor sets an outsider's out of office (403)", call: { as: { user: "supervisor" }, route: setOutOfOffice as Route, method: "PUT", params: async () => ({ id: team.users.outsider.id }), body: awayWindow }, status: 403, actions: [] },

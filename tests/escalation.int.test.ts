@@ -213,20 +213,24 @@ describe("the SLA clock", () => {
   it("business hours: 8 working hours from Friday 15:00 in the group's calendar fall due on Monday 15:00", async () => {
     const group = await createGroup(db(), { key: `cal-${uid()}`, memberIds: [team.users.alice.id] });
     await setCalendar(team.as.admin, group.key, { timeZone: "Europe/Berlin", workingDays: [1, 2, 3, 4, 5], start: "09:00", end: "17:00", holidays: ["2026-12-25"] });
-    const sla = await transaction((tx) =>
-      slaAtCreation(tx, {
-        now: new Date("2026-11-27T14:00:00Z"),
-        dueAt: null,
-        dueIn: "PT8H",
-        escalation: { businessHours: true, levels: [{ after: "PT6H", action: "remind" }, { after: "PT8H", action: "supervisor" }] },
-        candidateGroupId: group.id,
-        outcomes: ["approve", "reject"],
-      }),
-    );
+    const sla = await businessPlan(group.id, "2026-11-27T14:00:00Z", "PT8H", { PT6H: "remind", PT8H: "supervisor" });
     expect(sla.dueAt?.toISOString()).toBe("2026-11-30T14:00:00.000Z");
     expect(sla.escalationPolicy?.levels.map((l) => l.at)).toEqual(["2026-11-30T12:00:00.000Z", "2026-11-30T14:00:00.000Z"]);
   });
 });
+
+/** A new task's due time and levels in business hours on the group's calendar (levels: after → action). */
+const businessPlan = (groupId: string, now: string, dueIn: string, levels: Record<string, "remind" | "supervisor">) =>
+  transaction((tx) =>
+    slaAtCreation(tx, {
+      now: new Date(now),
+      dueAt: null,
+      dueIn,
+      escalation: { businessHours: true, levels: Object.entries(levels).map(([after, action]) => ({ after, action })) },
+      candidateGroupId: groupId,
+      outcomes: ["approve", "reject"],
+    }),
+  );
 
 describe("business calendars (admin API)", () => {
   it("admins set a group's calendar (audited); bad input is 422 and others get 403", async () => {
@@ -236,8 +240,32 @@ describe("business calendars (admin API)", () => {
     expect(bad.code).toBe("VALIDATION_FAILED");
     expect((await appError(setCalendar(team.as.supervisor, group.key, { timeZone: "UTC", workingDays: [1], start: "09:00", end: "17:00" }))).code).toBe("FORBIDDEN");
     const cal = await setCalendar(team.as.admin, group.key, { timeZone: "America/New_York", workingDays: [1, 2, 3, 4, 5], start: "08:30", end: "16:30", holidays: ["2026-11-26"] });
-    expect(cal).toMatchObject({ custom: true, timeZone: "America/New_York", start: "08:30", end: "16:30", holidays: ["2026-11-26"] });
+    const range = [{ start: "08:30", end: "16:30" }];
+    expect(cal).toMatchObject({ custom: true, timeZone: "America/New_York", workingDays: [1, 2, 3, 4, 5], hours: { mon: range, fri: range, sat: [], sun: [] }, holidays: ["2026-11-26"] });
     const audit = await db().auditEntry.findFirst({ where: { action: "calendar.updated", subjectId: group.id } });
-    expect(audit?.after).toMatchObject({ timeZone: "America/New_York" });
+    expect(audit?.after).toMatchObject({ timeZone: "America/New_York", hours: { mon: ["08:30-16:30"], sat: [] } });
+  });
+
+  it("hours per weekday: stored, audited before/after, refused in place when they overlap, and honoured by due dates and levels", async () => {
+    const group = await createGroup(db(), { key: `cal-${uid()}`, memberIds: [team.users.alice.id] });
+    const day = [{ start: "08:00", end: "12:00" }, { start: "13:00", end: "17:00" }];
+    const overlap = await appError(setCalendar(team.as.admin, group.key, { timeZone: "Europe/Berlin", hours: { mon: [{ start: "08:00", end: "12:00" }, { start: "11:30", end: "17:00" }] } }));
+    expect(overlap.code).toBe("VALIDATION_FAILED");
+    expect(overlap.fieldErrors).toEqual([{ path: "hours.mon.1.start", message: "overlaps 08:00–12:00" }]);
+    expect(await db().businessCalendar.findUnique({ where: { groupId: group.id } })).toBeNull();
+
+    const cal = await setCalendar(team.as.admin, group.key, { timeZone: "Europe/Berlin", hours: { mon: day, tue: day, wed: day, thu: day, fri: [{ start: "08:00", end: "13:00" }] } });
+    expect(cal).toMatchObject({ custom: true, workingDays: [1, 2, 3, 4, 5], hours: { thu: day, fri: [{ start: "08:00", end: "13:00" }], sat: [] } });
+    expect((await db().businessCalendar.findUniqueOrThrow({ where: { groupId: group.id } })).hours).toEqual([...Array(4).fill([[480, 720], [780, 1020]]), [[480, 780]], [], []]);
+    const audit = await db().auditEntry.findFirst({ where: { action: "calendar.updated", subjectId: group.id } });
+    expect(audit?.before).toMatchObject({ custom: false, hours: { mon: ["09:00-17:00"], fri: ["09:00-17:00"] } });
+    expect(audit?.after).toMatchObject({ hours: { mon: ["08:00-12:00", "13:00-17:00"], fri: ["08:00-13:00"], sat: [] } });
+
+    // Thursday 3 Dec 2026 16:00 Berlin (15:00Z): due in 3 working hours → 1 h Thursday, Friday 08:00–10:00;
+    // a reminder after 2 h → Friday 09:00; the supervisor after 7 h → 1 + 5 (Friday closes at 13:00) + Monday 08:00–09:00.
+    const sla = await businessPlan(group.id, "2026-12-03T15:00:00Z", "PT3H", { PT2H: "remind", PT7H: "supervisor" });
+    expect(sla.dueAt?.toISOString()).toBe("2026-12-04T09:00:00.000Z");
+    expect(sla.escalationPolicy?.levels.map((l) => l.at)).toEqual(["2026-12-04T08:00:00.000Z", "2026-12-07T08:00:00.000Z"]);
+    expect(sla.nextEscalationAt?.toISOString()).toBe("2026-12-04T08:00:00.000Z");
   });
 });

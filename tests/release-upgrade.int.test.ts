@@ -82,6 +82,8 @@ async function seedPreviousRelease(): Promise<void> {
       UPDATE "User" SET "supervisorId" = 'u_sam' WHERE "id" = 'u_maya';
       INSERT INTO "Group" ("id", "key", "name", "supervisorId") VALUES ('g_ap', 'finance-ap', 'Finance AP', 'u_sam');
       INSERT INTO "GroupMembership" ("userId", "groupId") VALUES ('u_maya', 'g_ap');
+      INSERT INTO "BusinessCalendar" ("groupId", "timeZone", "workingDays", "startMinute", "endMinute", "holidays", "updatedAt") VALUES
+        ('g_ap', 'Europe/Berlin', '{1,2,3,4,6}', 480, 990, '{2026-12-25}', now());
       INSERT INTO "ProcessDefinition" ("id", "key", "version", "name", "document", "startOn", "createdById", "createdByName") VALUES
         ('def_invoice', 'invoice-approval', 1, 'Invoice approval',
          '{"key":"invoice-approval","name":"Invoice approval","steps":[{"id":"review","kind":"human","title":"Approve {{invoiceNumber}}","candidateGroup":"finance-ap","next":{"approve":"done","reject":"done"}},{"id":"done","kind":"end"}]}',
@@ -148,7 +150,7 @@ describe(`upgrading a database of the previous release`, () => {
     await seedPreviousRelease();
     const before = await onServer(target, async (c) => {
       const counts: Record<string, number> = {};
-      for (const t of ["User", "Group", "GroupMembership", "ProcessDefinition", "ProcessInstance", "StepRun", "Task", "ApiToken", "WebhookEndpoint", "AuditEntry", "AuditCheckpoint"]) {
+      for (const t of ["User", "Group", "GroupMembership", "BusinessCalendar", "ProcessDefinition", "ProcessInstance", "StepRun", "Task", "ApiToken", "WebhookEndpoint", "AuditEntry", "AuditCheckpoint"]) {
         counts[t] = Number((await c.query(`SELECT count(*)::int AS n FROM "${t}"`)).rows[0].n);
       }
       return counts;
@@ -171,6 +173,10 @@ describe(`upgrading a database of the previous release`, () => {
       expect((open.nextEscalationAt as Date).toISOString()).toBe("2026-12-20T20:00:00.000Z");
       const inst = (await c.query(`SELECT "status"::text, "currentStepId", "variables" FROM "ProcessInstance" WHERE id = 'inst_1'`)).rows[0];
       expect(inst).toEqual({ status: "WAITING", currentStepId: "review", variables: { invoiceNumber: "INV-7", amount: 1200 } });
+      // 20261213100000: the calendar's one range on its working days becomes hours per weekday, unchanged.
+      const cal = (await c.query(`SELECT "timeZone", "hours", "holidays" FROM "BusinessCalendar" WHERE "groupId" = 'g_ap'`)).rows[0];
+      const range = [[480, 990]];
+      expect(cal).toEqual({ timeZone: "Europe/Berlin", hours: [range, range, range, range, [], range, []], holidays: ["2026-12-25"] });
       // 20261207100000: a token acts for the person who created it.
       expect((await c.query(`SELECT "ownerId" FROM "ApiToken" WHERE id = 'tok_erp'`)).rows[0].ownerId).toBe("u_priya");
       // 20261207120100: the webhook's fingerprint is filled; the plaintext stays until the worker encrypts it.

@@ -1,10 +1,10 @@
 "use client";
 
-import { useDeferredValue, useRef, useState, type FormEvent } from "react";
+import { useDeferredValue, useEffect, useId, useRef, useState, type FormEvent } from "react";
 import Link from "next/link";
 import { ArrowLeft, CalendarClock, UsersRound } from "lucide-react";
 import { groupPatchSchema, type GroupDetail, type GroupMembersPage } from "@/lib/people/schemas";
-import { calendarInputSchema, type CalendarDto } from "@/lib/sla/schemas";
+import { calendarInputSchema, fromMinute, toMinute, WEEKDAY_LABELS, WEEKDAYS, type CalendarDto, type Weekday } from "@/lib/sla/schemas";
 import { ROLE_LABELS } from "@/lib/identity/permissions";
 import { useAnnouncer } from "@/components/announcer";
 import { Badge } from "@/components/ui/badge";
@@ -253,16 +253,6 @@ function MembersSection({ group, disabled }: { group: GroupDetail; disabled: boo
   );
 }
 
-const WEEKDAYS = [
-  [1, "Mon"],
-  [2, "Tue"],
-  [3, "Wed"],
-  [4, "Thu"],
-  [5, "Fri"],
-  [6, "Sat"],
-  [7, "Sun"],
-] as const;
-
 function CalendarSection({ groupKey }: { groupKey: string }) {
   const calendar = useCalendar(groupKey);
   return (
@@ -278,25 +268,54 @@ function CalendarSection({ groupKey }: { groupKey: string }) {
   );
 }
 
-type CalendarErrors = Partial<Record<"timeZone" | "workingDays" | "start" | "end" | "holidays" | "form", string>>;
+type Hours = Record<Weekday, { start: string; end: string }[]>;
+const MAX_INTERVALS = 6;
+
+/** A new interval for a day: the hours of the nearest day above with hours, or after the day's last interval. */
+function nextInterval(hours: Hours, day: Weekday): { start: string; end: string }[] {
+  const own = hours[day];
+  const last = own[own.length - 1];
+  if (last) {
+    const start = Math.min(toMinute(last.end) + 60, 23 * 60);
+    return [...own, { start: fromMinute(start), end: fromMinute(Math.min(start + 4 * 60, 24 * 60)) }];
+  }
+  const above = WEEKDAYS.slice(0, WEEKDAYS.indexOf(day)).reverse().find((d) => hours[d].length > 0);
+  return above ? hours[above].map((iv) => ({ ...iv })) : [{ start: "09:00", end: "17:00" }];
+}
 
 function CalendarForm({ groupKey, calendar }: { groupKey: string; calendar: CalendarDto }) {
   const save = useSetCalendar(groupKey);
   const { announce } = useAnnouncer();
   const [timeZone, setTimeZone] = useState(calendar.timeZone);
-  const [days, setDays] = useState<number[]>(calendar.workingDays);
-  const [start, setStart] = useState(calendar.start);
-  const [end, setEnd] = useState(calendar.end);
+  const [hours, setHours] = useState<Hours>(() => ({ ...calendar.hours }));
   const [holidays, setHolidays] = useState(calendar.holidays.join("\n"));
-  const [errors, setErrors] = useState<CalendarErrors>({});
+  // Errors by field path: "timeZone", "hours.fri.1.end", "holidays", "form".
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  // The control to focus after the next render (an added interval, the day's add button after a removal, the first error).
+  const focusNext = useRef<string | null>(null);
   const [zones] = useState<string[]>(() => [...new Set(["UTC", ...(typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [])])]);
+  const idPrefix = useId();
+  const fieldId = (...parts: (string | number)[]) => `${idPrefix}-${parts.join("-")}`;
+
+  useEffect(() => {
+    if (!focusNext.current) return;
+    document.getElementById(focusNext.current)?.focus();
+    focusNext.current = null;
+  });
+
+  const setDay = (day: Weekday, intervals: { start: string; end: string }[]) => setHours((h) => ({ ...h, [day]: intervals }));
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    const parsed = calendarInputSchema.safeParse({ timeZone: timeZone.trim(), workingDays: days, start, end, holidays: listOf(holidays) });
+    const parsed = calendarInputSchema.safeParse({ timeZone: timeZone.trim(), hours, holidays: listOf(holidays) });
     if (!parsed.success) {
-      // "holidays.2" → the holidays field.
-      return setErrors(issuesToErrors<keyof CalendarErrors>(parsed.error.issues.map((i) => ({ ...i, path: i.path.slice(0, 1) }))));
+      const found: Record<string, string> = {};
+      // "holidays.2" → the holidays field; an interval's error stays on its own input.
+      for (const i of parsed.error.issues) found[i.path[0] === "holidays" ? "holidays" : i.path.join(".")] ??= i.message;
+      setErrors(found);
+      const first = parsed.error.issues[0]?.path;
+      if (first?.[0] === "hours" && first.length === 4) focusNext.current = fieldId(String(first[1]), Number(first[2]), String(first[3]));
+      return;
     }
     setErrors({});
     save.mutate(parsed.data, { onSuccess: () => announce("Saved the calendar"), onError: (err) => setErrors(formErrorsOf(err)) });
@@ -305,7 +324,7 @@ function CalendarForm({ groupKey, calendar }: { groupKey: string; calendar: Cale
   return (
     <form onSubmit={submit} noValidate className="space-y-4" data-testid="calendar-form">
       <p className="text-sm text-slate-600">
-        Deadlines and escalations that count business hours use this calendar, for tasks created from now on.
+        Deadlines, reminders and escalations that count business hours use this calendar, for tasks created from now on.
         {!calendar.custom && " Until you save it, the default applies."}
       </p>
       <Input label="Time zone" name="timeZone" list="calendar-time-zones" value={timeZone} onChange={(e) => setTimeZone(e.target.value)} error={errors.timeZone} hint="An IANA zone, e.g. Europe/Berlin." />
@@ -314,29 +333,81 @@ function CalendarForm({ groupKey, calendar }: { groupKey: string; calendar: Cale
           <option key={z} value={z} />
         ))}
       </datalist>
-      <fieldset>
-        <legend className="text-sm font-medium text-slate-800">Working days</legend>
-        <div className="mt-1 flex flex-wrap gap-3">
-          {WEEKDAYS.map(([n, label]) => (
-            <label key={n} className="flex items-center gap-1.5 text-sm text-slate-700">
-              <input
-                type="checkbox"
-                name="workingDays"
-                value={n}
-                checked={days.includes(n)}
-                onChange={(e) => setDays((d) => (e.target.checked ? [...d, n].sort() : d.filter((x) => x !== n)))}
-                className="size-4 rounded border-slate-300 accent-indigo-600"
-              />
-              {label}
-            </label>
-          ))}
+      <fieldset aria-describedby={errors.hours ? fieldId("hours-error") : fieldId("hours-hint")}>
+        <legend className="text-sm font-medium text-slate-800">Working hours</legend>
+        <p id={fieldId("hours-hint")} className="text-xs text-slate-500">
+          Each day may have several intervals, e.g. a lunch break. A day without hours is a day off.
+        </p>
+        <FieldError id={fieldId("hours-error")} error={errors.hours} />
+        <div className="mt-2 divide-y divide-slate-100" data-testid="calendar-hours">
+          {WEEKDAYS.map((day) => {
+            const label = WEEKDAY_LABELS[day];
+            const intervals = hours[day];
+            return (
+              <fieldset key={day} className="flex flex-col gap-2 py-2 sm:flex-row sm:items-start" data-day={day}>
+                <legend className="sr-only">{label}</legend>
+                <span aria-hidden className="w-24 shrink-0 pt-1.5 text-sm font-medium text-slate-700 sm:pt-7">
+                  {label}
+                </span>
+                <div className="min-w-0 flex-1 space-y-2">
+                  {intervals.length === 0 && <p className="pt-1.5 text-sm text-slate-500 sm:pt-7">Day off</p>}
+                  {intervals.map((iv, i) => {
+                    const path = `hours.${day}.${i}`;
+                    return (
+                      <div key={i} className="flex flex-wrap items-start gap-2">
+                        <Input
+                          id={fieldId(day, i, "start")}
+                          className="w-32"
+                          type="time"
+                          label={<>From<span className="sr-only"> ({label}, interval {i + 1})</span></>}
+                          value={iv.start}
+                          onChange={(e) => setDay(day, intervals.map((x, k) => (k === i ? { ...x, start: e.target.value } : x)))}
+                          error={errors[`${path}.start`]}
+                        />
+                        <Input
+                          id={fieldId(day, i, "end")}
+                          className="w-32"
+                          type="time"
+                          label={<>To<span className="sr-only"> ({label}, interval {i + 1})</span></>}
+                          value={iv.end === "24:00" ? "23:59" : iv.end}
+                          onChange={(e) => setDay(day, intervals.map((x, k) => (k === i ? { ...x, end: e.target.value } : x)))}
+                          error={errors[`${path}.end`] ?? errors[path]}
+                        />
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          className="sm:mt-6"
+                          onClick={() => {
+                            setDay(day, intervals.filter((_, k) => k !== i));
+                            focusNext.current = fieldId(day, "add");
+                          }}
+                        >
+                          Remove<span className="sr-only"> {iv.start}–{iv.end} on {label}</span>
+                        </Button>
+                      </div>
+                    );
+                  })}
+                  <FieldError error={errors[`hours.${day}`]} />
+                  {intervals.length < MAX_INTERVALS && (
+                    <Button
+                      id={fieldId(day, "add")}
+                      size="sm"
+                      variant="secondary"
+                      onClick={() => {
+                        setDay(day, nextInterval(hours, day));
+                        focusNext.current = fieldId(day, intervals.length, "start");
+                      }}
+                    >
+                      {intervals.length ? "Add interval" : "Add hours"}
+                      <span className="sr-only"> on {label}</span>
+                    </Button>
+                  )}
+                </div>
+              </fieldset>
+            );
+          })}
         </div>
-        <FieldError error={errors.workingDays} />
       </fieldset>
-      <div className="grid grid-cols-2 gap-3">
-        <Input label="Work starts" name="start" type="time" value={start} onChange={(e) => setStart(e.target.value)} error={errors.start} />
-        <Input label="Work ends" name="end" type="time" value={end} onChange={(e) => setEnd(e.target.value)} error={errors.end} />
-      </div>
       <Textarea label="Holidays" name="holidays" rows={3} hint="One date a line (YYYY-MM-DD), in the calendar's time zone." value={holidays} onChange={(e) => setHolidays(e.target.value)} error={errors.holidays} />
       <FormError error={errors.form} />
       <Button type="submit" variant="primary" loading={save.isPending}>

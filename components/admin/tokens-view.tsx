@@ -50,8 +50,16 @@ const COLUMNS: DataColumn<TokenDto>[] = [
     cell: ({ row: { original: t } }) =>
       t.owner ? (
         <>
-          <div>{t.owner.name}</div>
+          <div>
+            {t.owner.name} {!t.owner.active && <Badge tone="danger">Deactivated</Badge>}
+          </div>
           {t.owner.kind === "SERVICE" && <div className="text-xs text-slate-500">service account</div>}
+          {t.owner.outOfOffice && (
+            <div className="text-xs text-amber-800" data-testid="token-owner-away">
+              Out of office{t.owner.outOfOffice.until ? ` until ${day(t.owner.outOfOffice.until)}` : ""}
+              {t.owner.outOfOffice.delegate ? ` · delegate ${t.owner.outOfOffice.delegate}` : ""} — still acts for them
+            </div>
+          )}
         </>
       ) : (
         <span className="text-slate-500">Nobody (refused)</span>

@@ -4,10 +4,11 @@ import { useState, type FormEvent } from "react";
 import { KeyRound, ShieldCheck, TriangleAlert, Users } from "lucide-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ROLES, type RoleName } from "@/lib/identity/permissions";
-import { confirmTotpSchema, type SignInPolicyDto, type TotpConfirmedDto, type TotpEnrolmentDto, type TotpStatusDto } from "@/lib/account/schemas";
-import { api, formErrorsOf } from "@/components/data/api";
+import { confirmTotpSchema, type SignInPolicyDto, type SignInPolicyInput, type TotpConfirmedDto, type TotpEnrolmentDto, type TotpStatusDto } from "@/lib/account/schemas";
+import { api, ApiError, formErrorsOf } from "@/components/data/api";
 import { useAnnouncer } from "@/components/announcer";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { FormError, issuesToErrors } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { LoadError } from "@/components/ui/load-error";
@@ -194,24 +195,31 @@ function PolicySection() {
   const policy = useQuery({ queryKey: ["sign-in-policy"], queryFn: ({ signal }) => api<SignInPolicyDto>(POLICY, { signal }) });
   const [draft, setDraft] = useState<RoleName[] | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // The server's 409 CONFIRMATION_REQUIRED: the change covers me and I have no second factor (ADR 053).
+  const [confirming, setConfirming] = useState<{ withoutSecondFactor: number } | null>(null);
   const save = useMutation({
-    mutationFn: (roles: RoleName[]) => api<SignInPolicyDto>(POLICY, { method: "PUT", body: { mfaRequiredRoles: roles } }),
+    mutationFn: (body: SignInPolicyInput) => api<SignInPolicyDto>(POLICY, { method: "PUT", body }),
     onSuccess: (dto) => {
       qc.setQueryData(["sign-in-policy"], dto);
       void qc.invalidateQueries({ queryKey: totpKey });
       setDraft(null);
       announce("Sign-in policy saved.");
+      // My own session is fenced from now on: the page load takes me to the set-up.
+      if (dto.enrolmentRequired && dto.enrolAt) window.location.assign(dto.enrolAt);
     },
-    onError: (e) => setError(formErrorsOf(e).form ?? "Not saved."),
   });
   const roles = draft ?? policy.data?.mfaRequiredRoles ?? [];
   const toggle = (r: RoleName, on: boolean) => setDraft(on ? [...roles, r] : roles.filter((x) => x !== r));
+  const pending = policy.data?.withoutSecondFactor ?? 0;
   return (
     <section aria-labelledby="policy" className="rounded-xl bg-white p-5 shadow-xs ring-1 ring-slate-200 sm:p-6">
       <h2 id="policy" className="flex items-center gap-2 text-base font-semibold text-slate-900">
         <Users aria-hidden className="size-4 text-slate-500" /> Require two-step sign-in
       </h2>
-      <p className="mt-1 text-sm text-slate-600">People in the chosen roles who sign in with a password must use a second factor; those without one set it up at their next sign-in.</p>
+      <p className="mt-1 text-sm text-slate-600">
+        People in the chosen roles who sign in with a password must use a second factor; those without one are sent to set it up. People who sign in with single
+        sign-on are asked by your identity provider instead.
+      </p>
       {policy.isPending && <Skeleton className="mt-4 h-16" />}
       {policy.isError && <LoadError what="the sign-in policy" error={policy.error} onRetry={() => policy.refetch()} retrying={policy.isFetching} />}
       {policy.data && (
@@ -221,7 +229,16 @@ function PolicySection() {
           onSubmit={(e) => {
             e.preventDefault();
             setError(null);
-            save.mutate(roles);
+            save.mutate(
+              { mfaRequiredRoles: roles },
+              {
+                onError: (err) => {
+                  if (err instanceof ApiError && err.code === "CONFIRMATION_REQUIRED") {
+                    setConfirming({ withoutSecondFactor: Number(err.problem.withoutSecondFactor ?? 0) });
+                  } else setError(formErrorsOf(err).form ?? "Not saved.");
+                },
+              },
+            );
           }}
         >
           <fieldset className="flex flex-wrap gap-x-5 gap-y-2">
@@ -233,17 +250,37 @@ function PolicySection() {
               </label>
             ))}
           </fieldset>
+          {draft === null && policy.data.mfaRequiredRoles.length > 0 && (
+            <p className="text-sm text-slate-600" data-testid="policy-pending">
+              {pending === 0 ? "Everyone it covers has a second factor." : `${pending} ${pending === 1 ? "person it covers has" : "people it covers have"} no second factor yet and will be asked to set one up.`}
+            </p>
+          )}
           <div className="flex flex-wrap gap-2">
             <Button type="button" size="sm" variant="secondary" onClick={() => setDraft([...ROLES])}>
               Everyone
             </Button>
-            <Button type="submit" size="sm" variant="primary" loading={save.isPending} disabled={draft === null}>
+            <Button type="submit" size="sm" variant="primary" loading={save.isPending && !confirming} disabled={draft === null}>
               Save policy
             </Button>
           </div>
           <FormError error={error} />
         </form>
       )}
+      <ConfirmDialog
+        open={confirming !== null}
+        onClose={() => setConfirming(null)}
+        title="Require two-step sign-in of yourself?"
+        consequence={
+          <>
+            You have no second factor yet. As soon as the policy is saved you will be taken to set one up with an authenticator app, and Baton shows you nothing else
+            until you have.
+            {confirming && confirming.withoutSecondFactor > 1 && ` ${confirming.withoutSecondFactor - 1} other ${confirming.withoutSecondFactor === 2 ? "person is" : "people are"} in the same position.`}
+          </>
+        }
+        confirmLabel="Save and set mine up"
+        variant="primary"
+        onConfirm={() => save.mutateAsync({ mfaRequiredRoles: roles, confirm: true })}
+      />
     </section>
   );
 }

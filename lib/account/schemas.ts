@@ -63,5 +63,21 @@ export const disableTotpSchema = z.object({
 export const signInPolicySchema = z.object({
   /** The roles whose people must use a second factor with password sign-in; every role: everyone. */
   mfaRequiredRoles: z.array(roleSchema).max(ROLES.length),
+  /**
+   * Go ahead although the change covers you and you have no second factor: your session is sent to
+   * set one up at once (ADR 053). Without it such a change is refused with 409 CONFIRMATION_REQUIRED.
+   */
+  confirm: z.boolean().optional(),
 });
-export type SignInPolicyDto = z.infer<typeof signInPolicySchema>;
+export type SignInPolicyInput = z.input<typeof signInPolicySchema>;
+
+export const signInPolicyDtoSchema = z.object({
+  mfaRequiredRoles: z.array(roleSchema),
+  /** Active people the policy covers who sign in with a password and have no second factor yet: each is sent to set one up. */
+  withoutSecondFactor: z.number().int(),
+  /** The caller is one of them: their session reaches only the enrolment until the factor is on. */
+  enrolmentRequired: z.boolean(),
+  /** Where to set it up, when enrolmentRequired. */
+  enrolAt: z.string().nullable(),
+});
+export type SignInPolicyDto = z.infer<typeof signInPolicyDtoSchema>;

@@ -38,7 +38,20 @@ export const tokenDtoSchema = z.object({
   createdAt: z.string(),
   createdBy: z.string().nullable(),
   /** The person or service account whose rights the token acts with. */
-  owner: z.object({ id: z.string(), name: z.string(), kind: z.enum(["PERSON", "SERVICE"]) }).nullable(),
+  owner: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      kind: z.enum(["PERSON", "SERVICE"]),
+      /** False once deactivated: the token is revoked then and stays so (ADR 031, 053). */
+      active: z.boolean(),
+      /**
+       * The owner is out of office now (ADR 053): the token keeps working for them, with their own
+       * rights, never their delegate's; shown so that use during an absence stands out.
+       */
+      outOfOffice: z.object({ until: z.string().nullable(), delegate: z.string().nullable() }).nullable(),
+    })
+    .nullable(),
   expiresAt: z.string().nullable(),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),

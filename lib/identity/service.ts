@@ -152,7 +152,24 @@ function tokenActorOf(row: TokenRow, meta: Partial<Actor>): Actor | null {
   return actor;
 }
 
-type TokenOwnerRow = { id: string; name: string; kind: "PERSON" | "SERVICE" } | null;
+type TokenOwnerRow = {
+  id: string;
+  name: string;
+  kind: "PERSON" | "SERVICE";
+  active?: boolean;
+  outOfOfficeFrom?: Date | null;
+  outOfOfficeUntil?: Date | null;
+  delegate?: { name: string } | null;
+} | null;
+
+/** The owner's absence now (from ≤ now < until, either end open), as the token list shows it. */
+function ownerAway(o: NonNullable<TokenOwnerRow>, now = new Date()): NonNullable<TokenDto["owner"]>["outOfOffice"] {
+  const from = o.outOfOfficeFrom ?? null;
+  const until = o.outOfOfficeUntil ?? null;
+  if (!from && !until) return null;
+  if ((from && from > now) || (until && until <= now)) return null;
+  return { until: until?.toISOString() ?? null, delegate: o.delegate?.name ?? null };
+}
 
 function toTokenDto(t: {
   id: string;
@@ -176,7 +193,7 @@ function toTokenDto(t: {
     scopes: t.scopes,
     createdAt: t.createdAt.toISOString(),
     createdBy: t.createdBy?.name ?? null,
-    owner: t.owner ? { id: t.owner.id, name: t.owner.name, kind: t.owner.kind } : null,
+    owner: t.owner ? { id: t.owner.id, name: t.owner.name, kind: t.owner.kind, active: t.owner.active ?? true, outOfOffice: ownerAway(t.owner) } : null,
     expiresAt: t.expiresAt?.toISOString() ?? null,
     lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
     revokedAt: t.revokedAt?.toISOString() ?? null,
@@ -184,7 +201,10 @@ function toTokenDto(t: {
   };
 }
 
-const TOKEN_INCLUDE = { createdBy: { select: { name: true } }, owner: { select: { id: true, name: true, kind: true } } } as const;
+const TOKEN_INCLUDE = {
+  createdBy: { select: { name: true } },
+  owner: { select: { id: true, name: true, kind: true, active: true, outOfOfficeFrom: true, outOfOfficeUntil: true, delegate: { select: { name: true } } } },
+} as const;
 
 /**
  * Whom a new token acts for (ADR 021): the caller themself by default; a service account when

@@ -1,5 +1,5 @@
 import { parseDurationMs } from "../duration";
-import { addWorkingTime, durationToWorkingMs, type Calendar } from "./calendar";
+import { addWorkingDuration, type Calendar } from "./calendar";
 import { escalationPlanSchema, type EscalationPlan, type EscalationPolicy } from "./schemas";
 
 // From a declared policy to the plan stored on a task, and from the plan to the instant each
@@ -20,7 +20,7 @@ export function addDuration(start: Date, duration: string, clock: SlaClock): Dat
   const m = PARTS_RE.exec(duration)!;
   const [, w, d, h, min, s] = m.map((x) => (x === undefined ? 0 : Number(x)));
   const timeMs = ((h! * 60 + min!) * 60 + s!) * 1000;
-  return addWorkingTime(start, durationToWorkingMs({ weeks: w!, days: d!, ms: timeMs }, clock.calendar), clock.calendar);
+  return addWorkingDuration(start, { weeks: w!, days: d!, ms: timeMs }, clock.calendar);
 }
 
 export function buildPlan(policy: EscalationPolicy, start: Date, clock: SlaClock, calendarGroupId: string | null): EscalationPlan {

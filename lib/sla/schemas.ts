@@ -90,18 +90,63 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
+/** The weekdays of a calendar's hours, Monday first (the keys of the API and the form). */
+export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+export const WEEKDAY_LABELS: Record<Weekday, string> = { mon: "Monday", tue: "Tuesday", wed: "Wednesday", thu: "Thursday", fri: "Friday", sat: "Saturday", sun: "Sunday" };
+
+/** One working interval of a day, [start, end) in local time; 24:00 ends a day worked to midnight. */
+export const workingIntervalSchema = z
+  .object({ start: hhmm, end: hhmm })
+  .strict()
+  .refine((i) => toMinute(i.start) < toMinute(i.end), { message: "must end after it starts", path: ["end"] });
+
+/** A day's intervals: any order on the way in, none overlapping; none is a day off. */
+const dayHoursSchema = z
+  .array(workingIntervalSchema)
+  .max(6, "at most 6 intervals a day")
+  .default([])
+  .superRefine((intervals, ctx) => {
+    const order = intervals.map((iv, index) => ({ index, s: toMinute(iv.start), e: toMinute(iv.end) })).sort((a, b) => a.s - b.s || a.e - b.e);
+    // Against the interval reaching furthest so far: 08:00–17:00 also overlaps 11:00–12:00 after 09:00–10:00.
+    let reach = order[0];
+    for (const cur of order.slice(1)) {
+      if (reach && cur.s < reach.e) ctx.addIssue({ code: "custom", path: [cur.index, "start"], message: `overlaps ${fromMinute(reach.s)}–${fromMinute(reach.e)}` });
+      if (!reach || cur.e > reach.e) reach = cur;
+    }
+  });
+
+/** Working hours per weekday; a day left out is a day off. */
+export const weeklyHoursSchema = z
+  .object(Object.fromEntries(WEEKDAYS.map((d) => [d, dayHoursSchema])) as Record<Weekday, typeof dayHoursSchema>)
+  .strict()
+  .refine((h) => WEEKDAYS.some((d) => (h[d] ?? []).length > 0), { message: "give at least one day working hours" });
+export type WeeklyHours = z.infer<typeof weeklyHoursSchema>;
+
 export const calendarInputSchema = z
   .object({
     timeZone: z.string().min(1).max(64).refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin"),
-    /** ISO weekdays worked: 1 = Monday … 7 = Sunday. */
-    workingDays: z.array(z.number().int().min(1).max(7)).min(1, "name at least one working day").max(7),
-    start: hhmm,
-    end: hhmm,
+    /** Working hours per weekday, e.g. { "mon": [{ "start": "08:00", "end": "12:00" }, { "start": "13:00", "end": "17:00" }], "fri": [{ "start": "08:00", "end": "13:00" }] }. */
+    hours: weeklyHoursSchema.optional(),
+    /** Shorthand instead of `hours`: the same `start`–`end` on each of these ISO weekdays (1 = Monday … 7 = Sunday). */
+    workingDays: z.array(z.number().int().min(1).max(7)).min(1, "name at least one working day").max(7).optional(),
+    start: hhmm.optional(),
+    end: hhmm.optional(),
     /** Local dates not worked. */
     holidays: z.array(z.iso.date({ error: "must be a date YYYY-MM-DD" })).max(400).default([]),
   })
   .strict()
-  .refine((c) => toMinute(c.start) < toMinute(c.end), { message: "end must be after start", path: ["end"] });
+  .superRefine((c, ctx) => {
+    const shorthand = c.workingDays !== undefined || c.start !== undefined || c.end !== undefined;
+    if (c.hours && shorthand) {
+      ctx.addIssue({ code: "custom", path: ["hours"], message: "give either hours, or workingDays with start and end, not both" });
+      return;
+    }
+    if (c.hours) return;
+    if (!shorthand) return void ctx.addIssue({ code: "custom", path: ["hours"], message: "give the working hours of each day" });
+    for (const k of ["workingDays", "start", "end"] as const) if (c[k] === undefined) ctx.addIssue({ code: "custom", path: [k], message: "required with the shorthand" });
+    if (c.start !== undefined && c.end !== undefined && toMinute(c.start) >= toMinute(c.end)) ctx.addIssue({ code: "custom", path: ["end"], message: "end must be after start" });
+  });
 
 export type CalendarInput = z.input<typeof calendarInputSchema>;
 
@@ -113,12 +158,37 @@ export function fromMinute(min: number): string {
   return `${String(Math.floor(min / 60)).padStart(2, "0")}:${String(min % 60).padStart(2, "0")}`;
 }
 
+/** Intervals as stored (minutes, Monday first), sorted, touching ones merged, from a validated input. */
+export function hoursToMinutes(input: { hours?: WeeklyHours; workingDays?: number[]; start?: string; end?: string }): [number, number][][] {
+  const days = WEEKDAYS.map((d, i) => {
+    if (input.hours) return (input.hours[d] ?? []).map((iv) => [toMinute(iv.start), toMinute(iv.end)] as [number, number]);
+    return input.workingDays?.includes(i + 1) ? [[toMinute(input.start!), toMinute(input.end!)] as [number, number]] : [];
+  });
+  return days.map((day) => {
+    const merged: [number, number][] = [];
+    for (const [s, e] of [...day].sort((a, b) => a[0] - b[0])) {
+      const last = merged[merged.length - 1];
+      if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+      else merged.push([s, e]);
+    }
+    return merged;
+  });
+}
+
+/** Stored minutes as the API's weekly hours (every weekday present, [] for a day off). */
+export function minutesToHours(hours: readonly (readonly (readonly [number, number])[])[]): Required<WeeklyHours> {
+  return Object.fromEntries(WEEKDAYS.map((d, i) => [d, (hours[i] ?? []).map(([s, e]) => ({ start: fromMinute(s), end: fromMinute(e) }))])) as Required<WeeklyHours>;
+}
+
+const intervalDtoSchema = z.object({ start: z.string(), end: z.string() });
+
 export const calendarDtoSchema = z.object({
   group: z.object({ id: z.string(), key: z.string(), name: z.string() }),
   timeZone: z.string(),
+  /** Every weekday, Monday first; [] is a day off. */
+  hours: z.object(Object.fromEntries(WEEKDAYS.map((d) => [d, z.array(intervalDtoSchema)])) as Record<Weekday, z.ZodArray<typeof intervalDtoSchema>>),
+  /** ISO weekdays with working hours (1 = Monday … 7 = Sunday). */
   workingDays: z.array(z.number().int()),
-  start: z.string(),
-  end: z.string(),
   holidays: z.array(z.string()),
   /** False while the group has no calendar of its own (the default is shown). */
   custom: z.boolean(),

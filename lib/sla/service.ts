@@ -2,12 +2,12 @@ import { db, sql, transaction, type Prisma, type Tx } from "../db";
 import { AppError, fromZodError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
 import { QUEUES } from "../queues";
-import { defaultCalendar, type Calendar } from "./calendar";
+import { defaultCalendar, workingDaysOf, type Calendar, type Interval } from "./calendar";
 import { addDuration, buildPlan, escalationJobId, levelDueAt, parsePlan, type SlaClock } from "./plan";
 import {
   calendarInputSchema,
-  fromMinute,
-  toMinute,
+  hoursToMinutes,
+  minutesToHours,
   type CalendarDto,
   type EscalationDto,
   type EscalationPlan,
@@ -21,13 +21,13 @@ import {
 /** A group's calendar (its own row, else Monday-Friday 09:00-17:00 in the group's time zone). */
 async function calendarOf(tx: Tx, groupId: string | null): Promise<Calendar> {
   if (!groupId) return defaultCalendar();
-  const [group] = await tx.query<{ groupTimeZone: string; timeZone: string | null; workingDays: number[]; startMinute: number; endMinute: number; holidays: string[] }>(
-    sql`SELECT g."timeZone" AS "groupTimeZone", c."timeZone", c."workingDays", c."startMinute", c."endMinute", c."holidays"
+  const [group] = await tx.query<{ groupTimeZone: string; timeZone: string | null; hours: Interval[][] | null; holidays: string[] | null }>(
+    sql`SELECT g."timeZone" AS "groupTimeZone", c."timeZone", c."hours", c."holidays"
           FROM "Group" g LEFT JOIN "BusinessCalendar" c ON c."groupId" = g."id" WHERE g."id" = ${groupId}`,
   );
   if (!group) return defaultCalendar();
-  return group.timeZone !== null
-    ? { timeZone: group.timeZone, workingDays: group.workingDays, startMinute: group.startMinute, endMinute: group.endMinute, holidays: group.holidays }
+  return group.timeZone !== null && group.hours
+    ? { timeZone: group.timeZone, hours: group.hours, holidays: group.holidays ?? [] }
     : defaultCalendar(group.groupTimeZone);
 }
 
@@ -196,17 +196,22 @@ async function groupByKey(key: string) {
 
 function toCalendarDto(group: Awaited<ReturnType<typeof groupByKey>>): CalendarDto {
   const c = group.calendar;
-  const cal = c ?? { ...defaultCalendar(group.timeZone), updatedAt: null };
+  const cal: Calendar = c ? { timeZone: c.timeZone, hours: c.hours as unknown as Interval[][], holidays: c.holidays } : defaultCalendar(group.timeZone);
   return {
     group: { id: group.id, key: group.key, name: group.name },
     timeZone: cal.timeZone,
-    workingDays: [...cal.workingDays].sort(),
-    start: fromMinute(cal.startMinute),
-    end: fromMinute(cal.endMinute),
+    hours: minutesToHours(cal.hours),
+    workingDays: workingDaysOf(cal.hours),
     holidays: cal.holidays,
     custom: c !== null,
     updatedAt: c?.updatedAt.toISOString() ?? null,
   };
+}
+
+/** What the audit keeps of a calendar: the time zone, each day's hours and the holidays. */
+function calendarAudit(dto: Pick<CalendarDto, "timeZone" | "hours" | "holidays">) {
+  const hours = Object.fromEntries(Object.entries(dto.hours).map(([day, intervals]) => [day, intervals.map((i) => `${i.start}-${i.end}`)]));
+  return { timeZone: dto.timeZone, hours, holidays: dto.holidays };
 }
 
 export async function getCalendar(actor: Actor, key: string): Promise<CalendarDto> {
@@ -220,7 +225,10 @@ export async function listCalendars(actor: Actor): Promise<{ data: CalendarDto[]
   return { data: groups.map(toCalendarDto) };
 }
 
-/** Sets a group's working time (admins: processes:manage). Applies to tasks created from now on. */
+/**
+ * Sets a group's working time (admins: processes:manage): hours per weekday, or the shorthand of
+ * one range on chosen weekdays. Applies to tasks created from now on; audited with before/after.
+ */
 export async function setCalendar(actor: Actor, key: string, input: unknown): Promise<CalendarDto> {
   requirePermission(actor, "processes:manage");
   const parsed = calendarInputSchema.safeParse(input);
@@ -228,24 +236,19 @@ export async function setCalendar(actor: Actor, key: string, input: unknown): Pr
   const data = parsed.data;
   const group = await groupByKey(key);
   const before = toCalendarDto(group);
-  const row = {
-    timeZone: data.timeZone,
-    workingDays: [...new Set(data.workingDays)].sort(),
-    startMinute: toMinute(data.start),
-    endMinute: toMinute(data.end),
-    holidays: [...new Set(data.holidays)].sort(),
-  };
+  const hours = hoursToMinutes(data);
+  const holidays = [...new Set(data.holidays)].sort();
   await transaction(async (tx) => {
-    await tx.write(sql`INSERT INTO "BusinessCalendar" ("groupId", "timeZone", "workingDays", "startMinute", "endMinute", "holidays", "updatedAt")
-      VALUES (${group.id}, ${row.timeZone}, ${row.workingDays}::int[], ${row.startMinute}::int, ${row.endMinute}::int, ${row.holidays}::text[], (now() AT TIME ZONE 'UTC'))
-      ON CONFLICT ("groupId") DO UPDATE SET "timeZone" = EXCLUDED."timeZone", "workingDays" = EXCLUDED."workingDays", "startMinute" = EXCLUDED."startMinute",
-        "endMinute" = EXCLUDED."endMinute", "holidays" = EXCLUDED."holidays", "updatedAt" = EXCLUDED."updatedAt"`);
+    await tx.write(sql`INSERT INTO "BusinessCalendar" ("groupId", "timeZone", "hours", "holidays", "updatedAt")
+      VALUES (${group.id}, ${data.timeZone}, ${JSON.stringify(hours)}::jsonb, ${holidays}::text[], (now() AT TIME ZONE 'UTC'))
+      ON CONFLICT ("groupId") DO UPDATE SET "timeZone" = EXCLUDED."timeZone", "hours" = EXCLUDED."hours",
+        "holidays" = EXCLUDED."holidays", "updatedAt" = EXCLUDED."updatedAt"`);
     tx.audit(actor, {
       action: "calendar.updated",
       subjectType: "group",
       subjectId: group.id,
-      before: { timeZone: before.timeZone, workingDays: before.workingDays, start: before.start, end: before.end, holidays: before.holidays, custom: before.custom },
-      after: { timeZone: row.timeZone, workingDays: row.workingDays, start: data.start, end: data.end, holidays: row.holidays },
+      before: { ...calendarAudit(before), custom: before.custom },
+      after: calendarAudit({ timeZone: data.timeZone, hours: minutesToHours(hours), holidays }),
     });
   }, { batched: true });
   return toCalendarDto(await groupByKey(key));
