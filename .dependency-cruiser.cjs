@@ -52,7 +52,7 @@ const ALLOWED = {
   notifications: ["db", "env", "errors", "identity", "live", "logger", "processes", "queues", "references", "sla"],
   // secrets: webhook signing secrets are encrypted with the named secrets' cipher and key (review L5).
   webhooks: ["db", "env", "errors", "identity", "notifications", "outbound", "queues", "references", "secrets"],
-  engine: ["db", "duration", "env", "errors", "fields", "identity", "logger", "metrics", "outbound", "paths", "processes", "queues", "redis", "references", "rules", "secrets", "tasks"],
+  engine: ["db", "duration", "env", "errors", "fields", "identity", "live", "logger", "metrics", "outbound", "paths", "processes", "queues", "redis", "references", "rules", "secrets", "tasks"],
   events: ["db", "engine", "errors", "identity", "processes", "queues"],
   kpi: ["db", "errors", "fields", "identity", "logger", "processes"],
   // queues: moving my open work to my delegate tells them (the "assigned to you" notification).

@@ -12,6 +12,8 @@ import { listCatalogue, listMyRequests, submitRequest, withdrawRequest } from "@
 import { invoiceRoutingTable } from "@/lib/rules/examples/invoice-routing";
 import { modelToDmnXml } from "@/lib/rules/serialize";
 import { publishDecisionTable, uploadDmn } from "@/lib/rules/service";
+import { redis } from "@/lib/redis";
+import { liveChannel } from "@/lib/live/publish";
 import { appError, db, makeTeam, startEngineWorker, uid, waitFor, type Team } from "./helpers";
 
 let team: Team;
@@ -99,6 +101,10 @@ describe("requests", () => {
     expect((await mine(rita, filed.id)).waitingOn[0]!.question).toBeNull();
 
     // Bob approves a smaller amount through the step's form; the decision routes on it.
+    const listener = redis().duplicate();
+    const heard: { event: { type: string }; audience: { userIds: string[] } }[] = [];
+    listener.on("message", (_channel: string, message: string) => heard.push(JSON.parse(message)));
+    await listener.subscribe(liveChannel());
     await decideTask(team.as.bob, task.id, { outcome: "approve", form: { approvedAmount: "99" } });
     const done = await waitFor("the request to complete", async () => {
       const r = await mine(rita, filed.id);
@@ -106,6 +112,10 @@ describe("requests", () => {
     });
     const vars = (await getInstance(team.as.admin, filed.id)).variables;
     expect(vars).toMatchObject({ refund: { approved: 99 }, lane: "small", customer: "Contoso", amount: 120.5 });
+    // The requester's My requests hears that the request ended (not only that its task was decided).
+    await waitFor("the request.changed event", async () => heard.some((m) => m.event.type === "request.changed"));
+    expect(heard.find((m) => m.event.type === "request.changed")!.audience.userIds).toEqual([team.users.outsider.id]);
+    await listener.quit();
     expect(done.timeline.map((t) => t.kind)).toEqual(["submitted", "step", "question", "answer", "decision", "ended"]);
     expect(done.timeline.find((t) => t.kind === "decision")).toMatchObject({ by: "Bob", text: "Refund for Contoso: approved" });
     expect(done.can.withdraw).toBe(false);

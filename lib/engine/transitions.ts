@@ -1,6 +1,7 @@
 import { sql, type Changes, type Row, type Tx } from "../db";
 import { isPersonPrincipal, principalId, workerActor, type Actor } from "../identity/actor";
 import { changeTask, LostRace } from "../tasks";
+import { publishRequestEvent } from "../live/publish";
 import { compensationOf, stepById } from "../processes/definition";
 import type { Variables } from "../paths";
 import type { ParallelStep, ProcessDocument } from "../processes/schemas";
@@ -273,6 +274,7 @@ export async function advanceInTx(
         after: { stepId: nextStep.id, stepRunId: endRunId, status: "COMPLETED", next: null },
       });
     }
+    tx.afterCommit(() => publishRequestEvent(inst.startedById));
     tx.audit(e.actor, {
       ...instanceBase(inst.id),
       action: "instance.completed",
@@ -427,6 +429,7 @@ async function failRunInTx(
     error,
     currentStepId: run.stepId,
   });
+  tx.afterCommit(() => publishRequestEvent(inst.startedById));
   tx.audit(e.actor, {
     ...instanceBase(inst.id),
     action: "instance.failed",
@@ -541,6 +544,7 @@ export async function nextCompensationInTx(tx: Tx, e: EngineCtx, inst: InstanceR
     return;
   }
   await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["COMPENSATING"] }, { status: "COMPENSATED", endedAt: new Date() });
+  tx.afterCommit(() => publishRequestEvent(inst.startedById));
   tx.audit(e.actor, { ...instanceBase(inst.id), action: "instance.compensated", before: { status: "COMPENSATING" }, after: { status: "COMPENSATED" } });
 }
 
@@ -555,6 +559,7 @@ async function afterCompensationRunInTx(tx: Tx, e: EngineCtx, inst: InstanceRef,
   }
   const error = `Compensation "${run.stepId}" failed: ${outcome.error ?? "error"}`;
   await updateInstanceIf(tx, { id: inst.id, version: inst.version, statuses: ["COMPENSATING"] }, { status: "FAILED", endedAt: new Date(), error, currentStepId: run.stepId });
+  tx.afterCommit(() => publishRequestEvent(inst.startedById));
   tx.audit(e.actor, { ...instanceBase(inst.id), action: "instance.failed", before: { status: "COMPENSATING" }, after: { status: "FAILED", lastStep: run.stepId, error }, reason: error });
   return { nextStepRunId: null };
 }

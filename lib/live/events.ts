@@ -20,6 +20,9 @@ const LIVE_EVENT_TYPES = [
   // An escalation level fired (reminder, new owner, automatic decision or failure).
   "task.escalated",
   "notification.created",
+  // A request (an instance someone started) ended: completed, failed or compensated. Its
+  // requester's My requests refetches; sent to the requester only (taskId is null).
+  "request.changed",
   // Someone opened or closed a task (lib/live/presence.ts): refetch its viewers, nothing else.
   "task.presence",
 ] as const;

@@ -45,3 +45,9 @@ export function publishNotificationEvent(userIds: string[], taskId: string | nul
   if (userIds.length === 0) return;
   publishLive({ event: { type: "notification.created", taskId, version: null }, audience: { userIds, groupIds: [] } });
 }
+
+/** An instance its requester follows under My requests has ended (completed, failed, compensated). */
+export function publishRequestEvent(requesterId: string | null | undefined): void {
+  if (!requesterId) return;
+  publishLive({ event: { type: "request.changed", taskId: null, version: null }, audience: { userIds: [requesterId], groupIds: [] } });
+}
