@@ -12,6 +12,7 @@ import { listCatalogue, listMyRequests, submitRequest, withdrawRequest } from "@
 import { invoiceRoutingTable } from "@/lib/rules/examples/invoice-routing";
 import { modelToDmnXml } from "@/lib/rules/serialize";
 import { publishDecisionTable, uploadDmn } from "@/lib/rules/service";
+import type { Redis } from "ioredis";
 import { redis } from "@/lib/redis";
 import { liveChannel } from "@/lib/live/publish";
 import { appError, db, makeTeam, startEngineWorker, uid, waitFor, type Team } from "./helpers";
@@ -101,7 +102,8 @@ describe("requests", () => {
     expect((await mine(rita, filed.id)).waitingOn[0]!.question).toBeNull();
 
     // Bob approves a smaller amount through the step's form; the decision routes on it.
-    const listener = redis().duplicate();
+    // A single Redis in the tests (lib/redis.ts builds a Cluster only with REDIS_CLUSTER_NODES).
+    const listener = (redis() as Redis).duplicate();
     const heard: { event: { type: string }; audience: { userIds: string[] } }[] = [];
     listener.on("message", (_channel: string, message: string) => heard.push(JSON.parse(message)));
     await listener.subscribe(liveChannel());
