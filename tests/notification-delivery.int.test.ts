@@ -26,7 +26,7 @@ const { reassignTask } = await import("@/lib/tasks");
 const { listNotifications } = await import("@/lib/notifications/service");
 const { getPreferences, updatePreferences } = await import("@/lib/notifications/preferences");
 const { sendNotificationEmail } = await import("@/lib/notifications/email");
-const { createWebhook, listDeliveries, redeliver, updateWebhook } = await import("@/lib/webhooks/service");
+const { createWebhook, deleteWebhook, endpointsSubscribedTo, listDeliveries, redeliver, updateWebhook } = await import("@/lib/webhooks/service");
 const { processNotificationJob } = await import("@/workers/processors/notifications");
 const { processEmailJob, processWebhookJob } = await import("@/workers/processors/delivery");
 
@@ -241,5 +241,24 @@ describe("signed webhooks", () => {
     } finally {
       await updateWebhook(team.as.admin, dead.id, { active: false });
     }
+  });
+
+  it("sees this process's endpoint edits at once, and another process's within a second (ADR 055)", async () => {
+    const ids = async () => (await endpointsSubscribedTo("task.decided")).map((e) => e.id);
+    const mine = await createWebhook(team.as.admin, { url: "http://127.0.0.1:9/mine", eventTypes: ["task.decided"] });
+    expect(await ids()).toContain(mine.id);
+    await updateWebhook(team.as.admin, mine.id, { eventTypes: ["task.created"] });
+    expect(await ids()).not.toContain(mine.id);
+    expect((await endpointsSubscribedTo("task.created")).map((e) => e.id)).toContain(mine.id);
+    await deleteWebhook(team.as.admin, mine.id);
+    expect((await endpointsSubscribedTo("task.created")).map((e) => e.id)).not.toContain(mine.id);
+
+    // Written by another process (here: straight into the table): seen once the cached answer is a second old.
+    const theirs = `wh-${uid()}`;
+    await db().$executeRaw`INSERT INTO "WebhookEndpoint" ("id", "url", "secret", "secretFingerprint", "eventTypes", "createdByName", "updatedAt")
+                           VALUES (${theirs}, 'http://127.0.0.1:9/theirs', 's', '0123456789abcdef', ARRAY['task.decided'], 'another process', now())`;
+    await waitFor("the other process's endpoint", async () => ((await ids()).includes(theirs) ? true : null), 3000);
+    await db().$executeRaw`UPDATE "WebhookEndpoint" SET "active" = false WHERE "id" = ${theirs}`;
+    await waitFor("the other process's deactivation", async () => ((await ids()).includes(theirs) ? null : true), 3000);
   });
 });

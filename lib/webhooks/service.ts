@@ -98,6 +98,7 @@ export async function createWebhook(actor: Actor, input: unknown): Promise<Webho
       createdByName: actor.name,
     });
     tx.audit(actor, { action: "webhook.created", subjectType: "webhook", subjectId: created.id, after: auditView(created) });
+    tx.afterCommit(forgetWebhookSubscriptions);
     return created;
   });
   return { ...toDto(row, { succeeded: 0, failed: 0, pending: 0, lastDeliveryAt: null }), secret };
@@ -112,6 +113,7 @@ export async function updateWebhook(actor: Actor, id: string, input: unknown): P
   const row = await transaction(async (tx) => {
     const [updated] = await tx.updateReturning("WebhookEndpoint", { ...fields, ...(secret ? storedWebhookSecret(id, secret) : {}) }, sql`"id" = ${id}`);
     if (!updated) throw new AppError("NOT_FOUND", "No such webhook endpoint.");
+    tx.afterCommit(forgetWebhookSubscriptions);
     tx.audit(actor, {
       action: "webhook.updated",
       subjectType: "webhook",
@@ -131,6 +133,7 @@ export async function deleteWebhook(actor: Actor, id: string): Promise<{ deleted
   await transaction(async (tx) => {
     // Its delivery log goes with it (cascade); the audit entry keeps what it was.
     await tx.write(sql`DELETE FROM "WebhookEndpoint" WHERE "id" = ${id}`);
+    tx.afterCommit(forgetWebhookSubscriptions);
     tx.audit(actor, { action: "webhook.deleted", subjectType: "webhook", subjectId: id, before: auditView(before) });
   });
   return { deleted: true };
@@ -234,17 +237,50 @@ async function taskEventData(taskId: string): Promise<Record<string, unknown> | 
   };
 }
 
+// Which endpoints take which events. Every task event asks (two or three times per process
+// instance), and the answer changes only when an admin edits an endpoint: it is read once for all
+// event types and kept for SUBSCRIPTIONS_TTL_MS in each process (ADR 055). This process's own
+// edits drop it at their commit; another process's are seen within that time, so an endpoint
+// added (or switched off) in the web process may miss (or still get) the events of its first second.
+const SUBSCRIPTIONS_TTL_MS = 1000;
+let subscriptions: { at: number; endpoints: Promise<{ id: string; eventTypes: string[] }[]> } | null = null;
+let subscriptionsGeneration = 0;
+
+/** Forgets the cached subscriptions (an endpoint was created, changed or deleted here). */
+export function forgetWebhookSubscriptions(): void {
+  subscriptionsGeneration++;
+  subscriptions = null;
+}
+
+/** The active endpoints subscribed to this event type (all types when their list is empty). */
+export async function endpointsSubscribedTo(type: WebhookEventType): Promise<{ id: string }[]> {
+  const now = Date.now();
+  if (!subscriptions || now - subscriptions.at >= SUBSCRIPTIONS_TTL_MS) {
+    const generation = subscriptionsGeneration;
+    const loading = query<{ id: string; eventTypes: string[] }>(`SELECT "id", "eventTypes" FROM "WebhookEndpoint" WHERE "active" ORDER BY "id"`);
+    const entry = { at: now, endpoints: loading };
+    subscriptions = entry;
+    // A failed read is not kept; nor one that an edit of this process overtook.
+    loading.then(
+      () => {
+        if (generation !== subscriptionsGeneration && subscriptions === entry) subscriptions = null;
+      },
+      () => {
+        if (subscriptions === entry) subscriptions = null;
+      },
+    );
+  }
+  const all = await subscriptions.endpoints;
+  return all.filter((e) => e.eventTypes.length === 0 || e.eventTypes.includes(type)).map((e) => ({ id: e.id }));
+}
+
 /**
  * Records a task event for every active endpoint subscribed to its type (deliveries + their jobs
  * in one transaction). `eventId` identifies the event: the same id twice (a retried notification
  * job) creates nothing new. Returns how many deliveries were created.
  */
 export async function emitTaskWebhookEvent(type: WebhookEventType, taskId: string, eventId: string, extra: Record<string, unknown> = {}): Promise<number> {
-  // Every task event asks this.
-  const endpoints = await query<{ id: string }>(
-    `SELECT "id" FROM "WebhookEndpoint" WHERE "active" AND (cardinality("eventTypes") = 0 OR $1 = ANY("eventTypes"))`,
-    [type],
-  );
+  const endpoints = await endpointsSubscribedTo(type);
   if (endpoints.length === 0) return 0;
   const data = await taskEventData(taskId);
   if (!data) return 0;

@@ -4,7 +4,7 @@ import { notifyTaskCreated, notifyTaskDecided } from "../../lib/notifications/se
 import { notifyTasksEscalated } from "../../lib/notifications/escalations";
 import { Batcher } from "../../lib/batcher";
 import { notifyInfoAnswered, notifyInfoRequested, notifyMentioned } from "../../lib/notifications/comments";
-import { emitTaskWebhookEvent } from "../../lib/webhooks/service";
+import { emitTaskWebhookEvent, endpointsSubscribedTo } from "../../lib/webhooks/service";
 import type { WebhookEventType } from "../../lib/webhooks/schemas";
 import { parseJob } from "../parse-job";
 
@@ -21,7 +21,7 @@ const escalatedBatcher = new Batcher<EscalatedJob, { notified: number; webhooks:
     const out = new Map<string, { notified: number; webhooks: number }>();
     // Every fired level (reminders included) is a task.escalated event for webhook receivers;
     // one look at the endpoints for the batch, the events only when someone subscribed.
-    const subscribed = await db().webhookEndpoint.count({ where: { active: true, OR: [{ eventTypes: { isEmpty: true } }, { eventTypes: { has: "task.escalated" } }] } });
+    const subscribed = (await endpointsSubscribedTo("task.escalated")).length;
     const escalations = subscribed
       ? await db().taskEscalation.findMany({ where: { OR: jobs.map((j) => ({ taskId: j.taskId, level: j.level })) }, select: { taskId: true, level: true, action: true, note: true } })
       : [];
