@@ -87,6 +87,42 @@ describe("batched transactions", () => {
     expect(await probe(b)).toMatchObject({ n: 3 });
   });
 
+  it("a lookup before anything was sent runs on its own: no BEGIN, the waiting writes still wait and go as one statement", async () => {
+    const [a, b, other] = [uid(), uid(), uid()];
+    await seed(a);
+    await seed(other);
+    let tx!: Tx;
+    await transaction(
+      async (t) => {
+        tx = t;
+        await bump(t, a, 1);
+        // Reads a row the transaction does not write; the bump above has not been sent.
+        const [row] = await t.lookup<{ n: number }>(sql`SELECT "n" FROM "SqlTxProbe" WHERE "id" = ${other}`);
+        expect(row).toEqual({ n: 1 });
+        expect(t.begun).toBe(false);
+        expect(await probe(a)).toEqual({ n: 1, version: 1 });
+        await insert(t, b, 4);
+      },
+      { batched: true },
+    );
+    expect(tx.begun).toBe(false);
+    expect(await probe(a)).toEqual({ n: 2, version: 2 });
+    expect(await probe(b)).toMatchObject({ n: 4 });
+  });
+
+  it("a lookup once the transaction has begun is an ordinary read in it, after the writes before it", async () => {
+    const a = uid();
+    await transaction(
+      async (t) => {
+        await t.query(sql`SELECT 1`);
+        await insert(t, a, 9);
+        const [row] = await t.lookup<{ n: number }>(sql`SELECT "n" FROM "SqlTxProbe" WHERE "id" = ${a}`);
+        expect(row).toEqual({ n: 9 });
+      },
+      { batched: true },
+    );
+  });
+
   it("a failed guard flushed by a read rolls back what was sent before it, too", async () => {
     const [a, b] = [uid(), uid()];
     await seed(a);

@@ -9,13 +9,13 @@ export type PersonWithDelegate = Person & { delegateId: string | null };
 
 export async function findPerson(tx: Tx, ref: string): Promise<PersonWithDelegate | null> {
   const where = ref.includes("@") ? sql`u."email" = ${ref.toLowerCase()}` : sql`u."id" = ${ref}`;
-  const [found] = await tx.query<PersonWithDelegate>(sql`SELECT ${PERSON_COLUMNS} FROM "User" u WHERE ${where} LIMIT 1`);
+  const [found] = await tx.lookup<PersonWithDelegate>(sql`SELECT ${PERSON_COLUMNS} FROM "User" u WHERE ${where} LIMIT 1`);
   return found ?? null;
 }
 
 /** A group that takes work: an archived group is "no group" to routing (issue #20). */
 export async function findGroup(tx: Tx, key: string): Promise<{ id: string; key: string; name: string } | null> {
-  const [found] = await tx.query<{ id: string; key: string; name: string }>(sql`SELECT "id", "key", "name" FROM "Group" WHERE "key" = ${key} AND "archivedAt" IS NULL`);
+  const [found] = await tx.lookup<{ id: string; key: string; name: string }>(sql`SELECT "id", "key", "name" FROM "Group" WHERE "key" = ${key} AND "archivedAt" IS NULL`);
   return found ?? null;
 }
 
