@@ -8,7 +8,7 @@ import { mayPostEvent, mayStartProcess, principalId, requirePermission, requireP
 import { actorFromTokenJson } from "../identity/service";
 import { tokenJsonSql, type TokenJson } from "../identity/repository";
 import { permissionsFor, type RoleName } from "../identity/permissions";
-import { documentOf, versionsStartedBy } from "../processes/service";
+import { documentOf, versionsStartedBy, versionsStartedByColumn, type StartedVersion } from "../processes/service";
 import { stepById } from "../processes/definition";
 import type { WaitStep } from "../processes/schemas";
 import { deliverEventInTx, lockCorrelation, startInstanceInTx, type Advanced, type InstanceRef, type StepRunRef } from "../engine";
@@ -158,17 +158,20 @@ export async function processEventReceiptIn(
   const body = async (tx: Tx) => {
     firstStepRuns = [];
     // The producer as it is now rides on the same statement (the recheck below costs no round trip).
-    const [locked] = await tx.query<EventReceipt & Producer>(
+    // So do the versions its type starts (versionsStartedBy's pick): the receipt, its producer and
+    // what it starts are one read.
+    const [locked] = await tx.query<EventReceipt & Producer & { starts: StartedVersion[] }>(
       sql`SELECT r.*, CASE WHEN r."postedByType" = 'TOKEN' THEN ${tokenJsonSql(raw(`r."postedById"`))} END AS "producerToken",
-                 CASE WHEN r."postedByType" = 'USER' THEN (SELECT json_build_object('active', u."active", 'role', u."role") FROM "User" u WHERE u."id" = r."postedById") END AS "producerPerson"
+                 CASE WHEN r."postedByType" = 'USER' THEN (SELECT json_build_object('active', u."active", 'role', u."role") FROM "User" u WHERE u."id" = r."postedById") END AS "producerPerson",
+                 CASE WHEN r."result" IS NULL THEN ${versionsStartedByColumn(raw(`r."type"`))} END AS "starts"
             FROM "EventReceipt" r WHERE r."id" = ${receiptId} FOR UPDATE OF r`,
     );
     if (!locked) return null;
-    const { producerToken, producerPerson, ...receipt } = locked;
+    const { producerToken, producerPerson, starts: started, ...receipt } = locked;
     if (receipt.result !== null) return receipt.result as unknown as EventResult;
     let result: EventResult;
     let consumed = false;
-    const starts = await versionsStartedBy(tx, receipt.type);
+    const starts = started ?? [];
     // Accepted a while ago (the worker's path): its producer may have lost the right meanwhile.
     const refused = starts.length > 0 && opts.recheckProducer ? producerRefusal(receipt, { producerToken, producerPerson }, starts) : null;
     if (refused) {

@@ -1,4 +1,4 @@
-import { db, sql, transaction, type Row, type Tx } from "../db";
+import { db, sql, transaction, type Row, type Sql, type Tx } from "../db";
 import { versionNumber } from "../fields";
 import { AppError } from "../errors";
 import { requirePermission, type Actor } from "../identity/actor";
@@ -167,14 +167,22 @@ export async function startableVersion(tx: Tx, key: string): Promise<DefinitionR
 }
 
 /** For each process whose startable version subscribes to `type`, that version. One statement: every event runs it. */
-export async function versionsStartedBy(tx: Tx, type: string): Promise<Pick<DefinitionRow, "id" | "key" | "version" | "document">[]> {
-  return tx.query(
-    sql`
-    WITH pick AS (
-      SELECT ${STARTABLE_ID} AS "id"
-        FROM (SELECT DISTINCT "key" FROM "ProcessDefinition" WHERE "status" = 'ACTIVE' AND ${type} = ANY("startOn")) k
-    )
-    SELECT d."id", d."key", d."version", d."document" FROM pick JOIN "ProcessDefinition" d ON d."id" = pick."id"
-     WHERE ${type} = ANY(d."startOn") ORDER BY d."key"`,
-  );
+export async function versionsStartedBy(tx: Tx, type: string): Promise<StartedVersion[]> {
+  const [row] = await tx.query<{ starts: StartedVersion[] }>(sql`SELECT ${versionsStartedByColumn(sql`${type}::text`)} AS "starts"`);
+  return row?.starts ?? [];
+}
+
+export type StartedVersion = Pick<DefinitionRow, "id" | "key" | "version" | "document">;
+
+/**
+ * versionsStartedBy as a column (a json array, by key) of a statement that reads something else:
+ * `type` is SQL (a parameter, or the column of the event being read), so a worker's event costs
+ * one read for the receipt and what it starts.
+ */
+export function versionsStartedByColumn(type: Sql): Sql {
+  return sql`(SELECT coalesce(json_agg(json_build_object('id', d."id", 'key', d."key", 'version', d."version", 'document', d."document") ORDER BY d."key"), '[]'::json)
+      FROM (SELECT ${STARTABLE_ID} AS "id"
+              FROM (SELECT DISTINCT "key" FROM "ProcessDefinition" WHERE "status" = 'ACTIVE' AND ${type} = ANY("startOn")) k) pick
+      JOIN "ProcessDefinition" d ON d."id" = pick."id"
+     WHERE ${type} = ANY(d."startOn"))`;
 }
