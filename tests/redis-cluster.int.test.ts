@@ -186,6 +186,8 @@ describe.skipIf(!available)("on a three-node Redis Cluster", () => {
     const abort = new AbortController();
     const stream = readStreamText(await openLiveStream(team.as.bob, abort.signal, { heartbeatMs: 1000 }), abort);
     try {
+      // "ready" is sent once the subscription holds; an event published before it is not this stream's.
+      await waitFor("the stream's subscription", async () => stream.has("event: ready"), 10_000);
       await claimTask(team.as.alice, task.id);
       await decideTask(team.as.alice, task.id, { outcome: "approve" });
       await waitFor("the decision on the stream", async () => stream.has(`"type":"task.decided","taskId":"${task.id}"`), 10_000);
