@@ -243,7 +243,7 @@ describe("signed webhooks", () => {
     }
   });
 
-  it("sees this process's endpoint edits at once, and another process's within a second (ADR 055)", async () => {
+  it("sees this process's endpoint edits at once, and another process's within a second (ADR 056)", async () => {
     const ids = async () => (await endpointsSubscribedTo("task.decided")).map((e) => e.id);
     const mine = await createWebhook(team.as.admin, { url: "http://127.0.0.1:9/mine", eventTypes: ["task.decided"] });
     expect(await ids()).toContain(mine.id);

@@ -239,7 +239,7 @@ async function taskEventData(taskId: string): Promise<Record<string, unknown> | 
 
 // Which endpoints take which events. Every task event asks (two or three times per process
 // instance), and the answer changes only when an admin edits an endpoint: it is read once for all
-// event types and kept for SUBSCRIPTIONS_TTL_MS in each process (ADR 055). This process's own
+// event types and kept for SUBSCRIPTIONS_TTL_MS in each process (ADR 056). This process's own
 // edits drop it at their commit; another process's are seen within that time, so an endpoint
 // added (or switched off) in the web process may miss (or still get) the events of its first second.
 const SUBSCRIPTIONS_TTL_MS = 1000;

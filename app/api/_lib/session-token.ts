@@ -15,7 +15,7 @@ import type { SessionClaims } from "@/lib/identity/sessions";
 // "Auth.js Generated Encryption Key (<salt>)"), kid = the key's JWK thumbprint, 15 s clock
 // tolerance), except that the derived key and its thumbprint are computed once per secret and
 // cookie name instead of on every call — they were two thirds of a first request's cost — and
-// that the decryption uses node:crypto's synchronous primitives (decodeSessionToken, ADR 055).
+// that the decryption uses node:crypto's synchronous primitives (decodeSessionToken, ADR 056).
 // session-token.test.ts checks the two agree on tokens next-auth itself encodes.
 
 const MAX_ENTRIES = 10_000;
@@ -120,7 +120,7 @@ const B64URL = /^[A-Za-z0-9_-]*$/;
  * tolerance), with node:crypto's synchronous primitives instead of jose's WebCrypto calls. jose
  * runs each of a token's six WebCrypto steps (two key imports, two HMACs for its constant-time
  * compare, the MAC and the decryption) as an async job on the thread pool: about 0.4 ms of CPU a
- * token, a tenth of a decision's whole cost in the web process (ADR 055). Anything this reader does
+ * token, a tenth of a decision's whole cost in the web process (ADR 056). Anything this reader does
  * not recognise (a `zip` or `crit` header, an encrypted key, another algorithm) is refused.
  * session-token.test.ts checks it against next-auth's own encode and decode.
  */
