@@ -79,7 +79,8 @@ export class Tx {
    * A plain read (no FOR UPDATE) of rows this transaction does not write: a group by its key, a
    * person. Before the transaction has sent anything it runs on its own, without BEGIN and without
    * sending the waiting writes first, so a transaction that only looks things up and then writes
-   * stays one statement of batched writes (a human step's task: 1 round trip instead of 5, ADR 056).
+   * stays one statement of batched writes (a human step's task: the group, then the writes — two round
+   * trips instead of five, ADR 056).
    * Under READ COMMITTED a read in the transaction would see no more: each statement takes its own
    * snapshot and a plain SELECT locks nothing. Once the transaction has begun it is `query`.
    */
