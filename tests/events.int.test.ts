@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as eventsRoute } from "@/app/api/v1/events/route";
 import { getInstance } from "@/lib/engine";
 import { GET as receiptRoute } from "@/app/api/v1/events/[id]/route";
-import { acceptEvent, receiveEvent } from "@/lib/events/service";
+import { acceptEvent, processEventReceiptIn, receiveEvent } from "@/lib/events/service";
 import { recoverEngineJobs } from "@/lib/engine/recovery";
 import type { IncomingEvent } from "@/lib/events/parse";
 import { deprecateVersion, publishDefinition } from "@/lib/processes/service";
@@ -95,6 +95,20 @@ describe("events that start processes", () => {
     for (const a of answers) expect(a.result).toEqual(answers[0]!.result);
     expect(await db().processInstance.count({ where: { definition: { key } } })).toBe(1);
     expect(await db().eventReceipt.count({ where: { source: ev.source, eventId: ev.id } })).toBe(1);
+  });
+
+  it("one accepted event taken up by six workers at once starts one instance, records one result and one audit entry (ADR 056)", async () => {
+    const { key, types } = await settlementProcess();
+    const ev = event(types.start, { invoiceNumber: `INV-${uid()}` });
+    const accepted = await acceptEvent(team.as.admin, ev);
+    const runs = await Promise.all(Array.from({ length: 6 }, () => processEventReceiptIn(accepted.receiptId, team.as.admin, { inline: true })));
+    const results = runs.map((r) => r.result);
+    for (const r of results) expect(r).toEqual(results[0]);
+    expect(results[0]).toMatchObject({ outcome: "started" });
+    // Only the run that started it carries the first step runs to work.
+    expect(runs.filter((r) => r.firstStepRuns.length > 0)).toHaveLength(1);
+    expect(await db().processInstance.count({ where: { definition: { key } } })).toBe(1);
+    expect(await db().auditEntry.count({ where: { subjectType: "event", subjectId: accepted.receiptId, action: "event.processed" } })).toBe(1);
   });
 
   it("with an A/B split, events start both versions (one pick per event) and a deprecated version is never started", async () => {

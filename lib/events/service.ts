@@ -151,21 +151,25 @@ export async function processEventReceiptIn(
   opts: { inline?: boolean; recheckProducer?: boolean },
 ): Promise<{ result: EventResult | null; firstStepRuns: NonNullable<Advanced["carried"]>[] }> {
   let firstStepRuns: NonNullable<Advanced["carried"]>[] = [];
-  // Every event a producer sends runs this once. Batched (ADR 017): after the two reads, the
-  // instance, its first run, the receipt's result and the audit entries go as one statement with
-  // the COMMIT (a guard that failed in it, a wait step delivered to meanwhile, runs it again
-  // unbatched).
+  // Every event a producer sends runs this once. Batched (ADR 017): after the read, the instance,
+  // its first run, the receipt's result and the audit entries go as one statement (a guard that
+  // failed in it, a wait step delivered to meanwhile, runs it again unbatched).
   const body = async (tx: Tx) => {
     firstStepRuns = [];
     // The producer as it is now rides on the same statement (the recheck below costs no round trip).
     // So do the versions its type starts (versionsStartedBy's pick): the receipt, its producer and
     // what it starts are one read.
-    const [locked] = await tx.query<EventReceipt & Producer & { starts: StartedVersion[] }>(
-      sql`SELECT r.*, CASE WHEN r."postedByType" = 'TOKEN' THEN ${tokenJsonSql(raw(`r."postedById"`))} END AS "producerToken",
+    const read = sql`SELECT r.*, CASE WHEN r."postedByType" = 'TOKEN' THEN ${tokenJsonSql(raw(`r."postedById"`))} END AS "producerToken",
                  CASE WHEN r."postedByType" = 'USER' THEN (SELECT json_build_object('active', u."active", 'role', u."role") FROM "User" u WHERE u."id" = r."postedById") END AS "producerPerson",
                  CASE WHEN r."result" IS NULL THEN ${versionsStartedByColumn(raw(`r."type"`))} END AS "starts"
-            FROM "EventReceipt" r WHERE r."id" = ${receiptId} FOR UPDATE OF r`,
-    );
+            FROM "EventReceipt" r WHERE r."id" = ${receiptId}`;
+    // Batched, the receipt is not locked: the write of its result below is guarded on "no result
+    // yet", so a second worker that took the same event meanwhile makes this statement write
+    // nothing (a BatchConflict), and the unbatched run reads the receipt locked and finds the result.
+    // An event that starts an instance is then two round trips, without BEGIN and COMMIT (ADR 056).
+    const [locked] = tx.batched
+      ? await tx.lookup<EventReceipt & Producer & { starts: StartedVersion[] }>(read)
+      : await tx.query<EventReceipt & Producer & { starts: StartedVersion[] }>(sql`${read} FOR UPDATE OF r`);
     if (!locked) return null;
     const { producerToken, producerPerson, starts: started, ...receipt } = locked;
     if (receipt.result !== null) return receipt.result as unknown as EventResult;
@@ -216,7 +220,11 @@ export async function processEventReceiptIn(
     } else {
       result = { receiptId: receipt.id, outcome: "ignored", reason: `No process starts on "${receipt.type}" and the event has no subject or correlationkey to correlate it.` };
     }
-    await tx.update("EventReceipt", { result, ...(consumed ? { consumedAt: new Date() } : {}) }, sql`"id" = ${receipt.id}`);
+    await tx.update("EventReceipt", { result, ...(consumed ? { consumedAt: new Date() } : {}) }, sql`"id" = ${receipt.id} AND "result" IS NULL`, {
+      expect: 1,
+      stale: () => new Error(`event receipt ${receipt.id} was processed meanwhile`),
+      key: `EventReceipt:${receipt.id}`,
+    });
     tx.audit(actor, {
       action: result.outcome === "rejected" ? "event.rejected" : "event.processed",
       ...(result.outcome === "rejected" ? { reason: result.reason } : {}),

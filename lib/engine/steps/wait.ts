@@ -31,7 +31,8 @@ export async function deliverEventInTx(
   from: ("PENDING" | "WAITING")[],
   event: ReceivedEvent,
 ) {
-  await tx.update("EventReceipt", { consumedAt: new Date(), stepRunId: ctx.stepRun.id }, sql`"id" = ${event.id}`);
+  // Keyed: the event's own processing writes the receipt's result after this (lib/events/service.ts).
+  await tx.update("EventReceipt", { consumedAt: new Date(), stepRunId: ctx.stepRun.id }, sql`"id" = ${event.id}`, { key: `EventReceipt:${event.id}` });
   const view = eventView(event);
   const assign: Assignment[] = Object.keys(ctx.step.output).length > 0 ? mapOutput(ctx.step.output, view) : [[ctx.step.id, event.data]];
   return finishStepInTx(tx, actor, ctx, from, {
