@@ -9,7 +9,7 @@
 // Ends with {"bench":"inbox","list_p95_ms":N,"deep_list_p95_ms":N,"decide_p95_ms":N,"decisions_per_s":N,"raw_decide_per_s":N,"decide_ratio":N}.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { cleanBenchRedis, dropBenchDatabase, percentile, prepareBenchDatabase, printTable, round } from "./lib";
+import { cleanBenchRedis, cpuDelta, cpuSnapshot, dropBenchDatabase, percentile, prepareBenchDatabase, printTable, round } from "./lib";
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 1_000_000);
 const OPEN = Number(process.env.BENCH_OPEN ?? 100_000);
@@ -177,6 +177,8 @@ async function main() {
     const autocannon = (await import("autocannon")).default;
     const latencies: number[] = [];
     let next = 0;
+    // CPU per decision by process (web, PostgreSQL, Redis, this harness) over the decide pass.
+    const cpu0 = cpuSnapshot({ web: server.pid });
     const result = await autocannon({
       url: base,
       connections: CONNECTIONS,
@@ -195,8 +197,11 @@ async function main() {
         client.on("response", (_status: number, _bytes: number, ms: number) => latencies.push(ms));
       },
     });
+    const cpu = cpuDelta(cpu0, cpuSnapshot({ web: server.pid }));
     latencies.sort((a, b) => a - b);
     const ok2xx = result["2xx"];
+    const perDecision = (ms: number) => ms / Math.max(1, result["2xx"]);
+    const cpuTotal = cpu.reduce((t, [, ms]) => t + ms, 0);
     const decidedPerS = ok2xx / (result.duration || 1);
     const { rows: auditAfter } = await sql.query<{ n: string; decided: string }>(
       `SELECT (SELECT count(*) FROM "AuditEntry") AS n, (SELECT count(*) FROM "AuditEntry" WHERE "action" = 'task.approved') AS decided`,
@@ -226,10 +231,16 @@ async function main() {
       ["tasks decided / audit entries task.approved added", `${decidedRows[0]!.n} / ${Number(auditAfter[0]!.decided)} (entries added in total: ${Number(auditAfter[0]!.n) - Number(auditBefore[0]!.n)})`],
       ["audit chain after the run", chain.ok ? `ok, ${chain.checked} entries verified` : `BROKEN at ${JSON.stringify(chain.firstBroken)}`],
     ]);
+    if (cpu.length) {
+      printTable("bench:inbox — CPU during the decide pass (ms per decision)", [
+        ...cpu.map(([k, ms]) => [k, `${round(perDecision(ms), 2)}  (${round((100 * ms) / (cpuTotal || 1))}%)`] as [string, string]),
+        ["total", round(perDecision(cpuTotal), 2)],
+      ]);
+    }
     if (!chain.ok) throw new Error("audit chain broken");
     if (Number(decidedRows[0]!.n) !== ok2xx || Number(auditAfter[0]!.decided) !== ok2xx) throw new Error("decisions and audit entries do not match the 2xx count");
     console.log(
-      JSON.stringify({ bench: "inbox", list_p95_ms: round(list.p95), deep_list_p95_ms: round(deepL.p95), decide_p95_ms: round(dec.p95), decisions_per_s: round(decidedPerS), raw_decide_per_s: round(ceiling.perS), decide_ratio: round(decidedPerS / ceiling.perS, 3) }),
+      JSON.stringify({ bench: "inbox", list_p95_ms: round(list.p95), deep_list_p95_ms: round(deepL.p95), decide_p95_ms: round(dec.p95), decisions_per_s: round(decidedPerS), raw_decide_per_s: round(ceiling.perS), decide_ratio: round(decidedPerS / ceiling.perS, 3), cpu_ms_per_decision: round(perDecision(cpuTotal), 2), web_cpu_ms_per_decision: round(perDecision(cpu.find(([k]) => k === "web")?.[1] ?? 0), 2) }),
     );
   } finally {
     if (server && server.exitCode === null) {
