@@ -23,7 +23,7 @@ test.describe("decision tables", () => {
 
     const page = await asUser("priya");
     await page.goto("/rules");
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Rules" }).waitFor();
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
     await expect(page.getByRole("link", { name: "Invoice routing" }).first()).toBeVisible();
     await page.goto(`/rules/${key}`);
     await expect(page.getByRole("heading", { name: "Invoice routing" })).toBeVisible();
