@@ -113,6 +113,19 @@ async function measure(page: Page, label: string, width: number, pass: Pass): Pr
   if (overflow > 0) pass.problems.push(`${label} @${width}: scrolls sideways by ${overflow}px: ${await widest(page)}`);
   const h1 = await page.locator("h1").count();
   if (h1 !== 1) pass.problems.push(`${label} @${width}: ${h1} level-1 headings`);
+  const covered = await nameCoveredBy(page);
+  if (covered) pass.problems.push(`${label} @${width}: the header's user name is covered by ${covered}`);
+}
+
+/** What covers the signed-in person's name in the header (the navigation did at 1280 px), if anything. */
+function nameCoveredBy(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const name = document.querySelector("header [data-testid=user-name]");
+    const box = name?.getBoundingClientRect();
+    if (!name || !box || box.width === 0) return null;
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return !hit || name.contains(hit) ? null : `<${hit.tagName.toLowerCase()}> "${hit.textContent?.trim().slice(0, 40) ?? ""}"`;
+  });
 }
 
 /** axe on the page as it is; a screenshot of what it checked in the full matrix, or when it found something. */
