@@ -105,6 +105,9 @@ interface Pass {
   problems: string[];
   loads: number;
   axeRuns: number;
+  /** Milliseconds spent loading pages until they settled, and in axe: where a test's time goes. */
+  loadMs: number;
+  axeMs: number;
   shots: string;
 }
 
@@ -131,7 +134,9 @@ function nameCoveredBy(page: Page): Promise<string | null> {
 /** axe on the page as it is; a screenshot of what it checked in the full matrix, or when it found something. */
 async function axe(page: Page, label: string, width: number, pass: Pass, scheme = ""): Promise<void> {
   pass.axeRuns++;
+  const t0 = Date.now();
   const findings = await axeFindings(page);
+  pass.axeMs += Date.now() - t0;
   for (const f of findings) pass.problems.push(`${label} @${width}${scheme}: ${f}`);
   if (FULL_MATRIX || findings.length) await page.screenshot({ path: path.join(pass.shots, `${label.replace(/[^a-z0-9]+/gi, "_")}-${width}${scheme.replace(/\W+/g, "-")}.png`) });
 }
@@ -203,12 +208,18 @@ function itemsOf(who: Who): Item[] {
  */
 const ITEMS_PER_TEST = 4;
 
+async function load(page: Page, url: string, pass: Pass): Promise<void> {
+  const t0 = Date.now();
+  await page.goto(url);
+  pass.loads++;
+  await settle(page);
+  pass.loadMs += Date.now() - t0;
+}
+
 async function checkPage(page: Page, who: Who, route: string, full: boolean, urls: Urls, pass: Pass): Promise<void> {
   const label = `${who} ${route}`;
   await setWidth(page, WIDTHS[0]);
-  await page.goto(urls[route] ?? route);
-  pass.loads++;
-  await settle(page);
+  await load(page, urls[route] ?? route, pass);
   for (const width of WIDTHS) {
     await setWidth(page, width);
     if (width !== WIDTHS[0]) await settle(page);
@@ -227,9 +238,7 @@ async function checkPage(page: Page, who: Who, route: string, full: boolean, url
 
 async function checkState(page: Page, state: PageState, urls: Urls, pass: Pass): Promise<void> {
   await setWidth(page, WIDTHS[0]);
-  await page.goto(urls[state.route] ?? state.route);
-  pass.loads++;
-  await settle(page);
+  await load(page, urls[state.route] ?? state.route, pass);
   await state.open(page);
   for (const width of WIDTHS) {
     await setWidth(page, width);
@@ -242,6 +251,10 @@ async function checkState(page: Page, state: PageState, urls: Urls, pass: Pass):
 let urlsOnce: Promise<Urls> | undefined;
 
 test.describe("every page, phone and desktop", () => {
+  // Each test its own group, so that `--shard` spreads the sweep over the shards (a file in the
+  // default mode is one group: the whole sweep would land on one shard). One worker still runs them in order.
+  test.describe.configure({ mode: "parallel" });
+
   test("the routes checked are the page routes there are", () => {
     const appDir = path.join(__dirname, "..", "app");
     const found: string[] = [];
@@ -276,7 +289,7 @@ test.describe("every page, phone and desktop", () => {
         test.setTimeout(120_000);
         const started = Date.now();
         const urls = who === "anonymous" ? {} : await (urlsOnce ??= dynamicUrls(await api("maya"), await api("priya")));
-        const pass: Pass = { problems: [], loads: 0, axeRuns: 0, shots: test.info().outputPath("pages") };
+        const pass: Pass = { problems: [], loads: 0, axeRuns: 0, loadMs: 0, axeMs: 0, shots: test.info().outputPath("pages") };
         fs.mkdirSync(pass.shots, { recursive: true });
         // The worker's signed-in context, whose cache other tests have warmed; anonymous gets a fresh one.
         const context: BrowserContext = who === "anonymous" ? await browser.newContext() : await userContexts(who);
@@ -299,7 +312,7 @@ test.describe("every page, phone and desktop", () => {
           await page.close();
           if (who === "anonymous") await context.close();
         }
-        console.log(`[every-page] ${who} (${chunk.length} items${FULL_MATRIX ? ", full matrix" : ""}): ${pass.loads} page loads, ${pass.axeRuns} axe runs, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        console.log(`[every-page] ${who} (${chunk.length} items${FULL_MATRIX ? ", full matrix" : ""}): ${pass.loads} page loads (${(pass.loadMs / 1000).toFixed(1)} s), ${pass.axeRuns} axe runs (${(pass.axeMs / 1000).toFixed(1)} s), ${((Date.now() - started) / 1000).toFixed(1)} s`);
       });
     }
   }
