@@ -186,10 +186,16 @@ const STATES: PageState[] = [
   },
 ];
 
-/** One thing a test checks: a page as one person sees it (`full`: axe, Ctrl+K and all), or a state of one. */
-type Item = { route: string; full: boolean } | { state: PageState };
+/**
+ * One thing a test checks: a page as one person sees it (`full`: axe, Ctrl+K and all, then the
+ * states that open on it — the page is already loaded and settled, so a state costs no load).
+ */
+type Item = { route: string; full: boolean };
 
-/** What each person checks, in order: their pages, then their states. */
+/** The states opened on a page after its own checks: each is opened by the person who checks that page. */
+const statesOn = (who: Who, route: string) => STATES.filter((s) => s.who === who && s.route === route);
+
+/** What each person checks, in order. */
 function itemsOf(who: Who): Item[] {
   const items: Item[] = [];
   for (const p of PAGES) {
@@ -198,7 +204,6 @@ function itemsOf(who: Who): Item[] {
     // The full matrix: the four roles (and anonymous) measure every page they see; Rita only her own.
     if (full || (FULL_MATRIX && ROLES.includes(who))) items.push({ route: p.path, full });
   }
-  for (const state of STATES) if (state.who === who) items.push({ state });
   return items;
 }
 
@@ -234,11 +239,19 @@ async function checkPage(page: Page, who: Who, route: string, full: boolean, url
     await axe(page, label, WIDTHS[0], pass, " dark");
     await page.emulateMedia({ colorScheme: "light" });
   }
+  if (!full) return;
+  for (const state of statesOn(who, route)) {
+    try {
+      await checkState(page, state, pass);
+    } catch (e) {
+      pass.problems.push(`${who} ${state.label}: ${(e as Error).message.split("\n")[0]}`);
+    }
+  }
 }
 
-async function checkState(page: Page, state: PageState, urls: Urls, pass: Pass): Promise<void> {
+/** A state of the page as it is (loaded, settled, light): opened at 1280 px, axe at both widths, closed. */
+async function checkState(page: Page, state: PageState, pass: Pass): Promise<void> {
   await setWidth(page, WIDTHS[0]);
-  await load(page, urls[state.route] ?? state.route, pass);
   await state.open(page);
   for (const width of WIDTHS) {
     await setWidth(page, width);
@@ -283,7 +296,7 @@ test.describe("every page, phone and desktop", () => {
     const items = itemsOf(who);
     for (let from = 0; from < items.length; from += ITEMS_PER_TEST) {
       const chunk = items.slice(from, from + ITEMS_PER_TEST);
-      const names = chunk.map((i) => ("state" in i ? i.state.label : i.full ? i.route : `(${i.route})`)).join(", ");
+      const names = chunk.map((i) => (i.full ? [i.route, ...statesOn(who, i.route).map((s) => s.label)].join(" + ") : `(${i.route})`)).join(", ");
       test(`as ${who}: ${names}`, async ({ browser, api, userContexts }) => {
         // A few seconds a page on a quiet machine; a loaded one (several builds at once) needs far more.
         test.setTimeout(120_000);
@@ -298,11 +311,10 @@ test.describe("every page, phone and desktop", () => {
           for (const item of chunk) {
             const before = pass.problems.length;
             try {
-              if ("state" in item) await checkState(page, item.state, urls, pass);
-              else await checkPage(page, who, item.route, item.full, urls, pass);
+              await checkPage(page, who, item.route, item.full, urls, pass);
             } catch (e) {
               // A page that never settles (no h1, a skeleton that stays) is a finding too; the next item still runs.
-              pass.problems.push(`${who} ${"state" in item ? item.state.label : item.route}: ${(e as Error).message.split("\n")[0]}`);
+              pass.problems.push(`${who} ${item.route}: ${(e as Error).message.split("\n")[0]}`);
             }
             // Reported item by item (a soft failure), so a run that times out still names what it found.
             const found = pass.problems.slice(before);
