@@ -574,6 +574,10 @@ async function e2eSuite(build) {
     if (logFile && (shardFailed || flaky)) {
       console.log(`\n[test] ── e2e shard ${i + 1} (${logFile}) ──`);
       console.log(readFileSync(logFile, "utf8").split("\n").slice(-200).join("\n"));
+    } else if (logFile) {
+      // The every-page sweep's figures (loads, axe runs, seconds) from a shard whose log is not printed.
+      const sweep = readFileSync(logFile, "utf8").split("\n").filter((l) => l.startsWith("[every-page]"));
+      if (sweep.length) console.log(`\n[test] e2e shard ${i + 1}'s every-page lines:\n${sweep.join("\n")}`);
     }
     passed += expected + flaky;
     failed += shardFailed;
