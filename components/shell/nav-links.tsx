@@ -72,23 +72,23 @@ export function NavLinks({ items }: { items: NavItem[] }) {
       <NavMenu items={items} pathname={pathname} inboxCount={inboxCount} always={!fits} />
       <nav ref={box} aria-label="Main" className={clsx("hidden min-w-0 flex-1 overflow-hidden lg:flex", !fits && "invisible")}>
         <div ref={row} className="flex items-center gap-0.5">
-        {items.map((item) => {
-          const active = isActive(pathname, item.href);
-          return (
-            <Link
-              key={item.href}
-              href={item.href}
-              aria-current={active ? "page" : undefined}
-              className={clsx(
-                "rounded-md px-2.5 py-1.5 text-sm font-medium whitespace-nowrap focus-visible:outline-2 focus-visible:outline-indigo-600",
-                active ? "bg-indigo-50 text-indigo-800" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900",
-              )}
-            >
-              {item.label}
-              {item.href === "/inbox" && <InboxCount count={inboxCount} />}
-            </Link>
-          );
-        })}
+          {items.map((item) => {
+            const active = isActive(pathname, item.href);
+            return (
+              <Link
+                key={item.href}
+                href={item.href}
+                aria-current={active ? "page" : undefined}
+                className={clsx(
+                  "rounded-md px-2.5 py-1.5 text-sm font-medium whitespace-nowrap focus-visible:outline-2 focus-visible:outline-indigo-600",
+                  active ? "bg-indigo-50 text-indigo-800" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900",
+                )}
+              >
+                {item.label}
+                {item.href === "/inbox" && <InboxCount count={inboxCount} />}
+              </Link>
+            );
+          })}
         </div>
       </nav>
     </>
