@@ -208,8 +208,8 @@ function itemsOf(who: Who): Item[] {
 }
 
 /**
- * Items a test: about as long as an average e2e test, so Playwright's sharding (which counts tests)
- * spreads the sweep over the shards like everything else.
+ * Items a test: about as long as an average e2e test, so that Playwright's sharding (which counts
+ * tests) keeps the shards' times even with the sweep in them.
  */
 const ITEMS_PER_TEST = 4;
 
@@ -264,8 +264,10 @@ async function checkState(page: Page, state: PageState, pass: Pass): Promise<voi
 let urlsOnce: Promise<Urls> | undefined;
 
 test.describe("every page, phone and desktop", () => {
-  // Each test its own group, so that `--shard` spreads the sweep over the shards (a file in the
-  // default mode is one group: the whole sweep would land on one shard). One worker still runs them in order.
+  // Each test its own group: `--shard` splits the suite by test count, and a file in the default
+  // mode is one group that moves whole, so the sweep's minutes would tip one shard. As single
+  // tests they count like any other, and the boundary may fall inside the sweep. One worker
+  // still runs them in order.
   test.describe.configure({ mode: "parallel" });
 
   test("the routes checked are the page routes there are", () => {
