@@ -68,10 +68,9 @@ export default defineConfig({
     { name: "setup", testMatch: /auth\.setup\.ts$/ },
     {
       name: "chromium",
+      // Includes the every-page sweep's cut (ADR 045, 055); `npm run test:pages`
+      // (BATON_E2E_EVERY_PAGE=full) runs its whole matrix.
       testMatch: /.*\.spec\.ts$/,
-      // The every-page sweep (ADR 045) joins `npm test` once a quiet run shows it green and within
-      // budget; until then it runs with BATON_E2E_EVERY_PAGE=1 (CI's cut) or =full (`npm run test:pages`).
-      testIgnore: process.env.BATON_E2E_EVERY_PAGE ? [] : [/every-page\.spec\.ts$/],
       dependencies: ["setup"],
       use: { ...devices["Desktop Chrome"] },
     },

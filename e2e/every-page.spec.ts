@@ -105,6 +105,9 @@ interface Pass {
   problems: string[];
   loads: number;
   axeRuns: number;
+  /** Milliseconds spent loading pages until they settled, and in axe: where a test's time goes. */
+  loadMs: number;
+  axeMs: number;
   shots: string;
 }
 
@@ -113,12 +116,27 @@ async function measure(page: Page, label: string, width: number, pass: Pass): Pr
   if (overflow > 0) pass.problems.push(`${label} @${width}: scrolls sideways by ${overflow}px: ${await widest(page)}`);
   const h1 = await page.locator("h1").count();
   if (h1 !== 1) pass.problems.push(`${label} @${width}: ${h1} level-1 headings`);
+  const covered = await nameCoveredBy(page);
+  if (covered) pass.problems.push(`${label} @${width}: the header's user name is covered by ${covered}`);
+}
+
+/** What covers the signed-in person's name in the header (the navigation did at 1280 px), if anything. */
+function nameCoveredBy(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const name = document.querySelector("header [data-testid=user-name]");
+    const box = name?.getBoundingClientRect();
+    if (!name || !box || box.width === 0) return null;
+    const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+    return !hit || name.contains(hit) ? null : `<${hit.tagName.toLowerCase()}> "${hit.textContent?.trim().slice(0, 40) ?? ""}"`;
+  });
 }
 
 /** axe on the page as it is; a screenshot of what it checked in the full matrix, or when it found something. */
 async function axe(page: Page, label: string, width: number, pass: Pass, scheme = ""): Promise<void> {
   pass.axeRuns++;
+  const t0 = Date.now();
   const findings = await axeFindings(page);
+  pass.axeMs += Date.now() - t0;
   for (const f of findings) pass.problems.push(`${label} @${width}${scheme}: ${f}`);
   if (FULL_MATRIX || findings.length) await page.screenshot({ path: path.join(pass.shots, `${label.replace(/[^a-z0-9]+/gi, "_")}-${width}${scheme.replace(/\W+/g, "-")}.png`) });
 }
@@ -168,10 +186,16 @@ const STATES: PageState[] = [
   },
 ];
 
-/** One thing a test checks: a page as one person sees it (`full`: axe, Ctrl+K and all), or a state of one. */
-type Item = { route: string; full: boolean } | { state: PageState };
+/**
+ * One thing a test checks: a page as one person sees it (`full`: axe, Ctrl+K and all, then the
+ * states that open on it — the page is already loaded and settled, so a state costs no load).
+ */
+type Item = { route: string; full: boolean };
 
-/** What each person checks, in order: their pages, then their states. */
+/** The states opened on a page after its own checks: each is opened by the person who checks that page. */
+const statesOn = (who: Who, route: string) => STATES.filter((s) => s.who === who && s.route === route);
+
+/** What each person checks, in order. */
 function itemsOf(who: Who): Item[] {
   const items: Item[] = [];
   for (const p of PAGES) {
@@ -180,22 +204,27 @@ function itemsOf(who: Who): Item[] {
     // The full matrix: the four roles (and anonymous) measure every page they see; Rita only her own.
     if (full || (FULL_MATRIX && ROLES.includes(who))) items.push({ route: p.path, full });
   }
-  for (const state of STATES) if (state.who === who) items.push({ state });
   return items;
 }
 
 /**
- * Items a test: about as long as an average e2e test, so Playwright's sharding (which counts tests)
- * spreads the sweep over the shards like everything else.
+ * Items a test: about as long as an average e2e test, so that Playwright's sharding (which counts
+ * tests) keeps the shards' times even with the sweep in them.
  */
 const ITEMS_PER_TEST = 4;
+
+async function load(page: Page, url: string, pass: Pass): Promise<void> {
+  const t0 = Date.now();
+  await page.goto(url);
+  pass.loads++;
+  await settle(page);
+  pass.loadMs += Date.now() - t0;
+}
 
 async function checkPage(page: Page, who: Who, route: string, full: boolean, urls: Urls, pass: Pass): Promise<void> {
   const label = `${who} ${route}`;
   await setWidth(page, WIDTHS[0]);
-  await page.goto(urls[route] ?? route);
-  pass.loads++;
-  await settle(page);
+  await load(page, urls[route] ?? route, pass);
   for (const width of WIDTHS) {
     await setWidth(page, width);
     if (width !== WIDTHS[0]) await settle(page);
@@ -210,13 +239,19 @@ async function checkPage(page: Page, who: Who, route: string, full: boolean, url
     await axe(page, label, WIDTHS[0], pass, " dark");
     await page.emulateMedia({ colorScheme: "light" });
   }
+  if (!full) return;
+  for (const state of statesOn(who, route)) {
+    try {
+      await checkState(page, state, pass);
+    } catch (e) {
+      pass.problems.push(`${who} ${state.label}: ${(e as Error).message.split("\n")[0]}`);
+    }
+  }
 }
 
-async function checkState(page: Page, state: PageState, urls: Urls, pass: Pass): Promise<void> {
+/** A state of the page as it is (loaded, settled, light): opened at 1280 px, axe at both widths, closed. */
+async function checkState(page: Page, state: PageState, pass: Pass): Promise<void> {
   await setWidth(page, WIDTHS[0]);
-  await page.goto(urls[state.route] ?? state.route);
-  pass.loads++;
-  await settle(page);
   await state.open(page);
   for (const width of WIDTHS) {
     await setWidth(page, width);
@@ -229,6 +264,12 @@ async function checkState(page: Page, state: PageState, urls: Urls, pass: Pass):
 let urlsOnce: Promise<Urls> | undefined;
 
 test.describe("every page, phone and desktop", () => {
+  // Each test its own group: `--shard` splits the suite by test count, and a file in the default
+  // mode is one group that moves whole, so the sweep's minutes would tip one shard. As single
+  // tests they count like any other, and the boundary may fall inside the sweep. One worker
+  // still runs them in order.
+  test.describe.configure({ mode: "parallel" });
+
   test("the routes checked are the page routes there are", () => {
     const appDir = path.join(__dirname, "..", "app");
     const found: string[] = [];
@@ -257,13 +298,13 @@ test.describe("every page, phone and desktop", () => {
     const items = itemsOf(who);
     for (let from = 0; from < items.length; from += ITEMS_PER_TEST) {
       const chunk = items.slice(from, from + ITEMS_PER_TEST);
-      const names = chunk.map((i) => ("state" in i ? i.state.label : i.full ? i.route : `(${i.route})`)).join(", ");
+      const names = chunk.map((i) => (i.full ? [i.route, ...statesOn(who, i.route).map((s) => s.label)].join(" + ") : `(${i.route})`)).join(", ");
       test(`as ${who}: ${names}`, async ({ browser, api, userContexts }) => {
         // A few seconds a page on a quiet machine; a loaded one (several builds at once) needs far more.
         test.setTimeout(120_000);
         const started = Date.now();
         const urls = who === "anonymous" ? {} : await (urlsOnce ??= dynamicUrls(await api("maya"), await api("priya")));
-        const pass: Pass = { problems: [], loads: 0, axeRuns: 0, shots: test.info().outputPath("pages") };
+        const pass: Pass = { problems: [], loads: 0, axeRuns: 0, loadMs: 0, axeMs: 0, shots: test.info().outputPath("pages") };
         fs.mkdirSync(pass.shots, { recursive: true });
         // The worker's signed-in context, whose cache other tests have warmed; anonymous gets a fresh one.
         const context: BrowserContext = who === "anonymous" ? await browser.newContext() : await userContexts(who);
@@ -272,11 +313,10 @@ test.describe("every page, phone and desktop", () => {
           for (const item of chunk) {
             const before = pass.problems.length;
             try {
-              if ("state" in item) await checkState(page, item.state, urls, pass);
-              else await checkPage(page, who, item.route, item.full, urls, pass);
+              await checkPage(page, who, item.route, item.full, urls, pass);
             } catch (e) {
               // A page that never settles (no h1, a skeleton that stays) is a finding too; the next item still runs.
-              pass.problems.push(`${who} ${"state" in item ? item.state.label : item.route}: ${(e as Error).message.split("\n")[0]}`);
+              pass.problems.push(`${who} ${item.route}: ${(e as Error).message.split("\n")[0]}`);
             }
             // Reported item by item (a soft failure), so a run that times out still names what it found.
             const found = pass.problems.slice(before);
@@ -286,7 +326,7 @@ test.describe("every page, phone and desktop", () => {
           await page.close();
           if (who === "anonymous") await context.close();
         }
-        console.log(`[every-page] ${who} (${chunk.length} items${FULL_MATRIX ? ", full matrix" : ""}): ${pass.loads} page loads, ${pass.axeRuns} axe runs, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+        console.log(`[every-page] ${who} (${chunk.length} items${FULL_MATRIX ? ", full matrix" : ""}): ${pass.loads} page loads (${(pass.loadMs / 1000).toFixed(1)} s), ${pass.axeRuns} axe runs (${(pass.axeMs / 1000).toFixed(1)} s), ${((Date.now() - started) / 1000).toFixed(1)} s`);
       });
     }
   }

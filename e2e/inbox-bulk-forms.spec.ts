@@ -1,19 +1,10 @@
 // Bulk approve with per-task results, a decision made through a form with a custom outcome,
 // four-eyes progress, and axe checks (no serious or critical violations) on the inbox and task page.
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { expectNoSeriousViolations } from "./helpers/axe";
 
 const unique = () => `${Date.now()}${Math.floor(Math.random() * 1000)}`;
 
-async function expectNoSeriousViolations(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(
-    bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-    `axe on ${what}`,
-  ).toEqual([]);
-}
 
 test.describe("inbox: bulk, forms, four-eyes, accessibility", () => {
   // axe runs take a few seconds each on a full page.

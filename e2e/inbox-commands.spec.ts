@@ -1,16 +1,10 @@
 // The command menu (Ctrl/⌘+K) teaches the keys; single-letter shortcuts can be switched off
 // (WCAG 2.1.4); the API documentation page renders the OpenAPI document.
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { expectNoSeriousViolations } from "./helpers/axe";
 
 const unique = () => `${Date.now()}-${Math.floor(Math.random() * 1000)}`;
 
-async function expectNoSeriousViolations(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), `axe on ${what}`).toEqual([]);
-}
 
 test.describe("command menu, shortcut settings, API docs", () => {
   test.describe.configure({ timeout: 120_000 });
@@ -110,14 +104,7 @@ test.describe("command menu, shortcut settings, API docs", () => {
     await expect(page).toHaveURL(/#errors$/);
     // axe over the whole page (70+ operations, every schema) takes minutes on a loaded machine:
     // check the parts that differ in kind — navigation, overview, one operation, the error table.
-    const results = await new AxeBuilder({ page })
-      .include("nav")
-      .include("#overview")
-      .include("#op-post-api-v1-tasks-id-decision")
-      .include("#errors")
-      .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-      .analyze();
-    expect(results.violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    await expectNoSeriousViolations(page, "the API reference", ["nav", "#overview", "#op-post-api-v1-tasks-id-decision", "#errors"]);
     await page.screenshot({ path: "test-results/api-docs.png" });
     await context.close();
   });

@@ -46,11 +46,21 @@ test.describe("roles and sign-in", () => {
 
   test("the admin sees API tokens and the nav links for her role", async ({ asUser }) => {
     const page = await asUser("priya");
+    // Her thirteen links fit the header's strip on a wide screen…
+    await page.setViewportSize({ width: 1680, height: 900 });
     await page.goto("/admin/tokens");
     await expect(page.getByRole("heading", { name: "API tokens", level: 1 })).toBeVisible();
     const nav = page.getByRole("navigation", { name: "Main" });
     await expect(nav.getByRole("link", { name: "Audit" })).toBeVisible();
     await expect(nav.getByRole("link", { name: "API tokens" })).toBeVisible();
+    await expect(page.getByRole("button", { name: /^Menu/ })).toBeHidden();
+    // …and at 1280 px, where they would run under her name, they are in the Menu instead.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await expect(nav).toBeHidden();
+    await expect(page.getByTestId("user-name")).toBeVisible();
+    await page.getByRole("button", { name: /^Menu/ }).click();
+    await expect(nav.getByRole("link", { name: "API tokens" })).toBeVisible();
+    await expect(nav.getByRole("link", { name: "Audit" })).toBeVisible();
   });
 
   test("a wrong password shows one message that does not say which part was wrong", async ({ browser }) => {

@@ -2,19 +2,11 @@
 // playwright.config.ts): the authorization code flow with PKCE in Chromium, a person created just
 // in time with the role and group their claims map to, and a person deprovisioned through SCIM
 // refused with a clear message.
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { E2E_OIDC_ISSUER, E2E_OIDC_NAME, E2E_SSO_ORIGIN } from "./helpers/oidc";
+import { expectNoSeriousViolations } from "./helpers/axe";
 
-async function expectNoSeriousViolations(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(
-    bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-    `axe on ${what}`,
-  ).toEqual([]);
-}
 
 /** Through Baton's sign-in page and the provider's own sign-in form, in a fresh browser context. */
 async function signInWithSso(browser: Browser, login: string): Promise<Page> {

@@ -5,22 +5,13 @@
 // channels; Priya adds a signed webhook endpoint and reads its delivery log.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { startSmtpServer } from "./helpers/smtp";
+import { expectNoSeriousViolations } from "./helpers/axe";
 import { E2E_SMTP_PORT } from "./helpers/ports";
 
 const unique = () => `${Date.now()}${Math.floor(Math.random() * 1000)}`;
 
-async function expectNoSeriousViolations(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(
-    bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-    `axe on ${what}`,
-  ).toEqual([]);
-}
 
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 test.beforeAll(async () => {

@@ -445,9 +445,15 @@ async function vitestSuite(project, env) {
   record(project, { passed, failed, skipped, ms, note: notes.join("; ") || undefined });
 }
 
-/** The checks that read the code: the type checker, ESLint, the import rules (.dependency-cruiser.cjs) and the image's files. */
-async function staticSuite() {
-  log("static checks (tsc --noEmit, eslint, import rules, Dockerfile and compose)");
+/**
+ * The checks that read the code: the type checker, ESLint, the import rules (.dependency-cruiser.cjs)
+ * and the image's files. `besideOthers`: another suite is printing meanwhile, so each check's
+ * output goes to a file, printed when the check fails.
+ */
+/** Output of failed static checks that ran beside another suite, printed after it. */
+const staticOutput = [];
+async function staticSuite({ besideOthers = false } = {}) {
+  log(`static checks (tsc --noEmit, eslint, import rules, Dockerfile and compose)${besideOthers ? ", beside the integration tests; a failing check's output is printed when they end" : ""}`);
   const t0 = Date.now();
   const checks = [
     ["typecheck", bin("tsc"), ["--noEmit"]],
@@ -458,7 +464,12 @@ async function staticSuite() {
     ["image", process.execPath, ["--import", "tsx", "scripts/release/image-rehearsal.mjs", "--static"]],
   ];
   const failedChecks = [];
-  for (const [name, cmd, args] of checks) if ((await run(cmd, args, common)) !== 0) failedChecks.push(name);
+  for (const [name, cmd, args] of checks) {
+    const logFile = besideOthers ? path.join(reportDir, `static-${name}.log`) : undefined;
+    if ((await run(cmd, args, common, logFile)) === 0) continue;
+    failedChecks.push(name);
+    if (logFile) staticOutput.push(`\n[test] ── static: ${name} failed ──\n${readFileSync(logFile, "utf8").split("\n").slice(-80).join("\n")}`);
+  }
   record("static", { passed: checks.length - failedChecks.length, failed: failedChecks.length, ms: Date.now() - t0, note: failedChecks.length ? `failed: ${failedChecks.join(", ")}` : undefined });
 }
 
@@ -496,8 +507,8 @@ async function tckSuite() {
 }
 
 /**
- * `next build` for the e2e suite, started at once so that it runs alongside the static checks and
- * the unit tests (both light on the second core); its output goes to a file, printed if it fails.
+ * `next build` for the e2e suite, started at once so that it runs alongside the migrations, the
+ * seed, the unit tests and the TCK; its output goes to a file, printed if it fails.
  */
 function startBuild() {
   if (["1", "true"].includes(process.env.BATON_TEST_SKIP_BUILD ?? "")) return null;
@@ -563,6 +574,10 @@ async function e2eSuite(build) {
     if (logFile && (shardFailed || flaky)) {
       console.log(`\n[test] ── e2e shard ${i + 1} (${logFile}) ──`);
       console.log(readFileSync(logFile, "utf8").split("\n").slice(-200).join("\n"));
+    } else if (logFile) {
+      // The every-page sweep's figures (loads, axe runs, seconds) from a shard whose log is not printed.
+      const sweep = readFileSync(logFile, "utf8").split("\n").filter((l) => l.startsWith("[every-page]"));
+      if (sweep.length) console.log(`\n[test] e2e shard ${i + 1}'s every-page lines:\n${sweep.join("\n")}`);
     }
     passed += expected + flaky;
     failed += shardFailed;
@@ -579,21 +594,30 @@ async function e2eSuite(build) {
 let setupError = null;
 /** The background `next build` (startBuild), started by prepare() once the client is generated. */
 let build = null;
+const setupStarted = Date.now();
 try {
   setupError = await prepare();
 } catch (e) {
   setupError = `setup failed: ${e.message}`;
 }
+log(`setup (install check, generate, migrate, seed) took ${seconds(Date.now() - setupStarted)} of the ${seconds(Date.now() - started)} so far`);
 if (setupError) {
   console.error(`[test] ${setupError}`);
   record("setup", { passed: 0, failed: 1, ms: 0, note: setupError });
 } else {
-  if (wants("static") && !fileFilters.length && !interrupted) await staticSuite();
+  // Where the minutes go (ADR 048, 055): the unit tests and the TCK run beside `next build`
+  // (started in prepare()); the static checks, one core's work, run beside the integration tests,
+  // which mostly wait on PostgreSQL and Redis; the e2e shards, which use both cores, run alone.
+  const runStatic = wants("static") && !fileFilters.length;
   if (wants("unit") && !interrupted) await vitestSuite("unit", common);
   if (suites.includes("tck") && !fileFilters.length && !interrupted) await tckSuite();
   // The integration tests have timing in them (timers, leases, sweeps): they wait for the build.
   if (build && wants("integration")) await build;
-  if (wants("integration") && !interrupted) await vitestSuite("integration", integrationEnv);
+  const integrating = wants("integration") && !interrupted;
+  const staticRun = runStatic && !interrupted ? staticSuite({ besideOthers: integrating }) : null;
+  if (integrating) await vitestSuite("integration", integrationEnv);
+  await staticRun;
+  for (const out of staticOutput) console.log(out);
   if (wants("e2e") && !interrupted) await e2eSuite(build);
 }
 

@@ -1,8 +1,8 @@
 "use client";
 
 import "@xyflow/react/dist/style.css";
-import { useMemo } from "react";
-import { Background, Controls, Handle, MarkerType, Position, ReactFlow, type Edge, type Node, type NodeProps } from "@xyflow/react";
+import { useEffect, useMemo, useRef } from "react";
+import { Background, Controls, Handle, MarkerType, Position, ReactFlow, useReactFlow, useStore, type Edge, type Node, type NodeProps } from "@xyflow/react";
 import clsx from "clsx";
 import { Check, CircleDot, CircleDashed, X, Undo2, SkipForward } from "lucide-react";
 import { layoutDefinition, NODE_H, NODE_W } from "@/lib/processes/graph";
@@ -11,6 +11,25 @@ import type { ProcessDocument } from "@/lib/processes/schemas";
 // The read-only diagram of a process version: steps as nodes, transitions as edges labelled with
 // their condition or outcome, laid out by lib/processes/graph. On an instance, each step says in
 // words (and shape, and colour) whether it is current, done, failed or not reached.
+
+const FIT = { padding: 0.15, maxZoom: 1 };
+
+/**
+ * Fits the diagram to its box again when the box changes width (a phone turned, a window
+ * resized): `fitView` alone fits it once, and a diagram fitted at 1280 px shows an empty corner at
+ * 390 px.
+ */
+function FitOnResize() {
+  const { fitView } = useReactFlow();
+  const width = useStore((s) => s.width);
+  // The first width is the `fitView` prop's to fit (once the nodes are measured).
+  const fitted = useRef(0);
+  useEffect(() => {
+    if (width > 0 && fitted.current > 0 && width !== fitted.current) void fitView(FIT);
+    if (width > 0) fitted.current = width;
+  }, [width, fitView]);
+  return null;
+}
 
 type StepState = "current" | "done" | "failed" | "skipped" | "compensated" | "not-reached";
 
@@ -163,7 +182,7 @@ export function ProcessDiagram({ document, states, details, label }: ProcessDiag
           edges={edges}
           nodeTypes={nodeTypes}
           fitView
-          fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
+          fitViewOptions={FIT}
           minZoom={0.2}
           maxZoom={1.5}
           nodesDraggable={false}
@@ -175,6 +194,7 @@ export function ProcessDiagram({ document, states, details, label }: ProcessDiag
           preventScrolling={false}
           proOptions={{ hideAttribution: true }}
         >
+          <FitOnResize />
           <Background gap={24} size={1} color="#cbd5e1" />
           <Controls showInteractive={false} position="bottom-right" />
         </ReactFlow>

@@ -59,7 +59,19 @@ export function CatalogueView() {
             </ul>
           )}
         </section>
-        <section aria-live="polite">{entry ? <StartForm key={entry.key} entry={entry} /> : entries.length > 0 && <p className="text-sm text-slate-600">Choose a process on the left.</p>}</section>
+        <section aria-live="polite">
+          {entry ? (
+            <StartForm key={entry.key} entry={entry} />
+          ) : (
+            entries.length > 0 && (
+              // The list is beside the form from md up, above it on a phone.
+              <p className="text-sm text-slate-600">
+                Choose a process <span className="md:hidden">above</span>
+                <span className="hidden md:inline">on the left</span>.
+              </p>
+            )
+          )}
+        </section>
       </div>
     </main>
   );

@@ -19,6 +19,7 @@ import { isApiError } from "@/components/data/api";
 import { Button } from "@/components/ui/button";
 import { Skeleton } from "@/components/ui/skeleton";
 import { convertDmnNamespaces, detectDmnVersion } from "@/lib/rules/dmn-versions";
+import { ruleNumberHeaderModule } from "./dmn-rule-number-header";
 import { ProblemMessage } from "./problem-message";
 import { useUploadModel } from "./model-queries";
 import { useDmnXml, useUploadDmn } from "./queries";
@@ -72,7 +73,8 @@ export default function DmnEditor({ tableKey, version, onDone, model = false }: 
       // Client-only: dmn-js touches the DOM when it loads.
       const { default: Modeler } = await import("dmn-js/lib/Modeler");
       if (cancelled) return;
-      instance = new Modeler({ container: host });
+      // Baton's module names the rule-number column's header, which dmn-js leaves empty.
+      instance = new Modeler({ container: host, decisionTable: { additionalModules: [ruleNumberHeaderModule] } });
       modeler.current = instance;
       const markChanged = () => setChanged(true);
       instance.on("views.changed", ({ views: all, activeView }) => {

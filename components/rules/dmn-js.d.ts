@@ -30,3 +30,16 @@ declare module "dmn-js/lib/Modeler" {
     destroy(): void;
   }
 }
+
+// Inferno, dmn-js' renderer, by its file: its package types declare a global JSX namespace that
+// would clash with React's. Only what components/rules/dmn-rule-number-header.ts uses.
+declare module "inferno/dist/index.esm.js" {
+  export interface VNode {
+    type: unknown;
+    className: string | null | undefined;
+    children: unknown;
+    childFlags: number;
+  }
+  export function createVNode(flags: number, type: string, className?: string | null, children?: unknown, childFlags?: number): VNode;
+  export function createTextVNode(text: string): VNode;
+}

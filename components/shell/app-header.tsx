@@ -31,7 +31,8 @@ export function AppHeader({ user, nav, enrolling = false }: { user: HeaderUser; 
         </Link>
         {/* Enrolling: nothing to navigate to (on a phone, no empty Menu button either). */}
         {!enrolling && <NavLinks items={nav} />}
-        <div className="ml-auto flex items-center gap-1 sm:gap-3">
+        {/* Never squeezed: the navigation gives way (it turns into the Menu button) instead. */}
+        <div className="ml-auto flex shrink-0 items-center gap-1 sm:gap-3">
           {enrolling ? (
             <span className="hidden text-sm font-medium text-slate-900 md:block" data-testid="user-name">
               {user.name}

@@ -1,5 +1,6 @@
 "use client";
 
+import { useLayoutEffect, useRef, useState } from "react";
 import { usePopover } from "./use-popover";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
@@ -34,44 +35,73 @@ function InboxCount({ count }: { count: number | null }) {
 }
 
 /**
- * The main navigation: a strip of links from `lg` up; below it (phones, tablets, and any header
- * too narrow for an admin's ten links) a Menu button that opens the same links as a list.
+ * Whether the strip's links fit its box (measured whenever either changes size). The strip takes
+ * the header's free space; an admin's thirteen links do not fit beside the user's name at 1280 px.
+ */
+function useStripFits() {
+  const box = useRef<HTMLElement>(null);
+  const row = useRef<HTMLDivElement>(null);
+  const [fits, setFits] = useState(true);
+  useLayoutEffect(() => {
+    const nav = box.current;
+    const links = row.current;
+    if (!nav || !links) return;
+    // Hidden below `lg` (both measure 0): the Menu button is shown there anyway.
+    const measure = () => setFits(links.offsetWidth <= nav.clientWidth);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(nav);
+    observer.observe(links);
+    return () => observer.disconnect();
+  }, []);
+  return { box, row, fits };
+}
+
+/**
+ * The main navigation: a strip of links from `lg` up when they fit; otherwise (phones, tablets, and
+ * a header too narrow for an admin's links beside the name) a Menu button that opens the same
+ * links as a list. The strip stays in the layout, invisible, while it does not fit, so that it is
+ * measured again when the window widens.
  */
 export function NavLinks({ items }: { items: NavItem[] }) {
   const pathname = usePathname();
   const inboxCount = useInboxCount();
+  const { box, row, fits } = useStripFits();
   return (
     <>
-      <nav aria-label="Main" className="hidden min-w-0 items-center gap-0.5 lg:flex">
-        {items.map((item) => {
-          const active = isActive(pathname, item.href);
-          return (
-            <Link
-              key={item.href}
-              href={item.href}
-              aria-current={active ? "page" : undefined}
-              className={clsx(
-                "rounded-md px-2.5 py-1.5 text-sm font-medium whitespace-nowrap focus-visible:outline-2 focus-visible:outline-indigo-600",
-                active ? "bg-indigo-50 text-indigo-800" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900",
-              )}
-            >
-              {item.label}
-              {item.href === "/inbox" && <InboxCount count={inboxCount} />}
-            </Link>
-          );
-        })}
+      <NavMenu items={items} pathname={pathname} inboxCount={inboxCount} always={!fits} />
+      <nav ref={box} aria-label="Main" className={clsx("hidden min-w-0 flex-1 overflow-hidden lg:flex", !fits && "invisible")}>
+        <div ref={row} className="flex items-center gap-0.5">
+          {items.map((item) => {
+            const active = isActive(pathname, item.href);
+            return (
+              <Link
+                key={item.href}
+                href={item.href}
+                aria-current={active ? "page" : undefined}
+                className={clsx(
+                  "rounded-md px-2.5 py-1.5 text-sm font-medium whitespace-nowrap focus-visible:outline-2 focus-visible:outline-indigo-600",
+                  active ? "bg-indigo-50 text-indigo-800" : "text-slate-600 hover:bg-slate-100 hover:text-slate-900",
+                )}
+              >
+                {item.label}
+                {item.href === "/inbox" && <InboxCount count={inboxCount} />}
+              </Link>
+            );
+          })}
+        </div>
       </nav>
-      <NavMenu items={items} pathname={pathname} inboxCount={inboxCount} />
     </>
   );
 }
 
-function NavMenu({ items, pathname, inboxCount }: { items: NavItem[]; pathname: string; inboxCount: number | null }) {
+/** `always`: shown at every width (the strip does not fit); else only below `lg`. */
+function NavMenu({ items, pathname, inboxCount, always }: { items: NavItem[]; pathname: string; inboxCount: number | null; always: boolean }) {
   const { open, setOpen, panelId, wrapper, button } = usePopover();
   const current = items.find((i) => isActive(pathname, i.href));
 
   return (
-    <div ref={wrapper} className="min-w-0 lg:hidden">
+    <div ref={wrapper} className={clsx("min-w-0", !always && "lg:hidden")}>
       <button
         ref={button}
         type="button"
