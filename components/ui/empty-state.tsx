@@ -8,7 +8,7 @@ interface EmptyStateProps {
   action?: ReactNode;
   className?: string;
   tone?: "neutral" | "danger";
-  /** The title is the page's heading when the placeholder is all the page shows (every page has an h1). */
+  /** The title is the page's heading when this empty state is all the page shows (every page has an h1). */
   pageHeading?: boolean;
 }
 

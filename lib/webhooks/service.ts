@@ -244,11 +244,9 @@ async function taskEventData(taskId: string): Promise<Record<string, unknown> | 
 // added (or switched off) in the web process may miss (or still get) the events of its first second.
 const SUBSCRIPTIONS_TTL_MS = 1000;
 let subscriptions: { at: number; endpoints: Promise<{ id: string; eventTypes: string[] }[]> } | null = null;
-let subscriptionsGeneration = 0;
 
 /** Forgets the cached subscriptions (an endpoint was created, changed or deleted here). */
 export function forgetWebhookSubscriptions(): void {
-  subscriptionsGeneration++;
   subscriptions = null;
 }
 
@@ -256,19 +254,13 @@ export function forgetWebhookSubscriptions(): void {
 export async function endpointsSubscribedTo(type: WebhookEventType): Promise<{ id: string }[]> {
   const now = Date.now();
   if (!subscriptions || now - subscriptions.at >= SUBSCRIPTIONS_TTL_MS) {
-    const generation = subscriptionsGeneration;
-    const loading = query<{ id: string; eventTypes: string[] }>(`SELECT "id", "eventTypes" FROM "WebhookEndpoint" WHERE "active" ORDER BY "id"`);
-    const entry = { at: now, endpoints: loading };
+    const entry = { at: now, endpoints: query<{ id: string; eventTypes: string[] }>(`SELECT "id", "eventTypes" FROM "WebhookEndpoint" WHERE "active" ORDER BY "id"`) };
     subscriptions = entry;
-    // A failed read is not kept; nor one that an edit of this process overtook.
-    loading.then(
-      () => {
-        if (generation !== subscriptionsGeneration && subscriptions === entry) subscriptions = null;
-      },
-      () => {
-        if (subscriptions === entry) subscriptions = null;
-      },
-    );
+    // A failed read is not kept. (A read an edit of this process overtook is already dropped: the
+    // edit's forgetWebhookSubscriptions replaced it.)
+    entry.endpoints.catch(() => {
+      if (subscriptions === entry) subscriptions = null;
+    });
   }
   const all = await subscriptions.endpoints;
   return all.filter((e) => e.eventTypes.length === 0 || e.eventTypes.includes(type)).map((e) => ({ id: e.id }));
