@@ -2,7 +2,7 @@
 // boot and answers every /api/v1 entry from the router, before Next.js sees the request. (In
 // development mode, so no build is needed; like any `next dev` it cannot share the checkout's
 // .next/dev with a running `npm run dev`.)
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { request as httpRequest } from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,13 +24,28 @@ beforeAll(async () => {
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   const until = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server.ts exited ${child.exitCode}: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`server.ts exited ${child.exitCode}: ${stderr}${lockHolder(stderr)}`);
     const ok = await fetch(`${base}/api/v1/openapi.json`).then((r) => r.ok, () => false);
     if (ok) break;
     if (Date.now() > until) throw new Error(`server.ts did not answer within 120 s: ${stderr}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }, 150_000);
+
+/**
+ * Next.js refuses a second dev server on one .next/dev ("Another next dev server is already
+ * running", with the holder's PID). CI once met that on a fresh clone with no other dev server
+ * known to run; when it happens, say what the holder is, so the next occurrence names its cause.
+ */
+function lockHolder(text: string): string {
+  const pid = /PID:\D*(\d+)/.exec(text.replace(/\x1b\[[0-9;]*m/g, ""))?.[1];
+  if (!pid) return "";
+  try {
+    return `\nthe lock's holder: ${execFileSync("ps", ["-o", "pid,ppid,etime,args", "-p", pid], { encoding: "utf8" })}`;
+  } catch {
+    return `\nthe lock's holder, PID ${pid}, is no longer running`;
+  }
+}
 
 afterAll(async () => {
   if (!child || child.exitCode !== null) return;
