@@ -147,6 +147,9 @@ const envSchema = z.object({
   DATABASE_REPLICA_LAG_NOTICE_SECONDS: z.coerce.number().min(0).max(86_400).default(5),
   // How long the heavy reads stay on the primary after the replica failed, before trying it again.
   DATABASE_REPLICA_RETRY_MS: z.coerce.number().int().min(0).max(3_600_000).default(10_000),
+  // PostgreSQL connections a process keeps at most (each web process, each worker). Size it so
+  // that processes × DB_POOL_SIZE stays under the server's max_connections (or PgBouncer's pool).
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   // How long a request waits for a free PostgreSQL connection before it answers 503 + Retry-After.
   DB_POOL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   // false behind a transaction-pooling PgBouncer older than 1.21: hot statements run unnamed

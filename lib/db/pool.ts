@@ -33,7 +33,7 @@ export function pool(): pg.Pool {
       connectionString: env().DATABASE_URL,
       // Names the pool's sessions in pg_stat_activity (operators, and the connection-loss test).
       application_name: "baton",
-      max: 10,
+      max: env().DB_POOL_SIZE,
       types,
       idleTimeoutMillis: 30_000,
       // No free connection within this time: the request fails as transient (503 + Retry-After)
