@@ -6,7 +6,7 @@ import { query, sql } from "@/lib/db";
 import type { Actor } from "@/lib/identity/actor";
 import { scopeOf } from "@/lib/identity/scope";
 import { canView, visibilitySql } from "@/lib/tasks/access";
-import { findTasksByIds } from "@/lib/tasks/repository";
+import { findTasksPage } from "@/lib/tasks/repository";
 import { createGroup, createUser, userActor } from "@/prisma/factories";
 import { db, makeTeam, uid, type Team } from "./helpers";
 
@@ -61,7 +61,8 @@ async function visibleBySql(actor: Actor): Promise<string[]> {
 
 async function visibleByCanView(actor: Actor): Promise<string[]> {
   const scope = await scopeOf(actor);
-  return (await findTasksByIds(Object.values(tasks))).filter((t) => canView(actor, scope, t)).map((t) => t.id).sort();
+  const ids = sql`SELECT u."id" FROM unnest(${Object.values(tasks)}::text[]) AS u("id")`;
+  return (await findTasksPage(ids, sql`t."id"`)).filter((t) => canView(actor, scope, t)).map((t) => t.id).sort();
 }
 
 const named = (ids: string[]) => Object.entries(tasks).filter(([, id]) => ids.includes(id)).map(([name]) => name).sort();

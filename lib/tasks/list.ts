@@ -6,7 +6,7 @@ import { scopeOf } from "../identity/scope";
 import { capabilities, visibilitySql } from "./access";
 import { iso, toTaskDto } from "./dto";
 import { isPriority, priorityKeysetSql, taskFilterSql, taskSortField } from "./filters";
-import { findTasksByIds, queryTaskIds } from "./repository";
+import { findTasksPage } from "./repository";
 import { taskListQuerySchema, type TaskListQuery, type TaskPage } from "./schemas";
 
 // The inbox and every other task list: a view, filters, a sort and keyset pagination.
@@ -96,14 +96,14 @@ export async function listTasks(actor: Actor, rawQuery: unknown): Promise<TaskPa
     const where = conds.length ? sql`WHERE ${join(conds, " AND ")}` : empty;
     return sql`(SELECT t."id", t.${col} FROM "Task" t ${where} ORDER BY ${order("t.")} LIMIT ${take})`;
   });
-  const ids = await queryTaskIds(
-    branchSql.length === 1 ? branchSql[0]! : sql`SELECT x."id" FROM (${join(branchSql, " UNION ")}) x ORDER BY ${order("x.")} LIMIT ${take}`,
-  );
-  const rows = await findTasksByIds(ids);
+  // The page's ids and their rows in one statement (one round trip, not two).
+  const ids =
+    branchSql.length === 1 ? sql`SELECT x."id" FROM ${branchSql[0]!} x` : sql`SELECT x."id" FROM (${join(branchSql, " UNION ")}) x ORDER BY ${order("x.")} LIMIT ${take}`;
+  const rows = await findTasksPage(ids, order("t."));
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   return {
     data: page.map((t) => toTaskDto(t, capabilities(actor, scope, t))),
-    nextCursor: ids.length > q.limit && last ? encodeCursor({ k: field === "priority" ? last.priority : iso(last[field]), id: last.id }) : null,
+    nextCursor: rows.length > q.limit && last ? encodeCursor({ k: field === "priority" ? last.priority : iso(last[field]), id: last.id }) : null,
   };
 }

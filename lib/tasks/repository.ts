@@ -1,4 +1,4 @@
-import { query, sql, type Prisma, type Sql, type Tx } from "../db";
+import { query, raw, sql, type Prisma, type Sql, type Tx } from "../db";
 import type { CommentKind as DbCommentKind } from "../generated/prisma/client";
 
 export const taskInclude = {
@@ -57,18 +57,13 @@ export async function findTask(id: string): Promise<TaskRow | null> {
   return rows[0] ? toTaskRow(rows[0]) : null;
 }
 
-/** Several tasks in the shape of findTask, in one query, in the order of `ids` (missing ones skipped). */
-export async function findTasksByIds(ids: string[]): Promise<TaskRow[]> {
-  if (ids.length === 0) return [];
-  const rows = await query<Record<string, unknown>>(`${TASK_SELECT} WHERE t."id" = ANY($1::text[])`, [ids]);
-  const byId = new Map(rows.map((r) => [r.id as string, toTaskRow(r)]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
-}
-
-/** Ids (in order) from a list query built by the tasks service. */
-export async function queryTaskIds(q: Sql): Promise<string[]> {
-  const rows = await query<{ id: string }>(q);
-  return rows.map((r) => r.id);
+/**
+ * A page of tasks in the shape of findTask, in one statement: `ids` selects the page's ids (with
+ * its own order and limit), `orderBy` (on `t`) puts the page in the same order.
+ */
+export async function findTasksPage(ids: Sql, orderBy: Sql): Promise<TaskRow[]> {
+  const rows = await query<Record<string, unknown>>(sql`${raw(TASK_SELECT)} WHERE t."id" IN (${ids}) ORDER BY ${orderBy}`);
+  return rows.map(toTaskRow);
 }
 
 function read<T>(tx: Tx | undefined, q: Sql): Promise<T[]> {
