@@ -83,9 +83,10 @@ export function printTable(title: string, rows: [string, string | number][]): vo
  * CPU time (ms, user + system) used so far by processes on this machine, grouped: the given child
  * processes by name, PostgreSQL and Redis server processes by their command, and this process as
  * "bench". Linux only (reads /proc); elsewhere it returns an empty map and the bench prints no
- * breakdown. Take one before and one after a phase and subtract with `cpuDelta`.
+ * breakdown. Take one before and one after a phase and subtract with `cpuDelta`. `systemOnly`: the
+ * time spent in the kernel alone (on loopback, sending to a socket runs the receiver's TCP stack too).
  */
-export function cpuSnapshot(children: Record<string, number | undefined>): Map<string, number> {
+export function cpuSnapshot(children: Record<string, number | undefined>, opts: { systemOnly?: boolean } = {}): Map<string, number> {
   const out = new Map<string, number>();
   if (process.platform !== "linux") return out;
   const tick = 10; // ms per clock tick (USER_HZ = 100 on Linux)
@@ -101,7 +102,8 @@ export function cpuSnapshot(children: Record<string, number | undefined>): Map<s
     }
     const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ms = (Number(fields[11]) + Number(fields[12])) * tick; // utime, stime (fields 14, 15 of stat)
+    // utime, stime (fields 14, 15 of stat); with systemOnly the kernel's share alone (socket I/O, mostly)
+    const ms = ((opts.systemOnly ? 0 : Number(fields[11])) + Number(fields[12])) * tick;
     const group = byPid.get(pid) ?? (comm === "postgres" || comm.startsWith("postgres") ? "postgres" : comm.startsWith("redis") ? "redis" : null);
     if (group) out.set(group, (out.get(group) ?? 0) + ms);
   }
