@@ -189,13 +189,17 @@ async function addToQueues(messages: OutboxRow[]): Promise<void> {
 
 const MARK_DISPATCHED = `UPDATE "OutboxMessage" SET "dispatchedAt" = (now() AT TIME ZONE 'UTC') WHERE "id" = ANY($1::text[]::bigint[]) AND "dispatchedAt" IS NULL`;
 
-// Marks collected over a few milliseconds and written together: one UPDATE for a burst of commits.
+// Marks collected over MARK_WINDOW_MS and written together: one UPDATE for the commits of that
+// window (at 400 decisions/s, one for about twenty instead of one for two with a 5 ms window). A
+// mark only tells the sweep to leave a message alone, and the sweep leaves messages younger than
+// two seconds alone anyway (workers/processors/maintenance.ts), so the wait changes nothing else.
+const MARK_WINDOW_MS = 50;
 let marks: string[] = [];
 let marking: Promise<void> | null = null;
 
 function markDispatched(ids: string[]): Promise<void> {
   marks.push(...ids);
-  marking ??= new Promise<void>((r) => setTimeout(r, 5)).then(async () => {
+  marking ??= new Promise<void>((r) => setTimeout(r, MARK_WINDOW_MS)).then(async () => {
     const batch = marks;
     marks = [];
     marking = null;
