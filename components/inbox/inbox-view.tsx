@@ -135,7 +135,15 @@ export function InboxView({ allowAllView }: { allowAllView: boolean }) {
   });
 
   return (
-    <main ref={mainRef} id="main" className="mx-auto grid w-full max-w-[1600px] flex-1 grid-cols-1 lg:h-[calc(100dvh-3.5rem)] lg:grid-cols-[minmax(24rem,34rem)_1fr]">
+    // From lg the two panes fill the viewport under the header (56 px and its 1 px border) and scroll
+    // on their own. `flex-none` there: as a flex-1 item of the layout's column the main grew to
+    // the list's whole height, the page scrolled instead, and the detail pane's content (or its
+    // "Select a task") sat out of view.
+    <main
+      ref={mainRef}
+      id="main"
+      className="mx-auto grid w-full max-w-[1600px] flex-1 grid-cols-1 lg:h-[calc(100dvh-3.5rem-1px)] lg:flex-none lg:grid-cols-[minmax(24rem,34rem)_1fr]"
+    >
       <section aria-label="Task list" className={clsx("min-h-0 min-w-0 flex-col border-slate-200 bg-white lg:flex lg:border-r", selectedId ? "hidden" : "flex")}>
         <ViewTabs views={visibleViews} current={view} me={me.data} onShow={showView} />
         <div className="flex items-center gap-2 px-4 py-2 text-xs text-slate-500">
