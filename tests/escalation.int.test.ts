@@ -149,6 +149,12 @@ describe("PostgreSQL stays the truth", () => {
       escalation: { levels: [{ after: "PT1S", action: "remind" }, { after: "PT2.5S", action: "reassign", to: team.users.bob.email }] },
     });
     await levels(task.id, 1);
+    // Level 2's timer goes to Redis just after level 1 commits: wait until it is there (its outbox
+    // message marked dispatched), or the flush below can come first and the timer survive it.
+    await waitFor("level 2's timer handed to Redis", async () => {
+      const pending = await db().outboxMessage.count({ where: { queue: QUEUES.escalations, dispatchedAt: null, payload: { path: ["taskId"], equals: task.id } } });
+      return pending === 0 ? true : null;
+    });
     // Lose every escalation timer of this run (only this run's prefix, never FLUSHALL).
     const redis = createRedis();
     const keys = await redis.keys(`${env().REDIS_PREFIX}:${QUEUES.escalations}:*`);
