@@ -66,4 +66,26 @@ describe("parseCloudEvent", () => {
     const v03 = JSON.stringify({ ...attrs, specversion: "0.3" });
     expect(errorOf(() => parseCloudEvent(headersOf({ "content-type": "application/cloudevents+json" }), v03)).status).toBe(400);
   });
+
+  it("an event the SDK's validation refuses is a 400 with its reasons, and stack traces come back on for the rest of the process", () => {
+    const before = Error.stackTraceLimit;
+    const badSchema = JSON.stringify({ ...attrs, specversion: "1.0", dataschema: "not a uri" });
+    const err = errorOf(() => parseCloudEvent(headersOf({ "content-type": "application/cloudevents+json" }), badSchema));
+    expect(err.status).toBe(400);
+    expect(err.message).toMatch(/^Not a valid CloudEvent: /);
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(new Error("after").stack).toContain("parse.test.ts");
+  });
+
+  it("a time that is not RFC 3339 is a 400 in both modes (the SDK would put the current time in its place)", () => {
+    const structured = (time: unknown) => JSON.stringify({ ...attrs, specversion: "1.0", time });
+    const json = { "content-type": "application/cloudevents+json" };
+    expect(errorOf(() => parseCloudEvent(headersOf(json), structured("yesterday"))).message).toMatch(/RFC 3339/);
+    expect(errorOf(() => parseCloudEvent(headersOf(json), structured("2026-12-08 09:30"))).status).toBe(400);
+    expect(errorOf(() => parseCloudEvent(headersOf(json), structured(1733650200))).status).toBe(400);
+    expect(parseCloudEvent(headersOf(json), structured("2026-12-08T09:30:00.123+01:00")).id).toBe("evt-1");
+    const binary = HTTP.binary(new CloudEvent(attrs));
+    expect(errorOf(() => parseCloudEvent(headersOf({ ...binary.headers, "ce-time": "soon" }), binary.body as string)).status).toBe(400);
+    expect(parseCloudEvent(headersOf(binary.headers), binary.body as string).id).toBe("evt-1");
+  });
 });

@@ -21,6 +21,16 @@ export type { EventResult } from "./schemas";
 
 const REQUIRED = ["specversion", "id", "source", "type"] as const;
 
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/** `time`, when present, is an RFC 3339 timestamp (the SDK would put the current time in place of one it cannot read). */
+function checkTime(time: unknown): void {
+  if (time === undefined) return;
+  if (typeof time !== "string" || !RFC3339.test(time) || Number.isNaN(Date.parse(time))) {
+    throw new AppError("BAD_REQUEST", "The event's time is not an RFC 3339 timestamp (e.g. 2026-12-08T09:30:00Z).", { details: { attribute: "time" } });
+  }
+}
+
 /**
  * HTTP.toEvent without stack traces: the SDK builds three ValidationErrors for every event it
  * parses (the errors it would throw, made in advance), and capturing their stacks was the largest
@@ -62,12 +72,14 @@ export function parseCloudEvent(headers: Headers, body: string): IncomingEvent {
     const missing = REQUIRED.filter((a) => typeof (obj as Record<string, unknown>)[a] !== "string" || (obj as Record<string, string>)[a] === "");
     if (missing.length) throw new AppError("BAD_REQUEST", `The event is missing required attribute${missing.length > 1 ? "s" : ""}: ${missing.join(", ")}.`, { details: { missing } });
     if ("data_base64" in obj) throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Binary event data (data_base64) is not accepted; send JSON data.");
+    checkTime((obj as Record<string, unknown>).time);
   } else {
     const missing = REQUIRED.filter((a) => !plain[`ce-${a}`]);
     if (missing.length) throw new AppError("BAD_REQUEST", `The event is missing required header${missing.length > 1 ? "s" : ""}: ${missing.map((m) => `ce-${m}`).join(", ")}.`, { details: { missing } });
     if (body.length > 0 && !/^application\/([a-z0-9.+-]*\+)?json\b/.test(type)) {
       throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Binary-mode event data must be JSON (content-type application/json).");
     }
+    checkTime(plain["ce-time"]);
   }
   let event: CloudEventV1<unknown>;
   try {
