@@ -5,16 +5,15 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import path from "node:path";
-import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadRouteTree } from "@/app/api/route-tree";
 import type { ApiEndpoint } from "@/lib/http/api-route";
 import { liveChannel } from "@/lib/live/publish";
 import { liveHubState } from "@/lib/live/stream";
 import { metrics } from "@/lib/metrics/registry";
-import { redis, redisKey } from "@/lib/redis";
+import { redis } from "@/lib/redis";
 import { startApiServer, type ApiServer } from "./api-server";
-import { groupTask, makeTeam, tokenFor, type Team } from "./helpers";
+import { groupTask, makeTeam, resetClientRateLimits, tokenFor, type Team } from "./helpers";
 
 let team: Team;
 let admin: string;
@@ -54,8 +53,7 @@ describe("the route table", () => {
   it("serves every entry: 401 problem+json without credentials (public ones: 200, or 400 for a missing body)", async () => {
     // The public forms are limited per client address, and every file of this shard calls from
     // 127.0.0.1: an earlier file's password resets must not have spent this one's allowance.
-    const spent = await (redis() as Redis).keys(`${redisKey("ratelimit", "client")}:*`);
-    if (spent.length) await (redis() as Redis).del(...spent);
+    await resetClientRateLimits();
     for (const e of endpoints) {
       const url = e.pattern.replace(/:\w+/g, "x1");
       const res = await fetch(`${server.url}${url}`, { method: e.method });
